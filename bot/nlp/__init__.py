@@ -1,0 +1,32 @@
+"""Discord-free NLP core: sentences, extractive summaries and canonical entities for news."""
+
+from bot.nlp.analysis import (
+    analyze,
+    analyze_texts,
+    close_default,
+    default_service,
+    summarize,
+    summarize_many,
+)
+from bot.nlp.errors import NlpError, NlpUnavailable
+from bot.nlp.pipeline import MODEL_PACKAGE, NlpService, get_nlp
+from bot.nlp.records import Analysis, ArticleInput, Entity, Mention, Sentence
+
+__all__ = [
+    "MODEL_PACKAGE",
+    "Analysis",
+    "ArticleInput",
+    "Entity",
+    "Mention",
+    "NlpError",
+    "NlpService",
+    "NlpUnavailable",
+    "Sentence",
+    "analyze",
+    "analyze_texts",
+    "close_default",
+    "default_service",
+    "get_nlp",
+    "summarize",
+    "summarize_many",
+]

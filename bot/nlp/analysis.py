@@ -1,0 +1,238 @@
+"""The NLP step for articles: one batched spaCy pass, then sentences, entities and a ranked
+summary per article (`analyze_texts`), plus summaries of one or many analysed articles."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from bot.nlp.entities import raw_mentions, resolve
+from bot.nlp.pipeline import BATCH_SIZE, NlpService, get_nlp
+from bot.nlp.records import Analysis, ArticleInput, Sentence
+from bot.nlp.sentences import segment
+from bot.nlp.summary import (
+    DEFAULT_SENTENCES,
+    DEFAULT_WEIGHTS,
+    Weights,
+    mmr_order,
+    rank_sentences,
+    score_sentences,
+    select,
+)
+from bot.nlp.text import word_count
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+_SUFFIXES = ("ingly", "edly", "ings", "ing", "ies", "ied", "ed", "es", "s")
+_WORD = re.compile(r"[a-z0-9]")
+
+
+def stem(word: str) -> str:
+    """Cheap suffix-stripping stem so "talks"/"talked"/"talking" count as one term."""
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)] + ("y" if suffix in ("ies", "ied") else "")
+    return word
+
+
+def _content_terms(doc: Doc, spans: Sequence[tuple[int, int]]) -> list[tuple[str, ...]]:
+    """Stemmed non-stopword tokens of each character span."""
+    out: list[list[str]] = [[] for _ in spans]
+    if not spans:
+        return []
+    starts = [s for s, _ in spans]
+    i = 0
+    for tok in doc:
+        if tok.is_stop or tok.is_punct or tok.is_space or not _WORD.search(tok.lower_):
+            continue
+        while i + 1 < len(starts) and tok.idx >= starts[i + 1]:
+            i += 1
+        if spans[i][0] <= tok.idx < spans[i][1]:
+            out[i].append(stem(tok.lower_))
+    return [tuple(t) for t in out]
+
+
+def _as_input(item: str | ArticleInput) -> ArticleInput:
+    return item if isinstance(item, ArticleInput) else ArticleInput(body=item)
+
+
+def analyze_texts(
+    texts: Sequence[str | ArticleInput],
+    *,
+    titles: Sequence[str | None] | None = None,
+    weights: Weights = DEFAULT_WEIGHTS,
+) -> list[Analysis]:
+    """Analyse articles synchronously in one batched model pass (CPU-bound: not on the loop).
+
+    Plain strings are whole articles (a leading headline line, photo captions and bylines
+    are recognised and kept out of summaries); `ArticleInput` keeps title and caption apart
+    so offsets point into the body. `titles` adds titles to plain strings.
+    """
+    articles = [_as_input(t) for t in texts]
+    if titles is not None:
+        articles = [
+            ArticleInput(a.body, title or a.title, a.caption)
+            for a, title in zip(articles, titles, strict=True)
+        ]
+    jobs: list[str] = []
+    for article in articles:
+        jobs.extend((article.body, article.title, article.caption))
+    docs = list(get_nlp().pipe(jobs, batch_size=BATCH_SIZE))
+    return [
+        _analyse_one(article, docs[3 * i], docs[3 * i + 1], docs[3 * i + 2], weights)
+        for i, article in enumerate(articles)
+    ]
+
+
+def _analyse_one(
+    article: ArticleInput, body: Doc, title: Doc, caption: Doc, weights: Weights
+) -> Analysis:
+    spans = segment(body)
+    sentences = [Sentence(body.text[s.start : s.end], s.start, s.end) for s in spans]
+    terms = _content_terms(body, [(s.start, s.end) for s in spans])
+    summarisable = [s.role == "body" for s in spans]
+    words = [word_count(s.text) for s in sentences]
+    title_terms = _content_terms(title, [(0, len(title.text))])[0] if title.text else ()
+    if not title_terms:
+        # A headline line at the top of plain text is the title.
+        title_terms = tuple(
+            t for s, ts in zip(spans, terms, strict=True) if s.role == "title" for t in ts
+        )
+    ranking = rank_sentences(terms, words, summarisable, title_terms, weights)
+
+    texts = {"body": body.text, "title": title.text, "caption": caption.text}
+    byline = [(s.start, s.end) for s in spans if s.role == "byline"]
+    found = [m for m in raw_mentions(body) if not any(a <= m.start < b for a, b in byline)]
+    found += raw_mentions(title, "title") + raw_mentions(caption, "caption")
+    mentions, entities = resolve(texts, found, [s.start for s in spans])
+    return Analysis(
+        sentences=sentences,
+        mentions=mentions,
+        summary=select(ranking, words),
+        ranking=ranking,
+        entities=entities,
+        terms=terms,
+        summarisable=summarisable,
+    )
+
+
+async def analyze(
+    texts: Sequence[str | ArticleInput], *, service: NlpService | None = None
+) -> list[Analysis]:
+    """Analyse articles off the event loop (a one-process pool unless a service is given)."""
+    if service is None:
+        service = default_service()
+    return await service.analyze(texts)
+
+
+_default: NlpService | None = None
+
+
+def default_service() -> NlpService:
+    """The shared process-pool service, created on first use; close with `close_default`."""
+    global _default
+    if _default is None:
+        _default = NlpService("process")
+    return _default
+
+
+def close_default() -> None:
+    """Stop the shared worker process (bot shutdown)."""
+    global _default
+    if _default is not None:
+        _default.close()
+        _default = None
+
+
+def summarize(
+    text_or_analysis: str | ArticleInput | Analysis,
+    *,
+    sentences: int | None = None,
+    max_words: int | None = None,
+) -> list[Sentence]:
+    """Summary sentences in document order, by sentence count (default 3) or word budget."""
+    if isinstance(text_or_analysis, Analysis):
+        analysis = text_or_analysis
+    else:
+        analysis = analyze_texts([text_or_analysis])[0]
+    words = [word_count(s.text) for s in analysis.sentences]
+    chosen = select(analysis.ranking, words, sentences=sentences, max_words=max_words)
+    return [analysis.sentences[i] for i in chosen]
+
+
+def summarize_many(
+    analyses_or_texts: Sequence[str | ArticleInput | Analysis],
+    *,
+    sentences: int | None = None,
+    max_words: int | None = None,
+    weights: Weights = DEFAULT_WEIGHTS,
+) -> list[tuple[int, Sentence]]:
+    """Sentences covering a set of articles without repeating, as (article index, sentence).
+
+    Each article's own ranking gives salience; centrality across the set favours what many
+    articles report; MMR drops repeats; a sentence naming entities not yet covered gets a
+    bonus. Output is ordered by article index, then position.
+    """
+    todo = [i for i, a in enumerate(analyses_or_texts) if not isinstance(a, Analysis)]
+    fresh = iter(analyze_texts([analyses_or_texts[i] for i in todo]) if todo else [])
+    analyses = [a if isinstance(a, Analysis) else next(fresh) for a in analyses_or_texts]
+
+    pool: list[tuple[int, int]] = []
+    local: list[float] = []
+    for doc_index, analysis in enumerate(analyses):
+        n = max(len(analysis.ranking), 1)
+        for rank, sentence_index in enumerate(analysis.ranking):
+            pool.append((doc_index, sentence_index))
+            local.append(1.0 - rank / n)
+    if not pool:
+        return []
+    terms = [analyses[d].terms[s] for d, s in pool]
+    words = [word_count(analyses[d].sentences[s].text) for d, s in pool]
+    score, sim = score_sentences(terms, words, [0] * len(pool), (), weights)
+    score = score - weights.position + 2.0 * np.asarray(local)  # local rank replaces position
+    entities = [
+        {m.canonical for m in analyses[d].mentions if m.sentence == s and m.label != "DATE"}
+        for d, s in pool
+    ]
+    order = _coverage_order(score, sim, entities, weights.mmr_lambda)
+    words_by_pool = words
+    chosen = select(order, words_by_pool, sentences=sentences, max_words=max_words)
+    return [(pool[i][0], analyses[pool[i][0]].sentences[pool[i][1]]) for i in chosen]
+
+
+def _coverage_order(
+    score: np.ndarray, sim: np.ndarray, entities: list[set[str]], mmr_lambda: float
+) -> list[int]:
+    """MMR order with a bonus for each entity a sentence adds to those already covered."""
+    n = len(score)
+    relevance = score / score.max() if n and score.max() > 0 else score
+    redundancy = np.zeros(n)
+    covered: set[str] = set()
+    remaining = list(range(n))
+    chosen: list[int] = []
+    while remaining:
+        values = [
+            mmr_lambda * relevance[i]
+            - (1 - mmr_lambda) * redundancy[i]
+            + 0.05 * len(entities[i] - covered)
+            for i in remaining
+        ]
+        best = remaining.pop(int(np.argmax(values)))
+        chosen.append(best)
+        covered |= entities[best]
+        redundancy = np.maximum(redundancy, sim[best])
+    return chosen
+
+
+__all__ = [
+    "DEFAULT_SENTENCES",
+    "analyze",
+    "analyze_texts",
+    "mmr_order",
+    "summarize",
+    "summarize_many",
+]

@@ -1,0 +1,11 @@
+"""Domain exceptions raised by the NLP core."""
+
+from __future__ import annotations
+
+
+class NlpError(Exception):
+    """Base class for NLP-core errors the bot can report to users."""
+
+
+class NlpUnavailable(NlpError):
+    """The spaCy model package is missing or cannot be loaded."""
