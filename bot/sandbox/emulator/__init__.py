@@ -1,0 +1,1 @@
+"""The Discord API emulator: server, gateway, REST routes, limits, state and faults."""

@@ -1,0 +1,283 @@
+"""The emulator's aiohttp application: REST under /api/v10, the gateway, recording and faults.
+
+`Emulator` owns the world, the gateway, the fault plan, the clock and the request log, and
+serves them on 127.0.0.1 at an ephemeral port between `start()` and `stop()`. Every REST request
+is recorded (method, path, JSON body, files, status) and wakes anyone waiting on `changed`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+from .faults import FaultPlan
+from .gateway import Gateway
+from .state import Clock, SystemClock
+from .world import World
+
+log = logging.getLogger(__name__)
+
+API_PREFIX = "/api/v10"
+
+# Paths reached with an interaction or webhook token instead of the bot token.
+_TOKENLESS_PREFIXES = ("/interactions/", "/webhooks/")
+
+# The parsed body of the current request, stored once by the middleware for the handlers.
+PAYLOAD: web.RequestKey[Any] = web.RequestKey("discord_payload", object)
+FILES: web.RequestKey[list[UploadedFile]] = web.RequestKey("discord_files", list)
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def json_response(
+    data: Any, status: int = 200, headers: dict[str, str] | None = None
+) -> web.Response:
+    """Answer JSON with exactly `Content-Type: application/json`, which discord.py requires."""
+    response = web.Response(body=json.dumps(data).encode(), status=status, headers=headers)
+    response.headers["Content-Type"] = "application/json"
+    return response
+
+
+def error_response(status: int, code: int, message: str) -> web.Response:
+    """Answer with Discord's error body shape."""
+    return json_response({"message": message, "code": code}, status=status)
+
+
+@dataclass
+class UploadedFile:
+    """A file received in a multipart request."""
+
+    field: str
+    filename: str
+    data: bytes
+    content_type: str
+
+
+@dataclass
+class RecordedRequest:
+    """One REST request as the emulator saw and answered it."""
+
+    method: str
+    path: str
+    query: dict[str, str]
+    json: Any
+    files: list[UploadedFile] = field(default_factory=list)
+    status: int = 0
+    at: float = 0.0
+
+    @property
+    def route(self) -> str:
+        """ "METHOD /path", handy for asserting on the log."""
+        return f"{self.method} {self.path}"
+
+
+class Emulator:
+    """A Discord API emulator on 127.0.0.1; see `bot.sandbox.harness` for the test API."""
+
+    def __init__(
+        self,
+        world: World | None = None,
+        *,
+        clock: Clock | None = None,
+        token: str = "sandbox-token",
+    ) -> None:
+        self.world = world or World()
+        self.clock: Clock = clock or SystemClock()
+        self.token = token
+        self.faults = FaultPlan()
+        self.requests: list[RecordedRequest] = []
+        self.changed = asyncio.Condition()
+        self.gateway = Gateway(self, self.notify)
+        self.port = 0
+        self._runner: web.AppRunner | None = None
+        self._app = web.Application(middlewares=[self._middleware], client_max_size=64 * 2**20)
+        self._app.router.add_get("/gateway", self.gateway.handle)
+        from .rest import Rest  # late import: Rest needs a constructed Emulator
+
+        self.rest = Rest(self)
+        self.rest.register(self._app.router, API_PREFIX)
+
+    # -- lifecycle --------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Serve on 127.0.0.1 at an ephemeral port."""
+        self._runner = web.AppRunner(self._app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        server = site._server
+        assert server is not None and server.sockets  # type: ignore[union-attr]
+        self.port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        log.info("Discord emulator listening on %s", self.base_url)
+
+    async def stop(self) -> None:
+        """Close sockets and stop serving."""
+        await self.gateway.shutdown()
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    @property
+    def base_url(self) -> str:
+        """http://127.0.0.1:PORT, without the API prefix."""
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def api_url(self) -> str:
+        """The REST base discord.py's Route.BASE must point at."""
+        return self.base_url + API_PREFIX
+
+    @property
+    def gateway_url(self) -> str:
+        """The websocket URL given to discord.py and sent back as resume_gateway_url."""
+        return f"ws://127.0.0.1:{self.port}/gateway"
+
+    # -- waiting ----------------------------------------------------------------------------
+
+    def notify(self) -> None:
+        """Wake every waiter; called whenever the emulator records something."""
+        asyncio.get_running_loop().create_task(self._notify_all())
+
+    async def _notify_all(self) -> None:
+        async with self.changed:
+            self.changed.notify_all()
+
+    async def wait_for(
+        self, predicate: Callable[[], Any], *, wait_seconds: float = 10.0, what: str = "condition"
+    ) -> Any:
+        """Wait until predicate() is truthy and return it; fail loudly after `wait_seconds`."""
+        try:
+            async with asyncio.timeout(wait_seconds), self.changed:
+                return await self.changed.wait_for(predicate)
+        except TimeoutError:
+            recent = "\n".join(f"  {r.route} -> {r.status}" for r in self.requests[-10:])
+            raise AssertionError(
+                f"timed out after {wait_seconds}s waiting for {what}; last requests:\n{recent}"
+            ) from None
+
+    # -- REST plumbing ----------------------------------------------------------------------
+
+    @web.middleware
+    async def _middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        path = request.path
+        if not path.startswith(API_PREFIX):
+            return await handler(request)
+        path = path[len(API_PREFIX) :]
+        payload, files = await _read_body(request)
+        request[PAYLOAD], request[FILES] = payload, files
+        record = RecordedRequest(
+            request.method, path, dict(request.query), payload, files, at=time.monotonic()
+        )
+        self.requests.append(record)
+        response = await self._answer(request, handler, path)
+        record.status = response.status
+        self.notify()
+        return response
+
+    async def _answer(
+        self, request: web.Request, handler: Handler, path: str
+    ) -> web.StreamResponse:
+        authorized = request.headers.get("Authorization") == f"Bot {self.token}"
+        if not path.startswith(_TOKENLESS_PREFIXES) and not authorized:
+            return error_response(401, 0, "401: Unauthorized")
+        for fault in self.faults.take(request.method, path):
+            if fault.kind == "slow":
+                await asyncio.sleep(fault.delay)
+            elif fault.kind == "rate_limit":
+                return _rate_limited(path, fault.retry_after, fault.is_global)
+            else:
+                return error_response(fault.status, 0, f"{fault.status}: emulated server error")
+        try:
+            response = await handler(request)
+        except web.HTTPNotFound:
+            log.warning(
+                "UNKNOWN DISCORD ROUTE %s %s: the emulator has no such route", request.method, path
+            )
+            return error_response(404, 0, "404: Not Found")
+        except web.HTTPMethodNotAllowed:
+            log.warning("UNKNOWN DISCORD ROUTE %s %s: method not emulated", request.method, path)
+            return error_response(405, 0, "405: Method Not Allowed")
+        _add_ratelimit_headers(response, path)
+        return response
+
+
+def _bucket(path: str) -> str:
+    # One bucket per route shape; ids are collapsed so buckets stay few, as on Discord.
+    return "".join(c for c in path if not c.isdigit()).replace("/", "-")[:32] or "root"
+
+
+def _add_ratelimit_headers(response: web.StreamResponse, path: str) -> None:
+    # Remaining stays above zero so discord.py never pre-emptively sleeps on healthy routes.
+    response.headers.update(
+        {
+            "X-RateLimit-Bucket": _bucket(path),
+            "X-RateLimit-Limit": "5",
+            "X-RateLimit-Remaining": "4",
+            "X-RateLimit-Reset": f"{time.time() + 1:.3f}",
+            "X-RateLimit-Reset-After": "1.000",
+        }
+    )
+
+
+def _rate_limited(path: str, retry_after: float, is_global: bool) -> web.Response:
+    # discord.py retries a 429 only with a Via header and a JSON body, and sleeps for the body's
+    # retry_after (not the Retry-After header).
+    body = {
+        "message": "You are being rate limited.",
+        "retry_after": retry_after,
+        "global": is_global,
+    }
+    if is_global:
+        body["code"] = 0
+    headers = {
+        "Via": "1.1 google",
+        "Retry-After": str(max(1, round(retry_after))),
+        "X-RateLimit-Scope": "global" if is_global else "user",
+    }
+    if is_global:
+        headers["X-RateLimit-Global"] = "true"
+    else:
+        headers.update(
+            {
+                "X-RateLimit-Bucket": _bucket(path),
+                "X-RateLimit-Limit": "5",
+                "X-RateLimit-Remaining": "0",
+                "X-RateLimit-Reset-After": f"{retry_after:.3f}",
+                "X-RateLimit-Reset": f"{time.time() + retry_after:.3f}",
+            }
+        )
+    return json_response(body, status=429, headers=headers)
+
+
+async def _read_body(request: web.Request) -> tuple[Any, list[UploadedFile]]:
+    """Parse a JSON body, or a multipart body of `payload_json` plus `files[n]` parts."""
+    if not request.can_read_body:
+        return None, []
+    if request.content_type.startswith("multipart/"):
+        payload: Any = None
+        files: list[UploadedFile] = []
+        reader = await request.multipart()
+        async for part in reader:
+            name = part.name or ""  # type: ignore[union-attr]
+            data = await part.read()  # type: ignore[union-attr]
+            if name == "payload_json":
+                payload = json.loads(data)
+            else:
+                files.append(
+                    UploadedFile(
+                        name,
+                        part.filename or name,  # type: ignore[union-attr]
+                        bytes(data),
+                        part.headers.get("Content-Type", "application/octet-stream"),
+                    )
+                )
+        return payload, files
+    text = await request.text()
+    return (json.loads(text) if text else None), []

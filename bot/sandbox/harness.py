@@ -1,0 +1,550 @@
+"""Test and console API over the Discord emulator: connect a real bot, then act as its users.
+
+    async with DiscordEmulator() as discord:              # serves 127.0.0.1:<ephemeral>
+        async with discord.connected(bot):                 # seam + bot.start(); waits for on_ready
+            reply = await discord.slash("search", query="Qatar", user=discord.alice)
+            reply.message.content, reply.message.embeds, reply.message.ephemeral
+            clicked = await discord.click(reply.message, "next")
+            choices = await discord.autocomplete("summary", "article", "Qat")
+            replies = await discord.say(discord.channel("general"), "!news Qatar")
+            discord.requests                               # every REST request, with status
+            discord.channel_messages(channel_id)
+
+Actions return the emulator's records (`Interaction`, `Message`): the bot's answers with their
+content, embeds and components (dicts as sent), `ephemeral`, `files` ({name: bytes}) and ids.
+Waiting never sleeps: each action waits on the emulator's condition, which is signalled whenever
+a request is recorded, and fails with the last requests listed after `wait_seconds`.
+
+Faults: `discord.faults.rate_limit(route, ...)`, `.server_error(...)`, `.slow(...)` for REST;
+`drop_connection(code)`, `abort_connection()`, `request_reconnect()`, `invalidate_session()` for
+the gateway. Time: pass `clock=ManualClock()` and call `discord.clock.advance(seconds)`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import secrets
+from collections.abc import AsyncIterator
+from typing import Any
+
+import discord
+
+from .emulator.faults import FaultPlan
+from .emulator.gateway import Frame
+from .emulator.server import Emulator, RecordedRequest
+from .emulator.state import (
+    ALL_PERMISSIONS,
+    DM_CHANNEL,
+    Channel,
+    Clock,
+    Guild,
+    Interaction,
+    ManualClock,
+    Message,
+    Role,
+    User,
+)
+from .emulator.world import World
+from .seam import pointed_at
+
+log = logging.getLogger(__name__)
+
+MESSAGE_CONTENT_INTENT = 1 << 15
+DEFAULT_TIMEOUT = 10.0
+
+# Application command option types (Discord's numbering).
+_SUB_COMMAND, _SUB_COMMAND_GROUP, _STRING, _INTEGER, _BOOLEAN = 1, 2, 3, 4, 5
+_USER, _CHANNEL, _ROLE, _NUMBER = 6, 7, 8, 10
+
+__all__ = ["DiscordEmulator", "Interaction", "ManualClock", "Message", "default_world"]
+
+
+def default_world() -> World:
+    """A newsroom guild with #general, #news, forum #briefings and members alice and bob."""
+    world = World()
+    alice, bob = world.add_user("alice"), world.add_user("bob")
+    world.add_guild(
+        "Newsroom",
+        text_channels=("general", "news"),
+        forum_channels=("briefings",),
+        members=(alice, bob),
+    )
+    return world
+
+
+class DiscordEmulator:
+    """A running emulator plus the actions of the people using Discord around the bot."""
+
+    def __init__(self, world: World | None = None, *, clock: Clock | None = None) -> None:
+        self.emulator = Emulator(world or default_world(), clock=clock)
+        self.world = self.emulator.world
+        self.token = self.emulator.token
+
+    async def __aenter__(self) -> DiscordEmulator:
+        await self.emulator.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.emulator.stop()
+
+    # -- connecting the bot -----------------------------------------------------------------
+
+    @contextlib.asynccontextmanager
+    async def connected(
+        self, bot: discord.Client, *, wait_seconds: float = DEFAULT_TIMEOUT
+    ) -> AsyncIterator[discord.Client]:
+        """Point discord.py here, start `bot`, wait for on_ready; close the bot on exit."""
+        with pointed_at(self.emulator.api_url, self.emulator.gateway_url):
+            runner = asyncio.create_task(bot.start(self.token), name="sandbox-bot")
+            ready = asyncio.create_task(bot.wait_until_ready())
+            try:
+                done, _ = await asyncio.wait(
+                    {runner, ready}, timeout=wait_seconds, return_when=asyncio.FIRST_COMPLETED
+                )
+                if runner in done:
+                    runner.result()  # re-raise the start-up failure (e.g. LoginFailure)
+                    raise AssertionError("bot stopped before it was ready")
+                if ready not in done:
+                    raise AssertionError(f"bot not ready after {wait_seconds}s")
+                yield bot
+            finally:
+                ready.cancel()
+                await bot.close()
+                with contextlib.suppress(asyncio.CancelledError, discord.ConnectionClosed):
+                    await asyncio.wait_for(runner, wait_seconds)
+
+    # -- the world --------------------------------------------------------------------------
+
+    @property
+    def guild(self) -> Guild:
+        """The first guild."""
+        return self.world.guilds[0]
+
+    @property
+    def alice(self) -> User:
+        """The default invoking user."""
+        return self.world.user_named("alice")
+
+    @property
+    def bob(self) -> User:
+        """A second user."""
+        return self.world.user_named("bob")
+
+    @property
+    def bot_user(self) -> User:
+        """The bot's own user."""
+        return self.world.bot
+
+    def user(self, username: str) -> User:
+        """The user called `username`."""
+        return self.world.user_named(username)
+
+    def channel(self, name: str) -> Channel:
+        """The guild channel or thread called `name`."""
+        return self.world.channel_named(name)
+
+    def channel_messages(self, channel: Channel | int, *, ephemeral: bool = False) -> list[Message]:
+        """Messages in a channel, oldest first (ephemeral ones only when asked)."""
+        channel_id = channel if isinstance(channel, int) else channel.id
+        return self.world.channel_messages(channel_id, ephemeral=ephemeral)
+
+    def bot_messages(self) -> list[Message]:
+        """Every message the bot has posted, oldest first (including ephemeral ones)."""
+        return [m for m in self.world.messages.values() if m.author is self.world.bot]
+
+    @property
+    def commands(self) -> dict[int | None, list[dict[str, Any]]]:
+        """Synced application commands by scope (None = global, else guild id)."""
+        return self.world.commands
+
+    @property
+    def requests(self) -> list[RecordedRequest]:
+        """Every REST request received, in order, with its answer's status."""
+        return self.emulator.requests
+
+    def requests_to(self, method: str, path_part: str) -> list[RecordedRequest]:
+        """Recorded requests with this method whose path contains `path_part`."""
+        return [r for r in self.requests if r.method == method and path_part in r.path]
+
+    @property
+    def frames(self) -> list[Frame]:
+        """Every gateway frame in and out, in order."""
+        return self.emulator.gateway.frames
+
+    @property
+    def faults(self) -> FaultPlan:
+        """Pending REST faults; add with rate_limit(), server_error(), slow()."""
+        return self.emulator.faults
+
+    @property
+    def clock(self) -> Any:
+        """The emulator's clock (a ManualClock when one was passed in)."""
+        return self.emulator.clock
+
+    async def wait_for(
+        self, predicate: Any, *, wait_seconds: float = DEFAULT_TIMEOUT, what: str = "condition"
+    ) -> Any:
+        """Wait until predicate() is truthy (re-checked whenever the emulator records anything)."""
+        return await self.emulator.wait_for(predicate, wait_seconds=wait_seconds, what=what)
+
+    # -- slash commands, autocomplete, components, modals -----------------------------------
+
+    async def slash(
+        self,
+        command: str,
+        *,
+        user: User | None = None,
+        channel: Channel | None = None,
+        wait: bool = True,
+        wait_seconds: float = DEFAULT_TIMEOUT,
+        **options: Any,
+    ) -> Interaction:
+        """Invoke `/command` ("group sub" for subcommands) and wait for the bot's answer."""
+        data = self._command_data(command, channel or self.channel("general"), options, None)
+        interaction = await self._send_interaction(2, data, user, channel)
+        if wait:
+            await self.wait_for(
+                lambda: interaction.answered,
+                wait_seconds=wait_seconds,
+                what=f"an answer to /{command}",
+            )
+        return interaction
+
+    async def autocomplete(
+        self,
+        command: str,
+        option: str,
+        value: str,
+        *,
+        user: User | None = None,
+        channel: Channel | None = None,
+        wait_seconds: float = DEFAULT_TIMEOUT,
+        **options: Any,
+    ) -> list[dict[str, Any]]:
+        """Type `value` into `option` of `/command`; return the choices the bot offered."""
+        data = self._command_data(
+            command, channel or self.channel("general"), {**options, option: value}, option
+        )
+        interaction = await self._send_interaction(4, data, user, channel)
+        await self.wait_for(
+            lambda: interaction.choices is not None,
+            wait_seconds=wait_seconds,
+            what=f"autocomplete choices for /{command} {option}",
+        )
+        assert interaction.choices is not None
+        return interaction.choices
+
+    async def click(
+        self,
+        message: Message,
+        custom_id: str,
+        *,
+        user: User | None = None,
+        wait: bool = True,
+        wait_seconds: float = DEFAULT_TIMEOUT,
+    ) -> Interaction:
+        """Click the button `custom_id` on `message` and wait for the bot's answer."""
+        self._require_component(message, custom_id)
+        data = {"custom_id": custom_id, "component_type": 2}
+        return await self._component(message, data, user, wait, wait_seconds)
+
+    async def select(
+        self,
+        message: Message,
+        custom_id: str,
+        values: list[str],
+        *,
+        user: User | None = None,
+        wait: bool = True,
+        wait_seconds: float = DEFAULT_TIMEOUT,
+    ) -> Interaction:
+        """Pick `values` in the string select `custom_id` on `message`; wait for the answer."""
+        self._require_component(message, custom_id)
+        data = {"custom_id": custom_id, "component_type": 3, "values": list(values)}
+        return await self._component(message, data, user, wait, wait_seconds)
+
+    async def submit_modal(
+        self,
+        shown: Interaction,
+        values: dict[str, str],
+        *,
+        user: User | None = None,
+        wait_seconds: float = DEFAULT_TIMEOUT,
+    ) -> Interaction:
+        """Fill the modal the bot showed in answer to `shown` and submit it."""
+        if shown.modal is None:
+            raise AssertionError("the bot did not answer with a modal")
+        rows = [_fill_modal_item(item, values) for item in shown.modal.get("components", [])]
+        data = {"custom_id": shown.modal["custom_id"], "components": rows}
+        channel = self.world.channels[shown.channel_id]
+        interaction = await self._send_interaction(5, data, user or shown.user, channel)
+        await self.wait_for(
+            lambda: interaction.answered, wait_seconds=wait_seconds, what="a modal answer"
+        )
+        return interaction
+
+    # -- plain messages ---------------------------------------------------------------------
+
+    async def say(
+        self,
+        channel: Channel,
+        content: str,
+        *,
+        user: User | None = None,
+        expect: int = 1,
+        wait_seconds: float = DEFAULT_TIMEOUT,
+    ) -> list[Message]:
+        """Post `content` as `user` and return the first `expect` messages the bot posts after."""
+        author = user or self.alice
+        message = Message(
+            id=self.world.ids.next(),
+            channel_id=channel.id,
+            author=author,
+            content=content,
+            guild_id=channel.guild_id,
+            kind="user",
+        )
+        self.world.messages[message.id] = message
+        event = message.payload(self.emulator.base_url)
+        session = await self._session()
+        mentioned = f"<@{self.world.bot.id}>" in content
+        can_read = channel.type == DM_CHANNEL or session.intents & MESSAGE_CONTENT_INTENT
+        if not can_read and not mentioned:
+            # Without the message content intent Discord blanks other people's messages.
+            event["content"], event["embeds"], event["attachments"] = "", [], []
+        if mentioned:
+            event["mentions"] = [self.world.bot.payload()]
+        if channel.guild_id is not None:
+            member = self.world.guild_by_id(channel.guild_id).member(author.id)
+            if member is not None:
+                event["member"] = {k: v for k, v in member.payload().items() if k != "user"}
+        await self.emulator.gateway.dispatch("MESSAGE_CREATE", event)
+
+        def replies() -> list[Message]:
+            return [
+                m
+                for m in self.world.messages.values()
+                if m.author is self.world.bot and m.id > message.id and not m.deleted
+            ]
+
+        if expect:
+            await self.wait_for(
+                lambda: len(replies()) >= expect,
+                wait_seconds=wait_seconds,
+                what=f"a reply to {content!r}",
+            )
+        return replies()[: expect or None]
+
+    async def dm(self, content: str, *, user: User | None = None, expect: int = 1) -> list[Message]:
+        """Send the bot a direct message as `user`; return its replies."""
+        channel = self.world.dm_channel(user or self.alice)
+        return await self.say(channel, content, user=user, expect=expect)
+
+    # -- gateway faults ---------------------------------------------------------------------
+
+    async def drop_connection(self, code: int = 4000) -> None:
+        """Close the bot's gateway socket with `code`; it should RESUME."""
+        await self.emulator.gateway.close(code)
+
+    def abort_connection(self) -> None:
+        """Cut the bot's gateway TCP connection (close code 1006); it should RESUME."""
+        self.emulator.gateway.abort()
+
+    async def request_reconnect(self) -> None:
+        """Send op 7 RECONNECT; the bot should RESUME."""
+        await self.emulator.gateway.reconnect()
+
+    async def invalidate_session(self, *, resumable: bool = False) -> None:
+        """Send op 9 INVALID_SESSION; unless resumable the bot must IDENTIFY again."""
+        await self.emulator.gateway.invalidate(resumable)
+
+    def frames_in(self, op: int) -> list[Frame]:
+        """Frames the bot sent with this op (2 IDENTIFY, 6 RESUME, ...)."""
+        return [f for f in self.frames if f.direction == "in" and f.op == op]
+
+    # -- internals --------------------------------------------------------------------------
+
+    async def _session(self) -> Any:
+        gateway = self.emulator.gateway
+        # After an invalid session the bot needs a moment to IDENTIFY again; events need a session.
+        await self.wait_for(lambda: gateway.current, what="a gateway session")
+        return gateway.current
+
+    def _command_data(
+        self, command: str, channel: Channel, options: dict[str, Any], focused: str | None
+    ) -> dict[str, Any]:
+        name, *path = command.split()
+        definition = self.world.command_named(name, channel.guild_id)
+        data: dict[str, Any] = {
+            "id": definition["id"] if definition else str(self.world.ids.next()),
+            "name": name,
+            "type": 1,
+        }
+        if definition and definition.get("guild_id"):
+            data["guild_id"] = definition["guild_id"]
+        defs = (definition or {}).get("options", [])
+        kinds = []
+        for depth, sub in enumerate(path):
+            found = next((d for d in defs if d.get("name") == sub), {})
+            group = depth == 0 and len(path) == 2
+            kinds.append(found.get("type", _SUB_COMMAND_GROUP if group else _SUB_COMMAND))
+            defs = found.get("options", [])
+        resolved: dict[str, dict[str, Any]] = {}
+        leaf = [self._option(k, v, defs, focused, resolved, channel) for k, v in options.items()]
+        for sub, kind in reversed(list(zip(path, kinds, strict=True))):
+            leaf = [{"name": sub, "type": kind, "options": leaf}]
+        data["options"] = leaf
+        if resolved:
+            data["resolved"] = resolved
+        return data
+
+    def _option(
+        self,
+        name: str,
+        value: Any,
+        defs: list[dict[str, Any]],
+        focused: str | None,
+        resolved: dict[str, dict[str, Any]],
+        channel: Channel,
+    ) -> dict[str, Any]:
+        kind = _option_type(value, defs, name)
+        option: dict[str, Any] = {"name": name, "type": kind, "value": value}
+        if isinstance(value, User):
+            option["value"] = str(value.id)
+            resolved.setdefault("users", {})[str(value.id)] = value.payload()
+            if channel.guild_id is not None:
+                member = self.world.guild_by_id(channel.guild_id).member(value.id)
+                if member is not None:
+                    payload = member.payload(with_permissions=True)
+                    payload.pop("user")
+                    resolved.setdefault("members", {})[str(value.id)] = payload
+        elif isinstance(value, Channel):
+            option["value"] = str(value.id)
+            channel_data = {**value.payload(), "permissions": str(ALL_PERMISSIONS)}
+            resolved.setdefault("channels", {})[str(value.id)] = channel_data
+        elif isinstance(value, Role):
+            option["value"] = str(value.id)
+            resolved.setdefault("roles", {})[str(value.id)] = value.payload()
+        if name == focused:
+            option["focused"] = True
+        return option
+
+    async def _component(
+        self,
+        message: Message,
+        data: dict[str, Any],
+        user: User | None,
+        wait: bool,
+        wait_seconds: float,
+    ) -> Interaction:
+        channel = self.world.channels[message.channel_id]
+        interaction = await self._send_interaction(3, data, user, channel, source=message)
+        if wait:
+            await self.wait_for(
+                lambda: interaction.answered,
+                wait_seconds=wait_seconds,
+                what=f"an answer to a click on {data['custom_id']!r}",
+            )
+        return interaction
+
+    def _require_component(self, message: Message, custom_id: str) -> None:
+        if custom_id not in message.custom_ids:
+            raise AssertionError(
+                f"message {message.id} has no component {custom_id!r} (has {message.custom_ids})"
+            )
+
+    async def _send_interaction(
+        self,
+        kind: int,
+        data: dict[str, Any],
+        user: User | None,
+        channel: Channel | None,
+        *,
+        source: Message | None = None,
+    ) -> Interaction:
+        """Create an interaction record and dispatch INTERACTION_CREATE for it."""
+        await self._session()
+        user = user or self.alice
+        channel = channel or self.channel("general")
+        interaction = Interaction(
+            id=self.world.ids.next(),
+            token="aW50ZXJhY3Rpb24" + secrets.token_urlsafe(48),
+            type=kind,
+            user=user,
+            channel_id=channel.id,
+            guild_id=channel.guild_id,
+            data=data,
+            created_at=self.emulator.clock.now(),
+            source_message=source,
+        )
+        self.world.interactions[interaction.id] = interaction
+        self.world.interactions_by_token[interaction.token] = interaction
+        event: dict[str, Any] = {
+            "id": str(interaction.id),
+            "application_id": str(self.world.bot.id),
+            "type": kind,
+            "token": interaction.token,
+            "version": 1,
+            "data": data,
+            "channel_id": str(channel.id),
+            "channel": channel.payload(),
+            "app_permissions": str(ALL_PERMISSIONS),
+            "locale": "en-US",
+            "entitlements": [],
+            "attachment_size_limit": 10 * 2**20,
+            "authorizing_integration_owners": {"0": str(channel.guild_id or 0)},
+            "context": 0 if channel.guild_id else 1,
+        }
+        if channel.guild_id is not None:
+            guild = self.world.guild_by_id(channel.guild_id)
+            member = guild.member(user.id)
+            if member is None:
+                raise AssertionError(f"{user.username} is not a member of {guild.name}")
+            event["guild_id"] = str(guild.id)
+            event["guild_locale"] = "en-US"
+            event["guild"] = {"id": str(guild.id), "locale": "en-US", "features": []}
+            event["member"] = member.payload(with_permissions=True)
+        else:
+            event["user"] = user.payload()
+        if source is not None:
+            event["message"] = source.payload(
+                self.emulator.base_url, self.world.interactions.get(source.interaction_id or 0)
+            )
+        await self.emulator.gateway.dispatch("INTERACTION_CREATE", event)
+        return interaction
+
+
+def _option_type(value: Any, defs: list[dict[str, Any]], name: str) -> int:
+    """The option's declared type from the synced command, else one inferred from the value."""
+    for definition in defs:
+        if definition.get("name") == name and definition.get("type") not in (None, 1, 2):
+            return int(definition["type"])
+    if isinstance(value, bool):
+        return _BOOLEAN
+    if isinstance(value, int):
+        return _INTEGER
+    if isinstance(value, float):
+        return _NUMBER
+    if isinstance(value, User):
+        return _USER
+    if isinstance(value, Channel):
+        return _CHANNEL
+    if isinstance(value, Role):
+        return _ROLE
+    return _STRING
+
+
+def _fill_modal_item(item: dict[str, Any], values: dict[str, str]) -> dict[str, Any]:
+    """Mirror one modal row/label with the submitted text-input values."""
+    if item.get("type") == 4:
+        return {
+            "type": 4,
+            "custom_id": item["custom_id"],
+            "value": values.get(item["custom_id"], ""),
+        }
+    if "component" in item:  # a label (type 18) wraps exactly one component
+        return {"type": item["type"], "component": _fill_modal_item(item["component"], values)}
+    children = [_fill_modal_item(c, values) for c in item.get("components", [])]
+    return {"type": item.get("type", 1), "components": children}
