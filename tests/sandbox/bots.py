@@ -58,6 +58,7 @@ class SandboxBot(commands.Bot):
             chunk_guilds_at_startup=False,
         )
         self.errors: list[Exception] = []
+        self.error_seen = asyncio.Event()
         self.release = asyncio.Event()
         self.handled: list[str] = []
 
@@ -101,6 +102,7 @@ class SandboxBot(commands.Bot):
                 await interaction.response.send_message("finally")
             except discord.HTTPException as error:
                 self.errors.append(error)
+                self.error_seen.set()
 
         @tree.command(description="Opens a modal")
         async def note(interaction: discord.Interaction) -> None:

@@ -152,7 +152,11 @@ class Emulator:
     async def wait_for(
         self, predicate: Callable[[], Any], *, wait_seconds: float = 10.0, what: str = "condition"
     ) -> Any:
-        """Wait until predicate() is truthy and return it; fail loudly after `wait_seconds`."""
+        """Wait until predicate() is truthy and return it; fail loudly after `wait_seconds`.
+
+        The predicate is re-checked only when the emulator records something, so it must read
+        emulator state (requests, messages, interactions, frames), not the bot's own variables.
+        """
         try:
             async with asyncio.timeout(wait_seconds), self.changed:
                 return await self.changed.wait_for(predicate)
