@@ -25,17 +25,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import discord
 
+from . import events
 from .emulator.faults import FaultPlan
 from .emulator.gateway import Frame
 from .emulator.server import Emulator, RecordedRequest
 from .emulator.state import (
-    ALL_PERMISSIONS,
     DM_CHANNEL,
     Channel,
     Clock,
@@ -43,7 +42,6 @@ from .emulator.state import (
     Interaction,
     ManualClock,
     Message,
-    Role,
     User,
 )
 from .emulator.world import World
@@ -54,9 +52,6 @@ log = logging.getLogger(__name__)
 MESSAGE_CONTENT_INTENT = 1 << 15
 DEFAULT_TIMEOUT = 10.0
 
-# Application command option types (Discord's numbering).
-_SUB_COMMAND, _SUB_COMMAND_GROUP, _STRING, _INTEGER, _BOOLEAN = 1, 2, 3, 4, 5
-_USER, _CHANNEL, _ROLE, _NUMBER = 6, 7, 8, 10
 
 __all__ = ["DiscordEmulator", "Interaction", "ManualClock", "Message", "default_world"]
 
@@ -183,6 +178,11 @@ class DiscordEmulator:
         """The emulator's clock (a ManualClock when one was passed in)."""
         return self.emulator.clock
 
+    def watch(self, listener: Callable[[str, Message], None]) -> None:
+        """Call `listener(event, message)` whenever the bot creates ("create") or edits ("edit")
+        a message, e.g. for a console that shows scheduled posts as they arrive."""
+        self.emulator.listeners.append(listener)
+
     async def wait_for(
         self, predicate: Any, *, wait_seconds: float = DEFAULT_TIMEOUT, what: str = "condition"
     ) -> Any:
@@ -202,7 +202,9 @@ class DiscordEmulator:
         **options: Any,
     ) -> Interaction:
         """Invoke `/command` ("group sub" for subcommands) and wait for the bot's answer."""
-        data = self._command_data(command, channel or self.channel("general"), options, None)
+        data = events.command_data(
+            self.world, command, channel or self.channel("general"), options, None
+        )
         interaction = await self._send_interaction(2, data, user, channel)
         if wait:
             await self.wait_for(
@@ -224,8 +226,12 @@ class DiscordEmulator:
         **options: Any,
     ) -> list[dict[str, Any]]:
         """Type `value` into `option` of `/command`; return the choices the bot offered."""
-        data = self._command_data(
-            command, channel or self.channel("general"), {**options, option: value}, option
+        data = events.command_data(
+            self.world,
+            command,
+            channel or self.channel("general"),
+            {**options, option: value},
+            option,
         )
         interaction = await self._send_interaction(4, data, user, channel)
         await self.wait_for(
@@ -245,9 +251,8 @@ class DiscordEmulator:
         wait: bool = True,
         wait_seconds: float = DEFAULT_TIMEOUT,
     ) -> Interaction:
-        """Click the button `custom_id` on `message` and wait for the bot's answer."""
-        self._require_component(message, custom_id)
-        data = {"custom_id": custom_id, "component_type": 2}
+        """Click the button `custom_id` (or labelled so) on `message`; wait for the answer."""
+        data = {"custom_id": self.component_id(message, custom_id), "component_type": 2}
         return await self._component(message, data, user, wait, wait_seconds)
 
     async def select(
@@ -261,7 +266,7 @@ class DiscordEmulator:
         wait_seconds: float = DEFAULT_TIMEOUT,
     ) -> Interaction:
         """Pick `values` in the string select `custom_id` on `message`; wait for the answer."""
-        self._require_component(message, custom_id)
+        custom_id = self.component_id(message, custom_id)
         data = {"custom_id": custom_id, "component_type": 3, "values": list(values)}
         return await self._component(message, data, user, wait, wait_seconds)
 
@@ -276,8 +281,7 @@ class DiscordEmulator:
         """Fill the modal the bot showed in answer to `shown` and submit it."""
         if shown.modal is None:
             raise AssertionError("the bot did not answer with a modal")
-        rows = [_fill_modal_item(item, values) for item in shown.modal.get("components", [])]
-        data = {"custom_id": shown.modal["custom_id"], "components": rows}
+        data = events.modal_submission(shown.modal, values)
         channel = self.world.channels[shown.channel_id]
         interaction = await self._send_interaction(5, data, user or shown.user, channel)
         await self.wait_for(
@@ -372,65 +376,6 @@ class DiscordEmulator:
         await self.wait_for(lambda: gateway.current, what="a gateway session")
         return gateway.current
 
-    def _command_data(
-        self, command: str, channel: Channel, options: dict[str, Any], focused: str | None
-    ) -> dict[str, Any]:
-        name, *path = command.split()
-        definition = self.world.command_named(name, channel.guild_id)
-        data: dict[str, Any] = {
-            "id": definition["id"] if definition else str(self.world.ids.next()),
-            "name": name,
-            "type": 1,
-        }
-        if definition and definition.get("guild_id"):
-            data["guild_id"] = definition["guild_id"]
-        defs = (definition or {}).get("options", [])
-        kinds = []
-        for depth, sub in enumerate(path):
-            found = next((d for d in defs if d.get("name") == sub), {})
-            group = depth == 0 and len(path) == 2
-            kinds.append(found.get("type", _SUB_COMMAND_GROUP if group else _SUB_COMMAND))
-            defs = found.get("options", [])
-        resolved: dict[str, dict[str, Any]] = {}
-        leaf = [self._option(k, v, defs, focused, resolved, channel) for k, v in options.items()]
-        for sub, kind in reversed(list(zip(path, kinds, strict=True))):
-            leaf = [{"name": sub, "type": kind, "options": leaf}]
-        data["options"] = leaf
-        if resolved:
-            data["resolved"] = resolved
-        return data
-
-    def _option(
-        self,
-        name: str,
-        value: Any,
-        defs: list[dict[str, Any]],
-        focused: str | None,
-        resolved: dict[str, dict[str, Any]],
-        channel: Channel,
-    ) -> dict[str, Any]:
-        kind = _option_type(value, defs, name)
-        option: dict[str, Any] = {"name": name, "type": kind, "value": value}
-        if isinstance(value, User):
-            option["value"] = str(value.id)
-            resolved.setdefault("users", {})[str(value.id)] = value.payload()
-            if channel.guild_id is not None:
-                member = self.world.guild_by_id(channel.guild_id).member(value.id)
-                if member is not None:
-                    payload = member.payload(with_permissions=True)
-                    payload.pop("user")
-                    resolved.setdefault("members", {})[str(value.id)] = payload
-        elif isinstance(value, Channel):
-            option["value"] = str(value.id)
-            channel_data = {**value.payload(), "permissions": str(ALL_PERMISSIONS)}
-            resolved.setdefault("channels", {})[str(value.id)] = channel_data
-        elif isinstance(value, Role):
-            option["value"] = str(value.id)
-            resolved.setdefault("roles", {})[str(value.id)] = value.payload()
-        if name == focused:
-            option["focused"] = True
-        return option
-
     async def _component(
         self,
         message: Message,
@@ -449,11 +394,9 @@ class DiscordEmulator:
             )
         return interaction
 
-    def _require_component(self, message: Message, custom_id: str) -> None:
-        if custom_id not in message.custom_ids:
-            raise AssertionError(
-                f"message {message.id} has no component {custom_id!r} (has {message.custom_ids})"
-            )
+    def component_id(self, message: Message, wanted: str) -> str:
+        """The custom_id of the component on `message` whose custom_id or label is `wanted`."""
+        return events.component_id(message, wanted)
 
     async def _send_interaction(
         self,
@@ -466,85 +409,11 @@ class DiscordEmulator:
     ) -> Interaction:
         """Create an interaction record and dispatch INTERACTION_CREATE for it."""
         await self._session()
-        user = user or self.alice
         channel = channel or self.channel("general")
-        interaction = Interaction(
-            id=self.world.ids.next(),
-            token="aW50ZXJhY3Rpb24" + secrets.token_urlsafe(48),
-            type=kind,
-            user=user,
-            channel_id=channel.id,
-            guild_id=channel.guild_id,
-            data=data,
-            created_at=self.emulator.clock.now(),
-            source_message=source,
+        now = self.emulator.clock.now()
+        interaction = events.new_interaction(
+            self.world, kind, data, user or self.alice, channel, now, source
         )
-        self.world.interactions[interaction.id] = interaction
-        self.world.interactions_by_token[interaction.token] = interaction
-        event: dict[str, Any] = {
-            "id": str(interaction.id),
-            "application_id": str(self.world.bot.id),
-            "type": kind,
-            "token": interaction.token,
-            "version": 1,
-            "data": data,
-            "channel_id": str(channel.id),
-            "channel": channel.payload(),
-            "app_permissions": str(ALL_PERMISSIONS),
-            "locale": "en-US",
-            "entitlements": [],
-            "attachment_size_limit": 10 * 2**20,
-            "authorizing_integration_owners": {"0": str(channel.guild_id or 0)},
-            "context": 0 if channel.guild_id else 1,
-        }
-        if channel.guild_id is not None:
-            guild = self.world.guild_by_id(channel.guild_id)
-            member = guild.member(user.id)
-            if member is None:
-                raise AssertionError(f"{user.username} is not a member of {guild.name}")
-            event["guild_id"] = str(guild.id)
-            event["guild_locale"] = "en-US"
-            event["guild"] = {"id": str(guild.id), "locale": "en-US", "features": []}
-            event["member"] = member.payload(with_permissions=True)
-        else:
-            event["user"] = user.payload()
-        if source is not None:
-            event["message"] = source.payload(
-                self.emulator.base_url, self.world.interactions.get(source.interaction_id or 0)
-            )
+        event = events.interaction_event(self.world, interaction, self.emulator.base_url)
         await self.emulator.gateway.dispatch("INTERACTION_CREATE", event)
         return interaction
-
-
-def _option_type(value: Any, defs: list[dict[str, Any]], name: str) -> int:
-    """The option's declared type from the synced command, else one inferred from the value."""
-    for definition in defs:
-        if definition.get("name") == name and definition.get("type") not in (None, 1, 2):
-            return int(definition["type"])
-    if isinstance(value, bool):
-        return _BOOLEAN
-    if isinstance(value, int):
-        return _INTEGER
-    if isinstance(value, float):
-        return _NUMBER
-    if isinstance(value, User):
-        return _USER
-    if isinstance(value, Channel):
-        return _CHANNEL
-    if isinstance(value, Role):
-        return _ROLE
-    return _STRING
-
-
-def _fill_modal_item(item: dict[str, Any], values: dict[str, str]) -> dict[str, Any]:
-    """Mirror one modal row/label with the submitted text-input values."""
-    if item.get("type") == 4:
-        return {
-            "type": 4,
-            "custom_id": item["custom_id"],
-            "value": values.get(item["custom_id"], ""),
-        }
-    if "component" in item:  # a label (type 18) wraps exactly one component
-        return {"type": item["type"], "component": _fill_modal_item(item["component"], values)}
-    children = [_fill_modal_item(c, values) for c in item.get("components", [])]
-    return {"type": item.get("type", 1), "components": children}

@@ -133,3 +133,16 @@ async def test_forum_post_and_dm(discord_emu: DiscordEmulator, bot: SandboxBot) 
     dm = discord_emu.bot_messages()[-1]
     assert dm.content == "your digest"
     assert discord_emu.world.channels[dm.channel_id].recipients == [discord_emu.alice]
+
+
+async def test_console_style_input(discord_emu: DiscordEmulator, bot: SandboxBot) -> None:
+    seen: list[tuple[str, str]] = []
+    discord_emu.watch(lambda event, message: seen.append((event, message.content)))
+
+    # Typed text is converted to the synced option type; buttons can be named by label.
+    reply = await discord_emu.slash("search", query="Qatar", limit="5")
+    await discord_emu.click(reply.message, "next")
+
+    assert reply.message.content == "page 2"
+    assert reply.message.embeds[0]["description"] == "limit 5"
+    assert seen == [("create", ""), ("edit", "page 2")]

@@ -124,6 +124,7 @@ class Rest:
             message.flags = (int(payload["flags"]) & ~64) | (message.flags & 64)
         message.attachments = self.attachments_from(payload, files, message.attachments)
         message.edits += 1
+        self.emu.publish("edit", message)
 
     async def store_message(
         self, message: Message, files: list[UploadedFile], payload: dict
@@ -137,6 +138,8 @@ class Rest:
         if not message.ephemeral and self.emu.gateway.current is not None:
             await self.emu.gateway.dispatch("MESSAGE_CREATE", self.payload_of(message))
         self.emu.notify()
+        if message.author is self.world.bot:
+            self.emu.publish("create", message)
 
     def new_message(self, channel: Channel, payload: dict[str, Any], **extra: Any) -> Message:
         """Build (not store) a bot message from a create body."""

@@ -95,6 +95,8 @@ class Emulator:
         self.requests: list[RecordedRequest] = []
         self.changed = asyncio.Condition()
         self.gateway = Gateway(self, self.notify)
+        # Called with ("create" | "edit", message) for every bot message; see harness.watch().
+        self.listeners: list[Callable[[str, Any], None]] = []
         self.port = 0
         self._runner: web.AppRunner | None = None
         self._app = web.Application(middlewares=[self._middleware], client_max_size=64 * 2**20)
@@ -148,6 +150,14 @@ class Emulator:
     async def _notify_all(self) -> None:
         async with self.changed:
             self.changed.notify_all()
+
+    def publish(self, event: str, message: Any) -> None:
+        """Tell listeners that the bot created or edited a message; a failing one is logged."""
+        for listener in self.listeners:
+            try:
+                listener(event, message)
+            except Exception:
+                log.exception("emulator listener %r failed on %s", listener, event)
 
     async def wait_for(
         self, predicate: Callable[[], Any], *, wait_seconds: float = 10.0, what: str = "condition"
