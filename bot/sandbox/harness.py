@@ -17,7 +17,8 @@ a request is recorded, and fails with the last requests listed after `wait_secon
 
 Faults: `discord.faults.rate_limit(route, ...)`, `.server_error(...)`, `.slow(...)` for REST;
 `drop_connection(code)`, `abort_connection()`, `request_reconnect()`, `invalidate_session()` for
-the gateway. Time: pass `clock=ManualClock()` and call `discord.clock.advance(seconds)`.
+the gateway. Time: pass `clock=bot.clock.FakeClock()` and call `clock.advance(seconds=3.5)` to
+pass Discord's 3 s acknowledgement deadline without sleeping (default: the real monotonic clock).
 """
 
 from __future__ import annotations
@@ -40,7 +41,6 @@ from .emulator.state import (
     Clock,
     Guild,
     Interaction,
-    ManualClock,
     Message,
     User,
 )
@@ -53,7 +53,7 @@ MESSAGE_CONTENT_INTENT = 1 << 15
 DEFAULT_TIMEOUT = 10.0
 
 
-__all__ = ["DiscordEmulator", "Interaction", "ManualClock", "Message", "default_world"]
+__all__ = ["DiscordEmulator", "Interaction", "Message", "default_world"]
 
 
 def default_world() -> World:
@@ -175,7 +175,7 @@ class DiscordEmulator:
 
     @property
     def clock(self) -> Any:
-        """The emulator's clock (a ManualClock when one was passed in)."""
+        """The emulator's clock (the one passed in, e.g. a bot.clock.FakeClock)."""
         return self.emulator.clock
 
     def watch(self, listener: Callable[[str, Message], None]) -> None:
@@ -410,7 +410,7 @@ class DiscordEmulator:
         """Create an interaction record and dispatch INTERACTION_CREATE for it."""
         await self._session()
         channel = channel or self.channel("general")
-        now = self.emulator.clock.now()
+        now = self.emulator.now()
         interaction = events.new_interaction(
             self.world, kind, data, user or self.alice, channel, now, source
         )

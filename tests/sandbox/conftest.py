@@ -6,7 +6,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.sandbox import DiscordEmulator, ManualClock
+from bot.clock import FakeClock
+from bot.sandbox import DiscordEmulator
 
 from .bots import SandboxBot
 
@@ -14,7 +15,7 @@ from .bots import SandboxBot
 @pytest.fixture
 async def discord_emu() -> AsyncIterator[DiscordEmulator]:
     """A running emulator whose clock only moves when a test advances it."""
-    async with DiscordEmulator(clock=ManualClock()) as emu:
+    async with DiscordEmulator(clock=FakeClock()) as emu:
         yield emu
 
 

@@ -258,7 +258,7 @@ async def test_late_acknowledgement_is_unknown_interaction(
     discord_emu: DiscordEmulator, bot: SandboxBot
 ) -> None:
     pending = await discord_emu.slash("late", wait=False)
-    discord_emu.clock.advance(3.01)
+    discord_emu.clock.advance(seconds=3.01)
     bot.release.set()
 
     await asyncio.wait_for(bot.error_seen.wait(), 10)
@@ -276,11 +276,11 @@ async def test_follow_ups_expire_after_15_minutes(
     reply = await discord_emu.slash("search", query="Qatar")
     app_id = discord_emu.bot_user.id
 
-    discord_emu.clock.advance(14 * 60)
+    discord_emu.clock.advance(minutes=14)
     url = f"webhooks/{app_id}/{reply.token}?wait=1"
     async with http.post(url, json={"content": "still in time"}) as response:
         assert response.status == 200
-    discord_emu.clock.advance(2 * 60)
+    discord_emu.clock.advance(minutes=2)
     async with http.post(url, json={"content": "too late"}) as response:
         status, body = response.status, await response.json()
 

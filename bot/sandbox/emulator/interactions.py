@@ -66,7 +66,7 @@ class InteractionRoutes:
             return unknown_interaction()
         if interaction.response_type is not None:
             return error_response(400, 40060, "Interaction has already been acknowledged.")
-        if self.emu.clock.now() - interaction.created_at > ACK_DEADLINE:
+        if self.emu.now() - interaction.created_at > ACK_DEADLINE:
             return unknown_interaction()
         body, files = request[PAYLOAD] or {}, request[FILES]
         kind, data = int(body.get("type", 0)), body.get("data") or {}
@@ -151,7 +151,7 @@ class InteractionRoutes:
         interaction = self.world.interactions_by_token.get(request.match_info["token"])
         if interaction is None or request.match_info["app_id"] != str(self.world.bot.id):
             return None, unknown_webhook()
-        if self.emu.clock.now() - interaction.created_at > TOKEN_LIFETIME:
+        if self.emu.now() - interaction.created_at > TOKEN_LIFETIME:
             return None, error_response(401, 50027, "Invalid Webhook Token")
         if interaction.response_type is None:
             # The webhook only exists once the interaction has been acknowledged.

@@ -19,7 +19,7 @@ from aiohttp import web
 
 from .faults import FaultPlan
 from .gateway import Gateway
-from .state import Clock, SystemClock
+from .state import Clock, SystemClock, seconds
 from .world import World
 
 log = logging.getLogger(__name__)
@@ -140,6 +140,10 @@ class Emulator:
     def gateway_url(self) -> str:
         """The websocket URL given to discord.py and sent back as resume_gateway_url."""
         return f"ws://127.0.0.1:{self.port}/gateway"
+
+    def now(self) -> float:
+        """The emulator's clock in seconds (interaction deadlines are measured with it)."""
+        return seconds(self.clock)
 
     # -- waiting ----------------------------------------------------------------------------
 

@@ -30,10 +30,14 @@ ALL_PERMISSIONS = (1 << 50) - 1
 
 
 class Clock(Protocol):
-    """A source of monotonic seconds; tests inject a ManualClock to move time on demand."""
+    """Where the emulator reads "now" for interaction deadlines.
 
-    def now(self) -> float:
-        """Return the current time in seconds."""
+    Either monotonic seconds (the default SystemClock) or an aware datetime, so the project's
+    `bot.clock.FakeClock` can drive the emulator and the bot's schedulers together.
+    """
+
+    def now(self) -> float | datetime:
+        """Return the current time."""
         ...
 
 
@@ -45,19 +49,10 @@ class SystemClock:
         return time.monotonic()
 
 
-class ManualClock:
-    """A clock that only moves when a test calls advance()."""
-
-    def __init__(self, start: float = 0.0) -> None:
-        self._now = start
-
-    def now(self) -> float:
-        """Return the current manual time."""
-        return self._now
-
-    def advance(self, seconds: float) -> None:
-        """Move time forward by `seconds`."""
-        self._now += seconds
+def seconds(clock: Clock) -> float:
+    """Read a clock as seconds, whichever kind it is."""
+    value = clock.now()
+    return value.timestamp() if isinstance(value, datetime) else float(value)
 
 
 class Snowflakes:
