@@ -27,7 +27,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable
-from typing import Any
+from typing import Any, Literal
 
 import discord
 
@@ -51,6 +51,9 @@ log = logging.getLogger(__name__)
 
 MESSAGE_CONTENT_INTENT = 1 << 15
 DEFAULT_TIMEOUT = 10.0
+
+# What an action waits for: a visible answer, or merely an acknowledgement (e.g. a deferral).
+Until = Literal["answer", "ack"]
 
 
 __all__ = ["DiscordEmulator", "Interaction", "Message", "default_world"]
@@ -198,20 +201,21 @@ class DiscordEmulator:
         user: User | None = None,
         channel: Channel | None = None,
         wait: bool = True,
+        until: Until = "answer",
         wait_seconds: float = DEFAULT_TIMEOUT,
         **options: Any,
     ) -> Interaction:
-        """Invoke `/command` ("group sub" for subcommands) and wait for the bot's answer."""
+        """Invoke `/command` ("group sub" for subcommands) and wait for the bot's answer.
+
+        `until="ack"` returns once the bot acknowledged (e.g. a deferral it never follows up);
+        `wait=False` returns at once.
+        """
         data = events.command_data(
             self.world, command, channel or self.channel("general"), options, None
         )
         interaction = await self._send_interaction(2, data, user, channel)
         if wait:
-            await self.wait_for(
-                lambda: interaction.answered,
-                wait_seconds=wait_seconds,
-                what=f"an answer to /{command}",
-            )
+            await self._await_response(interaction, until, wait_seconds, f"/{command}")
         return interaction
 
     async def autocomplete(
@@ -249,11 +253,12 @@ class DiscordEmulator:
         *,
         user: User | None = None,
         wait: bool = True,
+        until: Until = "answer",
         wait_seconds: float = DEFAULT_TIMEOUT,
     ) -> Interaction:
         """Click the button `custom_id` (or labelled so) on `message`; wait for the answer."""
         data = {"custom_id": self.component_id(message, custom_id), "component_type": 2}
-        return await self._component(message, data, user, wait, wait_seconds)
+        return await self._component(message, data, user, until if wait else None, wait_seconds)
 
     async def select(
         self,
@@ -263,12 +268,13 @@ class DiscordEmulator:
         *,
         user: User | None = None,
         wait: bool = True,
+        until: Until = "answer",
         wait_seconds: float = DEFAULT_TIMEOUT,
     ) -> Interaction:
         """Pick `values` in the string select `custom_id` on `message`; wait for the answer."""
         custom_id = self.component_id(message, custom_id)
         data = {"custom_id": custom_id, "component_type": 3, "values": list(values)}
-        return await self._component(message, data, user, wait, wait_seconds)
+        return await self._component(message, data, user, until if wait else None, wait_seconds)
 
     async def submit_modal(
         self,
@@ -364,6 +370,16 @@ class DiscordEmulator:
         """Send op 9 INVALID_SESSION; unless resumable the bot must IDENTIFY again."""
         await self.emulator.gateway.invalidate(resumable)
 
+    @contextlib.asynccontextmanager
+    async def gateway_held(self) -> AsyncIterator[None]:
+        """Keep the bot's RESUME/IDENTIFY unanswered inside the block, so events dispatched there
+        are missed for sure and must be replayed on RESUME (use `wait=False` actions inside)."""
+        self.emulator.gateway.hold()
+        try:
+            yield
+        finally:
+            self.emulator.gateway.release()
+
     def frames_in(self, op: int) -> list[Frame]:
         """Frames the bot sent with this op (2 IDENTIFY, 6 RESUME, ...)."""
         return [f for f in self.frames if f.direction == "in" and f.op == op]
@@ -374,6 +390,7 @@ class DiscordEmulator:
         gateway = self.emulator.gateway
         # After an invalid session the bot needs a moment to IDENTIFY again; events need a session.
         await self.wait_for(lambda: gateway.current, what="a gateway session")
+        await self.emulator.settle()
         return gateway.current
 
     async def _component(
@@ -381,18 +398,23 @@ class DiscordEmulator:
         message: Message,
         data: dict[str, Any],
         user: User | None,
-        wait: bool,
+        until: Until | None,
         wait_seconds: float,
     ) -> Interaction:
         channel = self.world.channels[message.channel_id]
         interaction = await self._send_interaction(3, data, user, channel, source=message)
-        if wait:
-            await self.wait_for(
-                lambda: interaction.answered,
-                wait_seconds=wait_seconds,
-                what=f"an answer to a click on {data['custom_id']!r}",
-            )
+        if until is not None:
+            what = f"a click on {data['custom_id']!r}"
+            await self._await_response(interaction, until, wait_seconds, what)
         return interaction
+
+    async def _await_response(
+        self, interaction: Interaction, until: Until, wait_seconds: float, what: str
+    ) -> None:
+        def ready() -> bool:
+            return interaction.acknowledged if until == "ack" else interaction.answered
+
+        await self.wait_for(ready, wait_seconds=wait_seconds, what=f"the bot's {until} to {what}")
 
     def component_id(self, message: Message, wanted: str) -> str:
         """The custom_id of the component on `message` whose custom_id or label is `wanted`."""

@@ -125,4 +125,22 @@ class SandboxBot(commands.Bot):
             await ctx.reply(f"news about {query}")
 
         self.add_command(news)
+        tree.add_command(FeedGroup())
         await tree.sync()
+
+
+class FeedGroup(app_commands.Group):
+    """A command group, to test subcommand option nesting."""
+
+    def __init__(self) -> None:
+        super().__init__(name="feed", description="Manage feeds")
+
+    @app_commands.command(description="Follow a feed")
+    async def add(self, interaction: discord.Interaction, url: str, hourly: bool = False) -> None:
+        """Confirm the feed."""
+        await interaction.response.send_message(f"following {url} hourly={hourly}")
+
+    @app_commands.command(description="Acknowledge silently")
+    async def touch(self, interaction: discord.Interaction) -> None:
+        """Defer and never follow up."""
+        await interaction.response.defer()

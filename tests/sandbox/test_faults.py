@@ -80,15 +80,16 @@ async def test_dropped_gateway_resumes_and_replays_missed_events(
     discord_emu: DiscordEmulator, bot: SandboxBot, fault: str
 ) -> None:
     await discord_emu.slash("search", query="before")
-    if fault == "close 4000":
-        await discord_emu.drop_connection(4000)
-    elif fault == "abort 1006":
-        discord_emu.abort_connection()
-    else:
-        await discord_emu.request_reconnect()
-
-    # Dispatched while the bot is disconnected: held, then replayed after RESUME.
-    reply = await discord_emu.slash("search", query="during")
+    async with discord_emu.gateway_held():
+        if fault == "close 4000":
+            await discord_emu.drop_connection(4000)
+        elif fault == "abort 1006":
+            discord_emu.abort_connection()
+        else:
+            await discord_emu.request_reconnect()
+        # Dispatched while the bot is away: held, then replayed after RESUME.
+        reply = await discord_emu.slash("search", query="during", wait=False)
+    await discord_emu.wait_for(lambda: reply.answered, what="the replayed command's answer")
 
     held = [f for f in discord_emu.frames if f.direction == "held"]
     assert [f.event for f in held] == ["INTERACTION_CREATE"]

@@ -146,3 +146,14 @@ async def test_console_style_input(discord_emu: DiscordEmulator, bot: SandboxBot
     assert reply.message.content == "page 2"
     assert reply.message.embeds[0]["description"] == "limit 5"
     assert seen == [("create", ""), ("edit", "page 2")]
+
+
+async def test_subcommands_and_silent_deferral(
+    discord_emu: DiscordEmulator, bot: SandboxBot
+) -> None:
+    added = await discord_emu.slash("feed add", url="https://example.org/rss", hourly="true")
+    touched = await discord_emu.slash("feed touch", until="ack")
+
+    assert added.message.content == "following https://example.org/rss hourly=True"
+    assert touched.response_type == 5
+    assert touched.messages == []

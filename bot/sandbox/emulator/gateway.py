@@ -5,11 +5,13 @@ RESUME after a dropped connection replays exactly the events the client has not 
 does. Dispatches made while no socket is attached are kept and replayed on RESUME.
 
 Faults act on the live socket: `close(code)` (e.g. 4000), `abort()` (the client sees 1006),
-`reconnect()` (op 7) and `invalidate(resumable)` (op 9).
+`reconnect()` (op 7) and `invalidate(resumable)` (op 9). `hold()`/`release()` keep the bot's
+next IDENTIFY/RESUME waiting, so a test can dispatch events that the bot is sure to miss.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import secrets
@@ -65,6 +67,9 @@ class Gateway:
         self.current: Session | None = None
         self.frames: list[Frame] = []
         self._sockets: set[web.WebSocketResponse] = set()
+        # Cleared by hold(): IDENTIFY/RESUME wait here, so tests can dispatch while the bot is away.
+        self._open = asyncio.Event()
+        self._open.set()
 
     # -- serving ---------------------------------------------------------------------------
 
@@ -96,8 +101,10 @@ class Gateway:
         if op == HEARTBEAT:
             await self._send(ws, {"op": HEARTBEAT_ACK})
         elif op == IDENTIFY:
+            await self._open.wait()
             await self._identify(ws, request, data)
         elif op == RESUME:
+            await self._open.wait()
             await self._resume(ws, request, data)
         elif op == REQUEST_MEMBERS and session is not None:
             await self._members_chunk(session, data)
@@ -237,6 +244,14 @@ class Gateway:
             self.current = None
         session.ws = None
         await self._send(ws, {"op": INVALID_SESSION, "d": resumable}, session)
+
+    def hold(self) -> None:
+        """Leave the next IDENTIFY/RESUME unanswered until release()."""
+        self._open.clear()
+
+    def release(self) -> None:
+        """Answer IDENTIFY/RESUME again (including any held one)."""
+        self._open.set()
 
     async def shutdown(self) -> None:
         """Close every socket (used when the emulator stops)."""

@@ -343,13 +343,17 @@ class Rest:
             # A forum post's starter message shares the thread's id, as on Discord.
             message = self.new_message(thread, starter)
             message.id = thread.id
-            await self.emu.gateway.dispatch("THREAD_CREATE", {**data, "newly_created": True})
+            await self._announce_thread(data)
             await self.store_message(message, files, starter)
             data["message"] = self.payload_of(message)
         else:
-            await self.emu.gateway.dispatch("THREAD_CREATE", {**data, "newly_created": True})
+            await self._announce_thread(data)
         self.emu.notify()
         return json_response(data, status=201)
+
+    async def _announce_thread(self, data: dict[str, Any]) -> None:
+        if self.emu.gateway.current is not None:
+            await self.emu.gateway.dispatch("THREAD_CREATE", {**data, "newly_created": True})
 
     async def download(self, request: web.Request) -> web.Response:
         """Serve an attachment's bytes (stands in for the CDN)."""

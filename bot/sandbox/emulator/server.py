@@ -2,7 +2,7 @@
 
 `Emulator` owns the world, the gateway, the fault plan, the clock and the request log, and
 serves them on 127.0.0.1 at an ephemeral port between `start()` and `stop()`. Every REST request
-is recorded (method, path, JSON body, files, status) and wakes anyone waiting on `changed`.
+is recorded (method, path, JSON body, files, status) and wakes anyone in `wait_for`.
 """
 
 from __future__ import annotations
@@ -32,6 +32,9 @@ _TOKENLESS_PREFIXES = ("/interactions/", "/webhooks/")
 # The parsed body of the current request, stored once by the middleware for the handlers.
 PAYLOAD: web.RequestKey[Any] = web.RequestKey("discord_payload", object)
 FILES: web.RequestKey[list[UploadedFile]] = web.RequestKey("discord_files", list)
+
+# Event-loop turns given to the client to read and act on delivered responses (see settle()).
+_SETTLE_TURNS = 50
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -93,7 +96,8 @@ class Emulator:
         self.token = token
         self.faults = FaultPlan()
         self.requests: list[RecordedRequest] = []
-        self.changed = asyncio.Condition()
+        self._changed = asyncio.Event()
+        self._in_flight = 0
         self.gateway = Gateway(self, self.notify)
         # Called with ("create" | "edit", message) for every bot message; see harness.watch().
         self.listeners: list[Callable[[str, Any], None]] = []
@@ -149,11 +153,9 @@ class Emulator:
 
     def notify(self) -> None:
         """Wake every waiter; called whenever the emulator records something."""
-        asyncio.get_running_loop().create_task(self._notify_all())
-
-    async def _notify_all(self) -> None:
-        async with self.changed:
-            self.changed.notify_all()
+        # Swapping in a fresh Event wakes current waiters without creating tasks or taking locks.
+        self._changed.set()
+        self._changed = asyncio.Event()
 
     def publish(self, event: str, message: Any) -> None:
         """Tell listeners that the bot created or edited a message; a failing one is logged."""
@@ -172,13 +174,27 @@ class Emulator:
         emulator state (requests, messages, interactions, frames), not the bot's own variables.
         """
         try:
-            async with asyncio.timeout(wait_seconds), self.changed:
-                return await self.changed.wait_for(predicate)
+            async with asyncio.timeout(wait_seconds):
+                while not (result := predicate()):
+                    await self._changed.wait()
+                return result
         except TimeoutError:
             recent = "\n".join(f"  {r.route} -> {r.status}" for r in self.requests[-10:])
             raise AssertionError(
                 f"timed out after {wait_seconds}s waiting for {what}; last requests:\n{recent}"
             ) from None
+
+    async def settle(self, wait_seconds: float = 10.0) -> None:
+        """Let the bot finish taking in the answers it has been sent before the next event.
+
+        The emulator records a response before the client has read it, but discord.py only
+        registers a message's view once it has; a person could never click that fast. So: wait
+        until no request is being answered, then let the event loop run the client's callbacks
+        (loopback data is already in its socket, so a few loop turns suffice; no time passes).
+        """
+        await self.wait_for(lambda: self._in_flight == 0, wait_seconds=wait_seconds, what="idle")
+        for _ in range(_SETTLE_TURNS):
+            await asyncio.sleep(0)
 
     # -- REST plumbing ----------------------------------------------------------------------
 
@@ -194,7 +210,11 @@ class Emulator:
             request.method, path, dict(request.query), payload, files, at=time.monotonic()
         )
         self.requests.append(record)
-        response = await self._answer(request, handler, path)
+        self._in_flight += 1
+        try:
+            response = await self._answer(request, handler, path)
+        finally:
+            self._in_flight -= 1
         record.status = response.status
         self.notify()
         return response

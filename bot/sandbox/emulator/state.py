@@ -405,6 +405,11 @@ class Interaction:
         return self.messages[0]
 
     @property
+    def acknowledged(self) -> bool:
+        """Whether the bot sent an initial response of any type (including a silent deferral)."""
+        return self.response_type is not None
+
+    @property
     def answered(self) -> bool:
         """Whether the bot gave a visible answer (not just a deferral)."""
         if self.response_type in (4, 7, 8, 9):
