@@ -4,21 +4,26 @@
         async with discord.connected(bot):                 # seam + bot.start(); waits for on_ready
             reply = await discord.slash("search", query="Qatar", user=discord.alice)
             reply.message.content, reply.message.embeds, reply.message.ephemeral
-            clicked = await discord.click(reply.message, "next")
+            clicked = await discord.click(reply.message, "next")     # custom_id or label
+            picked = await discord.select(reply.message, "topic", ["sport"])
             choices = await discord.autocomplete("summary", "article", "Qat")
             replies = await discord.say(discord.channel("general"), "!news Qatar")
             discord.requests                               # every REST request, with status
-            discord.channel_messages(channel_id)
+            discord.channel_messages(channel)
 
 Actions return the emulator's records (`Interaction`, `Message`): the bot's answers with their
 content, embeds and components (dicts as sent), `ephemeral`, `files` ({name: bytes}) and ids.
-Waiting never sleeps: each action waits on the emulator's condition, which is signalled whenever
-a request is recorded, and fails with the last requests listed after `wait_seconds`.
+They wait for a visible answer (`until="ack"`: any acknowledgement; `wait=False`: not at all).
+Waiting never sleeps: it re-checks whenever the emulator records something and fails after
+`wait_seconds`, listing the last requests. Before dispatching an event, actions let the bot take
+in the responses already delivered (see `Emulator.settle`).
 
 Faults: `discord.faults.rate_limit(route, ...)`, `.server_error(...)`, `.slow(...)` for REST;
 `drop_connection(code)`, `abort_connection()`, `request_reconnect()`, `invalidate_session()` for
-the gateway. Time: pass `clock=bot.clock.FakeClock()` and call `clock.advance(seconds=3.5)` to
-pass Discord's 3 s acknowledgement deadline without sleeping (default: the real monotonic clock).
+the gateway, and `gateway_held()` to dispatch events the bot is sure to miss until it RESUMEs.
+Time: pass `clock=bot.clock.FakeClock()` and call `clock.advance(seconds=3.5)` to pass Discord's
+3 s acknowledgement deadline without sleeping (default: the real monotonic clock).
+The console can follow the bot's posts with `watch(listener)`.
 """
 
 from __future__ import annotations
