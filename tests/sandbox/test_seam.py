@@ -36,3 +36,13 @@ async def test_bad_token_fails_login(discord_emu: DiscordEmulator) -> None:
     with pytest.raises(discord.LoginFailure):
         async with discord_emu.connected(SandboxBot()):
             pass
+
+
+async def test_first_person_owns_the_application(
+    discord_emu: DiscordEmulator, bot: SandboxBot
+) -> None:
+    alice = await bot.fetch_user(discord_emu.alice.id)
+    bob = await bot.fetch_user(discord_emu.bob.id)
+
+    assert await bot.is_owner(alice)
+    assert not await bot.is_owner(bob)

@@ -179,7 +179,7 @@ class Rest:
                 "icon": None,
                 "bot_public": False,
                 "bot_require_code_grant": False,
-                "owner": self.world.users[next(iter(self.world.users))].payload(),
+                "owner": self.world.owner.payload(),
                 "verify_key": "0" * 64,
                 "flags": 0,
                 "team": None,

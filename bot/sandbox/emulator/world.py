@@ -94,6 +94,11 @@ class World:
         self.channels[channel.id] = channel
         return channel
 
+    @property
+    def owner(self) -> User:
+        """The application's owner: the first person created (so `Bot.is_owner` has a human)."""
+        return next((u for u in self.users.values() if not u.bot), self.bot)
+
     # -- looking up -------------------------------------------------------------------------
 
     def guild_by_id(self, guild_id: int) -> Guild:
