@@ -24,7 +24,6 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from bot.nlp import ArticleInput, analyze_texts, get_nlp
-from bot.nlp.analysis import stem
 from bot.nlp.pipeline import MODEL_PACKAGE, NlpService
 from bot.nlp.summary import select
 from bot.nlp.text import word_count
@@ -122,9 +121,7 @@ def sumy_rankings(sentences: Sequence[Sequence[str]]) -> dict[str, list[list[int
         summarizer = cls(Stemmer("english"))
         summarizer.stop_words = get_stop_words("english")
         for sents in sentences:
-            document = ObjectDocumentModel(
-                [Paragraph([SumySentence(s, tokenizer) for s in sents])]
-            )
+            document = ObjectDocumentModel([Paragraph([SumySentence(s, tokenizer) for s in sents])])
             captured: list = []
 
             def grab(infos: list, captured: list = captured) -> list:
@@ -439,7 +436,9 @@ def render(results: dict) -> str:
                 header += f" {system} {col} |"
         md += [header, "|---|" + "---:|" * (3 * len(ents["systems"]))]
         for t in (*TYPES, "overall"):
-            cells = [str(ents["systems"][s][t][c]) for s in ents["systems"] for c in ("P", "R", "F1")]
+            cells = [
+                str(ents["systems"][s][t][c]) for s in ents["systems"] for c in ("P", "R", "F1")
+            ]
             table.add_row(t, *cells)
             md.append(f"| {t} | " + " | ".join(cells) + " |")
         md.append("")
@@ -459,7 +458,11 @@ def render(results: dict) -> str:
         ]
         table.add_row(*row)
         console.print(table)
-        md += [f"## {title}", "", "| raw nlp.pipe art/s | Newsdesk art/s | ratio | loop lag max ms | p99 ms |"]
+        md += [
+            f"## {title}",
+            "",
+            "| raw nlp.pipe art/s | Newsdesk art/s | ratio | loop lag max ms | p99 ms |",
+        ]
         md += ["|---:|---:|---:|---:|---:|", "| " + " | ".join(row) + " |", ""]
     return "\n".join(md)
 

@@ -27,6 +27,9 @@ from bot.nlp.text import word_count
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
+MULTI_MMR_LAMBDA = 0.7
+# Sentences this similar to one already chosen are repeats, not extra coverage.
+NEAR_DUPLICATE = 0.8
 _SUFFIXES = ("ingly", "edly", "ings", "ing", "ies", "ied", "ed", "es", "s")
 _WORD = re.compile(r"[a-z0-9]")
 
@@ -185,9 +188,11 @@ def summarize_many(
     local: list[float] = []
     for doc_index, analysis in enumerate(analyses):
         n = max(len(analysis.ranking), 1)
-        for rank, sentence_index in enumerate(analysis.ranking):
+        rank_of = {sentence_index: rank for rank, sentence_index in enumerate(analysis.ranking)}
+        # Pool in document order so that sorting chosen pool indices gives reading order.
+        for sentence_index in sorted(rank_of):
             pool.append((doc_index, sentence_index))
-            local.append(1.0 - rank / n)
+            local.append(1.0 - rank_of[sentence_index] / n)
     if not pool:
         return []
     terms = [analyses[d].terms[s] for d, s in pool]
@@ -198,7 +203,8 @@ def summarize_many(
         {m.canonical for m in analyses[d].mentions if m.sentence == s and m.label != "DATE"}
         for d, s in pool
     ]
-    order = _coverage_order(score, sim, entities, weights.mmr_lambda)
+    # Wire copy repeats across outlets: redundancy weighs more here than within one article.
+    order = _coverage_order(score, sim, entities, min(weights.mmr_lambda, MULTI_MMR_LAMBDA))
     words_by_pool = words
     chosen = select(order, words_by_pool, sentences=sentences, max_words=max_words)
     return [(pool[i][0], analyses[pool[i][0]].sentences[pool[i][1]]) for i in chosen]
@@ -220,6 +226,10 @@ def _coverage_order(
             - (1 - mmr_lambda) * redundancy[i]
             + 0.05 * len(entities[i] - covered)
             for i in remaining
+        ]
+        values = [
+            v - 10.0 if redundancy[i] >= NEAR_DUPLICATE else v
+            for v, i in zip(values, remaining, strict=True)
         ]
         best = remaining.pop(int(np.argmax(values)))
         chosen.append(best)

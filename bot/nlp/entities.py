@@ -20,14 +20,59 @@ if TYPE_CHECKING:
 
 #: spaCy labels kept. Numbers, percentages and times are dropped; MONEY and DATE are facts.
 LABELS = frozenset(
-    ["PERSON", "ORG", "GPE", "LOC", "NORP", "EVENT", "FAC", "PRODUCT", "WORK_OF_ART", "LAW", "LANGUAGE", "MONEY", "DATE"]
+    [
+        "PERSON",
+        "ORG",
+        "GPE",
+        "LOC",
+        "NORP",
+        "EVENT",
+        "FAC",
+        "PRODUCT",
+        "WORK_OF_ART",
+        "LAW",
+        "LANGUAGE",
+        "MONEY",
+        "DATE",
+    ]
 )
 #: Labels of proper names: these must contain a capital letter and take part in aliasing.
-NAME_LABELS = frozenset(["PERSON", "ORG", "GPE", "LOC", "NORP", "EVENT", "FAC", "PRODUCT", "WORK_OF_ART", "LAW"])
+NAME_LABELS = frozenset(
+    ["PERSON", "ORG", "GPE", "LOC", "NORP", "EVENT", "FAC", "PRODUCT", "WORK_OF_ART", "LAW"]
+)
 _FACT_LABELS = frozenset({"MONEY", "DATE"})
 # Honorifics the model sometimes pulls into (or leaves dangling at the edge of) a name.
 _TITLES = frozenset(
-    ["mr", "mrs", "ms", "dr", "gen", "maj", "lt", "col", "capt", "sgt", "adm", "cmdr", "gov", "sen", "rep", "rev", "prof", "sir", "dame", "lord", "president", "minister", "general", "major", "colonel", "captain", "sergeant", "admiral"]
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "gen",
+        "maj",
+        "lt",
+        "col",
+        "capt",
+        "sgt",
+        "adm",
+        "cmdr",
+        "gov",
+        "sen",
+        "rep",
+        "rev",
+        "prof",
+        "sir",
+        "dame",
+        "lord",
+        "president",
+        "minister",
+        "general",
+        "major",
+        "colonel",
+        "captain",
+        "sergeant",
+        "admiral",
+    ]
 )
 _LEADING_DROP = frozenset({"the", "a", "an"})
 _ACRONYM_AFTER = re.compile(r"\s*\(\s*([A-Z][A-Za-z0-9&.]{1,9})\s*\)")

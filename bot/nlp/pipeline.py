@@ -38,7 +38,7 @@ def load_pipeline() -> Language:
     try:
         import spacy
     except ImportError as exc:  # pragma: no cover - spaCy is a hard dependency
-        raise NlpUnavailable(f"spaCy is not installed; run: pip install 'spacy>=3.8,<3.9' ({exc})")
+        raise NlpUnavailable("spaCy is not installed; run: pip install 'spacy>=3.8,<3.9'") from exc
     try:
         nlp = spacy.load(MODEL_PACKAGE, exclude=list(EXCLUDED))
     except (OSError, ImportError) as exc:

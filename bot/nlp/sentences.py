@@ -3,6 +3,7 @@ quotes and datelines, and tagging of titles, captions and bylines (never summari
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -16,7 +17,63 @@ Role = Literal["body", "title", "caption", "byline"]
 # Words that end in a full stop but never end a sentence in news copy: a name or a number
 # always follows them. ("U.S." / "Inc." can end a sentence, so they are handled by case.)
 _NEVER_FINAL = frozenset(
-    ["Mr.", "Mrs.", "Ms.", "Messrs.", "Dr.", "Gen.", "Maj.", "Lt.", "Col.", "Capt.", "Cpt.", "Sgt.", "Cpl.", "Pvt.", "Adm.", "Cmdr.", "Cdr.", "Brig.", "Gov.", "Sen.", "Rep.", "Rev.", "Prof.", "Hon.", "Pres.", "Supt.", "Insp.", "Det.", "Amb.", "Fr.", "St.", "Mt.", "Ft.", "No.", "Nos.", "vs.", "v.", "Jan.", "Feb.", "Mar.", "Apr.", "Aug.", "Sep.", "Sept.", "Oct.", "Nov.", "Dec.", "approx.", "e.g.", "i.e.", "cf.", "Gens.", "Lts.", "Reps.", "Sens."]
+    [
+        "Mr.",
+        "Mrs.",
+        "Ms.",
+        "Messrs.",
+        "Dr.",
+        "Gen.",
+        "Maj.",
+        "Lt.",
+        "Col.",
+        "Capt.",
+        "Cpt.",
+        "Sgt.",
+        "Cpl.",
+        "Pvt.",
+        "Adm.",
+        "Cmdr.",
+        "Cdr.",
+        "Brig.",
+        "Gov.",
+        "Sen.",
+        "Rep.",
+        "Rev.",
+        "Prof.",
+        "Hon.",
+        "Pres.",
+        "Supt.",
+        "Insp.",
+        "Det.",
+        "Amb.",
+        "Fr.",
+        "St.",
+        "Mt.",
+        "Ft.",
+        "No.",
+        "Nos.",
+        "vs.",
+        "v.",
+        "Jan.",
+        "Feb.",
+        "Mar.",
+        "Apr.",
+        "Aug.",
+        "Sep.",
+        "Sept.",
+        "Oct.",
+        "Nov.",
+        "Dec.",
+        "approx.",
+        "e.g.",
+        "i.e.",
+        "cf.",
+        "Gens.",
+        "Lts.",
+        "Reps.",
+        "Sens.",
+    ]
 )
 _INITIAL = re.compile(r"(?:^|\s)[A-Z]\.$")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
@@ -79,7 +136,7 @@ def _should_merge(prev: str, nxt: str) -> bool:
 
 def _move_closers(text: str, spans: list[list[int]]) -> None:
     """Give a closing quote that the senter attached to the next sentence back to its owner."""
-    for prev, nxt in zip(spans, spans[1:], strict=False):
+    for prev, nxt in itertools.pairwise(spans):
         if text[prev[1] : nxt[0]].strip():
             continue
         pos = nxt[0]

@@ -100,7 +100,9 @@ def score_sentences(
     sentence_vectors = vectors[:n]
     sim = sentence_vectors @ sentence_vectors.T
     centrality = _scaled(_pagerank(sim) * n) if n > 1 else np.ones(n)
-    overlap = _scaled(_pagerank(_overlap_matrix(terms))) if n > 1 and weights.overlap else np.zeros(n)
+    overlap = (
+        _scaled(_pagerank(_overlap_matrix(terms))) if n > 1 and weights.overlap else np.zeros(n)
+    )
     position = np.exp(-np.asarray(positions, dtype=float) / weights.position_decay)
     title = _scaled(sentence_vectors @ vectors[n]) if title_terms else np.zeros(n)
     length = np.array([min(w, weights.ideal_words) / weights.ideal_words for w in words])
