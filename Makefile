@@ -1,0 +1,48 @@
+# Newsdesk: `make run` and `make test` are the two commands a newcomer needs.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint format check quality bench clean
+
+# Fall back to python3 where python3.11 is not on PATH under that name.
+$(VENV)/bin/python:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11+ is needed (looked for $(PYTHON))"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -e '.[test,bench]'
+	@touch $(STAMP)
+
+## run: install, load seeds/, start the bot (offline sandbox when DISCORD_TOKEN is unset)
+run: $(STAMP)
+	$(PY) -m bot run --seeds seeds
+
+## test: install test extras and run the whole suite
+test: $(STAMP)
+	$(PY) -m pytest -n 2 -q
+
+## lint: ruff format check + ruff check
+lint: $(STAMP)
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+## check: lint and the test suite
+check: lint test
+
+## quality: summary and entity quality on ../shared/data (ROUGE, CoNLL F1) vs baselines
+quality: $(STAMP)
+	$(PY) -m bench.quality
+
+## bench: speed figures as ratios to raw baselines (FULL=1 for the large sizes)
+bench: $(STAMP)
+	$(PY) -m bench $(if $(FULL),--full,)
+
+clean:
+	rm -rf $(VENV) data/newsdesk.db* .pytest_cache .ruff_cache

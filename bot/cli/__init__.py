@@ -1,0 +1,70 @@
+"""The `newsdesk` / `python -m bot` command line: one argparse tree, one module per concern."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from rich.console import Console
+
+from bot import __version__
+from bot.config import configure_logging, load_settings
+from bot.errors import NewsdeskError
+
+# Each module exposes `register(subparsers)`; adding a concern is one line here.
+COMMAND_MODULES = ("bot.cli.articles", "bot.cli.runner", "bot.nlp.cli")
+
+log = logging.getLogger(__name__)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the whole command tree."""
+    parser = argparse.ArgumentParser(
+        prog="newsdesk",
+        description="Newsdesk: news articles in SQLite, answered inside Discord.",
+        epilog="Settings come from the environment and .env (see .env.example).",
+    )
+    parser.add_argument("--version", action="version", version=f"newsdesk {__version__}")
+    parser.add_argument("--db", metavar="PATH", help="database file (default: DATABASE_PATH)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ImportError as exc:
+            # A concern whose module is missing must not take the whole CLI down.
+            log.debug("command module %s unavailable: %s", name, exc)
+            continue
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse arguments, load settings and run the chosen command; return the exit status."""
+    err = Console(stderr=True)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings()
+        if args.db:
+            settings = dataclasses.replace(settings, database_path=Path(args.db))
+        configure_logging(settings)
+        args.settings = settings
+        return int(args.func(args) or 0)
+    except NewsdeskError as exc:
+        err.print(f"[bold red]error:[/] {exc}", highlight=False)
+        return 2
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

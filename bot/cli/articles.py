@@ -1,0 +1,209 @@
+"""CLI commands over the article store: ingest, search, show, stats."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from bot.config import Settings
+from bot.errors import ArticleNotFound
+from bot.ingest import IngestReport, ingest_paths
+from bot.models import SNIPPET_END, SNIPPET_START
+from bot.search import search, suggestions
+from bot.store import Store
+
+out = Console(highlight=False)
+
+
+def with_store(settings: Settings, work: Callable[[Store], Awaitable[int]]) -> int:
+    """Open the configured database, run `work` on it, and close it."""
+
+    async def runner() -> int:
+        async with await Store.open(settings.database_path) as store:
+            return await work(store)
+
+    return asyncio.run(runner())
+
+
+def enricher_for(store: Store, enabled: bool) -> Any:
+    """The NLP step to run on new articles, or None when NLP is disabled or not installed."""
+    if not enabled:
+        return None
+    try:
+        from bot.nlp.store import enrich_articles
+    except ImportError:
+        return None
+    return lambda ids: enrich_articles(store, ids)
+
+
+async def ingest_with_progress(store: Store, paths: list[str], nlp: bool = True) -> IngestReport:
+    """Ingest paths showing a rich progress bar (only on a terminal)."""
+    columns = (
+        TextColumn("[bold]ingest"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        TextColumn("{task.description}"),
+    )
+    with Progress(*columns, console=out, transient=True, disable=not out.is_terminal) as bar:
+        task = bar.add_task("", total=None)
+
+        def progress(done: int, total: int, path: str) -> None:
+            bar.update(task, completed=done, total=total, description=escape(path[-50:]))
+
+        return await ingest_paths(store, paths, enrich=enricher_for(store, nlp), progress=progress)
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    settings: Settings = args.settings
+
+    async def work(store: Store) -> int:
+        report = await ingest_with_progress(store, args.paths, nlp=not args.no_nlp)
+        for skipped in report.skipped:
+            out.print(f"[yellow]skipped[/] {escape(skipped.where)}: {escape(skipped.reason)}")
+        total = await store.count_articles()
+        out.print(f"{report.summary()} — {total} articles in {escape(str(settings.database_path))}")
+        # Exit 1 only when nothing at all could be read: partial success is success.
+        nothing = not (report.changed or report.unchanged or report.duplicates)
+        return 1 if report.skipped and nothing else 0
+
+    return with_store(settings, work)
+
+
+def _marked(snippet: str) -> str:
+    return escape(snippet).replace(SNIPPET_START, "[bold yellow]").replace(SNIPPET_END, "[/]")
+
+
+def _search(args: argparse.Namespace) -> int:
+    settings: Settings = args.settings
+
+    async def work(store: Store) -> int:
+        resolver = None
+        try:
+            from bot.nlp.store import entity_article_ids
+
+            def resolver(name: str) -> Awaitable[list[int]]:
+                return entity_article_ids(store, name)
+        except ImportError:
+            pass
+        page = await search(
+            store,
+            " ".join(args.query),
+            page=args.page,
+            per_page=args.limit,
+            source=args.source,
+            entity_articles=resolver,
+        )
+        if args.json:
+            out.print_json(
+                json.dumps(
+                    {
+                        "total": page.total,
+                        "page": page.page,
+                        "hits": [
+                            {
+                                "id": h.id,
+                                "title": h.title,
+                                "source": h.source,
+                                "when": h.when,
+                                "snippet": h.snippet.replace(SNIPPET_START, "**").replace(
+                                    SNIPPET_END, "**"
+                                ),
+                            }
+                            for h in page.hits
+                        ],
+                    }
+                )
+            )
+            return 0 if page.hits else 1
+        if not page.hits:
+            out.print(f"No articles match {escape(page.query)!r}.")
+            near = await suggestions(store, page.query)
+            if near:
+                out.print(f"Did you mean: {escape(', '.join(near))}?")
+            return 1
+        out.print(f"[dim]{page.total} result(s), page {page.page} of {page.pages}[/]")
+        for hit in page.hits:
+            meta = " · ".join(x for x in (hit.source, hit.when[:10]) if x)
+            out.print(
+                f"[bold cyan]#{hit.id}[/] [bold]{escape(hit.title)}[/] [dim]{escape(meta)}[/]"
+            )
+            out.print(f"    {_marked(hit.snippet)}")
+        return 0
+
+    return with_store(settings, work)
+
+
+def _show(args: argparse.Namespace) -> int:
+    settings: Settings = args.settings
+
+    async def work(store: Store) -> int:
+        article = await store.article(args.id)
+        if article is None:
+            raise ArticleNotFound(f"no article with id {args.id}")
+        out.print(f"[bold]{escape(article.title)}[/]")
+        meta = " · ".join(
+            x for x in (article.source, article.desk, article.dateline, article.when) if x
+        )
+        out.print(f"[dim]#{article.id} · {escape(meta)}[/]")
+        if article.url:
+            out.print(escape(article.url))
+        if article.caption:
+            out.print(f"\n[italic]{escape(article.caption)}[/]")
+        for paragraph in article.paragraphs:
+            out.print("\n" + escape(paragraph))
+        return 0
+
+    return with_store(settings, work)
+
+
+def _stats(args: argparse.Namespace) -> int:
+    settings: Settings = args.settings
+
+    async def work(store: Store) -> int:
+        stats = await store.article_stats()
+        table = Table(title="Newsdesk corpus", show_header=False)
+        table.add_row("database", str(settings.database_path))
+        for key, value in stats.items():
+            table.add_row(key, f"{value:,}" if isinstance(value, int) else str(value or "–"))
+        out.print(table)
+        return 0
+
+    return with_store(settings, work)
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add ingest, search, show and stats."""
+    p = sub.add_parser("ingest", help="load articles from files and folders (.txt .json .jsonl)")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="file or folder (recursive)")
+    p.add_argument("--no-nlp", action="store_true", help="skip summaries and entities")
+    p.set_defaults(func=_ingest)
+
+    p = sub.add_parser(
+        "search",
+        help="full-text search",
+        description='Words must all match; "exact phrase", -exclude, a OR b, prefix*, '
+        "source:NAME, after:YYYY-MM-DD, before:YYYY-MM-DD, entity:NAME. "
+        "Put -- before a query that starts with a minus: search -- -word term.",
+    )
+    p.add_argument("query", nargs="+", help="the search (quote it in the shell)")
+    p.add_argument("--page", type=int, default=1)
+    p.add_argument("--limit", type=int, default=10, help="results per page (default 10)")
+    p.add_argument("--source", help="only this source")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=_search)
+
+    p = sub.add_parser("show", help="print one article")
+    p.add_argument("id", type=int)
+    p.set_defaults(func=_show)
+
+    p = sub.add_parser("stats", help="corpus figures")
+    p.set_defaults(func=_stats)

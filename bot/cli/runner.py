@@ -1,0 +1,31 @@
+"""CLI command `run`: load the seeds, then start the bot (Discord with a token, else sandbox)."""
+
+from __future__ import annotations
+
+import argparse
+
+from rich.console import Console
+
+from bot.config import Settings
+
+out = Console(highlight=False)
+
+
+def _run(args: argparse.Namespace) -> int:
+    settings: Settings = args.settings
+    from bot.launcher import launch
+
+    return launch(settings, seeds=args.seeds, sandbox=args.sandbox)
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add `run`."""
+    p = sub.add_parser(
+        "run",
+        help="start the bot (sandbox console without DISCORD_TOKEN)",
+        description="Loads --seeds, then connects to Discord when DISCORD_TOKEN is set, "
+        "otherwise starts the offline sandbox (local Discord emulator + terminal chat).",
+    )
+    p.add_argument("--seeds", default="seeds", help="folder loaded before start (default seeds/)")
+    p.add_argument("--sandbox", action="store_true", help="use the sandbox even with a token")
+    p.set_defaults(func=_run)

@@ -1,0 +1,153 @@
+"""Typed settings read once from the environment and `.env` (python-dotenv); validated at start."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dotenv import dotenv_values
+
+from bot.errors import ConfigError
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+class Secret(str):
+    """A string that never shows itself in a repr, a log line or an f-string."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "Secret('********')" if self else "Secret('')"
+
+    def __str__(self) -> str:
+        return "********" if self else ""
+
+    def __format__(self, spec: str) -> str:
+        return str(self)
+
+    def reveal(self) -> str:
+        """Return the real value; call this only where the secret is handed to Discord."""
+        return str.__str__(self)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting Newsdesk reads, with its default; see `.env.example` for documentation."""
+
+    discord_token: Secret = field(default_factory=lambda: Secret(""))
+    database_path: Path = Path("data/newsdesk.db")
+    log_level: str = "INFO"
+    command_prefix: str = "!"
+    dev_guild_id: int | None = None
+    timezone: str = "UTC"
+    channel_search: bool = True
+    owner_ids: frozenset[int] = frozenset()
+
+    @property
+    def has_token(self) -> bool:
+        """True when a Discord token is configured (otherwise the sandbox is used)."""
+        return bool(self.discord_token.reveal().strip())
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The default timezone as a ZoneInfo."""
+        return ZoneInfo(self.timezone)
+
+
+def _int_or_none(name: str, raw: str | None) -> int | None:
+    if raw is None or not raw.strip():
+        return None
+    try:
+        return int(raw.strip())
+    except ValueError:
+        raise ConfigError(f"{name} must be a number (a Discord id), got {raw.strip()!r}") from None
+
+
+def _bool(name: str, raw: str | None, default: bool) -> bool:
+    if raw is None or not raw.strip():
+        return default
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigError(f"{name} must be true or false, got {raw.strip()!r}")
+
+
+def settings_from(env: Mapping[str, str | None]) -> Settings:
+    """Build validated Settings from a mapping of environment names to values."""
+    level = (env.get("LOG_LEVEL") or "INFO").strip().upper()
+    if level not in LOG_LEVELS:
+        raise ConfigError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {level!r}")
+    tz = (env.get("TIMEZONE") or "UTC").strip()
+    try:
+        ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"TIMEZONE must be an IANA zone such as Europe/London, got {tz!r}"
+        ) from None
+    prefix = env.get("COMMAND_PREFIX") or "!"
+    if len(prefix) > 5 or prefix.strip() != prefix:
+        raise ConfigError("COMMAND_PREFIX must be 1-5 characters without spaces")
+    owners_raw = env.get("OWNER_IDS") or ""
+    owners = frozenset(
+        _int_or_none("OWNER_IDS", part) or 0 for part in owners_raw.split(",") if part.strip()
+    )
+    return Settings(
+        discord_token=Secret((env.get("DISCORD_TOKEN") or "").strip()),
+        database_path=Path((env.get("DATABASE_PATH") or "data/newsdesk.db").strip()),
+        log_level=level,
+        command_prefix=prefix,
+        dev_guild_id=_int_or_none("DEV_GUILD_ID", env.get("DEV_GUILD_ID")),
+        timezone=tz,
+        channel_search=_bool("CHANNEL_SEARCH", env.get("CHANNEL_SEARCH"), True),
+        owner_ids=owners,
+    )
+
+
+def load_settings(env_file: str | Path | None = ".env") -> Settings:
+    """Read `.env` (if present) under the real environment, which wins, and validate."""
+    values: dict[str, str | None] = {}
+    if env_file is not None and Path(env_file).is_file():
+        values.update(dotenv_values(env_file))
+    values.update(os.environ)
+    return settings_from(values)
+
+
+class RedactingFilter(logging.Filter):
+    """Replace any secret that slips into a log record with asterisks."""
+
+    def __init__(self, *secrets: str) -> None:
+        super().__init__()
+        self._secrets = [s for s in secrets if s]
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Redact the rendered message (and its traceback text) in place."""
+        if not self._secrets:
+            return True
+        message = record.getMessage()
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        for secret in self._secrets:
+            message = message.replace(secret, "********")
+            if record.exc_text:
+                record.exc_text = record.exc_text.replace(secret, "********")
+        record.msg, record.args = message, None
+        return True
+
+
+def configure_logging(settings: Settings) -> None:
+    """Set up root logging once, at start, with the token redacted from every record."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(
+        logging.Formatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s", "%H:%M:%S")
+    )
+    handler.addFilter(RedactingFilter(settings.discord_token.reveal()))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(settings.log_level)

@@ -1,0 +1,25 @@
+"""Domain exceptions: every expected failure a user or operator can be told about in one line."""
+
+
+class NewsdeskError(Exception):
+    """Base class for expected errors; the message is safe to show to a user."""
+
+
+class ConfigError(NewsdeskError):
+    """A setting in the environment or `.env` is missing or invalid."""
+
+
+class QueryError(NewsdeskError):
+    """A search query cannot be turned into a search (e.g. it has no words)."""
+
+
+class ArticleNotFound(NewsdeskError):
+    """No article matches the id or title a user gave."""
+
+
+class EntityNotFound(NewsdeskError):
+    """No entity matches the name a user gave."""
+
+
+class StoreError(NewsdeskError):
+    """The database cannot be opened or written (locked, read-only, full disk)."""

@@ -1,0 +1,122 @@
+"""Reading article files safely: size caps, binary and encoding checks, recursive folders."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from bot.ingest.records import parse_json, parse_jsonl
+from bot.ingest.text import ArticleFormatError, parse_text
+from bot.models import ArticleDraft
+
+# A news article is kilobytes; anything past this is not an article (and would stall ingest).
+MAX_FILE_BYTES = 10 * 1024 * 1024
+# JSON Lines files hold many articles, so they are capped per line rather than per file.
+MAX_LINE_BYTES = 10 * 1024 * 1024
+
+Parsed = Iterator[tuple[str, ArticleDraft | str]]
+
+
+def _origin(path: Path) -> str:
+    resolved = path.resolve()
+    try:
+        return "file:" + resolved.relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return "file:" + resolved.as_posix()
+
+
+def _decode(data: bytes) -> str:
+    if b"\x00" in data[:8192]:
+        raise ArticleFormatError("binary file (contains NUL bytes), not text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ArticleFormatError(
+            f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+            "convert it with e.g. `iconv -f cp1252 -t utf-8`"
+        ) from None
+
+
+def _read_text_article(path: Path, text: str, origin: str) -> Parsed:
+    parsed = parse_text(text)
+    yield (
+        origin,
+        ArticleDraft(
+            title=parsed.title,
+            caption=parsed.caption,
+            body="\n\n".join(parsed.paragraphs),
+            origin=origin,
+            source=parsed.source,
+            desk=parsed.desk,
+            dateline=parsed.dateline,
+        ),
+    )
+
+
+def _read_json(path: Path, text: str, origin: str) -> Parsed:
+    return parse_json(text, origin)
+
+
+def _read_jsonl(path: Path, text: str, origin: str) -> Parsed:
+    return parse_jsonl(text, origin)
+
+
+Reader = Callable[[Path, str, str], Parsed]
+
+# Suffix → reader; the feeds package registers ".html" here (trafilatura extraction).
+READERS: dict[str, Reader] = {
+    ".txt": _read_text_article,
+    ".json": _read_json,
+    ".jsonl": _read_jsonl,
+}
+
+
+def read_file(path: Path) -> Parsed:
+    """Yield (where, draft or reason-for-skipping) for every article in one file."""
+    origin = _origin(path)
+    reader = READERS.get(path.suffix.lower())
+    if reader is None:
+        yield origin, f"unsupported file type {path.suffix or '(none)'!r}"
+        return
+    try:
+        size = path.stat().st_size
+        limit = MAX_FILE_BYTES if path.suffix.lower() != ".jsonl" else 1 << 40
+        if size == 0:
+            yield origin, "empty file"
+            return
+        if size > limit:
+            yield origin, f"file is {size / 1e6:.1f} MB, over the {limit / 1e6:.0f} MB limit"
+            return
+        data = path.read_bytes()
+    except OSError as exc:
+        yield origin, f"cannot read: {exc.strerror or exc}"
+        return
+    try:
+        text = _decode(data)
+        if not text.strip():
+            yield origin, "empty file (only whitespace)"
+            return
+        yield from reader(path, text, origin)
+    except ArticleFormatError as exc:
+        yield origin, str(exc)
+
+
+def find_files(paths: list[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
+    """Expand files and folders (recursively, hidden entries skipped); also return missing ones."""
+    found: list[Path] = []
+    missing: list[tuple[str, str]] = []
+    for path in paths:
+        if path.is_dir():
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                found.extend(
+                    Path(root) / name
+                    for name in sorted(files)
+                    if not name.startswith(".") and Path(name).suffix.lower() in READERS
+                )
+        elif path.is_file():
+            found.append(path)
+        else:
+            missing.append((str(path), "no such file or folder"))
+    return found, missing

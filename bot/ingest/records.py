@@ -1,0 +1,100 @@
+"""JSON and JSON Lines articles: one object (or a list) with title, body/text, url, source..."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+from bot.ingest.text import ArticleFormatError
+from bot.ingest.urls import canonical_url
+from bot.models import ArticleDraft
+
+KNOWN_FIELDS = ("title", "body", "text", "url", "source", "author", "published_at", "caption")
+
+
+def parse_timestamp(value: object) -> str | None:
+    """Read an ISO-8601 date or datetime (or Unix seconds) as ISO UTC; None if unreadable."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        try:
+            return datetime.fromtimestamp(value, UTC).isoformat(timespec="seconds")
+        except (OverflowError, OSError, ValueError):
+            return None
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip().replace("Z", "+00:00")
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def _text(record: dict[str, Any], key: str) -> str:
+    value = record.get(key)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def draft_from_record(record: object, origin: str) -> ArticleDraft:
+    """Turn one JSON object into a draft; unknown fields are kept as metadata."""
+    if not isinstance(record, dict):
+        raise ArticleFormatError(f"expected a JSON object, got {type(record).__name__}")
+    title = " ".join(_text(record, "title").split())
+    if not title:
+        raise ArticleFormatError("missing title")
+    body = _text(record, "body") or _text(record, "text")
+    if not body:
+        raise ArticleFormatError("missing body (no 'body' or 'text' field)")
+    paragraphs = [" ".join(p.split()) for p in body.replace("\r\n", "\n").split("\n\n")]
+    url = _text(record, "url") or None
+    metadata = {k: v for k, v in record.items() if k not in KNOWN_FIELDS}
+    published = parse_timestamp(record.get("published_at"))
+    if record.get("published_at") and published is None:
+        metadata["published_at_raw"] = record.get("published_at")
+    return ArticleDraft(
+        title=title,
+        body="\n\n".join(p for p in paragraphs if p),
+        caption=_text(record, "caption"),
+        origin=canonical_url(url) if url else origin,
+        url=url,
+        source=_text(record, "source"),
+        author=_text(record, "author"),
+        published_at=published,
+        metadata=metadata,
+    )
+
+
+def parse_json(text: str, origin: str) -> Iterator[tuple[str, ArticleDraft | str]]:
+    """Yield (where, draft or reason) for a JSON file holding one object or a list of them."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        yield origin, f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        return
+    records = data if isinstance(data, list) else [data]
+    for index, record in enumerate(records):
+        where = f"{origin}#{index}" if isinstance(data, list) else origin
+        try:
+            yield where, draft_from_record(record, where)
+        except ArticleFormatError as exc:
+            yield where, str(exc)
+
+
+def parse_jsonl(text: str, origin: str) -> Iterator[tuple[str, ArticleDraft | str]]:
+    """Yield (where, draft or reason) for each non-empty line of a JSON Lines file."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"{origin}:{number}"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield where, f"invalid JSON on line {number}: {exc.msg}"
+            continue
+        try:
+            yield where, draft_from_record(record, where)
+        except ArticleFormatError as exc:
+            yield where, f"line {number}: {exc}"

@@ -1,0 +1,99 @@
+"""The news domain's plain data: articles as parsed and as stored, and search results."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+_SPACE = re.compile(r"\s+")
+
+
+def normalise_text(text: str) -> str:
+    """Fold text for comparison: NFKC, typographic quotes to ASCII, casefold, collapse spaces."""
+    text = unicodedata.normalize("NFKC", text)
+    text = text.translate(_QUOTES).casefold()
+    return _SPACE.sub(" ", text).strip()
+
+
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
+
+
+@dataclass(frozen=True)
+class ArticleDraft:
+    """An article as read from a file, JSON or a feed, before it has an id."""
+
+    title: str
+    body: str
+    origin: str
+    caption: str = ""
+    source: str = ""
+    desk: str = ""
+    dateline: str = ""
+    author: str = ""
+    url: str | None = None
+    published_at: str | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def paragraphs(self) -> list[str]:
+        """The body split into its paragraphs."""
+        return [p for p in self.body.split("\n\n") if p]
+
+    @property
+    def content_hash(self) -> str:
+        """A hash of the normalised title and body: equal for the same story re-spaced."""
+        digest = hashlib.sha256()
+        digest.update(normalise_text(self.title).encode())
+        digest.update(b"\x00")
+        digest.update(normalise_text(self.body).encode())
+        return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Article(ArticleDraft):
+    """An article as stored, with its id and bookkeeping times (ISO-8601 UTC)."""
+
+    id: int = 0
+    ingested_at: str = ""
+    updated_at: str = ""
+
+    @property
+    def when(self) -> str:
+        """The date readers care about: publication if known, else when it was ingested."""
+        return self.published_at or self.ingested_at
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One search result: the article's headline facts and a snippet with \x02marked\x03 terms."""
+
+    id: int
+    title: str
+    source: str
+    url: str | None
+    when: str
+    snippet: str
+    score: float
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    """One page of search results for a query."""
+
+    query: str
+    hits: list[SearchHit]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        """How many pages the whole result set spans (at least 1)."""
+        return max(1, -(-self.total // self.per_page))
+
+
+SNIPPET_START = "\x02"
+SNIPPET_END = "\x03"

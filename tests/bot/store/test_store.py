@@ -1,0 +1,104 @@
+"""The store: migrations, transactions, integrity after a crash mid-ingest."""
+
+import asyncio
+import contextlib
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.errors import StoreError
+from bot.models import ArticleDraft
+from bot.store import Store
+from bot.store.db import migrations
+
+
+async def test_migrations_set_user_version_and_are_idempotent(tmp_path: Path) -> None:
+    path = tmp_path / "db.sqlite"
+    async with await Store.open(path) as store:
+        async with store.conn.execute("PRAGMA user_version") as cur:
+            assert (await cur.fetchone())[0] == len(migrations())
+        async with store.conn.execute("PRAGMA journal_mode") as cur:
+            assert (await cur.fetchone())[0] == "wal"
+    async with await Store.open(path) as store:  # re-open applies nothing twice
+        assert await store.count_articles() == 0
+
+
+async def test_newer_schema_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "db.sqlite"
+    sqlite3.connect(path).execute("PRAGMA user_version = 999").connection.close()
+    with pytest.raises(StoreError, match="newer than this Newsdesk"):
+        await Store.open(path)
+
+
+async def test_failed_transaction_leaves_nothing(store: Store) -> None:
+    draft = ArticleDraft(title="T", body="B", origin="x:1")
+    with pytest.raises(RuntimeError):
+        async with store.transaction():
+            await store.store_article(draft, "2026-01-01T00:00:00+00:00")
+            raise RuntimeError("crash between article and commit")
+    assert await store.count_articles() == 0
+    assert await store.check_integrity() == []
+
+
+async def test_guild_settings_are_per_guild(store: Store) -> None:
+    await store.set_guild_setting(1, "prefix", "?")
+    assert await store.guild_setting(1, "prefix") == "?"
+    assert await store.guild_setting(2, "prefix") is None
+    await store.set_guild_setting(1, "prefix", None)
+    assert await store.guild_setting(1, "prefix") is None
+
+
+def test_kill_during_large_ingest_leaves_consistent_db(tmp_path: Path) -> None:
+    corpus = tmp_path / "big.jsonl"
+    with corpus.open("w", encoding="utf-8") as handle:
+        for n in range(40_000):
+            record = {"title": f"Story {n}", "body": f"Body {n} " + "words here " * 40}
+            handle.write(json.dumps(record) + "\n")
+    db = tmp_path / "crash.db"
+    env = {**os.environ, "DATABASE_PATH": str(db), "LOG_LEVEL": "WARNING"}
+    child = subprocess.Popen(
+        [sys.executable, "-m", "bot", "ingest", "--no-nlp", str(corpus)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    # Wait until some batches have committed, then kill without warning.
+    for _ in range(2000):
+        if child.poll() is not None:
+            break
+        try:
+            con = sqlite3.connect(db, timeout=0.1)
+            count = con.execute("SELECT count(*) FROM articles").fetchone()[0]
+            con.close()
+        except sqlite3.Error:
+            count = 0
+        if count >= 1000:
+            break
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            child.wait(timeout=0.01)  # wait on the child, not on the clock
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+
+    async def check() -> tuple[int, list[str], int, int]:
+        async with await Store.open(db) as store:
+            count = await store.count_articles()
+            problems = await store.check_integrity()
+            async with store.conn.execute("SELECT count(*) FROM articles_fts") as cur:
+                indexed = (await cur.fetchone())[0]
+            async with store.conn.execute(
+                "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH '\"words\"'"
+            ) as cur:
+                matched = (await cur.fetchone())[0]
+            return count, problems, indexed, matched
+
+    count, problems, indexed, matched = asyncio.run(check())
+    assert 0 < count < 40_000, "the kill must land mid-ingest"
+    assert count % 200 == 0, "only whole batches are committed"
+    assert problems == []
+    assert indexed == matched == count
