@@ -1,0 +1,339 @@
+"""The sandbox console: play a Discord user in a terminal while the real bot answers.
+
+Lines starting with `/` are slash commands (`/search query:Qatar truce`, `/digest now 1`);
+`:click Next`, `:select 2`, `:as bob`, `:in news`, `:help`, `:quit` act on the chat; any other
+line is a channel message (`!news ceasefire`, `@Newsdesk ceasefire`).
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from rich.console import Console
+from rich.rule import Rule
+
+from .emulator.state import Message
+from .harness import DiscordEmulator
+from .terminal import plain_text, render_message
+
+SUB_COMMAND, SUB_GROUP = 1, 2
+CHANNEL, USER, ROLE, MENTIONABLE = 7, 6, 8, 9
+
+HELP = """\
+[bold]Talk to the bot as a Discord user would.[/]
+  /search query:Qatar truce      slash commands (Tab completes names and options)
+  /summary article:Qatar         free text is fine where the bot offers choices
+  !news ceasefire                a plain channel message (prefix search)
+  @Newsdesk ceasefire            mention the bot
+  :click Next                    press a button on the last message (label or custom id)
+  :select 2                      pick option(s) in the last message's menu
+  :as bob  /  :in news           switch user / channel
+  :help  /  :quit                this help / leave (Ctrl-D works too)"""
+
+
+class ConsoleError(Exception):
+    """A line the console cannot act on; the message says why."""
+
+
+@dataclass
+class ParsedCommand:
+    """A slash command line split into its command path and option values."""
+
+    path: str
+    options: dict[str, str] = field(default_factory=dict)
+
+
+def _leaf(definition: dict[str, Any], words: list[str]) -> tuple[list[str], list[dict[str, Any]]]:
+    """Follow subcommand names at the front of `words`; return the path and leaf options."""
+    path = [definition["name"]]
+    options = definition.get("options", [])
+    while words:
+        sub = next(
+            (
+                o
+                for o in options
+                if o.get("type") in (SUB_COMMAND, SUB_GROUP) and o["name"] == words[0].lower()
+            ),
+            None,
+        )
+        if sub is None:
+            break
+        path.append(sub["name"])
+        words.pop(0)
+        options = sub.get("options", [])
+    if any(o.get("type") in (SUB_COMMAND, SUB_GROUP) for o in options):
+        names = ", ".join(o["name"] for o in options)
+        raise ConsoleError(f"/{' '.join(path)} needs a subcommand: {names}")
+    return path, options
+
+
+def parse_command(line: str, commands: list[dict[str, Any]]) -> ParsedCommand:
+    """Parse `/name [sub] [positional] key:value ...` against the synced command definitions."""
+    body = line.strip()[1:]
+    name, _, rest = body.partition(" ")
+    definition = next((c for c in commands if c["name"] == name.lower()), None)
+    if definition is None:
+        known = ", ".join(sorted("/" + c["name"] for c in commands if c.get("type", 1) == 1))
+        raise ConsoleError(f"no command /{name}; try one of: {known}")
+    words = rest.split()
+    path, options = _leaf(definition, words)
+    rest = " ".join(words)
+    names = [o["name"] for o in options]
+    values: dict[str, str] = {}
+    if names:
+        pattern = re.compile(r"(?:^|\s)(" + "|".join(map(re.escape, names)) + r"):")
+        marks = list(pattern.finditer(rest))
+        positional = rest[: marks[0].start()] if marks else rest
+        for index, mark in enumerate(marks):
+            end = marks[index + 1].start() if index + 1 < len(marks) else len(rest)
+            values[mark[1]] = rest[mark.end() : end].strip()
+        positional = positional.strip()
+        if positional:
+            free = [o["name"] for o in options if o.get("required") and o["name"] not in values]
+            if not free:
+                raise ConsoleError(f"don't know what {positional!r} is for; name it, e.g. x:…")
+            # Bare words fill the required options in order; the last one takes the rest.
+            parts = positional.split(" ", len(free) - 1)
+            values.update(zip(free, parts, strict=False))
+    elif rest.strip():
+        raise ConsoleError(f"/{' '.join(path)} takes no options")
+    missing = [o["name"] for o in options if o.get("required") and o["name"] not in values]
+    if missing:
+        usage = " ".join(f"{n}:…" for n in missing)
+        raise ConsoleError(
+            f"/{' '.join(path)} needs {', '.join(missing)}: e.g. /{' '.join(path)} {usage}"
+        )
+    return ParsedCommand(" ".join(path), values)
+
+
+class ConsoleSession:
+    """The state of one person's chat: who they are, where they type, what they last saw."""
+
+    def __init__(self, discord: DiscordEmulator) -> None:
+        self.discord = discord
+        self.user = discord.alice
+        self.channel = discord.channel("general")
+        self.last: list[Message] = []
+        # True while a typed line is being answered: its replies are printed by the caller.
+        self.busy = False
+
+    def commands(self) -> list[dict[str, Any]]:
+        """The slash commands the bot synced (guild commands first, then global)."""
+        synced = self.discord.commands
+        return [*synced.get(self.channel.guild_id, []), *synced.get(None, [])]
+
+    def _typed(self, path: str, values: dict[str, str]) -> dict[str, Any]:
+        """Turn `#news`, `@bob` and role names into the emulator's objects for typed options."""
+        definition = next(c for c in self.commands() if c["name"] == path.split()[0])
+        _, options = _leaf(definition, path.split()[1:])
+        kinds = {o["name"]: o.get("type") for o in options}
+        typed: dict[str, Any] = {}
+        for name, value in values.items():
+            kind = kinds.get(name)
+            if kind == CHANNEL:
+                typed[name] = self.discord.channel(value.lstrip("#"))
+            elif kind in (USER, MENTIONABLE):
+                typed[name] = self.discord.user(value.lstrip("@"))
+            elif kind == ROLE:
+                role = next(
+                    (
+                        r
+                        for r in self.discord.guild.roles
+                        if r.name.lower() == value.lower().lstrip("@")
+                    ),
+                    None,
+                )
+                if role is None:
+                    raise ConsoleError(f"no role named {value!r}")
+                typed[name] = role
+            else:
+                typed[name] = value
+        return typed
+
+    def _with_components(self) -> Message:
+        for message in reversed(self.last):
+            if message.components:
+                return message
+        raise ConsoleError("the last reply has no buttons or menus")
+
+    async def execute(self, line: str) -> list[Message]:
+        """Act on one typed line; return the bot's visible answers."""
+        self.busy = True
+        try:
+            return await self._execute(line.strip())
+        finally:
+            self.busy = False
+
+    async def _execute(self, line: str) -> list[Message]:
+        if not line:
+            return []
+        if line.startswith("/"):
+            parsed = parse_command(line, self.commands())
+            try:
+                options = self._typed(parsed.path, parsed.options)
+            except (KeyError, LookupError) as exc:
+                raise ConsoleError(f"unknown name: {exc}") from None
+            reply = await self.discord.slash(
+                parsed.path, user=self.user, channel=self.channel, **options
+            )
+            self.last = reply.messages
+        elif line.startswith(":"):
+            return await self._meta(line[1:])
+        else:
+            self.last = await self.discord.say(self.channel, line, user=self.user)
+        return self.last
+
+    async def _meta(self, line: str) -> list[Message]:
+        try:
+            verb, *args = shlex.split(line)
+        except ValueError as exc:
+            raise ConsoleError(str(exc)) from None
+        if verb == "click" and args:
+            reply = await self.discord.click(
+                self._with_components(), " ".join(args), user=self.user
+            )
+            self.last = reply.messages or self.last
+            return self.last
+        if verb == "select" and args:
+            message = self._with_components()
+            menus = [
+                item
+                for row in message.components
+                for item in row.get("components", [])
+                if item.get("type") == 3
+            ]
+            if not menus:
+                raise ConsoleError("the last reply has no menu")
+            values = [_option_value(menus[0], a) for a in args]
+            reply = await self.discord.select(
+                message, menus[0]["custom_id"], values, user=self.user
+            )
+            self.last = reply.messages or self.last
+            return self.last
+        if verb == "as" and args:
+            self.user = self.discord.user(args[0].lstrip("@"))
+            return []
+        if verb == "in" and args:
+            self.channel = self.discord.channel(args[0].lstrip("#"))
+            return []
+        raise ConsoleError(f"unknown console command :{verb} (try :help)")
+
+
+def _option_value(menu: dict[str, Any], wanted: str) -> str:
+    """A select option by its number (1-based), value or label."""
+    options = menu.get("options", [])
+    if wanted.isdigit() and 1 <= int(wanted) <= len(options):
+        return options[int(wanted) - 1]["value"]
+    for option in options:
+        if wanted in (option["value"], option.get("label")):
+            return option["value"]
+    raise ConsoleError(f"no option {wanted!r} in the menu")
+
+
+def completions(session: ConsoleSession, text: str) -> Iterable[str]:
+    """Completion candidates for what has been typed so far (command names, then options)."""
+    commands = session.commands()
+    if not text.startswith("/"):
+        if text.startswith(":"):
+            yield from (
+                c
+                for c in (":click ", ":select ", ":as ", ":in ", ":help", ":quit")
+                if c.startswith(text)
+            )
+        return
+    if " " not in text:
+        yield from ("/" + c["name"] + " " for c in commands if ("/" + c["name"]).startswith(text))
+        return
+    name, _, rest = text[1:].partition(" ")
+    definition = next((c for c in commands if c["name"] == name), None)
+    if definition is None:
+        return
+    words = rest.split()
+    try:
+        _, options = _leaf(definition, list(words))
+    except ConsoleError:
+        options = [
+            o for o in definition.get("options", []) if o.get("type") in (SUB_COMMAND, SUB_GROUP)
+        ]
+        current = "" if rest.endswith(" ") else (words[-1] if words else "")
+        yield from (o["name"] + " " for o in options if o["name"].startswith(current))
+        return
+    current = "" if rest.endswith(" ") else (words[-1] if words else "")
+    used = {w.split(":", 1)[0] for w in words if ":" in w}
+    yield from (
+        o["name"] + ":" for o in options if o["name"].startswith(current) and o["name"] not in used
+    )
+
+
+def show(console: Console, messages: Iterable[Message]) -> None:
+    """Print the bot's answers, one rule apart."""
+    for message in messages:
+        console.print(render_message(message))
+        console.print(Rule(style="grey23"))
+
+
+Printer = Callable[[Console, Iterable[Message]], None]
+
+
+async def run_once(session: ConsoleSession, lines: list[str], console: Console) -> int:
+    """Run each line, print the replies as plain text; 0 on success, 1 on the first error."""
+    for line in lines:
+        try:
+            messages = await session.execute(line)
+        except ConsoleError as exc:
+            console.print(f"error: {exc}", style="red", highlight=False)
+            return 1
+        except AssertionError as exc:
+            console.print(f"error: the bot did not answer: {exc}", style="red", highlight=False)
+            return 1
+        for message in messages:
+            console.print(plain_text(message), highlight=False, markup=False)
+    return 0
+
+
+async def interactive(session: ConsoleSession, console: Console, history_file: str | None) -> int:
+    """The chat loop: prompt with history and completion, print replies and the bot's posts."""
+    from prompt_toolkit import PromptSession
+    from prompt_toolkit.completion import Completer, Completion
+    from prompt_toolkit.history import FileHistory, InMemoryHistory
+    from prompt_toolkit.patch_stdout import patch_stdout
+
+    class _Completer(Completer):
+        def get_completions(self, document: Any, complete_event: Any) -> Iterable[Completion]:
+            text = document.text_before_cursor
+            current = text.split(" ")[-1] if " " in text else text
+            for candidate in completions(session, text):
+                yield Completion(candidate, start_position=-len(current))
+
+    history = FileHistory(history_file) if history_file else InMemoryHistory()
+    prompt: PromptSession[str] = PromptSession(history=history, completer=_Completer())
+
+    def posted(kind: str, message: Message) -> None:
+        # Posts nobody asked for just now (digests, feed announcements) appear as they arrive.
+        if kind == "create" and not session.busy and not message.ephemeral:
+            show(console, [message])
+
+    session.discord.watch(posted)
+    console.print(HELP)
+    with patch_stdout(raw=True):
+        while True:
+            label = f"{session.user.username} in #{session.channel.name}> "
+            try:
+                line = await prompt.prompt_async(label)
+            except (EOFError, KeyboardInterrupt):
+                return 0
+            if line.strip() in (":quit", ":q", ":exit"):
+                return 0
+            if line.strip() == ":help":
+                console.print(HELP)
+                continue
+            try:
+                show(console, await session.execute(line))
+            except ConsoleError as exc:
+                console.print(f"[red]{exc}[/]", highlight=False)
+            except AssertionError as exc:
+                console.print(f"[red]the bot did not answer in time: {exc}[/]", highlight=False)
