@@ -13,11 +13,12 @@ import aiosqlite
 from bot.errors import StoreError
 from bot.store.articles import ArticleQueries, Outcome, SearchFilters, Stored
 from bot.store.db import connect
+from bot.store.entities import EntityQueries
 
 __all__ = ["Outcome", "SearchFilters", "Store", "Stored"]
 
 
-class Store(ArticleQueries):
+class Store(ArticleQueries, EntityQueries):
     """An open Newsdesk database; use `async with await Store.open(path)` or `close()`."""
 
     def __init__(self, conn: aiosqlite.Connection, path: str) -> None:

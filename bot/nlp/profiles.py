@@ -1,0 +1,150 @@
+"""What the bot tells readers about stored NLP results: known entities, their profiles, and
+article summaries (plain data; the store fills them, renderers and the CLI read them)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.errors import NewsdeskError
+from bot.models import Article
+from bot.nlp.records import Sentence
+
+#: Words readers use for entity types, and the spaCy labels each one covers.
+ENTITY_TYPES: dict[str, tuple[str, ...]] = {
+    "person": ("PERSON",),
+    "organisation": ("ORG",),
+    "place": ("GPE", "LOC", "FAC"),
+    "group": ("NORP",),
+    "event": ("EVENT",),
+    "other": ("PRODUCT", "WORK_OF_ART", "LAW", "LANGUAGE"),
+}
+_TYPE_OF_LABEL = {label: name for name, labels in ENTITY_TYPES.items() for label in labels}
+_TYPE_OF_LABEL.update({"MONEY": "amount", "DATE": "date"})
+_QUALIFIER = re.compile(r"^(?P<name>.*\S)\s*\((?P<kind>[A-Za-z_ ]+)\)\s*$")
+
+
+def type_name(label: str) -> str:
+    """The reader's word for a spaCy label: "PERSON" -> "person", "GPE" -> "place"."""
+    return _TYPE_OF_LABEL.get(label, label.lower())
+
+
+def labels_for(kind: str) -> tuple[str, ...] | None:
+    """Labels for a type word ("place") or a raw label ("GPE"); None when it is neither."""
+    kind = kind.strip()
+    if kind.lower() in ENTITY_TYPES:
+        return ENTITY_TYPES[kind.lower()]
+    if kind.upper() in _TYPE_OF_LABEL:
+        return (kind.upper(),)
+    return None
+
+
+def split_qualifier(text: str) -> tuple[str, tuple[str, ...] | None]:
+    """Read "Gaza (place)" as the name "Gaza" restricted to place labels; other text as is."""
+    match = _QUALIFIER.match(text)
+    if match:
+        labels = labels_for(match["kind"])
+        if labels is not None:
+            return match["name"], labels
+    return text, None
+
+
+@dataclass(frozen=True, slots=True)
+class KnownEntity:
+    """A canonical entity of the whole corpus, with its running totals."""
+
+    id: int
+    name: str
+    label: str
+    mention_count: int
+    article_count: int
+
+    @property
+    def kind(self) -> str:
+        """The reader's word for its type ("person", "organisation", "place", ...)."""
+        return type_name(self.label)
+
+    @property
+    def ref(self) -> str:
+        """A reference that finds exactly this entity again (autocomplete values)."""
+        return f"#{self.id}"
+
+
+@dataclass(frozen=True, slots=True)
+class EntityTally:
+    """How often an entity appears in some set of articles (one article, or a period)."""
+
+    entity: KnownEntity
+    mentions: int
+    articles: int
+
+
+@dataclass(frozen=True, slots=True)
+class EntitySentence:
+    """A sentence that mentions an entity, with the article it comes from."""
+
+    article_id: int
+    title: str
+    when: str
+    url: str | None
+    source: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class CoMention:
+    """Another entity named in the same articles, and in how many of them."""
+
+    entity: KnownEntity
+    shared_articles: int
+
+
+@dataclass(frozen=True)
+class EntityProfile:
+    """Everything `/entity` shows: type, aliases, counts, dates, latest sentences, company."""
+
+    entity: KnownEntity
+    aliases: tuple[str, ...]
+    first_seen: str | None
+    last_seen: str | None
+    sentences: list[EntitySentence]
+    co_mentioned: list[CoMention]
+    # Co-mentions are counted over this many of the entity's latest articles at most.
+    co_mention_window: int = 0
+
+
+@dataclass(frozen=True)
+class ArticleSummary:
+    """An article's extractive summary (whole sentences, document order) and its entities."""
+
+    article: Article
+    sentences: list[Sentence]
+    entities: list[EntityTally]
+
+
+def qualified_names(candidates: list[KnownEntity]) -> list[str]:
+    """Names that tell candidates apart: "Gaza (place)" beside "Gaza (group)", "Gaza (LOC)"
+    beside "Gaza (GPE)", and plain names where the names already differ."""
+    out = []
+    for c in candidates:
+        namesakes = [o for o in candidates if o.name.casefold() == c.name.casefold()]
+        if len(namesakes) == 1:
+            out.append(c.name)
+        elif [o.kind for o in namesakes].count(c.kind) == 1:
+            out.append(f"{c.name} ({c.kind})")
+        else:
+            out.append(f"{c.name} ({c.label})")
+    return out
+
+
+class AmbiguousEntity(NewsdeskError):
+    """Several entities answer to one name; `candidates` are the likeliest, most mentioned first."""
+
+    def __init__(self, name: str, candidates: list[KnownEntity]) -> None:
+        self.name = name
+        self.candidates = candidates
+        names = qualified_names(candidates[:5])
+        super().__init__(
+            f"Several entities are called “{name}”: {', '.join(names)}. "
+            f"Name one the same way, e.g. “{names[0]}”."
+        )

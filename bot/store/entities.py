@@ -1,0 +1,514 @@
+"""SQL for NLP results: per-article analyses, canonical entities, aliases and mentions."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import aiosqlite
+
+from bot.nlp.entities import NAME_LABELS
+from bot.nlp.profiles import (
+    CoMention,
+    EntityProfile,
+    EntitySentence,
+    EntityTally,
+    KnownEntity,
+)
+from bot.nlp.records import Analysis, ArticleInput
+from bot.nlp.text import normalise_name
+
+_ENTITY_COLUMNS = "e.id, e.name, e.label, e.mention_count, e.article_count"
+# Proper names only: dates and amounts are stored as facts but are not things to look up.
+_NAMES = f"e.label IN ({', '.join(repr(label) for label in sorted(NAME_LABELS))})"
+# The last code point: `key < prefix || _TOP` bounds a prefix range scan on an index.
+_TOP = "\U0010ffff"
+
+
+@dataclass(frozen=True)
+class StoredAnalysis:
+    """An article's stored analysis as saved: offsets, ranking and terms, plus what it was of."""
+
+    article_id: int
+    content_hash: str
+    nlp_version: str
+    sentences: list[tuple[int, int]]
+    ranking: list[int]
+    summarisable: list[bool]
+    terms: list[tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class StoredMention:
+    """A stored mention: where it is and which canonical entity it names."""
+
+    entity: KnownEntity
+    section: str
+    start: int
+    end: int
+    sentence: int
+
+
+def entity_key(name: str, label: str) -> str:
+    """The normalised name an entity is filed under (case, diacritics, possessives folded)."""
+    if label in NAME_LABELS:
+        return normalise_name(name)
+    return " ".join(name.casefold().split())  # "$5 million", "Monday": facts keep their text
+
+
+def _entity(row: aiosqlite.Row) -> KnownEntity:
+    return KnownEntity(
+        id=row["id"],
+        name=row["name"],
+        label=row["label"],
+        mention_count=row["mention_count"],
+        article_count=row["article_count"],
+    )
+
+
+def _marks(items: Sequence[object]) -> str:
+    return ",".join("?" * len(items))
+
+
+class EntityQueries:
+    """Analysis and entity statements; mixed into `Store`, which owns `conn`."""
+
+    conn: aiosqlite.Connection
+
+    # --- writing ---------------------------------------------------------------------------
+
+    async def analysis_inputs(
+        self, ids: Sequence[int], nlp_version: str
+    ) -> list[tuple[int, str, ArticleInput]]:
+        """(id, content hash, NLP input) of the given articles whose analysis is missing or
+        outdated (text changed since, or older NLP code); current ones are left out."""
+        if not ids:
+            return []
+        async with self.conn.execute(
+            "SELECT a.id, a.content_hash, a.title, a.caption, a.body FROM articles a"
+            " LEFT JOIN article_analysis an ON an.article_id = a.id"
+            f" WHERE a.id IN ({_marks(ids)}) AND (an.article_id IS NULL"
+            " OR an.nlp_version != ? OR an.content_hash != a.content_hash) ORDER BY a.id",
+            (*ids, nlp_version),
+        ) as cur:
+            rows = await cur.fetchall()
+        return [
+            (
+                row["id"],
+                row["content_hash"],
+                ArticleInput(row["body"], row["title"], row["caption"]),
+            )
+            for row in rows
+        ]
+
+    async def articles_needing_analysis(
+        self, nlp_version: str, *, after_id: int = 0, limit: int = 500
+    ) -> list[int]:
+        """Ids (ascending, above `after_id`) of articles with no analysis or an outdated one."""
+        async with self.conn.execute(
+            "SELECT a.id FROM articles a LEFT JOIN article_analysis an ON an.article_id = a.id"
+            " WHERE a.id > ? AND (an.article_id IS NULL OR an.nlp_version != ?"
+            " OR an.content_hash != a.content_hash) ORDER BY a.id LIMIT ?",
+            (after_id, nlp_version, limit),
+        ) as cur:
+            return [row[0] for row in await cur.fetchall()]
+
+    async def save_analysis(
+        self,
+        article_id: int,
+        content_hash: str,
+        nlp_version: str,
+        analysis: Analysis,
+        now: str,
+    ) -> bool:
+        """Replace an article's analysis, entities and mentions; call inside a transaction.
+
+        Returns False (and writes nothing) when the article is gone or its text is no longer
+        the one analysed (`content_hash`): the newer text gets its own analysis.
+        """
+        async with self.conn.execute(
+            "SELECT content_hash, coalesce(published_at, ingested_at) FROM articles WHERE id = ?",
+            (article_id,),
+        ) as cur:
+            row = await cur.fetchone()
+        if row is None or row[0] != content_hash:
+            return False
+        seen_at = row[1]
+        async with self.conn.execute(
+            "SELECT entity_id FROM article_entities WHERE article_id = ?", (article_id,)
+        ) as cur:
+            previous = [r[0] for r in await cur.fetchall()]
+        for table in ("mentions", "entity_aliases", "article_entities"):
+            await self.conn.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))
+
+        await self.conn.execute(
+            "INSERT OR REPLACE INTO article_analysis (article_id, content_hash, nlp_version,"
+            " analysed_at, sentences, ranking, summarisable, terms)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                article_id,
+                content_hash,
+                nlp_version,
+                now,
+                json.dumps([[s.start, s.end] for s in analysis.sentences]),
+                json.dumps(analysis.ranking),
+                json.dumps(analysis.summarisable),
+                json.dumps(analysis.terms, ensure_ascii=False),
+            ),
+        )
+
+        ids = await self._entity_ids({(m.canonical, m.label) for m in analysis.mentions})
+        keys = dict(await self._keys(set(ids.values())))
+        counts: Counter[int] = Counter()
+        mention_rows = []
+        aliases = {}
+        for m in analysis.mentions:
+            eid = ids[m.canonical, m.label]
+            counts[eid] += 1
+            mention_rows.append((article_id, eid, m.section, m.start, m.end, m.sentence))
+            form_key = entity_key(m.text, m.label)
+            if form_key and form_key != keys[eid]:
+                aliases.setdefault((form_key, eid), m.text)
+        await self.conn.executemany(
+            "INSERT OR IGNORE INTO mentions"
+            " (article_id, entity_id, section, char_start, char_end, sentence)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            mention_rows,
+        )
+        await self.conn.executemany(
+            "INSERT INTO article_entities (article_id, entity_id, mentions, seen_at)"
+            " VALUES (?, ?, ?, ?)",
+            [(article_id, eid, n, seen_at) for eid, n in counts.items()],
+        )
+        await self.conn.executemany(
+            "INSERT INTO entity_aliases (alias_key, entity_id, article_id, alias)"
+            " VALUES (?, ?, ?, ?)",
+            [(key, eid, article_id, alias) for (key, eid), alias in aliases.items()],
+        )
+        if previous:
+            # Entities only this article named, and no longer does.
+            await self.conn.execute(
+                f"DELETE FROM entities WHERE id IN ({_marks(previous)}) AND article_count <= 0",
+                previous,
+            )
+        return True
+
+    async def _entity_ids(self, names: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
+        """Canonical entities for an article's (name, label) pairs: the entity with the same
+        normalised name and label; else, for a name known only as an alias of exactly one
+        entity of that label (a surname, an acronym), that entity; else a new one."""
+        wanted = {(entity_key(name, label), label): (name, label) for name, label in names}
+        found = await self._by_keys(wanted)
+        unknown = [k for k in wanted if k not in found and k[1] in NAME_LABELS]
+        if unknown:
+            keys = sorted({key for key, _ in unknown})
+            async with self.conn.execute(
+                "SELECT a.alias_key, e.label, min(e.id), count(DISTINCT e.id)"
+                " FROM entity_aliases a JOIN entities e ON e.id = a.entity_id"
+                f" WHERE a.alias_key IN ({_marks(keys)}) GROUP BY a.alias_key, e.label",
+                keys,
+            ) as cur:
+                for key, label, eid, owners in await cur.fetchall():
+                    if owners == 1 and (key, label) in wanted:
+                        found[key, label] = eid
+        new = [k for k in wanted if k not in found]
+        if new:
+            await self.conn.executemany(
+                "INSERT INTO entities (name, label, name_key) VALUES (?, ?, ?)",
+                [(wanted[key, label][0], label, key) for key, label in new],
+            )
+            found.update(await self._by_keys({k: wanted[k] for k in new}))
+        return {(name, label): found[entity_key(name, label), label] for name, label in names}
+
+    async def _by_keys(
+        self, wanted: dict[tuple[str, str], tuple[str, str]]
+    ) -> dict[tuple[str, str], int]:
+        keys = sorted({key for key, _ in wanted})
+        if not keys:
+            return {}
+        async with self.conn.execute(
+            f"SELECT name_key, label, id FROM entities WHERE name_key IN ({_marks(keys)})", keys
+        ) as cur:
+            rows = await cur.fetchall()
+        return {(k, label): eid for k, label, eid in rows if (k, label) in wanted}
+
+    async def _keys(self, ids: set[int]) -> list[tuple[int, str]]:
+        if not ids:
+            return []
+        async with self.conn.execute(
+            f"SELECT id, name_key FROM entities WHERE id IN ({_marks(list(ids))})", tuple(ids)
+        ) as cur:
+            return [(row[0], row[1]) for row in await cur.fetchall()]
+
+    # --- reading analyses ----------------------------------------------------------------------
+
+    async def stored_analysis(self, article_id: int) -> StoredAnalysis | None:
+        """The article's stored analysis (current or not: compare its hash and version)."""
+        async with self.conn.execute(
+            "SELECT article_id, content_hash, nlp_version, sentences, ranking, summarisable,"
+            " terms FROM article_analysis WHERE article_id = ?",
+            (article_id,),
+        ) as cur:
+            row = await cur.fetchone()
+        if row is None:
+            return None
+        return StoredAnalysis(
+            article_id=row["article_id"],
+            content_hash=row["content_hash"],
+            nlp_version=row["nlp_version"],
+            sentences=[(s, e) for s, e in json.loads(row["sentences"])],
+            ranking=json.loads(row["ranking"]),
+            summarisable=json.loads(row["summarisable"]),
+            terms=[tuple(t) for t in json.loads(row["terms"])],
+        )
+
+    async def article_content_hash(self, article_id: int) -> str | None:
+        """The stored article's content hash, or None when there is no such article."""
+        async with self.conn.execute(
+            "SELECT content_hash FROM articles WHERE id = ?", (article_id,)
+        ) as cur:
+            row = await cur.fetchone()
+        return row[0] if row else None
+
+    async def article_mentions(self, article_id: int) -> list[StoredMention]:
+        """Every stored mention in an article, in section then text order."""
+        async with self.conn.execute(
+            f"SELECT {_ENTITY_COLUMNS}, m.section, m.char_start, m.char_end, m.sentence"
+            " FROM mentions m JOIN entities e ON e.id = m.entity_id WHERE m.article_id = ?"
+            " ORDER BY m.section, m.char_start",
+            (article_id,),
+        ) as cur:
+            rows = await cur.fetchall()
+        return [
+            StoredMention(_entity(r), r["section"], r["char_start"], r["char_end"], r["sentence"])
+            for r in rows
+        ]
+
+    async def article_entities(self, article_id: int, limit: int = 25) -> list[EntityTally]:
+        """The named entities an article mentions, most mentioned first."""
+        async with self.conn.execute(
+            f"SELECT {_ENTITY_COLUMNS}, ae.mentions FROM article_entities ae"
+            f" JOIN entities e ON e.id = ae.entity_id WHERE ae.article_id = ? AND {_NAMES}"
+            " ORDER BY ae.mentions DESC, e.mention_count DESC, e.name LIMIT ?",
+            (article_id, limit),
+        ) as cur:
+            return [EntityTally(_entity(r), r["mentions"], 1) for r in await cur.fetchall()]
+
+    # --- finding entities ------------------------------------------------------------------
+
+    async def entity(self, entity_id: int) -> KnownEntity | None:
+        """The entity with this id, or None (also when no article mentions it any more)."""
+        async with self.conn.execute(
+            f"SELECT {_ENTITY_COLUMNS} FROM entities e WHERE e.id = ? AND e.article_count > 0",
+            (entity_id,),
+        ) as cur:
+            row = await cur.fetchone()
+        return _entity(row) if row else None
+
+    async def entities_named(self, name: str) -> list[KnownEntity]:
+        """Entities whose canonical name or an alias is `name` (case, diacritics and
+        possessives folded), most mentioned first."""
+        key = normalise_name(name)
+        if not key:
+            return []
+        async with self.conn.execute(
+            f"SELECT {_ENTITY_COLUMNS} FROM entities e WHERE e.article_count > 0 AND"
+            " (e.name_key = ?"
+            "  OR e.id IN (SELECT entity_id FROM entity_aliases WHERE alias_key = ?))"
+            " ORDER BY e.mention_count DESC, e.id",
+            (key, key),
+        ) as cur:
+            return [_entity(r) for r in await cur.fetchall()]
+
+    async def entity_choices(
+        self, word_prefixes: str | None, typed: str, limit: int = 25
+    ) -> list[KnownEntity]:
+        """Type-ahead: named entities whose name has words starting as typed (`word_prefixes`,
+        an FTS5 expression) or whose name or an alias starts with `typed`; exact names first,
+        then the most mentioned. With nothing typed, the most mentioned overall."""
+        if word_prefixes is None:
+            return await self._top_names(None, limit)
+        key = normalise_name(typed)
+        # Exact names first, however rarely mentioned: "Gaza" before "Gaza Strip".
+        found = {
+            e.id: e
+            for e in await self.entities_named(typed)
+            if e.label in NAME_LABELS and normalise_name(e.name) == key
+        }
+        async with self.conn.execute(
+            f"SELECT {_ENTITY_COLUMNS} FROM entities_fts f JOIN entities e ON e.id = f.rowid"
+            f" WHERE entities_fts MATCH ? AND {_NAMES} AND e.article_count > 0"
+            " ORDER BY e.mention_count DESC LIMIT ?",
+            (word_prefixes, limit),
+        ) as cur:
+            for row in await cur.fetchall():
+                found.setdefault(row["id"], _entity(row))
+        if len(key) >= 2:
+            # Aliases ("NSC", "Halevi"): a bounded range scan of the alias index.
+            async with self.conn.execute(
+                f"SELECT {_ENTITY_COLUMNS} FROM entities e WHERE e.id IN"
+                " (SELECT DISTINCT entity_id FROM entity_aliases"
+                "  WHERE alias_key >= ? AND alias_key < ? LIMIT ?)"
+                f" AND {_NAMES} AND e.article_count > 0",
+                (key, key + _TOP, limit),
+            ) as cur:
+                for row in await cur.fetchall():
+                    found.setdefault(row["id"], _entity(row))
+        ranked = sorted(
+            found.values(),
+            key=lambda e: (normalise_name(e.name) != key, -e.mention_count, e.name),
+        )
+        return ranked[:limit]
+
+    async def _top_names(self, labels: Sequence[str] | None, limit: int) -> list[KnownEntity]:
+        where = f"e.label IN ({_marks(labels)})" if labels else _NAMES
+        async with self.conn.execute(
+            f"SELECT {_ENTITY_COLUMNS} FROM entities e WHERE {where} AND e.article_count > 0"
+            " ORDER BY e.mention_count DESC, e.article_count DESC, e.name LIMIT ?",
+            (*(labels or ()), limit),
+        ) as cur:
+            return [_entity(r) for r in await cur.fetchall()]
+
+    async def top_entities(
+        self, labels: Sequence[str] | None = None, since: str | None = None, limit: int = 10
+    ) -> list[EntityTally]:
+        """The most mentioned named entities (of these labels), over all time or since an
+        ISO date (by article date), with their mention and article counts in that period."""
+        if since is None:
+            return [
+                EntityTally(e, e.mention_count, e.article_count)
+                for e in await self._top_names(labels, limit)
+            ]
+        where = f"e.label IN ({_marks(labels)})" if labels else _NAMES
+        async with self.conn.execute(
+            f"SELECT {_ENTITY_COLUMNS}, p.mentions AS period_mentions, p.articles"
+            " FROM (SELECT entity_id, sum(mentions) AS mentions, count(*) AS articles"
+            "       FROM article_entities WHERE seen_at >= ? GROUP BY entity_id) p"
+            f" JOIN entities e ON e.id = p.entity_id WHERE {where}"
+            " ORDER BY p.mentions DESC, p.articles DESC, e.name LIMIT ?",
+            (since, *(labels or ()), limit),
+        ) as cur:
+            return [
+                EntityTally(_entity(r), r["period_mentions"], r["articles"])
+                for r in await cur.fetchall()
+            ]
+
+    async def entity_article_ids(self, entity_ids: Sequence[int]) -> list[int]:
+        """Ids of the articles that mention any of these entities, newest first."""
+        if not entity_ids:
+            return []
+        async with self.conn.execute(
+            "SELECT article_id, max(seen_at) AS at FROM article_entities"
+            f" WHERE entity_id IN ({_marks(entity_ids)})"
+            " GROUP BY article_id ORDER BY at DESC, article_id DESC",
+            tuple(entity_ids),
+        ) as cur:
+            return [row[0] for row in await cur.fetchall()]
+
+    # --- profiles --------------------------------------------------------------------------
+
+    async def entity_profile(
+        self,
+        entity: KnownEntity,
+        *,
+        articles: int = 5,
+        per_article: int = 3,
+        co_mentions: int = 10,
+        co_mention_window: int = 1000,
+        aliases: int = 8,
+    ) -> EntityProfile:
+        """The entity's aliases, first/last seen, the sentences naming it in its `articles`
+        latest articles (at most `per_article` each), and the entities most often named
+        with it in its `co_mention_window` latest articles."""
+        async with self.conn.execute(
+            "SELECT alias, count(*) AS n FROM entity_aliases WHERE entity_id = ?"
+            " GROUP BY alias_key ORDER BY n DESC, alias LIMIT ?",
+            (entity.id, aliases),
+        ) as cur:
+            alias_names = tuple(row[0] for row in await cur.fetchall())
+        async with self.conn.execute(
+            "SELECT (SELECT min(seen_at) FROM article_entities WHERE entity_id = ?),"
+            " (SELECT max(seen_at) FROM article_entities WHERE entity_id = ?)",
+            (entity.id, entity.id),
+        ) as cur:
+            first, last = await cur.fetchone() or (None, None)
+        return EntityProfile(
+            entity=entity,
+            aliases=alias_names,
+            first_seen=first,
+            last_seen=last,
+            sentences=await self._latest_sentences(entity.id, articles, per_article),
+            co_mentioned=await self._co_mentioned(entity.id, co_mentions, co_mention_window),
+            co_mention_window=co_mention_window,
+        )
+
+    async def _latest_sentences(
+        self, entity_id: int, articles: int, per_article: int
+    ) -> list[EntitySentence]:
+        async with self.conn.execute(
+            "SELECT a.id, a.title, a.url, a.source, ae.seen_at, a.caption, a.body,"
+            " an.sentences, an.content_hash = a.content_hash AS current"
+            " FROM article_entities ae JOIN articles a ON a.id = ae.article_id"
+            " JOIN article_analysis an ON an.article_id = a.id"
+            " WHERE ae.entity_id = ? ORDER BY ae.seen_at DESC, ae.article_id DESC LIMIT ?",
+            (entity_id, articles),
+        ) as cur:
+            latest = await cur.fetchall()
+        if not latest:
+            return []
+        ids = [row["id"] for row in latest]
+        async with self.conn.execute(
+            "SELECT article_id, section, sentence FROM mentions"
+            f" WHERE article_id IN ({_marks(ids)}) AND entity_id = ?"
+            " ORDER BY article_id, section, char_start",
+            (*ids, entity_id),
+        ) as cur:
+            where: dict[int, list[tuple[str, int]]] = {}
+            for row in await cur.fetchall():
+                where.setdefault(row[0], []).append((row[1], row[2]))
+        out: list[EntitySentence] = []
+        seen_texts: set[str] = set()
+        for row in latest:
+            if not row["current"]:
+                continue  # the text changed after it was analysed; offsets would be wrong
+            spans = json.loads(row["sentences"])
+            texts = []
+            for section, index in where.get(row["id"], []):
+                if section == "body" and 0 <= index < len(spans):
+                    start, end = spans[index]
+                    texts.append(row["body"][start:end])
+                elif section == "caption" and row["caption"]:
+                    texts.append(row["caption"])
+            picked = 0
+            for text in dict.fromkeys(texts):  # in order, each sentence once
+                folded = " ".join(text.casefold().split())
+                if picked >= per_article or folded in seen_texts:
+                    continue  # wire copy repeats the same sentence across outlets
+                seen_texts.add(folded)
+                picked += 1
+                out.append(
+                    EntitySentence(
+                        article_id=row["id"],
+                        title=row["title"],
+                        when=row["seen_at"],
+                        url=row["url"],
+                        source=row["source"],
+                        text=text,
+                    )
+                )
+        return out
+
+    async def _co_mentioned(self, entity_id: int, limit: int, window: int) -> list[CoMention]:
+        async with self.conn.execute(
+            "WITH recent AS (SELECT article_id FROM article_entities WHERE entity_id = ?"
+            "                ORDER BY seen_at DESC LIMIT ?)"
+            f" SELECT {_ENTITY_COLUMNS}, count(*) AS shared FROM recent r"
+            " JOIN article_entities ae ON ae.article_id = r.article_id"
+            " JOIN entities e ON e.id = ae.entity_id"
+            f" WHERE ae.entity_id != ? AND {_NAMES}"
+            " GROUP BY e.id ORDER BY shared DESC, e.mention_count DESC, e.name LIMIT ?",
+            (entity_id, window, entity_id, limit),
+        ) as cur:
+            return [CoMention(_entity(r), r["shared"]) for r in await cur.fetchall()]

@@ -1,0 +1,220 @@
+"""Stored entities: replacement, counts kept by triggers, aliases, namesakes, periods."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.errors import EntityNotFound
+from bot.ingest import ingest_drafts
+from bot.models import ArticleDraft
+from bot.nlp.profiles import AmbiguousEntity
+from bot.nlp.records import Analysis, Mention, Sentence
+from bot.nlp.store import (
+    NLP_VERSION,
+    entity_article_ids,
+    entity_choices,
+    find_entities,
+    resolve_entity,
+    top_entities,
+)
+from bot.store import Store
+
+NOW = "2026-03-02T09:00:00+00:00"
+
+
+def analysis_of(body: str, names: list[tuple[str, str, str]]) -> Analysis:
+    """A hand-made analysis: one sentence per line; `names` are (form, label, canonical),
+    a form listed twice is its first and second occurrence in the body."""
+    sentences, start = [], 0
+    for line in body.split("\n"):
+        sentences.append(Sentence(line, start, start + len(line)))
+        start += len(line) + 1
+    mentions = []
+    after: dict[str, int] = {}
+    for form, label, canonical in names:
+        at = body.index(form, after.get(form, 0))
+        after[form] = at + len(form)
+        index = next(i for i, s in enumerate(sentences) if s.start <= at < s.end)
+        mentions.append(Mention(form, label, at, at + len(form), canonical, index))
+    n = len(sentences)
+    return Analysis(
+        sentences=sentences,
+        mentions=mentions,
+        summary=list(range(min(n, 3))),
+        ranking=list(range(n)),
+        terms=[tuple(s.text.lower().split()) for s in sentences],
+        summarisable=[True] * n,
+    )
+
+
+async def add(
+    store: Store, n: int, body: str, names: list[tuple[str, str, str]], when: str = NOW
+) -> int:
+    draft = ArticleDraft(title=f"Story {n}", body=body, origin=f"t:{n}", published_at=when)
+    report = await ingest_drafts(store, [draft])
+    article_id = (report.added or report.updated)[0]
+    await save(store, article_id, body, names)
+    return article_id
+
+
+async def save(store: Store, article_id: int, body: str, names: list[tuple[str, str, str]]) -> bool:
+    content_hash = await store.article_content_hash(article_id)
+    assert content_hash is not None
+    async with store.transaction():
+        return await store.save_analysis(
+            article_id, content_hash, NLP_VERSION, analysis_of(body, names), NOW
+        )
+
+
+async def fts_ok(store: Store) -> None:
+    await store.conn.execute("INSERT INTO entities_fts (entities_fts) VALUES ('integrity-check')")
+
+
+async def test_counts_aliases_and_replacement(store: Store) -> None:
+    body = "The National Security Council (NSC) met.\nThe NSC said Hamas agreed."
+    names = [
+        ("National Security Council", "ORG", "National Security Council"),
+        ("NSC", "ORG", "National Security Council"),
+        ("Hamas", "ORG", "Hamas"),
+    ]
+    first = await add(store, 1, body, names)
+    council = await resolve_entity(store, "nsc")
+    assert (council.name, council.mention_count, council.article_count) == (
+        "National Security Council",
+        2,
+        1,
+    )
+    # Saving the same analysis again replaces it: counts do not add up.
+    assert await save(store, first, body, names)
+    assert (await resolve_entity(store, "NSC")).mention_count == 2
+
+    other = "Hamas rejected it.\nHamas spoke again."
+    second = await add(store, 2, other, [("Hamas", "ORG", "Hamas")])
+    hamas = await resolve_entity(store, "HAMAS’s")
+    assert (hamas.mention_count, hamas.article_count) == (2, 2)
+
+    # Article 1 is analysed again without the council: its entity and alias go with it,
+    # Hamas keeps its id and is recounted.
+    assert await save(store, first, body, [("Hamas", "ORG", "Hamas")])
+    with pytest.raises(EntityNotFound):
+        await resolve_entity(store, "NSC")
+    assert await find_entities(store, "National Security Council") == []
+    again = await resolve_entity(store, "Hamas")
+    assert again.id == hamas.id and again.article_count == 2
+    assert await entity_article_ids(store, "Hamas") == [second, first]  # newest first
+    await fts_ok(store)
+
+
+async def test_analysis_of_old_text_is_not_saved(store: Store) -> None:
+    article_id = await add(store, 1, "Doha hosted talks.", [("Doha", "GPE", "Doha")])
+    stale_hash = await store.article_content_hash(article_id)
+    await ingest_drafts(
+        store, [ArticleDraft(title="Story 1", body="Cairo hosted talks.", origin="t:1")]
+    )
+    async with store.transaction():
+        saved = await store.save_analysis(
+            article_id,
+            stale_hash or "",
+            NLP_VERSION,
+            analysis_of("Cairo hosted talks.", [("Cairo", "GPE", "Cairo")]),
+            NOW,
+        )
+    assert saved is False
+    assert await find_entities(store, "Cairo") == []
+    assert await store.analysis_inputs([article_id], NLP_VERSION) != []  # still to do
+
+
+async def test_deleting_an_article_keeps_counts_right(store: Store) -> None:
+    a = await add(
+        store, 1, "Qatar and Egypt.", [("Qatar", "GPE", "Qatar"), ("Egypt", "GPE", "Egypt")]
+    )
+    await add(store, 2, "Qatar again.", [("Qatar", "GPE", "Qatar")])
+    # There is no delete command yet; the schema must still cascade and recount.
+    await store.conn.execute("DELETE FROM articles WHERE id = ?", (a,))
+    qatar = await resolve_entity(store, "Qatar")
+    assert (qatar.mention_count, qatar.article_count) == (1, 1)
+    assert await find_entities(store, "Egypt") == []  # no article mentions it
+
+
+async def test_namesakes_dominant_ambiguous_and_qualified(store: Store) -> None:
+    for n in range(4):
+        await add(store, n, f"Gaza news {n}.", [("Gaza", "GPE", "Gaza")])
+    await add(store, 10, "Rain over Gaza.", [("Gaza", "LOC", "Gaza")])
+    # 4 of 5 mentions: the model's usual label wins without a question.
+    assert (await resolve_entity(store, "Gaza")).label == "GPE"
+    for n in range(11, 14):
+        await add(store, n, f"Storm over Gaza {n}.", [("Gaza", "LOC", "Gaza")])
+    with pytest.raises(AmbiguousEntity) as info:
+        await resolve_entity(store, "gaza")
+    assert {c.label for c in info.value.candidates} == {"GPE", "LOC"}
+    assert "Gaza (GPE)" in str(info.value) and "Gaza (LOC)" in str(info.value)
+    assert (await resolve_entity(store, "Gaza (LOC)")).label == "LOC"
+    with pytest.raises(AmbiguousEntity):
+        await resolve_entity(store, "Gaza (place)")  # both are places
+    ref = info.value.candidates[1].ref
+    assert (await resolve_entity(store, ref)).id == info.value.candidates[1].id
+    with pytest.raises(EntityNotFound):
+        await resolve_entity(store, "#99999")
+    # The search filter takes every namesake.
+    assert len(await entity_article_ids(store, "Gaza")) == 8
+
+
+async def test_surname_in_a_later_article_joins_the_known_person(store: Store) -> None:
+    await add(
+        store,
+        1,
+        "Herzi Halevi arrived.\nHalevi spoke.",
+        [("Herzi Halevi", "PERSON", "Herzi Halevi"), ("Halevi", "PERSON", "Herzi Halevi")],
+    )
+    await add(store, 2, "Halevi left Doha.", [("Halevi", "PERSON", "Halevi")])
+    halevi = await resolve_entity(store, "Halevi")
+    assert (halevi.name, halevi.article_count, halevi.mention_count) == ("Herzi Halevi", 2, 3)
+    # Two people share a surname: a lone "Cohen" stays itself rather than guess.
+    await add(store, 3, "Yossi Cohen met Eli Cohen.", [("Yossi Cohen", "PERSON", "Yossi Cohen")])
+    await add(store, 4, "Cohen spoke.\nYossi Cohen.", [("Cohen", "PERSON", "Yossi Cohen")])
+    await add(store, 5, "Eli Cohen.\nCohen again.", [("Cohen", "PERSON", "Eli Cohen")])
+    await add(store, 6, "Eli Cohen spoke.", [("Eli Cohen", "PERSON", "Eli Cohen")])
+    await add(store, 7, "Cohen said no.", [("Cohen", "PERSON", "Cohen")])
+    assert {e.name for e in await find_entities(store, "Cohen")} == {
+        "Cohen",
+        "Yossi Cohen",
+        "Eli Cohen",
+    }
+
+
+async def test_top_entities_by_type_and_period(store: Store) -> None:
+    await add(
+        store,
+        1,
+        "Doha and Doha and Hamas.",
+        [("Doha", "GPE", "Doha"), ("Doha", "GPE", "Doha"), ("Hamas", "ORG", "Hamas")],
+        when="2026-01-01T00:00:00+00:00",
+    )
+    await add(store, 2, "Hamas in Cairo.", [("Hamas", "ORG", "Hamas"), ("Cairo", "GPE", "Cairo")])
+    await add(store, 3, "On Monday.", [("Monday", "DATE", "Monday")])
+    everything = await top_entities(store)
+    assert [t.entity.name for t in everything] == ["Hamas", "Doha", "Cairo"]  # no dates
+    assert [t.entity.name for t in await top_entities(store, "place")] == ["Doha", "Cairo"]
+    recent = await store.top_entities(None, "2026-03-01", 10)
+    assert [(t.entity.name, t.mentions, t.articles) for t in recent] == [
+        ("Cairo", 1, 1),
+        ("Hamas", 1, 1),
+    ]
+
+
+async def test_autocomplete_is_capped_and_ranked(store: Store) -> None:
+    for n in range(40):
+        name = f"Halvorsen Number{n}"
+        body = " ".join([name] * (n + 1))
+        await add(store, n, body, [(name, "PERSON", name)] * (n + 1))
+    await add(store, 99, "Hal Jordan.", [("Hal Jordan", "PERSON", "Hal Jordan")])
+    choices = await entity_choices(store, "hal")
+    assert len(choices) == 25
+    counts = [c.mention_count for c in choices]
+    assert counts == sorted(counts, reverse=True) and counts[0] == 40
+    # The exact name comes first even with the fewest mentions.
+    assert (await entity_choices(store, "hal jordan"))[0].name == "Hal Jordan"
+    assert (await entity_choices(store, "Halvorsen Number0"))[0].mention_count == 1
+    assert [e.name for e in await entity_choices(store, "number3")] == [
+        f"Halvorsen Number{n}" for n in (39, 38, 37, 36, 35, 34, 33, 32, 31, 30, 3)
+    ]
