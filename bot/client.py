@@ -1,0 +1,400 @@
+"""The Discord client: `NewsBot` opens the store, loads the cogs, syncs slash commands only when
+they changed, answers every command error in one place and shuts down without dropping replies.
+
+    async with NewsBot(settings) as bot:       # tests: NewsBot(settings, store_path=...,
+        await bot.start(token)                 #   clock=FakeClock(), nlp_mode="inline")
+
+What cogs can use: `bot.settings`, `bot.store` (open from `setup_hook` until `close`),
+`bot.clock`, `bot.nlp_service` (an `NlpService` in the configured mode), `bot.tasks` (keep
+background tasks), `bot.pagers` (paged answers), `bot.entity_articles` (the entity filter for
+search, or None without the NLP index), `bot.prefix_for(guild_id)`, and the per-user cooldown
+decorators `app_cooldown` / `prefix_cooldown` below.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import importlib
+import json
+import logging
+import pkgutil
+import signal
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import __version__
+from bot.clock import Clock, SystemClock, utc_iso
+from bot.config import Settings
+from bot.errors import NewsdeskError
+from bot.nlp.pipeline import Mode, NlpService
+from bot.render import errors
+from bot.render.views import CUSTOM_ID_PREFIX, Pagers
+from bot.search import EntityResolver
+from bot.store import Store
+from bot.store.app import AppState
+from bot.tasks import BackgroundTasks
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+# How long shutdown waits for replies already being written before closing anyway.
+REPLY_GRACE_SECONDS = 10.0
+PREFIX_KEY = "prefix"
+
+
+def intents_for(settings: Settings) -> discord.Intents:
+    """The fewest gateway intents the bot needs; message content only for channel search."""
+    intents = discord.Intents.none()
+    intents.guilds = True
+    intents.guild_messages = intents.dm_messages = settings.channel_search
+    intents.message_content = settings.channel_search
+    return intents
+
+
+def discover_extensions(package: str) -> list[str]:
+    """Every module under `package` not starting with `_` (modules without `setup` are
+    skipped when loading), in name order."""
+    module = importlib.import_module(package)
+    found = pkgutil.walk_packages(module.__path__, f"{package}.")
+    return sorted(
+        info.name for info in found if not any(p.startswith("_") for p in info.name.split("."))
+    )
+
+
+async def _command_prefix(bot: NewsBot, message: discord.Message) -> list[str]:
+    prefix = await bot.prefix_for(message.guild.id if message.guild else None)
+    return commands.when_mentioned_or(prefix)(bot, message)
+
+
+class Cooldowns:
+    """Per-user fixed-window cooldowns timed by the bot's clock (so tests can control time)."""
+
+    def __init__(self, clock: Clock) -> None:
+        self._clock = clock
+        self._windows: dict[tuple[str, int], tuple[float, int]] = {}
+
+    def hit(self, bucket: str, user_id: int, rate: int, per: float) -> float:
+        """Count one use of `bucket` by the user; return the seconds to wait (0.0 if allowed)."""
+        now = self._clock.now().timestamp()
+        start, used = self._windows.get((bucket, user_id), (now, 0))
+        if now - start >= per:
+            start, used = now, 0
+        if used >= rate:
+            return start + per - now
+        self._windows[(bucket, user_id)] = (start, used + 1)
+        return 0.0
+
+    def enforce(self, bucket: str, user_id: int, rate: int, per: float) -> None:
+        """Count one use; raise `commands.CommandOnCooldown` when the user must wait."""
+        wait = self.hit(bucket, user_id, rate, per)
+        if wait:
+            cooldown = app_commands.Cooldown(rate, per)
+            raise commands.CommandOnCooldown(cooldown, wait, commands.BucketType.user)
+
+
+def app_cooldown(bucket: str, rate: int, per: float) -> Callable[[T], T]:
+    """Allow each user `rate` uses of a slash command per `per` seconds (shared `bucket`)."""
+
+    async def predicate(interaction: discord.Interaction) -> bool:
+        wait = interaction.client.cooldowns.hit(bucket, interaction.user.id, rate, per)  # type: ignore[attr-defined]
+        if wait:
+            raise app_commands.CommandOnCooldown(app_commands.Cooldown(rate, per), wait)
+        return True
+
+    return app_commands.check(predicate)
+
+
+def prefix_cooldown(bucket: str, rate: int, per: float) -> Callable[[T], T]:
+    """The same cooldown for a prefix command (`!news`); share `bucket` with its slash twin."""
+
+    async def predicate(ctx: commands.Context[Any]) -> bool:
+        ctx.bot.cooldowns.enforce(bucket, ctx.author.id, rate, per)
+        return True
+
+    return commands.check(predicate)
+
+
+class NewsTree(app_commands.CommandTree):
+    """The command tree: tracks replies in flight, refuses new work during shutdown, and sends
+    every app-command error through `bot.render.errors`."""
+
+    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
+        """Track the reply; during shutdown, say so instead of starting new work."""
+        bot: NewsBot = self.client  # type: ignore[assignment]
+        bot.track_reply()
+        if not bot.shutting_down:
+            return True
+        if interaction.type is discord.InteractionType.autocomplete:
+            await interaction.response.autocomplete([])
+        else:
+            await interaction.response.send_message(
+                "Newsdesk is restarting; please try again in a minute.", ephemeral=True
+            )
+        return False
+
+    async def on_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError, /
+    ) -> None:
+        """Answer ephemerally; log unexpected failures with command and guild."""
+        name = interaction.command.qualified_name if interaction.command else "unknown command"
+        await errors.send_error(interaction, error, where=f"/{name}")
+
+
+class NewsBot(commands.Bot):
+    """Newsdesk on Discord."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        store_path: str | Path | None = None,
+        clock: Clock | None = None,
+        nlp_mode: Mode = "process",
+        extensions: str = "cogs",
+        **options: Any,
+    ) -> None:
+        if settings.owner_ids:
+            options.setdefault("owner_ids", set(settings.owner_ids))
+        super().__init__(
+            command_prefix=_command_prefix,
+            intents=intents_for(settings),
+            allowed_mentions=discord.AllowedMentions.none(),
+            help_command=None,  # /help (and !help) come from the help cog
+            tree_cls=NewsTree,
+            case_insensitive=True,
+            strip_after_prefix=True,
+            **options,
+        )
+        self.settings = settings
+        self.version = __version__
+        self.store_path = Path(store_path) if store_path is not None else settings.database_path
+        self.clock: Clock = clock or SystemClock()
+        self.nlp_service = NlpService(nlp_mode)
+        self.tasks = BackgroundTasks("newsbot")
+        self.pagers = Pagers(self.clock, self.tasks)
+        self.cooldowns = Cooldowns(self.clock)
+        self.extensions_package = extensions
+        self.loaded_extensions: list[str] = []
+        self.failed_extensions: list[str] = []
+        self._store: Store | None = None
+        self._prefixes: dict[int, str] = {}
+        self._in_flight: set[asyncio.Task[Any]] = set()
+        self._shutdown: asyncio.Future[None] | None = None
+
+    # -- start ------------------------------------------------------------------------------
+
+    @property
+    def store(self) -> Store:
+        """The open database (from `setup_hook` until `close`)."""
+        if self._store is None:
+            raise RuntimeError("the store opens in setup_hook; start the bot first")
+        return self._store
+
+    async def setup_hook(self) -> None:
+        """Open the store, load every cog, sync slash commands if they changed."""
+        self._store = await Store.open(self.store_path)
+        await self.load_extensions()
+        await self.sync_commands()
+        self._enrich_pending()
+
+    async def load_extensions(self) -> list[str]:
+        """Load each module in the cogs package that has `setup`; log failures, keep going."""
+        for name in discover_extensions(self.extensions_package):
+            try:
+                await self.load_extension(name)
+            except commands.NoEntryPointError:
+                log.debug("%s has no setup(); not a cog", name)
+            except Exception:
+                log.exception("cog %s failed to load; the others still load", name)
+                self.failed_extensions.append(name)
+            else:
+                self.loaded_extensions.append(name)
+        log.info("loaded cogs: %s", ", ".join(self.loaded_extensions) or "none")
+        return self.loaded_extensions
+
+    def _enrich_pending(self) -> None:
+        try:
+            from bot.nlp.store import enrich_pending
+        except ImportError:
+            return
+        # Heals articles stored without NLP (e.g. a crash between ingest and analysis).
+        work = enrich_pending(self.store, self.nlp_service, clock=self.clock)
+        self.tasks.spawn(work, name="enrich-pending")
+
+    # -- command sync -----------------------------------------------------------------------
+
+    def _sync_scope(self) -> discord.Object | None:
+        if self.settings.dev_guild_id is None:
+            return None
+        guild = discord.Object(self.settings.dev_guild_id)
+        self.tree.copy_global_to(guild=guild)
+        return guild
+
+    def command_tree_hash(self, guild: discord.abc.Snowflake | None = None) -> str:
+        """A hash of the commands a sync would send (to `guild`, or globally)."""
+        payload = [c.to_dict(self.tree) for c in self.tree.get_commands(guild=guild)]
+        payload.sort(key=lambda c: (c.get("type", 1), c["name"]))
+        blob = json.dumps(payload, sort_keys=True, default=str).encode()
+        return hashlib.sha256(blob).hexdigest()
+
+    async def sync_commands(self, *, force: bool = False) -> int | None:
+        """Sync slash commands if the tree changed since the last sync (or `force`); return how
+        many were synced, or None when nothing needed syncing. DEV_GUILD_ID syncs to that guild."""
+        guild = self._sync_scope()
+        scope = f"guild:{guild.id}" if guild else "global"
+        key = f"command_tree_hash:{self.application_id}:{scope}"
+        digest = self.command_tree_hash(guild)
+        state = AppState(self.store.conn)
+        if not force and await state.app_value(key) == digest:
+            log.info("slash commands unchanged since the last sync (%s); not syncing", scope)
+            return None
+        synced = await self.tree.sync(guild=guild)
+        async with self.store.transaction():
+            await state.set_app_value(key, digest, utc_iso(self.clock.now()))
+        log.info("synced %d slash commands (%s)", len(synced), scope)
+        return len(synced)
+
+    # -- channel search prefix --------------------------------------------------------------
+
+    async def prefix_for(self, guild_id: int | None) -> str:
+        """The channel-search prefix of a guild (the configured default in DMs)."""
+        if guild_id is None:
+            return self.settings.command_prefix
+        if guild_id not in self._prefixes:
+            stored = await self.store.guild_setting(guild_id, PREFIX_KEY)
+            self._prefixes[guild_id] = stored or self.settings.command_prefix
+        return self._prefixes[guild_id]
+
+    async def set_prefix(self, guild_id: int, prefix: str) -> None:
+        """Change a guild's prefix (1-5 characters, no spaces or markdown)."""
+        if not 1 <= len(prefix) <= 5 or any(c.isspace() or c in "`\\*_~|<>@#" for c in prefix):
+            raise NewsdeskError(
+                "A prefix is 1-5 characters without spaces or any of ` \\ * _ ~ | < > @ #."
+            )
+        async with self.store.transaction():
+            await self.store.set_guild_setting(guild_id, PREFIX_KEY, prefix)
+        self._prefixes[guild_id] = prefix
+
+    # -- NLP hooks --------------------------------------------------------------------------
+
+    @property
+    def entity_articles(self) -> EntityResolver | None:
+        """Article ids mentioning an entity (for `entity:` searches), None without NLP."""
+        try:
+            from bot.nlp.store import entity_article_ids
+        except ImportError:
+            return None
+        store = self.store
+        return lambda name: entity_article_ids(store, name)
+
+    # -- events -----------------------------------------------------------------------------
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        """Answer clicks on pager buttons the bot no longer knows (timed out, or restarted)."""
+        if interaction.type is not discord.InteractionType.component:
+            return
+        custom_id = str((interaction.data or {}).get("custom_id", ""))
+        message = interaction.message
+        if (
+            custom_id.startswith(CUSTOM_ID_PREFIX)
+            and message is not None
+            and not self.pagers.is_live(message.id)
+            and not interaction.response.is_done()
+        ):
+            await interaction.response.send_message(
+                "These buttons have expired. Run the command again for fresh results.",
+                ephemeral=True,
+            )
+
+    async def invoke(self, ctx: commands.Context[Any]) -> None:
+        """Run a prefix command, tracked so shutdown waits for its reply."""
+        if self.shutting_down:
+            return
+        self.track_reply()
+        await super().invoke(ctx)
+
+    async def on_command_error(
+        self, ctx: commands.Context[Any], error: commands.CommandError, /
+    ) -> None:
+        """Prefix and hybrid command errors: the same messages as slash commands."""
+        if isinstance(error, commands.CommandNotFound):
+            return  # "!something" that is not ours, or "@Newsdesk ceasefire" (a search)
+        reply = errors.describe(error)
+        if reply.unexpected:
+            name = ctx.command.qualified_name if ctx.command else "message"
+            log.error(
+                "%s%s failed in guild %s",
+                ctx.prefix or "",
+                name,
+                ctx.guild.id if ctx.guild else None,
+                exc_info=errors.unwrap(error),
+            )
+        embed = errors.error_embed(reply)
+        try:
+            if ctx.interaction is not None:
+                await ctx.send(embed=embed, ephemeral=True)
+            else:
+                await ctx.reply(embed=embed, mention_author=False)
+        except discord.HTTPException as exc:
+            log.warning("could not report an error in channel %s: %s", ctx.channel.id, exc)
+
+    # -- shutdown ---------------------------------------------------------------------------
+
+    @property
+    def shutting_down(self) -> bool:
+        """True once `close()` has begun."""
+        return self._shutdown is not None
+
+    def track_reply(self) -> None:
+        """Mark the current task as writing a reply: shutdown waits for it to finish."""
+        task = asyncio.current_task()
+        if task is not None and task not in self._in_flight:
+            self._in_flight.add(task)
+            task.add_done_callback(self._in_flight.discard)
+
+    def install_signal_handlers(self) -> None:
+        """SIGINT/SIGTERM close the bot gracefully; a second signal interrupts at once."""
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            try:
+                loop.add_signal_handler(sig, self.request_shutdown, sig.name)
+            except (NotImplementedError, RuntimeError):  # Windows, or not the main thread
+                log.debug("cannot handle %s here", sig.name)
+
+    def request_shutdown(self, reason: str = "requested") -> None:
+        """Start a graceful shutdown (from a signal handler or an owner command)."""
+        log.info("shutting down (%s): finishing replies in flight", reason)
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.remove_signal_handler(sig)
+        if self._shutdown is None:
+            self._shutdown = asyncio.ensure_future(self._close_once())
+
+    async def close(self) -> None:
+        """Finish replies in flight, disable pagers, disconnect, stop tasks, close DB and NLP."""
+        if self._shutdown is None:
+            self._shutdown = asyncio.ensure_future(self._close_once())
+        await asyncio.shield(self._shutdown)
+
+    async def _close_once(self) -> None:
+        current = asyncio.current_task()
+        replies = [t for t in self._in_flight if t is not current and not t.done()]
+        if replies:
+            log.info("waiting for %d replies in flight", len(replies))
+            await asyncio.wait(replies, timeout=REPLY_GRACE_SECONDS)
+        if not self.is_closed():
+            await self.pagers.close_all()
+        await super().close()
+        await self.tasks.cancel_all()
+        if self._store is not None:
+            await self._store.close()
+        await asyncio.to_thread(self.nlp_service.close)

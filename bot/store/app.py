@@ -1,0 +1,33 @@
+"""SQL for the application's own state: small named values such as the synced command hash."""
+
+from __future__ import annotations
+
+import aiosqlite
+
+
+class AppStateQueries:
+    """Get and set app-state values; a mixin for `Store` (which owns `conn`)."""
+
+    conn: aiosqlite.Connection
+
+    async def app_value(self, key: str) -> str | None:
+        """Return the value stored under `key`, or None."""
+        async with self.conn.execute("SELECT value FROM app_state WHERE key = ?", (key,)) as cur:
+            row = await cur.fetchone()
+        return row[0] if row else None
+
+    async def set_app_value(self, key: str, value: str, now: str) -> None:
+        """Store `value` under `key` (ISO UTC `now` as its time); call inside a transaction."""
+        await self.conn.execute(
+            "INSERT INTO app_state (key, value, updated_at) VALUES (?, ?, ?)"
+            " ON CONFLICT (key) DO UPDATE SET value = excluded.value,"
+            " updated_at = excluded.updated_at",
+            (key, value, now),
+        )
+
+
+class AppState(AppStateQueries):
+    """The app-state queries on an open connection, until `Store` mixes them in itself."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self.conn = conn
