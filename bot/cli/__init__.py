@@ -17,7 +17,13 @@ from bot.config import configure_logging, load_settings
 from bot.errors import NewsdeskError
 
 # Each module exposes `register(subparsers)`; adding a concern is one line here.
-COMMAND_MODULES = ("bot.cli.articles", "bot.cli.runner", "bot.nlp.cli", "bot.cli.nlp_db")
+COMMAND_MODULES = (
+    "bot.cli.articles",
+    "bot.cli.runner",
+    "bot.nlp.cli",
+    "bot.cli.nlp_db",
+    "bot.cli.feeds",
+)
 
 log = logging.getLogger(__name__)
 

@@ -66,7 +66,15 @@ def _ingest(args: argparse.Namespace) -> int:
     settings: Settings = args.settings
 
     async def work(store: Store) -> int:
-        report = await ingest_with_progress(store, args.paths, nlp=not args.no_nlp)
+        paths, remote = list(args.paths), []
+        if any("://" in p or p == "feed" for p in paths):
+            # Web pages and `feed URL` go through the feeds package's fetcher.
+            from bot.cli.feeds import ingest_remote, split_remote
+
+            paths, remote = split_remote(paths)
+        report = await ingest_with_progress(store, paths, nlp=not args.no_nlp)
+        if remote:
+            await ingest_remote(store, remote, report, enrich=enricher_for(store, not args.no_nlp))
         for skipped in report.skipped:
             out.print(f"[yellow]skipped[/] {escape(skipped.where)}: {escape(skipped.reason)}")
         total = await store.count_articles()
@@ -182,8 +190,16 @@ def _stats(args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ingest, search, show and stats."""
-    p = sub.add_parser("ingest", help="load articles from files and folders (.txt .json .jsonl)")
-    p.add_argument("paths", nargs="+", metavar="PATH", help="file or folder (recursive)")
+    p = sub.add_parser(
+        "ingest",
+        help="load articles from files, folders and the web (.txt .json .jsonl .html, URLs)",
+    )
+    p.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="file or folder (recursive), an article's http(s) URL, or `feed URL`",
+    )
     p.add_argument("--no-nlp", action="store_true", help="skip summaries and entities")
     p.set_defaults(func=_ingest)
 

@@ -14,11 +14,12 @@ from bot.errors import StoreError
 from bot.store.articles import ArticleQueries, Outcome, SearchFilters, Stored
 from bot.store.db import connect
 from bot.store.entities import EntityQueries
+from bot.store.feeds import FeedQueries
 
 __all__ = ["Outcome", "SearchFilters", "Store", "Stored"]
 
 
-class Store(ArticleQueries, EntityQueries):
+class Store(ArticleQueries, EntityQueries, FeedQueries):
     """An open Newsdesk database; use `async with await Store.open(path)` or `close()`."""
 
     def __init__(self, conn: aiosqlite.Connection, path: str) -> None:

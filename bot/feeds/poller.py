@@ -1,0 +1,383 @@
+"""The feed poller: one background task that polls feeds when due and queues announcements."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import logging
+import random
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from bot.clock import Clock, SystemClock, utc_iso
+from bot.feeds.delivery import Announcer, Delivery
+from bot.feeds.fetcher import Fetched, Fetcher, FetchError, describe
+from bot.feeds.health import FeedAlert, alert_for, next_rhythm
+from bot.feeds.parse import (
+    FeedEntry,
+    FeedFormatError,
+    NoArticle,
+    PageArticle,
+    ParsedFeed,
+    entry_draft,
+    extract_article,
+    parse_feed,
+)
+from bot.feeds.stories import StoryIndex
+from bot.feeds.subscriptions import EntityResolver, matching_articles
+from bot.ingest import Enricher, ingest_drafts
+from bot.ingest.urls import canonical_url
+from bot.models import ArticleDraft
+from bot.store import Store
+from bot.store.feeds import Feed, SeenItem
+
+log = logging.getLogger(__name__)
+
+MIN_INTERVAL = timedelta(minutes=5)
+MAX_INTERVAL = timedelta(hours=6)
+MAX_BACKOFF = timedelta(hours=6)
+JITTER = 0.1  # up to 10% of the interval, so feeds added together drift apart
+# New items handled per poll; the rest wait for the next poll (a feed's first poll keeps only
+# this many newest as articles and records the older ones as already seen).
+MAX_ITEMS_PER_POLL = 30
+CONCURRENT_FEEDS = 4
+# The longest the poller sleeps with nothing due (pending deliveries are retried this often).
+IDLE = timedelta(minutes=5)
+# After a cycle that crashed, pause at least this long so a bug cannot spin the loop.
+MIN_PAUSE = timedelta(seconds=5)
+
+Notifier = Callable[[FeedAlert], Awaitable[None]]
+FeedParser = Callable[[bytes, str, str | None], ParsedFeed]
+
+
+@dataclass
+class PollResult:
+    """What one poll of one feed did."""
+
+    feed: Feed
+    status: str
+    new_items: int = 0
+    added: list[int] = field(default_factory=list)  # articles stored for the first time
+    queued: int = 0  # announcements queued
+    skipped_items: int = 0  # over the per-poll cap, left for the next poll
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when the feed answered usefully (including 304 Not Modified)."""
+        return self.error is None
+
+
+def _at(value: str) -> datetime:
+    return datetime.fromisoformat(value)
+
+
+class FeedPoller:
+    """Polls due feeds (state in SQLite, time from the clock), stores articles, announces."""
+
+    def __init__(
+        self,
+        store: Store,
+        fetcher: Fetcher,
+        *,
+        clock: Clock | None = None,
+        announce: Announcer | None = None,
+        notify: Notifier | None = None,
+        enrich: Enricher | None = None,
+        entity_articles: EntityResolver | None = None,
+        parse: FeedParser = parse_feed,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.store = store
+        self.fetcher = fetcher
+        self.clock = clock or SystemClock()
+        self.notify = notify
+        self.enrich = enrich
+        self.entity_articles = entity_articles
+        self.parse = parse
+        self.rng = rng or random.Random()
+        self.stories = StoryIndex(store, clock=self.clock)
+        self._write = asyncio.Lock()  # one writer: the store's connection has one transaction
+        self.delivery = Delivery(store, announce, clock=self.clock, lock=self._write)
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._extracting: dict[str, asyncio.Future[PageArticle]] = {}
+
+    # -- the background task ----------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start the one polling task (idempotent)."""
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self._run(), name="feed-poller")
+            self._task.add_done_callback(self._finished)
+
+    async def stop(self) -> None:
+        """Stop the polling task and wait for it to end."""
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    def wake(self) -> None:
+        """Re-plan now (a feed was added or removed)."""
+        self._wake.set()
+
+    @staticmethod
+    def _finished(task: asyncio.Task[None]) -> None:
+        if not task.cancelled() and task.exception() is not None:
+            log.error("feed poller stopped", exc_info=task.exception())
+
+    async def _run(self) -> None:
+        while True:
+            pause = timedelta(0)
+            try:
+                await self.run_due()
+            except Exception:
+                log.exception("feed poll cycle failed; trying again shortly")
+                pause = MIN_PAUSE
+            now = self.clock.now()
+            due = await self.store.next_feed_due()
+            when = min(_at(due) if due else now + IDLE, now + IDLE)
+            await self._sleep_until(max(when, now + pause))
+
+    async def _sleep_until(self, when: datetime) -> None:
+        self._wake.clear()
+        sleeper = asyncio.ensure_future(self.clock.sleep_until(when))
+        waker = asyncio.ensure_future(self._wake.wait())
+        try:
+            await asyncio.wait({sleeper, waker}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            sleeper.cancel()
+            waker.cancel()
+
+    # -- one cycle --------------------------------------------------------------------------
+
+    async def run_due(self) -> list[PollResult]:
+        """Poll every subscribed feed that is due, then deliver what is queued."""
+        due = await self.store.feeds_due(utc_iso(self.clock.now()))
+        limit = asyncio.Semaphore(CONCURRENT_FEEDS)
+
+        async def one(feed: Feed) -> PollResult:
+            async with limit:
+                return await self.poll_feed(feed)
+
+        results = list(await asyncio.gather(*(one(feed) for feed in due)))
+        await self.delivery.deliver()
+        return results
+
+    async def poll_feed(self, feed: Feed, *, fetched: Fetched | None = None) -> PollResult:
+        """Poll one feed (or take a response already fetched); failures become its status."""
+        try:
+            return await self._poll(feed, fetched)
+        except Exception as exc:  # a bug or a database error: keep the other feeds going
+            log.exception("polling %s failed", feed.url)
+            return await self._failed(feed, "error", None, f"internal error: {exc}", None)
+
+    async def _poll(self, feed: Feed, fetched: Fetched | None) -> PollResult:
+        if fetched is None:
+            try:
+                fetched = await self.fetcher.get(
+                    feed.url, etag=feed.etag, last_modified=feed.last_modified
+                )
+            except FetchError as exc:
+                status, error = describe(exc), str(exc)
+                return await self._failed(feed, status, exc.status, error, exc.retry_after)
+        if fetched.not_modified:
+            feed = self._succeeded(feed, fetched, "not modified")
+            return await self._finish(PollResult(feed, "not modified"))
+        content_type = fetched.headers.get("content-type")
+        try:
+            parsed = await asyncio.to_thread(self.parse, fetched.body, fetched.url, content_type)
+        except FeedFormatError as exc:
+            status = "not a feed" if str(exc).startswith("not a feed") else "malformed"
+            return await self._failed(feed, status, fetched.status, str(exc), None)
+        return await self._take(feed, fetched, parsed)
+
+    async def _take(self, feed: Feed, fetched: Fetched, parsed: ParsedFeed) -> PollResult:
+        priming = feed.last_success_at is None
+        listed = list(dict.fromkeys(e.guid for e in parsed.entries))
+        by_guid = {e.guid: e for e in reversed(parsed.entries)}  # the first listing wins
+        seen = await self.store.seen_guids(feed.id, listed)
+        # Feeds list newest first; handle oldest first so announcements read in order.
+        new = [by_guid[g] for g in reversed(listed) if g not in seen]
+        older: list[FeedEntry] = []
+        if priming:
+            older, new = new[:-MAX_ITEMS_PER_POLL], new[-MAX_ITEMS_PER_POLL:]
+        later = new[MAX_ITEMS_PER_POLL:]
+        new = new[:MAX_ITEMS_PER_POLL]
+        source = parsed.title or feed.title or feed.url
+        prepared = await asyncio.gather(*(self._prepare(entry, source) for entry in new))
+        status = "ok" if parsed.warning is None else "ok, XML repaired"
+        feed = self._succeeded(feed, fetched, status)
+        feed = dataclasses.replace(
+            feed,
+            title=parsed.title or feed.title,
+            site_url=parsed.site_url or feed.site_url,
+            interval_seconds=self._interval(feed, parsed),
+            last_error=parsed.warning,
+            pages_extracted=feed.pages_extracted + sum(1 for *_, ok in prepared if ok),
+            pages_failed=feed.pages_failed + sum(1 for *_, ok in prepared if ok is False),
+        )
+        result = PollResult(feed, status, new_items=len(new), skipped_items=len(later))
+        async with self._write:
+            drafts = [draft for _, draft, _ in prepared if draft is not None]
+            report = await ingest_drafts(self.store, drafts, clock=self.clock, enrich=self.enrich)
+            result.added = list(report.added)
+            items = [await self._seen_item(entry, draft) for entry, draft, _ in prepared]
+            articles = await self.store.articles([i.article_id for i in items if i.article_id])
+            stories = await self.stories.assign(articles)
+            now = utc_iso(self.clock.now())
+            if new and not priming:
+                rhythm, samples = next_rhythm(feed, self.clock.now())
+                feed = dataclasses.replace(
+                    feed, last_new_item_at=now, rhythm_seconds=rhythm, rhythm_samples=samples
+                )
+            elif priming and feed.last_new_item_at is None and parsed.entries:
+                feed = dataclasses.replace(feed, last_new_item_at=now)
+            result.feed = feed
+            async with self.store.transaction():
+                old = [SeenItem(e.guid, e.link, None) for e in older]
+                await self.store.add_feed_items(feed.id, old, backlog=True, now=now)
+                added = await self.store.add_feed_items(feed.id, items, backlog=priming, now=now)
+                if not priming:
+                    result.queued = await self._queue(feed, added, stories, now)
+                await self.store.save_feed(feed)
+        return await self._finish(result)
+
+    async def _prepare(
+        self, entry: FeedEntry, source: str
+    ) -> tuple[FeedEntry, ArticleDraft | None, bool | None]:
+        """(entry, draft or None if already stored, whether full text was extracted)."""
+        if entry.link:
+            known = await self.store.article_id_for(canonical_url(entry.link), "")
+            if known is not None:
+                return entry, None, None  # another feed brought it: reuse, fetch nothing
+        if entry.full_text or not entry.link:
+            return entry, entry_draft(entry, source, None), entry.full_text or None
+        try:
+            article = await self._extract(entry.link)
+        except (FetchError, NoArticle) as exc:
+            log.info("no full text for %s: %s", entry.link, exc)
+            return entry, entry_draft(entry, source, None), False
+        return entry, entry_draft(entry, source, article), True
+
+    async def _extract(self, link: str) -> PageArticle:
+        """Fetch and extract a page; two feeds listing it at once share one fetch."""
+        key = canonical_url(link)
+        task = self._extracting.get(key)
+        if task is None:
+
+            async def work() -> PageArticle:
+                page = await self.fetcher.fetch_page(link)
+                return await asyncio.to_thread(extract_article, page.body, page.url)
+
+            task = self._extracting[key] = asyncio.ensure_future(work())
+            task.add_done_callback(lambda _: self._extracting.pop(key, None))
+        return await asyncio.shield(task)
+
+    async def _seen_item(self, entry: FeedEntry, draft: ArticleDraft | None) -> SeenItem:
+        if draft is None:
+            assert entry.link is not None
+            article_id = await self.store.article_id_for(canonical_url(entry.link), "")
+        else:
+            article_id = await self.store.article_id_for(draft.origin, draft.content_hash)
+        return SeenItem(entry.guid, entry.link, article_id)
+
+    async def _queue(
+        self, feed: Feed, added: Sequence[tuple[int, int | None]], stories: dict[int, int], now: str
+    ) -> int:
+        """Queue the new items' stories for each subscription whose filter they pass."""
+        queued = 0
+        for subscription in await self.store.feed_subscriptions(feed.id):
+            fresh = [a for item, a in added if a and item > subscription.after_item_id]
+            passing = await matching_articles(
+                self.store, subscription.filter, fresh, self.entity_articles
+            )
+            for article_id in fresh:
+                if article_id in passing:
+                    story = stories.get(article_id, article_id)
+                    queued += await self.store.queue_announcement(
+                        subscription, story, article_id, now
+                    )
+        return queued
+
+    # -- feed state -------------------------------------------------------------------------
+
+    def _interval(self, feed: Feed, parsed: ParsedFeed) -> int:
+        seconds = feed.interval_seconds
+        if parsed.ttl_minutes:
+            seconds = max(seconds, parsed.ttl_minutes * 60)  # the feed asks to be read less often
+        low, high = MIN_INTERVAL.total_seconds(), MAX_INTERVAL.total_seconds()
+        return int(min(max(seconds, low), high))
+
+    def _next_poll(self, delay: timedelta) -> str:
+        jitter = timedelta(seconds=self.rng.uniform(0, JITTER * delay.total_seconds()))
+        return utc_iso(self.clock.now() + delay + jitter)
+
+    def _succeeded(self, feed: Feed, fetched: Fetched, status: str) -> Feed:
+        now = utc_iso(self.clock.now())
+        return dataclasses.replace(
+            feed,
+            etag=fetched.etag or (feed.etag if fetched.not_modified else None),
+            last_modified=fetched.last_modified
+            or (feed.last_modified if fetched.not_modified else None),
+            next_poll_at=self._next_poll(timedelta(seconds=feed.interval_seconds)),
+            last_polled_at=now,
+            last_status=status,
+            last_http_status=fetched.status,
+            last_error=None,
+            last_success_at=now,
+            failures=0,
+            failing_since=None,
+        )
+
+    async def _failed(
+        self,
+        feed: Feed,
+        status: str,
+        http_status: int | None,
+        error: str,
+        retry_after: timedelta | None,
+    ) -> PollResult:
+        now = self.clock.now()
+        failures = feed.failures + 1
+        # Back off exponentially, but keep polling at least every few hours so a feed that
+        # recovers is noticed; a Retry-After from the server wins when it asks for longer.
+        interval = timedelta(seconds=feed.interval_seconds)
+        delay = min(interval * 2 ** (failures - 1), MAX_BACKOFF)
+        if retry_after is not None:
+            delay = max(delay, retry_after)
+        feed = dataclasses.replace(
+            feed,
+            next_poll_at=self._next_poll(delay),
+            last_polled_at=utc_iso(now),
+            last_status=status,
+            last_http_status=http_status,
+            last_error=error[:500],
+            failures=failures,
+            failing_since=feed.failing_since or utc_iso(now),
+        )
+        log.info("feed %s: %s (%s); next poll %s", feed.url, status, error, feed.next_poll_at)
+        return await self._finish(PollResult(feed, status, error=error))
+
+    async def _finish(self, result: PollResult) -> PollResult:
+        """Save the state and tell the feed's channels about a new health problem, once."""
+        feed = result.feed
+        alert = alert_for(feed, self.clock.now())
+        if alert is None and feed.alert is not None:
+            feed = dataclasses.replace(feed, alert=None)  # recovered: a new problem is news again
+        elif alert is not None and alert.kind != feed.alert and self.notify is not None:
+            try:
+                await self.notify(alert)
+            except Exception:
+                # Not told: the alert stays unrecorded, so the next poll tries again.
+                log.exception("could not report %s for %s", alert.kind, feed.url)
+            else:
+                feed = dataclasses.replace(feed, alert=alert.kind)
+        async with self._write:
+            await self.store.save_feed(feed)
+        result.feed = feed
+        return result

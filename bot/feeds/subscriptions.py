@@ -1,0 +1,151 @@
+"""Subscribing channels to feeds: address checks, one validating fetch, filters as searches."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+
+from bot.clock import Clock, SystemClock, utc_iso
+from bot.errors import NewsdeskError
+from bot.feeds.fetcher import Fetcher
+from bot.feeds.parse import FeedFormatError, ParsedFeed, discover_feed_link, parse_feed
+from bot.ingest.urls import canonical_url
+from bot.search.query import clean, parse_query
+from bot.store import SearchFilters, Store
+from bot.store.feeds import Feed, Subscription
+
+DEFAULT_INTERVAL_SECONDS = 15 * 60
+MAX_URL_CHARS = 2000
+MAX_FILTER_CHARS = 300
+
+# Looks up the article ids that mention an entity (bot.nlp.store.entity_article_ids).
+EntityResolver = Callable[[str], Awaitable[Sequence[int]]]
+
+
+class FeedUrlError(NewsdeskError):
+    """The text given is not a web address a feed could live at."""
+
+
+@dataclass(frozen=True)
+class FeedPreview:
+    """A feed as fetched once: where it really lives, its title and entries."""
+
+    url: str  # canonical URL after redirects and discovery: the feed's identity
+    feed: ParsedFeed
+
+    @property
+    def title(self) -> str:
+        """The feed's title, else its address."""
+        return self.feed.title or self.url
+
+
+def normalise_feed_url(text: str) -> str:
+    """Check a user-typed feed address; add https:// when no scheme was typed."""
+    text = clean(text).strip().strip("<>")
+    if not text or len(text) > MAX_URL_CHARS or any(ch.isspace() for ch in text):
+        raise FeedUrlError("Give the feed's web address, e.g. https://example.com/rss.xml")
+    if "://" not in text:
+        text = "https://" + text
+    scheme = text.split("://", 1)[0].lower()
+    if scheme not in {"http", "https"}:
+        raise FeedUrlError("Only http:// and https:// feeds can be followed.")
+    return text
+
+
+async def preview_feed(fetcher: Fetcher, url: str) -> FeedPreview:
+    """Fetch and parse a feed once (following a web page's link to its feed, if it has one).
+
+    Raises FetchError or FeedFormatError with a message fit for the user.
+    """
+    fetched = await fetcher.get(normalise_feed_url(url))
+    content_type = fetched.headers.get("content-type")
+    try:
+        parsed = await asyncio.to_thread(parse_feed, fetched.body, fetched.url, content_type)
+    except FeedFormatError:
+        # People paste the site's address; pages announce their feed with <link rel=alternate>.
+        link = await asyncio.to_thread(discover_feed_link, fetched.body, fetched.url)
+        if link is None or canonical_url(link) == canonical_url(fetched.url):
+            raise
+        fetched = await fetcher.get(link)
+        content_type = fetched.headers.get("content-type")
+        parsed = await asyncio.to_thread(parse_feed, fetched.body, fetched.url, content_type)
+    return FeedPreview(url=canonical_url(fetched.url), feed=parsed)
+
+
+def check_filter(text: str | None, *, entities_available: bool) -> str:
+    """Validate a subscription filter (search language); return it cleaned, '' for none."""
+    text = " ".join(clean(text or "").split())
+    if not text:
+        return ""
+    if len(text) > MAX_FILTER_CHARS:
+        raise FeedUrlError(f"Keep the filter under {MAX_FILTER_CHARS} characters.")
+    query = parse_query(text)  # raises QueryError with a friendly message
+    if query.entities and not entities_available:
+        raise FeedUrlError("`entity:` filters need the entity index, which isn't loaded.")
+    return text
+
+
+async def subscribe(
+    store: Store,
+    preview: FeedPreview,
+    *,
+    guild_id: int,
+    channel_id: int,
+    created_by: int,
+    filter_text: str = "",
+    role_id: int | None = None,
+    clock: Clock | None = None,
+    interval_seconds: int = DEFAULT_INTERVAL_SECONDS,
+) -> tuple[Subscription, Feed, bool]:
+    """Subscribe a channel to a previewed feed; return the subscription, feed, and if it is new.
+
+    A feed new to Newsdesk is due at once; its first poll records what it already lists, so
+    a channel only hears of items published after it subscribed.
+    """
+    now = utc_iso((clock or SystemClock()).now())
+    async with store.transaction():
+        feed = await store.add_feed(preview.url, now, interval_seconds)
+        if not feed.title and preview.feed.title:
+            feed = dataclasses.replace(feed, title=preview.feed.title)
+            await store.save_feed(feed)
+        subscription, created = await store.add_subscription(
+            guild_id=guild_id,
+            channel_id=channel_id,
+            feed_id=feed.id,
+            filter_text=filter_text,
+            role_id=role_id,
+            created_by=created_by,
+            now=now,
+        )
+    return subscription, feed, created
+
+
+async def matching_articles(
+    store: Store,
+    filter_text: str,
+    article_ids: Sequence[int],
+    entity_articles: EntityResolver | None = None,
+) -> set[int]:
+    """Which of these articles a subscription filter lets through (all, when it has none)."""
+    if not filter_text or not article_ids:
+        return set(article_ids)
+    query = parse_query(filter_text)
+    ids = set(article_ids)
+    for name in query.entities:
+        if entity_articles is None:
+            return set()  # an entity filter without the entity index lets nothing through
+        ids &= set(await entity_articles(name))
+    if not ids:
+        return set()
+    filters = SearchFilters(
+        sources=query.sources,
+        after=query.after,
+        before=query.before,
+        article_ids=tuple(sorted(ids)),
+    )
+    hits, _ = await store.search_articles(
+        query.match_expression(), filters, limit=len(ids), offset=0
+    )
+    return {hit.id for hit in hits}

@@ -1,0 +1,422 @@
+"""SQL for feeds, subscriptions, seen items, story clusters and announcements."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import aiosqlite
+
+from bot.models import Article
+from bot.store.articles import _ARTICLE_COLUMNS, _article
+
+
+@dataclass(frozen=True)
+class Feed:
+    """A polled feed and its state: validators, schedule, health figures (times ISO UTC)."""
+
+    id: int
+    url: str
+    title: str
+    site_url: str | None
+    etag: str | None
+    last_modified: str | None
+    interval_seconds: int
+    next_poll_at: str
+    last_polled_at: str | None
+    last_status: str
+    last_http_status: int | None
+    last_error: str | None
+    last_success_at: str | None
+    last_new_item_at: str | None
+    failures: int
+    failing_since: str | None
+    pages_extracted: int
+    pages_failed: int
+    rhythm_seconds: float | None
+    rhythm_samples: int
+    alert: str | None
+    created_at: str
+
+    @property
+    def name(self) -> str:
+        """What to call the feed: its title, else its URL."""
+        return self.title or self.url
+
+
+_FEED_FIELDS = [f.name for f in dataclasses.fields(Feed)]
+_FEED_COLUMNS = ", ".join(_FEED_FIELDS)
+# Everything the poller may change; id, url and created_at never change.
+_FEED_STATE = [
+    f.name for f in dataclasses.fields(Feed) if f.name not in {"id", "url", "created_at"}
+]
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """A channel following a feed in one guild, with its filter and optional role ping."""
+
+    id: int
+    guild_id: int
+    channel_id: int
+    feed_id: int
+    filter: str
+    role_id: int | None
+    created_by: int
+    created_at: str
+    after_item_id: int
+
+
+_SUBSCRIPTION_COLUMNS = ", ".join(f.name for f in dataclasses.fields(Subscription))
+
+
+@dataclass(frozen=True)
+class SeenItem:
+    """A feed entry recorded as processed, and the article it became (if any)."""
+
+    guid: str
+    url: str | None
+    article_id: int | None
+
+
+@dataclass(frozen=True)
+class StoryMember:
+    """An article's place in a story cluster, with its MinHash signature (bytes, or None)."""
+
+    article_id: int
+    story_id: int
+    signature: bytes | None
+    added_at: str
+
+
+@dataclass(frozen=True)
+class PendingAnnouncement:
+    """A story queued for one subscription's channel but not yet posted."""
+
+    id: int
+    subscription_id: int
+    story_id: int
+    article: Article
+    attempts: int
+
+
+def _feed(row: aiosqlite.Row) -> Feed:
+    return Feed(**dict(row))
+
+
+def _subscription(row: aiosqlite.Row) -> Subscription:
+    return Subscription(**dict(row))
+
+
+class FeedQueries:
+    """Feed statements; mixed into `Store`, which owns `conn`. Guild data is guild-scoped."""
+
+    conn: aiosqlite.Connection
+
+    # -- feeds ------------------------------------------------------------------------------
+
+    async def add_feed(self, url: str, now: str, interval_seconds: int) -> Feed:
+        """Return the feed at this (canonical) URL, creating it due now if it is new."""
+        await self.conn.execute(
+            "INSERT INTO feeds (url, interval_seconds, next_poll_at, created_at)"
+            " VALUES (?, ?, ?, ?) ON CONFLICT (url) DO NOTHING",
+            (url, interval_seconds, now, now),
+        )
+        found = await self.feed_by_url(url)
+        assert found is not None
+        return found
+
+    async def feed(self, feed_id: int) -> Feed | None:
+        """Return the feed with this id, or None."""
+        async with self.conn.execute(
+            f"SELECT {_FEED_COLUMNS} FROM feeds WHERE id = ?", (feed_id,)
+        ) as cur:
+            row = await cur.fetchone()
+        return _feed(row) if row else None
+
+    async def feed_by_url(self, url: str) -> Feed | None:
+        """Return the feed with this canonical URL, or None."""
+        async with self.conn.execute(
+            f"SELECT {_FEED_COLUMNS} FROM feeds WHERE url = ?", (url,)
+        ) as cur:
+            row = await cur.fetchone()
+        return _feed(row) if row else None
+
+    async def save_feed(self, feed: Feed) -> None:
+        """Write a feed's changed state (everything but id, url and created_at)."""
+        assignments = ", ".join(f"{name} = ?" for name in _FEED_STATE)
+        values = [getattr(feed, name) for name in _FEED_STATE]
+        await self.conn.execute(f"UPDATE feeds SET {assignments} WHERE id = ?", (*values, feed.id))
+
+    async def feeds_due(self, now: str, limit: int = 50) -> list[Feed]:
+        """Feeds someone subscribes to whose next poll is due at `now`, most overdue first."""
+        async with self.conn.execute(
+            f"SELECT {_FEED_COLUMNS} FROM feeds WHERE next_poll_at <= ?"
+            " AND EXISTS (SELECT 1 FROM feed_subscriptions s WHERE s.feed_id = feeds.id)"
+            " ORDER BY next_poll_at, id LIMIT ?",
+            (now, limit),
+        ) as cur:
+            return [_feed(row) for row in await cur.fetchall()]
+
+    async def all_feeds(self) -> list[tuple[Feed, int]]:
+        """Every feed with its number of subscriptions (all guilds: an operator's view)."""
+        async with self.conn.execute(
+            f"SELECT {_FEED_COLUMNS}, (SELECT count(*) FROM feed_subscriptions s"
+            " WHERE s.feed_id = feeds.id) AS subscribers FROM feeds ORDER BY id"
+        ) as cur:
+            rows = await cur.fetchall()
+        return [(Feed(**{k: row[k] for k in _FEED_FIELDS}), row["subscribers"]) for row in rows]
+
+    async def next_feed_due(self) -> str | None:
+        """When the next subscribed feed is due (ISO UTC), or None when nothing is subscribed."""
+        async with self.conn.execute(
+            "SELECT min(next_poll_at) FROM feeds"
+            " WHERE EXISTS (SELECT 1 FROM feed_subscriptions s WHERE s.feed_id = feeds.id)"
+        ) as cur:
+            row = await cur.fetchone()
+        return row[0] if row else None
+
+    # -- seen items -------------------------------------------------------------------------
+
+    async def seen_guids(self, feed_id: int, guids: Sequence[str]) -> set[str]:
+        """Which of these entry ids the feed has already listed."""
+        if not guids:
+            return set()
+        marks = ",".join("?" * len(guids))
+        async with self.conn.execute(
+            f"SELECT guid FROM feed_items WHERE feed_id = ? AND guid IN ({marks})",
+            (feed_id, *guids),
+        ) as cur:
+            return {row[0] for row in await cur.fetchall()}
+
+    async def add_feed_items(
+        self, feed_id: int, items: Iterable[SeenItem], *, backlog: bool, now: str
+    ) -> list[tuple[int, int | None]]:
+        """Record entries as seen; return (item id, article id) for those not seen before."""
+        added: list[tuple[int, int | None]] = []
+        for item in items:
+            cursor = await self.conn.execute(
+                "INSERT INTO feed_items (feed_id, guid, url, article_id, backlog, first_seen_at)"
+                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (feed_id, guid) DO NOTHING",
+                (feed_id, item.guid, item.url, item.article_id, int(backlog), now),
+            )
+            if cursor.rowcount and cursor.lastrowid is not None:
+                added.append((cursor.lastrowid, item.article_id))
+        return added
+
+    async def article_id_for(self, origin: str, content_hash: str) -> int | None:
+        """The stored article with this origin, else with this text (what ingest deduped to)."""
+        async with self.conn.execute(
+            "SELECT id FROM articles WHERE origin = ? UNION ALL"
+            " SELECT id FROM articles WHERE content_hash = ? LIMIT 1",
+            (origin, content_hash),
+        ) as cur:
+            row = await cur.fetchone()
+        return row[0] if row else None
+
+    async def feed_item_count(self, feed_id: int) -> int:
+        """How many entries this feed has listed so far."""
+        async with self.conn.execute(
+            "SELECT count(*) FROM feed_items WHERE feed_id = ?", (feed_id,)
+        ) as cur:
+            row = await cur.fetchone()
+        return row[0] if row else 0
+
+    # -- subscriptions (guild-scoped) ---------------------------------------------------------
+
+    async def add_subscription(
+        self,
+        *,
+        guild_id: int,
+        channel_id: int,
+        feed_id: int,
+        filter_text: str,
+        role_id: int | None,
+        created_by: int,
+        now: str,
+    ) -> tuple[Subscription, bool]:
+        """Subscribe a channel to a feed from now on; return it and whether it is new.
+
+        An existing subscription of the same channel to the same feed gets the new filter and
+        role instead of a second row. Entries the feed already listed are never announced.
+        """
+        cursor = await self.conn.execute(
+            "INSERT INTO feed_subscriptions (guild_id, channel_id, feed_id, filter, role_id,"
+            " created_by, created_at, after_item_id)"
+            " SELECT ?, ?, ?, ?, ?, ?, ?, coalesce(max(id), 0) FROM feed_items WHERE feed_id = ?"
+            " ON CONFLICT (guild_id, channel_id, feed_id)"
+            " DO UPDATE SET filter = excluded.filter, role_id = excluded.role_id",
+            (guild_id, channel_id, feed_id, filter_text, role_id, created_by, now, feed_id),
+        )
+        async with self.conn.execute(
+            f"SELECT {_SUBSCRIPTION_COLUMNS} FROM feed_subscriptions"
+            " WHERE guild_id = ? AND channel_id = ? AND feed_id = ?",
+            (guild_id, channel_id, feed_id),
+        ) as cur:
+            row = await cur.fetchone()
+        assert row is not None
+        subscription = _subscription(row)
+        return subscription, subscription.id == cursor.lastrowid
+
+    async def subscription(self, guild_id: int, subscription_id: int) -> Subscription | None:
+        """One subscription of this guild, or None (another guild's id finds nothing)."""
+        async with self.conn.execute(
+            f"SELECT {_SUBSCRIPTION_COLUMNS} FROM feed_subscriptions WHERE guild_id = ? AND id = ?",
+            (guild_id, subscription_id),
+        ) as cur:
+            row = await cur.fetchone()
+        return _subscription(row) if row else None
+
+    async def guild_subscriptions(self, guild_id: int) -> list[tuple[Subscription, Feed]]:
+        """This guild's subscriptions with their feeds, by feed title then channel."""
+        sub_cols = ", ".join(f"s.{c.strip()}" for c in _SUBSCRIPTION_COLUMNS.split(","))
+        async with self.conn.execute(
+            f"SELECT {sub_cols} FROM feed_subscriptions s JOIN feeds f ON f.id = s.feed_id"
+            " WHERE s.guild_id = ? ORDER BY f.title COLLATE NOCASE, f.url, s.channel_id",
+            (guild_id,),
+        ) as cur:
+            subscriptions = [_subscription(row) for row in await cur.fetchall()]
+        found = []
+        for subscription in subscriptions:
+            feed = await self.feed(subscription.feed_id)
+            assert feed is not None  # the foreign key cascades deletes
+            found.append((subscription, feed))
+        return found
+
+    async def subscription_by_id(self, subscription_id: int) -> Subscription | None:
+        """A subscription by id in any guild (the poller's view; commands use `subscription`)."""
+        async with self.conn.execute(
+            f"SELECT {_SUBSCRIPTION_COLUMNS} FROM feed_subscriptions WHERE id = ?",
+            (subscription_id,),
+        ) as cur:
+            row = await cur.fetchone()
+        return _subscription(row) if row else None
+
+    async def feed_subscriptions(self, feed_id: int) -> list[Subscription]:
+        """Every subscription to one feed, across guilds (the poller's view)."""
+        async with self.conn.execute(
+            f"SELECT {_SUBSCRIPTION_COLUMNS} FROM feed_subscriptions WHERE feed_id = ? ORDER BY id",
+            (feed_id,),
+        ) as cur:
+            return [_subscription(row) for row in await cur.fetchall()]
+
+    async def remove_subscription(self, guild_id: int, subscription_id: int) -> bool:
+        """Remove one of this guild's subscriptions; False if it has none with that id."""
+        cursor = await self.conn.execute(
+            "DELETE FROM feed_subscriptions WHERE guild_id = ? AND id = ?",
+            (guild_id, subscription_id),
+        )
+        return cursor.rowcount > 0
+
+    # -- story clusters ---------------------------------------------------------------------
+
+    async def stories_of(self, article_ids: Sequence[int]) -> dict[int, int]:
+        """Map each article (that has one) to its story id."""
+        if not article_ids:
+            return {}
+        marks = ",".join("?" * len(article_ids))
+        async with self.conn.execute(
+            f"SELECT article_id, story_id FROM article_stories WHERE article_id IN ({marks})",
+            tuple(article_ids),
+        ) as cur:
+            return {row[0]: row[1] for row in await cur.fetchall()}
+
+    async def add_story_member(
+        self, article_id: int, story_id: int, signature: bytes | None, now: str
+    ) -> None:
+        """Put an article in a story (first assignment wins)."""
+        await self.conn.execute(
+            "INSERT INTO article_stories (article_id, story_id, signature, added_at)"
+            " VALUES (?, ?, ?, ?) ON CONFLICT (article_id) DO NOTHING",
+            (article_id, story_id, signature, now),
+        )
+
+    async def recent_story_members(self, since: str) -> list[StoryMember]:
+        """Articles clustered at or after `since` that have a signature (to rebuild the index)."""
+        async with self.conn.execute(
+            "SELECT article_id, story_id, signature, added_at FROM article_stories"
+            " WHERE added_at >= ? AND signature IS NOT NULL ORDER BY article_id",
+            (since,),
+        ) as cur:
+            return [StoryMember(*row) for row in await cur.fetchall()]
+
+    async def story_sources(self, story_id: int) -> list[str]:
+        """The distinct sources (outlets) that carried a story, in the order they reported it."""
+        async with self.conn.execute(
+            "SELECT a.source FROM article_stories s JOIN articles a ON a.id = s.article_id"
+            " WHERE s.story_id = ? GROUP BY a.source ORDER BY min(a.id)",
+            (story_id,),
+        ) as cur:
+            return [row[0] for row in await cur.fetchall()]
+
+    # -- announcements ----------------------------------------------------------------------
+
+    async def queue_announcement(
+        self, subscription: Subscription, story_id: int, article_id: int, now: str
+    ) -> bool:
+        """Queue a story for a subscription's channel; False if that channel already had it."""
+        cursor = await self.conn.execute(
+            "INSERT INTO feed_announcements (subscription_id, channel_id, story_id, article_id,"
+            " created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (channel_id, story_id) DO NOTHING",
+            (subscription.id, subscription.channel_id, story_id, article_id, now),
+        )
+        return cursor.rowcount > 0
+
+    async def pending_announcements(self, limit: int = 500) -> list[PendingAnnouncement]:
+        """Queued announcements not yet posted, oldest first."""
+        columns = ", ".join(f"a.{c.strip()}" for c in _ARTICLE_COLUMNS.split(","))
+        async with self.conn.execute(
+            f"SELECT n.id AS nid, n.subscription_id, n.story_id, n.attempts, {columns}"
+            " FROM feed_announcements n JOIN articles a ON a.id = n.article_id"
+            " WHERE n.status = 'pending' ORDER BY n.id LIMIT ?",
+            (limit,),
+        ) as cur:
+            rows = await cur.fetchall()
+        return [
+            PendingAnnouncement(
+                id=row["nid"],
+                subscription_id=row["subscription_id"],
+                story_id=row["story_id"],
+                article=_article(row),
+                attempts=row["attempts"],
+            )
+            for row in rows
+        ]
+
+    async def mark_announced(
+        self, announcement_ids: Sequence[int], message_id: int | None, now: str
+    ) -> None:
+        """Mark announcements as posted (with the message that carried them)."""
+        await self.conn.executemany(
+            "UPDATE feed_announcements SET status = 'posted', message_id = ?, posted_at = ?,"
+            " attempts = attempts + 1 WHERE id = ?",
+            [(message_id, now, i) for i in announcement_ids],
+        )
+
+    async def announcement_failed(self, announcement_ids: Sequence[int], give_up: bool) -> None:
+        """Count a failed delivery; after too many, stop trying (status 'failed')."""
+        await self.conn.executemany(
+            "UPDATE feed_announcements SET attempts = attempts + 1,"
+            " status = CASE WHEN ? THEN 'failed' ELSE status END WHERE id = ?",
+            [(int(give_up), i) for i in announcement_ids],
+        )
+
+    async def announced_count(self, channel_id: int) -> int:
+        """How many stories have been posted into a channel."""
+        async with self.conn.execute(
+            "SELECT count(*) FROM feed_announcements WHERE channel_id = ? AND status = 'posted'",
+            (channel_id,),
+        ) as cur:
+            row = await cur.fetchone()
+        return row[0] if row else 0
+
+    async def feed_articles(self, feed_id: int, limit: int = 10) -> list[Article]:
+        """The newest articles a feed brought, newest first."""
+        columns = ", ".join(f"a.{c.strip()}" for c in _ARTICLE_COLUMNS.split(","))
+        async with self.conn.execute(
+            f"SELECT {columns} FROM feed_items i JOIN articles a ON a.id = i.article_id"
+            " WHERE i.feed_id = ? ORDER BY i.id DESC LIMIT ?",
+            (feed_id, limit),
+        ) as cur:
+            return [_article(row) for row in await cur.fetchall()]
