@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from typing import Any
 
 from rich.console import Group, RenderableType
@@ -26,7 +27,6 @@ BUTTON_STYLES = {
 
 def _discord_markup(text: str) -> str:
     """Show Discord-only syntax readably: timestamps as dates, mentions as @id."""
-    from datetime import UTC, datetime
 
     def stamp(match: re.Match[str]) -> str:
         try:
@@ -138,10 +138,10 @@ def render_message(message: Message) -> RenderableType:
 
 def plain_text(message: Message) -> str:
     """Everything a reader sees in a message as plain text (for one-shot mode and tests)."""
-    lines = [message.content] if message.content else []
+    lines = [_discord_markup(message.content)] if message.content else []
     for embed in message.embeds:
         lines.extend(
-            x
+            _discord_markup(x)
             for x in (
                 embed.get("author", {}).get("name"),
                 embed.get("title"),
@@ -150,7 +150,7 @@ def plain_text(message: Message) -> str:
             if x
         )
         for field in embed.get("fields", []):
-            lines.append(f"{field['name']}: {field['value']}")
+            lines.append(_discord_markup(f"{field['name']}: {field['value']}"))
         if embed.get("footer", {}).get("text"):
             lines.append(embed["footer"]["text"])
     labels = [
@@ -161,4 +161,10 @@ def plain_text(message: Message) -> str:
     ]
     if labels:
         lines.append(" ".join(f"[{label}]" for label in labels))
+    for row in message.components:
+        for item in row.get("components", []):
+            if item.get("type") == 3:
+                options = item.get("options", [])
+                lines.append(f"▾ {item.get('placeholder') or 'choose'}:")
+                lines.extend(f"  {n}. {o.get('label', '')}" for n, o in enumerate(options, 1))
     return "\n".join(lines)
