@@ -13,13 +13,14 @@ import aiosqlite
 from bot.errors import StoreError
 from bot.store.articles import ArticleQueries, Outcome, SearchFilters, Stored
 from bot.store.db import connect
+from bot.store.digests import DigestQueries
 from bot.store.entities import EntityQueries
 from bot.store.feeds import FeedQueries
 
 __all__ = ["Outcome", "SearchFilters", "Store", "Stored"]
 
 
-class Store(ArticleQueries, EntityQueries, FeedQueries):
+class Store(ArticleQueries, EntityQueries, FeedQueries, DigestQueries):
     """An open Newsdesk database; use `async with await Store.open(path)` or `close()`."""
 
     def __init__(self, conn: aiosqlite.Connection, path: str) -> None:

@@ -1,0 +1,306 @@
+"""Composing a digest (Discord-free): what is new in a window, filtered, grouped into
+stories, ranked, each with a one- or two-sentence summary, plus the entities that dominated.
+
+Ranking: `RECENCY` × how recent the story is (half-life: half the window, at least 3 h)
++ `COVERAGE` × how many outlets carried it (log scale, full at 8) + `SALIENCE` × how many
+of the period's dominant entities it names. Near-duplicates are one story (see `stories`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from bot.digest.errors import ScheduleError
+from bot.digest.facts import StoryFacts, default_facts
+from bot.digest.stories import Story, group_stories
+from bot.errors import QueryError
+from bot.models import Article
+from bot.nlp.analysis import summarize, summarize_many
+from bot.nlp.entities import NAME_LABELS
+from bot.nlp.records import Analysis
+from bot.nlp.sentences import segment_text
+from bot.search.query import Query, clean, parse_query
+from bot.store import SearchFilters, Store
+
+RECENCY, COVERAGE, SALIENCE = 0.35, 0.45, 0.20
+# A summary's first sentence alone is enough from this many words on; else two sentences.
+ONE_SENTENCE_WORDS = 25
+SUMMARY_CHARS = 350
+DOMINANT_ENTITIES = 5
+# Newest articles a window considers: a digest is a handful of stories, not an archive.
+CANDIDATES = 500
+MAX_FILTER_CHARS = 200
+
+_SINGLE_FILTER = re.compile(r'^(entity|source):\s*(?:"([^"]+)"|(.+))$', re.IGNORECASE)
+# Candidate sentence starts for the model-free lead fallback; segment_text fixes the rest.
+_SENTENCE_START = re.compile(r"[.!?][\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])")
+
+
+@dataclass(frozen=True)
+class DigestFilter:
+    """What a digest is limited to: a search query, one entity, one source, or nothing."""
+
+    text: str = ""
+    entity: str | None = None
+    source: str | None = None
+    query: Query | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.text)
+
+
+def parse_filter(text: str) -> DigestFilter:
+    """Read a schedule's filter: `entity:NAME`, `source:NAME`, or any search query."""
+    text = " ".join(clean(text).split())
+    if not text:
+        return DigestFilter()
+    if len(text) > MAX_FILTER_CHARS:
+        raise ScheduleError(f"A filter can be at most {MAX_FILTER_CHARS} characters.")
+    single = _SINGLE_FILTER.match(text)
+    if single and (value := (single[2] or single[3] or "").strip().strip('"').strip()):
+        if single[1].lower() == "entity":
+            return DigestFilter(text, entity=value)
+        return DigestFilter(text, source=value)
+    try:
+        return DigestFilter(text, query=parse_query(text))
+    except QueryError as exc:
+        raise ScheduleError(f"The filter `{text[:60]}` can't be used: {exc}") from None
+
+
+@dataclass(frozen=True)
+class DigestItem:
+    """One story in a digest."""
+
+    article_id: int
+    title: str
+    url: str | None
+    when: str  # ISO date of the shown article (published, else ingested)
+    summary: str
+    sources: tuple[str, ...]  # every outlet that carried the story
+    related: tuple[int, ...] = ()  # the collapsed near-duplicates
+    score: float = 0.0
+
+
+@dataclass(frozen=True)
+class DominantEntity:
+    """An entity named in many of the period's articles."""
+
+    name: str
+    label: str
+    articles: int
+
+
+@dataclass(frozen=True)
+class Digest:
+    """A composed digest, ready for any renderer."""
+
+    since: datetime
+    until: datetime
+    filter: str = ""
+    items: tuple[DigestItem, ...] = ()
+    entities: tuple[DominantEntity, ...] = ()
+    articles: int = 0  # matching articles in the window
+    stories: int = 0  # after near-duplicates collapsed
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def empty(self) -> bool:
+        """True when nothing new matched."""
+        return not self.items
+
+
+class DigestComposer:
+    """Builds digests from the store; NLP results come through `facts` when there are any."""
+
+    def __init__(self, store: Store, *, facts: StoryFacts | None = None) -> None:
+        self.store = store
+        self.facts = facts or default_facts(store)
+
+    async def compose(
+        self,
+        *,
+        since: datetime,
+        until: datetime,
+        filter: str | DigestFilter = "",
+        max_items: int = 5,
+    ) -> Digest:
+        """The digest of articles stored or changed in [since, until) matching `filter`."""
+        wanted = filter if isinstance(filter, DigestFilter) else parse_filter(filter)
+        window = await self.store.articles_in_window(since, until, limit=CANDIDATES)
+        articles = await self._matching(window, wanted)
+        if not articles:
+            return Digest(since=since, until=until, filter=wanted.text)
+        analyses = await self.facts.analyses([a.id for a in articles])
+        return await asyncio.to_thread(
+            _assemble, articles, analyses, since, until, wanted.text, max(1, max_items)
+        )
+
+    async def _matching(self, window: list[Article], wanted: DigestFilter) -> list[Article]:
+        if not window or not wanted:
+            return window
+        if wanted.source is not None:
+            source = wanted.source.casefold()
+            return [a for a in window if a.source.casefold() == source]
+        ids: set[int] = {a.id for a in window}
+        query = wanted.query
+        names = (wanted.entity,) if wanted.entity else (query.entities if query else ())
+        for name in names:
+            found = await self.facts.entity_articles(name)
+            if found is None:
+                # No entity index: the name as an exact phrase is the closest plain search.
+                query = _with_phrase(query, name)
+            else:
+                ids &= set(found)
+        if query is not None and ids:
+            filters = SearchFilters(
+                sources=query.sources,
+                after=query.after,
+                before=query.before,
+                article_ids=tuple(sorted(ids)),
+            )
+            hits, _ = await self.store.search_articles(
+                query.match_expression(), filters, limit=len(ids), offset=0
+            )
+            ids = {hit.id for hit in hits}
+        return [a for a in window if a.id in ids]
+
+
+def _with_phrase(query: Query | None, name: str) -> Query:
+    phrase = '"' + name.replace('"', " ") + '"'
+    if query is None:
+        return parse_query(phrase)
+    # Re-parse the original words with the phrase instead of the entity filter.
+    words = " ".join(t for t in re.split(r"\s+", query.text) if not t.lower().startswith("entity:"))
+    return parse_query(f"{words} {phrase}")
+
+
+def _assemble(
+    articles: Sequence[Article],
+    analyses: dict[int, Analysis],
+    since: datetime,
+    until: datetime,
+    filter_text: str,
+    max_items: int,
+) -> Digest:
+    """Group, rank and summarise (pure CPU work; runs in a worker thread)."""
+    stories = group_stories(articles)
+    counts, mentions = _entity_counts(analyses)
+    # Named in the most articles, then the most often; one article alone can't dominate
+    # a multi-story period.
+    leaders = sorted(counts, key=lambda key: (-counts[key], -mentions[key], key))
+    floor = min(2, len(stories))
+    dominant = [key for key in leaders[:DOMINANT_ENTITIES] if counts[key] >= floor]
+    half_life = max((until - since) / 2, timedelta(hours=3))
+    ranked = sorted(
+        ((_score(story, analyses, dominant, until, half_life), story) for story in stories),
+        key=lambda pair: (-pair[0], -pair[1].lead.id),
+    )
+    items = tuple(
+        DigestItem(
+            article_id=story.lead.id,
+            title=story.lead.title,
+            url=story.lead.url,
+            when=story.lead.when,
+            summary=_summary(story, analyses),
+            sources=story.sources,
+            related=tuple(a.id for a in story.articles if a.id != story.lead.id),
+            score=round(score, 4),
+        )
+        for score, story in ranked[:max_items]
+    )
+    return Digest(
+        since=since,
+        until=until,
+        filter=filter_text,
+        items=items,
+        entities=tuple(
+            DominantEntity(name, label, counts[name, label]) for name, label in dominant
+        ),
+        articles=len(articles),
+        stories=len(stories),
+    )
+
+
+def _names(analysis: Analysis) -> set[tuple[str, str]]:
+    return {(m.canonical, m.label) for m in analysis.mentions if m.label in NAME_LABELS}
+
+
+def _entity_counts(
+    analyses: dict[int, Analysis],
+) -> tuple[Counter[tuple[str, str]], Counter[tuple[str, str]]]:
+    """For each named entity: in how many articles it appears, and how often in all."""
+    articles: Counter[tuple[str, str]] = Counter()
+    mentions: Counter[tuple[str, str]] = Counter()
+    for analysis in analyses.values():
+        articles.update(_names(analysis))
+        mentions.update((m.canonical, m.label) for m in analysis.mentions if m.label in NAME_LABELS)
+    return articles, mentions
+
+
+def _age(article: Article, until: datetime) -> timedelta:
+    try:
+        when = datetime.fromisoformat(article.when)
+    except ValueError:
+        return timedelta()
+    if when.tzinfo is None:
+        return timedelta()
+    return max(until - when, timedelta())
+
+
+def _score(
+    story: Story,
+    analyses: dict[int, Analysis],
+    dominant: list[tuple[str, str]],
+    until: datetime,
+    half_life: timedelta,
+) -> float:
+    recency = 0.5 ** (_age(story.lead, until) / half_life)
+    coverage = min(1.0, math.log2(len(story.sources)) / 3)
+    salience = 0.0
+    if dominant:
+        named: set[tuple[str, str]] = set()
+        for article in story.articles:
+            if article.id in analyses:
+                named |= _names(analyses[article.id])
+        salience = len(named & set(dominant)) / len(dominant)
+    return RECENCY * recency + COVERAGE * coverage + SALIENCE * salience
+
+
+def _summary(story: Story, analyses: dict[int, Analysis]) -> str:
+    """One or two sentences: from stored analyses when there are some, else the lead."""
+    known = [analyses[a.id] for a in story.articles if a.id in analyses]
+    if len(known) > 1:
+        picked = [s.text for _, s in summarize_many(known, sentences=2)]
+    elif known:
+        picked = [s.text for s in summarize(known[0], sentences=1)]
+        if picked and len(picked[0].split()) < ONE_SENTENCE_WORDS:
+            picked = [s.text for s in summarize(known[0], sentences=2)]
+    else:
+        picked = lead_sentences(story.lead.body)
+    return clip(" ".join(" ".join(picked).split()), SUMMARY_CHARS)
+
+
+def lead_sentences(body: str) -> list[str]:
+    """The body's first sentence, or two if the first is short (no model needed)."""
+    starts = [m.end() for m in _SENTENCE_START.finditer(body)]
+    body_sentences = [body[s.start : s.end] for s in segment_text(body, starts) if s.role == "body"]
+    if not body_sentences:
+        return []
+    first = body_sentences[0]
+    if len(first.split()) < ONE_SENTENCE_WORDS and len(body_sentences) > 1:
+        return [first, body_sentences[1]]
+    return [first]
+
+
+def clip(text: str, limit: int) -> str:
+    """Cut text at a word boundary to at most `limit` characters, marking the cut with "…"."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:")
+    return cut + "…"

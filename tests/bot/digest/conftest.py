@@ -1,0 +1,48 @@
+"""Helpers for digest tests: a schedule draft and articles stored at chosen times."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import pytest
+
+from bot.clock import FakeClock
+from bot.ingest import ingest_drafts
+from bot.models import ArticleDraft
+from bot.store import Store
+from bot.store.digests import ScheduleDraft
+
+GUILD_A = 1001
+GUILD_B = 2002
+
+
+def draft_schedule(guild_id: int = GUILD_A, **changes: object) -> ScheduleDraft:
+    """A daily 08:00 America/New_York digest into channel 55, with any field changed."""
+    fields: dict[str, object] = {
+        "guild_id": guild_id,
+        "channel_id": 55,
+        "local_time": "08:00",
+        "timezone": "America/New_York",
+        "every": "daily",
+        "created_by": 7,
+    }
+    fields.update(changes)
+    return ScheduleDraft(**fields)  # type: ignore[arg-type]
+
+
+def article(n: int, title: str, body: str, **extra: str) -> ArticleDraft:
+    """An article draft with a stable origin."""
+    return ArticleDraft(title=title, body=body, origin=f"test:{n}", **extra)
+
+
+async def store_at(store: Store, when: datetime, drafts: Sequence[ArticleDraft]) -> list[int]:
+    """Ingest drafts as if at `when` (their ingested/updated time); return the new ids."""
+    report = await ingest_drafts(store, drafts, clock=FakeClock(when))
+    return report.added
+
+
+@pytest.fixture
+def draft() -> type[ScheduleDraft]:
+    """The ScheduleDraft type, for tests that build their own."""
+    return ScheduleDraft
