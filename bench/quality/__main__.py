@@ -1,0 +1,66 @@
+"""Quality and speed of the NLP core on real news: ROUGE vs Lead/TextRank/LexRank on BBC,
+entity P/R/F1 vs raw en_core_web_sm on CoNLL-2003 dev, and throughput vs raw nlp.pipe.
+
+Run `python -m bench.quality` (or `make quality`). Data comes from the sibling
+`shared/data` folder (override with NEWSDESK_EVAL_DATA) and is never copied into the repo.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Callable, Sequence
+
+from bench.quality.common import (
+    RESULTS,
+    console,
+    data_dir,
+)
+from bench.quality.entities import run_entities
+from bench.quality.report import render
+from bench.quality.speed import run_speed
+from bench.quality.summaries import run_summaries
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the selected measurements, print them and write bench/results/quality.*."""
+    parser = argparse.ArgumentParser(prog="python -m bench.quality", description=__doc__)
+    parser.add_argument("--limit", type=int, help="only the first N BBC articles")
+    parser.add_argument("--speed-articles", type=int, default=300)
+    parser.add_argument(
+        "--only", choices=["summaries", "entities", "speed"], action="append", help="repeatable"
+    )
+    args = parser.parse_args(argv)
+    data = data_dir()
+    if data is None:
+        console.print(
+            "[yellow]Skipping quality benchmark: evaluation data not found at ../shared/data "
+            "(set NEWSDESK_EVAL_DATA to its folder).[/yellow]"
+        )
+        return 0
+    steps: dict[str, Callable[[], dict]] = {
+        "summaries": lambda: run_summaries(data, args.limit),
+        "entities": lambda: run_entities(data),
+        "speed": lambda: run_speed(data, args.speed_articles),
+    }
+    results: dict = {"data": str(data)}
+    started = time.perf_counter()
+    for name, step in steps.items():
+        if args.only and name not in args.only:
+            continue
+        results[name] = step()
+    results["seconds"] = round(time.perf_counter() - started, 1)
+    md = render(results)
+    console.print(f"Done in {results['seconds']} s.")
+    if not args.only and not args.limit:
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        (RESULTS / "quality.json").write_text(json.dumps(results, indent=2) + "\n")
+        (RESULTS / "quality.md").write_text(md + "\n")
+        console.print(f"Wrote {RESULTS / 'quality.json'} and {RESULTS / 'quality.md'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,74 @@
+"""The quality report: rich tables on the terminal, the same numbers as markdown."""
+
+from __future__ import annotations
+
+from rich.table import Table
+
+from bench.quality.common import (
+    TYPES,
+    console,
+)
+
+
+def render(results: dict) -> str:
+    """Print rich tables and return the same numbers as markdown."""
+    md: list[str] = ["# NLP quality", ""]
+    summ = results.get("summaries")
+    if summ:
+        for split, lengths in summ["splits"].items():
+            for length, systems in lengths.items():
+                title = f"BBC dev summaries, {split}, {length} — ROUGE F1 (stemmed)"
+                table = Table(title=title)
+                for col in ("system", "R1", "R2", "RL"):
+                    table.add_column(col, justify="left" if col == "system" else "right")
+                md += [f"## {title}", "", "| system | R1 | R2 | RL |", "|---|---:|---:|---:|"]
+                best = max(v["R2"] for v in systems.values())
+                for name, s in systems.items():
+                    r2 = f"[bold]{s['R2']}[/bold]" if s["R2"] == best else str(s["R2"])
+                    table.add_row(name, str(s["R1"]), r2, str(s["RL"]))
+                    md.append(f"| {name} | {s['R1']} | {s['R2']} | {s['RL']} |")
+                md.append("")
+                console.print(table)
+        md += [f"Articles: {summ['articles']}. Weights tuned on even-numbered articles only.", ""]
+    ents = results.get("entities")
+    if ents:
+        title = f"CoNLL-2003 dev entities ({ents['documents']} stories) — exact span P/R/F1"
+        table = Table(title=title)
+        table.add_column("type")
+        md += [f"## {title}", ""]
+        header = "| type |"
+        for system in ents["systems"]:
+            for col in ("P", "R", "F1"):
+                table.add_column(f"{system} {col}", justify="right")
+                header += f" {system} {col} |"
+        md += [header, "|---|" + "---:|" * (3 * len(ents["systems"]))]
+        for t in (*TYPES, "overall"):
+            cells = [
+                str(ents["systems"][s][t][c]) for s in ents["systems"] for c in ("P", "R", "F1")
+            ]
+            table.add_row(t, *cells)
+            md.append(f"| {t} | " + " | ".join(cells) + " |")
+        md.append("")
+        console.print(table)
+    speed = results.get("speed")
+    if speed:
+        title = f"Speed on {speed['articles']} BBC articles"
+        table = Table(title=title)
+        for col in ("raw nlp.pipe art/s", "Newsdesk art/s", "ratio", "loop lag max ms", "p99 ms"):
+            table.add_column(col, justify="right")
+        row = [
+            str(speed["raw_articles_per_s"]),
+            str(speed["newsdesk_articles_per_s"]),
+            f"{speed['ratio']}x",
+            str(speed["loop_lag_ms"]["max"]),
+            str(speed["loop_lag_ms"]["p99"]),
+        ]
+        table.add_row(*row)
+        console.print(table)
+        md += [
+            f"## {title}",
+            "",
+            "| raw nlp.pipe art/s | Newsdesk art/s | ratio | loop lag max ms | p99 ms |",
+        ]
+        md += ["|---:|---:|---:|---:|---:|", "| " + " | ".join(row) + " |", ""]
+    return "\n".join(md)
