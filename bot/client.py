@@ -122,6 +122,22 @@ def prefix_cooldown(bucket: str, rate: int, per: float) -> Callable[[T], T]:
     return commands.check(predicate)
 
 
+async def answer(ctx: commands.Context[Any], *, embed: discord.Embed) -> None:
+    """Answer a hybrid or prefix command: ephemeral for a slash invocation, else a reply.
+
+    For slash invocations this answers through the interaction itself: `ctx.send` falls back to
+    a public channel message when it judges the interaction expired from its snowflake time,
+    which clock skew (or an emulator's ids) can get wrong.
+    """
+    interaction = ctx.interaction
+    if interaction is None:
+        await ctx.reply(embed=embed, mention_author=False)
+    elif interaction.response.is_done():
+        await interaction.followup.send(embed=embed, ephemeral=True)
+    else:
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+
 class NewsTree(app_commands.CommandTree):
     """The command tree: tracks replies in flight, refuses new work during shutdown, and sends
     every app-command error through `bot.render.errors`."""
@@ -337,12 +353,8 @@ class NewsBot(commands.Bot):
                 ctx.guild.id if ctx.guild else None,
                 exc_info=errors.unwrap(error),
             )
-        embed = errors.error_embed(reply)
         try:
-            if ctx.interaction is not None:
-                await ctx.send(embed=embed, ephemeral=True)
-            else:
-                await ctx.reply(embed=embed, mention_author=False)
+            await answer(ctx, embed=errors.error_embed(reply))
         except discord.HTTPException as exc:
             log.warning("could not report an error in channel %s: %s", ctx.channel.id, exc)
 
@@ -369,13 +381,17 @@ class NewsBot(commands.Bot):
             except (NotImplementedError, RuntimeError):  # Windows, or not the main thread
                 log.debug("cannot handle %s here", sig.name)
 
-    def request_shutdown(self, reason: str = "requested") -> None:
-        """Start a graceful shutdown (from a signal handler or an owner command)."""
-        log.info("shutting down (%s): finishing replies in flight", reason)
+    def remove_signal_handlers(self) -> None:
+        """Give SIGINT/SIGTERM back their default behaviour."""
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.remove_signal_handler(sig)
+
+    def request_shutdown(self, reason: str = "requested") -> None:
+        """Start a graceful shutdown (from a signal handler or an owner command)."""
+        log.info("shutting down (%s): finishing replies in flight", reason)
+        self.remove_signal_handlers()
         if self._shutdown is None:
             self._shutdown = asyncio.ensure_future(self._close_once())
 
