@@ -6,7 +6,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.client import NewsBot
+from bot.client import NewsBot, answer
 from bot.render import embeds, text
 
 
@@ -42,7 +42,7 @@ class Admin(commands.Cog):
             description=f"Synced {count} slash commands to {scope}.",
             colour=embeds.Palette.SUCCESS,
         )
-        await ctx.send(embed=embed, ephemeral=True)
+        await answer(ctx, embed=embed)
 
     @settings.command(name="prefix", description="Change the prefix of channel search (!news)")
     @app_commands.describe(value="1-5 characters, e.g. ? for ?news ceasefire")

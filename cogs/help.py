@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.client import NewsBot
+from bot.client import NewsBot, answer
 from bot.render.help import CommandHelp, about_embed, help_embed
 
 
@@ -23,11 +24,13 @@ def command_help(bot: NewsBot, prefix: str) -> list[CommandHelp]:
     for command in bot.tree.walk_commands():
         if isinstance(command, app_commands.Group) or _extras(command).get("hidden"):
             continue
-        options = [p.name if p.required else f"[{p.name}]" for p in command.parameters]
+        options = [
+            p.display_name if p.required else f"[{p.display_name}]" for p in command.parameters
+        ]
         usage = " ".join([f"/{command.qualified_name}", *options])
         example = _extras(command).get("example", "")
         entries.append(CommandHelp(usage, command.description, example))
-    for menu in bot.tree.get_commands(type=app_commands.AppCommandType.message):
+    for menu in bot.tree.get_commands(type=discord.AppCommandType.message):
         entries.append(
             CommandHelp(
                 f"Message menu → Apps → {menu.name}",
@@ -57,8 +60,7 @@ class Help(commands.Cog):
     async def help(self, ctx: commands.Context[NewsBot]) -> None:
         """Commands with examples, and the search language."""
         prefix = await self.bot.prefix_for(ctx.guild.id if ctx.guild else None)
-        embed = help_embed(command_help(self.bot, prefix), prefix=prefix)
-        await ctx.send(embed=embed, ephemeral=True)
+        await answer(ctx, embed=help_embed(command_help(self.bot, prefix), prefix=prefix))
 
     @commands.hybrid_command(
         name="about",
@@ -68,8 +70,9 @@ class Help(commands.Cog):
     async def about(self, ctx: commands.Context[NewsBot]) -> None:
         """Version and corpus figures."""
         stats = await self.bot.store.article_stats()
-        embed = about_embed(stats, version=self.bot.version, guilds=len(self.bot.guilds))
-        await ctx.send(embed=embed, ephemeral=True)
+        await answer(
+            ctx, embed=about_embed(stats, version=self.bot.version, guilds=len(self.bot.guilds))
+        )
 
 
 async def setup(bot: NewsBot) -> None:

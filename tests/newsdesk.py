@@ -64,15 +64,17 @@ class Newsdesk:
         """The bot's open database."""
         return self.bot.store
 
-    async def ingest(self, drafts: Sequence[ArticleDraft]) -> IngestReport:
-        """Store more articles through the bot's own connection (NLP-enriched if available)."""
-        enrich = nlp_enricher(self.store, self.bot.nlp_service, self.clock)
+    async def ingest(self, drafts: Sequence[ArticleDraft], *, nlp: bool = True) -> IngestReport:
+        """Store more articles through the bot's own connection, NLP-enriched if available
+        (`nlp=False` skips that: spaCy on a 100 kB article takes seconds)."""
+        enrich = nlp_enricher(self.store, self.bot.nlp_service, self.clock) if nlp else None
         return await ingest_drafts(self.store, drafts, clock=self.clock, enrich=enrich)
 
     async def message_command(
-        self, name: str, target: Message, *, user: User | None = None
+        self, name: str, target: Message, *, user: User | None = None, wait: bool = True
     ) -> Interaction:
-        """Use the message menu command `name` on `target` (right-click → Apps)."""
+        """Use the message menu command `name` on `target` (right-click → Apps); `wait=False`
+        returns before the bot answers."""
         data = {
             "id": self._command_id(name, target.channel_id),
             "name": name,
@@ -83,7 +85,7 @@ class Newsdesk:
             },
         }
         channel = self.discord.world.channels[target.channel_id]
-        return await self._interact(data, user or self.discord.alice, channel)
+        return await self._interact(data, user or self.discord.alice, channel, wait=wait)
 
     async def slash_as(
         self, user: User, command: str, *, permissions: int, **options: Any
@@ -113,6 +115,7 @@ class Newsdesk:
         channel: Channel,
         *,
         permissions: int | None = None,
+        wait: bool = True,
     ) -> Interaction:
         emulator = self.discord.emulator
         await emulator.settle()
@@ -123,6 +126,8 @@ class Newsdesk:
         if permissions is not None:
             event["member"]["permissions"] = str(permissions)
         await emulator.gateway.dispatch("INTERACTION_CREATE", event)
+        if not wait:
+            return interaction
         await self.discord.wait_for(
             lambda: interaction.answered, what=f"an answer to {data['name']}"
         )

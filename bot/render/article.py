@@ -15,7 +15,10 @@ CAPTION_CHARS = 500
 
 def source_line(article: Article) -> str:
     """Plain "source · desk · dateline" for an embed's author line."""
-    return " · ".join(p for p in (article.source, article.desk, article.dateline) if p)
+    source = article.source
+    if source and article.desk.casefold().startswith(source.casefold()):
+        source = ""  # "YWN · YWN Israel Desk" says YWN twice
+    return " · ".join(p for p in (source, article.desk, article.dateline) if p)
 
 
 def byline(article: Article) -> str:
