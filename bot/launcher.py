@@ -81,15 +81,17 @@ async def run_discord(settings: Settings, **bot_options: Any) -> int:
 
 
 def run_sandbox(settings: Settings) -> int:
-    """Start the offline sandbox console (a local Discord emulator and a terminal chat)."""
-    if importlib.util.find_spec("bot.sandbox.console") is None:
+    """Start the offline sandbox console (a local Discord emulator and a terminal chat) through
+    its entry point `bot.sandbox.console.run(settings) -> int`."""
+    found = importlib.util.find_spec("bot.sandbox.console") is not None
+    entry = getattr(importlib.import_module("bot.sandbox.console"), "run", None) if found else None
+    if entry is None:
         say(
             "The offline sandbox console lands with the sandbox issue; until then, set "
             "DISCORD_TOKEN in .env to run the bot on Discord. The seeds are loaded."
         )
         return 0
-    console = importlib.import_module("bot.sandbox.console")
-    return int(console.run(settings) or 0)
+    return int(entry(settings) or 0)
 
 
 def launch(settings: Settings, seeds: str | Path | None, sandbox: bool) -> int:

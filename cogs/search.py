@@ -12,8 +12,10 @@ from discord.ext import commands
 from bot.client import NewsBot, app_cooldown, prefix_cooldown
 from bot.errors import ArticleNotFound
 from bot.models import SearchPage
+from bot.render import limits
 from bot.render.article import article_source
 from bot.render.search import no_results_embed, results_page
+from bot.render.text import plain
 from bot.render.views import Page, Pager
 from bot.search import parse_query, search, suggestions
 from bot.search.query import parse_date
@@ -145,6 +147,21 @@ class Search(commands.Cog):
             send_pager=lambda pager: pager.respond(interaction, ephemeral=private),
             send_embed=send_embed,
         )
+
+    @search_command.autocomplete("entity")
+    async def entity_names(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        """Known people, organisations and places matching what was typed (NLP index)."""
+        try:
+            from bot.nlp.store import entity_choices
+        except ImportError:
+            return []
+        found = await entity_choices(self.bot.store, current, limit=limits.CHOICES)
+        return [
+            app_commands.Choice(name=plain(f"{e.name} ({e.kind})", limits.CHOICE_NAME), value=e.ref)
+            for e in found
+        ]
 
     # -- !news and @Newsdesk ------------------------------------------------------------------
 

@@ -33,7 +33,7 @@ def hit_block(number: int, hit: SearchHit) -> str:
 
 def results_title(label: str) -> str:
     """The embed title for results of the query the user typed (`label`, raw text)."""
-    return "Results for “" + text.fit(label, limits.EMBED_TITLE - 20) + "”"
+    return "Results for “" + text.fit(text.plain(label), limits.EMBED_TITLE - 20) + "”"
 
 
 def results_embed(page: SearchPage, label: str, notes: Sequence[str] = ()) -> discord.Embed:
@@ -70,7 +70,7 @@ def no_results_embed(label: str, suggestions: Sequence[str] = ()) -> discord.Emb
         "`/help` shows the whole search language."
     )
     return embeds.build(
-        title="No articles match “" + text.fit(label, limits.EMBED_TITLE - 30) + "”",
+        title="No articles match “" + text.fit(text.plain(label), limits.EMBED_TITLE - 30) + "”",
         description="\n\n".join(lines),
         colour=embeds.Palette.WARNING,
     )

@@ -219,7 +219,16 @@ async def test_article_text_can_never_ping(newsdesk: Newsdesk) -> None:
 
 async def test_entity_search_defers_then_follows_up(newsdesk: Newsdesk) -> None:
     pytest.importorskip("bot.nlp.store")
-    reply = await newsdesk.discord.slash("search", query="Qatar", entity="Herzi Halevi")
+    discord = newsdesk.discord
+    choices = await discord.autocomplete("search", "entity", "Herzi", query="Qatar")
+    by_name = {c["name"]: c["value"] for c in choices}
 
-    assert reply.response_type == 5
+    reply = await discord.slash("search", query="Qatar", entity=by_name["Herzi Halevi (person)"])
+    typed = await discord.slash("search", query="Qatar", entity="Herzi Halevi")
+    elsewhere = await discord.slash("search", query="Qatar", entity="Vladimir Putin")
+
+    assert 1 <= len(choices) <= 25
+    assert reply.response_type == 5  # NLP lookups may be slow: deferred, then followed up
     assert SEED_TITLE in reply.message.embeds[0]["description"]
+    assert SEED_TITLE in typed.message.embeds[0]["description"]
+    assert elsewhere.message.embeds[0]["title"].startswith("No articles match")
