@@ -164,7 +164,10 @@ class FeedPoller:
             async with limit:
                 return await self.poll_feed(feed)
 
-        results = list(await asyncio.gather(*(one(feed) for feed in due)))
+        try:
+            results = list(await asyncio.gather(*(one(feed) for feed in due)))
+        finally:
+            self._extracting.clear()  # pages are shared within a cycle, fetched anew after
         await self.delivery.deliver()
         return results
 
@@ -265,7 +268,7 @@ class FeedPoller:
         return entry, entry_draft(entry, source, article), True
 
     async def _extract(self, link: str) -> PageArticle:
-        """Fetch and extract a page; two feeds listing it at once share one fetch."""
+        """Fetch and extract a page; feeds listing it in the same cycle share one fetch."""
         key = canonical_url(link)
         task = self._extracting.get(key)
         if task is None:
@@ -275,7 +278,6 @@ class FeedPoller:
                 return await asyncio.to_thread(extract_article, page.body, page.url)
 
             task = self._extracting[key] = asyncio.ensure_future(work())
-            task.add_done_callback(lambda _: self._extracting.pop(key, None))
         return await asyncio.shield(task)
 
     async def _seen_item(self, entry: FeedEntry, draft: ArticleDraft | None) -> SeenItem:
