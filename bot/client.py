@@ -7,7 +7,8 @@ they changed, answers every command error in one place and shuts down without dr
 What cogs can use: `bot.settings`, `bot.store` (open from `setup_hook` until `close`),
 `bot.clock`, `bot.nlp_service` (an `NlpService` in the configured mode), `bot.tasks` (keep
 background tasks), `bot.pagers` (paged answers), `bot.entity_articles` (the entity filter for
-search, or None without the NLP index), `bot.prefix_for(guild_id)`, and the per-user cooldown
+search, or None without the NLP index), `bot.prefix_for(guild_id)`, `bot.articles_added(ids)`
+(call after storing articles; cogs hear it as `on_articles_added`), and the per-user cooldown
 decorators `app_cooldown` / `prefix_cooldown` below.
 """
 
@@ -21,7 +22,7 @@ import json
 import logging
 import pkgutil
 import signal
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -310,6 +311,22 @@ class NewsBot(commands.Bot):
             return None
         store = self.store
         return lambda name: entity_article_ids(store, name)
+
+    # -- new articles -----------------------------------------------------------------------
+
+    async def articles_added(self, article_ids: Sequence[int]) -> None:
+        """Tell the cogs these articles were just stored and analysed: await every cog's
+        `on_articles_added(article_ids)` listener (follows, ...) in turn. Every ingest path in
+        the bot (feeds, uploads) calls this after its NLP step; a failing listener is logged
+        and the others still run."""
+        ids = list(article_ids)
+        if not ids:
+            return
+        for listener in list(self.extra_events.get("on_articles_added", ())):
+            try:
+                await listener(ids)
+            except Exception:
+                log.exception("on_articles_added listener %s failed", listener.__qualname__)
 
     # -- events -----------------------------------------------------------------------------
 
