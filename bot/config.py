@@ -47,6 +47,17 @@ class Settings:
     timezone: str = "UTC"
     channel_search: bool = True
     owner_ids: frozenset[int] = frozenset()
+    # `sqlite:///path` or `postgresql://...` (may hold a password: a Secret); empty means
+    # SQLite at database_path.
+    database_url: Secret = field(default_factory=lambda: Secret(""))
+    # Sharding (see docs/scaling.md): None means one unsharded connection.
+    shard_count: int | None = None
+    shard_ids: tuple[int, ...] | None = None
+
+    @property
+    def store_url(self) -> str:
+        """Where the store lives: DATABASE_URL, else `sqlite:///` + DATABASE_PATH."""
+        return self.database_url.reveal() or f"sqlite:///{self.database_path}"
 
     @property
     def has_token(self) -> bool:
@@ -79,6 +90,36 @@ def _bool(name: str, raw: str | None, default: bool) -> bool:
     raise ConfigError(f"{name} must be true or false, got {raw.strip()!r}")
 
 
+def _database_url(raw: str | None) -> Secret:
+    url = (raw or "").strip()
+    if url and not url.startswith(("sqlite:///", "postgresql://", "postgres://")):
+        raise ConfigError(
+            "DATABASE_URL must start with sqlite:/// or postgresql://, got "
+            f"{url.split(':', 1)[0]!r}"  # never echo the rest: it may hold a password
+        )
+    return Secret(url)
+
+
+def _shards(env: Mapping[str, str | None]) -> tuple[int | None, tuple[int, ...] | None]:
+    count = _int_or_none("SHARD_COUNT", env.get("SHARD_COUNT"))
+    raw_ids = (env.get("SHARD_IDS") or "").strip()
+    if count is None:
+        if raw_ids:
+            raise ConfigError("SHARD_IDS needs SHARD_COUNT (the cluster's total shard count)")
+        return None, None
+    if count < 1:
+        raise ConfigError(f"SHARD_COUNT must be at least 1, got {count}")
+    if not raw_ids:
+        return count, tuple(range(count))
+    try:
+        ids = tuple(sorted({int(part) for part in raw_ids.split(",") if part.strip()}))
+    except ValueError:
+        raise ConfigError(f"SHARD_IDS must be numbers like 0,1, got {raw_ids!r}") from None
+    if not ids or ids[0] < 0 or ids[-1] >= count:
+        raise ConfigError(f"SHARD_IDS must be between 0 and {count - 1}, got {raw_ids!r}")
+    return count, ids
+
+
 def settings_from(env: Mapping[str, str | None]) -> Settings:
     """Build validated Settings from a mapping of environment names to values."""
     level = (env.get("LOG_LEVEL") or "INFO").strip().upper()
@@ -98,6 +139,7 @@ def settings_from(env: Mapping[str, str | None]) -> Settings:
     owners = frozenset(
         _int_or_none("OWNER_IDS", part) or 0 for part in owners_raw.split(",") if part.strip()
     )
+    shard_count, shard_ids = _shards(env)
     return Settings(
         discord_token=Secret((env.get("DISCORD_TOKEN") or "").strip()),
         database_path=Path((env.get("DATABASE_PATH") or "data/newsdesk.db").strip()),
@@ -107,6 +149,9 @@ def settings_from(env: Mapping[str, str | None]) -> Settings:
         timezone=tz,
         channel_search=_bool("CHANNEL_SEARCH", env.get("CHANNEL_SEARCH"), True),
         owner_ids=owners,
+        database_url=_database_url(env.get("DATABASE_URL")),
+        shard_count=shard_count,
+        shard_ids=shard_ids,
     )
 
 

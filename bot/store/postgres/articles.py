@@ -1,0 +1,277 @@
+"""PostgreSQL SQL for articles, their tsvector search, guild settings and app state."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from bot.models import SNIPPET_END, SNIPPET_START, Article, ArticleDraft, SearchHit
+from bot.store.articles import _ARTICLE_COLUMNS, Outcome, SearchFilters, Stored, _article
+from bot.store.postgres.base import PgBase
+from bot.store.postgres.tsquery import highlight_tsquery_text, to_tsquery_text
+
+# ts_rank_cd weights for {D, C, B, A} = {-, body, caption, title}: the 10 : 2 : 1 of SQLite's bm25.
+RANK_WEIGHTS = [0.0, 0.1, 0.2, 1.0]
+# Rank normalisation 1: divide by 1 + log(length), so a long article that repeats a word
+# does not bury a short one about it (what bm25's length normalisation does in SQLite).
+RANK_NORMALISATION = 1
+# ts_headline options: about as long as SQLite's 24-token snippet, the same markers.
+HEADLINE_OPTIONS = (
+    f"StartSel={SNIPPET_START}, StopSel={SNIPPET_END}, MaxWords=24, MinWords=12, ShortWord=2"
+)
+_TOP = "\U0010ffff"
+
+
+class PgArticleQueries(PgBase):
+    """Article, search, guild-setting and app-state statements for `PostgresStore`."""
+
+    async def store_article(self, draft: ArticleDraft, now: str) -> Stored:
+        """Insert or update one article (its search vector is generated); call in a transaction."""
+        digest = draft.content_hash
+        same_origin = await self._fetchrow(
+            "SELECT id, content_hash FROM articles WHERE origin = $1", draft.origin
+        )
+        if same_origin and same_origin["content_hash"] == digest:
+            return Stored(Outcome.UNCHANGED, same_origin["id"])
+        same_text = await self._fetchval("SELECT id FROM articles WHERE content_hash = $1", digest)
+        if same_text is not None:
+            return Stored(Outcome.DUPLICATE, same_text)
+        values = (
+            draft.url,
+            digest,
+            draft.title,
+            draft.caption,
+            draft.body,
+            draft.source,
+            draft.desk,
+            draft.dateline,
+            draft.author,
+            draft.published_at,
+            now,
+            json.dumps(draft.metadata, ensure_ascii=False, sort_keys=True),
+        )
+        if same_origin:
+            await self._execute(
+                "UPDATE articles SET url = $1, content_hash = $2, title = $3, caption = $4,"
+                " body = $5, source = $6, desk = $7, dateline = $8, author = $9,"
+                " published_at = $10, updated_at = $11, metadata = $12 WHERE id = $13",
+                *values,
+                same_origin["id"],
+            )
+            await self._index_words(same_origin["id"])
+            return Stored(Outcome.UPDATED, same_origin["id"])
+        article_id = await self._fetchval(
+            "INSERT INTO articles (url, content_hash, title, caption, body, source, desk,"
+            " dateline, author, published_at, updated_at, metadata, origin, ingested_at)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
+            *values,
+            draft.origin,
+            now,
+        )
+        await self._index_words(article_id)
+        return Stored(Outcome.ADDED, article_id)
+
+    async def rebuild_search_terms(self) -> int:
+        """Rebuild the whole vocabulary from the index (after a bulk copy); return its size."""
+        await self._execute(
+            "INSERT INTO search_terms (term) SELECT DISTINCT w FROM articles,"
+            " unnest(tsvector_to_array(search)) AS w ORDER BY w ON CONFLICT DO NOTHING"
+        )
+        return await self._fetchval("SELECT count(*) FROM search_terms")
+
+    async def article(self, article_id: int) -> Article | None:
+        """Return the article with this id, or None."""
+        row = await self._fetchrow(
+            f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = $1", article_id
+        )
+        return _article(row) if row else None
+
+    async def articles(self, ids: Sequence[int]) -> list[Article]:
+        """Return the articles with these ids, in the order given (missing ids are skipped)."""
+        if not ids:
+            return []
+        rows = await self._fetch(
+            f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ANY($1::bigint[])", list(ids)
+        )
+        found = {row["id"]: _article(row) for row in rows}
+        return [found[i] for i in ids if i in found]
+
+    async def articles_since(self, since: str, limit: int = 500) -> list[Article]:
+        """Return articles ingested or updated at or after `since` (ISO UTC), newest first."""
+        rows = await self._fetch(
+            f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE updated_at >= $1"
+            " ORDER BY updated_at DESC, id DESC LIMIT $2",
+            since,
+            limit,
+        )
+        return [_article(row) for row in rows]
+
+    async def latest_articles(self, limit: int = 10) -> list[Article]:
+        """Return the newest articles by publication (or ingest) time."""
+        rows = await self._fetch(
+            f"SELECT {_ARTICLE_COLUMNS} FROM articles"
+            " ORDER BY coalesce(published_at, ingested_at) DESC, id DESC LIMIT $1",
+            limit,
+        )
+        return [_article(row) for row in rows]
+
+    async def count_articles(self) -> int:
+        """Return how many articles are stored."""
+        return await self._fetchval("SELECT count(*) FROM articles")
+
+    async def article_stats(self) -> dict[str, object]:
+        """Return corpus figures: article count, sources, date range, database bytes."""
+        row = await self._fetchrow(
+            "SELECT count(*) AS n, count(DISTINCT nullif(source, '')) AS sources,"
+            " min(coalesce(published_at, ingested_at)) AS first,"
+            " max(coalesce(published_at, ingested_at)) AS last,"
+            " pg_database_size(current_database()) AS bytes FROM articles"
+        )
+        assert row is not None
+        return {
+            "articles": row["n"],
+            "sources": row["sources"],
+            "first": row["first"],
+            "last": row["last"],
+            "bytes": row["bytes"],
+        }
+
+    async def titles_matching(
+        self, prefix_match: str | None, limit: int = 25
+    ) -> list[tuple[int, str]]:
+        """Return (id, title) pairs whose title matches a prepared expression, or the newest."""
+        if prefix_match is None:
+            rows = await self._fetch(
+                "SELECT id, title FROM articles"
+                " ORDER BY coalesce(published_at, ingested_at) DESC, id DESC LIMIT $1",
+                limit,
+            )
+        else:
+            rows = await self._fetch(
+                "SELECT id, title FROM articles, to_tsquery('newsdesk', $1) AS q"
+                " WHERE search @@ q ORDER BY ts_rank_cd($2, search, q) DESC, id DESC LIMIT $3",
+                to_tsquery_text(prefix_match, title_only=True),
+                RANK_WEIGHTS,
+                limit,
+            )
+        return [(row[0], row[1]) for row in rows]
+
+    async def search_articles(
+        self, match: str, filters: SearchFilters, limit: int, offset: int
+    ) -> tuple[list[SearchHit], int]:
+        """Run a prepared search expression (as tsquery, bound) with filters: hits, total."""
+        where = ["a.search @@ q"]
+        params: list[object] = [to_tsquery_text(match)]
+        if filters.sources:
+            params.append([s.lower() for s in filters.sources])
+            where.append(f"lower(a.source) = ANY(${len(params)}::text[])")
+        if filters.after:
+            params.append(filters.after)
+            where.append(f"coalesce(a.published_at, a.ingested_at) >= ${len(params)}")
+        if filters.before:
+            params.append(filters.before)
+            where.append(f"coalesce(a.published_at, a.ingested_at) < ${len(params)}")
+        if filters.article_ids is not None:
+            params.append(list(filters.article_ids))
+            where.append(f"a.id = ANY(${len(params)}::bigint[])")
+        clause = " AND ".join(where)
+        n = len(params)
+        # Rank and page first; build headlines only for the page's articles.
+        rows = await self._fetch(
+            "SELECT a.id, a.title, a.source, a.url, p.at, p.score,"
+            f" ts_headline('newsdesk', a.body, to_tsquery('newsdesk', ${n + 5}), ${n + 4}) AS snip"
+            " FROM (SELECT a.id, coalesce(a.published_at, a.ingested_at) AS at,"
+            f"        ts_rank_cd(${n + 1}, a.search, q, {RANK_NORMALISATION}) AS score"
+            "       FROM articles a, to_tsquery('newsdesk', $1) AS q"
+            f"       WHERE {clause} ORDER BY score DESC, at DESC, a.id"
+            f"       LIMIT ${n + 2} OFFSET ${n + 3}) p"
+            " JOIN articles a ON a.id = p.id ORDER BY p.score DESC, p.at DESC, p.id",
+            *params,
+            RANK_WEIGHTS,
+            limit,
+            offset,
+            HEADLINE_OPTIONS,
+            highlight_tsquery_text(match),
+        )
+        hits = [
+            SearchHit(
+                id=row["id"],
+                title=row["title"],
+                source=row["source"],
+                url=row["url"],
+                when=row["at"],
+                snippet=row["snip"],
+                score=float(row["score"]),
+            )
+            for row in rows
+        ]
+        if offset == 0 and len(hits) < limit:
+            return hits, len(hits)
+        total = await self._fetchval(
+            f"SELECT count(*) FROM articles a, to_tsquery('newsdesk', $1) AS q WHERE {clause}",
+            *params,
+        )
+        return hits, total
+
+    async def terms_starting(self, stem: str, limit: int = 200) -> list[tuple[str, int]]:
+        """Return indexed words starting with `stem` and how many articles hold each."""
+        rows = await self._fetch(
+            "SELECT t.term, (SELECT count(*) FROM articles"
+            "                WHERE search @@ plainto_tsquery('simple', t.term)) AS docs"
+            " FROM (SELECT term FROM search_terms WHERE term >= $1 AND term < $2"
+            "       ORDER BY term LIMIT $3) t",
+            stem,
+            stem + _TOP,
+            limit,
+        )
+        return [(row[0], row[1]) for row in rows if row[1]]
+
+    async def guild_setting(self, guild_id: int, key: str) -> str | None:
+        """Return one guild's setting, or None when unset."""
+        return await self._fetchval(
+            "SELECT value FROM guild_settings WHERE guild_id = $1 AND key = $2", guild_id, key
+        )
+
+    async def set_guild_setting(self, guild_id: int, key: str, value: str | None) -> None:
+        """Set (or with None, clear) one guild's setting."""
+        if value is None:
+            await self._execute(
+                "DELETE FROM guild_settings WHERE guild_id = $1 AND key = $2", guild_id, key
+            )
+        else:
+            await self._execute(
+                "INSERT INTO guild_settings (guild_id, key, value) VALUES ($1, $2, $3)"
+                " ON CONFLICT (guild_id, key) DO UPDATE SET value = excluded.value",
+                guild_id,
+                key,
+                value,
+            )
+
+    async def app_value(self, key: str) -> str | None:
+        """Return the app-state value stored under `key`, or None."""
+        return await self._fetchval("SELECT value FROM app_state WHERE key = $1", key)
+
+    async def set_app_value(self, key: str, value: str, now: str) -> None:
+        """Store `value` under `key` (ISO UTC `now` as its time)."""
+        await self._execute(
+            "INSERT INTO app_state (key, value, updated_at) VALUES ($1, $2, $3)"
+            " ON CONFLICT (key) DO UPDATE SET value = excluded.value,"
+            " updated_at = excluded.updated_at",
+            key,
+            value,
+            now,
+        )
+
+    async def check_integrity(self) -> list[str]:
+        """Problems PostgreSQL can see cheaply: invalid indexes, articles without a vector."""
+        problems = [
+            f"index {row[0]} is invalid"
+            for row in await self._fetch(
+                "SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid"
+                " WHERE NOT i.indisvalid"
+            )
+        ]
+        missing = await self._fetchval("SELECT count(*) FROM articles WHERE search IS NULL")
+        if missing:
+            problems.append(f"{missing} articles have no search vector")
+        return problems

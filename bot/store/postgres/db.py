@@ -1,0 +1,79 @@
+"""Opening PostgreSQL: a connection pool, and numbered migrations tracked in `schema_version`."""
+
+from __future__ import annotations
+
+import logging
+import re
+from importlib import resources
+
+import asyncpg
+
+from bot.errors import StoreError
+
+log = logging.getLogger(__name__)
+
+_MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+# Any constant shared by every Newsdesk process: the advisory lock that lets exactly one of
+# several processes starting together apply migrations while the others wait.
+_MIGRATION_LOCK = 0x4E455753  # "NEWS"
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """Return (version, name, sql) for every bundled PostgreSQL migration, in order."""
+    folder = resources.files("bot.store.postgres") / "migrations"
+    found = []
+    for entry in folder.iterdir():
+        match = _MIGRATION_NAME.match(entry.name)
+        if match:
+            found.append((int(match.group(1)), entry.name, entry.read_text(encoding="utf-8")))
+    found.sort()
+    versions = [version for version, _, _ in found]
+    if len(set(versions)) != len(versions):
+        raise RuntimeError(f"two PostgreSQL migrations share a number: {versions}")
+    return found
+
+
+async def migrate(conn: asyncpg.Connection) -> int:
+    """Apply every migration newer than `schema_version`, each in one transaction."""
+    await conn.execute(
+        "CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL, name text NOT NULL,"
+        " applied_at timestamptz NOT NULL DEFAULT now())"
+    )
+    await conn.execute("SELECT pg_advisory_lock($1)", _MIGRATION_LOCK)
+    try:
+        current = await conn.fetchval("SELECT coalesce(max(version), 0) FROM schema_version")
+        available = migrations()
+        latest = available[-1][0] if available else 0
+        if current > latest:
+            raise StoreError(f"database schema v{current} is newer than this Newsdesk (v{latest})")
+        for version, name, sql in available:
+            if version <= current:
+                continue
+            log.info("applying PostgreSQL migration %s", name)
+            async with conn.transaction():
+                await conn.execute(sql)
+                await conn.execute(
+                    "INSERT INTO schema_version (version, name) VALUES ($1, $2)", version, name
+                )
+            current = version
+    finally:
+        await conn.execute("SELECT pg_advisory_unlock($1)", _MIGRATION_LOCK)
+    return current
+
+
+async def connect_pool(url: str, *, min_size: int = 1, max_size: int = 10) -> asyncpg.Pool:
+    """Open a pool on `url` and bring the schema up to date; StoreError if it can't."""
+    try:
+        pool = await asyncpg.create_pool(url, min_size=min_size, max_size=max_size)
+    except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+        # The message names host and database at most; asyncpg never echoes the password.
+        raise StoreError(f"cannot open PostgreSQL database: {exc}") from exc
+    try:
+        async with pool.acquire() as conn:
+            await migrate(conn)
+    except BaseException as exc:
+        await pool.close()
+        if isinstance(exc, asyncpg.PostgresError):
+            raise StoreError(f"cannot prepare PostgreSQL database: {exc}") from exc
+        raise
+    return pool

@@ -1,0 +1,137 @@
+"""The PostgreSQL backend's own parts: the search language as tsquery, backend choice from
+DATABASE_URL, and what only a shared server shows (two processes' connections at once)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.config import settings_from
+from bot.errors import ConfigError, QueryError
+from bot.ingest import ingest_drafts
+from bot.models import ArticleDraft
+from bot.search import parse_query, prefix_expression, search
+from bot.store import Store
+from bot.store.backend import backend_of, open_store, sqlite_path
+from bot.store.postgres import PostgresStore, redacted_url
+from bot.store.postgres.tsquery import highlight_tsquery_text, to_tsquery_text
+
+
+@pytest.mark.parametrize(
+    ("typed", "tsquery"),
+    [
+        ("ceasefire Qatar", "('ceasefire' & 'qatar')"),
+        ('"Shin Bet"', "('shin' <-> 'bet')"),
+        ("truce OR ceasefire", "('truce' | 'ceasefire')"),
+        ("Halev*", "'Halev':*"),
+        ("ceasefire -Egypt", "('ceasefire' & !'Egypt')"),
+    ],
+)
+def test_search_language_becomes_tsquery(typed: str, tsquery: str) -> None:
+    assert to_tsquery_text(parse_query(typed).match_expression()).lower() == tsquery.lower()
+
+
+def test_title_autocomplete_asks_for_headline_words() -> None:
+    expression = prefix_expression("qatar tru")
+    assert to_tsquery_text(expression, title_only=True) == "('qatar':A & 'tru':*A)"
+
+
+def test_highlights_mark_any_wanted_word_never_excluded_ones() -> None:
+    expression = parse_query('"Shin Bet" ceasefire -Egypt').match_expression()
+    assert highlight_tsquery_text(expression) == "('Shin' <-> 'Bet') | 'ceasefire'"
+
+
+@pytest.mark.parametrize(
+    "raw", ["'; DROP TABLE articles; --", "a & b", "x:*", "(a", '"unclosed', "NEAR(a b)"]
+)
+def test_raw_text_is_refused_not_passed_on(raw: str) -> None:
+    with pytest.raises(QueryError):
+        to_tsquery_text(raw)
+
+
+def test_quotes_and_backslashes_inside_a_phrase_stay_literal() -> None:
+    assert to_tsquery_text('"it\'s a\\b"') == "('it''s' <-> 'a\\\\b')"
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.text(max_size=60))
+async def test_any_typed_text_searches_or_explains(
+    postgres_store: PostgresStore, text: str
+) -> None:
+    try:
+        page = await search(postgres_store, text)
+    except QueryError:
+        return
+    assert page.total == 0
+
+
+@pytest.fixture
+async def postgres_store(postgres_url: str) -> AsyncIterator[PostgresStore]:
+    """A PostgreSQL store with one article (for tests that need PostgreSQL itself)."""
+    async with await PostgresStore.open(postgres_url, pool_size=3) as store:
+        await ingest_drafts(store, [ArticleDraft("Harbour reopens", "Ships return.", "t:1")])
+        yield store
+
+
+async def test_vocabulary_counts_articles_per_word(postgres_store: PostgresStore) -> None:
+    await ingest_drafts(
+        postgres_store,
+        [ArticleDraft("Harbour strike", "Dockers walk out at the harbour.", "t:2")],
+    )
+    assert await postgres_store.terms_starting("harb") == [("harbour", 2)]
+    assert await postgres_store.terms_starting("dock") == [("dockers", 1)]
+
+
+async def test_two_connections_write_at_once_without_losing_a_word(
+    postgres_store: PostgresStore, postgres_url: str
+) -> None:
+    """Two processes' pools ingest overlapping new words concurrently: both commit, and
+    every word reaches the vocabulary (no deadlock on shared new words)."""
+    other = await PostgresStore.open(postgres_url, pool_size=2)
+    try:
+        words = [f"word{n}" for n in range(60)]
+        ones = [
+            ArticleDraft(f"A {n}", " ".join(words[n:] + words[:n]), f"a:{n}") for n in range(30)
+        ]
+        twos = [ArticleDraft(f"B {n}", " ".join(reversed(words[n:])), f"b:{n}") for n in range(30)]
+        await asyncio.gather(ingest_drafts(postgres_store, ones), ingest_drafts(other, twos))
+    finally:
+        await other.close()
+    assert await postgres_store.count_articles() == 61
+    assert len(await postgres_store.terms_starting("word")) == 60
+
+
+def test_database_url_chooses_the_backend() -> None:
+    settings = settings_from({"DATABASE_URL": "postgresql://news:s3cret@db:5432/newsdesk"})
+    assert backend_of(settings.store_url) == "postgresql"
+    assert "s3cret" not in repr(settings)
+    assert redacted_url(settings.store_url) == "postgresql://news:********@db:5432/newsdesk"
+    fallback = settings_from({"DATABASE_PATH": "data/x.db"})
+    assert backend_of(fallback.store_url) == "sqlite"
+    assert sqlite_path(fallback.store_url) == Path("data/x.db")
+    with pytest.raises(ConfigError, match="DATABASE_URL"):
+        settings_from({"DATABASE_URL": "mysql://x"})
+
+
+def test_shard_settings() -> None:
+    settings = settings_from({"SHARD_COUNT": "3", "SHARD_IDS": "2,0"})
+    assert (settings.shard_count, settings.shard_ids) == (3, (0, 2))
+    assert settings_from({"SHARD_COUNT": "2"}).shard_ids == (0, 1)
+    assert settings_from({}).shard_count is None
+    for bad in ({"SHARD_IDS": "1"}, {"SHARD_COUNT": "2", "SHARD_IDS": "2"}, {"SHARD_COUNT": "0"}):
+        with pytest.raises(ConfigError, match="SHARD"):
+            settings_from(bad)
+
+
+async def test_open_store_opens_sqlite_from_a_url(tmp_path: Path) -> None:
+    async with await open_store(f"sqlite:///{tmp_path}/news.db") as store:
+        assert isinstance(store, Store)
+        assert await store.count_articles() == 0
+    assert (tmp_path / "news.db").exists()
