@@ -16,11 +16,15 @@ from bot.store.db import connect
 from bot.store.digests import DigestQueries
 from bot.store.entities import EntityQueries
 from bot.store.feeds import FeedQueries
+from bot.store.follows import FollowQueries
+from bot.store.insights import InsightQueries
 
 __all__ = ["Outcome", "SearchFilters", "Store", "Stored"]
 
 
-class Store(ArticleQueries, EntityQueries, FeedQueries, DigestQueries):
+class Store(
+    ArticleQueries, EntityQueries, FeedQueries, DigestQueries, InsightQueries, FollowQueries
+):
     """An open Newsdesk database; use `async with await Store.open(path)` or `close()`."""
 
     def __init__(self, conn: aiosqlite.Connection, path: str) -> None:

@@ -1,0 +1,97 @@
+"""What every Newsdesk chart shares: one theme legible in Discord's dark and light themes,
+fixed fonts and sizes, and deterministic PNG bytes (no timestamps, no pyplot state).
+
+The background is opaque and matches Discord's dark embed colour, so a chart blends into the
+dark theme and reads as a dark card in the light one; text and lines are mid-to-light tones
+chosen for contrast against that one background rather than against either theme.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+    from matplotlib.font_manager import FontProperties
+
+BACKGROUND = "#2B2D31"  # Discord's dark-theme embed background
+PLOT_AREA = "#313338"
+TEXT = "#E3E5E8"
+MUTED = "#A5ABB3"
+GRID = "#474A52"
+# Colour-blind-aware series colours, each also given its own line style and marker.
+SERIES = ("#4EA8DE", "#F4A259", "#E779A6", "#6CCB8F")
+LINE_STYLES = ("-", "--", "-.", ":")
+MARKERS = ("o", "s", "D", "^")
+# Entity types in network pictures (person, organisation, place, group, anything else).
+KIND_COLOURS = {
+    "person": "#F4A259",
+    "organisation": "#4EA8DE",
+    "place": "#6CCB8F",
+    "group": "#C29BEA",
+}
+OTHER_KIND = "#A5ABB3"
+FONT_FAMILY = "DejaVu Sans"  # ships with matplotlib: the same glyphs on every machine
+DPI = 150
+
+# matplotlib shares font caches between figures and is not thread-safe; charts render in
+# worker threads (off the event loop), so one chart is drawn at a time.
+_RENDER_LOCK = threading.Lock()
+
+
+def font(size: float, weight: str = "normal") -> FontProperties:
+    """The chart font at `size` points."""
+    from matplotlib.font_manager import FontProperties
+
+    return FontProperties(family=FONT_FAMILY, size=size, weight=weight)
+
+
+def new_figure(width: float, height: float) -> Figure:
+    """A figure of `width` x `height` inches at DPI, on the theme background, with a canvas
+    of its own (no pyplot: nothing global is created or kept)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(width, height), dpi=DPI, facecolor=BACKGROUND)
+    FigureCanvasAgg(figure)
+    return figure
+
+
+def style_axes(axes: Axes, *, tick_size: float = 11) -> None:
+    """Theme an axes: plot-area colour, light grid, muted spines and tick labels."""
+    axes.set_facecolor(PLOT_AREA)
+    axes.grid(True, color=GRID, linewidth=0.8)
+    axes.set_axisbelow(True)
+    for side, spine in axes.spines.items():
+        spine.set_visible(side in ("left", "bottom"))
+        spine.set_color(GRID)
+    axes.tick_params(colors=MUTED, length=0, pad=6)
+    for label in (*axes.get_xticklabels(), *axes.get_yticklabels()):
+        label.set_fontproperties(font(tick_size))
+
+
+def render_png(build: Callable[[], Figure]) -> bytes:
+    """Build a figure and return it as PNG bytes: the same figure gives the same bytes (no
+    software or time metadata). Blocking CPU work: call it through `asyncio.to_thread`."""
+    buffer = io.BytesIO()
+    with _RENDER_LOCK:
+        figure = build()
+        figure.savefig(
+            buffer,
+            format="png",
+            dpi=DPI,
+            facecolor=figure.get_facecolor(),
+            metadata={"Software": None},
+        )
+    return buffer.getvalue()
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """(width, height) from a PNG's header; ValueError when the bytes are not a PNG."""
+    if len(data) < 24 or data[:8] != b"\x89PNG\r\n\x1a\n" or data[12:16] != b"IHDR":
+        raise ValueError("not a PNG image")
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
