@@ -3,15 +3,40 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from bot.ingest.text import ArticleFormatError
 from bot.ingest.urls import canonical_url
 from bot.models import ArticleDraft
 
 KNOWN_FIELDS = ("title", "body", "text", "url", "source", "author", "published_at", "caption")
+
+# JSON may escape half a UTF-16 pair ("\\ud800"): valid JSON, but text no database or Discord takes.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _scrub(value: object) -> object:
+    """Replace lone surrogates with U+FFFD everywhere in a decoded JSON value."""
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_scrub(item) for item in value]
+    if isinstance(value, dict):
+        return {_scrub(k): _scrub(v) for k, v in value.items()}
+    return value
+
+
+def _readable_url(url: str) -> str | None:
+    """The URL if it can be parsed (canonical_url and link renderers would raise), else None."""
+    try:
+        urlsplit(url).port  # noqa: B018 - ValueError for "http://[::1" or a port out of range
+    except ValueError:
+        return None
+    return url or None
 
 
 def parse_timestamp(value: object) -> str | None:
@@ -42,6 +67,8 @@ def draft_from_record(record: object, origin: str) -> ArticleDraft:
     """Turn one JSON object into a draft; unknown fields are kept as metadata."""
     if not isinstance(record, dict):
         raise ArticleFormatError(f"expected a JSON object, got {type(record).__name__}")
+    record = _scrub(record)
+    assert isinstance(record, dict)
     title = " ".join(_text(record, "title").split())
     if not title:
         raise ArticleFormatError("missing title")
@@ -49,8 +76,11 @@ def draft_from_record(record: object, origin: str) -> ArticleDraft:
     if not body:
         raise ArticleFormatError("missing body (no 'body' or 'text' field)")
     paragraphs = [" ".join(p.split()) for p in body.replace("\r\n", "\n").split("\n\n")]
-    url = _text(record, "url") or None
+    raw_url = _text(record, "url")
+    url = _readable_url(raw_url)
     metadata = {k: v for k, v in record.items() if k not in KNOWN_FIELDS}
+    if raw_url and url is None:
+        metadata["url_raw"] = raw_url  # kept for the record, never linked or fetched
     published = parse_timestamp(record.get("published_at"))
     if record.get("published_at") and published is None:
         metadata["published_at_raw"] = record.get("published_at")
