@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 from dataclasses import dataclass
 
 import discord
@@ -22,6 +23,12 @@ from bot.render import embeds, text
 log = logging.getLogger(__name__)
 
 APOLOGY = "Sorry, something went wrong on our side. It has been logged; please try again later."
+
+# Single-backtick code spans, which Discord shows literally; anything else is escaped.
+_CODE_SPAN = re.compile(r"`[^`\n]+`")
+# What could still ping, link or spoil if Discord ended a span elsewhere: a zero-width space
+# after the first character breaks each construct and shows nothing.
+_CONSTRUCTS = re.compile(r"\](?=\()|<(?=[@#:/at])|@(?=everyone|here)|\|(?=\|)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -56,11 +63,34 @@ def _seconds(retry_after: float) -> str:
     return f"{seconds} second{'s' if seconds != 1 else ''}"
 
 
+def _escaped(prose: str) -> str:
+    """Escape prose between code spans, keeping the spaces that separate it from them."""
+    core = prose.strip(" \n")
+    if not core:
+        return prose
+    lead = prose[: len(prose) - len(prose.lstrip(" \n"))]
+    tail = prose[len(prose.rstrip(" \n")) :]
+    return lead + text.escape(core) + tail
+
+
+def inert(message: str) -> str:
+    """A domain error's message, which may quote what the user typed, made unable to ping,
+    link or spoil: code spans keep their look (constructs inside broken), the rest is escaped."""
+    parts: list[str] = []
+    last = 0
+    for span in _CODE_SPAN.finditer(message):
+        parts.append(_escaped(message[last : span.start()]))
+        parts.append(_CONSTRUCTS.sub(lambda m: m.group() + text.ZERO_WIDTH_SPACE, span.group()))
+        last = span.end()
+    parts.append(_escaped(message[last:]))
+    return "".join(parts)
+
+
 def describe(error: BaseException) -> ErrorReply:
     """Map a command failure to what the user is told."""
     error = unwrap(error)
     if isinstance(error, NewsdeskError):
-        return ErrorReply(str(error) or "That didn't work.")
+        return ErrorReply(inert(str(error)) or "That didn't work.")
     if isinstance(error, app_commands.CommandOnCooldown | commands.CommandOnCooldown):
         return ErrorReply(f"Slow down a little: try again in {_seconds(error.retry_after)}.")
     if isinstance(error, app_commands.MissingPermissions | commands.MissingPermissions):
