@@ -39,7 +39,7 @@ from bot.render import errors
 from bot.render.views import CUSTOM_ID_PREFIX, Pagers
 from bot.search import EntityResolver
 from bot.store import Store
-from bot.store.app import AppState
+from bot.store.backend import open_store, sqlite_path
 from bot.tasks import BackgroundTasks
 
 log = logging.getLogger(__name__)
@@ -192,7 +192,9 @@ class NewsBot(commands.Bot):
         )
         self.settings = settings
         self.version = __version__
-        self.store_path = Path(store_path) if store_path is not None else settings.database_path
+        # A database file or URL (sqlite:///..., postgresql://...): see bot.store.backend.
+        self.store_url = str(store_path) if store_path is not None else settings.store_url
+        self.store_path = sqlite_path(self.store_url)
         self.clock: Clock = clock or SystemClock()
         self.nlp_service = NlpService(nlp_mode)
         self.tasks = BackgroundTasks("newsbot")
@@ -217,7 +219,7 @@ class NewsBot(commands.Bot):
 
     async def setup_hook(self) -> None:
         """Open the store, load every cog, sync slash commands if they changed."""
-        self._store = await Store.open(self.store_path)
+        self._store = await open_store(self.store_url)
         await self.load_extensions()
         await self.sync_commands()
         self._enrich_pending()
@@ -269,7 +271,7 @@ class NewsBot(commands.Bot):
         scope = f"guild:{guild.id}" if guild else "global"
         key = f"command_tree_hash:{self.application_id}:{scope}"
         digest = self.command_tree_hash(guild)
-        state = AppState(self.store.conn)
+        state = self.store
         if not force and await state.app_value(key) == digest:
             log.info("slash commands unchanged since the last sync (%s); not syncing", scope)
             return None

@@ -11,6 +11,7 @@ from types import TracebackType
 import aiosqlite
 
 from bot.errors import StoreError
+from bot.store.app import AppStateQueries
 from bot.store.articles import ArticleQueries, Outcome, SearchFilters, Stored
 from bot.store.db import connect
 from bot.store.digests import DigestQueries
@@ -23,7 +24,13 @@ __all__ = ["Outcome", "SearchFilters", "Store", "Stored"]
 
 
 class Store(
-    ArticleQueries, EntityQueries, FeedQueries, DigestQueries, InsightQueries, FollowQueries
+    ArticleQueries,
+    EntityQueries,
+    FeedQueries,
+    DigestQueries,
+    InsightQueries,
+    FollowQueries,
+    AppStateQueries,
 ):
     """An open Newsdesk database; use `async with await Store.open(path)` or `close()`."""
 

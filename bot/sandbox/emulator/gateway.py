@@ -7,6 +7,11 @@ does. Dispatches made while no socket is attached are kept and replayed on RESUM
 Faults act on the live socket: `close(code)` (e.g. 4000), `abort()` (the client sees 1006),
 `reconnect()` (op 7) and `invalidate(resumable)` (op 9). `hold()`/`release()` keep the bot's
 next IDENTIFY/RESUME waiting, so a test can dispatch events that the bot is sure to miss.
+
+Shards: IDENTIFY's `shard: [id, count]` makes a session one shard's. As on Discord, a shard
+hears only about its own guilds — READY and GUILD_CREATE list those with
+`(guild_id >> 22) % count == id` — and an event about a guild goes only to the session of the
+shard that owns it (DMs to shard 0). Without a `shard` field the one session gets everything.
 """
 
 from __future__ import annotations
@@ -45,6 +50,11 @@ class Frame:
     session_id: str | None = None
 
 
+def shard_of(guild_id: int, shard_count: int) -> int:
+    """The shard that owns a guild: Discord's `(guild_id >> 22) % shard_count`."""
+    return (guild_id >> 22) % shard_count
+
+
 @dataclass
 class Session:
     """A gateway session: what was dispatched in it and which socket (if any) it is attached to."""
@@ -55,6 +65,11 @@ class Session:
     sent: list[dict[str, Any]] = field(default_factory=list)
     ws: web.WebSocketResponse | None = None
     request: web.Request | None = None
+    shard: tuple[int, int] = (0, 1)  # (shard id, shard count), from IDENTIFY
+
+    def owns(self, guild_id: int) -> bool:
+        """True when this session's shard is the one that hears about `guild_id`."""
+        return shard_of(guild_id, self.shard[1]) == self.shard[0]
 
 
 class Gateway:
@@ -64,7 +79,10 @@ class Gateway:
         self._emu = emulator
         self._notify = notify
         self.sessions: dict[str, Session] = {}
+        # The latest session to IDENTIFY or RESUME (the unsharded bot's only one).
         self.current: Session | None = None
+        # The latest session of each shard id: where that shard's events go.
+        self.shards: dict[int, Session] = {}
         self.frames: list[Frame] = []
         self._sockets: set[web.WebSocketResponse] = set()
         # Cleared by hold(): IDENTIFY/RESUME wait here, so tests can dispatch while the bot is away.
@@ -115,25 +133,35 @@ class Gateway:
         if data.get("token") != self._emu.token:
             await ws.close(code=4004, message=b"Authentication failed.")
             return
-        session = Session(id=secrets.token_hex(16), intents=int(data.get("intents") or 0))
+        shard = data.get("shard") or [0, 1]
+        shard_id, shard_count = int(shard[0]), int(shard[1])
+        if not 0 <= shard_id < shard_count:
+            await ws.close(code=4010, message=b"Invalid shard.")
+            return
+        session = Session(
+            id=secrets.token_hex(16),
+            intents=int(data.get("intents") or 0),
+            shard=(shard_id, shard_count),
+        )
         session.ws, session.request = ws, request
         self.sessions[session.id] = session
-        self.current = session
+        self.current = self.shards[shard_id] = session
         world = self._emu.world
+        guilds = [g for g in world.guilds if session.owns(g.id)]
         ready = {
             "v": 10,
             "user": {**world.bot.payload(), "verified": True, "mfa_enabled": False, "flags": 0},
-            "guilds": [{"id": str(g.id), "unavailable": True} for g in world.guilds],
+            "guilds": [{"id": str(g.id), "unavailable": True} for g in guilds],
             "session_id": session.id,
             "resume_gateway_url": self._emu.gateway_url,
             "application": {"id": str(world.bot.id), "flags": 0},
             "private_channels": [],
             "relationships": [],
             "presences": [],
-            "shard": [0, 1],
+            "shard": [shard_id, shard_count],
         }
         await self._dispatch_in(session, "READY", ready)
-        for guild in world.guilds:
+        for guild in guilds:
             await self._dispatch_in(session, "GUILD_CREATE", guild.payload())
 
     async def _resume(self, ws: web.WebSocketResponse, request: web.Request, data: dict) -> None:
@@ -142,7 +170,7 @@ class Gateway:
             await self._send(ws, {"op": INVALID_SESSION, "d": False})
             return
         session.ws, session.request = ws, request
-        self.current = session
+        self.current = self.shards[session.shard[0]] = session
         seen = int(data.get("seq") or 0)
         for frame in session.sent:
             if frame["s"] > seen:
@@ -162,11 +190,23 @@ class Gateway:
 
     # -- sending ---------------------------------------------------------------------------
 
+    def session_for(self, guild_id: int | None) -> Session | None:
+        """The session that hears about `guild_id` (None: DMs, which go to shard 0)."""
+        if self.current is None:
+            return None
+        count = self.current.shard[1]
+        return self.shards.get(0 if guild_id is None else shard_of(guild_id, count))
+
     async def dispatch(self, event: str, data: dict[str, Any]) -> None:
-        """Send a dispatch in the current session (kept for replay if the socket is down)."""
+        """Send a dispatch to the session of the shard that owns the event's guild (kept for
+        replay if its socket is down)."""
         if self.current is None:
             raise RuntimeError("no gateway session: is the bot connected?")
-        session = self.current
+        guild_id = data.get("guild_id")
+        session = self.session_for(int(guild_id) if guild_id else None)
+        if session is None:
+            log.warning("no shard session for guild %s: %s not delivered", guild_id, event)
+            return
         if event == "MESSAGE_CREATE":
             # Discord withholds message events the client did not ask for through intents.
             wanted = DIRECT_MESSAGES_INTENT if "guild_id" not in data else GUILD_MESSAGES_INTENT
@@ -241,6 +281,7 @@ class Gateway:
         assert ws is not None
         if not resumable:
             self.sessions.pop(session.id, None)
+            self.shards = {k: v for k, v in self.shards.items() if v is not session}
             self.current = None
         session.ws = None
         await self._send(ws, {"op": INVALID_SESSION, "d": resumable}, session)

@@ -191,7 +191,11 @@ class Rest:
         """GET /gateway and /gateway/bot."""
         limit = {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}
         return json_response(
-            {"url": self.emu.gateway_url, "shards": 1, "session_start_limit": limit}
+            {
+                "url": self.emu.gateway_url,
+                "shards": self.emu.shard_count,
+                "session_start_limit": limit,
+            }
         )
 
     async def create_dm(self, request: web.Request) -> web.Response:

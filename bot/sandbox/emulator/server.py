@@ -90,8 +90,11 @@ class Emulator:
         *,
         clock: Clock | None = None,
         token: str = "sandbox-token",
+        shard_count: int = 1,
     ) -> None:
         self.world = world or World()
+        # What GET /gateway/bot recommends (an AutoShardedBot without shard_count uses it).
+        self.shard_count = shard_count
         self.clock: Clock = clock or SystemClock()
         self.token = token
         self.faults = FaultPlan()

@@ -65,6 +65,12 @@ class Snowflakes:
         """Return a fresh id."""
         return next(self._counter)
 
+    def tick(self, milliseconds: int = 1) -> None:
+        """Make later ids look created `milliseconds` later (a snowflake's bits 22 and up are
+        its time), e.g. so guilds created one after another land on different shards."""
+        upcoming = next(self._counter) + (milliseconds << 22)
+        self._counter = itertools.count(upcoming, 4096)
+
 
 def iso_now() -> str:
     """Return the current UTC time in Discord's ISO-8601 form."""

@@ -1,0 +1,1 @@
+"""Running Newsdesk as a cluster on PostgreSQL: shard processes, workers and their leases."""
