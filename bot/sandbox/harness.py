@@ -42,6 +42,7 @@ from .emulator.gateway import Frame
 from .emulator.server import Emulator, RecordedRequest
 from .emulator.state import (
     DM_CHANNEL,
+    PUBLIC_THREAD,
     Channel,
     Clock,
     Guild,
@@ -148,6 +149,15 @@ class DiscordEmulator:
         """The guild channel or thread called `name`."""
         return self.world.channel_named(name)
 
+    async def delete_channel(self, channel: Channel) -> None:
+        """A server admin deletes `channel` (with its threads): the bot gets CHANNEL_DELETE /
+        THREAD_DELETE, and its later requests there answer 404 Unknown Channel."""
+        for gone in self.world.remove_channel(channel):
+            event = "THREAD_DELETE" if gone.type == PUBLIC_THREAD else "CHANNEL_DELETE"
+            if self.emulator.gateway.current is not None:
+                await self.emulator.gateway.dispatch(event, gone.payload())
+        self.emulator.notify()
+
     def channel_messages(self, channel: Channel | int, *, ephemeral: bool = False) -> list[Message]:
         """Messages in a channel, oldest first (ephemeral ones only when asked)."""
         channel_id = channel if isinstance(channel, int) else channel.id
@@ -208,13 +218,16 @@ class DiscordEmulator:
         wait: bool = True,
         until: Until = "answer",
         wait_seconds: float = DEFAULT_TIMEOUT,
+        named: dict[str, Any] | None = None,
         **options: Any,
     ) -> Interaction:
         """Invoke `/command` ("group sub" for subcommands) and wait for the bot's answer.
 
         `until="ack"` returns once the bot acknowledged (e.g. a deferral it never follows up);
-        `wait=False` returns at once.
+        `wait=False` returns at once. Options whose names clash with these keywords (an option
+        called `channel` or `user`) go in `named`.
         """
+        options = {**options, **(named or {})}
         data = events.command_data(
             self.world, command, channel or self.channel("general"), options, None
         )

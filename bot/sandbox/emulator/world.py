@@ -85,6 +85,18 @@ class World:
         self.channels[thread.id] = thread
         return thread
 
+    def remove_channel(self, channel: Channel) -> list[Channel]:
+        """Delete a guild channel or thread (a channel takes its threads along); return what
+        was removed, threads first."""
+        guild = self.guild_by_id(channel.guild_id or 0)
+        threads = [t for t in guild.threads if t.parent_id == channel.id]
+        for gone in [*threads, channel]:
+            self.channels.pop(gone.id, None)
+            for kept in (guild.channels, guild.threads):
+                if gone in kept:
+                    kept.remove(gone)
+        return [*threads, channel]
+
     def dm_channel(self, user: User) -> Channel:
         """Return (creating once) the DM channel between the bot and `user`."""
         for channel in self.channels.values():
