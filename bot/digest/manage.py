@@ -1,0 +1,82 @@
+"""What server admins ask for, checked: `/digest schedule` options into a ScheduleDraft,
+the recurrence choices offered while typing, and when a stored schedule posts next."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.digest.composer import parse_filter
+from bot.digest.errors import ScheduleError
+from bot.digest.schedule import DAY_NAMES, next_slot, parse_recurrence, resolve_zone
+from bot.digest.scheduler import recurrence_of
+from bot.store.digests import MAX_SCHEDULES_PER_GUILD, Schedule, ScheduleDraft
+
+NOTHING_NEW = ("skip", "note")
+EVERY_CHOICES = (
+    "daily",
+    "weekdays",
+    *(f"weekly {day}" for day in DAY_NAMES),
+    "cron 0 8 * * 1-5",
+    "cron 0 7,19 * * *",
+)
+
+
+def draft_schedule(
+    *,
+    guild_id: int,
+    channel_id: int,
+    target: str,
+    time: str,
+    timezone: str,
+    every: str = "daily",
+    filter: str = "",
+    max_items: int = 5,
+    nothing_new: str = "skip",
+    created_by: int,
+    now: datetime,
+    existing: int = 0,
+) -> ScheduleDraft:
+    """Validate every option (friendly ScheduleError otherwise); `weekly` without a day means
+    today's weekday in the schedule's zone; `existing` is how many the guild already has."""
+    if existing >= MAX_SCHEDULES_PER_GUILD:
+        raise ScheduleError(f"A server can have {MAX_SCHEDULES_PER_GUILD} digests at most.")
+    if nothing_new not in NOTHING_NEW:
+        raise ScheduleError("`nothing_new` is `skip` or `note`.")
+    if not 1 <= max_items <= 20:
+        raise ScheduleError("`max_items` is between 1 and 20.")
+    zone = resolve_zone(timezone)
+    rule = parse_recurrence(every, time, weekday=now.astimezone(zone).weekday())
+    return ScheduleDraft(
+        guild_id=guild_id,
+        channel_id=channel_id,
+        target=target,
+        local_time=rule.at.strftime("%H:%M"),
+        timezone=zone.key,
+        every=rule.every,
+        weekday=rule.weekday,
+        cron=rule.cron,
+        filter=parse_filter(filter).text,
+        max_items=max_items,
+        nothing_new=nothing_new,
+        created_by=created_by,
+    )
+
+
+def next_post(schedule: Schedule, now: datetime) -> datetime:
+    """The schedule's next slot after `now` (as an aware UTC datetime)."""
+    return next_slot(recurrence_of(schedule), ZoneInfo(schedule.timezone), now)
+
+
+def describe(schedule: Schedule) -> str:
+    """E.g. "weekdays at 08:00" or "cron `0 7,19 * * *`"."""
+    return recurrence_of(schedule).describe()
+
+
+def every_choices(typed: str) -> list[str]:
+    """Recurrences matching what is typed, with the typed text itself first (a cron line)."""
+    typed = " ".join(typed.split())[:100]
+    found = [e for e in EVERY_CHOICES if typed.lower() in e]
+    if typed and typed not in found:
+        found.insert(0, typed)
+    return found[:25]

@@ -1,0 +1,424 @@
+"""Scheduled news digests: `/digest schedule|list|remove|pause|resume|preview|now|role` for
+server admins (Manage Server, or the role set with `/digest role`) and `/catchup` for anyone.
+
+The cog is the Discord side of `bot.digest`: it parses options, asks the core, renders, and
+gives the scheduler (started in `cog_load`, stopped in `cog_unload`) a `post` callback that
+delivers a digest into a text channel, a thread, or a forum channel (one post per digest).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.client import NewsBot
+from bot.digest import (
+    Delivery,
+    DeliveryGone,
+    DigestComposer,
+    DigestScheduler,
+    ScheduleError,
+    parse_since,
+    resolve_zone,
+    timezone_choices,
+)
+from bot.digest.manage import describe, draft_schedule, every_choices, next_post
+from bot.errors import NewsdeskError
+from bot.render import digest as render
+from bot.render import text
+from bot.render.views import Page
+from bot.store.digests import Schedule
+
+log = logging.getLogger(__name__)
+
+ROLE_KEY = "digest_role"
+CATCHUP_ITEMS = 10
+# How far back a resumed post looks for parts it already sent.
+HISTORY = 50
+Target = discord.TextChannel | discord.Thread | discord.ForumChannel
+
+
+class NotDigestEditor(app_commands.CheckFailure, NewsdeskError):
+    """The member may not manage this server's digests (the message says who may)."""
+
+
+async def can_manage_digests(interaction: discord.Interaction) -> bool:
+    """Manage Server, or the guild's digest role (set with `/digest role`)."""
+    if interaction.guild_id is None:
+        raise app_commands.NoPrivateMessage()
+    if interaction.permissions.manage_guild:
+        return True
+    bot: NewsBot = interaction.client  # type: ignore[assignment]
+    role_id = await bot.store.guild_setting(interaction.guild_id, ROLE_KEY)
+    roles = getattr(interaction.user, "roles", [])
+    if role_id and any(str(role.id) == role_id for role in roles):
+        return True
+    raise NotDigestEditor("Managing digests needs the Manage Server permission or the digest role.")
+
+
+class Digests(commands.Cog):
+    """Digests of the news posted on a schedule, and catch-ups on demand."""
+
+    digest = app_commands.Group(
+        name="digest", description="Scheduled news digests for this server", guild_only=True
+    )
+
+    def __init__(self, bot: NewsBot) -> None:
+        self.bot = bot
+        self.composer = DigestComposer(bot.store)
+        self.scheduler = DigestScheduler(
+            bot.store, self.composer, self.deliver, clock=bot.clock, report=self.report
+        )
+
+    async def cog_load(self) -> None:
+        """Start the scheduler (it waits for the gateway before its first post)."""
+        self.scheduler.start()
+
+    async def cog_unload(self) -> None:
+        """Stop the scheduler; an interrupted post is resumed by the next start."""
+        await self.scheduler.stop()
+
+    async def _schedule(self, interaction: discord.Interaction, schedule_id: int) -> Schedule:
+        assert interaction.guild_id is not None
+        found = await self.bot.store.digest_schedule(interaction.guild_id, schedule_id)
+        if found is None:
+            raise ScheduleError(f"There is no digest #{schedule_id} in this server.")
+        return found
+
+    async def _confirm(self, interaction: discord.Interaction, message: str) -> None:
+        await interaction.response.send_message(
+            embed=render.confirmation_embed(message), ephemeral=True
+        )
+
+    # -- managing schedules -------------------------------------------------------------------
+
+    @digest.command(name="schedule", description="Post a news digest to a channel at set times")
+    @app_commands.describe(
+        channel="Text channel, thread or forum channel to post in",
+        time="Local time of day, e.g. 08:00 or 6pm (cron schedules ignore it)",
+        timezone="IANA timezone, e.g. America/New_York",
+        every="daily, weekdays, weekly monday, or cron 0 8 * * 1-5 (default daily)",
+        filter="Only news matching this search, or entity:NAME, or source:NAME",
+        max_items="Stories per digest (1-20, default 5)",
+        nothing_new="When nothing is new: skip the post (default) or post a short note",
+    )
+    @app_commands.choices(
+        nothing_new=[app_commands.Choice(name=n, value=n) for n in ("skip", "note")]
+    )
+    @app_commands.check(can_manage_digests)
+    async def schedule(
+        self,
+        interaction: discord.Interaction,
+        channel: Target,
+        time: app_commands.Range[str, 1, 20],
+        timezone: app_commands.Range[str, 1, 60],
+        every: app_commands.Range[str, 1, 100] = "daily",
+        filter: app_commands.Range[str, 1, 200] | None = None,
+        max_items: app_commands.Range[int, 1, 20] = 5,
+        nothing_new: str = "skip",
+    ) -> None:
+        """Validate everything, store the schedule, wake the scheduler, say when it posts."""
+        assert interaction.guild_id is not None
+        now = self.bot.clock.now()
+        kind = {discord.Thread: "thread", discord.ForumChannel: "forum"}.get(type(channel), "text")
+        draft = draft_schedule(
+            guild_id=interaction.guild_id,
+            channel_id=channel.id,
+            target=kind,
+            time=time,
+            timezone=timezone,
+            every=every,
+            filter=filter or "",
+            max_items=max_items,
+            nothing_new=nothing_new,
+            created_by=interaction.user.id,
+            now=now,
+            existing=len(await self.bot.store.digest_schedules(interaction.guild_id)),
+        )
+        added = await self.bot.store.add_digest_schedule(draft, now)
+        self.scheduler.wake()
+        first = next_post(added, now)
+        await self._confirm(
+            interaction,
+            f"Digest **#{added.id}** will post in {channel.mention} {describe(added)} "
+            f"({text.escape(added.timezone)}). "
+            f"First one: {text.timestamp(first, 'F')} ({text.timestamp(first, 'R')}).",
+        )
+
+    @schedule.autocomplete("timezone")
+    async def timezone_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        """IANA names matching what was typed."""
+        return [app_commands.Choice(name=z, value=z) for z in timezone_choices(current)]
+
+    @schedule.autocomplete("every")
+    async def every_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        """The recurrences, or what is being typed (a cron expression) first."""
+        return [app_commands.Choice(name=e, value=e) for e in every_choices(current)]
+
+    @digest.command(name="list", description="This server's digests and when they post next")
+    @app_commands.check(can_manage_digests)
+    async def list_(self, interaction: discord.Interaction) -> None:
+        """Every digest of this server (never another's)."""
+        assert interaction.guild is not None
+        now = self.bot.clock.now()
+        lines = [
+            render.schedule_line(s, describe(s), next_post(s, now))
+            for s in await self.bot.store.digest_schedules(interaction.guild.id)
+        ]
+        await interaction.response.send_message(
+            embed=render.schedules_embed(lines, interaction.guild.name), ephemeral=True
+        )
+
+    @digest.command(name="remove", description="Stop and delete a digest")
+    @app_commands.describe(id="The digest's number, from /digest list")
+    @app_commands.check(can_manage_digests)
+    async def remove(self, interaction: discord.Interaction, id: int) -> None:
+        """Delete one of this server's digests."""
+        assert interaction.guild_id is not None
+        if not await self.bot.store.remove_digest_schedule(interaction.guild_id, id):
+            raise ScheduleError(f"There is no digest #{id} in this server.")
+        self.scheduler.wake()
+        await self._confirm(interaction, f"Digest **#{id}** is removed.")
+
+    @digest.command(name="pause", description="Stop posting a digest until it is resumed")
+    @app_commands.describe(id="The digest's number, from /digest list")
+    @app_commands.check(can_manage_digests)
+    async def pause(self, interaction: discord.Interaction, id: int) -> None:
+        """Pause one of this server's digests."""
+        assert interaction.guild_id is not None
+        reason = f"paused by {interaction.user.display_name}"
+        now = self.bot.clock.now()
+        if (
+            await self.bot.store.pause_digest_schedule(interaction.guild_id, id, reason, now)
+            is None
+        ):
+            raise ScheduleError(f"There is no digest #{id} in this server.")
+        self.scheduler.wake()
+        await self._confirm(interaction, f"Digest **#{id}** is paused.")
+
+    @digest.command(name="resume", description="Post a paused digest again from its next time")
+    @app_commands.describe(id="The digest's number, from /digest list")
+    @app_commands.check(can_manage_digests)
+    async def resume(self, interaction: discord.Interaction, id: int) -> None:
+        """Resume one of this server's digests (times missed while paused are not posted)."""
+        assert interaction.guild_id is not None
+        now = self.bot.clock.now()
+        resumed = await self.bot.store.resume_digest_schedule(interaction.guild_id, id, now)
+        if resumed is None:
+            raise ScheduleError(f"There is no digest #{id} in this server.")
+        self.scheduler.wake()
+        first = next_post(resumed, now)
+        await self._confirm(
+            interaction, f"Digest **#{id}** is resumed; next one {text.timestamp(first, 'R')}."
+        )
+
+    @digest.command(name="preview", description="See what a digest would post now (posts nothing)")
+    @app_commands.describe(id="The digest's number, from /digest list")
+    @app_commands.check(can_manage_digests)
+    async def preview(self, interaction: discord.Interaction, id: int) -> None:
+        """The digest as it would be now, only to you."""
+        schedule = await self._schedule(interaction, id)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        digest = await self.scheduler.preview(schedule)
+        heading = render.Heading(
+            f"Preview: {render.digest_title(schedule)}", footer=f"Digest #{id} · nothing was posted"
+        )
+        await self._show(interaction, render.digest_embeds(digest, heading), "/digest preview")
+
+    @digest.command(name="now", description="Post a digest right away")
+    @app_commands.describe(id="The digest's number, from /digest list")
+    @app_commands.check(can_manage_digests)
+    async def now(self, interaction: discord.Interaction, id: int) -> None:
+        """Post now; the next scheduled digest starts where this one ends."""
+        schedule = await self._schedule(interaction, id)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        run = await self.scheduler.post_now(schedule)
+        where = f"<#{schedule.channel_id}>"
+        if run.status == "posted":
+            parts = len(run.message_ids)
+            message = f"Digest **#{id}** is posted in {where} ({parts} message{'s' * (parts > 1)})."
+        elif run.status == "skipped":
+            message = f"Nothing new for digest **#{id}**, so nothing was posted."
+        elif run.status == "failed":
+            message = f"Digest **#{id}** could not be posted: {run.error}"
+        else:
+            message = f"Posting digest **#{id}** failed for now ({run.error}); I'll retry."
+        await interaction.followup.send(embed=render.confirmation_embed(message), ephemeral=True)
+
+    @digest.command(name="role", description="Let a role manage digests (or clear it)")
+    @app_commands.describe(role="Members with this role may manage digests; leave out to clear")
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def role(
+        self, interaction: discord.Interaction, role: discord.Role | None = None
+    ) -> None:
+        """Set or clear the digest role (Manage Server only)."""
+        assert interaction.guild_id is not None
+        async with self.bot.store.transaction():
+            await self.bot.store.set_guild_setting(
+                interaction.guild_id, ROLE_KEY, str(role.id) if role else None
+            )
+        message = (
+            f"Members with {role.mention} can now manage digests."
+            if role
+            else "Only members with Manage Server can manage digests now."
+        )
+        await self._confirm(interaction, message)
+
+    # -- catch-up -----------------------------------------------------------------------------
+
+    @app_commands.command(name="catchup", description="What you missed: a digest since a time")
+    @app_commands.describe(
+        since="e.g. 3d, 12h, yesterday 18:00, 2024-05-01, monday",
+        timezone="Your timezone for times like 18:00 (default: the bot's)",
+    )
+    async def catchup(
+        self,
+        interaction: discord.Interaction,
+        since: app_commands.Range[str, 1, 60],
+        timezone: app_commands.Range[str, 1, 60] | None = None,
+    ) -> None:
+        """An ephemeral digest of everything stored since `since`."""
+        zone = resolve_zone(timezone) if timezone else self.bot.settings.tz
+        now = self.bot.clock.now()
+        start = parse_since(since, now=now, zone=zone)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        digest = await self.composer.compose(since=start, until=now, max_items=CATCHUP_ITEMS)
+        heading = render.Heading(f"Catch-up since {since.strip()}", footer="Only you can see this")
+        await self._show(interaction, render.digest_embeds(digest, heading), "/catchup")
+
+    catchup.autocomplete("timezone")(timezone_autocomplete)
+
+    async def _show(
+        self, interaction: discord.Interaction, pages: Sequence[discord.Embed], command: str
+    ) -> None:
+        """Answer a deferred interaction with the pages (a pager when there are several)."""
+
+        async def page(number: int) -> Page:
+            return Page(pages[number - 1], pages=len(pages))
+
+        pager = self.bot.pagers.open(
+            owner=interaction.user, source=page, command=command, kind="digest"
+        )
+        await pager.respond(interaction, ephemeral=True)
+
+    # -- delivery (the scheduler's callbacks) -------------------------------------------------
+
+    async def deliver(self, delivery: Delivery) -> list[int]:
+        """Post a digest into its channel, thread or forum; raise DeliveryGone when that is
+        impossible for good (deleted channel, missing access or permission)."""
+        await self.bot.wait_until_ready()
+        schedule, run = delivery.schedule, delivery.run
+        intro = ""
+        if delivery.late:
+            intro = render.late_note(run.slot, delivery.digest.since, run.missed)
+        heading = render.Heading(
+            render.digest_title(schedule, run.slot),
+            footer=f"Digest #{schedule.id}",
+            run_id=run.id,
+            when=run.slot,
+        )
+        parts = render.digest_embeds(delivery.digest, heading, intro=intro)
+        try:
+            target = await self._target(schedule)
+            if isinstance(target, discord.ForumChannel):
+                return await self._post_forum(target, parts, heading, delivery)
+            return await self._post_messages(target, parts, delivery, already=None)
+        except discord.NotFound as exc:
+            raise DeliveryGone("its channel was deleted") from exc
+        except discord.Forbidden as exc:
+            raise DeliveryGone(f"I may not post in <#{schedule.channel_id}> ({exc.text})") from exc
+
+    async def _target(self, schedule: Schedule) -> Target:
+        channel = self.bot.get_channel(schedule.channel_id)
+        if channel is None:
+            channel = await self.bot.fetch_channel(schedule.channel_id)
+        if not isinstance(channel, Target):
+            raise DeliveryGone("its channel can no longer take posts")
+        me = channel.guild.me
+        if me is not None:
+            allowed = channel.permissions_for(me)
+            needed = {
+                "View Channel": allowed.view_channel,
+                "Send Messages": allowed.send_messages_in_threads
+                if isinstance(channel, discord.Thread)
+                else allowed.send_messages,
+                "Embed Links": allowed.embed_links,
+            }
+            missing = [name for name, ok in needed.items() if not ok]
+            if missing:
+                raise DeliveryGone(f"I am missing {', '.join(missing)} in {channel.mention}")
+        return channel
+
+    async def _post_messages(
+        self,
+        channel: discord.abc.Messageable,
+        parts: Sequence[discord.Embed],
+        delivery: Delivery,
+        already: dict[int, int] | None,
+    ) -> list[int]:
+        if already is None:
+            already = await self._posted_parts(channel, delivery) if delivery.resumed else {}
+        ids = []
+        for number, embed in enumerate(parts, start=1):
+            if number in already:
+                ids.append(already[number])
+                continue
+            sent = await channel.send(embed=embed)
+            ids.append(sent.id)
+        return ids
+
+    async def _posted_parts(
+        self, channel: discord.abc.Messageable, delivery: Delivery
+    ) -> dict[int, int]:
+        """The parts of this run an interrupted attempt already posted (part → message id)."""
+        found: dict[int, int] = {}
+        me = self.bot.user
+        async for message in channel.history(limit=HISTORY):
+            if me is None or message.author.id != me.id:
+                continue
+            footers = [e.footer.text or "" for e in message.embeds]
+            for part in render.posted_parts(footers, delivery.run.id):
+                found.setdefault(part, message.id)
+        return found
+
+    async def _post_forum(
+        self,
+        forum: discord.ForumChannel,
+        parts: Sequence[discord.Embed],
+        heading: render.Heading,
+        delivery: Delivery,
+    ) -> list[int]:
+        """One forum post per digest: the first part starts it, the others follow inside."""
+        mine = [t for t in forum.threads if t.owner_id == getattr(self.bot.user, "id", None)]
+        if delivery.resumed:
+            for thread in mine:
+                if done := await self._posted_parts(thread, delivery):
+                    return await self._post_messages(thread, parts, delivery, already=done)
+        created = await forum.create_thread(name=render.thread_name(heading.title), embed=parts[0])
+        first = {1: created.message.id}
+        return await self._post_messages(created.thread, parts, delivery, already=first)
+
+    async def report(self, schedule: Schedule, message: str) -> None:
+        """Tell the admin who scheduled the digest (by DM), else log it."""
+        try:
+            user = self.bot.get_user(schedule.created_by) or await self.bot.fetch_user(
+                schedule.created_by
+            )
+            guild = self.bot.get_guild(schedule.guild_id)
+            where = f" in {guild.name}" if guild else ""
+            await user.send(embed=render.notice_embed(f"Newsdesk{where}: {message}"))
+        except discord.HTTPException as exc:
+            log.warning("digest #%s: %s (could not DM its admin: %s)", schedule.id, message, exc)
+
+
+async def setup(bot: NewsBot) -> None:
+    """Add the digest cog."""
+    await bot.add_cog(Digests(bot))
