@@ -144,9 +144,15 @@ def _entry(raw: Any, base: str) -> FeedEntry | None:
     title = " ".join(html_to_text(raw.get("title", "")).split())
     link = raw.get("link") or None
     if link:
-        link = urljoin(base, link.strip())
-        if urlsplit(link).scheme not in {"http", "https"}:
+        try:
+            link = urljoin(base, link.strip())
+            parts = urlsplit(link)
+            parts.port  # noqa: B018 - raises ValueError for a port out of range
+        except ValueError:  # "http://[::1" or a bad port: one bad item must not sink the feed
             link = None
+        else:
+            if parts.scheme not in {"http", "https"}:
+                link = None
     summary = html_to_text(raw.get("summary", ""))
     contents = [c.get("value", "") for c in raw.get("content", []) if c.get("value")]
     content = html_to_text(max(contents, key=len)) if contents else ""
