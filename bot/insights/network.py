@@ -33,6 +33,7 @@ LABEL_GAP = 0.2
 NAME_CHARS = 26
 NODE_AREA = (420.0, 1500.0)  # marker area in points², least to most shared
 SPOKE_WIDTH = (1.2, 7.0)  # points
+LINK_SHARE = 0.4
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,23 @@ def star_layout(count: int) -> list[tuple[float, float]]:
     ]
 
 
+def strong_links(network: EntityNetwork) -> list[tuple[int, int, int]]:
+    """The links between companions worth drawing, strongest first: at most one per
+    companion, each at least LINK_SHARE of the strongest (news companions nearly all meet
+    sometimes; drawing every pair hides the spokes)."""
+    rank = {n.entity.id: index for index, n in enumerate(network.neighbours)}
+    # Ties go to the stronger companions, by their place in the picture, never by entity id
+    # (ids depend on the order articles were analysed in).
+    links = sorted(
+        (link for link in network.links if link[0] in rank and link[1] in rank),
+        key=lambda link: (-link[2], sorted((rank[link[0]], rank[link[1]]))),
+    )
+    if not links:
+        return []
+    floor = links[0][2] * LINK_SHARE
+    return [link for link in links if link[2] >= floor][: len(rank)]
+
+
 def _scale(value: int, most: int, low: float, high: float) -> float:
     return low + (high - low) * (value / most if most else 0.0)
 
@@ -139,10 +157,9 @@ def network_figure(network: EntityNetwork) -> Figure:
     points = star_layout(len(network.neighbours))
     where = {n.entity.id: p for n, p in zip(network.neighbours, points, strict=True)}
     most = max((n.shared_articles for n in network.neighbours), default=0)
-    most_linked = max((shared for _, _, shared in network.links), default=0)
-    for a, b, shared in network.links:
-        if a not in where or b not in where:
-            continue  # a link to an entity not shown
+    links = strong_links(network)
+    most_linked = max((shared for _, _, shared in links), default=0)
+    for a, b, shared in links:
         (xa, ya), (xb, yb) = where[a], where[b]
         axes.plot(
             [xa, xb],

@@ -14,6 +14,7 @@ from bot.insights.network import (
     network_png,
     render_network,
     star_layout,
+    strong_links,
 )
 from bot.nlp.profiles import CoMention, KnownEntity
 from bot.store import Store
@@ -86,7 +87,7 @@ def _network(count: int = 8) -> EntityNetwork:
     return EntityNetwork(
         center=KnownEntity(1, "National Security Council", "ORG", 50, 30),
         neighbours=neighbours,
-        links=((10, 11, 4), (11, 13, 1)),
+        links=((10, 11, 5), (11, 13, 2), (12, 14, 1), (10, 99, 9)),
         hub_articles=30,
     )
 
@@ -102,13 +103,23 @@ def test_the_picture_draws_every_companion_with_spokes_by_weight() -> None:
     assert "National\nSecurity Council" in texts
     assert "Companion number\n0" in texts
     lines = axes.get_lines()
-    links, spokes = lines[: len(network.links)], lines[len(network.links) :]
+    links, spokes = lines[:2], lines[2:]
     assert len(spokes) == 8
     widths = [s.get_linewidth() for s in spokes]
     assert widths == sorted(widths, reverse=True) and widths[0] > widths[-1]
     assert links[0].get_linewidth() > links[1].get_linewidth()
     legend = [t.get_text() for t in figure.legends[0].get_texts()]
     assert legend == ["organisation", "place", "person", "group"]
+
+
+def test_only_strong_links_between_shown_companions_are_drawn() -> None:
+    network = _network(8)
+    # 99 is not shown; 1 is under 40 % of the strongest (5); 2 just makes it.
+    assert strong_links(network) == [(10, 11, 5), (11, 13, 2)]
+    crowded = EntityNetwork(
+        network.center, network.neighbours[:2], ((10, 11, 3),) * 5, network.hub_articles
+    )
+    assert len(strong_links(crowded)) == 2  # at most one per companion
 
 
 def test_the_png_has_the_picture_size_and_is_the_same_every_time() -> None:
