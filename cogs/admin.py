@@ -44,7 +44,11 @@ class Admin(commands.Cog):
         )
         await answer(ctx, embed=embed)
 
-    @settings.command(name="prefix", description="Change the prefix of channel search (!news)")
+    @settings.command(
+        name="prefix",
+        description="Change the prefix of channel search (!news)",
+        extras={"order": 95},
+    )
     @app_commands.describe(value="1-5 characters, e.g. ? for ?news ceasefire")
     @app_commands.checks.has_permissions(manage_guild=True)
     async def prefix(

@@ -20,7 +20,7 @@ class Articles(commands.Cog):
     @app_commands.command(
         name="article",
         description="Read an article in full, page by page",
-        extras={"example": "/article id:1"},
+        extras={"example": "/article id:1", "order": 1},
     )
     @app_commands.rename(article_id="id")
     @app_commands.describe(

@@ -9,7 +9,12 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import NewsBot, answer
-from bot.render.help import CommandHelp, about_embed, help_embed
+from bot.render.help import CommandHelp, about_embed, help_pages
+from bot.render.views import static_source
+
+# Where a command sits in /help (extras["order"], lower first); commands without one sit in
+# the middle, in the order the tree holds them.
+DEFAULT_ORDER = 50
 
 
 def _extras(command: Any) -> dict[str, Any]:
@@ -19,8 +24,13 @@ def _extras(command: Any) -> dict[str, Any]:
 
 
 def command_help(bot: NewsBot, prefix: str) -> list[CommandHelp]:
-    """Every visible command of the bot, as the tree and the prefix commands describe them."""
-    entries: list[CommandHelp] = []
+    """Every visible command of the bot, as the tree and the prefix commands describe them,
+    ordered by each command's `extras["order"]`."""
+    ranked: list[tuple[int, CommandHelp]] = []
+
+    def add(command: Any, entry: CommandHelp) -> None:
+        ranked.append((int(_extras(command).get("order", DEFAULT_ORDER)), entry))
+
     for command in bot.tree.walk_commands():
         if isinstance(command, app_commands.Group) or _extras(command).get("hidden"):
             continue
@@ -29,21 +39,18 @@ def command_help(bot: NewsBot, prefix: str) -> list[CommandHelp]:
         ]
         usage = " ".join([f"/{command.qualified_name}", *options])
         example = _extras(command).get("example", "")
-        entries.append(CommandHelp(usage, command.description, example))
+        add(command, CommandHelp(usage, command.description, example))
     for menu in bot.tree.get_commands(type=discord.AppCommandType.message):
-        entries.append(
-            CommandHelp(
-                f"Message menu → Apps → {menu.name}",
-                _extras(menu).get("description", "Runs on the message you right-click."),
-            )
-        )
+        description = _extras(menu).get("description", "Runs on the message you right-click.")
+        add(menu, CommandHelp(f"Message menu → Apps → {menu.name}", description))
     for command in sorted(bot.commands, key=lambda c: c.name):
         if isinstance(command, commands.HybridCommand | commands.HybridGroup) or command.hidden:
             continue
         usage = f"{prefix}{command.name} {command.usage or ''}".strip()
         example = command.extras.get("example", "").replace("!", prefix, 1)
-        entries.append(CommandHelp(usage, command.help or "", example))
-    return entries
+        add(command, CommandHelp(usage, command.help or "", example))
+    # sorted() is stable: equal ranks keep the tree's order.
+    return [entry for _, entry in sorted(ranked, key=lambda pair: pair[0])]
 
 
 class Help(commands.Cog):
@@ -55,17 +62,24 @@ class Help(commands.Cog):
     @commands.hybrid_command(
         name="help",
         description="List Newsdesk's commands with examples",
-        extras={"example": "/help"},
+        extras={"example": "/help", "order": 90},
     )
     async def help(self, ctx: commands.Context[NewsBot]) -> None:
-        """Commands with examples, and the search language."""
+        """Commands with examples, and the search language, paged."""
         prefix = await self.bot.prefix_for(ctx.guild.id if ctx.guild else None)
-        await answer(ctx, embed=help_embed(command_help(self.bot, prefix), prefix=prefix))
+        pages = help_pages(command_help(self.bot, prefix), prefix=prefix)
+        pager = self.bot.pagers.open(
+            owner=ctx.author, source=static_source(pages), command="/help", kind="help"
+        )
+        if ctx.interaction is not None:
+            await pager.respond(ctx.interaction, ephemeral=True)
+        else:
+            await pager.reply(ctx.message)
 
     @commands.hybrid_command(
         name="about",
         description="Newsdesk's version and what its archive holds",
-        extras={"example": "/about"},
+        extras={"example": "/about", "order": 91},
     )
     async def about(self, ctx: commands.Context[NewsBot]) -> None:
         """Version and corpus figures."""

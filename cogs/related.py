@@ -65,7 +65,10 @@ class Related(commands.Cog):
         self.menu = app_commands.ContextMenu(
             name="Find related news",
             callback=self.find_related,
-            extras={"description": "Searches the archive with the message's key words."},
+            extras={
+                "description": "Searches the archive with the message's key words.",
+                "order": 2,
+            },
         )
 
     async def cog_load(self) -> None:

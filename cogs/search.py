@@ -99,7 +99,7 @@ class Search(commands.Cog):
     @app_commands.command(
         name="search",
         description="Search the news: ranked articles with the matching passages",
-        extras={"example": "/search query:Qatar truce"},
+        extras={"example": "/search query:Qatar truce", "order": 0},
     )
     @app_commands.describe(
         query='Words to find, e.g. Qatar truce, "Shin Bet", ceasefire -Egypt, Halev*',
@@ -184,7 +184,7 @@ class Search(commands.Cog):
         name="news",
         help="Search the news from any channel.",
         usage="<query>",
-        extras={"example": "!news ceasefire"},
+        extras={"example": "!news ceasefire", "order": 3},
     )
     @prefix_cooldown("search", RATE, PER)
     async def news(self, ctx: commands.Context[NewsBot], *, query: str) -> None:

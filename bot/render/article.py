@@ -6,7 +6,7 @@ import discord
 
 from bot.models import Article
 from bot.render import embeds, text
-from bot.render.views import Page, PageSource
+from bot.render.views import PageSource, static_source
 
 # Characters of body text per page: a screenful, with room for the caption on page 1.
 PAGE_CHARS = 3400
@@ -61,9 +61,4 @@ def article_pages(article: Article) -> list[discord.Embed]:
 
 def article_source(article: Article) -> PageSource:
     """A pager source over the article's pages (rendered once, served from memory)."""
-    pages = article_pages(article)
-
-    async def source(number: int) -> Page:
-        return Page(pages[min(max(number, 1), len(pages)) - 1], pages=len(pages))
-
-    return source
+    return static_source(article_pages(article))

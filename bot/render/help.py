@@ -25,25 +25,38 @@ class CommandHelp:
     example: str = ""
 
 
-def help_embed(entries: Sequence[CommandHelp], *, prefix: str) -> discord.Embed:
-    """Every command with what it does and an example, then the search language."""
-    fields = []
-    for entry in entries:
-        value = text.escape(entry.description)
-        if entry.example:
-            value += f"\ne.g. `{entry.example.replace('`', 'ˋ')}`"
-        fields.append(embeds.Field(text.escape(entry.usage), value))
+# Commands per page: a page stays readable on a phone and far inside the embed limits.
+PER_PAGE = 8
+
+
+def _field(entry: CommandHelp) -> embeds.Field:
+    value = text.escape(entry.description) or "\u200b"
+    if entry.example:
+        value += f"\ne.g. `{entry.example.replace('`', 'ˋ')}`"
+    return embeds.Field(text.escape(entry.usage), value)
+
+
+def help_pages(entries: Sequence[CommandHelp], *, prefix: str) -> list[discord.Embed]:
+    """Every command with what it does and an example, a page per `PER_PAGE` commands; the
+    search language closes the last page."""
+    fields = [_field(entry) for entry in entries]
     fields.append(embeds.Field("Search language", SEARCH_LANGUAGE))
-    return embeds.build(
-        title="Newsdesk commands",
-        description=(
-            "Search, read and follow the news without leaving Discord. In channels you can "
-            f"also type `{prefix}news ceasefire` or mention me: `@Newsdesk ceasefire`."
-        ),
-        fields=fields,
-        colour=embeds.Palette.INFO,
-        footer="Results with buttons belong to whoever asked; use a command to get your own.",
+    chunks = [fields[i : i + PER_PAGE] for i in range(0, len(fields), PER_PAGE)]
+    shown = text.escape(prefix)
+    intro = (
+        "Search, read and follow the news without leaving Discord. In channels you can "
+        f"also type {shown}news ceasefire or mention me: @Newsdesk ceasefire."
     )
+    return [
+        embeds.build(
+            title="Newsdesk commands",
+            description=intro if number == 1 else "",
+            fields=chunk,
+            colour=embeds.Palette.INFO,
+            footer=f"Page {number} of {len(chunks)} · buttons belong to whoever asked",
+        )
+        for number, chunk in enumerate(chunks, start=1)
+    ]
 
 
 def _megabytes(size: object) -> str:

@@ -31,8 +31,8 @@ ZERO_WIDTH_SPACE = "\u200b"
 Render = Callable[[str], str]
 
 _URL = re.compile(r"https?://[^\s<]+[^<.,:;\"')\]\s]")
-# Characters that are markdown wherever they appear; `<` also starts mentions and timestamps.
-_INLINE = re.compile(r"([\\*_~`|\[\]<])")
+# Characters that are markdown wherever they appear.
+_INLINE = re.compile(r"([\\*_~`|\[\]])")
 # Markdown that only counts at the start of a line: quotes, headings, subtext, lists.
 _LINE_START_MARK = re.compile(r"^([ \t]*)([>#+-])", re.MULTILINE)
 _LINE_START_NUMBER = re.compile(r"^([ \t]*\d+)\.(?=\s)", re.MULTILINE)
@@ -43,6 +43,7 @@ _TOKEN = re.compile(
     re.DOTALL,
 )
 _MASS_MENTION = re.compile(r"@(everyone|here)", re.IGNORECASE)
+_SPLIT_MASS_MENTION = re.compile(r"@(?=\*\*(?:everyone|here))", re.IGNORECASE)
 _BLANK_LINES = re.compile(r"\n[ \t]*(?:\n[ \t]*){2,}")
 _SPACES = re.compile(r"\s+")
 _PARAGRAPHS = re.compile(r"\n[ \t]*\n")
@@ -87,6 +88,9 @@ def escape(text: str) -> str:
         last = url.end()
     parts.append(_INLINE.sub(r"\\\1", text[last:]))
     escaped = _MASS_MENTION.sub("@" + ZERO_WIDTH_SPACE + r"\1", "".join(parts))
+    # `<` starts mentions, channels, timestamps and emoji. A zero-width space after it breaks
+    # them all; a backslash would not do: right after a URL, Discord's autolink swallows it.
+    escaped = escaped.replace("<", "<" + ZERO_WIDTH_SPACE)
     escaped = _LINE_START_MARK.sub(r"\1\\\2", escaped)
     return _LINE_START_NUMBER.sub(r"\1\\.", escaped)
 
@@ -109,7 +113,8 @@ def highlight(snippet: str) -> str:
         tail = " " if flat.endswith(" ") else ""
         body = escape(core)
         out.append(f"{lead}**{body}**{tail}" if marked else f"{lead}{body}{tail}")
-    return "".join(out).strip()
+    # "@" + a marked "everyone" was escaped in two pieces: break the pair up here too.
+    return _SPLIT_MASS_MENTION.sub("@" + ZERO_WIDTH_SPACE, "".join(out).strip())
 
 
 def truncate(text: str, limit: int, *, ellipsis: str = ELLIPSIS) -> str:
@@ -237,7 +242,7 @@ def _pieces(paragraph: str, limit: int, render: Render) -> list[str]:
             if len(rendered) <= limit:
                 pieces.append(rendered)
                 continue
-            # Escaping at most doubles a character, so a third of a page of raw text fits.
+            # Escaping at most doubles a character: a third of a page of raw text always fits.
             step = max(limit // 3, 1)
             pieces.extend(render(word[i : i + step]) for i in range(0, len(word), step))
     packed: list[str] = []

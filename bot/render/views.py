@@ -58,6 +58,16 @@ def custom_id(kind: str, action: str) -> str:
     return f"{CUSTOM_ID_PREFIX}{kind}:{action}"
 
 
+def static_source(embeds: Sequence[discord.Embed]) -> PageSource:
+    """A pager source over embeds rendered up front (an article's pages, /help's pages)."""
+    pages = list(embeds)
+
+    async def source(number: int) -> Page:
+        return Page(pages[min(max(number, 1), len(pages)) - 1], pages=len(pages))
+
+    return source
+
+
 def choice(label: str, value: str, description: str = "") -> discord.SelectOption:
     """A select-menu option from raw text, shortened to Discord's limits."""
     return discord.SelectOption(

@@ -36,7 +36,7 @@ async def test_a_100kb_article_renders_within_every_limit_and_pages(newsdesk: Ne
     pages = int(first_footer.rsplit(" ", 1)[-1])
     assert pages >= 25
     assert message.embeds[0]["footer"]["text"] == f"Article #2 · page 2 of {pages}"
-    assert "\\<@&123>" in message.embeds[0]["description"]
+    assert "<\u200b@&123>" in message.embeds[0]["description"]
     # The emulator enforces Discord's limits: nothing the bot sent was refused.
     assert all(r.status < 400 for r in discord.requests)
 

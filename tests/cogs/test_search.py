@@ -211,9 +211,9 @@ async def test_article_text_can_never_ping(newsdesk: Newsdesk) -> None:
         assert not request["allowed_mentions"].get("replied_user")
     for message in (reply.message, in_channel):
         description = message.embeds[0]["description"]
-        assert "Breaking @\u200beveryone \\<@&123> @\u200bhere update" in description
+        assert "Breaking @\u200beveryone <\u200b@&123> @\u200bhere update" in description
         assert "@everyone" not in description and "@here" not in description
-        assert "<@" not in description.replace("\\<@", "")
+        assert "<@" not in description and "<#" not in description
         assert "[click](" not in description
 
 

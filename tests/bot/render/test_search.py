@@ -49,7 +49,7 @@ def test_hostile_titles_and_huge_snippets_stay_escaped_and_within_limits() -> No
     assert len(embed) <= limits.EMBED_TOTAL
     assert len(embed.title or "") <= limits.EMBED_TITLE
     assert "@everyone" not in (embed.description or "")
-    assert "\\<@&123>" in (embed.description or "")
+    assert "<\u200b@&123>" in (embed.description or "")
     assert all(len(c.label) <= limits.SELECT_OPTION_LABEL for c in rendered.choices)
 
 

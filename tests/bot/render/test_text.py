@@ -27,7 +27,14 @@ def test_escape_neutralises_every_kind_of_mention() -> None:
 
     assert LIVE_MENTION.search(rendered) is None
     assert "@\u200beveryone" in rendered and "@\u200bhere" in rendered
-    assert r"\<@&123>" in rendered
+    assert "<\u200b@&123>" in rendered
+
+
+def test_a_mention_right_after_a_link_stays_inert() -> None:
+    rendered = text.escape("[x](https://evil.example/login)<@123456789012345678> and <#1>")
+    # Discord's autolink takes everything up to a space or "<", backslashes included.
+    outside_links = re.sub(r"https?://[^\s<]+[^<.,:;\"')\]\s]", " ", rendered)
+    assert LIVE_MENTION.search(outside_links) is None
 
 
 def test_escape_blocks_spoofed_links_code_spoilers_and_line_markdown() -> None:
@@ -72,6 +79,7 @@ def test_highlight_bolds_marked_terms_and_escapes_the_rest() -> None:
     snippet = f"…the {SNIPPET_START}Qatar{SNIPPET_END} talks\nwith @everyone *now*…"
 
     assert text.highlight(snippet) == "…the **Qatar** talks with @\u200beveryone \\*now\\*…"
+    assert text.highlight(f"@{SNIPPET_START}everyone{SNIPPET_END}") == "@\u200b**everyone**"
     # A marker left open by truncation still ends in closed bold.
     assert text.highlight(f"a {SNIPPET_START}Qat") == "a **Qat**"
 
