@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from bot.clock import Clock, SystemClock, utc_iso
@@ -49,7 +49,11 @@ class Announcement:
     articles: tuple[NewArticle, ...]
 
 
-Announcer = Callable[[Announcement], Awaitable[None]]
+# Posts an announcement; returns the ids of the announcements it delivered when it managed only
+# some of them (the rest are retried), or None when it delivered them all.
+Announcer = Callable[[Announcement], Awaitable[Sequence[int] | None]]
+# A better summary than the feed's standfirst (e.g. the stored NLP summary), or None.
+Summarizer = Callable[[Article], Awaitable[str | None]]
 
 
 def sentences(text: str) -> list[str]:
@@ -100,11 +104,13 @@ class Delivery:
         *,
         clock: Clock | None = None,
         lock: asyncio.Lock | None = None,
+        summarize: Summarizer | None = None,
     ) -> None:
         self.store = store
         self.announce = announce
         self.clock = clock or SystemClock()
         self.lock = lock or asyncio.Lock()
+        self.summarize = summarize
 
     async def deliver(self) -> int:
         """Announce every pending story (grouped per subscription); return how many posted."""
@@ -128,12 +134,11 @@ class Delivery:
         for item in items:
             sources = await self.store.story_sources(item.story_id)
             others = tuple(s for s in sources if s and s != item.article.source)
-            articles.append(
-                NewArticle(item.id, item.article, item.story_id, others, lead(item.article))
-            )
+            summary = await self._summary(item.article)
+            articles.append(NewArticle(item.id, item.article, item.story_id, others, summary))
         assert self.announce is not None
         try:
-            await self.announce(Announcement(subscription, feed, tuple(articles)))
+            delivered = await self.announce(Announcement(subscription, feed, tuple(articles)))
         except AnnouncementUndeliverable as exc:
             log.warning(
                 "dropping %d announcement(s) for channel %s: %s",
@@ -150,6 +155,22 @@ class Delivery:
             async with self.lock:
                 await self.store.announcement_failed(ids, give_up=give_up)
             return 0
+        done = ids if delivered is None else [i for i in ids if i in set(delivered)]
+        left = [i for i in ids if i not in set(done)]
         async with self.lock:
-            await self.store.mark_announced(ids, None, utc_iso(self.clock.now()))
-        return len(ids)
+            await self.store.mark_announced(done, None, utc_iso(self.clock.now()))
+            if left:
+                give_up = max(item.attempts for item in items) + 1 >= MAX_ATTEMPTS
+                await self.store.announcement_failed(left, give_up=give_up)
+        return len(done)
+
+    async def _summary(self, article: Article) -> str:
+        if self.summarize is not None:
+            try:
+                better = await self.summarize(article)
+            except Exception:
+                log.exception("summary of article %d failed; using its lead", article.id)
+                better = None
+            if better:
+                return better
+        return lead(article)

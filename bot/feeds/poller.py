@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.clock import Clock, SystemClock, utc_iso
-from bot.feeds.delivery import Announcer, Delivery
+from bot.feeds.delivery import Announcer, Delivery, Summarizer
 from bot.feeds.fetcher import Fetched, Fetcher, FetchError, describe
 from bot.feeds.health import FeedAlert, alert_for, next_rhythm
 from bot.feeds.parse import (
@@ -87,6 +87,7 @@ class FeedPoller:
         notify: Notifier | None = None,
         enrich: Enricher | None = None,
         entity_articles: EntityResolver | None = None,
+        summarize: Summarizer | None = None,
         parse: FeedParser = parse_feed,
         rng: random.Random | None = None,
     ) -> None:
@@ -100,9 +101,14 @@ class FeedPoller:
         self.rng = rng or random.Random()
         self.stories = StoryIndex(store, clock=self.clock)
         self._write = asyncio.Lock()  # one writer: the store's connection has one transaction
-        self.delivery = Delivery(store, announce, clock=self.clock, lock=self._write)
+        self.delivery = Delivery(
+            store, announce, clock=self.clock, lock=self._write, summarize=summarize
+        )
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._asleep = False
+        self._asleep_until: datetime | None = None
+        self._progress = asyncio.Event()
         self._extracting: dict[str, asyncio.Future[PageArticle]] = {}
 
     # -- the background task ----------------------------------------------------------------
@@ -121,6 +127,14 @@ class FeedPoller:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
 
+    def writing(self) -> asyncio.Lock:
+        """The poller's write lock: hold it for other writes to the same store connection.
+
+        One aiosqlite connection has one transaction at a time; a BEGIN while the poller is
+        inside one fails ("cannot start a transaction within a transaction").
+        """
+        return self._write
+
     def wake(self) -> None:
         """Re-plan now (a feed was added or removed)."""
         self._wake.set()
@@ -138,20 +152,45 @@ class FeedPoller:
             except Exception:
                 log.exception("feed poll cycle failed; trying again shortly")
                 pause = MIN_PAUSE
+            try:
+                due = await self.store.next_feed_due()
+            except Exception:
+                log.exception("cannot read the feed schedule; trying again shortly")
+                due, pause = None, MIN_PAUSE
             now = self.clock.now()
-            due = await self.store.next_feed_due()
             when = min(_at(due) if due else now + IDLE, now + IDLE)
             await self._sleep_until(max(when, now + pause))
 
     async def _sleep_until(self, when: datetime) -> None:
-        self._wake.clear()
         sleeper = asyncio.ensure_future(self.clock.sleep_until(when))
         waker = asyncio.ensure_future(self._wake.wait())
+        self._asleep, self._asleep_until = True, when
+        self._notify()
         try:
             await asyncio.wait({sleeper, waker}, return_when=asyncio.FIRST_COMPLETED)
         finally:
+            self._asleep = False
+            self._wake.clear()
             sleeper.cancel()
             waker.cancel()
+
+    def _notify(self) -> None:
+        self._progress.set()
+        self._progress = asyncio.Event()
+
+    def idle(self) -> bool:
+        """True when the task sleeps with nothing due: every due feed has been polled."""
+        return (
+            self._asleep
+            and not self._wake.is_set()
+            and (self._asleep_until is None or self.clock.now() < self._asleep_until)
+        )
+
+    async def wait_idle(self, wait_seconds: float = 10.0) -> None:
+        """Wait until `idle()` (e.g. after moving a FakeClock or adding a feed)."""
+        async with asyncio.timeout(wait_seconds):
+            while not self.idle():
+                await self._progress.wait()
 
     # -- one cycle --------------------------------------------------------------------------
 
