@@ -87,9 +87,12 @@ def recurrence_of(schedule: Schedule) -> Recurrence:
 
 
 def window_start(schedule: Schedule, at: datetime) -> datetime:
-    """Where a digest due `at` starts: the last digest's end, else one period before."""
-    if schedule.last_success_at is not None:
-        return schedule.last_success_at
+    """Where a digest due `at` starts: the last digest's end (so downtime loses nothing),
+    unless there is none or it predates a resume (a pause is not caught up on): then one
+    period before."""
+    last, active = schedule.last_success_at, schedule.active_from
+    if last is not None and (active is None or last >= active):
+        return last
     rule, zone = recurrence_of(schedule), ZoneInfo(schedule.timezone)
     latest = latest_slot(rule, zone, at)
     return latest_slot(rule, zone, latest - timedelta(seconds=1))

@@ -323,3 +323,22 @@ async def test_preview_posts_nothing_and_now_posts_at_once(newsroom: Newsroom) -
     # The next scheduled digest starts where the manual one ended: nothing new, skipped.
     await newsroom.at(utc(2026, 3, 7, 13, 0))
     assert len(newsroom.posted) == 1
+
+
+async def test_after_a_resume_the_digest_covers_one_period_not_the_pause(
+    newsroom: Newsroom,
+) -> None:
+    added = await schedule(newsroom)
+    await newsroom.at(utc(2026, 3, 7, 13, 0))
+    await newsroom.store.pause_digest_schedule(GUILD_A, added.id, "holiday", newsroom.clock.now())
+    await store_at(newsroom.store, utc(2026, 3, 9, 9, 0), [article(1, "Old news", "Stale.")])
+    await store_at(newsroom.store, utc(2026, 3, 12, 20, 0), [article(2, "Fresh news", "New.")])
+    newsroom.clock.set(utc(2026, 3, 13, 9, 0))
+    await newsroom.store.resume_digest_schedule(GUILD_A, added.id, newsroom.clock.now())
+    newsroom.scheduler.wake()
+    await newsroom.at(utc(2026, 3, 13, 12, 0))  # Friday 08:00 EDT
+    assert len(newsroom.posted) == 2  # nothing was posted for the paused days
+    resumed = newsroom.posted[-1]
+    assert not resumed.late
+    assert [i.title for i in resumed.digest.items] == ["Fresh news"]
+    assert resumed.digest.since == utc(2026, 3, 12, 12, 0)
