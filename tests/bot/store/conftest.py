@@ -1,9 +1,9 @@
-"""Store tests run on both backends: SQLite and PostgreSQL (see tests/backends.py)."""
+"""Store tests run on both backends, SQLite and PostgreSQL: `store` is each in turn."""
 
-from tests.backends import both_stores as store  # noqa: F401
-from tests.backends import (  # noqa: F401
-    postgres_server,
-    postgres_template,
-    postgres_url,
-    pytest_configure,
-)
+from tests import backends
+
+store = backends.both_stores
+postgres_server = backends.postgres_server
+postgres_template = backends.postgres_template
+postgres_url = backends.postgres_url
+pytest_configure = backends.pytest_configure
