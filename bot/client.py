@@ -9,7 +9,7 @@ What cogs can use: `bot.settings`, `bot.store` (open from `setup_hook` until `cl
 background tasks), `bot.pagers` (paged answers), `bot.entity_articles` (the entity filter for
 search, or None without the NLP index), `bot.prefix_for(guild_id)`, `bot.articles_added(ids)`
 (call after storing articles; cogs hear it as `on_articles_added`), and the per-user cooldown
-decorators `app_cooldown` / `prefix_cooldown` below.
+decorators `app_cooldown` / `prefix_cooldown` (from `bot.cooldowns`, importable from here).
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ import json
 import logging
 import pkgutil
 import signal
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -33,6 +33,7 @@ from discord.ext import commands
 from bot import __version__
 from bot.clock import Clock, SystemClock, utc_iso
 from bot.config import Settings
+from bot.cooldowns import Cooldowns, app_cooldown, prefix_cooldown
 from bot.errors import NewsdeskError
 from bot.nlp.pipeline import Mode, NlpService
 from bot.render import errors
@@ -44,7 +45,8 @@ from bot.tasks import BackgroundTasks
 
 log = logging.getLogger(__name__)
 
-T = TypeVar("T")
+# Cogs import the cooldown decorators from here, beside NewsBot.
+__all__ = ["Cooldowns", "NewsBot", "answer", "app_cooldown", "prefix_cooldown"]
 
 # How long shutdown waits for replies already being written before closing anyway.
 REPLY_GRACE_SECONDS = 10.0
@@ -73,54 +75,6 @@ def discover_extensions(package: str) -> list[str]:
 async def _command_prefix(bot: NewsBot, message: discord.Message) -> list[str]:
     prefix = await bot.prefix_for(message.guild.id if message.guild else None)
     return commands.when_mentioned_or(prefix)(bot, message)
-
-
-class Cooldowns:
-    """Per-user fixed-window cooldowns timed by the bot's clock (so tests can control time)."""
-
-    def __init__(self, clock: Clock) -> None:
-        self._clock = clock
-        self._windows: dict[tuple[str, int], tuple[float, int]] = {}
-
-    def hit(self, bucket: str, user_id: int, rate: int, per: float) -> float:
-        """Count one use of `bucket` by the user; return the seconds to wait (0.0 if allowed)."""
-        now = self._clock.now().timestamp()
-        start, used = self._windows.get((bucket, user_id), (now, 0))
-        if now - start >= per:
-            start, used = now, 0
-        if used >= rate:
-            return start + per - now
-        self._windows[(bucket, user_id)] = (start, used + 1)
-        return 0.0
-
-    def enforce(self, bucket: str, user_id: int, rate: int, per: float) -> None:
-        """Count one use; raise `commands.CommandOnCooldown` when the user must wait."""
-        wait = self.hit(bucket, user_id, rate, per)
-        if wait:
-            cooldown = app_commands.Cooldown(rate, per)
-            raise commands.CommandOnCooldown(cooldown, wait, commands.BucketType.user)
-
-
-def app_cooldown(bucket: str, rate: int, per: float) -> Callable[[T], T]:
-    """Allow each user `rate` uses of a slash command per `per` seconds (shared `bucket`)."""
-
-    async def predicate(interaction: discord.Interaction) -> bool:
-        wait = interaction.client.cooldowns.hit(bucket, interaction.user.id, rate, per)  # type: ignore[attr-defined]
-        if wait:
-            raise app_commands.CommandOnCooldown(app_commands.Cooldown(rate, per), wait)
-        return True
-
-    return app_commands.check(predicate)
-
-
-def prefix_cooldown(bucket: str, rate: int, per: float) -> Callable[[T], T]:
-    """The same cooldown for a prefix command (`!news`); share `bucket` with its slash twin."""
-
-    async def predicate(ctx: commands.Context[Any]) -> bool:
-        ctx.bot.cooldowns.enforce(bucket, ctx.author.id, rate, per)
-        return True
-
-    return commands.check(predicate)
 
 
 async def answer(ctx: commands.Context[Any], *, embed: discord.Embed) -> None:
@@ -271,13 +225,12 @@ class NewsBot(commands.Bot):
         scope = f"guild:{guild.id}" if guild else "global"
         key = f"command_tree_hash:{self.application_id}:{scope}"
         digest = self.command_tree_hash(guild)
-        state = self.store
-        if not force and await state.app_value(key) == digest:
+        if not force and await self.store.app_value(key) == digest:
             log.info("slash commands unchanged since the last sync (%s); not syncing", scope)
             return None
         synced = await self.tree.sync(guild=guild)
         async with self.store.transaction():
-            await state.set_app_value(key, digest, utc_iso(self.clock.now()))
+            await self.store.set_app_value(key, digest, utc_iso(self.clock.now()))
         log.info("synced %d slash commands (%s)", len(synced), scope)
         return len(synced)
 

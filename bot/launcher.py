@@ -4,8 +4,6 @@ start the offline sandbox without one. Start-up failures end in one actionable l
 from __future__ import annotations
 
 import asyncio
-import importlib
-import importlib.util
 from pathlib import Path
 from typing import Any
 
@@ -81,17 +79,10 @@ async def run_discord(settings: Settings, **bot_options: Any) -> int:
 
 
 def run_sandbox(settings: Settings) -> int:
-    """Start the offline sandbox console (a local Discord emulator and a terminal chat) through
-    its entry point `bot.sandbox.console.run(settings) -> int`."""
-    found = importlib.util.find_spec("bot.sandbox.console") is not None
-    entry = getattr(importlib.import_module("bot.sandbox.console"), "run", None) if found else None
-    if entry is None:
-        say(
-            "The offline sandbox console lands with the sandbox issue; until then, set "
-            "DISCORD_TOKEN in .env to run the bot on Discord. The seeds are loaded."
-        )
-        return 0
-    return int(entry(settings) or 0)
+    """Start the offline sandbox: a local Discord emulator, the real bot and a terminal chat."""
+    from bot.sandbox.app import run
+
+    return run(settings)
 
 
 def launch(settings: Settings, seeds: str | Path | None, sandbox: bool) -> int:

@@ -24,10 +24,3 @@ class AppStateQueries:
             " updated_at = excluded.updated_at",
             (key, value, now),
         )
-
-
-class AppState(AppStateQueries):
-    """The app-state queries on an open connection, until `Store` mixes them in itself."""
-
-    def __init__(self, conn: aiosqlite.Connection) -> None:
-        self.conn = conn

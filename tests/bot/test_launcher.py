@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import os
 import signal
 import socket
@@ -86,17 +85,20 @@ async def test_sigterm_shuts_the_bot_down_gracefully(tmp_path: Path) -> None:
     assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
 
 
-def test_without_a_console_the_sandbox_explains_and_exits_cleanly(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+def test_without_a_token_the_sandbox_starts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed_file: Path
 ) -> None:
-    real = importlib.util.find_spec
-    monkeypatch.setattr(
-        importlib.util,
-        "find_spec",
-        lambda name, *a: None if name == "bot.sandbox.console" else real(name, *a),
-    )
+    started: list[Settings] = []
 
-    status = launcher.run_sandbox(settings_with("", tmp_path))
+    def sandbox(settings: Settings) -> int:
+        started.append(settings)
+        return 0
+
+    # The sandbox itself (emulator + bot + interactive console) is tested in tests/sandbox.
+    monkeypatch.setattr("bot.sandbox.app.run", sandbox)
+    settings = settings_with("", tmp_path)
+
+    status = launcher.launch(settings, seeds=None, sandbox=False)
 
     assert status == 0
-    assert "sandbox console lands with the sandbox issue" in capsys.readouterr().err
+    assert started == [settings]
