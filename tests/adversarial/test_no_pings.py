@@ -1,0 +1,90 @@
+"""No pings and no spoofing from content: hostile article text, queries and error echoes go
+through the real bot on the emulated Discord and come out inert, with mentions switched off on
+every request the bot makes."""
+
+from __future__ import annotations
+
+from bot.models import ArticleDraft
+from tests.adversarial.discord_records import message_bodies, pings_allowed
+from tests.adversarial.hostile import embed_text, live_markup
+from tests.newsdesk import Newsdesk
+
+PAYLOAD = (
+    "@everyone @here <@123456789012345678> <@&123456789012345678> <#123456789012345678> "
+    "[official statement](https://evil.example/login) ||spoiler|| ```code fence``` "
+    "https://news.example/a)<@&123456789012345678> \u202eevil\u202c \u200b@everyone"
+)
+
+
+def hostile_drafts() -> list[ArticleDraft]:
+    """Articles whose every field tries to ping or spoof."""
+    return [
+        ArticleDraft(
+            title=f"Harbour strike {n} {PAYLOAD}",
+            body=f"Dockers walked out. {PAYLOAD}\n\n> quoted\n# heading\n{PAYLOAD}",
+            caption=f"Pickets {PAYLOAD} (Photo: {PAYLOAD})",
+            source=f"Wire {PAYLOAD}",
+            author=PAYLOAD,
+            origin=f"test:hostile:{n}",
+        )
+        for n in range(7)
+    ]
+
+
+def assert_inert(newsdesk: Newsdesk) -> int:
+    """Every message the bot sent so far pings no one and shows no live markup; return how many."""
+    sent = message_bodies(newsdesk.discord)
+    for request, body in sent:
+        assert pings_allowed(body) is None, (request.route, body.get("allowed_mentions"))
+        shown = [body.get("content") or ""] + [embed_text(e) for e in body.get("embeds") or []]
+        for part in shown:
+            assert live_markup(part) == [], (request.route, part[:300])
+    return len(sent)
+
+
+async def test_hostile_articles_render_inert_in_search_pages_and_articles(
+    newsdesk: Newsdesk,
+) -> None:
+    await newsdesk.ingest(hostile_drafts(), nlp=False)
+    discord = newsdesk.discord
+
+    results = await discord.slash("search", query="harbour strike")
+    await discord.click(results.message, "next")
+    await discord.select(results.message, "pager:search:pick", [str(discord_id(results))])
+    await discord.slash("article", id=discord_id(results))
+    await discord.say(discord.channel("general"), "!news harbour strike")
+    await discord.say(discord.channel("general"), f"<@{discord.bot_user.id}> harbour strike")
+
+    assert "Harbour strike" in results.message.embeds[0]["description"]
+    assert assert_inert(newsdesk) >= 6
+
+
+def discord_id(results: object) -> int:
+    """The first article offered in a results message's menu."""
+    menu = results.message.components[-1]["components"][0]  # type: ignore[attr-defined]
+    return int(menu["options"][0]["value"])
+
+
+async def test_hostile_queries_and_error_echoes_stay_inert_in_public_replies(
+    newsdesk: Newsdesk,
+) -> None:
+    discord = newsdesk.discord
+    general = discord.channel("general")
+
+    await discord.slash("search", query=PAYLOAD[:300])
+    await discord.slash("search", query="ceasefire", after="[x](<@1>)")
+    (bad_date,) = await discord.say(
+        general, "!news ceasefire after:[click](https://evil.example/@everyone)"
+    )
+    (nothing,) = await discord.say(general, "!news zzqx @everyone <@&123456789012345678>")
+
+    assert "after:" in bad_date.embeds[0]["description"]
+    assert nothing.embeds[0]["title"].startswith("No articles match")
+    assert assert_inert(newsdesk) == 4
+
+
+async def test_the_bot_refuses_to_ping_even_when_discord_would(newsdesk: Newsdesk) -> None:
+    # Discord parses every mention in content unless told otherwise: the client default is none.
+    mentions = newsdesk.bot.allowed_mentions
+    assert mentions is not None
+    assert mentions.to_dict() == {"parse": []}
