@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
@@ -20,6 +21,8 @@ DEFAULT_INTERVAL_SECONDS = 15 * 60
 MAX_URL_CHARS = 2000
 MAX_FILTER_CHARS = 300
 
+# A filter that is one `entity:` or `source:` and no words (the search language needs a word).
+_ONLY_FILTER = re.compile(r'^(entity|source):\s*(?:"([^"]+)"|(.+))$', re.IGNORECASE)
 # Looks up the article ids that mention an entity (bot.nlp.store.entity_article_ids).
 EntityResolver = Callable[[str], Awaitable[Sequence[int]]]
 
@@ -74,15 +77,28 @@ async def preview_feed(fetcher: Fetcher, url: str) -> FeedPreview:
     return FeedPreview(url=canonical_url(fetched.url), feed=parsed)
 
 
+def _only_filter(text: str) -> tuple[str, str] | None:
+    """("entity" | "source", value) when the filter is that one filter and no words."""
+    match = _ONLY_FILTER.match(text)
+    if not match:
+        return None
+    value = (match[2] or match[3] or "").strip()
+    return (match[1].lower(), value) if value else None
+
+
 def check_filter(text: str | None, *, entities_available: bool) -> str:
-    """Validate a subscription filter (search language); return it cleaned, '' for none."""
+    """Validate a subscription filter (search language, or just `entity:` / `source:`);
+    return it cleaned, '' for none."""
     text = " ".join(clean(text or "").split())
     if not text:
         return ""
     if len(text) > MAX_FILTER_CHARS:
         raise FeedUrlError(f"Keep the filter under {MAX_FILTER_CHARS} characters.")
-    query = parse_query(text)  # raises QueryError with a friendly message
-    if query.entities and not entities_available:
+    only = _only_filter(text)
+    entities = [only[1]] if only and only[0] == "entity" else []
+    if only is None:
+        entities = list(parse_query(text).entities)  # raises QueryError, a friendly message
+    if entities and not entities_available:
         raise FeedUrlError("`entity:` filters need the entity index, which isn't loaded.")
     return text
 
@@ -131,6 +147,17 @@ async def matching_articles(
     """Which of these articles a subscription filter lets through (all, when it has none)."""
     if not filter_text or not article_ids:
         return set(article_ids)
+    only = _only_filter(filter_text)
+    if only is not None:
+        kind, value = only
+        if kind == "source":
+            wanted = value.casefold()
+            return {
+                a.id for a in await store.articles(article_ids) if a.source.casefold() == wanted
+            }
+        if entity_articles is None:
+            return set()
+        return set(article_ids) & set(await entity_articles(value))
     query = parse_query(filter_text)
     ids = set(article_ids)
     for name in query.entities:

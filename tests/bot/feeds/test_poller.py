@@ -202,6 +202,26 @@ async def test_a_filter_lets_only_matching_items_through(
     ]
 
 
+async def test_a_source_filter_alone_matches_the_outlet(
+    site: NewsSite,
+    store: Store,
+    fetcher: Fetcher,
+    poller: FeedPoller,
+    announced: Announced,
+    clock: FakeClock,
+) -> None:
+    site.serve("/wire/atom.xml", Reply(EMPTY_ATOM, content_type=ATOM))
+    url = site.url("/wire/atom.xml")
+    sub = await follow(store, fetcher, url, channel=10, filter_text="source:coastal wire")
+    await follow(store, fetcher, url, channel=11, filter_text='source:"Harbour Times"')
+    await poller.run_due()
+    site.newsroom()
+    await later(clock, store, sub.feed_id)
+    await poller.run_due()
+    assert {a.subscription.channel_id for a in announced} == {10}
+    assert len(announced.titles()) == 3
+
+
 async def test_after_a_restart_nothing_is_announced_again(
     site: NewsSite, store: Store, fetcher: Fetcher, clock: FakeClock
 ) -> None:
