@@ -96,7 +96,14 @@ class Digests(commands.Cog):
 
     # -- managing schedules -------------------------------------------------------------------
 
-    @digest.command(name="schedule", description="Post a news digest to a channel at set times")
+    @digest.command(
+        name="schedule",
+        description="Post a news digest to a channel at set times",
+        extras={
+            "example": "/digest schedule channel:#news time:08:00 timezone:America/New_York",
+            "order": 40,
+        },
+    )
     @app_commands.describe(
         channel="Text channel, thread or forum channel to post in",
         time="Local time of day, e.g. 08:00 or 6pm (cron schedules ignore it)",
@@ -163,7 +170,11 @@ class Digests(commands.Cog):
         """The recurrences, or what is being typed (a cron expression) first."""
         return [app_commands.Choice(name=e, value=e) for e in every_choices(current)]
 
-    @digest.command(name="list", description="This server's digests and when they post next")
+    @digest.command(
+        name="list",
+        description="This server's digests and when they post next",
+        extras={"example": "/digest list", "order": 41},
+    )
     @app_commands.check(can_manage_digests)
     async def list_(self, interaction: discord.Interaction) -> None:
         """Every digest of this server (never another's)."""
@@ -177,7 +188,11 @@ class Digests(commands.Cog):
             embed=render.schedules_embed(lines, interaction.guild.name), ephemeral=True
         )
 
-    @digest.command(name="remove", description="Stop and delete a digest")
+    @digest.command(
+        name="remove",
+        description="Stop and delete a digest",
+        extras={"example": "/digest remove id:1", "order": 45},
+    )
     @app_commands.describe(id="The digest's number, from /digest list")
     @app_commands.check(can_manage_digests)
     async def remove(self, interaction: discord.Interaction, id: int) -> None:
@@ -188,7 +203,11 @@ class Digests(commands.Cog):
         self.scheduler.wake()
         await self._confirm(interaction, f"Digest **#{id}** is removed.")
 
-    @digest.command(name="pause", description="Stop posting a digest until it is resumed")
+    @digest.command(
+        name="pause",
+        description="Stop posting a digest until it is resumed",
+        extras={"example": "/digest pause id:1", "order": 43},
+    )
     @app_commands.describe(id="The digest's number, from /digest list")
     @app_commands.check(can_manage_digests)
     async def pause(self, interaction: discord.Interaction, id: int) -> None:
@@ -204,7 +223,11 @@ class Digests(commands.Cog):
         self.scheduler.wake()
         await self._confirm(interaction, f"Digest **#{id}** is paused.")
 
-    @digest.command(name="resume", description="Post a paused digest again from its next time")
+    @digest.command(
+        name="resume",
+        description="Post a paused digest again from its next time",
+        extras={"example": "/digest resume id:1", "order": 44},
+    )
     @app_commands.describe(id="The digest's number, from /digest list")
     @app_commands.check(can_manage_digests)
     async def resume(self, interaction: discord.Interaction, id: int) -> None:
@@ -220,7 +243,11 @@ class Digests(commands.Cog):
             interaction, f"Digest **#{id}** is resumed; next one {text.timestamp(first, 'R')}."
         )
 
-    @digest.command(name="preview", description="See what a digest would post now (posts nothing)")
+    @digest.command(
+        name="preview",
+        description="See what a digest would post now (posts nothing)",
+        extras={"example": "/digest preview id:1", "order": 42},
+    )
     @app_commands.describe(id="The digest's number, from /digest list")
     @app_commands.check(can_manage_digests)
     async def preview(self, interaction: discord.Interaction, id: int) -> None:
@@ -233,7 +260,11 @@ class Digests(commands.Cog):
         )
         await self._show(interaction, render.digest_embeds(digest, heading), "/digest preview")
 
-    @digest.command(name="now", description="Post a digest right away")
+    @digest.command(
+        name="now",
+        description="Post a digest right away",
+        extras={"example": "/digest now id:1", "order": 42},
+    )
     @app_commands.describe(id="The digest's number, from /digest list")
     @app_commands.check(can_manage_digests)
     async def now(self, interaction: discord.Interaction, id: int) -> None:
@@ -253,7 +284,11 @@ class Digests(commands.Cog):
             message = f"Posting digest **#{id}** failed for now ({run.error}); I'll retry."
         await interaction.followup.send(embed=render.confirmation_embed(message), ephemeral=True)
 
-    @digest.command(name="role", description="Let a role manage digests (or clear it)")
+    @digest.command(
+        name="role",
+        description="Let a role manage digests (or clear it)",
+        extras={"example": "/digest role role:@Editors", "order": 46},
+    )
     @app_commands.describe(role="Members with this role may manage digests; leave out to clear")
     @app_commands.checks.has_permissions(manage_guild=True)
     async def role(
@@ -274,7 +309,11 @@ class Digests(commands.Cog):
 
     # -- catch-up -----------------------------------------------------------------------------
 
-    @app_commands.command(name="catchup", description="What you missed: a digest since a time")
+    @app_commands.command(
+        name="catchup",
+        description="What you missed: a digest since a time",
+        extras={"example": "/catchup since:yesterday 18:00", "order": 39},
+    )
     @app_commands.describe(
         since="e.g. 3d, 12h, yesterday 18:00, 2024-05-01, monday",
         timezone="Your timezone for times like 18:00 (default: the bot's)",

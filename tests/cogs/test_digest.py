@@ -245,6 +245,8 @@ async def test_timezone_and_recurrence_autocomplete(newsdesk: Newsdesk) -> None:
         "digest schedule", "timezone", "new york", channel=news
     )
     assert zones[0] == {"name": "America/New_York", "value": "America/New_York"}
+    catchup_zones = await newsdesk.discord.autocomplete("catchup", "timezone", "jerus")
+    assert [c["value"] for c in catchup_zones] == ["Asia/Jerusalem"]
     every = await newsdesk.discord.autocomplete("digest schedule", "every", "week")
     assert [c["value"] for c in every][:3] == ["week", "weekdays", "weekly monday"]
     bad = await schedule(newsdesk, timezone="Mars/Olympus")
