@@ -10,11 +10,12 @@ import asyncpg
 from bot.store.postgres.articles import PgArticleQueries
 from bot.store.postgres.db import connect_pool
 from bot.store.postgres.digests import PgDigestQueries
+from bot.store.postgres.entities import PgEntityQueries
 
 __all__ = ["PostgresStore"]
 
 
-class PostgresStore(PgArticleQueries, PgDigestQueries):
+class PostgresStore(PgArticleQueries, PgEntityQueries, PgDigestQueries):
     """An open Newsdesk database on PostgreSQL; `async with await PostgresStore.open(url)`."""
 
     def __init__(self, pool: asyncpg.Pool, url: str) -> None:

@@ -70,6 +70,7 @@ async def fts_ok(store: Store) -> None:
     await store.conn.execute("INSERT INTO entities_fts (entities_fts) VALUES ('integrity-check')")
 
 
+@pytest.mark.sqlite_only  # reads SQLite's tables through store.conn
 async def test_counts_aliases_and_replacement(store: Store) -> None:
     body = "The National Security Council (NSC) met.\nThe NSC said Hamas agreed."
     names = [
@@ -124,6 +125,7 @@ async def test_analysis_of_old_text_is_not_saved(store: Store) -> None:
     assert await store.analysis_inputs([article_id], NLP_VERSION) != []  # still to do
 
 
+@pytest.mark.sqlite_only  # reads SQLite's tables through store.conn
 async def test_deleting_an_article_keeps_counts_right(store: Store) -> None:
     a = await add(
         store, 1, "Qatar and Egypt.", [("Qatar", "GPE", "Qatar"), ("Egypt", "GPE", "Egypt")]

@@ -1,0 +1,447 @@
+"""PostgreSQL SQL for NLP results: analyses, canonical entities, aliases and mentions.
+
+Same contract as bot/store/entities.py. Several workers save analyses at once here, so
+entity rows (whose counts the triggers bump) are locked in id order first and new entities
+are inserted in key order with ON CONFLICT: two workers naming the same people take turns
+instead of deadlocking or tripping over each other's new entity.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Sequence
+
+from bot.nlp.entities import NAME_LABELS
+from bot.nlp.profiles import CoMention, EntityProfile, EntitySentence, EntityTally, KnownEntity
+from bot.nlp.records import Analysis, ArticleInput
+from bot.nlp.text import normalise_name
+from bot.store.entities import (
+    _ENTITY_COLUMNS,
+    _NAMES,
+    StoredAnalysis,
+    StoredMention,
+    _entity,
+    entity_key,
+)
+from bot.store.postgres.base import PgBase
+from bot.store.postgres.tsquery import to_tsquery_text
+
+_TOP = "\U0010ffff"
+
+
+class PgEntityQueries(PgBase):
+    """Analysis and entity statements for `PostgresStore`."""
+
+    async def analysis_inputs(
+        self, ids: Sequence[int], nlp_version: str
+    ) -> list[tuple[int, str, ArticleInput]]:
+        """(id, content hash, NLP input) of the given articles whose analysis is missing or
+        outdated; current ones are left out."""
+        if not ids:
+            return []
+        rows = await self._fetch(
+            "SELECT a.id, a.content_hash, a.title, a.caption, a.body FROM articles a"
+            " LEFT JOIN article_analysis an ON an.article_id = a.id"
+            " WHERE a.id = ANY($1::bigint[]) AND (an.article_id IS NULL"
+            " OR an.nlp_version != $2 OR an.content_hash != a.content_hash) ORDER BY a.id",
+            list(ids),
+            nlp_version,
+        )
+        return [
+            (r["id"], r["content_hash"], ArticleInput(r["body"], r["title"], r["caption"]))
+            for r in rows
+        ]
+
+    async def articles_needing_analysis(
+        self, nlp_version: str, *, after_id: int = 0, limit: int = 500
+    ) -> list[int]:
+        """Ids (ascending, above `after_id`) of articles with no analysis or an outdated one."""
+        rows = await self._fetch(
+            "SELECT a.id FROM articles a LEFT JOIN article_analysis an ON an.article_id = a.id"
+            " WHERE a.id > $1 AND (an.article_id IS NULL OR an.nlp_version != $2"
+            " OR an.content_hash != a.content_hash) ORDER BY a.id LIMIT $3",
+            after_id,
+            nlp_version,
+            limit,
+        )
+        return [row[0] for row in rows]
+
+    async def save_analysis(
+        self,
+        article_id: int,
+        content_hash: str,
+        nlp_version: str,
+        analysis: Analysis,
+        now: str,
+    ) -> bool:
+        """Replace an article's analysis, entities and mentions; call inside a transaction.
+        False (nothing written) when the article is gone or its text changed since."""
+        row = await self._fetchrow(
+            "SELECT content_hash, coalesce(published_at, ingested_at) FROM articles"
+            " WHERE id = $1 FOR UPDATE",
+            article_id,
+        )
+        if row is None or row[0] != content_hash:
+            return False
+        seen_at = row[1]
+        previous = [
+            r[0]
+            for r in await self._fetch(
+                "SELECT entity_id FROM article_entities WHERE article_id = $1", article_id
+            )
+        ]
+        ids = await self._entity_ids({(m.canonical, m.label) for m in analysis.mentions})
+        # Every entity whose counts change, locked in one order before any trigger runs.
+        await self._fetch(
+            "SELECT id FROM entities WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE",
+            sorted({*previous, *ids.values()}),
+        )
+        for table in ("mentions", "article_aliases", "article_entities"):
+            await self._execute(f"DELETE FROM {table} WHERE article_id = $1", article_id)
+        await self._execute(
+            "INSERT INTO article_analysis (article_id, content_hash, nlp_version, analysed_at,"
+            " sentences, ranking, summarisable, terms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+            " ON CONFLICT (article_id) DO UPDATE SET content_hash = excluded.content_hash,"
+            " nlp_version = excluded.nlp_version, analysed_at = excluded.analysed_at,"
+            " sentences = excluded.sentences, ranking = excluded.ranking,"
+            " summarisable = excluded.summarisable, terms = excluded.terms",
+            article_id,
+            content_hash,
+            nlp_version,
+            now,
+            json.dumps([[s.start, s.end] for s in analysis.sentences]),
+            json.dumps(analysis.ranking),
+            json.dumps(analysis.summarisable),
+            json.dumps(analysis.terms, ensure_ascii=False),
+        )
+        keys = dict(await self._keys(set(ids.values())))
+        counts: Counter[int] = Counter()
+        mention_rows = []
+        aliases: dict[tuple[str, int], str] = {}
+        for m in analysis.mentions:
+            eid = ids[m.canonical, m.label]
+            counts[eid] += 1
+            mention_rows.append((article_id, eid, m.section, m.start, m.end, m.sentence))
+            form_key = entity_key(m.text, m.label)
+            if form_key and form_key != keys[eid]:
+                aliases.setdefault((form_key, eid), m.text)
+        await self._executemany(
+            "INSERT INTO mentions (article_id, entity_id, section, char_start, char_end,"
+            " sentence) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+            mention_rows,
+        )
+        await self._executemany(
+            "INSERT INTO article_entities (article_id, entity_id, mentions, seen_at)"
+            " VALUES ($1, $2, $3, $4)",
+            [(article_id, eid, n, seen_at) for eid, n in sorted(counts.items())],
+        )
+        await self._executemany(
+            "INSERT INTO article_aliases (article_id, entity_id, alias_key, alias)"
+            " VALUES ($1, $2, $3, $4)",
+            [(article_id, eid, key, alias) for (key, eid), alias in sorted(aliases.items())],
+        )
+        if previous:
+            await self._execute(
+                "DELETE FROM entities WHERE id = ANY($1::bigint[]) AND article_count <= 0",
+                previous,
+            )
+        return True
+
+    async def _entity_ids(self, names: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
+        """Canonical entities for (name, label) pairs: same key and label; else the one entity
+        of that label the name is an alias of; else a new one (see the SQLite store)."""
+        wanted = {(entity_key(name, label), label): (name, label) for name, label in names}
+        found = await self._by_keys(wanted)
+        unknown = sorted(
+            {k for k, label in wanted if (k, label) not in found and label in NAME_LABELS}
+        )
+        if unknown:
+            rows = await self._fetch(
+                "SELECT a.alias_key, e.label, min(e.id), count(*)"
+                " FROM entity_aliases a JOIN entities e ON e.id = a.entity_id"
+                " WHERE a.alias_key = ANY($1::text[]) GROUP BY a.alias_key, e.label",
+                unknown,
+            )
+            for key, label, eid, owners in rows:
+                if owners == 1 and (key, label) in wanted and (key, label) not in found:
+                    found[key, label] = eid
+        new = sorted(k for k in wanted if k not in found)
+        if new:
+            await self._executemany(
+                "INSERT INTO entities (name, label, name_key) VALUES ($1, $2, $3)"
+                " ON CONFLICT (name_key, label) DO NOTHING",
+                [(wanted[key, label][0], label, key) for key, label in new],
+            )
+            found.update(await self._by_keys({k: wanted[k] for k in new}))
+        return {(name, label): found[entity_key(name, label), label] for name, label in names}
+
+    async def _by_keys(
+        self, wanted: dict[tuple[str, str], tuple[str, str]]
+    ) -> dict[tuple[str, str], int]:
+        keys = sorted({key for key, _ in wanted})
+        if not keys:
+            return {}
+        rows = await self._fetch(
+            "SELECT name_key, label, id FROM entities WHERE name_key = ANY($1::text[])", keys
+        )
+        return {(k, label): eid for k, label, eid in rows if (k, label) in wanted}
+
+    async def _keys(self, ids: set[int]) -> list[tuple[int, str]]:
+        if not ids:
+            return []
+        rows = await self._fetch(
+            "SELECT id, name_key FROM entities WHERE id = ANY($1::bigint[])", list(ids)
+        )
+        return [(row[0], row[1]) for row in rows]
+
+    async def stored_analysis(self, article_id: int) -> StoredAnalysis | None:
+        """The article's stored analysis (current or not: compare its hash and version)."""
+        row = await self._fetchrow(
+            "SELECT article_id, content_hash, nlp_version, sentences, ranking, summarisable,"
+            " terms FROM article_analysis WHERE article_id = $1",
+            article_id,
+        )
+        if row is None:
+            return None
+        return StoredAnalysis(
+            article_id=row["article_id"],
+            content_hash=row["content_hash"],
+            nlp_version=row["nlp_version"],
+            sentences=[(s, e) for s, e in json.loads(row["sentences"])],
+            ranking=json.loads(row["ranking"]),
+            summarisable=json.loads(row["summarisable"]),
+            terms=[tuple(t) for t in json.loads(row["terms"])],
+        )
+
+    async def article_content_hash(self, article_id: int) -> str | None:
+        """The stored article's content hash, or None when there is no such article."""
+        return await self._fetchval("SELECT content_hash FROM articles WHERE id = $1", article_id)
+
+    async def article_mentions(self, article_id: int) -> list[StoredMention]:
+        """Every stored mention in an article, in section then text order."""
+        rows = await self._fetch(
+            f"SELECT {_ENTITY_COLUMNS}, m.section, m.char_start, m.char_end, m.sentence"
+            " FROM mentions m JOIN entities e ON e.id = m.entity_id WHERE m.article_id = $1"
+            " ORDER BY m.section, m.char_start",
+            article_id,
+        )
+        return [
+            StoredMention(_entity(r), r["section"], r["char_start"], r["char_end"], r["sentence"])
+            for r in rows
+        ]
+
+    async def article_entities(self, article_id: int, limit: int = 25) -> list[EntityTally]:
+        """The named entities an article mentions, most mentioned first."""
+        rows = await self._fetch(
+            f"SELECT {_ENTITY_COLUMNS}, ae.mentions FROM article_entities ae"
+            f" JOIN entities e ON e.id = ae.entity_id WHERE ae.article_id = $1 AND {_NAMES}"
+            " ORDER BY ae.mentions DESC, e.mention_count DESC, e.name LIMIT $2",
+            article_id,
+            limit,
+        )
+        return [EntityTally(_entity(r), r["mentions"], 1) for r in rows]
+
+    async def entity(self, entity_id: int) -> KnownEntity | None:
+        """The entity with this id, or None (also when no article mentions it any more)."""
+        row = await self._fetchrow(
+            f"SELECT {_ENTITY_COLUMNS} FROM entities e WHERE e.id = $1 AND e.article_count > 0",
+            entity_id,
+        )
+        return _entity(row) if row else None
+
+    async def entities_named(self, name: str) -> list[KnownEntity]:
+        """Entities whose canonical name or an alias is `name` (folded), most mentioned first."""
+        key = normalise_name(name)
+        if not key:
+            return []
+        rows = await self._fetch(
+            f"SELECT {_ENTITY_COLUMNS} FROM entities e WHERE e.name_key = $1"
+            " AND e.article_count > 0"
+            f" UNION SELECT {_ENTITY_COLUMNS} FROM entity_aliases a"
+            " JOIN entities e ON e.id = a.entity_id WHERE a.alias_key = $1 AND e.article_count > 0"
+            " ORDER BY 4 DESC, 1",
+            key,
+        )
+        return [_entity(r) for r in rows]
+
+    async def entity_choices(
+        self, word_prefixes: str | None, typed: str, limit: int = 25
+    ) -> list[KnownEntity]:
+        """Type-ahead: named entities whose name has words starting as typed, or whose name or
+        an alias starts with `typed`; exact names first, then the most mentioned."""
+        if word_prefixes is None:
+            return await self._top_names(None, limit)
+        key = normalise_name(typed)
+        found = {
+            e.id: e
+            for e in await self.entities_named(typed)
+            if e.label in NAME_LABELS and normalise_name(e.name) == key
+        }
+        rows = await self._fetch(
+            f"SELECT {_ENTITY_COLUMNS} FROM entities e"
+            f" WHERE e.name_search @@ to_tsquery('newsdesk', $1) AND {_NAMES}"
+            " AND e.article_count > 0 ORDER BY e.mention_count DESC LIMIT $2",
+            to_tsquery_text(word_prefixes),
+            limit,
+        )
+        if len(key) >= 2:
+            rows += await self._fetch(
+                f"SELECT {_ENTITY_COLUMNS} FROM (SELECT entity_id FROM entity_aliases"
+                "  WHERE alias_key >= $1 AND alias_key < $2 ORDER BY articles DESC LIMIT $3) a"
+                f" JOIN entities e ON e.id = a.entity_id WHERE {_NAMES} AND e.article_count > 0",
+                key,
+                key + _TOP,
+                limit,
+            )
+        for row in rows:
+            found.setdefault(row["id"], _entity(row))
+        ranked = sorted(
+            found.values(), key=lambda e: (normalise_name(e.name) != key, -e.mention_count, e.name)
+        )
+        return ranked[:limit]
+
+    async def _top_names(self, labels: Sequence[str] | None, limit: int) -> list[KnownEntity]:
+        where = "e.label = ANY($1::text[])" if labels else f"{_NAMES} AND $1::text[] IS NULL"
+        rows = await self._fetch(
+            f"SELECT {_ENTITY_COLUMNS} FROM entities e WHERE {where} AND e.article_count > 0"
+            " ORDER BY e.mention_count DESC, e.article_count DESC, e.name LIMIT $2",
+            list(labels) if labels else None,
+            limit,
+        )
+        return [_entity(r) for r in rows]
+
+    async def top_entities(
+        self, labels: Sequence[str] | None = None, since: str | None = None, limit: int = 10
+    ) -> list[EntityTally]:
+        """The most mentioned named entities (of these labels), over all time or since an
+        ISO date, with their mention and article counts in that period."""
+        if since is None:
+            return [
+                EntityTally(e, e.mention_count, e.article_count)
+                for e in await self._top_names(labels, limit)
+            ]
+        where = "e.label = ANY($2::text[])" if labels else f"{_NAMES} AND $2::text[] IS NULL"
+        rows = await self._fetch(
+            f"SELECT {_ENTITY_COLUMNS}, p.mentions AS period_mentions, p.articles"
+            " FROM (SELECT entity_id, sum(mentions) AS mentions, count(*) AS articles"
+            "       FROM article_entities WHERE seen_at >= $1 GROUP BY entity_id) p"
+            f" JOIN entities e ON e.id = p.entity_id WHERE {where}"
+            " ORDER BY p.mentions DESC, p.articles DESC, e.name LIMIT $3",
+            since,
+            list(labels) if labels else None,
+            limit,
+        )
+        return [EntityTally(_entity(r), r["period_mentions"], r["articles"]) for r in rows]
+
+    async def entity_article_ids(self, entity_ids: Sequence[int]) -> list[int]:
+        """Ids (ascending) of the articles that mention any of these entities."""
+        if not entity_ids:
+            return []
+        rows = await self._fetch(
+            "SELECT DISTINCT article_id FROM article_entities WHERE entity_id = ANY($1::bigint[])"
+            " ORDER BY article_id",
+            list(entity_ids),
+        )
+        return [row[0] for row in rows]
+
+    async def entity_profile(
+        self,
+        entity: KnownEntity,
+        *,
+        articles: int = 5,
+        per_article: int = 3,
+        co_mentions: int = 10,
+        co_mention_window: int = 1000,
+        aliases: int = 8,
+    ) -> EntityProfile:
+        """The entity's aliases, first/last seen, latest sentences naming it and the entities
+        most often named with it (see the SQLite store for the details)."""
+        alias_rows = await self._fetch(
+            "SELECT alias FROM entity_aliases WHERE entity_id = $1"
+            " ORDER BY articles DESC, alias LIMIT $2",
+            entity.id,
+            aliases,
+        )
+        span = await self._fetchrow(
+            "SELECT min(seen_at), max(seen_at) FROM article_entities WHERE entity_id = $1",
+            entity.id,
+        )
+        return EntityProfile(
+            entity=entity,
+            aliases=tuple(row[0] for row in alias_rows),
+            first_seen=span[0] if span else None,
+            last_seen=span[1] if span else None,
+            sentences=await self._latest_sentences(entity.id, articles, per_article),
+            co_mentioned=await self._co_mentioned(entity.id, co_mentions, co_mention_window),
+            co_mention_window=co_mention_window,
+        )
+
+    async def _latest_sentences(
+        self, entity_id: int, articles: int, per_article: int
+    ) -> list[EntitySentence]:
+        latest = await self._fetch(
+            "SELECT a.id, a.title, a.url, a.source, ae.seen_at, a.caption, a.body,"
+            " an.sentences, an.content_hash = a.content_hash AS current"
+            " FROM article_entities ae JOIN articles a ON a.id = ae.article_id"
+            " JOIN article_analysis an ON an.article_id = a.id"
+            " WHERE ae.entity_id = $1 ORDER BY ae.seen_at DESC, ae.article_id DESC LIMIT $2",
+            entity_id,
+            articles,
+        )
+        if not latest:
+            return []
+        where: dict[int, list[tuple[str, int]]] = {}
+        for row in await self._fetch(
+            "SELECT article_id, section, sentence FROM mentions"
+            " WHERE article_id = ANY($1::bigint[]) AND entity_id = $2"
+            " ORDER BY article_id, section, char_start",
+            [row["id"] for row in latest],
+            entity_id,
+        ):
+            where.setdefault(row[0], []).append((row[1], row[2]))
+        out: list[EntitySentence] = []
+        seen_texts: set[str] = set()
+        for row in latest:
+            if not row["current"]:
+                continue  # the text changed after it was analysed; offsets would be wrong
+            spans = json.loads(row["sentences"])
+            texts = []
+            for section, index in where.get(row["id"], []):
+                if section == "body" and 0 <= index < len(spans):
+                    texts.append(row["body"][spans[index][0] : spans[index][1]])
+                elif section == "caption" and row["caption"]:
+                    texts.append(row["caption"])
+            picked = 0
+            for text in dict.fromkeys(texts):
+                folded = " ".join(text.casefold().split())
+                if picked >= per_article or folded in seen_texts:
+                    continue  # wire copy repeats the same sentence across outlets
+                seen_texts.add(folded)
+                picked += 1
+                out.append(
+                    EntitySentence(
+                        article_id=row["id"],
+                        title=row["title"],
+                        when=row["seen_at"],
+                        url=row["url"],
+                        source=row["source"],
+                        text=text,
+                    )
+                )
+        return out
+
+    async def _co_mentioned(self, entity_id: int, limit: int, window: int) -> list[CoMention]:
+        rows = await self._fetch(
+            "WITH recent AS (SELECT article_id FROM article_entities WHERE entity_id = $1"
+            "                ORDER BY seen_at DESC LIMIT $2)"
+            f" SELECT {_ENTITY_COLUMNS}, count(*) AS shared FROM recent r"
+            " JOIN article_entities ae ON ae.article_id = r.article_id"
+            " JOIN entities e ON e.id = ae.entity_id"
+            f" WHERE ae.entity_id != $1 AND {_NAMES}"
+            " GROUP BY e.id ORDER BY shared DESC, e.mention_count DESC, e.name LIMIT $3",
+            entity_id,
+            window,
+            limit,
+        )
+        return [CoMention(_entity(r), r["shared"]) for r in rows]
