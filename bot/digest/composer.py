@@ -13,7 +13,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.digest.errors import ScheduleError
@@ -35,6 +35,9 @@ SUMMARY_CHARS = 350
 DOMINANT_ENTITIES = 5
 # Newest articles a window considers: a digest is a handful of stories, not an archive.
 CANDIDATES = 500
+# Newest matching articles whose stored NLP is read (summaries, salience, dominant entities);
+# older ones in a very busy window are ranked without it.
+ANALYSED = 200
 MAX_FILTER_CHARS = 200
 
 _SINGLE_FILTER = re.compile(r'^(entity|source):\s*(?:"([^"]+)"|(.+))$', re.IGNORECASE)
@@ -107,7 +110,6 @@ class Digest:
     entities: tuple[DominantEntity, ...] = ()
     articles: int = 0  # matching articles in the window
     stories: int = 0  # after near-duplicates collapsed
-    notes: tuple[str, ...] = field(default=())
 
     @property
     def empty(self) -> bool:
@@ -136,7 +138,7 @@ class DigestComposer:
         articles = await self._matching(window, wanted)
         if not articles:
             return Digest(since=since, until=until, filter=wanted.text)
-        analyses = await self.facts.analyses([a.id for a in articles])
+        analyses = await self.facts.analyses([a.id for a in articles[:ANALYSED]])
         return await asyncio.to_thread(
             _assemble, articles, analyses, since, until, wanted.text, max(1, max_items)
         )
