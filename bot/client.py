@@ -286,20 +286,27 @@ class NewsBot(commands.Bot):
     # -- events -----------------------------------------------------------------------------
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
-        """Answer clicks on pager buttons the bot no longer knows (timed out, or restarted)."""
+        """Answer clicks on pager buttons the bot no longer knows (timed out, restarted, forged)."""
         if interaction.type is not discord.InteractionType.component:
             return
-        custom_id = str((interaction.data or {}).get("custom_id", ""))
+        data = interaction.data or {}
+        custom_id = str(data.get("custom_id", ""))
         message = interaction.message
         if (
-            custom_id.startswith(CUSTOM_ID_PREFIX)
-            and message is not None
-            and not self.pagers.is_live(message.id)
-            and not interaction.response.is_done()
+            not custom_id.startswith(CUSTOM_ID_PREFIX)
+            or message is None
+            or interaction.response.is_done()
         ):
+            return
+        if not self.pagers.is_live(message.id):
             await interaction.response.send_message(
                 "These buttons have expired. Run the command again for fresh results.",
                 ephemeral=True,
+            )
+        elif not self.pagers.handles(message.id, custom_id, int(data.get("component_type", 0))):
+            # A forged or stale id no view will take: refuse it rather than leave it unanswered.
+            await interaction.response.send_message(
+                "That control isn't part of this message.", ephemeral=True
             )
 
     async def invoke(self, ctx: commands.Context[Any]) -> None:

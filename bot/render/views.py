@@ -296,6 +296,14 @@ class Pagers:
         """Whether a message's pager components are still answered."""
         return message_id in self._live
 
+    def handles(self, message_id: int, custom_id: str, component_type: int) -> bool:
+        """Whether the live pager on this message has this component (so its view answers)."""
+        pager = self._live.get(message_id)
+        return pager is not None and any(
+            getattr(item, "custom_id", None) == custom_id and item.type.value == component_type
+            for item in pager.children
+        )
+
     def __len__(self) -> int:
         return len(self._live)
 

@@ -1,0 +1,228 @@
+"""Permissions and isolation: admin commands refuse members without the permission (slash,
+prefix message, mention), forged or foreign component ids are refused, and one server can never
+read or change another's settings, feeds or digests, even with forged ids in options."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from bot.sandbox import DiscordEmulator
+from bot.sandbox import events as sandbox_events
+from bot.sandbox.emulator.state import Channel, Guild, Interaction, User
+from bot.sandbox.harness import default_world
+from tests.adversarial.discord_records import callbacks_per_interaction
+from tests.newsdesk import Newsdesk
+
+REFUSALS = ("permission", "can't use", "owner", "digest role")
+
+
+def admin_commands(newsdesk: Newsdesk) -> list[tuple[str, dict[str, Any]]]:
+    """Every admin command the bot has synced, with plausible options."""
+    news = newsdesk.discord.channel("news")
+    editors = newsdesk.discord.guild.roles[1]
+    wanted: list[tuple[str, dict[str, Any]]] = [
+        ("settings prefix", {"value": "?"}),
+        ("sync", {}),
+        ("feeds add", {"url": "https://news.example/rss.xml", "channel": news}),
+        ("feeds list", {}),
+        ("feeds remove", {"id": 1}),
+        ("feeds test", {"url": "https://news.example/rss.xml"}),
+        ("digest schedule", {"channel": news, "time": "08:00", "timezone": "UTC"}),
+        ("digest list", {}),
+        ("digest remove", {"id": 1}),
+        ("digest pause", {"id": 1}),
+        ("digest resume", {"id": 1}),
+        ("digest preview", {"id": 1}),
+        ("digest now", {"id": 1}),
+        ("digest role", {"role": editors}),
+    ]
+    guild = newsdesk.discord.guild.id
+    return [
+        (name, options)
+        for name, options in wanted
+        if newsdesk.discord.world.command_named(name.split()[0], guild) is not None
+    ]
+
+
+async def test_every_admin_command_refuses_a_member_without_permission(
+    newsdesk: Newsdesk,
+) -> None:
+    bob = newsdesk.discord.bob
+    tried = admin_commands(newsdesk)
+    before = await state_of(newsdesk, newsdesk.discord.guild.id)
+
+    for name, options in tried:
+        reply = await newsdesk.slash_as(bob, name, permissions=0, **options)
+        text = reply.message.embeds[0]["description"] if reply.message.embeds else ""
+        text = text or reply.message.content
+        assert reply.message.ephemeral, name
+        assert any(word in text for word in REFUSALS), (name, text)
+
+    assert {"settings prefix", "sync"} <= {name for name, _ in tried}
+    assert await state_of(newsdesk, newsdesk.discord.guild.id) == before
+    assert set(callbacks_per_interaction(newsdesk.discord).values()) == {1}
+
+
+async def state_of(newsdesk: Newsdesk, guild_id: int) -> dict[str, Any]:
+    """What a guild has set up: prefix, feed subscriptions, digest schedules."""
+    store = newsdesk.store
+    state: dict[str, Any] = {"prefix": await store.guild_setting(guild_id, "prefix")}
+    if hasattr(store, "guild_subscriptions"):
+        state["feeds"] = [s.id for s, _ in await store.guild_subscriptions(guild_id)]
+    if hasattr(store, "digest_schedules"):
+        state["digests"] = [s.id for s in await store.digest_schedules(guild_id)]
+    return state
+
+
+async def test_owner_commands_refuse_others_through_prefix_and_mention(newsdesk: Newsdesk) -> None:
+    discord = newsdesk.discord
+    general = discord.channel("general")
+    syncs = len(discord.requests_to("PUT", "/commands"))
+
+    (by_prefix,) = await discord.say(general, "!sync", user=discord.bob)
+    (by_mention,) = await discord.say(general, f"<@{discord.bot_user.id}> sync", user=discord.bob)
+
+    for reply in (by_prefix, by_mention):
+        assert reply.embeds[0]["description"] == "Only the bot's owner can do that."
+    assert len(discord.requests_to("PUT", "/commands")) == syncs
+
+
+async def test_forged_component_ids_on_someone_elses_results_are_refused(
+    newsdesk: Newsdesk,
+) -> None:
+    discord = newsdesk.discord
+    results = await discord.slash("search", query="Qatar")
+    message = results.message
+    before = [m.embeds for m in discord.bot_messages()]
+
+    # Not the bot's id scheme at all: no view or listener takes it, so nothing may happen.
+    foreign = await click_raw(discord, message, "settings:prefix:x", discord.bob, until=None)
+    forged = [
+        await click_raw(discord, message, custom_id, discord.bob, **data)
+        for custom_id, data in (
+            ("pager:search:next", {}),  # a button this one-page message never had
+            ("pager:search:pick", {"values": ["1"]}),
+            ("pager:article:next", {}),  # a pager kind this message never had
+            ("pager:search:delete", {}),  # an action no pager has
+        )
+    ]
+    mine = await click_raw(discord, message, "pager:search:next", discord.alice)
+
+    for click in [*forged, mine]:
+        assert click.answered and click.message.ephemeral, click.data
+    assert "belong to alice" in forged[1].message.content
+    assert all(c.message.content == "That control isn't part of this message." for c in forged[2:])
+    assert not foreign.acknowledged
+    assert [m.embeds for m in discord.bot_messages()][: len(before)] == before
+    assert set(callbacks_per_interaction(discord).values()) == {1}
+
+
+async def click_raw(
+    discord: DiscordEmulator,
+    message: Any,
+    custom_id: str,
+    user: User,
+    *,
+    until: Any = "answer",
+    **data: Any,
+) -> Interaction:
+    """A component interaction with any custom_id, as a modified client could send it."""
+    payload = {"custom_id": custom_id, "component_type": 3 if "values" in data else 2, **data}
+    return await discord._component(message, payload, user, until, 10.0)
+
+
+# -- a second server --------------------------------------------------------------------------
+
+
+@pytest.fixture
+async def two_guilds(
+    newsdesk_factory: Callable[..., Any], clock: Any
+) -> AsyncIterator[tuple[Newsdesk, Guild, User]]:
+    """The bot in Newsroom and in Rival, whose owner carol is a member of Rival only."""
+    world = default_world()
+    carol = world.add_user("carol")
+    rival = world.add_guild("Rival", members=(carol,))
+    async with (
+        DiscordEmulator(world, clock=clock) as emulator,
+        newsdesk_factory(discord=emulator) as desk,
+    ):
+        yield desk, rival, carol
+
+
+async def slash_in(
+    newsdesk: Newsdesk, guild: Guild, user: User, command: str, **options: Any
+) -> Interaction:
+    """Invoke `/command` in `guild`'s #general as `user` (with every permission there)."""
+    channel: Channel = newsdesk.discord.world.channel_named("general", guild)
+    data = sandbox_events.command_data(newsdesk.discord.world, command, channel, options, None)
+    return await newsdesk._interact(data, user, channel)
+
+
+async def test_settings_are_per_server(two_guilds: tuple[Newsdesk, Guild, User]) -> None:
+    newsdesk, rival, carol = two_guilds
+    discord = newsdesk.discord
+
+    changed = await slash_in(newsdesk, rival, carol, "settings prefix", value="?")
+    (still,) = await discord.say(discord.channel("general"), "!news Qatar")
+    ignored = await discord.say(discord.channel("general"), "?news Qatar", expect=0)
+
+    assert "?news" in changed.message.embeds[0]["description"]
+    assert still.embeds[0]["title"].startswith("Results for")
+    assert ignored == []
+    assert await newsdesk.store.guild_setting(discord.guild.id, "prefix") is None
+
+
+async def test_forged_ids_cannot_reach_another_servers_feeds_or_digests(
+    two_guilds: tuple[Newsdesk, Guild, User],
+) -> None:
+    newsdesk, rival, carol = two_guilds
+    store = newsdesk.store
+    newsroom = newsdesk.discord.guild.id
+    now = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    forged: list[tuple[str, dict[str, Any]]] = []
+
+    if newsdesk.discord.world.command_named("feeds", rival.id):
+        async with store.transaction():
+            feed = await store.add_feed("https://news.example/rss.xml", now.isoformat(), 900)
+            subscription, _ = await store.add_subscription(
+                guild_id=newsroom,
+                channel_id=newsdesk.discord.channel("news").id,
+                feed_id=feed.id,
+                filter_text="",
+                role_id=None,
+                created_by=newsdesk.discord.alice.id,
+                now=now.isoformat(),
+            )
+        forged += [("feeds remove", {"id": subscription.id}), ("feeds list", {})]
+    if newsdesk.discord.world.command_named("digest", rival.id):
+        from bot.digest.manage import draft_schedule
+
+        draft = draft_schedule(
+            guild_id=newsroom,
+            channel_id=newsdesk.discord.channel("news").id,
+            target="text",
+            time="08:00",
+            timezone="UTC",
+            created_by=newsdesk.discord.alice.id,
+            now=now,
+        )
+        schedule = await store.add_digest_schedule(draft, now)
+        forged += [
+            (f"digest {action}", {"id": schedule.id})
+            for action in ("remove", "pause", "resume", "preview", "now")
+        ] + [("digest list", {})]
+    if not forged:
+        pytest.skip("neither feeds nor digests have landed")
+    before = await state_of(newsdesk, newsroom)
+
+    for command, options in forged:
+        reply = await slash_in(newsdesk, rival, carol, command, **options)
+        shown = str(reply.message.embeds) + reply.message.content
+        assert "news.example" not in shown, (command, shown)
+        if "id" in options:
+            assert f"no {command.split()[0].rstrip('s')}" in shown.lower() or "no feed" in shown
+    assert await state_of(newsdesk, newsroom) == before
