@@ -11,11 +11,12 @@ from bot.store.postgres.articles import PgArticleQueries
 from bot.store.postgres.db import connect_pool
 from bot.store.postgres.digests import PgDigestQueries
 from bot.store.postgres.entities import PgEntityQueries
+from bot.store.postgres.jobs import PgJobQueries
 
 __all__ = ["PostgresStore"]
 
 
-class PostgresStore(PgArticleQueries, PgEntityQueries, PgDigestQueries):
+class PostgresStore(PgArticleQueries, PgEntityQueries, PgDigestQueries, PgJobQueries):
     """An open Newsdesk database on PostgreSQL; `async with await PostgresStore.open(url)`."""
 
     def __init__(self, pool: asyncpg.Pool, url: str) -> None:

@@ -1,0 +1,113 @@
+"""PostgreSQL SQL for the job queue: enqueue, take with SKIP LOCKED, heartbeat, finish."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from bot.store.postgres.base import PgBase
+
+# The channel workers LISTEN on: a new job wakes an idle worker at once.
+JOBS_CHANNEL = "newsdesk_jobs"
+
+
+@dataclass(frozen=True)
+class Job:
+    """A job a worker has taken: what to do, and how many times it has been tried."""
+
+    id: int
+    kind: str
+    payload: Any
+    attempts: int
+
+
+class PgJobQueries(PgBase):
+    """Job-queue statements for `PostgresStore` (the queue exists on PostgreSQL only)."""
+
+    async def enqueue_jobs(self, kind: str, payloads: Iterable[object]) -> list[int]:
+        """Queue one job per payload (JSON-serialisable); return their ids, in order."""
+        texts = [json.dumps(p, ensure_ascii=False) for p in payloads]
+        if not texts:
+            return []
+        rows = await self._fetch(
+            "WITH added AS (INSERT INTO jobs (kind, payload)"
+            " SELECT $1, p::jsonb FROM unnest($2::text[]) WITH ORDINALITY AS t(p, n)"
+            " ORDER BY n RETURNING id), woken AS (SELECT pg_notify($3, ''))"
+            " SELECT id FROM added, woken ORDER BY id",
+            kind,
+            texts,
+            JOBS_CHANNEL,
+        )
+        return [row[0] for row in rows]
+
+    async def take_jobs(self, owner: str, lease: timedelta, limit: int = 1) -> list[Job]:
+        """Take up to `limit` due jobs for `owner`: queued ones, or running ones whose lease
+        ran out (their worker died). Locked rows are skipped, never waited for."""
+        rows = await self._fetch(
+            "UPDATE jobs SET status = 'running', owner = $1, lease_until = now() + $2,"
+            " attempts = attempts + 1"
+            " WHERE id IN (SELECT id FROM jobs"
+            "   WHERE (status = 'queued' AND run_after <= now())"
+            "      OR (status = 'running' AND lease_until < now())"
+            "   ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED)"
+            " RETURNING id, kind, payload, attempts",
+            owner,
+            lease,
+            limit,
+        )
+        jobs = [Job(r["id"], r["kind"], json.loads(r["payload"]), r["attempts"]) for r in rows]
+        return sorted(jobs, key=lambda job: job.id)
+
+    async def extend_job(self, job_id: int, owner: str, lease: timedelta) -> bool:
+        """Heartbeat: keep the job ours for another `lease`; False if we lost it."""
+        return bool(
+            await self._execute(
+                "UPDATE jobs SET lease_until = now() + $3"
+                " WHERE id = $1 AND owner = $2 AND status = 'running'",
+                job_id,
+                owner,
+                lease,
+            )
+        )
+
+    async def finish_job(self, job_id: int, owner: str) -> bool:
+        """Mark our job done; False when its lease had run out and another worker has it."""
+        return bool(
+            await self._execute(
+                "UPDATE jobs SET status = 'done', finished_at = now(), lease_until = NULL"
+                " WHERE id = $1 AND owner = $2 AND status = 'running'",
+                job_id,
+                owner,
+            )
+        )
+
+    async def retry_job(
+        self, job_id: int, owner: str, error: str, *, delay: timedelta, give_up: bool
+    ) -> None:
+        """Give a failed job back to be tried after `delay`, or fail it for good."""
+        await self._execute(
+            "UPDATE jobs SET status = CASE WHEN $4 THEN 'failed' ELSE 'queued' END,"
+            " run_after = now() + $5, lease_until = NULL, error = $3,"
+            " finished_at = CASE WHEN $4 THEN now() END"
+            " WHERE id = $1 AND owner = $2 AND status = 'running'",
+            job_id,
+            owner,
+            error[:500],
+            give_up,
+            delay,
+        )
+
+    async def job_counts(self) -> dict[str, int]:
+        """How many jobs are in each status (an operator's view of the queue)."""
+        rows = await self._fetch("SELECT status, count(*) FROM jobs GROUP BY status")
+        return {row[0]: row[1] for row in rows}
+
+    async def article_ids_with_origins(self, origins: Iterable[str]) -> list[int]:
+        """Ids of the stored articles with these origins (what an ingest job stored)."""
+        rows = await self._fetch(
+            "SELECT id FROM articles WHERE origin = ANY($1::text[]) ORDER BY id", list(origins)
+        )
+        return [row[0] for row in rows]
