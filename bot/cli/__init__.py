@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "bot.nlp.cli",
     "bot.cli.nlp_db",
     "bot.cli.feeds",
+    "bot.cli.cluster",
 )
 
 log = logging.getLogger(__name__)
