@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import sqlite3
 from collections.abc import AsyncIterator
@@ -37,6 +38,9 @@ class Store(
     def __init__(self, conn: aiosqlite.Connection, path: str) -> None:
         self.conn = conn
         self.path = path
+        # One connection serves every coroutine: writers take turns, or a second BEGIN would
+        # fail inside the first's transaction (digests, feeds and commands write concurrently).
+        self._writing = asyncio.Lock()
 
     @classmethod
     async def open(cls, path: str | Path) -> Store:
@@ -62,17 +66,18 @@ class Store(
     @contextlib.asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:
         """Run the block in one write transaction: all of it lands, or none of it."""
-        try:
-            await self.conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            raise StoreError(f"database is busy or read-only: {exc}") from exc
-        try:
-            yield
-        except BaseException:
-            await self.conn.execute("ROLLBACK")
-            raise
-        try:
-            await self.conn.execute("COMMIT")
-        except sqlite3.OperationalError as exc:
-            await self.conn.execute("ROLLBACK")
-            raise StoreError(f"could not save to the database: {exc}") from exc
+        async with self._writing:
+            try:
+                await self.conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                raise StoreError(f"database is busy or read-only: {exc}") from exc
+            try:
+                yield
+            except BaseException:
+                await self.conn.execute("ROLLBACK")
+                raise
+            try:
+                await self.conn.execute("COMMIT")
+            except sqlite3.OperationalError as exc:
+                await self.conn.execute("ROLLBACK")
+                raise StoreError(f"could not save to the database: {exc}") from exc
