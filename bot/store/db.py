@@ -34,9 +34,9 @@ def migrations() -> list[tuple[int, str, str]]:
 
 async def connect(path: str | Path) -> aiosqlite.Connection:
     """Open (creating if needed) the database at `path` with WAL, foreign keys and migrations."""
-    if str(path) != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
     try:
+        if str(path) != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
         # isolation_level=None: we issue BEGIN/COMMIT ourselves so transactions are explicit.
         conn = await aiosqlite.connect(str(path), isolation_level=None)
     except (sqlite3.Error, OSError) as exc:
