@@ -52,7 +52,7 @@ MAX_ATTEMPTS = len(BACKOFF) + 1
 # Re-plan at least this often even with nothing due, in case the wall clock jumped (a
 # suspended VM, an NTP step): one cheap query, and a bound on how late such a slot can be.
 MAX_SLEEP = timedelta(minutes=15)
-# After a database error in planning, try again this much later.
+# After a database error in planning, or a claim someone else won, look again this much later.
 STORE_RETRY = timedelta(seconds=30)
 
 
@@ -223,7 +223,8 @@ class DigestScheduler:
             if due > now:
                 sooner(due)
                 continue
-            await self._claim(schedule, due, now)
+            if not await self._claim(schedule, due, now):
+                sooner(now + STORE_RETRY)
         return wake_at
 
     def _due(self, schedule: Schedule) -> datetime:
@@ -233,8 +234,9 @@ class DigestScheduler:
             anchor = schedule.last_slot
         return next_slot(recurrence_of(schedule), ZoneInfo(schedule.timezone), anchor)
 
-    async def _claim(self, schedule: Schedule, due: datetime, now: datetime) -> None:
-        """Claim the most recent due slot (earlier missed ones are only counted) and post it."""
+    async def _claim(self, schedule: Schedule, due: datetime, now: datetime) -> bool:
+        """Claim the most recent due slot (earlier missed ones are only counted) and post it;
+        False when the claim went to someone else (or the schedule just changed)."""
         rule, zone = recurrence_of(schedule), ZoneInfo(schedule.timezone)
         slot = latest_slot(rule, zone, now)
         missed = slots_between(rule, zone, due - timedelta(seconds=1), slot)
@@ -248,12 +250,11 @@ class DigestScheduler:
             missed=missed,
         )
         if run is None:
-            # Someone else has it (or the schedule just changed): look again at once.
-            self._wake.set()
-            return
+            return False
         if missed or run.late:
             log.info("digest #%s: posting slot %s late (%d missed)", schedule.id, slot, missed)
         self._spawn(schedule, run, take=False)
+        return True
 
     def _spawn(self, schedule: Schedule, run: Run, *, take: bool) -> asyncio.Task[None]:
         task = asyncio.get_running_loop().create_task(
@@ -359,9 +360,13 @@ class DigestScheduler:
         (posted, skipped, or still claimed with a retry planned)."""
         if schedule.paused:
             raise ScheduleError(f"Digest #{schedule.id} is paused; resume it first.")
-        now = self.clock.now()
+        now = self.clock.now().replace(microsecond=0)
+        slot = now
+        if latest_slot(recurrence_of(schedule), ZoneInfo(schedule.timezone), now) == now:
+            # A manual run keyed on a scheduled slot's instant would take that slot's claim.
+            slot += timedelta(seconds=1)
         run = await self.store.claim_digest_run(
-            schedule, now, owner=self.owner, now=now, lease=LEASE, manual=True
+            schedule, slot, owner=self.owner, now=now, lease=LEASE, manual=True
         )
         if run is None:
             raise ScheduleError(f"Digest #{schedule.id} is already being posted; try again soon.")

@@ -7,10 +7,9 @@ guild matches nothing. Only the scheduler lists across guilds (`active_digest_sc
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -31,8 +30,6 @@ _RUN_COLUMNS = (
     " r.attempts, r.owner, r.lease_until, r.next_attempt_at, r.claimed_at, r.finished_at,"
     " r.window_start, r.window_end, r.message_ids, r.error"
 )
-# Tries at BEGIN while another task's transaction holds the shared connection (about 0.6 s).
-_BEGIN_TRIES = 6
 # A guild can hold this many schedules: enough for a newsroom, few enough to list in one reply.
 MAX_SCHEDULES_PER_GUILD = 25
 
@@ -151,19 +148,6 @@ class DigestQueries:
     conn: aiosqlite.Connection
     transaction: Callable[[], contextlib.AbstractAsyncContextManager[None]]
 
-    @contextlib.asynccontextmanager
-    async def _digest_transaction(self) -> AsyncIterator[None]:
-        """`Store.transaction`, one digest write at a time; while another task's transaction
-        holds the shared connection, wait briefly for it rather than fail a claim."""
-        lock = self.__dict__.setdefault("_digest_lock", asyncio.Lock())
-        async with lock:
-            for attempt in range(_BEGIN_TRIES):
-                if not self.conn.in_transaction:
-                    break
-                await asyncio.sleep(0.01 * 2**attempt)
-            async with self.transaction():
-                yield
-
     # -- schedules (guild-scoped) -----------------------------------------------------------
 
     async def add_digest_schedule(self, draft: ScheduleDraft, now: datetime) -> Schedule:
@@ -224,7 +208,7 @@ class DigestQueries:
         self, guild_id: int, schedule_id: int, reason: str, now: datetime
     ) -> Schedule | None:
         """Pause a schedule (why, for the admins) and drop its unposted claims; None if absent."""
-        async with self._digest_transaction():
+        async with self.transaction():
             cursor = await self.conn.execute(
                 "UPDATE digest_schedules SET paused = 1, paused_reason = ?"
                 " WHERE guild_id = ? AND id = ?",
@@ -302,7 +286,7 @@ class DigestQueries:
     ) -> Run | None:
         """Claim a slot for `owner` in one transaction; None if it was already claimed (by
         anyone, ever) or the schedule is gone or paused. Only a claimed slot may be posted."""
-        async with self._digest_transaction():
+        async with self.transaction():
             cursor = await self.conn.execute(
                 "INSERT INTO digest_runs (schedule_id, guild_id, slot, manual, late, missed,"
                 " owner, lease_until, next_attempt_at, claimed_at)"
@@ -356,7 +340,7 @@ class DigestQueries:
         last success to the end of the window it covered, in one transaction."""
         assert status in ("posted", "skipped")
         start, end = utc_iso(window[0]), utc_iso(window[1])
-        async with self._digest_transaction():
+        async with self.transaction():
             await self.conn.execute(
                 "UPDATE digest_runs SET status = ?, finished_at = ?, window_start = ?,"
                 " window_end = ?, message_ids = ?, error = '' WHERE guild_id = ? AND id = ?",

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -342,3 +343,39 @@ async def test_after_a_resume_the_digest_covers_one_period_not_the_pause(
     assert not resumed.late
     assert [i.title for i in resumed.digest.items] == ["Fresh news"]
     assert resumed.digest.since == utc(2026, 3, 12, 12, 0)
+
+
+async def test_two_bots_on_one_database_post_each_slot_once(tmp_path: Path) -> None:
+    clock = FakeClock(utc(2026, 3, 6, 17, 0))
+    path = tmp_path / "shared.db"
+    async with await Store.open(path) as one, await Store.open(path) as two:
+        rooms = [Newsroom(one, clock, owner="bot-1"), Newsroom(two, clock, owner="bot-2")]
+        for room in rooms:
+            room.scheduler.start()
+        try:
+            await schedule(rooms[0])
+            for room in rooms:
+                room.scheduler.wake()
+            for day in (7, 8, 9):
+                clock.set(utc(2026, 3, day, 14, 0))
+                for room in rooms:
+                    await room.scheduler.wait_idle()
+            slots = [d.run.slot for room in rooms for d in room.posted]
+            assert sorted(slots) == [utc(2026, 3, 7, 13), utc(2026, 3, 8, 12), utc(2026, 3, 9, 12)]
+        finally:
+            for room in rooms:
+                await room.scheduler.stop()
+
+
+async def test_now_at_the_very_second_of_a_slot_leaves_the_slot_its_own_claim(
+    newsroom: Newsroom,
+) -> None:
+    added = await schedule(newsroom)
+    slot = utc(2026, 3, 7, 13, 0)
+    newsroom.clock.set(slot)
+    manual = await newsroom.scheduler.post_now(added)
+    assert manual.status == "posted" and manual.slot == slot + timedelta(seconds=1)
+    await newsroom.scheduler.wait_idle()
+    runs = await newsroom.store.digest_runs(GUILD_A, added.id)
+    assert sorted((r.slot, r.manual) for r in runs) == [(slot, False), (manual.slot, True)]
+    assert newsroom.scheduler.next_wake == utc(2026, 3, 8, 12, 0)
