@@ -1,0 +1,114 @@
+"""Crash safety: kill -9 the bot process in the middle of posting a digest, restart it, and
+find the database whole (integrity and full-text checks), the run recorded once, and the
+digest in the channel once: nothing lost, nothing posted twice."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import shutil
+import sqlite3
+import sys
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.sandbox import DiscordEmulator
+from bot.store import Store
+
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+ROOT = Path(__file__).resolve().parents[2]
+POSTS = "POST /channels/*/messages"
+
+
+@contextlib.asynccontextmanager
+async def bot_process(
+    discord: DiscordEmulator, db: Path, at: datetime
+) -> AsyncIterator[asyncio.subprocess.Process]:
+    """The bot in a child process against `discord`; SIGKILLed on exit if still running."""
+    child = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "tests.adversarial.crash_bot",
+        str(db),
+        discord.emulator.api_url,
+        discord.emulator.gateway_url,
+        discord.token,
+        at.isoformat(),
+        cwd=ROOT,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    try:
+        yield child
+    finally:
+        if child.returncode is None:
+            child.kill()
+            await child.wait()
+
+
+async def until(child: asyncio.subprocess.Process, condition: object, what: str) -> None:
+    """Wait (on the child, not on a clock) until `condition()` holds; fail if the child dies."""
+    for _ in range(1000):
+        if condition():  # type: ignore[operator]
+            return
+        assert child.returncode is None, f"the bot died before {what}"
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.shield(child.wait()), 0.02)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def runs_of(db: Path) -> list[tuple[str, str, int]]:
+    """(slot, status, attempts) of every digest run, read by another connection."""
+    with contextlib.closing(sqlite3.connect(db, timeout=1)) as con:
+        return con.execute("SELECT slot, status, attempts FROM digest_runs").fetchall()
+
+
+async def test_kill_9_mid_digest_post_then_restart_posts_it_exactly_once(
+    seeded_database: Path, tmp_path: Path, clock: object
+) -> None:
+    digest = pytest.importorskip("bot.digest.manage", reason="digests have not landed yet")
+    db = tmp_path / "newsdesk.db"
+    shutil.copy(seeded_database, db)
+    async with DiscordEmulator(clock=clock) as discord:
+        news = discord.channel("news")
+        async with await Store.open(db) as store:
+            draft = digest.draft_schedule(
+                guild_id=discord.guild.id,
+                channel_id=news.id,
+                target="text",
+                time="08:00",
+                timezone="UTC",
+                nothing_new="note",
+                created_by=discord.alice.id,
+                now=T0 - timedelta(days=2),
+            )
+            await store.add_digest_schedule(draft, T0 - timedelta(days=2))
+        # The first post reaches Discord, but its answer is slow: the bot dies waiting for it.
+        discord.faults.slow(POSTS, delay=0.3)
+
+        async with bot_process(discord, db, T0) as first:
+            await discord.wait_for(
+                lambda: discord.requests_to("POST", f"/channels/{news.id}/messages"),
+                wait_seconds=60,
+                what="the digest post to start",
+            )
+            first.kill()
+            await first.wait()
+        await discord.wait_for(lambda: discord.channel_messages(news), what="Discord to store it")
+        assert [status for _, status, _ in runs_of(db)] == ["claimed"]
+
+        # Restarted after the crashed claim's lease ran out.
+        async with bot_process(discord, db, T0 + timedelta(minutes=6)) as second:
+            await until(second, lambda: runs_of(db)[0][1] == "posted", "the run to be posted")
+
+    posts = discord.channel_messages(news)
+    parts = [embed["footer"]["text"] for m in posts for embed in m.embeds]  # "… part 1/1 …"
+    assert parts and len(parts) == len(set(parts)), f"posted twice: {parts}"
+    (run,) = runs_of(db)
+    assert run[1] == "posted" and run[2] == 2
+    async with await Store.open(db) as store:
+        assert await store.check_integrity() == []
+        assert len(await store.digest_schedules(discord.guild.id)) == 1
