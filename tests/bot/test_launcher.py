@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import signal
 import socket
@@ -30,6 +31,13 @@ async def test_seeds_are_loaded_into_the_configured_database(
 
     async with await Store.open(tmp_path / "newsdesk.db") as store:
         assert await store.count_articles() == 1
+
+
+@pytest.fixture(autouse=True)
+def own_log_handlers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Start without root log handlers: a test elsewhere that ran the CLI may have left one
+    writing to its own, since closed, captured stderr."""
+    monkeypatch.setattr(logging.getLogger(), "handlers", [])
 
 
 async def test_a_rejected_token_is_one_actionable_line_without_the_token(
