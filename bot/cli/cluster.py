@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import contextlib
 import signal
+from datetime import timedelta
 from pathlib import Path
 
 from rich.console import Console
@@ -25,13 +26,14 @@ def _postgres_url(settings: Settings, what: str) -> str:
     return url
 
 
-async def _work(settings: Settings, *, nlp: bool) -> int:
-    from bot.cluster.worker import Worker
+async def _work(settings: Settings, *, nlp: bool, lease: float | None) -> int:
+    from bot.cluster.worker import LEASE, Worker
     from bot.nlp.pipeline import NlpService
 
     service = NlpService("thread")
     async with await open_store(_postgres_url(settings, "`worker`")) as store:
-        worker = Worker(store, service, nlp=nlp)
+        held = timedelta(seconds=lease) if lease else LEASE
+        worker = Worker(store, service, nlp=nlp, lease=held)
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             with contextlib.suppress(NotImplementedError, RuntimeError):
@@ -97,7 +99,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         "(FOR UPDATE SKIP LOCKED); a worker that dies loses its jobs' leases to the others.",
     )
     p.add_argument("--no-nlp", action="store_true", help="store articles only, skip the NLP")
-    p.set_defaults(func=lambda a: asyncio.run(_work(a.settings, nlp=not a.no_nlp)))
+    p.add_argument(
+        "--lease",
+        type=float,
+        metavar="SECONDS",
+        help="how long a dead worker's job waits before another takes it (default 30)",
+    )
+    p.set_defaults(func=lambda a: asyncio.run(_work(a.settings, nlp=not a.no_nlp, lease=a.lease)))
 
     p = sub.add_parser(
         "enqueue",
