@@ -140,7 +140,7 @@ class EntityQueries:
             "SELECT entity_id FROM article_entities WHERE article_id = ?", (article_id,)
         ) as cur:
             previous = [r[0] for r in await cur.fetchall()]
-        for table in ("mentions", "entity_aliases", "article_entities"):
+        for table in ("mentions", "article_aliases", "article_entities"):
             await self.conn.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))
 
         await self.conn.execute(
@@ -183,9 +183,9 @@ class EntityQueries:
             [(article_id, eid, n, seen_at) for eid, n in counts.items()],
         )
         await self.conn.executemany(
-            "INSERT INTO entity_aliases (alias_key, entity_id, article_id, alias)"
+            "INSERT INTO article_aliases (article_id, entity_id, alias_key, alias)"
             " VALUES (?, ?, ?, ?)",
-            [(key, eid, article_id, alias) for (key, eid), alias in aliases.items()],
+            [(article_id, eid, key, alias) for (key, eid), alias in aliases.items()],
         )
         if previous:
             # Entities only this article named, and no longer does.
@@ -205,7 +205,7 @@ class EntityQueries:
         if unknown:
             keys = sorted({key for key, _ in unknown})
             async with self.conn.execute(
-                "SELECT a.alias_key, e.label, min(e.id), count(DISTINCT e.id)"
+                "SELECT a.alias_key, e.label, min(e.id), count(*)"
                 " FROM entity_aliases a JOIN entities e ON e.id = a.entity_id"
                 f" WHERE a.alias_key IN ({_marks(keys)}) GROUP BY a.alias_key, e.label",
                 keys,
@@ -313,11 +313,13 @@ class EntityQueries:
         key = normalise_name(name)
         if not key:
             return []
+        # A UNION, not OR: with OR SQLite scans every entity instead of two index lookups.
         async with self.conn.execute(
-            f"SELECT {_ENTITY_COLUMNS} FROM entities e WHERE e.article_count > 0 AND"
-            " (e.name_key = ?"
-            "  OR e.id IN (SELECT entity_id FROM entity_aliases WHERE alias_key = ?))"
-            " ORDER BY e.mention_count DESC, e.id",
+            f"SELECT {_ENTITY_COLUMNS} FROM entities e WHERE e.name_key = ?"
+            " AND e.article_count > 0"
+            f" UNION SELECT {_ENTITY_COLUMNS} FROM entity_aliases a"
+            " JOIN entities e ON e.id = a.entity_id WHERE a.alias_key = ? AND e.article_count > 0"
+            " ORDER BY 4 DESC, 1",
             (key, key),
         ) as cur:
             return [_entity(r) for r in await cur.fetchall()]
@@ -346,12 +348,12 @@ class EntityQueries:
             for row in await cur.fetchall():
                 found.setdefault(row["id"], _entity(row))
         if len(key) >= 2:
-            # Aliases ("NSC", "Halevi"): a bounded range scan of the alias index.
+            # Aliases ("NSC", "Halevi"): a bounded range scan of the alias index, joined
+            # (an IN list lets the planner walk every entity of those labels instead).
             async with self.conn.execute(
-                f"SELECT {_ENTITY_COLUMNS} FROM entities e WHERE e.id IN"
-                " (SELECT DISTINCT entity_id FROM entity_aliases"
-                "  WHERE alias_key >= ? AND alias_key < ? LIMIT ?)"
-                f" AND {_NAMES} AND e.article_count > 0",
+                f"SELECT {_ENTITY_COLUMNS} FROM (SELECT entity_id FROM entity_aliases"
+                "  WHERE alias_key >= ? AND alias_key < ? ORDER BY articles DESC LIMIT ?) a"
+                f" JOIN entities e ON e.id = a.entity_id WHERE {_NAMES} AND e.article_count > 0",
                 (key, key + _TOP, limit),
             ) as cur:
                 for row in await cur.fetchall():
@@ -385,7 +387,12 @@ class EntityQueries:
         async with self.conn.execute(
             f"SELECT {_ENTITY_COLUMNS}, p.mentions AS period_mentions, p.articles"
             " FROM (SELECT entity_id, sum(mentions) AS mentions, count(*) AS articles"
-            "       FROM article_entities WHERE seen_at >= ? GROUP BY entity_id) p"
+            # CROSS JOIN keeps this order: the period's articles by their date index, then
+            # their rows here by primary key. Left to itself the planner walks the entity
+            # index to skip a sort and reads every row (10 s against 50 ms for a week at
+            # 100k articles).
+            "       FROM articles a CROSS JOIN article_entities ae ON ae.article_id = a.id"
+            "       WHERE coalesce(a.published_at, a.ingested_at) >= ? GROUP BY entity_id) p"
             f" JOIN entities e ON e.id = p.entity_id WHERE {where}"
             " ORDER BY p.mentions DESC, p.articles DESC, e.name LIMIT ?",
             (since, *(labels or ()), limit),
@@ -396,16 +403,15 @@ class EntityQueries:
             ]
 
     async def entity_article_ids(self, entity_ids: Sequence[int]) -> list[int]:
-        """Ids of the articles that mention any of these entities, newest first."""
+        """Ids (ascending) of the articles that mention any of these entities."""
         if not entity_ids:
             return []
         async with self.conn.execute(
-            "SELECT article_id, max(seen_at) AS at FROM article_entities"
-            f" WHERE entity_id IN ({_marks(entity_ids)})"
-            " GROUP BY article_id ORDER BY at DESC, article_id DESC",
+            "SELECT DISTINCT article_id FROM article_entities"
+            f" WHERE entity_id IN ({_marks(entity_ids)})",
             tuple(entity_ids),
         ) as cur:
-            return [row[0] for row in await cur.fetchall()]
+            return sorted(row[0] for row in await cur.fetchall())
 
     # --- profiles --------------------------------------------------------------------------
 
@@ -423,8 +429,8 @@ class EntityQueries:
         latest articles (at most `per_article` each), and the entities most often named
         with it in its `co_mention_window` latest articles."""
         async with self.conn.execute(
-            "SELECT alias, count(*) AS n FROM entity_aliases WHERE entity_id = ?"
-            " GROUP BY alias_key ORDER BY n DESC, alias LIMIT ?",
+            "SELECT alias FROM entity_aliases WHERE entity_id = ?"
+            " ORDER BY articles DESC, alias LIMIT ?",
             (entity.id, aliases),
         ) as cur:
             alias_names = tuple(row[0] for row in await cur.fetchall())

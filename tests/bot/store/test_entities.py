@@ -102,7 +102,7 @@ async def test_counts_aliases_and_replacement(store: Store) -> None:
     assert await find_entities(store, "National Security Council") == []
     again = await resolve_entity(store, "Hamas")
     assert again.id == hamas.id and again.article_count == 2
-    assert await entity_article_ids(store, "Hamas") == [second, first]  # newest first
+    assert await entity_article_ids(store, "Hamas") == [first, second]
     await fts_ok(store)
 
 
