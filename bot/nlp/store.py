@@ -30,7 +30,7 @@ from bot.nlp.profiles import (
 from bot.nlp.records import Analysis, ArticleInput, Mention, Sentence
 from bot.nlp.summary import select
 from bot.nlp.text import word_count
-from bot.search import prefix_expression
+from bot.search import prefix_expression, title_choices
 from bot.store import Store
 from bot.store.entities import StoredAnalysis
 
@@ -47,6 +47,7 @@ ANALYSE_BATCH = 32
 # "Gaza" mean the first, not a question back.
 DOMINANT_SHARE = 0.75
 _ENTITY_REF = re.compile(r"^#(\d{1,18})$")
+_ARTICLE_REF = re.compile(r"^#?(\d{1,18})$")
 
 
 def _nlp_version() -> str:
@@ -189,6 +190,27 @@ async def article_summary(
     )
 
 
+async def find_article(store: Store, typed: str) -> int:
+    """The article a user means: its id ("12" or "#12"), else the best title match for the
+    words typed; ArticleNotFound when neither finds one."""
+    typed = typed.strip()
+    ref = _ARTICLE_REF.match(typed)
+    if ref and await store.article_content_hash(int(ref[1])) is not None:
+        return int(ref[1])
+    # Without words, title_choices lists the newest titles: that is no match.
+    best = await title_choices(store, typed, limit=1) if prefix_expression(typed) else []
+    if best:
+        return best[0][0]
+    if ref:
+        raise ArticleNotFound(
+            f"There is no article #{ref[1]}. `/search` shows each article's number."
+        )
+    raise ArticleNotFound(
+        f"No article matches “{typed[:100]}”. Pick a title from the list as you type, "
+        "or give the article's number from `/search`."
+    )
+
+
 async def needs_analysis(store: Store, article_id: int) -> bool:
     """True when the article exists but summarising it would run the model first."""
     return bool(await store.analysis_inputs([article_id], NLP_VERSION))
@@ -222,7 +244,7 @@ async def resolve_entity(store: Store, name: str) -> KnownEntity:
 
 
 async def entity_article_ids(store: Store, name: str) -> list[int]:
-    """Articles (newest first) mentioning any entity `name` may mean: the `entity:` filter."""
+    """Ids of the articles mentioning any entity `name` may mean: the `entity:` filter."""
     return await store.entity_article_ids([c.id for c in await find_entities(store, name)])
 
 
