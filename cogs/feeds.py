@@ -8,6 +8,7 @@ default refuses loopback and private addresses, which only tests and the sandbox
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Sequence
 from typing import Any
@@ -18,7 +19,7 @@ from discord.ext import commands
 
 from bot.client import NewsBot
 from bot.errors import NewsdeskError
-from bot.feeds.delivery import Announcement, AnnouncementUndeliverable
+from bot.feeds.delivery import Announcement, AnnouncementUndeliverable, NewArticle
 from bot.feeds.fetcher import Fetcher, FetchError, FetchPolicy
 from bot.feeds.health import FeedAlert
 from bot.feeds.parse import FeedFormatError
@@ -26,11 +27,13 @@ from bot.feeds.poller import FeedPoller
 from bot.feeds.subscriptions import FeedPreview, check_filter, preview_feed, subscribe
 from bot.models import Article
 from bot.render import feeds as render
-from bot.render import limits
+from bot.render import limits, text
 
 log = logging.getLogger(__name__)
 
 MAX_FEEDS_PER_GUILD = 25  # one /feeds list embed (25 fields)
+# Messages read back after an interrupted announcement, to find what already went out.
+RESUME_HISTORY = 50
 Target = discord.TextChannel | discord.Thread | discord.ForumChannel
 
 
@@ -205,6 +208,8 @@ class Feeds(commands.Cog):
             replied_user=False,
         )
         delivered: list[int] = []
+        if announcement.resumed:
+            announcement, delivered = await self._not_yet_posted(target, announcement)
         for post in render.announcement_posts(announcement, forum=forum):
             try:
                 if isinstance(target, discord.ForumChannel):
@@ -227,6 +232,36 @@ class Feeds(commands.Cog):
                 return delivered
             delivered.extend(post.announcement_ids)
         return None
+
+    async def _not_yet_posted(
+        self, target: Target, announcement: Announcement
+    ) -> tuple[Announcement, list[int]]:
+        """After an attempt cut short (the bot died mid-post), leave out the articles already in
+        the channel's recent history or the forum's posts; return the rest and the ids done."""
+        me = self.bot.user
+
+        def card(item: NewArticle) -> tuple[str | None, str | None]:
+            if isinstance(target, discord.ForumChannel):
+                return text.plain(item.article.title, render.THREAD_NAME), None
+            shown = render.article_card(item, announcement.feed)
+            return shown.title, shown.url
+
+        try:
+            if isinstance(target, discord.ForumChannel):
+                posted = {(t.name, None) for t in target.threads if me and t.owner_id == me.id}
+            else:
+                posted = {
+                    (embed.title, embed.url)
+                    async for message in target.history(limit=RESUME_HISTORY)
+                    if message.author == me
+                    for embed in message.embeds
+                }
+        except discord.HTTPException as exc:
+            log.warning("could not look for posts already made in %s: %s", target.id, exc)
+            return announcement, []
+        done = [i.announcement_id for i in announcement.articles if card(i) in posted]
+        left = tuple(i for i in announcement.articles if card(i) not in posted)
+        return dataclasses.replace(announcement, articles=left), done
 
     async def alert(self, alert: FeedAlert) -> None:
         """Tell each channel following the feed about a health problem (no mentions)."""

@@ -47,6 +47,8 @@ class Announcement:
     subscription: Subscription
     feed: Feed
     articles: tuple[NewArticle, ...]
+    # An earlier attempt was cut short (the bot died mid-post): some may already be posted.
+    resumed: bool = False
 
 
 # Posts an announcement; returns the ids of the announcements it delivered when it managed only
@@ -137,8 +139,13 @@ class Delivery:
             summary = await self._summary(item.article)
             articles.append(NewArticle(item.id, item.article, item.story_id, others, summary))
         assert self.announce is not None
+        resumed = any(item.resumed for item in items)
+        async with self.lock:
+            await self.store.announcements_posting(ids)
         try:
-            delivered = await self.announce(Announcement(subscription, feed, tuple(articles)))
+            delivered = await self.announce(
+                Announcement(subscription, feed, tuple(articles), resumed=resumed)
+            )
         except AnnouncementUndeliverable as exc:
             log.warning(
                 "dropping %d announcement(s) for channel %s: %s",

@@ -99,6 +99,7 @@ class PendingAnnouncement:
     story_id: int
     article: Article
     attempts: int
+    resumed: bool = False  # a post was under way when the bot stopped: it may be in the channel
 
 
 def _feed(row: aiosqlite.Row) -> Feed:
@@ -367,9 +368,9 @@ class FeedQueries:
         """Queued announcements not yet posted, oldest first."""
         columns = ", ".join(f"a.{c.strip()}" for c in _ARTICLE_COLUMNS.split(","))
         async with self.conn.execute(
-            f"SELECT n.id AS nid, n.subscription_id, n.story_id, n.attempts, {columns}"
+            f"SELECT n.id AS nid, n.subscription_id, n.story_id, n.attempts, n.status, {columns}"
             " FROM feed_announcements n JOIN articles a ON a.id = n.article_id"
-            " WHERE n.status = 'pending' ORDER BY n.id LIMIT ?",
+            " WHERE n.status IN ('pending', 'posting') ORDER BY n.id LIMIT ?",
             (limit,),
         ) as cur:
             rows = await cur.fetchall()
@@ -380,9 +381,17 @@ class FeedQueries:
                 story_id=row["story_id"],
                 article=_article(row),
                 attempts=row["attempts"],
+                resumed=row["status"] == "posting",
             )
             for row in rows
         ]
+
+    async def announcements_posting(self, announcement_ids: Sequence[int]) -> None:
+        """Record that these are being posted now (a crash mid-post leaves them 'posting')."""
+        await self.conn.executemany(
+            "UPDATE feed_announcements SET status = 'posting' WHERE id = ? AND status = 'pending'",
+            [(i,) for i in announcement_ids],
+        )
 
     async def mark_announced(
         self, announcement_ids: Sequence[int], message_id: int | None, now: str
@@ -398,7 +407,7 @@ class FeedQueries:
         """Count a failed delivery; after too many, stop trying (status 'failed')."""
         await self.conn.executemany(
             "UPDATE feed_announcements SET attempts = attempts + 1,"
-            " status = CASE WHEN ? THEN 'failed' ELSE status END WHERE id = ?",
+            " status = CASE WHEN ? THEN 'failed' ELSE 'pending' END WHERE id = ?",
             [(int(give_up), i) for i in announcement_ids],
         )
 

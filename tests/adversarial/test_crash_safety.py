@@ -1,6 +1,7 @@
-"""Crash safety: kill -9 the bot process in the middle of posting a digest, restart it, and
-find the database whole (integrity and full-text checks), the run recorded once, and the
-digest in the channel once: nothing lost, nothing posted twice."""
+"""Crash safety: kill -9 the bot process in the middle of posting a digest or a feed's news,
+restart it, and find the database whole (integrity and full-text checks), each run or
+announcement recorded once, subscriptions kept, and each post in the channel once: nothing
+lost, nothing posted twice. (The kill during a large ingest is in tests/bot/store.)"""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.clock import FakeClock
 from bot.sandbox import DiscordEmulator
 from bot.store import Store
 
@@ -112,3 +114,60 @@ async def test_kill_9_mid_digest_post_then_restart_posts_it_exactly_once(
     async with await Store.open(db) as store:
         assert await store.check_integrity() == []
         assert len(await store.digest_schedules(discord.guild.id)) == 1
+
+
+async def test_kill_9_mid_feed_announcement_then_restart_announces_each_story_once(
+    seeded_database: Path, tmp_path: Path, clock: object
+) -> None:
+    from bot.feeds.fetcher import Fetcher
+    from bot.feeds.poller import FeedPoller
+    from tests.bot.feeds.conftest import TEST_POLICY
+    from tests.bot.feeds.newsroom import RSS, NewsSite, Reply
+    from tests.bot.feeds.test_poller import EMPTY_RSS
+
+    db = tmp_path / "newsdesk.db"
+    shutil.copy(seeded_database, db)
+    async with NewsSite() as site, DiscordEmulator(clock=clock) as discord:
+        news = discord.channel("news")
+        site.serve("/harbour/rss.xml", Reply(EMPTY_RSS, content_type=RSS))
+        async with await Store.open(db) as store, Fetcher(TEST_POLICY) as fetcher:
+            async with store.transaction():
+                feed = await store.add_feed(site.url("/harbour/rss.xml"), T0.isoformat(), 900)
+                await store.add_subscription(
+                    guild_id=discord.guild.id,
+                    channel_id=news.id,
+                    feed_id=feed.id,
+                    filter_text="",
+                    role_id=None,
+                    created_by=discord.alice.id,
+                    now=T0.isoformat(),
+                )
+            await FeedPoller(store, fetcher, clock=FakeClock(T0)).run_due()  # primed: empty
+        site.newsroom()  # the outlet publishes three stories
+        discord.faults.slow(POSTS, delay=0.3)
+
+        async with bot_process(discord, db, T0 + timedelta(minutes=20)) as first:
+            await discord.wait_for(
+                lambda: discord.requests_to("POST", f"/channels/{news.id}/messages"),
+                wait_seconds=60,
+                what="the announcement post to start",
+            )
+            first.kill()
+            await first.wait()
+        await discord.wait_for(lambda: discord.channel_messages(news), what="Discord to store it")
+        assert announcements(db) and "posted" not in announcements(db)
+
+        async with bot_process(discord, db, T0 + timedelta(minutes=40)) as second:
+            await until(second, lambda: set(announcements(db)) == {"posted"}, "all to be posted")
+
+    cards = [embed["title"] for m in discord.channel_messages(news) for embed in m.embeds]
+    assert cards and len(cards) == len(set(cards)), f"announced twice: {cards}"
+    async with await Store.open(db) as store:
+        assert await store.check_integrity() == []
+        assert len(await store.guild_subscriptions(discord.guild.id)) == 1
+
+
+def announcements(db: Path) -> list[str]:
+    """The status of each queued announcement, read by another connection."""
+    with contextlib.closing(sqlite3.connect(db, timeout=1)) as con:
+        return [row[0] for row in con.execute("SELECT status FROM feed_announcements")]
