@@ -116,8 +116,9 @@ async def test_kill_9_mid_digest_post_then_restart_posts_it_exactly_once(
         assert len(await store.digest_schedules(discord.guild.id)) == 1
 
 
-async def test_kill_9_mid_feed_announcement_then_restart_announces_each_story_once(
-    seeded_database: Path, tmp_path: Path, clock: object
+@pytest.mark.parametrize("kill_at", ["fetching pages", "posting"])
+async def test_kill_9_mid_feed_poll_then_restart_announces_each_story_once(
+    seeded_database: Path, tmp_path: Path, clock: object, kill_at: str
 ) -> None:
     from bot.feeds.fetcher import Fetcher
     from bot.feeds.poller import FeedPoller
@@ -131,6 +132,7 @@ async def test_kill_9_mid_feed_announcement_then_restart_announces_each_story_on
         news = discord.channel("news")
         site.serve("/harbour/rss.xml", Reply(EMPTY_RSS, content_type=RSS))
         async with await Store.open(db) as store, Fetcher(TEST_POLICY) as fetcher:
+            stored_before = await store.count_articles()
             async with store.transaction():
                 feed = await store.add_feed(site.url("/harbour/rss.xml"), T0.isoformat(), 900)
                 await store.add_subscription(
@@ -144,26 +146,37 @@ async def test_kill_9_mid_feed_announcement_then_restart_announces_each_story_on
                 )
             await FeedPoller(store, fetcher, clock=FakeClock(T0)).run_due()  # primed: empty
         site.newsroom()  # the outlet publishes three stories
-        discord.faults.slow(POSTS, delay=0.3)
+        page = "/harbour/news/cafe-levy"
+        if kill_at == "fetching pages":
+            site.serve(page, site.hang)  # the poll is stuck reading an article page
+        else:
+            discord.faults.slow(POSTS, delay=0.3)  # the post reaches Discord; its answer is slow
 
         async with bot_process(discord, db, T0 + timedelta(minutes=20)) as first:
-            await discord.wait_for(
-                lambda: discord.requests_to("POST", f"/channels/{news.id}/messages"),
-                wait_seconds=60,
-                what="the announcement post to start",
-            )
+            if kill_at == "fetching pages":
+                await until(first, lambda: site.hits[page] > 0, "the page fetch")
+            else:
+                await until(first, lambda: discord.requests_to("POST", "/messages"), "a post")
             first.kill()
             await first.wait()
-        await discord.wait_for(lambda: discord.channel_messages(news), what="Discord to store it")
-        assert announcements(db) and "posted" not in announcements(db)
+        if kill_at == "posting":
+            await discord.wait_for(lambda: discord.channel_messages(news), what="the first post")
+            assert announcements(db) and "posted" not in announcements(db)
+        else:
+            assert announcements(db) == []
 
         async with bot_process(discord, db, T0 + timedelta(minutes=40)) as second:
-            await until(second, lambda: set(announcements(db)) == {"posted"}, "all to be posted")
+            await until(
+                second,
+                lambda: announcements(db) and set(announcements(db)) == {"posted"},
+                "every story to be posted",
+            )
 
     cards = [embed["title"] for m in discord.channel_messages(news) for embed in m.embeds]
-    assert cards and len(cards) == len(set(cards)), f"announced twice: {cards}"
+    assert len(cards) == len(set(cards)) == 3, f"announced twice or lost: {cards}"
     async with await Store.open(db) as store:
         assert await store.check_integrity() == []
+        assert await store.count_articles() == stored_before + 3
         assert len(await store.guild_subscriptions(discord.guild.id)) == 1
 
 
