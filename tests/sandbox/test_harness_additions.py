@@ -1,4 +1,4 @@
-"""Harness additions: an admin deleting a channel; options named like harness keywords."""
+"""Harness additions: deleting a channel, options named like harness keywords, nonces."""
 
 from __future__ import annotations
 
@@ -54,3 +54,20 @@ async def test_options_named_like_harness_keywords(
 
     assert reply.message.content == "news bob"
     assert reply.message.channel_id == discord_emu.channel("general").id
+
+
+async def test_a_repeated_nonce_returns_the_first_message(
+    discord_emu: DiscordEmulator, bot: SandboxBot
+) -> None:
+    news = bot.get_channel(discord_emu.channel("news").id)
+    assert isinstance(news, discord.TextChannel)
+
+    first = await news.send("digest part 1", nonce="digest-7-1")
+    again = await news.send("digest part 1", nonce="digest-7-1")
+    other = await news.send("digest part 2", nonce="digest-7-2")
+
+    assert again.id == first.id != other.id
+    assert [m.content for m in discord_emu.channel_messages(news.id)] == [
+        "digest part 1",
+        "digest part 2",
+    ]

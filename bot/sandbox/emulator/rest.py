@@ -6,6 +6,7 @@ way Discord does, including its error codes (10003 Unknown Channel, 10008 Unknow
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
@@ -17,6 +18,11 @@ from .state import FORUM_CHANNEL, Attachment, Channel, Message
 
 if TYPE_CHECKING:
     from .server import FILES, PAYLOAD, Emulator
+
+
+# How long Discord remembers a message's nonce (with enforce_nonce), in real seconds: "a few
+# minutes" in its documentation.
+NONCE_WINDOW = 300.0
 
 
 def unknown_channel() -> web.Response:
@@ -283,8 +289,15 @@ class Rest:
         rejected = self.validate(payload, files, path=[], new=True)
         if rejected is not None:
             return rejected
+        nonce = (channel.id, str(payload.get("nonce"))) if payload.get("enforce_nonce") else None
+        sent = self.world.nonces.get(nonce) if nonce else None
+        if sent is not None and time.monotonic() - sent[1] < NONCE_WINDOW:
+            # Discord answers a repeated nonce with the message it already created.
+            return json_response(self.payload_of(sent[0]))
         message = self.new_message(channel, payload)
         await self.store_message(message, files, payload)
+        if nonce:
+            self.world.nonces[nonce] = (message, time.monotonic())
         return json_response(self.payload_of(message))
 
     async def get_message(self, request: web.Request) -> web.Response:

@@ -34,6 +34,8 @@ class World:
         self.interactions_by_token: dict[str, Interaction] = {}
         # Synced application commands: None for global, else the guild id.
         self.commands: dict[int | None, list[dict[str, Any]]] = {}
+        # (channel id, nonce) of messages sent with enforce_nonce, and when (monotonic).
+        self.nonces: dict[tuple[int, str], tuple[Message, float]] = {}
 
     # -- building ---------------------------------------------------------------------------
 
