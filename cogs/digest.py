@@ -410,7 +410,9 @@ class Digests(commands.Cog):
             if number in already:
                 ids.append(already[number])
                 continue
-            sent = await channel.send(embed=embed)
+            # The same nonce for the same part: Discord returns the first message instead of
+            # posting again if an earlier attempt's request landed after all.
+            sent = await channel.send(embed=embed, nonce=f"digest-{delivery.run.id}-{number}")
             ids.append(sent.id)
         return ids
 
