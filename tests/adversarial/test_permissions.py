@@ -39,6 +39,9 @@ def admin_commands(newsdesk: Newsdesk) -> list[tuple[str, dict[str, Any]]]:
         ("digest preview", {"id": 1}),
         ("digest now", {"id": 1}),
         ("digest role", {"role": editors}),
+        # Following for oneself is open to all; for a channel it needs Manage Server.
+        ("follow query", {"text": "ceasefire", "channel": news}),
+        ("follow entity", {"name": "Hamas", "channel": news}),
     ]
     guild = newsdesk.discord.guild.id
     return [
@@ -226,3 +229,21 @@ async def test_forged_ids_cannot_reach_another_servers_feeds_or_digests(
         if "id" in options:
             assert f"no {command.split()[0].rstrip('s')}" in shown.lower() or "no feed" in shown
     assert await state_of(newsdesk, newsroom) == before
+
+
+async def test_a_member_cannot_remove_someone_elses_follow_by_its_number(
+    newsdesk: Newsdesk,
+) -> None:
+    discord = newsdesk.discord
+    if discord.world.command_named("unfollow", discord.guild.id) is None:
+        pytest.skip("follows have not landed")
+    guild = discord.guild.id
+    await discord.slash("follow query", text="ceasefire")
+    (mine,) = await newsdesk.store.visible_follows(guild, discord.alice.id)
+
+    forged = await newsdesk.slash_as(discord.bob, "unfollow", permissions=0, follow=str(mine.id))
+
+    assert forged.message.ephemeral
+    assert [f.id for f in await newsdesk.store.visible_follows(guild, discord.alice.id)] == [
+        mine.id
+    ]
