@@ -3,8 +3,11 @@ article summaries (plain data; the store fills them, renderers and the CLI read 
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from bot.errors import NewsdeskError
 from bot.models import Article
@@ -89,6 +92,52 @@ class EntitySentence:
     url: str | None
     source: str
     text: str
+
+
+def mention_sentences(
+    latest: Sequence[Mapping[str, Any]],
+    places: Mapping[int, Sequence[tuple[str, int]]],
+    per_article: int,
+) -> list[EntitySentence]:
+    """The sentences naming an entity in its latest articles, for either store backend.
+
+    `latest` rows (newest first) carry the article's id, title, url, source, seen_at, caption,
+    body, its stored sentence offsets (`sentences`, JSON) and whether that analysis is of the
+    current text (`current`); `places` lists each article's (section, sentence index)
+    mentions in text order. At most `per_article` sentences an article, and a sentence wire
+    copy repeats across outlets only once.
+    """
+    out: list[EntitySentence] = []
+    seen_texts: set[str] = set()
+    for row in latest:
+        if not row["current"]:
+            continue  # the text changed after it was analysed; offsets would be wrong
+        spans = json.loads(row["sentences"])
+        texts = []
+        for section, index in places.get(row["id"], []):
+            if section == "body" and 0 <= index < len(spans):
+                start, end = spans[index]
+                texts.append(row["body"][start:end])
+            elif section == "caption" and row["caption"]:
+                texts.append(row["caption"])
+        picked = 0
+        for text in dict.fromkeys(texts):  # in order, each sentence once
+            folded = " ".join(text.casefold().split())
+            if picked >= per_article or folded in seen_texts:
+                continue
+            seen_texts.add(folded)
+            picked += 1
+            out.append(
+                EntitySentence(
+                    article_id=row["id"],
+                    title=row["title"],
+                    when=row["seen_at"],
+                    url=row["url"],
+                    source=row["source"],
+                    text=text,
+                )
+            )
+    return out
 
 
 @dataclass(frozen=True, slots=True)

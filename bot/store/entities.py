@@ -16,6 +16,7 @@ from bot.nlp.profiles import (
     EntitySentence,
     EntityTally,
     KnownEntity,
+    mention_sentences,
 )
 from bot.nlp.records import Analysis, ArticleInput
 from bot.nlp.text import normalise_name
@@ -474,37 +475,7 @@ class EntityQueries:
             where: dict[int, list[tuple[str, int]]] = {}
             for row in await cur.fetchall():
                 where.setdefault(row[0], []).append((row[1], row[2]))
-        out: list[EntitySentence] = []
-        seen_texts: set[str] = set()
-        for row in latest:
-            if not row["current"]:
-                continue  # the text changed after it was analysed; offsets would be wrong
-            spans = json.loads(row["sentences"])
-            texts = []
-            for section, index in where.get(row["id"], []):
-                if section == "body" and 0 <= index < len(spans):
-                    start, end = spans[index]
-                    texts.append(row["body"][start:end])
-                elif section == "caption" and row["caption"]:
-                    texts.append(row["caption"])
-            picked = 0
-            for text in dict.fromkeys(texts):  # in order, each sentence once
-                folded = " ".join(text.casefold().split())
-                if picked >= per_article or folded in seen_texts:
-                    continue  # wire copy repeats the same sentence across outlets
-                seen_texts.add(folded)
-                picked += 1
-                out.append(
-                    EntitySentence(
-                        article_id=row["id"],
-                        title=row["title"],
-                        when=row["seen_at"],
-                        url=row["url"],
-                        source=row["source"],
-                        text=text,
-                    )
-                )
-        return out
+        return mention_sentences(latest, where, per_article)
 
     async def _co_mentioned(self, entity_id: int, limit: int, window: int) -> list[CoMention]:
         async with self.conn.execute(

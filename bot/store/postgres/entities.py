@@ -13,7 +13,14 @@ from collections import Counter
 from collections.abc import Sequence
 
 from bot.nlp.entities import NAME_LABELS
-from bot.nlp.profiles import CoMention, EntityProfile, EntitySentence, EntityTally, KnownEntity
+from bot.nlp.profiles import (
+    CoMention,
+    EntityProfile,
+    EntitySentence,
+    EntityTally,
+    KnownEntity,
+    mention_sentences,
+)
 from bot.nlp.records import Analysis, ArticleInput
 from bot.nlp.text import normalise_name
 from bot.store.entities import (
@@ -400,36 +407,7 @@ class PgEntityQueries(PgBase):
             entity_id,
         ):
             where.setdefault(row[0], []).append((row[1], row[2]))
-        out: list[EntitySentence] = []
-        seen_texts: set[str] = set()
-        for row in latest:
-            if not row["current"]:
-                continue  # the text changed after it was analysed; offsets would be wrong
-            spans = json.loads(row["sentences"])
-            texts = []
-            for section, index in where.get(row["id"], []):
-                if section == "body" and 0 <= index < len(spans):
-                    texts.append(row["body"][spans[index][0] : spans[index][1]])
-                elif section == "caption" and row["caption"]:
-                    texts.append(row["caption"])
-            picked = 0
-            for text in dict.fromkeys(texts):
-                folded = " ".join(text.casefold().split())
-                if picked >= per_article or folded in seen_texts:
-                    continue  # wire copy repeats the same sentence across outlets
-                seen_texts.add(folded)
-                picked += 1
-                out.append(
-                    EntitySentence(
-                        article_id=row["id"],
-                        title=row["title"],
-                        when=row["seen_at"],
-                        url=row["url"],
-                        source=row["source"],
-                        text=text,
-                    )
-                )
-        return out
+        return mention_sentences(latest, where, per_article)
 
     async def _co_mentioned(self, entity_id: int, limit: int, window: int) -> list[CoMention]:
         rows = await self._fetch(
