@@ -1,4 +1,4 @@
-"""SQL for articles, their full-text index and per-guild settings."""
+"""SQL for articles and per-guild settings; full-text search is in bot/store/search.py."""
 
 from __future__ import annotations
 
@@ -10,15 +10,14 @@ from enum import Enum
 
 import aiosqlite
 
-from bot.models import SNIPPET_END, SNIPPET_START, Article, ArticleDraft, SearchHit
+from bot.models import Article, ArticleDraft
+from bot.store.search import SearchFilters as SearchFilters
+from bot.store.search import SearchQueries
 
 _ARTICLE_COLUMNS = (
     "id, origin, url, content_hash, title, caption, body, source, desk, dateline, author, "
     "published_at, ingested_at, updated_at, metadata"
 )
-
-# bm25 weights for (title, caption, body): a word in the headline counts ten times one in the body.
-BM25_WEIGHTS = (10.0, 2.0, 1.0)
 
 
 class Outcome(Enum):
@@ -36,16 +35,6 @@ class Stored:
 
     outcome: Outcome
     article_id: int
-
-
-@dataclass(frozen=True)
-class SearchFilters:
-    """Filters a search applies besides the full-text match (all optional)."""
-
-    sources: tuple[str, ...] = ()
-    after: str | None = None  # ISO date, inclusive
-    before: str | None = None  # ISO date, exclusive
-    article_ids: tuple[int, ...] | None = None  # restrict to these (e.g. an entity's articles)
 
 
 def _article(row: aiosqlite.Row) -> Article:
@@ -67,8 +56,9 @@ def _article(row: aiosqlite.Row) -> Article:
     )
 
 
-class ArticleQueries:
-    """Article, search and guild-setting statements; mixed into `Store`, which owns `conn`."""
+class ArticleQueries(SearchQueries):
+    """Article and guild-setting statements (search comes from SearchQueries); mixed into
+    `Store`, which owns `conn`."""
 
     conn: aiosqlite.Connection
 
@@ -182,88 +172,6 @@ class ArticleQueries:
             "bytes": size[0] if size else 0,
         }
 
-    async def titles_matching(
-        self, prefix_match: str | None, limit: int = 25
-    ) -> list[tuple[int, str]]:
-        """Return (id, title) pairs whose title matches an FTS expression, or the newest titles."""
-        if prefix_match is None:
-            sql = (
-                "SELECT id, title FROM articles"
-                " ORDER BY coalesce(published_at, ingested_at) DESC, id DESC LIMIT ?"
-            )
-            params: tuple[object, ...] = (limit,)
-        else:
-            sql = (
-                "SELECT a.id, a.title FROM articles_fts f JOIN articles a ON a.id = f.rowid"
-                " WHERE articles_fts MATCH ? ORDER BY f.rank LIMIT ?"
-            )
-            params = ("title : (" + prefix_match + ")", limit)
-        async with self.conn.execute(sql, params) as cur:
-            return [(row[0], row[1]) for row in await cur.fetchall()]
-
-    async def search_articles(
-        self, match: str, filters: SearchFilters, limit: int, offset: int
-    ) -> tuple[list[SearchHit], int]:
-        """Run a prepared FTS5 expression (bound, never interpolated) with filters: hits, total."""
-        where = ["articles_fts MATCH ?"]
-        params: list[object] = [match]
-        if filters.sources:
-            where.append(
-                "(" + " OR ".join("a.source = ? COLLATE NOCASE" for _ in filters.sources) + ")"
-            )
-            params.extend(filters.sources)
-        if filters.after:
-            where.append("coalesce(a.published_at, a.ingested_at) >= ?")
-            params.append(filters.after)
-        if filters.before:
-            where.append("coalesce(a.published_at, a.ingested_at) < ?")
-            params.append(filters.before)
-        if filters.article_ids is not None:
-            where.append(f"a.id IN ({','.join('?' * len(filters.article_ids)) or 'NULL'})")
-            params.extend(filters.article_ids)
-        clause = " AND ".join(where)
-        weights = ", ".join(str(w) for w in BM25_WEIGHTS)
-        sql = (
-            "SELECT a.id, a.title, a.source, a.url,"
-            " coalesce(a.published_at, a.ingested_at) AS at,"
-            f" snippet(articles_fts, 2, '{SNIPPET_START}', '{SNIPPET_END}', '…', 24) AS snip,"
-            f" bm25(articles_fts, {weights}) AS score"
-            f" FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid WHERE {clause}"
-            " ORDER BY score, at DESC LIMIT ? OFFSET ?"
-        )
-        async with self.conn.execute(sql, (*params, limit, offset)) as cur:
-            rows = await cur.fetchall()
-        hits = [
-            SearchHit(
-                id=row["id"],
-                title=row["title"],
-                source=row["source"],
-                url=row["url"],
-                when=row["at"],
-                snippet=row["snip"],
-                score=-row["score"],
-                # bm25() is lower-is-better; we report higher-is-better.
-            )
-            for row in rows
-        ]
-        if offset == 0 and len(hits) < limit:
-            return hits, len(hits)
-        async with self.conn.execute(
-            f"SELECT count(*) FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid"
-            f" WHERE {clause}",
-            params,
-        ) as cur:
-            total = await cur.fetchone()
-        return hits, total[0] if total else 0
-
-    async def terms_starting(self, stem: str, limit: int = 200) -> list[tuple[str, int]]:
-        """Return indexed words starting with `stem` and how many articles hold each."""
-        async with self.conn.execute(
-            "SELECT term, doc FROM articles_vocab WHERE term >= ? AND term < ? LIMIT ?",
-            (stem, stem + "\U0010ffff", limit),
-        ) as cur:
-            return [(row[0], row[1]) for row in await cur.fetchall()]
-
     async def guild_setting(self, guild_id: int, key: str) -> str | None:
         """Return one guild's setting, or None when unset."""
         async with self.conn.execute(
@@ -292,12 +200,13 @@ class ArticleQueries:
             rows = [row[0] for row in await cur.fetchall()]
         if rows != ["ok"]:
             problems.extend(rows)
-        try:
-            await self.conn.execute(
-                "INSERT INTO articles_fts (articles_fts, rank) VALUES ('integrity-check', 1)"
-            )
-        except sqlite3.DatabaseError as exc:
-            problems.append(f"full-text index: {exc}")
+        for index, name in (("articles_fts", "full-text"), ("articles_titles", "title")):
+            try:
+                await self.conn.execute(
+                    f"INSERT INTO {index} ({index}, rank) VALUES ('integrity-check', 1)"
+                )
+            except sqlite3.DatabaseError as exc:
+                problems.append(f"{name} index: {exc}")
         return problems
 
 

@@ -1,0 +1,189 @@
+"""The SQLite search: newest-first early stop returns exactly the top of ranking every match,
+totals and pages agree with a brute-force count, and migration 006 keeps the index in step."""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+import bot.store.search as search_sql
+from bot.ingest import ingest_drafts
+from bot.models import ArticleDraft
+from bot.search import parse_query, prefix_expression, search, title_choices
+from bot.store import SearchFilters, Store
+from bot.store.db import migrations
+from bot.store.ranking import TopArticles
+
+WORDS = [f"w{i}" for i in range(60)]
+WEIGHTS = [1 / (rank + 1) for rank in range(len(WORDS))]
+SOURCES = ("Reuters", "AP", "BBC", "YWN")
+
+
+def corpus(count: int, seed: int = 7) -> list[ArticleDraft]:
+    """Articles over 2024 with Zipfian words, some without a publication date."""
+    rng = random.Random(seed)
+    out = []
+    for n in range(count):
+        title = " ".join(rng.choices(WORDS, WEIGHTS, k=4))
+        body = " ".join(rng.choices(WORDS, WEIGHTS, k=rng.randint(20, 60)))
+        month, day, hour = rng.randint(1, 12), rng.randint(1, 28), rng.randint(0, 23)
+        published = f"2024-{month:02d}-{day:02d}T{hour:02d}:00:00+00:00"
+        if n % 17 == 0:
+            published = None  # dated by ingest time instead
+        out.append(
+            ArticleDraft(
+                title=title,
+                body=body,
+                origin=f"test:{n}",
+                source=rng.choice(SOURCES),
+                published_at=published,
+            )
+        )
+    return out
+
+
+@pytest.fixture
+async def sqlite_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Store]:
+    """300 articles, with the scan's batch sizes shrunk so that every path runs."""
+    monkeypatch.setattr(search_sql, "SCAN_BATCH", 8)
+    monkeypatch.setattr(search_sql, "EXACT_BOUND_AFTER", 32)
+    async with await Store.open(tmp_path / "search.db") as store:
+        await ingest_drafts(store, corpus(300))
+        yield store
+
+
+async def brute_force(store: Store, match: str, filters: SearchFilters) -> list[int]:
+    """Every match ranked by relevance with recency (no early stop), as article ids."""
+    where = ["articles_fts MATCH ?"]
+    params: list[object] = [match]
+    if filters.sources:
+        where.append(
+            "(" + " OR ".join("a.source = ? COLLATE NOCASE" for _ in filters.sources) + ")"
+        )
+        params += filters.sources
+    if filters.after:
+        where.append("coalesce(a.published_at, a.ingested_at) >= ?")
+        params.append(filters.after)
+    if filters.before:
+        where.append("coalesce(a.published_at, a.ingested_at) < ?")
+        params.append(filters.before)
+    if filters.article_ids is not None:
+        where.append(f"a.id IN ({','.join('?' * len(filters.article_ids))})")
+        params += filters.article_ids
+    rows = await store.conn.execute_fetchall(
+        "SELECT articles_fts.rowid, a.id, bm25(articles_fts, 10.0, 2.0, 1.0)"
+        " FROM articles_fts JOIN articles a ON a.search_key = articles_fts.rowid"
+        f" WHERE {' AND '.join(where)}",
+        params,
+    )
+    top = TopArticles(len(rows) or 1)
+    ids = {}
+    for key, article_id, score in rows:
+        top.offer(key, -score)
+        ids[key] = article_id
+    return [ids[key] for key, _ in top.best()]
+
+
+QUERIES = ["w0", "w1 w2", "w3 OR w40", "w0 -w5", '"w0 w1"', "w1*", "w2 w0 w1 -w3 -w4"]
+FILTERS = [
+    SearchFilters(),
+    SearchFilters(sources=("reuters",)),
+    SearchFilters(after="2024-06-01"),
+    SearchFilters(after="2024-03-01", before="2024-09-15"),
+    SearchFilters(after="2024-05-01T12:00:00+00:00"),
+    SearchFilters(sources=("AP", "BBC"), before="2024-07-01"),
+    SearchFilters(article_ids=tuple(range(1, 301, 3))),
+]
+
+
+@pytest.mark.parametrize("typed", QUERIES)
+@pytest.mark.parametrize("filters", FILTERS, ids=range(len(FILTERS)))
+async def test_pages_are_the_top_of_ranking_every_match(
+    sqlite_store: Store, typed: str, filters: SearchFilters
+) -> None:
+    match = parse_query(typed).match_expression()
+    expected = await brute_force(sqlite_store, match, filters)
+    got: list[int] = []
+    for offset in range(0, 30, 10):
+        hits, total = await sqlite_store.search_articles(match, filters, 10, offset)
+        got += [hit.id for hit in hits]
+        assert total == len(expected)
+    assert got == expected[:30]
+
+
+async def test_source_filtered_totals_are_capped(
+    sqlite_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search_sql, "COUNT_CAP", 20)
+    match = parse_query("w0").match_expression()
+    filters = SearchFilters(sources=("reuters",))
+    everything = await brute_force(sqlite_store, match, filters)
+    hits, total = await sqlite_store.search_articles(match, filters, 5, 0)
+    assert len(everything) > 20 and total == 20
+    assert [h.id for h in hits] == everything[:5]
+
+
+async def test_a_new_date_moves_the_article_in_the_index(sqlite_store: Store) -> None:
+    draft = ArticleDraft(
+        title="Harbour strike",
+        body="dockers walk out",
+        origin="test:moved",
+        published_at="2024-01-05T00:00:00+00:00",
+    )
+    await ingest_drafts(sqlite_store, [draft])
+    moved = ArticleDraft(
+        title="Harbour strike",
+        body="dockers walk out again",
+        origin="test:moved",
+        published_at="2025-02-01T00:00:00+00:00",
+    )
+    await ingest_drafts(sqlite_store, [moved])
+    assert [h.title for h in (await search(sqlite_store, "dockers after:2025-01-01")).hits] == [
+        "Harbour strike"
+    ]
+    assert (await search(sqlite_store, "dockers before:2025-01-01")).total == 0
+    assert await sqlite_store.check_integrity() == []
+
+
+async def test_title_type_ahead_from_one_letter(sqlite_store: Store) -> None:
+    choices = await title_choices(sqlite_store, "w")
+    assert len(choices) == 25
+    expression = prefix_expression("w1 w")
+    assert expression is not None
+    assert all("w1" in title.split() for _, title in await sqlite_store.titles_matching(expression))
+
+
+async def test_migration_indexes_articles_stored_before_it(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path)
+    for version, _, sql in migrations():
+        if version < 6:
+            conn.executescript(f"BEGIN;\n{sql}\nPRAGMA user_version = {version};\nCOMMIT;")
+    conn.execute(
+        "INSERT INTO articles (origin, content_hash, title, body, published_at, ingested_at,"
+        " updated_at) VALUES ('x:1', 'h', 'Qatar talks', 'truce', '2024-05-01T00:00:00+00:00',"
+        " '2024-05-02T00:00:00+00:00', '2024-05-02T00:00:00+00:00')"
+    )
+    conn.commit()
+    conn.close()
+    async with await Store.open(path) as store:
+        assert [h.title for h in (await search(store, "truce after:2024-05")).hits] == [
+            "Qatar talks"
+        ]
+        assert await title_choices(store, "qat") == [(1, "Qatar talks")]
+        assert await store.check_integrity() == []
+
+
+async def test_many_candidate_ids_are_filtered_while_scanning(
+    sqlite_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search_sql, "ID_LOOKUP_LIMIT", 10)
+    match = parse_query("w0 -w7").match_expression()
+    filters = SearchFilters(article_ids=tuple(range(2, 301, 2)))
+    hits, total = await sqlite_store.search_articles(match, filters, 10, 0)
+    expected = await brute_force(sqlite_store, match, filters)
+    assert [h.id for h in hits] == expected[:10] and total == len(expected)
