@@ -1,0 +1,153 @@
+"""The bot through the Discord emulator: process start → gateway READY (vs a bare discord.py
+client), and /search round trips with 50 concurrent users (vs a bot that answers a fixed
+embed at once: the emulator's and discord.py's own floor), on the benchmark database."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import discord
+from discord import app_commands
+
+from bench.corpus import REPO, console, label, scratch
+from bench.database import bench_db, copy_db
+from bench.probe import bench_bot
+from bench.report import Figure, Goal
+from bench.search import workload
+from bench.timing import percentile
+from bot.sandbox import DiscordEmulator
+from bot.sandbox.emulator.world import World
+
+READY_GOAL = Goal("≤ 3 s", max_value=3.0)
+ROUND_TRIP_GOAL = Goal("≤ 150 ms", max_value=150.0)
+MISSED_GOAL = Goal("= 0", max_value=0.0)
+USERS = 50
+# Discord's limit for the first answer to an interaction.
+DEADLINE_MS = 3_000.0
+
+
+class FloorBot(discord.Client):
+    """The raw baseline: /search answers one fixed embed at once."""
+
+    def __init__(self) -> None:
+        super().__init__(intents=discord.Intents.default(), chunk_guilds_at_startup=False)
+        self.tree = app_commands.CommandTree(self)
+
+        @self.tree.command(name="search", description="Fixed answer")
+        async def search(interaction: discord.Interaction, query: str) -> None:
+            embed = discord.Embed(title=f"Results for {query}", description="fixed")
+            await interaction.response.send_message(embed=embed)
+
+    async def setup_hook(self) -> None:
+        """Sync the one command, as a real bot does at start-up."""
+        await self.tree.sync()
+
+
+def newsroom(users: int) -> World:
+    """A guild with #general and `users` members."""
+    world = World()
+    members = tuple(world.add_user(f"reader{i}") for i in range(users))
+    world.add_guild("Newsroom", text_channels=("general", "news"), members=members)
+    return world
+
+
+async def _startup(kind: str, db: Path | None, runs: int) -> list[float]:
+    """Seconds from launching `python -m bench.probe ready` to its client's READY."""
+    seconds = []
+    for _ in range(runs):
+        async with DiscordEmulator() as emulator:
+            args = [
+                sys.executable,
+                "-m",
+                "bench.probe",
+                "ready",
+                kind,
+                "--api",
+                emulator.emulator.api_url,
+                "--gateway",
+                emulator.emulator.gateway_url,
+                "--token",
+                emulator.token,
+                "--since",
+                repr(time.time()),
+            ]
+            if db is not None:
+                args += ["--db", str(db)]
+            child = await asyncio.create_subprocess_exec(
+                *args, cwd=REPO, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+            )
+            out, err = await child.communicate()
+            if child.returncode != 0:
+                raise RuntimeError(f"startup probe failed: {err.decode()[-2000:]}")
+            seconds.append(json.loads(out.decode().strip().splitlines()[-1])["ready_s"])
+    return seconds
+
+
+async def _round_trips(client: Any, queries: list[str], per_user: int) -> list[float]:
+    """/search from USERS concurrent users, `per_user` each; milliseconds to each answer."""
+    timings: list[float] = []
+    async with DiscordEmulator(newsroom(USERS)) as emulator, emulator.connected(client):
+        if hasattr(client, "sync_commands"):
+            await client.sync_commands(force=True)  # a fresh emulator knows no commands yet
+        users = [emulator.user(f"reader{i}") for i in range(USERS)]
+
+        async def reader(number: int) -> None:
+            for turn in range(per_user):
+                text = queries[(number * per_user + turn) % len(queries)]
+                started = time.perf_counter()
+                await emulator.slash("search", user=users[number], query=text)
+                timings.append((time.perf_counter() - started) * 1000)
+
+        await asyncio.gather(*(reader(n) for n in range(USERS)))
+    return timings
+
+
+def measure(size: int, *, startup_runs: int = 3, per_user: int = 4) -> list[Figure]:
+    """Startup and round-trip figures on the `size` database (skipped without bot.client)."""
+    try:
+        import bot.client  # noqa: F401
+    except ImportError:
+        return []
+    queries = [q.text for q in workload(size)]
+    with tempfile.TemporaryDirectory(dir=scratch()) as tmp:
+        db = copy_db(bench_db(size), Path(tmp) / "bot.db")
+        with console.status("startup: process start → READY"):
+            bare = asyncio.run(_startup("bare", None, startup_runs))
+            ours = asyncio.run(_startup("bot", db, startup_runs))
+        with console.status(f"round trips: {USERS} users × {per_user} /search"):
+            floor = asyncio.run(_round_trips(FloorBot(), queries, per_user))
+            trips = asyncio.run(_round_trips(bench_bot(db), queries, per_user))
+    missed = sum(ms > DEADLINE_MS for ms in trips)
+    at = label(size)
+    return [
+        Figure(
+            f"startup to READY @{at}",
+            statistics.median(ours),
+            "s",
+            statistics.median(bare),
+            READY_GOAL,
+            note="vs bare discord.py client",
+        ),
+        Figure(
+            f"/search round trip p50, {USERS} users @{at}",
+            percentile(trips, 50),
+            "ms",
+            percentile(floor, 50),
+            note="vs fixed-answer bot",
+        ),
+        Figure(
+            f"/search round trip p99, {USERS} users @{at}",
+            percentile(trips, 99),
+            "ms",
+            percentile(floor, 99),
+            ROUND_TRIP_GOAL,
+        ),
+        Figure(f"/search answers later than 3 s @{at}", missed, "", goal=MISSED_GOAL),
+    ]

@@ -1,0 +1,146 @@
+"""Benchmark databases: the corpus of each size loaded once into the project's schema and
+cached under data/bench/db/ (rebuilt when the corpus or any migration changes)."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import re
+import sqlite3
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from bench.corpus import console, corpus_path, data_dir, drafts, label
+from bot.models import ArticleDraft
+from bot.store import Store
+from bot.store.db import migrations
+
+# Every article of a benchmark database was "ingested" at this moment.
+INGESTED_AT = "2026-01-01T00:00:00+00:00"
+BATCH = 1_000
+INSERT_SQL = (
+    "INSERT INTO articles (origin, url, content_hash, title, caption, body, source, desk,"
+    " dateline, author, published_at, ingested_at, updated_at, metadata)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+# Migrations that shape the articles table or its indexes: a change to one of them rebuilds
+# the cached databases. Other migrations (new tables) are applied to a cached database when
+# it is opened, like to any older database, instead of costing a rebuild.
+_ARTICLES_SCHEMA = re.compile(r"\b(?:TABLE|ON)\s+articles\b|articles_fts|articles_titles")
+
+
+def schema_fingerprint() -> str:
+    """A short hash of the migrations that shape the articles table and its indexes."""
+    digest = hashlib.sha256()
+    for version, name, sql in migrations():
+        if _ARTICLES_SCHEMA.search(sql):
+            digest.update(f"{version}:{name}:{sql}".encode())
+    return digest.hexdigest()[:10]
+
+
+def row(draft: ArticleDraft, now: str = INGESTED_AT) -> tuple[object, ...]:
+    """The articles row the store writes for a new draft (same columns, same encodings)."""
+    return (
+        draft.origin,
+        draft.url,
+        draft.content_hash,
+        draft.title,
+        draft.caption,
+        draft.body,
+        draft.source,
+        draft.desk,
+        draft.dateline,
+        draft.author,
+        draft.published_at,
+        now,
+        now,
+        json.dumps(draft.metadata, ensure_ascii=False, sort_keys=True),
+    )
+
+
+def batches(items: Iterable[ArticleDraft], size: int = BATCH) -> Iterator[list[ArticleDraft]]:
+    """Lists of at most `size` drafts."""
+    batch: list[ArticleDraft] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def create_empty(path: Path) -> None:
+    """A fresh database at `path` with every migration applied (through the real store)."""
+
+    async def create() -> None:
+        async with await Store.open(path):
+            pass
+
+    asyncio.run(create())
+
+
+def raw_insert(conn: sqlite3.Connection, drafts_in: Iterable[ArticleDraft]) -> int:
+    """Insert drafts with plain executemany, one transaction per batch; return how many."""
+    count = 0
+    for batch in batches(drafts_in):
+        conn.execute("BEGIN")
+        conn.executemany(INSERT_SQL, [row(d) for d in batch])
+        conn.execute("COMMIT")
+        count += len(batch)
+    return count
+
+
+def optimize(conn: sqlite3.Connection) -> None:
+    """Merge the full-text index into one segment, as the store does after a bulk load."""
+    conn.execute("INSERT INTO articles_fts (articles_fts) VALUES ('optimize')")
+
+
+def bench_db(size: int, *, quiet: bool = False) -> Path:
+    """The cached database holding the corpus of `size` articles; built on first use."""
+    folder = data_dir() / "db"
+    corpus = corpus_path(size).stem
+    path = folder / f"{corpus}-s{schema_fingerprint()}.db"
+    if path.is_file():
+        return path
+    folder.mkdir(parents=True, exist_ok=True)
+    for stale in folder.glob(f"news-{label(size)}-*.db"):
+        stale.unlink()  # another schema or corpus: never read again, and large
+    partial = path.with_suffix(".partial")
+    for leftover in folder.glob(partial.name + "*"):
+        leftover.unlink()
+    create_empty(partial)
+    conn = sqlite3.connect(partial, isolation_level=None)
+    columns = (TextColumn(f"database {label(size)}"), BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, TimeRemainingColumn(), console=console, disable=quiet) as bar:
+        task = bar.add_task("", total=size)
+        for batch in batches(drafts(size, quiet=quiet)):
+            conn.execute("BEGIN")
+            conn.executemany(INSERT_SQL, [row(d) for d in batch])
+            conn.execute("COMMIT")
+            bar.advance(task, len(batch))
+    optimize(conn)
+    # Leave WAL mode so every page is in the main file: a renamed file must not need its WAL.
+    conn.execute("PRAGMA journal_mode = DELETE").fetchall()
+    stored = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+    conn.close()
+    if stored != size or Path(f"{partial}-wal").exists():
+        raise RuntimeError(f"building {partial} went wrong: {stored} of {size} articles")
+    partial.replace(path)
+    return path
+
+
+def copy_db(source: Path, target: Path) -> Path:
+    """A private copy of a benchmark database (for benchmarks that write)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    src = sqlite3.connect(source)
+    dst = sqlite3.connect(target)
+    src.backup(dst)
+    src.close()
+    dst.close()
+    return target

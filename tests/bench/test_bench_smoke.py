@@ -1,0 +1,96 @@
+"""Every benchmark runs at a tiny size so none of them rots: figures come back as finite
+numbers with the results-file shape. No timings are asserted (benchmarks are not tests);
+the one correctness check is that the early-stopping search returns exactly the top 10 of
+ranking every match."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import math
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bench import bot as bot_bench
+from bench import corpus, ingest, loop, memory, search
+from bench.__main__ import main as bench_main
+from bench.report import Figure
+
+KEYS = {"name", "value", "unit", "baseline", "ratio", "goal", "pass"}
+
+
+def landed(module: str) -> bool:
+    """True once another engineer's module exists (benchmarks of it are skipped before)."""
+    return importlib.util.find_spec(module) is not None
+
+
+@pytest.fixture(autouse=True)
+def bench_data(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Corpora and databases in a per-process temp folder, never in data/bench/."""
+    folder = tmp_path_factory.getbasetemp() / "bench-data"
+    monkeypatch.setenv("NEWSDESK_BENCH_DATA", str(folder))
+    return folder
+
+
+def assert_figures(figures: list[Figure]) -> Iterator[dict[str, object]]:
+    """Each figure serialises to the results shape with a finite number as its value."""
+    assert figures
+    for figure in figures:
+        row = figure.as_json()
+        assert set(row) >= KEYS
+        assert isinstance(row["value"], int | float) and math.isfinite(row["value"])
+        assert row["baseline"] is None or isinstance(row["baseline"], int | float)
+        assert row["pass"] in (True, False, None)
+        yield row
+
+
+def test_corpus_is_seeded_prefix_stable_and_news_shaped() -> None:
+    small = list(corpus.records(50, quiet=True))
+    large = list(corpus.records(120, quiet=True))
+    assert small == large[:50]
+    assert small[0]["title"].startswith("Senior Israeli Security Officials In Qatar")
+    words = [len(str(r["body"]).split()) for r in large[1:]]
+    assert 150 < sorted(words)[len(words) // 2] < 800
+    assert all(str(r["published_at"]).startswith("2025-") for r in large[1:])
+
+
+def test_search_benchmark_matches_ranking_every_match() -> None:
+    rows = {r["name"]: r for r in assert_figures(search.measure((200, 400), rounds=1))}
+    assert rows["search top 10 = ranking every match @400"]["value"] == 1.0
+    assert {"search p99 all @400", "search p99 growth 200→400"} <= set(rows)
+    assert any(name.startswith("title autocomplete p99") for name in rows)
+
+
+def test_ingest_benchmark() -> None:
+    rows = list(assert_figures(ingest.measure(40, 2)))
+    assert len(rows) == (2 if landed("bot.nlp.store") else 1)
+
+
+@pytest.mark.skipif(not landed("bot.nlp.store"), reason="NLP storage has not landed")
+def test_loop_lag_benchmark() -> None:
+    list(assert_figures(loop.measure(4, 1, base_size=200)))
+
+
+@pytest.mark.skipif(not landed("bot.client"), reason="NewsBot has not landed")
+def test_bot_benchmark() -> None:
+    rows = {
+        r["name"]: r for r in assert_figures(bot_bench.measure(200, startup_runs=1, per_user=1))
+    }
+    assert rows["/search answers later than 3 s @200"]["unit"] == ""
+
+
+def test_memory_benchmark() -> None:
+    names = [r["name"] for r in assert_figures(memory.measure(200))]
+    assert "database bytes per article @200" in names
+
+
+def test_cli_writes_results_and_compares(tmp_path: Path) -> None:
+    assert bench_main(["--scale", "tiny", "--only", "search", "--results", str(tmp_path)]) == 0
+    latest = tmp_path / "latest.json"
+    rows = json.loads(latest.read_text(encoding="utf-8"))
+    assert isinstance(rows, list) and all(set(r) >= KEYS for r in rows)
+    assert len(list(tmp_path.glob("speed-*.json"))) == 1
+    assert "| figure | value | baseline |" in (tmp_path / "latest.md").read_text()
+    assert bench_main(["compare", str(latest), str(latest)]) == 0
