@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import aiosqlite
 
@@ -39,6 +40,19 @@ class StoredAnalysis:
     ranking: list[int]
     summarisable: list[bool]
     terms: list[tuple[str, ...]]
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> StoredAnalysis:
+        """Decode an article_analysis row (either backend: the JSON columns are the same)."""
+        return cls(
+            article_id=row["article_id"],
+            content_hash=row["content_hash"],
+            nlp_version=row["nlp_version"],
+            sentences=[(s, e) for s, e in json.loads(row["sentences"])],
+            ranking=json.loads(row["ranking"]),
+            summarisable=json.loads(row["summarisable"]),
+            terms=[tuple(t) for t in json.loads(row["terms"])],
+        )
 
 
 @dataclass(frozen=True)
@@ -253,17 +267,7 @@ class EntityQueries:
             (article_id,),
         ) as cur:
             row = await cur.fetchone()
-        if row is None:
-            return None
-        return StoredAnalysis(
-            article_id=row["article_id"],
-            content_hash=row["content_hash"],
-            nlp_version=row["nlp_version"],
-            sentences=[(s, e) for s, e in json.loads(row["sentences"])],
-            ranking=json.loads(row["ranking"]),
-            summarisable=json.loads(row["summarisable"]),
-            terms=[tuple(t) for t in json.loads(row["terms"])],
-        )
+        return None if row is None else StoredAnalysis.from_row(row)
 
     async def article_content_hash(self, article_id: int) -> str | None:
         """The stored article's content hash, or None when there is no such article."""

@@ -209,17 +209,7 @@ class PgEntityQueries(PgBase):
             " terms FROM article_analysis WHERE article_id = $1",
             article_id,
         )
-        if row is None:
-            return None
-        return StoredAnalysis(
-            article_id=row["article_id"],
-            content_hash=row["content_hash"],
-            nlp_version=row["nlp_version"],
-            sentences=[(s, e) for s, e in json.loads(row["sentences"])],
-            ranking=json.loads(row["ranking"]),
-            summarisable=json.loads(row["summarisable"]),
-            terms=[tuple(t) for t in json.loads(row["terms"])],
-        )
+        return None if row is None else StoredAnalysis.from_row(row)
 
     async def article_content_hash(self, article_id: int) -> str | None:
         """The stored article's content hash, or None when there is no such article."""
