@@ -117,7 +117,7 @@ def candidates_page(name: str, candidates: Sequence[KnownEntity]) -> Page:
 
 def top_embed(tallies: Sequence[EntityTally], kind: str | None, days: int | None) -> discord.Embed:
     """The most mentioned entities, numbered, with their counts in the period."""
-    what = KIND_TITLES.get(kind or "", "Entities") if kind else "Entities"
+    what = KIND_TITLES.get(kind, "Entities") if kind else "Entities"
     period = f"the last {_plural(days, 'day')}" if days else "all time"
     title = f"Most mentioned: {what.lower()}, {period}"
     if not tallies:
