@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -11,19 +12,14 @@ import pytest
 from bot.cli import main
 from bot.clock import FakeClock
 from bot.search import search
+from bot.store import Store
 from bot.store.digests import ScheduleDraft
 from bot.store.postgres import PostgresStore
 from tests.backends import fresh_database
-from tests.newsdesk import build_seeded_database
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 async def _fill(path: Path) -> None:
     clock = FakeClock(datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
-    await build_seeded_database(path, [ROOT / "seeds"], clock)
-    from bot.store import Store
-
     async with await Store.open(path) as store:
         async with store.transaction():
             await store.set_guild_setting(7, "prefix", "?")
@@ -48,9 +44,14 @@ async def _check(url: str) -> None:
 
 
 def test_migrate_store_copies_and_verifies(
-    tmp_path: Path, postgres_server: str, postgres_template: str, capsys: pytest.CaptureFixture
+    tmp_path: Path,
+    seeded_database: Path,
+    postgres_server: str,
+    postgres_template: str,
+    capsys: pytest.CaptureFixture,
 ) -> None:
     db = tmp_path / "newsdesk.db"
+    shutil.copy(seeded_database, db)  # the seed article with its NLP results
     asyncio.run(_fill(db))
 
     async def run() -> int:
