@@ -4,6 +4,8 @@ every request the bot makes."""
 
 from __future__ import annotations
 
+import pytest
+
 from bot.models import ArticleDraft
 from tests.adversarial.discord_records import message_bodies, pings_allowed
 from tests.adversarial.hostile import embed_text, live_markup
@@ -81,6 +83,25 @@ async def test_hostile_queries_and_error_echoes_stay_inert_in_public_replies(
     assert "after:" in bad_date.embeds[0]["description"]
     assert nothing.embeds[0]["title"].startswith("No articles match")
     assert assert_inert(newsdesk) == 4
+
+
+async def test_hostile_digest_options_echo_inert(newsdesk: Newsdesk) -> None:
+    discord = newsdesk.discord
+    if discord.world.command_named("catchup", discord.guild.id) is None:
+        pytest.skip("digests have not landed")
+    since = await discord.slash("catchup", since="`@everyone [x](https://evil.example)`")
+    zone = await discord.slash("catchup", since="3d", timezone="<@&123456789012345678>`||")
+    schedule = await discord.slash(
+        "digest schedule",
+        channel=discord.channel("news"),
+        time="`<@1>`",
+        timezone="UTC",
+        every="cron [x](https://evil.example) * * *",
+    )
+
+    for reply in (since, zone, schedule):
+        assert reply.message.ephemeral
+    assert assert_inert(newsdesk) == 3
 
 
 async def test_the_bot_refuses_to_ping_even_when_discord_would(newsdesk: Newsdesk) -> None:
