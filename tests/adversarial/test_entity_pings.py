@@ -1,5 +1,6 @@
 """Entity names and summaries come from article text, so strangers choose them: a hostile
-article analysed by the NLP pipeline still renders inert in /summary, /entities and /entity."""
+article analysed by the NLP pipeline still renders inert in /summary, /entities, /entity and
+the charts' captions."""
 
 from __future__ import annotations
 
@@ -32,6 +33,9 @@ async def test_hostile_entities_and_summaries_render_inert(newsdesk: Newsdesk) -
     top = await discord.slash("entities")
     await discord.slash("entity", name="Sinwar")
     await discord.slash("entity", name="Security Council")
+    if discord.world.command_named("entity-trend", discord.guild.id) is not None:
+        await discord.slash("entity-trend", name="Sinwar", compare="@everyone, <@&1>, Egypt")
+        await discord.slash("entity-network", name="Hamas")
 
     assert summary.message.embeds
     assert top.message.embeds
