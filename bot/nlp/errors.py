@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from bot.errors import NewsdeskError
 
-class NlpError(Exception):
+
+class NlpError(NewsdeskError):
     """Base class for NLP-core errors the bot can report to users."""
 
 

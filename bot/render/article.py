@@ -26,7 +26,7 @@ def byline(article: Article) -> str:
     parts = [
         text.escape(text.plain(article.source, 80)) if article.source else "",
         text.timestamp(article.when, "D"),
-        text.link("link", article.url),
+        text.link("link", article.url) if text.safe_url(article.url) else "",
         f"#{article.id}",
     ]
     return " · ".join(p for p in parts if p)

@@ -26,10 +26,6 @@ ARTICLE_TITLE_CHARS = 120
 NAMED_WITH_SHOWN = 10
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count:,} {word}{'' if count == 1 else 's'}"
-
-
 def entity_line(entity: KnownEntity) -> str:
     """Markdown "**Name** · type" for lists."""
     return f"**{text.fit(entity.name, 100)}** · {entity.kind}"
@@ -44,7 +40,8 @@ def profile_embed(profile: EntityProfile) -> discord.Embed:
         aliases = ", ".join(text.fit(a, 80) for a in profile.aliases)
         facts += f" · also {aliases}"
     seen = [
-        f"{_plural(entity.mention_count, 'mention')} in {_plural(entity.article_count, 'article')}"
+        f"{text.plural(entity.mention_count, 'mention')}"
+        f" in {text.plural(entity.article_count, 'article')}"
     ]
     if profile.first_seen:
         seen.append(f"first seen {text.timestamp(profile.first_seen, 'D')}")
@@ -88,7 +85,7 @@ def profile_page(profile: EntityProfile) -> Page:
         choice(
             c.entity.name,
             c.entity.ref,
-            f"{c.entity.kind} · {_plural(c.shared_articles, 'article')} in common",
+            f"{c.entity.kind} · {text.plural(c.shared_articles, 'article')} in common",
         )
         for c in profile.co_mentioned
     ]
@@ -100,7 +97,7 @@ def candidates_page(name: str, candidates: Sequence[KnownEntity]) -> Page:
     labels = qualified_names(list(candidates))
     lines = [
         f"**{number}.** {text.escape(label)} · {entity.kind} · "
-        f"{_plural(entity.mention_count, 'mention')}"
+        f"{text.plural(entity.mention_count, 'mention')}"
         for number, (label, entity) in enumerate(zip(labels, candidates, strict=True), start=1)
     ]
     embed = embeds.build(
@@ -109,7 +106,7 @@ def candidates_page(name: str, candidates: Sequence[KnownEntity]) -> Page:
         colour=embeds.Palette.WARNING,
     )
     options = [
-        choice(label, entity.ref, f"{entity.kind} · {_plural(entity.mention_count, 'mention')}")
+        choice(label, entity.ref, f"{entity.kind} · {text.plural(entity.mention_count, 'mention')}")
         for label, entity in zip(labels, candidates, strict=True)
     ]
     return Page(embed, choices=options)
@@ -118,7 +115,7 @@ def candidates_page(name: str, candidates: Sequence[KnownEntity]) -> Page:
 def top_embed(tallies: Sequence[EntityTally], kind: str | None, days: int | None) -> discord.Embed:
     """The most mentioned entities, numbered, with their counts in the period."""
     what = KIND_TITLES.get(kind, "Entities") if kind else "Entities"
-    period = f"the last {_plural(days, 'day')}" if days else "all time"
+    period = f"the last {text.plural(days, 'day')}" if days else "all time"
     title = f"Most mentioned: {what.lower()}, {period}"
     if not tallies:
         return embeds.build(
@@ -129,7 +126,7 @@ def top_embed(tallies: Sequence[EntityTally], kind: str | None, days: int | None
         )
     lines = [
         f"**{number}.** {entity_line(t.entity)} · "
-        f"{_plural(t.mentions, 'mention')} in {_plural(t.articles, 'article')}"
+        f"{text.plural(t.mentions, 'mention')} in {text.plural(t.articles, 'article')}"
         for number, t in enumerate(tallies, start=1)
     ]
     return embeds.build(
@@ -146,7 +143,8 @@ def known_entity_choices(entities: Sequence[KnownEntity]) -> list[app_commands.C
     return [
         app_commands.Choice(
             name=text.plain(
-                f"{e.name} · {e.kind} · {_plural(e.mention_count, 'mention')}", limits.CHOICE_NAME
+                f"{e.name} · {e.kind} · {text.plural(e.mention_count, 'mention')}",
+                limits.CHOICE_NAME,
             )
             or e.ref,
             value=e.ref,

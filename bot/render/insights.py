@@ -25,10 +25,6 @@ MATCHED_SHOWN, MATCHED_CHARS = 3, 40  # follows named per article, and their len
 MORE_LINE_ROOM = 80
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count:,} {word}{'' if count == 1 else 's'}"
-
-
 def chart_file(png: bytes, filename: str) -> discord.File:
     """A rendered chart as an attachment the embed shows with `attachment://filename`."""
     return discord.File(io.BytesIO(png), filename=filename)
@@ -36,13 +32,14 @@ def chart_file(png: bytes, filename: str) -> discord.File:
 
 def trend_embed(trend: Trend, filename: str = TREND_FILE) -> discord.Embed:
     """Totals and the busiest day of each entity, with the chart attached as the image."""
-    period = _plural(len(trend.days), "day")
+    period = text.plural(len(trend.days), "day")
     names = " vs ".join(text.fit(s.entity.name, NAME_CHARS) for s in trend.series)
     lines = []
     for series in trend.series:
         line = (
             f"**{text.fit(series.entity.name, NAME_CHARS)}** · {series.entity.kind} · "
-            f"{_plural(series.total, 'mention')} in {_plural(sum(series.articles), 'article')}"
+            f"{text.plural(series.total, 'mention')}"
+            f" in {text.plural(sum(series.articles), 'article')}"
         )
         if series.total:
             day = trend.days[series.peak]
@@ -63,7 +60,7 @@ def trend_embed(trend: Trend, filename: str = TREND_FILE) -> discord.Embed:
 def network_embed(network: EntityNetwork, filename: str | None = NETWORK_FILE) -> discord.Embed:
     """The companions, strongest first, with the picture attached (`filename`) if drawn."""
     name = text.fit(network.center.name, NAME_CHARS)
-    period = f" from the last {_plural(network.days, 'day')}" if network.days else ""
+    period = f" from the last {text.plural(network.days, 'day')}" if network.days else ""
     if not network.neighbours:
         return embeds.build(
             title=f"Named with {name}",
@@ -76,7 +73,7 @@ def network_embed(network: EntityNetwork, filename: str | None = NETWORK_FILE) -
     embed = embeds.build(
         title=f"Named with {name}",
         description=(
-            f"Across {_plural(network.hub_articles, 'article')}{period}, most often "
+            f"Across {text.plural(network.hub_articles, 'article')}{period}, most often "
             f"named alongside {name} (articles in common):\n{companions}"
         ),
         footer="Grey lines: companions named together too · /entity name for a profile",
@@ -197,10 +194,10 @@ def notification_embed(notification: Notification) -> discord.Embed:
         used += len(block) + 2
     more = len(notification.articles) - len(blocks)
     if more > 0:
-        blocks.append(f"…and {_plural(more, 'more article')}: `/search` finds them.")
+        blocks.append(f"…and {text.plural(more, 'more article')}: `/search` finds them.")
     count = len(notification.articles)
     return embeds.build(
-        title=f"{_plural(count, 'new article')} on what "
+        title=f"{text.plural(count, 'new article')} on what "
         + ("this channel follows" if notification.channel_id else "you follow"),
         description="\n\n".join(blocks),
         footer="/article id reads one · /follows lists follows · /unfollow stops one",

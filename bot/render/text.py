@@ -294,3 +294,8 @@ def link(label: str, url: str | None) -> str:
     """`[label](url)` when the URL is safe, else just the label; `label` must be markdown."""
     target = safe_url(url)
     return f"[{label}]({target})" if target and label else label
+
+
+def plural(count: int, word: str) -> str:
+    """ "1 article", "2,345 articles": a count with its noun."""
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
