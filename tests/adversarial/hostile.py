@@ -87,11 +87,13 @@ _LIVE = (
 _AUTOLINK = re.compile(r"https?://[^\s<]+[^<.,:;\"')\]\s]")
 
 
-def live_markup(markdown: str) -> list[str]:
+def live_markup(markdown: str, allowed: frozenset[str] = frozenset()) -> list[str]:
     """The pieces of `markdown` that Discord would turn into a ping, a spoofed link, a spoiler
-    or a code block (empty when the text is inert)."""
+    or a code block (empty when the text is inert); `allowed` are the bot's own (e.g. the
+    mention of a channel it was told to post in)."""
     outside_links = _AUTOLINK.sub(" ", markdown)
-    return [m.group() for pattern in _LIVE for m in pattern.finditer(outside_links)]
+    found = [m.group() for pattern in _LIVE for m in pattern.finditer(outside_links)]
+    return [piece for piece in found if piece not in allowed]
 
 
 def discord_rejects(payload: dict[str, Any]) -> dict[str, Any]:

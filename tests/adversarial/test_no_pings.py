@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from bot.models import ArticleDraft
+from bot.sandbox.emulator.state import ALL_PERMISSIONS
 from tests.adversarial.discord_records import message_bodies, pings_allowed
 from tests.adversarial.hostile import embed_text, live_markup
 from tests.newsdesk import Newsdesk
@@ -36,11 +37,13 @@ def hostile_drafts() -> list[ArticleDraft]:
 def assert_inert(newsdesk: Newsdesk) -> int:
     """Every message the bot sent so far pings no one and shows no live markup; return how many."""
     sent = message_bodies(newsdesk.discord)
+    # The bot may name the server's real channels (e.g. "tells #news"); content never can.
+    channels = frozenset(f"<#{c}>" for c in newsdesk.discord.world.channels)
     for request, body in sent:
         assert pings_allowed(body) is None, (request.route, body.get("allowed_mentions"))
         shown = [body.get("content") or ""] + [embed_text(e) for e in body.get("embeds") or []]
         for part in shown:
-            assert live_markup(part) == [], (request.route, part[:300])
+            assert live_markup(part, channels) == [], (request.route, part[:300])
     return len(sent)
 
 
@@ -102,6 +105,30 @@ async def test_hostile_digest_options_echo_inert(newsdesk: Newsdesk) -> None:
     for reply in (since, zone, schedule):
         assert reply.message.ephemeral
     assert assert_inert(newsdesk) == 3
+
+
+async def test_follow_notifications_of_hostile_articles_and_queries_are_inert(
+    newsdesk: Newsdesk,
+) -> None:
+    discord = newsdesk.discord
+    if discord.world.command_named("follow", discord.guild.id) is None:
+        pytest.skip("follows have not landed")
+    query = "strike @everyone <@&123456789012345678> "
+    query += "[statement](https://evil.example/login) ||spoiler||"
+    await newsdesk.slash_as(
+        discord.alice,
+        "follow query",
+        permissions=ALL_PERMISSIONS,
+        text=query,
+        channel=discord.channel("news"),
+    )
+    await discord.slash("follow query", text=query)  # for alice herself, by DM
+    newsdesk.clock.advance(minutes=5)  # the articles are news after the follows began
+    report = await newsdesk.ingest(hostile_drafts()[:2], nlp=False)
+    await newsdesk.bot.articles_added(report.added)
+
+    assert discord.channel_messages(discord.channel("news"))
+    assert assert_inert(newsdesk) >= 4
 
 
 async def test_the_bot_refuses_to_ping_even_when_discord_would(newsdesk: Newsdesk) -> None:
