@@ -53,7 +53,7 @@ async def bot_process(
 
 async def until(child: asyncio.subprocess.Process, condition: object, what: str) -> None:
     """Wait (on the child, not on a clock) until `condition()` holds; fail if the child dies."""
-    for _ in range(1000):
+    for _ in range(3000):  # about a minute: a loaded machine starts the bot slowly
         if condition():  # type: ignore[operator]
             return
         assert child.returncode is None, f"the bot died before {what}"
