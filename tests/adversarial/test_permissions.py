@@ -247,3 +247,19 @@ async def test_a_member_cannot_remove_someone_elses_follow_by_its_number(
     assert [f.id for f in await newsdesk.store.visible_follows(guild, discord.alice.id)] == [
         mine.id
     ]
+
+
+async def test_buttons_from_before_a_restart_are_refused_not_obeyed(
+    newsdesk_factory: Callable[..., Any], clock: Any
+) -> None:
+    async with DiscordEmulator(clock=clock) as discord:
+        async with newsdesk_factory(discord=discord):
+            results = await discord.slash("search", query="Qatar")
+        async with newsdesk_factory(discord=discord):
+            stale = await click_raw(
+                discord, results.message, "pager:search:pick", discord.alice, values=["1"]
+            )
+
+    assert stale.message.ephemeral
+    assert "expired" in stale.message.content
+    assert set(callbacks_per_interaction(discord).values()) == {1}
