@@ -104,7 +104,7 @@ def new_interaction(
 ) -> Interaction:
     """Create and register the record of an interaction the emulator is about to send."""
     interaction = Interaction(
-        id=world.ids.next(),
+        id=world.ids.now(),
         token="aW50ZXJhY3Rpb24" + secrets.token_urlsafe(48),
         type=kind,
         user=user,

@@ -10,6 +10,7 @@ from typing import Any, Protocol
 
 # Discord epoch plus a fixed offset keeps ids realistic (18-19 digits) and deterministic.
 _FIRST_SNOWFLAKE = 1_300_000_000_000_000_000
+DISCORD_EPOCH_MS = 1_420_070_400_000
 
 # Channel types used by the emulator (Discord's numbering).
 TEXT_CHANNEL = 0
@@ -64,6 +65,14 @@ class Snowflakes:
     def next(self) -> int:
         """Return a fresh id."""
         return next(self._counter)
+
+    def now(self) -> int:
+        """Return a fresh id whose timestamp is the real present, as Discord's interaction ids
+        are: discord.py treats an interaction older than 15 minutes by its id as expired."""
+        present = (int(time.time() * 1000) - DISCORD_EPOCH_MS) << 22
+        upcoming = max(next(self._counter), present)
+        self._counter = itertools.count(upcoming + 4096, 4096)
+        return upcoming
 
     def tick(self, milliseconds: int = 1) -> None:
         """Make later ids look created `milliseconds` later (a snowflake's bits 22 and up are
