@@ -20,6 +20,7 @@ from bot.errors import NewsdeskError
 COMMAND_MODULES = (
     "bot.cli.articles",
     "bot.cli.runner",
+    "bot.cli.invite",
     "bot.nlp.cli",
     "bot.cli.nlp_db",
     "bot.cli.feeds",
