@@ -39,7 +39,9 @@ def _discord_markup(text: str) -> str:
 
 
 def _md(text: str) -> RenderableType:
-    return Markdown(_discord_markup(text), hyperlinks=False)
+    # Discord shows every line break; markdown joins single ones, so make them hard breaks.
+    text = re.sub(r"(?<!\n)\n(?!\n)", "  \n", _discord_markup(text))
+    return Markdown(text, hyperlinks=False)
 
 
 def render_embed(embed: dict[str, Any]) -> RenderableType:
