@@ -24,6 +24,13 @@ def answered_once(newsdesk: Newsdesk, *interactions: Interaction) -> None:
         assert len(interaction.messages) == 1, interaction.messages
 
 
+async def answer_in_flight(newsdesk: Newsdesk) -> Interaction:
+    """Start /search without waiting: with the slow callback fault, the gateway fault that
+    follows lands while the bot is handling it (or before it read the event: then the event is
+    replayed). Either way it must be answered once."""
+    return await newsdesk.discord.slash("search", query="Qatar", wait=False)
+
+
 async def everyone_searches(newsdesk: Newsdesk) -> list[Interaction]:
     """Alice and Bob each run two commands at once; wait for all four answers."""
     discord = newsdesk.discord
@@ -81,11 +88,13 @@ async def test_a_5xx_burst_gives_one_answer_or_one_clear_error(newsdesk: Newsdes
 async def test_a_gateway_drop_mid_command_answers_each_command_once(newsdesk: Newsdesk) -> None:
     discord = newsdesk.discord
     discord.faults.slow(CALLBACK, delay=0.2)
-    in_flight = await discord.slash("search", query="Qatar", until="ack")  # answer being sent
+    in_flight = await answer_in_flight(newsdesk)
     async with discord.gateway_held():
         await discord.drop_connection(4000)
         missed = await discord.slash("search", user=discord.bob, query="truce", wait=False)
-    await discord.wait_for(lambda: missed.answered, what="the replayed command's answer")
+    await discord.wait_for(
+        lambda: missed.answered and in_flight.answered, what="both commands' answers"
+    )
 
     answered_once(newsdesk, in_flight, missed)
     assert len(discord.frames_in(6)) == 1  # resumed, not re-identified
@@ -102,9 +111,10 @@ async def test_an_invalid_session_mid_command_answers_each_command_once(
 
     newsdesk.bot.before_identify_hook = identify_now  # type: ignore[method-assign]
     discord.faults.slow(CALLBACK, delay=0.2)
-    in_flight = await discord.slash("search", query="Qatar", until="ack")
+    in_flight = await answer_in_flight(newsdesk)
     await discord.invalidate_session()
     after = await discord.slash("search", user=discord.bob, query="truce")
+    await discord.wait_for(lambda: in_flight.answered, what="the first command's answer")
 
     answered_once(newsdesk, in_flight, after)
     assert len(discord.frames_in(2)) == 2  # a fresh IDENTIFY
