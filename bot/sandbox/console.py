@@ -177,8 +177,9 @@ class ConsoleSession:
                 options = self._typed(parsed.path, parsed.options)
             except (KeyError, LookupError) as exc:
                 raise ConsoleError(f"unknown name: {exc}") from None
+            # `named`: options may be called "channel" or "user" like slash()'s own keywords.
             reply = await self.discord.slash(
-                parsed.path, user=self.user, channel=self.channel, **options
+                parsed.path, user=self.user, channel=self.channel, named=options
             )
             self.last = reply.messages
         elif line.startswith(":"):

@@ -1,6 +1,11 @@
 """The console driving the real bot through the emulator, as a person at a terminal would."""
 
 import io
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 from rich.console import Console
 
@@ -47,3 +52,47 @@ async def test_errors_give_status_one_and_say_why(newsdesk: Newsdesk) -> None:
     assert "no command /nosuchcommand" in text
     status, text = await transcript(newsdesk, "/search query:x", ":click Next")
     assert status == 1
+
+
+async def test_summary_and_entity(newsdesk: Newsdesk) -> None:
+    status, text = await transcript(
+        newsdesk, "/summary article:Qatar truce sentences:2", "/entity name:Herzi Halevi"
+    )
+    assert status == 0
+    summary, entity = text.split("Herzi Halevi\nPerson", 1)
+    assert "• A delegation of senior Israeli security officials" in summary
+    assert "Organisations: Hamas, IDF" in summary
+    assert "Halevi was already in Doha earlier this year" in entity
+
+
+async def test_digest_schedule_and_post_now(newsdesk: Newsdesk) -> None:
+    status, text = await transcript(
+        newsdesk,
+        "/digest schedule channel:#news time:08:00 timezone:UTC",
+        "/digest now 1",
+    )
+    assert status == 0, text
+    posted = newsdesk.discord.channel_messages(newsdesk.discord.channel("news"))
+    assert posted, "the digest was posted in #news"
+    assert any("Senior Israeli Security Officials" in str(m.embeds) for m in posted)
+
+
+def test_one_shot_command_line(tmp_path: Path, seeded_database: Path) -> None:
+    database = tmp_path / "newsdesk.db"
+    shutil.copy(seeded_database, database)
+    env = {**os.environ, "DATABASE_PATH": str(database), "DISCORD_TOKEN": ""}
+    command = [sys.executable, "-m", "bot", "console", "--exec"]
+    done = subprocess.run(
+        [*command, "/search query:Qatar truce"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Senior Israeli Security Officials In Qatar" in done.stdout
+    failed = subprocess.run(
+        [*command, "/nosuch"], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert failed.returncode == 1
+    assert "no command /nosuch" in failed.stdout
