@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -103,3 +104,35 @@ def test_dotenv_is_ignored_by_git() -> None:
         ["git", "ls-files", "--error-unmatch", ".env"], cwd=ROOT, capture_output=True, check=False
     )
     assert tracked.returncode != 0, ".env is committed"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["invite"], ["console", "--exec", "/about", "--exec", "/search query:-x"]],
+    ids=["invite", "sandbox console"],
+)
+@pytest.mark.parametrize("token", [TOKEN, "not-a-token " + TOKEN], ids=["token", "garbage"])
+def test_command_line_output_and_logs_never_show_the_token(
+    tmp_path: Path, argv: list[str], token: str
+) -> None:
+    database = tmp_path / "data" / "newsdesk.db"
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DISCORD_TOKEN": token,
+        "DATABASE_PATH": str(database),
+        "LOG_LEVEL": "DEBUG",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", *argv],
+        cwd=tmp_path,  # no .env here: only the environment above
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    written = b"".join(p.read_bytes() for p in database.parent.glob("*") if p.is_file())
+    assert done.stdout + done.stderr, "the command said nothing"
+    assert TOKEN not in done.stdout + done.stderr
+    assert TOKEN.encode() not in written
