@@ -1,11 +1,13 @@
 """Benchmark databases: the corpus of each size loaded once into the project's schema and
-cached under data/bench/db/ (rebuilt when the corpus or any migration changes)."""
+cached under data/bench/db/ (rebuilt when the corpus or the articles schema changes)."""
 
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import hashlib
 import json
+import os
 import re
 import sqlite3
 from collections.abc import Iterable, Iterator
@@ -102,18 +104,26 @@ def optimize(conn: sqlite3.Connection) -> None:
 
 
 def bench_db(size: int, *, quiet: bool = False) -> Path:
-    """The cached database holding the corpus of `size` articles; built on first use."""
+    """The cached database holding the corpus of `size` articles; built on first use.
+
+    Builders of one size take turns (a lock file), so two benchmarks started together never
+    write the same file; each builds under its own temporary name and renames when done."""
     folder = data_dir() / "db"
-    corpus = corpus_path(size).stem
-    path = folder / f"{corpus}-s{schema_fingerprint()}.db"
+    path = folder / f"{corpus_path(size).stem}-s{schema_fingerprint()}.db"
     if path.is_file():
         return path
     folder.mkdir(parents=True, exist_ok=True)
-    for stale in folder.glob(f"news-{label(size)}-*.db"):
+    with (folder / f".build-{label(size)}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not path.is_file():  # another process may have built it while we waited
+            _build(size, path, quiet)
+    return path
+
+
+def _build(size: int, path: Path, quiet: bool) -> None:
+    for stale in path.parent.glob(f"news-{label(size)}-*.db"):
         stale.unlink()  # another schema or corpus: never read again, and large
-    partial = path.with_suffix(".partial")
-    for leftover in folder.glob(partial.name + "*"):
-        leftover.unlink()
+    partial = path.with_suffix(f".{os.getpid()}.partial")
     create_empty(partial)
     conn = sqlite3.connect(partial, isolation_level=None)
     columns = (TextColumn(f"database {label(size)}"), BarColumn(), MofNCompleteColumn())
@@ -132,7 +142,6 @@ def bench_db(size: int, *, quiet: bool = False) -> Path:
     if stored != size or Path(f"{partial}-wal").exists():
         raise RuntimeError(f"building {partial} went wrong: {stored} of {size} articles")
     partial.replace(path)
-    return path
 
 
 def copy_db(source: Path, target: Path) -> Path:

@@ -19,12 +19,16 @@ def percentile(samples: Sequence[float], q: float) -> float:
 
 
 class Stopwatch:
-    """`with Stopwatch() as sw: ...` then `sw.ms` (wall milliseconds)."""
+    """`with Stopwatch() as sw: ...` then `sw.ms` (wall milliseconds) and `sw.cpu_ms` (CPU
+    milliseconds of the whole process, all threads: what the work cost, whatever else the
+    shared machine was running at the time)."""
 
     def __enter__(self) -> Stopwatch:
         self.started = time.perf_counter()
-        self.ms = 0.0
+        self.cpu_started = time.process_time()
+        self.ms = self.cpu_ms = 0.0
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.ms = (time.perf_counter() - self.started) * 1000
+        self.cpu_ms = (time.process_time() - self.cpu_started) * 1000

@@ -63,11 +63,10 @@ class _Index:
     rank: str
 
 
-# Everything searchable, and titles alone (with prefix indexes) for type-ahead.
+# Everything searchable (titles alone, for type-ahead, are in articles_titles).
 ARTICLES_INDEX = _Index(
     "articles_fts", f"bm25(articles_fts, {', '.join(str(w) for w in BM25_WEIGHTS)})"
 )
-TITLES_INDEX = _Index("articles_titles", "bm25(articles_titles)")
 
 
 @dataclass(frozen=True)
@@ -301,24 +300,24 @@ class SearchQueries:
     async def titles_matching(
         self, prefix_match: str | None, limit: int = 25
     ) -> list[tuple[int, str]]:
-        """Return (id, title) pairs whose title matches an FTS expression (ranked like search:
-        relevance with recency, from the titles-only index), or the newest titles."""
+        """Return (id, title) pairs whose title matches an FTS expression, newest first, or the
+        newest titles. Type-ahead wants the latest story of that name, and reading the small
+        titles index newest first touches `limit` rows however short the prefix."""
         if prefix_match is None:
             sql = (
                 "SELECT id, title FROM articles"
                 " ORDER BY coalesce(published_at, ingested_at) DESC, id DESC LIMIT ?"
             )
-            async with self.conn.execute(sql, (limit,)) as cur:
-                return [(row[0], row[1]) for row in await cur.fetchall()]
-        ranked, _ = await self._ranked(_plan(TITLES_INDEX, prefix_match, SearchFilters()), limit)
-        keys = [key for key, _ in ranked]
-        async with self.conn.execute(
-            "SELECT search_key, id, title FROM articles"
-            " WHERE search_key IN (SELECT value FROM json_each(?))",
-            (json.dumps(keys),),
-        ) as cur:
-            found = {row[0]: (row[1], row[2]) for row in await cur.fetchall()}
-        return [found[key] for key in keys if key in found]
+            params: tuple[object, ...] = (limit,)
+        else:
+            sql = (
+                "SELECT a.id, a.title FROM articles_titles"
+                " CROSS JOIN articles a ON a.search_key = articles_titles.rowid"
+                " WHERE articles_titles MATCH ? ORDER BY articles_titles.rowid DESC LIMIT ?"
+            )
+            params = (prefix_match, limit)
+        async with self.conn.execute(sql, params) as cur:
+            return [(row[0], row[1]) for row in await cur.fetchall()]
 
     async def terms_starting(self, stem: str, limit: int = 200) -> list[tuple[str, int]]:
         """Return indexed words starting with `stem` and how many articles hold each."""

@@ -149,9 +149,12 @@ async def test_a_new_date_moves_the_article_in_the_index(sqlite_store: Store) ->
     assert await sqlite_store.check_integrity() == []
 
 
-async def test_title_type_ahead_from_one_letter(sqlite_store: Store) -> None:
+async def test_title_type_ahead_is_newest_first_from_one_letter(sqlite_store: Store) -> None:
     choices = await title_choices(sqlite_store, "w")
-    assert len(choices) == 25
+    newest = await sqlite_store.conn.execute_fetchall(
+        "SELECT id FROM articles ORDER BY search_key DESC LIMIT 25"
+    )
+    assert [article_id for article_id, _ in choices] == [row[0] for row in newest]
     expression = prefix_expression("w1 w")
     assert expression is not None
     assert all("w1" in title.split() for _, title in await sqlite_store.titles_matching(expression))
