@@ -7,6 +7,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
@@ -58,6 +59,19 @@ class Settings:
     def store_url(self) -> str:
         """Where the store lives: DATABASE_URL, else `sqlite:///` + DATABASE_PATH."""
         return self.database_url.reveal() or f"sqlite:///{self.database_path}"
+
+    @property
+    def database_label(self) -> str:
+        """Where the data lives, safe to print: the SQLite file, or PostgreSQL's host and
+        database without the user or password."""
+        url = self.database_url.reveal()
+        if url.startswith(("postgresql://", "postgres://")):
+            parts = urlsplit(url)
+            port = f":{parts.port}" if parts.port else ""
+            return f"PostgreSQL {parts.hostname or 'localhost'}{port}{parts.path}"
+        if url.startswith("sqlite:///"):
+            return url[len("sqlite:///") :]
+        return str(self.database_path)
 
     @property
     def has_token(self) -> bool:

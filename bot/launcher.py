@@ -41,7 +41,7 @@ async def load_seeds(settings: Settings, seeds: str | Path, *, nlp: bool = True)
     finally:
         # Ingest analyses in the shared NLP worker; the bot starts its own service.
         close_default()
-    say(f"seeds: {report.summary()} — {total} articles in {escape(str(settings.database_path))}")
+    say(f"seeds: {report.summary()} — {total} articles in {escape(settings.database_label)}")
 
 
 async def run_discord(settings: Settings, **bot_options: Any) -> int:

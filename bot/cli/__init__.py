@@ -13,7 +13,7 @@ from pathlib import Path
 from rich.console import Console
 
 from bot import __version__
-from bot.config import configure_logging, load_settings
+from bot.config import Secret, configure_logging, load_settings
 from bot.errors import NewsdeskError
 
 # Each module exposes `register(subparsers)`; adding a concern is one line here.
@@ -38,7 +38,11 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Settings come from the environment and .env (see .env.example).",
     )
     parser.add_argument("--version", action="version", version=f"newsdesk {__version__}")
-    parser.add_argument("--db", metavar="PATH", help="database file (default: DATABASE_PATH)")
+    parser.add_argument(
+        "--db",
+        metavar="PATH|URL",
+        help="database file or URL (default: DATABASE_URL / DATABASE_PATH)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in COMMAND_MODULES:
         try:
@@ -59,7 +63,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = load_settings()
         if args.db:
-            settings = dataclasses.replace(settings, database_path=Path(args.db))
+            # --db takes a file path or a database URL (sqlite:///… or postgresql://…).
+            if "://" in args.db:
+                settings = dataclasses.replace(settings, database_url=Secret(args.db))
+            else:
+                settings = dataclasses.replace(
+                    settings, database_path=Path(args.db), database_url=Secret("")
+                )
         configure_logging(settings)
         args.settings = settings
         return int(args.func(args) or 0)

@@ -19,6 +19,7 @@ from bot.ingest import IngestReport, ingest_paths
 from bot.models import SNIPPET_END, SNIPPET_START
 from bot.search import search, suggestions
 from bot.store import Store
+from bot.store.backend import open_store
 
 out = Console(highlight=False)
 
@@ -27,7 +28,7 @@ def with_store(settings: Settings, work: Callable[[Store], Awaitable[int]]) -> i
     """Open the configured database, run `work` on it, and close it."""
 
     async def runner() -> int:
-        async with await Store.open(settings.database_path) as store:
+        async with await open_store(settings.store_url) as store:
             return await work(store)
 
     return asyncio.run(runner())
@@ -78,7 +79,7 @@ def _ingest(args: argparse.Namespace) -> int:
         for skipped in report.skipped:
             out.print(f"[yellow]skipped[/] {escape(skipped.where)}: {escape(skipped.reason)}")
         total = await store.count_articles()
-        out.print(f"{report.summary()} — {total} articles in {escape(str(settings.database_path))}")
+        out.print(f"{report.summary()} — {total} articles in {escape(settings.database_label)}")
         # Exit 1 only when nothing at all could be read: partial success is success.
         nothing = not (report.changed or report.unchanged or report.duplicates)
         return 1 if report.skipped and nothing else 0
@@ -179,7 +180,7 @@ def _stats(args: argparse.Namespace) -> int:
     async def work(store: Store) -> int:
         stats = await store.article_stats()
         table = Table(title="Newsdesk corpus", show_header=False)
-        table.add_row("database", str(settings.database_path))
+        table.add_row("database", settings.database_label)
         for key, value in stats.items():
             table.add_row(key, f"{value:,}" if isinstance(value, int) else str(value or "–"))
         out.print(table)

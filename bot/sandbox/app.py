@@ -9,7 +9,7 @@ from pathlib import Path
 from rich.console import Console
 
 from bot.config import RedactingFilter, Settings
-from bot.store import Store
+from bot.store.backend import open_store
 
 from .console import ConsoleSession, interactive, run_once
 from .harness import DiscordEmulator
@@ -37,13 +37,13 @@ async def sandbox(settings: Settings, *, exec_lines: list[str] | None = None) ->
     out = Console(highlight=False)
     err = Console(stderr=True, highlight=False)
     log_file = _log_to_file(settings)
-    async with await Store.open(settings.database_path) as store:
+    async with await open_store(settings.store_url) as store:
         articles = await store.count_articles()
     quiet = exec_lines is not None
     if not quiet:
         err.print(
             "[bold]Newsdesk sandbox[/] — offline: a local Discord emulator on 127.0.0.1 and the "
-            f"real bot. Database {settings.database_path} ({articles} articles); "
+            f"real bot. Database {settings.database_label} ({articles} articles); "
             f"logs in {log_file}."
         )
         if not articles:
