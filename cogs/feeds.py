@@ -311,14 +311,16 @@ class Feeds(commands.Cog):
     # -- NLP --------------------------------------------------------------------------------
 
     def _enricher(self) -> Any:
-        try:
-            from bot.nlp.store import enrich_articles
-        except ImportError:
-            return None
-        store, service, clock = self.bot.store, self.bot.nlp_service, self.bot.clock
+        from bot.nlp.store import enrich_articles
+
+        bot = self.bot
+        store, service, clock = bot.store, bot.nlp_service, bot.clock
 
         async def enrich(ids: Sequence[int]) -> None:
             await enrich_articles(store, ids, service, clock=clock)
+            # Follows and other listeners hear about the new articles; in the background, so
+            # a slow DM never holds up the next feed.
+            bot.tasks.spawn(bot.articles_added(ids), name="articles-added")
 
         return enrich
 

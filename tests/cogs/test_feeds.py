@@ -255,3 +255,30 @@ async def test_announcements_go_into_a_thread(
             await settled(desk)
             assert card_titles(discord.channel_messages(thread)) == [REOPEN]
             assert posts(desk, "news") == []
+
+
+async def test_a_feed_article_reaches_the_people_following_it(
+    site: NewsSite, tmp_path: Path, clock: FakeClock
+) -> None:
+    async with fresh_newsdesk(tmp_path, clock) as desk:
+        discord = desk.discord
+        await add(desk, site.url("/harbour/rss.xml"))
+        await settled(desk)
+        await discord.slash("follow query", text="Greyhaven reopened")
+        site.add_rss_item(
+            "/harbour/rss.xml",
+            REOPEN,
+            "/harbour/news/ports-reopen",
+            "harbour-1002",
+            "Tue, 03 Mar 2026 09:10:00 GMT",
+        )
+        clock.advance(minutes=20)
+        await settled(desk)
+        dm_channel = discord.world.dm_channel(discord.alice)
+        await discord.wait_for(
+            lambda: discord.channel_messages(dm_channel), what="a DM about the followed search"
+        )
+        [dm] = discord.channel_messages(dm_channel)
+        assert dm.embeds[0]["title"] == "1 new article on what you follow"
+        assert REOPEN in dm.embeds[0]["description"]
+        assert discord.channel_messages(discord.world.dm_channel(discord.bob)) == []
