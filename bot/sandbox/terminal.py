@@ -25,6 +25,9 @@ BUTTON_STYLES = {
 }
 
 
+_ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|~>])")
+
+
 def _discord_markup(text: str) -> str:
     """Show Discord-only syntax readably: timestamps as dates, mentions as @id."""
 
@@ -169,4 +172,5 @@ def plain_text(message: Message) -> str:
                 options = item.get("options", [])
                 lines.append(f"▾ {item.get('placeholder') or 'choose'}:")
                 lines.extend(f"  {n}. {o.get('label', '')}" for n, o in enumerate(options, 1))
-    return "\n".join(lines)
+    # Plain text shows what a reader sees: markdown escapes are not part of it.
+    return _ESCAPED.sub(r"\1", "\n".join(lines))
