@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format check quality bench clean
+.PHONY: run test lint format check audit quality bench clean
 
 # Fall back to python3 where python3.11 is not on PATH under that name.
 $(VENV)/bin/python:
@@ -33,8 +33,14 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-## check: lint and the test suite
-check: lint test
+## audit: known vulnerabilities in the installed dependencies (needs its vulnerability service;
+## --strict fails rather than reporting "no known vulnerabilities" for packages it could not check)
+audit: $(STAMP)
+	$(PY) -m pip install --quiet -e '.[audit]'
+	$(VENV)/bin/pip-audit --progress-spinner off --strict --skip-editable
+
+## check: lint, the test suite and the dependency audit
+check: lint test audit
 
 ## quality: summary and entity quality on ../shared/data (ROUGE, CoNLL F1) vs baselines
 quality: $(STAMP)

@@ -114,17 +114,24 @@ def parse_json(text: str, origin: str) -> Iterator[tuple[str, ArticleDraft | str
 
 
 def parse_jsonl(text: str, origin: str) -> Iterator[tuple[str, ArticleDraft | str]]:
-    """Yield (where, draft or reason) for each non-empty line of a JSON Lines file."""
+    """Yield (where, draft or reason) for each non-empty line of a JSON Lines text."""
     for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        where = f"{origin}:{number}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield where, f"invalid JSON on line {number}: {exc.msg}"
-            continue
-        try:
-            yield where, draft_from_record(record, where)
-        except ArticleFormatError as exc:
-            yield where, f"line {number}: {exc}"
+        yield from parse_jsonl_line(line, number, origin)
+
+
+def parse_jsonl_line(
+    line: str, number: int, origin: str
+) -> Iterator[tuple[str, ArticleDraft | str]]:
+    """Yield (where, draft or reason) for line `number` of a JSON Lines file (nothing if blank)."""
+    if not line.strip():
+        return
+    where = f"{origin}:{number}"
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        yield where, f"invalid JSON on line {number}: {exc.msg}"
+        return
+    try:
+        yield where, draft_from_record(record, where)
+    except ArticleFormatError as exc:
+        yield where, f"line {number}: {exc}"

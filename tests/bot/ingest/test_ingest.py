@@ -112,3 +112,20 @@ def _no_filters():
     from bot.store import SearchFilters
 
     return SearchFilters()
+
+
+async def test_jsonl_is_streamed_with_each_line_capped(store: Store, tmp_path: Path) -> None:
+    from bot.ingest.files import MAX_LINE_BYTES
+
+    path = tmp_path / "big.jsonl"
+    huge = json.dumps({"title": "Huge", "body": "x" * (MAX_LINE_BYTES + 10)})
+    good = json.dumps({"title": "Fine", "body": "A normal article."})
+    path.write_text(f"{good}\n{huge}\n\xff\n", encoding="latin-1")
+    report = await ingest_paths(store, [path])
+    assert len(report.added) == 1
+    reasons = [s.reason for s in report.skipped]
+    assert reasons[0].startswith("line 2 is 10.5 MB, over 10 MB")
+    assert reasons[1].startswith("line 3: not UTF-8 text")
+    (tmp_path / "binary.jsonl").write_bytes(b"\x00\x01" * 100)
+    again = await ingest_paths(store, [tmp_path / "binary.jsonl"])
+    assert [s.reason for s in again.skipped] == ["binary file (contains NUL bytes), not text"]
