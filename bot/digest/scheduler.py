@@ -7,9 +7,13 @@ the injected `Clock`.
 
 Exactly once: a slot is posted only by the holder of its claim (a `digest_runs` row, unique
 per schedule and slot, inserted in a transaction *before* anything is posted) and marked
-posted after. A failed attempt is retried with backoff (`BACKOFF`, at most `MAX_ATTEMPTS`),
-keeping the claim; a bot that died mid-post leaves a claim whose lease runs out, and whoever
-takes it over is told (`Delivery.resumed`) to check the channel for what was already posted.
+posted after. While an attempt runs, a heartbeat renews the claim's lease every `HEARTBEAT`,
+so a slow post keeps its claim; only the claim's current owner may mark it posted. A failed
+attempt is retried with backoff (`BACKOFF`, at most `MAX_ATTEMPTS`), keeping the claim; a bot
+that died (or stalled past its lease) leaves a claim whose lease runs out, and whoever takes
+it over is told (`Delivery.resumed`) to check the channel for what was already posted. The
+stale owner's attempt is stopped when its heartbeat finds the claim gone, and if it posted
+anyway its finish is refused and its messages that the new owner did not adopt are retracted.
 After downtime only the most recent missed slot is posted, once, marked late. A target that
 is gone (`DeliveryGone`) pauses that schedule alone and is reported to the guild.
 """
@@ -36,8 +40,11 @@ from bot.store.digests import Run, Schedule
 
 log = logging.getLogger(__name__)
 
-# How long a claim is ours while we post; a crashed bot's claim is taken over after this.
+# How long a claim is ours without a heartbeat; a crashed bot's claim is taken over after this.
 LEASE = timedelta(minutes=5)
+# How often a running attempt renews its lease: several renewals fit in one lease, so one
+# slow database round trip does not lose the claim.
+HEARTBEAT = LEASE / 5
 # A slot posted later than this after it was due says so.
 LATE_AFTER = timedelta(minutes=10)
 # Waits after the 1st, 2nd, ... failed attempt; the attempt after the last one is final.
@@ -77,6 +84,8 @@ class Delivery:
 
 PostDigest = Callable[[Delivery], Awaitable[Sequence[int]]]
 ReportProblem = Callable[[Schedule, str], Awaitable[None]]
+# Deletes messages a stale owner posted that the run's current owner did not keep.
+RetractPosts = Callable[[Schedule, Sequence[int]], Awaitable[None]]
 
 
 def recurrence_of(schedule: Schedule) -> Recurrence:
@@ -107,6 +116,10 @@ async def _log_report(schedule: Schedule, text: str) -> None:
     log.warning("digest #%s in guild %s: %s", schedule.id, schedule.guild_id, text)
 
 
+async def _log_retract(schedule: Schedule, message_ids: Sequence[int]) -> None:
+    log.warning("digest #%s: duplicate messages left in place: %s", schedule.id, message_ids)
+
+
 class DigestScheduler:
     """Posts every guild's digests on time; `start()` in cog_load, `stop()` in cog_unload."""
 
@@ -119,12 +132,14 @@ class DigestScheduler:
         clock: Clock | None = None,
         report: ReportProblem | None = None,
         owner: str | None = None,
+        retract: RetractPosts | None = None,
     ) -> None:
         self.store = store
         self.composer = composer
         self.post = post
         self.clock: Clock = clock or SystemClock()
         self.report = report or _log_report
+        self.retract = retract or _log_retract
         # Who holds a claim: unique per running bot, so two bots on one database never share.
         self.owner = owner or f"{os.getpid()}-{uuid.uuid4().hex[:12]}"
         self._wake = asyncio.Event()
@@ -134,6 +149,9 @@ class DigestScheduler:
         self._sleep_until: datetime | None = None
         self._due_at: datetime | None = None
         self._progress = asyncio.Event()
+        # The lease each attempt in flight last renewed to (run id -> until), for the console
+        # and tests.
+        self.leases: dict[int, datetime] = {}
 
     # -- lifecycle --------------------------------------------------------------------------
 
@@ -278,14 +296,51 @@ class DigestScheduler:
             if taken is None:
                 return
             run = taken
+        loop = asyncio.get_running_loop()
+        attempt = loop.create_task(self._attempt(schedule, run), name=f"digest-attempt-{run.id}")
+        heartbeat = loop.create_task(self._keep_lease(run), name=f"digest-lease-{run.id}")
+        self.leases[run.id] = run.lease_until
         try:
-            await self._attempt(schedule, run)
-        except asyncio.CancelledError:
-            raise
-        except Exception:
+            await asyncio.wait((attempt, heartbeat), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            # Stopping, or the heartbeat found the claim taken over: post no more of it.
+            lost = heartbeat.done() and not heartbeat.cancelled() and not attempt.done()
+            heartbeat.cancel()
+            attempt.cancel()
+            await asyncio.wait((attempt, heartbeat))
+            self.leases.pop(run.id, None)
+        if lost:
+            log.warning("digest #%s run %s: claim taken over; stopped posting", schedule.id, run.id)
+        elif attempt.cancelled():
+            return
+        elif (error := attempt.exception()) is not None:
             # The attempt's own bookkeeping failed (e.g. the database): the claim stays and
             # its lease runs out, so the slot is resumed later rather than lost.
-            log.exception("digest #%s run %s: attempt failed unexpectedly", schedule.id, run.id)
+            log.error(
+                "digest #%s run %s: attempt failed unexpectedly",
+                schedule.id,
+                run.id,
+                exc_info=error,
+            )
+
+    async def _keep_lease(self, run: Run) -> None:
+        """Renew the run's lease every HEARTBEAT while its attempt runs; return once the claim
+        is no longer ours (taken over after a stall, or finished)."""
+        while True:
+            await self.clock.sleep_until(self.clock.now() + HEARTBEAT)
+            now = self.clock.now()
+            try:
+                kept = await self.store.renew_digest_run(
+                    run.guild_id, run.id, owner=self.owner, now=now, lease=LEASE
+                )
+            except Exception as exc:
+                # The lease still runs for a while: try again at the next beat.
+                log.warning("digest run %s: could not renew its lease: %s", run.id, exc)
+                continue
+            if not kept:
+                return
+            self.leases[run.id] = now + LEASE
+            self._notify()
 
     async def _attempt(self, schedule: Schedule, run: Run) -> None:
         guild = schedule.guild_id
@@ -297,7 +352,12 @@ class DigestScheduler:
             )
             if digest.empty and schedule.nothing_new == "skip":
                 await self.store.finish_digest_run(
-                    guild, run.id, "skipped", now=self.clock.now(), window=(since, until)
+                    guild,
+                    run.id,
+                    "skipped",
+                    owner=self.owner,
+                    now=self.clock.now(),
+                    window=(since, until),
                 )
                 return
             posted = await self.post(Delivery(schedule, run, digest))
@@ -329,13 +389,51 @@ class DigestScheduler:
                 error=error,
             )
             return
-        await self.store.finish_digest_run(
-            guild, run.id, "posted", now=self.clock.now(), window=(since, until), message_ids=posted
+        if not await self.store.finish_digest_run(
+            guild,
+            run.id,
+            "posted",
+            owner=self.owner,
+            now=self.clock.now(),
+            window=(since, until),
+            message_ids=posted,
+        ):
+            await self._reconcile(schedule, run, posted)
+
+    async def _reconcile(self, schedule: Schedule, run: Run, posted: Sequence[int]) -> None:
+        """We posted a run whose claim another bot took over (we stalled past the lease):
+        once that owner has posted it, retract our messages it did not adopt. While it is
+        still at it, it is resumed and adopts the parts it finds in the channel."""
+        current = await self.store.digest_run(schedule.guild_id, run.id)
+        if current is None or current.status != "posted":
+            log.warning(
+                "digest #%s run %s: posted after its claim was taken over (%s); the new owner"
+                " adopts the parts",
+                schedule.id,
+                run.id,
+                list(posted),
+            )
+            return
+        extra = [m for m in posted if m not in current.message_ids]
+        log.warning(
+            "digest #%s run %s: posted after its claim was taken over; retracting %s",
+            schedule.id,
+            run.id,
+            extra,
         )
+        if extra:
+            try:
+                await self.retract(schedule, extra)
+            except Exception:
+                log.exception("digest #%s: could not retract %s", schedule.id, extra)
 
     async def _give_up(self, schedule: Schedule, run: Run, reason: str, *, pause: bool) -> None:
         now = self.clock.now()
-        await self.store.fail_digest_run(schedule.guild_id, run.id, now=now, error=reason)
+        failed = await self.store.fail_digest_run(
+            schedule.guild_id, run.id, owner=self.owner, now=now, error=reason
+        )
+        if not failed:
+            return  # the claim was taken over: its new owner decides
         if pause:
             await self.store.pause_digest_schedule(schedule.guild_id, schedule.id, reason, now)
             text = (
@@ -407,6 +505,11 @@ class DigestScheduler:
 
     async def wait_idle(self, wait_seconds: float = 10.0) -> None:
         """Wait until `idle()` (e.g. after moving a FakeClock): everything due has been done."""
+        await self.wait_until(self.idle, wait_seconds)
+
+    async def wait_until(self, check: Callable[[], bool], wait_seconds: float = 10.0) -> None:
+        """Wait until `check()` holds, re-checking whenever the scheduler makes progress (a
+        plan, a finished attempt, a renewed lease)."""
         async with asyncio.timeout(wait_seconds):
-            while not self.idle():
+            while not check():
                 await self._progress.wait()

@@ -326,32 +326,59 @@ class DigestQueries:
         )
         return await self.digest_run(guild_id, run_id) if cursor.rowcount else None
 
+    async def renew_digest_run(
+        self, guild_id: int, run_id: int, *, owner: str, now: datetime, lease: timedelta
+    ) -> bool:
+        """Extend `owner`'s lease on an open run to `now + lease` (the attempt's heartbeat);
+        False when the claim is no longer its own (taken over, or finished)."""
+        cursor = await self.conn.execute(
+            "UPDATE digest_runs SET lease_until = ?"
+            " WHERE guild_id = ? AND id = ? AND owner = ? AND status = 'claimed'",
+            (utc_iso(now + lease), guild_id, run_id, owner),
+        )
+        return cursor.rowcount > 0
+
     async def finish_digest_run(
         self,
         guild_id: int,
         run_id: int,
         status: str,
         *,
+        owner: str,
         now: datetime,
         window: tuple[datetime, datetime],
         message_ids: Sequence[int] = (),
-    ) -> None:
-        """Record a run as posted or skipped (nothing new) and move the schedule's
-        last success to the end of the window it covered, in one transaction."""
+    ) -> bool:
+        """Record `owner`'s run as posted or skipped (nothing new) and move the schedule's
+        last success to the end of the window it covered, in one transaction. False (and
+        nothing changed) when the claim is no longer `owner`'s: a stale owner never finishes."""
         assert status in ("posted", "skipped")
         start, end = utc_iso(window[0]), utc_iso(window[1])
         async with self.transaction():
-            await self.conn.execute(
+            cursor = await self.conn.execute(
                 "UPDATE digest_runs SET status = ?, finished_at = ?, window_start = ?,"
-                " window_end = ?, message_ids = ?, error = '' WHERE guild_id = ? AND id = ?",
-                (status, utc_iso(now), start, end, json.dumps(list(message_ids)), guild_id, run_id),
+                " window_end = ?, message_ids = ?, error = '' WHERE guild_id = ? AND id = ?"
+                " AND owner = ? AND status = 'claimed'",
+                (
+                    status,
+                    utc_iso(now),
+                    start,
+                    end,
+                    json.dumps(list(message_ids)),
+                    guild_id,
+                    run_id,
+                    owner,
+                ),
             )
+            if not cursor.rowcount:
+                return False
             await self.conn.execute(
                 "UPDATE digest_schedules SET last_success_at = ? WHERE guild_id = ? AND id ="
                 " (SELECT schedule_id FROM digest_runs WHERE guild_id = ? AND id = ?)"
                 " AND (last_success_at IS NULL OR last_success_at < ?)",
                 (end, guild_id, guild_id, run_id, end),
             )
+        return True
 
     async def retry_digest_run(
         self,
@@ -371,14 +398,16 @@ class DigestQueries:
         )
 
     async def fail_digest_run(
-        self, guild_id: int, run_id: int, *, now: datetime, error: str
-    ) -> None:
-        """Give up on a run for good (the error is kept for `/digest list`)."""
-        await self.conn.execute(
+        self, guild_id: int, run_id: int, *, owner: str, now: datetime, error: str
+    ) -> bool:
+        """Give up on `owner`'s run for good (the error is kept for `/digest list`); False
+        when the claim is no longer `owner`'s."""
+        cursor = await self.conn.execute(
             "UPDATE digest_runs SET status = 'failed', finished_at = ?, error = ?"
-            " WHERE guild_id = ? AND id = ? AND status = 'claimed'",
-            (utc_iso(now), error[:500], guild_id, run_id),
+            " WHERE guild_id = ? AND id = ? AND owner = ? AND status = 'claimed'",
+            (utc_iso(now), error[:500], guild_id, run_id, owner),
         )
+        return cursor.rowcount > 0
 
     async def release_digest_runs(self, owner: str, now: datetime) -> int:
         """End `owner`'s leases (clean shutdown) so a restarted bot resumes at once."""

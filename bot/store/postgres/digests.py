@@ -212,24 +212,44 @@ class PgDigestQueries(PgBase):
         )
         return await self.digest_run(guild_id, run_id) if taken else None
 
+    async def renew_digest_run(
+        self, guild_id: int, run_id: int, *, owner: str, now: datetime, lease: timedelta
+    ) -> bool:
+        """Extend `owner`'s lease on an open run to `now + lease` (the attempt's heartbeat);
+        False when the claim is no longer its own (taken over, or finished)."""
+        return bool(
+            await self._execute(
+                "UPDATE digest_runs SET lease_until = $1"
+                " WHERE guild_id = $2 AND id = $3 AND owner = $4 AND status = 'claimed'",
+                utc_iso(now + lease),
+                guild_id,
+                run_id,
+                owner,
+            )
+        )
+
     async def finish_digest_run(
         self,
         guild_id: int,
         run_id: int,
         status: str,
         *,
+        owner: str,
         now: datetime,
         window: tuple[datetime, datetime],
         message_ids: Sequence[int] = (),
-    ) -> None:
-        """Record a run as posted or skipped and move the schedule's last success to the end
-        of the window it covered, in one transaction."""
+    ) -> bool:
+        """Record `owner`'s run as posted or skipped and move the schedule's last success to
+        the end of the window it covered, in one transaction. False (and nothing changed)
+        when the claim is no longer `owner`'s: a stale owner never finishes."""
         assert status in ("posted", "skipped")
         start, end = utc_iso(window[0]), utc_iso(window[1])
         async with self.transaction():
-            await self._execute(
+            # The row lock taken by this UPDATE orders it against a concurrent take-over.
+            if not await self._execute(
                 "UPDATE digest_runs SET status = $1, finished_at = $2, window_start = $3,"
-                " window_end = $4, message_ids = $5, error = '' WHERE guild_id = $6 AND id = $7",
+                " window_end = $4, message_ids = $5, error = '' WHERE guild_id = $6 AND id = $7"
+                " AND owner = $8 AND status = 'claimed'",
                 status,
                 utc_iso(now),
                 start,
@@ -237,7 +257,9 @@ class PgDigestQueries(PgBase):
                 json.dumps(list(message_ids)),
                 guild_id,
                 run_id,
-            )
+                owner,
+            ):
+                return False
             await self._execute(
                 "UPDATE digest_schedules SET last_success_at = $1 WHERE guild_id = $2 AND id ="
                 " (SELECT schedule_id FROM digest_runs WHERE guild_id = $2 AND id = $3)"
@@ -246,6 +268,7 @@ class PgDigestQueries(PgBase):
                 guild_id,
                 run_id,
             )
+        return True
 
     async def retry_digest_run(
         self,
@@ -270,16 +293,20 @@ class PgDigestQueries(PgBase):
         )
 
     async def fail_digest_run(
-        self, guild_id: int, run_id: int, *, now: datetime, error: str
-    ) -> None:
-        """Give up on a run for good (the error is kept for `/digest list`)."""
-        await self._execute(
-            "UPDATE digest_runs SET status = 'failed', finished_at = $1, error = $2"
-            " WHERE guild_id = $3 AND id = $4 AND status = 'claimed'",
-            utc_iso(now),
-            error[:500],
-            guild_id,
-            run_id,
+        self, guild_id: int, run_id: int, *, owner: str, now: datetime, error: str
+    ) -> bool:
+        """Give up on `owner`'s run for good (the error is kept for `/digest list`); False
+        when the claim is no longer `owner`'s."""
+        return bool(
+            await self._execute(
+                "UPDATE digest_runs SET status = 'failed', finished_at = $1, error = $2"
+                " WHERE guild_id = $3 AND id = $4 AND owner = $5 AND status = 'claimed'",
+                utc_iso(now),
+                error[:500],
+                guild_id,
+                run_id,
+                owner,
+            )
         )
 
     async def release_digest_runs(self, owner: str, now: datetime) -> int:

@@ -13,7 +13,7 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.digest import Delivery, DeliveryGone, DigestComposer, DigestScheduler, NoFacts
-from bot.digest.scheduler import BACKOFF, LEASE, MAX_ATTEMPTS
+from bot.digest.scheduler import BACKOFF, HEARTBEAT, LEASE, MAX_ATTEMPTS
 from bot.store import Store
 from bot.store.digests import Schedule
 
@@ -25,17 +25,27 @@ NEW_YORK = ZoneInfo("America/New_York")
 class Newsroom:
     """A scheduler whose `post` records each delivery (or fails, or hangs, when told to)."""
 
-    def __init__(self, store: Store, clock: FakeClock, owner: str = "bot-1") -> None:
+    def __init__(
+        self, store: Store, clock: FakeClock, owner: str = "bot-1", first_id: int = 9000
+    ) -> None:
         self.store = store
         self.clock = clock
+        self.first_id = first_id
         self.posted: list[Delivery] = []
+        self.retracted: list[int] = []
         self.reports: list[str] = []
         self.failures: list[BaseException] = []
         self.hold: asyncio.Event | None = None
         self.entered = asyncio.Event()
         composer = DigestComposer(store, facts=NoFacts())
         self.scheduler = DigestScheduler(
-            store, composer, self.post, clock=clock, report=self.report, owner=owner
+            store,
+            composer,
+            self.post,
+            clock=clock,
+            report=self.report,
+            owner=owner,
+            retract=self.retract,
         )
 
     async def post(self, delivery: Delivery) -> Sequence[int]:
@@ -45,7 +55,10 @@ class Newsroom:
         if self.failures:
             raise self.failures.pop(0)
         self.posted.append(delivery)
-        return [9000 + len(self.posted)]
+        return [self.first_id + len(self.posted)]
+
+    async def retract(self, schedule: Schedule, message_ids: Sequence[int]) -> None:
+        self.retracted.extend(message_ids)
 
     async def report(self, schedule: Schedule, text: str) -> None:
         self.reports.append(text)
@@ -379,3 +392,104 @@ async def test_now_at_the_very_second_of_a_slot_leaves_the_slot_its_own_claim(
     runs = await newsroom.store.digest_runs(GUILD_A, added.id)
     assert sorted((r.slot, r.manual) for r in runs) == [(slot, False), (manual.slot, True)]
     assert newsroom.scheduler.next_wake == utc(2026, 3, 8, 12, 0)
+
+
+async def test_a_slow_post_keeps_its_claim_past_the_first_lease(
+    store: Store, clock: FakeClock
+) -> None:
+    first, second = Newsroom(store, clock), Newsroom(store, clock, owner="bot-2")
+    first.hold = asyncio.Event()  # a post that takes far longer than a lease
+    for room in (first, second):
+        room.scheduler.start()
+    try:
+        added = await schedule(first)
+        second.scheduler.wake()
+        await second.scheduler.wait_idle()
+        slot = utc(2026, 3, 7, 13, 0)
+        clock.set(slot)
+        await asyncio.wait_for(first.entered.wait(), 5)
+        [run_id] = first.scheduler.leases
+        for beat in range(1, 8):  # seven heartbeats: well past the lease taken with the claim
+            when = slot + HEARTBEAT * beat
+            clock.set(when)
+            await first.scheduler.wait_until(
+                lambda when=when: first.scheduler.leases.get(run_id) == when + LEASE
+            )
+            await second.scheduler.wait_idle()
+        assert clock.now() > slot + LEASE and second.posted == []
+        first.hold.set()
+        await first.scheduler.wait_idle()
+        [delivery] = first.posted
+        assert not delivery.resumed
+        [run] = await store.digest_runs(GUILD_A, added.id)
+        assert (run.status, run.owner, run.attempts, run.message_ids) == (
+            "posted",
+            "bot-1",
+            1,
+            (9001,),
+        )
+        assert second.posted == []
+    finally:
+        for room in (first, second):
+            await room.scheduler.stop()
+
+
+async def stalled_and_taken_over(store: Store) -> tuple[Newsroom, Newsroom, Schedule]:
+    """bot-1 claims the slot and stalls inside its post (its time stands still, so its
+    heartbeat never runs); bot-2's time passes the lease, and it takes over and posts."""
+    start = utc(2026, 3, 6, 17, 0)
+    first = Newsroom(store, FakeClock(start))
+    second = Newsroom(store, FakeClock(start), owner="bot-2", first_id=7000)
+    first.hold = asyncio.Event()
+    for room in (first, second):
+        room.scheduler.start()
+    added = await schedule(first)
+    second.scheduler.wake()
+    slot = utc(2026, 3, 7, 13, 0)
+    first.clock.set(slot)
+    await asyncio.wait_for(first.entered.wait(), 5)
+    await second.at(slot)
+    assert second.posted == []  # bot-1's lease still holds
+    await second.at(slot + LEASE)
+    [delivery] = second.posted
+    assert delivery.resumed  # told to look for what bot-1 may have posted
+    return first, second, added
+
+
+async def test_a_stale_owner_that_wakes_stops_posting(store: Store) -> None:
+    first, second, added = await stalled_and_taken_over(store)
+    try:
+        # bot-1 wakes: its next heartbeat finds the claim gone and stops the post.
+        first.clock.advance(seconds=HEARTBEAT.total_seconds())
+        await first.scheduler.wait_until(lambda: not first.scheduler.leases)
+        first.hold.set()
+        await first.scheduler.wait_idle()
+        assert first.posted == [] and first.retracted == []
+        [run] = await store.digest_runs(GUILD_A, added.id)
+        assert (run.status, run.owner, run.message_ids) == ("posted", "bot-2", (7001,))
+    finally:
+        for room in (first, second):
+            await room.scheduler.stop()
+
+
+async def test_a_stale_owners_finish_is_refused_and_its_post_retracted(store: Store) -> None:
+    first, second, added = await stalled_and_taken_over(store)
+    try:
+        first.hold.set()  # bot-1's post completes before its heartbeat runs again
+        await first.scheduler.wait_idle()
+        [run] = await store.digest_runs(GUILD_A, added.id)
+        assert (run.status, run.owner, run.attempts, run.message_ids) == (
+            "posted",
+            "bot-2",
+            2,
+            (7001,),
+        )
+        assert [d.run.id for d in first.posted] == [run.id]
+        assert first.retracted == [9001]  # its copy is taken back: readers see one digest
+        shown = [9001, 7001]
+        assert [m for m in shown if m not in first.retracted] == list(run.message_ids)
+        after = await store.digest_schedule(GUILD_A, added.id)
+        assert after is not None and after.last_success_at == run.window_end
+    finally:
+        for room in (first, second):
+            await room.scheduler.stop()

@@ -1,4 +1,4 @@
-"""Digest schedules and runs in SQLite: guild isolation, unique claims, leases, cascades."""
+"""Digest schedules and runs on both backends: guild isolation, unique claims, leases, cascades."""
 
 import asyncio
 from datetime import UTC, datetime, timedelta
@@ -115,7 +115,7 @@ async def test_finishing_a_run_moves_the_schedules_last_success(store: Store) ->
     assert run is not None
     window = (NOW, SLOT + timedelta(seconds=3))
     await store.finish_digest_run(
-        GUILD_A, run.id, "posted", now=SLOT, window=window, message_ids=[11, 12]
+        GUILD_A, run.id, "posted", owner="b", now=SLOT, window=window, message_ids=[11, 12]
     )
     done = await store.digest_run(GUILD_A, run.id)
     assert done is not None and done.status == "posted" and done.message_ids == (11, 12)
@@ -144,3 +144,52 @@ async def test_pausing_drops_unposted_claims(store: Store) -> None:
 async def test_the_schema_refuses_impossible_schedules(store: Store, change: dict) -> None:
     with pytest.raises(Exception, match=r"CHECK constraint failed|violates check constraint"):
         await store.add_digest_schedule(draft_schedule(**change), NOW)
+
+
+async def test_a_heartbeat_keeps_the_claim_past_its_first_lease(store: Store) -> None:
+    schedule = await store.add_digest_schedule(draft_schedule(), NOW)
+    run = await store.claim_digest_run(schedule, SLOT, owner="bot-1", now=NOW, lease=LEASE)
+    assert run is not None
+    beat = NOW + LEASE / 2
+    assert await store.renew_digest_run(GUILD_A, run.id, owner="bot-1", now=beat, lease=LEASE)
+    renewed = await store.digest_run(GUILD_A, run.id)
+    assert renewed is not None and renewed.lease_until == beat + LEASE
+    # Past the first lease, the claim is still bot-1's: nobody else may take it.
+    past = NOW + LEASE + timedelta(seconds=1)
+    assert (
+        await store.take_digest_run(GUILD_A, run.id, owner="bot-2", now=past, lease=LEASE) is None
+    )
+    # Someone else's heartbeat renews nothing.
+    assert not await store.renew_digest_run(GUILD_A, run.id, owner="bot-2", now=past, lease=LEASE)
+
+
+async def test_after_a_takeover_the_stale_owner_cannot_finish_or_renew(store: Store) -> None:
+    schedule = await store.add_digest_schedule(draft_schedule(), NOW)
+    run = await store.claim_digest_run(schedule, SLOT, owner="bot-1", now=NOW, lease=LEASE)
+    assert run is not None
+    expired = NOW + LEASE  # bot-1 stalled: no heartbeat for a whole lease
+    taken = await store.take_digest_run(GUILD_A, run.id, owner="bot-2", now=expired, lease=LEASE)
+    assert taken is not None and taken.owner == "bot-2"
+    window = (NOW, expired)
+    assert not await store.renew_digest_run(
+        GUILD_A, run.id, owner="bot-1", now=expired, lease=LEASE
+    )
+    assert not await store.finish_digest_run(
+        GUILD_A, run.id, "posted", owner="bot-1", now=expired, window=window, message_ids=[1]
+    )
+    assert not await store.fail_digest_run(
+        GUILD_A, run.id, owner="bot-1", now=expired, error="stale"
+    )
+    still = await store.digest_run(GUILD_A, run.id)
+    assert still is not None and still.status == "claimed" and still.message_ids == ()
+    unchanged = await store.digest_schedule(GUILD_A, schedule.id)
+    assert unchanged is not None and unchanged.last_success_at is None
+    # The current owner finishes it, once.
+    assert await store.finish_digest_run(
+        GUILD_A, run.id, "posted", owner="bot-2", now=expired, window=window, message_ids=[2]
+    )
+    assert not await store.finish_digest_run(
+        GUILD_A, run.id, "posted", owner="bot-2", now=expired, window=window, message_ids=[3]
+    )
+    done = await store.digest_run(GUILD_A, run.id)
+    assert done is not None and done.status == "posted" and done.message_ids == (2,)
