@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
+from typing import Any
 
 import aiosqlite
 
@@ -37,7 +38,8 @@ class Stored:
     article_id: int
 
 
-def _article(row: aiosqlite.Row) -> Article:
+def _article(row: Mapping[str, Any]) -> Article:
+    """An article from a row of _ARTICLE_COLUMNS (aiosqlite Row or asyncpg Record)."""
     return Article(
         id=row["id"],
         origin=row["origin"],
@@ -53,6 +55,26 @@ def _article(row: aiosqlite.Row) -> Article:
         ingested_at=row["ingested_at"],
         updated_at=row["updated_at"],
         metadata=json.loads(row["metadata"]),
+    )
+
+
+def _article_values(draft: ArticleDraft, now: str) -> tuple[object, ...]:
+    """What `store_article` writes, in the order of both backends' UPDATE and INSERT: url,
+    content_hash, title, caption, body, source, desk, dateline, author, published_at,
+    updated_at (`now`), metadata (JSON)."""
+    return (
+        draft.url,
+        draft.content_hash,
+        draft.title,
+        draft.caption,
+        draft.body,
+        draft.source,
+        draft.desk,
+        draft.dateline,
+        draft.author,
+        draft.published_at,
+        now,
+        json.dumps(draft.metadata, ensure_ascii=False, sort_keys=True),
     )
 
 
@@ -77,20 +99,7 @@ class ArticleQueries(SearchQueries):
             same_text = await cur.fetchone()
         if same_text:
             return Stored(Outcome.DUPLICATE, same_text["id"])
-        values = (
-            draft.url,
-            digest,
-            draft.title,
-            draft.caption,
-            draft.body,
-            draft.source,
-            draft.desk,
-            draft.dateline,
-            draft.author,
-            draft.published_at,
-            now,
-            json.dumps(draft.metadata, ensure_ascii=False, sort_keys=True),
-        )
+        values = _article_values(draft, now)
         if same_origin:
             await self.conn.execute(
                 "UPDATE articles SET url = ?, content_hash = ?, title = ?, caption = ?, body = ?,"

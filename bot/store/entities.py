@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -87,6 +87,68 @@ def _marks(items: Sequence[object]) -> str:
     return ",".join("?" * len(items))
 
 
+def _analysis_json(analysis: Analysis) -> tuple[str, str, str, str]:
+    """An analysis's sentences, ranking, summarisable flags and terms as stored (JSON)."""
+    return (
+        json.dumps([[s.start, s.end] for s in analysis.sentences]),
+        json.dumps(analysis.ranking),
+        json.dumps(analysis.summarisable),
+        json.dumps(analysis.terms, ensure_ascii=False),
+    )
+
+
+@dataclass(frozen=True)
+class _AnalysisRows:
+    """The rows one analysis writes: mentions, per-entity counts and per-article aliases
+    (counts and aliases in key order, so concurrent writers lock rows in one order)."""
+
+    mentions: list[tuple[int, int, str, int, int, int]]
+    entities: list[tuple[int, int, int, str]]
+    aliases: list[tuple[int, int, str, str]]
+
+
+def _analysis_rows(
+    article_id: int,
+    analysis: Analysis,
+    ids: Mapping[tuple[str, str], int],
+    keys: Mapping[int, str],
+    seen_at: str,
+) -> _AnalysisRows:
+    """Mention, article-entity and alias rows for an analysis whose (name, label) pairs map
+    to entity `ids` filed under `keys`; a form other than the entity's own key is an alias."""
+    counts: Counter[int] = Counter()
+    mention_rows = []
+    aliases: dict[tuple[str, int], str] = {}
+    for m in analysis.mentions:
+        eid = ids[m.canonical, m.label]
+        counts[eid] += 1
+        mention_rows.append((article_id, eid, m.section, m.start, m.end, m.sentence))
+        form_key = entity_key(m.text, m.label)
+        if form_key and form_key != keys[eid]:
+            aliases.setdefault((form_key, eid), m.text)
+    return _AnalysisRows(
+        mention_rows,
+        [(article_id, eid, n, seen_at) for eid, n in sorted(counts.items())],
+        [(article_id, eid, key, alias) for (key, eid), alias in sorted(aliases.items())],
+    )
+
+
+def _mention_places(rows: Iterable[Sequence[Any]]) -> dict[int, list[tuple[str, int]]]:
+    """(article id, section, sentence) rows grouped by article, in the order read."""
+    places: dict[int, list[tuple[str, int]]] = {}
+    for row in rows:
+        places.setdefault(row[0], []).append((row[1], row[2]))
+    return places
+
+
+def _rank_choices(found: Iterable[KnownEntity], typed_key: str, limit: int) -> list[KnownEntity]:
+    """Type-ahead order: the exact name first, then the most mentioned, then by name."""
+    ranked = sorted(
+        found, key=lambda e: (normalise_name(e.name) != typed_key, -e.mention_count, e.name)
+    )
+    return ranked[:limit]
+
+
 class EntityQueries:
     """Analysis and entity statements; mixed into `Store`, which owns `conn`."""
 
@@ -162,45 +224,27 @@ class EntityQueries:
             "INSERT OR REPLACE INTO article_analysis (article_id, content_hash, nlp_version,"
             " analysed_at, sentences, ranking, summarisable, terms)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                article_id,
-                content_hash,
-                nlp_version,
-                now,
-                json.dumps([[s.start, s.end] for s in analysis.sentences]),
-                json.dumps(analysis.ranking),
-                json.dumps(analysis.summarisable),
-                json.dumps(analysis.terms, ensure_ascii=False),
-            ),
+            (article_id, content_hash, nlp_version, now, *_analysis_json(analysis)),
         )
 
         ids = await self._entity_ids({(m.canonical, m.label) for m in analysis.mentions})
         keys = dict(await self._keys(set(ids.values())))
-        counts: Counter[int] = Counter()
-        mention_rows = []
-        aliases = {}
-        for m in analysis.mentions:
-            eid = ids[m.canonical, m.label]
-            counts[eid] += 1
-            mention_rows.append((article_id, eid, m.section, m.start, m.end, m.sentence))
-            form_key = entity_key(m.text, m.label)
-            if form_key and form_key != keys[eid]:
-                aliases.setdefault((form_key, eid), m.text)
+        rows = _analysis_rows(article_id, analysis, ids, keys, seen_at)
         await self.conn.executemany(
             "INSERT OR IGNORE INTO mentions"
             " (article_id, entity_id, section, char_start, char_end, sentence)"
             " VALUES (?, ?, ?, ?, ?, ?)",
-            mention_rows,
+            rows.mentions,
         )
         await self.conn.executemany(
             "INSERT INTO article_entities (article_id, entity_id, mentions, seen_at)"
             " VALUES (?, ?, ?, ?)",
-            [(article_id, eid, n, seen_at) for eid, n in counts.items()],
+            rows.entities,
         )
         await self.conn.executemany(
             "INSERT INTO article_aliases (article_id, entity_id, alias_key, alias)"
             " VALUES (?, ?, ?, ?)",
-            [(article_id, eid, key, alias) for (key, eid), alias in aliases.items()],
+            rows.aliases,
         )
         if previous:
             # Entities only this article named, and no longer does.
@@ -363,11 +407,7 @@ class EntityQueries:
             ) as cur:
                 for row in await cur.fetchall():
                     found.setdefault(row["id"], _entity(row))
-        ranked = sorted(
-            found.values(),
-            key=lambda e: (normalise_name(e.name) != key, -e.mention_count, e.name),
-        )
-        return ranked[:limit]
+        return _rank_choices(found.values(), key, limit)
 
     async def _top_names(self, labels: Sequence[str] | None, limit: int) -> list[KnownEntity]:
         where = f"e.label IN ({_marks(labels)})" if labels else _NAMES
@@ -476,9 +516,7 @@ class EntityQueries:
             " ORDER BY article_id, section, char_start",
             (*ids, entity_id),
         ) as cur:
-            where: dict[int, list[tuple[str, int]]] = {}
-            for row in await cur.fetchall():
-                where.setdefault(row[0], []).append((row[1], row[2]))
+            where = _mention_places(await cur.fetchall())
         return mention_sentences(latest, where, per_article)
 
     async def _co_mentioned(self, entity_id: int, limit: int, window: int) -> list[CoMention]:

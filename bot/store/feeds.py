@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import aiosqlite
 
@@ -102,12 +103,33 @@ class PendingAnnouncement:
     resumed: bool = False  # a post was under way when the bot stopped: it may be in the channel
 
 
-def _feed(row: aiosqlite.Row) -> Feed:
-    return Feed(**dict(row))
+# Article columns as read through the `a` alias (announcements and feed items join them).
+_ARTICLE_COLUMNS_A = ", ".join(f"a.{c.strip()}" for c in _ARTICLE_COLUMNS.split(","))
+# What `pending_announcements` selects (either backend), decoded by `_pending_announcement`.
+_PENDING_COLUMNS = (
+    f"n.id AS nid, n.subscription_id, n.story_id, n.attempts, n.status, {_ARTICLE_COLUMNS_A}"
+)
+_SUBSCRIPTION_COLUMNS_S = ", ".join(f"s.{c.strip()}" for c in _SUBSCRIPTION_COLUMNS.split(","))
 
 
-def _subscription(row: aiosqlite.Row) -> Subscription:
+# Row decoders take any mapping row: aiosqlite's Row here, asyncpg's Record in postgres/.
+def _feed(row: Mapping[str, Any]) -> Feed:
+    return Feed(**{name: row[name] for name in _FEED_FIELDS})
+
+
+def _subscription(row: Mapping[str, Any]) -> Subscription:
     return Subscription(**dict(row))
+
+
+def _pending_announcement(row: Mapping[str, Any]) -> PendingAnnouncement:
+    return PendingAnnouncement(
+        id=row["nid"],
+        subscription_id=row["subscription_id"],
+        story_id=row["story_id"],
+        article=_article(row),
+        attempts=row["attempts"],
+        resumed=row["status"] == "posting",
+    )
 
 
 class FeedQueries:
@@ -167,7 +189,7 @@ class FeedQueries:
             " WHERE s.feed_id = feeds.id) AS subscribers FROM feeds ORDER BY id"
         ) as cur:
             rows = await cur.fetchall()
-        return [(Feed(**{k: row[k] for k in _FEED_FIELDS}), row["subscribers"]) for row in rows]
+        return [(_feed(row), row["subscribers"]) for row in rows]
 
     async def next_feed_due(self) -> str | None:
         """When the next subscribed feed is due (ISO UTC), or None when nothing is subscribed."""
@@ -271,9 +293,9 @@ class FeedQueries:
 
     async def guild_subscriptions(self, guild_id: int) -> list[tuple[Subscription, Feed]]:
         """This guild's subscriptions with their feeds, by feed title then channel."""
-        sub_cols = ", ".join(f"s.{c.strip()}" for c in _SUBSCRIPTION_COLUMNS.split(","))
         async with self.conn.execute(
-            f"SELECT {sub_cols} FROM feed_subscriptions s JOIN feeds f ON f.id = s.feed_id"
+            f"SELECT {_SUBSCRIPTION_COLUMNS_S} FROM feed_subscriptions s"
+            " JOIN feeds f ON f.id = s.feed_id"
             " WHERE s.guild_id = ? ORDER BY f.title COLLATE NOCASE, f.url, s.channel_id",
             (guild_id,),
         ) as cur:
@@ -366,25 +388,14 @@ class FeedQueries:
 
     async def pending_announcements(self, limit: int = 500) -> list[PendingAnnouncement]:
         """Queued announcements not yet posted, oldest first."""
-        columns = ", ".join(f"a.{c.strip()}" for c in _ARTICLE_COLUMNS.split(","))
         async with self.conn.execute(
-            f"SELECT n.id AS nid, n.subscription_id, n.story_id, n.attempts, n.status, {columns}"
-            " FROM feed_announcements n JOIN articles a ON a.id = n.article_id"
+            f"SELECT {_PENDING_COLUMNS} FROM feed_announcements n"
+            " JOIN articles a ON a.id = n.article_id"
             " WHERE n.status IN ('pending', 'posting') ORDER BY n.id LIMIT ?",
             (limit,),
         ) as cur:
             rows = await cur.fetchall()
-        return [
-            PendingAnnouncement(
-                id=row["nid"],
-                subscription_id=row["subscription_id"],
-                story_id=row["story_id"],
-                article=_article(row),
-                attempts=row["attempts"],
-                resumed=row["status"] == "posting",
-            )
-            for row in rows
-        ]
+        return [_pending_announcement(row) for row in rows]
 
     async def announcements_posting(self, announcement_ids: Sequence[int]) -> None:
         """Record that these are being posted now (a crash mid-post leaves them 'posting')."""
@@ -422,9 +433,8 @@ class FeedQueries:
 
     async def feed_articles(self, feed_id: int, limit: int = 10) -> list[Article]:
         """The newest articles a feed brought, newest first."""
-        columns = ", ".join(f"a.{c.strip()}" for c in _ARTICLE_COLUMNS.split(","))
         async with self.conn.execute(
-            f"SELECT {columns} FROM feed_items i JOIN articles a ON a.id = i.article_id"
+            f"SELECT {_ARTICLE_COLUMNS_A} FROM feed_items i JOIN articles a ON a.id = i.article_id"
             " WHERE i.feed_id = ? ORDER BY i.id DESC LIMIT ?",
             (feed_id, limit),
         ) as cur:

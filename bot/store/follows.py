@@ -4,8 +4,9 @@ notifications they were sent."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import aiosqlite
 
@@ -44,8 +45,19 @@ _FOLLOW_FIELDS = [f.name for f in dataclasses.fields(Follow)]
 _FOLLOW_COLUMNS = ", ".join(f"f.{name}" for name in _FOLLOW_FIELDS)
 
 
-def _follow(row: aiosqlite.Row) -> Follow:
+# What `pending_notifications` selects (either backend), decoded by `_pending_notification`.
+_PENDING_COLUMNS = f"n.id AS nid, n.article_id AS aid, n.attempts, {_FOLLOW_COLUMNS}"
+# The notification counts a follow reports, in this order.
+NOTIFICATION_STATUSES = ("pending", "sent", "failed")
+
+
+# Row decoders take any mapping row: aiosqlite's Row here, asyncpg's Record in postgres/.
+def _follow(row: Mapping[str, Any]) -> Follow:
     return Follow(**{name: row[name] for name in _FOLLOW_FIELDS})
+
+
+def _pending_notification(row: Mapping[str, Any]) -> PendingNotification:
+    return PendingNotification(row["nid"], _follow(row), row["aid"], row["attempts"])
 
 
 class FollowQueries:
@@ -182,16 +194,13 @@ class FollowQueries:
     async def pending_notifications(self, limit: int = 500) -> list[PendingNotification]:
         """Notifications recorded but not delivered yet, oldest first, with their follows."""
         async with self.conn.execute(
-            f"SELECT n.id AS nid, n.article_id AS aid, n.attempts, {_FOLLOW_COLUMNS}"
-            " FROM follow_notifications n JOIN follows f ON f.id = n.follow_id"
+            f"SELECT {_PENDING_COLUMNS} FROM follow_notifications n"
+            " JOIN follows f ON f.id = n.follow_id"
             " WHERE n.status = 'pending' ORDER BY n.id LIMIT ?",
             (limit,),
         ) as cur:
             rows = await cur.fetchall()
-        return [
-            PendingNotification(row["nid"], _follow(row), row["aid"], row["attempts"])
-            for row in rows
-        ]
+        return [_pending_notification(row) for row in rows]
 
     async def mark_notified(self, notification_ids: Sequence[int], now: str) -> None:
         """Mark notifications delivered."""
@@ -216,4 +225,4 @@ class FollowQueries:
             (follow_id,),
         ) as cur:
             counts = {row[0]: row[1] for row in await cur.fetchall()}
-        return {status: counts.get(status, 0) for status in ("pending", "sent", "failed")}
+        return {status: counts.get(status, 0) for status in NOTIFICATION_STATUSES}

@@ -11,12 +11,23 @@ from bot.store.postgres.articles import PgArticleQueries
 from bot.store.postgres.db import connect_pool
 from bot.store.postgres.digests import PgDigestQueries
 from bot.store.postgres.entities import PgEntityQueries
+from bot.store.postgres.feeds import PgFeedQueries
+from bot.store.postgres.follows import PgFollowQueries
+from bot.store.postgres.insights import PgInsightQueries
 from bot.store.postgres.jobs import PgJobQueries
 
 __all__ = ["PostgresStore"]
 
 
-class PostgresStore(PgArticleQueries, PgEntityQueries, PgDigestQueries, PgJobQueries):
+class PostgresStore(
+    PgArticleQueries,
+    PgEntityQueries,
+    PgFeedQueries,
+    PgDigestQueries,
+    PgInsightQueries,
+    PgFollowQueries,
+    PgJobQueries,
+):
     """An open Newsdesk database on PostgreSQL; `async with await PostgresStore.open(url)`."""
 
     def __init__(self, pool: asyncpg.Pool, url: str) -> None:

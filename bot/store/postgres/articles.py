@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 
 from bot.models import SNIPPET_END, SNIPPET_START, Article, ArticleDraft, SearchHit
-from bot.store.articles import _ARTICLE_COLUMNS, Outcome, SearchFilters, Stored, _article
+from bot.store.articles import (
+    _ARTICLE_COLUMNS,
+    Outcome,
+    SearchFilters,
+    Stored,
+    _article,
+    _article_values,
+)
 from bot.store.postgres.base import PgBase
 from bot.store.postgres.tsquery import highlight_tsquery_text, to_tsquery_text
 
@@ -36,20 +42,7 @@ class PgArticleQueries(PgBase):
         same_text = await self._fetchval("SELECT id FROM articles WHERE content_hash = $1", digest)
         if same_text is not None:
             return Stored(Outcome.DUPLICATE, same_text)
-        values = (
-            draft.url,
-            digest,
-            draft.title,
-            draft.caption,
-            draft.body,
-            draft.source,
-            draft.desk,
-            draft.dateline,
-            draft.author,
-            draft.published_at,
-            now,
-            json.dumps(draft.metadata, ensure_ascii=False, sort_keys=True),
-        )
+        values = _article_values(draft, now)
         if same_origin:
             await self._execute(
                 "UPDATE articles SET url = $1, content_hash = $2, title = $3, caption = $4,"

@@ -8,8 +8,6 @@ instead of deadlocking or tripping over each other's new entity.
 
 from __future__ import annotations
 
-import json
-from collections import Counter
 from collections.abc import Sequence
 
 from bot.nlp.entities import NAME_LABELS
@@ -28,7 +26,11 @@ from bot.store.entities import (
     _NAMES,
     StoredAnalysis,
     StoredMention,
+    _analysis_json,
+    _analysis_rows,
     _entity,
+    _mention_places,
+    _rank_choices,
     entity_key,
 )
 from bot.store.postgres.base import PgBase
@@ -117,36 +119,24 @@ class PgEntityQueries(PgBase):
             content_hash,
             nlp_version,
             now,
-            json.dumps([[s.start, s.end] for s in analysis.sentences]),
-            json.dumps(analysis.ranking),
-            json.dumps(analysis.summarisable),
-            json.dumps(analysis.terms, ensure_ascii=False),
+            *_analysis_json(analysis),
         )
         keys = dict(await self._keys(set(ids.values())))
-        counts: Counter[int] = Counter()
-        mention_rows = []
-        aliases: dict[tuple[str, int], str] = {}
-        for m in analysis.mentions:
-            eid = ids[m.canonical, m.label]
-            counts[eid] += 1
-            mention_rows.append((article_id, eid, m.section, m.start, m.end, m.sentence))
-            form_key = entity_key(m.text, m.label)
-            if form_key and form_key != keys[eid]:
-                aliases.setdefault((form_key, eid), m.text)
+        rows = _analysis_rows(article_id, analysis, ids, keys, seen_at)
         await self._executemany(
             "INSERT INTO mentions (article_id, entity_id, section, char_start, char_end,"
             " sentence) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
-            mention_rows,
+            rows.mentions,
         )
         await self._executemany(
             "INSERT INTO article_entities (article_id, entity_id, mentions, seen_at)"
             " VALUES ($1, $2, $3, $4)",
-            [(article_id, eid, n, seen_at) for eid, n in sorted(counts.items())],
+            rows.entities,
         )
         await self._executemany(
             "INSERT INTO article_aliases (article_id, entity_id, alias_key, alias)"
             " VALUES ($1, $2, $3, $4)",
-            [(article_id, eid, key, alias) for (key, eid), alias in sorted(aliases.items())],
+            rows.aliases,
         )
         if previous:
             await self._execute(
@@ -293,10 +283,7 @@ class PgEntityQueries(PgBase):
             )
         for row in rows:
             found.setdefault(row["id"], _entity(row))
-        ranked = sorted(
-            found.values(), key=lambda e: (normalise_name(e.name) != key, -e.mention_count, e.name)
-        )
-        return ranked[:limit]
+        return _rank_choices(found.values(), key, limit)
 
     async def _top_names(self, labels: Sequence[str] | None, limit: int) -> list[KnownEntity]:
         where = "e.label = ANY($1::text[])" if labels else f"{_NAMES} AND $1::text[] IS NULL"
@@ -388,15 +375,15 @@ class PgEntityQueries(PgBase):
         )
         if not latest:
             return []
-        where: dict[int, list[tuple[str, int]]] = {}
-        for row in await self._fetch(
-            "SELECT article_id, section, sentence FROM mentions"
-            " WHERE article_id = ANY($1::bigint[]) AND entity_id = $2"
-            " ORDER BY article_id, section, char_start",
-            [row["id"] for row in latest],
-            entity_id,
-        ):
-            where.setdefault(row[0], []).append((row[1], row[2]))
+        where = _mention_places(
+            await self._fetch(
+                "SELECT article_id, section, sentence FROM mentions"
+                " WHERE article_id = ANY($1::bigint[]) AND entity_id = $2"
+                " ORDER BY article_id, section, char_start",
+                [row["id"] for row in latest],
+                entity_id,
+            )
+        )
         return mention_sentences(latest, where, per_article)
 
     async def _co_mentioned(self, entity_id: int, limit: int, window: int) -> list[CoMention]:

@@ -12,8 +12,16 @@ from bot.feeds.delivery import Announcement
 from bot.feeds.fetcher import Fetcher, FetchPolicy
 from bot.feeds.poller import FeedPoller
 from bot.store import Store
+from tests import backends
 
 from .newsroom import NewsSite
+
+# Feed polling, story clusters and announcements must hold on both backends: `store` is each
+# in turn (see tests/backends.py).
+store = backends.both_stores
+postgres_server = backends.postgres_server
+postgres_template = backends.postgres_template
+pytest_configure = backends.pytest_configure
 
 # Loopback is refused by default (it guards a bot's own network); these tests live there.
 TEST_POLICY = FetchPolicy(allow_private=True, timeout_seconds=0.5, max_bytes=2 * 1024 * 1024)

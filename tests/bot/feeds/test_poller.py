@@ -9,6 +9,7 @@ from bot.feeds.parse import ParsedFeed, parse_feed
 from bot.feeds.poller import FeedPoller
 from bot.feeds.subscriptions import preview_feed, subscribe
 from bot.store import Store
+from bot.store.backend import open_store
 from bot.store.feeds import Subscription
 
 from .conftest import Announced
@@ -245,7 +246,8 @@ async def test_after_a_restart_nothing_is_announced_again(
     await poller.run_due()
     assert failing == ["tried"]  # queued, not delivered: it stays pending
 
-    async with await Store.open(store.path) as reopened:  # the bot restarts on the same file
+    # The bot restarts on the same database (a file, or PostgreSQL's URL).
+    async with await open_store(getattr(store, "url", store.path)) as reopened:
         announced = Announced()
         again = FeedPoller(reopened, fetcher, clock=clock, announce=announced)
         await later(clock, reopened, sub.feed_id)

@@ -1,18 +1,12 @@
 """Both backends offer the same store: every public method of the SQLite `Store` exists on
-`PostgresStore` with the same parameters (domains not yet ported are listed, not hidden)."""
+`PostgresStore` with the same parameters."""
 
 from __future__ import annotations
 
 import inspect
 
 from bot.store import Store
-from bot.store.feeds import FeedQueries
-from bot.store.follows import FollowQueries
-from bot.store.insights import InsightQueries
 from bot.store.postgres import PostgresStore
-
-# Domains still on SQLite only (see docs/scaling.md): their methods are not checked yet.
-NOT_YET_ON_POSTGRES = (FeedQueries, FollowQueries, InsightQueries)
 
 
 def _public(cls: type) -> dict[str, inspect.Signature]:
@@ -24,9 +18,8 @@ def _public(cls: type) -> dict[str, inspect.Signature]:
 
 
 def test_postgres_store_has_every_sqlite_method_with_the_same_parameters() -> None:
-    pending = {name for domain in NOT_YET_ON_POSTGRES for name in _public(domain)}
     sqlite, postgres = _public(Store), _public(PostgresStore)
-    missing = sorted(set(sqlite) - set(postgres) - pending)
+    missing = sorted(set(sqlite) - set(postgres))
     assert missing == []
     for name in sorted(set(sqlite) & set(postgres)):
         ours = list(sqlite[name].parameters)
