@@ -255,6 +255,26 @@ class NewsBot(commands.Bot):
             await self.store.set_guild_setting(guild_id, PREFIX_KEY, prefix)
         self._prefixes[guild_id] = prefix
 
+    # -- posting ----------------------------------------------------------------------------
+
+    def missing_post_permissions(
+        self, channel: discord.abc.GuildChannel | discord.Thread
+    ) -> list[str]:
+        """The permissions the bot lacks to post embeds in `channel` (empty when it may, or
+        when its own member is not cached and Discord will be the judge)."""
+        me = channel.guild.me
+        if me is None:
+            return []
+        allowed = channel.permissions_for(me)
+        needed = {
+            "View Channel": allowed.view_channel,
+            "Send Messages": allowed.send_messages_in_threads
+            if isinstance(channel, discord.Thread)
+            else allowed.send_messages,
+            "Embed Links": allowed.embed_links,
+        }
+        return [name for name, ok in needed.items() if not ok]
+
     # -- NLP hooks --------------------------------------------------------------------------
 
     @property

@@ -293,19 +293,7 @@ class Feeds(commands.Cog):
         return channel
 
     async def _check_postable(self, channel: Target) -> None:
-        me = channel.guild.me
-        if me is None:
-            return
-        allowed = channel.permissions_for(me)
-        needed = {
-            "View Channel": allowed.view_channel,
-            "Send Messages": allowed.send_messages_in_threads
-            if isinstance(channel, discord.Thread)
-            else allowed.send_messages,
-            "Embed Links": allowed.embed_links,
-        }
-        missing = [name for name, ok in needed.items() if not ok]
-        if missing:
+        if missing := self.bot.missing_post_permissions(channel):
             raise FeedUnreadable(f"I need {', '.join(missing)} in {channel.mention} to post there.")
 
     # -- NLP --------------------------------------------------------------------------------
