@@ -78,10 +78,11 @@ async def _migrate(source: str, target: str, sample: int) -> int:
         raise ConfigError(f"no SQLite database at {sqlite_path(source)}")
     async with await Store.open(sqlite_path(source)) as sqlite, await open_store(target) as pg:
         report = await migrate_store(sqlite, pg, sample=sample)
+    width = max(map(len, [*report.copied, *report.skipped]), default=0)
     for table, rows in report.copied.items():
-        out.print(f"  {table:<18} {rows:>9} rows")
+        out.print(f"  {table:<{width}} {rows:>9} rows")
     for table in report.skipped:
-        out.print(f"  {table:<18} not copied: no PostgreSQL table for it yet")
+        out.print(f"  {table:<{width}} not copied: no PostgreSQL table for it yet")
     out.print(f"searched {report.searches} sample headlines on both databases")
     for problem in report.problems:
         out.print(f"[bold red]mismatch:[/] {escape(problem)}")

@@ -31,6 +31,13 @@ TABLES = (
     "mentions",
     "digest_schedules",
     "digest_runs",
+    "feeds",
+    "feed_subscriptions",
+    "feed_items",
+    "article_stories",
+    "feed_announcements",
+    "follows",
+    "follow_notifications",
 )
 # How many rows go to PostgreSQL per COPY.
 CHUNK = 5000
@@ -116,8 +123,8 @@ async def migrate_store(
 
 
 # Tables the target rebuilds, and SQLite's own (FTS5 shadow tables, sqlite_*).
-_DERIVED = {"entity_aliases", "articles_fts", "entities_fts", "articles_vocab"}
-_INTERNAL_PREFIXES = ("sqlite_", "articles_fts_", "entities_fts_")
+_DERIVED = {"entity_aliases", "articles_fts", "articles_titles", "entities_fts", "articles_vocab"}
+_INTERNAL_PREFIXES = ("sqlite_", "articles_fts_", "articles_titles_", "entities_fts_")
 # Databases from before per-article aliases kept them in entity_aliases (with article_id).
 _OLDER_NAMES = {"article_aliases": "entity_aliases"}
 

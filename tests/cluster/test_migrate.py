@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.clock import FakeClock
+from bot.clock import FakeClock, utc_iso
 from bot.search import search
 from bot.store import Store
 from bot.store.digests import ScheduleDraft
+from bot.store.feeds import SeenItem
 from bot.store.postgres import PostgresStore
 from tests.backends import fresh_database
 
@@ -25,6 +26,34 @@ async def _fill(path: Path) -> None:
             await store.set_guild_setting(7, "prefix", "?")
         draft = ScheduleDraft(7, 55, "08:00", "Europe/London", "daily", created_by=1)
         await store.add_digest_schedule(draft, clock.now())
+        now = utc_iso(clock.now())
+        feed = await store.add_feed("https://harbour.example/feed.xml", now, 900)
+        async with store.transaction():
+            subscription, _ = await store.add_subscription(
+                guild_id=7,
+                channel_id=55,
+                feed_id=feed.id,
+                filter_text="",
+                role_id=None,
+                created_by=1,
+                now=now,
+            )
+            await store.add_feed_items(feed.id, [SeenItem("g1", None, 1)], backlog=False, now=now)
+            await store.add_story_member(1, 1, b"\x00\xff", now)
+            await store.queue_announcement(subscription, 1, 1, now)
+            follow, _ = await store.add_follow(
+                guild_id=7,
+                user_id=9,
+                channel_id=None,
+                kind="query",
+                target="Qatar",
+                target_key="qatar",
+                entity_key=None,
+                entity_label=None,
+                created_by=9,
+                now=now,
+            )
+            await store.claim_notifications([(follow.id, 1)], now)
 
 
 async def _check(url: str) -> None:
@@ -41,6 +70,17 @@ async def _check(url: str) -> None:
         draft = ScheduleDraft(7, 56, "09:00", "Europe/London", "daily", created_by=1)
         added = await store.add_digest_schedule(draft, datetime(2026, 3, 3, tzinfo=UTC))
         assert added.id == 2
+        # Feeds, stories, announcements, follows and notifications came along.
+        ((feed, subscribers),) = await store.all_feeds()
+        assert feed.url == "https://harbour.example/feed.xml" and subscribers == 1
+        assert await store.feed_item_count(feed.id) == 1
+        assert [m.signature for m in await store.recent_story_members("")] == [b"\x00\xff"]
+        (announcement,) = await store.pending_announcements()
+        assert announcement.article.id == 1 and announcement.subscription_id == 1
+        (notification,) = await store.pending_notifications()
+        assert notification.follow.target == "Qatar" and notification.article_id == 1
+        again = await store.add_feed("https://coastal.example/rss", "2026-03-03T00:00:00Z", 900)
+        assert again.id == 2
 
 
 def test_migrate_store_copies_and_verifies(
@@ -70,3 +110,5 @@ def test_migrate_store_copies_and_verifies(
     printed = capsys.readouterr().out
     assert "verified" in printed and "mismatch" not in printed
     assert "articles" in printed and "entities" in printed
+    assert "follow_notifications" in printed and "feed_announcements" in printed
+    assert "not copied" not in printed  # every table has a PostgreSQL home now
