@@ -179,14 +179,7 @@ class DigestPosting:
                 since=since, until=until, filter=schedule.filter, max_items=schedule.max_items
             )
             if digest.empty and schedule.nothing_new == "skip":
-                await self.store.finish_digest_run(
-                    guild,
-                    run.id,
-                    "skipped",
-                    owner=self.owner,
-                    now=self.clock.now(),
-                    window=(since, until),
-                )
+                await self._finish(run, "skipped", (since, until))
                 return
             posted = await self.post(Delivery(schedule, run, digest))
         except asyncio.CancelledError:
@@ -217,16 +210,26 @@ class DigestPosting:
                 error=error,
             )
             return
-        if not await self.store.finish_digest_run(
-            guild,
+        if not await self._finish(run, "posted", (since, until), posted):
+            await self._reconcile(schedule, run, posted)
+
+    async def _finish(
+        self,
+        run: Run,
+        status: str,
+        window: tuple[datetime, datetime],
+        posted: Sequence[int] = (),
+    ) -> bool:
+        """Record our run as ended; False when the claim is no longer ours."""
+        return await self.store.finish_digest_run(
+            run.guild_id,
             run.id,
-            "posted",
+            status,
             owner=self.owner,
             now=self.clock.now(),
-            window=(since, until),
+            window=window,
             message_ids=posted,
-        ):
-            await self._reconcile(schedule, run, posted)
+        )
 
     async def _reconcile(self, schedule: Schedule, run: Run, posted: Sequence[int]) -> None:
         """We posted a run whose claim another bot took over (we stalled past the lease):
