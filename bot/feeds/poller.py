@@ -15,30 +15,17 @@ from bot.clock import Clock, SystemClock, utc_iso
 from bot.feeds.delivery import Announcer, Delivery, Summarizer
 from bot.feeds.fetcher import Fetched, Fetcher, FetchError, describe
 from bot.feeds.health import FeedAlert, alert_for, next_rhythm
-from bot.feeds.parse import (
-    FeedEntry,
-    FeedFormatError,
-    NoArticle,
-    PageArticle,
-    ParsedFeed,
-    entry_draft,
-    extract_article,
-    parse_feed,
-)
+from bot.feeds.pages import EntryPages
+from bot.feeds.parse import FeedEntry, FeedFormatError, ParsedFeed, parse_feed
+from bot.feeds.schedule import after_failure, after_success, poll_interval
 from bot.feeds.stories import StoryIndex
 from bot.feeds.subscriptions import EntityResolver, matching_articles
 from bot.ingest import Enricher, ingest_drafts
-from bot.ingest.urls import canonical_url
-from bot.models import ArticleDraft
 from bot.store import Store
 from bot.store.feeds import Feed, SeenItem
 
 log = logging.getLogger(__name__)
 
-MIN_INTERVAL = timedelta(minutes=5)
-MAX_INTERVAL = timedelta(hours=6)
-MAX_BACKOFF = timedelta(hours=6)
-JITTER = 0.1  # up to 10% of the interval, so feeds added together drift apart
 # New items handled per poll; the rest wait for the next poll (a feed's first poll keeps only
 # this many newest as articles and records the older ones as already seen).
 MAX_ITEMS_PER_POLL = 30
@@ -109,7 +96,7 @@ class FeedPoller:
         self._asleep = False
         self._asleep_until: datetime | None = None
         self._progress = asyncio.Event()
-        self._extracting: dict[str, asyncio.Future[PageArticle]] = {}
+        self.pages = EntryPages(store, fetcher)
 
     # -- the background task ----------------------------------------------------------------
 
@@ -206,7 +193,7 @@ class FeedPoller:
         try:
             results = list(await asyncio.gather(*(one(feed) for feed in due)))
         finally:
-            self._extracting.clear()  # pages are shared within a cycle, fetched anew after
+            self.pages.forget()  # pages are shared within a cycle, fetched anew after
         await self.delivery.deliver()
         return results
 
@@ -251,14 +238,14 @@ class FeedPoller:
         later = new[MAX_ITEMS_PER_POLL:]
         new = new[:MAX_ITEMS_PER_POLL]
         source = parsed.title or feed.title or feed.url
-        prepared = await asyncio.gather(*(self._prepare(entry, source) for entry in new))
+        prepared = await asyncio.gather(*(self.pages.prepare(entry, source) for entry in new))
         status = "ok" if parsed.warning is None else "ok, XML repaired"
         feed = self._succeeded(feed, fetched, status)
         feed = dataclasses.replace(
             feed,
             title=parsed.title or feed.title,
             site_url=parsed.site_url or feed.site_url,
-            interval_seconds=self._interval(feed, parsed),
+            interval_seconds=poll_interval(feed, parsed),
             last_error=parsed.warning,
             pages_extracted=feed.pages_extracted + sum(1 for *_, ok in prepared if ok),
             pages_failed=feed.pages_failed + sum(1 for *_, ok in prepared if ok is False),
@@ -268,7 +255,7 @@ class FeedPoller:
             drafts = [draft for _, draft, _ in prepared if draft is not None]
             report = await ingest_drafts(self.store, drafts, clock=self.clock, enrich=self.enrich)
             result.added = list(report.added)
-            items = [await self._seen_item(entry, draft) for entry, draft, _ in prepared]
+            items = [await self.pages.seen_item(entry, draft) for entry, draft, _ in prepared]
             articles = await self.store.articles([i.article_id for i in items if i.article_id])
             stories = await self.stories.assign(articles)
             now = utc_iso(self.clock.now())
@@ -288,44 +275,6 @@ class FeedPoller:
                     result.queued = await self._queue(feed, added, stories, now)
                 await self.store.save_feed(feed)
         return await self._finish(result)
-
-    async def _prepare(
-        self, entry: FeedEntry, source: str
-    ) -> tuple[FeedEntry, ArticleDraft | None, bool | None]:
-        """(entry, draft or None if already stored, whether full text was extracted)."""
-        if entry.link:
-            known = await self.store.article_id_for(canonical_url(entry.link), "")
-            if known is not None:
-                return entry, None, None  # another feed brought it: reuse, fetch nothing
-        if entry.full_text or not entry.link:
-            return entry, entry_draft(entry, source, None), entry.full_text or None
-        try:
-            article = await self._extract(entry.link)
-        except (FetchError, NoArticle) as exc:
-            log.info("no full text for %s: %s", entry.link, exc)
-            return entry, entry_draft(entry, source, None), False
-        return entry, entry_draft(entry, source, article), True
-
-    async def _extract(self, link: str) -> PageArticle:
-        """Fetch and extract a page; feeds listing it in the same cycle share one fetch."""
-        key = canonical_url(link)
-        task = self._extracting.get(key)
-        if task is None:
-
-            async def work() -> PageArticle:
-                page = await self.fetcher.fetch_page(link)
-                return await asyncio.to_thread(extract_article, page.body, page.url)
-
-            task = self._extracting[key] = asyncio.ensure_future(work())
-        return await asyncio.shield(task)
-
-    async def _seen_item(self, entry: FeedEntry, draft: ArticleDraft | None) -> SeenItem:
-        if draft is None:
-            assert entry.link is not None
-            article_id = await self.store.article_id_for(canonical_url(entry.link), "")
-        else:
-            article_id = await self.store.article_id_for(draft.origin, draft.content_hash)
-        return SeenItem(entry.guid, entry.link, article_id)
 
     async def _queue(
         self, feed: Feed, added: Sequence[tuple[int, int | None]], stories: dict[int, int], now: str
@@ -347,33 +296,8 @@ class FeedPoller:
 
     # -- feed state -------------------------------------------------------------------------
 
-    def _interval(self, feed: Feed, parsed: ParsedFeed) -> int:
-        seconds = feed.interval_seconds
-        if parsed.ttl_minutes:
-            seconds = max(seconds, parsed.ttl_minutes * 60)  # the feed asks to be read less often
-        low, high = MIN_INTERVAL.total_seconds(), MAX_INTERVAL.total_seconds()
-        return int(min(max(seconds, low), high))
-
-    def _next_poll(self, delay: timedelta) -> str:
-        jitter = timedelta(seconds=self.rng.uniform(0, JITTER * delay.total_seconds()))
-        return utc_iso(self.clock.now() + delay + jitter)
-
     def _succeeded(self, feed: Feed, fetched: Fetched, status: str) -> Feed:
-        now = utc_iso(self.clock.now())
-        return dataclasses.replace(
-            feed,
-            etag=fetched.etag or (feed.etag if fetched.not_modified else None),
-            last_modified=fetched.last_modified
-            or (feed.last_modified if fetched.not_modified else None),
-            next_poll_at=self._next_poll(timedelta(seconds=feed.interval_seconds)),
-            last_polled_at=now,
-            last_status=status,
-            last_http_status=fetched.status,
-            last_error=None,
-            last_success_at=now,
-            failures=0,
-            failing_since=None,
-        )
+        return after_success(feed, fetched, status, self.clock.now(), self.rng)
 
     async def _failed(
         self,
@@ -384,23 +308,7 @@ class FeedPoller:
         retry_after: timedelta | None,
     ) -> PollResult:
         now = self.clock.now()
-        failures = feed.failures + 1
-        # Back off exponentially, but keep polling at least every few hours so a feed that
-        # recovers is noticed; a Retry-After from the server wins when it asks for longer.
-        interval = timedelta(seconds=feed.interval_seconds)
-        delay = min(interval * 2 ** (failures - 1), MAX_BACKOFF)
-        if retry_after is not None:
-            delay = max(delay, retry_after)
-        feed = dataclasses.replace(
-            feed,
-            next_poll_at=self._next_poll(delay),
-            last_polled_at=utc_iso(now),
-            last_status=status,
-            last_http_status=http_status,
-            last_error=error[:500],
-            failures=failures,
-            failing_since=feed.failing_since or utc_iso(now),
-        )
+        feed = after_failure(feed, status, http_status, error, retry_after, now, self.rng)
         log.info("feed %s: %s (%s); next poll %s", feed.url, status, error, feed.next_poll_at)
         return await self._finish(PollResult(feed, status, error=error))
 
