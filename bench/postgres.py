@@ -166,8 +166,14 @@ async def ingest_row(count: int, workers: int, admin_url: str) -> dict[str, obje
 
 
 def write(rows: list[dict[str, object]]) -> None:
-    """bench/results/postgres.json and a markdown table beside it."""
+    """bench/results/postgres.json and a markdown table beside it. Rows measured now replace
+    the stored rows of the same measurement and backend; the other stored rows are kept (a
+    search-only run at 10k leaves the 100k and ingest rows in place)."""
     RESULTS.mkdir(parents=True, exist_ok=True)
+    stored = RESULTS / "postgres.json"
+    fresh = {(row["what"], row["backend"]) for row in rows}
+    kept = json.loads(stored.read_text()) if stored.exists() else []
+    rows = [r for r in kept if (r["what"], r["backend"]) not in fresh] + rows
     (RESULTS / "postgres.json").write_text(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
     lines = ["| measurement | backend | result |", "|---|---|---|"]
     for row in rows:
@@ -200,7 +206,13 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.postgres")
     parser.add_argument("--size", default="100k", help="articles for the search rows")
     parser.add_argument("--ingest", type=int, default=400, help="articles for the ingest rows")
-    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
+    parser.add_argument(
+        "--workers",
+        type=int,
+        nargs="*",
+        default=[1, 2, 4],
+        help="worker counts for the ingest rows (none: search rows only)",
+    )
     args = parser.parse_args(argv)
     write(asyncio.run(run(parse_size(args.size), args.ingest, args.workers)))
 

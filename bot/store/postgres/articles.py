@@ -26,6 +26,13 @@ HEADLINE_OPTIONS = (
     f"StartSel={SNIPPET_START}, StopSel={SNIPPET_END}, MaxWords=24, MinWords=12, ShortWord=2"
 )
 _TOP = "\U0010ffff"
+# How many of the newest matches (and of the newest with a wanted word in the headline) are
+# ranked: ranking reads each one's whole vector, so this bounds a search's cost however
+# common its words are.
+SHORTLIST = 100
+PUBLISHED = "coalesce(a.published_at, a.ingested_at)"
+# The headline's words, as indexed by migration 006 (the expression must match it exactly).
+TITLE_VECTOR = "to_tsvector('newsdesk'::regconfig, newsdesk_words(a.title))"
 
 
 class PgArticleQueries(PgBase):
@@ -169,14 +176,28 @@ class PgArticleQueries(PgBase):
             where.append(f"a.id = ANY(${len(params)}::bigint[])")
         clause = " AND ".join(where)
         n = len(params)
-        # Rank and page first; build headlines only for the page's articles.
+        # ts_rank_cd reads every candidate's whole vector (a common word's thousands of
+        # bodies), so only a shortlist is ranked: the newest matches with a wanted word in the
+        # headline (the title weighs ten times the body, so the top results come from there)
+        # and the newest matches overall. Both come from indexes without reading a vector.
+        # Headlines are built for the page's articles only.
+        shortlist = max(SHORTLIST, offset + limit)
         rows = await self._fetch(
-            "SELECT a.id, a.title, a.source, a.url, p.at, p.score,"
+            "WITH shortlist AS ("
+            "  (SELECT a.id FROM articles a, to_tsquery('newsdesk', $1) AS q,"
+            f"         to_tsquery('newsdesk', ${n + 5}) AS h"
+            f"   WHERE {clause} AND {TITLE_VECTOR} @@ h"
+            f"   ORDER BY {PUBLISHED} DESC, a.id DESC LIMIT ${n + 6})"
+            "  UNION"
+            "  (SELECT a.id FROM articles a, to_tsquery('newsdesk', $1) AS q"
+            f"   WHERE {clause} ORDER BY {PUBLISHED} DESC, a.id DESC LIMIT ${n + 6}))"
+            " SELECT a.id, a.title, a.source, a.url, p.at, p.score,"
             f" ts_headline('newsdesk', a.body, to_tsquery('newsdesk', ${n + 5}), ${n + 4}) AS snip"
-            " FROM (SELECT a.id, coalesce(a.published_at, a.ingested_at) AS at,"
+            f" FROM (SELECT a.id, {PUBLISHED} AS at,"
             f"        ts_rank_cd(${n + 1}, a.search, q, {RANK_NORMALISATION}) AS score"
-            "       FROM articles a, to_tsquery('newsdesk', $1) AS q"
-            f"       WHERE {clause} ORDER BY score DESC, at DESC, a.id"
+            "       FROM shortlist s JOIN articles a ON a.id = s.id,"
+            "            to_tsquery('newsdesk', $1) AS q"
+            "       ORDER BY score DESC, at DESC, a.id"
             f"       LIMIT ${n + 2} OFFSET ${n + 3}) p"
             " JOIN articles a ON a.id = p.id ORDER BY p.score DESC, p.at DESC, p.id",
             *params,
@@ -185,6 +206,7 @@ class PgArticleQueries(PgBase):
             offset,
             HEADLINE_OPTIONS,
             highlight_tsquery_text(match),
+            shortlist,
         )
         hits = [
             SearchHit(

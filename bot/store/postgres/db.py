@@ -64,7 +64,14 @@ async def migrate(conn: asyncpg.Connection) -> int:
 async def connect_pool(url: str, *, min_size: int = 1, max_size: int = 10) -> asyncpg.Pool:
     """Open a pool on `url` and bring the schema up to date; StoreError if it can't."""
     try:
-        pool = await asyncpg.create_pool(url, min_size=min_size, max_size=max_size)
+        pool = await asyncpg.create_pool(
+            url,
+            min_size=min_size,
+            max_size=max_size,
+            # A generic plan (chosen after five runs of a prepared statement) cannot know how
+            # common a searched word is, and ranks every match; plan each search for its words.
+            server_settings={"plan_cache_mode": "force_custom_plan"},
+        )
     except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
         # The message names host and database at most; asyncpg never echoes the password.
         raise StoreError(f"cannot open PostgreSQL database: {exc}") from exc
