@@ -31,27 +31,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from typing import Any, Literal
 
 import discord
 
 from . import events
-from .emulator.faults import FaultPlan
-from .emulator.gateway import Frame
-from .emulator.server import Emulator, RecordedRequest
-from .emulator.state import (
-    DM_CHANNEL,
-    PUBLIC_THREAD,
-    Channel,
-    Clock,
-    Guild,
-    Interaction,
-    Message,
-    User,
-)
+from .emulator.server import Emulator
+from .emulator.state import DM_CHANNEL, Channel, Clock, Interaction, Message, User
 from .emulator.world import World
+from .faults import Faults
 from .seam import pointed_at
+from .world_view import WorldView
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +69,7 @@ def default_world() -> World:
     return world
 
 
-class DiscordEmulator:
+class DiscordEmulator(WorldView, Faults):
     """A running emulator plus the actions of the people using Discord around the bot."""
 
     def __init__(self, world: World | None = None, *, clock: Clock | None = None) -> None:
@@ -119,87 +110,7 @@ class DiscordEmulator:
                 with contextlib.suppress(asyncio.CancelledError, discord.ConnectionClosed):
                     await asyncio.wait_for(runner, wait_seconds)
 
-    # -- the world --------------------------------------------------------------------------
-
-    @property
-    def guild(self) -> Guild:
-        """The first guild."""
-        return self.world.guilds[0]
-
-    @property
-    def alice(self) -> User:
-        """The default invoking user."""
-        return self.world.user_named("alice")
-
-    @property
-    def bob(self) -> User:
-        """A second user."""
-        return self.world.user_named("bob")
-
-    @property
-    def bot_user(self) -> User:
-        """The bot's own user."""
-        return self.world.bot
-
-    def user(self, username: str) -> User:
-        """The user called `username`."""
-        return self.world.user_named(username)
-
-    def channel(self, name: str) -> Channel:
-        """The guild channel or thread called `name`."""
-        return self.world.channel_named(name)
-
-    async def delete_channel(self, channel: Channel) -> None:
-        """A server admin deletes `channel` (with its threads): the bot gets CHANNEL_DELETE /
-        THREAD_DELETE, and its later requests there answer 404 Unknown Channel."""
-        for gone in self.world.remove_channel(channel):
-            event = "THREAD_DELETE" if gone.type == PUBLIC_THREAD else "CHANNEL_DELETE"
-            if self.emulator.gateway.current is not None:
-                await self.emulator.gateway.dispatch(event, gone.payload())
-        self.emulator.notify()
-
-    def channel_messages(self, channel: Channel | int, *, ephemeral: bool = False) -> list[Message]:
-        """Messages in a channel, oldest first (ephemeral ones only when asked)."""
-        channel_id = channel if isinstance(channel, int) else channel.id
-        return self.world.channel_messages(channel_id, ephemeral=ephemeral)
-
-    def bot_messages(self) -> list[Message]:
-        """Every message the bot has posted, oldest first (including ephemeral ones)."""
-        return [m for m in self.world.messages.values() if m.author is self.world.bot]
-
-    @property
-    def commands(self) -> dict[int | None, list[dict[str, Any]]]:
-        """Synced application commands by scope (None = global, else guild id)."""
-        return self.world.commands
-
-    @property
-    def requests(self) -> list[RecordedRequest]:
-        """Every REST request received, in order, with its answer's status."""
-        return self.emulator.requests
-
-    def requests_to(self, method: str, path_part: str) -> list[RecordedRequest]:
-        """Recorded requests with this method whose path contains `path_part`."""
-        return [r for r in self.requests if r.method == method and path_part in r.path]
-
-    @property
-    def frames(self) -> list[Frame]:
-        """Every gateway frame in and out, in order."""
-        return self.emulator.gateway.frames
-
-    @property
-    def faults(self) -> FaultPlan:
-        """Pending REST faults; add with rate_limit(), server_error(), slow()."""
-        return self.emulator.faults
-
-    @property
-    def clock(self) -> Any:
-        """The emulator's clock (the one passed in, e.g. a bot.clock.FakeClock)."""
-        return self.emulator.clock
-
-    def watch(self, listener: Callable[[str, Message], None]) -> None:
-        """Call `listener(event, message)` whenever the bot creates ("create") or edits ("edit")
-        a message, e.g. for a console that shows scheduled posts as they arrive."""
-        self.emulator.listeners.append(listener)
+    # -- waiting ----------------------------------------------------------------------------
 
     async def wait_for(
         self, predicate: Any, *, wait_seconds: float = DEFAULT_TIMEOUT, what: str = "condition"
@@ -369,38 +280,6 @@ class DiscordEmulator:
         """Send the bot a direct message as `user`; return its replies."""
         channel = self.world.dm_channel(user or self.alice)
         return await self.say(channel, content, user=user, expect=expect)
-
-    # -- gateway faults ---------------------------------------------------------------------
-
-    async def drop_connection(self, code: int = 4000) -> None:
-        """Close the bot's gateway socket with `code`; it should RESUME."""
-        await self.emulator.gateway.close(code)
-
-    def abort_connection(self) -> None:
-        """Cut the bot's gateway TCP connection (close code 1006); it should RESUME."""
-        self.emulator.gateway.abort()
-
-    async def request_reconnect(self) -> None:
-        """Send op 7 RECONNECT; the bot should RESUME."""
-        await self.emulator.gateway.reconnect()
-
-    async def invalidate_session(self, *, resumable: bool = False) -> None:
-        """Send op 9 INVALID_SESSION; unless resumable the bot must IDENTIFY again."""
-        await self.emulator.gateway.invalidate(resumable)
-
-    @contextlib.asynccontextmanager
-    async def gateway_held(self) -> AsyncIterator[None]:
-        """Keep the bot's RESUME/IDENTIFY unanswered inside the block, so events dispatched there
-        are missed for sure and must be replayed on RESUME (use `wait=False` actions inside)."""
-        self.emulator.gateway.hold()
-        try:
-            yield
-        finally:
-            self.emulator.gateway.release()
-
-    def frames_in(self, op: int) -> list[Frame]:
-        """Frames the bot sent with this op (2 IDENTIFY, 6 RESUME, ...)."""
-        return [f for f in self.frames if f.direction == "in" and f.op == op]
 
     # -- internals --------------------------------------------------------------------------
 
