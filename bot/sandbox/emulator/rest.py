@@ -1,6 +1,7 @@
-"""REST routes of the emulator: login, command sync, channels, messages, threads, guilds, DMs.
+"""REST routes of the emulator: channels, messages and threads, plus the helpers other routes use.
 
-Interaction callbacks and webhook follow-ups are in `interactions.py`. Each handler answers the
+Login, the application, DMs and command sync are in `application.py`, guilds in `guilds.py`,
+interaction callbacks and webhook follow-ups in `interactions.py`. Each handler answers the
 way Discord does, including its error codes (10003 Unknown Channel, 10008 Unknown Message, ...).
 """
 
@@ -12,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 from . import limits
+from .application import ApplicationRoutes
+from .guilds import GuildRoutes
 from .interactions import InteractionRoutes
 from .server import FILES, PAYLOAD, UploadedFile, error_response, json_response
 from .state import FORUM_CHANNEL, Attachment, Channel, Message
@@ -41,22 +44,13 @@ class Rest:
     def __init__(self, emu: Emulator) -> None:
         self.emu = emu
         self.world = emu.world
+        self.application = ApplicationRoutes(self)
+        self.guilds = GuildRoutes(self)
         self.interactions = InteractionRoutes(self)
 
     def register(self, router: web.UrlDispatcher, prefix: str) -> None:
         """Add every route under `prefix` (plus the attachment download route)."""
         routes: list[tuple[str, str, Any]] = [
-            ("GET", "/users/@me", self.get_me),
-            ("GET", "/users/{user_id}", self.get_user),
-            ("POST", "/users/@me/channels", self.create_dm),
-            ("GET", "/oauth2/applications/@me", self.get_application),
-            ("GET", "/applications/@me", self.get_application),
-            ("GET", "/gateway", self.get_gateway),
-            ("GET", "/gateway/bot", self.get_gateway),
-            ("GET", "/applications/{app_id}/commands", self.get_commands),
-            ("PUT", "/applications/{app_id}/commands", self.put_commands),
-            ("GET", "/applications/{app_id}/guilds/{guild_id}/commands", self.get_commands),
-            ("PUT", "/applications/{app_id}/guilds/{guild_id}/commands", self.put_commands),
             ("GET", "/channels/{channel_id}", self.get_channel),
             ("GET", "/channels/{channel_id}/messages", self.list_messages),
             ("POST", "/channels/{channel_id}/messages", self.create_message),
@@ -70,12 +64,9 @@ class Rest:
              self.no_content),
             ("POST", "/channels/{channel_id}/threads", self.create_thread),
             ("POST", "/channels/{channel_id}/messages/{message_id}/threads", self.create_thread),
-            ("GET", "/guilds/{guild_id}", self.get_guild),
-            ("GET", "/guilds/{guild_id}/channels", self.get_guild_channels),
-            ("GET", "/guilds/{guild_id}/roles", self.get_roles),
-            ("GET", "/guilds/{guild_id}/members", self.list_members),
-            ("GET", "/guilds/{guild_id}/members/{user_id}", self.get_member),
         ]  # fmt: skip
+        routes += self.application.routes()
+        routes += self.guilds.routes()
         routes += self.interactions.routes()
         for method, path, handler in routes:
             router.add_route(method, prefix + path, handler)
@@ -162,94 +153,6 @@ class Rest:
             reference_id=int(reference) if reference else None,
             **extra,
         )
-
-    # -- login and application --------------------------------------------------------------
-
-    async def get_me(self, request: web.Request) -> web.Response:
-        """GET /users/@me."""
-        return json_response({**self.world.bot.payload(), "verified": True, "mfa_enabled": False})
-
-    async def get_user(self, request: web.Request) -> web.Response:
-        """GET /users/{id}."""
-        user = self.world.users.get(int(request.match_info["user_id"]))
-        return json_response(user.payload()) if user else error_response(404, 10013, "Unknown User")
-
-    async def get_application(self, request: web.Request) -> web.Response:
-        """GET /oauth2/applications/@me."""
-        bot = self.world.bot
-        return json_response(
-            {
-                "id": str(bot.id),
-                "name": bot.username,
-                "description": "Newsdesk (emulated)",
-                "icon": None,
-                "bot_public": False,
-                "bot_require_code_grant": False,
-                "owner": self.world.owner.payload(),
-                "verify_key": "0" * 64,
-                "flags": 0,
-                "team": None,
-                "bot": bot.payload(),
-            }
-        )
-
-    async def get_gateway(self, request: web.Request) -> web.Response:
-        """GET /gateway and /gateway/bot."""
-        limit = {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}
-        return json_response(
-            {
-                "url": self.emu.gateway_url,
-                "shards": self.emu.shard_count,
-                "session_start_limit": limit,
-            }
-        )
-
-    async def create_dm(self, request: web.Request) -> web.Response:
-        """POST /users/@me/channels: open the DM channel with a user."""
-        user = self.world.users.get(int((request[PAYLOAD] or {}).get("recipient_id", 0)))
-        if user is None:
-            return error_response(404, 10013, "Unknown User")
-        return json_response(self.world.dm_channel(user).payload())
-
-    # -- command sync -----------------------------------------------------------------------
-
-    def _scope(self, request: web.Request) -> int | None:
-        guild_id = request.match_info.get("guild_id")
-        return int(guild_id) if guild_id else None
-
-    async def get_commands(self, request: web.Request) -> web.Response:
-        """GET application commands (global or guild)."""
-        return json_response(self.world.commands.get(self._scope(request), []))
-
-    async def put_commands(self, request: web.Request) -> web.Response:
-        """PUT (bulk overwrite) application commands (global or guild)."""
-        body = request[PAYLOAD] or []
-        errors = limits.FormErrors()
-        limits.check_commands(errors, body)
-        if errors:
-            return json_response(errors.body(), status=400)
-        scope = self._scope(request)
-        known = {c["name"]: c["id"] for c in self.world.commands.get(scope, [])}
-        synced = []
-        for command in body:
-            synced.append(
-                {
-                    "type": 1,
-                    "description": "",
-                    "options": [],
-                    "default_member_permissions": None,
-                    "dm_permission": True,
-                    "nsfw": False,
-                    **command,
-                    # Discord keeps a command's id across syncs when its name is unchanged.
-                    "id": known.get(command["name"], str(self.world.ids.next())),
-                    "application_id": str(self.world.bot.id),
-                    "version": str(self.world.ids.next()),
-                    **({"guild_id": str(scope)} if scope else {}),
-                }
-            )
-        self.world.commands[scope] = synced
-        return json_response(synced)
 
     # -- channels and messages --------------------------------------------------------------
 
@@ -380,49 +283,3 @@ class Rest:
                 if attachment.id == attachment_id:
                     return web.Response(body=attachment.data, content_type=attachment.content_type)
         return error_response(404, 0, "404: Not Found")
-
-    # -- guilds -----------------------------------------------------------------------------
-
-    def _guild(self, request: web.Request) -> Any:
-        try:
-            return self.world.guild_by_id(int(request.match_info["guild_id"]))
-        except KeyError:
-            return None
-
-    async def get_guild(self, request: web.Request) -> web.Response:
-        """GET /guilds/{id}."""
-        guild = self._guild(request)
-        return (
-            json_response(guild.payload()) if guild else error_response(404, 10004, "Unknown Guild")
-        )
-
-    async def get_guild_channels(self, request: web.Request) -> web.Response:
-        """GET /guilds/{id}/channels."""
-        guild = self._guild(request)
-        if guild is None:
-            return error_response(404, 10004, "Unknown Guild")
-        return json_response([c.payload() for c in guild.channels])
-
-    async def get_roles(self, request: web.Request) -> web.Response:
-        """GET /guilds/{id}/roles."""
-        guild = self._guild(request)
-        if guild is None:
-            return error_response(404, 10004, "Unknown Guild")
-        return json_response([r.payload() for r in guild.roles])
-
-    async def list_members(self, request: web.Request) -> web.Response:
-        """GET /guilds/{id}/members."""
-        guild = self._guild(request)
-        if guild is None:
-            return error_response(404, 10004, "Unknown Guild")
-        return json_response([m.payload() for m in guild.members])
-
-    async def get_member(self, request: web.Request) -> web.Response:
-        """GET /guilds/{id}/members/{user_id}."""
-        guild = self._guild(request)
-        if guild is None:
-            return error_response(404, 10004, "Unknown Guild")
-        member = guild.member(int(request.match_info["user_id"]))
-        if member is None:
-            return error_response(404, 10007, "Unknown Member")
-        return json_response(member.payload())

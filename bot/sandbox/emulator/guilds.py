@@ -1,0 +1,73 @@
+"""REST routes of the emulator for guilds: the guild, its channels, roles and members."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import web
+
+from .server import error_response, json_response
+
+if TYPE_CHECKING:
+    from .rest import Rest
+
+
+class GuildRoutes:
+    """Handlers for guild reads, answering 10004 Unknown Guild / 10007 Unknown Member."""
+
+    def __init__(self, rest: Rest) -> None:
+        self.world = rest.world
+
+    def routes(self) -> list[tuple[str, str, Any]]:
+        """The (method, path, handler) triples this module serves."""
+        return [
+            ("GET", "/guilds/{guild_id}", self.get_guild),
+            ("GET", "/guilds/{guild_id}/channels", self.get_guild_channels),
+            ("GET", "/guilds/{guild_id}/roles", self.get_roles),
+            ("GET", "/guilds/{guild_id}/members", self.list_members),
+            ("GET", "/guilds/{guild_id}/members/{user_id}", self.get_member),
+        ]
+
+    def _guild(self, request: web.Request) -> Any:
+        try:
+            return self.world.guild_by_id(int(request.match_info["guild_id"]))
+        except KeyError:
+            return None
+
+    async def get_guild(self, request: web.Request) -> web.Response:
+        """GET /guilds/{id}."""
+        guild = self._guild(request)
+        return (
+            json_response(guild.payload()) if guild else error_response(404, 10004, "Unknown Guild")
+        )
+
+    async def get_guild_channels(self, request: web.Request) -> web.Response:
+        """GET /guilds/{id}/channels."""
+        guild = self._guild(request)
+        if guild is None:
+            return error_response(404, 10004, "Unknown Guild")
+        return json_response([c.payload() for c in guild.channels])
+
+    async def get_roles(self, request: web.Request) -> web.Response:
+        """GET /guilds/{id}/roles."""
+        guild = self._guild(request)
+        if guild is None:
+            return error_response(404, 10004, "Unknown Guild")
+        return json_response([r.payload() for r in guild.roles])
+
+    async def list_members(self, request: web.Request) -> web.Response:
+        """GET /guilds/{id}/members."""
+        guild = self._guild(request)
+        if guild is None:
+            return error_response(404, 10004, "Unknown Guild")
+        return json_response([m.payload() for m in guild.members])
+
+    async def get_member(self, request: web.Request) -> web.Response:
+        """GET /guilds/{id}/members/{user_id}."""
+        guild = self._guild(request)
+        if guild is None:
+            return error_response(404, 10004, "Unknown Guild")
+        member = guild.member(int(request.match_info["user_id"]))
+        if member is None:
+            return error_response(404, 10007, "Unknown Member")
+        return json_response(member.payload())
