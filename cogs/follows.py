@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
 import discord
 from discord import app_commands
@@ -109,10 +109,23 @@ class Follows(commands.Cog):
                 )
         return {"user_id": None, "channel_id": channel.id}
 
-    async def _confirm(
-        self, interaction: discord.Interaction, follow: Follow, created: bool
+    async def _follow(
+        self,
+        interaction: discord.Interaction,
+        channel: discord.TextChannel | None,
+        add: Callable[..., Awaitable[tuple[Follow, bool]]],
+        **target: str,
     ) -> None:
+        """Add a follow with `add` (follow_entity or follow_query) and confirm it privately."""
         assert interaction.guild_id is not None
+        follow, created = await add(
+            self.bot.store,
+            guild_id=interaction.guild_id,
+            created_by=interaction.user.id,
+            clock=self.bot.clock,
+            **self._recipient(interaction, channel),
+            **target,
+        )
         if follow.user_id is not None:
             used = await self.bot.store.count_follows(interaction.guild_id, user_id=follow.user_id)
             limit = MAX_MEMBER_FOLLOWS
@@ -137,16 +150,7 @@ class Follows(commands.Cog):
         channel: discord.TextChannel | None = None,
     ) -> None:
         """Follow an entity for yourself or, as an admin, for a channel."""
-        assert interaction.guild_id is not None
-        follow, created = await follow_entity(
-            self.bot.store,
-            guild_id=interaction.guild_id,
-            name=name,
-            created_by=interaction.user.id,
-            clock=self.bot.clock,
-            **self._recipient(interaction, channel),
-        )
-        await self._confirm(interaction, follow, created)
+        await self._follow(interaction, channel, follow_entity, name=name)
 
     @follow_entity_command.autocomplete("name")
     async def name_autocomplete(
@@ -172,16 +176,7 @@ class Follows(commands.Cog):
         channel: discord.TextChannel | None = None,
     ) -> None:
         """Follow a saved search for yourself or, as an admin, for a channel."""
-        assert interaction.guild_id is not None
-        follow, created = await follow_query(
-            self.bot.store,
-            guild_id=interaction.guild_id,
-            text=text,
-            created_by=interaction.user.id,
-            clock=self.bot.clock,
-            **self._recipient(interaction, channel),
-        )
-        await self._confirm(interaction, follow, created)
+        await self._follow(interaction, channel, follow_query, text=text)
 
     @app_commands.command(
         name="follows",
