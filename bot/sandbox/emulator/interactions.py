@@ -165,6 +165,18 @@ class InteractionRoutes:
             message = next((m for m in interaction.messages if str(m.id) == message_id), None)
         return None if message is None or message.deleted else message
 
+    def _webhook_message(self, request: web.Request) -> tuple[Interaction, Message] | web.Response:
+        """The interaction and the message (@original or a follow-up) a webhook request names,
+        or Discord's error answer."""
+        interaction, failure = self._by_token(request)
+        if interaction is None:
+            assert failure is not None
+            return failure
+        message = self._target(interaction, request.match_info["message_id"])
+        if message is None:
+            return error_response(404, 10008, "Unknown Message")
+        return interaction, message
+
     async def followup(self, request: web.Request) -> web.Response:
         """POST a follow-up message (`?wait=1` returns it)."""
         interaction, failure = self._by_token(request)
@@ -205,24 +217,18 @@ class InteractionRoutes:
 
     async def get_webhook_message(self, request: web.Request) -> web.Response:
         """GET @original or a follow-up."""
-        interaction, failure = self._by_token(request)
-        if interaction is None:
-            assert failure is not None
-            return failure
-        message = self._target(interaction, request.match_info["message_id"])
-        if message is None:
-            return error_response(404, 10008, "Unknown Message")
+        found = self._webhook_message(request)
+        if isinstance(found, web.Response):
+            return found
+        _, message = found
         return json_response(self.rest.payload_of(message))
 
     async def edit_webhook_message(self, request: web.Request) -> web.Response:
         """PATCH @original or a follow-up."""
-        interaction, failure = self._by_token(request)
-        if interaction is None:
-            assert failure is not None
-            return failure
-        message = self._target(interaction, request.match_info["message_id"])
-        if message is None:
-            return error_response(404, 10008, "Unknown Message")
+        found = self._webhook_message(request)
+        if isinstance(found, web.Response):
+            return found
+        interaction, message = found
         payload, files = request[PAYLOAD] or {}, request[FILES]
         rejected = self.rest.validate(payload, files, path=[], new=False)
         if rejected is not None:
@@ -237,13 +243,10 @@ class InteractionRoutes:
 
     async def delete_webhook_message(self, request: web.Request) -> web.Response:
         """DELETE @original or a follow-up."""
-        interaction, failure = self._by_token(request)
-        if interaction is None:
-            assert failure is not None
-            return failure
-        message = self._target(interaction, request.match_info["message_id"])
-        if message is None:
-            return error_response(404, 10008, "Unknown Message")
+        found = self._webhook_message(request)
+        if isinstance(found, web.Response):
+            return found
+        _, message = found
         message.deleted = True
         self.emu.notify()
         return web.Response(status=204)
