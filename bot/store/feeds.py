@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 import aiosqlite
 
+from bot.clock import utc_iso
 from bot.models import Article
 from bot.store.articles import _ARTICLE_COLUMNS, _article
 
@@ -110,6 +113,8 @@ _PENDING_COLUMNS = (
     f"n.id AS nid, n.subscription_id, n.story_id, n.attempts, n.status, {_ARTICLE_COLUMNS_A}"
 )
 _SUBSCRIPTION_COLUMNS_S = ", ".join(f"s.{c.strip()}" for c in _SUBSCRIPTION_COLUMNS.split(","))
+# A feed nobody is polling: never claimed, released, or its owner's lease ran out (`?` is now).
+_UNCLAIMED = "(poll_lease_until IS NULL OR poll_lease_until <= ?)"
 
 
 # Row decoders take any mapping row: aiosqlite's Row here, asyncpg's Record in postgres/.
@@ -136,6 +141,7 @@ class FeedQueries:
     """Feed statements; mixed into `Store`, which owns `conn`. Guild data is guild-scoped."""
 
     conn: aiosqlite.Connection
+    transaction: Callable[[], contextlib.AbstractAsyncContextManager[None]]
 
     # -- feeds ------------------------------------------------------------------------------
 
@@ -166,19 +172,30 @@ class FeedQueries:
             row = await cur.fetchone()
         return _feed(row) if row else None
 
-    async def save_feed(self, feed: Feed) -> None:
-        """Write a feed's changed state (everything but id, url and created_at)."""
+    async def save_feed(
+        self, feed: Feed, *, owner: str | None = None, release: bool = False
+    ) -> bool:
+        """Write a feed's changed state (everything but id, url and created_at). With `owner`,
+        only while that poller holds the feed's poll claim (False, nothing written, if not);
+        `release` also ends the claim, in the same statement."""
         assignments = ", ".join(f"{name} = ?" for name in _FEED_STATE)
+        if release:
+            assignments += ", poll_owner = NULL, poll_lease_until = NULL"
         values = [getattr(feed, name) for name in _FEED_STATE]
-        await self.conn.execute(f"UPDATE feeds SET {assignments} WHERE id = ?", (*values, feed.id))
+        held = "" if owner is None else " AND poll_owner = ?"
+        cursor = await self.conn.execute(
+            f"UPDATE feeds SET {assignments} WHERE id = ?{held}",
+            (*values, feed.id, *(() if owner is None else (owner,))),
+        )
+        return cursor.rowcount > 0
 
     async def feeds_due(self, now: str, limit: int = 50) -> list[Feed]:
-        """Feeds someone subscribes to whose next poll is due at `now`, most overdue first."""
+        """Subscribed feeds due at `now` that no live poll claim holds, most overdue first."""
         async with self.conn.execute(
-            f"SELECT {_FEED_COLUMNS} FROM feeds WHERE next_poll_at <= ?"
+            f"SELECT {_FEED_COLUMNS} FROM feeds WHERE next_poll_at <= ? AND {_UNCLAIMED}"
             " AND EXISTS (SELECT 1 FROM feed_subscriptions s WHERE s.feed_id = feeds.id)"
             " ORDER BY next_poll_at, id LIMIT ?",
-            (now, limit),
+            (now, now, limit),
         ) as cur:
             return [_feed(row) for row in await cur.fetchall()]
 
@@ -192,13 +209,63 @@ class FeedQueries:
         return [(_feed(row), row["subscribers"]) for row in rows]
 
     async def next_feed_due(self) -> str | None:
-        """When the next subscribed feed is due (ISO UTC), or None when nothing is subscribed."""
+        """When the next subscribed feed is due (ISO UTC), or None when nothing is subscribed;
+        a feed another poller holds counts from its claim's end (it may die with it)."""
         async with self.conn.execute(
-            "SELECT min(next_poll_at) FROM feeds"
+            "SELECT min(max(next_poll_at, coalesce(poll_lease_until, next_poll_at))) FROM feeds"
             " WHERE EXISTS (SELECT 1 FROM feed_subscriptions s WHERE s.feed_id = feeds.id)"
         ) as cur:
             row = await cur.fetchone()
         return row[0] if row else None
+
+    # -- poll claims (several bots on one database poll each due feed once) -----------------
+
+    async def claim_feed_poll(
+        self,
+        feed_id: int,
+        *,
+        owner: str,
+        now: datetime,
+        lease: timedelta,
+        due: str | None = None,
+    ) -> Feed | None:
+        """Claim a feed's poll for `owner` until `now + lease` and return the feed as stored;
+        None when a live claim holds it or, given `due` (the next_poll_at the caller saw), when
+        it is no longer due at that time (someone polled it meanwhile)."""
+        at = utc_iso(now)
+        slot = "" if due is None else " AND next_poll_at = ? AND next_poll_at <= ?"
+        # Its own transaction, never inside another coroutine's on this connection.
+        async with (
+            self.transaction(),
+            self.conn.execute(
+                f"UPDATE feeds SET poll_owner = ?, poll_lease_until = ? WHERE id = ?"
+                f" AND {_UNCLAIMED}{slot} RETURNING {_FEED_COLUMNS}",
+                (owner, utc_iso(now + lease), feed_id, at, *(() if due is None else (due, at))),
+            ) as cur,
+        ):
+            row = await cur.fetchone()
+        return _feed(row) if row else None
+
+    async def renew_feed_poll(
+        self, feed_id: int, *, owner: str, now: datetime, lease: timedelta
+    ) -> bool:
+        """Extend `owner`'s poll claim to `now + lease` (the poll's heartbeat); False when the
+        claim is no longer its own (taken over after its lease ran out, or released)."""
+        async with self.transaction():  # never inside another coroutine's transaction
+            cursor = await self.conn.execute(
+                "UPDATE feeds SET poll_lease_until = ? WHERE id = ? AND poll_owner = ?",
+                (utc_iso(now + lease), feed_id, owner),
+            )
+        return cursor.rowcount > 0
+
+    async def release_feed_polls(self, owner: str) -> int:
+        """End every poll claim `owner` holds (clean shutdown: another bot may poll at once)."""
+        async with self.transaction():  # never inside another coroutine's transaction
+            cursor = await self.conn.execute(
+                "UPDATE feeds SET poll_owner = NULL, poll_lease_until = NULL WHERE poll_owner = ?",
+                (owner,),
+            )
+        return cursor.rowcount
 
     # -- seen items -------------------------------------------------------------------------
 

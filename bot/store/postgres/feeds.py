@@ -8,7 +8,9 @@ UNIQUE key decides (ON CONFLICT), and its RETURNING clause says who won.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
 
+from bot.clock import utc_iso
 from bot.models import Article
 from bot.store.articles import _article
 from bot.store.feeds import (
@@ -30,6 +32,8 @@ from bot.store.feeds import (
 from bot.store.postgres.base import PgBase
 
 _SUBSCRIBED = "EXISTS (SELECT 1 FROM feed_subscriptions s WHERE s.feed_id = feeds.id)"
+# A feed nobody is polling: never claimed, released, or its owner's lease ran out ($1 is now).
+_UNCLAIMED = "(poll_lease_until IS NULL OR poll_lease_until <= $1)"
 
 
 class PgFeedQueries(PgBase):
@@ -60,19 +64,28 @@ class PgFeedQueries(PgBase):
         row = await self._fetchrow(f"SELECT {_FEED_COLUMNS} FROM feeds WHERE url = $1", url)
         return _feed(row) if row else None
 
-    async def save_feed(self, feed: Feed) -> None:
-        """Write a feed's changed state (everything but id, url and created_at)."""
+    async def save_feed(
+        self, feed: Feed, *, owner: str | None = None, release: bool = False
+    ) -> bool:
+        """Write a feed's changed state (everything but id, url and created_at). With `owner`,
+        only while that poller holds the feed's poll claim (False, nothing written, if not);
+        `release` also ends the claim, in the same statement."""
         assignments = ", ".join(f"{name} = ${n}" for n, name in enumerate(_FEED_STATE, 1))
-        values = [getattr(feed, name) for name in _FEED_STATE]
-        await self._execute(
-            f"UPDATE feeds SET {assignments} WHERE id = ${len(values) + 1}", *values, feed.id
-        )
+        if release:
+            assignments += ", poll_owner = NULL, poll_lease_until = NULL"
+        values: list[object] = [getattr(feed, name) for name in _FEED_STATE]
+        values.append(feed.id)
+        where = f"id = ${len(values)}"
+        if owner is not None:
+            values.append(owner)
+            where += f" AND poll_owner = ${len(values)}"
+        return await self._execute(f"UPDATE feeds SET {assignments} WHERE {where}", *values) > 0
 
     async def feeds_due(self, now: str, limit: int = 50) -> list[Feed]:
-        """Feeds someone subscribes to whose next poll is due at `now`, most overdue first."""
+        """Subscribed feeds due at `now` that no live poll claim holds, most overdue first."""
         rows = await self._fetch(
-            f"SELECT {_FEED_COLUMNS} FROM feeds WHERE next_poll_at <= $1 AND {_SUBSCRIBED}"
-            " ORDER BY next_poll_at, id LIMIT $2",
+            f"SELECT {_FEED_COLUMNS} FROM feeds WHERE next_poll_at <= $1 AND {_UNCLAIMED}"
+            f" AND {_SUBSCRIBED} ORDER BY next_poll_at, id LIMIT $2",
             now,
             limit,
         )
@@ -87,8 +100,59 @@ class PgFeedQueries(PgBase):
         return [(_feed(row), row["subscribers"]) for row in rows]
 
     async def next_feed_due(self) -> str | None:
-        """When the next subscribed feed is due (ISO UTC), or None when nothing is subscribed."""
-        return await self._fetchval(f"SELECT min(next_poll_at) FROM feeds WHERE {_SUBSCRIBED}")
+        """When the next subscribed feed is due (ISO UTC), or None when nothing is subscribed;
+        a feed another poller holds counts from its claim's end (it may die with it)."""
+        return await self._fetchval(
+            "SELECT min(greatest(next_poll_at, coalesce(poll_lease_until, next_poll_at)))"
+            f" FROM feeds WHERE {_SUBSCRIBED}"
+        )
+
+    # -- poll claims (several processes on one database poll each due feed once) ------------
+
+    async def claim_feed_poll(
+        self,
+        feed_id: int,
+        *,
+        owner: str,
+        now: datetime,
+        lease: timedelta,
+        due: str | None = None,
+    ) -> Feed | None:
+        """Claim a feed's poll for `owner` until `now + lease` and return the feed as stored;
+        None when a live claim holds it or, given `due` (the next_poll_at the caller saw), when
+        it is no longer due at that time (someone polled it meanwhile)."""
+        # One UPDATE: PostgreSQL re-checks the WHERE on the row it locked, so of processes
+        # that all saw the feed due and unclaimed, exactly one wins.
+        slot = "" if due is None else " AND next_poll_at = $5 AND next_poll_at <= $1"
+        args: list[object] = [utc_iso(now), owner, utc_iso(now + lease), feed_id]
+        if due is not None:
+            args.append(due)
+        row = await self._fetchrow(
+            f"UPDATE feeds SET poll_owner = $2, poll_lease_until = $3 WHERE id = $4"
+            f" AND {_UNCLAIMED}{slot} RETURNING {_FEED_COLUMNS}",
+            *args,
+        )
+        return _feed(row) if row else None
+
+    async def renew_feed_poll(
+        self, feed_id: int, *, owner: str, now: datetime, lease: timedelta
+    ) -> bool:
+        """Extend `owner`'s poll claim to `now + lease` (the poll's heartbeat); False when the
+        claim is no longer its own (taken over after its lease ran out, or released)."""
+        renewed = await self._execute(
+            "UPDATE feeds SET poll_lease_until = $1 WHERE id = $2 AND poll_owner = $3",
+            utc_iso(now + lease),
+            feed_id,
+            owner,
+        )
+        return renewed > 0
+
+    async def release_feed_polls(self, owner: str) -> int:
+        """End every poll claim `owner` holds (clean shutdown: another process may poll)."""
+        return await self._execute(
+            "UPDATE feeds SET poll_owner = NULL, poll_lease_until = NULL WHERE poll_owner = $1",
+            owner,
+        )
 
     # -- seen items -------------------------------------------------------------------------
 
