@@ -16,8 +16,7 @@ from bot.feeds.poller import FeedPoller
 from bot.sandbox import DiscordEmulator
 from bot.sandbox.emulator.state import ALL_PERMISSIONS, Message
 from tests.bot.feeds.conftest import TEST_POLICY
-from tests.bot.feeds.newsroom import ATOM, RSS, NewsSite, Reply
-from tests.bot.feeds.test_poller import EMPTY_ATOM, EMPTY_RSS, REOPEN
+from tests.bot.feeds.newsroom import ATOM, EMPTY_ATOM, EMPTY_RSS, REOPEN, RSS, NewsSite, Reply
 from tests.newsdesk import Newsdesk, make_bot
 
 
@@ -97,13 +96,7 @@ async def test_a_new_item_is_announced_once_and_not_again_after_a_restart(
             await settled(desk)
             assert posts(desk) == []  # what the feed already listed is not news
 
-            site.add_rss_item(
-                "/harbour/rss.xml",
-                REOPEN,
-                "/harbour/news/ports-reopen",
-                "harbour-1002",
-                "Tue, 03 Mar 2026 09:10:00 GMT",
-            )
+            site.publish_reopening()
             clock.advance(minutes=20)
             await settled(desk)
             [post] = posts(desk)
@@ -244,13 +237,7 @@ async def test_announcements_go_into_a_thread(
         async with newsdesk_on(discord, tmp_path / "newsdesk.db", clock) as desk:
             await add(desk, site.url("/harbour/rss.xml"), channel="storm-desk")
             await settled(desk)
-            site.add_rss_item(
-                "/harbour/rss.xml",
-                REOPEN,
-                "/harbour/news/ports-reopen",
-                "harbour-1002",
-                "Tue, 03 Mar 2026 09:10:00 GMT",
-            )
+            site.publish_reopening()
             clock.advance(minutes=20)
             await settled(desk)
             assert card_titles(discord.channel_messages(thread)) == [REOPEN]
@@ -265,13 +252,7 @@ async def test_a_feed_article_reaches_the_people_following_it(
         await add(desk, site.url("/harbour/rss.xml"))
         await settled(desk)
         await discord.slash("follow query", text="Greyhaven reopened")
-        site.add_rss_item(
-            "/harbour/rss.xml",
-            REOPEN,
-            "/harbour/news/ports-reopen",
-            "harbour-1002",
-            "Tue, 03 Mar 2026 09:10:00 GMT",
-        )
+        site.publish_reopening()
         clock.advance(minutes=20)
         await settled(desk)
         dm_channel = discord.world.dm_channel(discord.alice)

@@ -18,6 +18,14 @@ RSS = "application/rss+xml"
 ATOM = "application/atom+xml; charset=utf-8"
 HTML = "text/html; charset=utf-8"
 
+# Feeds with no items yet, for tests that publish items themselves.
+EMPTY_RSS = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Harbour Times</title>
+<link>/harbour/</link></channel></rss>"""
+EMPTY_ATOM = b"""<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">
+<title>Coastal Wire</title><id>tag:wire</id><updated>2026-03-01T00:00:00Z</updated></feed>"""
+# The Harbour Times' next story after its fixture items (see `NewsSite.publish_reopening`).
+REOPEN = "Northern ports reopen as storm moves east"
+
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
@@ -113,6 +121,16 @@ class NewsSite:
         )
         body = reply.body.replace(b"<!-- NEW ITEMS -->", item.encode("cp1252"), 1)
         self.routes[path] = [Reply(body, content_type=reply.content_type)]
+
+    def publish_reopening(self) -> None:
+        """The Harbour Times publishes its next story: the northern ports reopen."""
+        self.add_rss_item(
+            "/harbour/rss.xml",
+            REOPEN,
+            "/harbour/news/ports-reopen",
+            "harbour-1002",
+            "Tue, 03 Mar 2026 09:10:00 GMT",
+        )
 
     # -- serving ----------------------------------------------------------------------------
 

@@ -13,13 +13,7 @@ from bot.store.backend import open_store
 from bot.store.feeds import Subscription
 
 from .conftest import Announced
-from .newsroom import ATOM, RSS, NewsSite, Reply
-
-EMPTY_RSS = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Harbour Times</title>
-<link>/harbour/</link></channel></rss>"""
-EMPTY_ATOM = b"""<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">
-<title>Coastal Wire</title><id>tag:wire</id><updated>2026-03-01T00:00:00Z</updated></feed>"""
-REOPEN = "Northern ports reopen as storm moves east"
+from .newsroom import ATOM, EMPTY_ATOM, EMPTY_RSS, REOPEN, RSS, NewsSite, Reply
 
 
 async def follow(
@@ -68,13 +62,7 @@ async def test_first_poll_records_the_backlog_then_new_items_are_announced_once(
     assert cafe.published_at is None  # no date in the feed or on the page
     assert budget.source == "Harbour Times – Coast & Port"
 
-    site.add_rss_item(
-        "/harbour/rss.xml",
-        REOPEN,
-        "/harbour/news/ports-reopen",
-        "harbour-1002",
-        "Tue, 03 Mar 2026 09:10:00 GMT",
-    )
+    site.publish_reopening()
     await later(clock, store, sub.feed_id)
     [second] = await poller.run_due()
     assert (second.status, second.new_items, second.queued) == ("ok", 1, 1)
@@ -235,13 +223,7 @@ async def test_after_a_restart_nothing_is_announced_again(
     poller = FeedPoller(store, fetcher, clock=clock, announce=broken, rng=random.Random(2))
     sub = await follow(store, fetcher, site.url("/harbour/rss.xml"))
     await poller.run_due()
-    site.add_rss_item(
-        "/harbour/rss.xml",
-        REOPEN,
-        "/harbour/news/ports-reopen",
-        "harbour-1002",
-        "Tue, 03 Mar 2026 09:10:00 GMT",
-    )
+    site.publish_reopening()
     await later(clock, store, sub.feed_id)
     await poller.run_due()
     assert failing == ["tried"]  # queued, not delivered: it stays pending
