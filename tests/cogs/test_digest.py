@@ -9,16 +9,7 @@ from typing import Any
 
 from bot.clock import FakeClock
 from bot.sandbox import DiscordEmulator, default_world
-from tests.cogs.digests import (
-    FIRST_SLOT,
-    SEED_TITLE,
-    at,
-    drafts,
-    posts,
-    schedule,
-    slot_of,
-    utc,
-)
+from tests.cogs.digests import FIRST_SLOT, SEED_TITLE, at, drafts, posts, schedule, slot_of, utc
 from tests.newsdesk import Newsdesk
 
 

@@ -14,16 +14,7 @@ from bot.models import ArticleDraft
 from bot.render import limits
 from bot.sandbox import DiscordEmulator
 from bot.sandbox.emulator.state import Message
-from tests.cogs.digests import (
-    FIRST_SLOT,
-    SEED_TITLE,
-    at,
-    drafts,
-    posts,
-    schedule,
-    slot_of,
-    utc,
-)
+from tests.cogs.digests import FIRST_SLOT, SEED_TITLE, at, drafts, posts, schedule, slot_of, utc
 from tests.newsdesk import Newsdesk
 
 
