@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
 from .server import error_response, json_response
+from .state import Guild
 
 if TYPE_CHECKING:
     from .rest import Rest
@@ -41,26 +43,24 @@ class GuildRoutes:
             json_response(guild.payload()) if guild else error_response(404, 10004, "Unknown Guild")
         )
 
-    async def get_guild_channels(self, request: web.Request) -> web.Response:
-        """GET /guilds/{id}/channels."""
+    def _listing(self, request: web.Request, items: Callable[[Guild], list[Any]]) -> web.Response:
+        """A guild's channels, roles or members as Discord lists them."""
         guild = self._guild(request)
         if guild is None:
             return error_response(404, 10004, "Unknown Guild")
-        return json_response([c.payload() for c in guild.channels])
+        return json_response([item.payload() for item in items(guild)])
+
+    async def get_guild_channels(self, request: web.Request) -> web.Response:
+        """GET /guilds/{id}/channels."""
+        return self._listing(request, lambda guild: guild.channels)
 
     async def get_roles(self, request: web.Request) -> web.Response:
         """GET /guilds/{id}/roles."""
-        guild = self._guild(request)
-        if guild is None:
-            return error_response(404, 10004, "Unknown Guild")
-        return json_response([r.payload() for r in guild.roles])
+        return self._listing(request, lambda guild: guild.roles)
 
     async def list_members(self, request: web.Request) -> web.Response:
         """GET /guilds/{id}/members."""
-        guild = self._guild(request)
-        if guild is None:
-            return error_response(404, 10004, "Unknown Guild")
-        return json_response([m.payload() for m in guild.members])
+        return self._listing(request, lambda guild: guild.members)
 
     async def get_member(self, request: web.Request) -> web.Response:
         """GET /guilds/{id}/members/{user_id}."""
