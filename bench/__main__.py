@@ -2,7 +2,7 @@
 
     python -m bench                 quick mode (≤ 5 min once the corpus and databases are cached)
     python -m bench --full          large sizes: 1M-article search, 10k ingests, 10k loop lag
-    python -m bench --only search   one group (search, ingest, loop, bot, memory); repeatable
+    python -m bench --only search   one group (search, entities, ingest, loop, bot, memory)
     python -m bench compare A.json B.json
 
 Results: one table on screen, bench/results/latest.json (a list of {name, value, unit,
@@ -20,11 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench import bot as bot_bench
-from bench import ingest, loop, memory, search
+from bench import entities, ingest, loop, memory, search
 from bench.compare import main as compare_main
 from bench.report import RESULTS, Figure, console, run_meta, save, table
 
-GROUPS = ("search", "ingest", "loop", "bot", "memory")
+GROUPS = ("search", "entities", "ingest", "loop", "bot", "memory")
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ class Scale:
     """The sizes one mode measures at."""
 
     search_sizes: tuple[int, ...]
-    search_rounds: int
+    search_repeats: int
     ingest_articles: int
     nlp_articles: int
     loop_articles: int
@@ -41,15 +41,16 @@ class Scale:
     bot_size: int
     startup_runs: int
     per_user: int
+    entity_articles: int
 
 
 SCALES = {
-    "quick": Scale((10_000, 100_000), 2, 1_000, 100, 300, 32, 10_000, 100_000, 3, 4),
+    "quick": Scale((10_000, 100_000), 3, 1_000, 100, 300, 32, 10_000, 100_000, 3, 4, 20_000),
     "full": Scale(
-        (10_000, 100_000, 1_000_000), 3, 10_000, 1_000, 10_000, 100, 10_000, 100_000, 5, 4
+        (10_000, 100_000, 1_000_000), 5, 10_000, 1_000, 10_000, 100, 10_000, 100_000, 5, 4, 100_000
     ),
     # For the smoke test: every benchmark runs, on tiny data, in seconds.
-    "tiny": Scale((200, 400), 1, 100, 4, 8, 2, 200, 400, 1, 1),
+    "tiny": Scale((200, 400), 1, 100, 4, 8, 2, 200, 400, 1, 1, 200),
 }
 
 
@@ -57,7 +58,8 @@ def steps(scale: Scale) -> dict[str, Callable[[], list[Figure]]]:
     """Each group's measurement at this scale."""
     largest = max(scale.search_sizes[:2])
     return {
-        "search": lambda: search.measure(scale.search_sizes, scale.search_rounds),
+        "search": lambda: search.measure(scale.search_sizes, scale.search_repeats),
+        "entities": lambda: entities.measure(scale.entity_articles),
         "ingest": lambda: ingest.measure(scale.ingest_articles, scale.nlp_articles),
         "loop": lambda: loop.measure(
             scale.loop_articles, scale.loop_baseline, base_size=scale.loop_base

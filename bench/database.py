@@ -87,10 +87,12 @@ def create_empty(path: Path) -> None:
     asyncio.run(create())
 
 
-def raw_insert(conn: sqlite3.Connection, drafts_in: Iterable[ArticleDraft]) -> int:
+def raw_insert(
+    conn: sqlite3.Connection, drafts_in: Iterable[ArticleDraft], batch_size: int = BATCH
+) -> int:
     """Insert drafts with plain executemany, one transaction per batch; return how many."""
     count = 0
-    for batch in batches(drafts_in):
+    for batch in batches(drafts_in, batch_size):
         conn.execute("BEGIN")
         conn.executemany(INSERT_SQL, [row(d) for d in batch])
         conn.execute("COMMIT")

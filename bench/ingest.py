@@ -17,7 +17,7 @@ from pathlib import Path
 from bench.corpus import console, ensure_corpus, label, scratch
 from bench.database import create_empty, raw_insert
 from bench.report import Figure, Goal
-from bot.ingest import ingest_paths
+from bot.ingest import BATCH_SIZE, ingest_paths
 from bot.ingest.records import draft_from_record
 from bot.models import ArticleDraft
 from bot.store import Store
@@ -70,7 +70,8 @@ def time_raw_insert(path: Path, folder: Path) -> float:
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
     started = time.perf_counter()
-    raw_insert(conn, raw_drafts(path))
+    # Transactions as large as the project's, so the pair differs only in per-article work.
+    raw_insert(conn, raw_drafts(path), BATCH_SIZE)
     elapsed = time.perf_counter() - started
     conn.close()
     return elapsed

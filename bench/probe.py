@@ -52,7 +52,9 @@ def bare_client() -> Any:
     """The raw baseline: a plain discord.py client and nothing else."""
     import discord
 
-    return discord.Client(intents=discord.Intents.default(), chunk_guilds_at_startup=False)
+    return discord.Client(
+        intents=discord.Intents.default(), chunk_guilds_at_startup=False, guild_ready_timeout=0.05
+    )
 
 
 async def ready(args: argparse.Namespace) -> dict[str, Any]:

@@ -27,7 +27,8 @@ DAY_SHIFT = 28
 DAY_SPAN = 1 << DAY_SHIFT
 # FTS5's bm25 constants: a phrase adds at most idf * (K1 + 1) to a row's score.
 K1 = 1.2
-_PER_DAY = math.log(2) / RECENCY_HALF_LIFE_DAYS
+# What one day newer adds to the (natural log) ranking key.
+PER_DAY = math.log(2) / RECENCY_HALF_LIFE_DAYS
 # FTS5 floors idf here so that words in most rows still count a little.
 _MIN_IDF = 1e-6
 _PHRASE = re.compile(r'"(?:[^"]|"")*"\*?')
@@ -47,7 +48,7 @@ def day_of(key: int) -> int:
 
 def ranking_key(relevance: float, key: int) -> float:
     """How high an article ranks: log relevance plus its day's recency boost."""
-    return math.log(max(relevance, 1e-300)) + day_of(key) * _PER_DAY
+    return math.log(max(relevance, 1e-300)) + day_of(key) * PER_DAY
 
 
 def idf_ceiling(rows_at_most: int, hits_at_least: int) -> float:
@@ -58,7 +59,7 @@ def idf_ceiling(rows_at_most: int, hits_at_least: int) -> float:
 
 def ceiling_at(idfs: Iterable[float], day: int) -> float:
     """The best ranking key any match published on `day` or earlier can have."""
-    return math.log((K1 + 1.0) * sum(idfs) or 1e-300) + day * _PER_DAY
+    return math.log((K1 + 1.0) * sum(idfs) or 1e-300) + day * PER_DAY
 
 
 def phrases_in(match: str) -> list[str]:
@@ -94,14 +95,24 @@ class TopArticles:
     def __init__(self, k: int) -> None:
         self.k = k
         self._heap: list[tuple[float, int, float]] = []
+        # Below this ranking key a match cannot get in (-inf until k are held).
+        self.floor = -math.inf
 
     def offer(self, key: int, relevance: float) -> None:
         """Consider one match."""
-        entry = (ranking_key(relevance, key), key, relevance)
+        self.push(ranking_key(relevance, key), key, relevance)
+
+    def push(self, rank: float, key: int, relevance: float) -> None:
+        """Consider one match whose ranking key is already computed."""
+        entry = (rank, key, relevance)
         if len(self._heap) < self.k:
             heapq.heappush(self._heap, entry)
         elif entry > self._heap[0]:
             heapq.heapreplace(self._heap, entry)
+        else:
+            return
+        if len(self._heap) >= self.k:
+            self.floor = self._heap[0][0]
 
     def settled(self, ceiling: float) -> bool:
         """True when no match whose best possible key is `ceiling` can enter the top k."""

@@ -12,12 +12,15 @@ import sqlite3
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from math import log
 
 import aiosqlite
 
 from bot.models import SNIPPET_END, SNIPPET_START, SearchHit
 from bot.store.ranking import (
+    DAY_SHIFT,
     DAY_SPAN,
+    PER_DAY,
     TopArticles,
     ceiling_at,
     day_number,
@@ -183,8 +186,14 @@ class SearchQueries:
         ) as cursor:
             while True:
                 rows = await cursor.fetchmany(SCAN_BATCH)
+                floor = top.floor
                 for key, score in rows:
-                    top.offer(key, -score)  # bm25() is lower-is-better
+                    # Inline ranking_key: most matches of a long scan fall below the floor.
+                    relevance = -score  # bm25() is lower-is-better
+                    rank = log(max(relevance, 1e-300)) + (key >> DAY_SHIFT) * PER_DAY
+                    if rank >= floor:
+                        top.push(rank, key, relevance)
+                        floor = top.floor
                 seen += len(rows)
                 if len(rows) < SCAN_BATCH:
                     return top.best(), seen
@@ -228,6 +237,10 @@ class SearchQueries:
         else:
             sql = f"SELECT count(*) FROM {source} WHERE {where}"
         return await self._cached_count(counts, (sql, *params), sql, params)
+
+    def forget_search_counts(self) -> None:
+        """Drop the remembered counts (they also go by themselves on any write)."""
+        self.__dict__.pop("_search_counts", None)
 
     async def _counts(self) -> _Counts:
         """The count cache, emptied whenever the database changed since it was filled."""

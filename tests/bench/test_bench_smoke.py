@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from bench import bot as bot_bench
-from bench import corpus, ingest, loop, memory, search
+from bench import corpus, entities, ingest, loop, memory, search
 from bench.__main__ import main as bench_main
 from bench.report import Figure
 
@@ -61,6 +61,12 @@ def test_search_benchmark_matches_ranking_every_match() -> None:
     assert rows["search top 10 = ranking every match @400"]["value"] == 1.0
     assert {"search p99 all @400", "search p99 growth 200→400"} <= set(rows)
     assert any(name.startswith("title autocomplete p99") for name in rows)
+
+
+@pytest.mark.skipif(not landed("bot.nlp.store"), reason="NLP storage has not landed")
+def test_entity_autocomplete_benchmark() -> None:
+    rows = list(assert_figures(entities.measure(60, rounds=1)))
+    assert rows[0]["name"] == "entity autocomplete p99 @60"
 
 
 def test_ingest_benchmark() -> None:
