@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.clock import Clock, SystemClock, utc_iso
+from bot.feeds.claims import LEASE, ClaimLost, new_owner, while_claimed
 from bot.feeds.delivery import Announcer, Delivery, Summarizer
 from bot.feeds.fetcher import Fetched, Fetcher, FetchError, describe
 from bot.feeds.health import FeedAlert, alert_for, next_rhythm
@@ -77,8 +78,11 @@ class FeedPoller:
         summarize: Summarizer | None = None,
         parse: FeedParser = parse_feed,
         rng: random.Random | None = None,
+        owner: str | None = None,
     ) -> None:
         self.store = store
+        # Who holds this bot's poll claims: unique per running bot (see bot.feeds.claims).
+        self.owner = owner or new_owner()
         self.fetcher = fetcher
         self.clock = clock or SystemClock()
         self.notify = notify
@@ -113,6 +117,9 @@ class FeedPoller:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        # Give our poll claims back so another bot (or our restart) polls at once.
+        with contextlib.suppress(Exception):
+            await self.store.release_feed_polls(self.owner)
 
     def writing(self) -> asyncio.Lock:
         """The poller's write lock: hold it for other writes to the same store connection.
@@ -182,25 +189,58 @@ class FeedPoller:
     # -- one cycle --------------------------------------------------------------------------
 
     async def run_due(self) -> list[PollResult]:
-        """Poll every subscribed feed that is due, then deliver what is queued."""
+        """Poll every subscribed feed that is due and that this bot claims (another bot on the
+        same database polls the rest), then deliver what is queued."""
         due = await self.store.feeds_due(utc_iso(self.clock.now()))
         limit = asyncio.Semaphore(CONCURRENT_FEEDS)
 
-        async def one(feed: Feed) -> PollResult:
+        async def one(feed: Feed) -> PollResult | None:
             async with limit:
-                return await self.poll_feed(feed)
+                claimed = await self.store.claim_feed_poll(
+                    feed.id,
+                    owner=self.owner,
+                    now=self.clock.now(),
+                    lease=LEASE,
+                    due=feed.next_poll_at,
+                )
+                if claimed is None:
+                    return None  # another bot polls it, or has already polled it for this time
+                return await self._claimed_poll(claimed, None)
 
         try:
-            results = list(await asyncio.gather(*(one(feed) for feed in due)))
+            polled = await asyncio.gather(*(one(feed) for feed in due))
+            results = [result for result in polled if result is not None]
         finally:
             self.pages.forget()  # pages are shared within a cycle, fetched anew after
         await self.delivery.deliver()
         return results
 
     async def poll_feed(self, feed: Feed, *, fetched: Fetched | None = None) -> PollResult:
-        """Poll one feed (or take a response already fetched); failures become its status."""
+        """Poll one feed now, due or not (or take a response already fetched); failures
+        become its status. Refused while another bot is polling the feed."""
+        claimed = await self.store.claim_feed_poll(
+            feed.id, owner=self.owner, now=self.clock.now(), lease=LEASE
+        )
+        if claimed is None:
+            return PollResult(feed, "polled elsewhere", error="another bot is polling this feed")
+        return await self._claimed_poll(claimed, fetched)
+
+    async def _claimed_poll(self, feed: Feed, fetched: Fetched | None) -> PollResult:
+        """Poll a feed whose poll we claimed, keeping the claim until the result is saved."""
+        try:
+            return await while_claimed(
+                self.store, feed.id, self.owner, self.clock, self._poll_safely(feed, fetched)
+            )
+        except ClaimLost:
+            # We stalled past the lease and another bot polled the feed: its result stands.
+            log.warning("feed %s: poll taken over by another bot; result dropped", feed.url)
+            return PollResult(feed, "taken over", error="another bot took this poll over")
+
+    async def _poll_safely(self, feed: Feed, fetched: Fetched | None) -> PollResult:
         try:
             return await self._poll(feed, fetched)
+        except ClaimLost:
+            raise
         except Exception as exc:  # a bug or a database error: keep the other feeds going
             log.exception("polling %s failed", feed.url)
             return await self._failed(feed, "error", None, f"internal error: {exc}", None)
@@ -273,7 +313,8 @@ class FeedPoller:
                 added = await self.store.add_feed_items(feed.id, items, backlog=priming, now=now)
                 if not priming:
                     result.queued = await self._queue(feed, added, stories, now)
-                await self.store.save_feed(feed)
+                if not await self.store.save_feed(feed, owner=self.owner):
+                    raise ClaimLost(feed.url)  # rolls the items and announcements back
         return await self._finish(result)
 
     async def _queue(
@@ -319,6 +360,11 @@ class FeedPoller:
         if alert is None and feed.alert is not None:
             feed = dataclasses.replace(feed, alert=None)  # recovered: a new problem is news again
         elif alert is not None and alert.kind != feed.alert and self.notify is not None:
+            # Tell the channels only while the poll is still ours (its owner reports, once).
+            if not await self.store.renew_feed_poll(
+                feed.id, owner=self.owner, now=self.clock.now(), lease=LEASE
+            ):
+                raise ClaimLost(feed.url)
             try:
                 await self.notify(alert)
             except Exception:
@@ -327,6 +373,7 @@ class FeedPoller:
             else:
                 feed = dataclasses.replace(feed, alert=alert.kind)
         async with self._write:
-            await self.store.save_feed(feed)
+            if not await self.store.save_feed(feed, owner=self.owner, release=True):
+                raise ClaimLost(feed.url)
         result.feed = feed
         return result
