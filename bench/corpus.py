@@ -259,10 +259,43 @@ def ensure_corpus(size: int, *, quiet: bool = False) -> Path:
     return path
 
 
+def _cached_at_least(size: int) -> Path | None:
+    """The smallest cached corpus file holding at least `size` articles (sizes are prefixes)."""
+    vocab = _vocab()
+    pattern = f"news-*-g{GENERATOR_VERSION}-{vocab.fingerprint}.jsonl"
+    sizes = []
+    for path in corpus_path(size, vocab).parent.glob(pattern):
+        try:
+            sizes.append((parse_size(path.name.split("-")[1]), path))
+        except ValueError:
+            continue
+    fitting = [(n, path) for n, path in sizes if n >= size]
+    return min(fitting)[1] if fitting else None
+
+
+def _generated(start: int, stop: int) -> Iterator[dict[str, object]]:
+    """Records for lines [start, stop) made in memory: the same as a file's lines there."""
+    seeds = seed_records()
+    yield from seeds[start:stop]
+    first, last = max(start - len(seeds), 0), stop - len(seeds)
+    for chunk in range(first // CHUNK, (last - 1) // CHUNK + 1 if last > 0 else 0):
+        made = _Generator(_vocab(), chunk).articles(min(CHUNK, last - chunk * CHUNK))
+        for index, record in enumerate(made, start=chunk * CHUNK):
+            if first <= index < last:
+                yield record
+
+
 def records(size: int, *, start: int = 0, quiet: bool = False) -> Iterator[dict[str, object]]:
-    """The corpus of `size` articles as JSON records, in file order, from line `start` on."""
-    with ensure_corpus(size, quiet=quiet).open(encoding="utf-8") as handle:
-        for line in itertools.islice(handle, start, None):
+    """The corpus of `size` articles as JSON records, in file order, from line `start` on.
+
+    Read from the smallest cached corpus that holds them; a few thousand articles past every
+    cached file (fresh articles for a database of a cached size) are made in memory."""
+    source = _cached_at_least(size)
+    if source is None and size - start <= 5 * CHUNK:
+        yield from _generated(start, size)
+        return
+    with (source or ensure_corpus(size, quiet=quiet)).open(encoding="utf-8") as handle:
+        for line in itertools.islice(handle, start, size):
             yield json.loads(line)
 
 

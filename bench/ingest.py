@@ -5,7 +5,6 @@ same texts with the same pipeline. Each pair runs alternately in the same proces
 from __future__ import annotations
 
 import asyncio
-import itertools
 import json
 import sqlite3
 import statistics
@@ -14,7 +13,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from bench.corpus import console, ensure_corpus, label, scratch
+from bench.corpus import console, label, records, scratch
 from bench.database import create_empty, raw_insert
 from bench.report import Figure, Goal
 from bot.ingest import BATCH_SIZE, ingest_paths
@@ -28,10 +27,10 @@ NLP_GOAL = Goal("≥ 0.8× raw", min_ratio=0.8)
 
 def sample_file(size: int, folder: Path) -> Path:
     """The first `size` articles of the corpus as their own JSON Lines file."""
-    source = ensure_corpus(size)
     target = folder / f"sample-{size}.jsonl"
-    with source.open(encoding="utf-8") as src, target.open("w", encoding="utf-8") as out:
-        out.writelines(itertools.islice(src, size))
+    with target.open("w", encoding="utf-8") as out:
+        for record in records(size, quiet=True):
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
     return target
 
 

@@ -54,10 +54,12 @@ def test_corpus_is_seeded_prefix_stable_and_news_shaped() -> None:
     words = [len(str(r["body"]).split()) for r in large[1:]]
     assert 150 < sorted(words)[len(words) // 2] < 800
     assert all(str(r["published_at"]).startswith("2025-") for r in large[1:])
+    with corpus.ensure_corpus(120, quiet=True).open(encoding="utf-8") as written:
+        assert [json.loads(line) for line in written] == large
 
 
 def test_search_benchmark_matches_ranking_every_match() -> None:
-    rows = {r["name"]: r for r in assert_figures(search.measure((200, 400), rounds=1))}
+    rows = {r["name"]: r for r in assert_figures(search.measure((200, 400), repeats=1))}
     assert rows["search top 10 = ranking every match @400"]["value"] == 1.0
     assert {"search p99 all @400", "search p99 growth 200→400"} <= set(rows)
     assert any(name.startswith("title autocomplete p99") for name in rows)
