@@ -23,7 +23,7 @@ from bot.models import Article
 from bot.nlp.store import entity_article_ids, resolve_entity
 from bot.search.query import clean, parse_query
 from bot.store import Store
-from bot.store.entities import entity_key
+from bot.store.entity_records import entity_key
 from bot.store.follows import Follow, PendingNotification
 
 log = logging.getLogger(__name__)

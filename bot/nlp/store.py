@@ -32,7 +32,7 @@ from bot.nlp.summary import select
 from bot.nlp.text import word_count
 from bot.search import prefix_expression, title_choices
 from bot.store import Store
-from bot.store.entities import StoredAnalysis
+from bot.store.entity_records import StoredAnalysis
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import aiosqlite
 
-from bot.store.entities import _marks
+from bot.store.entity_records import _marks
 
 
 @dataclass(frozen=True)

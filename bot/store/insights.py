@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import aiosqlite
 
 from bot.nlp.profiles import CoMention
-from bot.store.entities import _ENTITY_COLUMNS, _NAMES, _entity, _marks
+from bot.store.entity_records import _ENTITY_COLUMNS, _NAMES, _entity, _marks
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from bot.nlp.profiles import (
 )
 from bot.nlp.records import Analysis, ArticleInput
 from bot.nlp.text import normalise_name
-from bot.store.entities import (
+from bot.store.entity_records import (
     _ENTITY_COLUMNS,
     _NAMES,
     StoredAnalysis,
