@@ -24,6 +24,7 @@ from bot.search import parse_query, search, title_choices
 from bot.search.query import prefix_expression
 from bot.store import Store
 from bot.store.ranking import TopArticles
+from bot.store.search import forget_search_counts
 
 PER_PAGE = 10
 NAIVE_SQL = (
@@ -182,7 +183,7 @@ async def run_search(path: Path, queries: Sequence[BenchQuery], repeats: int = 3
                 for _ in range(repeats):
                     with Stopwatch() as raw:
                         await store.conn.execute_fetchall(sql, params)
-                    store.forget_search_counts()
+                    forget_search_counts(store)
                     with Stopwatch() as sw:
                         page = await search(store, query.text, per_page=PER_PAGE)
                         render_ready(page, query.text)

@@ -145,6 +145,12 @@ def _plan(
     return _Plan(index, match, tuple(where), tuple(params), tuple(row_where), tuple(row_params))
 
 
+def forget_search_counts(store: object) -> None:
+    """Drop a store's remembered counts (they go by themselves on any write; benchmarks time
+    searches cold). A function, not a method: the PostgreSQL store has no such cache."""
+    vars(store).pop("_search_counts", None)
+
+
 class SearchQueries:
     """Search statements; mixed into `Store` (through ArticleQueries), which owns `conn`."""
 
@@ -237,10 +243,6 @@ class SearchQueries:
         else:
             sql = f"SELECT count(*) FROM {source} WHERE {where}"
         return await self._cached_count(counts, (sql, *params), sql, params)
-
-    def forget_search_counts(self) -> None:
-        """Drop the remembered counts (they also go by themselves on any write)."""
-        self.__dict__.pop("_search_counts", None)
 
     async def _counts(self) -> _Counts:
         """The count cache, emptied whenever the database changed since it was filled."""
