@@ -16,10 +16,14 @@ from pathlib import Path
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from bench.corpus import console, corpus_path, data_dir, drafts, label
+from bot.ingest import BATCH_SIZE
 from bot.models import ArticleDraft
 from bot.store import Store
 from bot.store.db import migrations
 
+# Bump when the way databases are built changes (2: loaded in the project's ingest batch size,
+# not merged by 'optimize' afterwards).
+BUILD_VERSION = 2
 # Every article of a benchmark database was "ingested" at this moment.
 INGESTED_AT = "2026-01-01T00:00:00+00:00"
 BATCH = 1_000
@@ -100,18 +104,13 @@ def raw_insert(
     return count
 
 
-def optimize(conn: sqlite3.Connection) -> None:
-    """Merge the full-text index into one segment, as the store does after a bulk load."""
-    conn.execute("INSERT INTO articles_fts (articles_fts) VALUES ('optimize')")
-
-
 def bench_db(size: int, *, quiet: bool = False) -> Path:
     """The cached database holding the corpus of `size` articles; built on first use.
 
     Builders of one size take turns (a lock file), so two benchmarks started together never
     write the same file; each builds under its own temporary name and renames when done."""
     folder = data_dir() / "db"
-    path = folder / f"{corpus_path(size).stem}-s{schema_fingerprint()}.db"
+    path = folder / f"{corpus_path(size).stem}-s{schema_fingerprint()}-b{BUILD_VERSION}.db"
     if path.is_file():
         return path
     folder.mkdir(parents=True, exist_ok=True)
@@ -131,12 +130,12 @@ def _build(size: int, path: Path, quiet: bool) -> None:
     columns = (TextColumn(f"database {label(size)}"), BarColumn(), MofNCompleteColumn())
     with Progress(*columns, TimeRemainingColumn(), console=console, disable=quiet) as bar:
         task = bar.add_task("", total=size)
-        for batch in batches(drafts(size, quiet=quiet)):
+        for batch in batches(drafts(size, quiet=quiet), BATCH_SIZE):
             conn.execute("BEGIN")
             conn.executemany(INSERT_SQL, [row(d) for d in batch])
             conn.execute("COMMIT")
             bar.advance(task, len(batch))
-    optimize(conn)
+    # No 'optimize': the index keeps the segments FTS5's automerge leaves, like the bot's.
     # Leave WAL mode so every page is in the main file: a renamed file must not need its WAL.
     conn.execute("PRAGMA journal_mode = DELETE").fetchall()
     stored = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
