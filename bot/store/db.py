@@ -18,7 +18,7 @@ _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 
 
 def migrations() -> list[tuple[int, str, str]]:
-    """Return (version, name, sql) for every bundled migration, in order of their numbers."""
+    """Return (version, name, sql) for every bundled migration, numbered 1..N without gaps."""
     folder = resources.files("bot.store") / "migrations"
     found = []
     for entry in folder.iterdir():
@@ -27,8 +27,10 @@ def migrations() -> list[tuple[int, str, str]]:
             found.append((int(match.group(1)), entry.name, entry.read_text(encoding="utf-8")))
     found.sort()
     versions = [version for version, _, _ in found]
-    if len(set(versions)) != len(versions):
-        raise RuntimeError(f"two migrations share a number: {versions}")
+    # user_version records only the highest applied number, so a gap filled later would never
+    # run on databases already past it: numbers must be exactly 1..N.
+    if versions != list(range(1, len(versions) + 1)):
+        raise RuntimeError(f"migrations must be numbered 001..{len(versions):03d}: {versions}")
     return found
 
 

@@ -102,3 +102,8 @@ def test_kill_during_large_ingest_leaves_consistent_db(tmp_path: Path) -> None:
     assert count % 200 == 0, "only whole batches are committed"
     assert problems == []
     assert indexed == matched == count
+
+
+def test_bundled_migrations_are_numbered_without_gaps() -> None:
+    versions = [version for version, _, _ in migrations()]
+    assert versions == list(range(1, len(versions) + 1))
