@@ -76,7 +76,7 @@ def time_raw_insert(path: Path, folder: Path) -> float:
     return elapsed
 
 
-def without_nlp(size: int, repeats: int = 3) -> Figure:
+def without_nlp(size: int, repeats: int = 5) -> Figure:
     """Articles/s of ingest_paths vs raw executemany, medians of alternating runs."""
     with tempfile.TemporaryDirectory(dir=scratch()) as tmp:
         folder = Path(tmp)
