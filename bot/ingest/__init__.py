@@ -77,8 +77,7 @@ async def ingest_drafts(
     async def flush() -> None:
         changed: list[int] = []
         async with store.transaction():
-            for draft in batch:
-                stored = await store.store_article(draft, now)
+            for stored in await store.store_articles(batch, now):
                 if stored.outcome is Outcome.ADDED:
                     report.added.append(stored.article_id)
                     changed.append(stored.article_id)

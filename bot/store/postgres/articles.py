@@ -38,6 +38,11 @@ TITLE_VECTOR = "to_tsvector('newsdesk'::regconfig, newsdesk_words(a.title))"
 class PgArticleQueries(PgBase):
     """Article, search, guild-setting and app-state statements for `PostgresStore`."""
 
+    async def store_articles(self, drafts: Sequence[ArticleDraft], now: str) -> list[Stored]:
+        """Store a batch like `store_article` each, in order; call in a transaction. (Rows go
+        one by one here: the server is a network hop away, but the batch is one transaction.)"""
+        return [await self.store_article(draft, now) for draft in drafts]
+
     async def store_article(self, draft: ArticleDraft, now: str) -> Stored:
         """Insert or update one article (its search vector is generated); call in a transaction."""
         digest = draft.content_hash

@@ -129,3 +129,24 @@ async def test_jsonl_is_streamed_with_each_line_capped(store: Store, tmp_path: P
     (tmp_path / "binary.jsonl").write_bytes(b"\x00\x01" * 100)
     again = await ingest_paths(store, [tmp_path / "binary.jsonl"])
     assert [s.reason for s in again.skipped] == ["binary file (contains NUL bytes), not text"]
+
+
+async def test_one_batch_with_repeats_inside_it(store: Store) -> None:
+    from bot.ingest import ingest_drafts
+    from bot.models import ArticleDraft
+
+    drafts = [
+        ArticleDraft(title="A", body="first text", origin="x:1"),
+        ArticleDraft(title="B", body="other text", origin="x:2"),
+        ArticleDraft(title="A", body="first text", origin="x:3"),  # same text, new origin
+        ArticleDraft(title="A", body="changed text", origin="x:1"),  # same origin, new text
+        ArticleDraft(title="C", body="third", origin="x:4"),
+        ArticleDraft(title="C", body="third", origin="x:4"),  # exact repeat
+    ]
+    report = await ingest_drafts(store, drafts)
+    assert len(report.added) == 3 and len(report.updated) == 1
+    assert report.duplicates == 1 and report.unchanged == 1
+    first = await store.article(report.added[0])
+    assert first is not None and first.body == "changed text"
+    assert await store.count_articles() == 3
+    assert await store.check_integrity() == []
