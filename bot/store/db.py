@@ -17,9 +17,11 @@ log = logging.getLogger(__name__)
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 
 
-def migrations() -> list[tuple[int, str, str]]:
-    """Return (version, name, sql) for every bundled migration, numbered 1..N without gaps."""
-    folder = resources.files("bot.store") / "migrations"
+def bundled_migrations(package: str) -> list[tuple[int, str, str]]:
+    """Return (version, name, sql) for every `NNN_name.sql` in `package`'s migrations folder,
+    checked to be numbered 1..N without gaps (SQLite's user_version records only the highest
+    applied number, so a gap filled later would never run on databases already past it)."""
+    folder = resources.files(package) / "migrations"
     found = []
     for entry in folder.iterdir():
         match = _MIGRATION_NAME.match(entry.name)
@@ -27,11 +29,14 @@ def migrations() -> list[tuple[int, str, str]]:
             found.append((int(match.group(1)), entry.name, entry.read_text(encoding="utf-8")))
     found.sort()
     versions = [version for version, _, _ in found]
-    # user_version records only the highest applied number, so a gap filled later would never
-    # run on databases already past it: numbers must be exactly 1..N.
     if versions != list(range(1, len(versions) + 1)):
-        raise RuntimeError(f"migrations must be numbered 001..{len(versions):03d}: {versions}")
+        raise RuntimeError(f"{package} migrations must be numbered 001..: {versions}")
     return found
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """Return (version, name, sql) for every bundled SQLite migration, in order."""
+    return bundled_migrations("bot.store")
 
 
 async def connect(path: str | Path) -> aiosqlite.Connection:

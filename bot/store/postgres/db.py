@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import logging
-import re
-from importlib import resources
 
 import asyncpg
 
 from bot.errors import StoreError
+from bot.store.db import bundled_migrations
 
 log = logging.getLogger(__name__)
 
-_MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 # Any constant shared by every Newsdesk process: the advisory lock that lets exactly one of
 # several processes starting together apply migrations while the others wait.
 _MIGRATION_LOCK = 0x4E455753  # "NEWS"
@@ -20,17 +18,7 @@ _MIGRATION_LOCK = 0x4E455753  # "NEWS"
 
 def migrations() -> list[tuple[int, str, str]]:
     """Return (version, name, sql) for every bundled PostgreSQL migration, in order."""
-    folder = resources.files("bot.store.postgres") / "migrations"
-    found = []
-    for entry in folder.iterdir():
-        match = _MIGRATION_NAME.match(entry.name)
-        if match:
-            found.append((int(match.group(1)), entry.name, entry.read_text(encoding="utf-8")))
-    found.sort()
-    versions = [version for version, _, _ in found]
-    if len(set(versions)) != len(versions):
-        raise RuntimeError(f"two PostgreSQL migrations share a number: {versions}")
-    return found
+    return bundled_migrations("bot.store.postgres")
 
 
 async def migrate(conn: asyncpg.Connection) -> int:
