@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import fcntl
 import hashlib
-import json
 import os
 import re
 import sqlite3
@@ -19,6 +18,7 @@ from bench.corpus import console, corpus_path, data_dir, drafts, label
 from bot.ingest import BATCH_SIZE
 from bot.models import ArticleDraft
 from bot.store import Store
+from bot.store.articles import _article_values
 from bot.store.db import migrations
 
 # Bump when the way databases are built changes (2: loaded in the project's ingest batch size,
@@ -28,8 +28,8 @@ BUILD_VERSION = 2
 INGESTED_AT = "2026-01-01T00:00:00+00:00"
 BATCH = 1_000
 INSERT_SQL = (
-    "INSERT INTO articles (origin, url, content_hash, title, caption, body, source, desk,"
-    " dateline, author, published_at, ingested_at, updated_at, metadata)"
+    "INSERT INTO articles (url, content_hash, title, caption, body, source, desk,"
+    " dateline, author, published_at, updated_at, metadata, origin, ingested_at)"
     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 
@@ -50,23 +50,8 @@ def schema_fingerprint() -> str:
 
 
 def row(draft: ArticleDraft, now: str = INGESTED_AT) -> tuple[object, ...]:
-    """The articles row the store writes for a new draft (same columns, same encodings)."""
-    return (
-        draft.origin,
-        draft.url,
-        draft.content_hash,
-        draft.title,
-        draft.caption,
-        draft.body,
-        draft.source,
-        draft.desk,
-        draft.dateline,
-        draft.author,
-        draft.published_at,
-        now,
-        now,
-        json.dumps(draft.metadata, ensure_ascii=False, sort_keys=True),
-    )
+    """The articles row the store writes for a new draft: the store's own encoding of it."""
+    return (*_article_values(draft, now), draft.origin, now)
 
 
 def batches(items: Iterable[ArticleDraft], size: int = BATCH) -> Iterator[list[ArticleDraft]]:
