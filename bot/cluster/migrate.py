@@ -118,6 +118,10 @@ async def migrate_store(
         if t not in TABLES and t not in _DERIVED and not t.startswith(_INTERNAL_PREFIXES)
     )
     await target.rebuild_search_terms()
+    # Fresh statistics before the first search: until autovacuum gets to the copied tables
+    # the planner guesses at their sizes and at how common each word is.
+    async with target.pool.acquire() as conn:
+        await conn.execute("ANALYZE")
     await _verify(sqlite, target, report, sample, seed)
     return report
 

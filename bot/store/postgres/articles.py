@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import asyncpg
+
 from bot.models import SNIPPET_END, SNIPPET_START, Article, ArticleDraft, SearchHit
 from bot.store.articles import (
     _ARTICLE_COLUMNS,
@@ -180,58 +182,8 @@ class PgArticleQueries(PgBase):
             params.append(list(filters.article_ids))
             where.append(f"a.id = ANY(${len(params)}::bigint[])")
         clause = " AND ".join(where)
-        n = len(params)
-        # ts_rank_cd reads every candidate's whole vector (a common word's thousands of
-        # bodies), so only a shortlist is ranked: the newest matches with a wanted word in the
-        # headline (the title weighs ten times the body, so the top results come from there)
-        # and the newest matches overall. Both come from indexes without reading a vector.
-        # Headlines are built for the page's articles only.
-        shortlist = max(SHORTLIST, offset + limit)
-        rows = await self._fetch(
-            "WITH shortlist AS ("
-            "  (SELECT a.id FROM articles a, to_tsquery('newsdesk', $1) AS q,"
-            f"         to_tsquery('newsdesk', ${n + 5}) AS h"
-            f"   WHERE {clause} AND {TITLE_VECTOR} @@ h"
-            f"   ORDER BY {PUBLISHED} DESC, a.id DESC LIMIT ${n + 6})"
-            "  UNION"
-            "  (SELECT a.id FROM articles a, to_tsquery('newsdesk', $1) AS q"
-            f"   WHERE {clause} ORDER BY {PUBLISHED} DESC, a.id DESC LIMIT ${n + 6}))"
-            " SELECT a.id, a.title, a.source, a.url, p.at, p.score,"
-            f" ts_headline('newsdesk', a.body, to_tsquery('newsdesk', ${n + 5}), ${n + 4}) AS snip"
-            f" FROM (SELECT a.id, {PUBLISHED} AS at,"
-            f"        ts_rank_cd(${n + 1}, a.search, q, {RANK_NORMALISATION}) AS score"
-            "       FROM shortlist s JOIN articles a ON a.id = s.id,"
-            "            to_tsquery('newsdesk', $1) AS q"
-            "       ORDER BY score DESC, at DESC, a.id"
-            f"       LIMIT ${n + 2} OFFSET ${n + 3}) p"
-            " JOIN articles a ON a.id = p.id ORDER BY p.score DESC, p.at DESC, p.id",
-            *params,
-            RANK_WEIGHTS,
-            limit,
-            offset,
-            HEADLINE_OPTIONS,
-            highlight_tsquery_text(match),
-            shortlist,
-        )
-        hits = [
-            SearchHit(
-                id=row["id"],
-                title=row["title"],
-                source=row["source"],
-                url=row["url"],
-                when=row["at"],
-                snippet=row["snip"],
-                score=float(row["score"]),
-            )
-            for row in rows
-        ]
-        if offset == 0 and len(hits) < limit:
-            return hits, len(hits)
-        total = await self._fetchval(
-            f"SELECT count(*) FROM articles a, to_tsquery('newsdesk', $1) AS q WHERE {clause}",
-            *params,
-        )
-        return hits, total
+        async with self._indexed_reads() as conn:
+            return await _search_page(conn, match, clause, params, limit, offset)
 
     async def terms_starting(self, stem: str, limit: int = 200) -> list[tuple[str, int]]:
         """Return indexed words starting with `stem` and how many articles hold each."""
@@ -295,3 +247,66 @@ class PgArticleQueries(PgBase):
         if missing:
             problems.append(f"{missing} articles have no search vector")
         return problems
+
+
+async def _search_page(
+    conn: asyncpg.Connection,
+    match: str,
+    clause: str,
+    params: list[object],
+    limit: int,
+    offset: int,
+) -> tuple[list[SearchHit], int]:
+    """One page of hits for a search's WHERE `clause` (its parameters from $1), and the total."""
+    n = len(params)
+    # ts_rank_cd reads every candidate's whole vector (a common word's thousands of bodies),
+    # so only a shortlist is ranked: the newest matches with a wanted word in the headline
+    # (the title weighs ten times the body, so the top results come from there) and the newest
+    # matches overall. Both come from indexes without reading a vector. Headlines are built
+    # for the page's articles only.
+    shortlist = max(SHORTLIST, offset + limit)
+    rows = await conn.fetch(
+        "WITH shortlist AS ("
+        "  (SELECT a.id FROM articles a, to_tsquery('newsdesk', $1) AS q,"
+        f"         to_tsquery('newsdesk', ${n + 5}) AS h"
+        f"   WHERE {clause} AND {TITLE_VECTOR} @@ h"
+        f"   ORDER BY {PUBLISHED} DESC, a.id DESC LIMIT ${n + 6})"
+        "  UNION"
+        "  (SELECT a.id FROM articles a, to_tsquery('newsdesk', $1) AS q"
+        f"   WHERE {clause} ORDER BY {PUBLISHED} DESC, a.id DESC LIMIT ${n + 6}))"
+        " SELECT a.id, a.title, a.source, a.url, p.at, p.score,"
+        f" ts_headline('newsdesk', a.body, to_tsquery('newsdesk', ${n + 5}), ${n + 4}) AS snip"
+        f" FROM (SELECT a.id, {PUBLISHED} AS at,"
+        f"        ts_rank_cd(${n + 1}, a.search, q, {RANK_NORMALISATION}) AS score"
+        "       FROM shortlist s JOIN articles a ON a.id = s.id,"
+        "            to_tsquery('newsdesk', $1) AS q"
+        "       ORDER BY score DESC, at DESC, a.id"
+        f"       LIMIT ${n + 2} OFFSET ${n + 3}) p"
+        " JOIN articles a ON a.id = p.id ORDER BY p.score DESC, p.at DESC, p.id",
+        *params,
+        RANK_WEIGHTS,
+        limit,
+        offset,
+        HEADLINE_OPTIONS,
+        highlight_tsquery_text(match),
+        shortlist,
+    )
+    hits = [
+        SearchHit(
+            id=row["id"],
+            title=row["title"],
+            source=row["source"],
+            url=row["url"],
+            when=row["at"],
+            snippet=row["snip"],
+            score=float(row["score"]),
+        )
+        for row in rows
+    ]
+    if offset == 0 and len(hits) < limit:
+        return hits, len(hits)
+    total = await conn.fetchval(
+        f"SELECT count(*) FROM articles a, to_tsquery('newsdesk', $1) AS q WHERE {clause}",
+        *params,
+    )
+    return hits, total

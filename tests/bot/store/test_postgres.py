@@ -135,3 +135,32 @@ async def test_open_store_opens_sqlite_from_a_url(tmp_path: Path) -> None:
         assert isinstance(store, Store)
         assert await store.count_articles() == 0
     assert (tmp_path / "news.db").exists()
+
+
+async def test_searches_reach_articles_through_the_index(postgres_store: PostgresStore) -> None:
+    """The planner prices `@@` without detoasting each long vector and, on its own, scans the
+    whole table; search statements run where seq scans are off, and the GIN indexes keep no
+    pending list (whose size made every index scan look dear)."""
+    body = " ".join(f"filler{n} harbour" for n in range(400))  # a vector stored out of line
+    await ingest_drafts(
+        postgres_store, [ArticleDraft(f"Port {n}", body, f"p:{n}") for n in range(60)]
+    )
+    count = (
+        "SELECT count(*) FROM articles a, to_tsquery('newsdesk', 'harbour') q WHERE a.search @@ q"
+    )
+    async with postgres_store.pool.acquire() as conn:
+        await conn.execute("ANALYZE articles")  # true sizes: a seq scan looks cheapest
+    async with postgres_store._indexed_reads() as conn:
+        plan = "\n".join(row[0] for row in await conn.fetch("EXPLAIN " + count))
+    assert "Seq Scan" not in plan and "articles_search" in plan, plan
+    async with postgres_store.pool.acquire() as conn:
+        options = await conn.fetch(
+            "SELECT relname, reloptions FROM pg_class WHERE relname = ANY($1::text[])",
+            ["articles_search", "articles_title_search", "entities_name_search"],
+        )
+    assert {row["relname"]: row["reloptions"] for row in options} == {
+        name: ["fastupdate=off"]
+        for name in ("articles_search", "articles_title_search", "entities_name_search")
+    }
+    page = await search(postgres_store, "harbour")
+    assert page.total == 61 and len(page.hits) == 5
