@@ -71,19 +71,34 @@ def percentile(samples: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
 
 
-async def time_searches(store: object, texts: list[str], rounds: int = 2) -> list[float]:
-    """Milliseconds per search, first page of 5, over `rounds` passes (the first warms up)."""
+async def time_searches(
+    store: object, texts: list[str], rounds: int = 2
+) -> tuple[list[float], dict[str, list[int]]]:
+    """Milliseconds per search, first page of 5, over `rounds` passes (the first warms up);
+    and each search's first page (article ids, best first)."""
     samples: list[float] = []
+    pages: dict[str, list[int]] = {}
     for round_ in range(rounds):
         for text in texts:
             started = time.perf_counter()
             try:
-                await search(store, text)  # type: ignore[arg-type]
+                page = await search(store, text)  # type: ignore[arg-type]
             except QueryError:
                 continue
             if round_:
                 samples.append((time.perf_counter() - started) * 1000)
-    return samples
+                pages[text] = [hit.id for hit in page.hits]
+    return samples, pages
+
+
+def agreement(ours: dict[str, list[int]], theirs: dict[str, list[int]]) -> float:
+    """Mean share of one backend's first page that the other also shows on its first page."""
+    shares = [
+        len(set(ours[text]) & set(theirs.get(text, ()))) / len(ours[text])
+        for text in ours
+        if ours[text]
+    ]
+    return statistics.mean(shares) if shares else 1.0
 
 
 async def search_rows(size: int, corpus_db: Path, admin_url: str) -> list[dict[str, object]]:
@@ -102,8 +117,9 @@ async def search_rows(size: int, corpus_db: Path, admin_url: str) -> list[dict[s
             copy_seconds = time.perf_counter() - started
             async with pg.pool.acquire() as conn:
                 await conn.execute("ANALYZE")
+            pages = {}
             for name, store in (("SQLite FTS5", sqlite), ("PostgreSQL tsvector", pg)):
-                samples = await time_searches(store, texts)
+                samples, pages[name] = await time_searches(store, texts)
                 rows.append(
                     {
                         "what": f"search p50/p99, {label(size)} articles",
@@ -113,6 +129,11 @@ async def search_rows(size: int, corpus_db: Path, admin_url: str) -> list[dict[s
                         "queries": len(samples),
                     }
                 )
+            # The two rank differently (bm25 with recency on every match; ts_rank_cd on a
+            # shortlist of the newest): how much of SQLite's first page PostgreSQL also shows.
+            rows[-1]["first_page_agreement"] = round(
+                agreement(pages["SQLite FTS5"], pages["PostgreSQL tsvector"]), 3
+            )
     rows.append(
         {
             "what": f"migrate-store {label(size)} articles",
@@ -179,6 +200,9 @@ def write(rows: list[dict[str, object]]) -> None:
     for row in rows:
         if "p50_ms" in row:
             result = f"p50 {row['p50_ms']} ms, p99 {row['p99_ms']} ms ({row['queries']} queries)"
+            if "first_page_agreement" in row:
+                share = f"{row['first_page_agreement']:.0%}"
+                result += f"; {share} of SQLite's first page also on PostgreSQL's"
         elif "articles_per_s" in row:
             result = f"{row['articles_per_s']} articles/s ({row['seconds']} s)"
         else:

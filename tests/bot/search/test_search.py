@@ -60,6 +60,28 @@ async def test_title_outranks_body_and_pages(store: Store) -> None:
     assert len(seen) == 8
 
 
+async def test_an_old_headline_is_found_by_its_own_words(store: Store) -> None:
+    # 150 newer articles hold every word, and "for" in their headlines too: the old article
+    # whose headline is exactly the query still comes first (PostgreSQL's shortlist once
+    # held only the newest headlines with any one of the words, and missed it).
+    newer = [
+        draft(
+            n,
+            f"Markets for day {n}",
+            "Julia Khan and analysts see rates rising. " + "filler " * 20,
+            published_at=f"2025-06-{1 + n % 3:02d}T{n % 24:02d}:00:00+00:00",
+        )
+        for n in range(150)
+    ]
+    old = draft(
+        999, "Julia Khan see for", "An interview.", published_at="2025-05-31T00:00:00+00:00"
+    )
+    await ingest_drafts(store, [old, *newer])
+    page = await search(store, '"Julia" "Khan" "see" "for"')
+    assert page.total == 151
+    assert page.hits[0].title == "Julia Khan see for"
+
+
 async def test_source_and_date_filters(store: Store) -> None:
     await ingest_drafts(
         store,
