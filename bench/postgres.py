@@ -65,6 +65,16 @@ async def new_database(admin_url: str, prefix: str) -> str:
     return f"{base.rsplit('/', 1)[0]}/{name}" + (f"?{query}" if query else "")
 
 
+async def drop_database(admin_url: str, url: str) -> None:
+    """Drop a database made by `new_database` (a 100k copy holds about 1 GB)."""
+    name = url.partition("?")[0].rsplit("/", 1)[1]
+    conn = await asyncpg.connect(admin_url)
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    finally:
+        await conn.close()
+
+
 def percentile(samples: list[float], q: float) -> float:
     """The q-th percentile (0-100) of samples, in the same unit."""
     ordered = sorted(samples)
@@ -134,6 +144,7 @@ async def search_rows(size: int, corpus_db: Path, admin_url: str) -> list[dict[s
             rows[-1]["first_page_agreement"] = round(
                 agreement(pages["SQLite FTS5"], pages["PostgreSQL tsvector"]), 3
             )
+    await drop_database(admin_url, url)
     rows.append(
         {
             "what": f"migrate-store {label(size)} articles",
@@ -177,6 +188,7 @@ async def ingest_row(count: int, workers: int, admin_url: str) -> dict[str, obje
             for child in children:
                 await child.wait()
         stored = await store.count_articles()
+    await drop_database(admin_url, url)
     return {
         "what": f"ingest + NLP, {count} articles",
         "backend": f"{workers} worker{'s' if workers > 1 else ''}",

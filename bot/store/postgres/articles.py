@@ -16,7 +16,11 @@ from bot.store.articles import (
     _article_values,
 )
 from bot.store.postgres.base import PgBase
-from bot.store.postgres.tsquery import highlight_tsquery_text, to_tsquery_text
+from bot.store.postgres.tsquery import (
+    highlight_tsquery_text,
+    required_phrase_texts,
+    to_tsquery_text,
+)
 
 # ts_rank_cd weights for {D, C, B, A} = {-, body, caption, title}: the 10 : 2 : 1 of SQLite's bm25.
 RANK_WEIGHTS = [0.0, 0.1, 0.2, 1.0]
@@ -181,6 +185,11 @@ class PgArticleQueries(PgBase):
         if filters.article_ids is not None:
             params.append(list(filters.article_ids))
             where.append(f"a.id = ANY(${len(params)}::bigint[])")
+        for phrase in required_phrase_texts(match):
+            # Only articles holding the phrase's word pairs are rechecked for the phrase.
+            params.append(phrase)
+            words = f"newsdesk_words(${len(params)})"
+            where.append(f"a.pairs @> newsdesk_pairs(to_tsvector('newsdesk', {words}))")
         clause = " AND ".join(where)
         async with self._indexed_reads() as conn:
             return await _search_page(conn, match, clause, params, limit, offset)

@@ -150,3 +150,28 @@ def highlight_tsquery_text(expression: str) -> str:
     marks those, as FTS5's snippet does.)"""
     phrases = _positive(_Parser(_tokens(expression)).parse())
     return " | ".join(_render(p, "") for p in phrases if p.words)
+
+
+def _required(tree: object) -> list[_Phrase]:
+    if isinstance(tree, _Phrase):
+        return [tree]
+    assert isinstance(tree, _Op)
+    if tree.name == "&":
+        return _required(tree.left) + _required(tree.right)
+    if tree.name == "!":  # a NOT b: a is required, b is excluded
+        return _required(tree.left)
+    return []  # a OR b: neither is required on its own
+
+
+def required_phrase_texts(expression: str) -> list[str]:
+    """The phrases of two or more plain words that every match must contain, as text: their
+    adjacent-word pairs narrow a search through the `pairs` index (migration 009). Words with
+    anything but letters and digits are left out, so the phrase splits into the same words
+    here as in the article."""
+    return [
+        " ".join(phrase.words)
+        for phrase in _required(_Parser(_tokens(expression)).parse())
+        if len(phrase.words) > 1
+        and not phrase.prefix
+        and all(word.isalnum() for word in phrase.words)
+    ]

@@ -164,3 +164,33 @@ async def test_searches_reach_articles_through_the_index(postgres_store: Postgre
     }
     page = await search(postgres_store, "harbour")
     assert page.total == 61 and len(page.hits) == 5
+
+
+async def test_a_phrase_is_looked_up_by_its_word_pairs(postgres_store: PostgresStore) -> None:
+    """A phrase reaches its articles through the pairs index (GIN keeps no positions, so
+    without it every article holding both words was rechecked) and finds what it did."""
+    filler = " ".join(f"filler{n}" for n in range(300))
+    await ingest_drafts(
+        postgres_store,
+        [
+            ArticleDraft("Cabinet", f"The prime minister spoke. {filler}", "p:1"),
+            ArticleDraft("Prime numbers", f"A minister in his prime. {filler}", "p:2"),
+            ArticleDraft("Minister quits", f"Prime time; the minister left. {filler}", "p:3"),
+            ArticleDraft("Prime Minister visits", f"Harbour tour. {filler}", "p:4"),
+        ],
+    )
+    async with postgres_store.pool.acquire() as conn:
+        await conn.execute("ANALYZE articles")
+        pairs = await conn.fetchval("SELECT pairs FROM articles WHERE origin = 'p:1'")
+    assert {"prime minister", "minister spoke"} <= set(pairs)
+    page = await search(postgres_store, '"prime minister"')
+    assert sorted(hit.title for hit in page.hits) == ["Cabinet", "Prime Minister visits"]
+    assert (await search(postgres_store, '"minister prime"')).total == 0
+    count = (
+        "SELECT count(*) FROM articles a"
+        " WHERE a.search @@ to_tsquery('newsdesk', 'prime <-> minister')"
+        " AND a.pairs @> newsdesk_pairs(to_tsvector('newsdesk', 'prime minister'))"
+    )
+    async with postgres_store._indexed_reads() as conn:
+        plan = "\n".join(row[0] for row in await conn.fetch("EXPLAIN " + count))
+    assert "articles_pairs" in plan, plan
