@@ -7,6 +7,7 @@ import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
+import asyncpg
 import pytest
 
 from bot.cli import main
@@ -56,9 +57,23 @@ async def _fill(path: Path) -> None:
             await store.claim_notifications([(follow.id, 1)], now)
 
 
-async def _check(url: str) -> None:
+INDEX_DEFINITIONS = (
+    "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index"
+    " WHERE indrelid::regclass::text NOT LIKE 'pg_%' ORDER BY 1"
+)
+
+
+async def _check(url: str, blank_url: str) -> None:
     async with await PostgresStore.open(url, pool_size=2) as store:
         assert await store.count_articles() == 1
+        # The indexes dropped for the copy are all back, as the migrations define them.
+        blank = await asyncpg.connect(blank_url)
+        try:
+            expected = await blank.fetch(INDEX_DEFINITIONS)
+        finally:
+            await blank.close()
+        async with store.pool.acquire() as conn:
+            assert await conn.fetch(INDEX_DEFINITIONS) == expected
         assert await store.guild_setting(7, "prefix") == "?"
         assert [s.local_time for s in await store.digest_schedules(7)] == ["08:00"]
         page = await search(store, "Halev*")
@@ -95,11 +110,14 @@ def test_migrate_store_copies_and_verifies(
     asyncio.run(_fill(db))
 
     async def run() -> int:
-        async with fresh_database(postgres_server, postgres_template) as url:
+        async with (
+            fresh_database(postgres_server, postgres_template) as url,
+            fresh_database(postgres_server, postgres_template) as blank,
+        ):
             status = await asyncio.to_thread(
                 main, ["migrate-store", "--from", f"sqlite:///{db}", "--to", url, "--sample", "5"]
             )
-            await _check(url)
+            await _check(url, blank)
             again = await asyncio.to_thread(
                 main, ["migrate-store", "--from", f"sqlite:///{db}", "--to", url]
             )

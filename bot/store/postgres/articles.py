@@ -21,6 +21,7 @@ from bot.store.postgres.tsquery import (
     required_phrase_texts,
     to_tsquery_text,
 )
+from bot.store.ranking import PER_DAY
 
 # ts_rank_cd weights for {D, C, B, A} = {-, body, caption, title}: the 10 : 2 : 1 of SQLite's bm25.
 RANK_WEIGHTS = [0.0, 0.1, 0.2, 1.0]
@@ -37,8 +38,6 @@ _TOP = "\U0010ffff"
 # common its words are.
 SHORTLIST = 100
 PUBLISHED = "coalesce(a.published_at, a.ingested_at)"
-# The headline's words, as indexed by migration 006 (the expression must match it exactly).
-TITLE_VECTOR = "to_tsvector('newsdesk'::regconfig, newsdesk_words(a.title))"
 
 
 class PgArticleQueries(PgBase):
@@ -274,36 +273,46 @@ async def _search_page(
     # the top results come from there) and the newest matches overall. All three come from
     # indexes. Without the first, a headline's own words ("Julia Khan see for") missed their
     # article at 100k: a hundred newer headlines held "for". Snippets are for the page only.
+    # The headline is checked before the article's whole vector (written first: PostgreSQL
+    # keeps the written order of equally priced conditions).
     shortlist = max(SHORTLIST, offset + limit)
+    tsquery, highlight = to_tsquery_text(match), highlight_tsquery_text(match)
+    headline_parts = ["q"] if highlight == tsquery else ["q", "h"]
+    parts = [
+        "(SELECT a.id FROM articles a, to_tsquery('newsdesk', $1) AS q,"
+        f" to_tsquery('newsdesk', ${n + 5}) AS h"
+        f" WHERE a.title_search @@ {wanted} AND {clause}"
+        f" ORDER BY {PUBLISHED} DESC, a.id DESC LIMIT ${n + 6})"
+        for wanted in headline_parts
+    ]
+    parts.append(
+        "(SELECT a.id FROM articles a, to_tsquery('newsdesk', $1) AS q"
+        f" WHERE {clause} ORDER BY {PUBLISHED} DESC, a.id DESC LIMIT ${n + 6})"
+    )
     rows = await conn.fetch(
-        "WITH shortlist AS ("
-        "  (SELECT a.id FROM articles a, to_tsquery('newsdesk', $1) AS q"
-        f"   WHERE {clause} AND {TITLE_VECTOR} @@ q"
-        f"   ORDER BY {PUBLISHED} DESC, a.id DESC LIMIT ${n + 6})"
-        "  UNION"
-        "  (SELECT a.id FROM articles a, to_tsquery('newsdesk', $1) AS q,"
-        f"         to_tsquery('newsdesk', ${n + 5}) AS h"
-        f"   WHERE {clause} AND {TITLE_VECTOR} @@ h"
-        f"   ORDER BY {PUBLISHED} DESC, a.id DESC LIMIT ${n + 6})"
-        "  UNION"
-        "  (SELECT a.id FROM articles a, to_tsquery('newsdesk', $1) AS q"
-        f"   WHERE {clause} ORDER BY {PUBLISHED} DESC, a.id DESC LIMIT ${n + 6}))"
+        f"WITH shortlist AS ({' UNION '.join(parts)})"
         " SELECT a.id, a.title, a.source, a.url, p.at, p.score,"
         f" ts_headline('newsdesk', a.body, to_tsquery('newsdesk', ${n + 5}), ${n + 4}) AS snip"
-        f" FROM (SELECT a.id, {PUBLISHED} AS at,"
-        f"        ts_rank_cd(${n + 1}, a.search, q, {RANK_NORMALISATION}) AS score"
-        "       FROM shortlist s JOIN articles a ON a.id = s.id,"
-        "            to_tsquery('newsdesk', $1) AS q"
-        "       ORDER BY score DESC, at DESC, a.id"
+        " FROM (SELECT r.*,"
+        # Relevance with recency, as SQLite ranks (bot/store/ranking.py): ln(relevance) plus
+        # ln 2 per half-life of days since 1970, so twice as relevant beats 30 days newer.
+        f"        ln(greatest(r.score, 1e-30)) + (left(r.at, 10)::date - DATE '1970-01-01')"
+        f"          * ${n + 7}::float8 AS rank"
+        f"       FROM (SELECT a.id, {PUBLISHED} AS at,"
+        f"               ts_rank_cd(${n + 1}, a.search, q, {RANK_NORMALISATION}) AS score"
+        "             FROM shortlist s JOIN articles a ON a.id = s.id,"
+        "                  to_tsquery('newsdesk', $1) AS q) r"
+        "       ORDER BY rank DESC, r.at DESC, r.id"
         f"       LIMIT ${n + 2} OFFSET ${n + 3}) p"
-        " JOIN articles a ON a.id = p.id ORDER BY p.score DESC, p.at DESC, p.id",
+        " JOIN articles a ON a.id = p.id ORDER BY p.rank DESC, p.at DESC, p.id",
         *params,
         RANK_WEIGHTS,
         limit,
         offset,
         HEADLINE_OPTIONS,
-        highlight_tsquery_text(match),
+        highlight,
         shortlist,
+        PER_DAY,
     )
     hits = [
         SearchHit(

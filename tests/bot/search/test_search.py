@@ -82,6 +82,22 @@ async def test_an_old_headline_is_found_by_its_own_words(store: Store) -> None:
     assert page.hits[0].title == "Julia Khan see for"
 
 
+async def test_a_year_newer_story_outranks_a_stronger_old_one(store: Store) -> None:
+    # Relevance with recency on both backends: relevance halves every 30 days of age, so a
+    # headline match a year old loses to a passing mention from this year.
+    await ingest_drafts(
+        store,
+        [
+            draft(1, "Harbour reopens", "The harbour reopened.", published_at="2024-03-01"),
+            draft(
+                2, "Markets rally", "Shares rose; the harbour was busy.", published_at="2025-03-01"
+            ),
+        ],
+    )
+    page = await search(store, "harbour")
+    assert [hit.title for hit in page.hits] == ["Markets rally", "Harbour reopens"]
+
+
 async def test_source_and_date_filters(store: Store) -> None:
     await ingest_drafts(
         store,
