@@ -79,6 +79,12 @@ class SearchHit:
     score: float
 
 
+# Searches whose count would read every matching row (SQLite: filtered by source; PostgreSQL:
+# phrases, source and date filters) count to here: no reader pages past it (MAX_PAGE pages
+# of 5), so a total of exactly this many means "at least this many".
+COUNT_CAP = 1_000
+
+
 @dataclass(frozen=True)
 class SearchPage:
     """One page of search results for a query."""
@@ -93,6 +99,11 @@ class SearchPage:
     def pages(self) -> int:
         """How many pages the whole result set spans (at least 1)."""
         return max(1, -(-self.total // self.per_page))
+
+    @property
+    def total_at_least(self) -> bool:
+        """True when the total was counted only up to COUNT_CAP (there may be more)."""
+        return self.total == COUNT_CAP
 
 
 SNIPPET_START = "\x02"

@@ -40,7 +40,9 @@ def results_embed(page: SearchPage, label: str, notes: Sequence[str] = ()) -> di
     """One page of hits; `label` is the query as the user typed it (raw text)."""
     first = (page.page - 1) * page.per_page + 1
     blocks = [hit_block(first + i, hit) for i, hit in enumerate(page.hits)]
-    count = f"{page.total} article{'s' if page.total != 1 else ''}"
+    count = text.plural(page.total, "article")
+    if page.total_at_least:
+        count = f"{page.total:,}+ articles"
     footer = [f"Page {page.page} of {page.pages}", count, *notes]
     return embeds.build(
         title=results_title(label),

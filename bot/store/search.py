@@ -16,7 +16,7 @@ from math import log
 
 import aiosqlite
 
-from bot.models import SNIPPET_END, SNIPPET_START, SearchHit
+from bot.models import COUNT_CAP, SNIPPET_END, SNIPPET_START, SearchHit
 from bot.store.ranking import (
     DAY_SHIFT,
     DAY_SPAN,
@@ -40,9 +40,6 @@ EXACT_BOUND_AFTER = 1_024
 # Up to this many candidate articles (an entity's, a feed's) are looked up one by one in the
 # index; more are filtered while scanning.
 ID_LOOKUP_LIMIT = 2_000
-# A search filtered by source counts its matches up to here: counting all of a common word's
-# articles of one source means reading every match, and no reader pages past 1,000 hits.
-COUNT_CAP = 1_000
 # Remembered counts (valid until the next write to the database).
 COUNT_CACHE_SIZE = 512
 _ID_MASK = DAY_SPAN - 1

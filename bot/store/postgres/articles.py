@@ -6,7 +6,14 @@ from collections.abc import Sequence
 
 import asyncpg
 
-from bot.models import SNIPPET_END, SNIPPET_START, Article, ArticleDraft, SearchHit
+from bot.models import (
+    COUNT_CAP,
+    SNIPPET_END,
+    SNIPPET_START,
+    Article,
+    ArticleDraft,
+    SearchHit,
+)
 from bot.store.articles import (
     _ARTICLE_COLUMNS,
     Outcome,
@@ -17,6 +24,7 @@ from bot.store.articles import (
 )
 from bot.store.postgres.base import PgBase
 from bot.store.postgres.tsquery import (
+    has_phrase,
     highlight_tsquery_text,
     required_phrase_texts,
     to_tsquery_text,
@@ -190,8 +198,15 @@ class PgArticleQueries(PgBase):
             words = f"newsdesk_words(${len(params)})"
             where.append(f"a.pairs @> newsdesk_pairs(to_tsvector('newsdesk', {words}))")
         clause = " AND ".join(where)
+        # Counting reads each match's row when a phrase must be confirmed or a source or date
+        # compared: that count stops at COUNT_CAP (as SQLite's does for sources).
+        cap = (
+            COUNT_CAP
+            if has_phrase(match) or filters.sources or filters.after or filters.before
+            else None
+        )
         async with self._indexed_reads() as conn:
-            return await _search_page(conn, match, clause, params, limit, offset)
+            return await _search_page(conn, match, clause, params, limit, offset, cap)
 
     async def terms_starting(self, stem: str, limit: int = 200) -> list[tuple[str, int]]:
         """Return indexed words starting with `stem` and how many articles hold each."""
@@ -264,8 +279,10 @@ async def _search_page(
     params: list[object],
     limit: int,
     offset: int,
+    cap: int | None,
 ) -> tuple[list[SearchHit], int]:
-    """One page of hits for a search's WHERE `clause` (its parameters from $1), and the total."""
+    """One page of hits for a search's WHERE `clause` (its parameters from $1), and the total
+    (counted up to `cap`, if given)."""
     n = len(params)
     # ts_rank_cd reads every candidate's whole vector (a common word's thousands of bodies),
     # so only a shortlist is ranked: the newest matches whose headline holds the whole query,
@@ -328,8 +345,8 @@ async def _search_page(
     ]
     if offset == 0 and len(hits) < limit:
         return hits, len(hits)
-    total = await conn.fetchval(
-        f"SELECT count(*) FROM articles a, to_tsquery('newsdesk', $1) AS q WHERE {clause}",
-        *params,
-    )
+    matches = f"SELECT 1 FROM articles a, to_tsquery('newsdesk', $1) AS q WHERE {clause}"
+    if cap is not None:
+        matches += f" LIMIT {int(cap)}"
+    total = await conn.fetchval(f"SELECT count(*) FROM ({matches}) m", *params)
     return hits, total

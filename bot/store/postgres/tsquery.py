@@ -175,3 +175,12 @@ def required_phrase_texts(expression: str) -> list[str]:
         and not phrase.prefix
         and all(word.isalnum() for word in phrase.words)
     ]
+
+
+def has_phrase(expression: str) -> bool:
+    """Whether any phrase of the expression has two or more words: matching it reads each
+    candidate article's vector for word positions, which GIN does not keep."""
+    return any(
+        kind == "phrase" and len(phrase.words) > 1  # type: ignore[attr-defined]
+        for kind, phrase in _tokens(expression)
+    )

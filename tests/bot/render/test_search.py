@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.models import SNIPPET_END, SNIPPET_START, SearchHit, SearchPage
+from bot.models import COUNT_CAP, SNIPPET_END, SNIPPET_START, SearchHit, SearchPage
 from bot.render import limits
 from bot.render.search import no_results_embed, results_page
 
@@ -19,6 +19,13 @@ def hit(number: int, **overrides: object) -> SearchHit:
     }
     fields.update(overrides)
     return SearchHit(**fields)
+
+
+def test_a_total_counted_to_the_cap_reads_as_at_least() -> None:
+    capped = SearchPage("said", [hit(1)], total=COUNT_CAP, page=1, per_page=5)
+    exact = SearchPage("said", [hit(1)], total=9836, page=1, per_page=5)
+    assert results_page(capped, "said").embed.footer.text == "Page 1 of 200 · 1,000+ articles"
+    assert results_page(exact, "said").embed.footer.text == "Page 1 of 1968 · 9,836 articles"
 
 
 def test_a_page_links_titles_highlights_snippets_and_offers_each_hit() -> None:

@@ -19,6 +19,7 @@ from bot.search import parse_query, prefix_expression, search
 from bot.store import Store
 from bot.store.backend import backend_of, open_store, sqlite_path
 from bot.store.postgres import PostgresStore, redacted_url
+from bot.store.postgres import articles as pg_articles
 from bot.store.postgres.tsquery import highlight_tsquery_text, to_tsquery_text
 
 
@@ -194,3 +195,21 @@ async def test_a_phrase_is_looked_up_by_its_word_pairs(postgres_store: PostgresS
     async with postgres_store._indexed_reads() as conn:
         plan = "\n".join(row[0] for row in await conn.fetch("EXPLAIN " + count))
     assert "articles_pairs" in plan, plan
+
+
+async def test_counts_that_read_rows_stop_at_the_cap(
+    postgres_store: PostgresStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Confirming a phrase or comparing a source reads every match's row: those totals stop
+    at the cap (shown as "at least"); a plain word is counted from the index, exactly."""
+    monkeypatch.setattr(pg_articles, "COUNT_CAP", 20)
+    await ingest_drafts(
+        postgres_store,
+        [
+            ArticleDraft(f"Cabinet {n}", "The prime minister spoke.", f"c:{n}", source="Wire")
+            for n in range(30)
+        ],
+    )
+    assert (await search(postgres_store, '"prime minister"')).total == 20
+    assert (await search(postgres_store, "minister source:Wire")).total == 20
+    assert (await search(postgres_store, "minister")).total == 30
