@@ -157,21 +157,23 @@ class PgArticleQueries(PgBase):
     async def titles_matching(
         self, prefix_match: str | None, limit: int = 25
     ) -> list[tuple[int, str]]:
-        """Return (id, title) pairs whose title matches a prepared expression, or the newest."""
+        """Return (id, title) pairs whose title matches a prepared expression, newest first
+        (as on SQLite), or the newest titles. The stored headline vector is small and read in
+        place; ranking matches through the article's whole vector took 0.5 s at 100k."""
         if prefix_match is None:
             rows = await self._fetch(
-                "SELECT id, title FROM articles"
-                " ORDER BY coalesce(published_at, ingested_at) DESC, id DESC LIMIT $1",
+                f"SELECT a.id, a.title FROM articles a ORDER BY {PUBLISHED} DESC, a.id DESC"
+                " LIMIT $1",
                 limit,
             )
         else:
-            rows = await self._fetch(
-                "SELECT id, title FROM articles, to_tsquery('newsdesk', $1) AS q"
-                " WHERE search @@ q ORDER BY ts_rank_cd($2, search, q) DESC, id DESC LIMIT $3",
-                to_tsquery_text(prefix_match, title_only=True),
-                RANK_WEIGHTS,
-                limit,
-            )
+            async with self._indexed_reads() as conn:
+                rows = await conn.fetch(
+                    "SELECT a.id, a.title FROM articles a, to_tsquery('newsdesk', $1) AS q"
+                    f" WHERE a.title_search @@ q ORDER BY {PUBLISHED} DESC, a.id DESC LIMIT $2",
+                    to_tsquery_text(prefix_match),
+                    limit,
+                )
         return [(row[0], row[1]) for row in rows]
 
     async def search_articles(

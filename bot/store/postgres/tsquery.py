@@ -115,26 +115,24 @@ def _literal(word: str) -> str:
     return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def _render(tree: object, weight: str) -> str:
+def _render(tree: object) -> str:
     if isinstance(tree, _Phrase):
         if not tree.words:
             raise QueryError("Type some words to search for, e.g. `ceasefire Qatar`.")
-        parts = [_literal(w) + (":" + weight if weight else "") for w in tree.words]
+        parts = [_literal(w) for w in tree.words]
         if tree.prefix:
-            parts[-1] = _literal(tree.words[-1]) + ":*" + weight
+            parts[-1] = _literal(tree.words[-1]) + ":*"
         return parts[0] if len(parts) == 1 else "(" + " <-> ".join(parts) + ")"
     assert isinstance(tree, _Op)
-    left, right = _render(tree.left, weight), _render(tree.right, weight)
+    left, right = _render(tree.left), _render(tree.right)
     if tree.name == "!":
         return f"({left} & !{right})"
     return f"({left} {tree.name} {right})"
 
 
-def to_tsquery_text(expression: str, *, title_only: bool = False) -> str:
-    """The tsquery text for a prepared search expression (`title_only`: headline words, the
-    'A' weight, as FTS5's `title : (...)` column filter)."""
-    tree = _Parser(_tokens(expression)).parse()
-    return _render(tree, "A" if title_only else "")
+def to_tsquery_text(expression: str) -> str:
+    """The tsquery text for a prepared search expression."""
+    return _render(_Parser(_tokens(expression)).parse())
 
 
 def _positive(tree: object, negated: bool = False) -> list[_Phrase]:
@@ -149,7 +147,7 @@ def highlight_tsquery_text(expression: str) -> str:
     itself may need all of them, but the body alone may hold only some: the headline still
     marks those, as FTS5's snippet does.)"""
     phrases = _positive(_Parser(_tokens(expression)).parse())
-    return " | ".join(_render(p, "") for p in phrases if p.words)
+    return " | ".join(_render(p) for p in phrases if p.words)
 
 
 def _required(tree: object) -> list[_Phrase]:

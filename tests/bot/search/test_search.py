@@ -139,6 +139,10 @@ async def test_title_autocomplete(store: Store) -> None:
     choices = await title_choices(store, "qatar tal")
     assert len(choices) == 25
     assert all(title.startswith("Qatar talks") for _, title in choices)
+    await ingest_drafts(
+        store, [draft(200, "Qatar talks resume", "text", published_at="2030-01-01T00:00:00Z")]
+    )
+    assert (await title_choices(store, "qatar tal"))[0][1] == "Qatar talks resume"  # newest
     assert len(await title_choices(store, "")) == 25
 
 

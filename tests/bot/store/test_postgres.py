@@ -15,7 +15,7 @@ from bot.config import settings_from
 from bot.errors import ConfigError, QueryError
 from bot.ingest import ingest_drafts
 from bot.models import ArticleDraft
-from bot.search import parse_query, prefix_expression, search
+from bot.search import parse_query, search
 from bot.store import Store
 from bot.store.backend import backend_of, open_store, sqlite_path
 from bot.store.postgres import PostgresStore, redacted_url
@@ -35,11 +35,6 @@ from bot.store.postgres.tsquery import highlight_tsquery_text, to_tsquery_text
 )
 def test_search_language_becomes_tsquery(typed: str, tsquery: str) -> None:
     assert to_tsquery_text(parse_query(typed).match_expression()).lower() == tsquery.lower()
-
-
-def test_title_autocomplete_asks_for_headline_words() -> None:
-    expression = prefix_expression("qatar tru")
-    assert to_tsquery_text(expression, title_only=True) == "('qatar':A & 'tru':*A)"
 
 
 def test_highlights_mark_any_wanted_word_never_excluded_ones() -> None:
