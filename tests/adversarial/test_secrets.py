@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
+from bot.client.launcher import run_discord
 from bot.config import Secret, Settings, settings_from
-from bot.launcher import run_discord
 from bot.sandbox import DiscordEmulator
 from bot.sandbox.seam import pointed_at
 from tests.adversarial.discord_records import message_bodies

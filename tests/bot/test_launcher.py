@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import launcher
+from bot.client import launcher
 from bot.clock import FakeClock
 from bot.config import Secret, Settings
 from bot.sandbox import DiscordEmulator

@@ -12,7 +12,7 @@ import os
 import sys
 from pathlib import Path
 
-from bot.cluster.shards import newsbot_for
+from bot.client.shards import newsbot_for
 from bot.config import configure_logging, settings_from
 from bot.sandbox.seam import pointed_at
 from tests.cluster.harness import FileClock

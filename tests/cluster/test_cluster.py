@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.cluster.shards import shard_of
+from bot.client.shards import shard_of
 from bot.cluster.worker import enqueue_drafts
 from bot.digest.scheduler import HEARTBEAT
 from bot.digest.scheduler import LEASE as DIGEST_LEASE

@@ -47,7 +47,7 @@ async def load_seeds(settings: Settings, seeds: str | Path, *, nlp: bool = True)
 async def run_discord(settings: Settings, **bot_options: Any) -> int:
     """Run the bot on Discord until it is stopped; return the exit status (never prints the
     token: only what to do about a failure)."""
-    from bot.cluster.shards import newsbot_for
+    from bot.client.shards import newsbot_for
 
     try:
         async with newsbot_for(settings, **bot_options) as bot:  # sharded with SHARD_COUNT

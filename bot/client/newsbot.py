@@ -1,39 +1,27 @@
-"""The Discord client: `NewsBot` opens the store, loads the cogs, syncs slash commands only when
-they changed, answers every command error in one place and shuts down without dropping replies.
-
-    async with NewsBot(settings) as bot:       # tests: NewsBot(settings, store_path=...,
-        await bot.start(token)                 #   clock=FakeClock(), nlp_mode="inline")
-
-What cogs can use: `bot.settings`, `bot.store` (open from `setup_hook` until `close`),
-`bot.clock`, `bot.nlp_service` (an `NlpService` in the configured mode), `bot.tasks` (keep
-background tasks), `bot.pagers` (paged answers), `bot.entity_articles` (the entity filter for
-search, or None without the NLP index), `bot.prefix_for(guild_id)`, `bot.articles_added(ids)`
-(call after storing articles; cogs hear it as `on_articles_added`), and the per-user cooldown
-decorators `app_cooldown` / `prefix_cooldown` (from `bot.cooldowns`, importable from here).
-"""
+"""`NewsBot`: opens the store, loads the cogs, syncs slash commands only when they changed,
+answers every command error in one place and shuts down without dropping replies (the
+package's docstring, bot/client/__init__.py, lists what cogs can use)."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import hashlib
-import importlib
 import json
 import logging
-import pkgutil
 import signal
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import discord
-from discord import app_commands
 from discord.ext import commands
 
 from bot import __version__
+from bot.client.cooldowns import Cooldowns
+from bot.client.tree import NewsTree, answer, discover_extensions, intents_for
 from bot.clock import Clock, SystemClock, utc_iso
 from bot.config import Settings
-from bot.cooldowns import Cooldowns, app_cooldown, prefix_cooldown
 from bot.errors import NewsdeskError
 from bot.nlp.pipeline import Mode, NlpService
 from bot.render import errors
@@ -45,78 +33,14 @@ from bot.tasks import BackgroundTasks
 
 log = logging.getLogger(__name__)
 
-# Cogs import the cooldown decorators from here, beside NewsBot.
-__all__ = ["Cooldowns", "NewsBot", "answer", "app_cooldown", "prefix_cooldown"]
-
 # How long shutdown waits for replies already being written before closing anyway.
 REPLY_GRACE_SECONDS = 10.0
 PREFIX_KEY = "prefix"
 
 
-def intents_for(settings: Settings) -> discord.Intents:
-    """The fewest gateway intents the bot needs; message content only for channel search."""
-    intents = discord.Intents.none()
-    intents.guilds = True
-    intents.guild_messages = intents.dm_messages = settings.channel_search
-    intents.message_content = settings.channel_search
-    return intents
-
-
-def discover_extensions(package: str) -> list[str]:
-    """Every module under `package` not starting with `_` (modules without `setup` are
-    skipped when loading), in name order."""
-    module = importlib.import_module(package)
-    found = pkgutil.walk_packages(module.__path__, f"{package}.")
-    return sorted(
-        info.name for info in found if not any(p.startswith("_") for p in info.name.split("."))
-    )
-
-
 async def _command_prefix(bot: NewsBot, message: discord.Message) -> list[str]:
     prefix = await bot.prefix_for(message.guild.id if message.guild else None)
     return commands.when_mentioned_or(prefix)(bot, message)
-
-
-async def answer(ctx: commands.Context[Any], *, embed: discord.Embed) -> None:
-    """Answer a hybrid or prefix command: ephemeral for a slash invocation, else a reply.
-
-    For slash invocations this answers through the interaction itself: `ctx.send` falls back to
-    a public channel message when it judges the interaction expired from its snowflake time,
-    which clock skew (or an emulator's ids) can get wrong.
-    """
-    interaction = ctx.interaction
-    if interaction is None:
-        await ctx.reply(embed=embed, mention_author=False)
-    elif interaction.response.is_done():
-        await interaction.followup.send(embed=embed, ephemeral=True)
-    else:
-        await interaction.response.send_message(embed=embed, ephemeral=True)
-
-
-class NewsTree(app_commands.CommandTree):
-    """The command tree: tracks replies in flight, refuses new work during shutdown, and sends
-    every app-command error through `bot.render.errors`."""
-
-    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
-        """Track the reply; during shutdown, say so instead of starting new work."""
-        bot: NewsBot = self.client  # type: ignore[assignment]
-        bot.track_reply()
-        if not bot.shutting_down:
-            return True
-        if interaction.type is discord.InteractionType.autocomplete:
-            await interaction.response.autocomplete([])
-        else:
-            await interaction.response.send_message(
-                "Newsdesk is restarting; please try again in a minute.", ephemeral=True
-            )
-        return False
-
-    async def on_error(
-        self, interaction: discord.Interaction, error: app_commands.AppCommandError, /
-    ) -> None:
-        """Answer ephemerally; log unexpected failures with command and guild."""
-        name = interaction.command.qualified_name if interaction.command else "unknown command"
-        await errors.send_error(interaction, error, where=f"/{name}")
 
 
 class NewsBot(commands.Bot):
