@@ -21,14 +21,12 @@ import uuid
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
 
-import asyncpg
-
 from bot.clock import Clock, SystemClock
 from bot.ingest import ingest_drafts
 from bot.models import ArticleDraft
 from bot.nlp.pipeline import NlpService
 from bot.store.postgres import PostgresStore
-from bot.store.postgres.jobs import JOBS_CHANNEL, Job
+from bot.store.postgres.jobs import Job
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +96,7 @@ class Worker:
 
     async def run(self, *, until_idle: bool = False) -> int:
         """Do jobs until stopped (or, with `until_idle`, until none is left); return how many."""
-        listener = await self._listen()
+        stop_listening = await self.store.listen_for_jobs(self._wake.set)
         try:
             while not self._stopping.is_set():
                 self._wake.clear()
@@ -112,18 +110,9 @@ class Worker:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), self.lease.total_seconds() / 2)
         finally:
-            if listener is not None:
-                await listener.close()
+            if stop_listening is not None:
+                await stop_listening()
         return self.done
-
-    async def _listen(self) -> asyncpg.Connection | None:
-        try:
-            conn = await asyncpg.connect(self.store.url)
-        except (OSError, asyncpg.PostgresError) as exc:
-            log.warning("cannot LISTEN for new jobs (polling instead): %s", exc)
-            return None
-        await conn.add_listener(JOBS_CHANNEL, lambda *_: self._wake.set())
-        return conn
 
     async def do(self, job: Job) -> bool:
         """Do one taken job with a heartbeat; record the outcome. True when it succeeded."""

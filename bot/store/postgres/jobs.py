@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+import logging
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+import asyncpg
+
 from bot.store.postgres.base import PgBase
+
+log = logging.getLogger(__name__)
 
 # The channel workers LISTEN on: a new job wakes an idle worker at once.
 JOBS_CHANNEL = "newsdesk_jobs"
@@ -26,6 +31,21 @@ class Job:
 
 class PgJobQueries(PgBase):
     """Job-queue statements for `PostgresStore` (the queue exists on PostgreSQL only)."""
+
+    url: str
+
+    async def listen_for_jobs(
+        self, wake: Callable[[], None]
+    ) -> Callable[[], Awaitable[None]] | None:
+        """Call `wake` whenever a job is queued (LISTEN, on a connection of its own); return
+        how to stop listening, or None when that connection can't be made (callers poll)."""
+        try:
+            conn = await asyncpg.connect(self.url)
+        except (OSError, asyncpg.PostgresError) as exc:
+            log.warning("cannot LISTEN for new jobs (polling instead): %s", exc)
+            return None
+        await conn.add_listener(JOBS_CHANNEL, lambda *_: wake())
+        return conn.close
 
     async def enqueue_jobs(self, kind: str, payloads: Iterable[object]) -> list[int]:
         """Queue one job per payload (JSON-serialisable); return their ids, in order."""

@@ -1,0 +1,63 @@
+"""The layout's rules, checked on the source: the core imports no discord.py, only the store
+talks to a database, and cogs hold no SQL."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DISCORD_HOMES = ("bot/client/", "bot/render/", "bot/sandbox/")
+DRIVERS = {"aiosqlite", "asyncpg", "sqlite3"}
+SQL = re.compile(r"\b(SELECT\s.+\sFROM|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM)\b", re.S)
+
+
+def modules(folder: str) -> list[Path]:
+    return sorted((ROOT / folder).rglob("*.py"))
+
+
+def imported(path: Path) -> set[str]:
+    """Top-level package names a module imports, lazily inside functions too."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def relative(path: Path) -> str:
+    return path.relative_to(ROOT).as_posix()
+
+
+def test_the_core_imports_no_discord() -> None:
+    offenders = [
+        relative(path)
+        for path in modules("bot")
+        if not relative(path).startswith(DISCORD_HOMES) and "discord" in imported(path)
+    ]
+    assert offenders == []
+
+
+@pytest.mark.parametrize("folder", ["bot", "cogs"])
+def test_only_the_store_talks_to_a_database(folder: str) -> None:
+    offenders = [
+        relative(path)
+        for path in modules(folder)
+        if not relative(path).startswith("bot/store/") and imported(path) & DRIVERS
+    ]
+    assert offenders == []
+
+
+def test_cogs_hold_no_sql() -> None:
+    offenders = []
+    for path in modules("cogs"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            text = node.value if isinstance(node, ast.Constant) else None
+            if isinstance(text, str) and SQL.search(text):
+                offenders.append(f"{relative(path)}:{node.lineno}")
+    assert offenders == []
