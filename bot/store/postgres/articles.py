@@ -81,11 +81,16 @@ class PgArticleQueries(PgBase):
         article_id = await self._fetchval(
             "INSERT INTO articles (url, content_hash, title, caption, body, source, desk,"
             " dateline, author, published_at, updated_at, metadata, origin, ingested_at)"
-            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
+            " ON CONFLICT DO NOTHING RETURNING id",
             *values,
             draft.origin,
             now,
         )
+        if article_id is None:
+            # Another process stored this URL or text since we looked (two bots polling
+            # feeds that share a story): its row stands; look again to say how ours relates.
+            return await self.store_article(draft, now)
         await self._index_words(article_id)
         return Stored(Outcome.ADDED, article_id)
 

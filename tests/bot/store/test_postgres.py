@@ -208,3 +208,36 @@ async def test_counts_that_read_rows_stop_at_the_cap(
     assert (await search(postgres_store, '"prime minister"')).total == 20
     assert (await search(postgres_store, "minister source:Wire")).total == 20
     assert (await search(postgres_store, "minister")).total == 30
+
+
+async def test_the_same_article_stored_by_two_processes_at_once_lands_once(
+    postgres_store: PostgresStore, postgres_url: str
+) -> None:
+    """Two bots polling feeds that share a story: the second insert waits on the first
+    transaction, then finds its row instead of failing on the unique URL."""
+    story = ArticleDraft("Budget vote", "Parliament passed the budget.", "https://x.example/b")
+    other = await PostgresStore.open(postgres_url, pool_size=2)
+    try:
+        async with postgres_store.transaction():
+            first = await postgres_store.store_article(story, "2026-03-01T00:00:00+00:00")
+            second = asyncio.create_task(
+                _store_in_transaction(other, story, "2026-03-01T00:00:01+00:00")
+            )
+            async with postgres_store.pool.acquire() as watcher:
+                # Commit only once the second insert waits on ours (no sleeping).
+                while not await watcher.fetchval(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                    " AND query LIKE 'INSERT INTO articles%'"
+                ):
+                    assert not second.done(), second.result()
+        outcome = await second
+    finally:
+        await other.close()
+    assert (first.outcome.name, outcome.outcome.name) == ("ADDED", "UNCHANGED")
+    assert outcome.article_id == first.article_id
+    assert await postgres_store.count_articles() == 2
+
+
+async def _store_in_transaction(store: PostgresStore, draft: ArticleDraft, now: str) -> object:
+    async with store.transaction():
+        return await store.store_article(draft, now)
