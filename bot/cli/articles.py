@@ -17,6 +17,7 @@ from bot.config import Settings
 from bot.errors import ArticleNotFound
 from bot.ingest import IngestReport, ingest_paths
 from bot.models import SNIPPET_END, SNIPPET_START
+from bot.render.text import plural
 from bot.search import search, suggestions
 from bot.store import Store
 from bot.store.backend import open_store
@@ -79,7 +80,9 @@ def _ingest(args: argparse.Namespace) -> int:
         for skipped in report.skipped:
             out.print(f"[yellow]skipped[/] {escape(skipped.where)}: {escape(skipped.reason)}")
         total = await store.count_articles()
-        out.print(f"{report.summary()} — {total} articles in {escape(settings.database_label)}")
+        out.print(
+            f"{report.summary()} — {plural(total, 'article')} in {escape(settings.database_label)}"
+        )
         # Exit 1 only when nothing at all could be read: partial success is success.
         nothing = not (report.changed or report.unchanged or report.duplicates)
         return 1 if report.skipped and nothing else 0

@@ -15,6 +15,7 @@ from rich.markup import escape
 from bot.cli.articles import ingest_with_progress
 from bot.config import Settings
 from bot.nlp import close_default
+from bot.render.text import plural
 from bot.store.backend import open_store
 
 err = Console(stderr=True, highlight=False)
@@ -41,7 +42,10 @@ async def load_seeds(settings: Settings, seeds: str | Path, *, nlp: bool = True)
     finally:
         # Ingest analyses in the shared NLP worker; the bot starts its own service.
         close_default()
-    say(f"seeds: {report.summary()} — {total} articles in {escape(settings.database_label)}")
+    say(
+        f"seeds: {report.summary()} — {plural(total, 'article')}"
+        f" in {escape(settings.database_label)}"
+    )
 
 
 async def run_discord(settings: Settings, **bot_options: Any) -> int:

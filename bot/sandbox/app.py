@@ -9,6 +9,7 @@ from pathlib import Path
 from rich.console import Console
 
 from bot.config import RedactingFilter, Settings
+from bot.render.text import plural
 from bot.store.backend import open_store
 
 from .console import ConsoleSession, interactive, run_once
@@ -43,7 +44,7 @@ async def sandbox(settings: Settings, *, exec_lines: list[str] | None = None) ->
     if not quiet:
         err.print(
             "[bold]Newsdesk sandbox[/] — offline: a local Discord emulator on 127.0.0.1 and the "
-            f"real bot. Database {settings.database_label} ({articles} articles); "
+            f"real bot. Database {settings.database_label} ({plural(articles, 'article')}); "
             f"logs in {log_file}."
         )
         if not articles:

@@ -72,10 +72,14 @@ async def migrate(conn: aiosqlite.Connection) -> int:
     latest = available[-1][0] if available else 0
     if current > latest:
         raise StoreError(f"database schema v{current} is newer than this Newsdesk (v{latest})")
+    creating = current == 0
+    if creating and latest:
+        log.info("creating a new database (schema v%d)", latest)
     for version, name, sql in available:
         if version <= current:
             continue
-        log.info("applying migration %s", name)
+        # Upgrading an existing database is news; each step of creating a new one is not.
+        log.log(logging.DEBUG if creating else logging.INFO, "applying migration %s", name)
         # executescript commits any open transaction first, so BEGIN/COMMIT are in the script;
         # user_version is transactional, so a failed migration leaves the version unchanged.
         try:

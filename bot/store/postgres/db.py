@@ -34,10 +34,18 @@ async def migrate(conn: asyncpg.Connection) -> int:
         latest = available[-1][0] if available else 0
         if current > latest:
             raise StoreError(f"database schema v{current} is newer than this Newsdesk (v{latest})")
+        creating = current == 0
+        if creating and latest:
+            log.info("creating a new PostgreSQL database (schema v%d)", latest)
         for version, name, sql in available:
             if version <= current:
                 continue
-            log.info("applying PostgreSQL migration %s", name)
+            # Upgrading an existing database is news; each step of creating one is not.
+            log.log(
+                logging.DEBUG if creating else logging.INFO,
+                "applying PostgreSQL migration %s",
+                name,
+            )
             async with conn.transaction():
                 await conn.execute(sql)
                 await conn.execute(

@@ -3,6 +3,7 @@
 import asyncio
 import contextlib
 import json
+import logging
 import os
 import signal
 import sqlite3
@@ -27,6 +28,24 @@ async def test_migrations_set_user_version_and_are_idempotent(tmp_path: Path) ->
             assert (await cur.fetchone())[0] == "wal"
     async with await Store.open(path) as store:  # re-open applies nothing twice
         assert await store.count_articles() == 0
+
+
+async def test_a_new_database_says_so_once_and_an_upgrade_names_each_step(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="bot.store.db")
+    async with await Store.open(tmp_path / "new.db"):
+        pass
+    latest = len(migrations())
+    assert caplog.messages == [f"creating a new database (schema v{latest})"]
+    caplog.clear()
+    older = tmp_path / "older.db"
+    with contextlib.closing(sqlite3.connect(older)) as conn:
+        for version, _, sql in migrations()[:-1]:
+            conn.executescript(f"{sql}\nPRAGMA user_version = {version};")
+    async with await Store.open(older):
+        pass
+    assert caplog.messages == [f"applying migration {migrations()[-1][1]}"]
 
 
 async def test_newer_schema_is_refused(tmp_path: Path) -> None:
