@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
+from collections.abc import AsyncIterator, Sequence
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -13,6 +14,9 @@ from bot.models import ArticleDraft
 from bot.store import Store
 from bot.store.digests import ScheduleDraft
 from tests import backends
+
+if TYPE_CHECKING:
+    from .newsroom import Newsroom
 
 # Digest claims must hold on both backends: `store` is each in turn (see tests/backends.py).
 store = backends.both_stores
@@ -53,3 +57,20 @@ async def store_at(store: Store, when: datetime, drafts: Sequence[ArticleDraft])
 def draft() -> type[ScheduleDraft]:
     """The ScheduleDraft type, for tests that build their own."""
     return ScheduleDraft
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    """Friday 6 March 2026, 12:00 in New York."""
+    return FakeClock(datetime(2026, 3, 6, 17, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+async def newsroom(store: Store, clock: FakeClock) -> AsyncIterator[Newsroom]:
+    """A running scheduler that records its posts (see newsroom.py)."""
+    from .newsroom import Newsroom  # newsroom.py imports this module's helpers
+
+    room = Newsroom(store, clock)
+    room.scheduler.start()
+    yield room
+    await room.scheduler.stop()
