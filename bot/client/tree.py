@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import discord
 from discord import app_commands
@@ -14,8 +14,14 @@ from discord.ext import commands
 from bot.config import Settings
 from bot.render import errors
 
-if TYPE_CHECKING:
-    from bot.client.newsbot import NewsBot
+
+class _Replies(Protocol):
+    """What the tree needs of the bot: counting replies in flight, and whether it stops."""
+
+    @property
+    def shutting_down(self) -> bool: ...
+
+    def track_reply(self) -> None: ...
 
 
 def intents_for(settings: Settings) -> discord.Intents:
@@ -59,7 +65,7 @@ class NewsTree(app_commands.CommandTree):
 
     async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
         """Track the reply; during shutdown, say so instead of starting new work."""
-        bot: NewsBot = self.client  # type: ignore[assignment]
+        bot: _Replies = self.client  # type: ignore[assignment]
         bot.track_reply()
         if not bot.shutting_down:
             return True
