@@ -28,7 +28,7 @@ from typing import Any
 
 from bot.clock import FakeClock
 from bot.models import ArticleDraft
-from bot.nlp.records import Analysis, Mention, Sentence
+from bot.models.analysis import Analysis, Mention, Sentence
 from bot.nlp.store import (
     NLP_VERSION,
     entity_article_ids,

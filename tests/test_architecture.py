@@ -1,5 +1,5 @@
 """The layout's rules, checked on the source: the core imports no discord.py, only the store
-talks to a database, and cogs hold no SQL."""
+talks to a database, the store builds on the domain's plain data alone, and cogs hold no SQL."""
 
 from __future__ import annotations
 
@@ -19,14 +19,14 @@ def modules(folder: str) -> list[Path]:
     return sorted((ROOT / folder).rglob("*.py"))
 
 
-def imported(path: Path) -> set[str]:
-    """Top-level package names a module imports, lazily inside functions too."""
+def imported(path: Path, depth: int = 1) -> set[str]:
+    """Module names a module imports (their first `depth` parts), lazily inside functions too."""
     names: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(), str(path))):
         if isinstance(node, ast.Import):
-            names.update(alias.name.split(".")[0] for alias in node.names)
+            names.update(".".join(alias.name.split(".")[:depth]) for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module.split(".")[0])
+            names.add(".".join(node.module.split(".")[:depth]))
     return names
 
 
@@ -51,6 +51,24 @@ def test_only_the_store_talks_to_a_database(folder: str) -> None:
         if not relative(path).startswith("bot/store/") and imported(path) & DRIVERS
     ]
     assert offenders == []
+
+
+@pytest.mark.parametrize(
+    ("folder", "allowed"),
+    [
+        # Data flows ingest -> store -> (search | nlp | digest | feeds): the store knows the
+        # domain's plain data, not the layers that use it.
+        ("bot/store", {"bot.store", "bot.models", "bot.errors", "bot.clock"}),
+        ("bot/models", {"bot.models", "bot.errors"}),
+    ],
+)
+def test_lower_layers_import_nothing_above_them(folder: str, allowed: set[str]) -> None:
+    offenders = {
+        relative(path): sorted(found)
+        for path in modules(folder)
+        if (found := {n for n in imported(path, depth=2) if n.startswith("bot.")} - allowed)
+    }
+    assert offenders == {}
 
 
 def test_cogs_hold_no_sql() -> None:

@@ -14,9 +14,9 @@ from bench.quality.common import (
     load_bbc,
     progress,
 )
+from bot.models.text import word_count
 from bot.nlp import ArticleInput, analyze_texts
 from bot.nlp.summary import select
-from bot.nlp.text import word_count
 
 
 class _SumyTokenizer:

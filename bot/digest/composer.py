@@ -21,9 +21,9 @@ from bot.digest.facts import StoryFacts, default_facts
 from bot.digest.stories import Story, group_stories
 from bot.errors import QueryError
 from bot.models import Article
+from bot.models.analysis import Analysis
+from bot.models.entity import NAME_LABELS
 from bot.nlp.analysis import summarize, summarize_many
-from bot.nlp.entities import NAME_LABELS
-from bot.nlp.records import Analysis
 from bot.nlp.sentences import segment_text
 from bot.search.query import Query, clean, parse_query
 from bot.store import SearchFilters, Store

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from bot.errors import NewsdeskError
-from bot.nlp.records import Analysis
+from bot.models.analysis import Analysis
 from bot.nlp.store import entity_article_ids, load_analysis
 from bot.store import Store
 

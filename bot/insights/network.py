@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from bot.clock import Clock, SystemClock
 from bot.errors import QueryError
 from bot.insights import charts
-from bot.nlp.profiles import CoMention, KnownEntity
+from bot.models.entity import CoMention, KnownEntity
 from bot.nlp.store import resolve_entity
 from bot.store import Store
 

@@ -1,5 +1,6 @@
 """Discord-free NLP core: sentences, extractive summaries and canonical entities for news."""
 
+from bot.models.analysis import Analysis, ArticleInput, Entity, Mention, Sentence
 from bot.nlp.analysis import (
     analyze,
     analyze_texts,
@@ -10,7 +11,6 @@ from bot.nlp.analysis import (
 )
 from bot.nlp.errors import NlpError, NlpUnavailable
 from bot.nlp.pipeline import MODEL_PACKAGE, NlpService, get_nlp
-from bot.nlp.records import Analysis, ArticleInput, Entity, Mention, Sentence
 
 __all__ = [
     "MODEL_PACKAGE",

@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from bot.models.analysis import Analysis, ArticleInput, Sentence
+from bot.models.text import word_count
 from bot.nlp.entities import raw_mentions, resolve
 from bot.nlp.pipeline import BATCH_SIZE, NlpService, get_nlp
-from bot.nlp.records import Analysis, ArticleInput, Sentence
 from bot.nlp.sentences import segment
 from bot.nlp.summary import (
     DEFAULT_SENTENCES,
@@ -22,7 +23,6 @@ from bot.nlp.summary import (
     score_sentences,
     select,
 )
-from bot.nlp.text import word_count
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc

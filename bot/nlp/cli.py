@@ -8,8 +8,8 @@ import sys
 from collections.abc import Iterator, Sequence
 from typing import IO, Any
 
+from bot.models.analysis import Analysis
 from bot.nlp.errors import NlpUnavailable
-from bot.nlp.records import Analysis
 
 BATCH = 256
 

@@ -11,9 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from bot.models.analysis import Entity, Mention
+from bot.models.entity import NAME_LABELS
+from bot.models.text import normalise_name
 from bot.nlp.gazetteer import alias_index
-from bot.nlp.records import Entity, Mention
-from bot.nlp.text import normalise_name
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
@@ -35,10 +36,6 @@ LABELS = frozenset(
         "MONEY",
         "DATE",
     ]
-)
-#: Labels of proper names: these must contain a capital letter and take part in aliasing.
-NAME_LABELS = frozenset(
-    ["PERSON", "ORG", "GPE", "LOC", "NORP", "EVENT", "FAC", "PRODUCT", "WORK_OF_ART", "LAW"]
 )
 _FACT_LABELS = frozenset({"MONEY", "DATE"})
 # Honorifics the model sometimes pulls into (or leaves dangling at the edge of) a name.

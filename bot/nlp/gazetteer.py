@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from bot.nlp.text import normalise_name
+from bot.models.text import normalise_name
 
 GAZETTEER_FILE = "gazetteer.jsonl"
 

@@ -15,7 +15,7 @@ from bot.nlp.errors import NlpUnavailable
 if TYPE_CHECKING:
     from spacy.language import Language
 
-    from bot.nlp.records import Analysis, ArticleInput
+    from bot.models.analysis import Analysis, ArticleInput
 
 log = logging.getLogger(__name__)
 

@@ -13,11 +13,8 @@ from importlib import resources
 from bot.clock import Clock, SystemClock, utc_iso
 from bot.errors import ArticleNotFound, EntityNotFound, QueryError
 from bot.models import Article
-from bot.nlp.analysis import analyze
-from bot.nlp.errors import NlpError
-from bot.nlp.gazetteer import GAZETTEER_FILE
-from bot.nlp.pipeline import NlpService
-from bot.nlp.profiles import (
+from bot.models.analysis import Analysis, ArticleInput, Mention, Sentence
+from bot.models.entity import (
     ENTITY_TYPES,
     AmbiguousEntity,
     ArticleSummary,
@@ -27,9 +24,12 @@ from bot.nlp.profiles import (
     labels_for,
     split_qualifier,
 )
-from bot.nlp.records import Analysis, ArticleInput, Mention, Sentence
+from bot.models.text import word_count
+from bot.nlp.analysis import analyze
+from bot.nlp.errors import NlpError
+from bot.nlp.gazetteer import GAZETTEER_FILE
+from bot.nlp.pipeline import NlpService
 from bot.nlp.summary import select
-from bot.nlp.text import word_count
 from bot.search import prefix_expression, title_choices
 from bot.store import Store
 from bot.store.entity_records import StoredAnalysis

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import discord
 from discord import app_commands
 
-from bot.nlp.profiles import EntityProfile, EntityTally, KnownEntity, qualified_names
+from bot.models.entity import EntityProfile, EntityTally, KnownEntity, qualified_names
 from bot.render import embeds, limits, text
 from bot.render.views import Page, choice
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import discord
 from discord import app_commands
 
-from bot.nlp.profiles import ArticleSummary, EntityTally
+from bot.models.entity import ArticleSummary, EntityTally
 from bot.render import embeds, limits, text
 from bot.render.article import byline, source_line
 from bot.render.entity import KIND_TITLES

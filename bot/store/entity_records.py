@@ -11,12 +11,12 @@ from typing import Any
 
 import aiosqlite
 
-from bot.nlp.entities import NAME_LABELS
-from bot.nlp.profiles import (
+from bot.models.analysis import Analysis
+from bot.models.entity import (
+    NAME_LABELS,
     KnownEntity,
 )
-from bot.nlp.records import Analysis
-from bot.nlp.text import normalise_name
+from bot.models.text import normalise_name
 
 _ENTITY_COLUMNS = "e.id, e.name, e.label, e.mention_count, e.article_count"
 # Proper names only: dates and amounts are stored as facts but are not things to look up.

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import aiosqlite
 
-from bot.nlp.profiles import CoMention
+from bot.models.entity import CoMention
 from bot.store.entity_records import _ENTITY_COLUMNS, _NAMES, _entity, _marks
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.models import ArticleDraft
-from bot.nlp.records import Analysis, Mention, Sentence
+from bot.models.analysis import Analysis, Mention, Sentence
 from bot.nlp.store import NLP_VERSION
 from tests.newsdesk import Newsdesk
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.nlp.entities import NAME_LABELS
-from bot.nlp.profiles import (
+from bot.models.analysis import Analysis, ArticleInput
+from bot.models.entity import (
+    NAME_LABELS,
     CoMention,
     EntityProfile,
     EntitySentence,
@@ -19,8 +20,7 @@ from bot.nlp.profiles import (
     KnownEntity,
     mention_sentences,
 )
-from bot.nlp.records import Analysis, ArticleInput
-from bot.nlp.text import normalise_name
+from bot.models.text import normalise_name
 from bot.store.entity_records import (
     _ENTITY_COLUMNS,
     _NAMES,

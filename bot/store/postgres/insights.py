@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.nlp.profiles import CoMention
+from bot.models.entity import CoMention
 from bot.store.entity_records import _ENTITY_COLUMNS, _NAMES, _entity
 from bot.store.insights import CoMentionLinks, DailyCount
 from bot.store.postgres.base import PgBase

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from bot.ingest import ingest_drafts
 from bot.models import ArticleDraft
-from bot.nlp.records import Analysis, Mention, Sentence
+from bot.models.analysis import Analysis, Mention, Sentence
 from bot.nlp.store import NLP_VERSION
 from bot.store import Store
 

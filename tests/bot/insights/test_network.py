@@ -16,7 +16,7 @@ from bot.insights.network import (
     star_layout,
     strong_links,
 )
-from bot.nlp.profiles import CoMention, KnownEntity
+from bot.models.entity import CoMention, KnownEntity
 from bot.store import Store
 from tests.bot.insights.corpus import add_article
 

@@ -21,7 +21,7 @@ from bot.insights.trend import (
     trend_png,
     trend_window,
 )
-from bot.nlp.profiles import KnownEntity
+from bot.models.entity import KnownEntity
 from bot.store import Store
 from tests.bot.insights.corpus import add_article
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+from bot.models.text import normalise_name, strip_possessive
 from bot.nlp import analyze_texts
-from bot.nlp.text import normalise_name, strip_possessive
 
 EXPECTED = {
     "Herzi Halevi": "PERSON",

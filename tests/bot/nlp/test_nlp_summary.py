@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from bot.models.text import word_count
 from bot.nlp import ArticleInput, analyze_texts, summarize, summarize_many
 from bot.nlp.summary import select
-from bot.nlp.text import word_count
 
 
 def test_default_is_three_sentences_in_document_order(seed_analysis):

@@ -8,7 +8,7 @@ from datetime import date
 from bot.insights.follows import Notification, NotifiedArticle
 from bot.insights.trend import Trend, TrendSeries, trend_window
 from bot.models import Article
-from bot.nlp.profiles import KnownEntity
+from bot.models.entity import KnownEntity
 from bot.render import limits
 from bot.render.insights import (
     follow_choices,

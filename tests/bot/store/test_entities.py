@@ -7,8 +7,8 @@ import pytest
 from bot.errors import EntityNotFound
 from bot.ingest import ingest_drafts
 from bot.models import ArticleDraft
-from bot.nlp.profiles import AmbiguousEntity
-from bot.nlp.records import Analysis, Mention, Sentence
+from bot.models.analysis import Analysis, Mention, Sentence
+from bot.models.entity import AmbiguousEntity
 from bot.nlp.store import (
     NLP_VERSION,
     entity_article_ids,

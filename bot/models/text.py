@@ -1,4 +1,5 @@
-"""Small string helpers shared by the NLP modules: name normalisation and word counting."""
+"""Small string helpers shared by the NLP core and the store: name normalisation (the key
+entities are stored under) and word counting."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""What the bot tells readers about stored NLP results: known entities, their profiles, and
-article summaries (plain data; the store fills them, renderers and the CLI read them)."""
+"""Entities in the news as readers meet them: types, known entities, their profiles and
+article summaries (plain data: the NLP core finds them, the store fills them, renderers and the
+CLI read them)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Any
 
 from bot.errors import NewsdeskError
 from bot.models import Article
-from bot.nlp.records import Sentence
+from bot.models.analysis import Sentence
 
 #: Words readers use for entity types, and the spaCy labels each one covers.
 ENTITY_TYPES: dict[str, tuple[str, ...]] = {
@@ -22,6 +23,10 @@ ENTITY_TYPES: dict[str, tuple[str, ...]] = {
     "event": ("EVENT",),
     "other": ("PRODUCT", "WORK_OF_ART", "LAW", "LANGUAGE"),
 }
+#: Labels of proper names: these must contain a capital letter and take part in aliasing.
+NAME_LABELS = frozenset(
+    ["PERSON", "ORG", "GPE", "LOC", "NORP", "EVENT", "FAC", "PRODUCT", "WORK_OF_ART", "LAW"]
+)
 _TYPE_OF_LABEL = {label: name for name, labels in ENTITY_TYPES.items() for label in labels}
 _TYPE_OF_LABEL.update({"MONEY": "amount", "DATE": "date"})
 _QUALIFIER = re.compile(r"^(?P<name>.*\S)\s*\((?P<kind>[A-Za-z_ ]+)\)\s*$")

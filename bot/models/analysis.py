@@ -1,4 +1,5 @@
-"""Typed results of the NLP core: sentences, mentions, entities and per-article analyses."""
+"""What the NLP core finds in an article: sentences, mentions, entities and the analysis
+the store keeps with it (plain data, no spaCy)."""
 
 from __future__ import annotations
 

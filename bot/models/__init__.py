@@ -1,4 +1,5 @@
-"""The news domain's plain data: articles as parsed and as stored, and search results."""
+"""The news domain's plain data: articles as parsed and as stored, and search results here;
+what NLP finds in `analysis`, entities as readers meet them in `entity`, name keys in `text`."""
 
 from __future__ import annotations
 
