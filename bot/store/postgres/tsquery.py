@@ -179,6 +179,5 @@ def has_phrase(expression: str) -> bool:
     """Whether any phrase of the expression has two or more words: matching it reads each
     candidate article's vector for word positions, which GIN does not keep."""
     return any(
-        kind == "phrase" and len(phrase.words) > 1  # type: ignore[attr-defined]
-        for kind, phrase in _tokens(expression)
+        isinstance(phrase, _Phrase) and len(phrase.words) > 1 for _, phrase in _tokens(expression)
     )
