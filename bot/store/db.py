@@ -63,23 +63,29 @@ async def connect(path: str | Path) -> aiosqlite.Connection:
     return conn
 
 
+def plan_migrations(
+    current: int, available: list[tuple[int, str, str]], what: str
+) -> tuple[list[tuple[int, str, str]], int]:
+    """The migrations newer than schema v`current`, and the log level for each step: a new
+    `what` is announced once and its steps logged at DEBUG; upgrading an existing one is news,
+    so each step is INFO. StoreError when the schema is newer than this Newsdesk."""
+    latest = available[-1][0] if available else 0
+    if current > latest:
+        raise StoreError(f"database schema v{current} is newer than this Newsdesk (v{latest})")
+    if current == 0 and latest:
+        log.info("creating a new %s (schema v%d)", what, latest)
+    pending = [migration for migration in available if migration[0] > current]
+    return pending, logging.DEBUG if current == 0 else logging.INFO
+
+
 async def migrate(conn: aiosqlite.Connection) -> int:
     """Apply every migration newer than the database's user_version, each in one transaction."""
     async with conn.execute("PRAGMA user_version") as cursor:
         row = await cursor.fetchone()
     current = row[0] if row else 0
-    available = migrations()
-    latest = available[-1][0] if available else 0
-    if current > latest:
-        raise StoreError(f"database schema v{current} is newer than this Newsdesk (v{latest})")
-    creating = current == 0
-    if creating and latest:
-        log.info("creating a new database (schema v%d)", latest)
-    for version, name, sql in available:
-        if version <= current:
-            continue
-        # Upgrading an existing database is news; each step of creating a new one is not.
-        log.log(logging.DEBUG if creating else logging.INFO, "applying migration %s", name)
+    pending, level = plan_migrations(current, migrations(), "database")
+    for version, name, sql in pending:
+        log.log(level, "applying migration %s", name)
         # executescript commits any open transaction first, so BEGIN/COMMIT are in the script;
         # user_version is transactional, so a failed migration leaves the version unchanged.
         try:

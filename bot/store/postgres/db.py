@@ -7,7 +7,7 @@ import logging
 import asyncpg
 
 from bot.errors import StoreError
-from bot.store.db import bundled_migrations
+from bot.store.db import bundled_migrations, plan_migrations
 
 log = logging.getLogger(__name__)
 
@@ -30,22 +30,9 @@ async def migrate(conn: asyncpg.Connection) -> int:
     await conn.execute("SELECT pg_advisory_lock($1)", _MIGRATION_LOCK)
     try:
         current = await conn.fetchval("SELECT coalesce(max(version), 0) FROM schema_version")
-        available = migrations()
-        latest = available[-1][0] if available else 0
-        if current > latest:
-            raise StoreError(f"database schema v{current} is newer than this Newsdesk (v{latest})")
-        creating = current == 0
-        if creating and latest:
-            log.info("creating a new PostgreSQL database (schema v%d)", latest)
-        for version, name, sql in available:
-            if version <= current:
-                continue
-            # Upgrading an existing database is news; each step of creating one is not.
-            log.log(
-                logging.DEBUG if creating else logging.INFO,
-                "applying PostgreSQL migration %s",
-                name,
-            )
+        pending, level = plan_migrations(current, migrations(), "PostgreSQL database")
+        for version, name, sql in pending:
+            log.log(level, "applying PostgreSQL migration %s", name)
             async with conn.transaction():
                 await conn.execute(sql)
                 await conn.execute(
