@@ -14,7 +14,7 @@ from bench.corpus import console, data_dir, label
 from bench.report import Figure, Goal
 from bench.timing import Stopwatch, percentile
 from bot.store import Store
-from bot.store.db import migrations
+from bot.store.sqlite.db import migrations
 
 AUTOCOMPLETE_GOAL = Goal("≤ 30 ms", max_value=30.0)
 NAIVE_SQL = (

@@ -24,7 +24,7 @@ from bot.search import parse_query, search, title_choices
 from bot.search.query import prefix_expression
 from bot.store import Store
 from bot.store.ranking import TopArticles
-from bot.store.search import forget_search_counts
+from bot.store.sqlite.search import forget_search_counts
 
 PER_PAGE = 10
 NAIVE_SQL = (

@@ -28,7 +28,7 @@ from bot.errors import NewsdeskError
 from bot.render import digest as render
 from bot.render import text
 from bot.render.views import Page
-from bot.store.digests import Schedule
+from bot.store import Schedule
 from cogs.digest_dispatch import DigestDispatch, Target
 
 ROLE_KEY = "digest_role"

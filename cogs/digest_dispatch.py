@@ -14,7 +14,7 @@ import discord
 from bot.client import NewsBot
 from bot.digest import Delivery, DeliveryGone
 from bot.render import digest as render
-from bot.store.digests import Schedule
+from bot.store import Schedule
 
 log = logging.getLogger(__name__)
 

@@ -36,7 +36,7 @@ from bot.render.insights import (
     notification_embed,
     unfollowed_embed,
 )
-from bot.store.follows import Follow
+from bot.store import Follow
 
 log = logging.getLogger(__name__)
 

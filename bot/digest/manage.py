@@ -10,7 +10,7 @@ from bot.digest.composer import parse_filter
 from bot.digest.errors import ScheduleError
 from bot.digest.schedule import DAY_NAMES, next_slot, parse_recurrence, resolve_zone
 from bot.digest.scheduler import recurrence_of
-from bot.store.digests import MAX_SCHEDULES_PER_GUILD, Schedule, ScheduleDraft
+from bot.store import MAX_SCHEDULES_PER_GUILD, Schedule, ScheduleDraft
 
 NOTHING_NEW = ("skip", "note")
 EVERY_CHOICES = (

@@ -31,8 +31,7 @@ from bot.nlp.gazetteer import GAZETTEER_FILE
 from bot.nlp.pipeline import NlpService
 from bot.nlp.summary import select
 from bot.search import prefix_expression, title_choices
-from bot.store import Store
-from bot.store.entity_records import StoredAnalysis
+from bot.store import Store, StoredAnalysis
 
 log = logging.getLogger(__name__)
 

@@ -35,6 +35,6 @@ async def open_store(target: str | Path) -> Any:
         from bot.store.postgres import PostgresStore
 
         return await PostgresStore.open(str(target))
-    from bot.store import Store
+    from bot.store.sqlite import SqliteStore
 
-    return await Store.open(sqlite_path(target))
+    return await SqliteStore.open(sqlite_path(target))

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 import aiosqlite
 import asyncpg
 
-from bot.store import Store
 from bot.store.postgres import PostgresStore
+from bot.store.sqlite import SqliteStore as Store
 
 # Parents before children; derived tables (entity_aliases, search_terms) are rebuilt instead.
 TABLES = (

@@ -19,7 +19,7 @@ from bot.models import ArticleDraft
 from bot.nlp.store import NLP_VERSION
 from bot.sandbox import DiscordEmulator
 from bot.sandbox.emulator.world import World
-from bot.store.digests import ScheduleDraft
+from bot.store import ScheduleDraft
 from bot.store.postgres import PostgresStore
 from tests.cluster.harness import FileClock, Processes
 

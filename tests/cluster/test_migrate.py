@@ -13,9 +13,7 @@ import pytest
 from bot.cli import main
 from bot.clock import FakeClock, utc_iso
 from bot.search import search
-from bot.store import Store
-from bot.store.digests import ScheduleDraft
-from bot.store.feeds import SeenItem
+from bot.store import ScheduleDraft, SeenItem, Store
 from bot.store.postgres import PostgresStore
 from tests.backends import fresh_database
 

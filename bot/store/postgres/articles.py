@@ -14,14 +14,6 @@ from bot.models import (
     ArticleDraft,
     SearchHit,
 )
-from bot.store.articles import (
-    _ARTICLE_COLUMNS,
-    Outcome,
-    SearchFilters,
-    Stored,
-    _article,
-    _article_values,
-)
 from bot.store.postgres.base import PgBase
 from bot.store.postgres.tsquery import (
     has_phrase,
@@ -30,6 +22,14 @@ from bot.store.postgres.tsquery import (
     to_tsquery_text,
 )
 from bot.store.ranking import PER_DAY
+from bot.store.records.articles import (
+    ARTICLE_COLUMNS,
+    Outcome,
+    Stored,
+    article_from_row,
+    article_values,
+)
+from bot.store.records.search import SearchFilters
 
 # ts_rank_cd weights for {D, C, B, A} = {-, body, caption, title}: the 10 : 2 : 1 of SQLite's bm25.
 RANK_WEIGHTS = [0.0, 0.1, 0.2, 1.0]
@@ -67,7 +67,7 @@ class PgArticleQueries(PgBase):
         same_text = await self._fetchval("SELECT id FROM articles WHERE content_hash = $1", digest)
         if same_text is not None:
             return Stored(Outcome.DUPLICATE, same_text)
-        values = _article_values(draft, now)
+        values = article_values(draft, now)
         if same_origin:
             await self._execute(
                 "UPDATE articles SET url = $1, content_hash = $2, title = $3, caption = $4,"
@@ -105,38 +105,38 @@ class PgArticleQueries(PgBase):
     async def article(self, article_id: int) -> Article | None:
         """Return the article with this id, or None."""
         row = await self._fetchrow(
-            f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = $1", article_id
+            f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = $1", article_id
         )
-        return _article(row) if row else None
+        return article_from_row(row) if row else None
 
     async def articles(self, ids: Sequence[int]) -> list[Article]:
         """Return the articles with these ids, in the order given (missing ids are skipped)."""
         if not ids:
             return []
         rows = await self._fetch(
-            f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ANY($1::bigint[])", list(ids)
+            f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = ANY($1::bigint[])", list(ids)
         )
-        found = {row["id"]: _article(row) for row in rows}
+        found = {row["id"]: article_from_row(row) for row in rows}
         return [found[i] for i in ids if i in found]
 
     async def articles_since(self, since: str, limit: int = 500) -> list[Article]:
         """Return articles ingested or updated at or after `since` (ISO UTC), newest first."""
         rows = await self._fetch(
-            f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE updated_at >= $1"
+            f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE updated_at >= $1"
             " ORDER BY updated_at DESC, id DESC LIMIT $2",
             since,
             limit,
         )
-        return [_article(row) for row in rows]
+        return [article_from_row(row) for row in rows]
 
     async def latest_articles(self, limit: int = 10) -> list[Article]:
         """Return the newest articles by publication (or ingest) time."""
         rows = await self._fetch(
-            f"SELECT {_ARTICLE_COLUMNS} FROM articles"
+            f"SELECT {ARTICLE_COLUMNS} FROM articles"
             " ORDER BY coalesce(published_at, ingested_at) DESC, id DESC LIMIT $1",
             limit,
         )
-        return [_article(row) for row in rows]
+        return [article_from_row(row) for row in rows]
 
     async def count_articles(self) -> int:
         """Return how many articles are stored."""

@@ -7,7 +7,7 @@ import logging
 import asyncpg
 
 from bot.errors import StoreError
-from bot.store.db import bundled_migrations, plan_migrations
+from bot.store.schema import bundled_migrations, plan_migrations
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """PostgreSQL SQL for digest schedules and runs: the claims that make posts exactly-once
 across every process of a cluster.
 
-Same contract as bot/store/digests.py. What makes it hold with many processes: a claim is
+Same contract as bot/store/sqlite/digests.py. What makes it hold with many processes: a claim is
 `INSERT ... ON CONFLICT (schedule_id, slot) DO NOTHING` (one winner, atomically), and taking
 over is one conditional UPDATE (`owner = me OR lease_until <= now`), which PostgreSQL
 re-checks on the locked row, so two processes whose leases both look expired can't both win.
@@ -15,17 +15,17 @@ from datetime import datetime, timedelta
 
 from bot.clock import utc_iso
 from bot.models import Article
-from bot.store.articles import _ARTICLE_COLUMNS, _article
-from bot.store.digests import (
-    _RUN_COLUMNS,
-    _SCHEDULE_COLUMNS,
+from bot.store.postgres.base import PgBase
+from bot.store.records.articles import ARTICLE_COLUMNS, article_from_row
+from bot.store.records.digests import (
+    RUN_COLUMNS,
+    SCHEDULE_COLUMNS,
     Run,
     Schedule,
     ScheduleDraft,
-    _run,
-    _schedule,
+    run_from_row,
+    schedule_from_row,
 )
-from bot.store.postgres.base import PgBase
 
 
 class PgDigestQueries(PgBase):
@@ -60,21 +60,21 @@ class PgDigestQueries(PgBase):
     async def digest_schedule(self, guild_id: int, schedule_id: int) -> Schedule | None:
         """The guild's schedule with this id, or None (also for another guild's id)."""
         row = await self._fetchrow(
-            f"SELECT {_SCHEDULE_COLUMNS} FROM digest_schedules s"
+            f"SELECT {SCHEDULE_COLUMNS} FROM digest_schedules s"
             " WHERE s.guild_id = $1 AND s.id = $2",
             guild_id,
             schedule_id,
         )
-        return _schedule(row) if row else None
+        return schedule_from_row(row) if row else None
 
     async def digest_schedules(self, guild_id: int) -> list[Schedule]:
         """Every schedule of one guild, oldest first."""
         rows = await self._fetch(
-            f"SELECT {_SCHEDULE_COLUMNS} FROM digest_schedules s WHERE s.guild_id = $1"
+            f"SELECT {SCHEDULE_COLUMNS} FROM digest_schedules s WHERE s.guild_id = $1"
             " ORDER BY s.id",
             guild_id,
         )
-        return [_schedule(row) for row in rows]
+        return [schedule_from_row(row) for row in rows]
 
     async def remove_digest_schedule(self, guild_id: int, schedule_id: int) -> bool:
         """Delete the guild's schedule (and its runs); False when it has no such schedule."""
@@ -125,40 +125,40 @@ class PgDigestQueries(PgBase):
     async def digest_runs(self, guild_id: int, schedule_id: int, limit: int = 5) -> list[Run]:
         """The schedule's latest runs, newest slot first."""
         rows = await self._fetch(
-            f"SELECT {_RUN_COLUMNS} FROM digest_runs r WHERE r.guild_id = $1"
+            f"SELECT {RUN_COLUMNS} FROM digest_runs r WHERE r.guild_id = $1"
             " AND r.schedule_id = $2 ORDER BY r.slot DESC, r.id DESC LIMIT $3",
             guild_id,
             schedule_id,
             limit,
         )
-        return [_run(row) for row in rows]
+        return [run_from_row(row) for row in rows]
 
     async def active_digest_schedules(self) -> list[Schedule]:
         """Every unpaused schedule of every guild, with the latest scheduled slot claimed."""
         rows = await self._fetch(
-            f"SELECT {_SCHEDULE_COLUMNS}, (SELECT max(slot) FROM digest_runs"
+            f"SELECT {SCHEDULE_COLUMNS}, (SELECT max(slot) FROM digest_runs"
             " WHERE schedule_id = s.id AND manual = 0) AS last_slot"
             " FROM digest_schedules s WHERE s.paused = 0 ORDER BY s.id"
         )
-        return [_schedule(row) for row in rows]
+        return [schedule_from_row(row) for row in rows]
 
     async def open_digest_runs(self) -> list[Run]:
         """Claimed runs not yet posted, skipped or failed, of unpaused schedules."""
         rows = await self._fetch(
-            f"SELECT {_RUN_COLUMNS} FROM digest_runs r JOIN digest_schedules s"
+            f"SELECT {RUN_COLUMNS} FROM digest_runs r JOIN digest_schedules s"
             " ON s.id = r.schedule_id AND s.guild_id = r.guild_id"
             " WHERE r.status = 'claimed' AND s.paused = 0 ORDER BY r.slot, r.id"
         )
-        return [_run(row) for row in rows]
+        return [run_from_row(row) for row in rows]
 
     async def digest_run(self, guild_id: int, run_id: int) -> Run | None:
         """One run of the guild, or None."""
         row = await self._fetchrow(
-            f"SELECT {_RUN_COLUMNS} FROM digest_runs r WHERE r.guild_id = $1 AND r.id = $2",
+            f"SELECT {RUN_COLUMNS} FROM digest_runs r WHERE r.guild_id = $1 AND r.id = $2",
             guild_id,
             run_id,
         )
-        return _run(row) if row else None
+        return run_from_row(row) if row else None
 
     async def claim_digest_run(
         self,
@@ -323,10 +323,10 @@ class PgDigestQueries(PgBase):
     ) -> list[Article]:
         """Articles stored or changed in [since, until), newest first: what is new to readers."""
         rows = await self._fetch(
-            f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE updated_at >= $1 AND updated_at < $2"
+            f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE updated_at >= $1 AND updated_at < $2"
             " ORDER BY updated_at DESC, id DESC LIMIT $3",
             utc_iso(since),
             utc_iso(until),
             limit,
         )
-        return [_article(row) for row in rows]
+        return [article_from_row(row) for row in rows]

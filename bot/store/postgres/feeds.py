@@ -1,6 +1,6 @@
 """PostgreSQL SQL for feeds, subscriptions, seen items, story clusters and announcements.
 
-Same contract as bot/store/feeds.py (its dataclasses and row decoders are shared). Several
+Same contract as bot/store/sqlite/feeds.py (its dataclasses and row decoders are shared). Several
 processes may poll at once here, so every "first one wins" write is one statement whose
 UNIQUE key decides (ON CONFLICT), and its RETURNING clause says who won.
 """
@@ -12,24 +12,24 @@ from datetime import datetime, timedelta
 
 from bot.clock import utc_iso
 from bot.models import Article
-from bot.store.articles import _article
-from bot.store.feeds import (
-    _ARTICLE_COLUMNS_A,
-    _FEED_COLUMNS,
-    _FEED_STATE,
-    _PENDING_COLUMNS,
-    _SUBSCRIPTION_COLUMNS,
-    _SUBSCRIPTION_COLUMNS_S,
+from bot.store.postgres.base import PgBase
+from bot.store.records.articles import article_from_row
+from bot.store.records.feeds import (
+    ARTICLE_COLUMNS_A,
+    FEED_COLUMNS,
+    FEED_STATE,
+    PENDING_ANNOUNCEMENT_COLUMNS,
+    SUBSCRIPTION_COLUMNS,
+    SUBSCRIPTION_COLUMNS_S,
     Feed,
     PendingAnnouncement,
     SeenItem,
     StoryMember,
     Subscription,
-    _feed,
-    _pending_announcement,
-    _subscription,
+    feed_from_row,
+    pending_announcement_from_row,
+    subscription_from_row,
 )
-from bot.store.postgres.base import PgBase
 
 _SUBSCRIBED = "EXISTS (SELECT 1 FROM feed_subscriptions s WHERE s.feed_id = feeds.id)"
 # A feed nobody is polling: never claimed, released, or its owner's lease ran out ($1 is now).
@@ -56,13 +56,13 @@ class PgFeedQueries(PgBase):
 
     async def feed(self, feed_id: int) -> Feed | None:
         """Return the feed with this id, or None."""
-        row = await self._fetchrow(f"SELECT {_FEED_COLUMNS} FROM feeds WHERE id = $1", feed_id)
-        return _feed(row) if row else None
+        row = await self._fetchrow(f"SELECT {FEED_COLUMNS} FROM feeds WHERE id = $1", feed_id)
+        return feed_from_row(row) if row else None
 
     async def feed_by_url(self, url: str) -> Feed | None:
         """Return the feed with this canonical URL, or None."""
-        row = await self._fetchrow(f"SELECT {_FEED_COLUMNS} FROM feeds WHERE url = $1", url)
-        return _feed(row) if row else None
+        row = await self._fetchrow(f"SELECT {FEED_COLUMNS} FROM feeds WHERE url = $1", url)
+        return feed_from_row(row) if row else None
 
     async def save_feed(
         self, feed: Feed, *, owner: str | None = None, release: bool = False
@@ -70,10 +70,10 @@ class PgFeedQueries(PgBase):
         """Write a feed's changed state (everything but id, url and created_at). With `owner`,
         only while that poller holds the feed's poll claim (False, nothing written, if not);
         `release` also ends the claim, in the same statement."""
-        assignments = ", ".join(f"{name} = ${n}" for n, name in enumerate(_FEED_STATE, 1))
+        assignments = ", ".join(f"{name} = ${n}" for n, name in enumerate(FEED_STATE, 1))
         if release:
             assignments += ", poll_owner = NULL, poll_lease_until = NULL"
-        values: list[object] = [getattr(feed, name) for name in _FEED_STATE]
+        values: list[object] = [getattr(feed, name) for name in FEED_STATE]
         values.append(feed.id)
         where = f"id = ${len(values)}"
         if owner is not None:
@@ -84,20 +84,20 @@ class PgFeedQueries(PgBase):
     async def feeds_due(self, now: str, limit: int = 50) -> list[Feed]:
         """Subscribed feeds due at `now` that no live poll claim holds, most overdue first."""
         rows = await self._fetch(
-            f"SELECT {_FEED_COLUMNS} FROM feeds WHERE next_poll_at <= $1 AND {_UNCLAIMED}"
+            f"SELECT {FEED_COLUMNS} FROM feeds WHERE next_poll_at <= $1 AND {_UNCLAIMED}"
             f" AND {_SUBSCRIBED} ORDER BY next_poll_at, id LIMIT $2",
             now,
             limit,
         )
-        return [_feed(row) for row in rows]
+        return [feed_from_row(row) for row in rows]
 
     async def all_feeds(self) -> list[tuple[Feed, int]]:
         """Every feed with its number of subscriptions (all guilds: an operator's view)."""
         rows = await self._fetch(
-            f"SELECT {_FEED_COLUMNS}, (SELECT count(*) FROM feed_subscriptions s"
+            f"SELECT {FEED_COLUMNS}, (SELECT count(*) FROM feed_subscriptions s"
             " WHERE s.feed_id = feeds.id) AS subscribers FROM feeds ORDER BY id"
         )
-        return [(_feed(row), row["subscribers"]) for row in rows]
+        return [(feed_from_row(row), row["subscribers"]) for row in rows]
 
     async def next_feed_due(self) -> str | None:
         """When the next subscribed feed is due (ISO UTC), or None when nothing is subscribed;
@@ -129,10 +129,10 @@ class PgFeedQueries(PgBase):
             args.append(due)
         row = await self._fetchrow(
             f"UPDATE feeds SET poll_owner = $2, poll_lease_until = $3 WHERE id = $4"
-            f" AND {_UNCLAIMED}{slot} RETURNING {_FEED_COLUMNS}",
+            f" AND {_UNCLAIMED}{slot} RETURNING {FEED_COLUMNS}",
             *args,
         )
-        return _feed(row) if row else None
+        return feed_from_row(row) if row else None
 
     async def renew_feed_poll(
         self, feed_id: int, *, owner: str, now: datetime, lease: timedelta
@@ -223,7 +223,7 @@ class PgFeedQueries(PgBase):
             " WHERE feed_id = $3 ON CONFLICT (guild_id, channel_id, feed_id)"
             " DO UPDATE SET filter = excluded.filter, role_id = excluded.role_id"
             # xmax is 0 on a row this statement inserted, set on one it updated.
-            f" RETURNING {_SUBSCRIPTION_COLUMNS}, xmax = 0 AS inserted",
+            f" RETURNING {SUBSCRIPTION_COLUMNS}, xmax = 0 AS inserted",
             guild_id,
             channel_id,
             feed_id,
@@ -233,28 +233,30 @@ class PgFeedQueries(PgBase):
             now,
         )
         assert row is not None
-        return _subscription({k: v for k, v in row.items() if k != "inserted"}), row["inserted"]
+        return subscription_from_row({k: v for k, v in row.items() if k != "inserted"}), row[
+            "inserted"
+        ]
 
     async def subscription(self, guild_id: int, subscription_id: int) -> Subscription | None:
         """One subscription of this guild, or None (another guild's id finds nothing)."""
         row = await self._fetchrow(
-            f"SELECT {_SUBSCRIPTION_COLUMNS} FROM feed_subscriptions"
+            f"SELECT {SUBSCRIPTION_COLUMNS} FROM feed_subscriptions"
             " WHERE guild_id = $1 AND id = $2",
             guild_id,
             subscription_id,
         )
-        return _subscription(row) if row else None
+        return subscription_from_row(row) if row else None
 
     async def guild_subscriptions(self, guild_id: int) -> list[tuple[Subscription, Feed]]:
         """This guild's subscriptions with their feeds, by feed title then channel."""
         rows = await self._fetch(
-            f"SELECT {_SUBSCRIPTION_COLUMNS_S} FROM feed_subscriptions s"
+            f"SELECT {SUBSCRIPTION_COLUMNS_S} FROM feed_subscriptions s"
             " JOIN feeds f ON f.id = s.feed_id"
             " WHERE s.guild_id = $1 ORDER BY lower(f.title), f.url, s.channel_id",
             guild_id,
         )
         found = []
-        for subscription in [_subscription(row) for row in rows]:
+        for subscription in [subscription_from_row(row) for row in rows]:
             feed = await self.feed(subscription.feed_id)
             assert feed is not None  # the foreign key cascades deletes
             found.append((subscription, feed))
@@ -263,19 +265,18 @@ class PgFeedQueries(PgBase):
     async def subscription_by_id(self, subscription_id: int) -> Subscription | None:
         """A subscription by id in any guild (the poller's view; commands use `subscription`)."""
         row = await self._fetchrow(
-            f"SELECT {_SUBSCRIPTION_COLUMNS} FROM feed_subscriptions WHERE id = $1",
+            f"SELECT {SUBSCRIPTION_COLUMNS} FROM feed_subscriptions WHERE id = $1",
             subscription_id,
         )
-        return _subscription(row) if row else None
+        return subscription_from_row(row) if row else None
 
     async def feed_subscriptions(self, feed_id: int) -> list[Subscription]:
         """Every subscription to one feed, across guilds (the poller's view)."""
         rows = await self._fetch(
-            f"SELECT {_SUBSCRIPTION_COLUMNS} FROM feed_subscriptions WHERE feed_id = $1"
-            " ORDER BY id",
+            f"SELECT {SUBSCRIPTION_COLUMNS} FROM feed_subscriptions WHERE feed_id = $1 ORDER BY id",
             feed_id,
         )
-        return [_subscription(row) for row in rows]
+        return [subscription_from_row(row) for row in rows]
 
     async def remove_subscription(self, guild_id: int, subscription_id: int) -> bool:
         """Remove one of this guild's subscriptions; False if it has none with that id."""
@@ -350,12 +351,12 @@ class PgFeedQueries(PgBase):
     async def pending_announcements(self, limit: int = 500) -> list[PendingAnnouncement]:
         """Queued announcements not yet posted, oldest first."""
         rows = await self._fetch(
-            f"SELECT {_PENDING_COLUMNS} FROM feed_announcements n"
+            f"SELECT {PENDING_ANNOUNCEMENT_COLUMNS} FROM feed_announcements n"
             " JOIN articles a ON a.id = n.article_id"
             " WHERE n.status IN ('pending', 'posting') ORDER BY n.id LIMIT $1",
             limit,
         )
-        return [_pending_announcement(row) for row in rows]
+        return [pending_announcement_from_row(row) for row in rows]
 
     async def announcements_posting(self, announcement_ids: Sequence[int]) -> None:
         """Record that these are being posted now (a crash mid-post leaves them 'posting')."""
@@ -397,9 +398,9 @@ class PgFeedQueries(PgBase):
     async def feed_articles(self, feed_id: int, limit: int = 10) -> list[Article]:
         """The newest articles a feed brought, newest first."""
         rows = await self._fetch(
-            f"SELECT {_ARTICLE_COLUMNS_A} FROM feed_items i JOIN articles a ON a.id = i.article_id"
+            f"SELECT {ARTICLE_COLUMNS_A} FROM feed_items i JOIN articles a ON a.id = i.article_id"
             " WHERE i.feed_id = $1 ORDER BY i.id DESC LIMIT $2",
             feed_id,
             limit,
         )
-        return [_article(row) for row in rows]
+        return [article_from_row(row) for row in rows]

@@ -1,6 +1,6 @@
 """PostgreSQL SQL for follows and the notifications they were sent.
 
-Same contract as bot/store/follows.py (its dataclasses and row decoders are shared). The
+Same contract as bot/store/sqlite/follows.py (its dataclasses and row decoders are shared). The
 UNIQUE (follow_id, article_id) row is the claim, cluster-wide: however many processes match
 the same new article, one INSERT creates the row and only that process notifies.
 """
@@ -9,16 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from bot.store.follows import (
-    _FOLLOW_COLUMNS,
-    _PENDING_COLUMNS,
+from bot.store.postgres.base import PgBase
+from bot.store.records.follows import (
+    FOLLOW_COLUMNS,
     NOTIFICATION_STATUSES,
+    PENDING_NOTIFICATION_COLUMNS,
     Follow,
     PendingNotification,
-    _follow,
-    _pending_notification,
+    follow_from_row,
+    pending_notification_from_row,
 )
-from bot.store.postgres.base import PgBase
 
 
 class PgFollowQueries(PgBase):
@@ -60,7 +60,7 @@ class PgFollowQueries(PgBase):
             now,
         )
         row = await self._fetchrow(
-            f"SELECT {_FOLLOW_COLUMNS} FROM follows f WHERE f.guild_id = $1"
+            f"SELECT {FOLLOW_COLUMNS} FROM follows f WHERE f.guild_id = $1"
             " AND coalesce(f.user_id, 0) = $2 AND coalesce(f.channel_id, 0) = $3"
             " AND f.kind = $4 AND f.target_key = $5",
             guild_id,
@@ -70,7 +70,7 @@ class PgFollowQueries(PgBase):
             target_key,
         )
         assert row is not None
-        return _follow(row), added > 0
+        return follow_from_row(row), added > 0
 
     async def count_follows(
         self, guild_id: int, *, user_id: int | None = None, channel_id: int | None = None
@@ -86,22 +86,22 @@ class PgFollowQueries(PgBase):
     async def visible_follows(self, guild_id: int, user_id: int) -> list[Follow]:
         """A member's own follows in this guild, then the guild's channel follows."""
         rows = await self._fetch(
-            f"SELECT {_FOLLOW_COLUMNS} FROM follows f WHERE f.guild_id = $1"
+            f"SELECT {FOLLOW_COLUMNS} FROM follows f WHERE f.guild_id = $1"
             " AND (f.user_id = $2 OR f.channel_id IS NOT NULL)"
             " ORDER BY f.channel_id IS NOT NULL, f.channel_id, f.id",
             guild_id,
             user_id,
         )
-        return [_follow(row) for row in rows]
+        return [follow_from_row(row) for row in rows]
 
     async def guild_follow(self, guild_id: int, follow_id: int) -> Follow | None:
         """One follow of this guild, or None (another guild's id finds nothing)."""
         row = await self._fetchrow(
-            f"SELECT {_FOLLOW_COLUMNS} FROM follows f WHERE f.guild_id = $1 AND f.id = $2",
+            f"SELECT {FOLLOW_COLUMNS} FROM follows f WHERE f.guild_id = $1 AND f.id = $2",
             guild_id,
             follow_id,
         )
-        return _follow(row) if row else None
+        return follow_from_row(row) if row else None
 
     async def remove_follow(self, guild_id: int, follow_id: int) -> bool:
         """Delete one of this guild's follows (and its notifications); False if none."""
@@ -131,11 +131,11 @@ class PgFollowQueries(PgBase):
         """Every saved-search follow, in all guilds, older than article `newest_article_id`
         (younger ones cannot match it or anything stored before it)."""
         rows = await self._fetch(
-            f"SELECT {_FOLLOW_COLUMNS} FROM follows f WHERE f.kind = 'query'"
+            f"SELECT {FOLLOW_COLUMNS} FROM follows f WHERE f.kind = 'query'"
             " AND f.after_article_id < $1 ORDER BY f.id",
             newest_article_id,
         )
-        return [_follow(row) for row in rows]
+        return [follow_from_row(row) for row in rows]
 
     # -- notifications ----------------------------------------------------------------------
 
@@ -157,12 +157,12 @@ class PgFollowQueries(PgBase):
     async def pending_notifications(self, limit: int = 500) -> list[PendingNotification]:
         """Notifications recorded but not delivered yet, oldest first, with their follows."""
         rows = await self._fetch(
-            f"SELECT {_PENDING_COLUMNS} FROM follow_notifications n"
+            f"SELECT {PENDING_NOTIFICATION_COLUMNS} FROM follow_notifications n"
             " JOIN follows f ON f.id = n.follow_id"
             " WHERE n.status = 'pending' ORDER BY n.id LIMIT $1",
             limit,
         )
-        return [_pending_notification(row) for row in rows]
+        return [pending_notification_from_row(row) for row in rows]
 
     async def mark_notified(self, notification_ids: Sequence[int], now: str) -> None:
         """Mark notifications delivered."""

@@ -9,8 +9,7 @@ from pathlib import Path
 
 from bot.clock import FakeClock
 from bot.digest.scheduler import HEARTBEAT, LEASE
-from bot.store import Store
-from bot.store.digests import Schedule
+from bot.store import Schedule, Store
 
 from .conftest import GUILD_A
 from .newsroom import Newsroom, schedule, utc

@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.errors import StoreError
-from bot.store import Store
-from bot.store.digests import Run
+from bot.store import Run, Store
 
 from .conftest import GUILD_A, GUILD_B, draft_schedule
 

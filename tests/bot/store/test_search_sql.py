@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-import bot.store.search as search_sql
+import bot.store.sqlite.search as search_sql
 from bot.ingest import ingest_drafts
 from bot.models import ArticleDraft
 from bot.search import parse_query, prefix_expression, search, title_choices
 from bot.store import SearchFilters, Store
-from bot.store.db import migrations
 from bot.store.ranking import TopArticles
+from bot.store.sqlite.db import migrations
 
 WORDS = [f"w{i}" for i in range(60)]
 WEIGHTS = [1 / (rank + 1) for rank in range(len(WORDS))]

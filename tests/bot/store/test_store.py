@@ -16,7 +16,7 @@ import pytest
 from bot.errors import StoreError
 from bot.models import ArticleDraft
 from bot.store import Store
-from bot.store.db import migrations
+from bot.store.sqlite.db import migrations
 
 
 async def test_migrations_set_user_version_and_are_idempotent(tmp_path: Path) -> None:
@@ -33,7 +33,7 @@ async def test_migrations_set_user_version_and_are_idempotent(tmp_path: Path) ->
 async def test_a_new_database_says_so_once_and_an_upgrade_names_each_step(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO, logger="bot.store.db")
+    caplog.set_level(logging.INFO, logger="bot.store")
     async with await Store.open(tmp_path / "new.db"):
         pass
     latest = len(migrations())

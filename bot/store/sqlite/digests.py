@@ -10,140 +10,26 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import aiosqlite
 
 from bot.clock import utc_iso
 from bot.models import Article
-from bot.store.articles import _ARTICLE_COLUMNS, _article
-
-# What each digest schedule row holds, in order (plus `last_slot` for the scheduler).
-_SCHEDULE_COLUMNS = (
-    "s.id, s.guild_id, s.channel_id, s.target, s.local_time, s.timezone, s.every, s.weekday,"
-    " s.cron, s.filter, s.max_items, s.nothing_new, s.paused, s.paused_reason, s.created_by,"
-    " s.created_at, s.active_from, s.last_success_at"
+from bot.store.records.articles import ARTICLE_COLUMNS, article_from_row
+from bot.store.records.digests import (
+    RUN_COLUMNS,
+    SCHEDULE_COLUMNS,
+    Run,
+    Schedule,
+    ScheduleDraft,
+    run_from_row,
+    schedule_from_row,
 )
-_RUN_COLUMNS = (
-    "r.id, r.schedule_id, r.guild_id, r.slot, r.manual, r.late, r.missed, r.status,"
-    " r.attempts, r.owner, r.lease_until, r.next_attempt_at, r.claimed_at, r.finished_at,"
-    " r.window_start, r.window_end, r.message_ids, r.error"
-)
-# A guild can hold this many schedules: enough for a newsroom, few enough to list in one reply.
-MAX_SCHEDULES_PER_GUILD = 25
-
-
-def _when(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
-
-
-@dataclass(frozen=True)
-class ScheduleDraft:
-    """A digest schedule as an admin asked for it, before it is stored."""
-
-    guild_id: int
-    channel_id: int
-    local_time: str
-    timezone: str
-    every: str
-    created_by: int
-    target: str = "text"
-    weekday: int | None = None
-    cron: str | None = None
-    filter: str = ""
-    max_items: int = 5
-    nothing_new: str = "skip"
-
-
-@dataclass(frozen=True)
-class Schedule(ScheduleDraft):
-    """A stored digest schedule with its bookkeeping times (aware UTC datetimes)."""
-
-    id: int = 0
-    paused: bool = False
-    paused_reason: str = ""
-    created_at: datetime | None = None
-    active_from: datetime | None = None
-    last_success_at: datetime | None = None
-    # The latest scheduled (not manual) slot ever claimed; the scheduler counts on from it.
-    last_slot: datetime | None = None
-
-
-@dataclass(frozen=True)
-class Run:
-    """One claimed slot of a schedule and what became of it."""
-
-    id: int
-    schedule_id: int
-    guild_id: int
-    slot: datetime
-    manual: bool
-    late: bool
-    missed: int
-    status: str  # claimed | posted | skipped | failed
-    attempts: int
-    owner: str
-    lease_until: datetime
-    next_attempt_at: datetime
-    claimed_at: datetime
-    finished_at: datetime | None
-    window_start: datetime | None
-    window_end: datetime | None
-    message_ids: tuple[int, ...]
-    error: str
-
-
-def _schedule(row: aiosqlite.Row) -> Schedule:
-    keys = row.keys()
-    return Schedule(
-        id=row["id"],
-        guild_id=row["guild_id"],
-        channel_id=row["channel_id"],
-        target=row["target"],
-        local_time=row["local_time"],
-        timezone=row["timezone"],
-        every=row["every"],
-        weekday=row["weekday"],
-        cron=row["cron"],
-        filter=row["filter"],
-        max_items=row["max_items"],
-        nothing_new=row["nothing_new"],
-        paused=bool(row["paused"]),
-        paused_reason=row["paused_reason"],
-        created_by=row["created_by"],
-        created_at=_when(row["created_at"]),
-        active_from=_when(row["active_from"]),
-        last_success_at=_when(row["last_success_at"]),
-        last_slot=_when(row["last_slot"]) if "last_slot" in keys else None,
-    )
-
-
-def _run(row: aiosqlite.Row) -> Run:
-    return Run(
-        id=row["id"],
-        schedule_id=row["schedule_id"],
-        guild_id=row["guild_id"],
-        slot=datetime.fromisoformat(row["slot"]),
-        manual=bool(row["manual"]),
-        late=bool(row["late"]),
-        missed=row["missed"],
-        status=row["status"],
-        attempts=row["attempts"],
-        owner=row["owner"],
-        lease_until=datetime.fromisoformat(row["lease_until"]),
-        next_attempt_at=datetime.fromisoformat(row["next_attempt_at"]),
-        claimed_at=datetime.fromisoformat(row["claimed_at"]),
-        finished_at=_when(row["finished_at"]),
-        window_start=_when(row["window_start"]),
-        window_end=_when(row["window_end"]),
-        message_ids=tuple(json.loads(row["message_ids"])),
-        error=row["error"],
-    )
 
 
 class DigestQueries:
-    """Digest schedule and run statements; mixed into `Store`, which owns `conn`."""
+    """Digest schedule and run statements; mixed into `SqliteStore`, which owns `conn`."""
 
     conn: aiosqlite.Connection
     transaction: Callable[[], contextlib.AbstractAsyncContextManager[None]]
@@ -182,20 +68,19 @@ class DigestQueries:
     async def digest_schedule(self, guild_id: int, schedule_id: int) -> Schedule | None:
         """The guild's schedule with this id, or None (also for another guild's id)."""
         async with self.conn.execute(
-            f"SELECT {_SCHEDULE_COLUMNS} FROM digest_schedules s WHERE s.guild_id = ? AND s.id = ?",
+            f"SELECT {SCHEDULE_COLUMNS} FROM digest_schedules s WHERE s.guild_id = ? AND s.id = ?",
             (guild_id, schedule_id),
         ) as cur:
             row = await cur.fetchone()
-        return _schedule(row) if row else None
+        return schedule_from_row(row) if row else None
 
     async def digest_schedules(self, guild_id: int) -> list[Schedule]:
         """Every schedule of one guild, oldest first."""
         async with self.conn.execute(
-            f"SELECT {_SCHEDULE_COLUMNS} FROM digest_schedules s WHERE s.guild_id = ?"
-            " ORDER BY s.id",
+            f"SELECT {SCHEDULE_COLUMNS} FROM digest_schedules s WHERE s.guild_id = ? ORDER BY s.id",
             (guild_id,),
         ) as cur:
-            return [_schedule(row) for row in await cur.fetchall()]
+            return [schedule_from_row(row) for row in await cur.fetchall()]
 
     async def remove_digest_schedule(self, guild_id: int, schedule_id: int) -> bool:
         """Delete the guild's schedule (and its runs); False when it has no such schedule."""
@@ -237,40 +122,40 @@ class DigestQueries:
     async def digest_runs(self, guild_id: int, schedule_id: int, limit: int = 5) -> list[Run]:
         """The schedule's latest runs, newest slot first."""
         async with self.conn.execute(
-            f"SELECT {_RUN_COLUMNS} FROM digest_runs r WHERE r.guild_id = ? AND r.schedule_id = ?"
+            f"SELECT {RUN_COLUMNS} FROM digest_runs r WHERE r.guild_id = ? AND r.schedule_id = ?"
             " ORDER BY r.slot DESC, r.id DESC LIMIT ?",
             (guild_id, schedule_id, limit),
         ) as cur:
-            return [_run(row) for row in await cur.fetchall()]
+            return [run_from_row(row) for row in await cur.fetchall()]
 
     # -- the scheduler's view ---------------------------------------------------------------
 
     async def active_digest_schedules(self) -> list[Schedule]:
         """Every unpaused schedule of every guild, with the latest scheduled slot claimed."""
         async with self.conn.execute(
-            f"SELECT {_SCHEDULE_COLUMNS}, (SELECT max(slot) FROM digest_runs"
+            f"SELECT {SCHEDULE_COLUMNS}, (SELECT max(slot) FROM digest_runs"
             " WHERE schedule_id = s.id AND manual = 0) AS last_slot"
             " FROM digest_schedules s WHERE s.paused = 0 ORDER BY s.id"
         ) as cur:
-            return [_schedule(row) for row in await cur.fetchall()]
+            return [schedule_from_row(row) for row in await cur.fetchall()]
 
     async def open_digest_runs(self) -> list[Run]:
         """Claimed runs not yet posted, skipped or failed, of unpaused schedules."""
         async with self.conn.execute(
-            f"SELECT {_RUN_COLUMNS} FROM digest_runs r JOIN digest_schedules s"
+            f"SELECT {RUN_COLUMNS} FROM digest_runs r JOIN digest_schedules s"
             " ON s.id = r.schedule_id AND s.guild_id = r.guild_id"
             " WHERE r.status = 'claimed' AND s.paused = 0 ORDER BY r.slot, r.id"
         ) as cur:
-            return [_run(row) for row in await cur.fetchall()]
+            return [run_from_row(row) for row in await cur.fetchall()]
 
     async def digest_run(self, guild_id: int, run_id: int) -> Run | None:
         """One run of the guild, or None."""
         async with self.conn.execute(
-            f"SELECT {_RUN_COLUMNS} FROM digest_runs r WHERE r.guild_id = ? AND r.id = ?",
+            f"SELECT {RUN_COLUMNS} FROM digest_runs r WHERE r.guild_id = ? AND r.id = ?",
             (guild_id, run_id),
         ) as cur:
             row = await cur.fetchone()
-        return _run(row) if row else None
+        return run_from_row(row) if row else None
 
     async def claim_digest_run(
         self,
@@ -425,8 +310,8 @@ class DigestQueries:
     ) -> list[Article]:
         """Articles stored or changed in [since, until), newest first: what is new to readers."""
         async with self.conn.execute(
-            f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE updated_at >= ? AND updated_at < ?"
+            f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE updated_at >= ? AND updated_at < ?"
             " ORDER BY updated_at DESC, id DESC LIMIT ?",
             (utc_iso(since), utc_iso(until), limit),
         ) as cur:
-            return [_article(row) for row in await cur.fetchall()]
+            return [article_from_row(row) for row in await cur.fetchall()]

@@ -6,7 +6,7 @@ import aiosqlite
 
 
 class AppStateQueries:
-    """Get and set app-state values; a mixin for `Store` (which owns `conn`)."""
+    """Get and set app-state values; a mixin for `SqliteStore` (which owns `conn`)."""
 
     conn: aiosqlite.Connection
 

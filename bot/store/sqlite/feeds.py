@@ -10,29 +10,29 @@ import aiosqlite
 
 from bot.clock import utc_iso
 from bot.models import Article
-from bot.store.articles import _article
-from bot.store.feed_records import (  # noqa: F401 - re-exported for the feeds package
-    _ARTICLE_COLUMNS_A,
-    _FEED_COLUMNS,
-    _FEED_FIELDS,
-    _FEED_STATE,
-    _PENDING_COLUMNS,
-    _SUBSCRIPTION_COLUMNS,
-    _SUBSCRIPTION_COLUMNS_S,
-    _UNCLAIMED,
+from bot.store.records.articles import ARTICLE_COLUMNS_A, article_from_row
+from bot.store.records.feeds import (
+    FEED_COLUMNS,
+    FEED_STATE,
+    PENDING_ANNOUNCEMENT_COLUMNS,
+    SUBSCRIPTION_COLUMNS,
+    SUBSCRIPTION_COLUMNS_S,
     Feed,
     PendingAnnouncement,
     SeenItem,
     StoryMember,
     Subscription,
-    _feed,
-    _pending_announcement,
-    _subscription,
+    feed_from_row,
+    pending_announcement_from_row,
+    subscription_from_row,
 )
+
+# A feed nobody is polling: never claimed, released, or its owner's lease ran out (`?` is now).
+_UNCLAIMED = "(poll_lease_until IS NULL OR poll_lease_until <= ?)"
 
 
 class FeedQueries:
-    """Feed statements; mixed into `Store`, which owns `conn`. Guild data is guild-scoped."""
+    """Feed statements; mixed into `SqliteStore`, which owns `conn`. Guild data is guild-scoped."""
 
     conn: aiosqlite.Connection
     transaction: Callable[[], contextlib.AbstractAsyncContextManager[None]]
@@ -53,18 +53,18 @@ class FeedQueries:
     async def feed(self, feed_id: int) -> Feed | None:
         """Return the feed with this id, or None."""
         async with self.conn.execute(
-            f"SELECT {_FEED_COLUMNS} FROM feeds WHERE id = ?", (feed_id,)
+            f"SELECT {FEED_COLUMNS} FROM feeds WHERE id = ?", (feed_id,)
         ) as cur:
             row = await cur.fetchone()
-        return _feed(row) if row else None
+        return feed_from_row(row) if row else None
 
     async def feed_by_url(self, url: str) -> Feed | None:
         """Return the feed with this canonical URL, or None."""
         async with self.conn.execute(
-            f"SELECT {_FEED_COLUMNS} FROM feeds WHERE url = ?", (url,)
+            f"SELECT {FEED_COLUMNS} FROM feeds WHERE url = ?", (url,)
         ) as cur:
             row = await cur.fetchone()
-        return _feed(row) if row else None
+        return feed_from_row(row) if row else None
 
     async def save_feed(
         self, feed: Feed, *, owner: str | None = None, release: bool = False
@@ -72,10 +72,10 @@ class FeedQueries:
         """Write a feed's changed state (everything but id, url and created_at). With `owner`,
         only while that poller holds the feed's poll claim (False, nothing written, if not);
         `release` also ends the claim, in the same statement."""
-        assignments = ", ".join(f"{name} = ?" for name in _FEED_STATE)
+        assignments = ", ".join(f"{name} = ?" for name in FEED_STATE)
         if release:
             assignments += ", poll_owner = NULL, poll_lease_until = NULL"
-        values = [getattr(feed, name) for name in _FEED_STATE]
+        values = [getattr(feed, name) for name in FEED_STATE]
         held = "" if owner is None else " AND poll_owner = ?"
         cursor = await self.conn.execute(
             f"UPDATE feeds SET {assignments} WHERE id = ?{held}",
@@ -86,21 +86,21 @@ class FeedQueries:
     async def feeds_due(self, now: str, limit: int = 50) -> list[Feed]:
         """Subscribed feeds due at `now` that no live poll claim holds, most overdue first."""
         async with self.conn.execute(
-            f"SELECT {_FEED_COLUMNS} FROM feeds WHERE next_poll_at <= ? AND {_UNCLAIMED}"
+            f"SELECT {FEED_COLUMNS} FROM feeds WHERE next_poll_at <= ? AND {_UNCLAIMED}"
             " AND EXISTS (SELECT 1 FROM feed_subscriptions s WHERE s.feed_id = feeds.id)"
             " ORDER BY next_poll_at, id LIMIT ?",
             (now, now, limit),
         ) as cur:
-            return [_feed(row) for row in await cur.fetchall()]
+            return [feed_from_row(row) for row in await cur.fetchall()]
 
     async def all_feeds(self) -> list[tuple[Feed, int]]:
         """Every feed with its number of subscriptions (all guilds: an operator's view)."""
         async with self.conn.execute(
-            f"SELECT {_FEED_COLUMNS}, (SELECT count(*) FROM feed_subscriptions s"
+            f"SELECT {FEED_COLUMNS}, (SELECT count(*) FROM feed_subscriptions s"
             " WHERE s.feed_id = feeds.id) AS subscribers FROM feeds ORDER BY id"
         ) as cur:
             rows = await cur.fetchall()
-        return [(_feed(row), row["subscribers"]) for row in rows]
+        return [(feed_from_row(row), row["subscribers"]) for row in rows]
 
     async def next_feed_due(self) -> str | None:
         """When the next subscribed feed is due (ISO UTC), or None when nothing is subscribed;
@@ -133,12 +133,12 @@ class FeedQueries:
             self.transaction(),
             self.conn.execute(
                 f"UPDATE feeds SET poll_owner = ?, poll_lease_until = ? WHERE id = ?"
-                f" AND {_UNCLAIMED}{slot} RETURNING {_FEED_COLUMNS}",
+                f" AND {_UNCLAIMED}{slot} RETURNING {FEED_COLUMNS}",
                 (owner, utc_iso(now + lease), feed_id, at, *(() if due is None else (due, at))),
             ) as cur,
         ):
             row = await cur.fetchone()
-        return _feed(row) if row else None
+        return feed_from_row(row) if row else None
 
     async def renew_feed_poll(
         self, feed_id: int, *, owner: str, now: datetime, lease: timedelta
@@ -234,33 +234,33 @@ class FeedQueries:
             (guild_id, channel_id, feed_id, filter_text, role_id, created_by, now, feed_id),
         )
         async with self.conn.execute(
-            f"SELECT {_SUBSCRIPTION_COLUMNS} FROM feed_subscriptions"
+            f"SELECT {SUBSCRIPTION_COLUMNS} FROM feed_subscriptions"
             " WHERE guild_id = ? AND channel_id = ? AND feed_id = ?",
             (guild_id, channel_id, feed_id),
         ) as cur:
             row = await cur.fetchone()
         assert row is not None
-        subscription = _subscription(row)
+        subscription = subscription_from_row(row)
         return subscription, subscription.id == cursor.lastrowid
 
     async def subscription(self, guild_id: int, subscription_id: int) -> Subscription | None:
         """One subscription of this guild, or None (another guild's id finds nothing)."""
         async with self.conn.execute(
-            f"SELECT {_SUBSCRIPTION_COLUMNS} FROM feed_subscriptions WHERE guild_id = ? AND id = ?",
+            f"SELECT {SUBSCRIPTION_COLUMNS} FROM feed_subscriptions WHERE guild_id = ? AND id = ?",
             (guild_id, subscription_id),
         ) as cur:
             row = await cur.fetchone()
-        return _subscription(row) if row else None
+        return subscription_from_row(row) if row else None
 
     async def guild_subscriptions(self, guild_id: int) -> list[tuple[Subscription, Feed]]:
         """This guild's subscriptions with their feeds, by feed title then channel."""
         async with self.conn.execute(
-            f"SELECT {_SUBSCRIPTION_COLUMNS_S} FROM feed_subscriptions s"
+            f"SELECT {SUBSCRIPTION_COLUMNS_S} FROM feed_subscriptions s"
             " JOIN feeds f ON f.id = s.feed_id"
             " WHERE s.guild_id = ? ORDER BY f.title COLLATE NOCASE, f.url, s.channel_id",
             (guild_id,),
         ) as cur:
-            subscriptions = [_subscription(row) for row in await cur.fetchall()]
+            subscriptions = [subscription_from_row(row) for row in await cur.fetchall()]
         found = []
         for subscription in subscriptions:
             feed = await self.feed(subscription.feed_id)
@@ -271,19 +271,19 @@ class FeedQueries:
     async def subscription_by_id(self, subscription_id: int) -> Subscription | None:
         """A subscription by id in any guild (the poller's view; commands use `subscription`)."""
         async with self.conn.execute(
-            f"SELECT {_SUBSCRIPTION_COLUMNS} FROM feed_subscriptions WHERE id = ?",
+            f"SELECT {SUBSCRIPTION_COLUMNS} FROM feed_subscriptions WHERE id = ?",
             (subscription_id,),
         ) as cur:
             row = await cur.fetchone()
-        return _subscription(row) if row else None
+        return subscription_from_row(row) if row else None
 
     async def feed_subscriptions(self, feed_id: int) -> list[Subscription]:
         """Every subscription to one feed, across guilds (the poller's view)."""
         async with self.conn.execute(
-            f"SELECT {_SUBSCRIPTION_COLUMNS} FROM feed_subscriptions WHERE feed_id = ? ORDER BY id",
+            f"SELECT {SUBSCRIPTION_COLUMNS} FROM feed_subscriptions WHERE feed_id = ? ORDER BY id",
             (feed_id,),
         ) as cur:
-            return [_subscription(row) for row in await cur.fetchall()]
+            return [subscription_from_row(row) for row in await cur.fetchall()]
 
     async def remove_subscription(self, guild_id: int, subscription_id: int) -> bool:
         """Remove one of this guild's subscriptions; False if it has none with that id."""
@@ -350,13 +350,13 @@ class FeedQueries:
     async def pending_announcements(self, limit: int = 500) -> list[PendingAnnouncement]:
         """Queued announcements not yet posted, oldest first."""
         async with self.conn.execute(
-            f"SELECT {_PENDING_COLUMNS} FROM feed_announcements n"
+            f"SELECT {PENDING_ANNOUNCEMENT_COLUMNS} FROM feed_announcements n"
             " JOIN articles a ON a.id = n.article_id"
             " WHERE n.status IN ('pending', 'posting') ORDER BY n.id LIMIT ?",
             (limit,),
         ) as cur:
             rows = await cur.fetchall()
-        return [_pending_announcement(row) for row in rows]
+        return [pending_announcement_from_row(row) for row in rows]
 
     async def announcements_posting(self, announcement_ids: Sequence[int]) -> None:
         """Record that these are being posted now (a crash mid-post leaves them 'posting')."""
@@ -395,8 +395,8 @@ class FeedQueries:
     async def feed_articles(self, feed_id: int, limit: int = 10) -> list[Article]:
         """The newest articles a feed brought, newest first."""
         async with self.conn.execute(
-            f"SELECT {_ARTICLE_COLUMNS_A} FROM feed_items i JOIN articles a ON a.id = i.article_id"
+            f"SELECT {ARTICLE_COLUMNS_A} FROM feed_items i JOIN articles a ON a.id = i.article_id"
             " WHERE i.feed_id = ? ORDER BY i.id DESC LIMIT ?",
             (feed_id, limit),
         ) as cur:
-            return [_article(row) for row in await cur.fetchall()]
+            return [article_from_row(row) for row in await cur.fetchall()]

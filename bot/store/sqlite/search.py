@@ -1,5 +1,6 @@
 """SQL for full-text search: newest-first ranking with early stop, snippets for one page only,
-counts that cost what they must, and title type-ahead. Mixed into `Store` via ArticleQueries.
+counts that cost what they must, and title type-ahead. Mixed into `SqliteStore` via
+ArticleQueries.
 
 The indexes' rowid is the article's search key (publication day * 2^28 + id, migration 006);
 bot/store/ranking.py has the ranking and why the early stop returns the exact top k.
@@ -29,6 +30,7 @@ from bot.store.ranking import (
     phrases_in,
     required_phrases,
 )
+from bot.store.records.search import SearchFilters
 
 # bm25 weights for (title, caption, body): a word in the headline counts ten times one in the body.
 BM25_WEIGHTS = (10.0, 2.0, 1.0)
@@ -43,16 +45,6 @@ ID_LOOKUP_LIMIT = 2_000
 # Remembered counts (valid until the next write to the database).
 COUNT_CACHE_SIZE = 512
 _ID_MASK = DAY_SPAN - 1
-
-
-@dataclass(frozen=True)
-class SearchFilters:
-    """Filters a search applies besides the full-text match (all optional)."""
-
-    sources: tuple[str, ...] = ()
-    after: str | None = None  # ISO date, inclusive
-    before: str | None = None  # ISO date, exclusive
-    article_ids: tuple[int, ...] | None = None  # restrict to these (e.g. an entity's articles)
 
 
 @dataclass(frozen=True)
@@ -149,7 +141,7 @@ def forget_search_counts(store: object) -> None:
 
 
 class SearchQueries:
-    """Search statements; mixed into `Store` (through ArticleQueries), which owns `conn`."""
+    """Search statements; mixed into `SqliteStore` (through ArticleQueries), which owns `conn`."""
 
     conn: aiosqlite.Connection
 

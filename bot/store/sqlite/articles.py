@@ -1,81 +1,22 @@
-"""SQL for articles and per-guild settings; full-text search is in bot/store/search.py."""
+"""SQL for articles and per-guild settings; full-text search is in sqlite/search.py."""
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from enum import Enum
-from typing import Any
+from collections.abc import Sequence
 
 import aiosqlite
 
 from bot.models import Article, ArticleDraft
-from bot.store.search import SearchFilters as SearchFilters
-from bot.store.search import SearchQueries
-
-_ARTICLE_COLUMNS = (
-    "id, origin, url, content_hash, title, caption, body, source, desk, dateline, author, "
-    "published_at, ingested_at, updated_at, metadata"
+from bot.store.records.articles import (
+    ARTICLE_COLUMNS,
+    Outcome,
+    Stored,
+    article_from_row,
+    article_values,
 )
-
-
-class Outcome(Enum):
-    """What storing one draft did."""
-
-    ADDED = "added"
-    UPDATED = "updated"
-    UNCHANGED = "unchanged"
-    DUPLICATE = "duplicate"
-
-
-@dataclass(frozen=True)
-class Stored:
-    """The result of storing one draft: the outcome and the article id it maps to."""
-
-    outcome: Outcome
-    article_id: int
-
-
-def _article(row: Mapping[str, Any]) -> Article:
-    """An article from a row of _ARTICLE_COLUMNS (aiosqlite Row or asyncpg Record)."""
-    return Article(
-        id=row["id"],
-        origin=row["origin"],
-        url=row["url"],
-        title=row["title"],
-        caption=row["caption"],
-        body=row["body"],
-        source=row["source"],
-        desk=row["desk"],
-        dateline=row["dateline"],
-        author=row["author"],
-        published_at=row["published_at"],
-        ingested_at=row["ingested_at"],
-        updated_at=row["updated_at"],
-        metadata=json.loads(row["metadata"]),
-    )
-
-
-def _article_values(draft: ArticleDraft, now: str, digest: str | None = None) -> tuple[object, ...]:
-    """What `store_article` writes, in the order of both backends' UPDATE and INSERT: url,
-    content_hash (`digest` when already computed), title, caption, body, source, desk,
-    dateline, author, published_at, updated_at (`now`), metadata (JSON)."""
-    return (
-        draft.url,
-        digest or draft.content_hash,
-        draft.title,
-        draft.caption,
-        draft.body,
-        draft.source,
-        draft.desk,
-        draft.dateline,
-        draft.author,
-        draft.published_at,
-        now,
-        json.dumps(draft.metadata, ensure_ascii=False, sort_keys=True),
-    )
+from bot.store.sqlite.search import SearchQueries
 
 
 class ArticleQueries(SearchQueries):
@@ -99,7 +40,7 @@ class ArticleQueries(SearchQueries):
             same_text = await cur.fetchone()
         if same_text:
             return Stored(Outcome.DUPLICATE, same_text["id"])
-        values = _article_values(draft, now)
+        values = article_values(draft, now)
         if same_origin:
             await self.conn.execute(
                 "UPDATE articles SET url = ?, content_hash = ?, title = ?, caption = ?, body = ?,"
@@ -179,7 +120,7 @@ class ArticleQueries(SearchQueries):
             " dateline, author, published_at, updated_at, metadata, origin, ingested_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                (*_article_values(draft, now, digest), draft.origin, now)
+                (*article_values(draft, now, digest), draft.origin, now)
                 for _, draft, digest in pending
             ],
         )
@@ -198,10 +139,10 @@ class ArticleQueries(SearchQueries):
     async def article(self, article_id: int) -> Article | None:
         """Return the article with this id, or None."""
         async with self.conn.execute(
-            f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)
+            f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)
         ) as cur:
             row = await cur.fetchone()
-        return _article(row) if row else None
+        return article_from_row(row) if row else None
 
     async def articles(self, ids: Sequence[int]) -> list[Article]:
         """Return the articles with these ids, in the order given (missing ids are skipped)."""
@@ -209,28 +150,28 @@ class ArticleQueries(SearchQueries):
             return []
         marks = ",".join("?" * len(ids))
         async with self.conn.execute(
-            f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id IN ({marks})", tuple(ids)
+            f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id IN ({marks})", tuple(ids)
         ) as cur:
-            found = {row["id"]: _article(row) for row in await cur.fetchall()}
+            found = {row["id"]: article_from_row(row) for row in await cur.fetchall()}
         return [found[i] for i in ids if i in found]
 
     async def articles_since(self, since: str, limit: int = 500) -> list[Article]:
         """Return articles ingested or updated at or after `since` (ISO UTC), newest first."""
         async with self.conn.execute(
-            f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE updated_at >= ?"
+            f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE updated_at >= ?"
             " ORDER BY updated_at DESC, id DESC LIMIT ?",
             (since, limit),
         ) as cur:
-            return [_article(row) for row in await cur.fetchall()]
+            return [article_from_row(row) for row in await cur.fetchall()]
 
     async def latest_articles(self, limit: int = 10) -> list[Article]:
         """Return the newest articles by publication (or ingest) time."""
         async with self.conn.execute(
-            f"SELECT {_ARTICLE_COLUMNS} FROM articles"
+            f"SELECT {ARTICLE_COLUMNS} FROM articles"
             " ORDER BY coalesce(published_at, ingested_at) DESC, id DESC LIMIT ?",
             (limit,),
         ) as cur:
-            return [_article(row) for row in await cur.fetchall()]
+            return [article_from_row(row) for row in await cur.fetchall()]
 
     async def count_articles(self) -> int:
         """Return how many articles are stored."""
@@ -295,15 +236,3 @@ class ArticleQueries(SearchQueries):
             except sqlite3.DatabaseError as exc:
                 problems.append(f"{name} index: {exc}")
         return problems
-
-
-def chunks(items: Iterable[ArticleDraft], size: int) -> Iterable[list[ArticleDraft]]:
-    """Yield lists of at most `size` drafts (transaction batches)."""
-    batch: list[ArticleDraft] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
