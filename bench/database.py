@@ -17,7 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from bench.corpus import console, corpus_path, data_dir, drafts, label
 from bot.ingest import BATCH_SIZE
 from bot.models import ArticleDraft
-from bot.store import Store
+from bot.store import open_store
 from bot.store.records.articles import article_values
 from bot.store.sqlite.db import migrations
 
@@ -70,7 +70,7 @@ def create_empty(path: Path) -> None:
     """A fresh database at `path` with every migration applied (through the real store)."""
 
     async def create() -> None:
-        async with await Store.open(path):
+        async with await open_store(path):
             pass
 
     asyncio.run(create())

@@ -1,5 +1,6 @@
 """The layout's rules, checked on the source: the core imports no discord.py, only the store
-talks to a database, the store builds on the domain's plain data alone, and cogs hold no SQL."""
+talks to a database, the store builds on the domain's plain data alone, cogs hold no SQL, and
+nothing outside the store names one of its backends."""
 
 from __future__ import annotations
 
@@ -79,3 +80,40 @@ def test_cogs_hold_no_sql() -> None:
             if isinstance(text, str) and SQL.search(text):
                 offenders.append(f"{relative(path)}:{node.lineno}")
     assert offenders == []
+
+
+# The store's own tests and the benchmarks of its internals may reach into a backend.
+BACKEND_USERS = ("bot/store/", "tests/bot/store/", "bench/")
+BACKEND_MODULES = ("bot.store.sqlite", "bot.store.postgres")
+BACKEND_CLASSES = {"SqliteStore", "PostgresStore"}
+
+
+def backend_names(path: Path) -> set[str]:
+    """The backend modules a module imports (`from bot.store import sqlite` too) and the
+    backend classes it names."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            modules = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            modules = [node.module, *(f"{node.module}.{alias.name}" for alias in node.names)]
+        else:
+            modules = []
+        found.update(m for m in modules if m.startswith(BACKEND_MODULES))
+        if isinstance(node, ast.Name | ast.Attribute | ast.alias):
+            name = node.id if isinstance(node, ast.Name) else getattr(node, "attr", None)
+            name = node.name if isinstance(node, ast.alias) else name
+            if name in BACKEND_CLASSES:
+                found.add(name)
+    return found
+
+
+def test_only_the_store_names_a_backend() -> None:
+    """Everything else opens a store with `open_store` and sees the `Store` interface."""
+    offenders = {
+        relative(path): sorted(found)
+        for folder in ("bot", "cogs", "tests")
+        for path in modules(folder)
+        if not relative(path).startswith(BACKEND_USERS) and (found := backend_names(path))
+    }
+    assert offenders == {}

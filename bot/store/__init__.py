@@ -1,22 +1,28 @@
-"""The store: the one place that holds SQL, and the records it hands out."""
+"""The store: the one place that holds SQL. Callers see one typed interface, `Store`
+(bot/store/interface/), the records it hands out (bot/store/records/), and `open_store`,
+which picks the backend (bot/store/sqlite/ or bot/store/postgres/) from the URL."""
 
 from __future__ import annotations
 
+from bot.store.backend import open_cluster_store, open_store
+from bot.store.interface import ClusterStore, Store
 from bot.store.records.articles import Outcome, Stored
 from bot.store.records.digests import MAX_SCHEDULES_PER_GUILD, Run, Schedule, ScheduleDraft
 from bot.store.records.entities import StoredAnalysis, StoredMention, entity_key
 from bot.store.records.feeds import Feed, PendingAnnouncement, SeenItem, StoryMember, Subscription
 from bot.store.records.follows import Follow, PendingNotification
 from bot.store.records.insights import CoMentionLinks, DailyCount
+from bot.store.records.jobs import Job
 from bot.store.records.search import SearchFilters
-from bot.store.sqlite import SqliteStore as Store
 
 __all__ = [
     "MAX_SCHEDULES_PER_GUILD",
+    "ClusterStore",
     "CoMentionLinks",
     "DailyCount",
     "Feed",
     "Follow",
+    "Job",
     "Outcome",
     "PendingAnnouncement",
     "PendingNotification",
@@ -32,4 +38,6 @@ __all__ = [
     "StoryMember",
     "Subscription",
     "entity_key",
+    "open_cluster_store",
+    "open_store",
 ]

@@ -1,11 +1,15 @@
-"""Choosing the store's backend from `DATABASE_URL`: SQLite (the default) or PostgreSQL."""
+"""Choosing the store's backend from `DATABASE_URL`: SQLite (the default) or PostgreSQL.
+
+The only place outside the backends' own folders that names them: everything else opens a
+store here and sees the `Store` interface (bot/store/interface/).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from bot.errors import ConfigError
+from bot.store.interface import ClusterStore, Store
 
 SQLITE_PREFIX = "sqlite:///"
 POSTGRES_PREFIXES = ("postgresql://", "postgres://")
@@ -27,14 +31,34 @@ def sqlite_path(target: str | Path) -> Path:
     return Path(text[len(SQLITE_PREFIX) :] if text.startswith(SQLITE_PREFIX) else text)
 
 
-async def open_store(target: str | Path) -> Any:
-    """Open the store at `target` (`sqlite:///path`, a path, or `postgresql://...`),
-    creating and migrating it as needed. Both kinds have the same methods (see
-    tests/bot/store/test_backends.py); use it as `async with await open_store(url) as store`."""
-    if backend_of(target) == "postgresql":
-        from bot.store.postgres import PostgresStore
+def redacted_url(url: str) -> str:
+    """`url` with any password replaced by asterisks, safe to print or log."""
+    scheme, sep, rest = url.partition("://")
+    credentials, at, host = rest.rpartition("@")
+    if not at or ":" not in credentials:
+        return url
+    user = credentials.split(":", 1)[0]
+    return f"{scheme}{sep}{user}:********@{host}"
 
-        return await PostgresStore.open(str(target))
+
+async def open_store(target: str | Path, *, pool_size: int = 10) -> Store:
+    """Open the store at `target` (`sqlite:///path`, a path, or `postgresql://...`),
+    creating and migrating it as needed; use it as `async with await open_store(url) as
+    store`. `pool_size` bounds a PostgreSQL store's connections. StoreError when the
+    database can't be opened (the message names it, without its password)."""
+    if backend_of(target) == "postgresql":
+        return await open_cluster_store(target, pool_size=pool_size)
+    # Imported when chosen: a process on one backend never loads the other's driver.
     from bot.store.sqlite import SqliteStore
 
     return await SqliteStore.open(sqlite_path(target))
+
+
+async def open_cluster_store(target: str | Path, *, pool_size: int = 10) -> ClusterStore:
+    """Open a store several processes share, with its job queue: PostgreSQL only
+    (ConfigError for SQLite, whose work the bot and the CLI do in-process)."""
+    if backend_of(target) != "postgresql":
+        raise ConfigError("the job queue needs DATABASE_URL=postgresql://...")
+    from bot.store.postgres import PostgresStore
+
+    return await PostgresStore.open(str(target), pool_size=pool_size)

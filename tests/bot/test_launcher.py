@@ -17,7 +17,7 @@ from bot.clock import FakeClock
 from bot.config import Secret, Settings
 from bot.sandbox import DiscordEmulator
 from bot.sandbox.seam import pointed_at
-from bot.store import Store
+from bot.store import open_store
 
 
 def settings_with(token: str, tmp_path: Path) -> Settings:
@@ -29,7 +29,7 @@ async def test_seeds_are_loaded_into_the_configured_database(
 ) -> None:
     await launcher.load_seeds(settings_with("", tmp_path), seed_file.parent, nlp=False)
 
-    async with await Store.open(tmp_path / "newsdesk.db") as store:
+    async with await open_store(tmp_path / "newsdesk.db") as store:
         assert await store.count_articles() == 1
 
 

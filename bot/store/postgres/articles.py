@@ -52,12 +52,11 @@ class PgArticleQueries(PgBase):
     """Article, search, guild-setting and app-state statements for `PostgresStore`."""
 
     async def store_articles(self, drafts: Sequence[ArticleDraft], now: str) -> list[Stored]:
-        """Store a batch like `store_article` each, in order; call in a transaction. (Rows go
-        one by one here: the server is a network hop away, but the batch is one transaction.)"""
+        # Rows go one by one here: the server is a network hop away, but the batch is one
+        # transaction.
         return [await self.store_article(draft, now) for draft in drafts]
 
     async def store_article(self, draft: ArticleDraft, now: str) -> Stored:
-        """Insert or update one article (its search vector is generated); call in a transaction."""
         digest = draft.content_hash
         same_origin = await self._fetchrow(
             "SELECT id, content_hash FROM articles WHERE origin = $1", draft.origin
@@ -103,14 +102,12 @@ class PgArticleQueries(PgBase):
         return await self._fetchval("SELECT count(*) FROM search_terms")
 
     async def article(self, article_id: int) -> Article | None:
-        """Return the article with this id, or None."""
         row = await self._fetchrow(
             f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = $1", article_id
         )
         return article_from_row(row) if row else None
 
     async def articles(self, ids: Sequence[int]) -> list[Article]:
-        """Return the articles with these ids, in the order given (missing ids are skipped)."""
         if not ids:
             return []
         rows = await self._fetch(
@@ -120,7 +117,6 @@ class PgArticleQueries(PgBase):
         return [found[i] for i in ids if i in found]
 
     async def articles_since(self, since: str, limit: int = 500) -> list[Article]:
-        """Return articles ingested or updated at or after `since` (ISO UTC), newest first."""
         rows = await self._fetch(
             f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE updated_at >= $1"
             " ORDER BY updated_at DESC, id DESC LIMIT $2",
@@ -130,7 +126,6 @@ class PgArticleQueries(PgBase):
         return [article_from_row(row) for row in rows]
 
     async def latest_articles(self, limit: int = 10) -> list[Article]:
-        """Return the newest articles by publication (or ingest) time."""
         rows = await self._fetch(
             f"SELECT {ARTICLE_COLUMNS} FROM articles"
             " ORDER BY coalesce(published_at, ingested_at) DESC, id DESC LIMIT $1",
@@ -139,11 +134,9 @@ class PgArticleQueries(PgBase):
         return [article_from_row(row) for row in rows]
 
     async def count_articles(self) -> int:
-        """Return how many articles are stored."""
         return await self._fetchval("SELECT count(*) FROM articles")
 
     async def article_stats(self) -> dict[str, object]:
-        """Return corpus figures: article count, sources, date range, database bytes."""
         row = await self._fetchrow(
             "SELECT count(*) AS n, count(DISTINCT nullif(source, '')) AS sources,"
             " min(coalesce(published_at, ingested_at)) AS first,"
@@ -162,9 +155,8 @@ class PgArticleQueries(PgBase):
     async def titles_matching(
         self, prefix_match: str | None, limit: int = 25
     ) -> list[tuple[int, str]]:
-        """Return (id, title) pairs whose title matches a prepared expression, newest first
-        (as on SQLite), or the newest titles. The stored headline vector is small and read in
-        place; ranking matches through the article's whole vector took 0.5 s at 100k."""
+        # The stored headline vector is small and read in place; ranking matches through the
+        # article's whole vector took 0.5 s at 100k.
         if prefix_match is None:
             rows = await self._fetch(
                 f"SELECT a.id, a.title FROM articles a ORDER BY {PUBLISHED} DESC, a.id DESC"
@@ -184,7 +176,8 @@ class PgArticleQueries(PgBase):
     async def search_articles(
         self, match: str, filters: SearchFilters, limit: int, offset: int
     ) -> tuple[list[SearchHit], int]:
-        """Run a prepared search expression (as tsquery, bound) with filters: hits, total."""
+        # The prepared expression becomes a tsquery (bound); a count that must read rows (a
+        # phrase to confirm, a source or date to compare) stops at COUNT_CAP.
         where = ["a.search @@ q"]
         params: list[object] = [to_tsquery_text(match)]
         if filters.sources:
@@ -216,7 +209,6 @@ class PgArticleQueries(PgBase):
             return await _search_page(conn, match, clause, params, limit, offset, cap)
 
     async def terms_starting(self, stem: str, limit: int = 200) -> list[tuple[str, int]]:
-        """Return indexed words starting with `stem` and how many articles hold each."""
         rows = await self._fetch(
             "SELECT t.term, (SELECT count(*) FROM articles"
             "                WHERE search @@ plainto_tsquery('simple', t.term)) AS docs"
@@ -229,13 +221,11 @@ class PgArticleQueries(PgBase):
         return [(row[0], row[1]) for row in rows if row[1]]
 
     async def guild_setting(self, guild_id: int, key: str) -> str | None:
-        """Return one guild's setting, or None when unset."""
         return await self._fetchval(
             "SELECT value FROM guild_settings WHERE guild_id = $1 AND key = $2", guild_id, key
         )
 
     async def set_guild_setting(self, guild_id: int, key: str, value: str | None) -> None:
-        """Set (or with None, clear) one guild's setting."""
         if value is None:
             await self._execute(
                 "DELETE FROM guild_settings WHERE guild_id = $1 AND key = $2", guild_id, key
@@ -250,11 +240,9 @@ class PgArticleQueries(PgBase):
             )
 
     async def app_value(self, key: str) -> str | None:
-        """Return the app-state value stored under `key`, or None."""
         return await self._fetchval("SELECT value FROM app_state WHERE key = $1", key)
 
     async def set_app_value(self, key: str, value: str, now: str) -> None:
-        """Store `value` under `key` (ISO UTC `now` as its time)."""
         await self._execute(
             "INSERT INTO app_state (key, value, updated_at) VALUES ($1, $2, $3)"
             " ON CONFLICT (key) DO UPDATE SET value = excluded.value,"
@@ -265,7 +253,7 @@ class PgArticleQueries(PgBase):
         )
 
     async def check_integrity(self) -> list[str]:
-        """Problems PostgreSQL can see cheaply: invalid indexes, articles without a vector."""
+        # What PostgreSQL can see cheaply: invalid indexes, articles without a vector.
         problems = [
             f"index {row[0]} is invalid"
             for row in await self._fetch(

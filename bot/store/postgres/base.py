@@ -79,7 +79,7 @@ class PgBase:
 
     @contextlib.asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:
-        """Run the block in one transaction: all of it lands, or none of it (nested: savepoint)."""
+        # Nested inside another transaction of this task: a savepoint.
         conn = self._tx_connection()
         if conn is not None:
             async with conn.transaction():

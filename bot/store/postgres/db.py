@@ -7,6 +7,7 @@ import logging
 import asyncpg
 
 from bot.errors import StoreError
+from bot.store.backend import redacted_url
 from bot.store.schema import bundled_migrations, plan_migrations
 
 log = logging.getLogger(__name__)
@@ -56,8 +57,9 @@ async def connect_pool(url: str, *, min_size: int = 1, max_size: int = 10) -> as
             server_settings={"plan_cache_mode": "force_custom_plan"},
         )
     except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
-        # The message names host and database at most; asyncpg never echoes the password.
-        raise StoreError(f"cannot open PostgreSQL database: {exc}") from exc
+        # One line naming the database, never its password (asyncpg does not echo it either).
+        reason = " ".join(str(exc).split())
+        raise StoreError(f"cannot open PostgreSQL database {redacted_url(url)}: {reason}") from exc
     try:
         async with pool.acquire() as conn:
             await migrate(conn)

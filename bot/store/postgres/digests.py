@@ -1,7 +1,7 @@
 """PostgreSQL SQL for digest schedules and runs: the claims that make posts exactly-once
 across every process of a cluster.
 
-Same contract as bot/store/sqlite/digests.py. What makes it hold with many processes: a claim is
+Contract: bot/store/interface/digests.py. What makes it hold with many processes: a claim is
 `INSERT ... ON CONFLICT (schedule_id, slot) DO NOTHING` (one winner, atomically), and taking
 over is one conditional UPDATE (`owner = me OR lease_until <= now`), which PostgreSQL
 re-checks on the locked row, so two processes whose leases both look expired can't both win.
@@ -32,7 +32,6 @@ class PgDigestQueries(PgBase):
     """Digest schedule and run statements for `PostgresStore` (guild-scoped like SQLite's)."""
 
     async def add_digest_schedule(self, draft: ScheduleDraft, now: datetime) -> Schedule:
-        """Store a new schedule; its first slot is the first one after `now`."""
         at = utc_iso(now)
         schedule_id = await self._fetchval(
             "INSERT INTO digest_schedules (guild_id, channel_id, target, local_time, timezone,"
@@ -58,7 +57,6 @@ class PgDigestQueries(PgBase):
         return stored
 
     async def digest_schedule(self, guild_id: int, schedule_id: int) -> Schedule | None:
-        """The guild's schedule with this id, or None (also for another guild's id)."""
         row = await self._fetchrow(
             f"SELECT {SCHEDULE_COLUMNS} FROM digest_schedules s"
             " WHERE s.guild_id = $1 AND s.id = $2",
@@ -68,7 +66,6 @@ class PgDigestQueries(PgBase):
         return schedule_from_row(row) if row else None
 
     async def digest_schedules(self, guild_id: int) -> list[Schedule]:
-        """Every schedule of one guild, oldest first."""
         rows = await self._fetch(
             f"SELECT {SCHEDULE_COLUMNS} FROM digest_schedules s WHERE s.guild_id = $1"
             " ORDER BY s.id",
@@ -77,7 +74,6 @@ class PgDigestQueries(PgBase):
         return [schedule_from_row(row) for row in rows]
 
     async def remove_digest_schedule(self, guild_id: int, schedule_id: int) -> bool:
-        """Delete the guild's schedule (and its runs); False when it has no such schedule."""
         return bool(
             await self._execute(
                 "DELETE FROM digest_schedules WHERE guild_id = $1 AND id = $2",
@@ -89,7 +85,6 @@ class PgDigestQueries(PgBase):
     async def pause_digest_schedule(
         self, guild_id: int, schedule_id: int, reason: str, now: datetime
     ) -> Schedule | None:
-        """Pause a schedule (why, for the admins) and drop its unposted claims; None if absent."""
         async with self.transaction():
             if await self._execute(
                 "UPDATE digest_schedules SET paused = 1, paused_reason = $1"
@@ -112,7 +107,6 @@ class PgDigestQueries(PgBase):
     async def resume_digest_schedule(
         self, guild_id: int, schedule_id: int, now: datetime
     ) -> Schedule | None:
-        """Resume a schedule from `now` on: slots missed while paused are not owed."""
         await self._execute(
             "UPDATE digest_schedules SET paused = 0, paused_reason = '', active_from = $1"
             " WHERE guild_id = $2 AND id = $3",
@@ -123,7 +117,6 @@ class PgDigestQueries(PgBase):
         return await self.digest_schedule(guild_id, schedule_id)
 
     async def digest_runs(self, guild_id: int, schedule_id: int, limit: int = 5) -> list[Run]:
-        """The schedule's latest runs, newest slot first."""
         rows = await self._fetch(
             f"SELECT {RUN_COLUMNS} FROM digest_runs r WHERE r.guild_id = $1"
             " AND r.schedule_id = $2 ORDER BY r.slot DESC, r.id DESC LIMIT $3",
@@ -134,7 +127,6 @@ class PgDigestQueries(PgBase):
         return [run_from_row(row) for row in rows]
 
     async def active_digest_schedules(self) -> list[Schedule]:
-        """Every unpaused schedule of every guild, with the latest scheduled slot claimed."""
         rows = await self._fetch(
             f"SELECT {SCHEDULE_COLUMNS}, (SELECT max(slot) FROM digest_runs"
             " WHERE schedule_id = s.id AND manual = 0) AS last_slot"
@@ -143,7 +135,6 @@ class PgDigestQueries(PgBase):
         return [schedule_from_row(row) for row in rows]
 
     async def open_digest_runs(self) -> list[Run]:
-        """Claimed runs not yet posted, skipped or failed, of unpaused schedules."""
         rows = await self._fetch(
             f"SELECT {RUN_COLUMNS} FROM digest_runs r JOIN digest_schedules s"
             " ON s.id = r.schedule_id AND s.guild_id = r.guild_id"
@@ -152,7 +143,6 @@ class PgDigestQueries(PgBase):
         return [run_from_row(row) for row in rows]
 
     async def digest_run(self, guild_id: int, run_id: int) -> Run | None:
-        """One run of the guild, or None."""
         row = await self._fetchrow(
             f"SELECT {RUN_COLUMNS} FROM digest_runs r WHERE r.guild_id = $1 AND r.id = $2",
             guild_id,
@@ -172,8 +162,6 @@ class PgDigestQueries(PgBase):
         late: bool = False,
         missed: int = 0,
     ) -> Run | None:
-        """Claim a slot for `owner`; None if anyone (any process, ever) claimed it already or
-        the schedule is gone or paused. Only a claimed slot may be posted."""
         run_id = await self._fetchval(
             "INSERT INTO digest_runs (schedule_id, guild_id, slot, manual, late, missed,"
             " owner, lease_until, next_attempt_at, claimed_at)"
@@ -197,8 +185,6 @@ class PgDigestQueries(PgBase):
     async def take_digest_run(
         self, guild_id: int, run_id: int, *, owner: str, now: datetime, lease: timedelta
     ) -> Run | None:
-        """Start another attempt at an open run: only if it is due and its lease is ours or
-        has run out. Counts the attempt; None when someone else holds it or it is done."""
         at = utc_iso(now)
         taken = await self._execute(
             "UPDATE digest_runs SET owner = $1, lease_until = $2, attempts = attempts + 1"
@@ -215,8 +201,6 @@ class PgDigestQueries(PgBase):
     async def renew_digest_run(
         self, guild_id: int, run_id: int, *, owner: str, now: datetime, lease: timedelta
     ) -> bool:
-        """Extend `owner`'s lease on an open run to `now + lease` (the attempt's heartbeat);
-        False when the claim is no longer its own (taken over, or finished)."""
         return bool(
             await self._execute(
                 "UPDATE digest_runs SET lease_until = $1"
@@ -239,9 +223,6 @@ class PgDigestQueries(PgBase):
         window: tuple[datetime, datetime],
         message_ids: Sequence[int] = (),
     ) -> bool:
-        """Record `owner`'s run as posted or skipped and move the schedule's last success to
-        the end of the window it covered, in one transaction. False (and nothing changed)
-        when the claim is no longer `owner`'s: a stale owner never finishes."""
         assert status in ("posted", "skipped")
         start, end = utc_iso(window[0]), utc_iso(window[1])
         async with self.transaction():
@@ -280,7 +261,6 @@ class PgDigestQueries(PgBase):
         next_attempt_at: datetime,
         error: str,
     ) -> None:
-        """Give a failed attempt's run back (lease released) to be tried at `next_attempt_at`."""
         await self._execute(
             "UPDATE digest_runs SET lease_until = $1, next_attempt_at = $2, error = $3"
             " WHERE guild_id = $4 AND id = $5 AND owner = $6 AND status = 'claimed'",
@@ -295,8 +275,6 @@ class PgDigestQueries(PgBase):
     async def fail_digest_run(
         self, guild_id: int, run_id: int, *, owner: str, now: datetime, error: str
     ) -> bool:
-        """Give up on `owner`'s run for good (the error is kept for `/digest list`); False
-        when the claim is no longer `owner`'s."""
         return bool(
             await self._execute(
                 "UPDATE digest_runs SET status = 'failed', finished_at = $1, error = $2"
@@ -310,7 +288,6 @@ class PgDigestQueries(PgBase):
         )
 
     async def release_digest_runs(self, owner: str, now: datetime) -> int:
-        """End `owner`'s leases (clean shutdown) so another process resumes at once."""
         return await self._execute(
             "UPDATE digest_runs SET lease_until = $1 WHERE owner = $2 AND status = 'claimed'"
             " AND lease_until > $1",
@@ -321,7 +298,6 @@ class PgDigestQueries(PgBase):
     async def articles_in_window(
         self, since: datetime, until: datetime, limit: int = 500
     ) -> list[Article]:
-        """Articles stored or changed in [since, until), newest first: what is new to readers."""
         rows = await self._fetch(
             f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE updated_at >= $1 AND updated_at < $2"
             " ORDER BY updated_at DESC, id DESC LIMIT $3",

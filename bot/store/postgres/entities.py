@@ -1,6 +1,6 @@
 """PostgreSQL SQL for NLP results: analyses, canonical entities, aliases and mentions.
 
-Same contract as bot/store/sqlite/entities.py. Several workers save analyses at once here, so
+Contract: bot/store/interface/entities.py. Several workers save analyses at once here, so
 entity rows (whose counts the triggers bump) are locked in id order first and new entities
 are inserted in key order with ON CONFLICT: two workers naming the same people take turns
 instead of deadlocking or tripping over each other's new entity.
@@ -44,8 +44,6 @@ class PgEntityQueries(PgBase):
     async def analysis_inputs(
         self, ids: Sequence[int], nlp_version: str
     ) -> list[tuple[int, str, ArticleInput]]:
-        """(id, content hash, NLP input) of the given articles whose analysis is missing or
-        outdated; current ones are left out."""
         if not ids:
             return []
         rows = await self._fetch(
@@ -64,7 +62,6 @@ class PgEntityQueries(PgBase):
     async def articles_needing_analysis(
         self, nlp_version: str, *, after_id: int = 0, limit: int = 500
     ) -> list[int]:
-        """Ids (ascending, above `after_id`) of articles with no analysis or an outdated one."""
         rows = await self._fetch(
             "SELECT a.id FROM articles a LEFT JOIN article_analysis an ON an.article_id = a.id"
             " WHERE a.id > $1 AND (an.article_id IS NULL OR an.nlp_version != $2"
@@ -83,8 +80,6 @@ class PgEntityQueries(PgBase):
         analysis: Analysis,
         now: str,
     ) -> bool:
-        """Replace an article's analysis, entities and mentions; call inside a transaction.
-        False (nothing written) when the article is gone or its text changed since."""
         row = await self._fetchrow(
             "SELECT content_hash, coalesce(published_at, ingested_at) FROM articles"
             " WHERE id = $1 FOR UPDATE",
@@ -192,7 +187,6 @@ class PgEntityQueries(PgBase):
         return [(row[0], row[1]) for row in rows]
 
     async def stored_analysis(self, article_id: int) -> StoredAnalysis | None:
-        """The article's stored analysis (current or not: compare its hash and version)."""
         row = await self._fetchrow(
             "SELECT article_id, content_hash, nlp_version, sentences, ranking, summarisable,"
             " terms FROM article_analysis WHERE article_id = $1",
@@ -201,11 +195,9 @@ class PgEntityQueries(PgBase):
         return None if row is None else StoredAnalysis.from_row(row)
 
     async def article_content_hash(self, article_id: int) -> str | None:
-        """The stored article's content hash, or None when there is no such article."""
         return await self._fetchval("SELECT content_hash FROM articles WHERE id = $1", article_id)
 
     async def article_mentions(self, article_id: int) -> list[StoredMention]:
-        """Every stored mention in an article, in section then text order."""
         rows = await self._fetch(
             f"SELECT {ENTITY_COLUMNS}, m.section, m.char_start, m.char_end, m.sentence"
             " FROM mentions m JOIN entities e ON e.id = m.entity_id WHERE m.article_id = $1"
@@ -220,7 +212,6 @@ class PgEntityQueries(PgBase):
         ]
 
     async def article_entities(self, article_id: int, limit: int = 25) -> list[EntityTally]:
-        """The named entities an article mentions, most mentioned first."""
         rows = await self._fetch(
             f"SELECT {ENTITY_COLUMNS}, ae.mentions FROM article_entities ae"
             f" JOIN entities e ON e.id = ae.entity_id WHERE ae.article_id = $1 AND {NAMED}"
@@ -231,7 +222,6 @@ class PgEntityQueries(PgBase):
         return [EntityTally(entity_from_row(r), r["mentions"], 1) for r in rows]
 
     async def entity(self, entity_id: int) -> KnownEntity | None:
-        """The entity with this id, or None (also when no article mentions it any more)."""
         row = await self._fetchrow(
             f"SELECT {ENTITY_COLUMNS} FROM entities e WHERE e.id = $1 AND e.article_count > 0",
             entity_id,
@@ -239,7 +229,6 @@ class PgEntityQueries(PgBase):
         return entity_from_row(row) if row else None
 
     async def entities_named(self, name: str) -> list[KnownEntity]:
-        """Entities whose canonical name or an alias is `name` (folded), most mentioned first."""
         key = normalise_name(name)
         if not key:
             return []
@@ -256,8 +245,6 @@ class PgEntityQueries(PgBase):
     async def entity_choices(
         self, word_prefixes: str | None, typed: str, limit: int = 25
     ) -> list[KnownEntity]:
-        """Type-ahead: named entities whose name has words starting as typed, or whose name or
-        an alias starts with `typed`; exact names first, then the most mentioned."""
         if word_prefixes is None:
             return await self._top_names(None, limit)
         key = normalise_name(typed)
@@ -299,8 +286,6 @@ class PgEntityQueries(PgBase):
     async def top_entities(
         self, labels: Sequence[str] | None = None, since: str | None = None, limit: int = 10
     ) -> list[EntityTally]:
-        """The most mentioned named entities (of these labels), over all time or since an
-        ISO date, with their mention and article counts in that period."""
         if since is None:
             return [
                 EntityTally(e, e.mention_count, e.article_count)
@@ -320,7 +305,6 @@ class PgEntityQueries(PgBase):
         return [EntityTally(entity_from_row(r), r["period_mentions"], r["articles"]) for r in rows]
 
     async def entity_article_ids(self, entity_ids: Sequence[int]) -> list[int]:
-        """Ids (ascending) of the articles that mention any of these entities."""
         if not entity_ids:
             return []
         rows = await self._fetch(
@@ -340,8 +324,6 @@ class PgEntityQueries(PgBase):
         co_mention_window: int = 1000,
         aliases: int = 8,
     ) -> EntityProfile:
-        """The entity's aliases, first/last seen, latest sentences naming it and the entities
-        most often named with it (see the SQLite store for the details)."""
         alias_rows = await self._fetch(
             "SELECT alias FROM entity_aliases WHERE entity_id = $1"
             " ORDER BY articles DESC, alias LIMIT $2",

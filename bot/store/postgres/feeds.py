@@ -1,6 +1,6 @@
 """PostgreSQL SQL for feeds, subscriptions, seen items, story clusters and announcements.
 
-Same contract as bot/store/sqlite/feeds.py (its dataclasses and row decoders are shared). Several
+Contract: bot/store/interface/feeds.py (records and row decoders: bot/store/records/). Several
 processes may poll at once here, so every "first one wins" write is one statement whose
 UNIQUE key decides (ON CONFLICT), and its RETURNING clause says who won.
 """
@@ -42,7 +42,6 @@ class PgFeedQueries(PgBase):
     # -- feeds ------------------------------------------------------------------------------
 
     async def add_feed(self, url: str, now: str, interval_seconds: int) -> Feed:
-        """Return the feed at this (canonical) URL, creating it due now if it is new."""
         await self._execute(
             "INSERT INTO feeds (url, interval_seconds, next_poll_at, created_at)"
             " VALUES ($1, $2, $3, $3) ON CONFLICT (url) DO NOTHING",
@@ -55,21 +54,16 @@ class PgFeedQueries(PgBase):
         return found
 
     async def feed(self, feed_id: int) -> Feed | None:
-        """Return the feed with this id, or None."""
         row = await self._fetchrow(f"SELECT {FEED_COLUMNS} FROM feeds WHERE id = $1", feed_id)
         return feed_from_row(row) if row else None
 
     async def feed_by_url(self, url: str) -> Feed | None:
-        """Return the feed with this canonical URL, or None."""
         row = await self._fetchrow(f"SELECT {FEED_COLUMNS} FROM feeds WHERE url = $1", url)
         return feed_from_row(row) if row else None
 
     async def save_feed(
         self, feed: Feed, *, owner: str | None = None, release: bool = False
     ) -> bool:
-        """Write a feed's changed state (everything but id, url and created_at). With `owner`,
-        only while that poller holds the feed's poll claim (False, nothing written, if not);
-        `release` also ends the claim, in the same statement."""
         assignments = ", ".join(f"{name} = ${n}" for n, name in enumerate(FEED_STATE, 1))
         if release:
             assignments += ", poll_owner = NULL, poll_lease_until = NULL"
@@ -82,7 +76,6 @@ class PgFeedQueries(PgBase):
         return await self._execute(f"UPDATE feeds SET {assignments} WHERE {where}", *values) > 0
 
     async def feeds_due(self, now: str, limit: int = 50) -> list[Feed]:
-        """Subscribed feeds due at `now` that no live poll claim holds, most overdue first."""
         rows = await self._fetch(
             f"SELECT {FEED_COLUMNS} FROM feeds WHERE next_poll_at <= $1 AND {_UNCLAIMED}"
             f" AND {_SUBSCRIBED} ORDER BY next_poll_at, id LIMIT $2",
@@ -92,7 +85,6 @@ class PgFeedQueries(PgBase):
         return [feed_from_row(row) for row in rows]
 
     async def all_feeds(self) -> list[tuple[Feed, int]]:
-        """Every feed with its number of subscriptions (all guilds: an operator's view)."""
         rows = await self._fetch(
             f"SELECT {FEED_COLUMNS}, (SELECT count(*) FROM feed_subscriptions s"
             " WHERE s.feed_id = feeds.id) AS subscribers FROM feeds ORDER BY id"
@@ -100,8 +92,6 @@ class PgFeedQueries(PgBase):
         return [(feed_from_row(row), row["subscribers"]) for row in rows]
 
     async def next_feed_due(self) -> str | None:
-        """When the next subscribed feed is due (ISO UTC), or None when nothing is subscribed;
-        a feed another poller holds counts from its claim's end (it may die with it)."""
         return await self._fetchval(
             "SELECT min(greatest(next_poll_at, coalesce(poll_lease_until, next_poll_at)))"
             f" FROM feeds WHERE {_SUBSCRIBED}"
@@ -118,9 +108,6 @@ class PgFeedQueries(PgBase):
         lease: timedelta,
         due: str | None = None,
     ) -> Feed | None:
-        """Claim a feed's poll for `owner` until `now + lease` and return the feed as stored;
-        None when a live claim holds it or, given `due` (the next_poll_at the caller saw), when
-        it is no longer due at that time (someone polled it meanwhile)."""
         # One UPDATE: PostgreSQL re-checks the WHERE on the row it locked, so of processes
         # that all saw the feed due and unclaimed, exactly one wins.
         slot = "" if due is None else " AND next_poll_at = $5 AND next_poll_at <= $1"
@@ -137,8 +124,6 @@ class PgFeedQueries(PgBase):
     async def renew_feed_poll(
         self, feed_id: int, *, owner: str, now: datetime, lease: timedelta
     ) -> bool:
-        """Extend `owner`'s poll claim to `now + lease` (the poll's heartbeat); False when the
-        claim is no longer its own (taken over after its lease ran out, or released)."""
         renewed = await self._execute(
             "UPDATE feeds SET poll_lease_until = $1 WHERE id = $2 AND poll_owner = $3",
             utc_iso(now + lease),
@@ -148,7 +133,6 @@ class PgFeedQueries(PgBase):
         return renewed > 0
 
     async def release_feed_polls(self, owner: str) -> int:
-        """End every poll claim `owner` holds (clean shutdown: another process may poll)."""
         return await self._execute(
             "UPDATE feeds SET poll_owner = NULL, poll_lease_until = NULL WHERE poll_owner = $1",
             owner,
@@ -157,7 +141,6 @@ class PgFeedQueries(PgBase):
     # -- seen items -------------------------------------------------------------------------
 
     async def seen_guids(self, feed_id: int, guids: Sequence[str]) -> set[str]:
-        """Which of these entry ids the feed has already listed."""
         if not guids:
             return set()
         rows = await self._fetch(
@@ -170,7 +153,6 @@ class PgFeedQueries(PgBase):
     async def add_feed_items(
         self, feed_id: int, items: Iterable[SeenItem], *, backlog: bool, now: str
     ) -> list[tuple[int, int | None]]:
-        """Record entries as seen; return (item id, article id) for those not seen before."""
         added: list[tuple[int, int | None]] = []
         for item in items:
             item_id = await self._fetchval(
@@ -189,7 +171,6 @@ class PgFeedQueries(PgBase):
         return added
 
     async def article_id_for(self, origin: str, content_hash: str) -> int | None:
-        """The stored article with this origin, else with this text (what ingest deduped to)."""
         return await self._fetchval(
             "(SELECT id FROM articles WHERE origin = $1) UNION ALL"
             " (SELECT id FROM articles WHERE content_hash = $2) LIMIT 1",
@@ -198,7 +179,6 @@ class PgFeedQueries(PgBase):
         )
 
     async def feed_item_count(self, feed_id: int) -> int:
-        """How many entries this feed has listed so far."""
         return await self._fetchval("SELECT count(*) FROM feed_items WHERE feed_id = $1", feed_id)
 
     # -- subscriptions (guild-scoped) ---------------------------------------------------------
@@ -214,8 +194,6 @@ class PgFeedQueries(PgBase):
         created_by: int,
         now: str,
     ) -> tuple[Subscription, bool]:
-        """Subscribe a channel to a feed from now on; return it and whether it is new (the
-        same channel and feed again gets the new filter and role instead of a second row)."""
         row = await self._fetchrow(
             "INSERT INTO feed_subscriptions (guild_id, channel_id, feed_id, filter, role_id,"
             " created_by, created_at, after_item_id)"
@@ -238,7 +216,6 @@ class PgFeedQueries(PgBase):
         ]
 
     async def subscription(self, guild_id: int, subscription_id: int) -> Subscription | None:
-        """One subscription of this guild, or None (another guild's id finds nothing)."""
         row = await self._fetchrow(
             f"SELECT {SUBSCRIPTION_COLUMNS} FROM feed_subscriptions"
             " WHERE guild_id = $1 AND id = $2",
@@ -248,7 +225,6 @@ class PgFeedQueries(PgBase):
         return subscription_from_row(row) if row else None
 
     async def guild_subscriptions(self, guild_id: int) -> list[tuple[Subscription, Feed]]:
-        """This guild's subscriptions with their feeds, by feed title then channel."""
         rows = await self._fetch(
             f"SELECT {SUBSCRIPTION_COLUMNS_S} FROM feed_subscriptions s"
             " JOIN feeds f ON f.id = s.feed_id"
@@ -263,7 +239,6 @@ class PgFeedQueries(PgBase):
         return found
 
     async def subscription_by_id(self, subscription_id: int) -> Subscription | None:
-        """A subscription by id in any guild (the poller's view; commands use `subscription`)."""
         row = await self._fetchrow(
             f"SELECT {SUBSCRIPTION_COLUMNS} FROM feed_subscriptions WHERE id = $1",
             subscription_id,
@@ -271,7 +246,6 @@ class PgFeedQueries(PgBase):
         return subscription_from_row(row) if row else None
 
     async def feed_subscriptions(self, feed_id: int) -> list[Subscription]:
-        """Every subscription to one feed, across guilds (the poller's view)."""
         rows = await self._fetch(
             f"SELECT {SUBSCRIPTION_COLUMNS} FROM feed_subscriptions WHERE feed_id = $1 ORDER BY id",
             feed_id,
@@ -279,7 +253,6 @@ class PgFeedQueries(PgBase):
         return [subscription_from_row(row) for row in rows]
 
     async def remove_subscription(self, guild_id: int, subscription_id: int) -> bool:
-        """Remove one of this guild's subscriptions; False if it has none with that id."""
         removed = await self._execute(
             "DELETE FROM feed_subscriptions WHERE guild_id = $1 AND id = $2",
             guild_id,
@@ -290,7 +263,6 @@ class PgFeedQueries(PgBase):
     # -- story clusters ---------------------------------------------------------------------
 
     async def stories_of(self, article_ids: Sequence[int]) -> dict[int, int]:
-        """Map each article (that has one) to its story id."""
         if not article_ids:
             return {}
         rows = await self._fetch(
@@ -302,7 +274,6 @@ class PgFeedQueries(PgBase):
     async def add_story_member(
         self, article_id: int, story_id: int, signature: bytes | None, now: str
     ) -> None:
-        """Put an article in a story (first assignment wins)."""
         await self._execute(
             "INSERT INTO article_stories (article_id, story_id, signature, added_at)"
             " VALUES ($1, $2, $3, $4) ON CONFLICT (article_id) DO NOTHING",
@@ -313,7 +284,6 @@ class PgFeedQueries(PgBase):
         )
 
     async def recent_story_members(self, since: str) -> list[StoryMember]:
-        """Articles clustered at or after `since` that have a signature (to rebuild the index)."""
         rows = await self._fetch(
             "SELECT article_id, story_id, signature, added_at FROM article_stories"
             " WHERE added_at >= $1 AND signature IS NOT NULL ORDER BY article_id",
@@ -322,7 +292,6 @@ class PgFeedQueries(PgBase):
         return [StoryMember(*row) for row in rows]
 
     async def story_sources(self, story_id: int) -> list[str]:
-        """The distinct sources (outlets) that carried a story, in the order they reported it."""
         rows = await self._fetch(
             "SELECT a.source FROM article_stories s JOIN articles a ON a.id = s.article_id"
             " WHERE s.story_id = $1 GROUP BY a.source ORDER BY min(a.id)",
@@ -335,7 +304,6 @@ class PgFeedQueries(PgBase):
     async def queue_announcement(
         self, subscription: Subscription, story_id: int, article_id: int, now: str
     ) -> bool:
-        """Queue a story for a subscription's channel; False if that channel already had it."""
         queued = await self._execute(
             "INSERT INTO feed_announcements (subscription_id, channel_id, story_id, article_id,"
             " created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (channel_id, story_id)"
@@ -349,7 +317,6 @@ class PgFeedQueries(PgBase):
         return queued > 0
 
     async def pending_announcements(self, limit: int = 500) -> list[PendingAnnouncement]:
-        """Queued announcements not yet posted, oldest first."""
         rows = await self._fetch(
             f"SELECT {PENDING_ANNOUNCEMENT_COLUMNS} FROM feed_announcements n"
             " JOIN articles a ON a.id = n.article_id"
@@ -359,7 +326,6 @@ class PgFeedQueries(PgBase):
         return [pending_announcement_from_row(row) for row in rows]
 
     async def announcements_posting(self, announcement_ids: Sequence[int]) -> None:
-        """Record that these are being posted now (a crash mid-post leaves them 'posting')."""
         await self._execute(
             "UPDATE feed_announcements SET status = 'posting'"
             " WHERE id = ANY($1::bigint[]) AND status = 'pending'",
@@ -369,7 +335,6 @@ class PgFeedQueries(PgBase):
     async def mark_announced(
         self, announcement_ids: Sequence[int], message_id: int | None, now: str
     ) -> None:
-        """Mark announcements as posted (with the message that carried them)."""
         await self._execute(
             "UPDATE feed_announcements SET status = 'posted', message_id = $1, posted_at = $2,"
             " attempts = attempts + 1 WHERE id = ANY($3::bigint[])",
@@ -379,7 +344,6 @@ class PgFeedQueries(PgBase):
         )
 
     async def announcement_failed(self, announcement_ids: Sequence[int], give_up: bool) -> None:
-        """Count a failed delivery; after too many, stop trying (status 'failed')."""
         await self._execute(
             "UPDATE feed_announcements SET attempts = attempts + 1,"
             " status = CASE WHEN $1 THEN 'failed' ELSE 'pending' END"
@@ -389,14 +353,12 @@ class PgFeedQueries(PgBase):
         )
 
     async def announced_count(self, channel_id: int) -> int:
-        """How many stories have been posted into a channel."""
         return await self._fetchval(
             "SELECT count(*) FROM feed_announcements WHERE channel_id = $1 AND status = 'posted'",
             channel_id,
         )
 
     async def feed_articles(self, feed_id: int, limit: int = 10) -> list[Article]:
-        """The newest articles a feed brought, newest first."""
         rows = await self._fetch(
             f"SELECT {ARTICLE_COLUMNS_A} FROM feed_items i JOIN articles a ON a.id = i.article_id"
             " WHERE i.feed_id = $1 ORDER BY i.id DESC LIMIT $2",

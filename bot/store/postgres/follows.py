@@ -1,6 +1,6 @@
 """PostgreSQL SQL for follows and the notifications they were sent.
 
-Same contract as bot/store/sqlite/follows.py (its dataclasses and row decoders are shared). The
+Contract: bot/store/interface/follows.py (records and row decoders: bot/store/records/). The
 UNIQUE (follow_id, article_id) row is the claim, cluster-wide: however many processes match
 the same new article, one INSERT creates the row and only that process notifies.
 """
@@ -41,8 +41,6 @@ class PgFollowQueries(PgBase):
         created_by: int,
         now: str,
     ) -> tuple[Follow, bool]:
-        """Add a follow that counts articles stored from now on; return it and whether it is
-        new (following the same thing twice returns the first follow). Call in a transaction."""
         added = await self._execute(
             "INSERT INTO follows (guild_id, user_id, channel_id, kind, target, target_key,"
             " entity_key, entity_label, created_by, created_at, after_article_id)"
@@ -75,7 +73,6 @@ class PgFollowQueries(PgBase):
     async def count_follows(
         self, guild_id: int, *, user_id: int | None = None, channel_id: int | None = None
     ) -> int:
-        """How many follows a member (or a channel) has in this guild."""
         column, value = ("user_id", user_id) if user_id is not None else ("channel_id", channel_id)
         return await self._fetchval(
             f"SELECT count(*) FROM follows WHERE guild_id = $1 AND {column} = $2",
@@ -84,7 +81,6 @@ class PgFollowQueries(PgBase):
         )
 
     async def visible_follows(self, guild_id: int, user_id: int) -> list[Follow]:
-        """A member's own follows in this guild, then the guild's channel follows."""
         rows = await self._fetch(
             f"SELECT {FOLLOW_COLUMNS} FROM follows f WHERE f.guild_id = $1"
             " AND (f.user_id = $2 OR f.channel_id IS NOT NULL)"
@@ -95,7 +91,6 @@ class PgFollowQueries(PgBase):
         return [follow_from_row(row) for row in rows]
 
     async def guild_follow(self, guild_id: int, follow_id: int) -> Follow | None:
-        """One follow of this guild, or None (another guild's id finds nothing)."""
         row = await self._fetchrow(
             f"SELECT {FOLLOW_COLUMNS} FROM follows f WHERE f.guild_id = $1 AND f.id = $2",
             guild_id,
@@ -104,7 +99,6 @@ class PgFollowQueries(PgBase):
         return follow_from_row(row) if row else None
 
     async def remove_follow(self, guild_id: int, follow_id: int) -> bool:
-        """Delete one of this guild's follows (and its notifications); False if none."""
         removed = await self._execute(
             "DELETE FROM follows WHERE guild_id = $1 AND id = $2", guild_id, follow_id
         )
@@ -113,8 +107,6 @@ class PgFollowQueries(PgBase):
     # -- matching new articles (all guilds) ---------------------------------------------------
 
     async def entity_follow_hits(self, article_ids: Sequence[int]) -> list[tuple[int, int]]:
-        """(follow id, article id) for every entity follow that one of these articles names
-        and that is older than the article."""
         if not article_ids:
             return []
         rows = await self._fetch(
@@ -128,8 +120,6 @@ class PgFollowQueries(PgBase):
         return [(row[0], row[1]) for row in rows]
 
     async def query_follows(self, newest_article_id: int) -> list[Follow]:
-        """Every saved-search follow, in all guilds, older than article `newest_article_id`
-        (younger ones cannot match it or anything stored before it)."""
         rows = await self._fetch(
             f"SELECT {FOLLOW_COLUMNS} FROM follows f WHERE f.kind = 'query'"
             " AND f.after_article_id < $1 ORDER BY f.id",
@@ -140,8 +130,6 @@ class PgFollowQueries(PgBase):
     # -- notifications ----------------------------------------------------------------------
 
     async def claim_notifications(self, hits: Iterable[tuple[int, int]], now: str) -> int:
-        """Record (follow id, article id) pairs to notify; pairs already recorded are ignored,
-        so nothing is notified twice. Return how many were new. Call in a transaction."""
         pairs = sorted(set(hits))  # one order, so concurrent claimers never deadlock
         if not pairs:
             return 0
@@ -155,7 +143,6 @@ class PgFollowQueries(PgBase):
         )
 
     async def pending_notifications(self, limit: int = 500) -> list[PendingNotification]:
-        """Notifications recorded but not delivered yet, oldest first, with their follows."""
         rows = await self._fetch(
             f"SELECT {PENDING_NOTIFICATION_COLUMNS} FROM follow_notifications n"
             " JOIN follows f ON f.id = n.follow_id"
@@ -165,7 +152,6 @@ class PgFollowQueries(PgBase):
         return [pending_notification_from_row(row) for row in rows]
 
     async def mark_notified(self, notification_ids: Sequence[int], now: str) -> None:
-        """Mark notifications delivered."""
         await self._execute(
             "UPDATE follow_notifications SET status = 'sent', sent_at = $1,"
             " attempts = attempts + 1 WHERE id = ANY($2::bigint[])",
@@ -174,7 +160,6 @@ class PgFollowQueries(PgBase):
         )
 
     async def notification_failed(self, notification_ids: Sequence[int], give_up: bool) -> None:
-        """Count a failed delivery; with `give_up`, stop trying (status 'failed')."""
         await self._execute(
             "UPDATE follow_notifications SET attempts = attempts + 1,"
             " status = CASE WHEN $1 THEN 'failed' ELSE status END WHERE id = ANY($2::bigint[])",
@@ -183,7 +168,6 @@ class PgFollowQueries(PgBase):
         )
 
     async def notification_counts(self, follow_id: int) -> dict[str, int]:
-        """How many of a follow's notifications are pending, sent and failed."""
         rows = await self._fetch(
             "SELECT status, count(*) FROM follow_notifications WHERE follow_id = $1"
             " GROUP BY status",

@@ -1,6 +1,6 @@
 """PostgreSQL SQL for entity insights: daily mention counts and co-mention networks.
 
-Same contract as bot/store/sqlite/insights.py (its dataclasses are shared)."""
+Contract: bot/store/interface/insights.py."""
 
 from __future__ import annotations
 
@@ -24,8 +24,6 @@ class PgInsightQueries(PgBase):
     async def daily_mentions(
         self, entity_ids: Sequence[int], since: str, until: str
     ) -> list[DailyCount]:
-        """Mentions and articles per entity per UTC day, by article date in [since, until);
-        days without a mention are left out."""
         if not entity_ids:
             return []
         # seen_at is ISO-8601 UTC text, so its first ten characters are the UTC day.
@@ -42,8 +40,6 @@ class PgInsightQueries(PgBase):
     async def co_mention_links(
         self, entity_id: int, *, limit: int = 10, since: str = "", window: int = 1000
     ) -> CoMentionLinks:
-        """The named entities most often in the same articles as `entity_id` (its latest
-        `window` articles dated `since` or later), with the companions' own shared counts."""
         params = (entity_id, since, window)
         hub_articles = await self._fetchval(f"WITH {_HUB} SELECT count(*) FROM hub", *params)
         rows = await self._fetch(

@@ -8,10 +8,12 @@ import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 from types import TracebackType
+from typing import Self
 
 import aiosqlite
 
 from bot.errors import StoreError
+from bot.store.interface import Store
 from bot.store.sqlite.app import AppStateQueries
 from bot.store.sqlite.articles import ArticleQueries
 from bot.store.sqlite.db import connect
@@ -32,12 +34,13 @@ class SqliteStore(
     InsightQueries,
     FollowQueries,
     AppStateQueries,
+    Store,
 ):
-    """An open Newsdesk database; use `async with await SqliteStore.open(path)` or `close()`."""
+    """An open Newsdesk database in one SQLite file; callers get it from `open_store`."""
 
     def __init__(self, conn: aiosqlite.Connection, path: str) -> None:
         self.conn = conn
-        self.path = path
+        self._path = path
         # One connection serves every coroutine: writers take turns, or a second BEGIN would
         # fail inside the first's transaction (digests, feeds and commands write concurrently).
         self._writing = asyncio.Lock()
@@ -45,14 +48,18 @@ class SqliteStore(
     @classmethod
     async def open(cls, path: str | Path) -> SqliteStore:
         """Open the database at `path`, creating and migrating it as needed."""
-        return cls(await connect(path), str(path))
+        # The class by name, not `cls`: so mypy checks it implements every method of Store.
+        return SqliteStore(await connect(path), str(path))
+
+    @property
+    def path(self) -> str:
+        return self._path
 
     async def close(self) -> None:
-        """Close the connection (idempotent)."""
         with contextlib.suppress(ValueError, sqlite3.ProgrammingError):
             await self.conn.close()
 
-    async def __aenter__(self) -> SqliteStore:
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(
@@ -65,7 +72,6 @@ class SqliteStore(
 
     @contextlib.asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:
-        """Run the block in one write transaction: all of it lands, or none of it."""
         async with self._writing:
             try:
                 await self.conn.execute("BEGIN IMMEDIATE")

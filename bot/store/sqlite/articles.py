@@ -26,7 +26,6 @@ class ArticleQueries(SearchQueries):
     conn: aiosqlite.Connection
 
     async def store_article(self, draft: ArticleDraft, now: str) -> Stored:
-        """Insert or update one article (with its index rows); call inside a transaction."""
         digest = draft.content_hash
         async with self.conn.execute(
             "SELECT id, content_hash FROM articles WHERE origin = ?", (draft.origin,)
@@ -59,9 +58,7 @@ class ArticleQueries(SearchQueries):
         return Stored(Outcome.ADDED, cursor.lastrowid)
 
     async def store_articles(self, drafts: Sequence[ArticleDraft], now: str) -> list[Stored]:
-        """Store a batch like `store_article` each, in order, with two lookups and one
-        `executemany` for the batch instead of three round trips an article; call inside a
-        transaction."""
+        # Two lookups and one `executemany` for the batch instead of three round trips an article.
         digests = [draft.content_hash for draft in drafts]
         by_origin: dict[str, tuple[int, str]] = {}
         async with self.conn.execute(
@@ -137,7 +134,6 @@ class ArticleQueries(SearchQueries):
         pending.clear()
 
     async def article(self, article_id: int) -> Article | None:
-        """Return the article with this id, or None."""
         async with self.conn.execute(
             f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)
         ) as cur:
@@ -145,7 +141,6 @@ class ArticleQueries(SearchQueries):
         return article_from_row(row) if row else None
 
     async def articles(self, ids: Sequence[int]) -> list[Article]:
-        """Return the articles with these ids, in the order given (missing ids are skipped)."""
         if not ids:
             return []
         marks = ",".join("?" * len(ids))
@@ -156,7 +151,6 @@ class ArticleQueries(SearchQueries):
         return [found[i] for i in ids if i in found]
 
     async def articles_since(self, since: str, limit: int = 500) -> list[Article]:
-        """Return articles ingested or updated at or after `since` (ISO UTC), newest first."""
         async with self.conn.execute(
             f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE updated_at >= ?"
             " ORDER BY updated_at DESC, id DESC LIMIT ?",
@@ -165,7 +159,6 @@ class ArticleQueries(SearchQueries):
             return [article_from_row(row) for row in await cur.fetchall()]
 
     async def latest_articles(self, limit: int = 10) -> list[Article]:
-        """Return the newest articles by publication (or ingest) time."""
         async with self.conn.execute(
             f"SELECT {ARTICLE_COLUMNS} FROM articles"
             " ORDER BY coalesce(published_at, ingested_at) DESC, id DESC LIMIT ?",
@@ -174,13 +167,11 @@ class ArticleQueries(SearchQueries):
             return [article_from_row(row) for row in await cur.fetchall()]
 
     async def count_articles(self) -> int:
-        """Return how many articles are stored."""
         async with self.conn.execute("SELECT count(*) FROM articles") as cur:
             row = await cur.fetchone()
         return row[0] if row else 0
 
     async def article_stats(self) -> dict[str, object]:
-        """Return corpus figures: article count, sources, date range, database bytes."""
         async with self.conn.execute(
             "SELECT count(*) AS n, count(DISTINCT nullif(source, '')) AS sources,"
             " min(coalesce(published_at, ingested_at)) AS first,"
@@ -201,7 +192,6 @@ class ArticleQueries(SearchQueries):
         }
 
     async def guild_setting(self, guild_id: int, key: str) -> str | None:
-        """Return one guild's setting, or None when unset."""
         async with self.conn.execute(
             "SELECT value FROM guild_settings WHERE guild_id = ? AND key = ?", (guild_id, key)
         ) as cur:
@@ -209,7 +199,6 @@ class ArticleQueries(SearchQueries):
         return row[0] if row else None
 
     async def set_guild_setting(self, guild_id: int, key: str, value: str | None) -> None:
-        """Set (or with None, clear) one guild's setting."""
         if value is None:
             await self.conn.execute(
                 "DELETE FROM guild_settings WHERE guild_id = ? AND key = ?", (guild_id, key)
@@ -222,7 +211,7 @@ class ArticleQueries(SearchQueries):
             )
 
     async def check_integrity(self) -> list[str]:
-        """Run SQLite's integrity check and FTS5's consistency check; return problems found."""
+        # SQLite's integrity check, and FTS5's consistency check of both indexes.
         problems: list[str] = []
         async with self.conn.execute("PRAGMA integrity_check") as cur:
             rows = [row[0] for row in await cur.fetchall()]

@@ -37,7 +37,6 @@ class DigestQueries:
     # -- schedules (guild-scoped) -----------------------------------------------------------
 
     async def add_digest_schedule(self, draft: ScheduleDraft, now: datetime) -> Schedule:
-        """Store a new schedule; its first slot is the first one after `now`."""
         at = utc_iso(now)
         cursor = await self.conn.execute(
             "INSERT INTO digest_schedules (guild_id, channel_id, target, local_time, timezone,"
@@ -66,7 +65,6 @@ class DigestQueries:
         return stored
 
     async def digest_schedule(self, guild_id: int, schedule_id: int) -> Schedule | None:
-        """The guild's schedule with this id, or None (also for another guild's id)."""
         async with self.conn.execute(
             f"SELECT {SCHEDULE_COLUMNS} FROM digest_schedules s WHERE s.guild_id = ? AND s.id = ?",
             (guild_id, schedule_id),
@@ -75,7 +73,6 @@ class DigestQueries:
         return schedule_from_row(row) if row else None
 
     async def digest_schedules(self, guild_id: int) -> list[Schedule]:
-        """Every schedule of one guild, oldest first."""
         async with self.conn.execute(
             f"SELECT {SCHEDULE_COLUMNS} FROM digest_schedules s WHERE s.guild_id = ? ORDER BY s.id",
             (guild_id,),
@@ -83,7 +80,6 @@ class DigestQueries:
             return [schedule_from_row(row) for row in await cur.fetchall()]
 
     async def remove_digest_schedule(self, guild_id: int, schedule_id: int) -> bool:
-        """Delete the guild's schedule (and its runs); False when it has no such schedule."""
         cursor = await self.conn.execute(
             "DELETE FROM digest_schedules WHERE guild_id = ? AND id = ?", (guild_id, schedule_id)
         )
@@ -92,7 +88,6 @@ class DigestQueries:
     async def pause_digest_schedule(
         self, guild_id: int, schedule_id: int, reason: str, now: datetime
     ) -> Schedule | None:
-        """Pause a schedule (why, for the admins) and drop its unposted claims; None if absent."""
         async with self.transaction():
             cursor = await self.conn.execute(
                 "UPDATE digest_schedules SET paused = 1, paused_reason = ?"
@@ -111,7 +106,6 @@ class DigestQueries:
     async def resume_digest_schedule(
         self, guild_id: int, schedule_id: int, now: datetime
     ) -> Schedule | None:
-        """Resume a schedule from `now` on: slots missed while paused are not owed."""
         await self.conn.execute(
             "UPDATE digest_schedules SET paused = 0, paused_reason = '', active_from = ?"
             " WHERE guild_id = ? AND id = ?",
@@ -120,7 +114,6 @@ class DigestQueries:
         return await self.digest_schedule(guild_id, schedule_id)
 
     async def digest_runs(self, guild_id: int, schedule_id: int, limit: int = 5) -> list[Run]:
-        """The schedule's latest runs, newest slot first."""
         async with self.conn.execute(
             f"SELECT {RUN_COLUMNS} FROM digest_runs r WHERE r.guild_id = ? AND r.schedule_id = ?"
             " ORDER BY r.slot DESC, r.id DESC LIMIT ?",
@@ -131,7 +124,6 @@ class DigestQueries:
     # -- the scheduler's view ---------------------------------------------------------------
 
     async def active_digest_schedules(self) -> list[Schedule]:
-        """Every unpaused schedule of every guild, with the latest scheduled slot claimed."""
         async with self.conn.execute(
             f"SELECT {SCHEDULE_COLUMNS}, (SELECT max(slot) FROM digest_runs"
             " WHERE schedule_id = s.id AND manual = 0) AS last_slot"
@@ -140,7 +132,6 @@ class DigestQueries:
             return [schedule_from_row(row) for row in await cur.fetchall()]
 
     async def open_digest_runs(self) -> list[Run]:
-        """Claimed runs not yet posted, skipped or failed, of unpaused schedules."""
         async with self.conn.execute(
             f"SELECT {RUN_COLUMNS} FROM digest_runs r JOIN digest_schedules s"
             " ON s.id = r.schedule_id AND s.guild_id = r.guild_id"
@@ -149,7 +140,6 @@ class DigestQueries:
             return [run_from_row(row) for row in await cur.fetchall()]
 
     async def digest_run(self, guild_id: int, run_id: int) -> Run | None:
-        """One run of the guild, or None."""
         async with self.conn.execute(
             f"SELECT {RUN_COLUMNS} FROM digest_runs r WHERE r.guild_id = ? AND r.id = ?",
             (guild_id, run_id),
@@ -169,8 +159,6 @@ class DigestQueries:
         late: bool = False,
         missed: int = 0,
     ) -> Run | None:
-        """Claim a slot for `owner` in one transaction; None if it was already claimed (by
-        anyone, ever) or the schedule is gone or paused. Only a claimed slot may be posted."""
         async with self.transaction():
             cursor = await self.conn.execute(
                 "INSERT INTO digest_runs (schedule_id, guild_id, slot, manual, late, missed,"
@@ -200,8 +188,6 @@ class DigestQueries:
     async def take_digest_run(
         self, guild_id: int, run_id: int, *, owner: str, now: datetime, lease: timedelta
     ) -> Run | None:
-        """Start another attempt at an open run: only if it is due and its lease is ours or
-        has run out. Counts the attempt; None when someone else holds it or it is done."""
         at = utc_iso(now)
         cursor = await self.conn.execute(
             "UPDATE digest_runs SET owner = ?, lease_until = ?, attempts = attempts + 1"
@@ -214,8 +200,6 @@ class DigestQueries:
     async def renew_digest_run(
         self, guild_id: int, run_id: int, *, owner: str, now: datetime, lease: timedelta
     ) -> bool:
-        """Extend `owner`'s lease on an open run to `now + lease` (the attempt's heartbeat);
-        False when the claim is no longer its own (taken over, or finished)."""
         cursor = await self.conn.execute(
             "UPDATE digest_runs SET lease_until = ?"
             " WHERE guild_id = ? AND id = ? AND owner = ? AND status = 'claimed'",
@@ -234,9 +218,6 @@ class DigestQueries:
         window: tuple[datetime, datetime],
         message_ids: Sequence[int] = (),
     ) -> bool:
-        """Record `owner`'s run as posted or skipped (nothing new) and move the schedule's
-        last success to the end of the window it covered, in one transaction. False (and
-        nothing changed) when the claim is no longer `owner`'s: a stale owner never finishes."""
         assert status in ("posted", "skipped")
         start, end = utc_iso(window[0]), utc_iso(window[1])
         async with self.transaction():
@@ -275,7 +256,6 @@ class DigestQueries:
         next_attempt_at: datetime,
         error: str,
     ) -> None:
-        """Give a failed attempt's run back (lease released) to be tried at `next_attempt_at`."""
         await self.conn.execute(
             "UPDATE digest_runs SET lease_until = ?, next_attempt_at = ?, error = ?"
             " WHERE guild_id = ? AND id = ? AND owner = ? AND status = 'claimed'",
@@ -285,8 +265,6 @@ class DigestQueries:
     async def fail_digest_run(
         self, guild_id: int, run_id: int, *, owner: str, now: datetime, error: str
     ) -> bool:
-        """Give up on `owner`'s run for good (the error is kept for `/digest list`); False
-        when the claim is no longer `owner`'s."""
         cursor = await self.conn.execute(
             "UPDATE digest_runs SET status = 'failed', finished_at = ?, error = ?"
             " WHERE guild_id = ? AND id = ? AND owner = ? AND status = 'claimed'",
@@ -295,7 +273,6 @@ class DigestQueries:
         return cursor.rowcount > 0
 
     async def release_digest_runs(self, owner: str, now: datetime) -> int:
-        """End `owner`'s leases (clean shutdown) so a restarted bot resumes at once."""
         cursor = await self.conn.execute(
             "UPDATE digest_runs SET lease_until = ? WHERE owner = ? AND status = 'claimed'"
             " AND lease_until > ?",
@@ -308,7 +285,6 @@ class DigestQueries:
     async def articles_in_window(
         self, since: datetime, until: datetime, limit: int = 500
     ) -> list[Article]:
-        """Articles stored or changed in [since, until), newest first: what is new to readers."""
         async with self.conn.execute(
             f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE updated_at >= ? AND updated_at < ?"
             " ORDER BY updated_at DESC, id DESC LIMIT ?",

@@ -43,8 +43,6 @@ class EntityQueries:
     async def analysis_inputs(
         self, ids: Sequence[int], nlp_version: str
     ) -> list[tuple[int, str, ArticleInput]]:
-        """(id, content hash, NLP input) of the given articles whose analysis is missing or
-        outdated (text changed since, or older NLP code); current ones are left out."""
         if not ids:
             return []
         async with self.conn.execute(
@@ -67,7 +65,6 @@ class EntityQueries:
     async def articles_needing_analysis(
         self, nlp_version: str, *, after_id: int = 0, limit: int = 500
     ) -> list[int]:
-        """Ids (ascending, above `after_id`) of articles with no analysis or an outdated one."""
         async with self.conn.execute(
             "SELECT a.id FROM articles a LEFT JOIN article_analysis an ON an.article_id = a.id"
             " WHERE a.id > ? AND (an.article_id IS NULL OR an.nlp_version != ?"
@@ -84,11 +81,6 @@ class EntityQueries:
         analysis: Analysis,
         now: str,
     ) -> bool:
-        """Replace an article's analysis, entities and mentions; call inside a transaction.
-
-        Returns False (and writes nothing) when the article is gone or its text is no longer
-        the one analysed (`content_hash`): the newer text gets its own analysis.
-        """
         async with self.conn.execute(
             "SELECT content_hash, coalesce(published_at, ingested_at) FROM articles WHERE id = ?",
             (article_id,),
@@ -188,7 +180,6 @@ class EntityQueries:
     # --- reading analyses ----------------------------------------------------------------------
 
     async def stored_analysis(self, article_id: int) -> StoredAnalysis | None:
-        """The article's stored analysis (current or not: compare its hash and version)."""
         async with self.conn.execute(
             "SELECT article_id, content_hash, nlp_version, sentences, ranking, summarisable,"
             " terms FROM article_analysis WHERE article_id = ?",
@@ -198,7 +189,6 @@ class EntityQueries:
         return None if row is None else StoredAnalysis.from_row(row)
 
     async def article_content_hash(self, article_id: int) -> str | None:
-        """The stored article's content hash, or None when there is no such article."""
         async with self.conn.execute(
             "SELECT content_hash FROM articles WHERE id = ?", (article_id,)
         ) as cur:
@@ -206,7 +196,6 @@ class EntityQueries:
         return row[0] if row else None
 
     async def article_mentions(self, article_id: int) -> list[StoredMention]:
-        """Every stored mention in an article, in section then text order."""
         async with self.conn.execute(
             f"SELECT {ENTITY_COLUMNS}, m.section, m.char_start, m.char_end, m.sentence"
             " FROM mentions m JOIN entities e ON e.id = m.entity_id WHERE m.article_id = ?"
@@ -222,7 +211,6 @@ class EntityQueries:
         ]
 
     async def article_entities(self, article_id: int, limit: int = 25) -> list[EntityTally]:
-        """The named entities an article mentions, most mentioned first."""
         async with self.conn.execute(
             f"SELECT {ENTITY_COLUMNS}, ae.mentions FROM article_entities ae"
             f" JOIN entities e ON e.id = ae.entity_id WHERE ae.article_id = ? AND {NAMED}"
@@ -234,7 +222,6 @@ class EntityQueries:
     # --- finding entities ------------------------------------------------------------------
 
     async def entity(self, entity_id: int) -> KnownEntity | None:
-        """The entity with this id, or None (also when no article mentions it any more)."""
         async with self.conn.execute(
             f"SELECT {ENTITY_COLUMNS} FROM entities e WHERE e.id = ? AND e.article_count > 0",
             (entity_id,),
@@ -243,8 +230,6 @@ class EntityQueries:
         return entity_from_row(row) if row else None
 
     async def entities_named(self, name: str) -> list[KnownEntity]:
-        """Entities whose canonical name or an alias is `name` (case, diacritics and
-        possessives folded), most mentioned first."""
         key = normalise_name(name)
         if not key:
             return []
@@ -262,9 +247,6 @@ class EntityQueries:
     async def entity_choices(
         self, word_prefixes: str | None, typed: str, limit: int = 25
     ) -> list[KnownEntity]:
-        """Type-ahead: named entities whose name has words starting as typed (`word_prefixes`,
-        an FTS5 expression) or whose name or an alias starts with `typed`; exact names first,
-        then the most mentioned. With nothing typed, the most mentioned overall."""
         if word_prefixes is None:
             return await self._top_names(None, limit)
         key = normalise_name(typed)
@@ -307,8 +289,6 @@ class EntityQueries:
     async def top_entities(
         self, labels: Sequence[str] | None = None, since: str | None = None, limit: int = 10
     ) -> list[EntityTally]:
-        """The most mentioned named entities (of these labels), over all time or since an
-        ISO date (by article date), with their mention and article counts in that period."""
         if since is None:
             return [
                 EntityTally(e, e.mention_count, e.article_count)
@@ -334,7 +314,6 @@ class EntityQueries:
             ]
 
     async def entity_article_ids(self, entity_ids: Sequence[int]) -> list[int]:
-        """Ids (ascending) of the articles that mention any of these entities."""
         if not entity_ids:
             return []
         async with self.conn.execute(
@@ -356,9 +335,6 @@ class EntityQueries:
         co_mention_window: int = 1000,
         aliases: int = 8,
     ) -> EntityProfile:
-        """The entity's aliases, first/last seen, the sentences naming it in its `articles`
-        latest articles (at most `per_article` each), and the entities most often named
-        with it in its `co_mention_window` latest articles."""
         async with self.conn.execute(
             "SELECT alias FROM entity_aliases WHERE entity_id = ?"
             " ORDER BY articles DESC, alias LIMIT ?",

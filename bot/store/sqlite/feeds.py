@@ -40,7 +40,6 @@ class FeedQueries:
     # -- feeds ------------------------------------------------------------------------------
 
     async def add_feed(self, url: str, now: str, interval_seconds: int) -> Feed:
-        """Return the feed at this (canonical) URL, creating it due now if it is new."""
         await self.conn.execute(
             "INSERT INTO feeds (url, interval_seconds, next_poll_at, created_at)"
             " VALUES (?, ?, ?, ?) ON CONFLICT (url) DO NOTHING",
@@ -51,7 +50,6 @@ class FeedQueries:
         return found
 
     async def feed(self, feed_id: int) -> Feed | None:
-        """Return the feed with this id, or None."""
         async with self.conn.execute(
             f"SELECT {FEED_COLUMNS} FROM feeds WHERE id = ?", (feed_id,)
         ) as cur:
@@ -59,7 +57,6 @@ class FeedQueries:
         return feed_from_row(row) if row else None
 
     async def feed_by_url(self, url: str) -> Feed | None:
-        """Return the feed with this canonical URL, or None."""
         async with self.conn.execute(
             f"SELECT {FEED_COLUMNS} FROM feeds WHERE url = ?", (url,)
         ) as cur:
@@ -69,9 +66,6 @@ class FeedQueries:
     async def save_feed(
         self, feed: Feed, *, owner: str | None = None, release: bool = False
     ) -> bool:
-        """Write a feed's changed state (everything but id, url and created_at). With `owner`,
-        only while that poller holds the feed's poll claim (False, nothing written, if not);
-        `release` also ends the claim, in the same statement."""
         assignments = ", ".join(f"{name} = ?" for name in FEED_STATE)
         if release:
             assignments += ", poll_owner = NULL, poll_lease_until = NULL"
@@ -84,7 +78,6 @@ class FeedQueries:
         return cursor.rowcount > 0
 
     async def feeds_due(self, now: str, limit: int = 50) -> list[Feed]:
-        """Subscribed feeds due at `now` that no live poll claim holds, most overdue first."""
         async with self.conn.execute(
             f"SELECT {FEED_COLUMNS} FROM feeds WHERE next_poll_at <= ? AND {_UNCLAIMED}"
             " AND EXISTS (SELECT 1 FROM feed_subscriptions s WHERE s.feed_id = feeds.id)"
@@ -94,7 +87,6 @@ class FeedQueries:
             return [feed_from_row(row) for row in await cur.fetchall()]
 
     async def all_feeds(self) -> list[tuple[Feed, int]]:
-        """Every feed with its number of subscriptions (all guilds: an operator's view)."""
         async with self.conn.execute(
             f"SELECT {FEED_COLUMNS}, (SELECT count(*) FROM feed_subscriptions s"
             " WHERE s.feed_id = feeds.id) AS subscribers FROM feeds ORDER BY id"
@@ -103,8 +95,6 @@ class FeedQueries:
         return [(feed_from_row(row), row["subscribers"]) for row in rows]
 
     async def next_feed_due(self) -> str | None:
-        """When the next subscribed feed is due (ISO UTC), or None when nothing is subscribed;
-        a feed another poller holds counts from its claim's end (it may die with it)."""
         async with self.conn.execute(
             "SELECT min(max(next_poll_at, coalesce(poll_lease_until, next_poll_at))) FROM feeds"
             " WHERE EXISTS (SELECT 1 FROM feed_subscriptions s WHERE s.feed_id = feeds.id)"
@@ -123,9 +113,6 @@ class FeedQueries:
         lease: timedelta,
         due: str | None = None,
     ) -> Feed | None:
-        """Claim a feed's poll for `owner` until `now + lease` and return the feed as stored;
-        None when a live claim holds it or, given `due` (the next_poll_at the caller saw), when
-        it is no longer due at that time (someone polled it meanwhile)."""
         at = utc_iso(now)
         slot = "" if due is None else " AND next_poll_at = ? AND next_poll_at <= ?"
         # Its own transaction, never inside another coroutine's on this connection.
@@ -143,8 +130,6 @@ class FeedQueries:
     async def renew_feed_poll(
         self, feed_id: int, *, owner: str, now: datetime, lease: timedelta
     ) -> bool:
-        """Extend `owner`'s poll claim to `now + lease` (the poll's heartbeat); False when the
-        claim is no longer its own (taken over after its lease ran out, or released)."""
         async with self.transaction():  # never inside another coroutine's transaction
             cursor = await self.conn.execute(
                 "UPDATE feeds SET poll_lease_until = ? WHERE id = ? AND poll_owner = ?",
@@ -153,7 +138,6 @@ class FeedQueries:
         return cursor.rowcount > 0
 
     async def release_feed_polls(self, owner: str) -> int:
-        """End every poll claim `owner` holds (clean shutdown: another bot may poll at once)."""
         async with self.transaction():  # never inside another coroutine's transaction
             cursor = await self.conn.execute(
                 "UPDATE feeds SET poll_owner = NULL, poll_lease_until = NULL WHERE poll_owner = ?",
@@ -164,7 +148,6 @@ class FeedQueries:
     # -- seen items -------------------------------------------------------------------------
 
     async def seen_guids(self, feed_id: int, guids: Sequence[str]) -> set[str]:
-        """Which of these entry ids the feed has already listed."""
         if not guids:
             return set()
         marks = ",".join("?" * len(guids))
@@ -177,7 +160,6 @@ class FeedQueries:
     async def add_feed_items(
         self, feed_id: int, items: Iterable[SeenItem], *, backlog: bool, now: str
     ) -> list[tuple[int, int | None]]:
-        """Record entries as seen; return (item id, article id) for those not seen before."""
         added: list[tuple[int, int | None]] = []
         for item in items:
             cursor = await self.conn.execute(
@@ -190,7 +172,6 @@ class FeedQueries:
         return added
 
     async def article_id_for(self, origin: str, content_hash: str) -> int | None:
-        """The stored article with this origin, else with this text (what ingest deduped to)."""
         async with self.conn.execute(
             "SELECT id FROM articles WHERE origin = ? UNION ALL"
             " SELECT id FROM articles WHERE content_hash = ? LIMIT 1",
@@ -200,7 +181,6 @@ class FeedQueries:
         return row[0] if row else None
 
     async def feed_item_count(self, feed_id: int) -> int:
-        """How many entries this feed has listed so far."""
         async with self.conn.execute(
             "SELECT count(*) FROM feed_items WHERE feed_id = ?", (feed_id,)
         ) as cur:
@@ -220,11 +200,6 @@ class FeedQueries:
         created_by: int,
         now: str,
     ) -> tuple[Subscription, bool]:
-        """Subscribe a channel to a feed from now on; return it and whether it is new.
-
-        An existing subscription of the same channel to the same feed gets the new filter and
-        role instead of a second row. Entries the feed already listed are never announced.
-        """
         cursor = await self.conn.execute(
             "INSERT INTO feed_subscriptions (guild_id, channel_id, feed_id, filter, role_id,"
             " created_by, created_at, after_item_id)"
@@ -244,7 +219,6 @@ class FeedQueries:
         return subscription, subscription.id == cursor.lastrowid
 
     async def subscription(self, guild_id: int, subscription_id: int) -> Subscription | None:
-        """One subscription of this guild, or None (another guild's id finds nothing)."""
         async with self.conn.execute(
             f"SELECT {SUBSCRIPTION_COLUMNS} FROM feed_subscriptions WHERE guild_id = ? AND id = ?",
             (guild_id, subscription_id),
@@ -253,7 +227,6 @@ class FeedQueries:
         return subscription_from_row(row) if row else None
 
     async def guild_subscriptions(self, guild_id: int) -> list[tuple[Subscription, Feed]]:
-        """This guild's subscriptions with their feeds, by feed title then channel."""
         async with self.conn.execute(
             f"SELECT {SUBSCRIPTION_COLUMNS_S} FROM feed_subscriptions s"
             " JOIN feeds f ON f.id = s.feed_id"
@@ -269,7 +242,6 @@ class FeedQueries:
         return found
 
     async def subscription_by_id(self, subscription_id: int) -> Subscription | None:
-        """A subscription by id in any guild (the poller's view; commands use `subscription`)."""
         async with self.conn.execute(
             f"SELECT {SUBSCRIPTION_COLUMNS} FROM feed_subscriptions WHERE id = ?",
             (subscription_id,),
@@ -278,7 +250,6 @@ class FeedQueries:
         return subscription_from_row(row) if row else None
 
     async def feed_subscriptions(self, feed_id: int) -> list[Subscription]:
-        """Every subscription to one feed, across guilds (the poller's view)."""
         async with self.conn.execute(
             f"SELECT {SUBSCRIPTION_COLUMNS} FROM feed_subscriptions WHERE feed_id = ? ORDER BY id",
             (feed_id,),
@@ -286,7 +257,6 @@ class FeedQueries:
             return [subscription_from_row(row) for row in await cur.fetchall()]
 
     async def remove_subscription(self, guild_id: int, subscription_id: int) -> bool:
-        """Remove one of this guild's subscriptions; False if it has none with that id."""
         cursor = await self.conn.execute(
             "DELETE FROM feed_subscriptions WHERE guild_id = ? AND id = ?",
             (guild_id, subscription_id),
@@ -296,7 +266,6 @@ class FeedQueries:
     # -- story clusters ---------------------------------------------------------------------
 
     async def stories_of(self, article_ids: Sequence[int]) -> dict[int, int]:
-        """Map each article (that has one) to its story id."""
         if not article_ids:
             return {}
         marks = ",".join("?" * len(article_ids))
@@ -309,7 +278,6 @@ class FeedQueries:
     async def add_story_member(
         self, article_id: int, story_id: int, signature: bytes | None, now: str
     ) -> None:
-        """Put an article in a story (first assignment wins)."""
         await self.conn.execute(
             "INSERT INTO article_stories (article_id, story_id, signature, added_at)"
             " VALUES (?, ?, ?, ?) ON CONFLICT (article_id) DO NOTHING",
@@ -317,7 +285,6 @@ class FeedQueries:
         )
 
     async def recent_story_members(self, since: str) -> list[StoryMember]:
-        """Articles clustered at or after `since` that have a signature (to rebuild the index)."""
         async with self.conn.execute(
             "SELECT article_id, story_id, signature, added_at FROM article_stories"
             " WHERE added_at >= ? AND signature IS NOT NULL ORDER BY article_id",
@@ -326,7 +293,6 @@ class FeedQueries:
             return [StoryMember(*row) for row in await cur.fetchall()]
 
     async def story_sources(self, story_id: int) -> list[str]:
-        """The distinct sources (outlets) that carried a story, in the order they reported it."""
         async with self.conn.execute(
             "SELECT a.source FROM article_stories s JOIN articles a ON a.id = s.article_id"
             " WHERE s.story_id = ? GROUP BY a.source ORDER BY min(a.id)",
@@ -339,7 +305,6 @@ class FeedQueries:
     async def queue_announcement(
         self, subscription: Subscription, story_id: int, article_id: int, now: str
     ) -> bool:
-        """Queue a story for a subscription's channel; False if that channel already had it."""
         cursor = await self.conn.execute(
             "INSERT INTO feed_announcements (subscription_id, channel_id, story_id, article_id,"
             " created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (channel_id, story_id) DO NOTHING",
@@ -348,7 +313,6 @@ class FeedQueries:
         return cursor.rowcount > 0
 
     async def pending_announcements(self, limit: int = 500) -> list[PendingAnnouncement]:
-        """Queued announcements not yet posted, oldest first."""
         async with self.conn.execute(
             f"SELECT {PENDING_ANNOUNCEMENT_COLUMNS} FROM feed_announcements n"
             " JOIN articles a ON a.id = n.article_id"
@@ -359,7 +323,6 @@ class FeedQueries:
         return [pending_announcement_from_row(row) for row in rows]
 
     async def announcements_posting(self, announcement_ids: Sequence[int]) -> None:
-        """Record that these are being posted now (a crash mid-post leaves them 'posting')."""
         await self.conn.executemany(
             "UPDATE feed_announcements SET status = 'posting' WHERE id = ? AND status = 'pending'",
             [(i,) for i in announcement_ids],
@@ -368,7 +331,6 @@ class FeedQueries:
     async def mark_announced(
         self, announcement_ids: Sequence[int], message_id: int | None, now: str
     ) -> None:
-        """Mark announcements as posted (with the message that carried them)."""
         await self.conn.executemany(
             "UPDATE feed_announcements SET status = 'posted', message_id = ?, posted_at = ?,"
             " attempts = attempts + 1 WHERE id = ?",
@@ -376,7 +338,6 @@ class FeedQueries:
         )
 
     async def announcement_failed(self, announcement_ids: Sequence[int], give_up: bool) -> None:
-        """Count a failed delivery; after too many, stop trying (status 'failed')."""
         await self.conn.executemany(
             "UPDATE feed_announcements SET attempts = attempts + 1,"
             " status = CASE WHEN ? THEN 'failed' ELSE 'pending' END WHERE id = ?",
@@ -384,7 +345,6 @@ class FeedQueries:
         )
 
     async def announced_count(self, channel_id: int) -> int:
-        """How many stories have been posted into a channel."""
         async with self.conn.execute(
             "SELECT count(*) FROM feed_announcements WHERE channel_id = ? AND status = 'posted'",
             (channel_id,),
@@ -393,7 +353,6 @@ class FeedQueries:
         return row[0] if row else 0
 
     async def feed_articles(self, feed_id: int, limit: int = 10) -> list[Article]:
-        """The newest articles a feed brought, newest first."""
         async with self.conn.execute(
             f"SELECT {ARTICLE_COLUMNS_A} FROM feed_items i JOIN articles a ON a.id = i.article_id"
             " WHERE i.feed_id = ? ORDER BY i.id DESC LIMIT ?",

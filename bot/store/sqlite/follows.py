@@ -41,8 +41,6 @@ class FollowQueries:
         created_by: int,
         now: str,
     ) -> tuple[Follow, bool]:
-        """Add a follow that counts articles stored from now on; return it and whether it is
-        new (following the same thing twice returns the first follow). Call in a transaction."""
         cursor = await self.conn.execute(
             "INSERT INTO follows (guild_id, user_id, channel_id, kind, target, target_key,"
             " entity_key, entity_label, created_by, created_at, after_article_id)"
@@ -75,7 +73,6 @@ class FollowQueries:
     async def count_follows(
         self, guild_id: int, *, user_id: int | None = None, channel_id: int | None = None
     ) -> int:
-        """How many follows a member (or a channel) has in this guild."""
         column, value = ("user_id", user_id) if user_id is not None else ("channel_id", channel_id)
         async with self.conn.execute(
             f"SELECT count(*) FROM follows WHERE guild_id = ? AND {column} = ?",
@@ -85,7 +82,6 @@ class FollowQueries:
         return row[0] if row else 0
 
     async def visible_follows(self, guild_id: int, user_id: int) -> list[Follow]:
-        """A member's own follows in this guild, then the guild's channel follows."""
         async with self.conn.execute(
             f"SELECT {FOLLOW_COLUMNS} FROM follows f WHERE f.guild_id = ?"
             " AND (f.user_id = ? OR f.channel_id IS NOT NULL)"
@@ -95,7 +91,6 @@ class FollowQueries:
             return [follow_from_row(row) for row in await cur.fetchall()]
 
     async def guild_follow(self, guild_id: int, follow_id: int) -> Follow | None:
-        """One follow of this guild, or None (another guild's id finds nothing)."""
         async with self.conn.execute(
             f"SELECT {FOLLOW_COLUMNS} FROM follows f WHERE f.guild_id = ? AND f.id = ?",
             (guild_id, follow_id),
@@ -104,7 +99,6 @@ class FollowQueries:
         return follow_from_row(row) if row else None
 
     async def remove_follow(self, guild_id: int, follow_id: int) -> bool:
-        """Delete one of this guild's follows (and its notifications); False if none."""
         cursor = await self.conn.execute(
             "DELETE FROM follows WHERE guild_id = ? AND id = ?", (guild_id, follow_id)
         )
@@ -113,8 +107,6 @@ class FollowQueries:
     # -- matching new articles (all guilds) ---------------------------------------------------
 
     async def entity_follow_hits(self, article_ids: Sequence[int]) -> list[tuple[int, int]]:
-        """(follow id, article id) for every entity follow that one of these articles names
-        and that is older than the article."""
         if not article_ids:
             return []
         async with self.conn.execute(
@@ -128,8 +120,6 @@ class FollowQueries:
             return [(row[0], row[1]) for row in await cur.fetchall()]
 
     async def query_follows(self, newest_article_id: int) -> list[Follow]:
-        """Every saved-search follow, in all guilds, older than article `newest_article_id`
-        (younger ones cannot match it or anything stored before it)."""
         async with self.conn.execute(
             f"SELECT {FOLLOW_COLUMNS} FROM follows f WHERE f.kind = 'query'"
             " AND f.after_article_id < ? ORDER BY f.id",
@@ -140,8 +130,6 @@ class FollowQueries:
     # -- notifications ----------------------------------------------------------------------
 
     async def claim_notifications(self, hits: Iterable[tuple[int, int]], now: str) -> int:
-        """Record (follow id, article id) pairs to notify; pairs already recorded are ignored,
-        so nothing is notified twice. Return how many were new. Call in a transaction."""
         before = self.conn.total_changes
         await self.conn.executemany(
             "INSERT INTO follow_notifications (follow_id, article_id, created_at)"
@@ -151,7 +139,6 @@ class FollowQueries:
         return self.conn.total_changes - before
 
     async def pending_notifications(self, limit: int = 500) -> list[PendingNotification]:
-        """Notifications recorded but not delivered yet, oldest first, with their follows."""
         async with self.conn.execute(
             f"SELECT {PENDING_NOTIFICATION_COLUMNS} FROM follow_notifications n"
             " JOIN follows f ON f.id = n.follow_id"
@@ -162,7 +149,6 @@ class FollowQueries:
         return [pending_notification_from_row(row) for row in rows]
 
     async def mark_notified(self, notification_ids: Sequence[int], now: str) -> None:
-        """Mark notifications delivered."""
         await self.conn.executemany(
             "UPDATE follow_notifications SET status = 'sent', sent_at = ?,"
             " attempts = attempts + 1 WHERE id = ?",
@@ -170,7 +156,6 @@ class FollowQueries:
         )
 
     async def notification_failed(self, notification_ids: Sequence[int], give_up: bool) -> None:
-        """Count a failed delivery; with `give_up`, stop trying (status 'failed')."""
         await self.conn.executemany(
             "UPDATE follow_notifications SET attempts = attempts + 1,"
             " status = CASE WHEN ? THEN 'failed' ELSE status END WHERE id = ?",
@@ -178,7 +163,6 @@ class FollowQueries:
         )
 
     async def notification_counts(self, follow_id: int) -> dict[str, int]:
-        """How many of a follow's notifications are pending, sent and failed."""
         async with self.conn.execute(
             "SELECT status, count(*) FROM follow_notifications WHERE follow_id = ? GROUP BY status",
             (follow_id,),

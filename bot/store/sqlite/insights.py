@@ -26,8 +26,6 @@ class InsightQueries:
     async def daily_mentions(
         self, entity_ids: Sequence[int], since: str, until: str
     ) -> list[DailyCount]:
-        """Mentions and articles per entity per UTC day, by article date in [since, until);
-        days without a mention are left out."""
         if not entity_ids:
             return []
         # seen_at is ISO-8601 UTC text, so its first ten characters are the UTC day.
@@ -42,8 +40,6 @@ class InsightQueries:
     async def co_mention_links(
         self, entity_id: int, *, limit: int = 10, since: str = "", window: int = 1000
     ) -> CoMentionLinks:
-        """The named entities most often in the same articles as `entity_id` (its latest
-        `window` articles dated `since` or later), with the companions' own shared counts."""
         params = (entity_id, since, window)
         async with self.conn.execute(f"WITH {_HUB} SELECT count(*) FROM hub", params) as cur:
             row = await cur.fetchone()

@@ -148,9 +148,8 @@ class SearchQueries:
     async def search_articles(
         self, match: str, filters: SearchFilters, limit: int, offset: int
     ) -> tuple[list[SearchHit], int]:
-        """Run a prepared FTS5 expression (bound, never interpolated) with filters: one page of
-        hits ranked by relevance with recency (see bot/store/ranking.py), and the total
-        (exact, except that a search filtered by source counts to COUNT_CAP at most)."""
+        # The FTS5 expression is bound, never interpolated; only a search filtered by source
+        # counts to COUNT_CAP at most.
         if filters.article_ids is not None and not filters.article_ids:
             return [], 0
         keys = None
@@ -304,9 +303,8 @@ class SearchQueries:
     async def titles_matching(
         self, prefix_match: str | None, limit: int = 25
     ) -> list[tuple[int, str]]:
-        """Return (id, title) pairs whose title matches an FTS expression, newest first, or the
-        newest titles. Type-ahead wants the latest story of that name, and reading the small
-        titles index newest first touches `limit` rows however short the prefix."""
+        # Reading the small titles index newest first touches `limit` rows however short the
+        # prefix.
         if prefix_match is None:
             sql = (
                 "SELECT id, title FROM articles"
@@ -324,7 +322,6 @@ class SearchQueries:
             return [(row[0], row[1]) for row in await cur.fetchall()]
 
     async def terms_starting(self, stem: str, limit: int = 200) -> list[tuple[str, int]]:
-        """Return indexed words starting with `stem` and how many articles hold each."""
         async with self.conn.execute(
             "SELECT term, doc FROM articles_vocab WHERE term >= ? AND term < ? LIMIT ?",
             (stem, stem + "\U0010ffff", limit),
