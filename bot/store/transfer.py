@@ -12,11 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import aiosqlite
-import asyncpg
 
 from bot.errors import ConfigError
 from bot.store.interface import Store
 from bot.store.postgres import PostgresStore
+from bot.store.postgres.base import Connection
 from bot.store.sqlite import SqliteStore
 
 # Parents before children; derived tables (entity_aliases, search_terms) are rebuilt instead.
@@ -95,7 +95,7 @@ async def copy_sqlite_to_postgres(from_store: Store, to_store: Store) -> Copied:
                 continue
             copied.rows[table] = 0
             async with sqlite.conn.execute(f"SELECT {', '.join(columns)} FROM {source}") as cur:
-                while rows := await cur.fetchmany(CHUNK):
+                while rows := list(await cur.fetchmany(CHUNK)):
                     await conn.copy_records_to_table(
                         table, records=[tuple(r) for r in rows], columns=columns
                     )
@@ -155,7 +155,7 @@ async def _source_tables(source: aiosqlite.Connection) -> set[str]:
         return {row[0] for row in await cur.fetchall()}
 
 
-async def _drop_secondary_indexes(conn: asyncpg.Connection) -> list[str]:
+async def _drop_secondary_indexes(conn: Connection) -> list[str]:
     """Drop the copied tables' indexes that enforce nothing; return how to build them again.
 
     One sorted build after the copy is far faster than updating each index row by row

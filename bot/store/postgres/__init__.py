@@ -35,7 +35,7 @@ class PostgresStore(
     """An open Newsdesk database on PostgreSQL, shared by any number of bot and worker
     processes; callers get it from `open_store` (or `open_cluster_store`)."""
 
-    def __init__(self, pool: asyncpg.Pool, url: str) -> None:
+    def __init__(self, pool: asyncpg.Pool[asyncpg.Record], url: str) -> None:
         self.pool = pool
         self.url = url
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import asyncpg
-
 from bot.models import (
     COUNT_CAP,
     SNIPPET_END,
@@ -14,7 +12,7 @@ from bot.models import (
     ArticleDraft,
     SearchHit,
 )
-from bot.store.postgres.base import PgBase
+from bot.store.postgres.base import Connection, PgBase
 from bot.store.postgres.tsquery import (
     has_phrase,
     highlight_tsquery_text,
@@ -99,7 +97,7 @@ class PgArticleQueries(PgBase):
             "INSERT INTO search_terms (term) SELECT DISTINCT w FROM articles,"
             " unnest(tsvector_to_array(search)) AS w ORDER BY w ON CONFLICT DO NOTHING"
         )
-        return await self._fetchval("SELECT count(*) FROM search_terms")
+        return await self._fetch_count("SELECT count(*) FROM search_terms")
 
     async def article(self, article_id: int) -> Article | None:
         row = await self._fetchrow(
@@ -134,7 +132,7 @@ class PgArticleQueries(PgBase):
         return [article_from_row(row) for row in rows]
 
     async def count_articles(self) -> int:
-        return await self._fetchval("SELECT count(*) FROM articles")
+        return await self._fetch_count("SELECT count(*) FROM articles")
 
     async def article_stats(self) -> dict[str, object]:
         row = await self._fetchrow(
@@ -221,7 +219,7 @@ class PgArticleQueries(PgBase):
         return [(row[0], row[1]) for row in rows if row[1]]
 
     async def guild_setting(self, guild_id: int, key: str) -> str | None:
-        return await self._fetchval(
+        return await self._fetch_text(
             "SELECT value FROM guild_settings WHERE guild_id = $1 AND key = $2", guild_id, key
         )
 
@@ -240,7 +238,7 @@ class PgArticleQueries(PgBase):
             )
 
     async def app_value(self, key: str) -> str | None:
-        return await self._fetchval("SELECT value FROM app_state WHERE key = $1", key)
+        return await self._fetch_text("SELECT value FROM app_state WHERE key = $1", key)
 
     async def set_app_value(self, key: str, value: str, now: str) -> None:
         await self._execute(
@@ -268,7 +266,7 @@ class PgArticleQueries(PgBase):
 
 
 async def _search_page(
-    conn: asyncpg.Connection,
+    conn: Connection,
     match: str,
     clause: str,
     params: list[object],

@@ -8,6 +8,7 @@ import asyncpg
 
 from bot.errors import StoreError
 from bot.store.backend import redacted_url
+from bot.store.postgres.base import Connection
 from bot.store.schema import bundled_migrations, plan_migrations
 
 log = logging.getLogger(__name__)
@@ -22,7 +23,7 @@ def migrations() -> list[tuple[int, str, str]]:
     return bundled_migrations("bot.store.postgres")
 
 
-async def migrate(conn: asyncpg.Connection) -> int:
+async def migrate(conn: Connection) -> int:
     """Apply every migration newer than `schema_version`, each in one transaction."""
     await conn.execute(
         "CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL, name text NOT NULL,"
@@ -30,7 +31,7 @@ async def migrate(conn: asyncpg.Connection) -> int:
     )
     await conn.execute("SELECT pg_advisory_lock($1)", _MIGRATION_LOCK)
     try:
-        current = await conn.fetchval("SELECT coalesce(max(version), 0) FROM schema_version")
+        current = int(await conn.fetchval("SELECT coalesce(max(version), 0) FROM schema_version"))
         pending, level = plan_migrations(current, migrations(), "PostgreSQL database")
         for version, name, sql in pending:
             log.log(level, "applying PostgreSQL migration %s", name)
@@ -45,7 +46,9 @@ async def migrate(conn: asyncpg.Connection) -> int:
     return current
 
 
-async def connect_pool(url: str, *, min_size: int = 1, max_size: int = 10) -> asyncpg.Pool:
+async def connect_pool(
+    url: str, *, min_size: int = 1, max_size: int = 10
+) -> asyncpg.Pool[asyncpg.Record]:
     """Open a pool on `url` and bring the schema up to date; StoreError if it can't."""
     try:
         pool = await asyncpg.create_pool(

@@ -195,7 +195,7 @@ class PgEntityQueries(PgBase):
         return None if row is None else StoredAnalysis.from_row(row)
 
     async def article_content_hash(self, article_id: int) -> str | None:
-        return await self._fetchval("SELECT content_hash FROM articles WHERE id = $1", article_id)
+        return await self._fetch_text("SELECT content_hash FROM articles WHERE id = $1", article_id)
 
     async def article_mentions(self, article_id: int) -> list[StoredMention]:
         rows = await self._fetch(

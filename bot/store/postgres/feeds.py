@@ -13,9 +13,8 @@ from datetime import datetime, timedelta
 from bot.clock import utc_iso
 from bot.models import Article
 from bot.store.postgres.base import PgBase
-from bot.store.records.articles import article_from_row
+from bot.store.records.articles import ARTICLE_COLUMNS_A, article_from_row
 from bot.store.records.feeds import (
-    ARTICLE_COLUMNS_A,
     FEED_COLUMNS,
     FEED_STATE,
     PENDING_ANNOUNCEMENT_COLUMNS,
@@ -92,7 +91,7 @@ class PgFeedQueries(PgBase):
         return [(feed_from_row(row), row["subscribers"]) for row in rows]
 
     async def next_feed_due(self) -> str | None:
-        return await self._fetchval(
+        return await self._fetch_text(
             "SELECT min(greatest(next_poll_at, coalesce(poll_lease_until, next_poll_at)))"
             f" FROM feeds WHERE {_SUBSCRIBED}"
         )
@@ -171,7 +170,7 @@ class PgFeedQueries(PgBase):
         return added
 
     async def article_id_for(self, origin: str, content_hash: str) -> int | None:
-        return await self._fetchval(
+        return await self._fetch_id(
             "(SELECT id FROM articles WHERE origin = $1) UNION ALL"
             " (SELECT id FROM articles WHERE content_hash = $2) LIMIT 1",
             origin,
@@ -179,7 +178,9 @@ class PgFeedQueries(PgBase):
         )
 
     async def feed_item_count(self, feed_id: int) -> int:
-        return await self._fetchval("SELECT count(*) FROM feed_items WHERE feed_id = $1", feed_id)
+        return await self._fetch_count(
+            "SELECT count(*) FROM feed_items WHERE feed_id = $1", feed_id
+        )
 
     # -- subscriptions (guild-scoped) ---------------------------------------------------------
 
@@ -353,7 +354,7 @@ class PgFeedQueries(PgBase):
         )
 
     async def announced_count(self, channel_id: int) -> int:
-        return await self._fetchval(
+        return await self._fetch_count(
             "SELECT count(*) FROM feed_announcements WHERE channel_id = $1 AND status = 'posted'",
             channel_id,
         )

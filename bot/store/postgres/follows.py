@@ -74,7 +74,7 @@ class PgFollowQueries(PgBase):
         self, guild_id: int, *, user_id: int | None = None, channel_id: int | None = None
     ) -> int:
         column, value = ("user_id", user_id) if user_id is not None else ("channel_id", channel_id)
-        return await self._fetchval(
+        return await self._fetch_count(
             f"SELECT count(*) FROM follows WHERE guild_id = $1 AND {column} = $2",
             guild_id,
             value,

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from bot.models.analysis import Analysis
 from bot.models.entity import NAME_LABELS, KnownEntity
@@ -122,11 +121,11 @@ def analysis_rows(
     )
 
 
-def mention_places(rows: Iterable[Sequence[Any]]) -> dict[int, list[tuple[str, int]]]:
-    """(article id, section, sentence) rows grouped by article, in the order read."""
+def mention_places(rows: Iterable[Row]) -> dict[int, list[tuple[str, int]]]:
+    """(article_id, section, sentence) rows grouped by article, in the order read."""
     places: dict[int, list[tuple[str, int]]] = {}
     for row in rows:
-        places.setdefault(row[0], []).append((row[1], row[2]))
+        places.setdefault(row["article_id"], []).append((row["section"], row["sentence"]))
     return places
 
 

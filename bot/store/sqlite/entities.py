@@ -368,7 +368,7 @@ class EntityQueries:
             " WHERE ae.entity_id = ? ORDER BY ae.seen_at DESC, ae.article_id DESC LIMIT ?",
             (entity_id, articles),
         ) as cur:
-            latest = await cur.fetchall()
+            latest = list(await cur.fetchall())
         if not latest:
             return []
         ids = [row["id"] for row in latest]

@@ -179,7 +179,7 @@ class SearchQueries:
             params,
         ) as cursor:
             while True:
-                rows = await cursor.fetchmany(SCAN_BATCH)
+                rows = list(await cursor.fetchmany(SCAN_BATCH))
                 floor = top.floor
                 for key, score in rows:
                     # Inline ranking_key: most matches of a long scan fall below the floor.
