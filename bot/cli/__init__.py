@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 
 from bot import __version__
 from bot.config import Secret, configure_logging, load_settings
@@ -74,7 +75,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.settings = settings
         return int(args.func(args) or 0)
     except NewsdeskError as exc:
-        err.print(f"[bold red]error:[/] {exc}", highlight=False)
+        # One line whatever the terminal's width (soft_wrap), the message escaped as text.
+        err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
         return 2
     except KeyboardInterrupt:
         err.print("interrupted")

@@ -138,7 +138,7 @@ def _list(args: argparse.Namespace) -> int:
     settings: Settings = args.settings
 
     async def work() -> int:
-        async with await open_store(settings.database_path) as store:
+        async with await open_store(settings.store_url) as store:
             feeds = await store.all_feeds()
             if not feeds:
                 out.print("No feeds yet: `ingest feed URL`, or /feeds add in Discord.")
@@ -169,7 +169,7 @@ def _poll(args: argparse.Namespace) -> int:
     settings: Settings = args.settings
 
     async def work() -> int:
-        async with await open_store(settings.database_path) as store, Fetcher() as fetcher:
+        async with await open_store(settings.store_url) as store, Fetcher() as fetcher:
             from bot.cli.articles import enricher_for
 
             poller = FeedPoller(store, fetcher, enrich=enricher_for(store, not args.no_nlp))
