@@ -53,14 +53,17 @@ class Database(Protocol):
         """Close the database (idempotent)."""
         ...
 
-    async def __aenter__(self) -> Self: ...
+    # Written here, not in each backend: `async with await open_store(...) as store` closes it.
+    async def __aenter__(self) -> Self:
+        return self
 
     async def __aexit__(
         self,
         exc_type: type[BaseException] | None,
         exc: BaseException | None,
         tb: TracebackType | None,
-    ) -> None: ...
+    ) -> None:
+        await self.close()
 
 
 class Store(

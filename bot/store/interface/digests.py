@@ -8,12 +8,18 @@ matches nothing. Only the scheduler lists across guilds (`active_digest_schedule
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Protocol, Unpack
 
 from bot.models import Article
-from bot.store.records.digests import Run, Schedule, ScheduleDraft
+from bot.store.records.digests import (
+    Run,
+    RunClaim,
+    RunOutcome,
+    RunRetry,
+    Schedule,
+    ScheduleDraft,
+)
 
 
 class DigestStore(Protocol):
@@ -64,16 +70,7 @@ class DigestStore(Protocol):
         ...
 
     async def claim_digest_run(
-        self,
-        schedule: Schedule,
-        slot: datetime,
-        *,
-        owner: str,
-        now: datetime,
-        lease: timedelta,
-        manual: bool = False,
-        late: bool = False,
-        missed: int = 0,
+        self, schedule: Schedule, slot: datetime, **claim: Unpack[RunClaim]
     ) -> Run | None:
         """Claim a slot for `owner` in one transaction; None if it was already claimed (by
         anyone, ever) or the schedule is gone or paused. Only a claimed slot may be posted."""
@@ -94,31 +91,14 @@ class DigestStore(Protocol):
         ...
 
     async def finish_digest_run(
-        self,
-        guild_id: int,
-        run_id: int,
-        status: str,
-        *,
-        owner: str,
-        now: datetime,
-        window: tuple[datetime, datetime],
-        message_ids: Sequence[int] = (),
+        self, guild_id: int, run_id: int, status: str, **outcome: Unpack[RunOutcome]
     ) -> bool:
         """Record `owner`'s run as posted or skipped (nothing new) and move the schedule's
         last success to the end of the window it covered, in one transaction. False (and
         nothing changed) when the claim is no longer `owner`'s: a stale owner never finishes."""
         ...
 
-    async def retry_digest_run(
-        self,
-        guild_id: int,
-        run_id: int,
-        *,
-        owner: str,
-        now: datetime,
-        next_attempt_at: datetime,
-        error: str,
-    ) -> None:
+    async def retry_digest_run(self, guild_id: int, run_id: int, **retry: Unpack[RunRetry]) -> None:
         """Give a failed attempt's run back (lease released) to be tried at `next_attempt_at`."""
         ...
 

@@ -27,12 +27,7 @@ class EntityStore(Protocol):
         ...
 
     async def save_analysis(
-        self,
-        article_id: int,
-        content_hash: str,
-        nlp_version: str,
-        analysis: Analysis,
-        now: str,
+        self, article_id: int, content_hash: str, nlp_version: str, analysis: Analysis, now: str
     ) -> bool:
         """Replace an article's analysis, entities and mentions; call inside a transaction.
 
@@ -86,16 +81,9 @@ class EntityStore(Protocol):
         ...
 
     async def entity_profile(
-        self,
-        entity: KnownEntity,
-        *,
-        articles: int = 5,
-        per_article: int = 3,
-        co_mentions: int = 10,
-        co_mention_window: int = 1000,
-        aliases: int = 8,
+        self, entity: KnownEntity, *, articles: int = 5, per_article: int = 3, co_mentions: int = 10
     ) -> EntityProfile:
         """The entity's aliases, first/last seen, the sentences naming it in its `articles`
         latest articles (at most `per_article` each), and the entities most often named
-        with it in its `co_mention_window` latest articles."""
+        with it in its latest CO_MENTION_WINDOW articles (bot/store/records/entities.py)."""
         ...

@@ -5,10 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Protocol, Unpack
 
 from bot.models import Article
-from bot.store.records.feeds import Feed, PendingAnnouncement, SeenItem, StoryMember, Subscription
+from bot.store.records.feeds import (
+    Feed,
+    NewSubscription,
+    PendingAnnouncement,
+    SeenItem,
+    StoryMember,
+    Subscription,
+)
 
 
 class FeedStore(Protocol):
@@ -48,13 +55,7 @@ class FeedStore(Protocol):
         ...
 
     async def claim_feed_poll(
-        self,
-        feed_id: int,
-        *,
-        owner: str,
-        now: datetime,
-        lease: timedelta,
-        due: str | None = None,
+        self, feed_id: int, *, owner: str, now: datetime, lease: timedelta, due: str | None = None
     ) -> Feed | None:
         """Claim a feed's poll for `owner` until `now + lease` and return the feed as stored;
         None when a live claim holds it or, given `due` (the next_poll_at the caller saw), when
@@ -91,15 +92,7 @@ class FeedStore(Protocol):
         ...
 
     async def add_subscription(
-        self,
-        *,
-        guild_id: int,
-        channel_id: int,
-        feed_id: int,
-        filter_text: str,
-        role_id: int | None,
-        created_by: int,
-        now: str,
+        self, **subscription: Unpack[NewSubscription]
     ) -> tuple[Subscription, bool]:
         """Subscribe a channel to a feed from now on; return it and whether it is new.
 

@@ -4,29 +4,16 @@ search) and the notifications they were sent."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Protocol
+from typing import Protocol, Unpack
 
-from bot.store.records.follows import Follow, PendingNotification
+from bot.store.records.follows import Follow, NewFollow, PendingNotification
 
 
 class FollowStore(Protocol):
     """Follows and notifications: commands are guild-scoped; only matching and delivery look
     across guilds."""
 
-    async def add_follow(
-        self,
-        *,
-        guild_id: int,
-        user_id: int | None,
-        channel_id: int | None,
-        kind: str,
-        target: str,
-        target_key: str,
-        entity_key: str | None,
-        entity_label: str | None,
-        created_by: int,
-        now: str,
-    ) -> tuple[Follow, bool]:
+    async def add_follow(self, **follow: Unpack[NewFollow]) -> tuple[Follow, bool]:
         """Add a follow that counts articles stored from now on; return it and whether it is
         new (following the same thing twice returns the first follow). Call in a transaction."""
         ...

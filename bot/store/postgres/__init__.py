@@ -3,9 +3,6 @@ several bot and worker processes sharing one database (see docs/scaling.md)."""
 
 from __future__ import annotations
 
-from types import TracebackType
-from typing import Self
-
 import asyncpg
 
 from bot.store.backend import redacted_url
@@ -53,14 +50,3 @@ class PostgresStore(
     async def close(self) -> None:
         if not self.pool.is_closing():
             await self.pool.close()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.close()

@@ -26,6 +26,7 @@ from bot.store.records.articles import (
     Stored,
     article_from_row,
     article_values,
+    stats_from_row,
 )
 from bot.store.records.search import SearchFilters
 
@@ -142,13 +143,7 @@ class PgArticleQueries(PgBase):
             " pg_database_size(current_database()) AS bytes FROM articles"
         )
         assert row is not None
-        return {
-            "articles": row["n"],
-            "sources": row["sources"],
-            "first": row["first"],
-            "last": row["last"],
-            "bytes": row["bytes"],
-        }
+        return stats_from_row(row, row["bytes"])
 
     async def titles_matching(
         self, prefix_match: str | None, limit: int = 25

@@ -10,8 +10,8 @@ re-checks on the locked row, so two processes whose leases both look expired can
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Unpack
 
 from bot.clock import utc_iso
 from bot.models import Article
@@ -21,10 +21,14 @@ from bot.store.records.digests import (
     RUN_COLUMNS,
     SCHEDULE_COLUMNS,
     Run,
+    RunClaim,
+    RunOutcome,
+    RunRetry,
     Schedule,
     ScheduleDraft,
     run_from_row,
     schedule_from_row,
+    schedule_values,
 )
 
 
@@ -38,18 +42,7 @@ class PgDigestQueries(PgBase):
             " every, weekday, cron, filter, max_items, nothing_new, created_by, created_at,"
             " active_from) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)"
             " RETURNING id",
-            draft.guild_id,
-            draft.channel_id,
-            draft.target,
-            draft.local_time,
-            draft.timezone,
-            draft.every,
-            draft.weekday,
-            draft.cron,
-            draft.filter,
-            draft.max_items,
-            draft.nothing_new,
-            draft.created_by,
+            *schedule_values(draft),
             at,
         )
         stored = await self.digest_schedule(draft.guild_id, schedule_id)
@@ -151,17 +144,11 @@ class PgDigestQueries(PgBase):
         return run_from_row(row) if row else None
 
     async def claim_digest_run(
-        self,
-        schedule: Schedule,
-        slot: datetime,
-        *,
-        owner: str,
-        now: datetime,
-        lease: timedelta,
-        manual: bool = False,
-        late: bool = False,
-        missed: int = 0,
+        self, schedule: Schedule, slot: datetime, **claim: Unpack[RunClaim]
     ) -> Run | None:
+        owner, now, lease = claim["owner"], claim["now"], claim["lease"]
+        manual, late = claim.get("manual", False), claim.get("late", False)
+        missed = claim.get("missed", 0)
         run_id = await self._fetchval(
             "INSERT INTO digest_runs (schedule_id, guild_id, slot, manual, late, missed,"
             " owner, lease_until, next_attempt_at, claimed_at)"
@@ -213,16 +200,10 @@ class PgDigestQueries(PgBase):
         )
 
     async def finish_digest_run(
-        self,
-        guild_id: int,
-        run_id: int,
-        status: str,
-        *,
-        owner: str,
-        now: datetime,
-        window: tuple[datetime, datetime],
-        message_ids: Sequence[int] = (),
+        self, guild_id: int, run_id: int, status: str, **outcome: Unpack[RunOutcome]
     ) -> bool:
+        owner, now, window = outcome["owner"], outcome["now"], outcome["window"]
+        message_ids = outcome.get("message_ids", ())
         assert status in ("posted", "skipped")
         start, end = utc_iso(window[0]), utc_iso(window[1])
         async with self.transaction():
@@ -251,16 +232,9 @@ class PgDigestQueries(PgBase):
             )
         return True
 
-    async def retry_digest_run(
-        self,
-        guild_id: int,
-        run_id: int,
-        *,
-        owner: str,
-        now: datetime,
-        next_attempt_at: datetime,
-        error: str,
-    ) -> None:
+    async def retry_digest_run(self, guild_id: int, run_id: int, **retry: Unpack[RunRetry]) -> None:
+        owner, now, error = retry["owner"], retry["now"], retry["error"]
+        next_attempt_at = retry["next_attempt_at"]
         await self._execute(
             "UPDATE digest_runs SET lease_until = $1, next_attempt_at = $2, error = $3"
             " WHERE guild_id = $4 AND id = $5 AND owner = $6 AND status = 'claimed'",

@@ -24,8 +24,10 @@ from bot.models.text import normalise_name
 from bot.store.postgres.base import PgBase
 from bot.store.postgres.tsquery import to_tsquery_text
 from bot.store.records.entities import (
+    CO_MENTION_WINDOW,
     ENTITY_COLUMNS,
     NAMED,
+    PROFILE_ALIASES,
     TOP,
     StoredAnalysis,
     StoredMention,
@@ -73,12 +75,7 @@ class PgEntityQueries(PgBase):
         return [row[0] for row in rows]
 
     async def save_analysis(
-        self,
-        article_id: int,
-        content_hash: str,
-        nlp_version: str,
-        analysis: Analysis,
-        now: str,
+        self, article_id: int, content_hash: str, nlp_version: str, analysis: Analysis, now: str
     ) -> bool:
         row = await self._fetchrow(
             "SELECT content_hash, coalesce(published_at, ingested_at) FROM articles"
@@ -315,20 +312,13 @@ class PgEntityQueries(PgBase):
         return [row[0] for row in rows]
 
     async def entity_profile(
-        self,
-        entity: KnownEntity,
-        *,
-        articles: int = 5,
-        per_article: int = 3,
-        co_mentions: int = 10,
-        co_mention_window: int = 1000,
-        aliases: int = 8,
+        self, entity: KnownEntity, *, articles: int = 5, per_article: int = 3, co_mentions: int = 10
     ) -> EntityProfile:
         alias_rows = await self._fetch(
             "SELECT alias FROM entity_aliases WHERE entity_id = $1"
             " ORDER BY articles DESC, alias LIMIT $2",
             entity.id,
-            aliases,
+            PROFILE_ALIASES,
         )
         span = await self._fetchrow(
             "SELECT min(seen_at), max(seen_at) FROM article_entities WHERE entity_id = $1",
@@ -340,8 +330,8 @@ class PgEntityQueries(PgBase):
             first_seen=span[0] if span else None,
             last_seen=span[1] if span else None,
             sentences=await self._latest_sentences(entity.id, articles, per_article),
-            co_mentioned=await self._co_mentioned(entity.id, co_mentions, co_mention_window),
-            co_mention_window=co_mention_window,
+            co_mentioned=await self._co_mentioned(entity.id, co_mentions, CO_MENTION_WINDOW),
+            co_mention_window=CO_MENTION_WINDOW,
         )
 
     async def _latest_sentences(

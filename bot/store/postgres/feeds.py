@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
+from typing import Unpack
 
 from bot.clock import utc_iso
 from bot.models import Article
@@ -21,11 +22,13 @@ from bot.store.records.feeds import (
     SUBSCRIPTION_COLUMNS,
     SUBSCRIPTION_COLUMNS_S,
     Feed,
+    NewSubscription,
     PendingAnnouncement,
     SeenItem,
     StoryMember,
     Subscription,
     feed_from_row,
+    new_subscription_values,
     pending_announcement_from_row,
     subscription_from_row,
 )
@@ -99,13 +102,7 @@ class PgFeedQueries(PgBase):
     # -- poll claims (several processes on one database poll each due feed once) ------------
 
     async def claim_feed_poll(
-        self,
-        feed_id: int,
-        *,
-        owner: str,
-        now: datetime,
-        lease: timedelta,
-        due: str | None = None,
+        self, feed_id: int, *, owner: str, now: datetime, lease: timedelta, due: str | None = None
     ) -> Feed | None:
         # One UPDATE: PostgreSQL re-checks the WHERE on the row it locked, so of processes
         # that all saw the feed due and unclaimed, exactly one wins.
@@ -185,15 +182,7 @@ class PgFeedQueries(PgBase):
     # -- subscriptions (guild-scoped) ---------------------------------------------------------
 
     async def add_subscription(
-        self,
-        *,
-        guild_id: int,
-        channel_id: int,
-        feed_id: int,
-        filter_text: str,
-        role_id: int | None,
-        created_by: int,
-        now: str,
+        self, **subscription: Unpack[NewSubscription]
     ) -> tuple[Subscription, bool]:
         row = await self._fetchrow(
             "INSERT INTO feed_subscriptions (guild_id, channel_id, feed_id, filter, role_id,"
@@ -203,18 +192,10 @@ class PgFeedQueries(PgBase):
             " DO UPDATE SET filter = excluded.filter, role_id = excluded.role_id"
             # xmax is 0 on a row this statement inserted, set on one it updated.
             f" RETURNING {SUBSCRIPTION_COLUMNS}, xmax = 0 AS inserted",
-            guild_id,
-            channel_id,
-            feed_id,
-            filter_text,
-            role_id,
-            created_by,
-            now,
+            *new_subscription_values(subscription),
         )
         assert row is not None
-        return subscription_from_row({k: v for k, v in row.items() if k != "inserted"}), row[
-            "inserted"
-        ]
+        return subscription_from_row(row), bool(row["inserted"])
 
     async def subscription(self, guild_id: int, subscription_id: int) -> Subscription | None:
         row = await self._fetchrow(

@@ -8,6 +8,7 @@ the same new article, one INSERT creates the row and only that process notifies.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Unpack
 
 from bot.store.postgres.base import PgBase
 from bot.store.records.follows import (
@@ -15,8 +16,10 @@ from bot.store.records.follows import (
     NOTIFICATION_STATUSES,
     PENDING_NOTIFICATION_COLUMNS,
     Follow,
+    NewFollow,
     PendingNotification,
     follow_from_row,
+    new_follow_values,
     pending_notification_from_row,
 )
 
@@ -27,45 +30,23 @@ class PgFollowQueries(PgBase):
 
     # -- follows (guild-scoped) -------------------------------------------------------------
 
-    async def add_follow(
-        self,
-        *,
-        guild_id: int,
-        user_id: int | None,
-        channel_id: int | None,
-        kind: str,
-        target: str,
-        target_key: str,
-        entity_key: str | None,
-        entity_label: str | None,
-        created_by: int,
-        now: str,
-    ) -> tuple[Follow, bool]:
+    async def add_follow(self, **follow: Unpack[NewFollow]) -> tuple[Follow, bool]:
         added = await self._execute(
             "INSERT INTO follows (guild_id, user_id, channel_id, kind, target, target_key,"
             " entity_key, entity_label, created_by, created_at, after_article_id)"
             " SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, coalesce(max(id), 0) FROM articles"
             " ON CONFLICT DO NOTHING",
-            guild_id,
-            user_id,
-            channel_id,
-            kind,
-            target,
-            target_key,
-            entity_key,
-            entity_label,
-            created_by,
-            now,
+            *new_follow_values(follow),
         )
         row = await self._fetchrow(
             f"SELECT {FOLLOW_COLUMNS} FROM follows f WHERE f.guild_id = $1"
             " AND coalesce(f.user_id, 0) = $2 AND coalesce(f.channel_id, 0) = $3"
             " AND f.kind = $4 AND f.target_key = $5",
-            guild_id,
-            user_id or 0,
-            channel_id or 0,
-            kind,
-            target_key,
+            follow["guild_id"],
+            follow["user_id"] or 0,
+            follow["channel_id"] or 0,
+            follow["kind"],
+            follow["target_key"],
         )
         assert row is not None
         return follow_from_row(row), added > 0

@@ -56,6 +56,17 @@ def article_from_row(row: Row) -> Article:
     )
 
 
+def stats_from_row(row: Row, size: int) -> dict[str, object]:
+    """Corpus figures from a row of n, sources, first and last, and the database's bytes."""
+    return {
+        "articles": row["n"],
+        "sources": row["sources"],
+        "first": row["first"],
+        "last": row["last"],
+        "bytes": size,
+    }
+
+
 def article_values(draft: ArticleDraft, now: str, digest: str | None = None) -> tuple[object, ...]:
     """What `store_article` writes, in the order of both backends' UPDATE and INSERT: url,
     content_hash (`digest` when already computed), title, caption, body, source, desk,

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import NotRequired, TypedDict
 
 from bot.store.records import Row
 
@@ -83,6 +85,24 @@ class Run:
     error: str
 
 
+def schedule_values(draft: ScheduleDraft) -> tuple[object, ...]:
+    """A draft's values in the order of both backends' INSERT (guild_id ... created_by)."""
+    return (
+        draft.guild_id,
+        draft.channel_id,
+        draft.target,
+        draft.local_time,
+        draft.timezone,
+        draft.every,
+        draft.weekday,
+        draft.cron,
+        draft.filter,
+        draft.max_items,
+        draft.nothing_new,
+        draft.created_by,
+    )
+
+
 def schedule_from_row(row: Row) -> Schedule:
     """A schedule from a row of SCHEDULE_COLUMNS (and `last_slot`, when selected)."""
     keys = row.keys()
@@ -131,3 +151,32 @@ def run_from_row(row: Row) -> Run:
         message_ids=tuple(json.loads(row["message_ids"])),
         error=row["error"],
     )
+
+
+class RunClaim(TypedDict):
+    """What `claim_digest_run` takes besides the schedule and slot (keyword arguments)."""
+
+    owner: str  # the process claiming it
+    now: datetime
+    lease: timedelta  # how long the claim is the owner's without a heartbeat
+    manual: NotRequired[bool]  # asked for by a command, not due by the schedule (False)
+    late: NotRequired[bool]  # claimed after its time (False)
+    missed: NotRequired[int]  # scheduled slots skipped before this one (0)
+
+
+class RunOutcome(TypedDict):
+    """What `finish_digest_run` takes besides the run and its status (keyword arguments)."""
+
+    owner: str
+    now: datetime
+    window: tuple[datetime, datetime]  # the articles' [since, until) the digest covered
+    message_ids: NotRequired[Sequence[int]]  # what was posted (none)
+
+
+class RunRetry(TypedDict):
+    """What `retry_digest_run` takes besides the run (keyword arguments)."""
+
+    owner: str
+    now: datetime
+    next_attempt_at: datetime
+    error: str  # why this attempt failed, for `/digest list`

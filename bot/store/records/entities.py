@@ -16,6 +16,10 @@ from bot.store.records import Row
 ENTITY_COLUMNS = "e.id, e.name, e.label, e.mention_count, e.article_count"
 # Proper names only: dates and amounts are stored as facts but are not things to look up.
 NAMED = f"e.label IN ({', '.join(repr(label) for label in sorted(NAME_LABELS))})"
+# An entity profile lists this many aliases, and finds who is named with it in the entity's
+# latest this many articles.
+PROFILE_ALIASES = 8
+CO_MENTION_WINDOW = 1000
 # The last code point: `key < prefix || TOP` bounds a prefix range scan on an index.
 TOP = "\U0010ffff"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from typing import TypedDict
 
 from bot.models import Article
 from bot.store.records import Row
@@ -67,6 +68,32 @@ class Subscription:
 
 SUBSCRIPTION_FIELDS = [f.name for f in dataclasses.fields(Subscription)]
 SUBSCRIPTION_COLUMNS = ", ".join(SUBSCRIPTION_FIELDS)
+
+
+class NewSubscription(TypedDict):
+    """What `add_subscription` takes (keyword arguments): which channel follows which feed."""
+
+    guild_id: int
+    channel_id: int
+    feed_id: int
+    filter_text: str
+    role_id: int | None
+    created_by: int
+    now: str  # ISO UTC; entries the feed listed before are never announced
+
+
+def new_subscription_values(subscription: NewSubscription) -> tuple[object, ...]:
+    """A new subscription's values in the order of both backends' INSERT (`now` is
+    created_at)."""
+    return (
+        subscription["guild_id"],
+        subscription["channel_id"],
+        subscription["feed_id"],
+        subscription["filter_text"],
+        subscription["role_id"],
+        subscription["created_by"],
+        subscription["now"],
+    )
 
 
 @dataclass(frozen=True)

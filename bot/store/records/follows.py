@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from typing import TypedDict
 
 from bot.store.records import Row
 
@@ -25,6 +26,37 @@ class Follow:
     created_by: int
     created_at: str
     after_article_id: int
+
+
+class NewFollow(TypedDict):
+    """What `add_follow` takes (keyword arguments): who follows what, where, and when."""
+
+    guild_id: int
+    user_id: int | None  # a member's follow, or
+    channel_id: int | None  # a channel's
+    kind: str  # "entity" | "query"
+    target: str  # what readers see: the entity's name, or the search as typed
+    target_key: str
+    entity_key: str | None
+    entity_label: str | None
+    created_by: int
+    now: str  # ISO UTC; the follow counts articles stored from now on
+
+
+def new_follow_values(follow: NewFollow) -> tuple[object, ...]:
+    """A new follow's values in the order of both backends' INSERT (`now` is created_at)."""
+    return (
+        follow["guild_id"],
+        follow["user_id"],
+        follow["channel_id"],
+        follow["kind"],
+        follow["target"],
+        follow["target_key"],
+        follow["entity_key"],
+        follow["entity_label"],
+        follow["created_by"],
+        follow["now"],
+    )
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,6 @@ import contextlib
 import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
-from types import TracebackType
-from typing import Self
 
 import aiosqlite
 
@@ -58,17 +56,6 @@ class SqliteStore(
     async def close(self) -> None:
         with contextlib.suppress(ValueError, sqlite3.ProgrammingError):
             await self.conn.close()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.close()
 
     @contextlib.asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:

@@ -15,6 +15,7 @@ from bot.store.records.articles import (
     Stored,
     article_from_row,
     article_values,
+    stats_from_row,
 )
 from bot.store.sqlite.search import SearchQueries
 
@@ -183,13 +184,7 @@ class ArticleQueries(SearchQueries):
         ) as cur:
             size = await cur.fetchone()
         assert row is not None
-        return {
-            "articles": row["n"],
-            "sources": row["sources"],
-            "first": row["first"],
-            "last": row["last"],
-            "bytes": size[0] if size else 0,
-        }
+        return stats_from_row(row, size[0] if size else 0)
 
     async def guild_setting(self, guild_id: int, key: str) -> str | None:
         async with self.conn.execute(

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Unpack
 
 import aiosqlite
 
@@ -21,10 +22,14 @@ from bot.store.records.digests import (
     RUN_COLUMNS,
     SCHEDULE_COLUMNS,
     Run,
+    RunClaim,
+    RunOutcome,
+    RunRetry,
     Schedule,
     ScheduleDraft,
     run_from_row,
     schedule_from_row,
+    schedule_values,
 )
 
 
@@ -42,22 +47,7 @@ class DigestQueries:
             "INSERT INTO digest_schedules (guild_id, channel_id, target, local_time, timezone,"
             " every, weekday, cron, filter, max_items, nothing_new, created_by, created_at,"
             " active_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                draft.guild_id,
-                draft.channel_id,
-                draft.target,
-                draft.local_time,
-                draft.timezone,
-                draft.every,
-                draft.weekday,
-                draft.cron,
-                draft.filter,
-                draft.max_items,
-                draft.nothing_new,
-                draft.created_by,
-                at,
-                at,
-            ),
+            (*schedule_values(draft), at, at),
         )
         assert cursor.lastrowid is not None
         stored = await self.digest_schedule(draft.guild_id, cursor.lastrowid)
@@ -148,17 +138,11 @@ class DigestQueries:
         return run_from_row(row) if row else None
 
     async def claim_digest_run(
-        self,
-        schedule: Schedule,
-        slot: datetime,
-        *,
-        owner: str,
-        now: datetime,
-        lease: timedelta,
-        manual: bool = False,
-        late: bool = False,
-        missed: int = 0,
+        self, schedule: Schedule, slot: datetime, **claim: Unpack[RunClaim]
     ) -> Run | None:
+        owner, now, lease = claim["owner"], claim["now"], claim["lease"]
+        manual, late = claim.get("manual", False), claim.get("late", False)
+        missed = claim.get("missed", 0)
         async with self.transaction():
             cursor = await self.conn.execute(
                 "INSERT INTO digest_runs (schedule_id, guild_id, slot, manual, late, missed,"
@@ -208,16 +192,10 @@ class DigestQueries:
         return cursor.rowcount > 0
 
     async def finish_digest_run(
-        self,
-        guild_id: int,
-        run_id: int,
-        status: str,
-        *,
-        owner: str,
-        now: datetime,
-        window: tuple[datetime, datetime],
-        message_ids: Sequence[int] = (),
+        self, guild_id: int, run_id: int, status: str, **outcome: Unpack[RunOutcome]
     ) -> bool:
+        owner, now, window = outcome["owner"], outcome["now"], outcome["window"]
+        message_ids = outcome.get("message_ids", ())
         assert status in ("posted", "skipped")
         start, end = utc_iso(window[0]), utc_iso(window[1])
         async with self.transaction():
@@ -246,16 +224,9 @@ class DigestQueries:
             )
         return True
 
-    async def retry_digest_run(
-        self,
-        guild_id: int,
-        run_id: int,
-        *,
-        owner: str,
-        now: datetime,
-        next_attempt_at: datetime,
-        error: str,
-    ) -> None:
+    async def retry_digest_run(self, guild_id: int, run_id: int, **retry: Unpack[RunRetry]) -> None:
+        owner, now, error = retry["owner"], retry["now"], retry["error"]
+        next_attempt_at = retry["next_attempt_at"]
         await self.conn.execute(
             "UPDATE digest_runs SET lease_until = ?, next_attempt_at = ?, error = ?"
             " WHERE guild_id = ? AND id = ? AND owner = ? AND status = 'claimed'",

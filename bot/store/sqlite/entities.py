@@ -18,8 +18,10 @@ from bot.models.entity import (
 )
 from bot.models.text import normalise_name
 from bot.store.records.entities import (
+    CO_MENTION_WINDOW,
     ENTITY_COLUMNS,
     NAMED,
+    PROFILE_ALIASES,
     TOP,
     StoredAnalysis,
     StoredMention,
@@ -74,12 +76,7 @@ class EntityQueries:
             return [row[0] for row in await cur.fetchall()]
 
     async def save_analysis(
-        self,
-        article_id: int,
-        content_hash: str,
-        nlp_version: str,
-        analysis: Analysis,
-        now: str,
+        self, article_id: int, content_hash: str, nlp_version: str, analysis: Analysis, now: str
     ) -> bool:
         async with self.conn.execute(
             "SELECT content_hash, coalesce(published_at, ingested_at) FROM articles WHERE id = ?",
@@ -326,19 +323,12 @@ class EntityQueries:
     # --- profiles --------------------------------------------------------------------------
 
     async def entity_profile(
-        self,
-        entity: KnownEntity,
-        *,
-        articles: int = 5,
-        per_article: int = 3,
-        co_mentions: int = 10,
-        co_mention_window: int = 1000,
-        aliases: int = 8,
+        self, entity: KnownEntity, *, articles: int = 5, per_article: int = 3, co_mentions: int = 10
     ) -> EntityProfile:
         async with self.conn.execute(
             "SELECT alias FROM entity_aliases WHERE entity_id = ?"
             " ORDER BY articles DESC, alias LIMIT ?",
-            (entity.id, aliases),
+            (entity.id, PROFILE_ALIASES),
         ) as cur:
             alias_names = tuple(row[0] for row in await cur.fetchall())
         async with self.conn.execute(
@@ -353,8 +343,8 @@ class EntityQueries:
             first_seen=first,
             last_seen=last,
             sentences=await self._latest_sentences(entity.id, articles, per_article),
-            co_mentioned=await self._co_mentioned(entity.id, co_mentions, co_mention_window),
-            co_mention_window=co_mention_window,
+            co_mentioned=await self._co_mentioned(entity.id, co_mentions, CO_MENTION_WINDOW),
+            co_mention_window=CO_MENTION_WINDOW,
         )
 
     async def _latest_sentences(

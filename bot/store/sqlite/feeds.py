@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
+from typing import Unpack
 
 import aiosqlite
 
@@ -18,11 +19,13 @@ from bot.store.records.feeds import (
     SUBSCRIPTION_COLUMNS,
     SUBSCRIPTION_COLUMNS_S,
     Feed,
+    NewSubscription,
     PendingAnnouncement,
     SeenItem,
     StoryMember,
     Subscription,
     feed_from_row,
+    new_subscription_values,
     pending_announcement_from_row,
     subscription_from_row,
 )
@@ -105,13 +108,7 @@ class FeedQueries:
     # -- poll claims (several bots on one database poll each due feed once) -----------------
 
     async def claim_feed_poll(
-        self,
-        feed_id: int,
-        *,
-        owner: str,
-        now: datetime,
-        lease: timedelta,
-        due: str | None = None,
+        self, feed_id: int, *, owner: str, now: datetime, lease: timedelta, due: str | None = None
     ) -> Feed | None:
         at = utc_iso(now)
         slot = "" if due is None else " AND next_poll_at = ? AND next_poll_at <= ?"
@@ -190,33 +187,26 @@ class FeedQueries:
     # -- subscriptions (guild-scoped) ---------------------------------------------------------
 
     async def add_subscription(
-        self,
-        *,
-        guild_id: int,
-        channel_id: int,
-        feed_id: int,
-        filter_text: str,
-        role_id: int | None,
-        created_by: int,
-        now: str,
+        self, **subscription: Unpack[NewSubscription]
     ) -> tuple[Subscription, bool]:
+        key = (subscription["guild_id"], subscription["channel_id"], subscription["feed_id"])
         cursor = await self.conn.execute(
             "INSERT INTO feed_subscriptions (guild_id, channel_id, feed_id, filter, role_id,"
             " created_by, created_at, after_item_id)"
             " SELECT ?, ?, ?, ?, ?, ?, ?, coalesce(max(id), 0) FROM feed_items WHERE feed_id = ?"
             " ON CONFLICT (guild_id, channel_id, feed_id)"
             " DO UPDATE SET filter = excluded.filter, role_id = excluded.role_id",
-            (guild_id, channel_id, feed_id, filter_text, role_id, created_by, now, feed_id),
+            (*new_subscription_values(subscription), subscription["feed_id"]),
         )
         async with self.conn.execute(
             f"SELECT {SUBSCRIPTION_COLUMNS} FROM feed_subscriptions"
             " WHERE guild_id = ? AND channel_id = ? AND feed_id = ?",
-            (guild_id, channel_id, feed_id),
+            key,
         ) as cur:
             row = await cur.fetchone()
         assert row is not None
-        subscription = subscription_from_row(row)
-        return subscription, subscription.id == cursor.lastrowid
+        added = subscription_from_row(row)
+        return added, added.id == cursor.lastrowid
 
     async def subscription(self, guild_id: int, subscription_id: int) -> Subscription | None:
         async with self.conn.execute(

@@ -4,6 +4,7 @@ notifications they were sent."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Unpack
 
 import aiosqlite
 
@@ -12,8 +13,10 @@ from bot.store.records.follows import (
     NOTIFICATION_STATUSES,
     PENDING_NOTIFICATION_COLUMNS,
     Follow,
+    NewFollow,
     PendingNotification,
     follow_from_row,
+    new_follow_values,
     pending_notification_from_row,
 )
 from bot.store.sqlite.db import marks
@@ -27,48 +30,29 @@ class FollowQueries:
 
     # -- follows (guild-scoped) -------------------------------------------------------------
 
-    async def add_follow(
-        self,
-        *,
-        guild_id: int,
-        user_id: int | None,
-        channel_id: int | None,
-        kind: str,
-        target: str,
-        target_key: str,
-        entity_key: str | None,
-        entity_label: str | None,
-        created_by: int,
-        now: str,
-    ) -> tuple[Follow, bool]:
+    async def add_follow(self, **follow: Unpack[NewFollow]) -> tuple[Follow, bool]:
         cursor = await self.conn.execute(
             "INSERT INTO follows (guild_id, user_id, channel_id, kind, target, target_key,"
             " entity_key, entity_label, created_by, created_at, after_article_id)"
             " SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, coalesce(max(id), 0) FROM articles"
             " WHERE true ON CONFLICT DO NOTHING",
-            (
-                guild_id,
-                user_id,
-                channel_id,
-                kind,
-                target,
-                target_key,
-                entity_key,
-                entity_label,
-                created_by,
-                now,
-            ),
+            new_follow_values(follow),
         )
         async with self.conn.execute(
             f"SELECT {FOLLOW_COLUMNS} FROM follows f WHERE f.guild_id = ?"
             " AND coalesce(f.user_id, 0) = ? AND coalesce(f.channel_id, 0) = ?"
             " AND f.kind = ? AND f.target_key = ?",
-            (guild_id, user_id or 0, channel_id or 0, kind, target_key),
+            (
+                follow["guild_id"],
+                follow["user_id"] or 0,
+                follow["channel_id"] or 0,
+                follow["kind"],
+                follow["target_key"],
+            ),
         ) as cur:
             row = await cur.fetchone()
         assert row is not None
-        follow = follow_from_row(row)
-        return follow, cursor.rowcount > 0
+        return follow_from_row(row), cursor.rowcount > 0
 
     async def count_follows(
         self, guild_id: int, *, user_id: int | None = None, channel_id: int | None = None
