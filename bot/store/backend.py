@@ -1,7 +1,8 @@
 """Choosing the store's backend from `DATABASE_URL`: SQLite (the default) or PostgreSQL.
 
-The only place outside the backends' own folders that names them: everything else opens a
-store here and sees the `Store` interface (bot/store/interface/).
+Besides transfer.py (which copies from one into the other), the only place outside the
+backends' own folders that names them: everything else opens a store here and sees the
+`Store` interface (bot/store/interface/).
 """
 
 from __future__ import annotations
@@ -10,35 +11,15 @@ from pathlib import Path
 
 from bot.errors import ConfigError
 from bot.store.interface import ClusterStore, Store
+from bot.store.urls import backend_of, redacted_url, sqlite_path
 
-SQLITE_PREFIX = "sqlite:///"
-POSTGRES_PREFIXES = ("postgresql://", "postgres://")
-
-
-def backend_of(target: str | Path) -> str:
-    """ "sqlite" or "postgresql" for a URL, or "sqlite" for a plain file path."""
-    text = str(target)
-    if text.startswith(POSTGRES_PREFIXES):
-        return "postgresql"
-    if text.startswith(SQLITE_PREFIX) or "://" not in text:
-        return "sqlite"
-    raise ConfigError(f"unsupported database URL scheme {text.split(':', 1)[0]!r}")
-
-
-def sqlite_path(target: str | Path) -> Path:
-    """The file a `sqlite:///path` URL (or a plain path) names."""
-    text = str(target)
-    return Path(text[len(SQLITE_PREFIX) :] if text.startswith(SQLITE_PREFIX) else text)
-
-
-def redacted_url(url: str) -> str:
-    """`url` with any password replaced by asterisks, safe to print or log."""
-    scheme, sep, rest = url.partition("://")
-    credentials, at, host = rest.rpartition("@")
-    if not at or ":" not in credentials:
-        return url
-    user = credentials.split(":", 1)[0]
-    return f"{scheme}{sep}{user}:********@{host}"
+__all__ = [
+    "backend_of",
+    "open_cluster_store",
+    "open_store",
+    "redacted_url",
+    "sqlite_path",
+]
 
 
 async def open_store(target: str | Path, *, pool_size: int = 10) -> Store:

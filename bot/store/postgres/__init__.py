@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncpg
 
-from bot.store.backend import redacted_url
 from bot.store.interface import ClusterStore
 from bot.store.postgres.articles import PgArticleQueries
 from bot.store.postgres.db import connect_pool
@@ -15,6 +14,7 @@ from bot.store.postgres.feeds import PgFeedQueries
 from bot.store.postgres.follows import PgFollowQueries
 from bot.store.postgres.insights import PgInsightQueries
 from bot.store.postgres.jobs import PgJobQueries
+from bot.store.urls import redacted_url
 
 __all__ = ["PostgresStore"]
 

@@ -7,9 +7,9 @@ import logging
 import asyncpg
 
 from bot.errors import StoreError
-from bot.store.backend import redacted_url
 from bot.store.postgres.base import Connection
 from bot.store.schema import bundled_migrations, plan_migrations
+from bot.store.urls import redacted_url
 
 log = logging.getLogger(__name__)
 
