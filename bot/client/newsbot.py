@@ -23,7 +23,7 @@ from bot.client.tree import NewsTree, answer, discover_extensions, intents_for
 from bot.clock import Clock, SystemClock, utc_iso
 from bot.config import Settings
 from bot.errors import NewsdeskError
-from bot.nlp.pipeline import Mode, NlpService
+from bot.nlp.service import Mode, NlpService
 from bot.render import errors
 from bot.render.views import CUSTOM_ID_PREFIX, Pagers
 from bot.search import EntityResolver

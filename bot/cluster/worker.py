@@ -24,7 +24,7 @@ from datetime import timedelta
 from bot.clock import Clock, SystemClock
 from bot.ingest import ingest_drafts
 from bot.models import ArticleDraft
-from bot.nlp.pipeline import NlpService
+from bot.nlp.service import NlpService
 from bot.store.postgres import PostgresStore
 from bot.store.postgres.jobs import Job
 

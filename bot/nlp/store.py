@@ -25,10 +25,9 @@ from bot.models.entity import (
     split_qualifier,
 )
 from bot.models.text import word_count
-from bot.nlp.analysis import analyze
 from bot.nlp.errors import NlpError
 from bot.nlp.gazetteer import GAZETTEER_FILE
-from bot.nlp.pipeline import NlpService
+from bot.nlp.service import NlpService, analyze
 from bot.nlp.summary import select
 from bot.search import prefix_expression, title_choices
 from bot.store import Store
