@@ -299,7 +299,7 @@ class Feeds(commands.Cog):
     # -- NLP --------------------------------------------------------------------------------
 
     def _enricher(self) -> Any:
-        from bot.nlp.store import enrich_articles
+        from bot.nlp.enrichment import enrich_articles
 
         bot = self.bot
         store, service, clock = bot.store, bot.nlp_service, bot.clock
@@ -315,7 +315,8 @@ class Feeds(commands.Cog):
     async def _nlp_summary(self, article: Article) -> str | None:
         """The stored NLP summary (two sentences), when the article has been analysed."""
         try:
-            from bot.nlp.store import article_summary, needs_analysis
+            from bot.nlp.enrichment import needs_analysis
+            from bot.nlp.lookup import article_summary
         except ImportError:
             return None
         if await needs_analysis(self.bot.store, article.id):

@@ -27,7 +27,7 @@ from bot.insights.follows import (
     pending_notifications,
     unfollow,
 )
-from bot.nlp.store import entity_choices
+from bot.nlp.lookup import entity_choices
 from bot.render.entity import known_entity_choices
 from bot.render.insights import (
     follow_added_embed,

@@ -154,7 +154,7 @@ class Search(commands.Cog):
     ) -> list[app_commands.Choice[str]]:
         """Known people, organisations and places matching what was typed (NLP index)."""
         try:
-            from bot.nlp.store import entity_choices
+            from bot.nlp.lookup import entity_choices
         except ImportError:
             return []
         found = await entity_choices(self.bot.store, current, limit=limits.CHOICES)

@@ -40,7 +40,7 @@ def enricher_for(store: Store, enabled: bool) -> Any:
     if not enabled:
         return None
     try:
-        from bot.nlp.store import enrich_articles
+        from bot.nlp.enrichment import enrich_articles
     except ImportError:
         return None
     return lambda ids: enrich_articles(store, ids)
@@ -100,7 +100,7 @@ def _search(args: argparse.Namespace) -> int:
     async def work(store: Store) -> int:
         resolver = None
         try:
-            from bot.nlp.store import entity_article_ids
+            from bot.nlp.lookup import entity_article_ids
 
             def resolver(name: str) -> Awaitable[list[int]]:
                 return entity_article_ids(store, name)

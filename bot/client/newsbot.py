@@ -119,7 +119,7 @@ class NewsBot(commands.Bot):
 
     def _enrich_pending(self) -> None:
         try:
-            from bot.nlp.store import enrich_pending
+            from bot.nlp.enrichment import enrich_pending
         except ImportError:
             return
         # Heals articles stored without NLP (e.g. a crash between ingest and analysis).
@@ -205,7 +205,7 @@ class NewsBot(commands.Bot):
     def entity_articles(self) -> EntityResolver | None:
         """Article ids mentioning an entity (for `entity:` searches), None without NLP."""
         try:
-            from bot.nlp.store import entity_article_ids
+            from bot.nlp.lookup import entity_article_ids
         except ImportError:
             return None
         store = self.store

@@ -143,7 +143,7 @@ class Worker:
                 return
 
     async def _work(self, job: Job) -> None:
-        from bot.nlp.store import enrich_articles
+        from bot.nlp.enrichment import enrich_articles
 
         if job.kind == "ingest":
             drafts = [ArticleDraft(**fields) for fields in job.payload["drafts"]]
