@@ -21,7 +21,7 @@ COMMAND_MODULES = (
     "bot.cli.articles",
     "bot.cli.runner",
     "bot.cli.invite",
-    "bot.nlp.cli",
+    "bot.cli.nlp",
     "bot.cli.nlp_db",
     "bot.cli.feeds",
     "bot.cli.cluster",
