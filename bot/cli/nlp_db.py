@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from bot.cli.articles import with_store
+from bot.cli.common import with_store
 from bot.config import Settings
 from bot.models.entity import ENTITY_TYPES, EntityProfile, KnownEntity
 from bot.nlp.enrichment import enrich_pending
