@@ -13,7 +13,7 @@ out = Console(highlight=False)
 
 def _run(args: argparse.Namespace) -> int:
     settings: Settings = args.settings
-    from bot.client.launcher import launch
+    from bot.cli.launch import launch
 
     return launch(settings, seeds=args.seeds, sandbox=args.sandbox)
 

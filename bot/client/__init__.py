@@ -1,7 +1,7 @@
 """The Discord client: `NewsBot` opens the store, loads the cogs, syncs slash commands only when
 they changed, answers every command error in one place and shuts down without dropping replies.
 Besides bot/render/ and bot/sandbox/, this package holds all of the core's discord.py imports:
-the bot, its command tree, cooldowns, sharding and the launcher.
+the bot, its command tree, cooldowns, sharding and running on Discord (`connect.py`).
 
     async with NewsBot(settings) as bot:       # tests: NewsBot(settings, store_path=...,
         await bot.start(token)                 #   clock=FakeClock(), nlp_mode="inline")
