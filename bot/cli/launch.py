@@ -58,7 +58,7 @@ async def run_discord(settings: Settings, **bot_options: Any) -> int:
 
 def run_sandbox(settings: Settings) -> int:
     """Start the offline sandbox: a local Discord emulator, the real bot and a terminal chat."""
-    from bot.sandbox.app import run
+    from bot.cli.sandbox import run
 
     return run(settings)
 

@@ -19,7 +19,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _console(args: argparse.Namespace) -> int:
-    from bot.sandbox.app import run
+    from bot.cli.sandbox import run
 
     return run(args.settings, exec_lines=args.exec)
 

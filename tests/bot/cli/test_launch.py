@@ -103,7 +103,7 @@ def test_without_a_token_the_sandbox_starts(
         return 0
 
     # The sandbox itself (emulator + bot + interactive console) is tested in tests/sandbox.
-    monkeypatch.setattr("bot.sandbox.app.run", sandbox)
+    monkeypatch.setattr("bot.cli.sandbox.run", sandbox)
     settings = settings_with("", tmp_path)
 
     status = launch.launch(settings, seeds=None, sandbox=False)
