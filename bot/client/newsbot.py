@@ -316,12 +316,12 @@ class NewsBot(commands.Bot):
         log.info("shutting down (%s): finishing replies in flight", reason)
         self.remove_signal_handlers()
         if self._shutdown is None:
-            self._shutdown = asyncio.ensure_future(self._close_once())
+            self._shutdown = self.tasks.spawn(self._close_once(), name="shutdown")
 
     async def close(self) -> None:
         """Finish replies in flight, disable pagers, disconnect, stop tasks, close DB and NLP."""
         if self._shutdown is None:
-            self._shutdown = asyncio.ensure_future(self._close_once())
+            self._shutdown = self.tasks.spawn(self._close_once(), name="shutdown")
         await asyncio.shield(self._shutdown)
 
     async def _close_once(self) -> None:

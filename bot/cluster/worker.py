@@ -27,6 +27,7 @@ from bot.models import ArticleDraft
 from bot.nlp.service import NlpService
 from bot.store.postgres import PostgresStore
 from bot.store.postgres.jobs import Job
+from bot.tasks import alongside
 
 log = logging.getLogger(__name__)
 
@@ -116,9 +117,9 @@ class Worker:
 
     async def do(self, job: Job) -> bool:
         """Do one taken job with a heartbeat; record the outcome. True when it succeeded."""
-        heartbeat = asyncio.create_task(self._heartbeat(job), name=f"job-{job.id}-heartbeat")
         try:
-            await self._work(job)
+            async with alongside(self._heartbeat(job), name=f"job-{job.id}-heartbeat"):
+                await self._work(job)
         except Exception as exc:
             give_up = job.attempts > len(BACKOFF)
             delay = BACKOFF[min(job.attempts, len(BACKOFF)) - 1]
@@ -126,10 +127,6 @@ class Worker:
             error = f"{type(exc).__name__}: {exc}"
             await self.store.retry_job(job.id, self.owner, error, delay=delay, give_up=give_up)
             return False
-        finally:
-            heartbeat.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await heartbeat
         if not await self.store.finish_job(job.id, self.owner):
             log.warning("job %s finished after its lease ran out; another worker redid it", job.id)
         self.done += 1
