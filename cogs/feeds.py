@@ -314,11 +314,9 @@ class Feeds(commands.Cog):
 
     async def _nlp_summary(self, article: Article) -> str | None:
         """The stored NLP summary (two sentences), when the article has been analysed."""
-        try:
-            from bot.nlp.enrichment import needs_analysis
-            from bot.nlp.lookup import article_summary
-        except ImportError:
-            return None
+        from bot.nlp.enrichment import needs_analysis
+        from bot.nlp.lookup import article_summary
+
         if await needs_analysis(self.bot.store, article.id):
             return None
         summary = await article_summary(self.bot.store, article.id, sentences=2)

@@ -17,6 +17,7 @@ from bot.config import Settings
 from bot.errors import ArticleNotFound
 from bot.ingest import IngestReport, ingest_paths
 from bot.models import SNIPPET_END, SNIPPET_START
+from bot.nlp.lookup import entity_article_ids
 from bot.render.text import plural
 from bot.search import search, suggestions
 from bot.store import Store
@@ -74,14 +75,9 @@ def _search(args: argparse.Namespace) -> int:
     settings: Settings = args.settings
 
     async def work(store: Store) -> int:
-        resolver = None
-        try:
-            from bot.nlp.lookup import entity_article_ids
+        def resolver(name: str) -> Awaitable[list[int]]:
+            return entity_article_ids(store, name)
 
-            def resolver(name: str) -> Awaitable[list[int]]:
-                return entity_article_ids(store, name)
-        except ImportError:
-            pass
         page = await search(
             store,
             " ".join(args.query),

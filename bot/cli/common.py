@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from typing import Any
 
 from bot.config import Settings
+from bot.ingest import Enricher
+from bot.nlp.enrichment import enrich_articles
 from bot.store import Store
 from bot.store.backend import open_store
 
@@ -22,12 +23,8 @@ def with_store(settings: Settings, work: Callable[[Store], Awaitable[int]]) -> i
     return asyncio.run(runner())
 
 
-def enricher_for(store: Store, enabled: bool) -> Any:
-    """The NLP step to run on new articles, or None when NLP is disabled or not installed."""
+def enricher_for(store: Store, enabled: bool) -> Enricher | None:
+    """The NLP step to run on new articles, or None when NLP is disabled (`--no-nlp`)."""
     if not enabled:
-        return None
-    try:
-        from bot.nlp.enrichment import enrich_articles
-    except ImportError:
         return None
     return lambda ids: enrich_articles(store, ids)

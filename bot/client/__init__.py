@@ -9,7 +9,7 @@ the bot, its command tree, cooldowns, sharding and running on Discord (`connect.
 What cogs can use: `bot.settings`, `bot.store` (open from `setup_hook` until `close`),
 `bot.clock`, `bot.nlp_service` (an `NlpService` in the configured mode), `bot.tasks` (keep
 background tasks), `bot.pagers` (paged answers), `bot.entity_articles` (the entity filter for
-search, or None without the NLP index), `bot.prefix_for(guild_id)`, `bot.articles_added(ids)`
+search), `bot.prefix_for(guild_id)`, `bot.articles_added(ids)`
 (call after storing articles; cogs hear it as `on_articles_added`), and the per-user cooldown
 decorators `app_cooldown` / `prefix_cooldown` (bot/client/cooldowns.py).
 """

@@ -23,6 +23,8 @@ from bot.client.tree import NewsTree, answer, discover_extensions, intents_for
 from bot.clock import Clock, SystemClock, utc_iso
 from bot.config import Settings
 from bot.errors import NewsdeskError
+from bot.nlp.enrichment import enrich_pending
+from bot.nlp.lookup import entity_article_ids
 from bot.nlp.service import Mode, NlpService
 from bot.render import errors
 from bot.render.views import CUSTOM_ID_PREFIX, Pagers
@@ -118,10 +120,6 @@ class NewsBot(commands.Bot):
         return self.loaded_extensions
 
     def _enrich_pending(self) -> None:
-        try:
-            from bot.nlp.enrichment import enrich_pending
-        except ImportError:
-            return
         # Heals articles stored without NLP (e.g. a crash between ingest and analysis).
         work = enrich_pending(self.store, self.nlp_service, clock=self.clock)
         self.tasks.spawn(work, name="enrich-pending")
@@ -202,12 +200,8 @@ class NewsBot(commands.Bot):
     # -- NLP hooks --------------------------------------------------------------------------
 
     @property
-    def entity_articles(self) -> EntityResolver | None:
-        """Article ids mentioning an entity (for `entity:` searches), None without NLP."""
-        try:
-            from bot.nlp.lookup import entity_article_ids
-        except ImportError:
-            return None
+    def entity_articles(self) -> EntityResolver:
+        """Article ids mentioning an entity (for `entity:` searches)."""
         store = self.store
         return lambda name: entity_article_ids(store, name)
 
