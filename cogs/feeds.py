@@ -18,8 +18,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import NewsBot
-from bot.errors import NewsdeskError
 from bot.feeds.delivery import Announcement, AnnouncementUndeliverable, NewArticle
+from bot.feeds.errors import FeedUnreadable
 from bot.feeds.fetcher import Fetcher, FetchError, FetchPolicy
 from bot.feeds.health import FeedAlert
 from bot.feeds.parse import FeedFormatError
@@ -35,10 +35,6 @@ MAX_FEEDS_PER_GUILD = 25  # one /feeds list embed (25 fields)
 # Messages read back after an interrupted announcement, to find what already went out.
 RESUME_HISTORY = 50
 Target = discord.TextChannel | discord.Thread | discord.ForumChannel
-
-
-class FeedUnreadable(NewsdeskError):
-    """The address could not be read as a feed (the message says why)."""
 
 
 class Feeds(commands.Cog):
