@@ -3,7 +3,7 @@ server admins (Manage Server, or the role set with `/digest role`) and `/catchup
 
 The cog is the Discord side of `bot.digest`: it parses options, asks the core, renders, and
 runs the scheduler (started in `cog_load`, stopped in `cog_unload`) with the callbacks of
-`cogs.digest_dispatch`, which post into a text channel, a thread, or a forum channel.
+`bot.client.delivery.digests`, which post into a text channel, a thread, or a forum channel.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import NewsBot
+from bot.client.delivery.digests import DigestPoster
 from bot.digest import (
     DigestComposer,
     DigestScheduler,
@@ -37,9 +38,9 @@ from bot.render import text
 from bot.render.errors import CheckRefused
 from bot.render.views import Page
 from bot.store.digests import Schedule
-from cogs.digest_dispatch import DigestDispatch, Target
 
 CATCHUP_ITEMS = 10
+Target = discord.TextChannel | discord.Thread | discord.ForumChannel
 
 
 async def can_manage_digests(interaction: discord.Interaction) -> bool:
@@ -69,14 +70,14 @@ class Digests(commands.Cog):
     def __init__(self, bot: NewsBot) -> None:
         self.bot = bot
         self.composer = DigestComposer(bot.store)
-        self.dispatch = DigestDispatch(bot)
+        self.poster = DigestPoster(bot.poster)
         self.scheduler = DigestScheduler(
             bot.store,
             self.composer,
-            self.dispatch.deliver,
+            self.poster.deliver,
             clock=bot.clock,
-            report=self.dispatch.report,
-            retract=self.dispatch.retract,
+            report=self.poster.report,
+            retract=self.poster.retract,
         )
 
     async def cog_load(self) -> None:
