@@ -143,28 +143,29 @@ class Outlet:
             if part.key in already:
                 posted.append(already[part.key])
                 continue
-            # Left out, these take discord.py's defaults: no embeds, the bot's mentions (none).
-            mentions = part.mentions or discord.utils.MISSING
-            embeds = list(part.embeds) or discord.utils.MISSING
             try:
-                if isinstance(into, discord.ForumChannel):
-                    created = await into.create_thread(
-                        name=part.title,
-                        content=part.content,
-                        embeds=embeds,
-                        allowed_mentions=mentions,
-                    )
-                    message = created.message
-                    if forum is ForumLayout.ONE_POST:
-                        into = created.thread  # the rest follow inside the post just opened
-                else:
-                    message = await into.send(
-                        content=part.content,
-                        embeds=embeds,
-                        allowed_mentions=mentions,
-                        nonce=part.key,
-                    )
+                message, post = await self._post(into, part)
             except discord.HTTPException as exc:
                 return DeliveryResult(tuple(posted), self._failure(exc, getattr(into, "id", None)))
             posted.append(PostedMessage(message.channel.id, message.id, self.guild_id))
+            if post is not None and forum is ForumLayout.ONE_POST:
+                into = post  # the rest follow inside the post just opened
         return DeliveryResult(tuple(posted))
+
+    async def _post(
+        self, into: discord.abc.Messageable | discord.ForumChannel, part: Part
+    ) -> tuple[discord.Message, discord.Thread | None]:
+        """Post one part as the bot: a message (with its nonce), or a forum post (returned
+        too). Posting as a channel webhook would be another way to do this step."""
+        # Left out, these take discord.py's defaults: no embeds, the bot's mentions (none).
+        mentions = part.mentions or discord.utils.MISSING
+        embeds = list(part.embeds) or discord.utils.MISSING
+        if isinstance(into, discord.ForumChannel):
+            created = await into.create_thread(
+                name=part.title, content=part.content, embeds=embeds, allowed_mentions=mentions
+            )
+            return created.message, created.thread
+        message = await into.send(
+            content=part.content, embeds=embeds, allowed_mentions=mentions, nonce=part.key
+        )
+        return message, None
