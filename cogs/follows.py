@@ -12,6 +12,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import NewsBot, app_cooldown
+from bot.client.delivery import missing_permissions
 from bot.client.delivery.follows import FollowPoster
 from bot.insights.follows import (
     MAX_CHANNEL_FOLLOWS,
@@ -82,13 +83,10 @@ class Follows(commands.Cog):
             return {"user_id": interaction.user.id, "channel_id": None}
         if not interaction.permissions.manage_guild:
             raise app_commands.MissingPermissions(["manage_guild"])
-        me = channel.guild.me
-        if me is not None:
-            allowed = channel.permissions_for(me)
-            if not (allowed.view_channel and allowed.send_messages and allowed.embed_links):
-                raise app_commands.BotMissingPermissions(
-                    ["view_channel", "send_messages", "embed_links"]
-                )
+        if missing_permissions(channel):
+            raise app_commands.BotMissingPermissions(
+                ["view_channel", "send_messages", "embed_links"]
+            )
         return {"user_id": None, "channel_id": channel.id}
 
     async def _follow(
