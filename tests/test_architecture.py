@@ -1,7 +1,8 @@
 """The layout's rules, checked on the source: the core imports no discord.py, only the store
-talks to a database, the store builds on the domain's plain data alone, cogs hold no SQL, no
-import runs up and no files import each other in a circle, every task starts in bot/tasks.py,
-and no project import hides behind `except ImportError`."""
+talks to a database, the store builds on the domain's plain data alone, cogs hold no SQL,
+`cogs/` holds only cogs (each module an extension with `setup`), no import runs up and no files
+import each other in a circle, every task starts in bot/tasks.py, and no project import hides
+behind `except ImportError`."""
 
 from __future__ import annotations
 
@@ -224,4 +225,23 @@ def test_no_import_error_guard_around_project_imports(folder: str) -> None:
         and any(catches_import_error(h) for h in node.handlers)
         and imports_project_module(node.body)
     ]
+    assert offenders == []
+
+
+def test_every_module_in_cogs_is_a_cog_with_setup() -> None:
+    """Helpers live in the client or the core: each module in cogs/ defines a `commands.Cog`
+    and `async def setup(bot)` (a module without `setup` would not even be loaded)."""
+    offenders = []
+    for path in modules("cogs"):
+        tree = ast.parse(path.read_text(), str(path))
+        has_setup = any(
+            isinstance(node, ast.AsyncFunctionDef) and node.name == "setup" for node in tree.body
+        )
+        has_cog = any(
+            isinstance(node, ast.ClassDef)
+            and any(ast.unparse(base).endswith("Cog") for base in node.bases)
+            for node in tree.body
+        )
+        if not (has_setup and has_cog):
+            offenders.append(relative(path))
     assert offenders == []
