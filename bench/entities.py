@@ -1,4 +1,4 @@
-"""Entity autocomplete: `bot.nlp.store.entity_choices` against the raw prefix query on the
+"""Entity autocomplete: `bot.nlp.lookup.entity_choices` against the raw prefix query on the
 entity index, on bench.entity_lookups' synthetic database (Zipf-distributed names, 30
 mentions an article, saved through the store's own save_analysis), cached per size."""
 
@@ -64,7 +64,7 @@ def typed_names(names: list[str], count: int = 60, seed: int = 3) -> list[str]:
 
 
 async def _run(path: Path, rounds: int) -> tuple[list[float], list[float]]:
-    from bot.nlp.store import entity_choices
+    from bot.nlp.lookup import entity_choices
     from bot.search import prefix_expression
 
     ours: list[float] = []

@@ -29,8 +29,8 @@ from typing import Any
 from bot.clock import FakeClock
 from bot.models import ArticleDraft
 from bot.models.analysis import Analysis, Mention, Sentence
-from bot.nlp.store import (
-    NLP_VERSION,
+from bot.nlp.enrichment import NLP_VERSION
+from bot.nlp.lookup import (
     entity_article_ids,
     entity_choices,
     entity_profile,

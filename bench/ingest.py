@@ -101,14 +101,11 @@ def nlp_texts(drafts: Sequence[ArticleDraft]) -> list[str]:
     return [text for d in drafts for text in (d.body, d.title, d.caption)]
 
 
-def with_nlp(size: int) -> Figure | None:
+def with_nlp(size: int) -> Figure:
     """Articles/s of ingest + NLP (process worker, as the bot runs it) vs raw nlp.pipe with
-    the same pipeline on the same texts; None while bot.nlp.store has not landed."""
-    try:
-        from bot.nlp.store import enrich_articles
-    except ImportError:
-        return None
+    the same pipeline on the same texts."""
     from bot.nlp import NlpService, get_nlp
+    from bot.nlp.enrichment import enrich_articles
     from bot.nlp.pipeline import BATCH_SIZE
 
     service = NlpService("process")
@@ -141,9 +138,5 @@ def with_nlp(size: int) -> Figure | None:
 
 
 def measure(no_nlp_size: int, nlp_size: int) -> list[Figure]:
-    """Both ingest figures (the NLP one only once the NLP storage exists)."""
-    figures = [without_nlp(no_nlp_size)]
-    nlp = with_nlp(nlp_size)
-    if nlp is not None:
-        figures.append(nlp)
-    return figures
+    """Both ingest figures: without NLP and with it."""
+    return [without_nlp(no_nlp_size), with_nlp(nlp_size)]

@@ -48,7 +48,7 @@ async def _ingest_and_answer(
 ) -> tuple[list[float], list[float]]:
     """Ingest `batch` with NLP in `mode` while answering searches; (lags, search ms)."""
     from bot.nlp import NlpService
-    from bot.nlp.store import enrich_articles
+    from bot.nlp.enrichment import enrich_articles
 
     service = NlpService(mode)  # type: ignore[arg-type]
     answered: list[float] = []
@@ -81,10 +81,6 @@ async def _ingest_and_answer(
 def measure(size: int, baseline_size: int, *, base_size: int = 10_000) -> list[Figure]:
     """p99 loop lag ingesting `size` new articles (process worker) into a `base_size`
     database while answering searches, vs `baseline_size` articles with NLP on the loop."""
-    try:
-        import bot.nlp.store  # noqa: F401
-    except ImportError:
-        return []
     fresh = list(drafts(base_size + size, start=base_size, quiet=True))
     with tempfile.TemporaryDirectory(dir=scratch()) as tmp:
         ours_db = copy_db(bench_db(base_size), Path(tmp) / "ours.db")

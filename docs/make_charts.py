@@ -23,7 +23,7 @@ from bot.insights.network import EntityNetwork, entity_network, network_png
 from bot.insights.trend import Trend, entity_trend, trend_png
 from bot.models import ArticleDraft
 from bot.nlp import NlpService
-from bot.nlp.store import enrich_articles
+from bot.nlp.enrichment import enrich_articles
 from bot.store import open_store
 
 DOCS = Path(__file__).resolve().parent

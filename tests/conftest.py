@@ -54,7 +54,7 @@ async def store(tmp_path: Path) -> AsyncIterator[Store]:
 
 @pytest.fixture(scope="session")
 def seeded_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A database holding the seed article (analysed when `bot.nlp.store` exists), built once
+    """A database holding the seed article (analysed by the NLP step), built once
     per test process; `newsdesk` copies it, so the spaCy model loads once per session."""
     path = tmp_path_factory.mktemp("seeded") / "newsdesk.db"
     start = FakeClock(datetime(2026, 3, 2, 8, 0, tzinfo=UTC))

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import importlib
-import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,21 +12,12 @@ from rich.console import Console
 from rich.markup import escape
 
 from bot import __version__
+from bot.cli import articles, cluster, feeds, invite, nlp, nlp_db, runner
 from bot.config import Secret, configure_logging, load_settings
 from bot.errors import NewsdeskError
 
 # Each module exposes `register(subparsers)`; adding a concern is one line here.
-COMMAND_MODULES = (
-    "bot.cli.articles",
-    "bot.cli.runner",
-    "bot.cli.invite",
-    "bot.nlp.cli",
-    "bot.cli.nlp_db",
-    "bot.cli.feeds",
-    "bot.cli.cluster",
-)
-
-log = logging.getLogger(__name__)
+COMMAND_MODULES = (articles, runner, invite, nlp, nlp_db, feeds, cluster)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -45,13 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="database file or URL (default: DATABASE_URL / DATABASE_PATH)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ImportError as exc:
-            # A concern whose module is missing must not take the whole CLI down.
-            log.debug("command module %s unavailable: %s", name, exc)
-            continue
+    for module in COMMAND_MODULES:
         module.register(sub)
     return parser
 

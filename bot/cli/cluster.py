@@ -34,7 +34,7 @@ def _postgres_url(settings: Settings, what: str) -> str:
 
 async def _work(settings: Settings, *, nlp: bool, lease: float | None) -> int:
     from bot.cluster.worker import LEASE, Worker
-    from bot.nlp.pipeline import NlpService
+    from bot.nlp.service import NlpService
 
     service = NlpService("thread")
     async with await open_cluster_store(_postgres_url(settings, "`worker`")) as store:

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from bot.cli.common import enricher_for
 from bot.clock import SystemClock, utc_iso
 from bot.config import Settings
 from bot.feeds.fetcher import Fetched, Fetcher, FetchError, FetchPolicy
@@ -170,8 +171,6 @@ def _poll(args: argparse.Namespace) -> int:
 
     async def work() -> int:
         async with await open_store(settings.store_url) as store, Fetcher() as fetcher:
-            from bot.cli.articles import enricher_for
-
             poller = FeedPoller(store, fetcher, enrich=enricher_for(store, not args.no_nlp))
             results = await poller.run_due()
             for result in results:

@@ -19,11 +19,14 @@ from discord.ext import commands
 
 from bot import __version__
 from bot.client.cooldowns import Cooldowns
+from bot.client.delivery import Poster
 from bot.client.tree import NewsTree, answer, discover_extensions, intents_for
 from bot.clock import Clock, SystemClock, utc_iso
 from bot.config import Settings
 from bot.errors import NewsdeskError
-from bot.nlp.pipeline import Mode, NlpService
+from bot.nlp.enrichment import enrich_pending
+from bot.nlp.lookup import entity_article_ids
+from bot.nlp.service import Mode, NlpService
 from bot.render import errors
 from bot.render.views import CUSTOM_ID_PREFIX, Pagers
 from bot.search import EntityResolver
@@ -78,6 +81,7 @@ class NewsBot(commands.Bot):
         self.tasks = BackgroundTasks("newsbot")
         self.pagers = Pagers(self.clock, self.tasks)
         self.cooldowns = Cooldowns(self.clock)
+        self.poster = Poster(self)
         self.extensions_package = extensions
         self.loaded_extensions: list[str] = []
         self.failed_extensions: list[str] = []
@@ -118,10 +122,6 @@ class NewsBot(commands.Bot):
         return self.loaded_extensions
 
     def _enrich_pending(self) -> None:
-        try:
-            from bot.nlp.store import enrich_pending
-        except ImportError:
-            return
         # Heals articles stored without NLP (e.g. a crash between ingest and analysis).
         work = enrich_pending(self.store, self.nlp_service, clock=self.clock)
         self.tasks.spawn(work, name="enrich-pending")
@@ -179,35 +179,11 @@ class NewsBot(commands.Bot):
             await self.store.set_guild_setting(guild_id, PREFIX_KEY, prefix)
         self._prefixes[guild_id] = prefix
 
-    # -- posting ----------------------------------------------------------------------------
-
-    def missing_post_permissions(
-        self, channel: discord.abc.GuildChannel | discord.Thread
-    ) -> list[str]:
-        """The permissions the bot lacks to post embeds in `channel` (empty when it may, or
-        when its own member is not cached and Discord will be the judge)."""
-        me = channel.guild.me
-        if me is None:
-            return []
-        allowed = channel.permissions_for(me)
-        needed = {
-            "View Channel": allowed.view_channel,
-            "Send Messages": allowed.send_messages_in_threads
-            if isinstance(channel, discord.Thread)
-            else allowed.send_messages,
-            "Embed Links": allowed.embed_links,
-        }
-        return [name for name, ok in needed.items() if not ok]
-
     # -- NLP hooks --------------------------------------------------------------------------
 
     @property
-    def entity_articles(self) -> EntityResolver | None:
-        """Article ids mentioning an entity (for `entity:` searches), None without NLP."""
-        try:
-            from bot.nlp.store import entity_article_ids
-        except ImportError:
-            return None
+    def entity_articles(self) -> EntityResolver:
+        """Article ids mentioning an entity (for `entity:` searches)."""
         store = self.store
         return lambda name: entity_article_ids(store, name)
 
@@ -316,12 +292,12 @@ class NewsBot(commands.Bot):
         log.info("shutting down (%s): finishing replies in flight", reason)
         self.remove_signal_handlers()
         if self._shutdown is None:
-            self._shutdown = asyncio.ensure_future(self._close_once())
+            self._shutdown = self.tasks.spawn(self._close_once(), name="shutdown")
 
     async def close(self) -> None:
         """Finish replies in flight, disable pagers, disconnect, stop tasks, close DB and NLP."""
         if self._shutdown is None:
-            self._shutdown = asyncio.ensure_future(self._close_once())
+            self._shutdown = self.tasks.spawn(self._close_once(), name="shutdown")
         await asyncio.shield(self._shutdown)
 
     async def _close_once(self) -> None:

@@ -22,7 +22,7 @@ MAX_FILTER_CHARS = 300
 
 # A filter that is one `entity:` or `source:` and no words (the search language needs a word).
 _ONLY_FILTER = re.compile(r'^(entity|source):\s*(?:"([^"]+)"|(.+))$', re.IGNORECASE)
-# Looks up the article ids that mention an entity (bot.nlp.store.entity_article_ids).
+# Looks up the article ids that mention an entity (bot.nlp.lookup.entity_article_ids).
 EntityResolver = Callable[[str], Awaitable[Sequence[int]]]
 
 

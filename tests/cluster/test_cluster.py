@@ -16,7 +16,7 @@ from bot.cluster.worker import enqueue_drafts
 from bot.digest.scheduler import HEARTBEAT
 from bot.digest.scheduler import LEASE as DIGEST_LEASE
 from bot.models import ArticleDraft
-from bot.nlp.store import NLP_VERSION
+from bot.nlp.enrichment import NLP_VERSION
 from bot.sandbox import DiscordEmulator
 from bot.sandbox.emulator.world import World
 from bot.store import ScheduleDraft, open_cluster_store

@@ -11,8 +11,8 @@ import pytest
 
 from bot.cluster.worker import Worker, enqueue_analysis, enqueue_drafts
 from bot.models import ArticleDraft
-from bot.nlp.pipeline import NlpService
-from bot.nlp.store import NLP_VERSION
+from bot.nlp.enrichment import NLP_VERSION
+from bot.nlp.service import NlpService
 from bot.store import ClusterStore, open_cluster_store
 
 

@@ -7,20 +7,17 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
-import aiohttp
-import discord
 from rich.console import Console
 from rich.markup import escape
 
 from bot.cli.articles import ingest_with_progress
+from bot.client.connect import StartFailure, run_on_discord
 from bot.config import Settings
 from bot.nlp import close_default
 from bot.render.text import plural
 from bot.store.backend import open_store
 
 err = Console(stderr=True, highlight=False)
-
-PORTAL = "https://discord.com/developers/applications"
 
 
 def say(line: str) -> None:
@@ -49,42 +46,19 @@ async def load_seeds(settings: Settings, seeds: str | Path, *, nlp: bool = True)
 
 
 async def run_discord(settings: Settings, **bot_options: Any) -> int:
-    """Run the bot on Discord until it is stopped; return the exit status (never prints the
-    token: only what to do about a failure)."""
-    from bot.client.shards import newsbot_for
-
+    """Run the bot on Discord until it is stopped; return the exit status (a failure to start
+    prints what to do about it, never the token)."""
     try:
-        async with newsbot_for(settings, **bot_options) as bot:  # sharded with SHARD_COUNT
-            bot.install_signal_handlers()
-            try:
-                await bot.start(settings.discord_token.reveal())
-            finally:
-                bot.remove_signal_handlers()
-    except discord.LoginFailure:
-        fail(
-            "Discord rejected DISCORD_TOKEN. Reset the token at "
-            f"{PORTAL} → your app → Bot, and put the new one in .env."
-        )
-        return 2
-    except discord.PrivilegedIntentsRequired:
-        fail(
-            "Discord refused the Message Content intent. Enable it at "
-            f"{PORTAL} → your app → Bot, or set CHANNEL_SEARCH=false in .env."
-        )
-        return 2
-    except (aiohttp.ClientConnectionError, discord.GatewayNotFound, TimeoutError, OSError) as exc:
-        reason = escape(type(exc).__name__)
-        fail(
-            f"cannot reach Discord ({reason}). Check the network "
-            "connection (and proxy), or leave DISCORD_TOKEN empty to use the offline sandbox."
-        )
+        await run_on_discord(settings, **bot_options)
+    except StartFailure as failure:
+        fail(escape(str(failure)))
         return 2
     return 0
 
 
 def run_sandbox(settings: Settings) -> int:
     """Start the offline sandbox: a local Discord emulator, the real bot and a terminal chat."""
-    from bot.sandbox.app import run
+    from bot.cli.sandbox import run
 
     return run(settings)
 

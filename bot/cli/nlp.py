@@ -182,8 +182,8 @@ def _print_entities(analysis: Analysis, _: object) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Stand-alone entry point: `python -m bot.nlp.cli nlp summarize FILE`."""
-    parser = argparse.ArgumentParser(prog="python -m bot.nlp.cli")
+    """Stand-alone entry point: `python -m bot.cli.nlp nlp summarize FILE`."""
+    parser = argparse.ArgumentParser(prog="python -m bot.cli.nlp")
     register(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(argv)
     return int(args.func(args))

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.client import launcher
+from bot.cli import launch
 from bot.clock import FakeClock
 from bot.config import Secret, Settings
 from bot.sandbox import DiscordEmulator
@@ -27,7 +27,7 @@ def settings_with(token: str, tmp_path: Path) -> Settings:
 async def test_seeds_are_loaded_into_the_configured_database(
     tmp_path: Path, seed_file: Path
 ) -> None:
-    await launcher.load_seeds(settings_with("", tmp_path), seed_file.parent, nlp=False)
+    await launch.load_seeds(settings_with("", tmp_path), seed_file.parent, nlp=False)
 
     async with await open_store(tmp_path / "newsdesk.db") as store:
         assert await store.count_articles() == 1
@@ -46,7 +46,7 @@ async def test_a_rejected_token_is_one_actionable_line_without_the_token(
     token = "MTIz.not-a-real-token.abcdef"
     async with DiscordEmulator(clock=FakeClock()) as emulator:
         with pointed_at(emulator.emulator.api_url, emulator.emulator.gateway_url):
-            status = await launcher.run_discord(settings_with(token, tmp_path))
+            status = await launch.run_discord(settings_with(token, tmp_path))
 
     err = capsys.readouterr().err
     assert status == 2
@@ -62,7 +62,7 @@ async def test_no_network_is_one_actionable_line(
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     with pointed_at(f"http://127.0.0.1:{port}/api/v10", f"ws://127.0.0.1:{port}/gateway"):
-        status = await launcher.run_discord(settings_with("abc.def.ghi", tmp_path))
+        status = await launch.run_discord(settings_with("abc.def.ghi", tmp_path))
 
     err = capsys.readouterr().err
     assert status == 2
@@ -74,7 +74,7 @@ async def test_sigterm_shuts_the_bot_down_gracefully(tmp_path: Path) -> None:
         pytest.skip("signal handlers need the main thread")
     async with DiscordEmulator(clock=FakeClock()) as emulator:
         with pointed_at(emulator.emulator.api_url, emulator.emulator.gateway_url):
-            running = launcher.run_discord(
+            running = launch.run_discord(
                 settings_with(emulator.token, tmp_path),
                 nlp_mode="inline",
                 guild_ready_timeout=0.05,
@@ -103,10 +103,10 @@ def test_without_a_token_the_sandbox_starts(
         return 0
 
     # The sandbox itself (emulator + bot + interactive console) is tested in tests/sandbox.
-    monkeypatch.setattr("bot.sandbox.app.run", sandbox)
+    monkeypatch.setattr("bot.cli.sandbox.run", sandbox)
     settings = settings_with("", tmp_path)
 
-    status = launcher.launch(settings, seeds=None, sandbox=False)
+    status = launch.launch(settings, seeds=None, sandbox=False)
 
     assert status == 0
     assert started == [settings]

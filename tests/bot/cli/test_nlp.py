@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 
-from bot.nlp.cli import main
+import pytest
+
+from bot.cli.nlp import main
 
 SEED = "seeds/000_e1310f153e144d16.txt"
+
+
+@pytest.fixture
+def seed_text(seed_file: Path) -> str:
+    """The seed article as stored, to check offsets against."""
+    return seed_file.read_text(encoding="utf-8")
 
 
 def run(capsys, monkeypatch, argv, stdin=None):
@@ -18,7 +27,7 @@ def run(capsys, monkeypatch, argv, stdin=None):
     return code, out
 
 
-def test_summarize_json_has_offsets(capsys, monkeypatch, seed_file, seed_text, nlp):
+def test_summarize_json_has_offsets(capsys, monkeypatch, seed_file, seed_text):
     code, out = run(
         capsys, monkeypatch, ["nlp", "summarize", str(seed_file), "--sentences", "2", "--json"]
     )
@@ -30,14 +39,14 @@ def test_summarize_json_has_offsets(capsys, monkeypatch, seed_file, seed_text, n
     assert result["summary"].startswith("A delegation of senior Israeli")
 
 
-def test_summarize_plain_text_from_stdin(capsys, monkeypatch, nlp):
+def test_summarize_plain_text_from_stdin(capsys, monkeypatch):
     text = "Rain hit Leeds. Roads closed in the city centre. Schools shut early today."
     code, out = run(capsys, monkeypatch, ["nlp", "summarize", "-", "--sentences", "1"], text)
     assert code == 0
     assert len(out.strip().splitlines()) == 1
 
 
-def test_entities_json(capsys, monkeypatch, seed_file, seed_text, nlp):
+def test_entities_json(capsys, monkeypatch, seed_file, seed_text):
     code, out = run(capsys, monkeypatch, ["nlp", "entities", str(seed_file), "--json"])
     assert code == 0
     mentions = json.loads(out)
@@ -47,7 +56,7 @@ def test_entities_json(capsys, monkeypatch, seed_file, seed_text, nlp):
     assert {"NSC", "National Security Council"} <= {m["text"] for m in mentions}
 
 
-def test_jsonl_batch_keeps_order_and_flags_bad_lines(capsys, monkeypatch, nlp):
+def test_jsonl_batch_keeps_order_and_flags_bad_lines(capsys, monkeypatch):
     lines = [
         json.dumps({"text": "Hamas met in Doha."}),
         "not json",
@@ -62,7 +71,7 @@ def test_jsonl_batch_keeps_order_and_flags_bad_lines(capsys, monkeypatch, nlp):
     assert {e["canonical"] for e in rows[2]["entities"]} == {"Angela Merkel", "Paris"}
 
 
-def test_summarize_jsonl_budget(capsys, monkeypatch, nlp):
+def test_summarize_jsonl_budget(capsys, monkeypatch):
     text = "One two three four five six seven. " * 5
     lines = [json.dumps({"text": text}), json.dumps({"text": ""})]
     code, out = run(

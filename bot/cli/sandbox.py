@@ -1,4 +1,5 @@
-"""The offline sandbox: a local Discord emulator, the real NewsBot on it, and the console."""
+"""`python -m bot console` and `run` without a token: a local Discord emulator, the real NewsBot
+on it, and the console chat (the emulator and console themselves live in bot/sandbox/)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,12 @@ from pathlib import Path
 
 from rich.console import Console
 
+from bot.client import NewsBot
 from bot.config import RedactingFilter, Settings
 from bot.render.text import plural
+from bot.sandbox.console import ConsoleSession, interactive, run_once
+from bot.sandbox.harness import DiscordEmulator
 from bot.store.backend import open_store
-
-from .console import ConsoleSession, interactive, run_once
-from .harness import DiscordEmulator
 
 log = logging.getLogger(__name__)
 
@@ -33,8 +34,6 @@ def _log_to_file(settings: Settings) -> Path:
 
 async def sandbox(settings: Settings, *, exec_lines: list[str] | None = None) -> int:
     """Start emulator + bot, then chat (or run `exec_lines` once); return the exit status."""
-    from bot.client import NewsBot
-
     out = Console(highlight=False)
     err = Console(stderr=True, highlight=False)
     log_file = _log_to_file(settings)

@@ -13,16 +13,13 @@ from bot.clock import FakeClock
 from bot.errors import ArticleNotFound, EntityNotFound, QueryError
 from bot.ingest import IngestReport, ingest_drafts, ingest_paths
 from bot.models import ArticleDraft
-from bot.nlp import Analysis, ArticleInput, NlpService
-from bot.nlp import store as nlp_store
-from bot.nlp.store import (
+from bot.nlp import Analysis, ArticleInput, NlpService, enrichment
+from bot.nlp.enrichment import enrich_articles, enrich_pending, load_analysis
+from bot.nlp.lookup import (
     article_summary,
-    enrich_articles,
-    enrich_pending,
     entity_article_ids,
     entity_choices,
     entity_profile,
-    load_analysis,
     resolve_entity,
     top_entities,
 )
@@ -297,7 +294,7 @@ async def test_enrich_pending_heals_and_follows_the_nlp_version(
     await ingest_drafts(store, [draft(1, "Doha", "Talks resumed in Doha on Monday.")])
     assert await enrich_pending(store, service) == 2
     assert await enrich_pending(store, service) == 0
-    monkeypatch.setattr(nlp_store, "NLP_VERSION", "test-newer")
+    monkeypatch.setattr(enrichment, "NLP_VERSION", "test-newer")
     assert await enrich_pending(store, service) == 2
     assert service.articles == 4
     assert (await resolve_entity(store, "Doha")).article_count == 2
