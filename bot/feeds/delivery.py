@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from bot.clock import Clock, SystemClock, utc_iso
 from bot.errors import NewsdeskError
 from bot.models import Article
+from bot.models.story import Report
 from bot.store import Feed, PendingAnnouncement, Store, Subscription
 
 log = logging.getLogger(__name__)
@@ -133,8 +134,9 @@ class Delivery:
             return 0  # removed meanwhile: the cascade already dropped its queue
         articles = []
         for item in items:
-            sources = await self.store.story_sources(item.story_id)
-            others = tuple(s for s in sources if s and s != item.article.source)
+            story = await self.store.story(item.story_id)
+            own = Report.of(item.article).outlet
+            others = tuple(s for s in (story.sources if story else ()) if s != own)
             summary = await self._summary(item.article)
             articles.append(NewArticle(item.id, item.article, item.story_id, others, summary))
         assert self.announce is not None

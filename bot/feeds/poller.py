@@ -19,10 +19,10 @@ from bot.feeds.health import FeedAlert, alert_for, next_rhythm
 from bot.feeds.pages import EntryPages
 from bot.feeds.parse import FeedEntry, FeedFormatError, ParsedFeed, parse_feed
 from bot.feeds.schedule import after_failure, after_success, poll_interval
-from bot.feeds.stories import StoryIndex
 from bot.feeds.subscriptions import EntityResolver, matching_articles
 from bot.ingest import Enricher, ingest_drafts
 from bot.store import Feed, SeenItem, Store
+from bot.stories import story_ids
 from bot.tasks import BackgroundTasks, first_of
 
 log = logging.getLogger(__name__)
@@ -90,7 +90,6 @@ class FeedPoller:
         self.entity_articles = entity_articles
         self.parse = parse
         self.rng = rng or random.Random()
-        self.stories = StoryIndex(store, clock=self.clock)
         self._write = asyncio.Lock()  # one writer: the store's connection has one transaction
         self.delivery = Delivery(
             store, announce, clock=self.clock, lock=self._write, summarize=summarize
@@ -284,8 +283,8 @@ class FeedPoller:
             report = await ingest_drafts(self.store, drafts, clock=self.clock, enrich=self.enrich)
             result.added = list(report.added)
             items = [await self.pages.seen_item(entry, draft) for entry, draft, _ in prepared]
-            articles = await self.store.articles([i.article_id for i in items if i.article_id])
-            stories = await self.stories.assign(articles)
+            ids = [i.article_id for i in items if i.article_id]
+            stories = await story_ids(self.store, ids, clock=self.clock)
             now = utc_iso(self.clock.now())
             if new and not priming:
                 rhythm, samples = next_rhythm(feed, self.clock.now())

@@ -12,6 +12,7 @@ from bot.ingest.files import find_files, read_file
 from bot.ingest.text import ArticleFormatError, parse_text
 from bot.models import ArticleDraft
 from bot.store import Outcome, Store
+from bot.stories import catch_up_stories, place_new_articles
 
 __all__ = [
     "ArticleFormatError",
@@ -69,7 +70,8 @@ async def ingest_drafts(
     enrich: Enricher | None = None,
     report: IngestReport | None = None,
 ) -> IngestReport:
-    """Store drafts in batches (each batch one transaction), then enrich the changed ones."""
+    """Store drafts in batches (each batch one transaction, which also places the new articles
+    in their stories), then enrich the changed ones."""
     report = report or IngestReport()
     now = utc_iso((clock or SystemClock()).now())
     batch: list[ArticleDraft] = []
@@ -77,7 +79,12 @@ async def ingest_drafts(
     async def flush() -> None:
         changed: list[int] = []
         async with store.transaction():
-            for stored in await store.store_articles(batch, now):
+            results = await store.store_articles(batch, now)
+            # In the same transaction: no article is ever stored without its story.
+            stored_now = zip(results, batch, strict=True)
+            added = [(s.article_id, d) for s, d in stored_now if s.outcome is Outcome.ADDED]
+            await place_new_articles(store, added, now)
+            for stored in results:
                 if stored.outcome is Outcome.ADDED:
                     report.added.append(stored.article_id)
                     changed.append(stored.article_id)
@@ -109,7 +116,9 @@ async def ingest_paths(
     enrich: Enricher | None = None,
     progress: Progress | None = None,
 ) -> IngestReport:
-    """Ingest files and folders; bad inputs are skipped with a reason and the rest still load."""
+    """Ingest files and folders; bad inputs are skipped with a reason and the rest still load.
+    Stored articles still without a story (from an older version) are placed first."""
+    await catch_up_stories(store, clock=clock)
     files, missing = find_files([Path(p) for p in paths])
     report = IngestReport(skipped=[Skipped(w, r) for w, r in missing])
     for done, path in enumerate(files, start=1):

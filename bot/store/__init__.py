@@ -9,14 +9,16 @@ from bot.store.interface import ClusterStore, Store
 from bot.store.records.articles import Outcome, Stored
 from bot.store.records.digests import MAX_SCHEDULES_PER_GUILD, Run, Schedule, ScheduleDraft
 from bot.store.records.entities import StoredAnalysis, StoredMention, entity_key
-from bot.store.records.feeds import Feed, PendingAnnouncement, SeenItem, StoryMember, Subscription
+from bot.store.records.feeds import Feed, PendingAnnouncement, SeenItem, Subscription
 from bot.store.records.follows import Follow, PendingNotification
 from bot.store.records.insights import CoMentionLinks, DailyCount
 from bot.store.records.jobs import Job
 from bot.store.records.search import SearchFilters
+from bot.store.records.stories import STORY_REPORTS_CAP, StoryMember, StoryProbe
 
 __all__ = [
     "MAX_SCHEDULES_PER_GUILD",
+    "STORY_REPORTS_CAP",
     "ClusterStore",
     "CoMentionLinks",
     "DailyCount",
@@ -36,6 +38,7 @@ __all__ = [
     "StoredAnalysis",
     "StoredMention",
     "StoryMember",
+    "StoryProbe",
     "Subscription",
     "entity_key",
     "open_cluster_store",

@@ -20,6 +20,7 @@ from bot.store.interface.insights import InsightStore
 from bot.store.interface.jobs import JobQueue
 from bot.store.interface.search import SearchStore
 from bot.store.interface.settings import SettingsStore
+from bot.store.interface.stories import StoryStore
 
 __all__ = [
     "ArticleStore",
@@ -34,6 +35,7 @@ __all__ = [
     "SearchStore",
     "SettingsStore",
     "Store",
+    "StoryStore",
 ]
 
 
@@ -72,6 +74,7 @@ class Store(
     SearchStore,
     EntityStore,
     FeedStore,
+    StoryStore,
     DigestStore,
     FollowStore,
     InsightStore,

@@ -20,6 +20,7 @@ from bot.store.sqlite.entities import EntityQueries
 from bot.store.sqlite.feeds import FeedQueries
 from bot.store.sqlite.follows import FollowQueries
 from bot.store.sqlite.insights import InsightQueries
+from bot.store.sqlite.stories import StoryQueries
 
 __all__ = ["SqliteStore"]
 
@@ -28,6 +29,7 @@ class SqliteStore(
     ArticleQueries,
     EntityQueries,
     FeedQueries,
+    StoryQueries,
     DigestQueries,
     InsightQueries,
     FollowQueries,
