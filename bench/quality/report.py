@@ -12,7 +12,7 @@ from bench.quality.common import (
 
 def render(results: dict) -> str:
     """Print rich tables and return the same numbers as markdown."""
-    md: list[str] = ["# NLP quality", ""]
+    md: list[str] = ["# NLP quality" if set(results) - {"stories"} else "# Story quality", ""]
     summ = results.get("summaries")
     if summ:
         for split, lengths in summ["splits"].items():
@@ -71,4 +71,26 @@ def render(results: dict) -> str:
             "| raw nlp.pipe art/s | Newsdesk art/s | ratio | loop lag max ms | p99 ms |",
         ]
         md += ["|---:|---:|---:|---:|---:|", "| " + " | ".join(row) + " |", ""]
+    stories = results.get("stories")
+    if stories:
+        md += _stories(stories)
     return "\n".join(md)
+
+
+def _stories(cases: dict) -> list[str]:
+    """The story rules' table: pairs right and wrong, and the old rules' pairs missed."""
+    title = "Stories: pairs of reports grouped (right / wrong), old rules' pairs missed"
+    columns = ("case", "reports", "true pairs", "feeds (old)", "digests (old)", "one rule")
+    table = Table(title=title)
+    for col in (*columns, "missed"):
+        table.add_column(col, justify="left" if col == "case" else "right")
+    md = [f"## {title}", "", "| " + " | ".join((*columns, "old pairs missed")) + " |"]
+    md.append("|---|" + "---:|" * len(columns))
+    for name, case in cases.items():
+        scored = [f"{case[r]['right']} / {case[r]['wrong']}" for r in columns[3:]]
+        row = [name, str(case["reports"]), str(case["true pairs"]), *scored]
+        row.append(str(case["old pairs missed"]))
+        table.add_row(*row)
+        md.append("| " + " | ".join(row) + " |")
+    console.print(table)
+    return [*md, ""]
