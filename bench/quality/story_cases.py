@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from bench.vocab import FIRST, LAST, PLACES, SOURCES
+from tests.bot.digest.test_composer import FIRE, HARBOUR, VOTE
 
 
 def _listed(text: str) -> list[str]:
@@ -34,36 +35,23 @@ class Report:
 
 # -- the texts the old rules were tested on ----------------------------------------------------
 
-_HARBOUR = (
-    "The city harbour reopened to container ships on Monday after a week of repairs to the "
-    "main quay, port officials said. Dock workers returned to all twelve berths."
-)
-_VOTE = (
-    "Lawmakers approved the regional budget late on Sunday after a marathon session in the "
-    "assembly. The vote was 41 to 38."
-)
-_FIRE = (
-    "Firefighters contained a brush fire north of the valley overnight, the county said. "
-    "No homes were lost and evacuation orders were lifted."
-)
-
 
 def digest_cases(start: datetime) -> list[Report]:
     """The digest composer's tests: a lightly edited lead, the same report from three outlets."""
     at = start + timedelta(hours=1)
     return [
-        Report(0, "Wire", "Harbour reopens after repairs", _HARBOUR, at),
+        Report(0, "Wire", "Harbour reopens after repairs", HARBOUR, at),
         Report(
             0,
             "Daily Post",
             "City harbour reopens",
-            _HARBOUR.replace("Monday", "Monday morning"),
+            HARBOUR.replace("Monday", "Monday morning"),
             at,
             "https://post.example/harbour",
         ),
-        Report(1, "Wire", "Budget passes", _VOTE, at),
-        Report(0, "Herald", "Harbour reopens (Herald)", _HARBOUR, at + timedelta(hours=1)),
-        Report(2, "Herald", "Fire contained", _FIRE, at + timedelta(hours=9)),
+        Report(1, "Wire", "Budget passes", VOTE, at),
+        Report(0, "Herald", "Harbour reopens (Herald)", HARBOUR, at + timedelta(hours=1)),
+        Report(2, "Herald", "Fire contained", FIRE, at + timedelta(hours=9)),
     ]
 
 

@@ -3,7 +3,7 @@ headline's content words, its link and its report hour; packed for the store and
 
 Pure CPU work on plain data (run it off the event loop for a batch). Hashes are CRC-32 of
 each word combined per 3-gram and mixed (SplitMix64's finaliser): stable across processes
-and versions, unlike Python's `hash`, and about ten times cheaper than a MinHash.
+and versions, unlike Python's `hash`, and several times cheaper than a MinHash.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ SKETCH = 64
 # The lead: the body's first content words (where rewrites of one report agree).
 LEAD_WORDS = 80
 # Keys an article is found by: its text's and lead's lowest hashes (two texts half alike
-# share one of 8 with probability ~99.6 %), each headline word, its link.
+# share one of 8 with probability about 99 %), each headline word, its link.
 TEXT_KEYS = 8
 LEAD_KEYS = 8
 _TEXT, _LEAD, _HEADLINE, _LINK = 1, 2, 3, 4
