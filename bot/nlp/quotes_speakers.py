@@ -16,32 +16,36 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from bot.models.analysis import Analysis
-from bot.nlp.quotes_names import HIDDEN, NOBODY, VERBS, Names, Who
+from bot.nlp.quotes_names import HIDDEN, NOBODY, TOKEN, VERBS, Names, Who
 from bot.nlp.quotes_words import (
     ANONYMOUS,
     CONJUNCTIONS,
     DETERMINERS,
-    MODIFIED_HEADS,
     ORG_NOUNS,
     PERSON_ROLES,
-    PREPOSITIONS,
     SKIPPABLE,
     SPOKESPEOPLE,
     THOUGHT_VERBS,
 )
 
-_TOKEN = re.compile(r"[\w'’&.-]*\w|[,;:—–()-]")
 # Not after a hyphen: "so-called" is no verb of saying.
 _VERB = re.compile(r"\baccording\s+to\b|(?<!-)\b(?:" + VERBS + r")\b", re.IGNORECASE)
 _THOUGHT = re.compile(r"\b(?:" + "|".join(sorted(THOUGHT_VERBS)) + r")\b", re.IGNORECASE)
 _QUOTED_AS = re.compile(r"\bquoted\s+(?P<who>[^\x00.;:]{1,80}?)\s+as\s+saying\b", re.IGNORECASE)
 _PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
+_PROGRESSIVE = re.compile(r"\b(?:is|are|was|were|be|been|as)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
+# The noun phrase after an inverted verb ends here ("said Mr. Jones, the chairman, …").
 _NP_END = re.compile(
     r"[,;:()\x00]|(?<!\b[A-Z])(?<!\bMr)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bMrs)(?<!\bGov)"
-    r"(?<!\bSen)(?<!\bRep)(?<!\bGen)\.(?!\w)|\b(?:who|which|after|when|adding|and|but|in|on|at)\b"
+    r"(?<!\bSen)(?<!\bRep)(?<!\bGen)\.(?!\w)|\b(?:who|which|after|when|adding|but|in|on|at)\b"
 )
-_PROGRESSIVE = re.compile(r"\b(?:is|are|was|were|be|been|as)\s+(?:\w+ly\s+)?$", re.I)
+# `"…" was Mr Marr's assessment`.
+_VERDICT = re.compile(
+    r"[\s,]*(?:was|is)\s+(?:the\s+)?(?P<who>[A-Z][\w.'’ -]{1,60}?)['’]s?\s+"
+    r"(?:verdict|assessment|view|reaction|response|reply|comment|words|answer)\b"
+)
 _ENDS_SENTENCE = re.compile(r"[,.!?…]['’)\]]*$")
+_PRONOUNS = frozenset({"he", "she", "it", "they"})
 _MAX_SUBJECT_WORDS = 30
 
 
@@ -89,39 +93,16 @@ class _Attributor:
             parts += [text[pos : p.mark], HIDDEN * (p.region_end - p.mark)]
             pos = p.region_end
         parts.append(text[pos:])
-        self.masked = "".join(parts)
+        self.masked = masked = "".join(parts)
         self.paragraphs = [0, *(m.end() for m in re.finditer(r"\n[ \t]*\n\s*", text))]
-        starts = {s.start for s in analysis.sentences} | set(self.paragraphs)
-        # A sentence start inside a quotation is not a start of the text around quotations.
-        self.bounds = sorted(b for b in starts if not self._hidden_inside(b))
-        self.names = Names(text, self.masked, self.bounds, analysis)
-        self.last_spokesperson: Who | None = None
-        self.names.subjects, self.names.modifiers = self._roles()
-
-    def _hidden_inside(self, pos: int) -> bool:
-        """True when pos is inside a quotation (not at its opening mark)."""
-        masked = self.masked
-        return 0 < pos < len(masked) and masked[pos] == HIDDEN and masked[pos - 1] == HIDDEN
-
-    def _roles(self) -> tuple[set[int], set[int]]:
-        """Starts of candidates that are a sentence's subject or stand right before a verb
-        of saying, and of those that only modify a noun ("Lib Dem leader X")."""
-        subjects: set[int] = set()
-        for lo, hi in zip(self.bounds, [*self.bounds[1:], len(self.text)], strict=True):
-            first = self._clause_subject(lo, hi, pronouns=False)
-            if first is not None:
-                subjects.add(first.start)
-        modifiers = set()
-        for w in self.names.people:
-            after = re.match(r"(?:['’]s)?\s+([a-z]+)", self.masked[w.end : w.end + 40])
-            if after and after[1] in MODIFIED_HEADS:
-                modifiers.add(w.start)
-            elif re.match(
-                r"\s+(?:has\s+|have\s+|had\s+)?(?:" + VERBS + r")\b",
-                self.masked[w.end : w.end + 40],
-            ):
-                subjects.add(w.start)
-        return subjects, modifiers
+        starts = {s.start for s in analysis.sentences if s.start < len(text)}
+        # A sentence start inside a quotation is no start of the text around quotations.
+        self.bounds = sorted(
+            b
+            for b in starts | set(self.paragraphs)
+            if not (0 < b < len(masked) and masked[b] == HIDDEN == masked[b - 1])
+        )
+        self.names = Names(text, masked, self.bounds, analysis)
 
     # --- the pass over pieces ------------------------------------------------------------
 
@@ -173,7 +154,7 @@ class _Attributor:
             r"\s*[,—–-]", self.masked[piece.region_end : hi]
         )
         steps = (self._after, self._before) if whole else (self._before, self._after)
-        found = [step(piece, lo, hi) for step in steps]
+        found = [step(piece, lo, hi, bool(whole)) for step in steps]
         # A name from either side beats "someone unnamed" from the other: `Hamas said it
         # would "never …", according to a statement`.
         named = next((w for w in found if w is not None and w is not NOBODY), None)
@@ -185,27 +166,38 @@ class _Attributor:
                 return self.names.person(lo + opening.start(1), opening[1].lower()), False
         return None, has_verb
 
-    def _after(self, piece: Piece, lo: int, hi: int) -> Who | None:
-        """`"…," said X`, `"…," X said`, `"…," Reuters quoted X as saying`."""
+    def _after(self, piece: Piece, lo: int, hi: int, whole: bool) -> Who | None:
+        """`"…," said X`, `"…," X said`, `"…" and "…", X said`, `"…," Reuters quoted X as
+        saying`, `"…" was X's verdict`."""
         pos = piece.region_end
-        stop = self.masked.find(HIDDEN, pos, hi)
-        stop = hi if stop < 0 else stop
-        lead = re.match(r"[\s,;:—–-]*", self.masked[pos:stop])
+        if whole:  # a whole quoted sentence's attribution comes before the next quotation
+            stop = self.masked.find(HIDDEN, pos, hi)
+            hi = hi if stop < 0 else stop
+        judged = _VERDICT.match(self.masked, pos, hi)
+        if judged is not None:
+            named = self.names.between(judged.start("who"), judged.end("who"))
+            return named[-1] if named else NOBODY
+        lead = re.match(r"[\s,;:—–-]*", self.masked[pos:hi])
         pos += lead.end() if lead else 0
-        verb = _VERB.search(self.masked, pos, stop)
+        verb = _VERB.search(self.masked, pos, hi)
         if verb is None or len(self.masked[pos : verb.start()].split()) > _MAX_SUBJECT_WORDS:
             return None
-        quoted = _QUOTED_AS.search(self.masked, pos, stop)
+        quoted = _QUOTED_AS.search(self.masked, pos, hi)
         if quoted is not None:
             return self._noun_phrase(quoted.start("who"), quoted.end("who")) or NOBODY
-        if verb.start() == pos:  # inverted: said X
-            return self._noun_phrase(verb.end(), stop) or NOBODY
-        if _only_joins(self.masked[pos : verb.start()]):
+        word = verb.group().lower()
+        if verb.start() == pos:
+            if word.endswith("ing"):  # "…", saying …: the clause's subject speaks
+                return self._clause_subject(lo, piece.mark)
+            return self._noun_phrase(verb.end(), hi) or NOBODY  # inverted: said X
+        zone = self.masked.rfind(HIDDEN, pos, verb.start())
+        zone = pos if zone < 0 else zone + 1
+        if _only_joins(self.masked[zone : verb.start()]):
             # "… "a fragment" and warned that …": the verb shares the clause's subject.
             return self._clause_subject(lo, piece.mark)
-        return self._subject(pos, verb.start())
+        return self._subject(zone, verb.start())
 
-    def _before(self, piece: Piece, lo: int, hi: int) -> Who | None:
+    def _before(self, piece: Piece, lo: int, hi: int, whole: bool) -> Who | None:
         """`X said: "…"`, `X said the plan was "…"`, `according to X, "…"`."""
         verbs = list(_VERB.finditer(self.masked, lo, piece.mark))
         if not verbs:
@@ -227,8 +219,7 @@ class _Attributor:
         if word.endswith("ing") and not _PROGRESSIVE.search(self.masked, zone, verb.start()):
             # "…, saying it was "…"": the clause's subject speaks, unless a name is right
             # before the verb ("a letter from Lee Scott saying …").
-            named = self.names.at(verb.start() - 2)
-            return named or self._clause_subject(lo, verb.start())
+            return self.names.at(verb.start() - 2) or self._clause_subject(lo, verb.start())
         if _only_joins(self.masked[zone : verb.start()]):
             return self._clause_subject(lo, verb.start())
         return self._subject(zone, verb.start())
@@ -238,7 +229,7 @@ class _Attributor:
     def _subject(self, lo: int, verb: int) -> Who | None:
         """The speaker ending right before a verb: a name, pronoun or role, skipping
         auxiliaries, adverbs and appositives ("X, chief executive of Y, said")."""
-        tokens = [(m.group(), m.start()) for m in _TOKEN.finditer(self.masked, lo, verb)]
+        tokens = [(m.group(), m.start()) for m in TOKEN.finditer(self.masked, lo, verb)]
         i = len(tokens) - 1
         while i >= 0:
             word, at = tokens[i]
@@ -269,7 +260,8 @@ class _Attributor:
         if lower in {"he", "she", "his", "her"}:
             return self.names.person(at, lower)
         if lower in {"it", "they", "we"}:
-            return self.names.organisation(at) or (None if lower == "it" else NOBODY)
+            found = self.names.organisation(at, plural=lower != "it")
+            return found or (None if lower == "it" else NOBODY)
         phrase, det = [], ""
         for w, p in reversed(tokens[max(0, i - 5) : i]):
             if w.lower() in DETERMINERS or not re.match(r"\w", w):
@@ -277,11 +269,13 @@ class _Attributor:
                 break
             phrase.append(p)
         owner = next((m for p in phrase if (m := self.names.at(p)) is not None), None)
+        if det == "the" and (lower in SPOKESPEOPLE or lower in PERSON_ROLES):
+            role = " ".join(w.lower() for w, _ in tokens[i - len(phrase) : i + 1])
+            holder = self.names.role_holder(at, role) or self.names.role_holder(at, lower)
+            if holder is not None:
+                return holder  # "the Lib Dem spokesman" -> "Lib Dem spokesman Vince Cable"
         if lower in SPOKESPEOPLE:
-            if owner is not None:
-                self.last_spokesperson = owner
-                return owner
-            return (self.last_spokesperson if det == "the" else None) or NOBODY
+            return owner or (self.names.last_spokesperson(at) if det == "the" else None) or NOBODY
         if lower in ANONYMOUS:
             return owner or NOBODY  # "House of Commons authorities", "one trader"
         if lower in PERSON_ROLES and det == "the":
@@ -290,20 +284,15 @@ class _Attributor:
             return self.names.organisation(at, lower)
         return None
 
-    def _clause_subject(self, lo: int, hi: int, pronouns: bool = True) -> Who | None:
-        """The first name or pronoun of a clause that is not inside a prepositional phrase
-        ("For the Lib Dems, Vince Cable said …" -> Vince Cable)."""
-        tokens = [(m.group(), m.start()) for m in _TOKEN.finditer(self.masked, lo, hi)]
-        guarded = False
-        for i, (word, at) in enumerate(tokens):
-            lower = word.lower()
-            if lower in PREPOSITIONS:
-                guarded = True
-            elif word in {",", ";", ":"}:
-                guarded = False
-            elif not guarded and self.names.at(at):
-                return self.names.at(at)
-            elif not guarded and pronouns and lower in {"he", "she", "it", "they"}:
+    def _clause_subject(self, lo: int, hi: int) -> Who | None:
+        """The first name or pronoun of a clause outside prepositional phrases ("For the
+        Lib Dems, Vince Cable said …" -> Vince Cable)."""
+        tokens = [(m.group(), m.start()) for m in TOKEN.finditer(self.masked, lo, hi)]
+        for i, word, at in self.names.unguarded(lo, hi):
+            who = self.names.at(at)
+            if who is not None and who.start not in self.names.modifiers:
+                return who
+            if word.lower() in _PRONOUNS:
                 return self._reference(tokens, i)
         return None
 
@@ -315,7 +304,7 @@ class _Attributor:
         inside = self.names.between(lo, hi)
         if inside:
             return inside[-1]
-        tokens = [(m.group(), m.start()) for m in _TOKEN.finditer(self.masked, lo, hi)]
+        tokens = [(m.group(), m.start()) for m in TOKEN.finditer(self.masked, lo, hi)]
         return self._reference(tokens, len(tokens) - 1) if tokens else None
 
     # --- quotations with no attribution of their own ------------------------------------
@@ -334,23 +323,27 @@ class _Attributor:
         return not re.search(r"\w", self.masked[min(prev_hi, lo) : lo])
 
     def _previous_subject(self, piece: Piece) -> Who | None:
-        """The subject of a verb of saying or thinking in the sentence before a stand-alone
-        quote in the same paragraph (or ending the last one with a colon)."""
+        """Who a stand-alone quote is by: the speaker or thinker of the sentence before it
+        in the same paragraph (or ending the last one with a colon), else that sentence's
+        subject when it is a person ("Morris appears almost evangelical. "I was …"")."""
         lo, _ = self._frame(piece)
         j = bisect_left(self.bounds, lo) - 1
         if j < 0:
             return None
-        if lo in self.paragraphs and not self.masked[self.bounds[j] : lo].rstrip().endswith(":"):
+        start = self.bounds[j]
+        if lo in self.paragraphs and not self.masked[start:lo].rstrip().endswith(":"):
             return None  # a new paragraph, unless the last one ended "X said:"
-        verbs = list(_VERB.finditer(self.masked, self.bounds[j], lo))
-        verbs += list(_THOUGHT.finditer(self.masked, self.bounds[j], lo))
-        if not verbs:
-            return None
-        first = min(verbs, key=lambda m: m.start())
-        return self._subject(self.bounds[j], first.start())
+        verbs = list(_VERB.finditer(self.masked, start, lo))
+        verbs += list(_THOUGHT.finditer(self.masked, start, lo))
+        for verb in sorted(verbs, key=lambda m: m.start()):
+            who = self._subject(start, verb.start())
+            if who is not None:
+                return who
+        first = self.names.first_name(start, lo)
+        return first if first is not None and first.person else None
 
 
 def _only_joins(text: str) -> bool:
     """True when text between a quote and a verb only joins clauses (", but", "and")."""
-    words = [w.lower() for w in _TOKEN.findall(text) if re.match(r"\w", w)]
+    words = [w.lower() for w in TOKEN.findall(text) if re.match(r"\w", w)]
     return all(w in CONJUNCTIONS or w in SKIPPABLE for w in words)

@@ -79,6 +79,8 @@ SPEECH_VERBS = frozenset(
         "point",  # "pointed out"
         "note",
         "hail",
+        "praise",
+        "question",
         "dub/dubs/dubbed/dubbing",
         "label/labels/labelled/labelling/labeled/labeling",
         "continue",
@@ -118,7 +120,7 @@ ANONYMOUS = words(
 PERSON_ROLES = words(
     """chancellor minister premier president chairman chairwoman chair leader governor
     secretary director executive boss mayor commissioner judge ambassador manager founder
-    chief"""
+    chief editor"""
 )
 
 #: Nouns that refer back to the last organisation named ("the company said").
