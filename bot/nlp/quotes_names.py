@@ -53,6 +53,10 @@ _DEFINITE_ROLE = re.compile(
 _BEFORE_VERB = re.compile(
     r"\b(?P<name>[A-Z][\w&-]+)(?=\s+(?:has\s+|have\s+|also\s+)?(?:" + VERBS + r")\b)"
 )
+# "Department for Work and Pensions": capitalised words, small joining words between.
+_ORGANISATION = re.compile(r"[A-Z][\w&'’.-]*(?:\s+(?:(?:for|of|and|the|&)\s+)*[A-Z][\w&'’.-]*)*")
+_NOMINATIVE = frozenset({"he", "she", "they", "we", "i"})
+_TITLE_WORDS = frozenset({"Mr", "Mrs", "Ms", "Miss", "Dr", "Sir", "Lord", "Lady", "Dame"})
 _SPEAKS = re.compile(r"\s+(?:has\s+|have\s+|had\s+|also\s+|later\s+)?(?:" + VERBS + r")\b")
 
 
@@ -88,12 +92,18 @@ class Names:
         self._add_role_holders()
         self.modifiers = {w.start for w in self.people if _modifies(masked, w)}
         self.speakers = {w.start for w in self.people if _SPEAKS.match(masked, w.end)}
+        # A sentence's subject is its first name outside prepositional phrases (a person's
+        # and anything else's), unless a pronoun comes first: then the sentence is "led by"
+        # that pronoun, which carries a chain of "he … he …" back to a name.
         self.subjects: set[int] = set()
+        self.led_by: dict[int, str] = {}
         for lo, hi in zip(bounds, [*bounds[1:], len(text)], strict=True):
             for person in (True, False):
-                first = self.first_name(lo, hi, person)
-                if first is not None:
+                first = self._first(lo, hi, person)
+                if isinstance(first, Who):
                     self.subjects.add(first.start)
+                elif first is not None and person:
+                    self.led_by[lo] = first
         # Names that speak or lead a sentence somewhere in the text.
         self.active = {w.canonical for w in self.people if w.start in self.speakers | self.subjects}
 
@@ -118,16 +128,18 @@ class Names:
             ]
             owner = next((m for m in near if not match.start("head") <= m.start), None)
             owner = owner or next((m for m in near if m.start >= match.end("head")), None)
-            if owner is not None:
+            named = (owner.canonical, owner.label) if owner is not None else None
+            unnamed = _ORGANISATION.fullmatch(match["before"].strip())
+            if named is None and unnamed is not None:
+                named = (unnamed.group(), "ORG")  # a body the model missed
+            if named is not None:
                 gender = {"spokesman": "m", "spokeswoman": "f"}.get(match["head"], "")
-                found.add(Who(*match.span(), owner.canonical, owner.label, True, gender, True))
+                found.add(Who(*match.span(), *named, True, gender, True))
         for m in mentions:
             if masked[m.start] != HIDDEN:
                 titled = TITLE_NAME.search(text, max(0, m.start - 12), m.end)
                 label = "PERSON" if titled and titled.start("name") <= m.start else m.label
                 found.add(Who(m.start, m.end, m.canonical, label))
-        for match in _BARE_NAME.finditer(masked):
-            found.add(Who(*match.span("name"), match["name"], "PERSON"))
         full = _full_names(found.items())
         titled: dict[str, str] = {}
         for match in TITLE_NAME.finditer(masked):
@@ -140,6 +152,8 @@ class Names:
             found.add(Who(*match.span("name"), canonical, "PERSON"), fuller=True)
             gender = "f" if title in FEMALE_TITLES else "m" if title in MALE_TITLES else ""
             titled.setdefault(canonical.split()[-1], gender)
+        for match in _BARE_NAME.finditer(masked):
+            found.add(Who(*match.span("name"), match["name"], "PERSON"))
         known: dict[str, set[tuple[str, str]]] = {}
         for w in found.items():
             for word in {w.canonical, w.canonical.split()[-1] if w.canonical else ""}:
@@ -201,14 +215,35 @@ class Names:
         """(index, token, offset) of the tokens in [lo, hi) outside prepositional phrases
         ("For the Lib Dems, Vince Cable said": "Vince" onwards)."""
         guarded = False
+        previous = ""
         for i, match in enumerate(TOKEN.finditer(self.masked, lo, hi)):
-            word = match.group()
-            if word.lower() in PREPOSITIONS:
+            word, before, previous = match.group(), previous, match.group()
+            lower = word.lower()
+            if lower in PREPOSITIONS:
                 guarded = True
-            elif word in {",", ";", ":"} and i <= _OPENING_TOKENS:
-                guarded = False  # the end of an opening phrase, not "in Chatham, Kent"
-            elif not guarded:
+                continue
+            if word in {",", ";", ":"}:
+                if i <= _OPENING_TOKENS:
+                    guarded = False  # the end of an opening phrase, not "in Chatham, Kent"
+                continue
+            if lower in _NOMINATIVE:
+                guarded = False  # "in the next breath he declared": "he" is no object
+            elif word in _TITLE_WORDS and before.islower() and before not in PREPOSITIONS:
+                guarded = False  # "On that day's programme Mr Johnson was asked"
+            if not guarded:
                 yield i, word, match.start()
+
+    def _first(self, lo: int, hi: int, person: bool) -> Who | str | None:
+        """The first name (of a person, or not) or nominative pronoun in [lo, hi) outside
+        prepositional phrases and modifiers."""
+        pronouns = _NOMINATIVE if person else {"it", "they"}
+        for _, word, at in self.unguarded(lo, hi):
+            if word.lower() in pronouns:
+                return word.lower()
+            who = self.at(at)
+            if who is not None and who.start not in self.modifiers and who.person == person:
+                return who
+        return None
 
     def first_name(self, lo: int, hi: int, person: bool | None = None) -> Who | None:
         """The first name in [lo, hi) outside prepositional phrases and modifiers, of a
@@ -224,7 +259,9 @@ class Names:
         """What "he"/"she" at pos refers to (see `_salient`)."""
         wanted = "f" if pronoun in {"she", "her"} else "m"
         return self._salient(
-            [w for w in self.recent(pos) if w.person and w.gender in {"", wanted}], pos
+            [w for w in self.recent(pos) if w.person and w.gender in {"", wanted}],
+            pos,
+            "she" if wanted == "f" else "he",
         )
 
     def organisation(self, pos: int, noun: str | None = None, plural: bool = False) -> Who | None:
@@ -264,29 +301,31 @@ class Names:
         people = [w for w in self.recent(pos) if w.person]
         return people[-1] if people else None
 
-    def _salient(self, candidates: list[Who], pos: int) -> Who | None:
+    def _salient(self, candidates: list[Who], pos: int, pronoun: str = "") -> Who | None:
         """The likeliest referent at pos among candidates (text order): in pos's own
-        sentence only a speaker ("X said") or subject; else in the nearest sentence before
-        naming one, its speaker, else its subject, else the last one named."""
+        sentence only a speaker ("X said") or subject; else, sentence by sentence back, a
+        sentence's speaker, else its subject, else (unless the sentence is led by the same
+        pronoun, which carries the chain further back) the last one it names."""
         candidates = [w for w in candidates if w.start not in self.modifiers]
         if not candidates:
             return None
-        own = self.bounds[max(bisect_right(self.bounds, pos) - 1, 0)]
-        here = [w for w in candidates if w.start >= own]
-        for ranked in (self.speakers, self.subjects):
-            found = next((w for w in here if w.start in ranked), None)
-            if found is not None:
-                return found
-        earlier = [w for w in candidates if w.start < own]
-        if not earlier:
-            return None
-        lo = self.bounds[max(bisect_right(self.bounds, earlier[-1].start) - 1, 0)]
-        there = [w for w in earlier if w.start >= lo]
-        for ranked in (self.speakers, self.subjects):
-            found = next((w for w in there if w.start in ranked), None)
-            if found is not None:
-                return found
-        return there[-1]
+        sentence = max(bisect_right(self.bounds, pos) - 1, 0)
+        visited = 0
+        while sentence >= 0 and visited <= SENTENCES_BACK:
+            lo = self.bounds[sentence]
+            hi = self.bounds[sentence + 1] if sentence + 1 < len(self.bounds) else pos + 1
+            here = [w for w in candidates if lo <= w.start < min(hi, pos)]
+            for ranked in (self.speakers, self.subjects):
+                found = next((w for w in here if w.start in ranked), None)
+                if found is not None:
+                    return found
+            own = lo <= pos < hi
+            chained = pronoun and self.led_by.get(lo) == pronoun
+            if here and not own and not chained:
+                return here[-1]
+            visited += 1 if here or chained else 0
+            sentence -= 1
+        return candidates[-1]
 
     def role_holder(self, pos: int, role: str) -> Who | None:
         """The last person before pos named with a role ("Chancellor Gordon Brown", "Lib

@@ -21,6 +21,7 @@ from bot.nlp.quotes_words import (
     ANONYMOUS,
     CONJUNCTIONS,
     DETERMINERS,
+    INVERTIBLE,
     ORG_NOUNS,
     PERSON_ROLES,
     SKIPPABLE,
@@ -44,6 +45,7 @@ _VERDICT = re.compile(
     r"[\s,]*(?:was|is)\s+(?:the\s+)?(?P<who>[A-Z][\w.'’ -]{1,60}?)['’]s?\s+"
     r"(?:verdict|assessment|view|reaction|response|reply|comment|words|answer)\b"
 )
+_AGENT = re.compile(r"[\s,]*by\s+(?=(?:the\s+)?[A-Z])")
 _ENDS_SENTENCE = re.compile(r"[,.!?…]['’)\]]*$")
 _PRONOUNS = frozenset({"he", "she", "it", "they"})
 _MAX_SUBJECT_WORDS = 30
@@ -159,7 +161,7 @@ class _Attributor:
         # would "never …", according to a statement`.
         named = next((w for w in found if w is not None and w is not NOBODY), None)
         if named is not None or NOBODY in found:
-            return named or NOBODY, True
+            return named or NOBODY, has_verb
         if not has_verb:
             opening = re.match(r"\s*(his|her)\b", self.masked[lo : piece.mark], re.IGNORECASE)
             if opening:  # "His advice was to "…""
@@ -214,8 +216,18 @@ class _Attributor:
         quoted = _QUOTED_AS.search(self.masked, lo, piece.mark)
         if quoted is not None:
             return self._noun_phrase(quoted.start("who"), quoted.end("who")) or NOBODY
+        agent = _AGENT.match(self.masked, piece.region_end, hi)
+        if agent is not None:  # branded "a humiliating retreat" by the Tories
+            return self._noun_phrase(agent.end(), hi) or NOBODY
         zone = self.masked.rfind(HIDDEN, lo, verb.start())
         zone = lo if zone < 0 else zone + 1
+        if word in INVERTIBLE and not re.search(r"\w", self.masked[zone : verb.start()]):
+            # `"…," said X, "…"`: the second piece's speaker stands after the verb.
+            named = self._noun_phrase(verb.end(), piece.mark)
+            if named is not None:
+                return named
+        if re.search(r"\bto\s+$", self.masked[zone : verb.start()]):
+            return self._clause_subject(lo, verb.start())  # "X went on to suggest …"
         if word.endswith("ing") and not _PROGRESSIVE.search(self.masked, zone, verb.start()):
             # "…, saying it was "…"": the clause's subject speaks, unless a name is right
             # before the verb ("a letter from Lee Scott saying …").
@@ -276,6 +288,8 @@ class _Attributor:
                 return holder  # "the Lib Dem spokesman" -> "Lib Dem spokesman Vince Cable"
         if lower in SPOKESPEOPLE:
             return owner or (self.names.last_spokesperson(at) if det == "the" else None) or NOBODY
+        if det in {"its", "their"} and (lower in ANONYMOUS or lower in ORG_NOUNS):
+            return self.names.organisation(at)  # "says its report"
         if lower in ANONYMOUS:
             return owner or NOBODY  # "House of Commons authorities", "one trader"
         if lower in PERSON_ROLES and det == "the":
@@ -324,22 +338,26 @@ class _Attributor:
 
     def _previous_subject(self, piece: Piece) -> Who | None:
         """Who a stand-alone quote is by: the speaker or thinker of the sentence before it
-        in the same paragraph (or ending the last one with a colon), else that sentence's
-        subject when it is a person ("Morris appears almost evangelical. "I was …"")."""
+        (across a paragraph break only a speaker), else, in the same paragraph, that
+        sentence's subject when it is a person ("Morris appears almost evangelical.")."""
         lo, _ = self._frame(piece)
         j = bisect_left(self.bounds, lo) - 1
         if j < 0:
             return None
         start = self.bounds[j]
-        if lo in self.paragraphs and not self.masked[start:lo].rstrip().endswith(":"):
-            return None  # a new paragraph, unless the last one ended "X said:"
+        new_paragraph = lo in self.paragraphs
+        if new_paragraph and self.masked[start:lo].rstrip().endswith(":"):
+            return self._clause_subject(start, lo)  # the last paragraph ended "X said:"
         verbs = list(_VERB.finditer(self.masked, start, lo))
-        verbs += list(_THOUGHT.finditer(self.masked, start, lo))
+        if not new_paragraph:
+            verbs += list(_THOUGHT.finditer(self.masked, start, lo))
         for verb in sorted(verbs, key=lambda m: m.start()):
             who = self._subject(start, verb.start())
-            if who is not None:
+            if who is not None and who is not NOBODY:
                 return who
-        first = self.names.first_name(start, lo)
+        if new_paragraph:
+            return None
+        first = self._clause_subject(start, lo)
         return first if first is not None and first.person else None
 
 

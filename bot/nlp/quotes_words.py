@@ -94,6 +94,13 @@ SPEECH_VERBS = frozenset(
     )
 )
 
+#: Verbs that come before their subject in news copy: `"…," said X`.
+INVERTIBLE = words(
+    """said says added adds asked asks continued explained observed replied insisted warned
+    wrote noted argued claimed declared stressed admitted acknowledged cautioned conceded
+    whispered quipped implored confided recalled remarked"""
+)
+
 #: Words between a subject and its verb that do not change who speaks.
 SKIPPABLE = words(
     """has have had was were is are will would shall should could can may might also then
@@ -120,7 +127,7 @@ ANONYMOUS = words(
 PERSON_ROLES = words(
     """chancellor minister premier president chairman chairwoman chair leader governor
     secretary director executive boss mayor commissioner judge ambassador manager founder
-    chief editor"""
+    chief editor senator congressman congresswoman prosecutor"""
 )
 
 #: Nouns that refer back to the last organisation named ("the company said").
@@ -131,12 +138,14 @@ ORG_NOUNS = words(
     network broadcaster office court army movement"""
 )
 
-MALE_TITLES = frozenset({"mr", "mr.", "lord", "sir"})
-FEMALE_TITLES = frozenset({"mrs", "mrs.", "ms", "ms.", "miss", "lady", "dame", "baroness"})
+MALE_TITLES = frozenset({"mr", "lord", "sir", "king", "prince"})
+FEMALE_TITLES = frozenset({"mrs", "ms", "miss", "lady", "dame", "baroness", "queen", "princess"})
 
 #: A name after an honorific: "Mr Blair", "Sir Bernard Ingham", "Dr. Smith".
 TITLE_NAME = re.compile(
-    r"\b(?P<title>Mrs?|Ms|Miss|Dr|Sir|Lord|Lady|Dame|Baroness|Professor|Prof)\.?[ \t]+"
+    r"\b(?P<title>Mrs?|Ms|Miss|Dr|Sir|Lord|Lady|Dame|Baroness|Professor|Prof|General|Gen|"
+    r"Colonel|Col|Captain|Capt|President|Senator|Sen|Governor|Gov|Judge|Justice|King|Queen|"
+    r"Prince|Princess|Pope|Reverend|Rev|Rabbi|Imam|Sheikh)\.?[ \t]+"
     r"(?P<name>(?:[A-Z][\w'’-]*[ \t]+){0,2}[A-Z][\w-]+(?:['’]s)?)"
 )
 
