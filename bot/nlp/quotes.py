@@ -20,7 +20,8 @@ from bot.models.analysis import Analysis
 from bot.models.quote import Quote
 from bot.nlp.quotes_speakers import Attribution, Piece, attribute
 
-#: Characters of a text looked at; an article longer than this is read up to here only.
+#: Characters of a text looked at; an article longer than this is read up to here only
+#: (bot.nlp.cli repeats it as MAX_QUOTE_CHARS; a test keeps the two equal).
 MAX_CHARS = 100_000
 
 _OPENERS = "“«„"
@@ -160,7 +161,7 @@ def quotes_of_texts(texts: Sequence[str]) -> list[list[Quote]]:
     from bot.nlp.analysis import analyze_texts
 
     capped = [cap_text(t) for t in texts]
-    analyses = analyze_texts(capped)
+    analyses = analyze_texts(capped, rank=False)  # no summary needed: keep it linear
     return [find_quotes(t, a) for t, a in zip(capped, analyses, strict=True)]
 
 
