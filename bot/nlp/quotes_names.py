@@ -138,7 +138,8 @@ class Names:
         for m in mentions:
             if masked[m.start] != HIDDEN:
                 titled = TITLE_NAME.search(text, max(0, m.start - 12), m.end)
-                label = "PERSON" if titled and titled.start("name") <= m.start else m.label
+                named = titled and titled.start("name") <= m.start < titled.end("name")
+                label = "PERSON" if named else m.label
                 found.add(Who(m.start, m.end, m.canonical, label))
         full = _full_names(found.items())
         titled: dict[str, str] = {}
