@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.clock import Clock, SystemClock, utc_iso
-from bot.ingest.files import find_files, read_file
+from bot.ingest.files import Parsed, file_origin, find_files, read_file
 from bot.ingest.text import ArticleFormatError, parse_text
 from bot.models import ArticleDraft
 from bot.store import Outcome, Store
@@ -21,6 +22,8 @@ __all__ = [
     "ingest_paths",
     "parse_text",
 ]
+
+log = logging.getLogger(__name__)
 
 # Drafts per write transaction: big enough to amortise the commit, small enough to keep the
 # write lock short so the bot keeps answering while a large folder loads.
@@ -101,6 +104,27 @@ async def ingest_drafts(
     return report
 
 
+def _failure(exc: Exception) -> str:
+    """One line saying why a file could not be read, whatever was raised."""
+    detail = (str(exc).splitlines() or [""])[0][:200]
+    return f"could not be read ({type(exc).__name__}{': ' + detail if detail else ''})"
+
+
+def _next_items(items: Parsed, path: Path) -> list[tuple[str, ArticleDraft | str]]:
+    """Up to BATCH_SIZE items from one file's reader (blocking: run it in a thread). Whatever
+    the reader raises ends that file with one reason; what it yielded before is kept."""
+    taken: list[tuple[str, ArticleDraft | str]] = []
+    try:
+        for item in items:
+            taken.append(item)
+            if len(taken) >= BATCH_SIZE:
+                break
+    except Exception as exc:
+        log.debug("reading %s failed", path, exc_info=True)
+        taken.append((file_origin(path), _failure(exc)))
+    return taken
+
+
 async def ingest_paths(
     store: Store,
     paths: Sequence[str | Path],
@@ -108,20 +132,24 @@ async def ingest_paths(
     clock: Clock | None = None,
     enrich: Enricher | None = None,
     progress: Progress | None = None,
+    max_line_bytes: int | None = None,
 ) -> IngestReport:
-    """Ingest files and folders; bad inputs are skipped with a reason and the rest still load."""
+    """Ingest files and folders; a bad file or record is skipped with a one-line reason and
+    the rest still load. JSON Lines lines are capped at `max_line_bytes` (default 10 MiB)."""
     files, missing = find_files([Path(p) for p in paths])
     report = IngestReport(skipped=[Skipped(w, r) for w, r in missing])
     for done, path in enumerate(files, start=1):
-        # Reading and parsing is CPU and disk work: keep it off the event loop.
-        parsed = await asyncio.to_thread(lambda p=path: list(read_file(p)))
-        drafts = []
-        for where, item in parsed:
-            if isinstance(item, str):
-                report.skipped.append(Skipped(where, item))
-            else:
-                drafts.append(item)
-        await ingest_drafts(store, drafts, clock=clock, enrich=enrich, report=report)
+        items = read_file(path, max_line_bytes=max_line_bytes)
+        # Reading and parsing is CPU and disk work: off the event loop, a batch at a time so
+        # a file of any size holds one batch of drafts in memory.
+        while chunk := await asyncio.to_thread(_next_items, items, path):
+            drafts = []
+            for where, item in chunk:
+                if isinstance(item, str):
+                    report.skipped.append(Skipped(where, item))
+                else:
+                    drafts.append(item)
+            await ingest_drafts(store, drafts, clock=clock, enrich=enrich, report=report)
         if progress:
             progress(done, len(files), str(path))
     return report
