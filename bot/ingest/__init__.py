@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.clock import Clock, SystemClock, utc_iso
+from bot.ingest.clean import clean_draft
 from bot.ingest.files import Parsed, file_origin, find_files, read_file
 from bot.ingest.text import ArticleFormatError, parse_text
 from bot.models import ArticleDraft
@@ -72,9 +73,13 @@ async def ingest_drafts(
     enrich: Enricher | None = None,
     report: IngestReport | None = None,
 ) -> IngestReport:
-    """Store drafts in batches (each batch one transaction), then enrich the changed ones."""
+    """Store drafts in batches (each batch one transaction), then enrich the changed ones.
+
+    Every draft is checked first (`clean_draft`): a publication date later than now is capped
+    at now, the claimed one kept in its metadata as `claimed_published_at`."""
     report = report or IngestReport()
-    now = utc_iso((clock or SystemClock()).now())
+    moment = (clock or SystemClock()).now()
+    now = utc_iso(moment)
     batch: list[ArticleDraft] = []
 
     async def flush() -> None:
@@ -96,7 +101,7 @@ async def ingest_drafts(
             await enrich(changed)
 
     for draft in drafts:
-        batch.append(draft)
+        batch.append(clean_draft(draft, moment))
         if len(batch) >= BATCH_SIZE:
             await flush()
     if batch:

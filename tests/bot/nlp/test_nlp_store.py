@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -219,6 +220,7 @@ async def test_co_mentions_and_cross_article_surnames(
             published="2030-01-03T00:00:00+00:00",
         ),
     ]
+    clock.set(datetime(2030, 1, 4, tzinfo=UTC))  # dates after the ingest would be capped
     await ingest_drafts(
         store, later, enrich=lambda ids: enrich_articles(store, ids, service), clock=clock
     )
