@@ -57,7 +57,12 @@ async def run_discord(settings: Settings, **bot_options: Any) -> int:
         async with newsbot_for(settings, **bot_options) as bot:  # sharded with SHARD_COUNT
             bot.install_signal_handlers()
             try:
-                await bot.start(settings.discord_token.reveal())
+                # start() is login (which loads the cogs) then connect: in between, a cog that
+                # did not load is said on the console, not only in the log.
+                await bot.login(settings.discord_token.reveal())
+                for problem in bot.start_up_problems():
+                    fail(escape(problem))
+                await bot.connect()
             finally:
                 bot.remove_signal_handlers()
     except discord.LoginFailure:
