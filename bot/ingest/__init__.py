@@ -12,6 +12,7 @@ from bot.clock import Clock, SystemClock, utc_iso
 from bot.ingest.clean import clean_draft
 from bot.ingest.files import Parsed, file_origin, find_files, read_file
 from bot.ingest.text import ArticleFormatError, parse_text
+from bot.ingest.urls import quote_controls
 from bot.models import ArticleDraft
 from bot.store import Outcome, Store
 
@@ -75,8 +76,9 @@ async def ingest_drafts(
 ) -> IngestReport:
     """Store drafts in batches (each batch one transaction), then enrich the changed ones.
 
-    Every draft is checked first (`clean_draft`): a publication date later than now is capped
-    at now, the claimed one kept in its metadata as `claimed_published_at`."""
+    Every draft is checked first (`clean_draft`): control characters leave every text field,
+    and a publication date later than now is capped at now, the claimed one kept in its
+    metadata as `claimed_published_at`; a draft with no title left is skipped."""
     report = report or IngestReport()
     moment = (clock or SystemClock()).now()
     now = utc_iso(moment)
@@ -101,7 +103,11 @@ async def ingest_drafts(
             await enrich(changed)
 
     for draft in drafts:
-        batch.append(clean_draft(draft, moment))
+        try:
+            batch.append(clean_draft(draft, moment))
+        except ArticleFormatError as exc:
+            report.skipped.append(Skipped(quote_controls(draft.origin), str(exc)))
+            continue
         if len(batch) >= BATCH_SIZE:
             await flush()
     if batch:
