@@ -31,7 +31,8 @@ log = logging.getLogger(__name__)
 # write lock short so the bot keeps answering while a large folder loads.
 BATCH_SIZE = 200
 
-Enricher = Callable[[Sequence[int]], Awaitable[None]]
+# Analyses those of the ids that need it; may return how many it analysed.
+Enricher = Callable[[Sequence[int]], Awaitable[int | None]]
 Progress = Callable[[int, int, str], None]
 
 
@@ -52,6 +53,7 @@ class IngestReport:
     unchanged: int = 0
     duplicates: int = 0
     skipped: list[Skipped] = field(default_factory=list)
+    resumed: int = 0  # articles met already stored but never analysed (a crash), now analysed
 
     @property
     def changed(self) -> list[int]:
@@ -60,10 +62,19 @@ class IngestReport:
 
     def summary(self) -> str:
         """One line for humans: counts of each outcome."""
-        return (
+        line = (
             f"{len(self.added)} added, {len(self.updated)} updated, "
             f"{self.unchanged + self.duplicates} already stored, {len(self.skipped)} skipped"
         )
+        if self.resumed:
+            line += f"; {resumed_line(self.resumed)}"
+        return line
+
+
+def resumed_line(count: int) -> str:
+    """What to say when articles met already stored were analysed (a crash had left them
+    without a current analysis)."""
+    return f"analysed {count} already stored article{'' if count == 1 else 's'} lacking it"
 
 
 async def ingest_drafts(
@@ -86,6 +97,7 @@ async def ingest_drafts(
 
     async def flush() -> None:
         changed: list[int] = []
+        known: list[int] = []
         async with store.transaction():
             for stored in await store.store_articles(batch, now):
                 if stored.outcome is Outcome.ADDED:
@@ -94,13 +106,19 @@ async def ingest_drafts(
                 elif stored.outcome is Outcome.UPDATED:
                     report.updated.append(stored.article_id)
                     changed.append(stored.article_id)
-                elif stored.outcome is Outcome.UNCHANGED:
-                    report.unchanged += 1
                 else:
-                    report.duplicates += 1
+                    known.append(stored.article_id)
+                    if stored.outcome is Outcome.UNCHANGED:
+                        report.unchanged += 1
+                    else:
+                        report.duplicates += 1
         batch.clear()
         if enrich and changed:
             await enrich(changed)
+        if enrich and known:
+            # Already stored, but perhaps never analysed (killed between the two): the
+            # enricher analyses only those that need it, and says how many.
+            report.resumed += await enrich(known) or 0
 
     for draft in drafts:
         try:
