@@ -11,7 +11,9 @@ _POSSESSIVE = re.compile(r"(?:'s|')$", re.IGNORECASE)
 _SPACES = re.compile(r"\s+")
 # Control characters that act like spaces become one; the rest (NUL, escape, bell, DEL, C1)
 # are dropped. Tab and line feed stay; a carriage return is a line feed.
-_CONTROLS = {c: None for c in (*range(0x00, 0x09), *range(0x0E, 0x1C), *range(0x7F, 0xA0))}
+_CONTROLS: dict[int, str | None] = {
+    c: None for c in (*range(0x00, 0x09), *range(0x0E, 0x1C), *range(0x7F, 0xA0))
+}
 _CONTROLS.update({c: " " for c in (0x0B, 0x0C, 0x1C, 0x1D, 0x1E, 0x1F, 0x85)})
 _CONTROLS[0x0D] = "\n"
 _ANY_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")

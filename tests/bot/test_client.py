@@ -117,7 +117,7 @@ async def test_a_start_resumes_analysis_of_articles_stored_without_it_and_says_s
     newsdesk_factory: Callable[..., Any], caplog: pytest.LogCaptureFixture
 ) -> None:
     from bot.models import ArticleDraft
-    from bot.nlp.store import NLP_VERSION
+    from bot.nlp.enrichment import NLP_VERSION
 
     draft = ArticleDraft(title="Doha talks", body="Officials met in Doha.", origin="t:doha")
     async with newsdesk_factory() as desk:

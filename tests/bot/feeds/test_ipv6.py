@@ -11,7 +11,7 @@ import pytest
 from bot.clock import FakeClock
 from bot.feeds.fetcher import Fetcher, FetchError, FetchPolicy
 from bot.ingest.urls import canonical_url
-from bot.store import Store
+from bot.store import open_store
 
 from .conftest import TEST_POLICY
 from .newsroom import NewsSite
@@ -60,7 +60,7 @@ async def test_ingest_feed_at_an_ipv6_address_is_stored_with_brackets_and_polled
     assert code == 0, output
     assert "feed Harbour Times – Coast & Port: not modified, 0 new item(s)" in output
 
-    async with await Store.open(db) as store:
+    async with await open_store(db) as store:
         assert [feed.url for feed, _ in await store.all_feeds()] == [url]
         urls = sorted(a.url or "" for a in await store.latest_articles(10))
     assert urls[0].startswith("http://[::1]:") and len(urls) == 3
