@@ -21,7 +21,7 @@ from bot.models.quote import Quote
 from bot.nlp.quotes_speakers import Attribution, Piece, attribute
 
 #: Characters of a text looked at; an article longer than this is read up to here only
-#: (bot.nlp.cli repeats it as MAX_QUOTE_CHARS; a test keeps the two equal).
+#: (bot.cli.nlp repeats it as MAX_QUOTE_CHARS; a test keeps the two equal).
 MAX_CHARS = 100_000
 
 _OPENERS = "“«„"

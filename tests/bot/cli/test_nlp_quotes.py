@@ -4,9 +4,19 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 
-from bot.nlp import cli, quotes
-from bot.nlp.cli import main
+import pytest
+
+from bot.cli import nlp as cli
+from bot.cli.nlp import main
+from bot.nlp import quotes
+
+
+@pytest.fixture
+def seed_text(seed_file: Path) -> str:
+    """The seed article as stored, to check offsets against."""
+    return seed_file.read_text(encoding="utf-8")
 
 
 def run(capsys, monkeypatch, argv, stdin=None):
@@ -17,7 +27,7 @@ def run(capsys, monkeypatch, argv, stdin=None):
     return code, captured.out, captured.err
 
 
-def test_json_gives_quote_speaker_and_offsets(capsys, monkeypatch, seed_file, seed_text, nlp):
+def test_json_gives_quote_speaker_and_offsets(capsys, monkeypatch, seed_file, seed_text):
     code, out, _ = run(capsys, monkeypatch, ["nlp", "quotes", str(seed_file), "--json"])
     assert code == 0
     result = json.loads(out)
@@ -29,14 +39,14 @@ def test_json_gives_quote_speaker_and_offsets(capsys, monkeypatch, seed_file, se
     assert quote["speaker"] in (None, "Hamas")
 
 
-def test_plain_text_names_the_speaker(capsys, monkeypatch, nlp):
+def test_plain_text_names_the_speaker(capsys, monkeypatch):
     text = '"We will win the next election," said Boris Johnson. "Easily," he added.'
     code, out, _ = run(capsys, monkeypatch, ["nlp", "quotes", "-"], text)
     assert code == 0
     assert out.splitlines() == ["Boris Johnson\tWe will win the next election,"]
 
 
-def test_jsonl_one_line_per_input_in_order(capsys, monkeypatch, nlp):
+def test_jsonl_one_line_per_input_in_order(capsys, monkeypatch):
     lines = [
         json.dumps({"text": '"Europe must act together on energy," Angela Merkel told Reuters.'}),
         "not json",
@@ -61,7 +71,7 @@ def test_jsonl_one_line_per_input_in_order(capsys, monkeypatch, nlp):
     assert rows[2] == {"quotes": []}
 
 
-def test_huge_text_is_read_up_to_the_cap_and_says_so(capsys, monkeypatch, tmp_path, nlp):
+def test_huge_text_is_read_up_to_the_cap_and_says_so(capsys, monkeypatch, tmp_path):
     monkeypatch.setattr(quotes, "MAX_CHARS", 400)
     monkeypatch.setattr(cli, "MAX_QUOTE_CHARS", 400)
     huge = tmp_path / "huge.txt"
