@@ -56,14 +56,6 @@ def _kind(text: str, i: int) -> str:
     return "either"
 
 
-def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
-
-
 def scan(text: str) -> list[Piece]:
     """Every stretch of text between quote marks, paragraph by paragraph, in text order.
 
@@ -102,7 +94,9 @@ def scan(text: str) -> list[Piece]:
 
 
 def _add(pieces: list[Piece], text: str, mark: int, stop: int, chain: int, closed: bool) -> None:
-    start, end = _trimmed(text, mark + 1, stop)
+    words = text[mark + 1 : stop]
+    start = stop - len(words.lstrip())  # without the spaces inside the marks
+    end = mark + 1 + len(words.rstrip())
     if start < end:
         pieces.append(Piece(start, end, mark, stop if closed else -1, chain))
 

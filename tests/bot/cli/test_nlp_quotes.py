@@ -6,17 +6,9 @@ import io
 import json
 from pathlib import Path
 
-import pytest
-
 from bot.cli import nlp as cli
 from bot.cli.nlp import main
 from bot.nlp import quotes
-
-
-@pytest.fixture
-def seed_text(seed_file: Path) -> str:
-    """The seed article as stored, to check offsets against."""
-    return seed_file.read_text(encoding="utf-8")
 
 
 def run(capsys, monkeypatch, argv, stdin=None):
@@ -27,7 +19,8 @@ def run(capsys, monkeypatch, argv, stdin=None):
     return code, captured.out, captured.err
 
 
-def test_json_gives_quote_speaker_and_offsets(capsys, monkeypatch, seed_file, seed_text):
+def test_json_gives_quote_speaker_and_offsets(capsys, monkeypatch, seed_file: Path):
+    seed_text = seed_file.read_text(encoding="utf-8")
     code, out, _ = run(capsys, monkeypatch, ["nlp", "quotes", str(seed_file), "--json"])
     assert code == 0
     result = json.loads(out)
