@@ -16,7 +16,8 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from bot.models.analysis import Analysis
-from bot.nlp.quotes_names import HIDDEN, NOBODY, TOKEN, VERBS, Names, Who
+from bot.nlp.quotes_candidates import HIDDEN, NOBODY, VERBS, Who
+from bot.nlp.quotes_names import TOKEN, Names
 from bot.nlp.quotes_words import (
     ANONYMOUS,
     CONJUNCTIONS,
