@@ -3,7 +3,9 @@
 Users type: words (all must match), "exact phrases", -excluded words or -"phrases",
 `a OR b` (either), prefix* (words starting with it), and filters `source:NAME`,
 `after:YYYY-MM-DD` (inclusive), `before:YYYY-MM-DD` (exclusive), `entity:NAME`.
-Every word is re-quoted as an FTS5 string, so no input can reach FTS5 syntax.
+Every word is re-quoted as an FTS5 string, so no input can reach FTS5 syntax. At most
+MAX_TERMS words are used, counted in reading order over every alternative, phrase word,
+exclusion and prefix.
 """
 
 from __future__ import annotations
@@ -102,6 +104,9 @@ def parse_query(text: str) -> Query:
     entities: list[str] = []
     after = before = None
     pending_or = False
+    # Every word counts towards MAX_TERMS, in reading order: each OR alternative, each word
+    # of a phrase, each exclusion and prefix. What comes after the limit is left out.
+    typed_words = 0
     for match in _TOKEN.finditer(text):
         minus, key, quoted, bare = match.groups()
         is_phrase = quoted is not None
@@ -130,6 +135,13 @@ def parse_query(text: str) -> Query:
         if not words:
             continue
         prefix = not is_phrase and (raw or "").endswith("*")
+        room = MAX_TERMS - min(typed_words, MAX_TERMS)
+        typed_words += len(words)
+        if not room:
+            pending_or = False
+            continue
+        if len(words) > room:
+            words, prefix = words[:room], False  # its last words (and the prefix) are cut
         term = Term(words, prefix=prefix, excluded=bool(minus))
         if term.excluded:
             excluded.append(term)
@@ -138,9 +150,8 @@ def parse_query(text: str) -> Query:
         else:
             groups.append([term])
         pending_or = False
-    if sum(len(g) for g in groups) + len(excluded) > MAX_TERMS:
-        notes.append(f"only the first {MAX_TERMS} words were used")
-        groups, excluded = groups[:MAX_TERMS], excluded[: max(0, MAX_TERMS - len(groups))]
+    if typed_words > MAX_TERMS:
+        notes.append(f"only the first {MAX_TERMS} of {typed_words} words were used")
     if not groups:
         if excluded:
             raise QueryError("Add at least one word to look for; `-word` only excludes.")

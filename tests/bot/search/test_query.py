@@ -59,3 +59,22 @@ def test_invisible_characters_are_dropped() -> None:
 def test_prefix_expression_for_autocomplete() -> None:
     assert prefix_expression("qatar tru") == '"qatar" AND "tru"*'
     assert prefix_expression("  ") is None
+
+
+def test_the_word_limit_counts_every_alternative_and_says_what_was_used() -> None:
+    query = parse_query(" OR ".join(f"w{n}" for n in range(40)))
+    expression = query.match_expression()
+    assert expression.count('"') == 2 * 16
+    assert '"w15"' in expression and '"w16"' not in expression
+    assert query.notes == ("only the first 16 of 40 words were used",)
+
+
+def test_the_word_limit_counts_phrase_words_and_exclusions_in_reading_order() -> None:
+    query = parse_query('"a b c d e f g h i j" -k l* m OR n o p q r s t')
+    assert query.match_expression() == (
+        '(("a b c d e f g h i j") AND ("l"*) AND ("m" OR "n") AND ("o") AND ("p")) NOT "k"'
+    )
+    assert query.notes == ("only the first 16 of 20 words were used",)
+    # A phrase longer than the limit keeps its first words (still the first 16 typed).
+    long_phrase = parse_query('"' + " ".join(f"w{n}" for n in range(20)) + '"')
+    assert long_phrase.match_expression().count(" ") == 15
