@@ -125,12 +125,11 @@ class Search(commands.Cog):
             "source": source,
             "after": parse_date(after, "after").isoformat() if after else None,
             "before": parse_date(before, "before").isoformat() if before else None,
+            "entity": entity,
         }
-        text = query
         if entity:
             # Entity lookups read the NLP index and may take a moment: acknowledge first.
             await interaction.response.defer(ephemeral=private, thinking=True)
-            text += ' entity:"' + entity.replace('"', "") + '"'
 
         async def send_embed(embed: discord.Embed) -> None:
             if interaction.response.is_done():
@@ -141,7 +140,7 @@ class Search(commands.Cog):
         await show_results(
             self.bot,
             interaction.user,
-            text,
+            query,
             query,
             filters,
             send_pager=lambda pager: pager.respond(interaction, ephemeral=private),

@@ -43,18 +43,21 @@ async def search(
     source: str | None = None,
     after: str | None = None,
     before: str | None = None,
+    entity: str | None = None,
     entity_articles: EntityResolver | None = None,
 ) -> SearchPage:
-    """Parse `text`, apply filters (options override in-query ones) and return one page of hits."""
+    """Parse `text`, apply filters (options override in-query ones; an `entity` option adds to
+    typed ones) and return one page of hits."""
     query = parse_query(text)
     page = min(max(page, 1), MAX_PAGE)
     sources = (source,) if source else query.sources
+    entities = (*query.entities, entity) if entity else query.entities
     ids: tuple[int, ...] | None = None
-    if query.entities:
+    if entities:
         if entity_articles is None:
             raise QueryError("`entity:` filters need the entity index, which isn't loaded.")
         found: set[int] | None = None
-        for name in query.entities:
+        for name in entities:
             matched = set(await entity_articles(name))
             found = matched if found is None else found & matched
         ids = tuple(sorted(found or ()))

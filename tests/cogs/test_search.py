@@ -232,3 +232,14 @@ async def test_entity_search_defers_then_follows_up(newsdesk: Newsdesk) -> None:
     assert SEED_TITLE in reply.message.embeds[0]["description"]
     assert SEED_TITLE in typed.message.embeds[0]["description"]
     assert elsewhere.message.embeds[0]["title"].startswith("No articles match")
+
+
+async def test_the_entity_option_is_a_filter_whatever_the_query_holds(newsdesk: Newsdesk) -> None:
+    pytest.importorskip("bot.nlp.store")
+    # An unclosed quote once swallowed the entity option (it was appended to the query text
+    # and parsed again): the search became the phrase "Qatar entity" and found nothing.
+    reply = await newsdesk.discord.slash("search", query='"Qatar', entity="Herzi Halevi")
+    elsewhere = await newsdesk.discord.slash("search", query='"Qatar', entity="Vladimir Putin")
+
+    assert SEED_TITLE in reply.message.embeds[0]["description"]
+    assert elsewhere.message.embeds[0]["title"].startswith("No articles match")
