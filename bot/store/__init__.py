@@ -13,7 +13,7 @@ import aiosqlite
 
 from bot.errors import StoreError
 from bot.store.app import AppStateQueries
-from bot.store.articles import ArticleQueries, Outcome, SearchFilters, Stored
+from bot.store.articles import ArticleQueries, Outcome, Stored
 from bot.store.db import connect
 from bot.store.digests import DigestQueries
 from bot.store.entities import EntityQueries
@@ -21,7 +21,7 @@ from bot.store.feeds import FeedQueries
 from bot.store.follows import FollowQueries
 from bot.store.insights import InsightQueries
 
-__all__ = ["Outcome", "SearchFilters", "Store", "Stored"]
+__all__ = ["Outcome", "Store", "Stored"]
 
 
 class Store(

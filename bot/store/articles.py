@@ -12,7 +12,6 @@ from typing import Any
 import aiosqlite
 
 from bot.models import Article, ArticleDraft
-from bot.store.search import SearchFilters as SearchFilters
 from bot.store.search import SearchQueries
 
 _ARTICLE_COLUMNS = (

@@ -16,6 +16,7 @@ from bot.models.entity import (
     KnownEntity,
     mention_sentences,
 )
+from bot.models.query import Query
 from bot.models.text import normalise_name
 from bot.store.entity_records import (
     _ENTITY_COLUMNS,
@@ -31,6 +32,7 @@ from bot.store.entity_records import (
     _rank_choices,
     entity_key,
 )
+from bot.store.search import match_text
 
 
 class EntityQueries:
@@ -258,12 +260,13 @@ class EntityQueries:
             return [_entity(r) for r in await cur.fetchall()]
 
     async def entity_choices(
-        self, word_prefixes: str | None, typed: str, limit: int = 25
+        self, words: Query | None, typed: str, limit: int = 25
     ) -> list[KnownEntity]:
-        """Type-ahead: named entities whose name has words starting as typed (`word_prefixes`,
-        an FTS5 expression) or whose name or an alias starts with `typed`; exact names first,
-        then the most mentioned. With nothing typed, the most mentioned overall."""
-        if word_prefixes is None:
+        """Type-ahead: named entities whose name matches `words` (the type-ahead query of what
+        was typed: its words, the last as a prefix) or whose name or an alias starts with
+        `typed`; exact names first, then the most mentioned. With nothing typed, the most
+        mentioned overall."""
+        if words is None:
             return await self._top_names(None, limit)
         key = normalise_name(typed)
         # Exact names first, however rarely mentioned: "Gaza" before "Gaza Strip".
@@ -276,7 +279,7 @@ class EntityQueries:
             f"SELECT {_ENTITY_COLUMNS} FROM entities_fts f JOIN entities e ON e.id = f.rowid"
             f" WHERE entities_fts MATCH ? AND {_NAMES} AND e.article_count > 0"
             " ORDER BY e.mention_count DESC LIMIT ?",
-            (word_prefixes, limit),
+            (match_text(words), limit),
         ) as cur:
             for row in await cur.fetchall():
                 found.setdefault(row["id"], _entity(row))

@@ -25,8 +25,10 @@ from bot.render.article import article_pages
 from bot.render.help import about_embed
 from bot.render.search import no_results_embed, results_page
 from bot.search import parse_query, search, suggestions, title_choices
-from bot.search.query import parse_date, prefix_expression
+from bot.search.query import parse_date, prefix_query
 from bot.store import Store
+from bot.store.postgres.tsquery import to_tsquery_text
+from bot.store.search import match_text
 from tests.adversarial.hostile import (
     ATTACKS,
     discord_rejects,
@@ -166,11 +168,15 @@ def test_the_query_parser_makes_only_quoted_fts_or_a_friendly_error(text: str) -
     except NewsdeskError as exc:
         assert str(exc)
         return
-    expression = query.match_expression()
-    # Outside the quoted strings only the parser's own operators and brackets remain.
-    outside = "".join(expression.split('"')[0::2])
-    assert set(outside.replace("AND", "").replace("NOT", "").replace("OR", "")) <= set("()* ")
-    assert prefix_expression(text) is None or prefix_expression(text).count('"') % 2 == 0
+    words = [word for term in (*query.terms, *query.excluded) for word in term.words]
+    assert words and all(word.isalnum() for word in words)
+    # Outside the quoted words only the compilers' own operators and brackets remain.
+    fts = "".join(match_text(query).split('"')[0::2])
+    assert set(fts.replace("AND", "").replace("NOT", "").replace("OR", "")) <= set("()* ")
+    tsquery = "".join(to_tsquery_text(query).split("'")[0::2])
+    assert set(tsquery.replace("<->", "").replace(":*", "")) <= set("()&|! ")
+    typed_ahead = prefix_query(text)
+    assert typed_ahead is None or match_text(typed_ahead).count('"') % 2 == 0
 
 
 @EXAMPLES

@@ -14,17 +14,16 @@ from bot.models import (
     ArticleDraft,
     SearchHit,
 )
+from bot.models.query import Query
 from bot.store.articles import (
     _ARTICLE_COLUMNS,
     Outcome,
-    SearchFilters,
     Stored,
     _article,
     _article_values,
 )
 from bot.store.postgres.base import PgBase
 from bot.store.postgres.tsquery import (
-    has_phrase,
     highlight_tsquery_text,
     required_phrase_texts,
     to_tsquery_text,
@@ -159,13 +158,11 @@ class PgArticleQueries(PgBase):
             "bytes": row["bytes"],
         }
 
-    async def titles_matching(
-        self, prefix_match: str | None, limit: int = 25
-    ) -> list[tuple[int, str]]:
-        """Return (id, title) pairs whose title matches a prepared expression, newest first
-        (as on SQLite), or the newest titles. The stored headline vector is small and read in
+    async def titles_matching(self, words: Query | None, limit: int = 25) -> list[tuple[int, str]]:
+        """Return (id, title) pairs whose title matches a query's terms, newest first (as on
+        SQLite), or the newest titles. The stored headline vector is small and read in
         place; ranking matches through the article's whole vector took 0.5 s at 100k."""
-        if prefix_match is None:
+        if words is None:
             rows = await self._fetch(
                 f"SELECT a.id, a.title FROM articles a ORDER BY {PUBLISHED} DESC, a.id DESC"
                 " LIMIT $1",
@@ -176,17 +173,18 @@ class PgArticleQueries(PgBase):
                 rows = await conn.fetch(
                     "SELECT a.id, a.title FROM articles a, to_tsquery('newsdesk', $1) AS q"
                     f" WHERE a.title_search @@ q ORDER BY {PUBLISHED} DESC, a.id DESC LIMIT $2",
-                    to_tsquery_text(prefix_match),
+                    to_tsquery_text(words),
                     limit,
                 )
         return [(row[0], row[1]) for row in rows]
 
     async def search_articles(
-        self, match: str, filters: SearchFilters, limit: int, offset: int
+        self, query: Query, limit: int, offset: int
     ) -> tuple[list[SearchHit], int]:
-        """Run a prepared search expression (as tsquery, bound) with filters: hits, total."""
+        """Run a query (as tsquery, bound) with its filters: hits, total."""
+        filters = query.filters.checked_resolved()
         where = ["a.search @@ q"]
-        params: list[object] = [to_tsquery_text(match)]
+        params: list[object] = [to_tsquery_text(query)]
         if filters.sources:
             params.append([s.lower() for s in filters.sources])
             where.append(f"lower(a.source) = ANY(${len(params)}::text[])")
@@ -199,7 +197,7 @@ class PgArticleQueries(PgBase):
         if filters.article_ids is not None:
             params.append(list(filters.article_ids))
             where.append(f"a.id = ANY(${len(params)}::bigint[])")
-        for phrase in required_phrase_texts(match):
+        for phrase in required_phrase_texts(query):
             # Only articles holding the phrase's word pairs are rechecked for the phrase.
             params.append(phrase)
             words = f"newsdesk_words(${len(params)})"
@@ -209,11 +207,11 @@ class PgArticleQueries(PgBase):
         # compared: that count stops at COUNT_CAP (as SQLite's does for sources).
         cap = (
             COUNT_CAP
-            if has_phrase(match) or filters.sources or filters.after or filters.before
+            if query.phrases or filters.sources or filters.after or filters.before
             else None
         )
         async with self._indexed_reads() as conn:
-            return await _search_page(conn, match, clause, params, limit, offset, cap)
+            return await _search_page(conn, query, clause, params, limit, offset, cap)
 
     async def terms_starting(self, stem: str, limit: int = 200) -> list[tuple[str, int]]:
         """Return indexed words starting with `stem` and how many articles hold each."""
@@ -281,7 +279,7 @@ class PgArticleQueries(PgBase):
 
 async def _search_page(
     conn: asyncpg.Connection,
-    match: str,
+    query: Query,
     clause: str,
     params: list[object],
     limit: int,
@@ -300,7 +298,7 @@ async def _search_page(
     # The headline is checked before the article's whole vector (written first: PostgreSQL
     # keeps the written order of equally priced conditions).
     shortlist = max(SHORTLIST, offset + limit)
-    tsquery, highlight = to_tsquery_text(match), highlight_tsquery_text(match)
+    tsquery, highlight = to_tsquery_text(query), highlight_tsquery_text(query)
     headline_parts = ["q"] if highlight == tsquery else ["q", "h"]
     parts = [
         "(SELECT a.id FROM articles a, to_tsquery('newsdesk', $1) AS q,"

@@ -20,6 +20,7 @@ from bot.models.entity import (
     KnownEntity,
     mention_sentences,
 )
+from bot.models.query import Query
 from bot.models.text import normalise_name
 from bot.store.entity_records import (
     _ENTITY_COLUMNS,
@@ -253,11 +254,11 @@ class PgEntityQueries(PgBase):
         return [_entity(r) for r in rows]
 
     async def entity_choices(
-        self, word_prefixes: str | None, typed: str, limit: int = 25
+        self, words: Query | None, typed: str, limit: int = 25
     ) -> list[KnownEntity]:
         """Type-ahead: named entities whose name has words starting as typed, or whose name or
         an alias starts with `typed`; exact names first, then the most mentioned."""
-        if word_prefixes is None:
+        if words is None:
             return await self._top_names(None, limit)
         key = normalise_name(typed)
         found = {
@@ -269,7 +270,7 @@ class PgEntityQueries(PgBase):
             f"SELECT {_ENTITY_COLUMNS} FROM entities e"
             f" WHERE e.name_search @@ to_tsquery('newsdesk', $1) AND {_NAMES}"
             " AND e.article_count > 0 ORDER BY e.mention_count DESC LIMIT $2",
-            to_tsquery_text(word_prefixes),
+            to_tsquery_text(words),
             limit,
         )
         if len(key) >= 2:
