@@ -1,6 +1,7 @@
 """Live news feeds: `/feeds add|list|remove|test` for server admins (Manage Server), and the
-poller (started in `cog_load`, stopped in `cog_unload`) whose new articles are announced here
-in text channels, threads and forum channels, with an optional role ping as the only mention.
+poller (started in `cog_load`, stopped in `cog_unload`) whose new articles are announced (by
+`bot.client.delivery.feeds`) in text channels, threads and forum channels, with an optional
+role ping as the only mention.
 
 The fetch policy can be set before start with `bot.feed_fetch_policy` (a `FetchPolicy`; the
 default refuses loopback and private addresses, which only tests and the sandbox allow).
@@ -8,8 +9,6 @@ default refuses loopback and private addresses, which only tests and the sandbox
 
 from __future__ import annotations
 
-import dataclasses
-import logging
 from collections.abc import Sequence
 from typing import Any
 
@@ -18,27 +17,19 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import NewsBot
-from bot.errors import NewsdeskError
-from bot.feeds.delivery import Announcement, AnnouncementUndeliverable, NewArticle
+from bot.client.delivery import missing_permissions
+from bot.client.delivery.feeds import FeedPoster
+from bot.feeds.errors import FeedUnreadable
 from bot.feeds.fetcher import Fetcher, FetchError, FetchPolicy
-from bot.feeds.health import FeedAlert
 from bot.feeds.parse import FeedFormatError
 from bot.feeds.poller import FeedPoller
 from bot.feeds.subscriptions import FeedPreview, check_filter, preview_feed, subscribe
 from bot.models import Article
 from bot.render import feeds as render
-from bot.render import limits, text
-
-log = logging.getLogger(__name__)
+from bot.render import limits
 
 MAX_FEEDS_PER_GUILD = 25  # one /feeds list embed (25 fields)
-# Messages read back after an interrupted announcement, to find what already went out.
-RESUME_HISTORY = 50
 Target = discord.TextChannel | discord.Thread | discord.ForumChannel
-
-
-class FeedUnreadable(NewsdeskError):
-    """The address could not be read as a feed (the message says why)."""
 
 
 class Feeds(commands.Cog):
@@ -60,12 +51,13 @@ class Feeds(commands.Cog):
         """Start the poller (announcements wait for the gateway to be ready)."""
         policy = getattr(self.bot, "feed_fetch_policy", None) or FetchPolicy()
         self.fetcher = Fetcher(policy, clock=self.bot.clock)
+        poster = FeedPoster(self.bot.poster, self.bot.store)
         self.poller = FeedPoller(
             self.bot.store,
             self.fetcher,
             clock=self.bot.clock,
-            announce=self.announce,
-            notify=self.alert,
+            announce=poster.announce,
+            notify=poster.alert,
             enrich=self._enricher(),
             entity_articles=self.bot.entity_articles,
             summarize=self._nlp_summary,
@@ -193,107 +185,8 @@ class Feeds(commands.Cog):
         except (FetchError, FeedFormatError) as exc:
             raise FeedUnreadable(f"Couldn't read that feed: {exc}.") from exc
 
-    # -- posting ----------------------------------------------------------------------------
-
-    async def announce(self, announcement: Announcement) -> Sequence[int] | None:
-        """Post new articles; return the ids delivered if a Discord error stopped us midway."""
-        await self.bot.wait_until_ready()
-        target = await self._target(announcement.subscription.channel_id)
-        forum = isinstance(target, discord.ForumChannel)
-        role = announcement.subscription.role_id
-        mentions = discord.AllowedMentions(
-            everyone=False,
-            users=False,
-            roles=[discord.Object(role)] if role else False,
-            replied_user=False,
-        )
-        delivered: list[int] = []
-        if announcement.resumed:
-            announcement, delivered = await self._not_yet_posted(target, announcement)
-        for post in render.announcement_posts(announcement, forum=forum):
-            try:
-                if isinstance(target, discord.ForumChannel):
-                    await target.create_thread(
-                        name=post.thread_name,
-                        content=post.content,
-                        embeds=post.embeds,
-                        allowed_mentions=mentions,
-                    )
-                else:
-                    await target.send(
-                        content=post.content, embeds=post.embeds, allowed_mentions=mentions
-                    )
-            except discord.NotFound as exc:
-                raise AnnouncementUndeliverable("the channel was deleted") from exc
-            except discord.HTTPException:
-                if not delivered:
-                    raise
-                log.exception("announcing in channel %s stopped midway", target.id)
-                return delivered
-            delivered.extend(post.announcement_ids)
-        return None
-
-    async def _not_yet_posted(
-        self, target: Target, announcement: Announcement
-    ) -> tuple[Announcement, list[int]]:
-        """After an attempt cut short (the bot died mid-post), leave out the articles already in
-        the channel's recent history or the forum's posts; return the rest and the ids done."""
-        me = self.bot.user
-
-        def card(item: NewArticle) -> tuple[str | None, str | None]:
-            if isinstance(target, discord.ForumChannel):
-                return text.plain(item.article.title, render.THREAD_NAME), None
-            shown = render.article_card(item, announcement.feed)
-            return shown.title, shown.url
-
-        try:
-            if isinstance(target, discord.ForumChannel):
-                posted = {(t.name, None) for t in target.threads if me and t.owner_id == me.id}
-            else:
-                posted = {
-                    (embed.title, embed.url)
-                    async for message in target.history(limit=RESUME_HISTORY)
-                    if message.author == me
-                    for embed in message.embeds
-                }
-        except discord.HTTPException as exc:
-            log.warning("could not look for posts already made in %s: %s", target.id, exc)
-            return announcement, []
-        done = [i.announcement_id for i in announcement.articles if card(i) in posted]
-        left = tuple(i for i in announcement.articles if card(i) not in posted)
-        return dataclasses.replace(announcement, articles=left), done
-
-    async def alert(self, alert: FeedAlert) -> None:
-        """Tell each channel following the feed about a health problem (no mentions)."""
-        await self.bot.wait_until_ready()
-        told = 0
-        for subscription in await self.bot.store.feed_subscriptions(alert.feed.id):
-            try:
-                target = await self._target(subscription.channel_id)
-                embed = render.alert_embed(alert)
-                if isinstance(target, discord.ForumChannel):
-                    await target.create_thread(name=embed.title or "Feed problem", embed=embed)
-                else:
-                    await target.send(embed=embed)
-                told += 1
-            except (discord.HTTPException, AnnouncementUndeliverable) as exc:
-                log.warning("could not tell channel %s: %s", subscription.channel_id, exc)
-        if not told:
-            raise AnnouncementUndeliverable("no subscribed channel could be told")
-
-    async def _target(self, channel_id: int) -> Target:
-        channel: Any = self.bot.get_channel(channel_id)
-        if channel is None:
-            try:
-                channel = await self.bot.fetch_channel(channel_id)
-            except discord.NotFound as exc:
-                raise AnnouncementUndeliverable("the channel was deleted") from exc
-        if not isinstance(channel, Target):
-            raise AnnouncementUndeliverable("the channel can no longer take posts")
-        return channel
-
     async def _check_postable(self, channel: Target) -> None:
-        if missing := self.bot.missing_post_permissions(channel):
+        if missing := missing_permissions(channel):
             raise FeedUnreadable(f"I need {', '.join(missing)} in {channel.mention} to post there.")
 
     # -- NLP --------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """The layout's rules, checked on the source: the core imports no discord.py, only the store
-talks to a database, the store builds on the domain's plain data alone, and cogs hold no SQL."""
+talks to a database, the store builds on the domain's plain data alone, cogs hold no SQL, and
+`cogs/` holds only cogs (each module an extension with `setup`)."""
 
 from __future__ import annotations
 
@@ -78,4 +79,23 @@ def test_cogs_hold_no_sql() -> None:
             text = node.value if isinstance(node, ast.Constant) else None
             if isinstance(text, str) and SQL.search(text):
                 offenders.append(f"{relative(path)}:{node.lineno}")
+    assert offenders == []
+
+
+def test_every_module_in_cogs_is_a_cog_with_setup() -> None:
+    """Helpers live in the client or the core: each module in cogs/ defines a `commands.Cog`
+    and `async def setup(bot)` (a module without `setup` would not even be loaded)."""
+    offenders = []
+    for path in modules("cogs"):
+        tree = ast.parse(path.read_text(), str(path))
+        has_setup = any(
+            isinstance(node, ast.AsyncFunctionDef) and node.name == "setup" for node in tree.body
+        )
+        has_cog = any(
+            isinstance(node, ast.ClassDef)
+            and any(ast.unparse(base).endswith("Cog") for base in node.bases)
+            for node in tree.body
+        )
+        if not (has_setup and has_cog):
+            offenders.append(relative(path))
     assert offenders == []

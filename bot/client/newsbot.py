@@ -19,6 +19,7 @@ from discord.ext import commands
 
 from bot import __version__
 from bot.client.cooldowns import Cooldowns
+from bot.client.delivery import Poster
 from bot.client.tree import NewsTree, answer, discover_extensions, intents_for
 from bot.clock import Clock, SystemClock, utc_iso
 from bot.config import Settings
@@ -78,6 +79,7 @@ class NewsBot(commands.Bot):
         self.tasks = BackgroundTasks("newsbot")
         self.pagers = Pagers(self.clock, self.tasks)
         self.cooldowns = Cooldowns(self.clock)
+        self.poster = Poster(self)
         self.extensions_package = extensions
         self.loaded_extensions: list[str] = []
         self.failed_extensions: list[str] = []
@@ -178,26 +180,6 @@ class NewsBot(commands.Bot):
         async with self.store.transaction():
             await self.store.set_guild_setting(guild_id, PREFIX_KEY, prefix)
         self._prefixes[guild_id] = prefix
-
-    # -- posting ----------------------------------------------------------------------------
-
-    def missing_post_permissions(
-        self, channel: discord.abc.GuildChannel | discord.Thread
-    ) -> list[str]:
-        """The permissions the bot lacks to post embeds in `channel` (empty when it may, or
-        when its own member is not cached and Discord will be the judge)."""
-        me = channel.guild.me
-        if me is None:
-            return []
-        allowed = channel.permissions_for(me)
-        needed = {
-            "View Channel": allowed.view_channel,
-            "Send Messages": allowed.send_messages_in_threads
-            if isinstance(channel, discord.Thread)
-            else allowed.send_messages,
-            "Embed Links": allowed.embed_links,
-        }
-        return [name for name, ok in needed.items() if not ok]
 
     # -- NLP hooks --------------------------------------------------------------------------
 

@@ -18,9 +18,10 @@ Waiting never sleeps: it re-checks whenever the emulator records something and f
 `wait_seconds`, listing the last requests. Before dispatching an event, actions let the bot take
 in the responses already delivered (see `Emulator.settle`).
 
-Faults: `discord.faults.rate_limit(route, ...)`, `.server_error(...)`, `.slow(...)` for REST;
-`drop_connection(code)`, `abort_connection()`, `request_reconnect()`, `invalidate_session()` for
-the gateway, and `gateway_held()` to dispatch events the bot is sure to miss until it RESUMEs.
+Faults: `discord.faults.rate_limit(route, ...)`, `.server_error(...)`, `.refuse(...)`,
+`.slow(...)` for REST; `drop_connection(code)`, `abort_connection()`, `request_reconnect()`,
+`invalidate_session()` for the gateway, and `gateway_held()` to dispatch events the bot is sure
+to miss until it RESUMEs.
 Time: pass `clock=bot.clock.FakeClock()` and call `clock.advance(seconds=3.5)` to pass Discord's
 3 s acknowledgement deadline without sleeping (default: the real monotonic clock).
 The console can follow the bot's posts with `watch(listener)`.

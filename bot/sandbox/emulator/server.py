@@ -234,7 +234,8 @@ class Emulator:
             elif fault.kind == "rate_limit":
                 return _rate_limited(path, fault.retry_after, fault.is_global)
             else:
-                return error_response(fault.status, 0, f"{fault.status}: emulated server error")
+                message = fault.message or f"{fault.status}: emulated server error"
+                return error_response(fault.status, fault.code, message)
         try:
             response = await handler(request)
         except web.HTTPNotFound:
