@@ -24,7 +24,9 @@ from bot.client.tree import NewsTree, answer, discover_extensions, intents_for
 from bot.clock import Clock, SystemClock, utc_iso
 from bot.config import Settings
 from bot.errors import NewsdeskError
-from bot.nlp.pipeline import Mode, NlpService
+from bot.nlp.enrichment import enrich_pending
+from bot.nlp.lookup import entity_article_ids
+from bot.nlp.service import Mode, NlpService
 from bot.render import errors
 from bot.render.views import CUSTOM_ID_PREFIX, Pagers
 from bot.search import EntityResolver
@@ -120,10 +122,6 @@ class NewsBot(commands.Bot):
         return self.loaded_extensions
 
     def _enrich_pending(self) -> None:
-        try:
-            from bot.nlp.store import enrich_pending
-        except ImportError:
-            return
         # Heals articles stored without NLP (e.g. a crash between ingest and analysis).
         work = enrich_pending(self.store, self.nlp_service, clock=self.clock)
         self.tasks.spawn(work, name="enrich-pending")
@@ -184,12 +182,8 @@ class NewsBot(commands.Bot):
     # -- NLP hooks --------------------------------------------------------------------------
 
     @property
-    def entity_articles(self) -> EntityResolver | None:
-        """Article ids mentioning an entity (for `entity:` searches), None without NLP."""
-        try:
-            from bot.nlp.store import entity_article_ids
-        except ImportError:
-            return None
+    def entity_articles(self) -> EntityResolver:
+        """Article ids mentioning an entity (for `entity:` searches)."""
         store = self.store
         return lambda name: entity_article_ids(store, name)
 
@@ -298,12 +292,12 @@ class NewsBot(commands.Bot):
         log.info("shutting down (%s): finishing replies in flight", reason)
         self.remove_signal_handlers()
         if self._shutdown is None:
-            self._shutdown = asyncio.ensure_future(self._close_once())
+            self._shutdown = self.tasks.spawn(self._close_once(), name="shutdown")
 
     async def close(self) -> None:
         """Finish replies in flight, disable pagers, disconnect, stop tasks, close DB and NLP."""
         if self._shutdown is None:
-            self._shutdown = asyncio.ensure_future(self._close_once())
+            self._shutdown = self.tasks.spawn(self._close_once(), name="shutdown")
         await asyncio.shield(self._shutdown)
 
     async def _close_once(self) -> None:

@@ -8,11 +8,11 @@ import pytest
 from bot.cli import main
 from bot.ingest import ingest_drafts
 from bot.models import ArticleDraft
-from bot.store import Store
+from bot.store import open_store
 
 
 async def _archive(path: Path) -> None:
-    async with await Store.open(path) as store:
+    async with await open_store(path) as store:
         await ingest_drafts(
             store,
             [

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from bot.cli.feeds import split_remote
-from bot.store import Store
+from bot.store import open_store
 
 from .newsroom import NewsSite, Reply
 
@@ -54,7 +54,7 @@ async def test_ingest_pages_feeds_and_html_files(site: NewsSite, tmp_path: Path)
     assert "feed Harbour Times – Coast & Port: ok, 3 new item(s), 3 new article(s)" in output
     assert "robots.txt asks bots not to fetch this page" in output
     assert "5 added, 0 updated, 0 already stored, 1 skipped" in output
-    async with await Store.open(db) as store:
+    async with await open_store(db) as store:
         titles = {a.title: a for a in await store.latest_articles(10)}
     wire = titles["Storm shuts three northern ports, ships stranded"]
     assert wire.url == site.url("/wire/stories/port-closures")

@@ -11,15 +11,15 @@ from pathlib import Path
 
 import pytest
 
-import bot.store.search as search_sql
+import bot.store.sqlite.search as search_sql
 from bot.ingest import ingest_drafts
 from bot.models import ArticleDraft
 from bot.models.query import Query, SearchFilters
 from bot.search import parse_query, prefix_query, search, title_choices
-from bot.store import Store
-from bot.store.db import migrations
+from bot.store import Store, open_store
 from bot.store.ranking import TopArticles
-from bot.store.search import match_text
+from bot.store.sqlite.db import migrations
+from bot.store.sqlite.search import match_text
 
 WORDS = [f"w{i}" for i in range(60)]
 WEIGHTS = [1 / (rank + 1) for rank in range(len(WORDS))]
@@ -54,9 +54,31 @@ async def sqlite_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Async
     """300 articles, with the scan's batch sizes shrunk so that every path runs."""
     monkeypatch.setattr(search_sql, "SCAN_BATCH", 8)
     monkeypatch.setattr(search_sql, "EXACT_BOUND_AFTER", 32)
-    async with await Store.open(tmp_path / "search.db") as store:
+    async with await open_store(tmp_path / "search.db") as store:
         await ingest_drafts(store, corpus(300))
         yield store
+
+
+@pytest.mark.parametrize(
+    ("typed", "expression"),
+    [
+        (
+            '"Shin Bet" -Egypt ceasefire OR truce Hali*',
+            '(("Shin Bet") AND ("ceasefire" OR "truce") AND ("Hali"*)) NOT "Egypt"',
+        ),
+        # Every word is inside double quotes: no bare operator or column filter survives.
+        (
+            'NEAR(a b) col:thing "x" AND y',
+            '("NEAR a") AND ("b") AND ("col thing") AND ("x") AND ("AND") AND ("y")',
+        ),
+        ("AND OR NOT", '("AND" OR "NOT")'),
+        ("ceasefire source:YWN entity:Hamas", '("ceasefire")'),
+    ],
+)
+def test_a_query_compiles_to_quoted_fts5(typed: str, expression: str) -> None:
+    assert match_text(parse_query(typed)) == expression
+    words = prefix_query("qatar tru")
+    assert words is not None and match_text(words) == '("qatar") AND ("tru"*)'
 
 
 def filtered(typed: str, filters: SearchFilters) -> Query:
@@ -192,7 +214,7 @@ async def test_migration_indexes_articles_stored_before_it(tmp_path: Path) -> No
     )
     conn.commit()
     conn.close()
-    async with await Store.open(path) as store:
+    async with await open_store(path) as store:
         assert [h.title for h in (await search(store, "truce after:2024-05")).hits] == [
             "Qatar talks"
         ]
