@@ -1,5 +1,6 @@
 """Quality and speed of the NLP core on real news: ROUGE vs Lead/TextRank/LexRank on BBC,
-entity P/R/F1 vs raw en_core_web_sm on CoNLL-2003 dev, and throughput vs raw nlp.pipe; and the
+entity P/R/F1 vs raw en_core_web_sm on CoNLL-2003 dev, quote attribution vs the
+nearest-person baseline on hand-labelled BBC quotes, and throughput vs raw nlp.pipe; and the
 one story rule against the two rules it replaced (bench/quality/stories.py: no data needed).
 
 Run `python -m bench.quality` (or `make quality`). Data comes from the sibling
@@ -20,6 +21,7 @@ from bench.quality.common import (
     data_dir,
 )
 from bench.quality.entities import run_entities
+from bench.quality.quotes import run_quotes
 from bench.quality.report import render
 from bench.quality.speed import run_speed
 from bench.quality.stories import run_stories
@@ -33,7 +35,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--speed-articles", type=int, default=300)
     parser.add_argument(
         "--only",
-        choices=["summaries", "entities", "speed", "stories"],
+        choices=["summaries", "entities", "quotes", "speed", "stories"],
         action="append",
         help="repeatable",
     )
@@ -49,6 +51,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         steps = {
             "summaries": lambda: run_summaries(data, args.limit),
             "entities": lambda: run_entities(data),
+            "quotes": lambda: run_quotes(data),
             "speed": lambda: run_speed(data, args.speed_articles),
             **steps,
         }

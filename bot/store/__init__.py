@@ -13,7 +13,6 @@ from bot.store.records.feeds import Feed, PendingAnnouncement, SeenItem, Subscri
 from bot.store.records.follows import Follow, PendingNotification
 from bot.store.records.insights import CoMentionLinks, DailyCount
 from bot.store.records.jobs import Job
-from bot.store.records.search import SearchFilters
 from bot.store.records.stories import STORY_REPORTS_CAP, StoryMember, StoryProbe
 
 __all__ = [
@@ -31,7 +30,6 @@ __all__ = [
     "Run",
     "Schedule",
     "ScheduleDraft",
-    "SearchFilters",
     "SeenItem",
     "Store",
     "Stored",

@@ -9,7 +9,7 @@ import sqlite3
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import asyncpg
@@ -41,7 +41,7 @@ def at(hours: int) -> str:
 
 
 async def test_stories_read_by_id_for_articles_and_for_a_window(store: Store) -> None:
-    clock = FakeClock(MORNING)
+    clock = FakeClock(MORNING + timedelta(hours=3))  # every report is in the past
     report = await ingest_drafts(
         store,
         [
