@@ -99,3 +99,21 @@ def test_every_module_in_cogs_is_a_cog_with_setup() -> None:
         if not (has_setup and has_cog):
             offenders.append(relative(path))
     assert offenders == []
+
+
+STORY_MODULES = ("amounts", "dates", "wording", "figures", "disagreements", "novelty")
+
+
+def test_story_comparisons_are_pure_functions_of_plain_data() -> None:
+    """What's new in a story and where outlets disagree run on stored sentences alone: their
+    modules import from the project only the domain's plain data and each other — no store,
+    no NLP pipeline (`bot.nlp` itself loads it), no client."""
+    allowed = ("bot.models", *(f"bot.nlp.{name}" for name in STORY_MODULES))
+    offenders = {}
+    for name in STORY_MODULES:
+        path = ROOT / "bot" / "nlp" / f"{name}.py"
+        found = {n for n in imported(path, depth=3) if n == "bot" or n.startswith("bot.")}
+        bad = sorted(n for n in found if not any(n == a or n.startswith(f"{a}.") for a in allowed))
+        if bad:
+            offenders[relative(path)] = bad
+    assert offenders == {}
