@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from datetime import date, datetime
 
 from bot.models.figure import Amount, Discrepancy, Figure, Reading, Report
-from bot.nlp.figures import figures_in
-from bot.nlp.wording import name_words
+from bot.nlp.figures import NATIONAL, figures_in
+from bot.nlp.wording import names_meet
 
 # Bounds: a story rarely has more; past them the oldest reports and last sentences are left out.
 MAX_REPORTS = 60
@@ -20,9 +20,14 @@ MAX_PAIRS = 200_000
 # Share of the smaller clause's content words two figures must share, lacking a shared noun or
 # event word, to count as the same quantity (chosen on the tune half of figures_labels.jsonl).
 CONTEXT_OVERLAP = 0.34
+# ... and at least this many words in common.
+MIN_SHARED = 2
+# Values this many times apart are not one quantity misreported but two quantities.
+MAX_RATIO = 3.0
 # A clash is only reported between figures tied more closely than "the same quantity": a
 # name in common, or this share of the smaller clause's words (tune half of the labels).
 ANCHOR_OVERLAP = 0.5
+DATE_OVERLAP = 0.8
 _DATE_UNITS = frozenset({"date", "monthday", "weekday"})
 
 
@@ -58,16 +63,19 @@ def _kinds(figure: Figure, prefix: str) -> set[str]:
     return {c for c in figure.counts if c.startswith(prefix)}
 
 
-def _owner_words(names: Sequence[str]) -> set[str]:
-    return set().union(*(name_words(n) for n in names)) if names else set()
-
-
 def _owners_clash(a: Figure, b: Figure) -> bool:
     """Both figures have owners, none shared, and neither's owner is named near the other."""
     if not a.owners or not b.owners:
         return False
-    own_a, own_b = _owner_words(a.owners), _owner_words(b.owners)
-    return not (own_a & own_b or own_a & _owner_words(b.names) or own_b & _owner_words(a.names))
+    if NATIONAL in a.owners and NATIONAL in b.owners:
+        return False
+    if NATIONAL in a.owners or NATIONAL in b.owners:
+        return True  # a national total and a region's count
+    return not (
+        names_meet(a.owners, b.owners)
+        or names_meet(a.owners, b.names)
+        or names_meet(b.owners, a.names)
+    )
 
 
 def _same_when(a: Figure, b: Figure) -> bool:
@@ -92,14 +100,25 @@ def same_quantity(a: Figure, b: Figure) -> bool:
         return False
     if _owners_clash(a, b):
         return False
-    if not _same_when(a, b):
+    if not _same_when(a, b) or _far_apart(a.amount, b.amount):
         return False
+    if a.amount.unit == "age":  # an age is a person's: the same person must own both
+        return names_meet(a.owners, b.owners)
     # "people" alone says little ("35 people shot", "four victims taken to hospital").
     if (nouns_a & nouns_b) - {"noun:people"} or events_a & events_b:
         return True
     ctx_a, ctx_b = set(a.context), set(b.context)
-    smaller = min(len(ctx_a), len(ctx_b))
-    return smaller > 0 and len(ctx_a & ctx_b) / smaller >= CONTEXT_OVERLAP
+    shared = len(ctx_a & ctx_b)
+    return shared >= MIN_SHARED and shared / min(len(ctx_a), len(ctx_b)) >= CONTEXT_OVERLAP
+
+
+def _far_apart(a: Amount, b: Amount) -> bool:
+    """Whether the smallest reading of the larger value is MAX_RATIO times the largest of the
+    smaller ("around 150" homes vs "Fourteen"; $103.05 vs $1.3652)."""
+    if a.unit in _DATE_UNITS or a.unit == "time" or a.high <= 0 or b.high <= 0:
+        return False
+    small, large = (a, b) if a.high <= b.high else (b, a)
+    return large.low > MAX_RATIO * small.high
 
 
 def values_agree(a: Figure, b: Figure) -> bool:
@@ -108,18 +127,28 @@ def values_agree(a: Figure, b: Figure) -> bool:
     return projected is not None and projected[0].agrees(projected[1])
 
 
+def _shared_words(a: Figure, b: Figure) -> float:
+    """Share of the smaller clause's words the other has, 0 below MIN_SHARED words."""
+    ctx_a, ctx_b = set(a.context), set(b.context)
+    shared = len(ctx_a & ctx_b)
+    return shared / min(len(ctx_a), len(ctx_b)) if shared >= MIN_SHARED else 0.0
+
+
 def clash(a: Figure, b: Figure) -> bool:
     """Whether two figures of the same quantity are worth reporting as a discrepancy: their
-    values cannot both be right, and they are tied by a shared name or most of their words."""
+    values cannot both be right, and more ties them than was needed to line them up — the
+    same counted thing and a name or most words in common, or a name and most words. A
+    date's clause must match almost word for word ("the talks were held on ...")."""
     if values_agree(a, b):
         return False
-    if (_owner_words(a.owners) | _owner_words(a.names)) & (
-        _owner_words(b.owners) | _owner_words(b.names)
-    ):
-        return True
-    ctx_a, ctx_b = set(a.context), set(b.context)
-    smaller = min(len(ctx_a), len(ctx_b))
-    return smaller > 0 and len(ctx_a & ctx_b) / smaller >= ANCHOR_OVERLAP
+    words = _shared_words(a, b)
+    if a.amount.unit in _DATE_UNITS:
+        return words >= DATE_OVERLAP
+    tie_names = names_meet([*a.owners, *a.names], [*b.owners, *b.names])
+    tie_words = words >= ANCHOR_OVERLAP
+    nouns = (_kinds(a, "noun:") & _kinds(b, "noun:")) - {"noun:people"}
+    tie_kind = bool(nouns or _kinds(a, "event:") & _kinds(b, "event:"))
+    return (tie_kind and (tie_names or tie_words)) or (tie_names and tie_words)
 
 
 def _readings(reports: Sequence[Report]) -> list[Reading]:
@@ -156,27 +185,12 @@ def _candidates(readings: list[Reading], report_of: list[int]) -> list[tuple[int
     return sorted(pairs)
 
 
-def _groups(readings: list[Reading], report_of: list[int]) -> list[list[int]]:
-    """Readings of different reports joined when they count the same thing (union-find)."""
-    parent = list(range(len(readings)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for i, j in _candidates(readings, report_of):
-        if root(i) != root(j) and same_quantity(readings[i].figure, readings[j].figure):
-            parent[root(i)] = root(j)
-    groups: dict[int, list[int]] = {}
-    for i in range(len(readings)):
-        groups.setdefault(root(i), []).append(i)
-    return [g for g in groups.values() if len({report_of[i] for i in g}) > 1]
-
-
 def discrepancies(reports: Sequence[Report]) -> list[Discrepancy]:
-    """Disagreements between outlets and corrections within one, story-wide, oldest first."""
+    """Disagreements between outlets and corrections within one, story-wide, oldest first.
+
+    Only figures judged the same quantity directly are compared (never through a third, so
+    one loose match cannot chain two different quantities); an outlet's figure that it later
+    replaced with one matching the other outlet's is not a disagreement."""
     report_of: list[int] = []
     readings: list[Reading] = []
     for index, report in enumerate(reports[:MAX_REPORTS]):
@@ -185,18 +199,35 @@ def discrepancies(reports: Sequence[Report]) -> list[Discrepancy]:
         report_of += [index] * len(found)
         if len(readings) >= MAX_FIGURES:
             break
+    same: dict[int, set[int]] = {}
+    for i, j in _candidates(readings, report_of):
+        if same_quantity(readings[i].figure, readings[j].figure):
+            same.setdefault(i, set()).add(j)
+            same.setdefault(j, set()).add(i)
     out: list[Discrepancy] = []
-    for group in _groups(readings, report_of):
-        members = sorted((readings[i] for i in group), key=_time)
-        latest: dict[str, Reading] = {}
-        for reading in members:
-            previous = latest.get(reading.outlet)
-            later = previous is None or _time(reading) > _time(previous)
-            if previous is not None and later and clash(previous.figure, reading.figure):
-                out.append(Discrepancy("correction", (previous, reading)))
-            if later:
-                latest[reading.outlet] = reading
-        current = list(latest.values())
-        if any(clash(x.figure, y.figure) for i, x in enumerate(current) for y in current[i + 1 :]):
-            out.append(Discrepancy("disagreement", tuple(current)))
-    return sorted(out, key=lambda d: _time(d.readings[-1]))
+    for i, others in sorted(same.items()):
+        for j in sorted(o for o in others if o > i):
+            x, y = sorted((readings[i], readings[j]), key=_time)
+            if not clash(x.figure, y.figure):
+                continue
+            if x.outlet == y.outlet:
+                if _time(y) > _time(x):
+                    out.append(Discrepancy("correction", (x, y)))
+            elif not _confirmed(readings, same, i, j) and not _confirmed(readings, same, j, i):
+                out.append(Discrepancy("disagreement", (x, y)))
+    # One line per pair of figures, however many sentences repeat them.
+    unique = {(d.kind, d.summary()): d for d in reversed(out)}
+    return sorted(unique.values(), key=lambda d: _time(d.readings[-1]))
+
+
+def _confirmed(readings: list[Reading], same: dict[int, set[int]], mine: int, theirs: int) -> bool:
+    """Whether the outlet of `mine` also gives, in the same report or later, a figure of this
+    quantity agreeing with `theirs`: it corrected itself to match, or gives both figures
+    ("nine law lords rather than the usual five"), so the two outlets do not disagree."""
+    outlet, when = readings[mine].outlet, _time(readings[mine])
+    return any(
+        readings[k].outlet == outlet
+        and _time(readings[k]) >= when
+        and values_agree(readings[k].figure, readings[theirs].figure)
+        for k in same.get(theirs, ())
+    )

@@ -46,6 +46,11 @@ _INCREMENT = re.compile(r"\s+(?:more|other|further|additional|extra|new)\b", re.
 _SPEECH_WORDS = "said says told tells vowed warned claimed insisted added announced reported"
 _SPEECH = frozenset(stem(w) for w in f"{_SPEECH_WORDS} estimated believes according".split())
 OWNER_WINDOW = 5  # words between a figure and a name that owns it
+# A figure for the whole ("the nation's road toll") is owned by no region: marked so.
+NATIONAL = "(national)"
+_NATIONAL = re.compile(
+    r"\b(?:nation(?:al|ally|wide|'s)?|country's|countrywide|overall|in total)\b", re.IGNORECASE
+)
 # Time of day: two figures placed at different times of one day are different quantities.
 _TIME_OF_DAY = {
     "noon": "noon", "midday": "noon", "morning": "morning", "afternoon": "afternoon",
@@ -58,9 +63,13 @@ _CLAUSE = re.compile(
     r"that|who|when|and|with)\b"
 )
 _CAPITAL_AROUND = re.compile(r"[A-Z][\w'’-]*\s+(?:and|with)\s+[A-Z]")
-_PART_OF = re.compile(r"\s+of\s+(?:the\s+|its\s+|their\s+)?(?=[\d$£€])", re.IGNORECASE)
+# "10 of the 26 deaths", "seven of the detainees": a part of a set, not a count of its own.
+_PART_OF = re.compile(
+    r"\s+of\s+(?:(?:the|its|their|these|those)\s+|(?=[\d$£€]))", re.IGNORECASE
+)
 _CONVERSION = re.compile(r"[(;]\s*$")
-_AGE_BEFORE = re.compile(r"[A-Z][\w'’-]+,\s*$|\baged\s+$")
+_MONEY = frozenset({"USD", "GBP", "EUR", "JPY", "GBX", "USC"})
+_AGE_BEFORE = re.compile(r"[A-Z][\w'’-]+,\s*$")
 MAX_FIGURES = 40  # per sentence: a table pasted as prose is not reported figures
 
 
@@ -171,6 +180,23 @@ def _when(
     return tuple(dict.fromkeys(out))
 
 
+def _conversion(text: str, span: AmountSpan | DateSpan, previous: Figure | None) -> bool:
+    """The same value in another currency or time zone: "$280bn (£155bn)", "3:14pm (7:14am)"."""
+    if previous is None or not _CONVERSION.search(text, 0, span.start):
+        return False
+    units = {previous.amount.unit, span.amount.unit}
+    return units <= _MONEY or units == {"time"}
+
+
+def _is_age(text: str, span: AmountSpan | DateSpan) -> bool:
+    """"Mr Sullivan, 42, has…", "aged 72": a person's age, not a count."""
+    if not span.text.isdigit() or not 0 < int(span.text) < 120:
+        return False
+    if re.search(r"\baged\s+$", text[: span.start]):
+        return True
+    return bool(_AGE_BEFORE.search(text, 0, span.start)) and text[span.end : span.end + 1] == ","
+
+
 def _keep(text: str, span: AmountSpan, dates: Sequence[DateSpan], previous: Figure | None) -> bool:
     """Whether an amount is a reported quantity (not a year, a part, a currency conversion,
     one side of a score, or the inside of a date)."""
@@ -181,8 +207,7 @@ def _keep(text: str, span: AmountSpan, dates: Sequence[DateSpan], previous: Figu
         return False  # a year ("2004's average") the date patterns did not claim
     if (_PART_OF.match(text, span.end) or _INCREMENT.match(text, span.end)) and not a.unit:
         return False  # "10 of the 26 deaths", "four more people": a part or an addition
-    money = previous is not None and previous.amount.unit in ("USD", "GBP", "EUR", "JPY")
-    return not (money and _CONVERSION.search(text, 0, span.start))
+    return not _conversion(text, span, previous)
 
 
 def figures_in(sentence: str, published: date | datetime | None = None) -> list[Figure]:
@@ -199,8 +224,10 @@ def figures_in(sentence: str, published: date | datetime | None = None) -> list[
         previous = figures[-1] if figures else None
         if isinstance(span, AmountSpan) and not _keep(sentence, span, dates, previous):
             continue
+        if isinstance(span, DateSpan) and _conversion(sentence, span, previous):
+            continue
         amount = span.amount
-        if not amount.unit and _AGE_BEFORE.search(sentence, 0, span.start):
+        if not amount.unit and _is_age(sentence, span):
             amount = replace(amount, unit="age")
         index = _clause_of(clauses, span.start)
         clause = clauses[index]
@@ -218,7 +245,8 @@ def figures_in(sentence: str, published: date | datetime | None = None) -> list[
                 end=span.end,
                 amount=amount,
                 counts=tuple(counts),
-                owners=_owners(sentence, names, clauses, index, (span.start, span.end)),
+                owners=((NATIONAL,) if _NATIONAL.search(text) else ())
+                + _owners(sentence, names, clauses, index, (span.start, span.end)),
                 when=_when(sentence, clause, dates, span.start),
                 context=tuple(stem(t.lower) for t in tokens(text) if is_content(t.lower)),
                 names=all_names,

@@ -4,7 +4,7 @@ stems (Porter2 via snowballstemmer, spaCy's stop words) and the proper names wri
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -24,9 +24,9 @@ _NOT_NAMES = frozenset(
 )
 # Name words too common to tell two names apart ("West Bank" vs "Deutsche Bank").
 GENERIC_NAME_WORDS = frozenset(
-    {"bank", "union", "party", "group", "united", "new", "national", "south", "north", "west"}
-    | {"east", "the", "of", "and", "for", "de", "al", "el", "state", "states", "council"}
-    | {"company", "corporation", "association", "office", "house", "court", "government"}
+    {"bank", "union", "party", "group", "united", "new", "national", "the", "of", "and", "for"}
+    | {"de", "al", "el", "state", "states", "council", "company", "corporation", "association"}
+    | {"office", "house", "court", "government", "mr", "mrs", "ms", "dr", "sir", "lord", "lady"}
 )
 
 
@@ -68,7 +68,8 @@ def content_stems(text: str) -> list[str]:
 
 def proper_names(text: str) -> Iterator[tuple[int, int, str]]:
     """Runs of capitalised words — (start, end, name) — except a lone sentence-initial word
-    ("Police said"), titles, months and weekdays; "Bank of England" keeps its inner "of"."""
+    ("Police said"), titles, months and weekdays; "Bank of England" keeps its inner "of",
+    "Queensland and Victoria" are two names."""
     words = tokens(text)
     run: list[Token] = []
     for i, token in enumerate([*words, Token("", len(text), len(text))]):
@@ -77,7 +78,7 @@ def proper_names(text: str) -> Iterator[tuple[int, int, str]]:
             run.append(token)
             continue
         following = words[i + 1].text[:1] if i + 1 < len(words) else ""
-        if run and word in ("of", "and") and following.isupper():
+        if run and word == "of" and following.isupper():
             run.append(token)
             continue
         # A lone capitalised first word is mostly an ordinary word ("Police said"), unless it
@@ -92,3 +93,15 @@ def name_words(name: str) -> frozenset[str]:
     """The distinctive words of a name, for telling whether two names may be the same."""
     words = {stem(w.lower) for w in tokens(name)}
     return frozenset(w for w in words if w not in GENERIC_NAME_WORDS and len(w) > 1)
+
+
+def same_name(a: str, b: str) -> bool:
+    """Whether two names may name one entity: the distinctive words of one are all in the
+    other ("Prescott" and "John Prescott"; not "Western Australia" and "South Australia")."""
+    wa, wb = name_words(a), name_words(b)
+    return bool(wa and wb) and (wa <= wb or wb <= wa)
+
+
+def names_meet(names_a: Sequence[str], names_b: Sequence[str]) -> bool:
+    """Whether any name of one list may be a name of the other."""
+    return any(same_name(a, b) for a in names_a for b in names_b)

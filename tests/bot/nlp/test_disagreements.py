@@ -118,6 +118,11 @@ def test_an_outlet_that_corrected_its_figure_no_longer_disagrees() -> None:
     assert found == [("correction", "Reuters: 12 → 15")]
 
 
+def test_an_outlet_giving_both_figures_does_not_disagree() -> None:
+    sentence = "The case was heard by a panel of nine law lords rather than the usual five."
+    assert summaries(report("BBC", sentence), report("Reuters", sentence)) == []
+
+
 def test_a_story_of_any_size_is_read_within_bounds() -> None:
     sentence = "The blast in Kabul killed 12 people and injured 30, police said on Monday."
     late = report("late", "The blast in Kabul killed 15 people.", published=EVENING)
