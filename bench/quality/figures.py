@@ -4,15 +4,19 @@ the hand-labelled figure pairs, against a naive baseline in the same run."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
 from bench.quality.common import REPO, labelled_span, read_jsonl, story_texts
+from bench.quality.novelty import Pair, load_pairs
 from bot.models.figure import Figure, Report
 from bot.nlp.disagreements import discrepancies, same_quantity
 from bot.nlp.figures import figures_in
 
 LABELS = REPO / "bench" / "quality" / "figures_labels.jsonl"
+# Disagreements flagged on the whole articles of the story pairs, each judged by reading.
+AUDIT = REPO / "bench" / "quality" / "figures_audit.jsonl"
 _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 _NEXT_WORD = re.compile(r"[\s%a-z]*?([a-z]+)", re.IGNORECASE)
 
@@ -93,7 +97,44 @@ def _scores(rows: list[tuple[str, str]]) -> dict:
     }
 
 
-def run_figures(data: Path, splits: tuple[str, ...] = ("tune", "held-out")) -> dict:
+def story_audit(pairs: Sequence[Pair]) -> dict:
+    """Disagreements flagged when each story pair's two articles are compared whole (as two
+    outlets), checked against the judgements in figures_audit.jsonl."""
+    judged = {(j["pair"], j["a"], j["b"]): j for j in read_jsonl(AUDIT)}
+    flagged = []
+    for pair in pairs:
+        reports = [
+            Report("first", None, pair.first.sentences),
+            Report("second", None, pair.later.sentences),
+        ]
+        for found in discrepancies(reports):
+            a, b = (r.figure.text for r in found.readings)
+            verdict = judged.get((pair.id, a, b))
+            flagged.append(
+                {
+                    "pair": pair.id,
+                    "split": pair.split,
+                    "a": a,
+                    "b": b,
+                    "real": None if verdict is None else verdict["real"],
+                    "note": "" if verdict is None else verdict["note"],
+                }
+            )
+    real = sum(1 for f in flagged if f["real"] is True)
+    false = sum(1 for f in flagged if f["real"] is False)
+    return {
+        "story_pairs": len(pairs),
+        "flagged": len(flagged),
+        "real": real,
+        "false": false,
+        "unjudged": len(flagged) - real - false,
+        "items": flagged,
+    }
+
+
+def run_figures(
+    data: Path, splits: tuple[str, ...] = ("tune", "held-out"), pairs: Sequence[Pair] | None = None
+) -> dict:
     """Scores per split for Newsdesk and the baseline, and the pairs Newsdesk got wrong."""
     texts = story_texts(data)
     labels = read_jsonl(LABELS)
@@ -118,4 +159,5 @@ def run_figures(data: Path, splits: tuple[str, ...] = ("tune", "held-out")) -> d
         }
         if split == "tune":
             result["tune_errors"] = wrong
+    result["story_audit"] = story_audit(pairs if pairs is not None else load_pairs(data))
     return result

@@ -134,9 +134,9 @@ SYSTEMS: dict[str, Callable[[Pair], list[bool]]] = {
 }
 
 
-def run_novelty(data: Path) -> dict:
+def run_novelty(data: Path, pairs: Sequence[Pair] | None = None) -> dict:
     """Scores per split for Newsdesk, its ablations and the baselines."""
-    pairs = load_pairs(data)
+    pairs = list(pairs) if pairs is not None else load_pairs(data)
     result: dict = {"pairs": len(pairs), "sentences": sum(len(p.gold) for p in pairs), "splits": {}}
     for split in ("tune", "held-out", "all"):
         chosen = [p for p in pairs if split == "all" or p.split == split]
