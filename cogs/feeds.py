@@ -192,7 +192,7 @@ class Feeds(commands.Cog):
     # -- NLP --------------------------------------------------------------------------------
 
     def _enricher(self) -> Any:
-        from bot.nlp.store import enrich_articles
+        from bot.nlp.enrichment import enrich_articles
 
         bot = self.bot
         store, service, clock = bot.store, bot.nlp_service, bot.clock
@@ -207,10 +207,9 @@ class Feeds(commands.Cog):
 
     async def _nlp_summary(self, article: Article) -> str | None:
         """The stored NLP summary (two sentences), when the article has been analysed."""
-        try:
-            from bot.nlp.store import article_summary, needs_analysis
-        except ImportError:
-            return None
+        from bot.nlp.enrichment import needs_analysis
+        from bot.nlp.lookup import article_summary
+
         if await needs_analysis(self.bot.store, article.id):
             return None
         summary = await article_summary(self.bot.store, article.id, sentences=2)

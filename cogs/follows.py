@@ -26,7 +26,7 @@ from bot.insights.follows import (
     pending_notifications,
     unfollow,
 )
-from bot.nlp.store import entity_choices
+from bot.nlp.lookup import entity_choices
 from bot.render.entity import known_entity_choices
 from bot.render.insights import (
     follow_added_embed,
@@ -34,7 +34,7 @@ from bot.render.insights import (
     follows_embed,
     unfollowed_embed,
 )
-from bot.store.follows import Follow
+from bot.store import Follow
 
 CHANNEL_HELP = "Post in this channel instead of messaging you (needs Manage Server)"
 

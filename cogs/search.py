@@ -153,10 +153,8 @@ class Search(commands.Cog):
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         """Known people, organisations and places matching what was typed (NLP index)."""
-        try:
-            from bot.nlp.store import entity_choices
-        except ImportError:
-            return []
+        from bot.nlp.lookup import entity_choices
+
         found = await entity_choices(self.bot.store, current, limit=limits.CHOICES)
         return [
             app_commands.Choice(name=plain(f"{e.name} ({e.kind})", limits.CHOICE_NAME), value=e.ref)

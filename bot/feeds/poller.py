@@ -22,8 +22,8 @@ from bot.feeds.schedule import after_failure, after_success, poll_interval
 from bot.feeds.stories import StoryIndex
 from bot.feeds.subscriptions import EntityResolver, matching_articles
 from bot.ingest import Enricher, ingest_drafts
-from bot.store import Store
-from bot.store.feeds import Feed, SeenItem
+from bot.store import Feed, SeenItem, Store
+from bot.tasks import BackgroundTasks, first_of
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +96,7 @@ class FeedPoller:
             store, announce, clock=self.clock, lock=self._write, summarize=summarize
         )
         self._wake = asyncio.Event()
+        self._tasks = BackgroundTasks("feed-poller")
         self._task: asyncio.Task[None] | None = None
         self._asleep = False
         self._asleep_until: datetime | None = None
@@ -107,16 +108,12 @@ class FeedPoller:
     def start(self) -> None:
         """Start the one polling task (idempotent)."""
         if self._task is None or self._task.done():
-            self._task = asyncio.create_task(self._run(), name="feed-poller")
-            self._task.add_done_callback(self._finished)
+            self._task = self._tasks.spawn(self._run(), name="loop")
 
     async def stop(self) -> None:
         """Stop the polling task and wait for it to end."""
-        task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        self._task = None
+        await self._tasks.cancel_all()
         # Give our poll claims back so another bot (or our restart) polls at once.
         with contextlib.suppress(Exception):
             await self.store.release_feed_polls(self.owner)
@@ -132,11 +129,6 @@ class FeedPoller:
     def wake(self) -> None:
         """Re-plan now (a feed was added or removed)."""
         self._wake.set()
-
-    @staticmethod
-    def _finished(task: asyncio.Task[None]) -> None:
-        if not task.cancelled() and task.exception() is not None:
-            log.error("feed poller stopped", exc_info=task.exception())
 
     async def _run(self) -> None:
         while True:
@@ -156,17 +148,13 @@ class FeedPoller:
             await self._sleep_until(max(when, now + pause))
 
     async def _sleep_until(self, when: datetime) -> None:
-        sleeper = asyncio.ensure_future(self.clock.sleep_until(when))
-        waker = asyncio.ensure_future(self._wake.wait())
         self._asleep, self._asleep_until = True, when
         self._notify()
         try:
-            await asyncio.wait({sleeper, waker}, return_when=asyncio.FIRST_COMPLETED)
+            await first_of(self.clock.sleep_until(when), self._wake.wait())
         finally:
             self._asleep = False
             self._wake.clear()
-            sleeper.cancel()
-            waker.cancel()
 
     def _notify(self) -> None:
         self._progress.set()

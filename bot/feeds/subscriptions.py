@@ -14,8 +14,7 @@ from bot.feeds.fetcher import Fetcher
 from bot.feeds.parse import FeedFormatError, ParsedFeed, discover_feed_link, parse_feed
 from bot.ingest.urls import canonical_url
 from bot.search.query import clean, parse_query
-from bot.store import SearchFilters, Store
-from bot.store.feeds import Feed, Subscription
+from bot.store import Feed, SearchFilters, Store, Subscription
 
 DEFAULT_INTERVAL_SECONDS = 15 * 60
 MAX_URL_CHARS = 2000
@@ -23,7 +22,7 @@ MAX_FILTER_CHARS = 300
 
 # A filter that is one `entity:` or `source:` and no words (the search language needs a word).
 _ONLY_FILTER = re.compile(r'^(entity|source):\s*(?:"([^"]+)"|(.+))$', re.IGNORECASE)
-# Looks up the article ids that mention an entity (bot.nlp.store.entity_article_ids).
+# Looks up the article ids that mention an entity (bot.nlp.lookup.entity_article_ids).
 EntityResolver = Callable[[str], Awaitable[Sequence[int]]]
 
 

@@ -12,7 +12,7 @@ import numpy as np
 from bot.models.analysis import Analysis, ArticleInput, Sentence
 from bot.models.text import word_count
 from bot.nlp.entities import raw_mentions, resolve
-from bot.nlp.pipeline import BATCH_SIZE, NlpService, get_nlp
+from bot.nlp.pipeline import BATCH_SIZE, get_nlp
 from bot.nlp.sentences import segment
 from bot.nlp.summary import (
     DEFAULT_SENTENCES,
@@ -123,34 +123,6 @@ def _analyse_one(
     )
 
 
-async def analyze(
-    texts: Sequence[str | ArticleInput], *, service: NlpService | None = None
-) -> list[Analysis]:
-    """Analyse articles off the event loop (a one-process pool unless a service is given)."""
-    if service is None:
-        service = default_service()
-    return await service.analyze(texts)
-
-
-_default: NlpService | None = None
-
-
-def default_service() -> NlpService:
-    """The shared process-pool service, created on first use; close with `close_default`."""
-    global _default
-    if _default is None:
-        _default = NlpService("process")
-    return _default
-
-
-def close_default() -> None:
-    """Stop the shared worker process (bot shutdown)."""
-    global _default
-    if _default is not None:
-        _default.close()
-        _default = None
-
-
 def summarize(
     text_or_analysis: str | ArticleInput | Analysis,
     *,
@@ -240,7 +212,6 @@ def _coverage_order(
 
 __all__ = [
     "DEFAULT_SENTENCES",
-    "analyze",
     "analyze_texts",
     "mmr_order",
     "summarize",

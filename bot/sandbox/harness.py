@@ -37,6 +37,8 @@ from typing import Any, Literal
 
 import discord
 
+from bot.tasks import BackgroundTasks, first_of
+
 from . import events
 from .emulator.server import Emulator
 from .emulator.state import DM_CHANNEL, Channel, Clock, Interaction, Message, User
@@ -77,6 +79,7 @@ class DiscordEmulator(WorldView, Faults):
         self.emulator = Emulator(world or default_world(), clock=clock)
         self.world = self.emulator.world
         self.token = self.emulator.token
+        self._tasks = BackgroundTasks("sandbox")
 
     async def __aenter__(self) -> DiscordEmulator:
         await self.emulator.start()
@@ -93,20 +96,18 @@ class DiscordEmulator(WorldView, Faults):
     ) -> AsyncIterator[discord.Client]:
         """Point discord.py here, start `bot`, wait for on_ready; close the bot on exit."""
         with pointed_at(self.emulator.api_url, self.emulator.gateway_url):
-            runner = asyncio.create_task(bot.start(self.token), name="sandbox-bot")
-            ready = asyncio.create_task(bot.wait_until_ready())
+            runner = self._tasks.spawn(bot.start(self.token), name="bot")
             try:
-                done, _ = await asyncio.wait(
-                    {runner, ready}, timeout=wait_seconds, return_when=asyncio.FIRST_COMPLETED
-                )
-                if runner in done:
+                try:
+                    async with asyncio.timeout(wait_seconds):
+                        first = await first_of(runner, bot.wait_until_ready())
+                except TimeoutError:
+                    raise AssertionError(f"bot not ready after {wait_seconds}s") from None
+                if first == 0:
                     runner.result()  # re-raise the start-up failure (e.g. LoginFailure)
                     raise AssertionError("bot stopped before it was ready")
-                if ready not in done:
-                    raise AssertionError(f"bot not ready after {wait_seconds}s")
                 yield bot
             finally:
-                ready.cancel()
                 await bot.close()
                 with contextlib.suppress(asyncio.CancelledError, discord.ConnectionClosed):
                     await asyncio.wait_for(runner, wait_seconds)

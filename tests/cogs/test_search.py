@@ -218,7 +218,6 @@ async def test_article_text_can_never_ping(newsdesk: Newsdesk) -> None:
 
 
 async def test_entity_search_defers_then_follows_up(newsdesk: Newsdesk) -> None:
-    pytest.importorskip("bot.nlp.store")
     discord = newsdesk.discord
     choices = await discord.autocomplete("search", "entity", "Herzi", query="Qatar")
     by_name = {c["name"]: c["value"] for c in choices}
