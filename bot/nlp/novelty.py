@@ -67,10 +67,10 @@ class _Said:
     def closest(self, stems: Sequence[str]) -> float:
         """The highest cosine between these stems and one sentence said."""
         vec = self.vector(stems)
-        dots: Counter[int] = Counter()
+        dots: dict[int, float] = {}
         for s, v in vec.items():
             for i in self.postings.get(s, ()):
-                dots[i] += v * self.vectors[i][s]
+                dots[i] = dots.get(i, 0.0) + v * self.vectors[i][s]
         return max(dots.values(), default=0.0)
 
     def add(self, stems: Sequence[str], names: Sequence[str], figures: Sequence[Figure]) -> None:

@@ -53,7 +53,7 @@ def tokens(text: str) -> list[Token]:
 def stem(word: str) -> str:
     """Porter2 stem of a folded word, possessive dropped: "talks"/"talked" -> "talk"."""
     word = word.removesuffix("'s").removesuffix("'")
-    return _STEMMER.stemWord(word)
+    return str(_STEMMER.stemWord(word))
 
 
 def is_content(word: str) -> bool:
