@@ -64,9 +64,7 @@ _CLAUSE = re.compile(
 )
 _CAPITAL_AROUND = re.compile(r"[A-Z][\w'’-]*\s+(?:and|with)\s+[A-Z]")
 # "10 of the 26 deaths", "seven of the detainees": a part of a set, not a count of its own.
-_PART_OF = re.compile(
-    r"\s+of\s+(?:(?:the|its|their|these|those)\s+|(?=[\d$£€]))", re.IGNORECASE
-)
+_PART_OF = re.compile(r"\s+of\s+(?:(?:the|its|their|these|those)\s+|(?=[\d$£€]))", re.IGNORECASE)
 _CONVERSION = re.compile(r"[(;]\s*$")
 _MONEY = frozenset({"USD", "GBP", "EUR", "JPY", "GBX", "USC"})
 _AGE_BEFORE = re.compile(r"[A-Z][\w'’-]+,\s*$")
@@ -189,7 +187,7 @@ def _conversion(text: str, span: AmountSpan | DateSpan, previous: Figure | None)
 
 
 def _is_age(text: str, span: AmountSpan | DateSpan) -> bool:
-    """"Mr Sullivan, 42, has…", "aged 72": a person's age, not a count."""
+    """ "Mr Sullivan, 42, has…", "aged 72": a person's age, not a count."""
     if not span.text.isdigit() or not 0 < int(span.text) < 120:
         return False
     if re.search(r"\baged\s+$", text[: span.start]):
