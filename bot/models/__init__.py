@@ -99,6 +99,7 @@ class SearchPage:
     total: int
     page: int
     per_page: int
+    notes: tuple[str, ...] = ()  # what the query parser left out, for the reader
 
     @property
     def pages(self) -> int:
