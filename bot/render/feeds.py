@@ -138,3 +138,32 @@ def removed_embed(subscription: Subscription, feed: Feed) -> discord.Embed:
 def subscription_choice(subscription: Subscription, feed: Feed) -> str:
     """The autocomplete label of a subscription (plain text)."""
     return text.plain(f"#{subscription.id} {feed.name}", limits.CHOICE_NAME)
+
+
+def feed_choices(rows: Sequence[tuple[Subscription, Feed]], typed: str) -> list[tuple[str, int]]:
+    """Autocomplete for a feed number: (label, number) of the feeds whose number or title
+    contains what was typed."""
+    wanted = typed.casefold().lstrip("#")
+    found = [
+        (subscription_choice(s, f), s.id)
+        for s, f in rows
+        if wanted in f"{s.id} {f.name}".casefold()
+    ]
+    return found[: limits.CHOICES]
+
+
+def feed_list_choices(
+    rows: Sequence[tuple[Subscription, Feed]], typed: str
+) -> list[tuple[str, str]]:
+    """Autocomplete for a list of feed numbers: `all`, or the numbers typed so far followed by
+    each other feed, as (label, value)."""
+    numbers = [n.lstrip("#") for n in typed.replace(",", " ").split() if n.lstrip("#").isdigit()]
+    head = ", ".join(numbers)
+    found = [("all: every other feed", "all")]
+    for subscription, feed in rows:
+        if str(subscription.id) in numbers:
+            continue
+        value = f"{head}, {subscription.id}" if head else str(subscription.id)
+        label = f"{value} ({subscription_choice(subscription, feed)})"
+        found.append((text.plain(label, limits.CHOICE_NAME), value[: limits.CHOICE_VALUE]))
+    return found[: limits.CHOICES]
