@@ -39,6 +39,8 @@ def subscriptions_embed(
             where += f" · only “{text.escape(text.plain(subscription.filter, 80))}”"
         if subscription.role_id:
             where += f" · pings <@&{subscription.role_id}>"
+        if subscription.paused:
+            where += " · ⏸️ paused"
         status = text.escape(health.status)
         if health.http_status:
             status += f" (HTTP {health.http_status})"

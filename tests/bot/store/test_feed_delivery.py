@@ -105,15 +105,19 @@ async def test_the_delivery_log_is_guild_scoped_updated_in_place_and_pruned(stor
     async with store.transaction():
         announcement = await store.queue_announcement(subscription, ids[0], ids[0], NOW)
         assert announcement is not None
-        await store.log_deliveries(
-            [
-                NewLogEntry(subscription.id, "Story 0", "https://n.example/0", DeliveryOutcome.QUEUED,
-                            article_id=ids[0], announcement_id=announcement),
-                NewLogEntry(subscription.id, "Story 1", None, DeliveryOutcome.FILTERED,
-                            "doesn't match the filter “storm”", article_id=ids[1]),
-            ],
-            NOW,
-        )  # fmt: skip
+        queued = NewLogEntry(
+            subscription.id,
+            "Story 0",
+            "https://n.example/0",
+            DeliveryOutcome.QUEUED,
+            article_id=ids[0],
+            announcement_id=announcement,
+        )
+        why = "doesn't match the filter “storm”"
+        filtered = NewLogEntry(
+            subscription.id, "Story 1", None, DeliveryOutcome.FILTERED, why, article_id=ids[1]
+        )
+        await store.log_deliveries([queued, filtered], NOW)
         posted = PostedMessage(10, 555, GUILD)
         await store.mark_announced({announcement: posted}, NOW)
         update = LogUpdate(announcement, DeliveryOutcome.POSTED, link=posted.link)
