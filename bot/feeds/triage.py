@@ -19,6 +19,18 @@ from bot.store import DeliveryOutcome, Feed, NewLogEntry, Store, Subscription
 MuteCheck = Callable[[Subscription, Sequence[Article]], Awaitable[Mapping[int, str]]]
 
 
+# How a duplicate story's line says where the first one stands.
+ALREADY = {
+    "posted": "already posted in",
+    "pending": "already on its way to",
+    "posting": "already on its way to",
+    "held": "already held for",
+    "digest": "already left to the digest of",
+    "failed": "already tried, and failed, in",
+    "dropped": "already dropped (paused) from",
+}
+
+
 @dataclass(frozen=True)
 class Verdict:
     """What to do with one article for one subscription: queue it (`outcome` None) or log why
@@ -115,10 +127,11 @@ async def route(
             queued += 1
             entries.append(replace(line, announcement_id=announcement))
             continue
-        status, link = await store.story_post(subscription.channel_id, story) or ("posted", None)
-        already = "already posted in" if status == "posted" else f"already {status} for"
-        why = f"the same story is {already} this channel"
-        entries.append(replace(line, outcome=DeliveryOutcome.DUPLICATE, detail=why, link=link))
+        first = await store.story_post(subscription.channel_id, story)
+        first_id, status, link = first or (None, "posted", None)
+        why = f"the same story is {ALREADY.get(status, 'already in')} this channel"
+        duplicate = replace(line, outcome=DeliveryOutcome.DUPLICATE, detail=why, link=link)
+        entries.append(replace(duplicate, announcement_id=first_id))
     await store.log_deliveries(entries, at)
     return queued
 

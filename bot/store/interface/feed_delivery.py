@@ -22,7 +22,9 @@ class FeedDeliveryStore(Protocol):
         ...
 
     async def update_delivery_log(self, updates: Sequence[LogUpdate], now: str) -> None:
-        """Change the lines of queued items (found by announcement id) to their new outcome."""
+        """Change the lines of queued items (found by announcement id) to their new outcome;
+        a duplicate story's line (which names the first announcement of its story) keeps its
+        outcome and takes the first post's link."""
         ...
 
     async def delivery_log(
@@ -32,9 +34,11 @@ class FeedDeliveryStore(Protocol):
         (nothing for another guild's subscription)."""
         ...
 
-    async def story_post(self, channel_id: int, story_id: int) -> tuple[str, str | None] | None:
-        """The announcement that has (or will have) a story in a channel: its status and its
-        message's link once posted; None when the channel never had the story."""
+    async def story_post(
+        self, channel_id: int, story_id: int
+    ) -> tuple[int, str, str | None] | None:
+        """The announcement that has (or will have) a story in a channel: its id, its status
+        and its message's link once posted; None when the channel never had the story."""
         ...
 
     async def queued_announcements(self, subscription_id: int) -> list[int]:
@@ -61,7 +65,7 @@ class FeedDeliveryStore(Protocol):
         ...
 
     async def channel_posts_since(self, channel_id: int, since: str) -> int:
-        """Feed posts in a channel since ISO UTC `since`: each article posted alone counts one,
+        """Feed posts in a channel after ISO UTC `since`: each article posted alone counts one,
         each packed card one."""
         ...
 

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from bot.store.interface.feed_delivery import Settled
 from bot.store.postgres.base import PgBase
 from bot.store.records.feed_delivery import (
+    DUPLICATE,
     LOG_COLUMNS,
     LOG_KEEP,
     PACING_COLUMNS,
@@ -55,8 +56,15 @@ class PgFeedDeliveryQueries(PgBase):
     async def update_delivery_log(self, updates: Sequence[LogUpdate], now: str) -> None:
         await self._executemany(
             "UPDATE feed_delivery_log SET outcome = $1, detail = $2, link = $3, at = $4"
-            " WHERE announcement_id = $5",
-            [(str(u.outcome), u.detail, u.link, now, u.announcement_id) for u in updates],
+            " WHERE announcement_id = $5 AND outcome <> $6",
+            [
+                (str(u.outcome), u.detail, u.link, now, u.announcement_id, DUPLICATE)
+                for u in updates
+            ],
+        )
+        await self._executemany(
+            "UPDATE feed_delivery_log SET link = $1 WHERE announcement_id = $2 AND outcome = $3",
+            [(u.link, u.announcement_id, DUPLICATE) for u in updates if u.link],
         )
 
     async def delivery_log(
@@ -81,14 +89,16 @@ class PgFeedDeliveryQueries(PgBase):
 
     # -- announcements: where a story went, holds, settling ----------------------------------
 
-    async def story_post(self, channel_id: int, story_id: int) -> tuple[str, str | None] | None:
+    async def story_post(
+        self, channel_id: int, story_id: int
+    ) -> tuple[int, str, str | None] | None:
         row = await self._fetchrow(
-            "SELECT status, message_link FROM feed_announcements"
+            "SELECT id, status, message_link FROM feed_announcements"
             " WHERE channel_id = $1 AND story_id = $2",
             channel_id,
             story_id,
         )
-        return (row["status"], row["message_link"]) if row else None
+        return (int(row["id"]), row["status"], row["message_link"]) if row else None
 
     async def queued_announcements(self, subscription_id: int) -> list[int]:
         rows = await self._fetch(
@@ -134,7 +144,7 @@ class PgFeedDeliveryQueries(PgBase):
             "SELECT count(*) FILTER (WHERE packed = 0)"
             " + count(DISTINCT message_id) FILTER (WHERE packed = 1)"
             " FROM feed_announcements WHERE channel_id = $1 AND status = 'posted'"
-            " AND posted_at >= $2",
+            " AND posted_at > $2",
             channel_id,
             since,
         )

@@ -33,6 +33,10 @@ class DeliveryOutcome(StrEnum):
     FAILED = "failed"  # Discord refused or the channel is gone; `detail` says how
 
 
+# A duplicate story's line names the first announcement of its story (for that one's link).
+DUPLICATE = str(DeliveryOutcome.DUPLICATE)
+
+
 @dataclass(frozen=True)
 class NewLogEntry:
     """A line to add to a subscription's delivery log."""
@@ -44,7 +48,9 @@ class NewLogEntry:
     detail: str = ""
     link: str | None = None
     article_id: int | None = None
-    announcement_id: int | None = None  # set for queued items, whose line later changes
+    # Set for queued items, whose line later changes; for a duplicate story, the first
+    # announcement of the story, whose post's link the line takes.
+    announcement_id: int | None = None
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ import aiosqlite
 
 from bot.store.interface.feed_delivery import Settled
 from bot.store.records.feed_delivery import (
+    DUPLICATE,
     LOG_COLUMNS,
     LOG_KEEP,
     PACING_COLUMNS,
@@ -56,8 +57,15 @@ class FeedDeliveryQueries:
     async def update_delivery_log(self, updates: Sequence[LogUpdate], now: str) -> None:
         await self.conn.executemany(
             "UPDATE feed_delivery_log SET outcome = ?, detail = ?, link = ?, at = ?"
-            " WHERE announcement_id = ?",
-            [(str(u.outcome), u.detail, u.link, now, u.announcement_id) for u in updates],
+            " WHERE announcement_id = ? AND outcome <> ?",
+            [
+                (str(u.outcome), u.detail, u.link, now, u.announcement_id, DUPLICATE)
+                for u in updates
+            ],
+        )
+        await self.conn.executemany(
+            "UPDATE feed_delivery_log SET link = ? WHERE announcement_id = ? AND outcome = ?",
+            [(u.link, u.announcement_id, DUPLICATE) for u in updates if u.link],
         )
 
     async def delivery_log(
@@ -81,14 +89,16 @@ class FeedDeliveryQueries:
 
     # -- announcements: where a story went, holds, settling ----------------------------------
 
-    async def story_post(self, channel_id: int, story_id: int) -> tuple[str, str | None] | None:
+    async def story_post(
+        self, channel_id: int, story_id: int
+    ) -> tuple[int, str, str | None] | None:
         async with self.conn.execute(
-            "SELECT status, message_link FROM feed_announcements"
+            "SELECT id, status, message_link FROM feed_announcements"
             " WHERE channel_id = ? AND story_id = ?",
             (channel_id, story_id),
         ) as cur:
             row = await cur.fetchone()
-        return (row[0], row[1]) if row else None
+        return (row[0], row[1], row[2]) if row else None
 
     async def queued_announcements(self, subscription_id: int) -> list[int]:
         async with self.conn.execute(
@@ -133,7 +143,7 @@ class FeedDeliveryQueries:
             "SELECT count(*) FILTER (WHERE packed = 0)"
             " + count(DISTINCT message_id) FILTER (WHERE packed = 1)"
             " FROM feed_announcements WHERE channel_id = ? AND status = 'posted'"
-            " AND posted_at >= ?",
+            " AND posted_at > ?",
             (channel_id, since),
         ) as cur:
             row = await cur.fetchone()

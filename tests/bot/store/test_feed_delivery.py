@@ -129,7 +129,7 @@ async def test_the_delivery_log_is_guild_scoped_updated_in_place_and_pruned(stor
         ("Story 0", DeliveryOutcome.POSTED, "https://discord.com/channels/100/10/555"),
     ]
     assert await store.delivery_log(OTHER_GUILD, subscription.id, limit=10) == ([], 0)
-    assert await store.story_post(10, ids[0]) == ("posted", posted.link)
+    assert await store.story_post(10, ids[0]) == (announcement, "posted", posted.link)
     assert await store.story_post(11, ids[0]) is None
 
     many = [
