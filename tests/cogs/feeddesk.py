@@ -30,9 +30,15 @@ class Wire:
         """The feed's address."""
         return self.site.url(self.path)
 
-    def publish(self, *titles: str, age: timedelta = timedelta(hours=1)) -> None:
-        """New items (in the order given, the last one newest), published `age` ago."""
+    def publish(
+        self, *titles: str, age: timedelta = timedelta(hours=1), image: str | None = None
+    ) -> None:
+        """New items (in the order given, the last one newest), published `age` ago, each
+        with `image` as its picture if given."""
         when = format_datetime(self.clock.now() - age)
+        picture = (
+            f'<enclosure url="{escape(image)}" type="image/jpeg" length="1"/>' if image else ""
+        )
         for title in titles:
             self._count += 1
             guid = f"{self.name}-{self._count}"
@@ -42,7 +48,7 @@ class Wire:
                 f"<item><title>{escape(title)}</title><link>/{self.name}/{guid}</link>"
                 f'<guid isPermaLink="false">{guid}</guid><pubDate>{when}</pubDate>'
                 f"<description>{escape(title)}. Reporters followed the story through the "
-                f"day as it developed ({guid}).</description></item>",
+                f"day as it developed ({guid}).</description>{picture}</item>",
             )
         self.serve()
 

@@ -131,14 +131,14 @@ async def test_a_template_is_copied_to_three_feeds_and_their_posts_use_it(
     assert len(set(templates.values())) == 1 and templates[1]
     assert template_from_json(templates[4]).title == "📰 {title:200}"
 
-    second.publish("Ferry timetable changes")
+    second.publish("Ferry timetable changes", image="https://cdn.example/ferry.jpg")
     await poll(desk, clock)
     for channel in ("news", "general"):
         [card] = [e for m in posts(desk, channel) for e in m.embeds]
         assert card["title"] == "📰 Ferry timetable changes"
         assert card["color"] == 0xE67E22
         assert card["footer"]["text"].startswith("Coast Wire · ")
-        assert "thumbnail" not in card
+        assert "thumbnail" not in card  # the style says no-thumbnail, though it has one
 
 
 async def test_the_template_preview_is_the_real_post_byte_for_byte(
@@ -146,7 +146,8 @@ async def test_the_template_preview_is_the_real_post_byte_for_byte(
 ) -> None:
     editors = next(r for r in desk.discord.guild.roles if r.name == "Editors")
     wire = Wire(site, clock)
-    wire.publish("Storm warning for the coast", "Ports close as the storm arrives")
+    wire.publish("Storm warning for the coast")
+    wire.publish("Ports close as the storm arrives", image="https://cdn.example/ports.jpg")
     await add(desk, wire.url, role=editors)
     await settled(desk)
 
@@ -179,6 +180,7 @@ async def test_the_template_preview_is_the_real_post_byte_for_byte(
     assert (preview.content, preview.embeds) == (post.content, post.embeds)
     [card] = post.embeds
     assert card["footer"]["text"] == "Desk Wire"  # empty placeholders take their separators along
+    assert card["thumbnail"]["url"] == "https://cdn.example/ports.jpg"  # the feed's picture
     assert card["description"].endswith(site.url("/desk/desk-2"))
 
 
