@@ -12,9 +12,9 @@ footer — plus a style (embed colour, thumbnail). In each text:
 That is all: no attribute access, no expressions, nothing evaluated. Values are never
 formatted with `str.format`; the tree holds literal text and placeholders, and the render layer
 (bot/render/feed_posts.py) fills them, escaping article text, and checks Discord's limits.
-When a placeholder comes out empty at the start or end of a line, the separator beside it
-(` · `, ` | `, ` - `, ` – `, ` — `, `, `, `: `) goes too, so `{source} · {also_in}` reads well
-without other outlets.
+When a placeholder comes out empty, the separator beside it (` · `, ` | `, ` - `, ` – `,
+` — `, `, `, `: `) goes too, so `{source} · {also_in} · {author}` reads well without other
+outlets or a byline.
 """
 
 from __future__ import annotations

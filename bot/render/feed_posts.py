@@ -55,8 +55,11 @@ PART_LIMITS: dict[Part, int] = {
 }
 _EMPTY = "\x00"  # where a placeholder came out empty (cleaned text never holds it)
 _SEP = "|".join(re.escape(s) for s in SEPARATORS)
-_TRAILING = re.compile(rf"[ \t]*(?:(?:{_SEP})[ \t]*)?{_EMPTY}[ \t]*$")
-_LEADING = re.compile(rf"^[ \t]*{_EMPTY}[ \t]*(?:(?:{_SEP})[ \t]*)?")
+# An empty placeholder takes the separator before it along, else the one after it, else a
+# space: "A · {empty} · B" → "A · B", "{empty} · B" → "B", "A {empty} B" → "A B".
+_SEP_BEFORE = re.compile(rf"[ \t]*(?:{_SEP})[ \t]*{_EMPTY}")
+_SEP_AFTER = re.compile(rf"{_EMPTY}[ \t]*(?:{_SEP})[ \t]*")
+_SPACE_BEFORE = re.compile(rf"[ \t]*{_EMPTY}")
 
 
 @dataclass(frozen=True)
@@ -133,10 +136,9 @@ def render_pattern(
         pieces.append(value or _EMPTY)
     lines = []
     for line in "".join(pieces).split("\n"):
-        # A separator beside a placeholder that came out empty at a line's end or start goes.
-        while (trimmed := _LEADING.sub("", _TRAILING.sub("", line))) != line:
-            line = trimmed
-        lines.append(line.replace(_EMPTY, ""))
+        for empty in (_SEP_BEFORE, _SEP_AFTER, _SPACE_BEFORE):
+            line = empty.sub("", line)
+        lines.append(line.replace(_EMPTY, "").strip(" \t"))
     return "\n".join(lines).strip()
 
 
