@@ -432,9 +432,10 @@ class Feeds(commands.Cog):
     ) -> None:
         """Confirm a saved template and preview the real post it makes of the newest item:
         the same render as the post itself, so the preview is that post, byte for byte."""
-        subject = await manage.preview_subject(self.bot.store, guild_id, id)
+        store = self.bot.store
+        subject = await manage.preview_subject(store, guild_id, id)
         preview = await self.running.delivery.preview(*subject) if subject else None
-        feed = subject[1] if subject and id is not None else None
+        feed = (await manage.find_feed(store, guild_id, id))[1] if id is not None else None
         title = subject[2].title if subject else None
         embed = feed_admin.template_saved_embed(feed, id, title)
         await interaction.response.send_message(embed=embed, ephemeral=True)
