@@ -22,6 +22,7 @@ from bot.feeds.parse import (
     extract_article,
     page_draft,
     page_origin,
+    parse_feed,
     register_html_reader,
 )
 from bot.feeds.poller import FeedPoller, PollResult
@@ -93,6 +94,12 @@ async def ingest_remote(
 async def _ingest_feed(
     store: Store, poller: FeedPoller, url: str, fetched: Fetched | None, report: IngestReport
 ) -> None:
+    if await store.feed_by_url(canonical_url(url)) is None:
+        # A feed new to Newsdesk is kept only once it answers as a feed: a first try that
+        # fails (FetchError, FeedFormatError) leaves no nameless feed row behind.
+        fetched = fetched or await poller.fetcher.get(url)
+        content_type = fetched.headers.get("content-type")
+        await asyncio.to_thread(parse_feed, fetched.body, fetched.url, content_type)
     now = utc_iso(SystemClock().now())
     async with store.transaction():
         feed = await store.add_feed(canonical_url(url), now, DEFAULT_INTERVAL_SECONDS)

@@ -8,6 +8,7 @@ import logging
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 
 from bot.client import NewsBot
 from bot.config import RedactingFilter, Settings
@@ -58,6 +59,11 @@ async def sandbox(settings: Settings, *, exec_lines: list[str] | None = None) ->
             async with discord.connected(bot, wait_seconds=60):
                 # The emulator is new each run, so the bot's commands are always sent to it.
                 await bot.sync_commands(force=True)
+                for problem in bot.start_up_problems():
+                    err.print(
+                        f"[bold red]error:[/] {escape(problem)} (traceback in {log_file})",
+                        soft_wrap=True,
+                    )
                 session = ConsoleSession(discord)
                 if quiet:
                     return await run_once(session, exec_lines or [], out)

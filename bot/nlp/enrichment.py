@@ -90,6 +90,8 @@ async def enrich_pending(
     while ids := await store.articles_needing_analysis(NLP_VERSION, after_id=after):
         saved += await enrich_articles(store, ids, service, clock=clock)
         after = ids[-1]  # an article that keeps failing must not loop forever
+    if saved:
+        log.info("analysed %d stored article(s) lacking a current analysis", saved)
     return saved
 
 

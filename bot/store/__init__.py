@@ -27,7 +27,6 @@ from bot.store.records.feeds import (
 from bot.store.records.follows import Follow, PendingNotification
 from bot.store.records.insights import CoMentionLinks, DailyCount
 from bot.store.records.jobs import Job
-from bot.store.records.search import SearchFilters
 
 __all__ = [
     "MAX_SCHEDULES_PER_GUILD",
@@ -48,7 +47,6 @@ __all__ = [
     "Run",
     "Schedule",
     "ScheduleDraft",
-    "SearchFilters",
     "SeenItem",
     "Store",
     "Stored",
