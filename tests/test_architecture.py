@@ -378,3 +378,27 @@ def test_what_the_code_loads_is_declared_or_required_without_an_extra() -> None:
         }
     )
     assert offenders == []
+
+
+# Where admin-written templates are parsed and filled with article text.
+TEMPLATE_MODULES = ("bot/feeds/templates.py", "bot/render/feed_posts.py")
+# Called by name (builtins, string.Template/Formatter) or as a method (str.format and kin).
+EVALUATORS = {"eval", "exec", "compile", "Template", "Formatter"}
+FORMATTERS = {"format", "format_map", "substitute", "safe_substitute"}
+
+
+def test_templates_are_never_formatted_or_evaluated() -> None:
+    """Templates are parsed into text and placeholders and filled by hand: `str.format` (which
+    follows `{x.attr}` and `{x[key]}`), `format_map`, string.Template and eval never see them."""
+    offenders = []
+    for name in TEMPLATE_MODULES:
+        path = ROOT / name
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            if (isinstance(func, ast.Attribute) and func.attr in FORMATTERS) or (
+                isinstance(func, ast.Name) and func.id in EVALUATORS
+            ):
+                offenders.append(f"{name}:{node.lineno}")
+    assert offenders == []

@@ -253,3 +253,32 @@ async def test_autocomplete_offers_this_servers_feeds_on_every_id(
         assert choices == [{"name": "#2 Coast Wire", "value": 2}], command
     targets = await desk.discord.autocomplete("feeds copy", "to", "1, ")
     assert [c["value"] for c in targets] == ["all", "1, 2"]
+
+
+async def test_the_servers_default_template_is_used_by_feeds_without_their_own(
+    desk: Newsdesk, site: NewsSite, clock: FakeClock
+) -> None:
+    first, second = Wire(site, clock, "desk"), Wire(site, clock, "coast")
+    await add(desk, first.url)
+    await add(desk, second.url, "general")
+    await settled(desk)
+    own = await slash(desk, "feeds template", id=2)
+    await desk.discord.submit_modal(own, {"template:content": "{feed}: {title}"})
+    form = await slash(desk, "feeds template")
+    assert form.modal is not None and "Server's default template" in form.modal["title"]
+    answer = await desk.discord.submit_modal(
+        form, {"template:title": "Server: {title:240}", "template:footer": "{feed}"}
+    )
+    assert "Saved the template of this server's default." in said(answer)
+
+    first.publish("Tide tables change")
+    second.publish("Lighthouse relit")
+    await poll(desk, clock)
+    assert cards(desk, "news") == ["Server: Tide tables change"]  # the server's default
+    [plain] = posts(desk, "general")
+    assert (plain.content, plain.embeds) == ("Coast Wire: Lighthouse relit", [])  # its own
+    cleared = await slash(desk, "feeds edit", id=2, clear="template")
+    assert "template → the default" in said(cleared)
+    second.publish("Harbour lights dimmed")
+    await poll(desk, clock)
+    assert cards(desk, "general") == ["Server: Harbour lights dimmed"]
