@@ -2,8 +2,9 @@
 talks to a database, the store builds on the domain's plain data alone, cogs hold no SQL,
 `cogs/` holds only cogs (each module an extension with `setup`), no import runs up and no files
 import each other in a circle, every task starts in bot/tasks.py, no project import hides
-behind `except ImportError`, nothing outside the store names one of its backends, and every
-package the code imports or loads is declared in pyproject.toml."""
+behind `except ImportError`, nothing outside the store names one of its backends, every
+package the code imports or loads is declared in pyproject.toml, and feed post templates are
+never handed to `str.format` or an evaluator."""
 
 from __future__ import annotations
 
