@@ -11,7 +11,7 @@ from xml.sax.saxutils import escape
 from bot.clock import FakeClock
 from bot.sandbox.emulator.state import Interaction, Message
 from tests.bot.feeds.newsroom import RSS, NewsSite, Reply
-from tests.cogs.test_feeds import posts
+from tests.cogs.test_feeds import posts, settled
 from tests.newsdesk import Newsdesk
 
 
@@ -88,3 +88,9 @@ def cards(desk: Newsdesk, channel: str = "news") -> list[str]:
 def last_post(desk: Newsdesk, channel: str = "news") -> Message:
     """The bot's newest message in a channel."""
     return posts(desk, channel)[-1]
+
+
+async def poll(desk: Newsdesk, clock: FakeClock, minutes: float = 20) -> None:
+    """Let time pass until the feeds are due, and let the bot do everything due."""
+    clock.advance(minutes=minutes)
+    await settled(desk)

@@ -6,39 +6,16 @@ card, overflow rolled into the channel's digest, and quiet hours releasing once.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
-from pathlib import Path
-
-import pytest
 
 from bot.clock import FakeClock
 from bot.models import Article
 from bot.store import Subscription
 from tests.bot.feeds.newsroom import ATOM, EMPTY_ATOM, EMPTY_RSS, RSS, NewsSite, Reply
-from tests.cogs.feeddesk import Wire, cards, said, slash
-from tests.cogs.test_feeds import add, fresh_newsdesk, poller, posts, settled
+from tests.cogs.feeddesk import Wire, cards, poll, said, slash
+from tests.cogs.test_feeds import add, poller, posts, settled
 from tests.newsdesk import Newsdesk
-
-
-@pytest.fixture
-async def site() -> AsyncIterator[NewsSite]:
-    """The loopback news site."""
-    async with NewsSite() as news:
-        yield news
-
-
-@pytest.fixture
-async def desk(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Newsdesk]:
-    """A NewsBot on a fresh database that may read the loopback site."""
-    async with fresh_newsdesk(tmp_path, clock) as opened:
-        yield opened
-
-
-async def poll(desk: Newsdesk, clock: FakeClock, minutes: float = 20) -> None:
-    """Let time pass until the feeds are due, and let the bot do everything due."""
-    clock.advance(minutes=minutes)
-    await settled(desk)
 
 
 async def log_of(desk: Newsdesk, number: int) -> str:

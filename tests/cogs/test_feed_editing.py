@@ -5,37 +5,12 @@ Discord's limits refused, send-latest, backfill, and autocomplete of this server
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import pytest
-
 from bot.clock import FakeClock
 from bot.feeds.templates import template_from_json
 from tests.bot.feeds.newsroom import NewsSite
-from tests.cogs.feeddesk import Wire, cards, last_post, said, slash
-from tests.cogs.test_feeds import add, fresh_newsdesk, posts, settled
+from tests.cogs.feeddesk import Wire, cards, last_post, poll, said, slash
+from tests.cogs.test_feeds import add, posts, settled
 from tests.newsdesk import Newsdesk
-
-
-@pytest.fixture
-async def site() -> AsyncIterator[NewsSite]:
-    """The loopback news site."""
-    async with NewsSite() as news:
-        yield news
-
-
-@pytest.fixture
-async def desk(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Newsdesk]:
-    """A NewsBot on a fresh database that may read the loopback site."""
-    async with fresh_newsdesk(tmp_path, clock) as opened:
-        yield opened
-
-
-async def poll(desk: Newsdesk, clock: FakeClock, minutes: float = 20) -> None:
-    """Let time pass until the feeds are due, and let the bot do everything due."""
-    clock.advance(minutes=minutes)
-    await settled(desk)
 
 
 async def test_an_edited_feed_posts_in_its_new_channel_through_its_new_filter_and_nothing_old(
