@@ -1,7 +1,7 @@
 """Live news feeds for server admins (Manage Server): `/feeds add|list|remove|test`, and to run
 them day to day `/feeds edit|pause|resume|copy|template|log|send-latest|pacing` (the logic is in
-bot/feeds/manage.py and bot/feeds/pacing.py; `!feeds pause|resume|send-latest ID` work as
-prefix commands too). The poller (started in `cog_load`, stopped in `cog_unload`) announces
+bot/feeds/manage.py and bot/feeds/pacing.py; cogs/feed_shortcuts.py gives three of them a prefix
+path). The poller (started in `cog_load`, stopped in `cog_unload`) announces
 new articles (through `bot.client.delivery.feeds`) in text channels, threads and forum
 channels, with an optional role ping as the only mention.
 
@@ -11,16 +11,15 @@ default refuses loopback and private addresses, which only tests and the sandbox
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.client import NewsBot, answer
+from bot.client import NewsBot
 from bot.client.delivery import missing_permissions
-from bot.client.delivery.feeds import FeedPoster
+from bot.client.feeds import feed_poller
 from bot.feeds import manage
 from bot.feeds.errors import FeedUnreadable
 from bot.feeds.fetcher import Fetcher, FetchError, FetchPolicy
@@ -29,7 +28,6 @@ from bot.feeds.parse import FeedFormatError
 from bot.feeds.poller import FeedPoller
 from bot.feeds.subscriptions import FeedPreview, check_filter, preview_feed, subscribe
 from bot.feeds.templates import make_template
-from bot.models import Article
 from bot.render import feed_admin, feed_posts
 from bot.render import feeds as render
 from bot.render.views import Page
@@ -80,18 +78,7 @@ class Feeds(commands.Cog):
         """Start the poller (announcements wait for the gateway to be ready)."""
         policy = getattr(self.bot, "feed_fetch_policy", None) or FetchPolicy()
         self.fetcher = Fetcher(policy, clock=self.bot.clock)
-        poster = FeedPoster(self.bot.poster, self.bot.store)
-        self.poller = FeedPoller(
-            self.bot.store,
-            self.fetcher,
-            clock=self.bot.clock,
-            announce=poster.announce,
-            notify=poster.alert,
-            enrich=self._enricher(),
-            entity_articles=self.bot.entity_articles,
-            summarize=self._nlp_summary,
-            zone=self.bot.settings.tz,
-        )
+        self.poller = feed_poller(self.bot, self.fetcher)
         self.poller.start()
 
     async def cog_unload(self) -> None:
@@ -247,7 +234,7 @@ class Feeds(commands.Cog):
     async def pause(self, interaction: discord.Interaction, id: int) -> None:
         """Pause: nothing posts; items that arrive meanwhile are not owed."""
         assert interaction.guild_id is not None
-        embed = await self._pause(interaction.guild_id, id)
+        embed = await self.pause_feed(interaction.guild_id, id)
         await self._reply(interaction, embed)
 
     @feeds.command(name="resume", description="Post a paused feed's new items again")
@@ -257,7 +244,7 @@ class Feeds(commands.Cog):
     async def resume(self, interaction: discord.Interaction, id: int) -> None:
         """Resume from now: the next new item posts."""
         assert interaction.guild_id is not None
-        await self._reply(interaction, await self._resume(interaction.guild_id, id))
+        await self._reply(interaction, await self.resume_feed(interaction.guild_id, id))
 
     @feeds.command(name="copy", description="Copy a feed's settings to other feeds")
     @app_commands.describe(
@@ -334,7 +321,7 @@ class Feeds(commands.Cog):
         """Post the newest item the feed brought, now (posted before or not)."""
         assert interaction.guild_id is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
-        embed = await self._send_latest(interaction.guild_id, id)
+        embed = await self.send_latest_item(interaction.guild_id, id)
         await interaction.followup.send(embed=embed, ephemeral=True)
 
     @feeds.command(name="pacing", description="Flood control and quiet hours of a channel")
@@ -375,55 +362,25 @@ class Feeds(commands.Cog):
         rows = await store.guild_pacings(guild_id)
         await self._reply(interaction, feed_admin.pacing_embed(rows, zone))
 
-    # -- the same as prefix commands (`!feeds pause 3`) ---------------------------------------
-
-    @commands.group(name="feeds", invoke_without_command=True)
-    @commands.guild_only()
-    @commands.has_permissions(manage_guild=True)
-    async def feeds_prefix(self, ctx: commands.Context[NewsBot]) -> None:
-        """What the prefix commands are; everything else is a slash command."""
-        await answer(ctx, embed=feed_admin.prefix_help(ctx.prefix or "!"))
-
-    @feeds_prefix.command(name="pause")  # type: ignore[arg-type]  # discord.py's overloads
-    @commands.guild_only()
-    @commands.has_permissions(manage_guild=True)
-    async def pause_prefix(self, ctx: commands.Context[NewsBot], id: int) -> None:
-        """`!feeds pause 3`."""
-        assert ctx.guild is not None
-        await answer(ctx, embed=await self._pause(ctx.guild.id, id))
-
-    @feeds_prefix.command(name="resume")  # type: ignore[arg-type]  # discord.py's overloads
-    @commands.guild_only()
-    @commands.has_permissions(manage_guild=True)
-    async def resume_prefix(self, ctx: commands.Context[NewsBot], id: int) -> None:
-        """`!feeds resume 3`."""
-        assert ctx.guild is not None
-        await answer(ctx, embed=await self._resume(ctx.guild.id, id))
-
-    @feeds_prefix.command(name="send-latest")  # type: ignore[arg-type]  # discord.py's overloads
-    @commands.guild_only()
-    @commands.has_permissions(manage_guild=True)
-    async def send_latest_prefix(self, ctx: commands.Context[NewsBot], id: int) -> None:
-        """`!feeds send-latest 3`."""
-        assert ctx.guild is not None
-        await answer(ctx, embed=await self._send_latest(ctx.guild.id, id))
-
-    # -- what the slash and prefix paths share ------------------------------------------------
+    # -- what the slash and prefix paths (cogs/feed_shortcuts.py) share ----------------------
 
     async def _reply(self, interaction: discord.Interaction, embed: discord.Embed) -> None:
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
-    async def _pause(self, guild_id: int, id: int) -> discord.Embed:
+    async def pause_feed(self, guild_id: int, id: int) -> discord.Embed:
+        """Pause one of a guild's feeds; the answer to show."""
         async with self.running.writing():
             edited = await manage.pause_feed(self.bot.store, guild_id, id, self.bot.clock.now())
         return feed_admin.edited_embed(edited, "Paused")
 
-    async def _resume(self, guild_id: int, id: int) -> discord.Embed:
+    async def resume_feed(self, guild_id: int, id: int) -> discord.Embed:
+        """Resume one of a guild's feeds; the answer to show."""
         async with self.running.writing():
             edited = await manage.resume_feed(self.bot.store, guild_id, id)
         return feed_admin.edited_embed(edited, "Resumed")
 
-    async def _send_latest(self, guild_id: int, id: int) -> discord.Embed:
+    async def send_latest_item(self, guild_id: int, id: int) -> discord.Embed:
+        """Post a feed's newest item now; the answer to show."""
         store, delivery = self.bot.store, self.running.delivery
         return feed_admin.sent_embed(await manage.send_latest(store, delivery, guild_id, id))
 
@@ -454,32 +411,6 @@ class Feeds(commands.Cog):
     async def _check_postable(self, channel: Target) -> None:
         if missing := missing_permissions(channel):
             raise FeedUnreadable(f"I need {', '.join(missing)} in {channel.mention} to post there.")
-
-    # -- NLP --------------------------------------------------------------------------------
-
-    def _enricher(self) -> Any:
-        from bot.nlp.enrichment import enrich_articles
-
-        bot = self.bot
-        store, service, clock = bot.store, bot.nlp_service, bot.clock
-
-        async def enrich(ids: Sequence[int]) -> None:
-            await enrich_articles(store, ids, service, clock=clock)
-            # Follows and other listeners hear about the new articles; in the background, so
-            # a slow DM never holds up the next feed.
-            bot.tasks.spawn(bot.articles_added(ids), name="articles-added")
-
-        return enrich
-
-    async def _nlp_summary(self, article: Article) -> str | None:
-        """The stored NLP summary (two sentences), when the article has been analysed."""
-        from bot.nlp.enrichment import needs_analysis
-        from bot.nlp.lookup import article_summary
-
-        if await needs_analysis(self.bot.store, article.id):
-            return None
-        summary = await article_summary(self.bot.store, article.id, sentences=2)
-        return " ".join(s.text for s in summary.sentences) or None
 
 
 async def setup(bot: NewsBot) -> None:
