@@ -50,6 +50,8 @@ def failure_detail(failure: Failure | None, error: str = "") -> str:
     """A failure for the delivery log: what Discord said, with its HTTP status and code."""
     if failure is None:
         return error or "the post failed"
+    if failure.kind is FailureKind.HTTP_ERROR and failure.status is None:
+        return failure.detail or "the post failed"  # not Discord's answer: the bot's own
     said = failure.describe()
     if failure.status and failure.kind is not FailureKind.HTTP_ERROR:
         code = f", code {failure.code}" if failure.code else ""

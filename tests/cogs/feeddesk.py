@@ -1,65 +1,15 @@
-"""Helpers for the feed editor's tests: a wire feed on the loopback news site whose items a
-test publishes, and the slash commands an admin types."""
+"""Helpers for the feed editor's tests: the slash commands an admin types, what the answers
+say, the cards posted, time passing (the feed whose items a test publishes is newsroom's
+`Wire`)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-from email.utils import format_datetime
 from typing import Any
-from xml.sax.saxutils import escape
 
 from bot.clock import FakeClock
 from bot.sandbox.emulator.state import Interaction, Message
-from tests.bot.feeds.newsroom import RSS, NewsSite, Reply
 from tests.cogs.test_feeds import posts, settled
 from tests.newsdesk import Newsdesk
-
-
-class Wire:
-    """An RSS feed on the news site; `publish` adds items at the top, as a newsroom does."""
-
-    def __init__(self, site: NewsSite, clock: FakeClock, name: str = "desk") -> None:
-        self.site, self.clock, self.name = site, clock, name
-        self.path = f"/{name}/rss.xml"
-        self.items: list[str] = []  # newest first: the feed's own order
-        self._count = 0
-        self.serve()
-
-    @property
-    def url(self) -> str:
-        """The feed's address."""
-        return self.site.url(self.path)
-
-    def publish(
-        self, *titles: str, age: timedelta = timedelta(hours=1), image: str | None = None
-    ) -> None:
-        """New items (in the order given, the last one newest), published `age` ago, each
-        with `image` as its picture if given."""
-        when = format_datetime(self.clock.now() - age)
-        picture = (
-            f'<enclosure url="{escape(image)}" type="image/jpeg" length="1"/>' if image else ""
-        )
-        for title in titles:
-            self._count += 1
-            guid = f"{self.name}-{self._count}"
-            # Their pages are missing (404): the feed's own text is the article.
-            self.items.insert(
-                0,
-                f"<item><title>{escape(title)}</title><link>/{self.name}/{guid}</link>"
-                f'<guid isPermaLink="false">{guid}</guid><pubDate>{when}</pubDate>'
-                f"<description>{escape(title)}. Reporters followed the story through the "
-                f"day as it developed ({guid}).</description>{picture}</item>",
-            )
-        self.serve()
-
-    def serve(self) -> None:
-        """Serve the feed as it is now."""
-        body = (
-            f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
-            f"<title>{self.name.title()} Wire</title><link>/{self.name}/</link>"
-            f"<description>d</description>{''.join(self.items)}</channel></rss>"
-        )
-        self.site.serve(self.path, Reply(body.encode(), content_type=RSS))
 
 
 async def slash(desk: Newsdesk, command: str, **options: Any) -> Interaction:
