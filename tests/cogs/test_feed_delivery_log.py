@@ -12,8 +12,8 @@ from datetime import timedelta
 from bot.clock import FakeClock
 from bot.models import Article
 from bot.store import Subscription
-from tests.bot.feeds.newsroom import ATOM, EMPTY_ATOM, EMPTY_RSS, RSS, NewsSite, Reply
-from tests.cogs.feeddesk import Wire, cards, poll, said, slash
+from tests.bot.feeds.newsroom import ATOM, EMPTY_ATOM, EMPTY_RSS, RSS, NewsSite, Reply, Wire
+from tests.cogs.feeddesk import cards, poll, said, slash
 from tests.cogs.test_feeds import add, poller, posts, settled
 from tests.newsdesk import Newsdesk
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from bot.clock import FakeClock
 from bot.feeds.templates import template_from_json
-from tests.bot.feeds.newsroom import NewsSite
-from tests.cogs.feeddesk import Wire, cards, last_post, poll, said, slash
+from tests.bot.feeds.newsroom import NewsSite, Wire
+from tests.cogs.feeddesk import cards, last_post, poll, said, slash
 from tests.cogs.test_feeds import add, posts, settled
 from tests.newsdesk import Newsdesk
 
