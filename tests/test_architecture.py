@@ -3,8 +3,9 @@ talks to a database, the store builds on the domain's plain data alone, cogs hol
 `cogs/` holds only cogs (each module an extension with `setup`), no import runs up and no files
 import each other in a circle, every task starts in bot/tasks.py, no project import hides
 behind `except ImportError`, nothing outside the store names one of its backends, every
-package the code imports or loads is declared in pyproject.toml, and feed post templates are
-never handed to `str.format` or an evaluator."""
+package the code imports or loads is declared in pyproject.toml, the story comparisons are pure
+functions of plain data, and feed post templates are never handed to `str.format` or an
+evaluator."""
 
 from __future__ import annotations
 
@@ -403,3 +404,21 @@ def test_templates_are_never_formatted_or_evaluated() -> None:
             ):
                 offenders.append(f"{name}:{node.lineno}")
     assert offenders == []
+
+
+STORY_MODULES = ("amounts", "dates", "wording", "figures", "disagreements", "novelty")
+
+
+def test_story_comparisons_are_pure_functions_of_plain_data() -> None:
+    """What's new in a story and where outlets disagree run on stored sentences alone: their
+    modules import from the project only the domain's plain data and each other — no store,
+    no NLP pipeline (`bot.nlp` itself loads it), no client."""
+    allowed = ("bot.models", *(f"bot.nlp.{name}" for name in STORY_MODULES))
+    offenders = {}
+    for name in STORY_MODULES:
+        path = ROOT / "bot" / "nlp" / f"{name}.py"
+        found = {n for n in imported(path, depth=3) if n == "bot" or n.startswith("bot.")}
+        bad = sorted(n for n in found if not any(n == a or n.startswith(f"{a}.") for a in allowed))
+        if bad:
+            offenders[relative(path)] = bad
+    assert offenders == {}
