@@ -37,6 +37,8 @@ TABLES = (
     "article_stories",
     "story_keys",
     "feed_announcements",
+    "feed_delivery_log",
+    "feed_channel_pacing",
     "follows",
     "follow_notifications",
 )
