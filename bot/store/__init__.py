@@ -27,10 +27,25 @@ from bot.store.records.follows import Follow, PendingNotification
 from bot.store.records.insights import CoMentionLinks, DailyCount
 from bot.store.records.jobs import Job
 from bot.store.records.stories import STORY_REPORTS_CAP, StoryMember, StoryProbe
+from bot.store.records.story_updates import (
+    UPDATE_MODES,
+    UPDATES_FOLLOWERS,
+    UPDATES_OFF,
+    UPDATES_THREAD,
+    PendingUpdate,
+    StoryFollow,
+    StoryNotice,
+    StoryPost,
+    UpdateRecord,
+)
 
 __all__ = [
     "MAX_SCHEDULES_PER_GUILD",
     "STORY_REPORTS_CAP",
+    "UPDATES_FOLLOWERS",
+    "UPDATES_OFF",
+    "UPDATES_THREAD",
+    "UPDATE_MODES",
     "ChannelPacing",
     "ClusterStore",
     "CoMentionLinks",
@@ -45,6 +60,7 @@ __all__ = [
     "Outcome",
     "PendingAnnouncement",
     "PendingNotification",
+    "PendingUpdate",
     "Run",
     "Schedule",
     "ScheduleDraft",
@@ -53,10 +69,14 @@ __all__ = [
     "Stored",
     "StoredAnalysis",
     "StoredMention",
+    "StoryFollow",
     "StoryMember",
+    "StoryNotice",
+    "StoryPost",
     "StoryProbe",
     "Subscription",
     "SubscriptionChanges",
+    "UpdateRecord",
     "entity_key",
     "open_cluster_store",
     "open_store",

@@ -41,6 +41,10 @@ TABLES = (
     "feed_channel_pacing",
     "follows",
     "follow_notifications",
+    "story_texts",
+    "story_updates",
+    "story_follows",
+    "story_notices",
 )
 # How many rows go to PostgreSQL per COPY.
 CHUNK = 5000

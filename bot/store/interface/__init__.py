@@ -22,6 +22,7 @@ from bot.store.interface.jobs import JobQueue
 from bot.store.interface.search import SearchStore
 from bot.store.interface.settings import SettingsStore
 from bot.store.interface.stories import StoryStore
+from bot.store.interface.story_updates import StoryUpdateStore
 
 __all__ = [
     "ArticleStore",
@@ -38,6 +39,7 @@ __all__ = [
     "SettingsStore",
     "Store",
     "StoryStore",
+    "StoryUpdateStore",
 ]
 
 
@@ -78,6 +80,7 @@ class Store(
     FeedStore,
     FeedDeliveryStore,
     StoryStore,
+    StoryUpdateStore,
     DigestStore,
     FollowStore,
     InsightStore,

@@ -41,7 +41,8 @@ class PgFeedDeliveryQueries(PgBase):
             return
         await self._executemany(
             "INSERT INTO feed_delivery_log (subscription_id, announcement_id, article_id, title,"
-            " url, outcome, detail, link, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            " url, outcome, detail, link, at, update_id)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
             [new_log_values(entry, now) for entry in entries],
         )
         await self._execute(

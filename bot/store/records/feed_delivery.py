@@ -25,6 +25,8 @@ class DeliveryOutcome(StrEnum):
     FILTERED = "filtered"  # the subscription's filter left it out; `detail` names the rule
     MUTED = "muted"  # the server's mute list hid it; `detail` names the entry
     DUPLICATE = "duplicate story"  # the channel already had this story; `link` is that post
+    UPDATE = "sent as an update"  # what it added to a story the channel had; `link` is the update
+    NO_NEW_FACTS = "no new facts"  # a later report of a story the channel had, adding nothing
     TOO_OLD = "too old"  # published before the subscription's maximum age
     FLOOD = "held by flood control"  # over the channel's posts per window: packed later
     QUIET = "held for quiet hours"  # released in one packed post when quiet hours end
@@ -51,6 +53,8 @@ class NewLogEntry:
     # Set for queued items, whose line later changes; for a duplicate story, the first
     # announcement of the story, whose post's link the line takes.
     announcement_id: int | None = None
+    # Set for a later report queued as an update to a story the channel has.
+    update_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,7 @@ def new_log_values(entry: NewLogEntry, now: str) -> tuple[object, ...]:
         entry.detail,
         entry.link,
         now,
+        entry.update_id,
     )
 
 

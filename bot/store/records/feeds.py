@@ -55,7 +55,8 @@ FEED_STATE = [f.name for f in dataclasses.fields(Feed) if f.name not in {"id", "
 class Subscription:
     """A channel following a feed in one guild: its filter, optional role ping, whether it is
     paused, its message template (JSON, '' for the server's default), the oldest item it
-    takes (hours, 0 for any) and how many of the feed's latest items are still to post once."""
+    takes (hours, 0 for any), how many of the feed's latest items are still to post once, and
+    where later reports of a story it posted go (`updates`: off, thread or followers)."""
 
     id: int
     guild_id: int
@@ -70,6 +71,7 @@ class Subscription:
     template: str = ""
     max_age_hours: int = 0
     backfill: int = 0
+    updates: str = "off"
 
 
 SUBSCRIPTION_FIELDS = [f.name for f in dataclasses.fields(Subscription)]
@@ -115,6 +117,7 @@ class SubscriptionChanges(TypedDict, total=False):
     max_age_hours: int
     paused: bool
     backfill: int
+    updates: str
 
 
 # Each change's column, in a fixed order (both backends build their UPDATE from it).
@@ -126,6 +129,7 @@ SUBSCRIPTION_CHANGES = {
     "max_age_hours": "max_age_hours",
     "paused": "paused",
     "backfill": "backfill",
+    "updates": "updates",
 }
 
 

@@ -43,7 +43,7 @@ class FeedDeliveryQueries:
             return
         await self.conn.executemany(
             "INSERT INTO feed_delivery_log (subscription_id, announcement_id, article_id, title,"
-            " url, outcome, detail, link, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " url, outcome, detail, link, at, update_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [new_log_values(entry, now) for entry in entries],
         )
         for subscription_id in sorted({entry.subscription_id for entry in entries}):
