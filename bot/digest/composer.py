@@ -26,7 +26,7 @@ from bot.models.entity import NAME_LABELS
 from bot.models.query import Query
 from bot.models.story import Story, group_articles
 from bot.nlp.analysis import summarize, summarize_many
-from bot.nlp.sentences import segment_text
+from bot.nlp.sentences import body_sentences
 from bot.search import entity_as_phrase, matching
 from bot.search.query import clean, parse_query
 from bot.store import Store
@@ -44,8 +44,6 @@ ANALYSED = 200
 MAX_FILTER_CHARS = 200
 
 _SINGLE_FILTER = re.compile(r'^(entity|source):\s*(?:"([^"]+)"|(.+))$', re.IGNORECASE)
-# Candidate sentence starts for the model-free lead fallback; segment_text fixes the rest.
-_SENTENCE_START = re.compile(r"[.!?][\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])")
 
 
 @dataclass(frozen=True)
@@ -280,13 +278,12 @@ def _summary(story: Story, by_id: dict[int, Article], analyses: dict[int, Analys
 
 def lead_sentences(body: str) -> list[str]:
     """The body's first sentence, or two if the first is short (no model needed)."""
-    starts = [m.end() for m in _SENTENCE_START.finditer(body)]
-    body_sentences = [body[s.start : s.end] for s in segment_text(body, starts) if s.role == "body"]
-    if not body_sentences:
+    found = body_sentences(body)
+    if not found:
         return []
-    first = body_sentences[0]
-    if len(first.split()) < ONE_SENTENCE_WORDS and len(body_sentences) > 1:
-        return [first, body_sentences[1]]
+    first = found[0]
+    if len(first.split()) < ONE_SENTENCE_WORDS and len(found) > 1:
+        return [first, found[1]]
     return [first]
 
 

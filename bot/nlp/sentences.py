@@ -214,3 +214,15 @@ def segment_text(text: str, starts: Iterable[int]) -> list[SentenceSpan]:
                 start = match.end()
         result.append(SentenceSpan(start, end, roles[para]))
     return result
+
+
+# Candidate sentence starts without a model: a full stop (maybe closing a quote) before a
+# capital or a digit; `segment_text` keeps abbreviations, initials and datelines together.
+_ROUGH_START = re.compile(r"[.!?][\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])")
+
+
+def body_sentences(text: str) -> list[str]:
+    """The body sentences of a text without a model (captions and bylines left out): for
+    articles the NLP step has not read, and cards that have no stored analysis."""
+    starts = [m.end() for m in _ROUGH_START.finditer(text)]
+    return [text[s.start : s.end] for s in segment_text(text, starts) if s.role == "body"]
