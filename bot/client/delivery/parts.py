@@ -35,15 +35,20 @@ def part_key(kind: str, *ids: int | str) -> str:
 @dataclass(frozen=True)
 class Destination:
     """Where a delivery goes: a guild channel, thread or forum (`channel_id`), or a member's
-    direct messages (`user_id`). Room to grow: who it posts as (a channel webhook's name and
-    avatar), or the message whose thread it replies in."""
+    direct messages (`user_id`). With `thread_of`, the thread of that message of the channel
+    (opened, named `thread_name`, when it has none; in a forum, that post), where replies to
+    it go. Room to grow: who it posts as (a channel webhook's name and avatar)."""
 
     channel_id: int | None = None
     user_id: int | None = None
+    thread_of: int | None = None
+    thread_name: str = "Updates"
 
     def __post_init__(self) -> None:
         if (self.channel_id is None) == (self.user_id is None):
             raise ValueError("a destination is one channel or one member's DMs")
+        if self.thread_of is not None and self.channel_id is None:
+            raise ValueError("only a channel's message has a thread")
 
 
 class ForumLayout(Enum):
@@ -56,13 +61,15 @@ class ForumLayout(Enum):
 @dataclass(frozen=True)
 class Part:
     """One message of a delivery. `key` is its nonce (see `part_key`); `title` names the forum
-    post it opens, when it opens one; `mentions` None means the bot's default (none)."""
+    post it opens, when it opens one; `mentions` None means the bot's default (none); `view`
+    holds its components (buttons), if any."""
 
     key: str
     content: str | None = None
     embeds: Sequence[discord.Embed] = ()
     title: str = "News"
     mentions: discord.AllowedMentions | None = None
+    view: discord.ui.View | None = None
 
     def __post_init__(self) -> None:
         if not 1 <= len(self.key) <= NONCE_CHARS:

@@ -17,6 +17,8 @@ log = logging.getLogger(__name__)
 
 # The guild channels the bot posts in (a forum takes posts, not messages).
 GUILD_PLACES = (discord.TextChannel, discord.Thread, discord.ForumChannel)
+# Discord's answer when a message already has a thread (an earlier attempt opened it).
+THREAD_ALREADY_CREATED = 160004
 
 
 def missing_permissions(channel: discord.abc.GuildChannel | discord.Thread) -> list[str]:
@@ -34,6 +36,18 @@ def missing_permissions(channel: discord.abc.GuildChannel | discord.Thread) -> l
         "Embed Links": allowed.embed_links,
     }
     return [name for name, ok in needed.items() if not ok]
+
+
+def _thread_permissions(channel: discord.TextChannel) -> dict[str, bool]:
+    """Whether the bot may open a thread on a message of `channel` and post in it."""
+    me = channel.guild.me
+    if me is None:
+        return {}
+    allowed = channel.permissions_for(me)
+    return {
+        "Create Public Threads": allowed.create_public_threads,
+        "Send Messages in Threads": allowed.send_messages_in_threads,
+    }
 
 
 class Poster:
@@ -62,11 +76,53 @@ class Poster:
                 return failure_from(exc, channel_id=to.channel_id)
         if not isinstance(channel, GUILD_PLACES):
             return Failure(FailureKind.CANNOT_POST, channel_id=to.channel_id)
+        if to.thread_of is not None and not isinstance(channel, discord.Thread):
+            thread = await self._thread(channel, to.thread_of, to.thread_name)
+            if isinstance(thread, Failure):
+                return thread
+            channel = thread
         if missing := missing_permissions(channel):
             return Failure(
                 FailureKind.MISSING_PERMISSION, channel_id=channel.id, missing=tuple(missing)
             )
         return Outlet(self.client, channel)
+
+    async def _thread(
+        self, channel: discord.TextChannel | discord.ForumChannel, message_id: int, name: str
+    ) -> discord.Thread | Failure:
+        """The thread of one of `channel`'s messages, opened when it has none. A thread opened
+        on a message shares its id, as a forum post shares its first message's, so the thread
+        is found by the message's id, and an opening whose answer was lost is found again."""
+        found = await self._known_thread(message_id)
+        if found is not None:
+            return found
+        if isinstance(channel, discord.ForumChannel):
+            return Failure(
+                FailureKind.MISSING_CHANNEL, channel_id=message_id, detail="the forum post is gone"
+            )
+        if missing := [n for n, ok in _thread_permissions(channel).items() if not ok]:
+            return Failure(
+                FailureKind.MISSING_PERMISSION, channel_id=channel.id, missing=tuple(missing)
+            )
+        try:
+            return await channel.get_partial_message(message_id).create_thread(name=name)
+        except discord.HTTPException as exc:
+            if exc.code == THREAD_ALREADY_CREATED:
+                again = await self._known_thread(message_id)
+                if again is not None:
+                    return again
+            return failure_from(exc, channel_id=channel.id)
+
+    async def _known_thread(self, thread_id: int) -> discord.Thread | None:
+        """The thread with this id, from the cache or Discord; None when there is none."""
+        cached = self.client.get_channel(thread_id)
+        if isinstance(cached, discord.Thread):
+            return cached
+        try:
+            fetched = await self.client.fetch_channel(thread_id)
+        except discord.HTTPException:
+            return None
+        return fetched if isinstance(fetched, discord.Thread) else None
 
     async def deliver(
         self, to: Destination, parts: Sequence[Part], *, forum: ForumLayout = ForumLayout.ONE_POST

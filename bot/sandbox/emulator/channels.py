@@ -165,7 +165,18 @@ class ChannelRoutes:
             errors = limits.FormErrors()
             errors.add(["name"], "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 100 in length.")
             return json_response(errors.body(), status=400)
-        thread = self.world.add_thread(parent, name, self.world.bot)
+        source: int | None = None
+        if "message_id" in request.match_info:
+            # A thread opened on a message shares its id; a message has one thread at most.
+            message = self._message(request)
+            if message is None:
+                return unknown_message()
+            if message.id in self.world.channels:
+                return error_response(
+                    400, 160004, "A thread has already been created for this message"
+                )
+            source = message.id
+        thread = self.world.add_thread(parent, name, self.world.bot, thread_id=source)
         data = thread.payload()
         if parent.type == FORUM_CHANNEL:
             starter = body.get("message") or {}

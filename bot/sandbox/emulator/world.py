@@ -77,11 +77,19 @@ class World:
         self.channels[channel.id] = channel
         return channel
 
-    def add_thread(self, parent: Channel, name: str, owner: User) -> Channel:
-        """Create a public thread (or forum post) under `parent`."""
+    def add_thread(
+        self, parent: Channel, name: str, owner: User, *, thread_id: int | None = None
+    ) -> Channel:
+        """Create a public thread (or forum post) under `parent`; a thread opened on a message
+        takes the message's id (`thread_id`), as on Discord."""
         guild = self.guild_by_id(parent.guild_id or 0)
         thread = Channel(
-            self.ids.next(), name, 11, guild_id=guild.id, parent_id=parent.id, owner_id=owner.id
+            thread_id or self.ids.next(),
+            name,
+            11,
+            guild_id=guild.id,
+            parent_id=parent.id,
+            owner_id=owner.id,
         )
         guild.threads.append(thread)
         self.channels[thread.id] = thread

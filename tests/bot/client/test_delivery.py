@@ -254,3 +254,54 @@ def test_part_keys_fit_discords_nonce_and_name_every_item() -> None:
         Part("x" * 26)
     with pytest.raises(ValueError):
         Destination(channel_id=1, user_id=2)
+
+
+def reply(key: int, title: str) -> list[Part]:
+    """One part of its own key (replies in one thread must not share a nonce)."""
+    return [Part(part_key("reply", key), embeds=[discord.Embed(title=title)], title=title)]
+
+
+async def test_replies_go_into_the_thread_of_a_message_opened_once(newsdesk: Newsdesk) -> None:
+    discord_, poster = newsdesk.discord, newsdesk.bot.poster
+    news = discord_.channel("news")
+    story = (await poster.deliver(Destination(channel_id=news.id), parts("Storm"))).posted[0]
+    to = Destination(channel_id=news.id, thread_of=story.message_id, thread_name="Storm desk")
+    one = await poster.deliver(to, reply(1, "Update one"))
+    two = await poster.deliver(to, reply(2, "Update two"))
+    assert one.ok and two.ok
+    # A thread opened on a message shares its id: found again, never opened twice.
+    assert one.posted[0].channel_id == two.posted[0].channel_id == story.message_id
+    opened_ = discord_.requests_to("POST", f"/messages/{story.message_id}/threads")
+    assert [r.json["name"] for r in opened_] == ["Storm desk"]
+    thread = discord_.world.channels[story.message_id]
+    assert titles(discord_.channel_messages(thread)) == ["Update one", "Update two"]
+    assert titles(discord_.channel_messages(news)) == ["Storm"]
+
+    # An opening whose answer was lost: Discord says the message has a thread; it is used.
+    later = (await poster.deliver(Destination(channel_id=news.id), reply(3, "Fire"))).posted[0]
+    discord_.world.add_thread(news, "Fire desk", discord_.world.bot, thread_id=later.message_id)
+    discord_.faults.refuse(f"GET /channels/{later.message_id}", status=404, code=10003)
+    again = Destination(channel_id=news.id, thread_of=later.message_id)
+    result = await poster.deliver(again, reply(4, "Fire update"))
+    assert result.ok and result.posted[0].channel_id == later.message_id
+    refused = discord_.requests_to("POST", f"/messages/{later.message_id}/threads")
+    assert [r.status for r in refused] == [400]  # 160004: it has one already
+
+    # A message that is gone has no thread to open: a typed failure, nothing posted.
+    gone = Destination(channel_id=news.id, thread_of=later.message_id + 12345)
+    failed = await poster.deliver(gone, reply(5, "Lost"))
+    assert failed.failure is not None and failed.failure.kind is FailureKind.MISSING_CHANNEL
+
+
+async def test_replies_to_a_forum_post_go_inside_it(newsdesk: Newsdesk) -> None:
+    discord_, poster = newsdesk.discord, newsdesk.bot.poster
+    forum = discord_.channel("briefings")
+    posted = await poster.deliver(
+        Destination(channel_id=forum.id), parts("Storm"), forum=ForumLayout.POST_EACH
+    )
+    post = posted.posted[0]
+    to = Destination(channel_id=forum.id, thread_of=post.message_id)
+    result = await poster.deliver(to, reply(1, "Update"))
+    assert result.ok and result.posted[0].channel_id == post.channel_id
+    assert titles(discord_.channel_messages(post.channel_id)) == ["Storm", "Update"]
+    assert len(threads_of(newsdesk, forum)) == 1
