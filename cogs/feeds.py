@@ -37,6 +37,13 @@ Target = discord.TextChannel | discord.Thread | discord.ForumChannel
 CLEARABLE = [
     app_commands.Choice(name=n, value=n) for n in ("filter", "role", "max_age", "template")
 ]
+UPDATES = [
+    app_commands.Choice(
+        name="in a thread on the story's post (a forum: in its post)", value="thread"
+    ),
+    app_commands.Choice(name="only by DM to members who follow the story", value="followers"),
+    app_commands.Choice(name="off: each story once, as before", value="off"),
+]
 ADMIN = app_commands.checks.has_permissions(manage_guild=True)
 
 
@@ -185,17 +192,20 @@ class Feeds(commands.Cog):
 
     # -- running feeds day to day ------------------------------------------------------------
 
-    @feeds.command(name="edit", description="Change a feed's channel, filter, role or age limit")
+    @feeds.command(
+        name="edit", description="Change a feed's channel, filter, role, age limit or updates"
+    )
     @app_commands.describe(
         id="The feed's number in /feeds list",
         channel="Post in this channel from now on",
         filter="Only articles matching this search",
         role="Ping this role with each announcement",
         max_age="Leave out items published more than this many hours ago",
+        updates="Where later reports of a story it posted go: only what they add",
         clear="Remove the filter, the role, the age limit or the feed's own template",
     )
     @app_commands.autocomplete(id=feed_choices)
-    @app_commands.choices(clear=CLEARABLE)
+    @app_commands.choices(clear=CLEARABLE, updates=UPDATES)
     @ADMIN
     async def edit(
         self,
@@ -205,6 +215,7 @@ class Feeds(commands.Cog):
         filter: app_commands.Range[str, 1, 300] | None = None,
         role: discord.Role | None = None,
         max_age: app_commands.Range[int, 1, manage.MAX_AGE_HOURS] | None = None,
+        updates: str | None = None,
         clear: str | None = None,
     ) -> None:
         """Change a feed in place: its history stays, so nothing old is posted again."""
@@ -222,6 +233,7 @@ class Feeds(commands.Cog):
                 filter_text=filter,
                 role_id=role.id if role else None,
                 max_age_hours=max_age,
+                updates=updates,
                 clear=[clear] if clear else [],
                 entities_available=self.bot.entity_articles is not None,
             )

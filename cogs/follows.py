@@ -1,6 +1,8 @@
 """Follow the news: `/follow entity`, `/follow query`, `/follows` and `/unfollow`. New articles
 that mention a followed entity or match a followed search arrive by DM (a member's follows) or
-as a post in the channel (channel follows, which need Manage Server), batched, once each."""
+as a post in the channel (channel follows, which need Manage Server), batched, once each.
+Stories followed with the button on their posts (cogs/story_follows.py) are listed here too
+and stopped with `/unfollow follow:s12`."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from discord.ext import commands
 from bot.client import NewsBot, app_cooldown
 from bot.client.delivery import missing_permissions
 from bot.client.delivery.follows import FollowPoster
+from bot.feeds.story_follows import member_story_follows, unfollow_story
 from bot.insights.follows import (
     MAX_CHANNEL_FOLLOWS,
     MAX_MEMBER_FOLLOWS,
@@ -34,6 +37,8 @@ from bot.render.insights import (
     follows_embed,
     unfollowed_embed,
 )
+from bot.render.story_updates import story_follow_choices, story_follow_lines
+from bot.render.story_updates import unfollowed_embed as story_unfollowed_embed
 from bot.store import Follow
 
 CHANNEL_HELP = "Post in this channel instead of messaging you (needs Manage Server)"
@@ -167,8 +172,10 @@ class Follows(commands.Cog):
     async def follows(self, interaction: discord.Interaction) -> None:
         """List the member's follows here, then the channel follows."""
         assert interaction.guild_id is not None
-        found = await self.bot.store.visible_follows(interaction.guild_id, interaction.user.id)
-        await interaction.response.send_message(embed=follows_embed(found), ephemeral=True)
+        guild, user = interaction.guild_id, interaction.user.id
+        found = await self.bot.store.visible_follows(guild, user)
+        stories = story_follow_lines(await member_story_follows(self.bot.store, guild, user))
+        await interaction.response.send_message(embed=follows_embed(found, stories), ephemeral=True)
 
     @app_commands.command(
         name="unfollow", description="Stop a follow", extras={"example": "/unfollow follow:#3"}
@@ -181,6 +188,13 @@ class Follows(commands.Cog):
         """Remove one of the member's follows, or a channel's."""
         assert interaction.guild_id is not None
         number = follow.strip().lstrip("#")
+        story = number[1:] if number[:1].lower() == "s" else None
+        if story is not None and story.isdigit() and len(story) <= 18:
+            stopped = await unfollow_story(self.bot.store, int(story), interaction.user.id)
+            await interaction.response.send_message(
+                embed=story_unfollowed_embed(stopped), ephemeral=True
+            )
+            return
         if not number.isdigit() or len(number) > 18:
             raise FollowError("Pick a follow from the list, or give its number from `/follows`.")
         removed = await unfollow(
@@ -202,7 +216,10 @@ class Follows(commands.Cog):
         found = await self.bot.store.visible_follows(interaction.guild_id, interaction.user.id)
         if not interaction.permissions.manage_guild:
             found = [f for f in found if f.user_id is not None]
-        return follow_choices(found, current)
+        stories = await member_story_follows(
+            self.bot.store, interaction.guild_id, interaction.user.id
+        )
+        return (follow_choices(found, current) + story_follow_choices(stories, current))[:25]
 
 
 async def setup(bot: NewsBot) -> None:

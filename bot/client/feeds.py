@@ -1,12 +1,14 @@
 """The feed poller wired to a running bot: its store and clock, the delivery module's feed
-poster, the NLP step for new articles (and the follows that hear of them), the stored NLP
-summary for cards, and the default timezone for quiet hours."""
+poster and update poster (story updates in threads, and to followers by DM), the NLP step for
+new articles (and the follows that hear of them), the stored NLP summary for cards, and the
+default timezone for quiet hours."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from bot.client.delivery.feeds import FeedPoster
+from bot.client.delivery.updates import UpdatePoster
 from bot.client.newsbot import NewsBot
 from bot.feeds.fetcher import Fetcher
 from bot.feeds.poller import FeedPoller
@@ -33,6 +35,7 @@ def feed_poller(bot: NewsBot, fetcher: Fetcher) -> FeedPoller:
         return " ".join(s.text for s in summary.sentences) or None
 
     poster = FeedPoster(bot.poster, store)
+    updates = UpdatePoster(bot.poster)
     return FeedPoller(
         store,
         fetcher,
@@ -43,4 +46,6 @@ def feed_poller(bot: NewsBot, fetcher: Fetcher) -> FeedPoller:
         entity_articles=bot.entity_articles,
         summarize=summarize,
         zone=bot.settings.tz,
+        post_update=updates.post,
+        tell_follower=updates.tell,
     )

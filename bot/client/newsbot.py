@@ -28,6 +28,7 @@ from bot.nlp.enrichment import enrich_pending
 from bot.nlp.lookup import entity_article_ids
 from bot.nlp.service import Mode, NlpService
 from bot.render import errors
+from bot.render.story_updates import STORY_ID_PREFIX
 from bot.render.views import CUSTOM_ID_PREFIX, Pagers
 from bot.search import EntityResolver
 from bot.store import Store
@@ -45,6 +46,17 @@ PREFIX_KEY = "prefix"
 async def _command_prefix(bot: NewsBot, message: discord.Message) -> list[str]:
     prefix = await bot.prefix_for(message.guild.id if message.guild else None)
     return commands.when_mentioned_or(prefix)(bot, message)
+
+
+def _custom_ids(components: Sequence[Any]) -> set[str]:
+    """Every custom id among a message's components (rows and what they hold)."""
+    found: set[str] = set()
+    for component in components:
+        custom_id = getattr(component, "custom_id", None)
+        if custom_id:
+            found.add(custom_id)
+        found |= _custom_ids(getattr(component, "children", ()))
+    return found
 
 
 def _one_line(error: BaseException) -> str:
@@ -222,12 +234,25 @@ class NewsBot(commands.Bot):
     # -- events -----------------------------------------------------------------------------
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
-        """Answer clicks on pager buttons the bot no longer knows (timed out, restarted, forged)."""
+        """Answer clicks on pager buttons the bot no longer knows (timed out, restarted, forged)
+        and on story buttons a message does not have (forged)."""
         if interaction.type is not discord.InteractionType.component:
             return
         data = interaction.data or {}
         custom_id = str(data.get("custom_id", ""))
         message = interaction.message
+        if (
+            custom_id.startswith(STORY_ID_PREFIX)
+            and message is not None
+            and custom_id not in _custom_ids(message.components)
+            and not interaction.response.is_done()
+        ):
+            # discord.py hands a story button's handler only ids the message has: refuse the
+            # rest rather than leave them unanswered.
+            await interaction.response.send_message(
+                "That control isn't part of this message.", ephemeral=True
+            )
+            return
         if (
             not custom_id.startswith(CUSTOM_ID_PREFIX)
             or message is None

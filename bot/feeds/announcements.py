@@ -12,7 +12,8 @@ from typing import Literal
 from bot.errors import NewsdeskError
 from bot.feeds.templates import DEFAULT_TEMPLATE, MessageTemplate
 from bot.models import Article
-from bot.models.delivery import Failure, PostedMessage
+from bot.models.delivery import Failure, FailureKind, PostedMessage
+from bot.nlp.storyline import Figures
 from bot.store import Feed, Subscription
 
 SUMMARY_CHARS = 300
@@ -40,6 +41,7 @@ class NewArticle:
     other_sources: tuple[str, ...]
     summary: str
     entities: tuple[str, ...] = ()  # the names it mentions most (once NLP has read it)
+    figures: Figures = field(default_factory=Figures)  # where the story's outlets disagree
 
 
 @dataclass(frozen=True)
@@ -110,3 +112,16 @@ def lead(article: Article, max_chars: int = SUMMARY_CHARS) -> str:
     if len(chosen) > max_chars:
         chosen = chosen[: max_chars - 1].rsplit(" ", 1)[0] + "…"
     return chosen
+
+
+def failure_detail(failure: Failure | None, error: str = "") -> str:
+    """A failure for the delivery log: what Discord said, with its HTTP status and code."""
+    if failure is None:
+        return error or "the post failed"
+    if failure.kind is FailureKind.HTTP_ERROR and failure.status is None:
+        return failure.detail or "the post failed"  # not Discord's answer: the bot's own
+    said = failure.describe()
+    if failure.status and failure.kind is not FailureKind.HTTP_ERROR:
+        code = f", code {failure.code}" if failure.code else ""
+        said += f" (HTTP {failure.status}{code})"
+    return said

@@ -19,14 +19,19 @@ from bot.feeds.announcements import (
     Announcer,
     NewArticle,
     Summarizer,
+    failure_detail,
     lead,
 )
 from bot.feeds.pacing import HoldReason, pacing_for, plan
 from bot.feeds.templates import template_for
+from bot.feeds.updates import FollowerSender, StoryUpdates, UpdatePoster
 from bot.models import Article
 from bot.models.delivery import Failure, FailureKind, NotDelivered, PostedMessage
 from bot.models.story import Report
+from bot.models.update import StoryText
+from bot.nlp.storyline import Figures
 from bot.store import (
+    UPDATES_OFF,
     DeliveryOutcome,
     Feed,
     LogUpdate,
@@ -47,19 +52,6 @@ ENTITIES_SHOWN = 5
 _FINAL = (FailureKind.MISSING_CHANNEL, FailureKind.CANNOT_POST)
 
 
-def failure_detail(failure: Failure | None, error: str = "") -> str:
-    """A failure for the delivery log: what Discord said, with its HTTP status and code."""
-    if failure is None:
-        return error or "the post failed"
-    if failure.kind is FailureKind.HTTP_ERROR and failure.status is None:
-        return failure.detail or "the post failed"  # not Discord's answer: the bot's own
-    said = failure.describe()
-    if failure.status and failure.kind is not FailureKind.HTTP_ERROR:
-        code = f", code {failure.code}" if failure.code else ""
-        said += f" (HTTP {failure.status}{code})"
-    return said
-
-
 def _when(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
@@ -76,6 +68,8 @@ class Delivery:
         lock: asyncio.Lock | None = None,
         summarize: Summarizer | None = None,
         zone: ZoneInfo | None = None,
+        post_update: UpdatePoster | None = None,
+        tell_follower: FollowerSender | None = None,
     ) -> None:
         self.store = store
         self.announce = announce
@@ -84,6 +78,11 @@ class Delivery:
         self.summarize = summarize
         # Quiet hours are read in the server's timezone; this one when a server set none.
         self.zone = zone or ZoneInfo("UTC")
+        # Later reports of stories already posted: what they add, in threads or by DM.
+        self.updates = StoryUpdates(
+            store, post_update, tell_follower, clock=self.clock, lock=self.lock
+        )
+        self.reader = self.updates.reader
 
     # -- the queue, channel by channel ------------------------------------------------------
 
@@ -100,6 +99,8 @@ class Delivery:
         posted = 0
         for channel_id, (fresh, waiting) in channels.items():
             posted += await self._deliver_channel(channel_id, fresh, waiting)
+        # Updates wait for their story's post, which may have just gone out.
+        await self.updates.deliver()
         return posted
 
     async def _deliver_channel(
@@ -222,6 +223,7 @@ class Delivery:
             LogUpdate(i, DeliveryOutcome.POSTED, posted if packed else "", m.link if m else None)
             for i, m in done.items()
         ]
+        told = await self._told(subscription, items, done) if not packed else []
         if left:
             retry = "gave up" if give_up else f"will retry (attempt {attempts} of {MAX_ATTEMPTS})"
             why = f"{failure_detail(result.failure)}; {retry}"
@@ -229,10 +231,27 @@ class Delivery:
         now = utc_iso(self.clock.now())
         async with self.lock, self.store.transaction():
             await self.store.mark_announced(done, now, packed=packed is not None)
+            for item, text in told:
+                channel = subscription.channel_id
+                await self.store.record_story_text(
+                    channel, item.story_id, item.article.id, text, now
+                )
             if left:
                 await self.store.announcement_failed(left, give_up=give_up)
             await self.store.update_delivery_log(updates, now)
         return len(done)
+
+    async def _told(
+        self,
+        subscription: Subscription,
+        items: Sequence[PendingAnnouncement],
+        done: Mapping[int, PostedMessage | None],
+    ) -> list[tuple[PendingAnnouncement, StoryText]]:
+        """What the posts just made said (their articles), kept when the subscription posts
+        updates: a later report of the story posts only what it adds to it."""
+        if subscription.updates == UPDATES_OFF:
+            return []
+        return [(i, await self.reader.text(i.article)) for i in items if i.id in done]
 
     async def _announce(self, announcement: Announcement) -> _Outcome:
         """Call the announcer; what it raises becomes a failure (retried unless final)."""
@@ -272,7 +291,11 @@ class Delivery:
         names = await self.store.article_entities(article.id, ENTITIES_SHOWN)
         entities = tuple(e.entity.name for e in names)
         summary = await self._summary(article)
-        return NewArticle(announcement_id, article, story_id, others, summary, entities)
+        # Where the story's outlets disagree, as far as the store already has them.
+        figures = await self.reader.figures(story) if story and len(story.reports) > 1 else None
+        return NewArticle(
+            announcement_id, article, story_id, others, summary, entities, figures or Figures()
+        )
 
     async def preview(
         self, subscription: Subscription, feed: Feed, article: Article, *, announcement_id: int = 0

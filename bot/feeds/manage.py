@@ -23,6 +23,7 @@ from bot.feeds.templates import (
 )
 from bot.models import Article
 from bot.store import (
+    UPDATE_MODES,
     DeliveryOutcome,
     Feed,
     LogEntry,
@@ -88,12 +89,14 @@ async def edit_feed(
     filter_text: str | None = None,
     role_id: int | None = None,
     max_age_hours: int | None = None,
+    updates: str | None = None,
     clear: Sequence[str] = (),
     entities_available: bool = False,
 ) -> Edited:
-    """Change a feed's channel, filter, role, maximum age (or clear the filter, role, age or
-    template) in place: its number, history and seen items stay, so nothing old is posted
-    again. Raises FeedUnreadable (or QueryError for a filter) saying what is wrong."""
+    """Change a feed's channel, filter, role, maximum age, where later reports of its stories
+    go (`updates`: thread, followers or off), or clear the filter, role, age or template, in
+    place: its number, history and seen items stay, so nothing old is posted again. Raises
+    FeedUnreadable (or QueryError for a filter) saying what is wrong."""
     before, feed = await find_feed(store, guild_id, subscription_id)
     changes: SubscriptionChanges = {}
     if channel_id is not None and channel_id != before.channel_id:
@@ -111,6 +114,10 @@ async def edit_feed(
         if not 1 <= max_age_hours <= MAX_AGE_HOURS:
             raise FeedUnreadable(f"The maximum age is 1 to {MAX_AGE_HOURS:,} hours.")
         changes["max_age_hours"] = max_age_hours
+    if updates is not None:
+        if updates not in UPDATE_MODES:
+            raise FeedUnreadable(f"Updates go to a {', '.join(UPDATE_MODES[:-1])}, or are off.")
+        changes["updates"] = updates
     cleared: dict[str, tuple[str, object]] = {
         "filter": ("filter_text", ""),
         "role": ("role_id", None),
@@ -123,7 +130,7 @@ async def edit_feed(
         key, value = cleared[name]
         changes[key] = value  # type: ignore[literal-required]
     if not changes:
-        raise FeedUnreadable("Nothing to change: give a channel, filter, role or max_age.")
+        raise FeedUnreadable("Nothing to change: give a channel, filter, role, max_age or updates.")
     async with store.transaction():
         after = await _changed(store, guild_id, subscription_id, changes)
     return Edited(before, after, feed)

@@ -23,6 +23,7 @@ from bot.feeds.parse import FeedEntry, FeedFormatError, ParsedFeed, parse_feed
 from bot.feeds.schedule import after_failure, after_success, poll_interval
 from bot.feeds.subscriptions import EntityResolver
 from bot.feeds.triage import MuteCheck, Router
+from bot.feeds.updates import FollowerSender, UpdatePoster
 from bot.ingest import Enricher, ingest_drafts
 from bot.store import Feed, SeenItem, Store
 from bot.stories import story_ids
@@ -84,6 +85,8 @@ class FeedPoller:
         owner: str | None = None,
         zone: ZoneInfo | None = None,
         muted: MuteCheck | None = None,
+        post_update: UpdatePoster | None = None,
+        tell_follower: FollowerSender | None = None,
     ) -> None:
         self.store = store
         # Who holds this bot's poll claims: unique per running bot (see bot.feeds.claims).
@@ -98,7 +101,14 @@ class FeedPoller:
         self.rng = rng or random.Random()
         self._write = asyncio.Lock()  # one writer: the store's connection has one transaction
         self.delivery = Delivery(
-            store, announce, clock=self.clock, lock=self._write, summarize=summarize, zone=zone
+            store,
+            announce,
+            clock=self.clock,
+            lock=self._write,
+            summarize=summarize,
+            zone=zone,
+            post_update=post_update,
+            tell_follower=tell_follower,
         )
         self._wake = asyncio.Event()
         self._tasks = BackgroundTasks("feed-poller")

@@ -12,7 +12,7 @@ from bot.clock import utc_iso
 from bot.feeds.health import describe_gap
 from bot.feeds.subscriptions import EntityResolver, matching_articles
 from bot.models import Article
-from bot.store import DeliveryOutcome, Feed, NewLogEntry, Store, Subscription
+from bot.store import UPDATES_OFF, DeliveryOutcome, Feed, NewLogEntry, Store, Subscription
 
 # The hook for the server's mute list (it comes later): the articles of `articles` a
 # subscription's server has muted, each with the mute entry that hid it.
@@ -29,6 +29,9 @@ ALREADY = {
     "failed": "already tried, and failed, in",
     "dropped": "already dropped (paused) from",
 }
+# A story's first post in these states can take updates (once it is out).
+UPDATABLE = ("posted", "pending", "posting", "held")
+UPDATE_QUEUED = "a later report of a story this channel has: what it adds goes out as an update"
 
 
 @dataclass(frozen=True)
@@ -129,6 +132,11 @@ async def route(
             continue
         first = await store.story_post(subscription.channel_id, story)
         first_id, status, link = first or (None, "posted", None)
+        if subscription.updates != UPDATES_OFF and first is not None and status in UPDATABLE:
+            update = await store.queue_story_update(subscription, story, article.id, at)
+            if update is not None:
+                entries.append(replace(line, detail=UPDATE_QUEUED, update_id=update))
+                continue
         why = f"the same story is {ALREADY.get(status, 'already in')} this channel"
         duplicate = replace(line, outcome=DeliveryOutcome.DUPLICATE, detail=why, link=link)
         entries.append(replace(duplicate, announcement_id=first_id))

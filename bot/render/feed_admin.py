@@ -12,7 +12,15 @@ import discord
 from bot.feeds.manage import Edited
 from bot.feeds.templates import PLACEHOLDERS, MessageTemplate
 from bot.render import embeds, errors, text
-from bot.store import ChannelPacing, DeliveryOutcome, Feed, LogEntry, NewLogEntry, Subscription
+from bot.store import (
+    UPDATES_OFF,
+    ChannelPacing,
+    DeliveryOutcome,
+    Feed,
+    LogEntry,
+    NewLogEntry,
+    Subscription,
+)
 
 MARKS = {
     DeliveryOutcome.QUEUED: "🕒",
@@ -20,6 +28,8 @@ MARKS = {
     DeliveryOutcome.FILTERED: "🚫",
     DeliveryOutcome.MUTED: "🔇",
     DeliveryOutcome.DUPLICATE: "🔁",
+    DeliveryOutcome.UPDATE: "➕",
+    DeliveryOutcome.NO_NEW_FACTS: "🟰",
     DeliveryOutcome.TOO_OLD: "⌛",
     DeliveryOutcome.FLOOD: "🚦",
     DeliveryOutcome.QUIET: "🌙",
@@ -29,6 +39,11 @@ MARKS = {
 }
 TITLE_CHARS = 90
 DETAIL_CHARS = 200
+# Where a subscription's later reports of a story go, as its settings say it.
+UPDATE_PLACES = {
+    "thread": "what they add, in a thread on the story's post (Follow this story button)",
+    "followers": "what they add, by DM to members who press Follow this story",
+}
 
 
 def _name(feed: Feed) -> str:
@@ -45,6 +60,8 @@ def _settings(subscription: Subscription) -> list[str]:
     lines.append(f"Pings: <@&{subscription.role_id}>" if subscription.role_id else "Pings: nobody")
     if subscription.max_age_hours:
         lines.append(f"Only items up to {subscription.max_age_hours} hours old")
+    if subscription.updates != UPDATES_OFF:
+        lines.append(f"Later reports of its stories: {UPDATE_PLACES[subscription.updates]}")
     if subscription.paused:
         lines.append("⏸️ Paused: polled, but nothing is posted")
     return lines
@@ -64,6 +81,8 @@ def edited_embed(edited: Edited, what: str = "Updated") -> discord.Embed:
     if before.max_age_hours != after.max_age_hours:
         age = f"{after.max_age_hours} hours" if after.max_age_hours else "any age"
         changes.append(f"maximum age → {age}")
+    if before.updates != after.updates:
+        changes.append(f"updates → {after.updates}")
     if before.template != after.template:
         changes.append("template → " + ("its own" if after.template else "the default"))
     lines = _settings(after)
@@ -143,7 +162,11 @@ def log_line(entry: LogEntry) -> str:
     if entry.detail:
         parts.append(text.escape(text.plain(entry.detail, DETAIL_CHARS)))
     if entry.link:
-        label = "first post" if entry.outcome is DeliveryOutcome.DUPLICATE else "the post"
+        label = {
+            DeliveryOutcome.DUPLICATE: "first post",
+            DeliveryOutcome.NO_NEW_FACTS: "the story's post",
+            DeliveryOutcome.UPDATE: "the update",
+        }.get(entry.outcome, "the post")
         parts.append(text.link(label, entry.link))
     parts.append(text.timestamp(entry.at, "R"))
     return " — ".join(parts[:2]) + ("\n" + " · ".join(parts[2:]) if parts[2:] else "")

@@ -27,7 +27,8 @@ from bot.feeds.templates import (
     Text,
 )
 from bot.render import embeds, limits, text
-from bot.store import Feed, Subscription
+from bot.render.story_updates import figure_lines, figures_field
+from bot.store import UPDATES_OFF, Feed, Subscription
 
 # An announcement burst beyond this many articles ends with one list of the rest, so a feed
 # that publishes fifty items at once does not flood the channel.
@@ -71,6 +72,8 @@ class Post:
     embeds: list[discord.Embed]
     announcement_ids: list[int]
     thread_name: str
+    # The story a post carries alone when its feed sends updates: it gets a Follow button.
+    story_id: int | None = None
 
 
 # -- filling placeholders ---------------------------------------------------------------------
@@ -158,17 +161,23 @@ def item_post(
     content = fill("content") or None
     if not template.embed:
         # A plain-text template whose placeholders all came out empty still says something.
-        return content or text.fit(text.plain(item.article.title), limits.CONTENT), None
+        said = content or text.fit(text.plain(item.article.title), limits.CONTENT)
+        flags = "\n".join(figure_lines(item.figures))
+        if flags and len(said) + len(flags) + 1 <= limits.CONTENT:
+            said = f"{said}\n{flags}"
+        return said, None
     title, description = fill("title"), fill("description")
     if not title and not description:
         # Discord refuses an embed with nothing in it: the headline stands in.
         title = text.fit(text.plain(item.article.title), limits.EMBED_TITLE)
     colour = discord.Colour(template.colour) if template.colour is not None else None
+    field = figures_field(item.figures)
     embed = embeds.build(
         title=title,
         description=description,
         url=item.article.url,
         colour=colour or embeds.Palette.NEWS,
+        fields=[field] if field else [],
         footer=fill("footer", markdown=False),
         timestamp=item.article.when,
     )
@@ -241,6 +250,9 @@ def announcement_posts(announcement: Announcement, *, forum: bool = False) -> li
     feed, items = announcement.feed, list(announcement.articles)
     template, subscription = announcement.template, announcement.subscription
     rendered = [(item, *item_post(template, item, feed, subscription)) for item in items]
+    # A feed that sends updates posts each story alone: its own message to follow, and to
+    # open the story's thread on.
+    alone = subscription.updates != UPDATES_OFF
     carried: dict[int, list[int]] = {}
     if len(items) > MAX_CARDS and template.embed:
         rest = items[MAX_CARDS - 1 :]
@@ -257,6 +269,7 @@ def announcement_posts(announcement: Announcement, *, forum: bool = False) -> li
         same_run = (
             last is not None
             and not forum
+            and not alone
             and embed is not None
             and bool(last.embeds)
             and content == run_content
@@ -275,7 +288,8 @@ def announcement_posts(announcement: Announcement, *, forum: bool = False) -> li
         name = text.plain(item.article.title, THREAD_NAME)
         # A run that continues in a new message says its text once, on the first.
         shown = None if same_run else content
-        posts.append(Post(shown, [embed] if embed else [], list(ids), name))
+        follow = item.story_id if alone and ids == [item.announcement_id] else None
+        posts.append(Post(shown, [embed] if embed else [], list(ids), name, follow))
     return posts
 
 

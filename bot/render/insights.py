@@ -122,9 +122,10 @@ def unfollowed_embed(follow: Follow) -> discord.Embed:
     )
 
 
-def follows_embed(follows: Sequence[Follow]) -> discord.Embed:
-    """A member's follows in this server, then the server's channel follows."""
-    if not follows:
+def follows_embed(follows: Sequence[Follow], stories: Sequence[str] = ()) -> discord.Embed:
+    """A member's follows in this server, then the server's channel follows, then the stories
+    the member follows (`stories`: their lines, markdown)."""
+    if not follows and not stories:
         return embeds.build(
             title="Follows",
             description="Nothing followed here yet. `/follow entity` or `/follow query` "
@@ -142,6 +143,8 @@ def follows_embed(follows: Sequence[Follow]) -> discord.Embed:
                 for f in group
             ]
             fields.append(embeds.Field(title, "\n".join(lines)))
+    if stories:
+        fields.append(embeds.Field("Stories you follow (by DM)", "\n".join(stories)))
     return embeds.build(
         title="Follows",
         fields=fields,

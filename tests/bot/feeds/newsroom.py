@@ -242,6 +242,20 @@ class Wire:
             )
         self.serve()
 
+    def report(self, title: str, body: str, age: timedelta = timedelta(minutes=30)) -> None:
+        """A new item whose text is `body` (its page is missing: the feed's text is the
+        article), published `age` ago."""
+        self._count += 1
+        guid = f"{self.name}-{self._count}"
+        when = format_datetime(self.clock.now() - age)
+        self.items.insert(
+            0,
+            f"<item><title>{escape(title)}</title><link>/{self.name}/{guid}</link>"
+            f'<guid isPermaLink="false">{guid}</guid><pubDate>{when}</pubDate>'
+            f"<description>{escape(body)}</description></item>",
+        )
+        self.serve()
+
     def serve(self) -> None:
         """Serve the feed as it is now."""
         body = (

@@ -1,0 +1,225 @@
+"""What's new in a story, through the Discord emulator and loopback feeds: a story posted from
+one outlet, then another outlet's version posts only its new sentences as an update in the
+story's thread; a version that adds nothing posts nothing and the log says why; Follow this
+story sends the next update by DM, once; two outlets giving different counts are flagged."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from bot.clock import FakeClock
+from bot.sandbox import DiscordEmulator
+from bot.sandbox.emulator.state import Message, User
+from tests.adversarial.test_permissions import click_raw
+from tests.bot.feeds.newsroom import NewsSite, Wire
+from tests.cogs.feeddesk import poll, said, slash
+from tests.cogs.test_feeds import add, newsdesk_on, posts, settled
+from tests.newsdesk import Newsdesk
+
+HEADLINE = "Storm closes northern harbour ports at Greyhaven"
+FIRST = (
+    "A winter storm closed the northern harbour ports at Greyhaven on Monday. "
+    "Harbour master Ellen Varga said ferries would stay in port until the gales eased. "
+    "Twelve people were killed in Greyhaven when the sea wall gave way."
+)
+# The same story retold, plus two things the first report did not say.
+SECOND = (
+    "The northern harbour ports at Greyhaven were closed by a winter storm on Monday. "
+    "Ferries will stay in port until the gales ease, harbour master Ellen Varga said. "
+    "Fifteen people were killed in Greyhaven when the sea wall gave way. "
+    "The coastguard rescued 40 fishermen from the Kelby Point lighthouse overnight. "
+    "Premier Dana Okoro promised emergency funds for the repairs."
+)
+# Nothing the two reports had not said.
+THIRD = (
+    "A winter storm closed the northern harbour ports at Greyhaven on Monday. "
+    "Harbour master Ellen Varga said ferries would stay in port until the gales eased."
+)
+FOURTH = (
+    "A winter storm closed the northern harbour ports at Greyhaven on Monday. "
+    "Engineers from Tarrow Marine began rebuilding the sea wall on Wednesday."
+)
+
+
+def thread_posts(desk: Newsdesk, message: Message) -> list[Message]:
+    """The bot's messages in the thread opened on `message` (a thread shares its id)."""
+    return [
+        m
+        for m in desk.discord.channel_messages(desk.discord.world.channels[message.id])
+        if m.author is desk.discord.bot_user
+    ]
+
+
+def bullets(message: Message) -> list[str]:
+    """The sentences an update card shows."""
+    [card] = message.embeds
+    return [line[2:] for line in card["description"].split("\n") if line.startswith("• ")]
+
+
+async def outlets(desk: Newsdesk, site: NewsSite, clock: FakeClock, **edit: Any) -> list[Wire]:
+    """Two outlets' feeds followed in #news, their updates set as `edit` says."""
+    wires = [Wire(site, clock, "harbour"), Wire(site, clock, "coastal")]
+    for number, wire in enumerate(wires, start=1):
+        await add(desk, wire.url)
+        if edit:
+            await slash(desk, "feeds edit", id=number, **edit)
+    await settled(desk)
+    return wires
+
+
+async def test_a_later_report_posts_only_what_it_adds_in_the_storys_thread(
+    desk: Newsdesk, site: NewsSite, clock: FakeClock
+) -> None:
+    harbour, coastal = await outlets(desk, site, clock, updates="thread")
+    harbour.report(HEADLINE, FIRST)
+    await poll(desk, clock)
+    [story] = posts(desk)
+    assert story.embeds[0]["title"] == HEADLINE
+    assert "Follow this story" in [
+        c.get("label") for row in story.components for c in row["components"]
+    ]
+
+    coastal.report(HEADLINE, SECOND)
+    await poll(desk, clock)
+    assert posts(desk) == [story]  # nothing new in the channel itself
+    [update] = thread_posts(desk, story)
+    card = update.embeds[0]
+    assert card["title"] == "Update · Coastal Wire"
+    assert bullets(update) == [
+        "Fifteen people were killed in Greyhaven when the sea wall gave way.",
+        "The coastguard rescued 40 fishermen from the Kelby Point lighthouse overnight.",
+        "Premier Dana Okoro promised emergency funds for the repairs.",
+    ]
+    [field] = card["fields"]
+    assert field["name"] == "Outlets disagree"
+    assert field["value"] == "⚠️ Harbour Wire: Twelve · Coastal Wire: Fifteen (killed)"
+    assert card["footer"]["text"] == f"Update to: {HEADLINE}"
+
+    harbour.report(HEADLINE, THIRD)
+    await poll(desk, clock)
+    assert len(thread_posts(desk, story)) == 1  # it adds nothing: nothing is posted
+    log = said(await slash(desk, "feeds log", id=1))
+    assert "🟰 **no new facts**" in log
+    assert "adds nothing the story's posts in this channel had not said" in log
+    coastal_log = said(await slash(desk, "feeds log", id=2))
+    assert "➕ **sent as an update**" in coastal_log
+    assert "3 new sentences in the story's thread" in coastal_log
+
+
+def dms(desk: Newsdesk, user: User) -> list[Message]:
+    """The bot's direct messages to `user`, oldest first."""
+    channel = desk.discord.world.dm_channel(user)
+    return [m for m in desk.discord.channel_messages(channel) if m.author is desk.discord.bot_user]
+
+
+async def test_follow_this_story_sends_each_later_update_by_dm_once(
+    desk: Newsdesk, site: NewsSite, clock: FakeClock
+) -> None:
+    discord = desk.discord
+    harbour, coastal = await outlets(desk, site, clock, updates="thread")
+    harbour.report(HEADLINE, FIRST)
+    await poll(desk, clock)
+    [story] = posts(desk)
+    followed = await discord.click(story, "Follow this story", user=discord.bob)
+    assert followed.message.ephemeral
+    assert f"Following **{HEADLINE}**" in followed.message.embeds[0]["description"]
+    again = await discord.click(story, "Follow this story", user=discord.bob)
+    assert "Already following" in again.message.embeds[0]["description"]
+
+    coastal.report(HEADLINE, SECOND)
+    await poll(desk, clock)
+    [update] = thread_posts(desk, story)
+    [dm] = dms(desk, discord.bob)
+    card = dm.embeds[0]
+    assert card["title"] == "Update · Coastal Wire"
+    assert card["description"].startswith(f"New in **{HEADLINE}**:\n• Fifteen people were killed")
+    assert f"/{update.channel_id}/{update.id})" in card["description"]  # the thread's update
+    assert dms(desk, discord.alice) == []  # only who pressed
+    await poll(desk, clock)
+    await poll(desk, clock)
+    assert len(dms(desk, discord.bob)) == 1  # once per update
+
+    harbour.report(HEADLINE, FOURTH)
+    await poll(desk, clock)
+    _, second = dms(desk, discord.bob)
+    assert bullets(second) == [
+        "Engineers from Tarrow Marine began rebuilding the sea wall on Wednesday."
+    ]
+    stopped = await discord.click(second, "Unfollow this story", user=discord.bob)
+    assert "Stopped following" in stopped.message.embeds[0]["description"]
+    coastal.report(
+        HEADLINE, "Insurers in Kelby Point estimated the damage at 3 million pounds on Thursday."
+    )
+    await poll(desk, clock)
+    assert len(thread_posts(desk, story)) == 3
+    assert len(dms(desk, discord.bob)) == 2  # unfollowed: no more
+
+
+async def test_forged_follow_buttons_are_refused(
+    desk: Newsdesk, site: NewsSite, clock: FakeClock
+) -> None:
+    discord = desk.discord
+    harbour, coastal = await outlets(desk, site, clock, updates="thread")
+    harbour.report(HEADLINE, FIRST)
+    await poll(desk, clock)
+    [story] = posts(desk)
+    [button] = [c["custom_id"] for row in story.components for c in row["components"]]
+    story_id = int(button.rsplit(":", 1)[1])
+    # Ids the message does not carry: another story, or this story's button pressed elsewhere.
+    for custom_id, where in (
+        (f"story:follow:{story_id + 1000}", story),
+        (button, await desk.post("hello", channel="general")),
+    ):
+        refused = await click_raw(discord, where, custom_id, discord.bob)
+        assert refused.message.ephemeral
+        assert refused.message.content == "That control isn't part of this message."
+    assert await desk.store.member_story_follows(discord.guild.id, discord.bob.id) == []
+    # Someone else's follow cannot be stopped, even with its own button.
+    await discord.click(story, "Follow this story", user=discord.bob)
+    coastal.report(HEADLINE, SECOND)
+    await poll(desk, clock)
+    [dm] = dms(desk, discord.bob)
+    refused = await discord.click(dm, "Unfollow this story", user=discord.alice)
+    assert "don't follow that story" in refused.message.embeds[0]["description"]
+    assert len(await desk.store.member_story_follows(discord.guild.id, discord.bob.id)) == 1
+
+
+async def test_in_a_forum_updates_go_inside_the_storys_post_and_buttons_outlive_a_restart(
+    site: NewsSite, tmp_path: Path, clock: FakeClock
+) -> None:
+    db = tmp_path / "newsdesk.db"
+    async with DiscordEmulator(clock=clock) as discord:
+        async with newsdesk_on(discord, db, clock) as desk:
+            harbour, coastal = Wire(site, clock, "harbour"), Wire(site, clock, "coastal")
+            for number, wire in enumerate((harbour, coastal), start=1):
+                await add(desk, wire.url, "briefings")
+                await slash(desk, "feeds edit", id=number, updates="thread")
+            await settled(desk)
+            harbour.report(HEADLINE, FIRST)
+            await poll(desk, clock)
+            [post] = [t for t in discord.guild.threads if t.name == HEADLINE]
+            [starter] = discord.channel_messages(post)  # a forum post's first message
+
+        async with newsdesk_on(discord, db, clock) as desk:  # a restart: the button still works
+            followed = await discord.click(starter, "Follow this story", user=discord.bob)
+            assert f"Following **{HEADLINE}**" in followed.message.embeds[0]["description"]
+            coastal.report(HEADLINE, SECOND)
+            await poll(desk, clock)
+            inside = discord.channel_messages(post)
+            assert [m.embeds[0]["title"] for m in inside] == [HEADLINE, "Update · Coastal Wire"]
+            assert [t.name for t in discord.guild.threads].count(HEADLINE) == 1
+            [dm] = dms(desk, discord.bob)
+            assert dm.embeds[0]["title"] == "Update · Coastal Wire"
+
+            listed = await desk.slash_as(discord.bob, "follows", permissions=0)
+            [stories] = [
+                f for f in listed.message.embeds[0]["fields"] if f["name"].startswith("Stories")
+            ]
+            [follow] = await desk.store.member_story_follows(discord.guild.id, discord.bob.id)
+            assert stories["value"] == f"`s{follow.id}` **{HEADLINE}** · <#{post.parent_id}>"
+            stopped = await desk.slash_as(
+                discord.bob, "unfollow", permissions=0, follow=f"s{follow.id}"
+            )
+            assert "Stopped following" in stopped.message.embeds[0]["description"]
+            assert await desk.store.member_story_follows(discord.guild.id, discord.bob.id) == []
