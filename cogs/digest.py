@@ -336,7 +336,11 @@ class Digests(commands.Cog):
         start = parse_since(since, now=now, zone=zone)
         await interaction.response.defer(ephemeral=True, thinking=True)
         digest = await self.composer.compose(since=start, until=now, max_items=CATCHUP_ITEMS)
-        heading = render.Heading(f"Catch-up since {since.strip()}", footer="Only you can see this")
+        heading = render.Heading(
+            f"Catch-up since {since.strip()}",
+            footer="Only you can see this",
+            developed=f"since {text.timestamp(start, 'R')}",
+        )
         await self._show(interaction, render.digest_embeds(digest, heading), "/catchup")
 
     catchup.autocomplete("timezone")(timezone_autocomplete)

@@ -5,16 +5,21 @@ Ranking: `RECENCY` × how recent the story is (half-life: half the window, at le
 + `COVERAGE` × how many outlets carried it (log scale, full at 8) + `SALIENCE` × how many
 of the period's dominant entities it names. Articles of one story (bot/stories/: near-
 duplicates, or alike leads or headlines from several outlets) are one item.
+
+Each story shown is then read whole (bot/nlp/storyline.py): whether it developed in the
+window — a story reported before it whose reports in it add something — and where its
+outlets disagree.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import math
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.digest.errors import ScheduleError
@@ -24,9 +29,10 @@ from bot.models import Article
 from bot.models.analysis import Analysis
 from bot.models.entity import NAME_LABELS
 from bot.models.query import Query
-from bot.models.story import Story, group_articles
+from bot.models.story import Story, group_articles, moment
 from bot.nlp.analysis import summarize, summarize_many
 from bot.nlp.sentences import body_sentences
+from bot.nlp.storyline import Figures, StoryReader
 from bot.search import entity_as_phrase, matching
 from bot.search.query import clean, parse_query
 from bot.store import Store
@@ -42,6 +48,9 @@ CANDIDATES = 500
 # older ones in a very busy window are ranked without it.
 ANALYSED = 200
 MAX_FILTER_CHARS = 200
+# A story shown is read whole: its reports before the window (the latest few) and in it.
+DEVELOPED_BEFORE = 8
+DEVELOPED_IN = 4
 
 _SINGLE_FILTER = re.compile(r'^(entity|source):\s*(?:"([^"]+)"|(.+))$', re.IGNORECASE)
 
@@ -89,6 +98,10 @@ class DigestItem:
     sources: tuple[str, ...]  # every outlet that carried the story
     related: tuple[int, ...] = ()  # the collapsed near-duplicates
     score: float = 0.0
+    story_id: int = 0
+    # Outlets whose reports in the window added to a story reported before it (developed).
+    developed: tuple[str, ...] = ()
+    figures: Figures = field(default_factory=Figures)  # where its outlets disagree
 
 
 @dataclass(frozen=True)
@@ -141,9 +154,40 @@ class DigestComposer:
             return Digest(since=since, until=until, filter=wanted.text)
         analyses = await self.facts.analyses([a.id for a in articles[:ANALYSED]])
         story_of = await self.store.stories_of([a.id for a in articles])
-        return await asyncio.to_thread(
+        digest = await asyncio.to_thread(
             _assemble, articles, story_of, analyses, since, until, wanted.text, max(1, max_items)
         )
+        return await self._read_stories(digest, {a.id for a in window})
+
+    async def _read_stories(self, digest: Digest, window: set[int]) -> Digest:
+        """Each story shown, read whole: which outlets developed it in the window (a story
+        reported before it) and where its outlets disagree."""
+        if not digest.items:
+            return digest
+        reader = StoryReader(self.store)
+        stories = {
+            s.id: s for s in await self.store.stories_for([i.article_id for i in digest.items])
+        }
+        items = []
+        for item in digest.items:
+            story = stories.get(item.story_id)
+            if story is None or len(story.reports) < 2:
+                items.append(item)
+                continue
+            inside = [r.article_id for r in story.reports if r.article_id in window]
+            before = [
+                r.article_id
+                for r in story.reports
+                if r.article_id not in window and (moment(r.when) or digest.since) < digest.until
+            ]
+            developed: tuple[str, ...] = ()
+            if before and inside:
+                developed = await reader.developed(
+                    story, before[-DEVELOPED_BEFORE:], inside[-DEVELOPED_IN:]
+                )
+            figures = await reader.figures(story)
+            items.append(dataclasses.replace(item, developed=developed, figures=figures))
+        return dataclasses.replace(digest, items=tuple(items))
 
     async def _matching(self, window: list[Article], wanted: DigestFilter) -> list[Article]:
         if not window or not wanted:
@@ -201,6 +245,7 @@ def _assemble(
             sources=story.sources,
             related=tuple(i for i in story.article_ids if i != story.lead.article_id),
             score=round(score, 4),
+            story_id=story.id,
         )
         for score, story in ranked[:max_items]
     )

@@ -1,6 +1,7 @@
 """Digests as Discord sees them: one embed per message, as many messages as the stories need.
 
-Each story is a block (linked title, outlets and time, a one- or two-sentence summary);
+Each story is a block (linked title, outlets and time, a one- or two-sentence summary, a
+mark when it developed since the last digest, and where its outlets disagree);
 blocks are packed into embeds whose descriptions stay under `PART_BUDGET`, so any digest
 fits Discord's limits however many stories it holds. The first part carries the late note,
 the last one the entities that dominated the period. Footers name the schedule and run
@@ -18,6 +19,7 @@ import discord
 
 from bot.digest import Digest, DigestItem
 from bot.render import embeds, limits, text
+from bot.render.story_updates import figure_lines
 from bot.store import Schedule
 
 # Room per part: under the 4096 description limit, leaving the 6000 total room for the
@@ -38,10 +40,24 @@ class Heading:
     footer: str = ""
     run_id: int | None = None
     when: datetime | None = None  # shown as the embed timestamp (the slot)
+    # Since when a story marked as developed had new reports (markdown).
+    developed: str = "since the last digest"
 
 
-def story_block(number: int, item: DigestItem) -> str:
-    """One story: bold linked title, outlets · relative time, the summary."""
+def developed_line(item: DigestItem, since: str = "since the last digest") -> str:
+    """ "🔄 Developed since the last digest: new from Coastal Wire", or "" for a story that did
+    not (it began in this period, or its new reports only repeated it)."""
+    if not item.developed:
+        return ""
+    outlets = [text.escape(text.plain(o, 60)) for o in item.developed[:SOURCES_SHOWN]]
+    if len(item.developed) > SOURCES_SHOWN:
+        outlets.append(f"+{len(item.developed) - SOURCES_SHOWN} more")
+    return f"🔄 **Developed** {since}: new from {', '.join(outlets)}"
+
+
+def story_block(number: int, item: DigestItem, developed: str = "since the last digest") -> str:
+    """One story: bold linked title, outlets · relative time, whether it developed, the
+    summary, where its outlets disagree."""
     title = text.link(text.fit(item.title, TITLE_CHARS), item.url)
     outlets = [text.escape(text.plain(s, 60)) for s in item.sources[:SOURCES_SHOWN]]
     if len(item.sources) > SOURCES_SHOWN:
@@ -50,8 +66,11 @@ def story_block(number: int, item: DigestItem) -> str:
     lines = [f"**{number}.** {title}"]
     if meta:
         lines.append(meta)
+    if marked := developed_line(item, developed):
+        lines.append(marked)
     if item.summary:
         lines.append(text.fit(item.summary, SUMMARY_CHARS))
+    lines += figure_lines(item.figures, shown=2)
     return "\n".join(lines)
 
 
@@ -86,7 +105,9 @@ def nothing_new(digest: Digest) -> str:
 
 def digest_embeds(digest: Digest, heading: Heading, *, intro: str = "") -> list[discord.Embed]:
     """The digest as embeds, one per message, each within every Discord limit."""
-    blocks = [story_block(n, item) for n, item in enumerate(digest.items, start=1)]
+    blocks = [
+        story_block(n, item, heading.developed) for n, item in enumerate(digest.items, start=1)
+    ]
     if not blocks:
         blocks = [nothing_new(digest)]
     parts: list[list[str]] = [[]]

@@ -5,14 +5,18 @@ story sends the next update by DM, once; two outlets giving different counts are
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from bot.clock import FakeClock
+from bot.models import ArticleDraft
 from bot.sandbox import DiscordEmulator
 from bot.sandbox.emulator.state import Message, User
 from tests.adversarial.test_permissions import click_raw
 from tests.bot.feeds.newsroom import NewsSite, Wire
+from tests.cogs.digests import FIRST_SLOT, at, schedule
+from tests.cogs.digests import posts as digest_posts
 from tests.cogs.feeddesk import poll, said, slash
 from tests.cogs.test_feeds import add, newsdesk_on, posts, settled
 from tests.newsdesk import Newsdesk
@@ -183,6 +187,45 @@ async def test_forged_follow_buttons_are_refused(
     refused = await discord.click(dm, "Unfollow this story", user=discord.alice)
     assert "don't follow that story" in refused.message.embeds[0]["description"]
     assert len(await desk.store.member_story_follows(discord.guild.id, discord.bob.id)) == 1
+
+
+def story_drafts(outlet: str, body: str, when: datetime) -> list[ArticleDraft]:
+    """One outlet's report of the storm story, published `when`."""
+    return [
+        ArticleDraft(
+            title=HEADLINE,
+            body=body,
+            origin=f"https://{outlet.split()[0].lower()}.example/storm",
+            url=f"https://{outlet.split()[0].lower()}.example/storm",
+            source=outlet,
+            published_at=when.isoformat(),
+        )
+    ]
+
+
+async def test_a_digest_marks_a_story_that_developed_since_the_last_one(
+    newsdesk: Newsdesk,
+) -> None:
+    await schedule(newsdesk)
+    await newsdesk.ingest(story_drafts("Harbour Times", FIRST, newsdesk.clock.now()))
+    await at(newsdesk, FIRST_SLOT)
+    [first] = digest_posts(newsdesk)
+    block = story_of(first)
+    assert "Developed" not in block and "⚠️" not in block  # new today: nothing to mark
+
+    newsdesk.clock.advance(hours=2)
+    await newsdesk.ingest(story_drafts("Coastal Wire", SECOND, newsdesk.clock.now()))
+    await at(newsdesk, FIRST_SLOT + timedelta(days=1))
+    _, second = digest_posts(newsdesk)
+    block = story_of(second)
+    assert "🔄 **Developed** since the last digest: new from Coastal Wire" in block
+    assert "⚠️ Harbour Times: Twelve · Coastal Wire: Fifteen (killed)" in block
+
+
+def story_of(message: Message) -> str:
+    """The storm story's block in a digest message."""
+    [block] = [b for b in message.embeds[0]["description"].split("\n\n") if "Greyhaven" in b]
+    return block
 
 
 async def test_in_a_forum_updates_go_inside_the_storys_post_and_buttons_outlive_a_restart(
