@@ -11,7 +11,7 @@ from pathlib import Path
 from bench.quality.common import REPO, labelled_span, read_jsonl, story_texts
 from bench.quality.novelty import Pair, load_pairs
 from bot.models.figure import Figure, Report
-from bot.nlp.disagreements import discrepancies, same_quantity
+from bot.nlp.disagreements import discrepancies, firm, same_quantity
 from bot.nlp.figures import figures_in
 
 LABELS = REPO / "bench" / "quality" / "figures_labels.jsonl"
@@ -99,7 +99,8 @@ def _scores(rows: list[tuple[str, str]]) -> dict:
 
 def story_audit(pairs: Sequence[Pair]) -> dict:
     """Disagreements flagged when each story pair's two articles are compared whole (as two
-    outlets), checked against the judgements in figures_audit.jsonl."""
+    outlets), checked against the judgements in figures_audit.jsonl; `shown` are those
+    `firm` keeps, the ones stories, updates and digests show readers."""
     judged = {(j["pair"], j["a"], j["b"]): j for j in read_jsonl(AUDIT)}
     flagged = []
     for pair in pairs:
@@ -118,16 +119,21 @@ def story_audit(pairs: Sequence[Pair]) -> dict:
                     "b": b,
                     "real": None if verdict is None else verdict["real"],
                     "note": "" if verdict is None else verdict["note"],
+                    "shown": firm(found),
                 }
             )
     real = sum(1 for f in flagged if f["real"] is True)
     false = sum(1 for f in flagged if f["real"] is False)
+    shown = [f for f in flagged if f["shown"]]
     return {
         "story_pairs": len(pairs),
         "flagged": len(flagged),
         "real": real,
         "false": false,
         "unjudged": len(flagged) - real - false,
+        "shown": len(shown),
+        "shown_real": sum(1 for f in shown if f["real"] is True),
+        "shown_false": sum(1 for f in shown if f["real"] is False),
         "items": flagged,
     }
 

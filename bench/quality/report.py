@@ -162,10 +162,22 @@ def _figures(fig: dict) -> list[str]:
         f"story pairs flags {audit['flagged']} disagreements; read one by one, {audit['real']} "
         f"are real and {audit['false']} are not"
         + (f" ({audit['unjudged']} not yet judged)" if audit["unjudged"] else "")
+        + _shown(audit)
         + ". Baseline: the same quantity when the word after the number is the same, a "
         "disagreement when the digits written differ."
     )
     return [*_table(title, header, rows), note, ""]
+
+
+def _shown(audit: dict) -> str:
+    """What readers are shown of the whole-article flags (only `firm` ones), when measured."""
+    if "shown" not in audit:
+        return ""
+    return (
+        f"; stories, updates and digests show only those whose figures share a name (and "
+        f"owners, when both have one): {audit['shown']}, of which {audit['shown_real']} real "
+        f"and {audit['shown_false']} not"
+    )
 
 
 _QUOTE_COLUMNS = ("span P", "span R", "span F1", "overlap F1", "speaker acc.", "any name form")
