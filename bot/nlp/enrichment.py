@@ -20,10 +20,11 @@ from bot.store import Store, StoredAnalysis
 
 log = logging.getLogger(__name__)
 
-# Bump when bot/nlp changes what it finds (sentences, ranking, entities): stored analyses of
-# another version are redone at the next start. The gazetteer's digest is part of it, so a
-# new organisation name re-resolves every article without anyone remembering to bump.
-ANALYSIS_VERSION = 1
+# Bump when bot/nlp changes what it finds (sentences, ranking, entities, quotations): stored
+# analyses of another version are redone at the next start. The gazetteer's digest is part of
+# it, so a new organisation name re-resolves every article without anyone remembering to bump.
+# 2: quotations and their speakers are stored with the analysis.
+ANALYSIS_VERSION = 2
 # Articles per model pass: one worker round trip each, and each saved before the next.
 ANALYSE_BATCH = 32
 
