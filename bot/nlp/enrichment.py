@@ -57,6 +57,7 @@ async def enrich_articles(
                 continue
             async with store.transaction():
                 if await store.save_analysis(article_id, content_hash, NLP_VERSION, analysis, now):
+                    await store.save_quotes(article_id, analysis.quotes)
                     saved += 1
     return saved
 

@@ -13,6 +13,7 @@ from bot.store.records.feeds import Feed, PendingAnnouncement, SeenItem, StoryMe
 from bot.store.records.follows import Follow, PendingNotification
 from bot.store.records.insights import CoMentionLinks, DailyCount
 from bot.store.records.jobs import Job
+from bot.store.records.quotes import StoredQuote
 
 __all__ = [
     "MAX_SCHEDULES_PER_GUILD",
@@ -33,6 +34,7 @@ __all__ = [
     "Stored",
     "StoredAnalysis",
     "StoredMention",
+    "StoredQuote",
     "StoryMember",
     "Subscription",
     "entity_key",

@@ -20,6 +20,7 @@ from bot.store.sqlite.entities import EntityQueries
 from bot.store.sqlite.feeds import FeedQueries
 from bot.store.sqlite.follows import FollowQueries
 from bot.store.sqlite.insights import InsightQueries
+from bot.store.sqlite.quotes import QuoteQueries
 
 __all__ = ["SqliteStore"]
 
@@ -27,6 +28,7 @@ __all__ = ["SqliteStore"]
 class SqliteStore(
     ArticleQueries,
     EntityQueries,
+    QuoteQueries,
     FeedQueries,
     DigestQueries,
     InsightQueries,
