@@ -1,4 +1,5 @@
-"""CLI commands over stored NLP results: `summary ID`, `entity NAME`, `entities`, `enrich`."""
+"""CLI commands over stored NLP results: `summary ID`, `entity NAME`, `entities`, `quotes NAME`,
+`enrich`."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from rich.table import Table
 
 from bot.cli.common import with_store
 from bot.config import Settings
+from bot.insights.quotes import MAX_DAYS, EntityQuotes, quotes_named
 from bot.models.entity import ENTITY_TYPES, EntityProfile, KnownEntity
 from bot.nlp.enrichment import enrich_pending
 from bot.nlp.lookup import article_summary, entity_profile, top_entities
@@ -156,6 +158,48 @@ def _entities(args: argparse.Namespace) -> int:
     return with_store(settings, work)
 
 
+def _print_quotes(said: EntityQuotes) -> None:
+    entity = said.entity
+    period = f"last {said.days} days" if said.days else "all time"
+    out.print(f"[bold]{escape(entity.name)}[/] [dim]{entity.kind} · #{entity.id} · {period}[/]")
+    if not said.groups:
+        out.print("No quotations of them are stored for that period.")
+    for group in said.groups:
+        q = group.quote
+        where = " · ".join(p for p in (q.source, q.when[:10], f"#{q.article_id}") if p)
+        also = (
+            f" · also in {len(group.also_in)}: {', '.join(group.also_in)}" if group.also_in else ""
+        )
+        out.print(f" • “{escape(' '.join(q.quote.split()))}” [dim]— {escape(where + also)}[/]")
+    if said.capped:
+        out.print("[dim](the newest quotations only: give fewer --days for older ones)[/]")
+
+
+def _quotes(args: argparse.Namespace) -> int:
+    settings: Settings = args.settings
+
+    async def work(store: Store) -> int:
+        said = await quotes_named(store, " ".join(args.name), days=args.days)
+        if args.json:
+            out.print_json(json.dumps(said.as_json(), ensure_ascii=False))
+        else:
+            _print_quotes(said)
+        return 0
+
+    return with_store(settings, work)
+
+
+def _days(text: str) -> int:
+    """--days: a whole number of days, 1 to MAX_DAYS."""
+    try:
+        days = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of days: {text[:20]!r}") from None
+    if not 1 <= days <= MAX_DAYS:
+        raise argparse.ArgumentTypeError(f"give 1 to {MAX_DAYS} days")
+    return days
+
+
 def _enrich(args: argparse.Namespace) -> int:
     settings: Settings = args.settings
 
@@ -168,7 +212,7 @@ def _enrich(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    """Add summary, entity, entities and enrich."""
+    """Add summary, entity, entities, quotes and enrich."""
     p = sub.add_parser(
         "summary",
         help="summary of a stored article",
@@ -201,6 +245,20 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--limit", type=int, default=15, help="how many (15)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=_entities)
+
+    p = sub.add_parser(
+        "quotes",
+        help="what a person or organisation was quoted as saying",
+        description="Quotations attributed to an entity, newest first; the same quotation "
+        "carried by several outlets is listed once with the others named. NAME as for "
+        f"`entity`. The {MAX_DAYS}-day and newest-quotations bounds are those of /quotes.",
+    )
+    p.add_argument("name", nargs="+", help="the entity's name")
+    p.add_argument(
+        "--days", type=_days, metavar="N", help=f"only articles of the last N days (1-{MAX_DAYS})"
+    )
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=_quotes)
 
     p = sub.add_parser(
         "enrich",

@@ -1,5 +1,6 @@
 """Dated articles naming given entities, stored with a hand-made analysis (no model), for
-insight tests: `await add_article(store, 1, [("Hamas", "ORG"), ("Qatar", "GPE")], "2026-02-20")`."""
+insight tests: `await add_article(store, 1, [("Hamas", "ORG"), ("Qatar", "GPE")], "2026-02-20")`,
+and articles quoting someone: `await add_quotes(store, 2, ("Herzi Halevi", "PERSON"), ["…"])`."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Sequence
 from bot.ingest import ingest_drafts
 from bot.models import ArticleDraft
 from bot.models.analysis import Analysis, Mention, Sentence
+from bot.models.quote import Quote
 from bot.nlp.enrichment import NLP_VERSION
 from bot.store import Store
 
@@ -62,4 +64,53 @@ async def add_article(
             article_id, content_hash, NLP_VERSION, analysis, f"{day}T09:00:00+00:00"
         )
     assert saved
+    return article_id
+
+
+async def add_quotes(
+    store: Store,
+    number: int,
+    speaker: Name,
+    said: Sequence[str],
+    day: str,
+    *,
+    source: str = "Wire",
+    title: str | None = None,
+) -> int:
+    """Store article `number` dated `day` in which `speaker` says each of `said` (one
+    sentence each: '"…" said Name.'), with its quotations as the NLP step would find them."""
+    name, label = speaker
+    sentences, mentions, quotes, start = [], [], [], 0
+    for index, words in enumerate(said):
+        sentence = f'"{words}" said {name}.'
+        sentences.append(Sentence(sentence, start, start + len(sentence)))
+        at = start + sentence.index(f" said {name}") + len(" said ")
+        mentions.append(Mention(name, label, at, at + len(name), name, index))
+        quotes.append(Quote(words, name, start + 1, start + 1 + len(words), label))
+        start += len(sentence) + 1
+    body = " ".join(s.text for s in sentences)
+    analysis = Analysis(
+        sentences=sentences,
+        mentions=mentions,
+        summary=[0],
+        ranking=list(range(len(sentences))),
+        terms=[tuple(s.text.lower().split()) for s in sentences],
+        summarisable=[True] * len(sentences),
+        quotes=quotes,
+    )
+    draft = ArticleDraft(
+        title=title or f"Report {number}",
+        body=body,
+        origin=f"test:quotes:{number}",
+        source=source,
+        published_at=f"{day}T08:00:00+00:00",
+    )
+    article_id = (await ingest_drafts(store, [draft])).added[0]
+    content_hash = await store.article_content_hash(article_id)
+    assert content_hash is not None
+    async with store.transaction():
+        assert await store.save_analysis(
+            article_id, content_hash, NLP_VERSION, analysis, f"{day}T09:00:00+00:00"
+        )
+        await store.save_quotes(article_id, analysis.quotes)
     return article_id
