@@ -18,6 +18,7 @@ OPTIONS = (
     ("feeds remove", "id"),
     ("unfollow", "follow"),
     ("follow entity", "name"),
+    ("quotes", "name"),
 )
 TYPED = ("", "a", "\u202e\u200b", "@everyone", "<@&1>", '"NEAR(', "x" * 100, *ATTACKS[:10])
 
