@@ -23,7 +23,6 @@ from bot.insights.follows import (
     deliver,
     follow_entity,
     follow_query,
-    follow_quotes,
     notify_new_articles,
     pending_notifications,
     unfollow,
@@ -96,10 +95,9 @@ class Follows(commands.Cog):
         interaction: discord.Interaction,
         channel: discord.TextChannel | None,
         add: Callable[..., Awaitable[tuple[Follow, bool]]],
-        **target: str,
+        **target: str | bool,
     ) -> None:
-        """Add a follow with `add` (follow_entity, follow_quotes or follow_query) and confirm
-        it privately."""
+        """Add a follow with `add` (follow_entity or follow_query) and confirm it privately."""
         assert interaction.guild_id is not None
         follow, created = await add(
             self.bot.store,
@@ -156,7 +154,7 @@ class Follows(commands.Cog):
         channel: discord.TextChannel | None = None,
     ) -> None:
         """Follow what an entity is quoted as saying, for yourself or, as an admin, a channel."""
-        await self._follow(interaction, channel, follow_quotes, name=name)
+        await self._follow(interaction, channel, follow_entity, name=name, quotes=True)
 
     @follow_quotes_command.autocomplete("name")
     async def quotes_name_autocomplete(

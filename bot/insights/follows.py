@@ -106,35 +106,6 @@ async def _add(
     return follow, created
 
 
-async def _follow_named(
-    store: Store,
-    kind: str,
-    *,
-    guild_id: int,
-    name: str,
-    created_by: int,
-    user_id: int | None,
-    channel_id: int | None,
-    clock: Clock | None,
-) -> tuple[Follow, bool]:
-    """Follow the entity `name` means, as `kind` ("entity" or "quotes")."""
-    entity = await resolve_entity(store, name)
-    key = entity_key(entity.name, entity.label)
-    return await _add(
-        store,
-        guild_id=guild_id,
-        user_id=user_id,
-        channel_id=channel_id,
-        created_by=created_by,
-        clock=clock,
-        kind=kind,
-        target=entity.name,
-        target_key=f"{entity.label}:{key}",  # the same key may be followed once per kind
-        entity_key=key,
-        entity_label=entity.label,
-    )
-
-
 async def follow_entity(
     store: Store,
     *,
@@ -144,43 +115,26 @@ async def follow_entity(
     user_id: int | None = None,
     channel_id: int | None = None,
     clock: Clock | None = None,
+    quotes: bool = False,
 ) -> tuple[Follow, bool]:
-    """Follow the entity `name` means (see `resolve_entity`) for a member or a channel;
-    return the follow and whether it is new. Articles stored before now never notify."""
-    return await _follow_named(
+    """Follow the entity `name` means (see `resolve_entity`) for a member or a channel: the
+    new articles naming it, or with `quotes` (kind "quotes") those quoting it saying
+    something it had not been quoted saying before. Return the follow and whether it is
+    new; articles stored before now never notify."""
+    entity = await resolve_entity(store, name)
+    key = entity_key(entity.name, entity.label)
+    return await _add(
         store,
-        "entity",
         guild_id=guild_id,
-        name=name,
-        created_by=created_by,
         user_id=user_id,
         channel_id=channel_id,
-        clock=clock,
-    )
-
-
-async def follow_quotes(
-    store: Store,
-    *,
-    guild_id: int,
-    name: str,
-    created_by: int,
-    user_id: int | None = None,
-    channel_id: int | None = None,
-    clock: Clock | None = None,
-) -> tuple[Follow, bool]:
-    """Follow what the entity `name` means is quoted as saying, for a member or a channel:
-    a new article quoting it saying something it had not been quoted saying notifies. Return
-    the follow and whether it is new; articles stored before now never notify."""
-    return await _follow_named(
-        store,
-        "quotes",
-        guild_id=guild_id,
-        name=name,
         created_by=created_by,
-        user_id=user_id,
-        channel_id=channel_id,
         clock=clock,
+        kind="quotes" if quotes else "entity",
+        target=entity.name,
+        target_key=f"{entity.label}:{key}",  # followed at most once per kind
+        entity_key=key,
+        entity_label=entity.label,
     )
 
 

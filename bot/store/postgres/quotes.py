@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from bot.models.quote import Quote
 from bot.store.postgres.base import PgBase
 from bot.store.records.quotes import (
+    CURRENT_QUOTES,
     FILED_NAMES,
     NEW_QUOTE,
     QUOTE_COLUMNS,
@@ -17,13 +18,6 @@ from bot.store.records.quotes import (
     filed_names,
     quote_from_row,
     quote_rows,
-)
-
-# Quotes of articles whose stored analysis is of their current text.
-_CURRENT = (
-    " JOIN articles a ON a.id = q.article_id"
-    " JOIN article_analysis an ON an.article_id = q.article_id"
-    " AND an.content_hash = a.content_hash"
 )
 
 
@@ -58,7 +52,7 @@ class PgQuoteQueries(PgBase):
         self, entity_id: int, *, since: str | None = None, limit: int = 200
     ) -> list[StoredQuote]:
         rows = await self._fetch(
-            f"SELECT {QUOTE_COLUMNS} FROM quotes q{_CURRENT}"
+            f"SELECT {QUOTE_COLUMNS} FROM quotes q{CURRENT_QUOTES}"
             " WHERE q.entity_id = $1 AND q.seen_at >= $2"
             " ORDER BY q.seen_at DESC, q.article_id DESC, q.char_start LIMIT $3",
             entity_id,
@@ -71,7 +65,7 @@ class PgQuoteQueries(PgBase):
         if not article_ids:
             return []
         rows = await self._fetch(
-            f"SELECT {QUOTE_COLUMNS} FROM quotes q{_CURRENT}"
+            f"SELECT {QUOTE_COLUMNS} FROM quotes q{CURRENT_QUOTES}"
             f" WHERE q.article_id = ANY($1::bigint[]) AND {NEW_QUOTE}"
             " ORDER BY q.article_id, q.char_start",
             list(article_ids),

@@ -23,6 +23,13 @@ FILED_NAMES = (
     " UNION ALL SELECT e.id, aa.alias_key, e.label, 0 FROM article_aliases aa"
     " JOIN entities e ON e.id = aa.entity_id WHERE aa.article_id = {article}"
 )
+# Quotes joined to their articles, kept only when the article's stored analysis is of its
+# current text (either backend: `FROM quotes q{CURRENT_QUOTES}`).
+CURRENT_QUOTES = (
+    " JOIN articles a ON a.id = q.article_id"
+    " JOIN article_analysis an ON an.article_id = q.article_id"
+    " AND an.content_hash = a.content_hash"
+)
 # Attributed quotations no earlier article quoted their speaker saying in the same words.
 NEW_QUOTE = (
     "q.entity_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM quotes p"

@@ -8,6 +8,7 @@ import aiosqlite
 
 from bot.models.quote import Quote
 from bot.store.records.quotes import (
+    CURRENT_QUOTES,
     FILED_NAMES,
     NEW_QUOTE,
     QUOTE_COLUMNS,
@@ -17,13 +18,6 @@ from bot.store.records.quotes import (
     quote_rows,
 )
 from bot.store.sqlite.db import marks
-
-# Quotes of articles whose stored analysis is of their current text.
-_CURRENT = (
-    " JOIN articles a ON a.id = q.article_id"
-    " JOIN article_analysis an ON an.article_id = q.article_id"
-    " AND an.content_hash = a.content_hash"
-)
 
 
 class QuoteQueries:
@@ -66,7 +60,7 @@ class QuoteQueries:
         self, entity_id: int, *, since: str | None = None, limit: int = 200
     ) -> list[StoredQuote]:
         async with self.conn.execute(
-            f"SELECT {QUOTE_COLUMNS} FROM quotes q{_CURRENT}"
+            f"SELECT {QUOTE_COLUMNS} FROM quotes q{CURRENT_QUOTES}"
             " WHERE q.entity_id = ? AND q.seen_at >= ?"
             " ORDER BY q.seen_at DESC, q.article_id DESC, q.char_start LIMIT ?",
             (entity_id, since or "", limit),
@@ -77,7 +71,7 @@ class QuoteQueries:
         if not article_ids:
             return []
         async with self.conn.execute(
-            f"SELECT {QUOTE_COLUMNS} FROM quotes q{_CURRENT}"
+            f"SELECT {QUOTE_COLUMNS} FROM quotes q{CURRENT_QUOTES}"
             f" WHERE q.article_id IN ({marks(article_ids)}) AND {NEW_QUOTE}"
             " ORDER BY q.article_id, q.char_start",
             tuple(article_ids),

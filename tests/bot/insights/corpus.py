@@ -16,6 +16,21 @@ from bot.store import Store
 Name = tuple[str, str]  # canonical name, spaCy label
 
 
+def hand_analysis(
+    sentences: list[Sentence], mentions: list[Mention], quotes: Sequence[Quote] = ()
+) -> Analysis:
+    """The analysis the NLP step would make of these sentences, mentions and quotations."""
+    return Analysis(
+        sentences=sentences,
+        mentions=mentions,
+        summary=[0],
+        ranking=list(range(len(sentences))),
+        terms=[tuple(s.text.lower().split()) for s in sentences],
+        summarisable=[True] * len(sentences),
+        quotes=list(quotes),
+    )
+
+
 def named_analysis(names: Sequence[Name]) -> tuple[str, Analysis]:
     """A body with one sentence per name (a name listed twice is mentioned twice) and the
     analysis that finds exactly those mentions."""
@@ -26,15 +41,25 @@ def named_analysis(names: Sequence[Name]) -> tuple[str, Analysis]:
         mentions.append(Mention(name, label, start, start + len(name), name, index))
         start += len(sentence) + 1
     body = " ".join(s.text for s in sentences)
-    analysis = Analysis(
-        sentences=sentences,
-        mentions=mentions,
-        summary=[0],
-        ranking=list(range(len(sentences))),
-        terms=[tuple(s.text.lower().split()) for s in sentences],
-        summarisable=[True] * len(sentences),
+    return body, hand_analysis(sentences, mentions)
+
+
+async def stored(
+    store: Store, origin: str, body: str, analysis: Analysis, day: str, title: str, source: str
+) -> int:
+    """Store an article dated `day` (08:00 UTC) with its analysis and quotations; its id."""
+    draft = ArticleDraft(
+        title=title, body=body, origin=origin, source=source, published_at=f"{day}T08:00:00+00:00"
     )
-    return body, analysis
+    article_id = (await ingest_drafts(store, [draft])).added[0]
+    content_hash = await store.article_content_hash(article_id)
+    assert content_hash is not None
+    async with store.transaction():
+        assert await store.save_analysis(
+            article_id, content_hash, NLP_VERSION, analysis, f"{day}T09:00:00+00:00"
+        )
+        await store.save_quotes(article_id, analysis.quotes)
+    return article_id
 
 
 async def add_article(
@@ -48,23 +73,8 @@ async def add_article(
 ) -> int:
     """Store article `number` dated `day` (YYYY-MM-DD, 08:00 UTC) naming `names`; its id."""
     body, analysis = named_analysis(names)
-    draft = ArticleDraft(
-        title=title or f"Report {number}",
-        body=body,
-        origin=f"test:insights:{number}",
-        source=source,
-        published_at=f"{day}T08:00:00+00:00",
-    )
-    report = await ingest_drafts(store, [draft])
-    article_id = report.added[0]
-    content_hash = await store.article_content_hash(article_id)
-    assert content_hash is not None
-    async with store.transaction():
-        saved = await store.save_analysis(
-            article_id, content_hash, NLP_VERSION, analysis, f"{day}T09:00:00+00:00"
-        )
-    assert saved
-    return article_id
+    origin = f"test:insights:{number}"
+    return await stored(store, origin, body, analysis, day, title or f"Report {number}", source)
 
 
 async def add_quotes(
@@ -89,28 +99,6 @@ async def add_quotes(
         quotes.append(Quote(words, name, start + 1, start + 1 + len(words), label))
         start += len(sentence) + 1
     body = " ".join(s.text for s in sentences)
-    analysis = Analysis(
-        sentences=sentences,
-        mentions=mentions,
-        summary=[0],
-        ranking=list(range(len(sentences))),
-        terms=[tuple(s.text.lower().split()) for s in sentences],
-        summarisable=[True] * len(sentences),
-        quotes=quotes,
-    )
-    draft = ArticleDraft(
-        title=title or f"Report {number}",
-        body=body,
-        origin=f"test:quotes:{number}",
-        source=source,
-        published_at=f"{day}T08:00:00+00:00",
-    )
-    article_id = (await ingest_drafts(store, [draft])).added[0]
-    content_hash = await store.article_content_hash(article_id)
-    assert content_hash is not None
-    async with store.transaction():
-        assert await store.save_analysis(
-            article_id, content_hash, NLP_VERSION, analysis, f"{day}T09:00:00+00:00"
-        )
-        await store.save_quotes(article_id, analysis.quotes)
-    return article_id
+    analysis = hand_analysis(sentences, mentions, quotes=quotes)
+    origin = f"test:quotes:{number}"
+    return await stored(store, origin, body, analysis, day, title or f"Report {number}", source)

@@ -16,7 +16,6 @@ from bot.insights.follows import (
     deliver,
     follow_entity,
     follow_query,
-    follow_quotes,
     notify_new_articles,
     pending_notifications,
     unfollow,
@@ -201,8 +200,14 @@ async def test_a_quotes_follow_is_told_each_new_quotation_once(
 ) -> None:
     halevi = ("Herzi Halevi", "PERSON")
     await add_quotes(known, 2, halevi, ["Talks will resume soon."], "2026-02-21")
-    follow, created = await follow_quotes(
-        known, guild_id=GUILD, name="Herzi Halevi", created_by=ALICE, user_id=ALICE, clock=clock
+    follow, created = await follow_entity(
+        known,
+        guild_id=GUILD,
+        name="Herzi Halevi",
+        created_by=ALICE,
+        user_id=ALICE,
+        clock=clock,
+        quotes=True,
     )
     assert created and (follow.kind, follow.target) == ("quotes", "Herzi Halevi")
     # Following his articles too is another follow, not the same one again.
