@@ -20,7 +20,6 @@ from bot.store.records.feeds import (
     Feed,
     PendingAnnouncement,
     SeenItem,
-    StoryMember,
     Subscription,
     SubscriptionChanges,
 )
@@ -28,9 +27,11 @@ from bot.store.records.follows import Follow, PendingNotification
 from bot.store.records.insights import CoMentionLinks, DailyCount
 from bot.store.records.jobs import Job
 from bot.store.records.quotes import StoredQuote
+from bot.store.records.stories import STORY_REPORTS_CAP, StoryMember, StoryProbe
 
 __all__ = [
     "MAX_SCHEDULES_PER_GUILD",
+    "STORY_REPORTS_CAP",
     "ChannelPacing",
     "ClusterStore",
     "CoMentionLinks",
@@ -55,6 +56,7 @@ __all__ = [
     "StoredMention",
     "StoredQuote",
     "StoryMember",
+    "StoryProbe",
     "Subscription",
     "SubscriptionChanges",
     "entity_key",

@@ -16,6 +16,7 @@ from bot.store.postgres.follows import PgFollowQueries
 from bot.store.postgres.insights import PgInsightQueries
 from bot.store.postgres.jobs import PgJobQueries
 from bot.store.postgres.quotes import PgQuoteQueries
+from bot.store.postgres.stories import PgStoryQueries
 from bot.store.urls import redacted_url
 
 __all__ = ["PostgresStore"]
@@ -27,6 +28,7 @@ class PostgresStore(
     PgQuoteQueries,
     PgFeedQueries,
     PgFeedDeliveryQueries,
+    PgStoryQueries,
     PgDigestQueries,
     PgInsightQueries,
     PgFollowQueries,

@@ -22,6 +22,7 @@ from bot.store.sqlite.feeds import FeedQueries
 from bot.store.sqlite.follows import FollowQueries
 from bot.store.sqlite.insights import InsightQueries
 from bot.store.sqlite.quotes import QuoteQueries
+from bot.store.sqlite.stories import StoryQueries
 
 __all__ = ["SqliteStore"]
 
@@ -32,6 +33,7 @@ class SqliteStore(
     QuoteQueries,
     FeedQueries,
     FeedDeliveryQueries,
+    StoryQueries,
     DigestQueries,
     InsightQueries,
     FollowQueries,
