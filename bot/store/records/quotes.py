@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from bot.models.quote import Quote
 from bot.store.records import Row
-from bot.store.records.entities import entity_key
 
 # What every quote read selects (either backend): the quote and its article's heading.
 QUOTE_COLUMNS = (
@@ -95,9 +94,8 @@ def quote_rows(
         if q.start in seen:  # one quotation per start offset (the key)
             continue
         seen.add(q.start)
-        entity_id = None
-        if q.speaker is not None and q.speaker_label is not None:
-            entity_id = filed.get((entity_key(q.speaker, q.speaker_label), q.speaker_label))
+        key = q.speaker_entity_key  # the (name key, label) the store files the speaker under
+        entity_id = filed.get(key) if key is not None else None
         rows.append(
             (
                 article_id,
