@@ -7,21 +7,28 @@ import dataclasses
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-
-from rich.console import Console
+from typing import IO
 
 from bot import __version__
 from bot.cli import articles, cluster, feeds, invite, nlp, nlp_db, runner
 from bot.config import Secret, configure_logging, load_settings
 from bot.errors import NewsdeskError
+from bot.terminal import printable, shown, terminal
 
 # Each module exposes `register(subparsers)`; adding a concern is one line here.
 COMMAND_MODULES = (articles, runner, invite, nlp, nlp_db, feeds, cluster)
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse whose messages quote what was typed (a file name, a value) printable."""
+
+    def _print_message(self, message: str, file: IO[str] | None = None) -> None:
+        super()._print_message(printable(message), file)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    """Build the whole command tree."""
-    parser = argparse.ArgumentParser(
+    """Build the whole command tree (subcommands get the same `Parser`)."""
+    parser = Parser(
         prog="newsdesk",
         description="Newsdesk: news articles in SQLite, answered inside Discord.",
         epilog="Settings come from the environment and .env (see .env.example).",
@@ -40,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse arguments, load settings and run the chosen command; return the exit status."""
-    err = Console(stderr=True)
+    err = terminal(stderr=True)
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -57,7 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.settings = settings
         return int(args.func(args) or 0)
     except NewsdeskError as exc:
-        err.print(f"[bold red]error:[/] {exc}", highlight=False)
+        err.print(f"[bold red]error:[/] {shown(exc)}")
         return 2
     except KeyboardInterrupt:
         err.print("interrupted")

@@ -9,14 +9,12 @@ import signal
 from datetime import timedelta
 from pathlib import Path
 
-from rich.console import Console
-from rich.markup import escape
-
 from bot.config import Settings
 from bot.errors import ConfigError
 from bot.store.backend import backend_of, open_store, sqlite_path
+from bot.terminal import shown, terminal
 
-out = Console(highlight=False)
+out = terminal()
 
 
 def _postgres_url(settings: Settings, what: str) -> str:
@@ -53,12 +51,12 @@ async def _enqueue(settings: Settings, paths: list[str], per_job: int) -> int:
 
     files, missing = find_files([Path(p) for p in paths])
     for where, reason in missing:
-        out.print(f"skipped {escape(where)}: {escape(reason)}")
+        out.print(f"skipped {shown(where)}: {shown(reason)}")
     drafts = []
     for path in files:
         for where, item in await asyncio.to_thread(lambda p=path: list(read_file(p))):
             if isinstance(item, str):
-                out.print(f"skipped {escape(where)}: {escape(item)}")
+                out.print(f"skipped {shown(where)}: {shown(item)}")
             else:
                 drafts.append(item)
     async with await open_store(_postgres_url(settings, "`enqueue`")) as store:
@@ -85,9 +83,9 @@ async def _migrate(source: str, target: str, sample: int) -> int:
         out.print(f"  {table:<{width}} not copied: no PostgreSQL table for it yet")
     out.print(f"searched {report.searches} sample headlines on both databases")
     for problem in report.problems:
-        out.print(f"[bold red]mismatch:[/] {escape(problem)}")
+        out.print(f"[bold red]mismatch:[/] {shown(problem)}")
     verdict = "verified" if report.ok else "copied with mismatches"
-    out.print(f"{verdict}: {escape(source)} -> {escape(redacted_url(target))}")
+    out.print(f"{verdict}: {shown(source)} -> {shown(redacted_url(target))}")
     return 0 if report.ok else 1
 
 

@@ -7,8 +7,6 @@ import asyncio
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
-from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from bot.cli.common import enricher_for
@@ -30,8 +28,9 @@ from bot.feeds.subscriptions import DEFAULT_INTERVAL_SECONDS
 from bot.ingest import Enricher, IngestReport, Skipped, ingest_drafts
 from bot.ingest.urls import canonical_url
 from bot.store import Store
+from bot.terminal import printable, shown, terminal
 
-out = Console(highlight=False)
+out = terminal()
 
 # Whoever runs the CLI owns the machine: fetching from its own network is no escalation,
 # unlike a Discord user's /feeds add (which the bot's default policy keeps off private hosts).
@@ -122,9 +121,9 @@ async def _ingest_page(
 
 def _print_poll(result: PollResult) -> None:
     feed = result.feed
-    name = escape(feed.name)
+    name = shown(feed.name)
     if result.error:
-        out.print(f"[red]feed[/] {name}: {escape(result.status)} — {escape(result.error)}")
+        out.print(f"[red]feed[/] {name}: {shown(result.status)} — {shown(result.error)}")
         return
     health = assess(feed, SystemClock().now())
     rate = health.extraction_rate
@@ -153,9 +152,9 @@ def _list(args: argparse.Namespace) -> int:
                 rate = health.extraction_rate
                 table.add_row(
                     str(feed.id),
-                    escape(feed.name[:60])
+                    shown(printable(feed.name)[:60])
                     + (f" [dim]({subscribers} sub.)[/]" if subscribers else ""),
-                    f"{health.state}: {escape(health.status)}",
+                    f"{health.state}: {shown(health.status)}",
                     (health.last_success_at or "never")[:16],
                     (health.last_new_item_at or "never")[:16],
                     f"{rate:.0%}" if rate is not None else "–",

@@ -7,12 +7,11 @@ import base64
 import binascii
 from urllib.parse import urlencode
 
-from rich.console import Console
-
 from bot.config import Settings
 from bot.errors import ConfigError
+from bot.terminal import terminal
 
-out = Console(highlight=False)
+out = terminal()
 
 # The permission bits Newsdesk needs (Discord's documented values), and why.
 PERMISSIONS = {

@@ -10,6 +10,7 @@ from typing import IO, Any
 
 from bot.models.analysis import Analysis
 from bot.nlp.errors import NlpUnavailable
+from bot.terminal import json_text, printable
 
 BATCH = 256
 
@@ -128,7 +129,7 @@ def entities_json(analysis: Analysis) -> list[dict[str, Any]]:
 
 
 def _emit(obj: object) -> None:
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    sys.stdout.write(json_text(obj) + "\n")
 
 
 def run_summarize(args: argparse.Namespace) -> int:
@@ -163,22 +164,22 @@ def _run(args: argparse.Namespace, to_json: Any, key: str, printer: Any) -> int:
             printer(analysis, to_json(analysis))
         return 0
     except NlpUnavailable as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(printable(f"error: {exc}"), file=sys.stderr)
         return 1
     except OSError as exc:
-        print(f"error: cannot read {args.file}: {exc.strerror or exc}", file=sys.stderr)
+        print(printable(f"error: cannot read {args.file}: {exc.strerror or exc}"), file=sys.stderr)
         return 1
 
 
 def _print_summary(_: Analysis, result: dict[str, Any]) -> None:
     for sentence in result["sentences"]:
-        print(" ".join(sentence["text"].split()))
+        print(printable(" ".join(sentence["text"].split())))
 
 
 def _print_entities(analysis: Analysis, _: object) -> None:
     for entity in analysis.entities:
         aliases = f"  (also: {', '.join(entity.aliases)})" if entity.aliases else ""
-        print(f"{entity.canonical}\t{entity.label}\t{entity.count}{aliases}")
+        print(printable(f"{entity.canonical}\t{entity.label}\t{entity.count}{aliases}"))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import json
 from typing import Any
 
-from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from bot.cli.common import with_store
@@ -17,8 +14,9 @@ from bot.nlp.enrichment import enrich_pending
 from bot.nlp.lookup import article_summary, entity_profile, top_entities
 from bot.nlp.service import NlpService
 from bot.store import Store
+from bot.terminal import shown, terminal
 
-out = Console(highlight=False)
+out = terminal()
 
 
 def _entity_json(entity: KnownEntity) -> dict[str, Any]:
@@ -45,31 +43,27 @@ def _summary(args: argparse.Namespace) -> int:
             service=NlpService("inline"),
         )
         if args.json:
-            out.print_json(
-                json.dumps(
-                    {
-                        "id": result.article.id,
-                        "title": result.article.title,
-                        "summary": " ".join(s.text for s in result.sentences),
-                        "sentences": [
-                            {"text": s.text, "start": s.start, "end": s.end}
-                            for s in result.sentences
-                        ],
-                        "entities": [
-                            {**_entity_json(t.entity), "in_article": t.mentions}
-                            for t in result.entities
-                        ],
-                    },
-                    ensure_ascii=False,
-                )
+            out.print_data(
+                {
+                    "id": result.article.id,
+                    "title": result.article.title,
+                    "summary": " ".join(s.text for s in result.sentences),
+                    "sentences": [
+                        {"text": s.text, "start": s.start, "end": s.end} for s in result.sentences
+                    ],
+                    "entities": [
+                        {**_entity_json(t.entity), "in_article": t.mentions}
+                        for t in result.entities
+                    ],
+                }
             )
             return 0
-        out.print(f"[bold]{escape(result.article.title)}[/] [dim]#{result.article.id}[/]")
+        out.print(f"[bold]{shown(result.article.title)}[/] [dim]#{result.article.id}[/]")
         for sentence in result.sentences:
-            out.print(f" • {escape(sentence.text)}")
+            out.print(f" • {shown(sentence.text)}")
         if result.entities:
             names = ", ".join(f"{t.entity.name} ({t.entity.kind})" for t in result.entities)
-            out.print(f"[dim]Mentions:[/] {escape(names)}")
+            out.print(f"[dim]Mentions:[/] {shown(names)}")
         return 0
 
     return with_store(settings, work)
@@ -77,9 +71,9 @@ def _summary(args: argparse.Namespace) -> int:
 
 def _print_profile(profile: EntityProfile) -> None:
     entity = profile.entity
-    out.print(f"[bold]{escape(entity.name)}[/] [dim]{entity.kind} · #{entity.id}[/]")
+    out.print(f"[bold]{shown(entity.name)}[/] [dim]{entity.kind} · #{entity.id}[/]")
     if profile.aliases:
-        out.print(f"also: {escape(', '.join(profile.aliases))}")
+        out.print(f"also: {shown(', '.join(profile.aliases))}")
     first, last = (profile.first_seen or "–")[:10], (profile.last_seen or "–")[:10]
     out.print(
         f"{entity.mention_count} mention(s) in {entity.article_count} article(s); "
@@ -88,10 +82,10 @@ def _print_profile(profile: EntityProfile) -> None:
     if profile.sentences:
         out.print("\n[bold]Latest[/]")
         for s in profile.sentences:
-            out.print(f" • {escape(s.text)} [dim]— #{s.article_id} {escape(s.title)}[/]")
+            out.print(f" • {shown(s.text)} [dim]— #{s.article_id} {shown(s.title)}[/]")
     if profile.co_mentioned:
         names = ", ".join(f"{c.entity.name} ({c.shared_articles})" for c in profile.co_mentioned)
-        out.print(f"\n[bold]Named with[/] {escape(names)}")
+        out.print(f"\n[bold]Named with[/] {shown(names)}")
 
 
 def _entity(args: argparse.Namespace) -> int:
@@ -102,24 +96,21 @@ def _entity(args: argparse.Namespace) -> int:
         if not args.json:
             _print_profile(profile)
             return 0
-        out.print_json(
-            json.dumps(
-                {
-                    **_entity_json(profile.entity),
-                    "aliases": list(profile.aliases),
-                    "first_seen": profile.first_seen,
-                    "last_seen": profile.last_seen,
-                    "sentences": [
-                        {"article": s.article_id, "title": s.title, "when": s.when, "text": s.text}
-                        for s in profile.sentences
-                    ],
-                    "co_mentioned": [
-                        {**_entity_json(c.entity), "shared_articles": c.shared_articles}
-                        for c in profile.co_mentioned
-                    ],
-                },
-                ensure_ascii=False,
-            )
+        out.print_data(
+            {
+                **_entity_json(profile.entity),
+                "aliases": list(profile.aliases),
+                "first_seen": profile.first_seen,
+                "last_seen": profile.last_seen,
+                "sentences": [
+                    {"article": s.article_id, "title": s.title, "when": s.when, "text": s.text}
+                    for s in profile.sentences
+                ],
+                "co_mentioned": [
+                    {**_entity_json(c.entity), "shared_articles": c.shared_articles}
+                    for c in profile.co_mentioned
+                ],
+            }
         )
         return 0
 
@@ -132,14 +123,11 @@ def _entities(args: argparse.Namespace) -> int:
     async def work(store: Store) -> int:
         tallies = await top_entities(store, args.type, args.days, args.limit)
         if args.json:
-            out.print_json(
-                json.dumps(
-                    [
-                        {**_entity_json(t.entity), "mentions": t.mentions, "articles": t.articles}
-                        for t in tallies
-                    ],
-                    ensure_ascii=False,
-                )
+            out.print_data(
+                [
+                    {**_entity_json(t.entity), "mentions": t.mentions, "articles": t.articles}
+                    for t in tallies
+                ]
             )
             return 0
         period = f"last {args.days} days" if args.days else "all time"
@@ -149,7 +137,7 @@ def _entities(args: argparse.Namespace) -> int:
                 column, justify="right" if column in ("mentions", "articles") else "left"
             )
         for t in tallies:
-            table.add_row(escape(t.entity.name), t.entity.kind, str(t.mentions), str(t.articles))
+            table.add_row(shown(t.entity.name), t.entity.kind, str(t.mentions), str(t.articles))
         out.print(table)
         return 0 if tallies else 1
 

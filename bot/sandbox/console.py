@@ -16,6 +16,8 @@ from typing import Any
 from rich.console import Console
 from rich.rule import Rule
 
+from bot.terminal import printable
+
 from .emulator.state import Message
 from .harness import DiscordEmulator
 from .terminal import plain_text, render_message
@@ -280,19 +282,25 @@ def show(console: Console, messages: Iterable[Message]) -> None:
 Printer = Callable[[Console, Iterable[Message]], None]
 
 
+def _say(console: Console, text: str, style: str | None = None) -> None:
+    """Print text that quotes the bot or what was typed exactly as it reads: printable, and
+    neither markup (`[bold]`) nor emoji codes (`:fire:`) interpreted."""
+    console.print(printable(text), style=style, markup=False, emoji=False, highlight=False)
+
+
 async def run_once(session: ConsoleSession, lines: list[str], console: Console) -> int:
     """Run each line, print the replies as plain text; 0 on success, 1 on the first error."""
     for line in lines:
         try:
             messages = await session.execute(line)
         except ConsoleError as exc:
-            console.print(f"error: {exc}", style="red", highlight=False)
+            _say(console, f"error: {exc}", style="red")
             return 1
         except AssertionError as exc:
-            console.print(f"error: the bot did not answer: {exc}", style="red", highlight=False)
+            _say(console, f"error: the bot did not answer: {exc}", style="red")
             return 1
         for message in messages:
-            console.print(plain_text(message), highlight=False, markup=False)
+            _say(console, plain_text(message))
     return 0
 
 
@@ -335,6 +343,6 @@ async def interactive(session: ConsoleSession, console: Console, history_file: s
             try:
                 show(console, await session.execute(line))
             except ConsoleError as exc:
-                console.print(f"[red]{exc}[/]", highlight=False)
+                _say(console, str(exc), style="red")
             except AssertionError as exc:
-                console.print(f"[red]the bot did not answer in time: {exc}[/]", highlight=False)
+                _say(console, f"the bot did not answer in time: {exc}", style="red")
