@@ -16,7 +16,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.client import NewsBot
+from bot.client import NewsBot, RowId
 from bot.client.delivery import missing_permissions
 from bot.client.delivery.feeds import FeedPoster
 from bot.feeds.errors import FeedUnreadable
@@ -136,7 +136,7 @@ class Feeds(commands.Cog):
     @feeds.command(name="remove", description="Stop posting a feed")
     @app_commands.describe(id="The feed's number in /feeds list")
     @app_commands.checks.has_permissions(manage_guild=True)
-    async def remove(self, interaction: discord.Interaction, id: int) -> None:
+    async def remove(self, interaction: discord.Interaction, id: RowId) -> None:
         """Remove one of this server's subscriptions (another server's ids find nothing)."""
         assert interaction.guild_id is not None
         store = self.bot.store

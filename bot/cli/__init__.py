@@ -7,23 +7,16 @@ import dataclasses
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import IO
 
 from bot import __version__
 from bot.cli import articles, cluster, feeds, invite, nlp, nlp_db, runner
+from bot.cli.arguments import Parser
 from bot.config import Secret, configure_logging, load_settings
 from bot.errors import NewsdeskError
-from bot.terminal import printable, shown, terminal
+from bot.terminal import shown, terminal
 
 # Each module exposes `register(subparsers)`; adding a concern is one line here.
 COMMAND_MODULES = (articles, runner, invite, nlp, nlp_db, feeds, cluster)
-
-
-class Parser(argparse.ArgumentParser):
-    """argparse whose messages quote what was typed (a file name, a value) printable."""
-
-    def _print_message(self, message: str, file: IO[str] | None = None) -> None:
-        super()._print_message(printable(message), file)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -64,7 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.settings = settings
         return int(args.func(args) or 0)
     except NewsdeskError as exc:
-        err.print(f"[bold red]error:[/] {shown(exc)}")
+        err.print(f"[bold red]error:[/] {shown(exc)}", soft_wrap=True)  # one line, unwrapped
         return 2
     except KeyboardInterrupt:
         err.print("interrupted")

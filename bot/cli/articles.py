@@ -9,6 +9,7 @@ from collections.abc import Awaitable
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from bot.cli.arguments import MAX_ID, whole
 from bot.cli.common import enricher_for, with_store
 from bot.cli.feeds import ingest_remote, split_remote
 from bot.config import Settings
@@ -17,7 +18,7 @@ from bot.ingest import IngestReport, ingest_paths
 from bot.models import SNIPPET_END, SNIPPET_START
 from bot.nlp.lookup import entity_article_ids
 from bot.render.text import plural
-from bot.search import search, suggestions
+from bot.search import MAX_PAGE, search, suggestions
 from bot.store import Store
 from bot.terminal import shown, terminal
 
@@ -186,14 +187,16 @@ def register(sub: argparse._SubParsersAction) -> None:
         "Put -- before a query that starts with a minus: search -- -word term.",
     )
     p.add_argument("query", nargs="+", help="the search (quote it in the shell)")
-    p.add_argument("--page", type=int, default=1)
-    p.add_argument("--limit", type=int, default=10, help="results per page (default 10)")
+    p.add_argument("--page", type=whole(1, MAX_PAGE), default=1, help="page (1–200)")
+    p.add_argument(
+        "--limit", type=whole(1, 100), default=10, help="results per page (1–100, default 10)"
+    )
     p.add_argument("--source", help="only this source")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=_search)
 
     p = sub.add_parser("show", help="print one article")
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=whole(1, MAX_ID), help="article id (see `search`)")
     p.set_defaults(func=_show)
 
     p = sub.add_parser("stats", help="corpus figures")

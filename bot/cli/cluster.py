@@ -9,6 +9,7 @@ import signal
 from datetime import timedelta
 from pathlib import Path
 
+from bot.cli.arguments import seconds, whole
 from bot.config import Settings
 from bot.errors import ConfigError
 from bot.store.backend import backend_of, open_store, sqlite_path
@@ -100,7 +101,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--no-nlp", action="store_true", help="store articles only, skip the NLP")
     p.add_argument(
         "--lease",
-        type=float,
+        type=seconds(0.1, 86_400),
         metavar="SECONDS",
         help="how long a dead worker's job waits before another takes it (default 30)",
     )
@@ -112,7 +113,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Reads articles like `ingest` does, but queues them as jobs.",
     )
     p.add_argument("paths", nargs="+", help="files or folders (.txt, .json, .jsonl)")
-    p.add_argument("--per-job", type=int, default=50, help="articles per job (default 50)")
+    p.add_argument(
+        "--per-job", type=whole(1, 10_000), default=50, help="articles per job (default 50)"
+    )
     p.set_defaults(func=lambda a: asyncio.run(_enqueue(a.settings, a.paths, a.per_job)))
 
     p = sub.add_parser(
@@ -123,5 +126,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--from", dest="source", required=True, metavar="sqlite:///FILE")
     p.add_argument("--to", dest="target", required=True, metavar="postgresql://...")
-    p.add_argument("--sample", type=int, default=20, help="headlines to search (default 20)")
+    p.add_argument(
+        "--sample", type=whole(0, 10_000), default=20, help="headlines to search (default 20)"
+    )
     p.set_defaults(func=lambda a: asyncio.run(_migrate(a.source, a.target, a.sample)))

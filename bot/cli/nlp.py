@@ -8,6 +8,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from typing import IO, Any
 
+from bot.cli.arguments import MAX_SENTENCES, MAX_WORDS, Parser, whole
 from bot.models.analysis import Analysis
 from bot.nlp.errors import NlpUnavailable
 from bot.terminal import json_text, printable
@@ -30,10 +31,12 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     )
     summarize.add_argument("file", metavar="FILE", help="plain text file, or - for stdin")
     length = summarize.add_mutually_exclusive_group()
-    length.add_argument("--sentences", type=int, metavar="N", help="number of sentences (3)")
+    length.add_argument(
+        "--sentences", type=whole(1, MAX_SENTENCES), metavar="N", help="number of sentences (3)"
+    )
     length.add_argument(
         "--max-words",
-        type=int,
+        type=whole(1, MAX_WORDS),
         metavar="N",
         help="whole sentences, best first, until N words are reached",
     )
@@ -184,7 +187,7 @@ def _print_entities(analysis: Analysis, _: object) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Stand-alone entry point: `python -m bot.cli.nlp nlp summarize FILE`."""
-    parser = argparse.ArgumentParser(prog="python -m bot.cli.nlp")
+    parser = Parser(prog="python -m bot.cli.nlp")
     register(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(argv)
     return int(args.func(args))

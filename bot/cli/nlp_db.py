@@ -7,6 +7,7 @@ from typing import Any
 
 from rich.table import Table
 
+from bot.cli.arguments import MAX_DAYS, MAX_ID, MAX_SENTENCES, MAX_WORDS, whole
 from bot.cli.common import with_store
 from bot.config import Settings
 from bot.models.entity import ENTITY_TYPES, EntityProfile, KnownEntity
@@ -162,11 +163,16 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="summary of a stored article",
         description="Best sentences of article ID in document order, and the entities it names.",
     )
-    p.add_argument("id", type=int, help="article id (see `search`)")
+    p.add_argument("id", type=whole(1, MAX_ID), help="article id (see `search`)")
     length = p.add_mutually_exclusive_group()
-    length.add_argument("--sentences", type=int, metavar="N", help="number of sentences (3)")
     length.add_argument(
-        "--max-words", type=int, metavar="N", help="whole sentences, best first, up to N words"
+        "--sentences", type=whole(1, MAX_SENTENCES), metavar="N", help="number of sentences (3)"
+    )
+    length.add_argument(
+        "--max-words",
+        type=whole(1, MAX_WORDS),
+        metavar="N",
+        help="whole sentences, best first, up to N words",
     )
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=_summary)
@@ -179,14 +185,18 @@ def register(sub: argparse._SubParsersAction) -> None:
         'a surname ("Halevi"), or carry a type to pick between namesakes: "Gaza (place)".',
     )
     p.add_argument("name", nargs="+", help="the entity's name")
-    p.add_argument("--articles", type=int, default=5, help="latest articles to quote (5)")
+    p.add_argument(
+        "--articles", type=whole(1, 100), default=5, help="latest articles to quote (1–100, 5)"
+    )
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=_entity)
 
     p = sub.add_parser("entities", help="the most mentioned entities")
     p.add_argument("--type", help=f"one of: {', '.join(ENTITY_TYPES)} (or a label like GPE)")
-    p.add_argument("--days", type=int, help="only articles of the last N days")
-    p.add_argument("--limit", type=int, default=15, help="how many (15)")
+    p.add_argument(
+        "--days", type=whole(1, MAX_DAYS), help="only articles of the last N days (up to 36,500)"
+    )
+    p.add_argument("--limit", type=whole(1, 1000), default=15, help="how many (1–1000, 15)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=_entities)
 

@@ -18,7 +18,7 @@ from rich.rule import Rule
 
 from bot.terminal import printable
 
-from .emulator.state import Message
+from .emulator.state import Channel, Message, User
 from .harness import DiscordEmulator
 from .terminal import plain_text, render_message
 
@@ -128,6 +128,27 @@ class ConsoleSession:
         synced = self.discord.commands
         return [*synced.get(self.channel.guild_id, []), *synced.get(None, [])]
 
+    def person(self, name: str) -> User:
+        """The user called `name` (an @ is fine); ConsoleError listing who there is."""
+        try:
+            return self.discord.user(name.lstrip("@"))
+        except KeyError:
+            people = sorted(u.username for u in self.discord.world.users.values() if not u.bot)
+            raise ConsoleError(
+                f"no user called {name.lstrip('@')!r}; try one of: {', '.join(people)}"
+            ) from None
+
+    def place(self, name: str) -> Channel:
+        """The channel called `name` (a # is fine); ConsoleError listing the channels."""
+        try:
+            return self.discord.channel(name.lstrip("#"))
+        except KeyError:
+            guild = self.discord.world.guild_by_id(self.channel.guild_id or 0)
+            channels = ", ".join(f"#{c.name}" for c in guild.channels + guild.threads)
+            raise ConsoleError(
+                f"no channel called {name.lstrip('#')!r}; try one of: {channels}"
+            ) from None
+
     def _typed(self, path: str, values: dict[str, str]) -> dict[str, Any]:
         """Turn `#news`, `@bob` and role names into the emulator's objects for typed options."""
         definition = next(c for c in self.commands() if c["name"] == path.split()[0])
@@ -137,9 +158,9 @@ class ConsoleSession:
         for name, value in values.items():
             kind = kinds.get(name)
             if kind == CHANNEL:
-                typed[name] = self.discord.channel(value.lstrip("#"))
+                typed[name] = self.place(value)
             elif kind in (USER, MENTIONABLE):
-                typed[name] = self.discord.user(value.lstrip("@"))
+                typed[name] = self.person(value)
             elif kind == ROLE:
                 role = next(
                     (
@@ -175,10 +196,7 @@ class ConsoleSession:
             return []
         if line.startswith("/"):
             parsed = parse_command(line, self.commands())
-            try:
-                options = self._typed(parsed.path, parsed.options)
-            except (KeyError, LookupError) as exc:
-                raise ConsoleError(f"unknown name: {exc}") from None
+            options = self._typed(parsed.path, parsed.options)
             # `named`: options may be called "channel" or "user" like slash()'s own keywords.
             reply = await self.discord.slash(
                 parsed.path, user=self.user, channel=self.channel, named=options
@@ -218,10 +236,10 @@ class ConsoleSession:
             self.last = reply.messages or self.last
             return self.last
         if verb == "as" and args:
-            self.user = self.discord.user(args[0].lstrip("@"))
+            self.user = self.person(args[0])
             return []
         if verb == "in" and args:
-            self.channel = self.discord.channel(args[0].lstrip("#"))
+            self.channel = self.place(args[0])
             return []
         raise ConsoleError(f"unknown console command :{verb} (try :help)")
 

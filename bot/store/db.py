@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import sqlite3
+from functools import partial
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
 
@@ -39,13 +42,37 @@ def migrations() -> list[tuple[int, str, str]]:
     return bundled_migrations("bot.store")
 
 
+class _Connection(aiosqlite.Connection):
+    """aiosqlite's connection, keeping hold of its worker thread's stop. When opening fails,
+    aiosqlite stops the thread without waiting for it; the thread then answers an event loop
+    that `asyncio.run` has closed meanwhile ("RuntimeError: Event loop is closed", printed
+    from the thread after our one-line error)."""
+
+    stopping: asyncio.Future[Any] | None = None
+
+    def stop(self) -> asyncio.Future[Any] | None:
+        """Stop the worker thread (as aiosqlite does), remembering when it will be done."""
+        self.stopping = super().stop()
+        return self.stopping
+
+
+async def _open(path: str) -> aiosqlite.Connection:
+    # isolation_level=None: we issue BEGIN/COMMIT ourselves so transactions are explicit.
+    conn = _Connection(partial(sqlite3.connect, path, isolation_level=None), 64)
+    try:
+        return await conn
+    except BaseException:
+        if conn.stopping is not None:
+            await asyncio.shield(conn.stopping)
+        raise
+
+
 async def connect(path: str | Path) -> aiosqlite.Connection:
     """Open (creating if needed) the database at `path` with WAL, foreign keys and migrations."""
     try:
         if str(path) != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        # isolation_level=None: we issue BEGIN/COMMIT ourselves so transactions are explicit.
-        conn = await aiosqlite.connect(str(path), isolation_level=None)
+        conn = await _open(str(path))
     except (sqlite3.Error, OSError) as exc:
         raise StoreError(f"cannot open database {path}: {exc}") from exc
     conn.row_factory = aiosqlite.Row
