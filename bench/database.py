@@ -17,9 +17,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from bench.corpus import console, corpus_path, data_dir, drafts, label
 from bot.ingest import BATCH_SIZE
 from bot.models import ArticleDraft
-from bot.store import Store
-from bot.store.articles import _article_values
-from bot.store.db import migrations
+from bot.store import open_store
+from bot.store.records.articles import article_values
+from bot.store.sqlite.db import migrations
 
 # Bump when the way databases are built changes (2: loaded in the project's ingest batch size,
 # not merged by 'optimize' afterwards).
@@ -51,7 +51,7 @@ def schema_fingerprint() -> str:
 
 def row(draft: ArticleDraft, now: str = INGESTED_AT) -> tuple[object, ...]:
     """The articles row the store writes for a new draft: the store's own encoding of it."""
-    return (*_article_values(draft, now), draft.origin, now)
+    return (*article_values(draft, now), draft.origin, now)
 
 
 def batches(items: Iterable[ArticleDraft], size: int = BATCH) -> Iterator[list[ArticleDraft]]:
@@ -70,7 +70,7 @@ def create_empty(path: Path) -> None:
     """A fresh database at `path` with every migration applied (through the real store)."""
 
     async def create() -> None:
-        async with await Store.open(path):
+        async with await open_store(path):
             pass
 
     asyncio.run(create())

@@ -13,8 +13,8 @@ from pathlib import Path
 from bench.corpus import console, data_dir, label
 from bench.report import Figure, Goal
 from bench.timing import Stopwatch, percentile
-from bot.store import Store
-from bot.store.db import migrations
+from bot.store import open_store
+from bot.store.sqlite.db import migrations
 
 AUTOCOMPLETE_GOAL = Goal("≤ 30 ms", max_value=30.0)
 NAIVE_SQL = (
@@ -43,7 +43,7 @@ def entity_db(articles: int) -> Path | None:
             partial = path.with_suffix(".partial")
 
             async def fill() -> None:
-                async with await Store.open(partial) as store:
+                async with await open_store(partial) as store:
                     await build(store, articles)
                     await store.conn.execute("PRAGMA journal_mode = DELETE")
 
@@ -69,7 +69,7 @@ async def _run(path: Path, rounds: int) -> tuple[list[float], list[float]]:
 
     ours: list[float] = []
     naive: list[float] = []
-    async with await Store.open(path) as store:
+    async with await open_store(path) as store:
         rows = await store.conn.execute_fetchall(
             "SELECT name FROM entities ORDER BY mention_count DESC LIMIT 2000"
         )

@@ -37,7 +37,7 @@ from bot.nlp.lookup import (
     resolve_entity,
     top_entities,
 )
-from bot.store import Store
+from bot.store import Store, open_store
 
 NAMES = 150_000
 MENTIONS = 30
@@ -139,7 +139,7 @@ async def main(articles: int, path: Path | None) -> None:
     with tempfile.TemporaryDirectory() as folder:
         db = path or Path(folder) / "entities.db"
         reuse = db.exists()
-        async with await Store.open(db) as store:
+        async with await open_store(db) as store:
             if not reuse:
                 per_article = await build(store, articles)
                 print(f"saved {articles:,} analyses, {per_article:.1f} ms each")

@@ -19,7 +19,7 @@ from bench.report import Figure, Goal
 from bot.ingest import BATCH_SIZE, ingest_paths
 from bot.ingest.records import draft_from_record
 from bot.models import ArticleDraft
-from bot.store import Store
+from bot.store import Store, open_store
 
 NO_NLP_GOAL = Goal("≥ 0.7× raw", min_ratio=0.7)
 NLP_GOAL = Goal("≥ 0.8× raw", min_ratio=0.8)
@@ -51,7 +51,7 @@ def time_ours(path: Path, folder: Path, enrich_factory: Callable | None = None) 
     db = _fresh(folder, "ours")
 
     async def run() -> float:
-        async with await Store.open(db) as store:
+        async with await open_store(db) as store:
             enrich = enrich_factory(store) if enrich_factory else None
             started = time.perf_counter()
             report = await ingest_paths(store, [path], enrich=enrich)

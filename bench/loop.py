@@ -17,7 +17,7 @@ from bench.timing import Stopwatch, percentile
 from bot.ingest import ingest_drafts
 from bot.models import ArticleDraft
 from bot.search import search
-from bot.store import Store
+from bot.store import open_store
 
 LAG_GOAL = Goal("≤ 50 ms", max_value=50.0)
 TICK = 0.01
@@ -54,7 +54,7 @@ async def _ingest_and_answer(
     answered: list[float] = []
     try:
         await service.analyze(["Warm-up text about Qatar."])  # model loaded, not measured
-        async with await Store.open(db) as store:
+        async with await open_store(db) as store:
 
             async def enrich(ids: Sequence[int]) -> None:
                 await enrich_articles(store, ids, service)

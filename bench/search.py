@@ -22,9 +22,9 @@ from bench.vocab import SOURCES, vocabulary
 from bot.models import SNIPPET_END, SNIPPET_START, SearchPage
 from bot.search import parse_query, search, title_choices
 from bot.search.query import prefix_expression
-from bot.store import Store
+from bot.store import Store, open_store
 from bot.store.ranking import TopArticles
-from bot.store.search import forget_search_counts
+from bot.store.sqlite.search import forget_search_counts
 
 PER_PAGE = 10
 NAIVE_SQL = (
@@ -168,7 +168,7 @@ async def run_search(path: Path, queries: Sequence[BenchQuery], repeats: int = 3
     same = 0
     overlap: list[float] = []
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
-    async with await Store.open(path) as store:
+    async with await open_store(path) as store:
         with Progress(*columns, console=console, transient=True) as bar:
             task = bar.add_task(f"search {path.name[:14]}", total=len(queries))
             for query in queries:
@@ -292,7 +292,7 @@ async def run_autocomplete(path: Path, typed: Sequence[str], rounds: int = 2) ->
     """Title autocomplete p99 (title_choices) vs the raw prefix query, same database."""
     ours: list[float] = []
     naive: list[float] = []
-    async with await Store.open(path) as store:
+    async with await open_store(path) as store:
         for round_ in range(rounds + 1):
             for text in typed:
                 expression = prefix_expression(text)

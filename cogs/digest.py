@@ -37,7 +37,7 @@ from bot.render import digest as render
 from bot.render import text
 from bot.render.errors import CheckRefused
 from bot.render.views import Page
-from bot.store.digests import Schedule
+from bot.store import Schedule
 
 CATCHUP_ITEMS = 10
 Target = discord.TextChannel | discord.Thread | discord.ForumChannel

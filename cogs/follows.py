@@ -34,7 +34,7 @@ from bot.render.insights import (
     follows_embed,
     unfollowed_embed,
 )
-from bot.store.follows import Follow
+from bot.store import Follow
 
 CHANNEL_HELP = "Post in this channel instead of messaging you (needs Manage Server)"
 

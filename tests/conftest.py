@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from bot.clock import FakeClock
-from bot.store import Store
+from bot.store import Store, open_store
 from tests.newsdesk import Newsdesk, build_seeded_database, running_newsdesk
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,7 +48,7 @@ def clock() -> FakeClock:
 @pytest.fixture
 async def store(tmp_path: Path) -> AsyncIterator[Store]:
     """A fresh, migrated database in a temporary folder."""
-    async with await Store.open(tmp_path / "newsdesk.db") as opened:
+    async with await open_store(tmp_path / "newsdesk.db") as opened:
         yield opened
 
 

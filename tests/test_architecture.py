@@ -1,13 +1,20 @@
 """The layout's rules, checked on the source: the core imports no discord.py, only the store
 talks to a database, the store builds on the domain's plain data alone, cogs hold no SQL,
 `cogs/` holds only cogs (each module an extension with `setup`), no import runs up and no files
-import each other in a circle, every task starts in bot/tasks.py, and no project import hides
-behind `except ImportError`."""
+import each other in a circle, every task starts in bot/tasks.py, no project import hides
+behind `except ImportError`, nothing outside the store names one of its backends, and every
+package the code imports or loads is declared in pyproject.toml."""
 
 from __future__ import annotations
 
 import ast
+import importlib.metadata
+import json
+import os
 import re
+import subprocess
+import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -82,6 +89,43 @@ def test_cogs_hold_no_sql() -> None:
             if isinstance(text, str) and SQL.search(text):
                 offenders.append(f"{relative(path)}:{node.lineno}")
     assert offenders == []
+
+
+# The store's own tests and the benchmarks of its internals may reach into a backend.
+BACKEND_USERS = ("bot/store/", "tests/bot/store/", "bench/")
+BACKEND_MODULES = ("bot.store.sqlite", "bot.store.postgres")
+BACKEND_CLASSES = {"SqliteStore", "PostgresStore"}
+
+
+def backend_names(path: Path) -> set[str]:
+    """The backend modules a module imports (`from bot.store import sqlite` too) and the
+    backend classes it names."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            modules = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            modules = [node.module, *(f"{node.module}.{alias.name}" for alias in node.names)]
+        else:
+            modules = []
+        found.update(m for m in modules if m.startswith(BACKEND_MODULES))
+        if isinstance(node, ast.Name | ast.Attribute | ast.alias):
+            name = node.id if isinstance(node, ast.Name) else getattr(node, "attr", None)
+            name = node.name if isinstance(node, ast.alias) else name
+            if name in BACKEND_CLASSES:
+                found.add(name)
+    return found
+
+
+def test_only_the_store_names_a_backend() -> None:
+    """Everything else opens a store with `open_store` and sees the `Store` interface."""
+    offenders = {
+        relative(path): sorted(found)
+        for folder in ("bot", "cogs", "tests")
+        for path in modules(folder)
+        if not relative(path).startswith(BACKEND_USERS) and (found := backend_names(path))
+    }
+    assert offenders == {}
 
 
 @pytest.mark.parametrize(
@@ -263,4 +307,93 @@ def test_every_console_is_the_terminal_safe_one() -> None:
                     offenders.append(f"{relative(path)}:{node.lineno}")
             elif isinstance(node, ast.ImportFrom) and node.module == "rich.markup":
                 offenders.append(f"{relative(path)}:{node.lineno}")
+    assert offenders == []
+
+
+# -- dependencies -----------------------------------------------------------------------------
+
+# Imported by a dependency only when installed; a plain install works without it.
+OPTIONAL_IMPORTS = {
+    # feedparser guesses a feed's encoding with chardet when present (the bench extra brings
+    # it, through sumy); without it feedparser falls back to its own list of encodings.
+    "chardet",
+}
+LOAD_EVERYTHING = """
+import importlib, json, pkgutil, sys
+for package in ("bot", "cogs"):
+    for info in pkgutil.walk_packages(importlib.import_module(package).__path__, package + "."):
+        if not info.name.endswith("__main__"):
+            importlib.import_module(info.name)
+print(json.dumps(sorted({name.split(".")[0] for name in sys.modules})))
+"""
+
+
+def canonical(name: str) -> str:
+    """A distribution's name as package indexes compare them (PEP 503)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def requirement_name(text: str) -> str:
+    """The distribution a requirement line names: "lxml[html_clean]>=4" -> "lxml"."""
+    match = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", text)
+    assert match, text
+    return canonical(match[1])
+
+
+def declared() -> set[str]:
+    """The distributions pyproject.toml lists as dependencies (extras not included)."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    return {requirement_name(line) for line in project["dependencies"]}
+
+
+def required_without_extras(roots: set[str]) -> set[str]:
+    """The roots and what they require, recursively, not counting what only an extra brings:
+    pip before 23.3 matches extra names literally, so jusText's `lxml[html_clean]` finds
+    nothing in lxml, which calls that extra `html-clean`."""
+    found: set[str] = set()
+    todo = list(roots)
+    while todo:
+        name = todo.pop()
+        if name in found:
+            continue
+        found.add(name)
+        try:
+            requires = importlib.metadata.requires(name) or []
+        except importlib.metadata.PackageNotFoundError:
+            continue
+        todo.extend(requirement_name(r) for r in requires if "extra ==" not in r)
+    return found
+
+
+def test_every_third_party_import_is_declared() -> None:
+    providers = importlib.metadata.packages_distributions()
+    wanted = {name for folder in ("bot", "cogs") for p in modules(folder) for name in imported(p)}
+    offenders = sorted(
+        name
+        for name in wanted - set(sys.stdlib_module_names) - {"bot", "cogs"}
+        if not {canonical(d) for d in providers.get(name, [name])} & declared()
+    )
+    assert offenders == []
+
+
+def test_what_the_code_loads_is_declared_or_required_without_an_extra() -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-c", LOAD_EVERYTHING],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    providers = importlib.metadata.packages_distributions()
+    reachable = required_without_extras(declared()) | {"newsdesk"}
+    offenders = sorted(
+        {
+            dist
+            for name in set(json.loads(done.stdout)) - OPTIONAL_IMPORTS
+            for dist in providers.get(name, [])
+            if canonical(dist) not in reachable
+        }
+    )
     assert offenders == []

@@ -57,7 +57,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.settings = settings
         return int(args.func(args) or 0)
     except NewsdeskError as exc:
-        err.print(f"[bold red]error:[/] {shown(exc)}", soft_wrap=True)  # one line, unwrapped
+        # One line whatever the terminal's width (soft_wrap), the message printable text.
+        err.print(f"[bold red]error:[/] {shown(exc)}", soft_wrap=True)
         return 2
     except KeyboardInterrupt:
         err.print("interrupted")

@@ -20,6 +20,7 @@ from bot.feeds.parse import (
     extract_article,
     page_draft,
     page_origin,
+    parse_feed,
     register_html_reader,
 )
 from bot.feeds.poller import FeedPoller, PollResult
@@ -27,7 +28,7 @@ from bot.feeds.stories import StoryIndex
 from bot.feeds.subscriptions import DEFAULT_INTERVAL_SECONDS
 from bot.ingest import Enricher, IngestReport, Skipped, ingest_drafts
 from bot.ingest.urls import canonical_url
-from bot.store import Store
+from bot.store import Store, open_store
 from bot.terminal import printable, shown, terminal
 
 out = terminal()
@@ -92,6 +93,12 @@ async def ingest_remote(
 async def _ingest_feed(
     store: Store, poller: FeedPoller, url: str, fetched: Fetched | None, report: IngestReport
 ) -> None:
+    if await store.feed_by_url(canonical_url(url)) is None:
+        # A feed new to Newsdesk is kept only once it answers as a feed: a first try that
+        # fails (FetchError, FeedFormatError) leaves no nameless feed row behind.
+        fetched = fetched or await poller.fetcher.get(url)
+        content_type = fetched.headers.get("content-type")
+        await asyncio.to_thread(parse_feed, fetched.body, fetched.url, content_type)
     now = utc_iso(SystemClock().now())
     async with store.transaction():
         feed = await store.add_feed(canonical_url(url), now, DEFAULT_INTERVAL_SECONDS)
@@ -138,7 +145,7 @@ def _list(args: argparse.Namespace) -> int:
     settings: Settings = args.settings
 
     async def work() -> int:
-        async with await Store.open(settings.database_path) as store:
+        async with await open_store(settings.store_url) as store:
             feeds = await store.all_feeds()
             if not feeds:
                 out.print("No feeds yet: `ingest feed URL`, or /feeds add in Discord.")
@@ -169,7 +176,7 @@ def _poll(args: argparse.Namespace) -> int:
     settings: Settings = args.settings
 
     async def work() -> int:
-        async with await Store.open(settings.database_path) as store, Fetcher() as fetcher:
+        async with await open_store(settings.store_url) as store, Fetcher() as fetcher:
             poller = FeedPoller(store, fetcher, enrich=enricher_for(store, not args.no_nlp))
             results = await poller.run_due()
             for result in results:

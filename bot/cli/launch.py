@@ -47,7 +47,8 @@ async def run_discord(settings: Settings, **bot_options: Any) -> int:
     """Run the bot on Discord until it is stopped; return the exit status (a failure to start
     prints what to do about it, never the token)."""
     try:
-        await run_on_discord(settings, **bot_options)
+        # A cog that did not load is said here, on the console, not only in the log.
+        await run_on_discord(settings, problems=lambda line: fail(shown(line)), **bot_options)
     except StartFailure as failure:
         fail(shown(str(failure)))
         return 2

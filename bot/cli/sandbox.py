@@ -53,6 +53,11 @@ async def sandbox(settings: Settings, *, exec_lines: list[str] | None = None) ->
             async with discord.connected(bot, wait_seconds=60):
                 # The emulator is new each run, so the bot's commands are always sent to it.
                 await bot.sync_commands(force=True)
+                for problem in bot.start_up_problems():
+                    err.print(
+                        f"[bold red]error:[/] {shown(problem)} (traceback in {shown(log_file)})",
+                        soft_wrap=True,
+                    )
                 session = ConsoleSession(discord)
                 if quiet:
                     return await run_once(session, exec_lines or [], out)

@@ -3,6 +3,7 @@ one sentence saying what to do about it, never a traceback, never the token."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import aiohttp
@@ -19,14 +20,22 @@ class StartFailure(NewsdeskError):
     """Discord refused the bot or could not be reached; the message says what to do."""
 
 
-async def run_on_discord(settings: Settings, **bot_options: Any) -> None:
+async def run_on_discord(
+    settings: Settings, *, problems: Callable[[str], None] | None = None, **bot_options: Any
+) -> None:
     """Run the bot (sharded with SHARD_COUNT) until a signal or a command stops it; raise
-    `StartFailure` when Discord refuses the token or an intent, or cannot be reached."""
+    `StartFailure` when Discord refuses the token or an intent, or cannot be reached.
+    `problems` is told each start-up problem (a cog that did not load) in one line."""
     try:
         async with newsbot_for(settings, **bot_options) as bot:
             bot.install_signal_handlers()
             try:
-                await bot.start(settings.discord_token.reveal())
+                # start() is login (which loads the cogs) then connect: in between, say what
+                # did not load where the operator is looking.
+                await bot.login(settings.discord_token.reveal())
+                for problem in bot.start_up_problems() if problems else ():
+                    problems(problem)
+                await bot.connect()
             finally:
                 bot.remove_signal_handlers()
     except discord.LoginFailure:

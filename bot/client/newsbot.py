@@ -46,6 +46,12 @@ async def _command_prefix(bot: NewsBot, message: discord.Message) -> list[str]:
     return commands.when_mentioned_or(prefix)(bot, message)
 
 
+def _one_line(error: BaseException) -> str:
+    """ "ModuleNotFoundError: No module named 'x'": the error's type and first line."""
+    first = (str(error).splitlines() or [""])[0][:200]
+    return f"{type(error).__name__}: {first}" if first else type(error).__name__
+
+
 class NewsBot(commands.Bot):
     """Newsdesk on Discord."""
 
@@ -85,6 +91,8 @@ class NewsBot(commands.Bot):
         self.extensions_package = extensions
         self.loaded_extensions: list[str] = []
         self.failed_extensions: list[str] = []
+        # Why each of those did not load, in one line: start-up prints them where people look.
+        self.extension_errors: dict[str, str] = {}
         self._store: Store | None = None
         self._prefixes: dict[int, str] = {}
         self._in_flight: set[asyncio.Task[Any]] = set()
@@ -113,13 +121,18 @@ class NewsBot(commands.Bot):
                 await self.load_extension(name)
             except commands.NoEntryPointError:
                 log.debug("%s has no setup(); not a cog", name)
-            except Exception:
+            except Exception as exc:
                 log.exception("cog %s failed to load; the others still load", name)
                 self.failed_extensions.append(name)
+                self.extension_errors[name] = _one_line(getattr(exc, "original", exc))
             else:
                 self.loaded_extensions.append(name)
         log.info("loaded cogs: %s", ", ".join(self.loaded_extensions) or "none")
         return self.loaded_extensions
+
+    def start_up_problems(self) -> list[str]:
+        """One line per cog that failed to load (empty when all did), for the console."""
+        return [f"cog {name} did not load: {why}" for name, why in self.extension_errors.items()]
 
     def _enrich_pending(self) -> None:
         # Heals articles stored without NLP (e.g. a crash between ingest and analysis).

@@ -25,8 +25,7 @@ from bot.clock import Clock, SystemClock
 from bot.ingest import ingest_drafts
 from bot.models import ArticleDraft
 from bot.nlp.service import NlpService
-from bot.store.postgres import PostgresStore
-from bot.store.postgres.jobs import Job
+from bot.store import ClusterStore, Job
 from bot.tasks import alongside
 
 log = logging.getLogger(__name__)
@@ -45,7 +44,7 @@ def worker_name() -> str:
 
 
 async def enqueue_drafts(
-    store: PostgresStore, drafts: Iterable[ArticleDraft], per_job: int = DRAFTS_PER_JOB
+    store: ClusterStore, drafts: Iterable[ArticleDraft], per_job: int = DRAFTS_PER_JOB
 ) -> list[int]:
     """Queue drafts for the workers as ingest jobs of `per_job` each; return the job ids."""
     payloads: list[dict[str, object]] = []
@@ -60,7 +59,7 @@ async def enqueue_drafts(
     return await store.enqueue_jobs("ingest", payloads)
 
 
-async def enqueue_analysis(store: PostgresStore, article_ids: Sequence[int]) -> list[int]:
+async def enqueue_analysis(store: ClusterStore, article_ids: Sequence[int]) -> list[int]:
     """Queue NLP for these articles (e.g. after a model change), 32 articles per job."""
     ids = list(article_ids)
     chunks = [{"article_ids": ids[n : n + 32]} for n in range(0, len(ids), 32)]
@@ -72,7 +71,7 @@ class Worker:
 
     def __init__(
         self,
-        store: PostgresStore,
+        store: ClusterStore,
         service: NlpService | None = None,
         *,
         owner: str | None = None,

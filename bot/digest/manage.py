@@ -12,8 +12,7 @@ from bot.digest.composer import parse_filter
 from bot.digest.errors import NotDigestEditor, ScheduleError
 from bot.digest.schedule import DAY_NAMES, next_slot, parse_recurrence, resolve_zone
 from bot.digest.scheduler import recurrence_of
-from bot.store import Store
-from bot.store.digests import MAX_SCHEDULES_PER_GUILD, Schedule, ScheduleDraft
+from bot.store import MAX_SCHEDULES_PER_GUILD, Schedule, ScheduleDraft, Store
 
 # The guild setting naming the role that may manage digests besides Manage Server.
 ROLE_KEY = "digest_role"

@@ -23,8 +23,7 @@ from bot.clock import Clock
 from bot.digest.composer import Digest, DigestComposer
 from bot.digest.errors import DeliveryGone
 from bot.digest.schedule import Recurrence, latest_slot
-from bot.store import Store
-from bot.store.digests import Run, Schedule
+from bot.store import Run, Schedule, Store
 from bot.tasks import LeaseLost, while_kept
 
 log = logging.getLogger(__name__)

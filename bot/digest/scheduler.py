@@ -44,8 +44,7 @@ from bot.digest.posting import (
 )
 from bot.digest.schedule import latest_slot, next_slot, slots_between
 from bot.errors import StoreError
-from bot.store import Store
-from bot.store.digests import Run, Schedule
+from bot.store import Run, Schedule, Store
 from bot.tasks import BackgroundTasks, first_of
 
 # Names other modules and tests import from here.

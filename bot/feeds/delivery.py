@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from bot.clock import Clock, SystemClock, utc_iso
 from bot.errors import NewsdeskError
 from bot.models import Article
-from bot.store import Store
-from bot.store.feeds import Feed, PendingAnnouncement, Subscription
+from bot.store import Feed, PendingAnnouncement, Store, Subscription
 
 log = logging.getLogger(__name__)
 

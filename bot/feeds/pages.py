@@ -9,8 +9,7 @@ from bot.feeds.fetcher import Fetcher, FetchError
 from bot.feeds.parse import FeedEntry, NoArticle, PageArticle, entry_draft, extract_article
 from bot.ingest.urls import canonical_url
 from bot.models import ArticleDraft
-from bot.store import Store
-from bot.store.feeds import SeenItem
+from bot.store import SeenItem, Store
 from bot.tasks import BackgroundTasks
 
 log = logging.getLogger(__name__)

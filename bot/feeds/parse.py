@@ -22,8 +22,9 @@ from feedparser.exceptions import ThingsNobodyCaresAboutButMe
 from bot.ingest import files
 from bot.ingest.records import parse_timestamp
 from bot.ingest.text import ArticleFormatError
-from bot.ingest.urls import canonical_url
+from bot.ingest.urls import canonical_url, quote_controls
 from bot.models import ArticleDraft
+from bot.models.text import strip_controls
 
 # Fewer words than this is a teaser, a cookie wall or a section front, not an article.
 MIN_ARTICLE_WORDS = 40
@@ -119,7 +120,9 @@ def html_to_text(html: str) -> str:
 
 
 def _paragraphs(text: str) -> str:
-    parts = (" ".join(p.split()) for p in _PARAGRAPH_BREAK.split(text))
+    # Feeds are outside text: NUL, escapes and other controls (even as &#27; references,
+    # which feedparser's lenient parser decodes) are taken out of everything read from them.
+    parts = (" ".join(p.split()) for p in _PARAGRAPH_BREAK.split(strip_controls(text)))
     return "\n\n".join(p for p in parts if p)
 
 
@@ -145,7 +148,7 @@ def _entry(raw: Any, base: str) -> FeedEntry | None:
     link = raw.get("link") or None
     if link:
         try:
-            link = urljoin(base, link.strip())
+            link = quote_controls(urljoin(base, link.strip()))
             parts = urlsplit(link)
             parts.port  # noqa: B018 - raises ValueError for a port out of range
         except ValueError:  # "http://[::1" or a bad port: one bad item must not sink the feed
@@ -158,7 +161,7 @@ def _entry(raw: Any, base: str) -> FeedEntry | None:
     content = html_to_text(max(contents, key=len)) if contents else ""
     if not title and not link:
         return None
-    guid = (raw.get("id") or "").strip() or (canonical_url(link) if link else "")
+    guid = strip_controls(raw.get("id") or "").strip() or (canonical_url(link) if link else "")
     if not guid:
         guid = "sha1:" + hashlib.sha1(f"{title}\x00{summary}".encode()).hexdigest()
     return FeedEntry(
@@ -167,7 +170,7 @@ def _entry(raw: Any, base: str) -> FeedEntry | None:
         title=title or (summary.split("\n\n")[0][:120] if summary else link or ""),
         summary=summary[:MAX_SUMMARY_CHARS],
         content=content if content != summary else "",
-        author=(raw.get("author") or "").strip(),
+        author=strip_controls(raw.get("author") or "").strip(),
         published_at=_when(raw.get("published_parsed") or raw.get("updated_parsed")),
     )
 

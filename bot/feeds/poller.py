@@ -22,8 +22,7 @@ from bot.feeds.schedule import after_failure, after_success, poll_interval
 from bot.feeds.stories import StoryIndex
 from bot.feeds.subscriptions import EntityResolver, matching_articles
 from bot.ingest import Enricher, ingest_drafts
-from bot.store import Store
-from bot.store.feeds import Feed, SeenItem
+from bot.store import Feed, SeenItem, Store
 from bot.tasks import BackgroundTasks, first_of
 
 log = logging.getLogger(__name__)

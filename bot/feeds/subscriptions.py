@@ -14,8 +14,7 @@ from bot.feeds.fetcher import Fetcher
 from bot.feeds.parse import FeedFormatError, ParsedFeed, discover_feed_link, parse_feed
 from bot.ingest.urls import canonical_url
 from bot.search.query import clean, parse_query
-from bot.store import SearchFilters, Store
-from bot.store.feeds import Feed, Subscription
+from bot.store import Feed, SearchFilters, Store, Subscription
 
 DEFAULT_INTERVAL_SECONDS = 15 * 60
 MAX_URL_CHARS = 2000

@@ -9,12 +9,16 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.models.text import strip_controls
+
 _SPACE = re.compile(r"\s+")
 
 
 def normalise_text(text: str) -> str:
-    """Fold text for comparison: NFKC, typographic quotes to ASCII, casefold, collapse spaces."""
-    text = unicodedata.normalize("NFKC", text)
+    """Fold text for comparison: no control characters, NFKC, typographic quotes to ASCII,
+    casefold, collapse spaces (so an article's hash is the same before and after ingest takes
+    its control characters out)."""
+    text = unicodedata.normalize("NFKC", strip_controls(text))
     text = text.translate(_QUOTES).casefold()
     return _SPACE.sub(" ", text).strip()
 

@@ -16,8 +16,7 @@ from bot.nlp.errors import NlpError
 from bot.nlp.gazetteer import GAZETTEER_FILE
 from bot.nlp.service import NlpService, analyze
 from bot.nlp.summary import select
-from bot.store import Store
-from bot.store.entity_records import StoredAnalysis
+from bot.store import Store, StoredAnalysis
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +90,8 @@ async def enrich_pending(
     while ids := await store.articles_needing_analysis(NLP_VERSION, after_id=after):
         saved += await enrich_articles(store, ids, service, clock=clock)
         after = ids[-1]  # an article that keeps failing must not loop forever
+    if saved:
+        log.info("analysed %d stored article(s) lacking a current analysis", saved)
     return saved
 
 

@@ -12,7 +12,7 @@ from bot.feeds.delivery import Announcement, NewArticle
 from bot.feeds.health import FeedAlert, assess
 from bot.feeds.subscriptions import FeedPreview
 from bot.render import embeds, limits, text
-from bot.store.feeds import Feed, Subscription
+from bot.store import Feed, Subscription
 
 SUMMARY_CHARS = 350
 # An announcement burst beyond this many articles ends with one list of the rest, so a feed

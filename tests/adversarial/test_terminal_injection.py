@@ -25,7 +25,7 @@ from bot.models import ArticleDraft
 from bot.nlp.enrichment import enrich_articles
 from bot.nlp.service import NlpService
 from bot.sandbox.console import ConsoleSession, run_once
-from bot.store import Store
+from bot.store import open_store
 from bot.terminal import printable, shown, terminal
 from tests.adversarial.hostile import hostile_text
 from tests.newsdesk import Newsdesk
@@ -62,7 +62,7 @@ def hostile_db(tmp_path: Path) -> Path:
     db = tmp_path / "db\x1b[2J[red]" / "news.db"
 
     async def fill() -> None:
-        async with await Store.open(db) as store:
+        async with await open_store(db) as store:
             async with store.transaction():
                 await store.store_article(
                     ArticleDraft(

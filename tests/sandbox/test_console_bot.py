@@ -96,3 +96,31 @@ def test_one_shot_command_line(tmp_path: Path, seeded_database: Path) -> None:
     )
     assert failed.returncode == 1
     assert "no command /nosuch" in failed.stdout
+
+
+def test_a_cog_that_fails_to_load_is_one_loud_line_in_the_console(
+    tmp_path: Path, seeded_database: Path
+) -> None:
+    database = tmp_path / "newsdesk.db"
+    shutil.copy(seeded_database, database)
+    # `cogs` is a namespace package: a folder earlier on the path adds a module to it.
+    extra = tmp_path / "extra" / "cogs"
+    extra.mkdir(parents=True)
+    (extra / "zz_broken.py").write_text("async def setup(bot):\n    raise RuntimeError('boom')\n")
+    path = os.pathsep.join([str(tmp_path / "extra"), os.environ.get("PYTHONPATH", "")])
+    env = {**os.environ, "DATABASE_PATH": str(database), "DISCORD_TOKEN": "", "PYTHONPATH": path}
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "console", "--exec", "/search query:Qatar truce"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Senior Israeli Security Officials In Qatar" in done.stdout  # the others loaded
+    assert done.stderr.splitlines() == [
+        "error: cog cogs.zz_broken did not load: RuntimeError: boom "
+        f"(traceback in {tmp_path / 'sandbox.log'})"
+    ]
+    log = (tmp_path / "sandbox.log").read_text()
+    assert "ERROR   bot.client.newsbot: cog cogs.zz_broken failed to load" in log

@@ -13,7 +13,7 @@ from bot.client.delivery.poster import Poster
 from bot.digest import Delivery, DeliveryGone
 from bot.models.delivery import Failure, NotDelivered
 from bot.render import digest as render
-from bot.store.digests import Schedule
+from bot.store import Schedule
 
 log = logging.getLogger(__name__)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import signal
@@ -17,7 +18,7 @@ from bot.clock import FakeClock
 from bot.config import Secret, Settings
 from bot.sandbox import DiscordEmulator
 from bot.sandbox.seam import pointed_at
-from bot.store import Store
+from bot.store import open_store
 
 
 def settings_with(token: str, tmp_path: Path) -> Settings:
@@ -29,7 +30,7 @@ async def test_seeds_are_loaded_into_the_configured_database(
 ) -> None:
     await launch.load_seeds(settings_with("", tmp_path), seed_file.parent, nlp=False)
 
-    async with await Store.open(tmp_path / "newsdesk.db") as store:
+    async with await open_store(tmp_path / "newsdesk.db") as store:
         assert await store.count_articles() == 1
 
 
@@ -110,3 +111,43 @@ def test_without_a_token_the_sandbox_starts(
 
     assert status == 0
     assert started == [settings]
+
+
+async def test_a_cog_that_fails_to_load_is_one_loud_line_at_start(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    package = tmp_path / "startcogs"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "broken.py").write_text(
+        "import lxml_html_cleaner_that_is_not_installed\n\nasync def setup(bot):\n    pass\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    async with DiscordEmulator(clock=FakeClock()) as emulator:
+        with pointed_at(emulator.emulator.api_url, emulator.emulator.gateway_url):
+            running = asyncio.ensure_future(
+                launch.run_discord(
+                    settings_with(emulator.token, tmp_path),
+                    extensions="startcogs",
+                    nlp_mode="inline",
+                    guild_ready_timeout=0.05,
+                    chunk_guilds_at_startup=False,
+                )
+            )
+            await emulator.wait_for(
+                lambda: emulator.emulator.gateway.current, what="the bot's session"
+            )
+            running.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await running
+
+    err = capsys.readouterr().err
+    assert (
+        "error: cog startcogs.broken did not load: ModuleNotFoundError: No module named "
+        "'lxml_html_cleaner_that_is_not_installed'"
+    ) in err.splitlines()
+    failure = next(r for r in caplog.records if "startcogs.broken" in r.getMessage())
+    assert failure.levelno == logging.ERROR and failure.exc_info is not None

@@ -53,7 +53,8 @@ class Seen:
 class NewsSite:
     """Harbour Times (RSS, windows-1252) and Coastal Wire (Atom) with their article pages."""
 
-    def __init__(self) -> None:
+    def __init__(self, host: str = "127.0.0.1") -> None:
+        self.host = host  # "::1" serves the site on IPv6 loopback
         self.routes: dict[str, list[Reply | Handler]] = {}
         self.hits: Counter[str] = Counter()
         self.seen: list[Seen] = []
@@ -69,10 +70,11 @@ class NewsSite:
         app.router.add_route("GET", "/{tail:.*}", self._handle)
         self._runner = web.AppRunner(app, handle_signals=False)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, self.host, 0)
         await site.start()
         port = self._runner.addresses[0][1]
-        self.base = f"http://127.0.0.1:{port}"
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        self.base = f"http://{host}:{port}"
         self.newsroom()
         return self
 

@@ -6,7 +6,7 @@ from bot.feeds.delivery import Announcement, NewArticle, lead
 from bot.models import Article
 from bot.render import feeds as render
 from bot.render import limits
-from bot.store.feeds import Feed, Subscription
+from bot.store import Feed, Subscription
 
 FEED = Feed(
     id=1, url="https://harbour.test/rss", title="Harbour Times", site_url=None, etag=None,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -216,6 +217,7 @@ async def test_co_mentions_and_cross_article_surnames(
             published="2030-01-03T00:00:00+00:00",
         ),
     ]
+    clock.set(datetime(2030, 1, 4, tzinfo=UTC))  # dates after the ingest would be capped
     await ingest_drafts(
         store, later, enrich=lambda ids: enrich_articles(store, ids, service), clock=clock
     )
@@ -358,3 +360,22 @@ def test_cli_entity_and_summary(
     assert cli_main(["--db", db, "entity", "Nobody"]) == 2
     assert "No entity called" in capsys.readouterr().err
     assert cli_main(["--db", db, "summary", "42"]) == 2
+
+
+def test_reingest_resumes_analysis_of_articles_stored_without_it(
+    tmp_path: Path, seed_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(tmp_path / "cli.db")
+    # Stored, not analysed: what a kill during NLP leaves (as --no-nlp does).
+    assert cli_main(["--db", db, "ingest", "--no-nlp", str(seed_file)]) == 0
+    capsys.readouterr()
+
+    assert cli_main(["--db", db, "ingest", str(seed_file)]) == 0
+    resumed = " ".join(capsys.readouterr().out.split())  # unwrapped
+    assert cli_main(["--db", db, "ingest", str(seed_file)]) == 0
+    again = " ".join(capsys.readouterr().out.split())
+    assert cli_main(["--db", db, "entity", "Hamas"]) == 0
+
+    assert "1 already stored, 0 skipped; analysed 1 already stored article lacking it" in resumed
+    assert "0 added, 0 updated, 1 already stored, 0 skipped —" in again
+    assert "Hamas" in capsys.readouterr().out

@@ -16,11 +16,11 @@ from bot.errors import ConfigError, QueryError
 from bot.ingest import ingest_drafts
 from bot.models import ArticleDraft
 from bot.search import parse_query, search
-from bot.store import Store
-from bot.store.backend import backend_of, open_store, sqlite_path
-from bot.store.postgres import PostgresStore, redacted_url
+from bot.store.backend import backend_of, open_store, redacted_url, sqlite_path
+from bot.store.postgres import PostgresStore
 from bot.store.postgres import articles as pg_articles
 from bot.store.postgres.tsquery import highlight_tsquery_text, to_tsquery_text
+from bot.store.sqlite import SqliteStore
 
 
 @pytest.mark.parametrize(
@@ -128,7 +128,7 @@ def test_shard_settings() -> None:
 
 async def test_open_store_opens_sqlite_from_a_url(tmp_path: Path) -> None:
     async with await open_store(f"sqlite:///{tmp_path}/news.db") as store:
-        assert isinstance(store, Store)
+        assert isinstance(store, SqliteStore)
         assert await store.count_articles() == 0
     assert (tmp_path / "news.db").exists()
 

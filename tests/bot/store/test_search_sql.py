@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-import bot.store.search as search_sql
+import bot.store.sqlite.search as search_sql
 from bot.ingest import ingest_drafts
 from bot.models import ArticleDraft
 from bot.search import parse_query, prefix_expression, search, title_choices
-from bot.store import SearchFilters, Store
-from bot.store.db import migrations
+from bot.store import SearchFilters, Store, open_store
 from bot.store.ranking import TopArticles
+from bot.store.sqlite.db import migrations
 
 WORDS = [f"w{i}" for i in range(60)]
 WEIGHTS = [1 / (rank + 1) for rank in range(len(WORDS))]
@@ -51,7 +51,7 @@ async def sqlite_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Async
     """300 articles, with the scan's batch sizes shrunk so that every path runs."""
     monkeypatch.setattr(search_sql, "SCAN_BATCH", 8)
     monkeypatch.setattr(search_sql, "EXACT_BOUND_AFTER", 32)
-    async with await Store.open(tmp_path / "search.db") as store:
+    async with await open_store(tmp_path / "search.db") as store:
         await ingest_drafts(store, corpus(300))
         yield store
 
@@ -173,7 +173,7 @@ async def test_migration_indexes_articles_stored_before_it(tmp_path: Path) -> No
     )
     conn.commit()
     conn.close()
-    async with await Store.open(path) as store:
+    async with await open_store(path) as store:
         assert [h.title for h in (await search(store, "truce after:2024-05")).hits] == [
             "Qatar talks"
         ]

@@ -3,36 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import aiosqlite
 
 from bot.models.entity import CoMention
-from bot.store.entity_records import _ENTITY_COLUMNS, _NAMES, _entity, _marks
-
-
-@dataclass(frozen=True)
-class DailyCount:
-    """How often one entity was mentioned on one UTC day, and in how many articles."""
-
-    entity_id: int
-    day: str  # YYYY-MM-DD
-    mentions: int
-    articles: int
-
-
-@dataclass(frozen=True)
-class CoMentionLinks:
-    """An entity's most frequent companions and how often those companions share articles.
-
-    `hub_articles` is how many of the entity's articles were looked at; `links` holds
-    (entity id, entity id, shared articles) for pairs of companions, lower id first.
-    """
-
-    hub_articles: int
-    neighbours: list[CoMention]
-    links: list[tuple[int, int, int]]
-
+from bot.store.records.entities import ENTITY_COLUMNS, NAMED, entity_from_row
+from bot.store.records.insights import CoMentionLinks, DailyCount
+from bot.store.sqlite.db import marks
 
 # The entity's articles a network is drawn from: its latest `window`, since a date.
 _HUB = (
@@ -42,21 +19,19 @@ _HUB = (
 
 
 class InsightQueries:
-    """Trend and co-mention statements; mixed into `Store`, which owns `conn`."""
+    """Trend and co-mention statements; mixed into `SqliteStore`, which owns `conn`."""
 
     conn: aiosqlite.Connection
 
     async def daily_mentions(
         self, entity_ids: Sequence[int], since: str, until: str
     ) -> list[DailyCount]:
-        """Mentions and articles per entity per UTC day, by article date in [since, until);
-        days without a mention are left out."""
         if not entity_ids:
             return []
         # seen_at is ISO-8601 UTC text, so its first ten characters are the UTC day.
         async with self.conn.execute(
             "SELECT entity_id, substr(seen_at, 1, 10) AS day, sum(mentions), count(*)"
-            f" FROM article_entities WHERE entity_id IN ({_marks(entity_ids)})"
+            f" FROM article_entities WHERE entity_id IN ({marks(entity_ids)})"
             " AND seen_at >= ? AND seen_at < ? GROUP BY entity_id, day ORDER BY entity_id, day",
             (*entity_ids, since, until),
         ) as cur:
@@ -65,21 +40,19 @@ class InsightQueries:
     async def co_mention_links(
         self, entity_id: int, *, limit: int = 10, since: str = "", window: int = 1000
     ) -> CoMentionLinks:
-        """The named entities most often in the same articles as `entity_id` (its latest
-        `window` articles dated `since` or later), with the companions' own shared counts."""
         params = (entity_id, since, window)
         async with self.conn.execute(f"WITH {_HUB} SELECT count(*) FROM hub", params) as cur:
             row = await cur.fetchone()
         hub_articles = row[0] if row else 0
         async with self.conn.execute(
-            f"WITH {_HUB} SELECT {_ENTITY_COLUMNS}, count(*) AS shared FROM hub"
+            f"WITH {_HUB} SELECT {ENTITY_COLUMNS}, count(*) AS shared FROM hub"
             " JOIN article_entities ae ON ae.article_id = hub.article_id"
             " JOIN entities e ON e.id = ae.entity_id"
-            f" WHERE ae.entity_id != ? AND {_NAMES}"
+            f" WHERE ae.entity_id != ? AND {NAMED}"
             " GROUP BY e.id ORDER BY shared DESC, e.mention_count DESC, e.name LIMIT ?",
             (*params, entity_id, limit),
         ) as cur:
-            neighbours = [CoMention(_entity(r), r["shared"]) for r in await cur.fetchall()]
+            neighbours = [CoMention(entity_from_row(r), r["shared"]) for r in await cur.fetchall()]
         ids = [n.entity.id for n in neighbours]
         if len(ids) < 2:
             return CoMentionLinks(hub_articles, neighbours, [])
@@ -87,8 +60,8 @@ class InsightQueries:
             f"WITH {_HUB} SELECT a.entity_id, b.entity_id, count(*) FROM hub"
             " JOIN article_entities a ON a.article_id = hub.article_id"
             " JOIN article_entities b ON b.article_id = hub.article_id"
-            f" AND b.entity_id > a.entity_id WHERE a.entity_id IN ({_marks(ids)})"
-            f" AND b.entity_id IN ({_marks(ids)}) GROUP BY a.entity_id, b.entity_id"
+            f" AND b.entity_id > a.entity_id WHERE a.entity_id IN ({marks(ids)})"
+            f" AND b.entity_id IN ({marks(ids)}) GROUP BY a.entity_id, b.entity_id"
             " ORDER BY a.entity_id, b.entity_id",
             (*params, *ids, *ids),
         ) as cur:

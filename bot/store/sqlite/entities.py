@@ -17,24 +17,26 @@ from bot.models.entity import (
     mention_sentences,
 )
 from bot.models.text import normalise_name
-from bot.store.entity_records import (
-    _ENTITY_COLUMNS,
-    _NAMES,
-    _TOP,
+from bot.store.records.entities import (
+    CO_MENTION_WINDOW,
+    ENTITY_COLUMNS,
+    NAMED,
+    PROFILE_ALIASES,
+    TOP,
     StoredAnalysis,
     StoredMention,
-    _analysis_json,
-    _analysis_rows,
-    _entity,
-    _marks,
-    _mention_places,
-    _rank_choices,
+    analysis_json,
+    analysis_rows,
+    entity_from_row,
     entity_key,
+    mention_places,
+    rank_choices,
 )
+from bot.store.sqlite.db import marks
 
 
 class EntityQueries:
-    """Analysis and entity statements; mixed into `Store`, which owns `conn`."""
+    """Analysis and entity statements; mixed into `SqliteStore`, which owns `conn`."""
 
     conn: aiosqlite.Connection
 
@@ -43,14 +45,12 @@ class EntityQueries:
     async def analysis_inputs(
         self, ids: Sequence[int], nlp_version: str
     ) -> list[tuple[int, str, ArticleInput]]:
-        """(id, content hash, NLP input) of the given articles whose analysis is missing or
-        outdated (text changed since, or older NLP code); current ones are left out."""
         if not ids:
             return []
         async with self.conn.execute(
             "SELECT a.id, a.content_hash, a.title, a.caption, a.body FROM articles a"
             " LEFT JOIN article_analysis an ON an.article_id = a.id"
-            f" WHERE a.id IN ({_marks(ids)}) AND (an.article_id IS NULL"
+            f" WHERE a.id IN ({marks(ids)}) AND (an.article_id IS NULL"
             " OR an.nlp_version != ? OR an.content_hash != a.content_hash) ORDER BY a.id",
             (*ids, nlp_version),
         ) as cur:
@@ -67,7 +67,6 @@ class EntityQueries:
     async def articles_needing_analysis(
         self, nlp_version: str, *, after_id: int = 0, limit: int = 500
     ) -> list[int]:
-        """Ids (ascending, above `after_id`) of articles with no analysis or an outdated one."""
         async with self.conn.execute(
             "SELECT a.id FROM articles a LEFT JOIN article_analysis an ON an.article_id = a.id"
             " WHERE a.id > ? AND (an.article_id IS NULL OR an.nlp_version != ?"
@@ -77,18 +76,8 @@ class EntityQueries:
             return [row[0] for row in await cur.fetchall()]
 
     async def save_analysis(
-        self,
-        article_id: int,
-        content_hash: str,
-        nlp_version: str,
-        analysis: Analysis,
-        now: str,
+        self, article_id: int, content_hash: str, nlp_version: str, analysis: Analysis, now: str
     ) -> bool:
-        """Replace an article's analysis, entities and mentions; call inside a transaction.
-
-        Returns False (and writes nothing) when the article is gone or its text is no longer
-        the one analysed (`content_hash`): the newer text gets its own analysis.
-        """
         async with self.conn.execute(
             "SELECT content_hash, coalesce(published_at, ingested_at) FROM articles WHERE id = ?",
             (article_id,),
@@ -108,12 +97,12 @@ class EntityQueries:
             "INSERT OR REPLACE INTO article_analysis (article_id, content_hash, nlp_version,"
             " analysed_at, sentences, ranking, summarisable, terms)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (article_id, content_hash, nlp_version, now, *_analysis_json(analysis)),
+            (article_id, content_hash, nlp_version, now, *analysis_json(analysis)),
         )
 
         ids = await self._entity_ids({(m.canonical, m.label) for m in analysis.mentions})
         keys = dict(await self._keys(set(ids.values())))
-        rows = _analysis_rows(article_id, analysis, ids, keys, seen_at)
+        rows = analysis_rows(article_id, analysis, ids, keys, seen_at)
         await self.conn.executemany(
             "INSERT OR IGNORE INTO mentions"
             " (article_id, entity_id, section, char_start, char_end, sentence)"
@@ -133,7 +122,7 @@ class EntityQueries:
         if previous:
             # Entities only this article named, and no longer does.
             await self.conn.execute(
-                f"DELETE FROM entities WHERE id IN ({_marks(previous)}) AND article_count <= 0",
+                f"DELETE FROM entities WHERE id IN ({marks(previous)}) AND article_count <= 0",
                 previous,
             )
         return True
@@ -150,7 +139,7 @@ class EntityQueries:
             async with self.conn.execute(
                 "SELECT a.alias_key, e.label, min(e.id), count(*)"
                 " FROM entity_aliases a JOIN entities e ON e.id = a.entity_id"
-                f" WHERE a.alias_key IN ({_marks(keys)}) GROUP BY a.alias_key, e.label",
+                f" WHERE a.alias_key IN ({marks(keys)}) GROUP BY a.alias_key, e.label",
                 keys,
             ) as cur:
                 for key, label, eid, owners in await cur.fetchall():
@@ -172,7 +161,7 @@ class EntityQueries:
         if not keys:
             return {}
         async with self.conn.execute(
-            f"SELECT name_key, label, id FROM entities WHERE name_key IN ({_marks(keys)})", keys
+            f"SELECT name_key, label, id FROM entities WHERE name_key IN ({marks(keys)})", keys
         ) as cur:
             rows = await cur.fetchall()
         return {(k, label): eid for k, label, eid in rows if (k, label) in wanted}
@@ -181,14 +170,13 @@ class EntityQueries:
         if not ids:
             return []
         async with self.conn.execute(
-            f"SELECT id, name_key FROM entities WHERE id IN ({_marks(list(ids))})", tuple(ids)
+            f"SELECT id, name_key FROM entities WHERE id IN ({marks(list(ids))})", tuple(ids)
         ) as cur:
             return [(row[0], row[1]) for row in await cur.fetchall()]
 
     # --- reading analyses ----------------------------------------------------------------------
 
     async def stored_analysis(self, article_id: int) -> StoredAnalysis | None:
-        """The article's stored analysis (current or not: compare its hash and version)."""
         async with self.conn.execute(
             "SELECT article_id, content_hash, nlp_version, sentences, ranking, summarisable,"
             " terms FROM article_analysis WHERE article_id = ?",
@@ -198,7 +186,6 @@ class EntityQueries:
         return None if row is None else StoredAnalysis.from_row(row)
 
     async def article_content_hash(self, article_id: int) -> str | None:
-        """The stored article's content hash, or None when there is no such article."""
         async with self.conn.execute(
             "SELECT content_hash FROM articles WHERE id = ?", (article_id,)
         ) as cur:
@@ -206,63 +193,57 @@ class EntityQueries:
         return row[0] if row else None
 
     async def article_mentions(self, article_id: int) -> list[StoredMention]:
-        """Every stored mention in an article, in section then text order."""
         async with self.conn.execute(
-            f"SELECT {_ENTITY_COLUMNS}, m.section, m.char_start, m.char_end, m.sentence"
+            f"SELECT {ENTITY_COLUMNS}, m.section, m.char_start, m.char_end, m.sentence"
             " FROM mentions m JOIN entities e ON e.id = m.entity_id WHERE m.article_id = ?"
             " ORDER BY m.section, m.char_start",
             (article_id,),
         ) as cur:
             rows = await cur.fetchall()
         return [
-            StoredMention(_entity(r), r["section"], r["char_start"], r["char_end"], r["sentence"])
+            StoredMention(
+                entity_from_row(r), r["section"], r["char_start"], r["char_end"], r["sentence"]
+            )
             for r in rows
         ]
 
     async def article_entities(self, article_id: int, limit: int = 25) -> list[EntityTally]:
-        """The named entities an article mentions, most mentioned first."""
         async with self.conn.execute(
-            f"SELECT {_ENTITY_COLUMNS}, ae.mentions FROM article_entities ae"
-            f" JOIN entities e ON e.id = ae.entity_id WHERE ae.article_id = ? AND {_NAMES}"
+            f"SELECT {ENTITY_COLUMNS}, ae.mentions FROM article_entities ae"
+            f" JOIN entities e ON e.id = ae.entity_id WHERE ae.article_id = ? AND {NAMED}"
             " ORDER BY ae.mentions DESC, e.mention_count DESC, e.name LIMIT ?",
             (article_id, limit),
         ) as cur:
-            return [EntityTally(_entity(r), r["mentions"], 1) for r in await cur.fetchall()]
+            return [EntityTally(entity_from_row(r), r["mentions"], 1) for r in await cur.fetchall()]
 
     # --- finding entities ------------------------------------------------------------------
 
     async def entity(self, entity_id: int) -> KnownEntity | None:
-        """The entity with this id, or None (also when no article mentions it any more)."""
         async with self.conn.execute(
-            f"SELECT {_ENTITY_COLUMNS} FROM entities e WHERE e.id = ? AND e.article_count > 0",
+            f"SELECT {ENTITY_COLUMNS} FROM entities e WHERE e.id = ? AND e.article_count > 0",
             (entity_id,),
         ) as cur:
             row = await cur.fetchone()
-        return _entity(row) if row else None
+        return entity_from_row(row) if row else None
 
     async def entities_named(self, name: str) -> list[KnownEntity]:
-        """Entities whose canonical name or an alias is `name` (case, diacritics and
-        possessives folded), most mentioned first."""
         key = normalise_name(name)
         if not key:
             return []
         # A UNION, not OR: with OR SQLite scans every entity instead of two index lookups.
         async with self.conn.execute(
-            f"SELECT {_ENTITY_COLUMNS} FROM entities e WHERE e.name_key = ?"
+            f"SELECT {ENTITY_COLUMNS} FROM entities e WHERE e.name_key = ?"
             " AND e.article_count > 0"
-            f" UNION SELECT {_ENTITY_COLUMNS} FROM entity_aliases a"
+            f" UNION SELECT {ENTITY_COLUMNS} FROM entity_aliases a"
             " JOIN entities e ON e.id = a.entity_id WHERE a.alias_key = ? AND e.article_count > 0"
             " ORDER BY 4 DESC, 1",
             (key, key),
         ) as cur:
-            return [_entity(r) for r in await cur.fetchall()]
+            return [entity_from_row(r) for r in await cur.fetchall()]
 
     async def entity_choices(
         self, word_prefixes: str | None, typed: str, limit: int = 25
     ) -> list[KnownEntity]:
-        """Type-ahead: named entities whose name has words starting as typed (`word_prefixes`,
-        an FTS5 expression) or whose name or an alias starts with `typed`; exact names first,
-        then the most mentioned. With nothing typed, the most mentioned overall."""
         if word_prefixes is None:
             return await self._top_names(None, limit)
         key = normalise_name(typed)
@@ -273,48 +254,46 @@ class EntityQueries:
             if e.label in NAME_LABELS and normalise_name(e.name) == key
         }
         async with self.conn.execute(
-            f"SELECT {_ENTITY_COLUMNS} FROM entities_fts f JOIN entities e ON e.id = f.rowid"
-            f" WHERE entities_fts MATCH ? AND {_NAMES} AND e.article_count > 0"
+            f"SELECT {ENTITY_COLUMNS} FROM entities_fts f JOIN entities e ON e.id = f.rowid"
+            f" WHERE entities_fts MATCH ? AND {NAMED} AND e.article_count > 0"
             " ORDER BY e.mention_count DESC LIMIT ?",
             (word_prefixes, limit),
         ) as cur:
             for row in await cur.fetchall():
-                found.setdefault(row["id"], _entity(row))
+                found.setdefault(row["id"], entity_from_row(row))
         if len(key) >= 2:
             # Aliases ("NSC", "Halevi"): a bounded range scan of the alias index, joined
             # (an IN list lets the planner walk every entity of those labels instead).
             async with self.conn.execute(
-                f"SELECT {_ENTITY_COLUMNS} FROM (SELECT entity_id FROM entity_aliases"
+                f"SELECT {ENTITY_COLUMNS} FROM (SELECT entity_id FROM entity_aliases"
                 "  WHERE alias_key >= ? AND alias_key < ? ORDER BY articles DESC LIMIT ?) a"
-                f" JOIN entities e ON e.id = a.entity_id WHERE {_NAMES} AND e.article_count > 0",
-                (key, key + _TOP, limit),
+                f" JOIN entities e ON e.id = a.entity_id WHERE {NAMED} AND e.article_count > 0",
+                (key, key + TOP, limit),
             ) as cur:
                 for row in await cur.fetchall():
-                    found.setdefault(row["id"], _entity(row))
-        return _rank_choices(found.values(), key, limit)
+                    found.setdefault(row["id"], entity_from_row(row))
+        return rank_choices(found.values(), key, limit)
 
     async def _top_names(self, labels: Sequence[str] | None, limit: int) -> list[KnownEntity]:
-        where = f"e.label IN ({_marks(labels)})" if labels else _NAMES
+        where = f"e.label IN ({marks(labels)})" if labels else NAMED
         async with self.conn.execute(
-            f"SELECT {_ENTITY_COLUMNS} FROM entities e WHERE {where} AND e.article_count > 0"
+            f"SELECT {ENTITY_COLUMNS} FROM entities e WHERE {where} AND e.article_count > 0"
             " ORDER BY e.mention_count DESC, e.article_count DESC, e.name LIMIT ?",
             (*(labels or ()), limit),
         ) as cur:
-            return [_entity(r) for r in await cur.fetchall()]
+            return [entity_from_row(r) for r in await cur.fetchall()]
 
     async def top_entities(
         self, labels: Sequence[str] | None = None, since: str | None = None, limit: int = 10
     ) -> list[EntityTally]:
-        """The most mentioned named entities (of these labels), over all time or since an
-        ISO date (by article date), with their mention and article counts in that period."""
         if since is None:
             return [
                 EntityTally(e, e.mention_count, e.article_count)
                 for e in await self._top_names(labels, limit)
             ]
-        where = f"e.label IN ({_marks(labels)})" if labels else _NAMES
+        where = f"e.label IN ({marks(labels)})" if labels else NAMED
         async with self.conn.execute(
-            f"SELECT {_ENTITY_COLUMNS}, p.mentions AS period_mentions, p.articles"
+            f"SELECT {ENTITY_COLUMNS}, p.mentions AS period_mentions, p.articles"
             " FROM (SELECT entity_id, sum(mentions) AS mentions, count(*) AS articles"
             # CROSS JOIN keeps this order: the period's articles by their date index, then
             # their rows here by primary key. Left to itself the planner walks the entity
@@ -327,17 +306,16 @@ class EntityQueries:
             (since, *(labels or ()), limit),
         ) as cur:
             return [
-                EntityTally(_entity(r), r["period_mentions"], r["articles"])
+                EntityTally(entity_from_row(r), r["period_mentions"], r["articles"])
                 for r in await cur.fetchall()
             ]
 
     async def entity_article_ids(self, entity_ids: Sequence[int]) -> list[int]:
-        """Ids (ascending) of the articles that mention any of these entities."""
         if not entity_ids:
             return []
         async with self.conn.execute(
             "SELECT DISTINCT article_id FROM article_entities"
-            f" WHERE entity_id IN ({_marks(entity_ids)})",
+            f" WHERE entity_id IN ({marks(entity_ids)})",
             tuple(entity_ids),
         ) as cur:
             return sorted(row[0] for row in await cur.fetchall())
@@ -345,22 +323,12 @@ class EntityQueries:
     # --- profiles --------------------------------------------------------------------------
 
     async def entity_profile(
-        self,
-        entity: KnownEntity,
-        *,
-        articles: int = 5,
-        per_article: int = 3,
-        co_mentions: int = 10,
-        co_mention_window: int = 1000,
-        aliases: int = 8,
+        self, entity: KnownEntity, *, articles: int = 5, per_article: int = 3, co_mentions: int = 10
     ) -> EntityProfile:
-        """The entity's aliases, first/last seen, the sentences naming it in its `articles`
-        latest articles (at most `per_article` each), and the entities most often named
-        with it in its `co_mention_window` latest articles."""
         async with self.conn.execute(
             "SELECT alias FROM entity_aliases WHERE entity_id = ?"
             " ORDER BY articles DESC, alias LIMIT ?",
-            (entity.id, aliases),
+            (entity.id, PROFILE_ALIASES),
         ) as cur:
             alias_names = tuple(row[0] for row in await cur.fetchall())
         async with self.conn.execute(
@@ -375,8 +343,8 @@ class EntityQueries:
             first_seen=first,
             last_seen=last,
             sentences=await self._latest_sentences(entity.id, articles, per_article),
-            co_mentioned=await self._co_mentioned(entity.id, co_mentions, co_mention_window),
-            co_mention_window=co_mention_window,
+            co_mentioned=await self._co_mentioned(entity.id, co_mentions, CO_MENTION_WINDOW),
+            co_mention_window=CO_MENTION_WINDOW,
         )
 
     async def _latest_sentences(
@@ -390,28 +358,28 @@ class EntityQueries:
             " WHERE ae.entity_id = ? ORDER BY ae.seen_at DESC, ae.article_id DESC LIMIT ?",
             (entity_id, articles),
         ) as cur:
-            latest = await cur.fetchall()
+            latest = list(await cur.fetchall())
         if not latest:
             return []
         ids = [row["id"] for row in latest]
         async with self.conn.execute(
             "SELECT article_id, section, sentence FROM mentions"
-            f" WHERE article_id IN ({_marks(ids)}) AND entity_id = ?"
+            f" WHERE article_id IN ({marks(ids)}) AND entity_id = ?"
             " ORDER BY article_id, section, char_start",
             (*ids, entity_id),
         ) as cur:
-            where = _mention_places(await cur.fetchall())
+            where = mention_places(await cur.fetchall())
         return mention_sentences(latest, where, per_article)
 
     async def _co_mentioned(self, entity_id: int, limit: int, window: int) -> list[CoMention]:
         async with self.conn.execute(
             "WITH recent AS (SELECT article_id FROM article_entities WHERE entity_id = ?"
             "                ORDER BY seen_at DESC LIMIT ?)"
-            f" SELECT {_ENTITY_COLUMNS}, count(*) AS shared FROM recent r"
+            f" SELECT {ENTITY_COLUMNS}, count(*) AS shared FROM recent r"
             " JOIN article_entities ae ON ae.article_id = r.article_id"
             " JOIN entities e ON e.id = ae.entity_id"
-            f" WHERE ae.entity_id != ? AND {_NAMES}"
+            f" WHERE ae.entity_id != ? AND {NAMED}"
             " GROUP BY e.id ORDER BY shared DESC, e.mention_count DESC, e.name LIMIT ?",
             (entity_id, window, entity_id, limit),
         ) as cur:
-            return [CoMention(_entity(r), r["shared"]) for r in await cur.fetchall()]
+            return [CoMention(entity_from_row(r), r["shared"]) for r in await cur.fetchall()]

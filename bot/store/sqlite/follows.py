@@ -3,120 +3,60 @@ notifications they were sent."""
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import Unpack
 
 import aiosqlite
 
-from bot.store.entity_records import _marks
-
-
-@dataclass(frozen=True)
-class Follow:
-    """A member (`user_id`) or a channel (`channel_id`) following an entity or a search."""
-
-    id: int
-    guild_id: int
-    user_id: int | None
-    channel_id: int | None
-    kind: str  # "entity" | "query"
-    target: str  # what readers see: the entity's name, or the search as typed
-    target_key: str
-    entity_key: str | None
-    entity_label: str | None
-    created_by: int
-    created_at: str
-    after_article_id: int
-
-
-@dataclass(frozen=True)
-class PendingNotification:
-    """An article a follow matched that has not been delivered yet."""
-
-    id: int
-    follow: Follow
-    article_id: int
-    attempts: int
-
-
-_FOLLOW_FIELDS = [f.name for f in dataclasses.fields(Follow)]
-_FOLLOW_COLUMNS = ", ".join(f"f.{name}" for name in _FOLLOW_FIELDS)
-
-
-# What `pending_notifications` selects (either backend), decoded by `_pending_notification`.
-_PENDING_COLUMNS = f"n.id AS nid, n.article_id AS aid, n.attempts, {_FOLLOW_COLUMNS}"
-# The notification counts a follow reports, in this order.
-NOTIFICATION_STATUSES = ("pending", "sent", "failed")
-
-
-# Row decoders take any mapping row: aiosqlite's Row here, asyncpg's Record in postgres/.
-def _follow(row: Mapping[str, Any]) -> Follow:
-    return Follow(**{name: row[name] for name in _FOLLOW_FIELDS})
-
-
-def _pending_notification(row: Mapping[str, Any]) -> PendingNotification:
-    return PendingNotification(row["nid"], _follow(row), row["aid"], row["attempts"])
+from bot.store.records.follows import (
+    FOLLOW_COLUMNS,
+    NOTIFICATION_STATUSES,
+    PENDING_NOTIFICATION_COLUMNS,
+    Follow,
+    NewFollow,
+    PendingNotification,
+    follow_from_row,
+    new_follow_values,
+    pending_notification_from_row,
+)
+from bot.store.sqlite.db import marks
 
 
 class FollowQueries:
-    """Follow statements; mixed into `Store`, which owns `conn`. Commands' statements are
+    """Follow statements; mixed into `SqliteStore`, which owns `conn`. Commands' statements are
     guild-scoped; only matching and delivery look across guilds."""
 
     conn: aiosqlite.Connection
 
     # -- follows (guild-scoped) -------------------------------------------------------------
 
-    async def add_follow(
-        self,
-        *,
-        guild_id: int,
-        user_id: int | None,
-        channel_id: int | None,
-        kind: str,
-        target: str,
-        target_key: str,
-        entity_key: str | None,
-        entity_label: str | None,
-        created_by: int,
-        now: str,
-    ) -> tuple[Follow, bool]:
-        """Add a follow that counts articles stored from now on; return it and whether it is
-        new (following the same thing twice returns the first follow). Call in a transaction."""
+    async def add_follow(self, **follow: Unpack[NewFollow]) -> tuple[Follow, bool]:
         cursor = await self.conn.execute(
             "INSERT INTO follows (guild_id, user_id, channel_id, kind, target, target_key,"
             " entity_key, entity_label, created_by, created_at, after_article_id)"
             " SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, coalesce(max(id), 0) FROM articles"
             " WHERE true ON CONFLICT DO NOTHING",
-            (
-                guild_id,
-                user_id,
-                channel_id,
-                kind,
-                target,
-                target_key,
-                entity_key,
-                entity_label,
-                created_by,
-                now,
-            ),
+            new_follow_values(follow),
         )
         async with self.conn.execute(
-            f"SELECT {_FOLLOW_COLUMNS} FROM follows f WHERE f.guild_id = ?"
+            f"SELECT {FOLLOW_COLUMNS} FROM follows f WHERE f.guild_id = ?"
             " AND coalesce(f.user_id, 0) = ? AND coalesce(f.channel_id, 0) = ?"
             " AND f.kind = ? AND f.target_key = ?",
-            (guild_id, user_id or 0, channel_id or 0, kind, target_key),
+            (
+                follow["guild_id"],
+                follow["user_id"] or 0,
+                follow["channel_id"] or 0,
+                follow["kind"],
+                follow["target_key"],
+            ),
         ) as cur:
             row = await cur.fetchone()
         assert row is not None
-        follow = _follow(row)
-        return follow, cursor.rowcount > 0
+        return follow_from_row(row), cursor.rowcount > 0
 
     async def count_follows(
         self, guild_id: int, *, user_id: int | None = None, channel_id: int | None = None
     ) -> int:
-        """How many follows a member (or a channel) has in this guild."""
         column, value = ("user_id", user_id) if user_id is not None else ("channel_id", channel_id)
         async with self.conn.execute(
             f"SELECT count(*) FROM follows WHERE guild_id = ? AND {column} = ?",
@@ -126,26 +66,23 @@ class FollowQueries:
         return row[0] if row else 0
 
     async def visible_follows(self, guild_id: int, user_id: int) -> list[Follow]:
-        """A member's own follows in this guild, then the guild's channel follows."""
         async with self.conn.execute(
-            f"SELECT {_FOLLOW_COLUMNS} FROM follows f WHERE f.guild_id = ?"
+            f"SELECT {FOLLOW_COLUMNS} FROM follows f WHERE f.guild_id = ?"
             " AND (f.user_id = ? OR f.channel_id IS NOT NULL)"
             " ORDER BY f.channel_id IS NOT NULL, f.channel_id, f.id",
             (guild_id, user_id),
         ) as cur:
-            return [_follow(row) for row in await cur.fetchall()]
+            return [follow_from_row(row) for row in await cur.fetchall()]
 
     async def guild_follow(self, guild_id: int, follow_id: int) -> Follow | None:
-        """One follow of this guild, or None (another guild's id finds nothing)."""
         async with self.conn.execute(
-            f"SELECT {_FOLLOW_COLUMNS} FROM follows f WHERE f.guild_id = ? AND f.id = ?",
+            f"SELECT {FOLLOW_COLUMNS} FROM follows f WHERE f.guild_id = ? AND f.id = ?",
             (guild_id, follow_id),
         ) as cur:
             row = await cur.fetchone()
-        return _follow(row) if row else None
+        return follow_from_row(row) if row else None
 
     async def remove_follow(self, guild_id: int, follow_id: int) -> bool:
-        """Delete one of this guild's follows (and its notifications); False if none."""
         cursor = await self.conn.execute(
             "DELETE FROM follows WHERE guild_id = ? AND id = ?", (guild_id, follow_id)
         )
@@ -154,35 +91,29 @@ class FollowQueries:
     # -- matching new articles (all guilds) ---------------------------------------------------
 
     async def entity_follow_hits(self, article_ids: Sequence[int]) -> list[tuple[int, int]]:
-        """(follow id, article id) for every entity follow that one of these articles names
-        and that is older than the article."""
         if not article_ids:
             return []
         async with self.conn.execute(
             "SELECT f.id, ae.article_id FROM follows f"
             " JOIN entities e ON e.name_key = f.entity_key AND e.label = f.entity_label"
             " JOIN article_entities ae ON ae.entity_id = e.id"
-            f" WHERE f.kind = 'entity' AND ae.article_id IN ({_marks(article_ids)})"
+            f" WHERE f.kind = 'entity' AND ae.article_id IN ({marks(article_ids)})"
             " AND ae.article_id > f.after_article_id ORDER BY f.id, ae.article_id",
             tuple(article_ids),
         ) as cur:
             return [(row[0], row[1]) for row in await cur.fetchall()]
 
     async def query_follows(self, newest_article_id: int) -> list[Follow]:
-        """Every saved-search follow, in all guilds, older than article `newest_article_id`
-        (younger ones cannot match it or anything stored before it)."""
         async with self.conn.execute(
-            f"SELECT {_FOLLOW_COLUMNS} FROM follows f WHERE f.kind = 'query'"
+            f"SELECT {FOLLOW_COLUMNS} FROM follows f WHERE f.kind = 'query'"
             " AND f.after_article_id < ? ORDER BY f.id",
             (newest_article_id,),
         ) as cur:
-            return [_follow(row) for row in await cur.fetchall()]
+            return [follow_from_row(row) for row in await cur.fetchall()]
 
     # -- notifications ----------------------------------------------------------------------
 
     async def claim_notifications(self, hits: Iterable[tuple[int, int]], now: str) -> int:
-        """Record (follow id, article id) pairs to notify; pairs already recorded are ignored,
-        so nothing is notified twice. Return how many were new. Call in a transaction."""
         before = self.conn.total_changes
         await self.conn.executemany(
             "INSERT INTO follow_notifications (follow_id, article_id, created_at)"
@@ -192,18 +123,16 @@ class FollowQueries:
         return self.conn.total_changes - before
 
     async def pending_notifications(self, limit: int = 500) -> list[PendingNotification]:
-        """Notifications recorded but not delivered yet, oldest first, with their follows."""
         async with self.conn.execute(
-            f"SELECT {_PENDING_COLUMNS} FROM follow_notifications n"
+            f"SELECT {PENDING_NOTIFICATION_COLUMNS} FROM follow_notifications n"
             " JOIN follows f ON f.id = n.follow_id"
             " WHERE n.status = 'pending' ORDER BY n.id LIMIT ?",
             (limit,),
         ) as cur:
             rows = await cur.fetchall()
-        return [_pending_notification(row) for row in rows]
+        return [pending_notification_from_row(row) for row in rows]
 
     async def mark_notified(self, notification_ids: Sequence[int], now: str) -> None:
-        """Mark notifications delivered."""
         await self.conn.executemany(
             "UPDATE follow_notifications SET status = 'sent', sent_at = ?,"
             " attempts = attempts + 1 WHERE id = ?",
@@ -211,7 +140,6 @@ class FollowQueries:
         )
 
     async def notification_failed(self, notification_ids: Sequence[int], give_up: bool) -> None:
-        """Count a failed delivery; with `give_up`, stop trying (status 'failed')."""
         await self.conn.executemany(
             "UPDATE follow_notifications SET attempts = attempts + 1,"
             " status = CASE WHEN ? THEN 'failed' ELSE status END WHERE id = ?",
@@ -219,7 +147,6 @@ class FollowQueries:
         )
 
     async def notification_counts(self, follow_id: int) -> dict[str, int]:
-        """How many of a follow's notifications are pending, sent and failed."""
         async with self.conn.execute(
             "SELECT status, count(*) FROM follow_notifications WHERE follow_id = ? GROUP BY status",
             (follow_id,),

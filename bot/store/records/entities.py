@@ -5,24 +5,23 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
-
-import aiosqlite
 
 from bot.models.analysis import Analysis
-from bot.models.entity import (
-    NAME_LABELS,
-    KnownEntity,
-)
+from bot.models.entity import NAME_LABELS, KnownEntity
 from bot.models.text import normalise_name
+from bot.store.records import Row
 
-_ENTITY_COLUMNS = "e.id, e.name, e.label, e.mention_count, e.article_count"
+ENTITY_COLUMNS = "e.id, e.name, e.label, e.mention_count, e.article_count"
 # Proper names only: dates and amounts are stored as facts but are not things to look up.
-_NAMES = f"e.label IN ({', '.join(repr(label) for label in sorted(NAME_LABELS))})"
-# The last code point: `key < prefix || _TOP` bounds a prefix range scan on an index.
-_TOP = "\U0010ffff"
+NAMED = f"e.label IN ({', '.join(repr(label) for label in sorted(NAME_LABELS))})"
+# An entity profile lists this many aliases, and finds who is named with it in the entity's
+# latest this many articles.
+PROFILE_ALIASES = 8
+CO_MENTION_WINDOW = 1000
+# The last code point: `key < prefix || TOP` bounds a prefix range scan on an index.
+TOP = "\U0010ffff"
 
 
 @dataclass(frozen=True)
@@ -38,7 +37,7 @@ class StoredAnalysis:
     terms: list[tuple[str, ...]]
 
     @classmethod
-    def from_row(cls, row: Mapping[str, Any]) -> StoredAnalysis:
+    def from_row(cls, row: Row) -> StoredAnalysis:
         """Decode an article_analysis row (either backend: the JSON columns are the same)."""
         return cls(
             article_id=row["article_id"],
@@ -69,7 +68,8 @@ def entity_key(name: str, label: str) -> str:
     return " ".join(name.casefold().split())  # "$5 million", "Monday": facts keep their text
 
 
-def _entity(row: aiosqlite.Row) -> KnownEntity:
+def entity_from_row(row: Row) -> KnownEntity:
+    """An entity from a row of ENTITY_COLUMNS."""
     return KnownEntity(
         id=row["id"],
         name=row["name"],
@@ -79,11 +79,7 @@ def _entity(row: aiosqlite.Row) -> KnownEntity:
     )
 
 
-def _marks(items: Sequence[object]) -> str:
-    return ",".join("?" * len(items))
-
-
-def _analysis_json(analysis: Analysis) -> tuple[str, str, str, str]:
+def analysis_json(analysis: Analysis) -> tuple[str, str, str, str]:
     """An analysis's sentences, ranking, summarisable flags and terms as stored (JSON)."""
     return (
         json.dumps([[s.start, s.end] for s in analysis.sentences]),
@@ -94,7 +90,7 @@ def _analysis_json(analysis: Analysis) -> tuple[str, str, str, str]:
 
 
 @dataclass(frozen=True)
-class _AnalysisRows:
+class AnalysisRows:
     """The rows one analysis writes: mentions, per-entity counts and per-article aliases
     (counts and aliases in key order, so concurrent writers lock rows in one order)."""
 
@@ -103,13 +99,13 @@ class _AnalysisRows:
     aliases: list[tuple[int, int, str, str]]
 
 
-def _analysis_rows(
+def analysis_rows(
     article_id: int,
     analysis: Analysis,
     ids: Mapping[tuple[str, str], int],
     keys: Mapping[int, str],
     seen_at: str,
-) -> _AnalysisRows:
+) -> AnalysisRows:
     """Mention, article-entity and alias rows for an analysis whose (name, label) pairs map
     to entity `ids` filed under `keys`; a form other than the entity's own key is an alias."""
     counts: Counter[int] = Counter()
@@ -122,22 +118,22 @@ def _analysis_rows(
         form_key = entity_key(m.text, m.label)
         if form_key and form_key != keys[eid]:
             aliases.setdefault((form_key, eid), m.text)
-    return _AnalysisRows(
+    return AnalysisRows(
         mention_rows,
         [(article_id, eid, n, seen_at) for eid, n in sorted(counts.items())],
         [(article_id, eid, key, alias) for (key, eid), alias in sorted(aliases.items())],
     )
 
 
-def _mention_places(rows: Iterable[Sequence[Any]]) -> dict[int, list[tuple[str, int]]]:
-    """(article id, section, sentence) rows grouped by article, in the order read."""
+def mention_places(rows: Iterable[Row]) -> dict[int, list[tuple[str, int]]]:
+    """(article_id, section, sentence) rows grouped by article, in the order read."""
     places: dict[int, list[tuple[str, int]]] = {}
     for row in rows:
-        places.setdefault(row[0], []).append((row[1], row[2]))
+        places.setdefault(row["article_id"], []).append((row["section"], row["sentence"]))
     return places
 
 
-def _rank_choices(found: Iterable[KnownEntity], typed_key: str, limit: int) -> list[KnownEntity]:
+def rank_choices(found: Iterable[KnownEntity], typed_key: str, limit: int) -> list[KnownEntity]:
     """Type-ahead order: the exact name first, then the most mentioned, then by name."""
     ranked = sorted(
         found, key=lambda e: (normalise_name(e.name) != typed_key, -e.mention_count, e.name)

@@ -4,12 +4,12 @@ the SQLite and PostgreSQL stores)."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TypedDict
 
 from bot.models import Article
-from bot.store.articles import _ARTICLE_COLUMNS, _article
+from bot.store.records import Row
+from bot.store.records.articles import ARTICLE_COLUMNS_A, article_from_row
 
 
 @dataclass(frozen=True)
@@ -45,12 +45,10 @@ class Feed:
         return self.title or self.url
 
 
-_FEED_FIELDS = [f.name for f in dataclasses.fields(Feed)]
-_FEED_COLUMNS = ", ".join(_FEED_FIELDS)
+FEED_FIELDS = [f.name for f in dataclasses.fields(Feed)]
+FEED_COLUMNS = ", ".join(FEED_FIELDS)
 # Everything the poller may change; id, url and created_at never change.
-_FEED_STATE = [
-    f.name for f in dataclasses.fields(Feed) if f.name not in {"id", "url", "created_at"}
-]
+FEED_STATE = [f.name for f in dataclasses.fields(Feed) if f.name not in {"id", "url", "created_at"}]
 
 
 @dataclass(frozen=True)
@@ -68,7 +66,34 @@ class Subscription:
     after_item_id: int
 
 
-_SUBSCRIPTION_COLUMNS = ", ".join(f.name for f in dataclasses.fields(Subscription))
+SUBSCRIPTION_FIELDS = [f.name for f in dataclasses.fields(Subscription)]
+SUBSCRIPTION_COLUMNS = ", ".join(SUBSCRIPTION_FIELDS)
+
+
+class NewSubscription(TypedDict):
+    """What `add_subscription` takes (keyword arguments): which channel follows which feed."""
+
+    guild_id: int
+    channel_id: int
+    feed_id: int
+    filter_text: str
+    role_id: int | None
+    created_by: int
+    now: str  # ISO UTC; entries the feed listed before are never announced
+
+
+def new_subscription_values(subscription: NewSubscription) -> tuple[object, ...]:
+    """A new subscription's values in the order of both backends' INSERT (`now` is
+    created_at)."""
+    return (
+        subscription["guild_id"],
+        subscription["channel_id"],
+        subscription["feed_id"],
+        subscription["filter_text"],
+        subscription["role_id"],
+        subscription["created_by"],
+        subscription["now"],
+    )
 
 
 @dataclass(frozen=True)
@@ -102,32 +127,30 @@ class PendingAnnouncement:
     resumed: bool = False  # a post was under way when the bot stopped: it may be in the channel
 
 
-# Article columns as read through the `a` alias (announcements and feed items join them).
-_ARTICLE_COLUMNS_A = ", ".join(f"a.{c.strip()}" for c in _ARTICLE_COLUMNS.split(","))
-# What `pending_announcements` selects (either backend), decoded by `_pending_announcement`.
-_PENDING_COLUMNS = (
-    f"n.id AS nid, n.subscription_id, n.story_id, n.attempts, n.status, {_ARTICLE_COLUMNS_A}"
+# What `pending_announcements` selects (either backend), decoded by `pending_announcement_from_row`.
+PENDING_ANNOUNCEMENT_COLUMNS = (
+    f"n.id AS nid, n.subscription_id, n.story_id, n.attempts, n.status, {ARTICLE_COLUMNS_A}"
 )
-_SUBSCRIPTION_COLUMNS_S = ", ".join(f"s.{c.strip()}" for c in _SUBSCRIPTION_COLUMNS.split(","))
-# A feed nobody is polling: never claimed, released, or its owner's lease ran out (`?` is now).
-_UNCLAIMED = "(poll_lease_until IS NULL OR poll_lease_until <= ?)"
+SUBSCRIPTION_COLUMNS_S = ", ".join(f"s.{c.strip()}" for c in SUBSCRIPTION_COLUMNS.split(","))
 
 
-# Row decoders take any mapping row: aiosqlite's Row here, asyncpg's Record in postgres/.
-def _feed(row: Mapping[str, Any]) -> Feed:
-    return Feed(**{name: row[name] for name in _FEED_FIELDS})
+def feed_from_row(row: Row) -> Feed:
+    """A feed from a row of FEED_COLUMNS."""
+    return Feed(**{name: row[name] for name in FEED_FIELDS})
 
 
-def _subscription(row: Mapping[str, Any]) -> Subscription:
-    return Subscription(**dict(row))
+def subscription_from_row(row: Row) -> Subscription:
+    """A subscription from a row of SUBSCRIPTION_COLUMNS (or SUBSCRIPTION_COLUMNS_S)."""
+    return Subscription(**{name: row[name] for name in SUBSCRIPTION_FIELDS})
 
 
-def _pending_announcement(row: Mapping[str, Any]) -> PendingAnnouncement:
+def pending_announcement_from_row(row: Row) -> PendingAnnouncement:
+    """A queued announcement from a row of PENDING_ANNOUNCEMENT_COLUMNS."""
     return PendingAnnouncement(
         id=row["nid"],
         subscription_id=row["subscription_id"],
         story_id=row["story_id"],
-        article=_article(row),
+        article=article_from_row(row),
         attempts=row["attempts"],
         resumed=row["status"] == "posting",
     )

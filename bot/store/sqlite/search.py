@@ -1,5 +1,6 @@
 """SQL for full-text search: newest-first ranking with early stop, snippets for one page only,
-counts that cost what they must, and title type-ahead. Mixed into `Store` via ArticleQueries.
+counts that cost what they must, and title type-ahead. Mixed into `SqliteStore` via
+ArticleQueries.
 
 The indexes' rowid is the article's search key (publication day * 2^28 + id, migration 006);
 bot/store/ranking.py has the ranking and why the early stop returns the exact top k.
@@ -29,6 +30,7 @@ from bot.store.ranking import (
     phrases_in,
     required_phrases,
 )
+from bot.store.records.search import SearchFilters
 
 # bm25 weights for (title, caption, body): a word in the headline counts ten times one in the body.
 BM25_WEIGHTS = (10.0, 2.0, 1.0)
@@ -43,16 +45,6 @@ ID_LOOKUP_LIMIT = 2_000
 # Remembered counts (valid until the next write to the database).
 COUNT_CACHE_SIZE = 512
 _ID_MASK = DAY_SPAN - 1
-
-
-@dataclass(frozen=True)
-class SearchFilters:
-    """Filters a search applies besides the full-text match (all optional)."""
-
-    sources: tuple[str, ...] = ()
-    after: str | None = None  # ISO date, inclusive
-    before: str | None = None  # ISO date, exclusive
-    article_ids: tuple[int, ...] | None = None  # restrict to these (e.g. an entity's articles)
 
 
 @dataclass(frozen=True)
@@ -149,16 +141,15 @@ def forget_search_counts(store: object) -> None:
 
 
 class SearchQueries:
-    """Search statements; mixed into `Store` (through ArticleQueries), which owns `conn`."""
+    """Search statements; mixed into `SqliteStore` (through ArticleQueries), which owns `conn`."""
 
     conn: aiosqlite.Connection
 
     async def search_articles(
         self, match: str, filters: SearchFilters, limit: int, offset: int
     ) -> tuple[list[SearchHit], int]:
-        """Run a prepared FTS5 expression (bound, never interpolated) with filters: one page of
-        hits ranked by relevance with recency (see bot/store/ranking.py), and the total
-        (exact, except that a search filtered by source counts to COUNT_CAP at most)."""
+        # The FTS5 expression is bound, never interpolated; only a search filtered by source
+        # counts to COUNT_CAP at most.
         if filters.article_ids is not None and not filters.article_ids:
             return [], 0
         keys = None
@@ -188,7 +179,7 @@ class SearchQueries:
             params,
         ) as cursor:
             while True:
-                rows = await cursor.fetchmany(SCAN_BATCH)
+                rows = list(await cursor.fetchmany(SCAN_BATCH))
                 floor = top.floor
                 for key, score in rows:
                     # Inline ranking_key: most matches of a long scan fall below the floor.
@@ -312,9 +303,8 @@ class SearchQueries:
     async def titles_matching(
         self, prefix_match: str | None, limit: int = 25
     ) -> list[tuple[int, str]]:
-        """Return (id, title) pairs whose title matches an FTS expression, newest first, or the
-        newest titles. Type-ahead wants the latest story of that name, and reading the small
-        titles index newest first touches `limit` rows however short the prefix."""
+        # Reading the small titles index newest first touches `limit` rows however short the
+        # prefix.
         if prefix_match is None:
             sql = (
                 "SELECT id, title FROM articles"
@@ -332,7 +322,6 @@ class SearchQueries:
             return [(row[0], row[1]) for row in await cur.fetchall()]
 
     async def terms_starting(self, stem: str, limit: int = 200) -> list[tuple[str, int]]:
-        """Return indexed words starting with `stem` and how many articles hold each."""
         async with self.conn.execute(
             "SELECT term, doc FROM articles_vocab WHERE term >= ? AND term < ? LIMIT ?",
             (stem, stem + "\U0010ffff", limit),

@@ -1,81 +1,23 @@
-"""SQL for articles and per-guild settings; full-text search is in bot/store/search.py."""
+"""SQL for articles and per-guild settings; full-text search is in sqlite/search.py."""
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from enum import Enum
-from typing import Any
+from collections.abc import Sequence
 
 import aiosqlite
 
 from bot.models import Article, ArticleDraft
-from bot.store.search import SearchFilters as SearchFilters
-from bot.store.search import SearchQueries
-
-_ARTICLE_COLUMNS = (
-    "id, origin, url, content_hash, title, caption, body, source, desk, dateline, author, "
-    "published_at, ingested_at, updated_at, metadata"
+from bot.store.records.articles import (
+    ARTICLE_COLUMNS,
+    Outcome,
+    Stored,
+    article_from_row,
+    article_values,
+    stats_from_row,
 )
-
-
-class Outcome(Enum):
-    """What storing one draft did."""
-
-    ADDED = "added"
-    UPDATED = "updated"
-    UNCHANGED = "unchanged"
-    DUPLICATE = "duplicate"
-
-
-@dataclass(frozen=True)
-class Stored:
-    """The result of storing one draft: the outcome and the article id it maps to."""
-
-    outcome: Outcome
-    article_id: int
-
-
-def _article(row: Mapping[str, Any]) -> Article:
-    """An article from a row of _ARTICLE_COLUMNS (aiosqlite Row or asyncpg Record)."""
-    return Article(
-        id=row["id"],
-        origin=row["origin"],
-        url=row["url"],
-        title=row["title"],
-        caption=row["caption"],
-        body=row["body"],
-        source=row["source"],
-        desk=row["desk"],
-        dateline=row["dateline"],
-        author=row["author"],
-        published_at=row["published_at"],
-        ingested_at=row["ingested_at"],
-        updated_at=row["updated_at"],
-        metadata=json.loads(row["metadata"]),
-    )
-
-
-def _article_values(draft: ArticleDraft, now: str, digest: str | None = None) -> tuple[object, ...]:
-    """What `store_article` writes, in the order of both backends' UPDATE and INSERT: url,
-    content_hash (`digest` when already computed), title, caption, body, source, desk,
-    dateline, author, published_at, updated_at (`now`), metadata (JSON)."""
-    return (
-        draft.url,
-        digest or draft.content_hash,
-        draft.title,
-        draft.caption,
-        draft.body,
-        draft.source,
-        draft.desk,
-        draft.dateline,
-        draft.author,
-        draft.published_at,
-        now,
-        json.dumps(draft.metadata, ensure_ascii=False, sort_keys=True),
-    )
+from bot.store.sqlite.search import SearchQueries
 
 
 class ArticleQueries(SearchQueries):
@@ -85,7 +27,6 @@ class ArticleQueries(SearchQueries):
     conn: aiosqlite.Connection
 
     async def store_article(self, draft: ArticleDraft, now: str) -> Stored:
-        """Insert or update one article (with its index rows); call inside a transaction."""
         digest = draft.content_hash
         async with self.conn.execute(
             "SELECT id, content_hash FROM articles WHERE origin = ?", (draft.origin,)
@@ -99,7 +40,7 @@ class ArticleQueries(SearchQueries):
             same_text = await cur.fetchone()
         if same_text:
             return Stored(Outcome.DUPLICATE, same_text["id"])
-        values = _article_values(draft, now)
+        values = article_values(draft, now)
         if same_origin:
             await self.conn.execute(
                 "UPDATE articles SET url = ?, content_hash = ?, title = ?, caption = ?, body = ?,"
@@ -118,9 +59,7 @@ class ArticleQueries(SearchQueries):
         return Stored(Outcome.ADDED, cursor.lastrowid)
 
     async def store_articles(self, drafts: Sequence[ArticleDraft], now: str) -> list[Stored]:
-        """Store a batch like `store_article` each, in order, with two lookups and one
-        `executemany` for the batch instead of three round trips an article; call inside a
-        transaction."""
+        # Two lookups and one `executemany` for the batch instead of three round trips an article.
         digests = [draft.content_hash for draft in drafts]
         by_origin: dict[str, tuple[int, str]] = {}
         async with self.conn.execute(
@@ -179,7 +118,7 @@ class ArticleQueries(SearchQueries):
             " dateline, author, published_at, updated_at, metadata, origin, ingested_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                (*_article_values(draft, now, digest), draft.origin, now)
+                (*article_values(draft, now, digest), draft.origin, now)
                 for _, draft, digest in pending
             ],
         )
@@ -196,50 +135,44 @@ class ArticleQueries(SearchQueries):
         pending.clear()
 
     async def article(self, article_id: int) -> Article | None:
-        """Return the article with this id, or None."""
         async with self.conn.execute(
-            f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)
+            f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)
         ) as cur:
             row = await cur.fetchone()
-        return _article(row) if row else None
+        return article_from_row(row) if row else None
 
     async def articles(self, ids: Sequence[int]) -> list[Article]:
-        """Return the articles with these ids, in the order given (missing ids are skipped)."""
         if not ids:
             return []
         marks = ",".join("?" * len(ids))
         async with self.conn.execute(
-            f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id IN ({marks})", tuple(ids)
+            f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id IN ({marks})", tuple(ids)
         ) as cur:
-            found = {row["id"]: _article(row) for row in await cur.fetchall()}
+            found = {row["id"]: article_from_row(row) for row in await cur.fetchall()}
         return [found[i] for i in ids if i in found]
 
     async def articles_since(self, since: str, limit: int = 500) -> list[Article]:
-        """Return articles ingested or updated at or after `since` (ISO UTC), newest first."""
         async with self.conn.execute(
-            f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE updated_at >= ?"
+            f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE updated_at >= ?"
             " ORDER BY updated_at DESC, id DESC LIMIT ?",
             (since, limit),
         ) as cur:
-            return [_article(row) for row in await cur.fetchall()]
+            return [article_from_row(row) for row in await cur.fetchall()]
 
     async def latest_articles(self, limit: int = 10) -> list[Article]:
-        """Return the newest articles by publication (or ingest) time."""
         async with self.conn.execute(
-            f"SELECT {_ARTICLE_COLUMNS} FROM articles"
+            f"SELECT {ARTICLE_COLUMNS} FROM articles"
             " ORDER BY coalesce(published_at, ingested_at) DESC, id DESC LIMIT ?",
             (limit,),
         ) as cur:
-            return [_article(row) for row in await cur.fetchall()]
+            return [article_from_row(row) for row in await cur.fetchall()]
 
     async def count_articles(self) -> int:
-        """Return how many articles are stored."""
         async with self.conn.execute("SELECT count(*) FROM articles") as cur:
             row = await cur.fetchone()
         return row[0] if row else 0
 
     async def article_stats(self) -> dict[str, object]:
-        """Return corpus figures: article count, sources, date range, database bytes."""
         async with self.conn.execute(
             "SELECT count(*) AS n, count(DISTINCT nullif(source, '')) AS sources,"
             " min(coalesce(published_at, ingested_at)) AS first,"
@@ -251,16 +184,9 @@ class ArticleQueries(SearchQueries):
         ) as cur:
             size = await cur.fetchone()
         assert row is not None
-        return {
-            "articles": row["n"],
-            "sources": row["sources"],
-            "first": row["first"],
-            "last": row["last"],
-            "bytes": size[0] if size else 0,
-        }
+        return stats_from_row(row, size[0] if size else 0)
 
     async def guild_setting(self, guild_id: int, key: str) -> str | None:
-        """Return one guild's setting, or None when unset."""
         async with self.conn.execute(
             "SELECT value FROM guild_settings WHERE guild_id = ? AND key = ?", (guild_id, key)
         ) as cur:
@@ -268,7 +194,6 @@ class ArticleQueries(SearchQueries):
         return row[0] if row else None
 
     async def set_guild_setting(self, guild_id: int, key: str, value: str | None) -> None:
-        """Set (or with None, clear) one guild's setting."""
         if value is None:
             await self.conn.execute(
                 "DELETE FROM guild_settings WHERE guild_id = ? AND key = ?", (guild_id, key)
@@ -281,7 +206,7 @@ class ArticleQueries(SearchQueries):
             )
 
     async def check_integrity(self) -> list[str]:
-        """Run SQLite's integrity check and FTS5's consistency check; return problems found."""
+        # SQLite's integrity check, and FTS5's consistency check of both indexes.
         problems: list[str] = []
         async with self.conn.execute("PRAGMA integrity_check") as cur:
             rows = [row[0] for row in await cur.fetchall()]
@@ -295,15 +220,3 @@ class ArticleQueries(SearchQueries):
             except sqlite3.DatabaseError as exc:
                 problems.append(f"{name} index: {exc}")
         return problems
-
-
-def chunks(items: Iterable[ArticleDraft], size: int) -> Iterable[list[ArticleDraft]]:
-    """Yield lists of at most `size` drafts (transaction batches)."""
-    batch: list[ArticleDraft] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch

@@ -4,42 +4,23 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 import sqlite3
+from collections.abc import Sequence
 from functools import partial
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import aiosqlite
 
 from bot.errors import StoreError
+from bot.store.schema import bundled_migrations, plan_migrations
 
 log = logging.getLogger(__name__)
-
-_MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
-
-
-def bundled_migrations(package: str) -> list[tuple[int, str, str]]:
-    """Return (version, name, sql) for every `NNN_name.sql` in `package`'s migrations folder,
-    checked to be numbered 1..N without gaps (SQLite's user_version records only the highest
-    applied number, so a gap filled later would never run on databases already past it)."""
-    folder = resources.files(package) / "migrations"
-    found = []
-    for entry in folder.iterdir():
-        match = _MIGRATION_NAME.match(entry.name)
-        if match:
-            found.append((int(match.group(1)), entry.name, entry.read_text(encoding="utf-8")))
-    found.sort()
-    versions = [version for version, _, _ in found]
-    if versions != list(range(1, len(versions) + 1)):
-        raise RuntimeError(f"{package} migrations must be numbered 001..: {versions}")
-    return found
 
 
 def migrations() -> list[tuple[int, str, str]]:
     """Return (version, name, sql) for every bundled SQLite migration, in order."""
-    return bundled_migrations("bot.store")
+    return bundled_migrations("bot.store.sqlite")
 
 
 class _Connection(aiosqlite.Connection):
@@ -90,21 +71,6 @@ async def connect(path: str | Path) -> aiosqlite.Connection:
     return conn
 
 
-def plan_migrations(
-    current: int, available: list[tuple[int, str, str]], what: str
-) -> tuple[list[tuple[int, str, str]], int]:
-    """The migrations newer than schema v`current`, and the log level for each step: a new
-    `what` is announced once and its steps logged at DEBUG; upgrading an existing one is news,
-    so each step is INFO. StoreError when the schema is newer than this Newsdesk."""
-    latest = available[-1][0] if available else 0
-    if current > latest:
-        raise StoreError(f"database schema v{current} is newer than this Newsdesk (v{latest})")
-    if current == 0 and latest:
-        log.info("creating a new %s (schema v%d)", what, latest)
-    pending = [migration for migration in available if migration[0] > current]
-    return pending, logging.DEBUG if current == 0 else logging.INFO
-
-
 async def migrate(conn: aiosqlite.Connection) -> int:
     """Apply every migration newer than the database's user_version, each in one transaction."""
     async with conn.execute("PRAGMA user_version") as cursor:
@@ -123,3 +89,8 @@ async def migrate(conn: aiosqlite.Connection) -> int:
             raise
         current = version
     return current
+
+
+def marks(items: Sequence[object]) -> str:
+    """One `?` placeholder per item, comma-separated, for an `IN (...)` list."""
+    return ",".join("?" * len(items))

@@ -5,34 +5,37 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
+from typing import Unpack
 
 import aiosqlite
 
 from bot.clock import utc_iso
 from bot.models import Article
-from bot.store.articles import _article
-from bot.store.feed_records import (  # noqa: F401 - re-exported for the feeds package
-    _ARTICLE_COLUMNS_A,
-    _FEED_COLUMNS,
-    _FEED_FIELDS,
-    _FEED_STATE,
-    _PENDING_COLUMNS,
-    _SUBSCRIPTION_COLUMNS,
-    _SUBSCRIPTION_COLUMNS_S,
-    _UNCLAIMED,
+from bot.store.records.articles import ARTICLE_COLUMNS_A, article_from_row
+from bot.store.records.feeds import (
+    FEED_COLUMNS,
+    FEED_STATE,
+    PENDING_ANNOUNCEMENT_COLUMNS,
+    SUBSCRIPTION_COLUMNS,
+    SUBSCRIPTION_COLUMNS_S,
     Feed,
+    NewSubscription,
     PendingAnnouncement,
     SeenItem,
     StoryMember,
     Subscription,
-    _feed,
-    _pending_announcement,
-    _subscription,
+    feed_from_row,
+    new_subscription_values,
+    pending_announcement_from_row,
+    subscription_from_row,
 )
+
+# A feed nobody is polling: never claimed, released, or its owner's lease ran out (`?` is now).
+_UNCLAIMED = "(poll_lease_until IS NULL OR poll_lease_until <= ?)"
 
 
 class FeedQueries:
-    """Feed statements; mixed into `Store`, which owns `conn`. Guild data is guild-scoped."""
+    """Feed statements; mixed into `SqliteStore`, which owns `conn`. Guild data is guild-scoped."""
 
     conn: aiosqlite.Connection
     transaction: Callable[[], contextlib.AbstractAsyncContextManager[None]]
@@ -40,7 +43,6 @@ class FeedQueries:
     # -- feeds ------------------------------------------------------------------------------
 
     async def add_feed(self, url: str, now: str, interval_seconds: int) -> Feed:
-        """Return the feed at this (canonical) URL, creating it due now if it is new."""
         await self.conn.execute(
             "INSERT INTO feeds (url, interval_seconds, next_poll_at, created_at)"
             " VALUES (?, ?, ?, ?) ON CONFLICT (url) DO NOTHING",
@@ -51,31 +53,26 @@ class FeedQueries:
         return found
 
     async def feed(self, feed_id: int) -> Feed | None:
-        """Return the feed with this id, or None."""
         async with self.conn.execute(
-            f"SELECT {_FEED_COLUMNS} FROM feeds WHERE id = ?", (feed_id,)
+            f"SELECT {FEED_COLUMNS} FROM feeds WHERE id = ?", (feed_id,)
         ) as cur:
             row = await cur.fetchone()
-        return _feed(row) if row else None
+        return feed_from_row(row) if row else None
 
     async def feed_by_url(self, url: str) -> Feed | None:
-        """Return the feed with this canonical URL, or None."""
         async with self.conn.execute(
-            f"SELECT {_FEED_COLUMNS} FROM feeds WHERE url = ?", (url,)
+            f"SELECT {FEED_COLUMNS} FROM feeds WHERE url = ?", (url,)
         ) as cur:
             row = await cur.fetchone()
-        return _feed(row) if row else None
+        return feed_from_row(row) if row else None
 
     async def save_feed(
         self, feed: Feed, *, owner: str | None = None, release: bool = False
     ) -> bool:
-        """Write a feed's changed state (everything but id, url and created_at). With `owner`,
-        only while that poller holds the feed's poll claim (False, nothing written, if not);
-        `release` also ends the claim, in the same statement."""
-        assignments = ", ".join(f"{name} = ?" for name in _FEED_STATE)
+        assignments = ", ".join(f"{name} = ?" for name in FEED_STATE)
         if release:
             assignments += ", poll_owner = NULL, poll_lease_until = NULL"
-        values = [getattr(feed, name) for name in _FEED_STATE]
+        values = [getattr(feed, name) for name in FEED_STATE]
         held = "" if owner is None else " AND poll_owner = ?"
         cursor = await self.conn.execute(
             f"UPDATE feeds SET {assignments} WHERE id = ?{held}",
@@ -84,27 +81,23 @@ class FeedQueries:
         return cursor.rowcount > 0
 
     async def feeds_due(self, now: str, limit: int = 50) -> list[Feed]:
-        """Subscribed feeds due at `now` that no live poll claim holds, most overdue first."""
         async with self.conn.execute(
-            f"SELECT {_FEED_COLUMNS} FROM feeds WHERE next_poll_at <= ? AND {_UNCLAIMED}"
+            f"SELECT {FEED_COLUMNS} FROM feeds WHERE next_poll_at <= ? AND {_UNCLAIMED}"
             " AND EXISTS (SELECT 1 FROM feed_subscriptions s WHERE s.feed_id = feeds.id)"
             " ORDER BY next_poll_at, id LIMIT ?",
             (now, now, limit),
         ) as cur:
-            return [_feed(row) for row in await cur.fetchall()]
+            return [feed_from_row(row) for row in await cur.fetchall()]
 
     async def all_feeds(self) -> list[tuple[Feed, int]]:
-        """Every feed with its number of subscriptions (all guilds: an operator's view)."""
         async with self.conn.execute(
-            f"SELECT {_FEED_COLUMNS}, (SELECT count(*) FROM feed_subscriptions s"
+            f"SELECT {FEED_COLUMNS}, (SELECT count(*) FROM feed_subscriptions s"
             " WHERE s.feed_id = feeds.id) AS subscribers FROM feeds ORDER BY id"
         ) as cur:
             rows = await cur.fetchall()
-        return [(_feed(row), row["subscribers"]) for row in rows]
+        return [(feed_from_row(row), row["subscribers"]) for row in rows]
 
     async def next_feed_due(self) -> str | None:
-        """When the next subscribed feed is due (ISO UTC), or None when nothing is subscribed;
-        a feed another poller holds counts from its claim's end (it may die with it)."""
         async with self.conn.execute(
             "SELECT min(max(next_poll_at, coalesce(poll_lease_until, next_poll_at))) FROM feeds"
             " WHERE EXISTS (SELECT 1 FROM feed_subscriptions s WHERE s.feed_id = feeds.id)"
@@ -115,17 +108,8 @@ class FeedQueries:
     # -- poll claims (several bots on one database poll each due feed once) -----------------
 
     async def claim_feed_poll(
-        self,
-        feed_id: int,
-        *,
-        owner: str,
-        now: datetime,
-        lease: timedelta,
-        due: str | None = None,
+        self, feed_id: int, *, owner: str, now: datetime, lease: timedelta, due: str | None = None
     ) -> Feed | None:
-        """Claim a feed's poll for `owner` until `now + lease` and return the feed as stored;
-        None when a live claim holds it or, given `due` (the next_poll_at the caller saw), when
-        it is no longer due at that time (someone polled it meanwhile)."""
         at = utc_iso(now)
         slot = "" if due is None else " AND next_poll_at = ? AND next_poll_at <= ?"
         # Its own transaction, never inside another coroutine's on this connection.
@@ -133,18 +117,16 @@ class FeedQueries:
             self.transaction(),
             self.conn.execute(
                 f"UPDATE feeds SET poll_owner = ?, poll_lease_until = ? WHERE id = ?"
-                f" AND {_UNCLAIMED}{slot} RETURNING {_FEED_COLUMNS}",
+                f" AND {_UNCLAIMED}{slot} RETURNING {FEED_COLUMNS}",
                 (owner, utc_iso(now + lease), feed_id, at, *(() if due is None else (due, at))),
             ) as cur,
         ):
             row = await cur.fetchone()
-        return _feed(row) if row else None
+        return feed_from_row(row) if row else None
 
     async def renew_feed_poll(
         self, feed_id: int, *, owner: str, now: datetime, lease: timedelta
     ) -> bool:
-        """Extend `owner`'s poll claim to `now + lease` (the poll's heartbeat); False when the
-        claim is no longer its own (taken over after its lease ran out, or released)."""
         async with self.transaction():  # never inside another coroutine's transaction
             cursor = await self.conn.execute(
                 "UPDATE feeds SET poll_lease_until = ? WHERE id = ? AND poll_owner = ?",
@@ -153,7 +135,6 @@ class FeedQueries:
         return cursor.rowcount > 0
 
     async def release_feed_polls(self, owner: str) -> int:
-        """End every poll claim `owner` holds (clean shutdown: another bot may poll at once)."""
         async with self.transaction():  # never inside another coroutine's transaction
             cursor = await self.conn.execute(
                 "UPDATE feeds SET poll_owner = NULL, poll_lease_until = NULL WHERE poll_owner = ?",
@@ -164,7 +145,6 @@ class FeedQueries:
     # -- seen items -------------------------------------------------------------------------
 
     async def seen_guids(self, feed_id: int, guids: Sequence[str]) -> set[str]:
-        """Which of these entry ids the feed has already listed."""
         if not guids:
             return set()
         marks = ",".join("?" * len(guids))
@@ -177,7 +157,6 @@ class FeedQueries:
     async def add_feed_items(
         self, feed_id: int, items: Iterable[SeenItem], *, backlog: bool, now: str
     ) -> list[tuple[int, int | None]]:
-        """Record entries as seen; return (item id, article id) for those not seen before."""
         added: list[tuple[int, int | None]] = []
         for item in items:
             cursor = await self.conn.execute(
@@ -190,7 +169,6 @@ class FeedQueries:
         return added
 
     async def article_id_for(self, origin: str, content_hash: str) -> int | None:
-        """The stored article with this origin, else with this text (what ingest deduped to)."""
         async with self.conn.execute(
             "SELECT id FROM articles WHERE origin = ? UNION ALL"
             " SELECT id FROM articles WHERE content_hash = ? LIMIT 1",
@@ -200,7 +178,6 @@ class FeedQueries:
         return row[0] if row else None
 
     async def feed_item_count(self, feed_id: int) -> int:
-        """How many entries this feed has listed so far."""
         async with self.conn.execute(
             "SELECT count(*) FROM feed_items WHERE feed_id = ?", (feed_id,)
         ) as cur:
@@ -210,57 +187,43 @@ class FeedQueries:
     # -- subscriptions (guild-scoped) ---------------------------------------------------------
 
     async def add_subscription(
-        self,
-        *,
-        guild_id: int,
-        channel_id: int,
-        feed_id: int,
-        filter_text: str,
-        role_id: int | None,
-        created_by: int,
-        now: str,
+        self, **subscription: Unpack[NewSubscription]
     ) -> tuple[Subscription, bool]:
-        """Subscribe a channel to a feed from now on; return it and whether it is new.
-
-        An existing subscription of the same channel to the same feed gets the new filter and
-        role instead of a second row. Entries the feed already listed are never announced.
-        """
+        key = (subscription["guild_id"], subscription["channel_id"], subscription["feed_id"])
         cursor = await self.conn.execute(
             "INSERT INTO feed_subscriptions (guild_id, channel_id, feed_id, filter, role_id,"
             " created_by, created_at, after_item_id)"
             " SELECT ?, ?, ?, ?, ?, ?, ?, coalesce(max(id), 0) FROM feed_items WHERE feed_id = ?"
             " ON CONFLICT (guild_id, channel_id, feed_id)"
             " DO UPDATE SET filter = excluded.filter, role_id = excluded.role_id",
-            (guild_id, channel_id, feed_id, filter_text, role_id, created_by, now, feed_id),
+            (*new_subscription_values(subscription), subscription["feed_id"]),
         )
         async with self.conn.execute(
-            f"SELECT {_SUBSCRIPTION_COLUMNS} FROM feed_subscriptions"
+            f"SELECT {SUBSCRIPTION_COLUMNS} FROM feed_subscriptions"
             " WHERE guild_id = ? AND channel_id = ? AND feed_id = ?",
-            (guild_id, channel_id, feed_id),
+            key,
         ) as cur:
             row = await cur.fetchone()
         assert row is not None
-        subscription = _subscription(row)
-        return subscription, subscription.id == cursor.lastrowid
+        added = subscription_from_row(row)
+        return added, added.id == cursor.lastrowid
 
     async def subscription(self, guild_id: int, subscription_id: int) -> Subscription | None:
-        """One subscription of this guild, or None (another guild's id finds nothing)."""
         async with self.conn.execute(
-            f"SELECT {_SUBSCRIPTION_COLUMNS} FROM feed_subscriptions WHERE guild_id = ? AND id = ?",
+            f"SELECT {SUBSCRIPTION_COLUMNS} FROM feed_subscriptions WHERE guild_id = ? AND id = ?",
             (guild_id, subscription_id),
         ) as cur:
             row = await cur.fetchone()
-        return _subscription(row) if row else None
+        return subscription_from_row(row) if row else None
 
     async def guild_subscriptions(self, guild_id: int) -> list[tuple[Subscription, Feed]]:
-        """This guild's subscriptions with their feeds, by feed title then channel."""
         async with self.conn.execute(
-            f"SELECT {_SUBSCRIPTION_COLUMNS_S} FROM feed_subscriptions s"
+            f"SELECT {SUBSCRIPTION_COLUMNS_S} FROM feed_subscriptions s"
             " JOIN feeds f ON f.id = s.feed_id"
             " WHERE s.guild_id = ? ORDER BY f.title COLLATE NOCASE, f.url, s.channel_id",
             (guild_id,),
         ) as cur:
-            subscriptions = [_subscription(row) for row in await cur.fetchall()]
+            subscriptions = [subscription_from_row(row) for row in await cur.fetchall()]
         found = []
         for subscription in subscriptions:
             feed = await self.feed(subscription.feed_id)
@@ -269,24 +232,21 @@ class FeedQueries:
         return found
 
     async def subscription_by_id(self, subscription_id: int) -> Subscription | None:
-        """A subscription by id in any guild (the poller's view; commands use `subscription`)."""
         async with self.conn.execute(
-            f"SELECT {_SUBSCRIPTION_COLUMNS} FROM feed_subscriptions WHERE id = ?",
+            f"SELECT {SUBSCRIPTION_COLUMNS} FROM feed_subscriptions WHERE id = ?",
             (subscription_id,),
         ) as cur:
             row = await cur.fetchone()
-        return _subscription(row) if row else None
+        return subscription_from_row(row) if row else None
 
     async def feed_subscriptions(self, feed_id: int) -> list[Subscription]:
-        """Every subscription to one feed, across guilds (the poller's view)."""
         async with self.conn.execute(
-            f"SELECT {_SUBSCRIPTION_COLUMNS} FROM feed_subscriptions WHERE feed_id = ? ORDER BY id",
+            f"SELECT {SUBSCRIPTION_COLUMNS} FROM feed_subscriptions WHERE feed_id = ? ORDER BY id",
             (feed_id,),
         ) as cur:
-            return [_subscription(row) for row in await cur.fetchall()]
+            return [subscription_from_row(row) for row in await cur.fetchall()]
 
     async def remove_subscription(self, guild_id: int, subscription_id: int) -> bool:
-        """Remove one of this guild's subscriptions; False if it has none with that id."""
         cursor = await self.conn.execute(
             "DELETE FROM feed_subscriptions WHERE guild_id = ? AND id = ?",
             (guild_id, subscription_id),
@@ -296,7 +256,6 @@ class FeedQueries:
     # -- story clusters ---------------------------------------------------------------------
 
     async def stories_of(self, article_ids: Sequence[int]) -> dict[int, int]:
-        """Map each article (that has one) to its story id."""
         if not article_ids:
             return {}
         marks = ",".join("?" * len(article_ids))
@@ -309,7 +268,6 @@ class FeedQueries:
     async def add_story_member(
         self, article_id: int, story_id: int, signature: bytes | None, now: str
     ) -> None:
-        """Put an article in a story (first assignment wins)."""
         await self.conn.execute(
             "INSERT INTO article_stories (article_id, story_id, signature, added_at)"
             " VALUES (?, ?, ?, ?) ON CONFLICT (article_id) DO NOTHING",
@@ -317,7 +275,6 @@ class FeedQueries:
         )
 
     async def recent_story_members(self, since: str) -> list[StoryMember]:
-        """Articles clustered at or after `since` that have a signature (to rebuild the index)."""
         async with self.conn.execute(
             "SELECT article_id, story_id, signature, added_at FROM article_stories"
             " WHERE added_at >= ? AND signature IS NOT NULL ORDER BY article_id",
@@ -326,7 +283,6 @@ class FeedQueries:
             return [StoryMember(*row) for row in await cur.fetchall()]
 
     async def story_sources(self, story_id: int) -> list[str]:
-        """The distinct sources (outlets) that carried a story, in the order they reported it."""
         async with self.conn.execute(
             "SELECT a.source FROM article_stories s JOIN articles a ON a.id = s.article_id"
             " WHERE s.story_id = ? GROUP BY a.source ORDER BY min(a.id)",
@@ -339,7 +295,6 @@ class FeedQueries:
     async def queue_announcement(
         self, subscription: Subscription, story_id: int, article_id: int, now: str
     ) -> bool:
-        """Queue a story for a subscription's channel; False if that channel already had it."""
         cursor = await self.conn.execute(
             "INSERT INTO feed_announcements (subscription_id, channel_id, story_id, article_id,"
             " created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (channel_id, story_id) DO NOTHING",
@@ -348,18 +303,16 @@ class FeedQueries:
         return cursor.rowcount > 0
 
     async def pending_announcements(self, limit: int = 500) -> list[PendingAnnouncement]:
-        """Queued announcements not yet posted, oldest first."""
         async with self.conn.execute(
-            f"SELECT {_PENDING_COLUMNS} FROM feed_announcements n"
+            f"SELECT {PENDING_ANNOUNCEMENT_COLUMNS} FROM feed_announcements n"
             " JOIN articles a ON a.id = n.article_id"
             " WHERE n.status IN ('pending', 'posting') ORDER BY n.id LIMIT ?",
             (limit,),
         ) as cur:
             rows = await cur.fetchall()
-        return [_pending_announcement(row) for row in rows]
+        return [pending_announcement_from_row(row) for row in rows]
 
     async def announcements_posting(self, announcement_ids: Sequence[int]) -> None:
-        """Record that these are being posted now (a crash mid-post leaves them 'posting')."""
         await self.conn.executemany(
             "UPDATE feed_announcements SET status = 'posting' WHERE id = ? AND status = 'pending'",
             [(i,) for i in announcement_ids],
@@ -368,7 +321,6 @@ class FeedQueries:
     async def mark_announced(
         self, announcement_ids: Sequence[int], message_id: int | None, now: str
     ) -> None:
-        """Mark announcements as posted (with the message that carried them)."""
         await self.conn.executemany(
             "UPDATE feed_announcements SET status = 'posted', message_id = ?, posted_at = ?,"
             " attempts = attempts + 1 WHERE id = ?",
@@ -376,7 +328,6 @@ class FeedQueries:
         )
 
     async def announcement_failed(self, announcement_ids: Sequence[int], give_up: bool) -> None:
-        """Count a failed delivery; after too many, stop trying (status 'failed')."""
         await self.conn.executemany(
             "UPDATE feed_announcements SET attempts = attempts + 1,"
             " status = CASE WHEN ? THEN 'failed' ELSE 'pending' END WHERE id = ?",
@@ -384,7 +335,6 @@ class FeedQueries:
         )
 
     async def announced_count(self, channel_id: int) -> int:
-        """How many stories have been posted into a channel."""
         async with self.conn.execute(
             "SELECT count(*) FROM feed_announcements WHERE channel_id = ? AND status = 'posted'",
             (channel_id,),
@@ -393,10 +343,9 @@ class FeedQueries:
         return row[0] if row else 0
 
     async def feed_articles(self, feed_id: int, limit: int = 10) -> list[Article]:
-        """The newest articles a feed brought, newest first."""
         async with self.conn.execute(
-            f"SELECT {_ARTICLE_COLUMNS_A} FROM feed_items i JOIN articles a ON a.id = i.article_id"
+            f"SELECT {ARTICLE_COLUMNS_A} FROM feed_items i JOIN articles a ON a.id = i.article_id"
             " WHERE i.feed_id = ? ORDER BY i.id DESC LIMIT ?",
             (feed_id, limit),
         ) as cur:
-            return [_article(row) for row in await cur.fetchall()]
+            return [article_from_row(row) for row in await cur.fetchall()]
