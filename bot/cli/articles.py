@@ -10,12 +10,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from bot.cli.arguments import MAX_ID, whole
-from bot.cli.common import enricher_for, with_store
+from bot.cli.common import enricher_for, not_analysed, with_store
 from bot.cli.feeds import ingest_remote, split_remote
 from bot.config import Settings
 from bot.errors import ArticleNotFound
 from bot.ingest import IngestReport, ingest_paths
 from bot.models import SNIPPET_END, SNIPPET_START
+from bot.nlp.enrichment import NlpFailure
 from bot.nlp.lookup import entity_article_ids
 from bot.render.text import plural
 from bot.search import MAX_PAGE, search, suggestions
@@ -26,8 +27,11 @@ out = terminal()
 _MARKERS = re.compile(f"([{SNIPPET_START}{SNIPPET_END}])")
 
 
-async def ingest_with_progress(store: Store, paths: list[str], nlp: bool = True) -> IngestReport:
-    """Ingest paths showing a rich progress bar (only on a terminal)."""
+async def ingest_with_progress(
+    store: Store, paths: list[str], nlp: bool = True, failed: list[NlpFailure] | None = None
+) -> IngestReport:
+    """Ingest paths showing a rich progress bar (only on a terminal); articles the NLP step
+    could not analyse go to `failed` (else they are logged)."""
     columns = (
         TextColumn("[bold]ingest"),
         BarColumn(),
@@ -41,7 +45,8 @@ async def ingest_with_progress(store: Store, paths: list[str], nlp: bool = True)
         def progress(done: int, total: int, path: str) -> None:
             bar.update(task, completed=done, total=total, description=shown(path[-50:]))
 
-        return await ingest_paths(store, paths, enrich=enricher_for(store, nlp), progress=progress)
+        enrich = enricher_for(store, nlp, failed)
+        return await ingest_paths(store, paths, enrich=enrich, progress=progress)
 
 
 def _ingest(args: argparse.Namespace) -> int:
@@ -52,11 +57,15 @@ def _ingest(args: argparse.Namespace) -> int:
         if any("://" in p or p == "feed" for p in paths):
             # Web pages and `feed URL` go through the feeds package's fetcher.
             paths, remote = split_remote(paths)
-        report = await ingest_with_progress(store, paths, nlp=not args.no_nlp)
+        failed: list[NlpFailure] = []
+        report = await ingest_with_progress(store, paths, nlp=not args.no_nlp, failed=failed)
         if remote:
-            await ingest_remote(store, remote, report, enrich=enricher_for(store, not args.no_nlp))
+            enrich = enricher_for(store, not args.no_nlp, failed)
+            await ingest_remote(store, remote, report, enrich=enrich)
         for skipped in report.skipped:
             out.print(f"[yellow]skipped[/] {shown(skipped.where)}: {shown(skipped.reason)}")
+        for line in not_analysed(failed):
+            out.print(line, soft_wrap=True)
         total = await store.count_articles()
         out.print(
             f"{report.summary()} — {plural(total, 'article')} in {shown(settings.database_label)}"

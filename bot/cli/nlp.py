@@ -10,7 +10,7 @@ from typing import IO, Any
 
 from bot.cli.arguments import MAX_SENTENCES, MAX_WORDS, Parser, whole
 from bot.models.analysis import Analysis
-from bot.nlp.errors import NlpUnavailable
+from bot.nlp.errors import NlpError
 from bot.terminal import json_text, printable
 
 BATCH = 256
@@ -166,7 +166,7 @@ def _run(args: argparse.Namespace, to_json: Any, key: str, printer: Any) -> int:
         else:
             printer(analysis, to_json(analysis))
         return 0
-    except NlpUnavailable as exc:
+    except NlpError as exc:
         print(printable(f"error: {exc}"), file=sys.stderr)
         return 1
     except OSError as exc:

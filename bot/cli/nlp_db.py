@@ -8,12 +8,13 @@ from typing import Any
 from rich.table import Table
 
 from bot.cli.arguments import MAX_DAYS, MAX_ID, MAX_SENTENCES, MAX_WORDS, whole
-from bot.cli.common import with_store
+from bot.cli.common import not_analysed, with_store
 from bot.config import Settings
 from bot.models.entity import ENTITY_TYPES, EntityProfile, KnownEntity
-from bot.nlp.enrichment import enrich_pending
+from bot.nlp.enrichment import NLP_VERSION, NlpFailure, enrich_pending
 from bot.nlp.lookup import article_summary, entity_profile, top_entities
 from bot.nlp.service import NlpService
+from bot.render.text import plural
 from bot.store import Store
 from bot.terminal import shown, terminal
 
@@ -149,9 +150,23 @@ def _enrich(args: argparse.Namespace) -> int:
     settings: Settings = args.settings
 
     async def work(store: Store) -> int:
-        saved = await enrich_pending(store, NlpService("inline"))
-        out.print(f"{saved} article(s) analysed")
-        return 0
+        failed: list[NlpFailure] = []
+        saved = await enrich_pending(store, NlpService("inline"), on_failure=failed.append)
+        out.print(f"{plural(saved, 'article')} analysed")
+        for line in not_analysed(failed):
+            out.print(line, soft_wrap=True)
+        now = {f.article_id for f in failed}
+        earlier = [i for i in await store.analysis_failures(NLP_VERSION) if i not in now]
+        if earlier:
+            ids = ", ".join(f"#{i}" for i in earlier[:10]) + (", …" if len(earlier) > 10 else "")
+            out.print(
+                f"{plural(len(earlier), 'article')} could not be analysed before and "
+                f"{'is' if len(earlier) == 1 else 'are'} not tried again until the text or "
+                f"the NLP code changes: {ids} (`summary ID` says why)",
+                soft_wrap=True,
+            )
+        # Scripts see whether this run left articles unanalysed.
+        return 1 if failed else 0
 
     return with_store(settings, work)
 
@@ -204,6 +219,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "enrich",
         help="analyse articles that lack current summaries and entities",
         description="Runs the NLP step on every article stored without it (ingest --no-nlp, "
-        "an interrupted ingest) or analysed by older NLP code.",
+        "an interrupted ingest) or analysed by older NLP code. An article it cannot analyse "
+        "(e.g. longer than 2,000,000 characters) is named with the reason, recorded, and not "
+        "tried again until its text or the NLP code changes; the exit status is 1 when this "
+        "run left articles unanalysed.",
     )
     p.set_defaults(func=_enrich)

@@ -7,6 +7,7 @@ import asyncio
 import multiprocessing
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.connection import Connection
 from typing import Literal, TypeVar
 
@@ -66,7 +67,21 @@ class NlpService:
         executor = self._get_executor()
         if executor is None:
             return func(*args)
-        return await asyncio.get_running_loop().run_in_executor(executor, func, *args)
+        try:
+            return await asyncio.get_running_loop().run_in_executor(executor, func, *args)
+        except BrokenProcessPool:
+            # The worker died (killed, out of memory) and the pool is unusable: the next call
+            # starts a new worker instead of failing every article after this one.
+            self._discard(executor)
+            raise
+
+    def _discard(self, executor: Executor) -> None:
+        if self._executor is executor:
+            executor.shutdown(wait=False, cancel_futures=True)
+            self._executor = None
+            if self._lifeline is not None:
+                self._lifeline.release()
+                self._lifeline = None
 
     async def analyze(self, texts: Sequence[str | ArticleInput]) -> list[Analysis]:
         """Analyse articles in the worker; see `bot.nlp.analysis.analyze_texts`."""

@@ -14,6 +14,11 @@ from pathlib import Path
 
 import pytest
 
+from bot.models import ArticleDraft
+from bot.nlp.enrichment import NLP_VERSION, NlpFailure, enrich_articles
+from bot.nlp.service import NlpService
+from bot.store import Store
+
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
 
 DRIVER = Path(__file__).with_name("worker_driver.py")
@@ -98,3 +103,31 @@ def test_kill_9_of_the_parent_takes_the_worker_and_the_resource_tracker_with_it(
         for pid in left:  # don't leave them to the machine when the test fails
             os.kill(pid, signal.SIGKILL)
         assert left == [], {pid: spawned[pid] for pid in left}
+
+
+async def test_a_worker_killed_from_outside_costs_a_retry_not_a_recorded_failure(
+    store: Store,
+) -> None:
+    async with store.transaction():
+        stored = await store.store_article(
+            ArticleDraft("Talks", "Hamas leaders met in Doha on Monday.", "test:killed"),
+            "2026-03-01T09:00:00+00:00",
+        )
+    before = set(children(os.getpid()))
+    service = NlpService("process")
+    try:
+        await service.analyze(["The worker is up."])
+        (worker,) = [
+            pid
+            for pid, cmd in children(os.getpid()).items()
+            if pid not in before and "multiprocessing.spawn" in cmd
+        ]
+        os.kill(worker, signal.SIGKILL)  # as the OOM killer would
+        assert wait_gone([worker]) == []
+
+        told: list[NlpFailure] = []
+        saved = await enrich_articles(store, [stored.article_id], service, on_failure=told.append)
+        assert (saved, told) == (1, [])  # a new worker analysed it
+        assert await store.analysis_failures(NLP_VERSION) == {}
+    finally:
+        service.close()
