@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import sqlite3
 from collections.abc import Sequence
 from functools import partial
@@ -37,9 +38,9 @@ class _Connection(aiosqlite.Connection):
         return self.stopping
 
 
-async def _open(path: str) -> aiosqlite.Connection:
+async def _open(target: str, *, uri: bool = False) -> aiosqlite.Connection:
     # isolation_level=None: we issue BEGIN/COMMIT ourselves so transactions are explicit.
-    conn = _Connection(partial(sqlite3.connect, path, isolation_level=None), 64)
+    conn = _Connection(partial(sqlite3.connect, target, uri=uri, isolation_level=None), 64)
     try:
         return await conn
     except BaseException:
@@ -48,35 +49,82 @@ async def _open(path: str) -> aiosqlite.Connection:
         raise
 
 
+def read_only_here(path: Path) -> bool:
+    """True when the database exists but this process may not write it or its folder (where
+    SQLite keeps the -wal and -shm files beside it): it is then opened to read only."""
+    return path.is_file() and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
+
+
+def _uri(path: Path, query: str) -> str:
+    return f"{path.absolute().as_uri()}?{query}"
+
+
+async def _open_read_only(path: Path) -> aiosqlite.Connection:
+    """Open a database this process may not write. `mode=ro` reads through the -wal and
+    -shm files of a writer that has it open (WAL needs them; SQLite keeps the wal-index in
+    memory when the -shm file cannot be written). With no writer there are no such files
+    and they cannot be created in a folder we cannot write: then nothing can change under
+    us, and `immutable=1` reads the file alone, without locks (see SQLite's wal.html,
+    "Read-Only Databases")."""
+    failure: sqlite3.Error | None = None
+    for mode in ("mode=ro", "immutable=1"):
+        conn = await _open(_uri(path, mode), uri=True)
+        try:
+            await conn.execute("SELECT count(*) FROM sqlite_master")  # needs the wal-index
+            # Writing would fail only at the first change, inside a transaction already
+            # begun: refuse at BEGIN instead, where the store says what it means.
+            await conn.execute("PRAGMA query_only = ON")
+            return conn
+        except sqlite3.Error as exc:
+            failure = exc
+            await conn.close()
+    assert failure is not None
+    raise failure
+
+
 async def connect(path: str | Path) -> aiosqlite.Connection:
-    """Open (creating if needed) the database at `path` with WAL, foreign keys and migrations."""
+    """Open (creating if needed) the database at `path` with WAL, foreign keys and migrations;
+    a database this process may not write is opened to read only (writes then fail)."""
+    read_only = str(path) != ":memory:" and read_only_here(Path(path))
     try:
-        if str(path) != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        conn = await _open(str(path))
+        if read_only:
+            conn = await _open_read_only(Path(path))
+        else:
+            if str(path) != ":memory:":
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+            conn = await _open(str(path))
     except (sqlite3.Error, OSError) as exc:
         raise StoreError(f"cannot open database {path}: {exc}") from exc
     conn.row_factory = aiosqlite.Row
     try:
-        await conn.execute("PRAGMA journal_mode = WAL")
+        if not read_only:  # the journal mode is kept in the file: only a writer sets it
+            await conn.execute("PRAGMA journal_mode = WAL")
         await conn.execute("PRAGMA synchronous = NORMAL")
         await conn.execute("PRAGMA foreign_keys = ON")
         await conn.execute("PRAGMA busy_timeout = 5000")
-        await migrate(conn)
+        await migrate(conn, read_only=read_only)
     except BaseException as exc:
         await conn.close()
         if isinstance(exc, sqlite3.Error):
             raise StoreError(f"cannot prepare database {path}: {exc}") from exc
+        if isinstance(exc, StoreError):
+            raise StoreError(f"{path}: {exc}") from exc
         raise
     return conn
 
 
-async def migrate(conn: aiosqlite.Connection) -> int:
-    """Apply every migration newer than the database's user_version, each in one transaction."""
+async def migrate(conn: aiosqlite.Connection, *, read_only: bool = False) -> int:
+    """Apply every migration newer than the database's user_version, each in one transaction
+    (StoreError when there are some and the database may only be read)."""
     async with conn.execute("PRAGMA user_version") as cursor:
         row = await cursor.fetchone()
     current = row[0] if row else 0
     pending, level = plan_migrations(current, migrations(), "database")
+    if pending and read_only:
+        raise StoreError(
+            f"the database is read-only here and needs upgrading from schema v{current}: "
+            "run Newsdesk once with write access to it and its folder"
+        )
     for version, name, sql in pending:
         log.log(level, "applying migration %s", name)
         # executescript commits any open transaction first, so BEGIN/COMMIT are in the script;
