@@ -5,6 +5,7 @@ the console's `:as` / `:in` / channel options naming nobody."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import subprocess
@@ -207,3 +208,26 @@ async def test_the_console_names_the_valid_choices_for_an_unknown_name(
     assert status == 1
     assert output.strip().startswith(expected), output
     assert len(output.strip().splitlines()) == 1
+
+
+@given(
+    text=st.one_of(
+        st.integers().map(str),
+        st.floats(allow_nan=True, allow_infinity=True).map(str),
+        st.text(max_size=40),
+    )
+)
+def test_any_value_for_a_numeric_option_is_read_or_refused_in_one_line(text: str) -> None:
+    from bot.cli import build_parser
+
+    stderr = io.StringIO()
+    parser = build_parser()
+    try:
+        with contextlib.redirect_stderr(stderr):
+            args = parser.parse_args(["entities", "--days", text])
+    except SystemExit as exited:
+        assert exited.code == 2
+        assert len(stderr.getvalue().strip().splitlines()) == 1
+        assert stderr.getvalue().startswith("error: newsdesk entities: argument --days:")
+    else:
+        assert 1 <= args.days <= 36_500
