@@ -50,6 +50,7 @@ def render(results: dict) -> str:
             md.append(f"| {t} | " + " | ".join(cells) + " |")
         md.append("")
         console.print(table)
+    md += _render_quotes(results.get("quotes"))
     speed = results.get("speed")
     if speed:
         title = f"Speed on {speed['articles']} BBC articles"
@@ -72,3 +73,47 @@ def render(results: dict) -> str:
         ]
         md += ["|---:|---:|---:|---:|---:|", "| " + " | ".join(row) + " |", ""]
     return "\n".join(md)
+
+
+_QUOTE_COLUMNS = ("span P", "span R", "span F1", "overlap F1", "speaker acc.", "any name form")
+
+
+def _render_quotes(quotes: dict | None) -> list[str]:
+    """The quote-attribution tables (one per split); markdown lines."""
+    if not quotes:
+        return []
+    md: list[str] = []
+    for split, systems in quotes["splits"].items():
+        first = next(iter(systems.values()))
+        title = (
+            f"Who said what, BBC {split} ({first['labelled']} hand-labelled quotes) — "
+            "exact spans, speaker accuracy on found quotes"
+        )
+        table = Table(title=title)
+        table.add_column("system")
+        for col in _QUOTE_COLUMNS:
+            table.add_column(col, justify="right")
+        md += [f"## {title}", "", "| system | " + " | ".join(_QUOTE_COLUMNS) + " |"]
+        md.append("|---|" + "---:|" * len(_QUOTE_COLUMNS))
+        for name, s in systems.items():
+            cells = [
+                str(s["exact"]["P"]),
+                str(s["exact"]["R"]),
+                str(s["exact"]["F1"]),
+                str(s["overlap"]["F1"]),
+                str(s["speaker_accuracy"]),
+                str(s["speaker_accuracy_any_name_form"]),
+            ]
+            table.add_row(name, *cells)
+            md.append(f"| {name} | " + " | ".join(cells) + " |")
+        md.append("")
+        console.print(table)
+    md += [
+        f"Articles: {quotes['articles']}. Labelling and scoring rules: "
+        "bench/quality/quotes_rules.md. Exact span = equal text after trimming whitespace, "
+        "quote marks and , . ; : at the ends; speaker accuracy counts found quotes whose "
+        "speaker is the labelled one (or null for null); 'any name form' also accepts the "
+        "same entity under a shorter or longer name.",
+        "",
+    ]
+    return md

@@ -13,8 +13,9 @@ from bot.errors import NewsdeskError
 from bot.feeds.fetcher import Fetcher
 from bot.feeds.parse import FeedFormatError, ParsedFeed, discover_feed_link, parse_feed
 from bot.ingest.urls import canonical_url
+from bot.search import matching, resolve_entities
 from bot.search.query import clean, parse_query
-from bot.store import Feed, SearchFilters, Store, Subscription
+from bot.store import Feed, Store, Subscription
 
 DEFAULT_INTERVAL_SECONDS = 15 * 60
 MAX_URL_CHARS = 2000
@@ -96,7 +97,7 @@ def check_filter(text: str | None, *, entities_available: bool) -> str:
     only = _only_filter(text)
     entities = [only[1]] if only and only[0] == "entity" else []
     if only is None:
-        entities = list(parse_query(text).entities)  # raises QueryError, a friendly message
+        entities = list(parse_query(text).filters.entities)  # QueryError: a friendly message
     if entities and not entities_available:
         raise FeedUrlError("`entity:` filters need the entity index, which isn't loaded.")
     return text
@@ -158,20 +159,6 @@ async def matching_articles(
             return set()
         return set(article_ids) & set(await entity_articles(value))
     query = parse_query(filter_text)
-    ids = set(article_ids)
-    for name in query.entities:
-        if entity_articles is None:
-            return set()  # an entity filter without the entity index lets nothing through
-        ids &= set(await entity_articles(name))
-    if not ids:
-        return set()
-    filters = SearchFilters(
-        sources=query.sources,
-        after=query.after,
-        before=query.before,
-        article_ids=tuple(sorted(ids)),
-    )
-    hits, _ = await store.search_articles(
-        query.match_expression(), filters, limit=len(ids), offset=0
-    )
-    return {hit.id for hit in hits}
+    if query.filters.entities and entity_articles is None:
+        return set()  # an entity filter without the entity index lets nothing through
+    return await matching(store, await resolve_entities(query, entity_articles), article_ids)

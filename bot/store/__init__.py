@@ -13,7 +13,6 @@ from bot.store.records.feeds import Feed, PendingAnnouncement, SeenItem, StoryMe
 from bot.store.records.follows import Follow, PendingNotification
 from bot.store.records.insights import CoMentionLinks, DailyCount
 from bot.store.records.jobs import Job
-from bot.store.records.search import SearchFilters
 
 __all__ = [
     "MAX_SCHEDULES_PER_GUILD",
@@ -29,7 +28,6 @@ __all__ = [
     "Run",
     "Schedule",
     "ScheduleDraft",
-    "SearchFilters",
     "SeenItem",
     "Store",
     "Stored",

@@ -210,6 +210,7 @@ async def test_the_console_names_the_valid_choices_for_an_unknown_name(
     assert len(output.strip().splitlines()) == 1
 
 
+@settings(deadline=None)  # argparse is quick, the shared machine not always
 @given(
     text=st.one_of(
         st.integers().map(str),

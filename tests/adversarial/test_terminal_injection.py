@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 
@@ -189,6 +189,7 @@ async def test_the_console_prints_outside_text_as_typed(newsdesk: Newsdesk) -> N
     assert "no command /nosuchclick" in output
 
 
+@settings(deadline=None)
 @given(hostile_text)
 def test_printable_leaves_nothing_a_terminal_obeys(text: str) -> None:
     shown_text = printable(text)
@@ -196,6 +197,7 @@ def test_printable_leaves_nothing_a_terminal_obeys(text: str) -> None:
     assert printable(shown_text) == shown_text
 
 
+@settings(deadline=None)
 @given(st.text(alphabet=st.characters(blacklist_characters="\t")) | hostile_text)
 def test_the_console_prints_outside_text_exactly_as_printable_makes_it(text: str) -> None:
     console = terminal()

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.cli import main as cli_main
@@ -39,6 +39,7 @@ def long_body(length: int) -> str:
     return OPENING + filler(length - len(OPENING) - len(CLOSING)) + CLOSING
 
 
+@settings(deadline=None)
 @given(
     text=st.text(st.sampled_from("ab .!?\n\t”"), max_size=3000),
     size=st.integers(min_value=20, max_value=400),
