@@ -64,3 +64,17 @@ def seconds(low: float, high: float) -> Callable[[str], float]:
 def _wanted(text: str, kind: str, low: float, high: float) -> str:
     shown = text if len(text) <= 30 else text[:29] + "…"
     return f"{shown!r} is not {kind} from {low:,} to {high:,}"
+
+
+def add_summary_length(parser: argparse.ArgumentParser) -> None:
+    """`--sentences N` or `--max-words N` (one of them): how long a summary is."""
+    length = parser.add_mutually_exclusive_group()
+    length.add_argument(
+        "--sentences", type=whole(1, MAX_SENTENCES), metavar="N", help="number of sentences (3)"
+    )
+    length.add_argument(
+        "--max-words",
+        type=whole(1, MAX_WORDS),
+        metavar="N",
+        help="whole sentences, best first, until N words are reached",
+    )

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from typing import IO, Any
 
-from bot.cli.arguments import MAX_SENTENCES, MAX_WORDS, Parser, whole
+from bot.cli.arguments import Parser, add_summary_length
 from bot.models.analysis import Analysis
 from bot.models.quote import Quote
 from bot.nlp.errors import NlpError, NlpUnavailable
@@ -35,16 +35,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         description="Best sentences of FILE, printed in document order.",
     )
     summarize.add_argument("file", metavar="FILE", help="plain text file, or - for stdin")
-    length = summarize.add_mutually_exclusive_group()
-    length.add_argument(
-        "--sentences", type=whole(1, MAX_SENTENCES), metavar="N", help="number of sentences (3)"
-    )
-    length.add_argument(
-        "--max-words",
-        type=whole(1, MAX_WORDS),
-        metavar="N",
-        help="whole sentences, best first, until N words are reached",
-    )
+    add_summary_length(summarize)
     _add_format_flags(summarize, '{"summary": ..., "sentences": [{text, start, end}]}')
     summarize.set_defaults(func=run_summarize)
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from rich.table import Table
 
-from bot.cli.arguments import MAX_DAYS, MAX_ID, MAX_SENTENCES, MAX_WORDS, whole
+from bot.cli.arguments import MAX_DAYS, MAX_ID, add_summary_length, whole
 from bot.cli.common import not_analysed, with_store
 from bot.config import Settings
 from bot.models.entity import ENTITY_TYPES, EntityProfile, KnownEntity
@@ -179,16 +179,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Best sentences of article ID in document order, and the entities it names.",
     )
     p.add_argument("id", type=whole(1, MAX_ID), help="article id (see `search`)")
-    length = p.add_mutually_exclusive_group()
-    length.add_argument(
-        "--sentences", type=whole(1, MAX_SENTENCES), metavar="N", help="number of sentences (3)"
-    )
-    length.add_argument(
-        "--max-words",
-        type=whole(1, MAX_WORDS),
-        metavar="N",
-        help="whole sentences, best first, up to N words",
-    )
+    add_summary_length(p)
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=_summary)
 
