@@ -397,3 +397,21 @@ def test_what_the_code_loads_is_declared_or_required_without_an_extra() -> None:
         }
     )
     assert offenders == []
+
+
+STORY_MODULES = ("amounts", "dates", "wording", "figures", "disagreements", "novelty")
+
+
+def test_story_comparisons_are_pure_functions_of_plain_data() -> None:
+    """What's new in a story and where outlets disagree run on stored sentences alone: their
+    modules import from the project only the domain's plain data and each other — no store,
+    no NLP pipeline (`bot.nlp` itself loads it), no client."""
+    allowed = ("bot.models", *(f"bot.nlp.{name}" for name in STORY_MODULES))
+    offenders = {}
+    for name in STORY_MODULES:
+        path = ROOT / "bot" / "nlp" / f"{name}.py"
+        found = {n for n in imported(path, depth=3) if n == "bot" or n.startswith("bot.")}
+        bad = sorted(n for n in found if not any(n == a or n.startswith(f"{a}.") for a in allowed))
+        if bad:
+            offenders[relative(path)] = bad
+    assert offenders == {}
