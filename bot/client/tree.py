@@ -66,6 +66,8 @@ DISCORD_NUMBER_LIMIT = 2**53 - 1
 # A stored row's number as a slash option (article, digest, feed): Discord shows the range,
 # and `out_of_range` holds anyone who sends another to it.
 RowId = app_commands.Range[int, 1, DISCORD_NUMBER_LIMIT]
+# The same typed in a message (`!feeds pause 3`): discord.py checks this range itself.
+TypedRowId = commands.Range[int, 1, DISCORD_NUMBER_LIMIT]
 _NUMBERS = (AppCommandOptionType.integer, AppCommandOptionType.number)
 
 

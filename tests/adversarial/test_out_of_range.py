@@ -40,6 +40,8 @@ CLI_NUMBERS = [
     ("nlp", "summarize", "-", "--sentences", "{n}"),
     ("nlp", "summarize", "-", "--max-words", "{n}"),
     ("invite", "--client-id", "{n}"),
+    ("feeds", "log", "{n}"),
+    ("feeds", "log", "1", "--limit", "{n}"),
     ("enqueue", "seeds", "--per-job", "{n}"),
     ("migrate-store", "--from", "sqlite:///x.db", "--to", "postgresql://x/y", "--sample", "{n}"),
 ]
@@ -232,3 +234,15 @@ def test_any_value_for_a_numeric_option_is_read_or_refused_in_one_line(text: str
         assert stderr.getvalue().startswith("error: newsdesk entities: argument --days:")
     else:
         assert 1 <= args.days <= 36_500
+
+
+@pytest.mark.parametrize("verb", ["pause", "resume", "send-latest"])
+async def test_an_id_out_of_range_typed_in_a_message_gets_one_clear_line(
+    newsdesk: Newsdesk, verb: str
+) -> None:
+    replies = await newsdesk.discord.say(
+        newsdesk.discord.channel("general"), f"!feeds {verb} {10**23}"
+    )
+    (reply,) = replies
+    text = reply.embeds[0]["description"] if reply.embeds else reply.content
+    assert text == "That number must be from 1 to 9,007,199,254,740,991."
