@@ -1,5 +1,5 @@
 -- Articles the NLP step could not analyse, and why (as bot/store/sqlite/migrations/
--- 011_analysis_failures.sql): left out of what needs analysis while their text and the NLP
+-- 012_analysis_failures.sql): left out of what needs analysis while their text and the NLP
 -- code are those that failed.
 CREATE TABLE analysis_failures (
     article_id    bigint PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
