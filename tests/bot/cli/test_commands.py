@@ -77,7 +77,7 @@ async def test_every_command_uses_the_database_given(
     assert "Herzi Halevi" in await run("entities", "--type", "person")
     # The seed's one quotation is Hamas's demand as reported: never Herzi Halevi's.
     assert "No quotations of them are stored" in await run("quotes", "Herzi Halevi")
-    assert "0 article(s) analysed" in await run("enrich")
+    assert "0 articles analysed" in await run("enrich")
 
     now = "2026-03-02T09:00:00+00:00"
     async with await open_store(database) as store:

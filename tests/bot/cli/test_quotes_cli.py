@@ -49,7 +49,7 @@ def test_days_out_of_range_and_unknown_names_are_one_line(
     with pytest.raises(SystemExit) as exit_:
         main(["--db", str(db), "quotes", "Herzi Halevi", "--days", "0"])
     assert exit_.value.code == 2
-    assert "give 1 to 365 days" in capsys.readouterr().err
+    assert "'0' is not a whole number from 1 to 365" in capsys.readouterr().err
 
     assert main(["--db", str(db), "quotes", "Nobody"]) == 2
     err = capsys.readouterr().err

@@ -1,4 +1,4 @@
--- Who said what (as bot/store/sqlite/migrations/012_quotes.sql): the quotations the NLP step
+-- Who said what (as bot/store/sqlite/migrations/013_quotes.sql): the quotations the NLP step
 -- found in each article, their speakers linked to entities, and follows of an entity's quotes.
 CREATE TABLE quotes (
     article_id     bigint NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
