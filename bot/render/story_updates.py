@@ -147,8 +147,8 @@ def update_embed(shown: UpdateText, *, by_dm: bool = False) -> discord.Embed:
     if by_dm:
         story = text.escape(text.plain(shown.story_title, 200))
         lines.insert(0, f"New in **{story}**:")
-        if shown.link:
-            lines.append(text.link("In the story's thread", shown.link))
+        if shown.link and (link := text.safe_url(shown.link)):
+            lines.append(f"In the story's thread: {link}")
     field = figures_field(shown.figures)
     footer = f"Update to: {shown.story_title}" if not by_dm else "You follow this story"
     return embeds.build(

@@ -138,7 +138,7 @@ async def test_follow_this_story_sends_each_later_update_by_dm_once(
     card = dm.embeds[0]
     assert card["title"] == "Update · Coastal Wire"
     assert card["description"].startswith(f"New in **{HEADLINE}**:\n• Fifteen people were killed")
-    assert f"/{update.channel_id}/{update.id})" in card["description"]  # the thread's update
+    assert card["description"].endswith(f"/{update.channel_id}/{update.id}")  # in the thread
     assert dms(desk, discord.alice) == []  # only who pressed
     await poll(desk, clock)
     await poll(desk, clock)
