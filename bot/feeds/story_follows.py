@@ -23,7 +23,7 @@ class StoryFollowError(NewsdeskError):
 
 async def story_channel(store: Store, channel_ids: list[int], story_id: int) -> int | None:
     """Which of these channels (a thread first, then its parent forum or channel) has story
-    `story_id` posted by a feed that sends updates; None when none does."""
+    `story_id` posted; None when none does."""
     for channel_id in channel_ids:
         post = await store.story_post(channel_id, story_id)
         if post is not None and post[1] == "posted":

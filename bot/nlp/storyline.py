@@ -78,14 +78,15 @@ class StoryReader:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self._texts: dict[int, StoryText] = {}
+        # By article id, with the version of the article it was read from.
+        self._texts: dict[int, tuple[str, StoryText]] = {}
 
     async def text(self, article: Article) -> StoryText:
         """What an article says: its body sentences (bylines and captions left out), the names
         the NLP step found in each, and when it was published (to resolve "on Monday")."""
         known = self._texts.get(article.id)
-        if known is not None:
-            return known
+        if known is not None and known[0] == article.updated_at:
+            return known[1]
         published = moment(article.when)
         analysis = await load_analysis(self.store, article.id)
         if analysis is None:
@@ -111,18 +112,14 @@ class StoryReader:
             )
         if len(self._texts) >= READER_TEXTS:
             self._texts.clear()
-        self._texts[article.id] = found
+        self._texts[article.id] = (article.updated_at, found)
         return found
 
     async def texts(self, article_ids: Sequence[int]) -> dict[int, StoryText]:
         """The texts of these articles (those still stored), by id."""
         found: dict[int, StoryText] = {}
-        missing = [i for i in article_ids if i not in self._texts]
-        for article in await self.store.articles(missing) if missing else []:
-            await self.text(article)
-        for article_id in article_ids:
-            if article_id in self._texts:
-                found[article_id] = self._texts[article_id]
+        for article in await self.store.articles(list(article_ids)) if article_ids else []:
+            found[article.id] = await self.text(article)
         return found
 
     @staticmethod
