@@ -27,9 +27,11 @@ from bot.store.records.feeds import (
 from bot.store.records.follows import Follow, PendingNotification
 from bot.store.records.insights import CoMentionLinks, DailyCount
 from bot.store.records.jobs import Job
+from bot.store.records.mutes import MUTE_KINDS, Mute, MuteKind
 
 __all__ = [
     "MAX_SCHEDULES_PER_GUILD",
+    "MUTE_KINDS",
     "ChannelPacing",
     "ClusterStore",
     "CoMentionLinks",
@@ -40,6 +42,8 @@ __all__ = [
     "Job",
     "LogEntry",
     "LogUpdate",
+    "Mute",
+    "MuteKind",
     "NewLogEntry",
     "Outcome",
     "PendingAnnouncement",

@@ -41,6 +41,7 @@ TABLES = (
     "feed_channel_pacing",
     "follows",
     "follow_notifications",
+    "guild_mutes",
 )
 # How many rows go to PostgreSQL per COPY.
 CHUNK = 5000

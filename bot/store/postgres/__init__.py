@@ -15,6 +15,7 @@ from bot.store.postgres.feeds import PgFeedQueries
 from bot.store.postgres.follows import PgFollowQueries
 from bot.store.postgres.insights import PgInsightQueries
 from bot.store.postgres.jobs import PgJobQueries
+from bot.store.postgres.mutes import PgMuteQueries
 from bot.store.urls import redacted_url
 
 __all__ = ["PostgresStore"]
@@ -28,6 +29,7 @@ class PostgresStore(
     PgDigestQueries,
     PgInsightQueries,
     PgFollowQueries,
+    PgMuteQueries,
     PgJobQueries,
     ClusterStore,
 ):

@@ -21,6 +21,7 @@ from bot.store.sqlite.feed_delivery import FeedDeliveryQueries
 from bot.store.sqlite.feeds import FeedQueries
 from bot.store.sqlite.follows import FollowQueries
 from bot.store.sqlite.insights import InsightQueries
+from bot.store.sqlite.mutes import MuteQueries
 
 __all__ = ["SqliteStore"]
 
@@ -33,6 +34,7 @@ class SqliteStore(
     DigestQueries,
     InsightQueries,
     FollowQueries,
+    MuteQueries,
     AppStateQueries,
     Store,
 ):
