@@ -335,7 +335,9 @@ class Digests(commands.Cog):
         now = self.bot.clock.now()
         start = parse_since(since, now=now, zone=zone)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        digest = await self.composer.compose(since=start, until=now, max_items=CATCHUP_ITEMS)
+        digest = await self.composer.compose(
+            since=start, until=now, max_items=CATCHUP_ITEMS, guild_id=interaction.guild_id
+        )
         heading = render.Heading(f"Catch-up since {since.strip()}", footer="Only you can see this")
         await self._show(interaction, render.digest_embeds(digest, heading), "/catchup")
 
