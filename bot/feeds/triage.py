@@ -38,7 +38,7 @@ ALREADY = {
     "held": "already held for",
     "digest": "already left to the digest of",
     "failed": "already tried, and failed, in",
-    "dropped": "already dropped (paused) from",
+    "dropped": "already dropped (paused or muted) from",
 }
 
 

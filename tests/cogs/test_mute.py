@@ -20,6 +20,7 @@ from tests.cogs.digests import at
 from tests.cogs.digests import posts as digest_posts
 from tests.cogs.feeddesk import cards, poll, said, slash
 from tests.cogs.test_feeds import newsdesk_on, settled
+from tests.cogs.test_feeds import posts as posts_in
 from tests.newsdesk import Newsdesk
 
 database = backends.both_databases
@@ -179,3 +180,28 @@ async def test_a_rule_must_be_one_thing_and_say_what_it_is(newsdesk: Newsdesk) -
     )
     gone = said(await newsdesk.discord.slash("mute remove", rule="#99"))
     assert gone == "This server has no mute rule #99; `/mute list` shows them."
+
+
+async def test_a_rule_added_while_items_wait_for_quiet_hours_still_hides_them(
+    desk: Newsdesk, site: NewsSite, clock: FakeClock
+) -> None:
+    news = desk.discord.channel("news")
+    # 09:00 UTC, the server's default timezone: inside 08:00-10:00.
+    await slash(desk, "feeds pacing", channel=news, quiet_from="08:00", quiet_until="10:00")
+    wire = Wire(site, clock)
+    await slash(desk, "feeds add", url=wire.url, channel=news)
+    await settled(desk)
+    wire.publish("Night ferry delayed", text="Fog in the strait.")
+    wire.publish("Night cranes arrive", text="Two of them.")
+    wire.publish("Night market opens", text="Stalls until dawn.")
+    await poll(desk, clock)  # 09:20: held for quiet hours
+    assert (await log_of(desk, 1)).count("🌙 **held for quiet hours**") == 3
+
+    await slash(desk, "mute add", word="ferry")
+    await poll(desk, clock, minutes=45)  # 10:05: released, less what is muted now
+    [pack] = [e for m in posts_in(desk) for e in m.embeds]
+    assert pack["title"] == "2 stories from quiet hours"
+    assert "Night ferry delayed" not in pack["description"]
+    log = await log_of(desk, 1)
+    assert "🔇 **muted** · [Night ferry delayed]" in log
+    assert "hidden by the server's mute list before it went out: #1 word “ferry”" in log
