@@ -178,6 +178,12 @@ async def test_a_rule_must_be_one_thing_and_say_what_it_is(newsdesk: Newsdesk) -
     assert "Already muted: #1 word “crypto”" in (
         await answer(word="crypto") + await answer(word="CRYPTO")
     )
+    # An admin's text is shown as typed, and can neither ping nor fake a link.
+    hostile = await answer(source="@everyone <@&1> [x](https://evil.example)")
+    assert "@everyone" not in hostile and "<@&1>" not in hostile
+    assert "[x](https://evil.example)" not in hostile and "\\[x\\]" in hostile
+    listed = said(await newsdesk.discord.slash("mute list"))
+    assert "<@&1>" not in listed and "@everyone" not in listed
     gone = said(await newsdesk.discord.slash("mute remove", rule="#99"))
     assert gone == "This server has no mute rule #99; `/mute list` shows them."
 
