@@ -146,8 +146,8 @@ def _plan(index: _Index, query: Query, keys: list[int] | None = None) -> _Plan:
         # The id is the key's low bits: no need to read the article to filter on it.
         where.append(f"({table}.rowid & {_ID_MASK}) IN (SELECT value FROM json_each(?))")
         params.append(json.dumps(list(filters.article_ids)))
-    # Labels are looked up by key too; a batch's few articles are each checked on their own.
-    at = Keys(f"{table}.rowid", f"({table}.rowid & {_ID_MASK})", few=keys is not None)
+    # Labels are looked up by key too (no article row is read for them).
+    at = Keys(f"{table}.rowid", f"({table}.rowid & {_ID_MASK})")
     labels, label_params = label_conditions(query, at)
     where += labels
     params += label_params
