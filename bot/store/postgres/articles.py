@@ -18,6 +18,7 @@ from bot.store.postgres.labels import excluded_text_condition, label_conditions,
 from bot.store.postgres.tsquery import (
     highlight_tsquery_text,
     required_phrase_texts,
+    title_tsquery_text,
     to_tsquery_text,
 )
 from bot.store.ranking import PER_DAY
@@ -176,6 +177,11 @@ class PgArticleQueries(PgBase):
         params: list[object] = [to_tsquery_text(query)] if texts else []
         if not texts:
             where += excluded_text_condition(query, params)
+        if headline := title_tsquery_text(query):
+            # The headline's index narrows first: `title:` words are often common in bodies,
+            # and checking a word's weight in `search` reads each candidate's whole vector.
+            params.append(headline)
+            where.insert(0, f"a.title_search @@ to_tsquery('newsdesk', ${len(params)})")
         if filters.sources:
             params.append([s.lower() for s in filters.sources])
             where.append(f"lower(a.source) = ANY(${len(params)}::text[])")

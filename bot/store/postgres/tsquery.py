@@ -56,6 +56,18 @@ def highlight_tsquery_text(query: Query) -> str:
     return " | ".join(tsquery_term(term, weighted=False) for term in query.terms)
 
 
+def title_tsquery_text(query: Query) -> str:
+    """What every match's headline must hold: the groups made only of `title:` terms, for the
+    headline's own vector (its index finds them without reading any article's whole vector);
+    '' when there are none."""
+    groups = [
+        _joined("|", [tsquery_term(term, weighted=False) for term in group])
+        for group in query.text_groups
+        if all(term.field == "title" for term in group)
+    ]
+    return _joined("&", groups) if groups else ""
+
+
 def label_tsquery_text(term: Term) -> str:
     """The tsquery text of an `author:` or `category:` term, for the byline's or a category's
     own vector."""
