@@ -3,9 +3,10 @@ talks to a database, the store builds on the domain's plain data alone, cogs hol
 `cogs/` holds only cogs (each module an extension with `setup`), no import runs up and no files
 import each other in a circle, every task starts in bot/tasks.py, no project import hides
 behind `except ImportError`, nothing outside the store names one of its backends, every
-package the code imports or loads is declared in pyproject.toml, the story comparisons are pure
-functions of plain data, feed post templates are never handed to `str.format` or an
-evaluator, and the mute list knows nothing of the feeds, digests and follows that apply it."""
+package the code imports or loads is declared in pyproject.toml, which articles are one story
+is decided in bot/stories/ alone, the story comparisons are pure functions of plain data, feed
+post templates are never handed to `str.format` or an evaluator, and the mute list knows
+nothing of the feeds, digests and follows that apply it."""
 
 from __future__ import annotations
 
@@ -72,6 +73,8 @@ def test_only_the_store_talks_to_a_database(folder: str) -> None:
         # domain's plain data, not the layers that use it.
         ("bot/store", {"bot.store", "bot.models", "bot.errors", "bot.clock"}),
         ("bot/models", {"bot.models", "bot.errors"}),
+        # The story rule sits on the store: ingest, feeds and digests build on it, not under.
+        ("bot/stories", {"bot.stories", "bot.store", "bot.models", "bot.errors", "bot.clock"}),
     ],
 )
 def test_lower_layers_import_nothing_above_them(folder: str, allowed: set[str]) -> None:
@@ -79,6 +82,23 @@ def test_lower_layers_import_nothing_above_them(folder: str, allowed: set[str]) 
         relative(path): sorted(found)
         for path in modules(folder)
         if (found := {n for n in imported(path, depth=2) if n.startswith("bot.")} - allowed)
+    }
+    assert offenders == {}
+
+
+# The one story rule's internals: what an article is matched against, and the rule itself.
+STORY_RULE = {"bot.stories.fingerprint", "bot.stories.rule"}
+
+
+@pytest.mark.parametrize("folder", ["bot", "cogs"])
+def test_one_story_rule(folder: str) -> None:
+    """Which articles are one story is decided in bot/stories/ alone: everyone else reads
+    stories from the store or bot.stories, and no second clustering library comes back."""
+    offenders = {
+        relative(path): sorted(found)
+        for path in modules(folder)
+        if not relative(path).startswith("bot/stories/")
+        and (found := (imported(path, depth=3) & STORY_RULE) | (imported(path) & {"datasketch"}))
     }
     assert offenders == {}
 
@@ -296,6 +316,25 @@ def test_every_module_in_cogs_is_a_cog_with_setup() -> None:
         )
         if not (has_setup and has_cog):
             offenders.append(relative(path))
+    assert offenders == []
+
+
+def test_every_console_is_the_terminal_safe_one() -> None:
+    """Text from outside reaches a terminal only through bot/terminal.py: no module builds its
+    own rich Console (which would print escape sequences and replace `:fire:`) or escapes
+    markup with rich's `escape` (which keeps them)."""
+    offenders = []
+    for path in modules("bot"):
+        if relative(path) == "bot/terminal.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.Call):
+                func = node.func
+                called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+                if called == "Console":
+                    offenders.append(f"{relative(path)}:{node.lineno}")
+            elif isinstance(node, ast.ImportFrom) and node.module == "rich.markup":
+                offenders.append(f"{relative(path)}:{node.lineno}")
     assert offenders == []
 
 

@@ -20,7 +20,6 @@ from bot.store.records.feeds import (
     Feed,
     PendingAnnouncement,
     SeenItem,
-    StoryMember,
     Subscription,
     SubscriptionChanges,
 )
@@ -28,10 +27,12 @@ from bot.store.records.follows import Follow, PendingNotification
 from bot.store.records.insights import CoMentionLinks, DailyCount
 from bot.store.records.jobs import Job
 from bot.store.records.mutes import MUTE_KINDS, Mute, MuteKind
+from bot.store.records.stories import STORY_REPORTS_CAP, StoryMember, StoryProbe
 
 __all__ = [
     "MAX_SCHEDULES_PER_GUILD",
     "MUTE_KINDS",
+    "STORY_REPORTS_CAP",
     "ChannelPacing",
     "ClusterStore",
     "CoMentionLinks",
@@ -57,6 +58,7 @@ __all__ = [
     "StoredAnalysis",
     "StoredMention",
     "StoryMember",
+    "StoryProbe",
     "Subscription",
     "SubscriptionChanges",
     "entity_key",

@@ -22,6 +22,7 @@ from bot.store.interface.jobs import JobQueue
 from bot.store.interface.mutes import MuteStore
 from bot.store.interface.search import SearchStore
 from bot.store.interface.settings import SettingsStore
+from bot.store.interface.stories import StoryStore
 
 __all__ = [
     "ArticleStore",
@@ -38,6 +39,7 @@ __all__ = [
     "SearchStore",
     "SettingsStore",
     "Store",
+    "StoryStore",
 ]
 
 
@@ -77,6 +79,7 @@ class Store(
     EntityStore,
     FeedStore,
     FeedDeliveryStore,
+    StoryStore,
     DigestStore,
     FollowStore,
     InsightStore,

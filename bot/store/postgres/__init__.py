@@ -16,6 +16,7 @@ from bot.store.postgres.follows import PgFollowQueries
 from bot.store.postgres.insights import PgInsightQueries
 from bot.store.postgres.jobs import PgJobQueries
 from bot.store.postgres.mutes import PgMuteQueries
+from bot.store.postgres.stories import PgStoryQueries
 from bot.store.urls import redacted_url
 
 __all__ = ["PostgresStore"]
@@ -26,6 +27,7 @@ class PostgresStore(
     PgEntityQueries,
     PgFeedQueries,
     PgFeedDeliveryQueries,
+    PgStoryQueries,
     PgDigestQueries,
     PgInsightQueries,
     PgFollowQueries,

@@ -22,6 +22,7 @@ from bot.store.sqlite.feeds import FeedQueries
 from bot.store.sqlite.follows import FollowQueries
 from bot.store.sqlite.insights import InsightQueries
 from bot.store.sqlite.mutes import MuteQueries
+from bot.store.sqlite.stories import StoryQueries
 
 __all__ = ["SqliteStore"]
 
@@ -31,6 +32,7 @@ class SqliteStore(
     EntityQueries,
     FeedQueries,
     FeedDeliveryQueries,
+    StoryQueries,
     DigestQueries,
     InsightQueries,
     FollowQueries,

@@ -1,5 +1,5 @@
 """SQL for a search's label terms in SQLite: `author:` and `category:` terms become conditions
-on an article's search key, answered by their own FTS5 indexes (migration 011), and a search
+on an article's search key, answered by their own FTS5 indexes (migration 013), and a search
 made of label terms alone is read newest first from the articles table. Mixed into
 `SqliteStore` through SearchQueries.
 
@@ -19,7 +19,7 @@ from bot.models.query import Query, Term
 from bot.store.ranking import DAY_SPAN, day_number
 from bot.store.records.articles import lead_snippet
 
-# article_categories.rowid = article id * 64 + the category's position (migration 011).
+# article_categories.rowid = article id * 64 + the category's position (migration 013).
 CATEGORY_SHIFT = 6
 _ID_MASK = DAY_SPAN - 1
 
