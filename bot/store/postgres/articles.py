@@ -28,6 +28,7 @@ from bot.store.records.articles import (
     Stored,
     article_from_row,
     article_values,
+    hit_from_row,
     stats_from_row,
 )
 
@@ -340,18 +341,7 @@ async def _search_page(
         PER_DAY,
         headline,
     )
-    hits = [
-        SearchHit(
-            id=row["id"],
-            title=row["title"],
-            source=row["source"],
-            url=row["url"],
-            when=row["at"],
-            snippet=row["snip"],
-            score=float(row["score"]),
-        )
-        for row in rows
-    ]
+    hits = [hit_from_row(row, row["snip"], float(row["score"])) for row in rows]
     if offset == 0 and len(hits) < limit:
         return hits, len(hits)
     matches = f"SELECT 1 FROM articles a, to_tsquery('newsdesk', $1) AS q WHERE {clause}"

@@ -8,7 +8,7 @@ from bot.models import COUNT_CAP, SearchHit
 from bot.models.query import Query, Term
 from bot.store.postgres.base import Connection
 from bot.store.postgres.tsquery import label_tsquery_text, tsquery_term
-from bot.store.records.articles import lead_snippet
+from bot.store.records.articles import hit_from_row, lead_snippet
 
 PUBLISHED = "coalesce(a.published_at, a.ingested_at)"
 
@@ -63,18 +63,7 @@ async def recent_page(
         limit,
         offset,
     )
-    hits = [
-        SearchHit(
-            id=row["id"],
-            title=row["title"],
-            source=row["source"],
-            url=row["url"],
-            when=row["at"],
-            snippet=lead_snippet(row["body"]),
-            score=0.0,
-        )
-        for row in rows
-    ]
+    hits = [hit_from_row(row, lead_snippet(row["body"]), 0.0) for row in rows]
     if offset == 0 and len(hits) < limit:
         return hits, len(hits)
     total = await conn.fetchval(

@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 from enum import Enum
 
-from bot.models import Article, ArticleDraft
+from bot.models import Article, ArticleDraft, SearchHit
 from bot.store.records import Row
 
 # What an article row holds, in order (every statement that reads whole articles).
@@ -97,3 +97,16 @@ def lead_snippet(body: str) -> str:
     of a search hit found by its labels alone."""
     words = body.split(maxsplit=LEAD_WORDS)
     return " ".join(words[:LEAD_WORDS]) + ("…" if len(words) > LEAD_WORDS else "")
+
+
+def hit_from_row(row: Row, snippet: str, score: float) -> SearchHit:
+    """A search hit from a row with id, title, source, url and `at` (the article's date)."""
+    return SearchHit(
+        id=row["id"],
+        title=row["title"],
+        source=row["source"],
+        url=row["url"],
+        when=row["at"],
+        snippet=snippet,
+        score=score,
+    )

@@ -16,8 +16,9 @@ import aiosqlite
 
 from bot.models import COUNT_CAP, SearchHit
 from bot.models.query import Query, Term
-from bot.store.ranking import DAY_SPAN, day_number
-from bot.store.records.articles import lead_snippet
+from bot.store.ranking import DAY_SPAN
+from bot.store.records.articles import hit_from_row, lead_snippet
+from bot.store.sqlite.conditions import filter_conditions
 
 # article_categories.rowid = article id * 64 + the category's position (migration 013).
 CATEGORY_SHIFT = 6
@@ -91,31 +92,15 @@ def _conditions(query: Query, keys: list[int] | None) -> tuple[str, list[object]
     where += more
     params += more_params
     filters = query.filters
-    if filters.after:
-        day, midnight = day_number(filters.after)
-        where.append("a.search_key >= ?")
-        params.append(day * DAY_SPAN)
-        if not midnight:
-            where.append("coalesce(a.published_at, a.ingested_at) >= ?")
-            params.append(filters.after)
-    if filters.before:
-        day, midnight = day_number(filters.before)
-        where.append("a.search_key < ?")
-        params.append((day if midnight else day + 1) * DAY_SPAN)
-        if not midnight:
-            where.append("coalesce(a.published_at, a.ingested_at) < ?")
-            params.append(filters.before)
+    found = filter_conditions(filters, "a.search_key")
+    where += found.key_where + found.row_where
+    params += found.key_params + found.row_params
     if keys is not None:
         where.append("a.search_key IN (SELECT value FROM json_each(?))")
         params.append(json.dumps(keys))
     elif filters.article_ids is not None:
         where.append("a.id IN (SELECT value FROM json_each(?))")
         params.append(json.dumps(list(filters.article_ids)))
-    if filters.sources:
-        where.append(
-            "(" + " OR ".join("a.source = ? COLLATE NOCASE" for _ in filters.sources) + ")"
-        )
-        params.extend(filters.sources)
     return " AND ".join(where), params
 
 
@@ -158,15 +143,7 @@ class LabelQueries:
         ) as cur:
             rows = {row["k"]: row for row in await cur.fetchall()}
         return [
-            SearchHit(
-                id=rows[key]["id"],
-                title=rows[key]["title"],
-                source=rows[key]["source"],
-                url=rows[key]["url"],
-                when=rows[key]["at"],
-                snippet=lead_snippet(rows[key]["body"]),
-                score=0.0,
-            )
+            hit_from_row(rows[key], lead_snippet(rows[key]["body"]), 0.0)
             for key in keys
             if key in rows
         ]

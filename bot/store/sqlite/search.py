@@ -30,10 +30,11 @@ from bot.store.ranking import (
     PER_DAY,
     TopArticles,
     ceiling_at,
-    day_number,
     day_of,
     idf_ceiling,
 )
+from bot.store.records.articles import hit_from_row
+from bot.store.sqlite.conditions import filter_conditions
 from bot.store.sqlite.labels import Keys, LabelQueries, fts_term, label_conditions
 
 # bm25 weights for (title, caption, body): a word in the headline counts ten times one in the body.
@@ -121,24 +122,8 @@ def _plan(index: _Index, query: Query, keys: list[int] | None = None) -> _Plan:
     """The plan for a query; `keys` restricts it to those rows."""
     filters = query.filters
     table = index.table
-    where: list[str] = []
-    params: list[object] = []
-    row_where: list[str] = []
-    row_params: list[object] = []
-    if filters.after:
-        day, midnight = day_number(filters.after)
-        where.append(f"{table}.rowid >= ?")
-        params.append(day * DAY_SPAN)
-        if not midnight:
-            row_where.append("coalesce(a.published_at, a.ingested_at) >= ?")
-            row_params.append(filters.after)
-    if filters.before:
-        day, midnight = day_number(filters.before)
-        where.append(f"{table}.rowid < ?")
-        params.append((day if midnight else day + 1) * DAY_SPAN)
-        if not midnight:
-            row_where.append("coalesce(a.published_at, a.ingested_at) < ?")
-            row_params.append(filters.before)
+    found = filter_conditions(filters, f"{table}.rowid")
+    where, params = found.key_where, found.key_params
     if keys is not None:
         where.append(f"{table}.rowid IN (SELECT value FROM json_each(?))")
         params.append(json.dumps(keys))
@@ -151,18 +136,14 @@ def _plan(index: _Index, query: Query, keys: list[int] | None = None) -> _Plan:
     labels, label_params = label_conditions(query, at)
     where += labels
     params += label_params
-    if filters.sources:
-        sources = " OR ".join("a.source = ? COLLATE NOCASE" for _ in filters.sources)
-        row_where.append(f"({sources})")
-        row_params.extend(filters.sources)
     return _Plan(
         index,
         query,
         match_text(query),
         tuple(where),
         tuple(params),
-        tuple(row_where),
-        tuple(row_params),
+        tuple(found.row_where),
+        tuple(found.row_params),
     )
 
 
@@ -325,15 +306,7 @@ class SearchQueries(LabelQueries):
         ) as cur:
             rows = {row["k"]: row for row in await cur.fetchall()}
         return [
-            SearchHit(
-                id=rows[key]["id"],
-                title=rows[key]["title"],
-                source=rows[key]["source"],
-                url=rows[key]["url"],
-                when=rows[key]["at"],
-                snippet=rows[key]["snip"],
-                score=relevance,
-            )
+            hit_from_row(rows[key], rows[key]["snip"], relevance)
             for key, relevance in best
             if key in rows
         ]
