@@ -1,5 +1,5 @@
 """PostgreSQL SQL for a search's label terms: `author:` terms match the byline's vector,
-`category:` terms one of the article's category rows (migration 014), and a search made of
+`category:` terms one of the article's category rows (migration 015), and a search made of
 label terms alone is read newest first. Every term's tsquery text is bound as a parameter."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """SQL for a search's label terms in SQLite: `author:` and `category:` terms become conditions
-on an article's search key, answered by their own FTS5 indexes (migration 013), and a search
+on an article's search key, answered by their own FTS5 indexes (migration 014), and a search
 made of label terms alone is read newest first from the articles table. Mixed into
 `SqliteStore` through SearchQueries.
 
@@ -20,7 +20,7 @@ from bot.store.ranking import DAY_SPAN
 from bot.store.records.articles import hit_from_row, lead_snippet
 from bot.store.sqlite.conditions import filter_conditions
 
-# article_categories.rowid = article id * 64 + the category's position (migration 013).
+# article_categories.rowid = article id * 64 + the category's position (migration 014).
 CATEGORY_SHIFT = 6
 _ID_MASK = DAY_SPAN - 1
 

@@ -1,4 +1,4 @@
--- Field-scoped search terms (as bot/store/sqlite/migrations/013_field_search.sql): `author:`
+-- Field-scoped search terms (as bot/store/sqlite/migrations/014_field_search.sql): `author:`
 -- matches words of the byline, `category:` words of one of the article's categories, folded
 -- like the article index. `title:` needs no schema: its words carry weight A in `search`.
 

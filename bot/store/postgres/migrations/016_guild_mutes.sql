@@ -1,4 +1,4 @@
--- A server's mute list (as bot/store/sqlite/migrations/014_guild_mutes.sql): words, phrases,
+-- A server's mute list (as bot/store/sqlite/migrations/015_guild_mutes.sql): words, phrases,
 -- sources and entities its feeds, digests and follows leave out; every statement on this
 -- table is scoped by guild_id.
 CREATE TABLE guild_mutes (
