@@ -26,6 +26,7 @@ from bot.store.records.feeds import (
 from bot.store.records.follows import Follow, PendingNotification
 from bot.store.records.insights import CoMentionLinks, DailyCount
 from bot.store.records.jobs import Job
+from bot.store.records.mutes import MUTE_KINDS, Mute, MuteKind
 from bot.store.records.quotes import StoredQuote
 from bot.store.records.stories import STORY_REPORTS_CAP, StoryMember, StoryProbe
 from bot.store.records.story_updates import (
@@ -42,6 +43,7 @@ from bot.store.records.story_updates import (
 
 __all__ = [
     "MAX_SCHEDULES_PER_GUILD",
+    "MUTE_KINDS",
     "STORY_REPORTS_CAP",
     "UPDATES_FOLLOWERS",
     "UPDATES_OFF",
@@ -57,6 +59,8 @@ __all__ = [
     "Job",
     "LogEntry",
     "LogUpdate",
+    "Mute",
+    "MuteKind",
     "NewLogEntry",
     "Outcome",
     "PendingAnnouncement",
