@@ -13,15 +13,18 @@ from bot.store.records.feeds import Feed, PendingAnnouncement, SeenItem, StoryMe
 from bot.store.records.follows import Follow, PendingNotification
 from bot.store.records.insights import CoMentionLinks, DailyCount
 from bot.store.records.jobs import Job
+from bot.store.records.sessions import BotGuild, MemberGuild, SignIn, WebSession
 
 __all__ = [
     "MAX_SCHEDULES_PER_GUILD",
+    "BotGuild",
     "ClusterStore",
     "CoMentionLinks",
     "DailyCount",
     "Feed",
     "Follow",
     "Job",
+    "MemberGuild",
     "Outcome",
     "PendingAnnouncement",
     "PendingNotification",
@@ -29,12 +32,14 @@ __all__ = [
     "Schedule",
     "ScheduleDraft",
     "SeenItem",
+    "SignIn",
     "Store",
     "Stored",
     "StoredAnalysis",
     "StoredMention",
     "StoryMember",
     "Subscription",
+    "WebSession",
     "entity_key",
     "open_cluster_store",
     "open_store",

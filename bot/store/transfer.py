@@ -38,6 +38,8 @@ TABLES = (
     "feed_announcements",
     "follows",
     "follow_notifications",
+    # The servers the bot is in; web sessions are not copied (members sign in again).
+    "bot_guilds",
 )
 # How many rows go to PostgreSQL per COPY.
 CHUNK = 5000

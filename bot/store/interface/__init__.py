@@ -19,6 +19,7 @@ from bot.store.interface.follows import FollowStore
 from bot.store.interface.insights import InsightStore
 from bot.store.interface.jobs import JobQueue
 from bot.store.interface.search import SearchStore
+from bot.store.interface.sessions import ServerStore, SessionStore
 from bot.store.interface.settings import SettingsStore
 
 __all__ = [
@@ -32,6 +33,8 @@ __all__ = [
     "InsightStore",
     "JobQueue",
     "SearchStore",
+    "ServerStore",
+    "SessionStore",
     "SettingsStore",
     "Store",
 ]
@@ -76,6 +79,8 @@ class Store(
     FollowStore,
     InsightStore,
     SettingsStore,
+    SessionStore,
+    ServerStore,
     Protocol,
 ):
     """An open Newsdesk database, whichever backend holds it: open one with

@@ -139,6 +139,11 @@ class FeedStore(Protocol):
         """The distinct sources (outlets) that carried a story, in the order they reported it."""
         ...
 
+    async def story_article_ids(self, story_id: int, limit: int = 50) -> list[int]:
+        """The first `limit` articles of a story, in the order they were reported (published,
+        else ingested, then id); empty for an id that names no story."""
+        ...
+
     async def queue_announcement(
         self, subscription: Subscription, story_id: int, article_id: int, now: str
     ) -> bool:

@@ -14,6 +14,7 @@ from bot.store.postgres.feeds import PgFeedQueries
 from bot.store.postgres.follows import PgFollowQueries
 from bot.store.postgres.insights import PgInsightQueries
 from bot.store.postgres.jobs import PgJobQueries
+from bot.store.postgres.sessions import PgSessionQueries
 from bot.store.urls import redacted_url
 
 __all__ = ["PostgresStore"]
@@ -27,6 +28,7 @@ class PostgresStore(
     PgInsightQueries,
     PgFollowQueries,
     PgJobQueries,
+    PgSessionQueries,
     ClusterStore,
 ):
     """An open Newsdesk database on PostgreSQL, shared by any number of bot and worker

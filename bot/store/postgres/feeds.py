@@ -281,6 +281,16 @@ class PgFeedQueries(PgBase):
         )
         return [row[0] for row in rows]
 
+    async def story_article_ids(self, story_id: int, limit: int = 50) -> list[int]:
+        rows = await self._fetch(
+            "SELECT a.id FROM article_stories s JOIN articles a ON a.id = s.article_id"
+            " WHERE s.story_id = $1 ORDER BY coalesce(a.published_at, a.ingested_at), a.id"
+            " LIMIT $2",
+            story_id,
+            limit,
+        )
+        return [int(row[0]) for row in rows]
+
     # -- announcements ----------------------------------------------------------------------
 
     async def queue_announcement(

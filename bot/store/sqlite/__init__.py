@@ -20,6 +20,7 @@ from bot.store.sqlite.entities import EntityQueries
 from bot.store.sqlite.feeds import FeedQueries
 from bot.store.sqlite.follows import FollowQueries
 from bot.store.sqlite.insights import InsightQueries
+from bot.store.sqlite.sessions import SessionQueries
 
 __all__ = ["SqliteStore"]
 
@@ -32,6 +33,7 @@ class SqliteStore(
     InsightQueries,
     FollowQueries,
     AppStateQueries,
+    SessionQueries,
     Store,
 ):
     """An open Newsdesk database in one SQLite file; callers get it from `open_store`."""

@@ -290,6 +290,15 @@ class FeedQueries:
         ) as cur:
             return [row[0] for row in await cur.fetchall()]
 
+    async def story_article_ids(self, story_id: int, limit: int = 50) -> list[int]:
+        async with self.conn.execute(
+            "SELECT a.id FROM article_stories s JOIN articles a ON a.id = s.article_id"
+            " WHERE s.story_id = ? ORDER BY coalesce(a.published_at, a.ingested_at), a.id"
+            " LIMIT ?",
+            (story_id, limit),
+        ) as cur:
+            return [row[0] for row in await cur.fetchall()]
+
     # -- announcements ----------------------------------------------------------------------
 
     async def queue_announcement(
