@@ -78,6 +78,7 @@ class Digests(commands.Cog):
             clock=bot.clock,
             report=self.poster.report,
             retract=self.poster.retract,
+            metrics=bot.metrics,
         )
 
     async def cog_load(self) -> None:

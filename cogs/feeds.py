@@ -61,6 +61,7 @@ class Feeds(commands.Cog):
             enrich=self._enricher(),
             entity_articles=self.bot.entity_articles,
             summarize=self._nlp_summary,
+            metrics=self.bot.metrics,
         )
         self.poller.start()
 

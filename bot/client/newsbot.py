@@ -10,6 +10,7 @@ import hashlib
 import json
 import logging
 import signal
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -20,10 +21,11 @@ from discord.ext import commands
 from bot import __version__
 from bot.client.cooldowns import Cooldowns
 from bot.client.delivery import Poster
-from bot.client.tree import NewsTree, answer, discover_extensions, intents_for
+from bot.client.tree import NewsTree, command_seconds, answer, discover_extensions, intents_for
 from bot.clock import Clock, SystemClock, utc_iso
 from bot.config import Settings
 from bot.errors import NewsdeskError
+from bot.metrics import LoopLag, Metrics
 from bot.nlp.enrichment import enrich_pending
 from bot.nlp.lookup import entity_article_ids
 from bot.nlp.service import Mode, NlpService
@@ -85,6 +87,9 @@ class NewsBot(commands.Bot):
         self.clock: Clock = clock or SystemClock()
         self.nlp_service = NlpService(nlp_mode)
         self.tasks = BackgroundTasks("newsbot")
+        # This process's metrics (bot/metrics.py), served by the web at /metrics.
+        self.metrics = Metrics()
+        self.metrics.watch_nlp_queue(lambda: self.nlp_service.pending)
         self.pagers = Pagers(self.clock, self.tasks)
         self.cooldowns = Cooldowns(self.clock)
         self.poster = Poster(self)
@@ -113,6 +118,7 @@ class NewsBot(commands.Bot):
         await self.load_extensions()
         await self.sync_commands()
         self._enrich_pending()
+        self.tasks.spawn(LoopLag(self.metrics).run(), name="loop-lag")
 
     async def load_extensions(self) -> list[str]:
         """Load each module in the cogs package that has `setup`; log failures, keep going."""
@@ -247,7 +253,22 @@ class NewsBot(commands.Bot):
         if self.shutting_down:
             return
         self.track_reply()
+        started = time.perf_counter()
         await super().invoke(ctx)
+        if ctx.command is not None:
+            self.metrics.command_answered(
+                f"{ctx.prefix or ''}{ctx.command.qualified_name}"[:40],
+                time.perf_counter() - started,
+                ok=not ctx.command_failed,
+            )
+
+    async def on_app_command_completion(
+        self, interaction: discord.Interaction, command: Any, /
+    ) -> None:
+        """Count an answered slash or menu command and its latency (failures: the tree)."""
+        self.metrics.command_answered(
+            f"/{command.qualified_name}", command_seconds(interaction), ok=True
+        )
 
     async def on_command_error(
         self, ctx: commands.Context[Any], error: commands.CommandError, /

@@ -22,6 +22,7 @@ from bot.feeds.schedule import after_failure, after_success, poll_interval
 from bot.feeds.stories import StoryIndex
 from bot.feeds.subscriptions import EntityResolver, matching_articles
 from bot.ingest import Enricher, ingest_drafts
+from bot.metrics import Metrics
 from bot.store import Feed, SeenItem, Store
 from bot.tasks import BackgroundTasks, first_of
 
@@ -79,8 +80,10 @@ class FeedPoller:
         parse: FeedParser = parse_feed,
         rng: random.Random | None = None,
         owner: str | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self.store = store
+        self.metrics = metrics
         # Who holds this bot's poll claims: unique per running bot (see bot.feeds.claims).
         self.owner = owner or new_owner()
         self.fetcher = fetcher
@@ -364,4 +367,6 @@ class FeedPoller:
             if not await self.store.save_feed(feed, owner=self.owner, release=True):
                 raise ClaimLost(feed.url)
         result.feed = feed
+        if self.metrics is not None:
+            self.metrics.feed_polled(result.status)
         return result

@@ -37,6 +37,8 @@ class NlpService:
     def __init__(self, mode: Mode = "process") -> None:
         self.mode: Mode = mode
         self._executor: Executor | None = None
+        # Batches handed to the worker and not yet back (the NLP queue operators watch).
+        self.pending = 0
 
     def _get_executor(self) -> Executor | None:
         if self.mode == "inline":
@@ -55,7 +57,11 @@ class NlpService:
         executor = self._get_executor()
         if executor is None:
             return func(*args)
-        return await asyncio.get_running_loop().run_in_executor(executor, func, *args)
+        self.pending += 1
+        try:
+            return await asyncio.get_running_loop().run_in_executor(executor, func, *args)
+        finally:
+            self.pending -= 1
 
     async def analyze(self, texts: Sequence[str | ArticleInput]) -> list[Analysis]:
         """Analyse articles in the worker; see `bot.nlp.analysis.analyze_texts`."""
