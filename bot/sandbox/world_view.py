@@ -52,6 +52,21 @@ class WorldView:
             await self.emulator.announce(event, gone.payload())
         self.emulator.notify()
 
+    async def join_guild(self, name: str, *, members: tuple[User, ...] = ()) -> Guild:
+        """The bot is added to a new server: the bot gets GUILD_CREATE."""
+        guild = self.world.add_guild(name, members=members)
+        # A join's GUILD_CREATE has no `unavailable` (with it, discord.py reads an outage's end).
+        payload = {k: v for k, v in guild.payload().items() if k != "unavailable"}
+        await self.emulator.announce("GUILD_CREATE", payload)
+        self.emulator.notify()
+        return guild
+
+    async def leave_guild(self, guild: Guild) -> None:
+        """The bot is removed from `guild`: the bot gets GUILD_DELETE."""
+        self.world.guilds.remove(guild)
+        await self.emulator.announce("GUILD_DELETE", {"id": str(guild.id)})
+        self.emulator.notify()
+
     def channel_messages(self, channel: Channel | int, *, ephemeral: bool = False) -> list[Message]:
         """Messages in a channel, oldest first (ephemeral ones only when asked)."""
         channel_id = channel if isinstance(channel, int) else channel.id

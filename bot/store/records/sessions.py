@@ -102,7 +102,9 @@ def session_from_row(row: Row) -> WebSession:
 
 def sign_in_from_row(row: Row) -> SignIn:
     """Decode a row selected with SIGN_IN_COLUMNS."""
-    return SignIn(verifier=row["verifier"], next_path=row["next_path"], expires_at=row["expires_at"])
+    return SignIn(
+        verifier=row["verifier"], next_path=row["next_path"], expires_at=row["expires_at"]
+    )
 
 
 def bot_guild_from_row(row: Row) -> BotGuild:
