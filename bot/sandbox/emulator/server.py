@@ -3,8 +3,8 @@
 `Emulator` owns the world, the gateway, the fault plan, the clock and the request log, and
 serves them on 127.0.0.1 at an ephemeral port between `start()` and `stop()`. Every REST request
 is recorded (method, path, JSON body, files, status) and wakes anyone in `wait_for`. The route
-modules (application, channels, guilds, interactions) add their handlers to one `Routes` table
-and see the emulator only as a `Host`.
+modules (application, channels, guilds, interactions, oauth) add their handlers to one `Routes`
+table and see the emulator only as a `Host`.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from .faults import FaultPlan
 from .gateway import Gateway
 from .guilds import GuildRoutes
 from .interactions import InteractionRoutes
+from .oauth import OAuthRoutes
 from .posting import Posting
 from .routing import Handler, Routes
 from .state import Clock, SystemClock, seconds
@@ -93,6 +94,9 @@ class Emulator:
         ChannelRoutes(self, posting).register(routes)
         GuildRoutes(self).register(routes)
         InteractionRoutes(self, posting).register(routes)
+        # "Login with Discord": tests and the sandbox register the web's redirect URI here.
+        self.oauth = OAuthRoutes(self)
+        self.oauth.register(routes)
         routes.mount(self._app.router, API_PREFIX)
 
     # -- lifecycle --------------------------------------------------------------------------
@@ -212,8 +216,10 @@ class Emulator:
     async def _answer(
         self, request: web.Request, handler: Handler, path: str
     ) -> web.StreamResponse:
+        # A user's OAuth2 token (Login with Discord) reaches only that user's own reads.
+        bearer = request.headers.get("Authorization", "").startswith("Bearer ")
         authorized = request.headers.get("Authorization") == f"Bot {self.token}"
-        if not path.startswith(_TOKENLESS_PREFIXES) and not authorized:
+        if not path.startswith(_TOKENLESS_PREFIXES) and not authorized and not bearer:
             return error_response(401, 0, "401: Unauthorized")
         for fault in self.faults.take(request.method, path):
             if fault.kind == "slow":
@@ -223,6 +229,8 @@ class Emulator:
             else:
                 message = fault.message or f"{fault.status}: emulated server error"
                 return error_response(fault.status, fault.code, message)
+        if bearer:
+            return await self.oauth.answer_bearer(request, path)
         try:
             response = await handler(request)
         except web.HTTPNotFound:
