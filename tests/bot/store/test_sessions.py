@@ -3,6 +3,8 @@ sign-out, the servers the bot is in, and a story's articles in the order they we
 
 from __future__ import annotations
 
+import dataclasses
+
 from bot.models import ArticleDraft
 from bot.store import MemberGuild, Store, WebSession
 
@@ -105,3 +107,24 @@ async def test_a_storys_articles_come_in_the_order_they_were_reported(store: Sto
     assert await store.story_article_ids(late) == [first, late]
     assert await store.story_article_ids(late, limit=1) == [first]
     assert await store.story_article_ids(424242) == []
+
+
+async def test_feed_poll_times_count_subscribed_feeds_and_their_latest_polls(store: Store) -> None:
+    assert await store.feed_poll_times() == (0, None, None)
+    async with store.transaction():
+        feed = await store.add_feed("https://example.org/feed.xml", NOW, 900)
+        await store.add_feed("https://example.org/unfollowed.xml", NOW, 900)
+        await store.add_subscription(
+            guild_id=1,
+            channel_id=2,
+            feed_id=feed.id,
+            filter_text="",
+            role_id=None,
+            created_by=3,
+            now=NOW,
+        )
+    assert await store.feed_poll_times() == (1, None, None)
+    polled = dataclasses.replace(feed, last_polled_at=LATER, last_success_at=NOW)
+    async with store.transaction():
+        assert await store.save_feed(polled)
+    assert await store.feed_poll_times() == (1, LATER, NOW)
