@@ -10,19 +10,6 @@ from bot.clock import utc_iso
 from bot.store import Store
 
 
-def shard_of(guild_id: int, shard_count: int) -> int:
-    """The shard Discord sends a guild's events to."""
-    return (guild_id >> 22) % shard_count
-
-
-def run_by(shard_count: int | None, shard_ids: Sequence[int] | None) -> Callable[[int], bool]:
-    """Whether a guild belongs to this process's shards (every guild when unsharded)."""
-    if not shard_count:
-        return lambda guild_id: True
-    mine = set(shard_ids if shard_ids is not None else range(shard_count))
-    return lambda guild_id: shard_of(guild_id, shard_count) in mine
-
-
 async def record_present(
     store: Store,
     guilds: Sequence[tuple[int, str]],

@@ -9,7 +9,7 @@ import discord
 from discord.ext import commands
 
 from bot.client import NewsBot
-from bot.servers import record_joined, record_left, record_present, run_by
+from bot.servers import record_joined, record_left, record_present
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +37,9 @@ class Servers(commands.Cog):
     async def on_ready(self) -> None:
         """The gateway is ready: these are all the servers this process's shards are in."""
         guilds = [(guild.id, guild.name) for guild in self.bot.guilds]
-        mine = run_by(self.bot.shard_count, getattr(self.bot, "shard_ids", None))
-        gone = await record_present(self.bot.store, guilds, self.bot.clock.now(), mine=mine)
+        gone = await record_present(
+            self.bot.store, guilds, self.bot.clock.now(), mine=self.bot.owns_guild
+        )
         log.info("in %d servers (%d left while away)", len(guilds), gone)
         await self._recorded()
 

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from bot.cli.articles import ingest_with_progress
+from bot.cli.web import alongside_bot
 from bot.client.connect import StartFailure, run_on_discord
 from bot.config import Settings
 from bot.nlp import close_default
@@ -50,7 +51,12 @@ async def run_discord(settings: Settings, **bot_options: Any) -> int:
     prints what to do about it, never the token)."""
     try:
         # A cog that did not load is said here, on the console, not only in the log.
-        await run_on_discord(settings, problems=lambda line: fail(escape(line)), **bot_options)
+        await run_on_discord(
+            settings,
+            problems=lambda line: fail(escape(line)),
+            alongside=alongside_bot(settings),
+            **bot_options,
+        )
     except StartFailure as failure:
         fail(escape(str(failure)))
         return 2

@@ -21,7 +21,7 @@ from discord.ext import commands
 from bot import __version__
 from bot.client.cooldowns import Cooldowns
 from bot.client.delivery import Poster
-from bot.client.tree import NewsTree, command_seconds, answer, discover_extensions, intents_for
+from bot.client.tree import NewsTree, answer, command_seconds, discover_extensions, intents_for
 from bot.clock import Clock, SystemClock, utc_iso
 from bot.config import Settings
 from bot.errors import NewsdeskError
@@ -176,6 +176,21 @@ class NewsBot(commands.Bot):
             await self.store.set_app_value(key, digest, utc_iso(self.clock.now()))
         log.info("synced %d slash commands (%s)", len(synced), scope)
         return len(synced)
+
+    # -- gateway ----------------------------------------------------------------------------
+
+    def owns_guild(self, guild_id: int) -> bool:
+        """True when this process hears about `guild_id` (every guild, unsharded)."""
+        return True
+
+    def gateway_connected(self) -> bool:
+        """Whether every gateway connection of this process is up (for /healthz)."""
+        if self.is_closed() or not self.is_ready():
+            return False
+        shards = getattr(self, "shards", None)
+        if shards:
+            return all(not shard.is_closed() for shard in shards.values())
+        return self.ws is not None and self.ws.open
 
     # -- channel search prefix --------------------------------------------------------------
 

@@ -7,7 +7,8 @@ import asyncio
 from datetime import UTC, datetime
 from typing import cast
 
-from bot.servers import record_present, run_by, shard_of
+from bot.client.shards import shard_of
+from bot.servers import record_present
 from bot.store import Store
 from cogs.servers import Servers
 from tests.newsdesk import Newsdesk
@@ -41,7 +42,8 @@ async def test_a_start_forgets_only_its_own_shards_servers(store: Store) -> None
     async with store.transaction():
         await store.record_bot_guilds([(g, f"g{g}") for g in on_0 + on_1], "2026-03-01")
     # Shard 0 comes back in only one of its two servers; shard 1's server is not its business.
-    gone = await record_present(store, [(on_0[0], "kept")], NOW, mine=run_by(2, [0]))
+    gone = await record_present(
+        store, [(on_0[0], "kept")], NOW, mine=lambda gid: shard_of(gid, 2) == 0
+    )
     assert gone == 1
     assert {g.id for g in await store.bot_guilds()} == {on_0[0], on_1[0]}
-    assert run_by(None, None)(on_1[0]) is True
