@@ -81,7 +81,7 @@ async def layout(request: web.Request) -> Data:
     servers = await viewer.servers(context)
     return {
         "viewer": {"name": viewer.name, "signed_in": viewer.signed_in},
-        "servers": servers,
+        "switcher": servers,
         "csrf_token": viewer.csrf_token,
         "public_archive": context.options.public_archive,
         "can_sign_in": context.discord is not None,
@@ -106,12 +106,14 @@ def as_json(data: Data, *, status: int = 200) -> web.Response:
 
 def twin(template: str, data: DataHandler) -> tuple[Handler, Handler]:
     """A page and its /api/v1 twin: the same data (and the same checks, which `data` runs),
-    rendered as HTML or as JSON."""
+    rendered as HTML or as JSON. Data with an `error` (a query that cannot search) is a page
+    that explains it, and a 400 in the API."""
 
     async def html_page(request: web.Request) -> web.Response:
         return await page(request, template, await data(request))
 
     async def json_page(request: web.Request) -> web.Response:
-        return as_json(await data(request))
+        found = await data(request)
+        return as_json(found, status=400 if found.get("error") else 200)
 
     return html_page, json_page
