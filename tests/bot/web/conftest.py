@@ -10,6 +10,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import pytest_asyncio
+from playwright.async_api import Browser, async_playwright
 
 from bot.clock import FakeClock
 from tests import backends
@@ -51,3 +53,18 @@ async def public_web(newsroom_copy: Path, clock: FakeClock) -> AsyncIterator[Web
 postgres_server = backends.postgres_server
 postgres_template = backends.postgres_template
 postgres_url = backends.postgres_url
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def browser() -> AsyncIterator[Browser]:
+    """One headless Chromium for the whole test process: Debian's `chromium` driven by
+    Playwright (which never downloads a browser here). `make test` installs it when missing."""
+    path = shutil.which("chromium")
+    if path is None:
+        pytest.fail("chromium is not installed: apt-get install -y chromium (make test does)")
+    async with async_playwright() as playwright:
+        launched = await playwright.chromium.launch(executable_path=path, args=["--no-sandbox"])
+        try:
+            yield launched
+        finally:
+            await launched.close()
