@@ -18,8 +18,11 @@ from bot.web.context import context_of
 NS = "http://www.w3.org/2005/Atom"
 CONTENT_TYPE = "application/atom+xml"
 SUMMARY_CHARS = 600
-# XML 1.0 allows tab, newline, carriage return and these ranges; anything else is dropped.
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# XML 1.0 allows tab, newline, carriage return and these ranges; anything else is dropped, and
+# so are bidirectional controls (a title must not read in another order than it is written).
+_NOT_XML = re.compile(
+    "[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\u202a-\u202e\u2066-\u2069]"
+)
 
 
 def xml_text(text: str) -> str:

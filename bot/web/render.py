@@ -12,6 +12,7 @@ from typing import Any
 
 import jinja2
 from aiohttp import web
+from markupsafe import Markup
 
 from bot.models import SNIPPET_END, SNIPPET_START
 from bot.web.context import context_of
@@ -33,10 +34,24 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.finalize = without_bidi
     env.filters["when"] = when
     env.filters["day"] = day
     env.filters["plural"] = plural
     return env
+
+
+# Bidirectional overrides and isolates make text read in another order than it is stored: an
+# article could title itself so a word reads backwards. Pages drop them (as Discord replies do).
+_BIDI = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+
+
+def without_bidi(value: Any) -> Any:
+    """What a template prints, without bidirectional controls (text only: markup a macro
+    built was finalized piece by piece already)."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return value.translate(_BIDI)
+    return value
 
 
 def when(value: str | None) -> str:

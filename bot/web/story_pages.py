@@ -79,7 +79,10 @@ async def story_data(request: web.Request) -> Data:
         },
         "outlets": outlets(articles),
         "articles": [
-            {**article_head(article), "after": after(lead.when, article.when)}
+            {
+                **article_head(article),
+                "after": "first" if article.id == lead.id else after(lead.when, article.when),
+            }
             for article in articles
         ],
     }

@@ -53,9 +53,9 @@ def newsroom_world() -> World:
     return world
 
 
-def newsroom_drafts() -> list[ArticleDraft]:
-    """Articles beside the seed: Qatar news for paging, one story from three outlets, and an
-    article whose title is hostile HTML."""
+def newsroom_drafts(*, hostile: bool = True) -> list[ArticleDraft]:
+    """Articles beside the seed: Qatar news for paging, one story from three outlets, and
+    (unless `hostile` is False) an article whose title is hostile HTML."""
     drafts = [
         ArticleDraft(
             title=f"Qatar talks, day {n}",
@@ -80,6 +80,8 @@ def newsroom_drafts() -> list[ArticleDraft]:
         )
         for n, source in enumerate(STORY_SOURCES)
     ]
+    if not hostile:
+        return drafts
     drafts.append(
         ArticleDraft(
             title=HOSTILE_TITLE,
@@ -93,11 +95,11 @@ def newsroom_drafts() -> list[ArticleDraft]:
     return drafts
 
 
-async def build_newsroom(path: Path, clock: FakeClock) -> None:
+async def build_newsroom(path: Path, clock: FakeClock, *, hostile: bool = True) -> None:
     """Add the newsroom's articles to the seeded database at `path` (no NLP: the seed article
     carries the entities) and put the harbour reports in one story."""
     async with await open_store(path) as store:
-        report = await ingest_drafts(store, newsroom_drafts(), clock=clock)
+        report = await ingest_drafts(store, newsroom_drafts(hostile=hostile), clock=clock)
         ids = list(report.added)
         harbour = ids[QATAR_PAGES : QATAR_PAGES + len(STORY_SOURCES)]
         async with store.transaction():
