@@ -46,6 +46,8 @@ CHUNK = 5000
 # Tables the target rebuilds, and SQLite's own (FTS5 shadow tables, sqlite_*).
 _DERIVED = {"entity_aliases", "articles_fts", "articles_titles", "entities_fts", "articles_vocab"}
 _INTERNAL_PREFIXES = ("sqlite_", "articles_fts_", "articles_titles_", "entities_fts_")
+# Web sign-ins and sessions stay behind on purpose: members sign in again on the new database.
+_LEFT_BEHIND = {"web_sessions", "web_sign_ins"}
 # Databases from before per-article aliases kept them in entity_aliases (with article_id).
 _OLDER_NAMES = {"article_aliases": "entity_aliases"}
 
@@ -120,7 +122,10 @@ async def copy_sqlite_to_postgres(from_store: Store, to_store: Store) -> Copied:
     copied.skipped = sorted(
         t
         for t in present
-        if t not in TABLES and t not in _DERIVED and not t.startswith(_INTERNAL_PREFIXES)
+        if t not in TABLES
+        and t not in _DERIVED
+        and t not in _LEFT_BEHIND
+        and not t.startswith(_INTERNAL_PREFIXES)
     )
     await target.rebuild_search_terms()
     # Fresh statistics before the first search: until autovacuum gets to the copied tables

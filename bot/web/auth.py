@@ -67,6 +67,8 @@ async def start_sign_in(request: web.Request) -> web.Response:
     state, verifier = new_secret(), new_verifier()
     now = context.clock.now()
     async with context.store.transaction():
+        # Sign-ins nobody finished expire in ten minutes: what piles up stays that small.
+        await context.store.purge_web_sessions(utc_iso(now))
         await context.store.start_sign_in(
             digest(state),
             verifier,

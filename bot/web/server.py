@@ -46,6 +46,14 @@ class WebServer:
             ) from None
         self.port = self._bound_port(site)
         if not self.context.options.base_url:
+            if self.host not in {"127.0.0.1", "localhost", "::1"}:
+                log.warning(
+                    "the web listens on %s without WEB_BASE_URL: sign-in redirects and form "
+                    "checks use http://%s:%s, which browsers elsewhere may not reach",
+                    self.host,
+                    self.host,
+                    self.port,
+                )
             host = f"[{self.host}]" if ":" in self.host else self.host
             options = dataclasses.replace(
                 self.context.options, base_url=f"http://{host}:{self.port}"

@@ -16,6 +16,7 @@ from typing import Any
 import aiohttp
 from prometheus_client.parser import text_string_to_metric_families
 
+from bot.cli.sandbox import sandbox_web
 from bot.cli.web import serve_in_bot
 from bot.clock import FakeClock
 from bot.metrics import LoopLag, Metrics
@@ -146,3 +147,30 @@ async def test_two_web_processes_on_one_postgresql_share_sign_ins_and_sign_outs(
                     assert a.status == 401
         finally:
             await second_context.store.close()
+
+
+async def test_the_sandbox_serves_the_web_signing_in_through_the_emulator(
+    newsdesk_factory: Callable[..., Any],
+) -> None:
+    async with newsdesk_factory() as desk:
+        servers_cog = desk.bot.get_cog("Servers")
+        async with asyncio.timeout(10):
+            await servers_cog.wait_recorded(1)  # type: ignore[union-attr]
+        settings = dataclasses.replace(desk.bot.settings, web_port=0)
+        async with (
+            sandbox_web(settings, desk.bot, desk.discord) as server,
+            aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http,
+        ):
+            assert server is not None
+            async with http.get(server.base_url + "/login/discord") as consent:
+                query = dict(consent.url.query)
+            alice = desk.discord.alice
+            async with http.post(
+                desk.discord.emulator.base_url + "/oauth2/authorize",
+                data={**query, "user": str(alice.id)},
+            ) as landed:
+                assert str(landed.url) == server.base_url + "/"
+            # The servers cog recorded the bot's server on ready; the web reads it from there.
+            async with http.get(server.base_url + "/api/v1/servers") as mine:
+                servers = (await mine.json())["servers"]
+    assert servers == [{"id": str(desk.discord.guild.id), "name": "Newsroom", "manager": True}]
