@@ -37,7 +37,7 @@ lint: $(STAMP) typecheck
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
 
-## typecheck: mypy --strict on the store, the models and the web (settings in pyproject.toml)
+## typecheck: mypy --strict on the store, the models, the stories and the web (pyproject.toml)
 typecheck: $(STAMP)
 	$(PY) -m mypy
 
@@ -54,7 +54,7 @@ audit: $(STAMP)
 ## check: lint, the test suite and the dependency audit
 check: lint test audit
 
-## quality: summary, entity and quote-attribution quality on ../shared/data vs baselines
+## quality: summary, entity, quote-attribution and story quality on ../shared/data (ROUGE, CoNLL F1, speakers, what's new, disagreements) vs baselines
 quality: $(STAMP)
 	$(PY) -m bench.quality
 

@@ -12,7 +12,7 @@ from bench.quality.common import (
 
 def render(results: dict) -> str:
     """Print rich tables and return the same numbers as markdown."""
-    md: list[str] = ["# NLP quality", ""]
+    md: list[str] = ["# NLP quality" if set(results) - {"stories"} else "# Story quality", ""]
     summ = results.get("summaries")
     if summ:
         for split, lengths in summ["splits"].items():
@@ -72,7 +72,100 @@ def render(results: dict) -> str:
             "| raw nlp.pipe art/s | Newsdesk art/s | ratio | loop lag max ms | p99 ms |",
         ]
         md += ["|---:|---:|---:|---:|---:|", "| " + " | ".join(row) + " |", ""]
+    if results.get("novelty"):
+        md += _novelty(results["novelty"])
+    if results.get("figures"):
+        md += _figures(results["figures"])
+    if results.get("stories"):
+        md += _stories(results["stories"])
     return "\n".join(md)
+
+
+def _table(title: str, header: list[str], rows: list[list[str]]) -> list[str]:
+    """Print a rich table and return it as markdown (first column left, the rest right)."""
+    table = Table(title=title)
+    for i, col in enumerate(header):
+        table.add_column(col, justify="left" if i == 0 else "right")
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)
+    md = [f"## {title}", "", "| " + " | ".join(header) + " |"]
+    md.append("|---|" + "---:|" * (len(header) - 1))
+    md += ["| " + " | ".join(row) + " |" for row in rows]
+    return [*md, ""]
+
+
+def _stories(cases: dict) -> list[str]:
+    """The story rules' table: pairs right and wrong, and the old rules' pairs missed."""
+    title = "Stories: pairs of reports grouped (right / wrong), old rules' pairs missed"
+    rules = ("feeds (old)", "digests (old)", "one rule")
+    header = ["case", "reports", "true pairs", *rules, "old pairs missed"]
+    rows = [
+        [
+            name,
+            str(case["reports"]),
+            str(case["true pairs"]),
+            *(f"{case[rule]['right']} / {case[rule]['wrong']}" for rule in rules),
+            str(case["old pairs missed"]),
+        ]
+        for name, case in cases.items()
+    ]
+    return _table(title, header, rows)
+
+
+def _novelty(nov: dict) -> list[str]:
+    """What's new: P/R/F1 of "new" per system on the tune and held-out pairs."""
+    splits = nov["splits"]
+    title = (
+        f"What's new in a story ({nov['pairs']} article pairs, {nov['sentences']} sentences "
+        'labelled by hand) — P / R / F1 of "new"'
+    )
+    header = ["system", "tune P", "tune R", "tune F1", "held-out P", "held-out R", "held-out F1"]
+    rows = [
+        [
+            name,
+            *(
+                str(splits[split]["systems"][name][k])
+                for split in ("tune", "held-out")
+                for k in ("P", "R", "F1")
+            ),
+        ]
+        for name in splits["all"]["systems"]
+    ]
+    note = (
+        f"Held-out: {splits['held-out']['pairs']} pairs, {splits['held-out']['sentences']} "
+        f"sentences ({splits['held-out']['new']} new); settings and baseline thresholds chosen "
+        "on the tune pairs only."
+    )
+    return [*_table(title, header, rows), note, ""]
+
+
+def _figures(fig: dict) -> list[str]:
+    """Where outlets disagree: P/R of "disagreement" and of "same quantity" per split."""
+    title = f"Where outlets disagree ({fig['pairs']} figure pairs labelled by hand)"
+    header = [
+        "system", "split", "disagreement P", "disagreement R", "same quantity P",
+        "same quantity R", "false disagreements on agreeing pairs",
+    ]  # fmt: skip
+    rows = []
+    for split in ("tune", "held-out", "all"):
+        for name in ("Newsdesk", "baseline"):
+            scores = fig["splits"][split][name]
+            rows.append(
+                [name, split, str(scores["disagree"]["P"]), str(scores["disagree"]["R"]),
+                 str(scores["same"]["P"]), str(scores["same"]["R"]),
+                 str(scores["false_disagreements_on_agreeing"])]
+            )  # fmt: skip
+    audit = fig["story_audit"]
+    note = (
+        f"Whole articles: comparing the two articles of each of the {audit['story_pairs']} "
+        f"story pairs flags {audit['flagged']} disagreements; read one by one, {audit['real']} "
+        f"are real and {audit['false']} are not"
+        + (f" ({audit['unjudged']} not yet judged)" if audit["unjudged"] else "")
+        + ". Baseline: the same quantity when the word after the number is the same, a "
+        "disagreement when the digits written differ."
+    )
+    return [*_table(title, header, rows), note, ""]
 
 
 _QUOTE_COLUMNS = ("span P", "span R", "span F1", "overlap F1", "speaker acc.", "any name form")

@@ -34,6 +34,7 @@ from bot.render.views import CUSTOM_ID_PREFIX, Pagers
 from bot.search import EntityResolver
 from bot.store import Store
 from bot.store.backend import open_store, sqlite_path
+from bot.stories import catch_up_stories
 from bot.tasks import BackgroundTasks
 
 log = logging.getLogger(__name__)
@@ -118,6 +119,8 @@ class NewsBot(commands.Bot):
         await self.load_extensions()
         await self.sync_commands()
         self._enrich_pending()
+        # Places articles stored without a story (stored before every article had one).
+        self.tasks.spawn(catch_up_stories(self.store, clock=self.clock), name="stories-catch-up")
         self.tasks.spawn(LoopLag(self.metrics).run(), name="loop-lag")
 
     async def load_extensions(self) -> list[str]:

@@ -9,22 +9,42 @@ from bot.store.interface import ClusterStore, Store
 from bot.store.records.articles import Outcome, Stored
 from bot.store.records.digests import MAX_SCHEDULES_PER_GUILD, Run, Schedule, ScheduleDraft
 from bot.store.records.entities import StoredAnalysis, StoredMention, entity_key
-from bot.store.records.feeds import Feed, PendingAnnouncement, SeenItem, StoryMember, Subscription
+from bot.store.records.feed_delivery import (
+    ChannelPacing,
+    DeliveryOutcome,
+    LogEntry,
+    LogUpdate,
+    NewLogEntry,
+)
+from bot.store.records.feeds import (
+    Feed,
+    PendingAnnouncement,
+    SeenItem,
+    Subscription,
+    SubscriptionChanges,
+)
 from bot.store.records.follows import Follow, PendingNotification
 from bot.store.records.insights import CoMentionLinks, DailyCount
 from bot.store.records.jobs import Job
 from bot.store.records.sessions import BotGuild, MemberGuild, SignIn, WebSession
+from bot.store.records.stories import STORY_REPORTS_CAP, StoryMember, StoryProbe
 
 __all__ = [
     "MAX_SCHEDULES_PER_GUILD",
+    "STORY_REPORTS_CAP",
     "BotGuild",
+    "ChannelPacing",
     "ClusterStore",
     "CoMentionLinks",
     "DailyCount",
+    "DeliveryOutcome",
     "Feed",
     "Follow",
     "Job",
+    "LogEntry",
+    "LogUpdate",
     "MemberGuild",
+    "NewLogEntry",
     "Outcome",
     "PendingAnnouncement",
     "PendingNotification",
@@ -38,7 +58,9 @@ __all__ = [
     "StoredAnalysis",
     "StoredMention",
     "StoryMember",
+    "StoryProbe",
     "Subscription",
+    "SubscriptionChanges",
     "WebSession",
     "entity_key",
     "open_cluster_store",

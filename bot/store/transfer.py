@@ -35,7 +35,10 @@ TABLES = (
     "feed_subscriptions",
     "feed_items",
     "article_stories",
+    "story_keys",
     "feed_announcements",
+    "feed_delivery_log",
+    "feed_channel_pacing",
     "follows",
     "follow_notifications",
     # The servers the bot is in; web sessions are not copied (members sign in again).

@@ -13,21 +13,14 @@ from bot.search import any_word_query
 from bot.store import Store
 from bot.web.access import reader
 from bot.web.context import context_of
+from bot.web.ids import path_id
 from bot.web.render import Data
 from bot.web.search_pages import hit_data, run_search
+from bot.web.story_pages import story_of
 
 RELATED = 5
 # The entities a related search looks for: the article's most mentioned few.
 RELATED_BY = 3
-MAX_ID = 2**63 - 1
-
-
-def path_id(request: web.Request, name: str = "id") -> int:
-    """A numeric id from the URL; 404 for anything else (so ids never reach SQL as text)."""
-    text = request.match_info[name]
-    if not text.isdigit() or int(text) > MAX_ID:
-        raise web.HTTPNotFound()
-    return int(text)
 
 
 def entity_data(tally: EntityTally) -> Data:
@@ -59,21 +52,6 @@ async def related_articles(
     except QueryError:
         return []
     return [hit_data(hit) for hit in found.hits if hit.id != article.id][:RELATED]
-
-
-async def story_of(store: Store, article_id: int) -> Data | None:
-    """The story the article is part of, when other articles report it too."""
-    story_id = (await store.stories_of([article_id])).get(article_id)
-    if story_id is None:
-        return None
-    members = await store.story_article_ids(story_id, limit=50)
-    if len(members) < 2:
-        return None
-    return {
-        "id": story_id,
-        "articles": len(members),
-        "sources": await store.story_sources(story_id),
-    }
 
 
 async def article_data(request: web.Request) -> Data:

@@ -12,8 +12,8 @@ from bot.models.entity import AmbiguousEntity, KnownEntity
 from bot.nlp.lookup import entity_profile, resolve_entity
 from bot.web import atom
 from bot.web.access import reader
-from bot.web.article_pages import path_id
 from bot.web.context import context_of
+from bot.web.ids import path_id
 from bot.web.render import Data, page
 
 FEED_ENTRIES = 20

@@ -14,6 +14,7 @@ from typing import Protocol, Self
 from bot.store.interface.articles import ArticleStore
 from bot.store.interface.digests import DigestStore
 from bot.store.interface.entities import EntityStore
+from bot.store.interface.feed_delivery import FeedDeliveryStore
 from bot.store.interface.feeds import FeedStore
 from bot.store.interface.follows import FollowStore
 from bot.store.interface.insights import InsightStore
@@ -21,6 +22,7 @@ from bot.store.interface.jobs import JobQueue
 from bot.store.interface.search import SearchStore
 from bot.store.interface.sessions import ServerStore, SessionStore
 from bot.store.interface.settings import SettingsStore
+from bot.store.interface.stories import StoryStore
 
 __all__ = [
     "ArticleStore",
@@ -28,6 +30,7 @@ __all__ = [
     "Database",
     "DigestStore",
     "EntityStore",
+    "FeedDeliveryStore",
     "FeedStore",
     "FollowStore",
     "InsightStore",
@@ -37,6 +40,7 @@ __all__ = [
     "SessionStore",
     "SettingsStore",
     "Store",
+    "StoryStore",
 ]
 
 
@@ -75,6 +79,8 @@ class Store(
     SearchStore,
     EntityStore,
     FeedStore,
+    FeedDeliveryStore,
+    StoryStore,
     DigestStore,
     FollowStore,
     InsightStore,

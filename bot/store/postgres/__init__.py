@@ -10,11 +10,13 @@ from bot.store.postgres.articles import PgArticleQueries
 from bot.store.postgres.db import connect_pool
 from bot.store.postgres.digests import PgDigestQueries
 from bot.store.postgres.entities import PgEntityQueries
+from bot.store.postgres.feed_delivery import PgFeedDeliveryQueries
 from bot.store.postgres.feeds import PgFeedQueries
 from bot.store.postgres.follows import PgFollowQueries
 from bot.store.postgres.insights import PgInsightQueries
 from bot.store.postgres.jobs import PgJobQueries
 from bot.store.postgres.sessions import PgSessionQueries
+from bot.store.postgres.stories import PgStoryQueries
 from bot.store.urls import redacted_url
 
 __all__ = ["PostgresStore"]
@@ -24,6 +26,8 @@ class PostgresStore(
     PgArticleQueries,
     PgEntityQueries,
     PgFeedQueries,
+    PgFeedDeliveryQueries,
+    PgStoryQueries,
     PgDigestQueries,
     PgInsightQueries,
     PgFollowQueries,

@@ -1,11 +1,10 @@
 """The web's store domain on both backends: sign-ins used once, sessions that expire and end on
-sign-out, the servers the bot is in, and a story's articles in the order they were reported."""
+sign-out, the servers the bot is in, and feed poll times for /healthz."""
 
 from __future__ import annotations
 
 import dataclasses
 
-from bot.models import ArticleDraft
 from bot.store import MemberGuild, Store, WebSession
 
 NOW = "2026-03-02T09:00:00+00:00"
@@ -79,34 +78,6 @@ async def test_the_servers_the_bot_is_in_are_recorded_renamed_and_forgotten(stor
         assert await store.forget_bot_guilds([5, 6]) == 1
         assert await store.forget_bot_guilds([]) == 0
     assert [g.id for g in await store.bot_guilds()] == [big]
-
-
-async def test_a_storys_articles_come_in_the_order_they_were_reported(store: Store) -> None:
-    drafts = [
-        ArticleDraft(
-            title=f"Report {n}",
-            body=f"Body {n}",
-            origin=f"test:{n}",
-            source=source,
-            published_at=when,
-        )
-        for n, (source, when) in enumerate(
-            [
-                ("Late Wire", "2026-03-02T08:30:00+00:00"),
-                ("First Wire", "2026-03-02T08:00:00+00:00"),
-                ("Other story", "2026-03-02T07:00:00+00:00"),
-            ]
-        )
-    ]
-    async with store.transaction():
-        stored = await store.store_articles(drafts, NOW)
-        late, first, other = (s.article_id for s in stored)
-        await store.add_story_member(late, late, None, NOW)
-        await store.add_story_member(first, late, None, NOW)
-        await store.add_story_member(other, other, None, NOW)
-    assert await store.story_article_ids(late) == [first, late]
-    assert await store.story_article_ids(late, limit=1) == [first]
-    assert await store.story_article_ids(424242) == []
 
 
 async def test_feed_poll_times_count_subscribed_feeds_and_their_latest_polls(store: Store) -> None:

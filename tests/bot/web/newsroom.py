@@ -30,6 +30,7 @@ from bot.models import ArticleDraft
 from bot.nlp import NlpService
 from bot.sandbox import DiscordEmulator
 from bot.sandbox.emulator.world import World
+from bot.search import search
 from bot.servers import record_present
 from bot.store import Store, open_store
 from bot.web import Discord, WebContext, WebOptions, WebServer
@@ -97,14 +98,17 @@ def newsroom_drafts(*, hostile: bool = True) -> list[ArticleDraft]:
 
 async def build_newsroom(path: Path, clock: FakeClock, *, hostile: bool = True) -> None:
     """Add the newsroom's articles to the seeded database at `path` (no NLP: the seed article
-    carries the entities) and put the harbour reports in one story."""
+    carries the entities); ingest places the harbour reports in one story."""
     async with await open_store(path) as store:
-        report = await ingest_drafts(store, newsroom_drafts(hostile=hostile), clock=clock)
-        ids = list(report.added)
-        harbour = ids[QATAR_PAGES : QATAR_PAGES + len(STORY_SOURCES)]
-        async with store.transaction():
-            for article_id in harbour:
-                await store.add_story_member(article_id, harbour[0], None, "2026-03-01T10:00:00")
+        await ingest_drafts(store, newsroom_drafts(hostile=hostile), clock=clock)
+
+
+async def harbour_story(store: Store) -> int:
+    """The id of the story the three harbour reports make."""
+    found = await search(store, "harbour reopens", per_page=10)
+    stories = await store.stories_of([hit.id for hit in found.hits])
+    [story] = set(stories.values())
+    return story
 
 
 @dataclass

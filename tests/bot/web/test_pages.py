@@ -172,7 +172,11 @@ async def test_a_story_shows_who_reported_first_and_every_outlet_in_order(
     assert status == 200 and "First reported by" in html and "Wire One" in html
     article = await get_json(public_web, f"/api/v1/articles/{first_report + 2}")
     assert article["story"] == {"id": first_report, "articles": 3, "sources": list(STORY_SOURCES)}
-    assert (await get(public_web, "/stories/1"))[0] == 404  # the seed is a story of one
+    # The seed article is a story of its own; an id that names no story is not found.
+    alone = await get_json(public_web, "/api/v1/stories/1")
+    assert alone["story"]["articles"] == 1 and alone["outlets"][0]["source"] == "YWN"
+    assert (await get_json(public_web, "/api/v1/articles/1"))["story"] is None
+    assert (await get(public_web, "/stories/999999"))[0] == 404
 
 
 async def test_atom_feeds_of_searches_and_entities_are_valid_and_escaped(
