@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from aiohttp import web
@@ -45,30 +46,33 @@ def _add(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) ->
     return element
 
 
-def feed_xml(
-    *,
-    base_url: str,
-    title: str,
-    self_path: str,
-    page_path: str,
-    articles: Sequence[Article],
-    summaries: Mapping[int, str],
-    now: datetime,
-) -> bytes:
-    """An Atom feed of `articles` (newest first), each linking to its page on this site and
+@dataclass(frozen=True)
+class AtomFeed:
+    """What a feed holds: its title, where it and its page live on this site, its articles
+    and the text to show for each."""
+
+    title: str
+    self_path: str
+    page_path: str
+    articles: Sequence[Article]
+    summaries: Mapping[int, str]
+
+
+def feed_xml(feed: AtomFeed, *, base_url: str, now: datetime) -> bytes:
+    """The feed's XML: its articles newest first, each linking to its page on this site and
     to where it was published."""
     ET.register_namespace("", NS)
-    feed = ET.Element(f"{{{NS}}}feed")
-    _add(feed, "id", base_url + self_path)
-    _add(feed, "title", title[:200])
-    newest = sorted(articles, key=lambda a: (a.when, a.id), reverse=True)
+    root = ET.Element(f"{{{NS}}}feed")
+    _add(root, "id", base_url + feed.self_path)
+    _add(root, "title", feed.title[:200])
+    newest = sorted(feed.articles, key=lambda a: (a.when, a.id), reverse=True)
     updated = _moment(newest[0].updated_at, now) if newest else utc_iso(now)
-    _add(feed, "updated", updated)
-    _add(feed, "link", rel="self", type=CONTENT_TYPE, href=base_url + self_path)
-    _add(feed, "link", rel="alternate", type="text/html", href=base_url + page_path)
-    _add(feed, "generator", "Newsdesk")
+    _add(root, "updated", updated)
+    _add(root, "link", rel="self", type=CONTENT_TYPE, href=base_url + feed.self_path)
+    _add(root, "link", rel="alternate", type="text/html", href=base_url + feed.page_path)
+    _add(root, "generator", "Newsdesk")
     for article in newest:
-        entry = _add(feed, "entry")
+        entry = _add(root, "entry")
         page = f"{base_url}/articles/{article.id}"
         _add(entry, "id", page)
         _add(entry, "title", article.title or f"Article #{article.id}")
@@ -79,29 +83,12 @@ def feed_xml(
         _add(entry, "link", rel="alternate", type="text/html", href=page)
         if article.url:
             _add(entry, "link", rel="related", href=article.url)
-        summary = summaries.get(article.id) or article.body
+        summary = feed.summaries.get(article.id) or article.body
         _add(entry, "summary", " ".join(summary.split())[:SUMMARY_CHARS], type="text")
-    return bytes(ET.tostring(feed, encoding="utf-8", xml_declaration=True))
+    return bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True))
 
 
-def response(
-    request: web.Request,
-    *,
-    title: str,
-    self_path: str,
-    page_path: str,
-    articles: Sequence[Article],
-    summaries: Mapping[int, str],
-    now: datetime,
-) -> web.Response:
+def response(request: web.Request, feed: AtomFeed, now: datetime) -> web.Response:
     """The feed as an HTTP response."""
-    body = feed_xml(
-        base_url=context_of(request).options.base_url,
-        title=title,
-        self_path=self_path,
-        page_path=page_path,
-        articles=articles,
-        summaries=summaries,
-        now=now,
-    )
+    body = feed_xml(feed, base_url=context_of(request).options.base_url, now=now)
     return web.Response(body=body, content_type=CONTENT_TYPE, charset="utf-8")

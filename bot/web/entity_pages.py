@@ -150,12 +150,11 @@ async def entity_feed(request: web.Request) -> web.Response:
         entity, articles=FEED_ENTRIES, per_article=1, co_mentions=0
     )
     articles = await context.store.articles([s.article_id for s in profile.sentences])
-    return atom.response(
-        request,
+    feed = atom.AtomFeed(
         title=f"Newsdesk: {entity.name}",
         self_path=request.path,
         page_path=f"/entities/{entity_id}",
         articles=articles,
         summaries={s.article_id: s.text for s in profile.sentences},
-        now=context.clock.now(),
     )
+    return atom.response(request, feed, context.clock.now())

@@ -97,15 +97,14 @@ async def search_feed(request: web.Request) -> web.Response:
     except QueryError as exc:
         raise web.HTTPBadRequest(text=str(exc)) from None
     articles = await context.store.articles([hit.id for hit in found.hits])
-    return atom.response(
-        request,
+    feed = atom.AtomFeed(
         title=f"Newsdesk: {text}",
         self_path=request.path_qs,
         page_path=f"/search?{request.query_string}",
         articles=articles,
         summaries={hit.id: plain_snippet(hit.snippet) for hit in found.hits},
-        now=context.clock.now(),
     )
+    return atom.response(request, feed, context.clock.now())
 
 
 def plain_snippet(snippet: str) -> str:
