@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import logging
 import signal
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
@@ -15,7 +16,8 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 from rich.markup import escape
 
-from bot.config import Settings
+from bot.config import SANDBOX_WEB_PORT, Settings
+from bot.errors import ConfigError
 from bot.metrics import LoopLag, Metrics
 from bot.store import Store
 from bot.store.backend import open_store
@@ -25,6 +27,7 @@ from bot.web import Discord, WebContext, WebOptions, WebServer
 if TYPE_CHECKING:
     from bot.client import NewsBot
 
+log = logging.getLogger(__name__)
 err = Console(stderr=True, highlight=False)
 STANDALONE_PORT = 8080
 
@@ -38,14 +41,20 @@ def discord_of(settings: Settings) -> Discord | None:
 
 @contextlib.asynccontextmanager
 async def serve_in_bot(
-    settings: Settings, bot: NewsBot, *, sandbox: bool = False, discord: Discord | None = None
+    settings: Settings,
+    bot: NewsBot,
+    *,
+    sandbox: bool = False,
+    discord: Discord | None = None,
+    sandbox_port: int = SANDBOX_WEB_PORT,
 ) -> AsyncIterator[WebServer | None]:
     """Serve the web inside the bot's process (its store, clock, metrics and gateway) while
-    the block runs, when WEB_PORT (or the sandbox) asks for it; yields None when it does not."""
-    port = settings.web_port_for(sandbox=sandbox)
-    if port is None:
+    the block runs, when WEB_PORT (or the sandbox) asks for it; yields None when it does not.
+    The sandbox's own port (WEB_PORT unset) gives way to any free port when it is taken."""
+    if settings.web_port_for(sandbox=sandbox) is None:
         yield None
         return
+    port = settings.web_port if settings.web_port is not None else sandbox_port
     context = WebContext(
         store=bot.store,
         options=WebOptions.from_settings(settings),
@@ -55,7 +64,18 @@ async def serve_in_bot(
         gateway=bot.gateway_connected,
         nlp=bot.nlp_service,
     )
-    async with WebServer(context, host=settings.web_host, port=port) as server:
+    async with contextlib.AsyncExitStack() as stack:
+        try:
+            server = await stack.enter_async_context(
+                WebServer(context, host=settings.web_host, port=port)
+            )
+        except ConfigError:
+            if settings.web_port is not None:
+                raise  # a port asked for that is taken is an error; the default is not
+            log.info("port %s is taken; the sandbox's web takes a free one", port)
+            server = await stack.enter_async_context(
+                WebServer(context, host=settings.web_host, port=0)
+            )
         yield server
 
 

@@ -8,17 +8,20 @@ import dataclasses
 import os
 import re
 import signal
+import socket
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import aiohttp
+import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from bot.cli.sandbox import sandbox_web
 from bot.cli.web import serve_in_bot
 from bot.clock import FakeClock
+from bot.errors import ConfigError
 from bot.metrics import LoopLag, Metrics
 from bot.store import open_store
 from bot.web import WebContext, WebServer
@@ -174,3 +177,25 @@ async def test_the_sandbox_serves_the_web_signing_in_through_the_emulator(
             async with http.get(server.base_url + "/api/v1/servers") as mine:
                 servers = (await mine.json())["servers"]
     assert servers == [{"id": str(desk.discord.guild.id), "name": "Newsroom", "manager": True}]
+
+
+async def test_the_sandboxs_web_takes_a_free_port_when_its_own_is_taken(
+    newsdesk_factory: Callable[..., Any],
+) -> None:
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    busy = taken.getsockname()[1]
+    try:
+        async with newsdesk_factory() as desk:
+            async with serve_in_bot(
+                desk.bot.settings, desk.bot, sandbox=True, sandbox_port=busy
+            ) as server:
+                assert server is not None and server.port not in {0, busy}
+            # A port asked for with WEB_PORT is not swapped for another: that is an error.
+            asked = dataclasses.replace(desk.bot.settings, web_port=busy)
+            with pytest.raises(ConfigError, match=f"cannot serve the web on 127.0.0.1:{busy}"):
+                async with serve_in_bot(asked, desk.bot, sandbox=True):
+                    pass
+    finally:
+        taken.close()
