@@ -11,7 +11,7 @@ from urllib.parse import urlencode, urlsplit
 
 from aiohttp import web
 
-from bot.errors import ArticleNotFound, EntityNotFound, NewsdeskError, QueryError, StoreError
+from bot.errors import ArticleNotFound, EntityNotFound, NewsdeskError, StoreError
 from bot.web.access import Refused, SignInNeeded
 from bot.web.context import context_of
 from bot.web.render import Handler, as_json, page
@@ -117,13 +117,10 @@ def _next(request: web.Request) -> str:
 
 
 def _status_of(error: NewsdeskError) -> int:
+    """Not found, the database unavailable, or (a query, a name) the request to fix."""
     if isinstance(error, ArticleNotFound | EntityNotFound):
         return 404
-    if isinstance(error, StoreError):
-        return 503
-    if isinstance(error, QueryError):
-        return 400
-    return 400
+    return 503 if isinstance(error, StoreError) else 400
 
 
 async def _failure(request: web.Request, status: int, message: str) -> web.Response:
