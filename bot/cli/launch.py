@@ -7,9 +7,6 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
-from rich.console import Console
-from rich.markup import escape
-
 from bot.cli.articles import ingest_with_progress
 from bot.cli.web import alongside_bot
 from bot.client.connect import StartFailure, run_on_discord
@@ -17,8 +14,9 @@ from bot.config import Settings
 from bot.nlp import close_default
 from bot.render.text import plural
 from bot.store.backend import open_store
+from bot.terminal import shown, terminal
 
-err = Console(stderr=True, highlight=False)
+err = terminal(stderr=True)
 
 
 def say(line: str) -> None:
@@ -42,7 +40,7 @@ async def load_seeds(settings: Settings, seeds: str | Path, *, nlp: bool = True)
         close_default()
     say(
         f"seeds: {report.summary()} — {plural(total, 'article')}"
-        f" in {escape(settings.database_label)}"
+        f" in {shown(settings.database_label)}"
     )
 
 
@@ -53,12 +51,12 @@ async def run_discord(settings: Settings, **bot_options: Any) -> int:
         # A cog that did not load is said here, on the console, not only in the log.
         await run_on_discord(
             settings,
-            problems=lambda line: fail(escape(line)),
+            problems=lambda line: fail(shown(line)),
             alongside=alongside_bot(settings),
             **bot_options,
         )
     except StartFailure as failure:
-        fail(escape(str(failure)))
+        fail(shown(str(failure)))
         return 2
     return 0
 

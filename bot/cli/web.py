@@ -13,22 +13,21 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
 from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.markup import escape
-
+from bot.cli.arguments import whole
 from bot.config import SANDBOX_WEB_PORT, Settings
 from bot.errors import ConfigError
 from bot.metrics import LoopLag, Metrics
 from bot.store import Store
 from bot.store.backend import open_store
 from bot.tasks import BackgroundTasks
+from bot.terminal import shown, terminal
 from bot.web import Discord, WebContext, WebOptions, WebServer
 
 if TYPE_CHECKING:
     from bot.client import NewsBot
 
 log = logging.getLogger(__name__)
-err = Console(stderr=True, highlight=False)
+err = terminal(stderr=True)
 STANDALONE_PORT = 8080
 
 
@@ -86,7 +85,7 @@ def alongside_bot(settings: Settings) -> Callable[[NewsBot], AbstractAsyncContex
     async def serve(bot: NewsBot) -> AsyncIterator[object]:
         async with serve_in_bot(settings, bot) as server:
             if server is not None:
-                err.print(f"web newsroom: {escape(server.base_url)}", soft_wrap=True)
+                err.print(f"web newsroom: {shown(server.base_url)}", soft_wrap=True)
             yield server
 
     return serve
@@ -113,8 +112,8 @@ async def serve_alone(settings: Settings, host: str, port: int) -> int:
             tasks.spawn(LoopLag(metrics).run(), name="loop-lag")
             signing_in = "Login with Discord" if context.discord else "no sign-in (no client id)"
             err.print(
-                f"web newsroom on {escape(server.base_url)} ({signing_in}; "
-                f"database {escape(settings.database_label)}). Ctrl-C stops it.",
+                f"web newsroom on {shown(server.base_url)} ({signing_in}; "
+                f"database {shown(settings.database_label)}). Ctrl-C stops it.",
                 soft_wrap=True,
             )
             try:
@@ -143,6 +142,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--host", help="address to listen on (default WEB_HOST, 127.0.0.1)")
     p.add_argument(
-        "--port", type=int, help=f"port (default WEB_PORT, else {STANDALONE_PORT}; 0: any free)"
+        "--port",
+        type=whole(0, 65535),
+        help=f"port (default WEB_PORT, else {STANDALONE_PORT}; 0: any free)",
     )
     p.set_defaults(func=_web)

@@ -31,6 +31,12 @@ MORNING = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 HOUR = int(MORNING.timestamp() // 3600)
 
 
+def before_stories(found: list[tuple[int, str, str]]) -> list[tuple[int, str, str]]:
+    """The migrations a store had before stories came (later ones may follow them)."""
+    stories = next(version for version, name, _ in found if name.endswith("_stories.sql"))
+    return [migration for migration in found if migration[0] < stories]
+
+
 def page(name: str, origin: str, source: str, **extra: str) -> ArticleDraft:
     title, body = page_text(name)
     return ArticleDraft(title=title, body=body, origin=origin, source=source, **extra)
@@ -151,13 +157,6 @@ def _old_rows() -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
     ]
     articles = [(*article_values(d, now), d.origin, now) for d in drafts]
     return articles, [(1, 1, b"\x00" * 512, now), (2, 2, None, now)]
-
-
-def before_stories(migrations: list[tuple[int, str, str]]) -> list[tuple[int, str, str]]:
-    """The migrations of a database from before stories had a model (later ones may follow
-    the stories migration: they are not applied either)."""
-    cut = next(i for i, (_, name, _) in enumerate(migrations) if "_stories" in name)
-    return migrations[:cut]
 
 
 @contextlib.asynccontextmanager
