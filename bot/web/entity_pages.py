@@ -7,9 +7,11 @@ from __future__ import annotations
 from aiohttp import web
 
 from bot.insights.network import EntityNetwork, entity_network, render_network
+from bot.insights.quotes import entity_quotes
 from bot.insights.trend import DEFAULT_DAYS, Trend, entity_trend, render_trend
 from bot.models.entity import AmbiguousEntity, KnownEntity
 from bot.nlp.lookup import entity_profile, resolve_entity
+from bot.store import Store
 from bot.web import atom
 from bot.web.access import reader
 from bot.web.context import context_of
@@ -17,6 +19,7 @@ from bot.web.ids import path_id
 from bot.web.render import Data, page
 
 FEED_ENTRIES = 20
+QUOTES_SHOWN = 5
 # Charts are drawn per request: browsers may keep them a few minutes.
 CHART_CACHE = "private, max-age=300"
 
@@ -97,9 +100,15 @@ async def entity_data(request: web.Request) -> Data:
             "trend": f"/entities/{entity_id}/trend.png",
             "network": f"/entities/{entity_id}/network.png",
         },
-        # Who said what (bot/nlp/quotes) goes here once the store keeps quotes.
-        "quotes": [],
+        "quotes": await latest_quotes(context.store, profile.entity),
     }
+
+
+async def latest_quotes(store: Store, entity: KnownEntity) -> list[Data]:
+    """What the entity was quoted as saying, newest first, each wording once with the other
+    outlets that carried it (bot/insights/quotes, as `/quotes` reads it)."""
+    said = await entity_quotes(store, entity)
+    return [group.as_json() for group in said.groups[:QUOTES_SHOWN]]
 
 
 async def find_entity(request: web.Request) -> web.StreamResponse:

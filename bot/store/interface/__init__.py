@@ -19,6 +19,7 @@ from bot.store.interface.feeds import FeedStore
 from bot.store.interface.follows import FollowStore
 from bot.store.interface.insights import InsightStore
 from bot.store.interface.jobs import JobQueue
+from bot.store.interface.quotes import QuoteStore
 from bot.store.interface.search import SearchStore
 from bot.store.interface.sessions import ServerStore, SessionStore
 from bot.store.interface.settings import SettingsStore
@@ -35,6 +36,7 @@ __all__ = [
     "FollowStore",
     "InsightStore",
     "JobQueue",
+    "QuoteStore",
     "SearchStore",
     "ServerStore",
     "SessionStore",
@@ -78,6 +80,7 @@ class Store(
     ArticleStore,
     SearchStore,
     EntityStore,
+    QuoteStore,
     FeedStore,
     FeedDeliveryStore,
     StoryStore,
