@@ -34,6 +34,7 @@ from bot.search import search
 from bot.servers import record_present
 from bot.store import Store, open_store
 from bot.web import Discord, WebContext, WebOptions, WebServer
+from tests.newsdesk import nlp_enricher
 
 VIEW_AND_SEND = (1 << 10) | (1 << 11)
 # Titles of the articles the newsroom adds to the seed: enough Qatar news for three pages.
@@ -96,11 +97,32 @@ def newsroom_drafts(*, hostile: bool = True) -> list[ArticleDraft]:
     return drafts
 
 
+# An article whose quotation the NLP step attributes to a person (the entity page lists it).
+QUOTED = ArticleDraft(
+    title="Port chief thanks the repair crews",
+    body=(
+        '"The quay is open again and the first ships are already on their way," said port '
+        "chief Tom Reilly on Friday.\n\nReilly thanked the crews who worked through the night."
+    ),
+    origin="test:quoted",
+    source="Coast Herald",
+    published_at="2026-03-01T12:00:00+00:00",
+)
+QUOTE = "The quay is open again and the first ships are already on their way,"
+
+
 async def build_newsroom(path: Path, clock: FakeClock, *, hostile: bool = True) -> None:
-    """Add the newsroom's articles to the seeded database at `path` (no NLP: the seed article
-    carries the entities); ingest places the harbour reports in one story."""
+    """Add the newsroom's articles to the seeded database at `path` (without NLP, but for one
+    quoted article: the seed article carries the entities); ingest places the harbour reports
+    in one story."""
     async with await open_store(path) as store:
         await ingest_drafts(store, newsroom_drafts(hostile=hostile), clock=clock)
+        service = NlpService("inline")
+        try:
+            enrich = nlp_enricher(store, service, clock)
+            await ingest_drafts(store, [QUOTED], clock=clock, enrich=enrich)
+        finally:
+            service.close()
 
 
 async def harbour_story(store: Store) -> int:

@@ -12,7 +12,7 @@ import feedparser
 
 from bot.insights.charts import png_size
 from bot.search import search
-from tests.bot.web.newsroom import HOSTILE_TITLE, QATAR_PAGES, STORY_SOURCES, WebDesk
+from tests.bot.web.newsroom import HOSTILE_TITLE, QATAR_PAGES, QUOTE, STORY_SOURCES, WebDesk
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -147,6 +147,19 @@ async def test_an_entity_page_has_its_profile_charts_with_text_alternatives_and_
                 assert png_size(await png.read())[0] == 960
     assert (await get(public_web, "/entities/999999"))[0] == 404
     assert (await get(public_web, "/entities/abc"))[0] == 404
+
+
+async def test_an_entity_page_lists_what_it_was_quoted_as_saying(public_web: WebDesk) -> None:
+    async with (
+        public_web.browser() as http,
+        http.get(public_web.url("/entities?name=Tom+Reilly")) as found,
+    ):
+        html = await found.text()
+        entity_id = str(found.url).rsplit("/", 1)[1]
+    assert "What Tom Reilly said" in html and QUOTE.rstrip(",") in html
+    data = await get_json(public_web, f"/api/v1/entities/{entity_id}")
+    [said] = data["quotes"]
+    assert said["quote"].startswith("The quay is open again") and said["source"] == "Coast Herald"
 
 
 async def test_looking_up_a_name_opens_its_entity(public_web: WebDesk) -> None:
