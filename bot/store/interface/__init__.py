@@ -19,6 +19,7 @@ from bot.store.interface.feeds import FeedStore
 from bot.store.interface.follows import FollowStore
 from bot.store.interface.insights import InsightStore
 from bot.store.interface.jobs import JobQueue
+from bot.store.interface.mutes import MuteStore
 from bot.store.interface.quotes import QuoteStore
 from bot.store.interface.search import SearchStore
 from bot.store.interface.sessions import ServerStore, SessionStore
@@ -36,6 +37,7 @@ __all__ = [
     "FollowStore",
     "InsightStore",
     "JobQueue",
+    "MuteStore",
     "QuoteStore",
     "SearchStore",
     "ServerStore",
@@ -87,6 +89,7 @@ class Store(
     DigestStore,
     FollowStore,
     InsightStore,
+    MuteStore,
     SettingsStore,
     SessionStore,
     ServerStore,

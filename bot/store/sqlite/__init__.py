@@ -21,6 +21,7 @@ from bot.store.sqlite.feed_delivery import FeedDeliveryQueries
 from bot.store.sqlite.feeds import FeedQueries
 from bot.store.sqlite.follows import FollowQueries
 from bot.store.sqlite.insights import InsightQueries
+from bot.store.sqlite.mutes import MuteQueries
 from bot.store.sqlite.quotes import QuoteQueries
 from bot.store.sqlite.sessions import SessionQueries
 from bot.store.sqlite.stories import StoryQueries
@@ -38,6 +39,7 @@ class SqliteStore(
     DigestQueries,
     InsightQueries,
     FollowQueries,
+    MuteQueries,
     AppStateQueries,
     SessionQueries,
     Store,
