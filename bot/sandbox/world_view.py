@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from .emulator.hooks import Webhook
 from .emulator.server import Emulator, RecordedRequest
 from .emulator.state import PUBLIC_THREAD, Channel, Guild, Message, User
 from .emulator.world import World
@@ -50,6 +51,18 @@ class WorldView:
         for gone in self.world.remove_channel(channel):
             event = "THREAD_DELETE" if gone.type == PUBLIC_THREAD else "CHANNEL_DELETE"
             await self.emulator.announce(event, gone.payload())
+        self.emulator.notify()
+
+    def webhooks(self, channel: Channel) -> list[Webhook]:
+        """The webhooks of a channel, oldest first."""
+        return self.world.channel_webhooks(channel.id)
+
+    async def delete_webhook(self, webhook: Webhook) -> None:
+        """A server admin deletes a webhook (the bot gets WEBHOOKS_UPDATE); posting through it
+        later answers 404 Unknown Webhook."""
+        self.world.webhooks.pop(webhook.id, None)
+        event = {"guild_id": str(webhook.guild_id), "channel_id": str(webhook.channel_id)}
+        await self.emulator.announce("WEBHOOKS_UPDATE", event)
         self.emulator.notify()
 
     def channel_messages(self, channel: Channel | int, *, ephemeral: bool = False) -> list[Message]:

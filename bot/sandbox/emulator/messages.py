@@ -30,8 +30,9 @@ class Message:
     """A message the emulator holds; also what tests inspect as the bot's answer.
 
     `kind` says how it was made: "channel" (REST create), "callback" (interaction response),
-    "deferred" (a deferred response's placeholder), "followup" (webhook follow-up) or "user"
-    (sent by an emulated person through the gateway).
+    "deferred" (a deferred response's placeholder), "followup" (webhook follow-up), "webhook"
+    (a channel webhook's message: its author is the webhook, `avatar_url` its override) or
+    "user" (sent by an emulated person through the gateway).
     """
 
     id: int
@@ -47,6 +48,7 @@ class Message:
     interaction_id: int | None = None
     reference_id: int | None = None
     webhook_id: int | None = None
+    avatar_url: str | None = None
     edits: int = 0
     deleted: bool = False
     timestamp: str = field(default_factory=iso_now)
