@@ -9,6 +9,12 @@ from bot.store.interface import ClusterStore, Store
 from bot.store.records.articles import Outcome, Stored
 from bot.store.records.digests import MAX_SCHEDULES_PER_GUILD, Run, Schedule, ScheduleDraft
 from bot.store.records.entities import StoredAnalysis, StoredMention, entity_key
+from bot.store.records.feed_options import (
+    ChannelWebhook,
+    FeedOptionChanges,
+    FeedOptions,
+    WebhookPost,
+)
 from bot.store.records.feeds import Feed, PendingAnnouncement, SeenItem, StoryMember, Subscription
 from bot.store.records.follows import Follow, PendingNotification
 from bot.store.records.insights import CoMentionLinks, DailyCount
@@ -17,10 +23,13 @@ from bot.store.records.search import SearchFilters
 
 __all__ = [
     "MAX_SCHEDULES_PER_GUILD",
+    "ChannelWebhook",
     "ClusterStore",
     "CoMentionLinks",
     "DailyCount",
     "Feed",
+    "FeedOptionChanges",
+    "FeedOptions",
     "Follow",
     "Job",
     "Outcome",
@@ -37,6 +46,7 @@ __all__ = [
     "StoredMention",
     "StoryMember",
     "Subscription",
+    "WebhookPost",
     "entity_key",
     "open_cluster_store",
     "open_store",

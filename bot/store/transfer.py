@@ -36,6 +36,10 @@ TABLES = (
     "feed_items",
     "article_stories",
     "feed_announcements",
+    "feed_options",
+    "channel_webhooks",
+    "webhook_fallbacks",
+    "webhook_posts",
     "follows",
     "follow_notifications",
 )
