@@ -21,10 +21,12 @@ from bot.client.delivery import missing_permissions
 from bot.client.delivery.feeds import FeedPoster
 from bot.feeds.errors import FeedUnreadable
 from bot.feeds.fetcher import Fetcher, FetchError, FetchPolicy
+from bot.feeds.identity import set_identity
 from bot.feeds.parse import FeedFormatError
 from bot.feeds.poller import FeedPoller
 from bot.feeds.subscriptions import FeedPreview, check_filter, preview_feed, subscribe
 from bot.models import Article
+from bot.render import feed_options as option_views
 from bot.render import feeds as render
 from bot.render import limits
 
@@ -166,6 +168,38 @@ class Feeds(commands.Cog):
             if typed in f"{s.id} {f.name}".casefold()
         ]
         return choices[: limits.CHOICES]
+
+    @feeds.command(name="identity", description="Post a feed under its own name and avatar")
+    @app_commands.describe(
+        id="The feed's number in /feeds list",
+        name="The name its posts carry (none: post as Newsdesk)",
+        avatar="The https:// address of its avatar image (none: the webhook's)",
+    )
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def identity(
+        self,
+        interaction: discord.Interaction,
+        id: int,
+        name: app_commands.Range[str, 1, 80] | None = None,
+        avatar: app_commands.Range[str, 1, 2048] | None = None,
+    ) -> None:
+        """Set the name and avatar a feed's posts carry (through the channel's webhook)."""
+        assert interaction.guild_id is not None
+        store = self.bot.store
+        options = await set_identity(store, interaction.guild_id, id, name=name, avatar_url=avatar)
+        subscription = await store.subscription(interaction.guild_id, id)
+        feed = await store.feed(subscription.feed_id) if subscription else None
+        if options is None or subscription is None or feed is None:
+            raise FeedUnreadable(f"There is no feed #{id} in this server; see /feeds list.")
+        embed = option_views.identity_embed(subscription, feed, options)
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    @identity.autocomplete("id")
+    async def identity_choices(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[int]]:
+        """This server's feeds whose number or title contains what was typed."""
+        return await self.remove_choices(interaction, current)
 
     @feeds.command(name="test", description="Preview a feed without following it")
     @app_commands.describe(url="The feed's address (RSS or Atom)")

@@ -10,6 +10,8 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import discord
 
+from bot.client.delivery.identity import FeedIdentities
+from bot.client.delivery.outlet import Outlet
 from bot.client.delivery.parts import Destination, ForumLayout, Part, Recovery, part_key
 from bot.client.delivery.poster import Poster
 from bot.feeds.delivery import Announcement, AnnouncementUndeliverable, NewArticle
@@ -74,22 +76,20 @@ class FeedPoster:
     def __init__(self, poster: Poster, store: Store) -> None:
         self.poster = poster
         self.store = store
+        self.identities = FeedIdentities(poster, store)
 
     async def announce(self, announcement: Announcement) -> Sequence[int] | None:
         """Post new articles; return the ids delivered if a Discord error stopped us midway."""
         to = Destination(channel_id=announcement.subscription.channel_id)
-        outlet = await self.poster.open(to)
-        if isinstance(outlet, Failure):
-            raise _problem(outlet)
+        opened = await self.poster.open(to)
+        if isinstance(opened, Failure):
+            raise _problem(opened)
+        # The subscription's own name and avatar (a channel webhook), else the bot.
+        outlet = await self.identities.outlet(opened, announcement.subscription)
         forum = outlet.kind == "forum"
         delivered: list[int] = []
         if announcement.resumed:
-            # The bot died mid-post: leave out what is already in the channel or the forum.
-            recovery = Recovery(marks=_card_marks, post_marks=_post_marks if forum else None)
-            found = await outlet.find(recovery)
-            if isinstance(found, Failure):
-                raise _problem(found)
-            announcement, delivered = not_yet_posted(announcement, found, forum=forum)
+            announcement, delivered = await self._left_to_post(outlet, announcement, forum)
         posts = render.announcement_posts(announcement, forum=forum)
         mentions = _mentions(announcement)
         parts = [
@@ -103,6 +103,7 @@ class FeedPoster:
             for post in posts
         ]
         result = await outlet.send(parts, forum=ForumLayout.POST_EACH)
+        await self.identities.settle(outlet, [p.announcement_ids for p in posts], result)
         for post, _ in zip(posts, result.posted, strict=False):
             delivered.extend(post.announcement_ids)
         if result.failure is None:
@@ -115,6 +116,29 @@ class FeedPoster:
             result.failure.describe(),
         )
         return delivered
+
+    async def _left_to_post(
+        self, outlet: Outlet, announcement: Announcement, forum: bool
+    ) -> tuple[Announcement, list[int]]:
+        """The bot died mid-post: leave out what is already in the channel or the forum (a
+        webhook message recorded for an announcement, or a card found there); return the
+        rest and the announcement ids done."""
+        ids = [item.announcement_id for item in announcement.articles]
+        done = sorted(await self.identities.recorded(ids))
+        left = tuple(i for i in announcement.articles if i.announcement_id not in set(done))
+        announcement = dataclasses.replace(announcement, articles=left)
+        recovery = Recovery(marks=_card_marks, post_marks=_post_marks if forum else None)
+        found = await outlet.find(recovery)
+        if isinstance(found, Failure):
+            raise _problem(found)
+        rest, seen = not_yet_posted(announcement, found, forum=forum)
+        adopted = {
+            i.announcement_id: found[_mark(i, announcement, forum)]
+            for i in announcement.articles
+            if i.announcement_id in seen
+        }
+        await self.identities.adopt(outlet, adopted)
+        return rest, done + seen
 
     async def alert(self, alert: FeedAlert) -> None:
         """Tell each channel following the feed about a health problem (no mentions)."""

@@ -1,0 +1,53 @@
+"""A feed's own options as Discord shows them: the identity and selector set, a channel's
+notice that its feeds come from the bot, and the answers of moving feeds in and out (OPML)
+and of server backups."""
+
+from __future__ import annotations
+
+import discord
+
+from bot.feeds.identity import Fallback, Identity
+from bot.render import embeds, text
+from bot.store import Feed, FeedOptions, Subscription
+
+
+def notice(message: str) -> discord.Embed:
+    """A short notice posted in a channel (no mentions: the text is the bot's own)."""
+    return embeds.build(description=message, colour=embeds.Palette.WARNING)
+
+
+def fallback_notice(fallback: Fallback, identity: Identity, bot_name: str) -> discord.Embed:
+    """What a channel is told, once per reason, when a feed's posts come from the bot."""
+    name = text.escape(text.plain(identity.name, 80))
+    who = f"**{name}**" if identity.name else "their own name and avatar"
+    instead = f"Feeds in this channel are posted as {text.escape(bot_name)}, not as {who}"
+    if fallback is Fallback.MISSING_PERMISSION:
+        message = f"{instead}: I need the Manage Webhooks permission here to post as a feed."
+    elif fallback is Fallback.WEBHOOK_DELETED:
+        message = (
+            f"{instead}: the webhook I posted them through was deleted. Set the feed's name "
+            "again (`/feeds identity`) and I will make a new one."
+        )
+    else:
+        message = f"{instead}: this channel has as many webhooks as Discord allows (15)."
+    return notice(message)
+
+
+def identity_embed(subscription: Subscription, feed: Feed, options: FeedOptions) -> discord.Embed:
+    """Confirmation of a feed's identity: the name and avatar its posts will carry."""
+    title = text.escape(text.plain(feed.name, 200))
+    if not options.own_identity:
+        description = f"**{title}** posts in <#{subscription.channel_id}> as Newsdesk."
+    else:
+        name = text.escape(text.plain(options.identity_name, 80)) or "the webhook's name"
+        description = (
+            f"**{title}** posts in <#{subscription.channel_id}> as **{name}**"
+            + (" with its own avatar" if options.avatar_url else "")
+            + ", through a webhook of that channel (I need Manage Webhooks there)."
+        )
+    embed = embeds.build(
+        title=f"Feed #{subscription.id}", description=description, colour=embeds.Palette.SUCCESS
+    )
+    if options.avatar_url:
+        embed.set_thumbnail(url=options.avatar_url)
+    return embed
