@@ -12,9 +12,10 @@ from typing import Any
 import pytest
 
 from bot.clock import FakeClock
+from bot.sandbox import DiscordEmulator
 from bot.sandbox.emulator.state import ALL_PERMISSIONS, Message
 from tests.bot.feeds.newsroom import RSS, NewsSite, Reply
-from tests.cogs.test_feeds import add, fresh_newsdesk, settled
+from tests.cogs.test_feeds import add, fresh_newsdesk, newsdesk_on, settled
 from tests.newsdesk import Newsdesk
 
 LOGO = "https://harbour.example/logo.png"
@@ -160,7 +161,42 @@ async def test_without_manage_webhooks_the_bot_posts_itself_and_says_why_once(
         assert discord.requests_to("GET", f"/channels/{news.id}/webhooks") == []
 
 
-async def test_identities_are_checked_and_another_servers_feed_is_refused(
+async def test_a_thread_and_a_forum_get_the_feeds_identity_through_their_channels_webhook(
+    site: NewsSite, tmp_path: Path, clock: FakeClock
+) -> None:
+    async with DiscordEmulator(clock=clock) as discord:
+        news, forum = discord.channel("news"), discord.channel("briefings")
+        thread = discord.world.add_thread(news, "storm-desk", discord.alice)
+        async with newsdesk_on(discord, tmp_path / "newsdesk.db", clock) as desk:
+            await add(desk, site.url("/harbour/rss.xml"), channel="storm-desk")
+            await add(desk, site.url("/harbour/rss.xml"), channel="briefings")
+            await settled(desk)
+            for feed in (1, 2):
+                await desk.slash_as(
+                    discord.alice,
+                    "feeds identity",
+                    permissions=ALL_PERMISSIONS,
+                    id=feed,
+                    name="Harbour Times",
+                )
+            title = publish(site, 1)
+            await next_poll(desk)
+
+            [hook] = discord.webhooks(news)  # a thread posts through its parent's webhook
+            [in_thread] = discord.channel_messages(thread)
+            assert (in_thread.webhook_id, in_thread.author.username) == (hook.id, "Harbour Times")
+            assert discord.requests_to("POST", f"/webhooks/{hook.id}/")[-1].query["thread_id"] == (
+                str(thread.id)
+            )
+            [forum_hook] = discord.webhooks(forum)
+            [post] = [t for t in discord.guild.threads if t.parent_id == forum.id]
+            assert post.name == title and post.owner_id == forum_hook.id
+            [starter] = discord.channel_messages(post)
+            assert (starter.id, starter.author.username) == (post.id, "Harbour Times")
+            assert discord.channel_messages(news) == []
+
+
+async def test_identities_are_checked_and_an_unknown_feed_is_refused(
     site: NewsSite, tmp_path: Path, clock: FakeClock
 ) -> None:
     async with fresh_newsdesk(tmp_path, clock) as desk:
