@@ -20,6 +20,7 @@ from bot.client import NewsBot
 from bot.client.delivery import missing_permissions
 from bot.client.delivery.feeds import FeedPoster
 from bot.feeds.errors import FeedUnreadable
+from bot.feeds.extraction import set_selector, try_selector
 from bot.feeds.fetcher import Fetcher, FetchError, FetchPolicy
 from bot.feeds.identity import set_identity
 from bot.feeds.parse import FeedFormatError
@@ -196,6 +197,38 @@ class Feeds(commands.Cog):
 
     @identity.autocomplete("id")
     async def identity_choices(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[int]]:
+        """This server's feeds whose number or title contains what was typed."""
+        return await self.remove_choices(interaction, current)
+
+    @feeds.command(name="selector", description="Pick a feed's article text with a CSS selector")
+    @app_commands.describe(
+        id="The feed's number in /feeds list",
+        css="CSS selector of the article text on its pages, e.g. article .body (none: automatic)",
+    )
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def selector(
+        self, interaction: discord.Interaction, id: int, css: app_commands.Range[str, 1, 200]
+    ) -> None:
+        """Set the CSS selector that picks a feed's article text; show what it picks."""
+        assert interaction.guild_id is not None
+        store = self.bot.store
+        subscription = await store.subscription(interaction.guild_id, id)
+        feed = await store.feed(subscription.feed_id) if subscription else None
+        options = await set_selector(store, interaction.guild_id, id, css)
+        if options is None or subscription is None or feed is None:
+            raise FeedUnreadable(f"There is no feed #{id} in this server; see /feeds list.")
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        assert self.fetcher is not None
+        trial = None
+        if options.selector:
+            trial = await try_selector(store, self.fetcher, feed.id, options.selector)
+        embed = option_views.selector_embed(subscription, feed, options, trial)
+        await interaction.followup.send(embed=embed, ephemeral=True)
+
+    @selector.autocomplete("id")
+    async def selector_choices(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[int]]:
         """This server's feeds whose number or title contains what was typed."""

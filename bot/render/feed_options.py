@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import discord
 
+from bot.feeds.extraction import SelectorTrial
 from bot.feeds.identity import Fallback, Identity
 from bot.render import embeds, text
 from bot.store import Feed, FeedOptions, Subscription
@@ -51,3 +52,26 @@ def identity_embed(subscription: Subscription, feed: Feed, options: FeedOptions)
     if options.avatar_url:
         embed.set_thumbnail(url=options.avatar_url)
     return embed
+
+
+def selector_embed(
+    subscription: Subscription, feed: Feed, options: FeedOptions, trial: SelectorTrial | None
+) -> discord.Embed:
+    """Confirmation of a feed's CSS selector, with what it picks on the latest article page."""
+    title = text.escape(text.plain(feed.name, 200))
+    if not options.selector:
+        lines = [f"New articles of **{title}** take the text trafilatura finds on their page."]
+    else:
+        selector = text.escape(options.selector)
+        lines = [f"New articles of **{title}** take the text “{selector}” selects on their page."]
+    if trial is not None and trial.problem:
+        lines.append(f"On the latest article's page: {text.escape(trial.problem)}.")
+    elif trial is not None:
+        excerpt = text.escape(text.fit(text.plain(trial.text), 300))
+        lines.append(f"On the latest article's page it selects {trial.words} words:\n> {excerpt}")
+    return embeds.build(
+        title=f"Feed #{subscription.id}",
+        description="\n".join(lines),
+        url=trial.url if trial is not None else None,
+        colour=embeds.Palette.SUCCESS,
+    )

@@ -1,0 +1,53 @@
+"""`/feeds selector` through the emulator: a feed's CSS selector is checked, set, and tried on
+the feed's latest article page, whose selected text the answer shows."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.clock import FakeClock
+from bot.sandbox.emulator.state import ALL_PERMISSIONS
+from tests.bot.feeds.newsroom import NewsSite
+from tests.cogs.test_feeds import add, fresh_newsdesk, settled
+
+
+@pytest.fixture
+async def site() -> AsyncIterator[NewsSite]:
+    """Harbour Times and Coastal Wire on 127.0.0.1."""
+    async with NewsSite() as news:
+        yield news
+
+
+async def test_a_selector_is_checked_set_and_tried_on_the_latest_page(
+    site: NewsSite, tmp_path: Path, clock: FakeClock
+) -> None:
+    async with fresh_newsdesk(tmp_path, clock) as desk:
+        await add(desk, site.url("/harbour/rss.xml"))
+        await settled(desk)  # the first poll stores what the feed lists
+
+        async def selector(css: str) -> dict[str, object]:
+            reply = await desk.slash_as(
+                desk.discord.alice, "feeds selector", permissions=ALL_PERMISSIONS, id=1, css=css
+            )
+            assert reply.message.ephemeral
+            return reply.message.embeds[0]
+
+        bad = await selector("div[")
+        assert "isn't a CSS selector I can use" in str(bad["description"])
+        assert (await desk.store.feed_options(1)).selector == ""
+
+        shown = await selector("article p:not(.byline)")
+        description = str(shown["description"])
+        assert "take the text “article p:not(.byline)” selects" in description
+        # The feed's latest item is the storm story: its five paragraphs, not its byline.
+        assert shown["url"] == site.url("/harbour/news/storm-closes-ports")
+        assert "it selects 159 words:\n> A powerful winter storm forced the closure" in description
+        assert "Shipping Correspondent" not in description
+        assert (await desk.store.feed_options(1)).selector == "article p:not(.byline)"
+
+        cleared = await selector("none")
+        assert "trafilatura" in str(cleared["description"])
+        assert (await desk.store.feed_options(1)).selector == ""
