@@ -9,6 +9,7 @@ default refuses loopback and private addresses, which only tests and the sandbox
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from typing import Any
 
@@ -23,6 +24,8 @@ from bot.feeds.errors import FeedUnreadable
 from bot.feeds.extraction import set_selector, try_selector
 from bot.feeds.fetcher import Fetcher, FetchError, FetchPolicy
 from bot.feeds.identity import set_identity
+from bot.feeds.moving import MAX_FEEDS_PER_GUILD, export_opml, import_opml, read_opml_file
+from bot.feeds.opml import MAX_OPML_BYTES, OpmlRefused
 from bot.feeds.parse import FeedFormatError
 from bot.feeds.poller import FeedPoller
 from bot.feeds.subscriptions import FeedPreview, check_filter, preview_feed, subscribe
@@ -31,7 +34,6 @@ from bot.render import feed_options as option_views
 from bot.render import feeds as render
 from bot.render import limits
 
-MAX_FEEDS_PER_GUILD = 25  # one /feeds list embed (25 fields)
 Target = discord.TextChannel | discord.Thread | discord.ForumChannel
 
 
@@ -233,6 +235,54 @@ class Feeds(commands.Cog):
     ) -> list[app_commands.Choice[int]]:
         """This server's feeds whose number or title contains what was typed."""
         return await self.remove_choices(interaction, current)
+
+    @feeds.command(name="import", description="Follow every feed of an OPML file in a channel")
+    @app_commands.describe(
+        file="An OPML file (from a feed reader, or /feeds export)",
+        channel="Text channel, thread or forum channel to post the feeds' news in",
+    )
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def import_(
+        self, interaction: discord.Interaction, file: discord.Attachment, channel: Target
+    ) -> None:
+        """Add each feed (or say it is already there, or why it is refused), in one go."""
+        assert interaction.guild_id is not None and self.fetcher is not None
+        if file.size > MAX_OPML_BYTES:
+            raise FeedUnreadable(f"An OPML file is at most {MAX_OPML_BYTES // 1024} kB.")
+        await self._check_postable(channel)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            document = await read_opml_file(await file.read())
+        except OpmlRefused as exc:
+            raise FeedUnreadable(f"That file was refused: {exc}. Nothing was imported.") from exc
+        async with self.running.writing():
+            report = await import_opml(
+                self.bot.store,
+                document,
+                guild_id=interaction.guild_id,
+                channel_id=channel.id,
+                created_by=interaction.user.id,
+                policy=self.fetcher.policy,
+                clock=self.bot.clock,
+            )
+        self.running.wake()
+        embed = option_views.import_embed(report, channel.id)
+        await interaction.followup.send(embed=embed, ephemeral=True)
+
+    @feeds.command(name="export", description="This server's feeds as an OPML file")
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def export(self, interaction: discord.Interaction) -> None:
+        """Answer with an OPML 2.0 file of every feed this server follows."""
+        assert interaction.guild is not None
+        store = self.bot.store
+        title = f"Newsdesk feeds of {interaction.guild.name}"
+        data = await export_opml(store, interaction.guild.id, title, self.bot.clock)
+        count = len({feed.url for _, feed in await store.guild_subscriptions(interaction.guild.id)})
+        await interaction.response.send_message(
+            embed=option_views.export_embed(count),
+            file=discord.File(io.BytesIO(data), filename="newsdesk-feeds.opml"),
+            ephemeral=True,
+        )
 
     @feeds.command(name="test", description="Preview a feed without following it")
     @app_commands.describe(url="The feed's address (RSS or Atom)")

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from bot.cli import feed_moves
 from bot.cli.common import enricher_for
 from bot.clock import SystemClock, utc_iso
 from bot.config import Settings
@@ -190,7 +191,8 @@ def _poll(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    """Add `feeds list` and `feeds poll`; let `ingest` read saved .html pages."""
+    """Add `feeds list`, `feeds poll`, `feeds import` and `feeds export`; let `ingest` read
+    saved .html pages."""
     register_html_reader()
     p = sub.add_parser(
         "feeds",
@@ -205,3 +207,4 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     poll.add_argument("--no-nlp", action="store_true", help="skip summaries and entities")
     poll.set_defaults(func=_poll)
+    feed_moves.add_commands(feeds)

@@ -4,10 +4,14 @@ and of server backups."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import discord
 
 from bot.feeds.extraction import SelectorTrial
 from bot.feeds.identity import Fallback, Identity
+from bot.feeds.moving import ImportReport
+from bot.feeds.opml import OpmlFeed
 from bot.render import embeds, text
 from bot.store import Feed, FeedOptions, Subscription
 
@@ -73,5 +77,50 @@ def selector_embed(
         title=f"Feed #{subscription.id}",
         description="\n".join(lines),
         url=trial.url if trial is not None else None,
+        colour=embeds.Palette.SUCCESS,
+    )
+
+
+def _listed(lines: Sequence[str], limit: int = 10) -> str:
+    shown = list(lines[:limit])
+    if len(lines) > limit:
+        shown.append(f"…and {len(lines) - limit} more")
+    return "\n".join(shown)
+
+
+def import_embed(report: ImportReport, channel_id: int) -> discord.Embed:
+    """The answer to /feeds import: what was added, already there, or refused and why."""
+
+    def name(feed: OpmlFeed) -> str:
+        return text.escape(text.plain(feed.title or feed.url, 80))
+
+    fields = []
+    if report.added:
+        fields.append(
+            embeds.Field(f"Added ({len(report.added)})", _listed([name(f) for f in report.added]))
+        )
+    if report.already:
+        already = [name(f) for f in report.already]
+        fields.append(embeds.Field(f"Already there ({len(report.already)})", _listed(already)))
+    if report.refused:
+        refused = [
+            f"{text.escape(text.plain(what, 60))}: {text.escape(why)}"
+            for what, why in report.refused
+        ]
+        fields.append(embeds.Field(f"Refused ({len(report.refused)})", _listed(refused)))
+    summary = (
+        f"{len(report.added)} added, {len(report.already)} already there, "
+        f"{len(report.refused)} refused. New feeds post in <#{channel_id}> what they publish "
+        "from now on."
+    )
+    colour = embeds.Palette.SUCCESS if report.added else embeds.Palette.WARNING
+    return embeds.build(title="Feeds imported", description=summary, fields=fields, colour=colour)
+
+
+def export_embed(count: int) -> discord.Embed:
+    """The answer to /feeds export, above the attached OPML file."""
+    return embeds.build(
+        description=f"This server's {text.plural(count, 'feed')} as OPML 2.0: import the file "
+        "into a feed reader, or into another server with `/feeds import`.",
         colour=embeds.Palette.SUCCESS,
     )

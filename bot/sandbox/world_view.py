@@ -7,7 +7,7 @@ from typing import Any
 
 from .emulator.hooks import Webhook
 from .emulator.server import Emulator, RecordedRequest
-from .emulator.state import PUBLIC_THREAD, Channel, Guild, Message, User
+from .emulator.state import PUBLIC_THREAD, Attachment, Channel, Guild, Message, Upload, User
 from .emulator.world import World
 
 
@@ -52,6 +52,15 @@ class WorldView:
             event = "THREAD_DELETE" if gone.type == PUBLIC_THREAD else "CHANNEL_DELETE"
             await self.emulator.announce(event, gone.payload())
         self.emulator.notify()
+
+    def upload(
+        self, filename: str, data: bytes, content_type: str = "application/octet-stream"
+    ) -> Upload:
+        """A file a person picks for a slash command's attachment option (pass it as the
+        option's value); the bot downloads it from the emulator."""
+        attachment = Attachment(self.world.ids.next(), filename, data, content_type)
+        self.world.uploads[attachment.id] = attachment
+        return Upload(attachment, self.emulator.base_url)
 
     def webhooks(self, channel: Channel) -> list[Webhook]:
         """The webhooks of a channel, oldest first."""

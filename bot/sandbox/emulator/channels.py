@@ -190,6 +190,9 @@ class ChannelRoutes:
     async def download(self, request: web.Request) -> web.Response:
         """Serve an attachment's bytes (stands in for the CDN)."""
         attachment_id = int(request.match_info["attachment_id"])
+        upload = self.world.uploads.get(attachment_id)
+        if upload is not None:
+            return web.Response(body=upload.data, content_type=upload.content_type)
         for message in self.world.messages.values():
             for attachment in message.attachments:
                 if attachment.id == attachment_id:

@@ -17,12 +17,37 @@ TOKEN_LIFETIME = 15 * 60.0
 
 @dataclass
 class Attachment:
-    """A file attached to a message."""
+    """A file attached to a message (or to a slash command's option)."""
 
     id: int
     filename: str
     data: bytes
     content_type: str = "application/octet-stream"
+
+    def payload(self, base_url: str, channel_id: int) -> dict[str, Any]:
+        """The attachment object as Discord sends it (its URL served by the emulator)."""
+        url = f"{base_url}/attachments/{channel_id}/{self.id}/{self.filename}"
+        return {
+            "id": str(self.id),
+            "filename": self.filename,
+            "size": len(self.data),
+            "url": url,
+            "proxy_url": url,
+            "content_type": self.content_type,
+        }
+
+
+@dataclass
+class Upload:
+    """A file a person picked for a slash command's attachment option: pass it as the
+    option's value (`DiscordEmulator.upload` makes one)."""
+
+    attachment: Attachment
+    base_url: str
+
+    def payload(self) -> dict[str, Any]:
+        """The resolved attachment of the interaction (not in any channel yet)."""
+        return self.attachment.payload(self.base_url, 0)
 
 
 @dataclass
@@ -96,17 +121,7 @@ class Message:
             "mention_everyone": False,
             "mentions": [],
             "mention_roles": [],
-            "attachments": [
-                {
-                    "id": str(a.id),
-                    "filename": a.filename,
-                    "size": len(a.data),
-                    "url": f"{base_url}/attachments/{self.channel_id}/{a.id}/{a.filename}",
-                    "proxy_url": f"{base_url}/attachments/{self.channel_id}/{a.id}/{a.filename}",
-                    "content_type": a.content_type,
-                }
-                for a in self.attachments
-            ],
+            "attachments": [a.payload(base_url, self.channel_id) for a in self.attachments],
             "embeds": self.embeds,
             "components": self.components,
             "pinned": False,

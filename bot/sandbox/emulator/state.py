@@ -11,7 +11,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .ids import DISCORD_EPOCH_MS, Clock, Snowflakes, SystemClock, iso_now, seconds
-from .messages import ACK_DEADLINE, EPHEMERAL, TOKEN_LIFETIME, Attachment, Interaction, Message
+from .messages import (
+    ACK_DEADLINE,
+    EPHEMERAL,
+    TOKEN_LIFETIME,
+    Attachment,
+    Interaction,
+    Message,
+    Upload,
+)
 from .users import User
 
 __all__ = [
@@ -36,6 +44,7 @@ __all__ = [
     "Role",
     "Snowflakes",
     "SystemClock",
+    "Upload",
     "User",
     "iso_now",
     "seconds",

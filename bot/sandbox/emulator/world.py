@@ -10,6 +10,7 @@ from .state import (
     DM_CHANNEL,
     FORUM_CHANNEL,
     TEXT_CHANNEL,
+    Attachment,
     Channel,
     Guild,
     Interaction,
@@ -38,6 +39,8 @@ class World:
         # (channel id, nonce) of messages sent with enforce_nonce, and when (monotonic).
         self.nonces: dict[tuple[int, str], tuple[Message, float]] = {}
         self.webhooks: dict[int, Webhook] = {}
+        # Files people picked for slash command options (served like attachments).
+        self.uploads: dict[int, Attachment] = {}
 
     # -- building ---------------------------------------------------------------------------
 
