@@ -48,7 +48,9 @@ class Database(Protocol):
         ...
 
     def transaction(self) -> AbstractAsyncContextManager[None]:
-        """Run the block in one write transaction: all of it lands, or none of it."""
+        """Run the block in one write transaction: all of it lands, or none of it. Opened
+        again by the same task inside it (a store method that opens one, called within a
+        caller's), it is a savepoint: a failure there undoes only that inner block."""
         ...
 
     async def close(self) -> None:
