@@ -78,6 +78,12 @@ class Feeds(commands.Cog):
             if self.fetcher is not None:
                 await self.fetcher.close()
 
+    @commands.Cog.listener()
+    async def on_setup_restored(self, guild_id: int) -> None:
+        """A backup restored feeds: plan their polls now."""
+        if self.poller is not None:
+            self.poller.wake()
+
     @property
     def running(self) -> FeedPoller:
         """The poller (there from cog_load on)."""

@@ -12,12 +12,12 @@ from rich.console import Console
 from rich.markup import escape
 
 from bot import __version__
-from bot.cli import articles, cluster, feeds, invite, nlp, nlp_db, runner
+from bot.cli import articles, backup, cluster, feeds, invite, nlp, nlp_db, runner
 from bot.config import Secret, configure_logging, load_settings
 from bot.errors import NewsdeskError
 
 # Each module exposes `register(subparsers)`; adding a concern is one line here.
-COMMAND_MODULES = (articles, runner, invite, nlp, nlp_db, feeds, cluster)
+COMMAND_MODULES = (articles, runner, invite, nlp, nlp_db, feeds, backup, cluster)
 
 
 def build_parser() -> argparse.ArgumentParser:
