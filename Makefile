@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml | $(VENV)/bin/python
 run: $(STAMP)
 	$(PY) -m bot run --seeds seeds
 
-## test: install test extras, type-check the store and models (mypy), run the whole suite
+## test: install test extras, type-check the store, models and stories (mypy), run the whole suite
 test: $(STAMP) typecheck
 	$(PY) -m pytest -n 2 -q
 
@@ -29,7 +29,7 @@ lint: $(STAMP) typecheck
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
 
-## typecheck: mypy --strict on bot/store and bot/models (settings in pyproject.toml)
+## typecheck: mypy --strict on bot/store, bot/models and bot/stories (settings in pyproject.toml)
 typecheck: $(STAMP)
 	$(PY) -m mypy
 
@@ -46,7 +46,7 @@ audit: $(STAMP)
 ## check: lint, the test suite and the dependency audit
 check: lint test audit
 
-## quality: summary and entity quality on ../shared/data (ROUGE, CoNLL F1) vs baselines
+## quality: summary, entity, quote-attribution and story quality on ../shared/data (ROUGE, CoNLL F1, speakers, what's new, disagreements) vs baselines
 quality: $(STAMP)
 	$(PY) -m bench.quality
 

@@ -65,7 +65,8 @@ def typed_names(names: list[str], count: int = 60, seed: int = 3) -> list[str]:
 
 async def _run(path: Path, rounds: int) -> tuple[list[float], list[float]]:
     from bot.nlp.lookup import entity_choices
-    from bot.search import prefix_expression
+    from bot.search import prefix_query
+    from bot.store.sqlite.search import match_text
 
     ours: list[float] = []
     naive: list[float] = []
@@ -76,7 +77,8 @@ async def _run(path: Path, rounds: int) -> tuple[list[float], list[float]]:
         typed = typed_names([row[0] for row in rows])
         for round_ in range(rounds + 1):
             for text in typed:
-                expression = prefix_expression(text)
+                words = prefix_query(text)
+                expression = match_text(words) if words else None
                 with Stopwatch() as raw:
                     await store.conn.execute_fetchall(NAIVE_SQL, (expression,))
                 with Stopwatch() as sw:

@@ -1,5 +1,6 @@
-"""Running the bot: the owner's command sync, each server's channel-search prefix, and a
-server's whole setup as a backup file (`/settings export|import`)."""
+"""Running the bot: the owner's command sync, each server's channel-search prefix and timezone
+(feeds' quiet hours are read in it), and a server's whole setup as a backup file
+(`/settings export|import`)."""
 
 from __future__ import annotations
 
@@ -13,10 +14,12 @@ from bot.backup.export import export_backup
 from bot.backup.restore import restore_backup
 from bot.backup.schema import MAX_BACKUP_BYTES, BackupRefused, read_backup, write_backup
 from bot.client import NewsBot, answer
+from bot.digest.schedule import timezone_choices
 from bot.errors import NewsdeskError
 from bot.feeds.fetcher import FetchPolicy
+from bot.feeds.pacing import set_server_zone
 from bot.render import backup as backup_views
-from bot.render import embeds, text
+from bot.render import embeds, feed_posts, text
 
 # Channels a restored feed, digest or follow may be mapped onto.
 PLACES = (discord.TextChannel, discord.Thread, discord.ForumChannel)
@@ -77,9 +80,36 @@ class Admin(commands.Cog):
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
     @settings.command(
+        name="timezone",
+        description="This server's timezone (feeds' quiet hours are read in it)",
+        extras={"example": "/settings timezone value:Europe/London", "order": 96},
+    )
+    @app_commands.describe(value="An IANA timezone, e.g. Europe/London or America/New_York")
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def timezone(
+        self, interaction: discord.Interaction, value: app_commands.Range[str, 1, 60]
+    ) -> None:
+        """Set this server's timezone (needs Manage Server)."""
+        assert interaction.guild_id is not None  # guild_only
+        async with self.bot.store.transaction():
+            zone = await set_server_zone(self.bot.store, interaction.guild_id, value)
+        embed = embeds.build(
+            description=f"This server's timezone is now {text.escape(zone.key)}.",
+            colour=embeds.Palette.SUCCESS,
+        )
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    @timezone.autocomplete("value")
+    async def timezone_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        """IANA names matching what was typed."""
+        return [app_commands.Choice(name=z, value=z) for z in timezone_choices(current)]
+
+    @settings.command(
         name="export",
         description="This server's feeds, digests, follows and settings as a backup file",
-        extras={"order": 96},
+        extras={"order": 97},
     )
     @app_commands.checks.has_permissions(manage_guild=True)
     async def export(self, interaction: discord.Interaction) -> None:
@@ -104,7 +134,7 @@ class Admin(commands.Cog):
     @settings.command(
         name="import",
         description="Restore a backup file (from /settings export) into this server",
-        extras={"order": 97},
+        extras={"order": 98},
     )
     @app_commands.describe(file="A backup file from /settings export (JSON)")
     @app_commands.checks.has_permissions(manage_guild=True)
@@ -127,6 +157,7 @@ class Admin(commands.Cog):
             channel=lambda old, name: _place_in(guild, old, name),
             role=lambda old, name: _role_in(guild, old, name),
             policy=getattr(self.bot, "feed_fetch_policy", None) or FetchPolicy(),
+            check_template=feed_posts.check_template,
             clock=self.bot.clock,
         )
         self.bot.forget_prefix(guild.id)

@@ -10,6 +10,7 @@ from bot.backup.schema import (
     DigestBackup,
     FeedBackup,
     FollowBackup,
+    PacingBackup,
     ServerRef,
     SettingsBackup,
 )
@@ -17,6 +18,8 @@ from bot.clock import Clock, SystemClock, utc_iso
 from bot.config import PREFIX_KEY
 from bot.digest.manage import ROLE_KEY
 from bot.digest.schedule import DAY_NAMES
+from bot.feeds.pacing import TIMEZONE_KEY
+from bot.feeds.templates import SERVER_TEMPLATE_KEY
 from bot.store import Schedule, Store
 
 
@@ -59,6 +62,9 @@ async def export_backup(
                 identity_name=own.identity_name if own else "",
                 avatar_url=own.avatar_url if own else "",
                 selector=own.selector if own else "",
+                template=subscription.template,
+                max_age_hours=subscription.max_age_hours,
+                paused=subscription.paused,
             )
         )
     digests = [
@@ -87,9 +93,22 @@ async def export_backup(
     ]
     role = await store.guild_setting(guild_id, ROLE_KEY)
     settings = SettingsBackup(
-        prefix=await store.guild_setting(guild_id, PREFIX_KEY), digest_role=role
+        prefix=await store.guild_setting(guild_id, PREFIX_KEY),
+        digest_role=role,
+        timezone=await store.guild_setting(guild_id, TIMEZONE_KEY),
+        feed_template=await store.guild_setting(guild_id, SERVER_TEMPLATE_KEY),
     )
-    used_channels = {int(x.channel) for x in [*feeds, *digests, *follows]}
+    pacing = [
+        PacingBackup(
+            channel=str(p.channel_id),
+            max_posts=p.max_posts,
+            window_minutes=p.window_minutes,
+            quiet_start=p.quiet_start,
+            quiet_end=p.quiet_end,
+        )
+        for p in await store.guild_pacings(guild_id)
+    ]
+    used_channels = {int(x.channel) for x in [*feeds, *digests, *follows, *pacing]}
     used_roles = {int(f.role) for f in feeds if f.role} | ({int(role)} if role else set())
     return Backup(
         newsdesk_backup=VERSION,
@@ -101,4 +120,5 @@ async def export_backup(
         feeds=feeds,
         digests=digests,
         follows=follows,
+        pacing=pacing,
     )

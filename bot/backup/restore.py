@@ -1,5 +1,6 @@
 """Restoring a server backup into a server: every part checked as if an admin had typed it (feed
-addresses, filters, identities, selectors, digest schedules, follows, the prefix), each id of
+addresses, filters, templates, identities, selectors, digest schedules, follows, pacing, the
+prefix and timezone), each id of
 the exporting server mapped onto this one (a channel or role with the same id here, else the
 same name, else that part is refused with the reason), then written in one transaction — all
 of it, or nothing. Only this server's rows are ever written."""
@@ -11,16 +12,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.backup.schema import Backup, DigestBackup, FeedBackup, FollowBackup
+from bot.backup.schema import Backup, DigestBackup, FeedBackup, FollowBackup, PacingBackup
 from bot.clock import Clock, SystemClock, utc_iso
 from bot.config import PREFIX_KEY, prefix_problem
 from bot.digest.manage import ROLE_KEY, draft_schedule
+from bot.digest.schedule import resolve_zone
 from bot.errors import NewsdeskError
 from bot.feeds.fetcher import FetchPolicy, address_refusal
 from bot.feeds.identity import check_avatar, check_name
 from bot.feeds.moving import MAX_FEEDS_PER_GUILD
+from bot.feeds.pacing import TIMEZONE_KEY, PacingError, set_pacing
 from bot.feeds.selectors import check_selector
 from bot.feeds.subscriptions import DEFAULT_INTERVAL_SECONDS, check_filter, normalise_feed_url
+from bot.feeds.templates import SERVER_TEMPLATE_KEY, MessageTemplate, template_from_json
 from bot.ingest.urls import canonical_url
 from bot.insights.follows import MAX_CHANNEL_FOLLOWS, MAX_QUERY_CHARS, query_key
 from bot.search.query import parse_query
@@ -28,6 +32,8 @@ from bot.store import MAX_SCHEDULES_PER_GUILD, ScheduleDraft, Store, entity_key
 
 # Maps an id of the exporting server (with its name there) to one of this server, or None.
 Mapper = Callable[[int, str], int | None]
+# Refuses a template that could exceed a Discord limit (bot.render.feed_posts.check_template).
+TemplateCheck = Callable[[MessageTemplate], None]
 
 
 @dataclass
@@ -47,6 +53,7 @@ class _Plan:
     feeds: list[tuple[FeedBackup, int, int | None]] = field(default_factory=list)
     digests: list[tuple[ScheduleDraft, bool]] = field(default_factory=list)
     follows: list[tuple[FollowBackup, int, str, str | None]] = field(default_factory=list)
+    pacing: list[tuple[PacingBackup, int, str]] = field(default_factory=list)
 
 
 def same_ids(source_guild: int, target_guild: int, mapping: dict[int, int]) -> Mapper:
@@ -64,11 +71,19 @@ def same_ids(source_guild: int, target_guild: int, mapping: dict[int, int]) -> M
 class _Planner:
     """Checks each part of a backup against this server and plans its writes."""
 
-    def __init__(self, backup: Backup, channel: Mapper, role: Mapper, policy: FetchPolicy) -> None:
+    def __init__(
+        self,
+        backup: Backup,
+        channel: Mapper,
+        role: Mapper,
+        policy: FetchPolicy,
+        check_template: TemplateCheck | None,
+    ) -> None:
         self.backup = backup
         self.channel_of = channel
         self.role_of = role
         self.policy = policy
+        self.check_template = check_template
         self.report = RestoreReport()
         self.plan = _Plan()
 
@@ -87,8 +102,26 @@ class _Planner:
             return None
         return self.role_of(int(raw), self.backup.roles.get(raw, ""))
 
+    def template(self, stored: str) -> str:
+        """A template read again and checked ('' for none); TemplateError if unusable."""
+        if not stored:
+            return ""
+        template = template_from_json(stored)
+        if self.check_template is not None:
+            self.check_template(template)
+        return template.to_json()
+
     def settings(self) -> None:
         wanted = self.backup.settings
+        for key, value, check in (
+            (TIMEZONE_KEY, wanted.timezone, lambda v: resolve_zone(v).key),
+            (SERVER_TEMPLATE_KEY, wanted.feed_template, self.template),
+        ):
+            if value:
+                try:
+                    self.plan.settings[key] = check(value)
+                except NewsdeskError as exc:
+                    self.refuse(f"the server's {key.replace('_', ' ')}", str(exc))
         if wanted.prefix is not None:
             problem = prefix_problem(wanted.prefix)
             if problem:
@@ -120,6 +153,7 @@ class _Planner:
                     "identity_name": feed.identity_name and check_name(feed.identity_name),
                     "avatar_url": feed.avatar_url and check_avatar(feed.avatar_url),
                     "selector": feed.selector and check_selector(feed.selector),
+                    "template": self.template(feed.template),
                 }
             )
         except (NewsdeskError, ValueError) as exc:
@@ -161,6 +195,12 @@ class _Planner:
             return
         self.plan.digests.append((draft, digest.paused))
 
+    def pacing(self, pacing: PacingBackup) -> None:
+        name = self.backup.channels.get(pacing.channel, "") or pacing.channel
+        channel = self.channel(pacing.channel, f"pacing of #{name}")
+        if channel is not None:
+            self.plan.pacing.append((pacing, channel, name))
+
     def follow(self, follow: FollowBackup) -> None:
         what = f"follow of {follow.target}"
         channel = self.channel(follow.channel, what)
@@ -192,12 +232,13 @@ async def restore_backup(
     channel: Mapper,
     role: Mapper,
     policy: FetchPolicy | None = None,
+    check_template: TemplateCheck | None = None,
     clock: Clock | None = None,
 ) -> RestoreReport:
     """Check every part of `backup` against this guild, then write what passed in one
     transaction (a failure there leaves nothing). Parts already set up are left as they are."""
     now = (clock or SystemClock()).now()
-    planner = _Planner(backup, channel, role, policy or FetchPolicy())
+    planner = _Planner(backup, channel, role, policy or FetchPolicy(), check_template)
     planner.settings()
     existing_feeds = await store.guild_subscriptions(guild_id)
     here = {(f.url, s.channel_id) for s, f in existing_feeds}
@@ -208,6 +249,8 @@ async def restore_backup(
         planner.digest(digest, guild_id, created_by, now, len(schedules))
     for follow in backup.follows:
         planner.follow(follow)
+    for pacing in backup.pacing:
+        planner.pacing(pacing)
     report, plan = planner.report, planner.plan
     plan.digests = _new_digests(plan.digests, schedules, report)
     async with store.transaction():
@@ -260,6 +303,14 @@ async def _write(
             avatar_url=feed.avatar_url,
             selector=feed.selector,
         )
+        if feed.template or feed.max_age_hours or feed.paused:
+            await store.update_subscription(
+                guild_id,
+                subscription.id,
+                template=feed.template,
+                max_age_hours=feed.max_age_hours,
+                paused=feed.paused,
+            )
     report.restored["feeds"] = len(plan.feeds)
     for draft, paused in plan.digests:
         schedule = await store.add_digest_schedule(draft, now)
@@ -267,6 +318,28 @@ async def _write(
             await store.pause_digest_schedule(guild_id, schedule.id, "paused in the backup", now)
     report.restored["digests"] = len(plan.digests)
     await _write_follows(store, plan, guild_id, by, when, report)
+    await _write_pacing(store, plan, guild_id, report)
+
+
+async def _write_pacing(store: Store, plan: _Plan, guild_id: int, report: RestoreReport) -> None:
+    done = 0
+    for pacing, channel, name in plan.pacing:
+        try:
+            async with store.transaction():  # a savepoint: a refused pacing undoes only itself
+                await set_pacing(
+                    store,
+                    guild_id,
+                    channel,
+                    posts=pacing.max_posts,
+                    minutes=pacing.window_minutes,
+                    quiet_from=pacing.quiet_start,
+                    quiet_until=pacing.quiet_end,
+                )
+        except PacingError as exc:
+            report.refused.append((f"pacing of #{name}", str(exc)))
+            continue
+        done += 1
+    report.restored["pacing"] = done
 
 
 async def _write_follows(

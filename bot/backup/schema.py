@@ -1,6 +1,7 @@
-"""The server backup file: one JSON document holding a server's settings, feeds, digests and
-channel follows, versioned and validated (pydantic: types, lengths and counts, unknown fields
-refused) before anything in it is believed.
+"""The server backup file: one JSON document holding a server's settings, feeds (with their
+templates and own options), digests, channel follows and channels' pacing, versioned and
+validated (pydantic: types, lengths and counts, unknown fields refused) before anything in it
+is believed.
 
 Ids are written as strings (JSON numbers lose precision past 2^53, Discord's ids do not fit)
 and are the exporting server's: a restore maps them onto the server it is restored into.
@@ -20,6 +21,8 @@ MAX_BACKUP_BYTES = 2 * 1024 * 1024
 MAX_FEEDS = 100
 MAX_DIGESTS = 25
 MAX_FOLLOWS = 500
+MAX_PACINGS = 500
+TEMPLATE_CHARS = 8000
 
 Snowflake = Annotated[str, Field(pattern=r"^[0-9]{1,20}$")]
 Text = Annotated[str, Field(max_length=300)]
@@ -54,6 +57,9 @@ class FeedBackup(Strict):
     identity_name: Annotated[str, Field(max_length=80)] = ""
     avatar_url: Annotated[str, Field(max_length=2048)] = ""
     selector: Annotated[str, Field(max_length=200)] = ""
+    template: Annotated[str, Field(max_length=TEMPLATE_CHARS)] = ""  # its own (JSON), '' none
+    max_age_hours: Annotated[int, Field(ge=0, le=24 * 365)] = 0
+    paused: bool = False
 
 
 class DigestBackup(Strict):
@@ -79,11 +85,23 @@ class FollowBackup(Strict):
     entity_label: Annotated[str, Field(max_length=40)] | None = None
 
 
+class PacingBackup(Strict):
+    """One channel's flood control and quiet hours."""
+
+    channel: Snowflake
+    max_posts: Annotated[int, Field(ge=1, le=50)]
+    window_minutes: Annotated[int, Field(ge=1, le=24 * 60)]
+    quiet_start: Annotated[str, Field(max_length=5)] | None = None
+    quiet_end: Annotated[str, Field(max_length=5)] | None = None
+
+
 class SettingsBackup(Strict):
     """The server's own settings."""
 
     prefix: Annotated[str, Field(max_length=5)] | None = None
     digest_role: Snowflake | None = None
+    timezone: Annotated[str, Field(max_length=64)] | None = None
+    feed_template: Annotated[str, Field(max_length=TEMPLATE_CHARS)] | None = None
 
 
 class Backup(Strict):
@@ -98,6 +116,7 @@ class Backup(Strict):
     feeds: list[FeedBackup] = Field(default_factory=list, max_length=MAX_FEEDS)
     digests: list[DigestBackup] = Field(default_factory=list, max_length=MAX_DIGESTS)
     follows: list[FollowBackup] = Field(default_factory=list, max_length=MAX_FOLLOWS)
+    pacing: list[PacingBackup] = Field(default_factory=list, max_length=MAX_PACINGS)
 
 
 def _first_problem(error: ValidationError) -> str:

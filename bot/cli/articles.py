@@ -19,7 +19,7 @@ from bot.ingest import IngestReport, ingest_paths
 from bot.models import SNIPPET_END, SNIPPET_START
 from bot.nlp.lookup import entity_article_ids
 from bot.render.text import plural
-from bot.search import search, suggestions
+from bot.search import SearchFilters, parse_query, search, suggestions
 from bot.store import Store
 
 out = Console(highlight=False)
@@ -78,12 +78,12 @@ def _search(args: argparse.Namespace) -> int:
         def resolver(name: str) -> Awaitable[list[int]]:
             return entity_article_ids(store, name)
 
+        options = SearchFilters(sources=(args.source,) if args.source else ())
         page = await search(
             store,
-            " ".join(args.query),
+            parse_query(" ".join(args.query), options),
             page=args.page,
             per_page=args.limit,
-            source=args.source,
             entity_articles=resolver,
         )
         if args.json:
@@ -115,6 +115,8 @@ def _search(args: argparse.Namespace) -> int:
                 out.print(f"Did you mean: {escape(', '.join(near))}?")
             return 1
         out.print(f"[dim]{page.total} result(s), page {page.page} of {page.pages}[/]")
+        for note in page.notes:
+            out.print(f"[yellow]note:[/] {escape(note)}")
         for hit in page.hits:
             meta = " · ".join(x for x in (hit.source, hit.when[:10]) if x)
             out.print(

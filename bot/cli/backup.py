@@ -17,6 +17,7 @@ from bot.cli.common import with_store
 from bot.cli.feed_moves import CLI_POLICY, write_out
 from bot.config import Settings
 from bot.errors import NewsdeskError
+from bot.render.feed_posts import check_template
 from bot.store import Store
 
 out = Console(highlight=False)
@@ -70,6 +71,7 @@ def _import(args: argparse.Namespace) -> int:
             channel=channels,
             role=roles,
             policy=CLI_POLICY,
+            check_template=check_template,
         )
         for kind, count in report.restored.items():
             kept = report.already.get(kind, 0)

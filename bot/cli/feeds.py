@@ -27,7 +27,6 @@ from bot.feeds.parse import (
     register_html_reader,
 )
 from bot.feeds.poller import FeedPoller, PollResult
-from bot.feeds.stories import StoryIndex
 from bot.feeds.subscriptions import DEFAULT_INTERVAL_SECONDS
 from bot.ingest import Enricher, IngestReport, Skipped, ingest_drafts
 from bot.ingest.urls import canonical_url
@@ -87,7 +86,7 @@ async def ingest_remote(
                 if _looks_like_feed(fetched):
                     await _ingest_feed(store, poller, url, fetched, report)
                 else:
-                    await _ingest_page(store, poller.stories, fetched, report, enrich)
+                    await _ingest_page(store, fetched, report, enrich)
             except (FetchError, NoArticle, FeedFormatError) as exc:
                 report.skipped.append(Skipped(url, str(exc)))
 
@@ -113,19 +112,13 @@ async def _ingest_feed(
 
 
 async def _ingest_page(
-    store: Store,
-    stories: StoryIndex,
-    fetched: Fetched,
-    report: IngestReport,
-    enrich: Enricher | None,
+    store: Store, fetched: Fetched, report: IngestReport, enrich: Enricher | None
 ) -> None:
     page = await asyncio.to_thread(extract_article, fetched.body, fetched.url)
     origin = page_origin(fetched.url, page)
     source = page.sitename or (urlsplit(fetched.url).hostname or "")
     draft = page_draft(page, origin, origin, source)
-    before = len(report.added)
     await ingest_drafts(store, [draft], enrich=enrich, report=report)
-    await stories.assign(await store.articles(report.added[before:]))
 
 
 def _print_poll(result: PollResult) -> None:
@@ -178,7 +171,7 @@ def _poll(args: argparse.Namespace) -> int:
     settings: Settings = args.settings
 
     async def work() -> int:
-        async with await open_store(settings.store_url) as store, Fetcher() as fetcher:
+        async with await open_store(settings.store_url) as store, Fetcher(CLI_POLICY) as fetcher:
             poller = FeedPoller(store, fetcher, enrich=enricher_for(store, not args.no_nlp))
             results = await poller.run_due()
             for result in results:
@@ -190,9 +183,33 @@ def _poll(args: argparse.Namespace) -> int:
     return asyncio.run(work())
 
 
+def _log(args: argparse.Namespace) -> int:
+    settings: Settings = args.settings
+
+    async def work() -> int:
+        async with await open_store(settings.store_url) as store:
+            subscription = await store.subscription_by_id(args.id)
+            if subscription is None:
+                out.print(f"[red]No subscription #{args.id}[/] (see `feeds list`).")
+                return 1
+            lines, total = await store.delivery_log(
+                subscription.guild_id, subscription.id, limit=args.limit
+            )
+            table = Table(title=f"Delivery log of subscription #{subscription.id} ({total} kept)")
+            for column in ("when", "outcome", "item", "why / post"):
+                table.add_column(column)
+            for line in lines:
+                why = " ".join(x for x in (line.detail, line.link or "") if x)
+                table.add_row(line.at[:16], str(line.outcome), escape(line.title), escape(why))
+            out.print(table)
+            return 0
+
+    return asyncio.run(work())
+
+
 def register(sub: argparse._SubParsersAction) -> None:
-    """Add `feeds list`, `feeds poll`, `feeds import` and `feeds export`; let `ingest` read
-    saved .html pages."""
+    """Add `feeds list`, `feeds poll`, `feeds log`, `feeds import` and `feeds export`; let
+    `ingest` read saved .html pages."""
     register_html_reader()
     p = sub.add_parser(
         "feeds",
@@ -207,4 +224,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     poll.add_argument("--no-nlp", action="store_true", help="skip summaries and entities")
     poll.set_defaults(func=_poll)
+    log = feeds.add_parser(
+        "log", help="what became of each item a subscription saw, and why (newest first)"
+    )
+    log.add_argument("id", type=int, help="the subscription's number (/feeds list in Discord)")
+    log.add_argument("--limit", type=int, default=30, help="lines to show (default 30)")
+    log.set_defaults(func=_log)
     feed_moves.add_commands(feeds)

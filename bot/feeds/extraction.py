@@ -6,7 +6,7 @@ article page, and saying where an article's text came from (the delivery log's "
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +28,11 @@ def text_source(metadata: Mapping[str, Any]) -> str:
     if how == "title":
         return "the title only"
     return "a file or page ingested by hand"
+
+
+async def text_sources(store: Store, article_ids: Sequence[int]) -> dict[int, str]:
+    """Where each of these articles' text came from (see `text_source`), by article id."""
+    return {a.id: text_source(a.metadata) for a in await store.articles(list(article_ids))}
 
 
 async def set_selector(

@@ -24,7 +24,7 @@ from bot.nlp.enrichment import current_analysis, enrich_articles
 from bot.nlp.errors import NlpError
 from bot.nlp.service import NlpService
 from bot.nlp.summary import select
-from bot.search import prefix_expression, title_choices
+from bot.search import prefix_query, title_choices
 from bot.store import Store
 
 # A name's most mentioned entity wins if it has this share of all the name's mentions:
@@ -76,7 +76,7 @@ async def find_article(store: Store, typed: str) -> int:
     if ref and await store.article_content_hash(int(ref[1])) is not None:
         return int(ref[1])
     # Without words, title_choices lists the newest titles: that is no match.
-    best = await title_choices(store, typed, limit=1) if prefix_expression(typed) else []
+    best = await title_choices(store, typed, limit=1) if prefix_query(typed) else []
     if best:
         return best[0][0]
     if ref:
@@ -138,7 +138,7 @@ async def entity_profile(
 
 async def entity_choices(store: Store, typed: str, limit: int = 25) -> list[KnownEntity]:
     """Autocomplete: at most `limit` (≤ 25) named entities matching what was typed so far."""
-    return await store.entity_choices(prefix_expression(typed), typed, limit=min(limit, 25))
+    return await store.entity_choices(prefix_query(typed), typed, limit=min(limit, 25))
 
 
 async def top_entities(

@@ -9,7 +9,7 @@ from bot.backup.restore import RestoreReport
 from bot.backup.schema import Backup
 from bot.render import embeds, text
 
-KINDS = ("settings", "feeds", "digests", "follows")
+KINDS = ("settings", "feeds", "digests", "follows", "pacing")
 REFUSED_SHOWN = 15
 
 

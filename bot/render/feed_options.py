@@ -12,6 +12,7 @@ from bot.feeds.extraction import SelectorTrial
 from bot.feeds.identity import Fallback, Identity
 from bot.feeds.moving import ImportReport
 from bot.feeds.opml import OpmlFeed
+from bot.feeds.own_options import OwnOptionsEdited
 from bot.render import embeds, text
 from bot.store import Feed, FeedOptions, Subscription
 
@@ -31,7 +32,7 @@ def fallback_notice(fallback: Fallback, identity: Identity, bot_name: str) -> di
     elif fallback is Fallback.WEBHOOK_DELETED:
         message = (
             f"{instead}: the webhook I posted them through was deleted. Set the feed's name "
-            "again (`/feeds identity`) and I will make a new one."
+            "again (`/feeds edit name:`) and I will make a new one."
         )
     else:
         message = f"{instead}: this channel has as many webhooks as Discord allows (15)."
@@ -124,3 +125,16 @@ def export_embed(count: int) -> discord.Embed:
         "into a feed reader, or into another server with `/feeds import`.",
         colour=embeds.Palette.SUCCESS,
     )
+
+
+def own_options_embeds(edited: OwnOptionsEdited | None) -> list[discord.Embed]:
+    """What /feeds edit shows of a feed's identity and selector (nothing when untouched)."""
+    if edited is None:
+        return []
+    shown = []
+    if edited.identity:
+        shown.append(identity_embed(edited.subscription, edited.feed, edited.options))
+    if edited.selector:
+        trial = edited.trial
+        shown.append(selector_embed(edited.subscription, edited.feed, edited.options, trial))
+    return shown

@@ -9,43 +9,63 @@ from bot.store.interface import ClusterStore, Store
 from bot.store.records.articles import Outcome, Stored
 from bot.store.records.digests import MAX_SCHEDULES_PER_GUILD, Run, Schedule, ScheduleDraft
 from bot.store.records.entities import StoredAnalysis, StoredMention, entity_key
+from bot.store.records.feed_delivery import (
+    ChannelPacing,
+    DeliveryOutcome,
+    LogEntry,
+    LogUpdate,
+    NewLogEntry,
+)
 from bot.store.records.feed_options import (
     ChannelWebhook,
     FeedOptionChanges,
     FeedOptions,
     WebhookPost,
 )
-from bot.store.records.feeds import Feed, PendingAnnouncement, SeenItem, StoryMember, Subscription
+from bot.store.records.feeds import (
+    Feed,
+    PendingAnnouncement,
+    SeenItem,
+    Subscription,
+    SubscriptionChanges,
+)
 from bot.store.records.follows import Follow, PendingNotification
 from bot.store.records.insights import CoMentionLinks, DailyCount
 from bot.store.records.jobs import Job
-from bot.store.records.search import SearchFilters
+from bot.store.records.stories import STORY_REPORTS_CAP, StoryMember, StoryProbe
 
 __all__ = [
     "MAX_SCHEDULES_PER_GUILD",
+    "STORY_REPORTS_CAP",
+    "ChannelPacing",
     "ChannelWebhook",
     "ClusterStore",
     "CoMentionLinks",
     "DailyCount",
+    "DeliveryOutcome",
     "Feed",
     "FeedOptionChanges",
     "FeedOptions",
     "Follow",
     "Job",
+    "LogEntry",
+    "LogUpdate",
+    "NewLogEntry",
     "Outcome",
     "PendingAnnouncement",
     "PendingNotification",
     "Run",
     "Schedule",
     "ScheduleDraft",
-    "SearchFilters",
     "SeenItem",
     "Store",
     "Stored",
     "StoredAnalysis",
     "StoredMention",
     "StoryMember",
+    "StoryProbe",
     "Subscription",
+    "SubscriptionChanges",
     "WebhookPost",
     "entity_key",
     "open_cluster_store",

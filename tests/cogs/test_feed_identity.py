@@ -1,4 +1,4 @@
-"""A feed under its own name and avatar, through the emulator: `/feeds identity`, the bot's one
+"""A feed under its own name and avatar, through the emulator: `/feeds edit name: avatar:`, the bot's one
 webhook per channel (made once, reused), the post with the feed's username and avatar_url, and
 the fallback to the bot's own identity — told once per reason — when an admin deletes the
 webhook or the bot lacks Manage Webhooks; setting the identity again makes a new webhook."""
@@ -57,7 +57,7 @@ def in_news(desk: Newsdesk) -> list[Message]:
 
 async def identity(desk: Newsdesk, **options: Any) -> Any:
     reply = await desk.slash_as(
-        desk.discord.alice, "feeds identity", permissions=ALL_PERMISSIONS, id=1, **options
+        desk.discord.alice, "feeds edit", permissions=ALL_PERMISSIONS, id=1, **options
     )
     assert reply.message.ephemeral
     return reply.message.embeds[0]
@@ -174,7 +174,7 @@ async def test_a_thread_and_a_forum_get_the_feeds_identity_through_their_channel
             for feed in (1, 2):
                 await desk.slash_as(
                     discord.alice,
-                    "feeds identity",
+                    "feeds edit",
                     permissions=ALL_PERMISSIONS,
                     id=feed,
                     name="Harbour Times",
@@ -206,11 +206,29 @@ async def test_identities_are_checked_and_an_unknown_feed_is_refused(
             ({"avatar": "javascript:alert(1)"}, "https:// address of an image"),
         ):
             reply = await desk.slash_as(
-                desk.discord.alice, "feeds identity", permissions=ALL_PERMISSIONS, id=1, **options
+                desk.discord.alice, "feeds edit", permissions=ALL_PERMISSIONS, id=1, **options
             )
             assert expected in reply.message.embeds[0]["description"], options
         missing = await desk.slash_as(
-            desk.discord.alice, "feeds identity", permissions=ALL_PERMISSIONS, id=99, name="X"
+            desk.discord.alice, "feeds edit", permissions=ALL_PERMISSIONS, id=99, name="X"
         )
         assert "no feed #99" in missing.message.embeds[0]["description"]
+        assert not (await desk.store.feed_options(1)).own_identity
+
+        both = await desk.slash_as(
+            desk.discord.alice,
+            "feeds edit",
+            permissions=ALL_PERMISSIONS,
+            id=1,
+            filter="storm",
+            name="Harbour Times",
+        )
+        edited, named = both.message.embeds
+        assert "filter" in edited["description"] and "storm" in edited["description"]
+        assert "as **Harbour Times**" in named["description"]
+        cleared = await desk.slash_as(
+            desk.discord.alice, "feeds edit", permissions=ALL_PERMISSIONS, id=1, clear="identity"
+        )
+        assert "posts in" in cleared.message.embeds[0]["description"]
+        assert "as Newsdesk" in cleared.message.embeds[0]["description"]
         assert not (await desk.store.feed_options(1)).own_identity

@@ -1,4 +1,4 @@
-"""`/feeds selector` through the emulator: a feed's CSS selector is checked, set, and tried on
+"""`/feeds edit selector:` through the emulator: a feed's CSS selector is checked, set, and tried on
 the feed's latest article page, whose selected text the answer shows."""
 
 from __future__ import annotations
@@ -29,8 +29,9 @@ async def test_a_selector_is_checked_set_and_tried_on_the_latest_page(
         await settled(desk)  # the first poll stores what the feed lists
 
         async def selector(css: str) -> dict[str, object]:
+            options = {"clear": "selector"} if css == "none" else {"selector": css}
             reply = await desk.slash_as(
-                desk.discord.alice, "feeds selector", permissions=ALL_PERMISSIONS, id=1, css=css
+                desk.discord.alice, "feeds edit", permissions=ALL_PERMISSIONS, id=1, **options
             )
             assert reply.message.ephemeral
             return reply.message.embeds[0]

@@ -4,7 +4,7 @@ each announcement, and the notice a channel gets once per reason when the bot po
 
     identities = FeedIdentities(poster, store)
     outlet = await identities.outlet(outlet, subscription)        # WebhookOutlet, or as given
-    done = await identities.recorded(announcement_ids)            # after a crash: already posted
+    done = await identities.recorded(outlet, announcement_ids)    # after a crash: already posted
     result = await outlet.send(parts)
     await identities.settle(outlet, [ids per part], result)       # record; tell a fallback once
 """
@@ -49,9 +49,14 @@ class FeedIdentities:
             return outlet
         return made
 
-    async def recorded(self, announcement_ids: Sequence[int]) -> set[int]:
-        """The announcements a webhook message is already recorded for."""
-        return {p.announcement_id for p in await self.store.webhook_posts(announcement_ids)}
+    async def recorded(
+        self, outlet: Outlet, announcement_ids: Sequence[int]
+    ) -> dict[int, PostedMessage]:
+        """The announcements a webhook message is already recorded for, with that message."""
+        return {
+            p.announcement_id: PostedMessage(p.channel_id, p.message_id, outlet.guild_id, True)
+            for p in await self.store.webhook_posts(announcement_ids)
+        }
 
     async def adopt(self, outlet: Outlet, found: Mapping[int, PostedMessage]) -> None:
         """Record the webhook messages an earlier attempt posted, found after a crash (`found`

@@ -14,6 +14,7 @@ from typing import Protocol, Self
 from bot.store.interface.articles import ArticleStore
 from bot.store.interface.digests import DigestStore
 from bot.store.interface.entities import EntityStore
+from bot.store.interface.feed_delivery import FeedDeliveryStore
 from bot.store.interface.feed_options import FeedOptionStore
 from bot.store.interface.feeds import FeedStore
 from bot.store.interface.follows import FollowStore
@@ -21,6 +22,7 @@ from bot.store.interface.insights import InsightStore
 from bot.store.interface.jobs import JobQueue
 from bot.store.interface.search import SearchStore
 from bot.store.interface.settings import SettingsStore
+from bot.store.interface.stories import StoryStore
 
 __all__ = [
     "ArticleStore",
@@ -28,6 +30,7 @@ __all__ = [
     "Database",
     "DigestStore",
     "EntityStore",
+    "FeedDeliveryStore",
     "FeedOptionStore",
     "FeedStore",
     "FollowStore",
@@ -36,6 +39,7 @@ __all__ = [
     "SearchStore",
     "SettingsStore",
     "Store",
+    "StoryStore",
 ]
 
 
@@ -77,6 +81,8 @@ class Store(
     EntityStore,
     FeedStore,
     FeedOptionStore,
+    FeedDeliveryStore,
+    StoryStore,
     DigestStore,
     FollowStore,
     InsightStore,

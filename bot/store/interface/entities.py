@@ -7,6 +7,7 @@ from typing import Protocol
 
 from bot.models.analysis import Analysis, ArticleInput
 from bot.models.entity import EntityProfile, EntityTally, KnownEntity
+from bot.models.query import Query
 from bot.store.records.entities import StoredAnalysis, StoredMention
 
 
@@ -62,11 +63,12 @@ class EntityStore(Protocol):
         ...
 
     async def entity_choices(
-        self, word_prefixes: str | None, typed: str, limit: int = 25
+        self, words: Query | None, typed: str, limit: int = 25
     ) -> list[KnownEntity]:
-        """Type-ahead: named entities whose name has words starting as typed (`word_prefixes`,
-        a prepared prefix expression) or whose name or an alias starts with `typed`; exact
-        names first, then the most mentioned. With nothing typed, the most mentioned overall."""
+        """Type-ahead: named entities whose name matches `words` (the type-ahead query of what
+        was typed: its words, the last as a prefix) or whose name or an alias starts with
+        `typed`; exact names first, then the most mentioned. With nothing typed (None), the
+        most mentioned overall."""
         ...
 
     async def top_entities(

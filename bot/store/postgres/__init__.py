@@ -10,11 +10,13 @@ from bot.store.postgres.articles import PgArticleQueries
 from bot.store.postgres.db import connect_pool
 from bot.store.postgres.digests import PgDigestQueries
 from bot.store.postgres.entities import PgEntityQueries
+from bot.store.postgres.feed_delivery import PgFeedDeliveryQueries
 from bot.store.postgres.feed_options import PgFeedOptionQueries
 from bot.store.postgres.feeds import PgFeedQueries
 from bot.store.postgres.follows import PgFollowQueries
 from bot.store.postgres.insights import PgInsightQueries
 from bot.store.postgres.jobs import PgJobQueries
+from bot.store.postgres.stories import PgStoryQueries
 from bot.store.urls import redacted_url
 
 __all__ = ["PostgresStore"]
@@ -25,6 +27,8 @@ class PostgresStore(
     PgEntityQueries,
     PgFeedQueries,
     PgFeedOptionQueries,
+    PgFeedDeliveryQueries,
+    PgStoryQueries,
     PgDigestQueries,
     PgInsightQueries,
     PgFollowQueries,

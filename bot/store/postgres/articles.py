@@ -12,9 +12,9 @@ from bot.models import (
     ArticleDraft,
     SearchHit,
 )
+from bot.models.query import Query
 from bot.store.postgres.base import Connection, PgBase
 from bot.store.postgres.tsquery import (
-    has_phrase,
     highlight_tsquery_text,
     required_phrase_texts,
     to_tsquery_text,
@@ -28,7 +28,6 @@ from bot.store.records.articles import (
     article_values,
     stats_from_row,
 )
-from bot.store.records.search import SearchFilters
 
 # ts_rank_cd weights for {D, C, B, A} = {-, body, caption, title}: the 10 : 2 : 1 of SQLite's bm25.
 RANK_WEIGHTS = [0.0, 0.1, 0.2, 1.0]
@@ -145,12 +144,10 @@ class PgArticleQueries(PgBase):
         assert row is not None
         return stats_from_row(row, row["bytes"])
 
-    async def titles_matching(
-        self, prefix_match: str | None, limit: int = 25
-    ) -> list[tuple[int, str]]:
+    async def titles_matching(self, words: Query | None, limit: int = 25) -> list[tuple[int, str]]:
         # The stored headline vector is small and read in place; ranking matches through the
         # article's whole vector took 0.5 s at 100k.
-        if prefix_match is None:
+        if words is None:
             rows = await self._fetch(
                 f"SELECT a.id, a.title FROM articles a ORDER BY {PUBLISHED} DESC, a.id DESC"
                 " LIMIT $1",
@@ -161,18 +158,18 @@ class PgArticleQueries(PgBase):
                 rows = await conn.fetch(
                     "SELECT a.id, a.title FROM articles a, to_tsquery('newsdesk', $1) AS q"
                     f" WHERE a.title_search @@ q ORDER BY {PUBLISHED} DESC, a.id DESC LIMIT $2",
-                    to_tsquery_text(prefix_match),
+                    to_tsquery_text(words),
                     limit,
                 )
         return [(row[0], row[1]) for row in rows]
 
     async def search_articles(
-        self, match: str, filters: SearchFilters, limit: int, offset: int
+        self, query: Query, limit: int, offset: int
     ) -> tuple[list[SearchHit], int]:
-        # The prepared expression becomes a tsquery (bound); a count that must read rows (a
-        # phrase to confirm, a source or date to compare) stops at COUNT_CAP.
+        # The query becomes a tsquery (bound). Entity names must be resolved (ValueError).
+        filters = query.filters.checked_resolved()
         where = ["a.search @@ q"]
-        params: list[object] = [to_tsquery_text(match)]
+        params: list[object] = [to_tsquery_text(query)]
         if filters.sources:
             params.append([s.lower() for s in filters.sources])
             where.append(f"lower(a.source) = ANY(${len(params)}::text[])")
@@ -185,7 +182,7 @@ class PgArticleQueries(PgBase):
         if filters.article_ids is not None:
             params.append(list(filters.article_ids))
             where.append(f"a.id = ANY(${len(params)}::bigint[])")
-        for phrase in required_phrase_texts(match):
+        for phrase in required_phrase_texts(query):
             # Only articles holding the phrase's word pairs are rechecked for the phrase.
             params.append(phrase)
             words = f"newsdesk_words(${len(params)})"
@@ -195,11 +192,11 @@ class PgArticleQueries(PgBase):
         # compared: that count stops at COUNT_CAP (as SQLite's does for sources).
         cap = (
             COUNT_CAP
-            if has_phrase(match) or filters.sources or filters.after or filters.before
+            if query.phrases or filters.sources or filters.after or filters.before
             else None
         )
         async with self._indexed_reads() as conn:
-            return await _search_page(conn, match, clause, params, limit, offset, cap)
+            return await _search_page(conn, query, clause, params, limit, offset, cap)
 
     async def terms_starting(self, stem: str, limit: int = 200) -> list[tuple[str, int]]:
         rows = await self._fetch(
@@ -262,7 +259,7 @@ class PgArticleQueries(PgBase):
 
 async def _search_page(
     conn: Connection,
-    match: str,
+    query: Query,
     clause: str,
     params: list[object],
     limit: int,
@@ -281,7 +278,7 @@ async def _search_page(
     # The headline is checked before the article's whole vector (written first: PostgreSQL
     # keeps the written order of equally priced conditions).
     shortlist = max(SHORTLIST, offset + limit)
-    tsquery, highlight = to_tsquery_text(match), highlight_tsquery_text(match)
+    tsquery, highlight = to_tsquery_text(query), highlight_tsquery_text(query)
     headline_parts = ["q"] if highlight == tsquery else ["q", "h"]
     parts = [
         "(SELECT a.id FROM articles a, to_tsquery('newsdesk', $1) AS q,"

@@ -20,6 +20,7 @@ from bot.models.entity import (
     KnownEntity,
     mention_sentences,
 )
+from bot.models.query import Query
 from bot.models.text import normalise_name
 from bot.store.postgres.base import PgBase
 from bot.store.postgres.tsquery import to_tsquery_text
@@ -240,9 +241,9 @@ class PgEntityQueries(PgBase):
         return [entity_from_row(r) for r in rows]
 
     async def entity_choices(
-        self, word_prefixes: str | None, typed: str, limit: int = 25
+        self, words: Query | None, typed: str, limit: int = 25
     ) -> list[KnownEntity]:
-        if word_prefixes is None:
+        if words is None:
             return await self._top_names(None, limit)
         key = normalise_name(typed)
         found = {
@@ -254,7 +255,7 @@ class PgEntityQueries(PgBase):
             f"SELECT {ENTITY_COLUMNS} FROM entities e"
             f" WHERE e.name_search @@ to_tsquery('newsdesk', $1) AND {NAMED}"
             " AND e.article_count > 0 ORDER BY e.mention_count DESC LIMIT $2",
-            to_tsquery_text(word_prefixes),
+            to_tsquery_text(words),
             limit,
         )
         if len(key) >= 2:

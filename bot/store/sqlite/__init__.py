@@ -17,10 +17,12 @@ from bot.store.sqlite.articles import ArticleQueries
 from bot.store.sqlite.db import connect
 from bot.store.sqlite.digests import DigestQueries
 from bot.store.sqlite.entities import EntityQueries
+from bot.store.sqlite.feed_delivery import FeedDeliveryQueries
 from bot.store.sqlite.feed_options import FeedOptionQueries
 from bot.store.sqlite.feeds import FeedQueries
 from bot.store.sqlite.follows import FollowQueries
 from bot.store.sqlite.insights import InsightQueries
+from bot.store.sqlite.stories import StoryQueries
 
 __all__ = ["SqliteStore"]
 
@@ -30,6 +32,8 @@ class SqliteStore(
     EntityQueries,
     FeedQueries,
     FeedOptionQueries,
+    FeedDeliveryQueries,
+    StoryQueries,
     DigestQueries,
     InsightQueries,
     FollowQueries,

@@ -16,6 +16,7 @@ from bot.models.entity import (
     KnownEntity,
     mention_sentences,
 )
+from bot.models.query import Query
 from bot.models.text import normalise_name
 from bot.store.records.entities import (
     CO_MENTION_WINDOW,
@@ -33,6 +34,7 @@ from bot.store.records.entities import (
     rank_choices,
 )
 from bot.store.sqlite.db import marks
+from bot.store.sqlite.search import match_text
 
 
 class EntityQueries:
@@ -242,9 +244,9 @@ class EntityQueries:
             return [entity_from_row(r) for r in await cur.fetchall()]
 
     async def entity_choices(
-        self, word_prefixes: str | None, typed: str, limit: int = 25
+        self, words: Query | None, typed: str, limit: int = 25
     ) -> list[KnownEntity]:
-        if word_prefixes is None:
+        if words is None:
             return await self._top_names(None, limit)
         key = normalise_name(typed)
         # Exact names first, however rarely mentioned: "Gaza" before "Gaza Strip".
@@ -257,7 +259,7 @@ class EntityQueries:
             f"SELECT {ENTITY_COLUMNS} FROM entities_fts f JOIN entities e ON e.id = f.rowid"
             f" WHERE entities_fts MATCH ? AND {NAMED} AND e.article_count > 0"
             " ORDER BY e.mention_count DESC LIMIT ?",
-            (word_prefixes, limit),
+            (match_text(words), limit),
         ) as cur:
             for row in await cur.fetchall():
                 found.setdefault(row["id"], entity_from_row(row))

@@ -1,16 +1,19 @@
-"""SQL for feeds, subscriptions, seen items, story clusters and announcements."""
+"""SQL for feeds, subscriptions, seen items and announcements."""
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterable, Sequence
+import sqlite3
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Unpack
 
 import aiosqlite
 
 from bot.clock import utc_iso
+from bot.errors import StoreError
 from bot.models import Article
+from bot.models.delivery import PostedMessage
 from bot.store.records.articles import ARTICLE_COLUMNS_A, article_from_row
 from bot.store.records.feeds import (
     FEED_COLUMNS,
@@ -22,11 +25,12 @@ from bot.store.records.feeds import (
     NewSubscription,
     PendingAnnouncement,
     SeenItem,
-    StoryMember,
     Subscription,
+    SubscriptionChanges,
     feed_from_row,
     new_subscription_values,
     pending_announcement_from_row,
+    subscription_change_values,
     subscription_from_row,
 )
 
@@ -192,10 +196,11 @@ class FeedQueries:
         key = (subscription["guild_id"], subscription["channel_id"], subscription["feed_id"])
         cursor = await self.conn.execute(
             "INSERT INTO feed_subscriptions (guild_id, channel_id, feed_id, filter, role_id,"
-            " created_by, created_at, after_item_id)"
-            " SELECT ?, ?, ?, ?, ?, ?, ?, coalesce(max(id), 0) FROM feed_items WHERE feed_id = ?"
-            " ON CONFLICT (guild_id, channel_id, feed_id)"
-            " DO UPDATE SET filter = excluded.filter, role_id = excluded.role_id",
+            " created_by, created_at, backfill, after_item_id)"
+            " SELECT ?, ?, ?, ?, ?, ?, ?, ?, coalesce(max(id), 0) FROM feed_items"
+            " WHERE feed_id = ? ON CONFLICT (guild_id, channel_id, feed_id)"
+            " DO UPDATE SET filter = excluded.filter, role_id = excluded.role_id,"
+            " backfill = excluded.backfill",
             (*new_subscription_values(subscription), subscription["feed_id"]),
         )
         async with self.conn.execute(
@@ -207,6 +212,44 @@ class FeedQueries:
         assert row is not None
         added = subscription_from_row(row)
         return added, added.id == cursor.lastrowid
+
+    async def update_subscription(
+        self, guild_id: int, subscription_id: int, **changes: Unpack[SubscriptionChanges]
+    ) -> Subscription | None:
+        before = await self.subscription(guild_id, subscription_id)
+        values = subscription_change_values(changes)
+        if before is None or not values:
+            return before
+        assignments = ", ".join(f"{column} = ?" for column, _ in values)
+        if changes.get("paused") is False and before.paused:
+            # Resumed: what the feed listed while paused is not owed.
+            assignments += ", after_item_id = (SELECT coalesce(max(id), 0) FROM feed_items"
+            assignments += " WHERE feed_id = feed_subscriptions.feed_id)"
+        try:
+            await self.conn.execute(
+                f"UPDATE feed_subscriptions SET {assignments} WHERE guild_id = ? AND id = ?",
+                (*(value for _, value in values), guild_id, subscription_id),
+            )
+        except sqlite3.IntegrityError as exc:
+            raise StoreError("that channel already follows this feed") from exc
+        channel = changes.get("channel_id")
+        if channel is not None and channel != before.channel_id:
+            await self._move_queued(subscription_id, channel)
+        return await self.subscription(guild_id, subscription_id)
+
+    async def _move_queued(self, subscription_id: int, channel_id: int) -> None:
+        """Queued announcements follow their subscription into its new channel, except stories
+        that channel already has (its UNIQUE key keeps each story once per channel)."""
+        queued = "subscription_id = ? AND status IN ('pending', 'held')"
+        await self.conn.execute(
+            f"DELETE FROM feed_announcements WHERE {queued} AND story_id IN"
+            " (SELECT story_id FROM feed_announcements WHERE channel_id = ?)",
+            (subscription_id, channel_id),
+        )
+        await self.conn.execute(
+            f"UPDATE feed_announcements SET channel_id = ? WHERE {queued}",
+            (channel_id, subscription_id),
+        )
 
     async def subscription(self, guild_id: int, subscription_id: int) -> Subscription | None:
         async with self.conn.execute(
@@ -253,54 +296,17 @@ class FeedQueries:
         )
         return cursor.rowcount > 0
 
-    # -- story clusters ---------------------------------------------------------------------
-
-    async def stories_of(self, article_ids: Sequence[int]) -> dict[int, int]:
-        if not article_ids:
-            return {}
-        marks = ",".join("?" * len(article_ids))
-        async with self.conn.execute(
-            f"SELECT article_id, story_id FROM article_stories WHERE article_id IN ({marks})",
-            tuple(article_ids),
-        ) as cur:
-            return {row[0]: row[1] for row in await cur.fetchall()}
-
-    async def add_story_member(
-        self, article_id: int, story_id: int, signature: bytes | None, now: str
-    ) -> None:
-        await self.conn.execute(
-            "INSERT INTO article_stories (article_id, story_id, signature, added_at)"
-            " VALUES (?, ?, ?, ?) ON CONFLICT (article_id) DO NOTHING",
-            (article_id, story_id, signature, now),
-        )
-
-    async def recent_story_members(self, since: str) -> list[StoryMember]:
-        async with self.conn.execute(
-            "SELECT article_id, story_id, signature, added_at FROM article_stories"
-            " WHERE added_at >= ? AND signature IS NOT NULL ORDER BY article_id",
-            (since,),
-        ) as cur:
-            return [StoryMember(*row) for row in await cur.fetchall()]
-
-    async def story_sources(self, story_id: int) -> list[str]:
-        async with self.conn.execute(
-            "SELECT a.source FROM article_stories s JOIN articles a ON a.id = s.article_id"
-            " WHERE s.story_id = ? GROUP BY a.source ORDER BY min(a.id)",
-            (story_id,),
-        ) as cur:
-            return [row[0] for row in await cur.fetchall()]
-
     # -- announcements ----------------------------------------------------------------------
 
     async def queue_announcement(
         self, subscription: Subscription, story_id: int, article_id: int, now: str
-    ) -> bool:
+    ) -> int | None:
         cursor = await self.conn.execute(
             "INSERT INTO feed_announcements (subscription_id, channel_id, story_id, article_id,"
             " created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (channel_id, story_id) DO NOTHING",
             (subscription.id, subscription.channel_id, story_id, article_id, now),
         )
-        return cursor.rowcount > 0
+        return cursor.lastrowid if cursor.rowcount > 0 else None
 
     async def pending_announcements(self, limit: int = 500) -> list[PendingAnnouncement]:
         async with self.conn.execute(
@@ -314,17 +320,22 @@ class FeedQueries:
 
     async def announcements_posting(self, announcement_ids: Sequence[int]) -> None:
         await self.conn.executemany(
-            "UPDATE feed_announcements SET status = 'posting' WHERE id = ? AND status = 'pending'",
+            "UPDATE feed_announcements SET status = 'posting'"
+            " WHERE id = ? AND status IN ('pending', 'held')",
             [(i,) for i in announcement_ids],
         )
 
     async def mark_announced(
-        self, announcement_ids: Sequence[int], message_id: int | None, now: str
+        self, posted: Mapping[int, PostedMessage | None], now: str, *, packed: bool = False
     ) -> None:
         await self.conn.executemany(
-            "UPDATE feed_announcements SET status = 'posted', message_id = ?, posted_at = ?,"
+            "UPDATE feed_announcements SET status = 'posted', message_id = ?, message_link = ?,"
+            " posted_at = ?, packed = ?, hold_reason = NULL, hold_until = NULL,"
             " attempts = attempts + 1 WHERE id = ?",
-            [(message_id, now, i) for i in announcement_ids],
+            [
+                (m.message_id if m else None, m.link if m else None, now, int(packed), i)
+                for i, m in posted.items()
+            ],
         )
 
     async def announcement_failed(self, announcement_ids: Sequence[int], give_up: bool) -> None:

@@ -2,6 +2,9 @@
 counts that cost what they must, and title type-ahead. Mixed into `SqliteStore` via
 ArticleQueries.
 
+A search arrives as a `Query` (bot/models/query.py) and is compiled here, once, to an FTS5
+expression in which every word is a quoted string; the expression is bound as a parameter.
+
 The indexes' rowid is the article's search key (publication day * 2^28 + id, migration 006);
 bot/store/ranking.py has the ranking and why the early stop returns the exact top k.
 """
@@ -18,6 +21,7 @@ from math import log
 import aiosqlite
 
 from bot.models import COUNT_CAP, SNIPPET_END, SNIPPET_START, SearchHit
+from bot.models.query import Query, Term
 from bot.store.ranking import (
     DAY_SHIFT,
     DAY_SPAN,
@@ -27,10 +31,7 @@ from bot.store.ranking import (
     day_number,
     day_of,
     idf_ceiling,
-    phrases_in,
-    required_phrases,
 )
-from bot.store.records.search import SearchFilters
 
 # bm25 weights for (title, caption, body): a word in the headline counts ten times one in the body.
 BM25_WEIGHTS = (10.0, 2.0, 1.0)
@@ -45,6 +46,21 @@ ID_LOOKUP_LIMIT = 2_000
 # Remembered counts (valid until the next write to the database).
 COUNT_CACHE_SIZE = 512
 _ID_MASK = DAY_SPAN - 1
+
+
+def fts_term(term: Term) -> str:
+    """A term as an FTS5 string literal (its words double-quoted, never raw syntax), with `*`
+    for a prefix."""
+    return '"' + " ".join(term.words).replace('"', '""') + '"' + ("*" if term.prefix else "")
+
+
+def match_text(query: Query) -> str:
+    """The FTS5 MATCH expression for a query's terms (filters are SQL conditions instead)."""
+    positive = " AND ".join(
+        "(" + " OR ".join(fts_term(term) for term in group) + ")" for group in query.groups
+    )
+    negative = "".join(f" NOT {fts_term(term)}" for term in query.excluded)
+    return f"({positive}){negative}" if negative else positive
 
 
 @dataclass(frozen=True)
@@ -66,6 +82,7 @@ class _Plan:
     """One search as SQL: conditions the index answers alone, and those on the article row."""
 
     index: _Index
+    query: Query
     match: str
     index_where: tuple[str, ...]
     index_params: tuple[object, ...]
@@ -97,10 +114,9 @@ class _Counts:
     entries: OrderedDict[tuple[object, ...], int] = field(default_factory=OrderedDict)
 
 
-def _plan(
-    index: _Index, match: str, filters: SearchFilters, keys: list[int] | None = None
-) -> _Plan:
-    """The plan for a prepared expression and filters; `keys` restricts it to those rows."""
+def _plan(index: _Index, query: Query, keys: list[int] | None = None) -> _Plan:
+    """The plan for a query; `keys` restricts it to those rows."""
+    filters = query.filters
     table = index.table
     where: list[str] = []
     params: list[object] = []
@@ -131,7 +147,15 @@ def _plan(
         sources = " OR ".join("a.source = ? COLLATE NOCASE" for _ in filters.sources)
         row_where.append(f"({sources})")
         row_params.extend(filters.sources)
-    return _Plan(index, match, tuple(where), tuple(params), tuple(row_where), tuple(row_params))
+    return _Plan(
+        index,
+        query,
+        match_text(query),
+        tuple(where),
+        tuple(params),
+        tuple(row_where),
+        tuple(row_params),
+    )
 
 
 def forget_search_counts(store: object) -> None:
@@ -146,18 +170,19 @@ class SearchQueries:
     conn: aiosqlite.Connection
 
     async def search_articles(
-        self, match: str, filters: SearchFilters, limit: int, offset: int
+        self, query: Query, limit: int, offset: int
     ) -> tuple[list[SearchHit], int]:
         # The FTS5 expression is bound, never interpolated; only a search filtered by source
-        # counts to COUNT_CAP at most.
+        # counts to COUNT_CAP at most. Entity names must be resolved (ValueError otherwise).
+        filters = query.filters.checked_resolved()
         if filters.article_ids is not None and not filters.article_ids:
             return [], 0
         keys = None
         if filters.article_ids is not None and len(filters.article_ids) <= ID_LOOKUP_LIMIT:
             keys = await self._search_keys(filters.article_ids)
-        plan = _plan(ARTICLES_INDEX, match, filters, keys)
+        plan = _plan(ARTICLES_INDEX, query, keys)
         ranked, total = await self._ranked(plan, offset + limit)
-        hits = await self._hits(match, ranked[offset : offset + limit])
+        hits = await self._hits(plan.match, ranked[offset : offset + limit])
         if total is None:
             total = await self._count(plan, cap=COUNT_CAP)
         return hits, total
@@ -200,25 +225,28 @@ class SearchQueries:
                     return top.best(), None
 
     async def _idf_ceilings(self, plan: _Plan, *, exact: bool) -> list[float]:
-        """Upper bounds on FTS5's idf for the phrases that can occur in a match.
+        """Upper bounds on FTS5's idf for each wanted term of the query (bm25 scores every
+        occurrence; excluded terms are in no match, so they add nothing to a score).
 
-        When every match must hold every positive phrase (no OR), each phrase is in at least
-        as many rows as the whole expression matches: one count (also the total, mostly)
-        bounds them all. Otherwise, or when `exact`, each phrase is counted on its own."""
+        A term without alternatives is in every match, so in at least as many rows as the
+        whole query matches: that one count (also the total, mostly) bounds them all. Terms
+        of OR groups, or every term when `exact`, are counted on their own."""
         counts = await self._counts()
-        required = None if exact else required_phrases(plan.match)
-        if required is not None:
-            matches = await self._count(plan, with_rows=False)
-            return [idf_ceiling(counts.rows_at_most, matches) for _ in required]
+        required = () if exact else plan.query.required
+        matches = await self._count(plan, with_rows=False) if required else 0
         table = plan.index.table
         ceilings = []
-        for phrase in phrases_in(plan.match):
-            hits = await self._cached_count(
-                counts,
-                (table, phrase),
-                f"SELECT count(*) FROM {table} WHERE {table} MATCH ?",
-                (phrase,),
-            )
+        for term in plan.query.terms:
+            if term in required:
+                hits = matches
+            else:
+                phrase = fts_term(term)
+                hits = await self._cached_count(
+                    counts,
+                    (table, phrase),
+                    f"SELECT count(*) FROM {table} WHERE {table} MATCH ?",
+                    (phrase,),
+                )
             ceilings.append(idf_ceiling(counts.rows_at_most, hits))
         return ceilings
 
@@ -300,12 +328,10 @@ class SearchQueries:
             if key in rows
         ]
 
-    async def titles_matching(
-        self, prefix_match: str | None, limit: int = 25
-    ) -> list[tuple[int, str]]:
+    async def titles_matching(self, words: Query | None, limit: int = 25) -> list[tuple[int, str]]:
         # Reading the small titles index newest first touches `limit` rows however short the
         # prefix.
-        if prefix_match is None:
+        if words is None:
             sql = (
                 "SELECT id, title FROM articles"
                 " ORDER BY coalesce(published_at, ingested_at) DESC, id DESC LIMIT ?"
@@ -317,7 +343,7 @@ class SearchQueries:
                 " CROSS JOIN articles a ON a.search_key = articles_titles.rowid"
                 " WHERE articles_titles MATCH ? ORDER BY articles_titles.rowid DESC LIMIT ?"
             )
-            params = (prefix_match, limit)
+            params = (match_text(words), limit)
         async with self.conn.execute(sql, params) as cur:
             return [(row[0], row[1]) for row in await cur.fetchall()]
 

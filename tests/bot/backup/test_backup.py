@@ -15,19 +15,22 @@ from bot.backup.restore import restore_backup, same_ids
 from bot.backup.schema import BackupRefused, read_backup, write_backup
 from bot.clock import FakeClock
 from bot.digest.manage import draft_schedule
-from bot.store import Store, entity_key
+from bot.feeds.templates import make_template
+from bot.store import ChannelPacing, Store, entity_key
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 NEWSROOM, RIVAL = 101, 202
 NEWS, BRIEFS, EDITORS = 11, 12, 51  # Newsroom's #news, #briefings and @Editors
 RIVAL_NEWS, RIVAL_BRIEFS, RIVAL_EDITORS = 21, 22, 61
 NAMES = {NEWS: "news", BRIEFS: "briefings"}
+TEMPLATE = make_template(title="{title}", description="{summary:200}").to_json()
 RIVAL_NAMES = {"news": RIVAL_NEWS, "briefings": RIVAL_BRIEFS}
 
 
 async def set_up_newsroom(store: Store) -> None:
-    """Two feeds (one with its own identity and selector), two digests (one paused, weekly),
-    an entity and a search followed by channels, a member's own follow, the prefix and role."""
+    """Two feeds (one with its own identity, selector, template and age limit, one paused), two
+    digests (one paused, weekly), an entity and a search followed by channels, a member's own
+    follow, #news's pacing, the prefix, digest role, timezone and default template."""
     at = NOW.isoformat()
     async with store.transaction():
         for url, channel, role in (
@@ -52,6 +55,11 @@ async def set_up_newsroom(store: Store) -> None:
                     avatar_url="https://harbour.example/logo.png",
                     selector="article .body",
                 )
+                await store.update_subscription(
+                    NEWSROOM, subscription.id, template=TEMPLATE, max_age_hours=48
+                )
+            else:
+                await store.update_subscription(NEWSROOM, subscription.id, paused=True)
         for every, paused in (("weekdays", False), ("weekly friday", True)):
             draft = draft_schedule(
                 guild_id=NEWSROOM,
@@ -87,6 +95,9 @@ async def set_up_newsroom(store: Store) -> None:
             )
         await store.set_guild_setting(NEWSROOM, "prefix", "?")
         await store.set_guild_setting(NEWSROOM, "digest_role", str(EDITORS))
+        await store.set_guild_setting(NEWSROOM, "timezone", "Europe/London")
+        await store.set_guild_setting(NEWSROOM, "feed_template", TEMPLATE)
+        await store.set_channel_pacing(ChannelPacing(NEWS, NEWSROOM, 5, 30, "22:00", "07:00"))
 
 
 async def backup_of(store: Store, guild: int, names: dict[int, str]) -> bytes:
@@ -130,18 +141,25 @@ async def test_a_backup_restored_into_another_server_sets_up_the_same(store: Sto
         clock=FakeClock(NOW),
     )
     assert report.refused == []
-    assert report.restored == {"settings": 2, "feeds": 2, "digests": 2, "follows": 2}
+    restored_counts = {"settings": 4, "feeds": 2, "digests": 2, "follows": 2, "pacing": 1}
+    assert report.restored == restored_counts
 
     rival = {RIVAL_NEWS: "news", RIVAL_BRIEFS: "briefings"}
     restored = json.loads(await backup_of(store, RIVAL, rival))
     original = json.loads(data)
-    for part in ("feeds", "digests", "follows"):
+    for part in ("feeds", "digests", "follows", "pacing"):
         for item in original[part]:
             item["channel"] = str(RIVAL_NAMES[NAMES[int(item["channel"])]])
             if item.get("role"):
                 item["role"] = str(RIVAL_EDITORS)
         assert restored[part] == original[part], part
-    assert restored["settings"] == {"prefix": "?", "digest_role": str(RIVAL_EDITORS)}
+    assert restored["settings"] == {
+        "prefix": "?",
+        "digest_role": str(RIVAL_EDITORS),
+        "timezone": "Europe/London",
+        "feed_template": TEMPLATE,
+    }
+    assert [f["paused"] for f in restored["feeds"]] == [False, True]
     [paused] = [s for s in await store.digest_schedules(RIVAL) if s.paused]
     assert paused.every == "weekly" and paused.weekday == 4
     assert await backup_of(store, NEWSROOM, NAMES) == before  # the source server is untouched
@@ -171,6 +189,7 @@ async def test_parts_that_cannot_be_restored_are_refused_with_the_reason(store: 
     raw["digests"][0]["timezone"] = "Mars/Olympus"
     raw["follows"].append({"channel": str(NEWS), "kind": "query", "target": "-only"})
     raw["settings"]["prefix"] = "@@"
+    raw["settings"]["feed_template"] = '{"title": "{nope}"}'
     only_news = same_ids(NEWSROOM, RIVAL, {NEWS: RIVAL_NEWS})  # #briefings is not mapped
     report = await restore_backup(
         store,
@@ -189,7 +208,14 @@ async def test_parts_that_cannot_be_restored_are_refused_with_the_reason(store: 
     assert reasons["feed https://wire.example/atom.xml"] == "no channel #briefings in this server"
     assert any("Mars/Olympus" in why for what, why in report.refused if what.startswith("digest"))
     assert "follow of -only" in reasons and "follow of ceasefire -Egypt" in reasons
-    assert report.restored == {"settings": 0, "feeds": 0, "digests": 1, "follows": 1}
+    assert "unknown placeholder {nope}" in reasons["the server's feed template"]
+    assert report.restored == {
+        "settings": 1,  # the timezone
+        "feeds": 0,
+        "digests": 1,
+        "follows": 1,
+        "pacing": 1,
+    }
     rows = await store.digest_schedules(RIVAL)
     assert [(s.channel_id, s.every, s.paused) for s in rows] == [(RIVAL_NEWS, "weekly", True)]
 
