@@ -20,7 +20,7 @@ from bot.errors import NewsdeskError
 from bot.render.feed_posts import check_template
 from bot.store import Store
 
-out = Console(highlight=False)
+out = Console(highlight=False, soft_wrap=True)  # paths and addresses never wrap
 
 
 def _pairs(values: list[str] | None, what: str) -> dict[int, int]:

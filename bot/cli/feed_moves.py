@@ -18,7 +18,7 @@ from bot.feeds.moving import ImportReport, export_opml, import_opml, read_opml_f
 from bot.feeds.opml import MAX_OPML_BYTES, OpmlRefused
 from bot.store import Store
 
-out = Console(highlight=False)
+out = Console(highlight=False, soft_wrap=True)  # paths and addresses never wrap
 # Whoever runs the CLI owns the machine: feeds on its own network may be imported.
 CLI_POLICY = FetchPolicy(allow_private=True)
 

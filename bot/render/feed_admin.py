@@ -143,12 +143,12 @@ def log_line(entry: LogEntry, source: str = "") -> str:
     parts = [f"{MARKS.get(entry.outcome, '•')} **{entry.outcome}** · {title}"]
     if entry.detail:
         parts.append(text.escape(text.plain(entry.detail, DETAIL_CHARS)))
-    if source:
-        parts.append("text: " + text.escape(text.plain(source, DETAIL_CHARS)))
     if entry.link:
         label = "first post" if entry.outcome is DeliveryOutcome.DUPLICATE else "the post"
         parts.append(text.link(label, entry.link))
     parts.append(text.timestamp(entry.at, "R"))
+    if source:
+        parts.append("text: " + text.escape(text.plain(source, DETAIL_CHARS)))
     return " — ".join(parts[:2]) + ("\n" + " · ".join(parts[2:]) if parts[2:] else "")
 
 

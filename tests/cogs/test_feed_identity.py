@@ -1,10 +1,12 @@
-"""A feed under its own name and avatar, through the emulator: `/feeds edit name: avatar:`, the bot's one
-webhook per channel (made once, reused), the post with the feed's username and avatar_url, and
-the fallback to the bot's own identity — told once per reason — when an admin deletes the
-webhook or the bot lacks Manage Webhooks; setting the identity again makes a new webhook."""
+"""A feed under its own name and avatar, through the emulator: `/feeds edit name: avatar:`, the
+bot's one webhook per channel (made once, reused), the post with the feed's username and
+avatar_url, and the fallback to the bot's own identity — told once per reason — when an admin
+deletes the webhook or the bot lacks Manage Webhooks; setting the identity again makes a new
+webhook."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -44,6 +46,11 @@ def publish(site: NewsSite, n: int) -> str:
         "/harbour/rss.xml", title, f"/harbour/news/{n}", f"h-{n}", "Mon, 02 Mar 2026 08:00:00 GMT"
     )
     return title
+
+
+def database_bytes(folder: Path) -> bytes:
+    """Everything the database files hold (the main file and its write-ahead log)."""
+    return b"".join(f.read_bytes() for f in folder.glob("newsdesk.db*"))
 
 
 async def next_poll(desk: Newsdesk) -> None:
@@ -91,6 +98,9 @@ async def test_a_feed_posts_under_its_own_name_and_avatar_through_one_reused_web
         assert all(r.json["allowed_mentions"]["parse"] == [] for r in executed)
         news = discord.channel("news")
         assert len(discord.requests_to("POST", f"/channels/{news.id}/webhooks")) == 1
+        # The token (anyone holding it can post here) is in memory only, never in the database.
+        stored = await asyncio.to_thread(database_bytes, tmp_path)
+        assert webhook.token.encode() not in stored
         recorded = await desk.store.webhook_posts(list(range(1, 10)))
         assert [(p.webhook_id, p.message_id) for p in recorded] == [
             (webhook.id, m.id) for m in posts

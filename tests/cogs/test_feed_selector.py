@@ -1,5 +1,6 @@
-"""`/feeds edit selector:` through the emulator: a feed's CSS selector is checked, set, and tried on
-the feed's latest article page, whose selected text the answer shows."""
+"""`/feeds edit selector:` through the emulator: a feed's CSS selector is checked, set, and tried
+on the feed's latest article page, whose selected text the answer shows; the next article takes
+the text it selects, and the delivery log names it as the article's text source."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.sandbox.emulator.state import ALL_PERMISSIONS
-from tests.bot.feeds.newsroom import NewsSite
+from tests.bot.feeds.newsroom import REOPEN, NewsSite
 from tests.cogs.test_feeds import add, fresh_newsdesk, settled
 
 
@@ -48,6 +49,19 @@ async def test_a_selector_is_checked_set_and_tried_on_the_latest_page(
         assert "it selects 159 words:\n> A powerful winter storm forced the closure" in description
         assert "Shipping Correspondent" not in description
         assert (await desk.store.feed_options(1)).selector == "article p:not(.byline)"
+
+        # The next article's text is what the selector picks, and the log says so.
+        site.publish_reopening()
+        desk.clock.advance(minutes=20)
+        await settled(desk)
+        log = await desk.slash_as(
+            desk.discord.alice, "feeds log", permissions=ALL_PERMISSIONS, id=1
+        )
+        newest = log.message.embeds[0]["description"].split("\n\n")[0]
+        assert REOPEN in newest and "text: page, CSS selector article p:not(.byline)" in newest
+        [reopened] = [a for a in await desk.store.latest_articles(5) if a.title == REOPEN]
+        assert reopened.metadata["selector"] == "article p:not(.byline)"
+        assert reopened.body.startswith("Greyhaven and Kelby Point reopened")
 
         cleared = await selector("none")
         assert "trafilatura" in str(cleared["description"])

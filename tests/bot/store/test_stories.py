@@ -153,6 +153,12 @@ def _old_rows() -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
     return articles, [(1, 1, b"\x00" * 512, now), (2, 2, None, now)]
 
 
+def before_stories(migrations: list[tuple[int, str, str]]) -> list[tuple[int, str, str]]:
+    """The migrations a database had before stories (later ones come after it is opened)."""
+    first = next(version for version, name, _ in migrations if name.endswith("_stories.sql"))
+    return [m for m in migrations if m[0] < first]
+
+
 @contextlib.asynccontextmanager
 async def _old_postgres(server: str) -> AsyncIterator[str]:
     name = f"newsdesk_old_{uuid.uuid4().hex[:12]}"
@@ -166,7 +172,7 @@ async def _old_postgres(server: str) -> AsyncIterator[str]:
                 "CREATE TABLE schema_version (version integer NOT NULL, name text NOT NULL,"
                 " applied_at timestamptz NOT NULL DEFAULT now())"
             )
-            for version, migration, sql in pg_migrations()[:-1]:
+            for version, migration, sql in before_stories(pg_migrations()):
                 await conn.execute(sql)
                 await conn.execute("INSERT INTO schema_version VALUES ($1, $2)", version, migration)
             articles, members = _old_rows()
@@ -183,7 +189,7 @@ async def _old_postgres(server: str) -> AsyncIterator[str]:
 
 def _old_sqlite(path: Path) -> str:
     with contextlib.closing(sqlite3.connect(path)) as conn:
-        for version, _, sql in sqlite_migrations()[:-1]:
+        for version, _, sql in before_stories(sqlite_migrations()):
             conn.executescript(f"{sql}\nPRAGMA user_version = {version};")
         articles, members = _old_rows()
         conn.executemany(_INSERT_ARTICLE.format(", ".join("?" * 14)), articles)
