@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from bot.errors import NewsdeskError
 
@@ -24,7 +24,17 @@ MAX_FOLLOWS = 500
 MAX_PACINGS = 500
 TEMPLATE_CHARS = 8000
 
-Snowflake = Annotated[str, Field(pattern=r"^[0-9]{1,20}$")]
+# The largest id the store keeps (a signed 64-bit integer, as Discord's snowflakes are).
+MAX_ID = 2**63 - 1
+
+
+def _storable(value: str) -> str:
+    if int(value) > MAX_ID:
+        raise ValueError(f"an id is at most {MAX_ID}")
+    return value
+
+
+Snowflake = Annotated[str, Field(pattern=r"^[0-9]{1,19}$"), AfterValidator(_storable)]
 Text = Annotated[str, Field(max_length=300)]
 Address = Annotated[str, Field(min_length=1, max_length=2000)]
 

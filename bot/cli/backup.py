@@ -7,20 +7,21 @@ from __future__ import annotations
 
 import argparse
 
-from rich.console import Console
-from rich.markup import escape
-
 from bot.backup.export import export_backup
 from bot.backup.restore import restore_backup, same_ids
 from bot.backup.schema import MAX_BACKUP_BYTES, BackupRefused, read_backup, write_backup
+from bot.cli.arguments import MAX_ID
 from bot.cli.common import with_store
-from bot.cli.feed_moves import CLI_POLICY, write_out
+from bot.cli.feed_moves import CLI_POLICY, SNOWFLAKE, write_out
 from bot.config import Settings
 from bot.errors import NewsdeskError
 from bot.render.feed_posts import check_template
 from bot.store import Store
+from bot.terminal import shown, terminal
 
-out = Console(highlight=False, soft_wrap=True)  # paths and addresses never wrap
+out = terminal()
+
+out.soft_wrap = True  # paths and addresses never wrap
 
 
 def _pairs(values: list[str] | None, what: str) -> dict[int, int]:
@@ -28,7 +29,7 @@ def _pairs(values: list[str] | None, what: str) -> dict[int, int]:
     found: dict[int, int] = {}
     for value in values or []:
         old, _, new = value.partition("=")
-        if not (old.strip().isdigit() and new.strip().isdigit()):
+        if not all(x.strip().isdigit() and int(x) <= MAX_ID for x in (old, new)):
             raise NewsdeskError(f"--{what} takes OLD=NEW ids, got {value!r}")
         found[int(old)] = int(new)
     return found
@@ -77,7 +78,7 @@ def _import(args: argparse.Namespace) -> int:
             kept = report.already.get(kind, 0)
             out.print(f"{kind}: {count} restored" + (f", {kept} already there" if kept else ""))
         for what, why in report.refused:
-            out.print(f"[red]not restored[/] {escape(what)}: {escape(why)}")
+            out.print(f"[red]not restored[/] {shown(what)}: {shown(why)}")
         return 0
 
     return with_store(settings, work)
@@ -91,7 +92,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     actions = p.add_subparsers(dest="settings_command", metavar="ACTION", required=True)
     exporting = actions.add_parser("export", help="write a server's backup (JSON)")
-    exporting.add_argument("--guild", type=int, required=True, help="the server's id")
+    exporting.add_argument("--guild", type=SNOWFLAKE, required=True, help="the server's id")
     exporting.add_argument("-o", "--output", help="the file to write (default: standard output)")
     exporting.set_defaults(func=_export)
     importing = actions.add_parser(
@@ -101,7 +102,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "Into the server it came from, ids stay; into another, map them with --channel/--role.",
     )
     importing.add_argument("file", help="the backup file")
-    importing.add_argument("--guild", type=int, required=True, help="the server to restore into")
+    importing.add_argument(
+        "--guild", type=SNOWFLAKE, required=True, help="the server to restore into"
+    )
     importing.add_argument(
         "--channel", action="append", metavar="OLD=NEW", help="map a channel id (repeatable)"
     )
@@ -109,6 +112,6 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--role", action="append", metavar="OLD=NEW", help="map a role id (repeatable)"
     )
     importing.add_argument(
-        "--created-by", type=int, default=0, help="the member recorded as adding them"
+        "--created-by", type=SNOWFLAKE, default=0, help="the member recorded as adding them"
     )
     importing.set_defaults(func=_import)

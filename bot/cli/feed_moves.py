@@ -7,9 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from rich.console import Console
-from rich.markup import escape
-
+from bot.cli.arguments import MAX_ID, whole
 from bot.cli.common import with_store
 from bot.config import Settings
 from bot.errors import NewsdeskError
@@ -17,8 +15,11 @@ from bot.feeds.fetcher import FetchPolicy
 from bot.feeds.moving import ImportReport, export_opml, import_opml, read_opml_file
 from bot.feeds.opml import MAX_OPML_BYTES, OpmlRefused
 from bot.store import Store
+from bot.terminal import shown, terminal
 
-out = Console(highlight=False, soft_wrap=True)  # paths and addresses never wrap
+out = terminal()
+SNOWFLAKE = whole(0, MAX_ID)  # a Discord id, as the store keeps it
+out.soft_wrap = True  # paths and addresses never wrap
 # Whoever runs the CLI owns the machine: feeds on its own network may be imported.
 CLI_POLICY = FetchPolicy(allow_private=True)
 
@@ -37,11 +38,11 @@ def read_file(path: str) -> bytes:
 def print_report(report: ImportReport) -> None:
     """One line per feed: added, already there, or refused with the reason."""
     for feed in report.added:
-        out.print(f"[green]added[/] {escape(feed.title or feed.url)} — {escape(feed.url)}")
+        out.print(f"[green]added[/] {shown(feed.title or feed.url)} — {shown(feed.url)}")
     for feed in report.already:
-        out.print(f"[dim]already there[/] {escape(feed.title or feed.url)}")
+        out.print(f"[dim]already there[/] {shown(feed.title or feed.url)}")
     for what, why in report.refused:
-        out.print(f"[red]refused[/] {escape(what)}: {escape(why)}")
+        out.print(f"[red]refused[/] {shown(what)}: {shown(why)}")
     out.print(
         f"{len(report.added)} added, {len(report.already)} already there, "
         f"{len(report.refused)} refused"
@@ -95,7 +96,7 @@ def write_out(output: str | None, data: bytes) -> None:
         Path(output).write_bytes(data)
     except OSError as exc:
         raise NewsdeskError(f"cannot write {output}: {exc.strerror or exc}") from None
-    out.print(f"wrote {escape(output)} ({len(data):,} bytes)")
+    out.print(f"wrote {shown(output)} ({len(data):,} bytes)")
 
 
 def add_commands(feeds: argparse._SubParsersAction) -> None:
@@ -107,14 +108,14 @@ def add_commands(feeds: argparse._SubParsersAction) -> None:
         "all in one transaction; a file that is not OPML is refused whole.",
     )
     importing.add_argument("file", help="the OPML file")
-    importing.add_argument("--guild", type=int, required=True, help="the server's id")
-    importing.add_argument("--channel", type=int, required=True, help="the channel's id")
+    importing.add_argument("--guild", type=SNOWFLAKE, required=True, help="the server's id")
+    importing.add_argument("--channel", type=SNOWFLAKE, required=True, help="the channel's id")
     importing.add_argument(
-        "--created-by", type=int, default=0, help="the member recorded as adding them"
+        "--created-by", type=SNOWFLAKE, default=0, help="the member recorded as adding them"
     )
     importing.set_defaults(func=_import)
     exporting = feeds.add_parser("export", help="write a server's feeds as OPML 2.0")
-    exporting.add_argument("--guild", type=int, required=True, help="the server's id")
+    exporting.add_argument("--guild", type=SNOWFLAKE, required=True, help="the server's id")
     exporting.add_argument("-o", "--output", help="the file to write (default: standard output)")
     exporting.add_argument("--title", default="Newsdesk feeds", help="the list's title")
     exporting.set_defaults(func=_export)

@@ -25,6 +25,7 @@ TABLES = (
     "guild_settings",
     "app_state",
     "article_analysis",
+    "analysis_failures",
     "entities",
     "article_entities",
     "article_aliases",

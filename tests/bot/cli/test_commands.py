@@ -75,7 +75,7 @@ async def test_every_command_uses_the_database_given(
     assert TITLE in summary and "Herzi Halevi (person)" in summary
     assert "also: Halevi" in await run("entity", "Herzi Halevi")
     assert "Herzi Halevi" in await run("entities", "--type", "person")
-    assert "0 article(s) analysed" in await run("enrich")
+    assert "0 articles analysed" in await run("enrich")
 
     now = "2026-03-02T09:00:00+00:00"
     async with await open_store(database) as store:

@@ -31,6 +31,12 @@ MORNING = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 HOUR = int(MORNING.timestamp() // 3600)
 
 
+def before_stories(found: list[tuple[int, str, str]]) -> list[tuple[int, str, str]]:
+    """The migrations a store had before stories came (later ones may follow them)."""
+    stories = next(version for version, name, _ in found if name.endswith("_stories.sql"))
+    return [migration for migration in found if migration[0] < stories]
+
+
 def page(name: str, origin: str, source: str, **extra: str) -> ArticleDraft:
     title, body = page_text(name)
     return ArticleDraft(title=title, body=body, origin=origin, source=source, **extra)
