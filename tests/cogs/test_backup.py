@@ -6,42 +6,14 @@ first server is never touched."""
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Callable
-from typing import Any
 
-import pytest
-
-from bot.sandbox import DiscordEmulator
-from bot.sandbox import events as sandbox_events
-from bot.sandbox.emulator.state import Channel, Guild, Interaction, Upload, User
-from bot.sandbox.harness import default_world
+from bot.sandbox.emulator.state import Guild, Upload, User
+from tests.adversarial.test_permissions import slash_in, two_guilds
 from tests.newsdesk import Newsdesk
 
+__all__ = ["two_guilds"]  # the fixture this module uses: the bot in Newsroom and in Rival
+
 NOW = "2026-03-02T09:00:00+00:00"
-
-
-@pytest.fixture
-async def two_guilds(
-    newsdesk_factory: Callable[..., Any], clock: Any
-) -> AsyncIterator[tuple[Newsdesk, Guild, User]]:
-    """The bot in Newsroom and in Rival (carol's server: #general, #news, @Editors)."""
-    world = default_world()
-    carol = world.add_user("carol")
-    rival = world.add_guild("Rival", members=(carol,))
-    async with (
-        DiscordEmulator(world, clock=clock) as emulator,
-        newsdesk_factory(discord=emulator) as desk,
-    ):
-        yield desk, rival, carol
-
-
-async def slash_in(
-    desk: Newsdesk, guild: Guild, user: User, command: str, **options: Any
-) -> Interaction:
-    """Invoke `/command` in `guild`'s #general as `user`."""
-    channel: Channel = desk.discord.world.channel_named("general", guild)
-    data = sandbox_events.command_data(desk.discord.world, command, channel, options, None)
-    return await desk._interact(data, user, channel)
 
 
 async def set_up(desk: Newsdesk) -> None:

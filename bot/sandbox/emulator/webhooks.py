@@ -289,11 +289,4 @@ class WebhookRoutes:
         found = self._message(request)
         if isinstance(found, web.Response):
             return found
-        _, message = found
-        message.deleted = True
-        event = {"id": str(message.id), "channel_id": str(message.channel_id)}
-        if message.guild_id:
-            event["guild_id"] = str(message.guild_id)
-        await self.host.announce("MESSAGE_DELETE", event)
-        self.host.notify()
-        return web.Response(status=204)
+        return await self.posting.delete(found[1])

@@ -159,12 +159,6 @@ def _old_rows() -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
     return articles, [(1, 1, b"\x00" * 512, now), (2, 2, None, now)]
 
 
-def before_stories(migrations: list[tuple[int, str, str]]) -> list[tuple[int, str, str]]:
-    """The migrations a database had before stories (later ones come after it is opened)."""
-    first = next(version for version, name, _ in migrations if name.endswith("_stories.sql"))
-    return [m for m in migrations if m[0] < first]
-
-
 @contextlib.asynccontextmanager
 async def _old_postgres(server: str) -> AsyncIterator[str]:
     name = f"newsdesk_old_{uuid.uuid4().hex[:12]}"
