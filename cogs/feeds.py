@@ -115,7 +115,10 @@ class Feeds(commands.Cog):
     @app_commands.describe(
         url="A feed (RSS/Atom), a site linking to one, a YouTube, Reddit or Mastodon address",
         channel="Text channel, thread or forum channel to post in",
-        filter="Only articles matching this search, e.g. storm OR flood, source:Reuters",
+        filter=(
+            "Only articles matching this search, e.g. storm OR flood, source:Reuters,"
+            " category:sport"
+        ),
         role="A role to ping with each announcement (the only mention the bot ever makes)",
         backfill="Also post the feed's latest items once, now (up to 10)",
     )

@@ -4,8 +4,9 @@ talks to a database, the store builds on the domain's plain data alone, cogs hol
 import each other in a circle, every task starts in bot/tasks.py, no project import hides
 behind `except ImportError`, nothing outside the store names one of its backends, every
 package the code imports or loads is declared in pyproject.toml, which articles are one story
-is decided in bot/stories/ alone, the story comparisons are pure functions of plain data, and
-feed post templates are never handed to `str.format` or an evaluator."""
+is decided in bot/stories/ alone, the story comparisons are pure functions of plain data, feed
+post templates are never handed to `str.format` or an evaluator, and the mute list knows
+nothing of the feeds, digests and follows that apply it."""
 
 from __future__ import annotations
 
@@ -160,6 +161,12 @@ def test_only_the_store_names_a_backend() -> None:
         (
             ["bot/render", "bot/digest", "bot/feeds", "bot/nlp", "bot/search", "bot/backup"],
             {"bot.client"},
+        ),
+        # The mute list sits on search and the entity index; feeds, digests and follows apply
+        # it, so it knows none of them (nor what renders or posts).
+        (
+            ["bot/mutes"],
+            {"bot.feeds", "bot.digest", "bot.insights", "bot.client", "bot.render", "bot.cli"},
         ),
     ],
 )

@@ -163,7 +163,11 @@ class DigestPosting:
         since = window_start(schedule, run.slot)
         try:
             digest = await self.composer.compose(
-                since=since, until=until, filter=schedule.filter, max_items=schedule.max_items
+                since=since,
+                until=until,
+                filter=schedule.filter,
+                max_items=schedule.max_items,
+                guild_id=guild,
             )
             if digest.empty and schedule.nothing_new == "skip":
                 await self._finish(run, "skipped", (since, until))

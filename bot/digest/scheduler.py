@@ -257,6 +257,7 @@ class DigestScheduler(DigestPosting):
             until=now,
             filter=schedule.filter,
             max_items=schedule.max_items,
+            guild_id=schedule.guild_id,
         )
 
     # -- for tests and the console ----------------------------------------------------------

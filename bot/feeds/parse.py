@@ -70,6 +70,7 @@ class FeedEntry:
     author: str
     published_at: str | None
     image: str | None = None  # the item's picture (media:thumbnail, an image enclosure)
+    categories: tuple[str, ...] = ()  # <category> (RSS), <category term> (Atom), dc:subject
 
     @property
     def full_text(self) -> bool:
@@ -174,6 +175,17 @@ def _image(raw: Any, base: str) -> str | None:
     return next((a for c in candidates if (a := _web_address(c, base))), None)
 
 
+def _categories(raw: Any) -> tuple[str, ...]:
+    """The item's categories as feedparser reads them (`tags`): each one's label, else its
+    term (ingest's cleaning bounds how many and how long)."""
+    names = []
+    for tag in raw.get("tags") or []:
+        name = (tag.get("label") or tag.get("term") or "") if isinstance(tag, dict) else ""
+        if isinstance(name, str) and (name := html_to_text(name).strip()):
+            names.append(name)
+    return tuple(names)
+
+
 def _entry(raw: Any, base: str) -> FeedEntry | None:
     title = " ".join(html_to_text(raw.get("title", "")).split())
     link = raw.get("link") or None
@@ -204,6 +216,7 @@ def _entry(raw: Any, base: str) -> FeedEntry | None:
         author=strip_controls(raw.get("author") or "").strip(),
         published_at=_when(raw.get("published_parsed") or raw.get("updated_parsed")),
         image=_image(raw, base),
+        categories=_categories(raw),
     )
 
 
@@ -348,6 +361,7 @@ def entry_draft(entry: FeedEntry, source: str, page: PageArticle | None) -> Arti
         author=entry.author or (page.author if page else ""),
         published_at=entry.published_at or (page.published_at if page else None),
         metadata=metadata,
+        categories=entry.categories,
     )
 
 

@@ -32,11 +32,13 @@ from bot.store.records.feeds import (
 from bot.store.records.follows import Follow, PendingNotification
 from bot.store.records.insights import CoMentionLinks, DailyCount
 from bot.store.records.jobs import Job
+from bot.store.records.mutes import MUTE_KINDS, Mute, MuteKind
 from bot.store.records.quotes import StoredQuote
 from bot.store.records.stories import STORY_REPORTS_CAP, StoryMember, StoryProbe
 
 __all__ = [
     "MAX_SCHEDULES_PER_GUILD",
+    "MUTE_KINDS",
     "STORY_REPORTS_CAP",
     "ChannelPacing",
     "ChannelWebhook",
@@ -51,6 +53,8 @@ __all__ = [
     "Job",
     "LogEntry",
     "LogUpdate",
+    "Mute",
+    "MuteKind",
     "NewLogEntry",
     "Outcome",
     "PendingAnnouncement",

@@ -3,8 +3,9 @@
 Every table the two schemas share is copied in one PostgreSQL transaction (all or nothing),
 in foreign-key order, with COPY; indexes that enforce nothing are built after the copy.
 Derived data is rebuilt rather than copied: entity counts and the alias table come from the
-rows they count (the triggers and one UPDATE), the search vectors are generated columns, and
-the search vocabulary is rebuilt from them. bot/cluster/migrate.py verifies the result.
+rows they count (the triggers and one UPDATE), the search vectors are generated columns, an
+article's category rows come from its `categories` (a trigger), and the search vocabulary is
+rebuilt from them. bot/cluster/migrate.py verifies the result.
 """
 
 from __future__ import annotations
@@ -47,12 +48,28 @@ TABLES = (
     "feed_channel_pacing",
     "follows",
     "follow_notifications",
+    "guild_mutes",
 )
 # How many rows go to PostgreSQL per COPY.
 CHUNK = 5000
 # Tables the target rebuilds, and SQLite's own (FTS5 shadow tables, sqlite_*).
-_DERIVED = {"entity_aliases", "articles_fts", "articles_titles", "entities_fts", "articles_vocab"}
-_INTERNAL_PREFIXES = ("sqlite_", "articles_fts_", "articles_titles_", "entities_fts_")
+_DERIVED = {
+    "entity_aliases",
+    "articles_fts",
+    "articles_titles",
+    "entities_fts",
+    "articles_vocab",
+    "articles_authors",
+    "article_categories",
+}
+_INTERNAL_PREFIXES = (
+    "sqlite_",
+    "articles_fts_",
+    "articles_titles_",
+    "entities_fts_",
+    "articles_authors_",
+    "article_categories_",
+)
 # Databases from before per-article aliases kept them in entity_aliases (with article_id).
 _OLDER_NAMES = {"article_aliases": "entity_aliases"}
 

@@ -1,6 +1,7 @@
 """Permissions and isolation: admin commands refuse members without the permission (slash,
 prefix message, mention), forged or foreign component ids are refused, and one server can never
-read or change another's settings, feeds or digests, even with forged ids in options."""
+read or change another's settings, feeds, digests or mute list, even with forged ids in
+options."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any
 import discord
 import pytest
 
+from bot.mutes import add_mute
 from bot.sandbox import DiscordEmulator
 from bot.sandbox import events as sandbox_events
 from bot.sandbox.emulator.state import ADMINISTRATOR, Channel, Guild, Interaction, Role, User
@@ -67,6 +69,10 @@ def admin_commands(newsdesk: Newsdesk) -> list[tuple[str, dict[str, Any]]]:
         # Following for oneself is open to all; for a channel it needs Manage Server.
         ("follow query", {"text": "ceasefire", "channel": news}),
         ("follow entity", {"name": "Hamas", "channel": news}),
+        ("mute add", {"word": "ferry"}),
+        ("mute add", {"entity": "Hamas"}),
+        ("mute remove", {"rule": "1"}),
+        ("mute list", {}),
     ]
     guild = newsdesk.discord.guild.id
     return [
@@ -113,6 +119,8 @@ async def state_of(newsdesk: Newsdesk, guild_id: int) -> dict[str, Any]:
         state["options"] = await store.guild_feed_options(guild_id)
     if hasattr(store, "digest_schedules"):
         state["digests"] = [s.id for s in await store.digest_schedules(guild_id)]
+    if hasattr(store, "guild_mutes"):
+        state["mutes"] = await store.guild_mutes(guild_id)
     return state
 
 
@@ -276,6 +284,9 @@ async def test_forged_ids_cannot_reach_another_servers_feeds_or_digests(
             (f"digest {action}", {"id": schedule.id})
             for action in ("remove", "pause", "resume", "preview", "now")
         ] + [("digest list", {})]
+    if newsdesk.discord.world.command_named("mute", rival.id):
+        ours, _ = await add_mute(store, newsroom, "word", "ferry", created_by=1)
+        forged += [("mute remove", {"rule": str(ours.id)}), ("mute list", {})]
     if not forged:
         pytest.skip("neither feeds nor digests have landed")
     before = await state_of(newsdesk, newsroom)
@@ -287,6 +298,8 @@ async def test_forged_ids_cannot_reach_another_servers_feeds_or_digests(
         assert "news.example" not in shown, (command, shown)
         if "id" in options or "from" in options:
             assert f"no {command.split()[0].rstrip('s')}" in shown.lower() or "no feed" in shown
+        if command.startswith("mute"):
+            assert "ferry" not in shown, (command, shown)
     if newsdesk.discord.world.command_named("feeds", rival.id):
         choices = await newsdesk.discord.autocomplete(
             "feeds edit",
@@ -300,6 +313,12 @@ async def test_forged_ids_cannot_reach_another_servers_feeds_or_digests(
             exported = await slash_in(newsdesk, rival, carol, command)
             [(_, data)] = exported.message.files.items()
             assert b"rival.example" in data and b"news.example" not in data, command
+    if newsdesk.discord.world.command_named("mute", rival.id):
+        rival_general = newsdesk.discord.world.channel_named("general", rival)
+        offered = await newsdesk.discord.autocomplete(
+            "mute remove", "rule", "", user=carol, channel=rival_general
+        )
+        assert offered == []  # Newsroom's rule is never offered in Rival
     assert await state_of(newsdesk, newsroom) == before
 
 

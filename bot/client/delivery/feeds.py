@@ -19,6 +19,7 @@ from bot.client.delivery.poster import Poster
 from bot.feeds.announcements import Announcement, AnnouncementUndeliverable, AnnounceResult
 from bot.feeds.health import FeedAlert
 from bot.models.delivery import Failure, PostedMessage
+from bot.mutes import muted_source
 from bot.render import feed_posts
 from bot.render import feeds as render
 from bot.store import Store
@@ -138,10 +139,16 @@ class FeedPoster:
         return rest, {**done, **seen}
 
     async def alert(self, alert: FeedAlert) -> None:
-        """Tell each channel following the feed about a health problem (no mentions)."""
+        """Tell each channel following the feed about a health problem (no mentions), except
+        in servers that muted the feed's outlet."""
         embed = render.alert_embed(alert)
-        told = 0
+        told = muted = 0
         for subscription in await self.store.feed_subscriptions(alert.feed.id):
+            if alert.feed.title and await muted_source(
+                self.store, subscription.guild_id, alert.feed.title
+            ):
+                muted += 1
+                continue
             key = part_key(f"feed-{alert.kind}", subscription.id)
             part = Part(key, embeds=[embed], title=embed.title or "Feed problem")
             to = Destination(channel_id=subscription.channel_id)
@@ -154,5 +161,5 @@ class FeedPoster:
                     subscription.channel_id,
                     result.failure.describe(),
                 )
-        if not told:
+        if not told and not muted:
             raise AnnouncementUndeliverable("no subscribed channel could be told")

@@ -20,6 +20,7 @@ from bot.store.interface.feeds import FeedStore
 from bot.store.interface.follows import FollowStore
 from bot.store.interface.insights import InsightStore
 from bot.store.interface.jobs import JobQueue
+from bot.store.interface.mutes import MuteStore
 from bot.store.interface.quotes import QuoteStore
 from bot.store.interface.search import SearchStore
 from bot.store.interface.settings import SettingsStore
@@ -37,6 +38,7 @@ __all__ = [
     "FollowStore",
     "InsightStore",
     "JobQueue",
+    "MuteStore",
     "QuoteStore",
     "SearchStore",
     "SettingsStore",
@@ -89,6 +91,7 @@ class Store(
     DigestStore,
     FollowStore,
     InsightStore,
+    MuteStore,
     SettingsStore,
     Protocol,
 ):

@@ -16,6 +16,7 @@ from bot.store.postgres.feeds import PgFeedQueries
 from bot.store.postgres.follows import PgFollowQueries
 from bot.store.postgres.insights import PgInsightQueries
 from bot.store.postgres.jobs import PgJobQueries
+from bot.store.postgres.mutes import PgMuteQueries
 from bot.store.postgres.quotes import PgQuoteQueries
 from bot.store.postgres.stories import PgStoryQueries
 from bot.store.urls import redacted_url
@@ -34,6 +35,7 @@ class PostgresStore(
     PgDigestQueries,
     PgInsightQueries,
     PgFollowQueries,
+    PgMuteQueries,
     PgJobQueries,
     ClusterStore,
 ):

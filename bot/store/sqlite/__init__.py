@@ -22,6 +22,7 @@ from bot.store.sqlite.feed_options import FeedOptionQueries
 from bot.store.sqlite.feeds import FeedQueries
 from bot.store.sqlite.follows import FollowQueries
 from bot.store.sqlite.insights import InsightQueries
+from bot.store.sqlite.mutes import MuteQueries
 from bot.store.sqlite.quotes import QuoteQueries
 from bot.store.sqlite.stories import StoryQueries
 
@@ -39,6 +40,7 @@ class SqliteStore(
     DigestQueries,
     InsightQueries,
     FollowQueries,
+    MuteQueries,
     AppStateQueries,
     Store,
 ):

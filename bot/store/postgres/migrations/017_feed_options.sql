@@ -1,5 +1,5 @@
 -- A subscription's own way of posting and reading, and the channel webhooks it posts through
--- (as bot/store/sqlite/migrations/014_feed_options.sql). A webhook's token is never stored.
+-- (as bot/store/sqlite/migrations/016_feed_options.sql). A webhook's token is never stored.
 CREATE TABLE feed_options (
     subscription_id  bigint PRIMARY KEY REFERENCES feed_subscriptions (id) ON DELETE CASCADE,
     identity_name    text NOT NULL DEFAULT '',
