@@ -10,6 +10,7 @@ from bot.backup.schema import (
     DigestBackup,
     FeedBackup,
     FollowBackup,
+    MuteBackup,
     PacingBackup,
     ServerRef,
     SettingsBackup,
@@ -121,4 +122,8 @@ async def export_backup(
         digests=digests,
         follows=follows,
         pacing=pacing,
+        mutes=[
+            MuteBackup(kind=m.kind, value=m.value, entity_label=m.entity_label)
+            for m in await store.guild_mutes(guild_id)
+        ],
     )

@@ -1,7 +1,7 @@
 """The server backup file: one JSON document holding a server's settings, feeds (with their
-templates and own options), digests, channel follows and channels' pacing, versioned and
-validated (pydantic: types, lengths and counts, unknown fields refused) before anything in it
-is believed.
+templates and own options), digests, channel follows, its mute list and channels' pacing,
+versioned and validated (pydantic: types, lengths and counts, unknown fields refused) before
+anything in it is believed.
 
 Ids are written as strings (JSON numbers lose precision past 2^53, Discord's ids do not fit)
 and are the exporting server's: a restore maps them onto the server it is restored into.
@@ -22,6 +22,7 @@ MAX_FEEDS = 100
 MAX_DIGESTS = 25
 MAX_FOLLOWS = 500
 MAX_PACINGS = 500
+MAX_MUTES = 100
 TEMPLATE_CHARS = 8000
 
 # The largest id the store keeps (a signed 64-bit integer, as Discord's snowflakes are).
@@ -95,6 +96,14 @@ class FollowBackup(Strict):
     entity_label: Annotated[str, Field(max_length=40)] | None = None
 
 
+class MuteBackup(Strict):
+    """One rule of the server's mute list."""
+
+    kind: Annotated[str, Field(pattern=r"^(word|phrase|source|entity)$")]
+    value: Text
+    entity_label: Annotated[str, Field(max_length=40)] | None = None
+
+
 class PacingBackup(Strict):
     """One channel's flood control and quiet hours."""
 
@@ -127,6 +136,7 @@ class Backup(Strict):
     digests: list[DigestBackup] = Field(default_factory=list, max_length=MAX_DIGESTS)
     follows: list[FollowBackup] = Field(default_factory=list, max_length=MAX_FOLLOWS)
     pacing: list[PacingBackup] = Field(default_factory=list, max_length=MAX_PACINGS)
+    mutes: list[MuteBackup] = Field(default_factory=list, max_length=MAX_MUTES)
 
 
 def _first_problem(error: ValidationError) -> str:

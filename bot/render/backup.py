@@ -9,7 +9,7 @@ from bot.backup.restore import RestoreReport
 from bot.backup.schema import Backup
 from bot.render import embeds, text
 
-KINDS = ("settings", "feeds", "digests", "follows", "pacing")
+KINDS = ("settings", "feeds", "digests", "follows", "pacing", "mutes")
 REFUSED_SHOWN = 15
 
 
@@ -19,6 +19,7 @@ def exported_embed(backup: Backup) -> discord.Embed:
         text.plural(len(backup.feeds), "feed"),
         text.plural(len(backup.digests), "digest"),
         text.plural(len(backup.follows), "channel follow"),
+        text.plural(len(backup.mutes), "mute rule"),
     ]
     return embeds.build(
         title="Server backup",

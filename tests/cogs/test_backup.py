@@ -51,7 +51,8 @@ async def test_a_servers_setup_moves_to_another_server_by_channel_and_role_names
     await set_up(desk)
     exported = await discord.slash("settings export")
     assert exported.message.ephemeral
-    assert "2 feeds, 1 digest, 1 channel follow" in exported.message.embeds[0]["description"]
+    description = exported.message.embeds[0]["description"]
+    assert "2 feeds, 1 digest, 1 channel follow, 0 mute rules" in description
     [(name, data)] = exported.message.files.items()
     assert name == f"newsdesk-{discord.guild.id}.json"
     backup = json.loads(data)

@@ -30,7 +30,8 @@ RIVAL_NAMES = {"news": RIVAL_NEWS, "briefings": RIVAL_BRIEFS}
 async def set_up_newsroom(store: Store) -> None:
     """Two feeds (one with its own identity, selector, template and age limit, one paused), two
     digests (one paused, weekly), an entity and a search followed by channels, a member's own
-    follow, #news's pacing, the prefix, digest role, timezone and default template."""
+    follow, #news's pacing, a word and an entity muted, the prefix, digest role, timezone and
+    default template."""
     at = NOW.isoformat()
     async with store.transaction():
         for url, channel, role in (
@@ -98,6 +99,20 @@ async def set_up_newsroom(store: Store) -> None:
         await store.set_guild_setting(NEWSROOM, "timezone", "Europe/London")
         await store.set_guild_setting(NEWSROOM, "feed_template", TEMPLATE)
         await store.set_channel_pacing(ChannelPacing(NEWS, NEWSROOM, 5, 30, "22:00", "07:00"))
+        for kind, value, rule_key, ekey in (
+            ("word", "Ferry", "ferry", None),
+            ("entity", "Hamas", f"ORG:{key}", key),
+        ):
+            await store.add_mute(
+                guild_id=NEWSROOM,
+                kind=kind,  # type: ignore[typeddict-item]
+                value=value,
+                rule_key=rule_key,
+                entity_key=ekey,
+                entity_label="ORG" if ekey else None,
+                created_by=7,
+                now=at,
+            )
 
 
 async def backup_of(store: Store, guild: int, names: dict[int, str]) -> bytes:
@@ -141,7 +156,14 @@ async def test_a_backup_restored_into_another_server_sets_up_the_same(store: Sto
         clock=FakeClock(NOW),
     )
     assert report.refused == []
-    restored_counts = {"settings": 4, "feeds": 2, "digests": 2, "follows": 2, "pacing": 1}
+    restored_counts = {
+        "settings": 4,
+        "feeds": 2,
+        "digests": 2,
+        "follows": 2,
+        "pacing": 1,
+        "mutes": 2,
+    }
     assert report.restored == restored_counts
 
     rival = {RIVAL_NEWS: "news", RIVAL_BRIEFS: "briefings"}
@@ -160,6 +182,14 @@ async def test_a_backup_restored_into_another_server_sets_up_the_same(store: Sto
         "feed_template": TEMPLATE,
     }
     assert [f["paused"] for f in restored["feeds"]] == [False, True]
+    assert (
+        restored["mutes"]
+        == original["mutes"]
+        == [
+            {"kind": "word", "value": "Ferry", "entity_label": None},
+            {"kind": "entity", "value": "Hamas", "entity_label": "ORG"},
+        ]
+    )
     [paused] = [s for s in await store.digest_schedules(RIVAL) if s.paused]
     assert paused.every == "weekly" and paused.weekday == 4
     assert await backup_of(store, NEWSROOM, NAMES) == before  # the source server is untouched
@@ -173,7 +203,7 @@ async def test_a_backup_restored_into_another_server_sets_up_the_same(store: Sto
         role=role,  # type: ignore[arg-type]
         clock=FakeClock(NOW),
     )
-    assert again.already == {"feeds": 2, "digests": 2, "follows": 2}
+    assert again.already == {"feeds": 2, "digests": 2, "follows": 2, "mutes": 2}
     assert (again.restored["feeds"], again.restored["digests"], again.restored["follows"]) == (
         0,
         0,
@@ -190,6 +220,7 @@ async def test_parts_that_cannot_be_restored_are_refused_with_the_reason(store: 
     raw["follows"].append({"channel": str(NEWS), "kind": "query", "target": "-only"})
     raw["settings"]["prefix"] = "@@"
     raw["settings"]["feed_template"] = '{"title": "{nope}"}'
+    raw["mutes"].append({"kind": "phrase", "value": "!!"})
     only_news = same_ids(NEWSROOM, RIVAL, {NEWS: RIVAL_NEWS})  # #briefings is not mapped
     report = await restore_backup(
         store,
@@ -209,12 +240,14 @@ async def test_parts_that_cannot_be_restored_are_refused_with_the_reason(store: 
     assert any("Mars/Olympus" in why for what, why in report.refused if what.startswith("digest"))
     assert "follow of -only" in reasons and "follow of ceasefire -Egypt" in reasons
     assert "unknown placeholder {nope}" in reasons["the server's feed template"]
+    assert reasons["mute of phrase “!!”"] == "A muted phrase needs letters or digits."
     assert report.restored == {
         "settings": 1,  # the timezone
         "feeds": 0,
         "digests": 1,
         "follows": 1,
         "pacing": 1,
+        "mutes": 2,  # the word and the entity (the bad phrase refused)
     }
     rows = await store.digest_schedules(RIVAL)
     assert [(s.channel_id, s.every, s.paused) for s in rows] == [(RIVAL_NEWS, "weekly", True)]
