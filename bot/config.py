@@ -119,6 +119,20 @@ class Settings:
         )
 
 
+# The guild setting holding a server's own channel-search prefix.
+PREFIX_KEY = "prefix"
+# What a server's own channel-search prefix may not contain (`/settings prefix`): spaces and
+# what Discord reads as markdown or a mention.
+PREFIX_FORBIDDEN = "`\\*_~|<>@#"
+
+
+def prefix_problem(prefix: str) -> str | None:
+    """Why a server cannot use `prefix` for channel search (`!news`), or None."""
+    if not 1 <= len(prefix) <= 5 or any(c.isspace() or c in PREFIX_FORBIDDEN for c in prefix):
+        return "A prefix is 1-5 characters without spaces or any of ` \\ * _ ~ | < > @ #."
+    return None
+
+
 def _int_or_none(name: str, raw: str | None) -> int | None:
     if raw is None or not raw.strip():
         return None

@@ -89,6 +89,11 @@ class Digests(commands.Cog):
         """Stop the scheduler; an interrupted post is resumed by the next start."""
         await self.scheduler.stop()
 
+    @commands.Cog.listener()
+    async def on_setup_restored(self, guild_id: int) -> None:
+        """A backup restored digests: plan them now."""
+        self.scheduler.wake()
+
     async def _schedule(self, interaction: discord.Interaction, schedule_id: int) -> Schedule:
         assert interaction.guild_id is not None
         found = await self.bot.store.digest_schedule(interaction.guild_id, schedule_id)

@@ -160,7 +160,10 @@ def test_only_the_store_names_a_backend() -> None:
         # The sandbox emulates Discord for the bot; it never imports the bot it is used to test.
         (["bot/sandbox"], {"bot.client", "bot.render", "bot.store"}),
         # Below the client, nothing knows the client.
-        (["bot/render", "bot/digest", "bot/feeds", "bot/nlp", "bot/search"], {"bot.client"}),
+        (
+            ["bot/render", "bot/digest", "bot/feeds", "bot/nlp", "bot/search", "bot/backup"],
+            {"bot.client"},
+        ),
         # The mute list sits on search and the entity index; feeds, digests and follows apply
         # it, so it knows none of them (nor what renders or posts).
         (

@@ -23,7 +23,7 @@ from bot.client.cooldowns import Cooldowns
 from bot.client.delivery import Poster
 from bot.client.tree import NewsTree, answer, command_seconds, discover_extensions, intents_for
 from bot.clock import Clock, SystemClock, utc_iso
-from bot.config import Settings
+from bot.config import PREFIX_KEY, Settings, prefix_problem
 from bot.errors import NewsdeskError
 from bot.metrics import LoopLag, Metrics
 from bot.nlp.enrichment import enrich_pending
@@ -41,7 +41,6 @@ log = logging.getLogger(__name__)
 
 # How long shutdown waits for replies already being written before closing anyway.
 REPLY_GRACE_SECONDS = 10.0
-PREFIX_KEY = "prefix"
 
 
 async def _command_prefix(bot: NewsBot, message: discord.Message) -> list[str]:
@@ -208,13 +207,16 @@ class NewsBot(commands.Bot):
 
     async def set_prefix(self, guild_id: int, prefix: str) -> None:
         """Change a guild's prefix (1-5 characters, no spaces or markdown)."""
-        if not 1 <= len(prefix) <= 5 or any(c.isspace() or c in "`\\*_~|<>@#" for c in prefix):
-            raise NewsdeskError(
-                "A prefix is 1-5 characters without spaces or any of ` \\ * _ ~ | < > @ #."
-            )
+        problem = prefix_problem(prefix)
+        if problem is not None:
+            raise NewsdeskError(problem)
         async with self.store.transaction():
             await self.store.set_guild_setting(guild_id, PREFIX_KEY, prefix)
         self._prefixes[guild_id] = prefix
+
+    def forget_prefix(self, guild_id: int) -> None:
+        """Read a guild's prefix from the store again (it was restored from a backup)."""
+        self._prefixes.pop(guild_id, None)
 
     # -- NLP hooks --------------------------------------------------------------------------
 

@@ -280,7 +280,11 @@ class FeedPoller:
         later = new[MAX_ITEMS_PER_POLL:]
         new = new[:MAX_ITEMS_PER_POLL]
         source = parsed.title or feed.title or feed.url
-        prepared = await asyncio.gather(*(self.pages.prepare(entry, source) for entry in new))
+        # A subscription's CSS selector picks the text on the pages (the oldest one's wins).
+        selector = next(iter(await self.store.feed_selectors(feed.id)), "") if new else ""
+        prepared = await asyncio.gather(
+            *(self.pages.prepare(entry, source, selector) for entry in new)
+        )
         status = "ok" if parsed.warning is None else "ok, XML repaired"
         feed = self._succeeded(feed, fetched, status)
         feed = dataclasses.replace(

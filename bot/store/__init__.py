@@ -16,6 +16,12 @@ from bot.store.records.feed_delivery import (
     LogUpdate,
     NewLogEntry,
 )
+from bot.store.records.feed_options import (
+    ChannelWebhook,
+    FeedOptionChanges,
+    FeedOptions,
+    WebhookPost,
+)
 from bot.store.records.feeds import (
     Feed,
     PendingAnnouncement,
@@ -37,11 +43,14 @@ __all__ = [
     "STORY_REPORTS_CAP",
     "BotGuild",
     "ChannelPacing",
+    "ChannelWebhook",
     "ClusterStore",
     "CoMentionLinks",
     "DailyCount",
     "DeliveryOutcome",
     "Feed",
+    "FeedOptionChanges",
+    "FeedOptions",
     "Follow",
     "Job",
     "LogEntry",
@@ -68,6 +77,7 @@ __all__ = [
     "Subscription",
     "SubscriptionChanges",
     "WebSession",
+    "WebhookPost",
     "entity_key",
     "open_cluster_store",
     "open_store",

@@ -15,6 +15,7 @@ from bot.store.interface.articles import ArticleStore
 from bot.store.interface.digests import DigestStore
 from bot.store.interface.entities import EntityStore
 from bot.store.interface.feed_delivery import FeedDeliveryStore
+from bot.store.interface.feed_options import FeedOptionStore
 from bot.store.interface.feeds import FeedStore
 from bot.store.interface.follows import FollowStore
 from bot.store.interface.insights import InsightStore
@@ -33,6 +34,7 @@ __all__ = [
     "DigestStore",
     "EntityStore",
     "FeedDeliveryStore",
+    "FeedOptionStore",
     "FeedStore",
     "FollowStore",
     "InsightStore",
@@ -57,7 +59,9 @@ class Database(Protocol):
         ...
 
     def transaction(self) -> AbstractAsyncContextManager[None]:
-        """Run the block in one write transaction: all of it lands, or none of it."""
+        """Run the block in one write transaction: all of it lands, or none of it. Opened
+        again by the same task inside it (a store method that opens one, called within a
+        caller's), it is a savepoint: a failure there undoes only that inner block."""
         ...
 
     async def close(self) -> None:
@@ -84,6 +88,7 @@ class Store(
     EntityStore,
     QuoteStore,
     FeedStore,
+    FeedOptionStore,
     FeedDeliveryStore,
     StoryStore,
     DigestStore,

@@ -11,6 +11,7 @@ from bot.store.postgres.db import connect_pool
 from bot.store.postgres.digests import PgDigestQueries
 from bot.store.postgres.entities import PgEntityQueries
 from bot.store.postgres.feed_delivery import PgFeedDeliveryQueries
+from bot.store.postgres.feed_options import PgFeedOptionQueries
 from bot.store.postgres.feeds import PgFeedQueries
 from bot.store.postgres.follows import PgFollowQueries
 from bot.store.postgres.insights import PgInsightQueries
@@ -29,6 +30,7 @@ class PostgresStore(
     PgEntityQueries,
     PgQuoteQueries,
     PgFeedQueries,
+    PgFeedOptionQueries,
     PgFeedDeliveryQueries,
     PgStoryQueries,
     PgDigestQueries,

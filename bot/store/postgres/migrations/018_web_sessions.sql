@@ -1,4 +1,4 @@
--- The web (as bot/store/sqlite/migrations/016_web_sessions.sql): the servers the bot is in,
+-- The web (as bot/store/sqlite/migrations/017_web_sessions.sql): the servers the bot is in,
 -- sign-ins under way and signed-in sessions, shared by every bot and web process on this
 -- database (a member signed in through one web process is signed in on all of them).
 CREATE TABLE bot_guilds (
