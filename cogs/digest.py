@@ -78,6 +78,7 @@ class Digests(commands.Cog):
             clock=bot.clock,
             report=self.poster.report,
             retract=self.poster.retract,
+            metrics=bot.metrics,
         )
 
     async def cog_load(self) -> None:
@@ -87,6 +88,11 @@ class Digests(commands.Cog):
     async def cog_unload(self) -> None:
         """Stop the scheduler; an interrupted post is resumed by the next start."""
         await self.scheduler.stop()
+
+    @commands.Cog.listener()
+    async def on_setup_restored(self, guild_id: int) -> None:
+        """A backup restored digests: plan them now."""
+        self.scheduler.wake()
 
     async def _schedule(self, interaction: discord.Interaction, schedule_id: int) -> Schedule:
         assert interaction.guild_id is not None

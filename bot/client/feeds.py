@@ -48,4 +48,5 @@ def feed_poller(bot: NewsBot, fetcher: Fetcher) -> FeedPoller:
         zone=bot.settings.tz,
         post_update=updates.post,
         tell_follower=updates.tell,
+        metrics=bot.metrics,
     )

@@ -19,6 +19,7 @@ import lxml.html
 import trafilatura
 from feedparser.exceptions import ThingsNobodyCaresAboutButMe
 
+from bot.feeds.selectors import selected_html
 from bot.ingest import files
 from bot.ingest.records import parse_timestamp
 from bot.ingest.text import ArticleFormatError
@@ -99,6 +100,7 @@ class PageArticle:
     canonical_url: str | None
     sitename: str
     image: str | None = None  # the page's picture (og:image)
+    selector: str = ""  # the feed's CSS selector that picked the text ('' for trafilatura)
 
 
 def html_to_text(html: str) -> str:
@@ -267,8 +269,10 @@ def discover_feed_link(html: bytes, base: str) -> str | None:
     return None
 
 
-def extract_article(html: bytes | str, url: str | None = None) -> PageArticle:
+def extract_article(html: bytes | str, url: str | None = None, selector: str = "") -> PageArticle:
     """Extract an article's text and metadata from an HTML page; raise NoArticle if it has none.
+    With a feed's CSS `selector`, the text is what it selects (trafilatura's when it selects
+    too little: a changed page layout must not lose the article).
 
     Blocking (CPU): call it through `asyncio.to_thread` from the event loop.
     """
@@ -287,9 +291,11 @@ def extract_article(html: bytes | str, url: str | None = None) -> PageArticle:
     if lines and title and lines[0].casefold() == title.casefold():
         lines = lines[1:]  # the headline repeated as the first paragraph
     body = "\n\n".join(lines)
+    chosen = _selected_body(html, selector) if selector else ""
+    if chosen:
+        body = chosen
     if len(body.split()) < MIN_ARTICLE_WORDS:
         raise NoArticle("no article text on the page (fewer than 40 words of prose)")
-    assert document is not None
     canonical = getattr(document, "url", None)
     return PageArticle(
         title=title,
@@ -299,7 +305,15 @@ def extract_article(html: bytes | str, url: str | None = None) -> PageArticle:
         canonical_url=canonical if canonical and canonical.startswith("http") else None,
         sitename=(getattr(document, "sitename", None) or "").strip(),
         image=_web_address(getattr(document, "image", None), url or ""),
+        selector=selector if chosen else "",
     )
+
+
+def _selected_body(html: bytes | str, selector: str) -> str:
+    """The text a CSS selector picks on the page, if it is an article's worth ('' if not)."""
+    parts = (html_to_text(fragment) for fragment in selected_html(html, selector))
+    body = "\n\n".join(part for part in parts if part)
+    return body if len(body.split()) >= MIN_ARTICLE_WORDS else ""
 
 
 def same_site(a: str, b: str) -> bool:
@@ -332,6 +346,8 @@ def entry_draft(entry: FeedEntry, source: str, page: PageArticle | None) -> Arti
         how = "title"
     origin = page_origin(entry.link, page) if entry.link else f"feed-item:{entry.guid}"
     metadata: dict[str, Any] = {"guid": entry.guid, "text_from": how}
+    if page and page.selector:
+        metadata["selector"] = page.selector
     if entry.summary:
         metadata["summary"] = entry.summary
     if image := entry.image or (page.image if page else None):

@@ -112,8 +112,10 @@ class _Reader:
         is_phrase = quoted is not None
         raw = (quoted if is_phrase else bare) or ""
         if not key and raw.endswith(":") and raw[:-1].lower() in _FIELDS:
-            field = _FIELDS[raw[:-1].lower()]
-            raise QueryError(f'`{field}:` needs a word, e.g. {field}:"{_EXAMPLES[field]}"')
+            bare_field = _FIELDS[raw[:-1].lower()]
+            raise QueryError(
+                f'`{bare_field}:` needs a word, e.g. {bare_field}:"{_EXAMPLES[bare_field]}"'
+            )
         if key and key.lower() in _FILTERS and not minus:
             self._filter(key.lower(), raw.strip())
             return

@@ -16,6 +16,12 @@ from bot.store.records.feed_delivery import (
     LogUpdate,
     NewLogEntry,
 )
+from bot.store.records.feed_options import (
+    ChannelWebhook,
+    FeedOptionChanges,
+    FeedOptions,
+    WebhookPost,
+)
 from bot.store.records.feeds import (
     Feed,
     PendingAnnouncement,
@@ -28,6 +34,7 @@ from bot.store.records.insights import CoMentionLinks, DailyCount
 from bot.store.records.jobs import Job
 from bot.store.records.mutes import MUTE_KINDS, Mute, MuteKind
 from bot.store.records.quotes import StoredQuote
+from bot.store.records.sessions import BotGuild, MemberGuild, SignIn, WebSession
 from bot.store.records.stories import STORY_REPORTS_CAP, StoryMember, StoryProbe
 from bot.store.records.story_updates import (
     UPDATE_MODES,
@@ -49,16 +56,21 @@ __all__ = [
     "UPDATES_OFF",
     "UPDATES_THREAD",
     "UPDATE_MODES",
+    "BotGuild",
     "ChannelPacing",
+    "ChannelWebhook",
     "ClusterStore",
     "CoMentionLinks",
     "DailyCount",
     "DeliveryOutcome",
     "Feed",
+    "FeedOptionChanges",
+    "FeedOptions",
     "Follow",
     "Job",
     "LogEntry",
     "LogUpdate",
+    "MemberGuild",
     "Mute",
     "MuteKind",
     "NewLogEntry",
@@ -70,6 +82,7 @@ __all__ = [
     "Schedule",
     "ScheduleDraft",
     "SeenItem",
+    "SignIn",
     "Store",
     "Stored",
     "StoredAnalysis",
@@ -83,6 +96,8 @@ __all__ = [
     "Subscription",
     "SubscriptionChanges",
     "UpdateRecord",
+    "WebSession",
+    "WebhookPost",
     "entity_key",
     "open_cluster_store",
     "open_store",

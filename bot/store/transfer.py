@@ -40,6 +40,10 @@ TABLES = (
     "article_stories",
     "story_keys",
     "feed_announcements",
+    "feed_options",
+    "channel_webhooks",
+    "webhook_fallbacks",
+    "webhook_posts",
     "feed_delivery_log",
     "feed_channel_pacing",
     "follows",
@@ -49,6 +53,8 @@ TABLES = (
     "story_updates",
     "story_follows",
     "story_notices",
+    # The servers the bot is in; web sessions are not copied (members sign in again).
+    "bot_guilds",
 )
 # How many rows go to PostgreSQL per COPY.
 CHUNK = 5000
@@ -70,6 +76,8 @@ _INTERNAL_PREFIXES = (
     "articles_authors_",
     "article_categories_",
 )
+# Web sign-ins and sessions stay behind on purpose: members sign in again on the new one.
+_LEFT_BEHIND = {"web_sessions", "web_sign_ins"}
 # Databases from before per-article aliases kept them in entity_aliases (with article_id).
 _OLDER_NAMES = {"article_aliases": "entity_aliases"}
 
@@ -144,7 +152,10 @@ async def copy_sqlite_to_postgres(from_store: Store, to_store: Store) -> Copied:
     copied.skipped = sorted(
         t
         for t in present
-        if t not in TABLES and t not in _DERIVED and not t.startswith(_INTERNAL_PREFIXES)
+        if t not in TABLES
+        and t not in _DERIVED
+        and t not in _LEFT_BEHIND
+        and not t.startswith(_INTERNAL_PREFIXES)
     )
     await target.rebuild_search_terms()
     # Fresh statistics before the first search: until autovacuum gets to the copied tables
