@@ -111,6 +111,50 @@ async def test_a_later_report_posts_only_what_it_adds_in_the_storys_thread(
     assert "3 new sentences in the story's thread" in coastal_log
 
 
+async def test_a_story_card_flags_where_its_outlets_disagree(
+    desk: Newsdesk, site: NewsSite, clock: FakeClock
+) -> None:
+    harbour, coastal = Wire(site, clock, "harbour"), Wire(site, clock, "coastal")
+    await add(desk, harbour.url)  # updates off: each story once per channel, as before
+    await add(desk, coastal.url, "general")
+    await settled(desk)
+    harbour.report(HEADLINE, FIRST)
+    await poll(desk, clock)
+    [first] = posts(desk)
+    assert first.embeds[0].get("fields", []) == []  # one outlet: nothing to line up
+    assert first.components == []  # no updates: no Follow this story button
+
+    coastal.report(HEADLINE, SECOND)
+    await poll(desk, clock)
+    assert posts(desk) == [first]
+    [card] = posts(desk, "general")[0].embeds
+    assert card["title"] == HEADLINE
+    [field] = card["fields"]
+    assert field["name"] == "Outlets disagree"
+    assert field["value"] == "⚠️ Harbour Wire: Twelve · Coastal Wire: Fifteen (killed)"
+
+
+async def test_a_feed_under_its_own_name_keeps_the_follow_button_and_the_thread(
+    desk: Newsdesk, site: NewsSite, clock: FakeClock
+) -> None:
+    discord = desk.discord
+    harbour, coastal = await outlets(desk, site, clock, updates="thread")
+    await slash(desk, "feeds edit", id=1, name="Harbour Desk")
+    harbour.report(HEADLINE, FIRST)
+    await poll(desk, clock)
+    [story] = discord.channel_messages(discord.channel("news"))
+    assert (story.kind, story.author.username) == ("webhook", "Harbour Desk")
+    followed = await discord.click(story, "Follow this story", user=discord.bob)
+    assert f"Following **{HEADLINE}**" in followed.message.embeds[0]["description"]
+
+    coastal.report(HEADLINE, SECOND)
+    await poll(desk, clock)
+    [update] = thread_posts(desk, story)
+    assert update.embeds[0]["title"] == "Update · Coastal Wire"
+    [dm] = dms(desk, discord.bob)
+    assert dm.embeds[0]["description"].endswith(f"/{update.channel_id}/{update.id}")
+
+
 def dms(desk: Newsdesk, user: User) -> list[Message]:
     """The bot's direct messages to `user`, oldest first."""
     channel = desk.discord.world.dm_channel(user)

@@ -72,6 +72,8 @@ class WebhookOutlet(Outlet):
             "allowed_mentions": part.mentions or discord.utils.MISSING,
             "username": self.identity.name or discord.utils.MISSING,
             "avatar_url": self.identity.avatar_url or discord.utils.MISSING,
+            # The bot's own webhook is application-owned, so it may carry buttons (Follow).
+            "view": part.view or discord.utils.MISSING,
             "wait": True,
         }
         if part.content:
