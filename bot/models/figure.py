@@ -7,6 +7,16 @@ import math
 from dataclasses import dataclass, field
 from datetime import datetime
 
+# What a figure counts, in a reader's word, by the event its clause reports (bot/nlp/figures.py).
+COUNTED = {
+    "event:death": "killed",
+    "event:injury": "injured",
+    "event:shot": "shot",
+    "event:arrest": "arrested",
+    "event:evacuation": "evacuated",
+    "event:destruction": "destroyed",
+}
+
 
 @dataclass(frozen=True, slots=True)
 class Amount:
@@ -88,3 +98,12 @@ class Discrepancy:
             first, last = self.readings[0], self.readings[-1]
             return f"{first.outlet}: {first.figure.text} → {last.figure.text}"
         return " · ".join(f"{r.outlet}: {r.figure.text}" for r in self.readings)
+
+    @property
+    def counted(self) -> str:
+        """What the figures count in a reader's word ("killed"), or "" when no event says."""
+        for reading in (self.readings[0], self.readings[-1]):
+            found = next((COUNTED[c] for c in reading.figure.counts if c in COUNTED), "")
+            if found:
+                return found
+        return ""

@@ -17,7 +17,7 @@ import discord
 from discord import app_commands
 
 from bot.feeds.updates import UpdateText
-from bot.models.figure import Discrepancy, Figure
+from bot.models.figure import Discrepancy
 from bot.nlp.storyline import Figures
 from bot.render import embeds, limits, text
 from bot.store import StoryFollow
@@ -32,15 +32,6 @@ SENTENCES_SHOWN = 6
 SENTENCE_CHARS = 400
 FIGURES_SHOWN = 3
 THREAD_NAME = 100
-# What a figure counts, by the event its clause reports (bot/nlp/figures.py's classes).
-_COUNTED = {
-    "event:death": "killed",
-    "event:injury": "injured",
-    "event:shot": "shot",
-    "event:arrest": "arrested",
-    "event:evacuation": "evacuated",
-    "event:destruction": "destroyed",
-}
 
 
 # -- buttons --------------------------------------------------------------------------------
@@ -86,16 +77,11 @@ def unfollow_view(follow_id: int) -> discord.ui.View:
 # -- where outlets disagree -----------------------------------------------------------------
 
 
-def _counted(figure: Figure) -> str:
-    return next((_COUNTED[c] for c in figure.counts if c in _COUNTED), "")
-
-
 def discrepancy_line(discrepancy: Discrepancy) -> str:
     """ "Harbour Times: 12 · Coastal Wire: 15 (killed)"; a correction "Harbour Times: 12 → 15"
     (markdown: outlets and figures escaped)."""
     first, last = discrepancy.readings[0], discrepancy.readings[-1]
-    what = _counted(first.figure) or _counted(last.figure)
-    tail = f" ({what})" if what else ""
+    tail = f" ({discrepancy.counted})" if discrepancy.counted else ""
 
     def named(outlet: str) -> str:
         return text.escape(text.plain(outlet, 60))

@@ -1,6 +1,7 @@
 """A story on the web: the articles that report one event (bot/stories places every article in
 one), which outlets carried it, who reported it first and when, and how long after each other
-outlet followed. Read from the store's story model (`store.story`), as digests and feeds do."""
+outlet followed, and where its outlets disagree on a figure (bot/nlp/storyline.py, as on
+feed cards and in digests). Read from the store's story model (`store.story`)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from datetime import timedelta
 
 from aiohttp import web
 
+from bot.models.figure import Discrepancy
 from bot.models.story import Story, moment
+from bot.nlp.storyline import StoryReader
 from bot.store import Store
 from bot.web.access import reader
 from bot.web.context import context_of
@@ -77,6 +80,7 @@ async def story_data(request: web.Request) -> Data:
         }
         for index, report in enumerate(story.reports[:SHOWN])
     ]
+    figures = await StoryReader(store).figures(story)
     return {
         "story": {
             "id": story.id,
@@ -90,6 +94,22 @@ async def story_data(request: web.Request) -> Data:
         },
         "outlets": outlets,
         "articles": reports,
+        "disagreements": [_discrepancy(d) for d in figures.disagreements],
+        "corrections": [_discrepancy(d) for d in figures.corrections],
+    }
+
+
+def _discrepancy(discrepancy: Discrepancy) -> Data:
+    """A disagreement ("Harbour Wire: Twelve · Coastal Wire: Fifteen (killed)") or an
+    outlet's correction, as a line and as the figure each report gave."""
+    counted = discrepancy.counted
+    return {
+        "line": discrepancy.summary() + (f" ({counted})" if counted else ""),
+        "counts": counted or None,
+        "readings": [
+            {"source": r.outlet, "figure": r.figure.text, "sentence": r.sentence}
+            for r in discrepancy.readings
+        ],
     }
 
 
