@@ -66,6 +66,7 @@ async def export_backup(
                 template=subscription.template,
                 max_age_hours=subscription.max_age_hours,
                 paused=subscription.paused,
+                updates=subscription.updates,  # type: ignore[arg-type]  # one of UPDATE_MODES
             )
         )
     digests = [

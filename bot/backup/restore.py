@@ -17,7 +17,7 @@ from bot.feeds.pacing import PacingError, set_pacing
 from bot.feeds.subscriptions import DEFAULT_INTERVAL_SECONDS
 from bot.insights.follows import MAX_CHANNEL_FOLLOWS
 from bot.mutes.manage import MAX_MUTES_PER_GUILD
-from bot.store import MAX_SCHEDULES_PER_GUILD, ScheduleDraft, Store
+from bot.store import MAX_SCHEDULES_PER_GUILD, UPDATES_OFF, ScheduleDraft, Store
 
 __all__ = ["Mapper", "RestoreReport", "restore_backup", "same_ids"]
 
@@ -104,13 +104,14 @@ async def _write(
             avatar_url=feed.avatar_url,
             selector=feed.selector,
         )
-        if feed.template or feed.max_age_hours or feed.paused:
+        if feed.template or feed.max_age_hours or feed.paused or feed.updates != UPDATES_OFF:
             await store.update_subscription(
                 guild_id,
                 subscription.id,
                 template=feed.template,
                 max_age_hours=feed.max_age_hours,
                 paused=feed.paused,
+                updates=feed.updates,
             )
     report.restored["feeds"] = len(plan.feeds)
     for draft, paused in plan.digests:

@@ -71,6 +71,8 @@ class FeedBackup(Strict):
     template: Annotated[str, Field(max_length=TEMPLATE_CHARS)] = ""  # its own (JSON), '' none
     max_age_hours: Annotated[int, Field(ge=0, le=24 * 365)] = 0
     paused: bool = False
+    # Where later reports of a story it posted go (bot.store.UPDATE_MODES).
+    updates: Literal["off", "thread", "followers"] = "off"
 
 
 class DigestBackup(Strict):

@@ -57,7 +57,7 @@ async def set_up_newsroom(store: Store) -> None:
                     selector="article .body",
                 )
                 await store.update_subscription(
-                    NEWSROOM, subscription.id, template=TEMPLATE, max_age_hours=48
+                    NEWSROOM, subscription.id, template=TEMPLATE, max_age_hours=48, updates="thread"
                 )
             else:
                 await store.update_subscription(NEWSROOM, subscription.id, paused=True)
@@ -182,6 +182,11 @@ async def test_a_backup_restored_into_another_server_sets_up_the_same(store: Sto
         "feed_template": TEMPLATE,
     }
     assert [f["paused"] for f in restored["feeds"]] == [False, True]
+    assert [f["updates"] for f in restored["feeds"]] == ["thread", "off"]
+    assert sorted(s.updates for s, _ in await store.guild_subscriptions(RIVAL)) == [
+        "off",
+        "thread",
+    ]
     assert (
         restored["mutes"]
         == original["mutes"]
