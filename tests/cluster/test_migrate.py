@@ -13,6 +13,7 @@ import pytest
 from bot.cli import main
 from bot.clock import FakeClock, utc_iso
 from bot.search import search
+from bot.models.update import StoryText
 from bot.store import ScheduleDraft, SeenItem, open_store
 from bot.stories.fingerprint import fingerprint, probe
 from tests.backends import fresh_database
@@ -52,6 +53,12 @@ async def _fill(path: Path) -> None:
                 now=now,
             )
             await store.claim_notifications([(follow.id, 1)], now)
+            # What the story's post told the channel, and a member following the story.
+            told = StoryText(("A truce was agreed.",), (("Hamas",),), clock.now())
+            await store.record_story_text(55, 1, 1, told, now)
+            await store.add_story_follow(
+                guild_id=7, user_id=9, channel_id=55, story_id=1, title="Truce", now=now
+            )
 
 
 INDEX_DEFINITIONS = (
@@ -99,6 +106,11 @@ async def _check(url: str, blank_url: str) -> None:
         assert announcement.article.id == 1 and announcement.subscription_id == 1
         (notification,) = await store.pending_notifications()
         assert notification.follow.target == "Qatar" and notification.article_id == 1
+        # ...and what the story's post said there, and who follows the story.
+        [told] = await store.story_texts(55, 1)
+        assert told.sentences == ("A truce was agreed.",) and told.names == (("Hamas",),)
+        [followed] = await store.member_story_follows(7, 9)
+        assert (followed.channel_id, followed.story_id, followed.title) == (55, 1, "Truce")
         # The seed's quotation came along with its analysis.
         (quote,) = await store.article_quotes(1)
         assert quote.quote == "pre-determined long-term period of time."
@@ -138,4 +150,5 @@ def test_migrate_store_copies_and_verifies(
     assert "articles" in printed and "entities" in printed
     assert "follow_notifications" in printed and "feed_announcements" in printed
     assert "quotes" in printed
+    assert "story_texts" in printed and "story_follows" in printed
     assert "not copied" not in printed  # every table has a PostgreSQL home now
