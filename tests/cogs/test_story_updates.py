@@ -204,6 +204,39 @@ async def test_follow_this_story_sends_each_later_update_by_dm_once(
     assert len(dms(desk, discord.bob)) == 2  # unfollowed: no more
 
 
+async def test_updates_for_followers_only_come_by_dm_and_nothing_in_the_channel(
+    desk: Newsdesk, site: NewsSite, clock: FakeClock
+) -> None:
+    discord = desk.discord
+    harbour, coastal = await outlets(desk, site, clock, updates="followers")
+    harbour.report(HEADLINE, FIRST)
+    await poll(desk, clock)
+    [story] = posts(desk)
+    await discord.click(story, "Follow this story", user=discord.bob)
+
+    coastal.report(HEADLINE, SECOND)
+    await poll(desk, clock)
+    await poll(desk, clock)
+    assert posts(desk) == [story]
+    assert story.id not in discord.world.channels  # no thread was opened on the story's post
+    [dm] = dms(desk, discord.bob)
+    card = dm.embeds[0]
+    assert card["title"] == "Update · Coastal Wire"
+    assert bullets(dm) == [
+        "Fifteen people were killed in Greyhaven when the sea wall gave way.",
+        "The coastguard rescued 40 fishermen from the Kelby Point lighthouse overnight.",
+        "Premier Dana Okoro promised emergency funds for the repairs.",
+    ]
+    assert "In the story's thread" not in card["description"]
+    assert card["footer"]["text"] == "You follow this story"
+    assert "Unfollow this story" in [
+        c.get("label") for row in dm.components for c in row["components"]
+    ]
+    assert dms(desk, discord.alice) == []
+    log = said(await slash(desk, "feeds log", id=2))
+    assert "3 new sentences, to 1 follower by DM" in log
+
+
 async def test_forged_follow_buttons_are_refused(
     desk: Newsdesk, site: NewsSite, clock: FakeClock
 ) -> None:
