@@ -12,8 +12,8 @@ import pytest
 
 from bot.cli import main
 from bot.clock import FakeClock, utc_iso
-from bot.search import search
 from bot.models.update import StoryText
+from bot.search import search
 from bot.store import ScheduleDraft, SeenItem, open_store
 from bot.stories.fingerprint import fingerprint, probe
 from tests.backends import fresh_database
