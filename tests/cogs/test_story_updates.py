@@ -72,6 +72,20 @@ async def outlets(desk: Newsdesk, site: NewsSite, clock: FakeClock, **edit: Any)
     return wires
 
 
+async def test_feeds_edit_sets_where_updates_go_beside_the_feeds_own_name(
+    desk: Newsdesk, site: NewsSite, clock: FakeClock
+) -> None:
+    await add(desk, Wire(site, clock, "harbour").url)
+    both = said(await slash(desk, "feeds edit", id=1, updates="thread", name="Harbour Desk"))
+    assert "Changed: updates → thread." in both
+    assert "Later reports of its stories: what they add, in a thread on the story's post" in both
+    assert "as **Harbour Desk**" in both  # the identity's answer, beside it
+    followers = said(await slash(desk, "feeds edit", id=1, updates="followers"))
+    assert "by DM to members who press Follow this story" in followers
+    off = said(await slash(desk, "feeds edit", id=1, updates="off"))
+    assert "Changed: updates → off." in off and "Later reports" not in off
+
+
 async def test_a_later_report_posts_only_what_it_adds_in_the_storys_thread(
     desk: Newsdesk, site: NewsSite, clock: FakeClock
 ) -> None:
