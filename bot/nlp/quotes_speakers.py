@@ -4,9 +4,11 @@ the entity mentions the NLP step resolved, and a list of verbs of saying.
 The shapes handled: `"…," said X` and `"…," X said` (X a name, a pronoun, "the company", "a
 Vodafone spokesman"); `X said: "…"` and `X said the plan was "…"`; `according to X`;
 `Reuters quoted X as saying`; a pronoun or role ("he", "she", "it", "the chancellor")
-resolved to the person or organisation it most likely refers to; quotations continued without
-a new attribution (the next paragraph of the same speech, a quote right after another)
-inherit the speaker before them. No dependency parse: the project's pipeline excludes it.
+resolved to the person or organisation it most likely refers to (a role in a story's
+opening line to the person the next sentence names; "the prime minister's office" to the
+prime minister); `X, said Y, was "…"`; quotations continued without a new attribution (the
+next paragraph of the same speech, a quote right after another) inherit the speaker before
+them, and an "I …" quotation standing alone is the words of the person the passage is about. No dependency parse: the project's pipeline excludes it.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from bot.nlp.quotes_words import (
     INVERTIBLE,
     ORG_NOUNS,
     PERSON_ROLES,
+    POST_NOMINALS,
     SKIPPABLE,
     SPOKESPEOPLE,
     THOUGHT_VERBS,
@@ -49,6 +52,9 @@ _VERDICT = re.compile(
 _AGENT = re.compile(r"[\s,]*by\s+(?=(?:the\s+)?[A-Z])")
 _ENDS_SENTENCE = re.compile(r"[,.!?…]['’)\]]*$")
 _PRONOUNS = frozenset({"he", "she", "it", "they"})
+_FIRST_PERSON = re.compile(r"\b(?:I|I'm|I’m|I've|I’ve|my|me)\b")
+# Heads that speak for whoever is named in their phrase, as a spokesperson does.
+_OFFICES = frozenset({"office", "offices", "official", "officials"})
 _MAX_SUBJECT_WORDS = 30
 
 
@@ -125,6 +131,9 @@ class _Attributor:
                 who = chain_speaker.get(piece.chain)
             if who is None and not has_verb and self._stands_alone(piece):
                 who = previous if self._follows_quote(i) else self._previous_subject(piece)
+                if who is None and _FIRST_PERSON.search(self.text, piece.start, piece.end):
+                    # "I …" standing alone: the words of the person the passage is about.
+                    who = self.names.salient_person(piece.mark)
             if who is not None:
                 previous = who
             real = who if who is not None and who is not NOBODY else None
@@ -222,7 +231,12 @@ class _Attributor:
             return self._noun_phrase(agent.end(), hi) or NOBODY
         zone = self.masked.rfind(HIDDEN, lo, verb.start())
         zone = lo if zone < 0 else zone + 1
-        if word in INVERTIBLE and not re.search(r"\w", self.masked[zone : verb.start()]):
+        inserted = self.masked[zone : verb.start()].rstrip().endswith(",") and re.match(
+            r"[^,;:.]+,", self.masked[verb.end() : piece.mark]
+        )  # "The ministers' comments, said X, were "…""
+        if word in INVERTIBLE and (
+            inserted or not re.search(r"\w", self.masked[zone : verb.start()])
+        ):
             # `"…," said X, "…"`: the second piece's speaker stands after the verb.
             named = self._noun_phrase(verb.end(), piece.mark)
             if named is not None:
@@ -251,9 +265,20 @@ class _Attributor:
                 i -= 1
             elif word in {",", "—", "–", "-", ")"}:
                 i = self._skip_appositive(tokens, i)
+            elif word in POST_NOMINALS and i > 0 and self.names.at(tokens[i - 1][1]):
+                i -= 1  # "Peter Ainsworth MP said"
+            elif lower == "who" and i > 0:
+                return self.names.at(tokens[i - 1][1])  # "… Tessa Jowell who said"
+            elif lower in CONJUNCTIONS and i > 0:
+                # "X backed the plan but said …": the verb shares the clause's subject.
+                return self._clause_subject(self._sentence_start(at), at)
             else:
                 return self.names.at(at) or self._reference(tokens, i)
         return None
+
+    def _sentence_start(self, pos: int) -> int:
+        """The start of the sentence holding pos."""
+        return self.bounds[max(bisect_right(self.bounds, pos) - 1, 0)]
 
     def _skip_appositive(self, tokens: list[tuple[str, int]], i: int) -> int:
         """Index of the name before the appositive that ends at tokens[i]; without one, the
@@ -282,6 +307,8 @@ class _Attributor:
                 break
             phrase.append(p)
         owner = next((m for p in phrase if (m := self.names.at(p)) is not None), None)
+        if owner is not None and lower in _OFFICES:
+            return owner  # "the prime minister's office", "the Investment Ministry's office"
         if det == "the" and (lower in SPOKESPEOPLE or lower in PERSON_ROLES):
             role = " ".join(w.lower() for w, _ in tokens[i - len(phrase) : i + 1])
             holder = self.names.role_holder(at, role) or self.names.role_holder(at, lower)
@@ -293,8 +320,10 @@ class _Attributor:
             return self.names.organisation(at)  # "says its report"
         if lower in ANONYMOUS:
             return owner or NOBODY  # "House of Commons authorities", "one trader"
-        if lower in PERSON_ROLES and det == "the":
-            return self.names.last_person(at)
+        if lower in PERSON_ROLES and (det == "the" or (owner is not None and not owner.person)):
+            # "the chancellor", "Scotland's justice minister": the last person named, else
+            # (a story's opening line) the person the next sentence names.
+            return self.names.last_person(at) or self.names.next_person(at)
         if lower in ORG_NOUNS and det in {"the", "its", "our"}:
             return self.names.organisation(at, lower)
         return None
@@ -318,7 +347,10 @@ class _Attributor:
         hi = end.start() if end else hi
         inside = self.names.between(lo, hi)
         if inside:
-            return inside[-1]
+            # "said Mark Longden of the Supporters' Association": the person, else the last
+            # name ("said Diageo North America's Ivan Menezes").
+            heads = (w for w in inside if w.person and w.start not in self.names.modifiers)
+            return next(heads, inside[-1])
         tokens = [(m.group(), m.start()) for m in TOKEN.finditer(self.masked, lo, hi)]
         return self._reference(tokens, len(tokens) - 1) if tokens else None
 
