@@ -84,6 +84,7 @@ _OFFICES = words(
 )
 _POST_NOMINALS = words("qc kc mp mep msp am obe cbe mbe kbe")
 _LEADING_DROP = frozenset({"the", "a", "an"})
+_DASHES = frozenset({"-", "–", "—"})
 _ACRONYM_AFTER = re.compile(r"\s*\(\s*([A-Z][A-Za-z0-9&.]{1,9})\s*\)")
 _MINOR_WORDS = frozenset({"of", "the", "and", "for", "in", "on", "at", "to", "&"})
 
@@ -103,6 +104,12 @@ def _clean_span(span: Span) -> tuple[int, int] | None:
     """Token range of the name proper: no leading article/title, no possessive or punctuation."""
     tokens = list(span)
     person = span.label_ == "PERSON"
+    if person:  # "Florian Hamm - Borussia Dortmund's largest investor -": the name ends
+        cut = next(
+            (k for k, t in enumerate(tokens) if k and t.text in _DASHES and t.nbor(-1).whitespace_),
+            None,
+        )
+        tokens = tokens[:cut]
     while tokens and (
         tokens[0].lower_ in _LEADING_DROP
         or (span.label_ in NAME_LABELS and tokens[0].lower_.rstrip(".") in _TITLES)

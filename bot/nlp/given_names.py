@@ -1,8 +1,9 @@
 """A person's fuller name where the model tagged only their surname: "New Yorker Dick Morris"
-tagged as "Morris" alone, "Shani Rhys James" as "Rhys James". News copy names a person in full the first time and by surname
-after, so the capitalised word right before a surname's first appearance is taken as the
-given name when nothing says it is anything else (a function word, a title or office, a
-word the article also writes in lower case, a word of another entity's name)."""
+tagged as "Morris" alone, "Shani Rhys James" as "Rhys James". News copy names a person in
+full the first time and by surname after, so the capitalised word right before a name's
+first appearance is taken as the given name when nothing says it is anything else (a
+function word, a title or office, a word the article also writes in lower case, a word of
+another entity's name)."""
 
 from __future__ import annotations
 

@@ -124,6 +124,10 @@ ANONYMOUS = words(
     ministers mps delegates investors researchers report study survey statement poll"""
 )
 
+#: Heads that speak for whoever is named in their phrase, as a spokesperson does.
+OFFICES = words("office offices official officials")
+#: Unnamed sources that are texts: "a report from the committee" speaks for the committee.
+DOCUMENTS = words("report study survey statement poll")
 #: Roles that refer back to the last person named ("the chancellor told reporters").
 PERSON_ROLES = words(
     """chancellor minister premier president chairman chairwoman chair leader governor

@@ -55,6 +55,25 @@ def test_a_name_gets_the_given_name_the_text_puts_before_it() -> None:
             [("generally too weak to produce a market reaction", "Junya Tanase")],
             id="an inserted ', said X,' between subject and verb",
         ),
+        pytest.param(
+            "Fund manager Florian Hamm - Borussia Dortmund's largest investor - said he would "
+            'only invest more money with a greater say. "I demand better transparency," he '
+            "said.",
+            [("I demand better transparency,", "Florian Hamm")],
+            id="a name ends at a spaced dash",
+        ),
+        pytest.param(
+            'Markets shrugged. "It is not that the broking community is indifferent to '
+            'disasters," one Bombay trader said this week.',
+            [("It is not that the broking community is indifferent to disasters,", None)],
+            id="a place before an unnamed source is not the speaker",
+        ),
+        pytest.param(
+            "Manchester United said it had received a proposal. But a senior source at the "
+            'club told the BBC: "This time it is very different."',
+            [("This time it is very different.", None)],
+            id="a body after an unnamed source says where the source is, not who",
+        ),
     ],
 )
 def test_names_and_attributions(nlp, text: str, expected: list) -> None:
