@@ -26,11 +26,19 @@ from bot.store.records.feeds import (
 from bot.store.records.follows import Follow, PendingNotification
 from bot.store.records.insights import CoMentionLinks, DailyCount
 from bot.store.records.jobs import Job
+from bot.store.records.outlets import (
+    CarriedStory,
+    MissedStory,
+    NamedByOutlet,
+    OutletCount,
+    OutletNames,
+)
 from bot.store.records.stories import STORY_REPORTS_CAP, StoryMember, StoryProbe
 
 __all__ = [
     "MAX_SCHEDULES_PER_GUILD",
     "STORY_REPORTS_CAP",
+    "CarriedStory",
     "ChannelPacing",
     "ClusterStore",
     "CoMentionLinks",
@@ -41,8 +49,12 @@ __all__ = [
     "Job",
     "LogEntry",
     "LogUpdate",
+    "MissedStory",
+    "NamedByOutlet",
     "NewLogEntry",
     "Outcome",
+    "OutletCount",
+    "OutletNames",
     "PendingAnnouncement",
     "PendingNotification",
     "Run",

@@ -19,6 +19,7 @@ from bot.store.interface.feeds import FeedStore
 from bot.store.interface.follows import FollowStore
 from bot.store.interface.insights import InsightStore
 from bot.store.interface.jobs import JobQueue
+from bot.store.interface.outlets import OutletStore
 from bot.store.interface.search import SearchStore
 from bot.store.interface.settings import SettingsStore
 from bot.store.interface.stories import StoryStore
@@ -34,6 +35,7 @@ __all__ = [
     "FollowStore",
     "InsightStore",
     "JobQueue",
+    "OutletStore",
     "SearchStore",
     "SettingsStore",
     "Store",
@@ -78,6 +80,7 @@ class Store(
     FeedStore,
     FeedDeliveryStore,
     StoryStore,
+    OutletStore,
     DigestStore,
     FollowStore,
     InsightStore,

@@ -15,6 +15,7 @@ from bot.store.postgres.feeds import PgFeedQueries
 from bot.store.postgres.follows import PgFollowQueries
 from bot.store.postgres.insights import PgInsightQueries
 from bot.store.postgres.jobs import PgJobQueries
+from bot.store.postgres.outlets import PgOutletQueries
 from bot.store.postgres.stories import PgStoryQueries
 from bot.store.urls import redacted_url
 
@@ -27,6 +28,7 @@ class PostgresStore(
     PgFeedQueries,
     PgFeedDeliveryQueries,
     PgStoryQueries,
+    PgOutletQueries,
     PgDigestQueries,
     PgInsightQueries,
     PgFollowQueries,

@@ -21,6 +21,7 @@ from bot.store.sqlite.feed_delivery import FeedDeliveryQueries
 from bot.store.sqlite.feeds import FeedQueries
 from bot.store.sqlite.follows import FollowQueries
 from bot.store.sqlite.insights import InsightQueries
+from bot.store.sqlite.outlets import OutletQueries
 from bot.store.sqlite.stories import StoryQueries
 
 __all__ = ["SqliteStore"]
@@ -32,6 +33,7 @@ class SqliteStore(
     FeedQueries,
     FeedDeliveryQueries,
     StoryQueries,
+    OutletQueries,
     DigestQueries,
     InsightQueries,
     FollowQueries,
