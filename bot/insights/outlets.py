@@ -2,13 +2,15 @@
 far behind the first report it came otherwise, the names it uses more than its peers, and its
 blindspots — stories most of its peers carried and it did not.
 
-    coverage = await outlet_coverage(store, "Reuters", guild_id=g, days=30, clock=clock)
+    pick = await find_outlet(store, "Reuters", guild_id=g, days=30, clock=clock)
+    coverage = await outlet_coverage(store, pick)
 
 Peers are the outlets of this server's news: those its feeds brought in the period, or, for a
 server that follows no feed (and the command line), every outlet in the archive. "First" is
 read over the whole story: no outlet the archive knows reported it earlier (a tie counts as
 first for each). Every read is bounded: the period (MAX_DAYS), the stories read (STORIES_READ,
-its latest), the names compared (NAMES_READ) and the outlets known (OUTLETS_READ).
+its latest), the articles whose names are compared (ARTICLES_READ, the newest) and the names
+(NAMES_READ), and the outlets known (OUTLETS_READ).
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ MAX_DAYS = 90
 # Bounds on one answer: the outlet's latest stories, the names it uses most, known outlets.
 STORIES_READ = 2000
 NAMES_READ = 500
+# The period's articles whose names are compared: its newest this many (both sides alike).
+ARTICLES_READ = 20_000
 OUTLETS_READ = 500
 NAMES_SHOWN = 5
 BLINDSPOTS_SHOWN = 5
@@ -176,30 +180,50 @@ def _median(delays: list[timedelta]) -> timedelta | None:
     return timedelta(seconds=statistics.median(d.total_seconds() for d in delays))
 
 
-async def outlet_coverage(
+@dataclass(frozen=True)
+class OutletPick:
+    """The outlet a user means, over which period, and whom it is compared with."""
+
+    outlet: str
+    since: datetime
+    until: datetime
+    days: int
+    scope: Scope
+    peers: tuple[str, ...]
+
+
+async def find_outlet(
     store: Store,
     name: str,
     *,
     guild_id: int | None,
     days: int = DEFAULT_DAYS,
     clock: Clock | None = None,
-) -> OutletCoverage:
-    """The coverage of the outlet `name` means (one of this server's outlets: exact name,
-    else the only one holding it) over the last `days` days."""
+) -> OutletPick:
+    """The outlet `name` means among this server's outlets of the last `days` days (its exact
+    name, else the only one holding it); QueryError when none or several do."""
     since, until = _period(days, clock)
     scope, known = await known_outlets(store, guild_id, since, until)
     outlet = _resolve(known, name, days).outlet
     peers = tuple(o.outlet for o in known if o.outlet != outlet)
-    compared = list(peers) if scope == "feeds" else None
+    return OutletPick(outlet, since, until, days, scope, peers)
+
+
+async def outlet_coverage(store: Store, pick: OutletPick) -> OutletCoverage:
+    """What the outlet picked covered over its period, compared with its peers."""
+    outlet, since, until = pick.outlet, pick.since, pick.until
+    compared = list(pick.peers) if pick.scope == "feeds" else None
     carried = await store.outlet_stories(outlet, since, until, limit=STORIES_READ)
     shared, first, delays = _first_and_delays(carried)
-    found = await store.outlet_names(outlet, compared, since, until, limit=NAMES_READ)
+    found = await store.outlet_names(
+        outlet, compared, since, until, limit=NAMES_READ, articles=ARTICLES_READ
+    )
     names = _distinct(
         [(n.entity, n.mine, n.others) for n in found.named],
         (found.mine_total, found.others_total),
     )
     # "Most" of the other outlets, and at least two of them.
-    floor = max(2, len(peers) // 2 + 1)
+    floor = max(2, len(pick.peers) // 2 + 1)
     missed = await store.outlet_blindspots(
         outlet, compared, since, until, at_least=floor, limit=BLINDSPOTS_SHOWN
     )
@@ -208,9 +232,9 @@ async def outlet_coverage(
         outlet=outlet,
         since=since,
         until=until,
-        days=days,
-        scope=scope,
-        peers=peers,
+        days=pick.days,
+        scope=pick.scope,
+        peers=pick.peers,
         stories=len(carried),
         shared=shared,
         first=first,

@@ -61,8 +61,10 @@ class OutletStore(Protocol):
         until: datetime,
         *,
         limit: int = 500,
+        articles: int = 20_000,
     ) -> OutletNames:
         """The people, organisations and places `outlet`'s articles reported in the period name
         (in the most of its articles first, at most `limit`), each with how many of its peers'
-        articles in the period name it; and both sides' totals over every named entity."""
+        articles in the period name it; and both sides' totals over every named entity. Only
+        the period's newest `articles` of the outlet's and its peers' are read."""
         ...

@@ -20,12 +20,13 @@ from bot.store.records.outlets import (
     hour_range,
 )
 
-# Articles of the period ($3 to $4) from the outlet ($1) or its peers ($2, NULL for every
-# other outlet), marked mine = 1 for the outlet's own.
+# The newest $5 articles of the period ($3 to $4) from the outlet ($1) or its peers ($2, NULL
+# for every other outlet), marked mine = 1 for the outlet's own.
 _PERIOD = (
     "period AS (SELECT s.article_id, CASE WHEN s.outlet = $1 THEN 1 ELSE 0 END AS mine"
     " FROM article_stories s WHERE s.hour >= $3 AND s.hour < $4 AND s.outlet IS NOT NULL"
-    " AND (s.outlet = $1 OR $2::text[] IS NULL OR s.outlet = ANY($2::text[])))"
+    " AND (s.outlet = $1 OR $2::text[] IS NULL OR s.outlet = ANY($2::text[]))"
+    " ORDER BY s.hour DESC, s.article_id DESC LIMIT $5)"
 )
 
 
@@ -126,9 +127,10 @@ class PgOutletQueries(PgBase):
         until: datetime,
         *,
         limit: int = 500,
+        articles: int = 20_000,
     ) -> OutletNames:
         low, high = hour_range(since, until)
-        params = (outlet, _peers(peers), low, high)
+        params = (outlet, _peers(peers), low, high, articles)
         named = (
             f"WITH {_PERIOD} SELECT {{columns}} FROM period p"
             " JOIN article_entities x ON x.article_id = p.article_id"
@@ -146,7 +148,7 @@ class PgOutletQueries(PgBase):
                 columns=f"{ENTITY_COLUMNS}, sum(p.mine)::int AS mine,"
                 " sum(1 - p.mine)::int AS others"
             )
-            + " GROUP BY e.id HAVING sum(p.mine) > 0 ORDER BY mine DESC, others, e.id LIMIT $5",
+            + " GROUP BY e.id HAVING sum(p.mine) > 0 ORDER BY mine DESC, others, e.id LIMIT $6",
             *params,
             limit,
         )

@@ -22,12 +22,13 @@ from bot.store.records.outlets import (
     hour_range,
 )
 
-# Articles of the period from the outlet ($outlet) or its peers (a JSON list, or NULL for
-# every other outlet), marked mine = 1 for the outlet's own.
+# The newest :articles articles of the period from the outlet or its peers (a JSON list, or
+# NULL for every other outlet), marked mine = 1 for the outlet's own.
 _PERIOD = (
     "period AS (SELECT s.article_id, s.outlet = :outlet AS mine FROM article_stories s"
     " WHERE s.hour >= :low AND s.hour < :high AND s.outlet IS NOT NULL AND (s.outlet = :outlet"
-    " OR :peers IS NULL OR s.outlet IN (SELECT value FROM json_each(:peers))))"
+    " OR :peers IS NULL OR s.outlet IN (SELECT value FROM json_each(:peers)))"
+    " ORDER BY s.hour DESC, s.article_id DESC LIMIT :articles)"
 )
 
 
@@ -124,9 +125,16 @@ class OutletQueries:
         until: datetime,
         *,
         limit: int = 500,
+        articles: int = 20_000,
     ) -> OutletNames:
         low, high = hour_range(since, until)
-        params = {"outlet": outlet, "peers": _peers(peers), "low": low, "high": high}
+        params = {
+            "outlet": outlet,
+            "peers": _peers(peers),
+            "low": low,
+            "high": high,
+            "articles": articles,
+        }
         named = (
             f"WITH {_PERIOD} SELECT {{columns}} FROM period p"
             " JOIN article_entities x ON x.article_id = p.article_id"

@@ -12,11 +12,16 @@ import pytest
 from bot.clock import FakeClock
 from bot.errors import QueryError
 from bot.insights.logodds import log_odds
-from bot.insights.outlets import MIN_Z, outlet_choices, outlet_coverage
+from bot.insights.outlets import MIN_Z, OutletCoverage, find_outlet, outlet_choices, outlet_coverage
 from bot.store import Store
 from tests.bot.insights.newsmonth import OUTLETS, ingest_month, news_month
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+async def coverage(store: Store, name: str, clock: FakeClock, **options: int) -> OutletCoverage:
+    pick = await find_outlet(store, name, guild_id=None, clock=clock, **options)
+    return await outlet_coverage(store, pick)
 
 
 def test_log_odds_against_hand_worked_figures() -> None:
@@ -40,7 +45,7 @@ async def test_coverage_equals_the_generated_truth(store: Store) -> None:
     await ingest_month(store, month, clock)
     for outlet in OUTLETS:
         truth = month.carried(outlet)
-        found = await outlet_coverage(store, outlet.lower(), guild_id=None, clock=clock)
+        found = await coverage(store, outlet.lower(), clock)
         assert found.outlet == outlet
         assert (found.stories, found.shared, found.first) == (
             truth.stories,
@@ -60,7 +65,7 @@ async def test_coverage_equals_the_generated_truth(store: Store) -> None:
     assert wire.first / wire.shared > 0.5 > nile.first / max(nile.shared, 1)
     assert nile.median_delay is not None and nile.median_delay > timedelta(hours=4)
     assert month.blindspots("Nile Post")
-    gulf = await outlet_coverage(store, "Gulf Desk", guild_id=None, clock=clock)
+    gulf = await coverage(store, "Gulf Desk", clock)
     mine, others, mine_total, others_total = month.names("Gulf Desk")
     qatar = ("Qatar", "GPE")
     top = gulf.names[0]
@@ -80,12 +85,12 @@ async def test_outlets_resolve_by_name_and_the_period_is_bounded(store: Store) -
     found = await outlet_choices(store, None, "h", clock=clock)
     assert [c.outlet for c in found] == ["Harbour Times", "Valley Herald"]
     with pytest.raises(QueryError, match="No outlet called “Reuters”"):
-        await outlet_coverage(store, "Reuters", guild_id=None, clock=clock)
+        await find_outlet(store, "Reuters", guild_id=None, clock=clock)
     with pytest.raises(QueryError, match="could be"):
-        await outlet_coverage(store, "e", guild_id=None, clock=clock)
+        await find_outlet(store, "e", guild_id=None, clock=clock)
     with pytest.raises(QueryError, match="between 1 and 90 days"):
-        await outlet_coverage(store, "Gulf Desk", guild_id=None, days=91, clock=clock)
+        await find_outlet(store, "Gulf Desk", guild_id=None, days=91, clock=clock)
     # Three days of news seen from ten days on: nothing in the last two days.
     later = FakeClock(NOW + timedelta(days=10))
     with pytest.raises(QueryError, match="last 2 days"):
-        await outlet_coverage(store, "Gulf Desk", guild_id=None, days=2, clock=later)
+        await find_outlet(store, "Gulf Desk", guild_id=None, days=2, clock=later)

@@ -137,6 +137,9 @@ async def test_the_entities_an_outlet_names_against_its_peers(store: Store) -> N
     assert [
         n.entity.name for n in (await store.outlet_names("Gulf", None, *days(0, 10), limit=1)).named
     ] == ["Qatar"]
+    # Bounded: the period's newest three articles are Nile's and Wire's.
+    newest = await store.outlet_names("Gulf", None, *days(0, 10), articles=3)
+    assert (newest.named, newest.mine_total, newest.others_total) == ([], 0, 5)
     empty = await store.outlet_names("Nobody", None, *days(0, 10))
     assert (empty.named, empty.mine_total) == ([], 0)
 
