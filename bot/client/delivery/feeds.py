@@ -18,6 +18,7 @@ from bot.feeds.health import FeedAlert
 from bot.models.delivery import Failure, PostedMessage
 from bot.render import feed_posts
 from bot.render import feeds as render
+from bot.render.stories import timeline_view
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -98,6 +99,7 @@ class FeedPoster:
                 embeds=post.embeds,
                 title=post.thread_name,
                 mentions=mentions,
+                view=timeline_view(post.stories),
             )
             for post in posts
         ]
