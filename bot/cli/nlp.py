@@ -199,7 +199,7 @@ def _capped_note(length: int) -> None:
 
 def run_quotes(args: argparse.Namespace) -> int:
     """Handle `nlp quotes`."""
-    from bot.nlp.quotes import quotes_of_texts
+    from bot.nlp.analysis import quotes_of_texts
 
     try:
         if args.jsonl:

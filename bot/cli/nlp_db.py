@@ -1,4 +1,5 @@
-"""CLI commands over stored NLP results: `summary ID`, `entity NAME`, `entities`, `enrich`."""
+"""CLI commands over stored NLP results: `summary ID`, `entity NAME`, `entities`, `quotes NAME`,
+`enrich`."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from rich.table import Table
 from bot.cli.arguments import MAX_DAYS, MAX_ID, add_summary_length, whole
 from bot.cli.common import not_analysed, with_store
 from bot.config import Settings
+from bot.insights.quotes import MAX_DAYS as MAX_QUOTE_DAYS
+from bot.insights.quotes import EntityQuotes, quotes_named
 from bot.models.entity import ENTITY_TYPES, EntityProfile, KnownEntity
 from bot.nlp.enrichment import NLP_VERSION, NlpFailure, enrich_pending
 from bot.nlp.lookup import article_summary, entity_profile, top_entities
@@ -146,6 +149,36 @@ def _entities(args: argparse.Namespace) -> int:
     return with_store(settings, work)
 
 
+def _print_quotes(said: EntityQuotes) -> None:
+    entity = said.entity
+    period = f"last {said.days} days" if said.days else "all time"
+    out.print(f"[bold]{shown(entity.name)}[/] [dim]{entity.kind} · #{entity.id} · {period}[/]")
+    if not said.groups:
+        out.print("No quotations of them are stored for that period.")
+    for group in said.groups:
+        q = group.quote
+        where = " · ".join(p for p in (q.source, q.when[:10], f"#{q.article_id}") if p)
+        if group.also_in:
+            where += f" · also in {len(group.also_in)}: {', '.join(group.also_in)}"
+        out.print(f" • “{shown(' '.join(q.quote.split()))}” [dim]— {shown(where)}[/]")
+    if said.capped:
+        out.print("[dim](the newest quotations only: give fewer --days for older ones)[/]")
+
+
+def _quotes(args: argparse.Namespace) -> int:
+    settings: Settings = args.settings
+
+    async def work(store: Store) -> int:
+        said = await quotes_named(store, " ".join(args.name), days=args.days)
+        if args.json:
+            out.print_data(said.as_json())
+        else:
+            _print_quotes(said)
+        return 0
+
+    return with_store(settings, work)
+
+
 def _enrich(args: argparse.Namespace) -> int:
     settings: Settings = args.settings
 
@@ -172,7 +205,7 @@ def _enrich(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    """Add summary, entity, entities and enrich."""
+    """Add summary, entity, entities, quotes and enrich."""
     p = sub.add_parser(
         "summary",
         help="summary of a stored article",
@@ -205,6 +238,23 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--limit", type=whole(1, 1000), default=15, help="how many (1–1000, 15)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=_entities)
+
+    p = sub.add_parser(
+        "quotes",
+        help="what a person or organisation was quoted as saying",
+        description="Quotations attributed to an entity, newest first; the same quotation "
+        "carried by several outlets is listed once with the others named. NAME as for "
+        f"`entity`. The {MAX_QUOTE_DAYS}-day and newest-quotations bounds are those of /quotes.",
+    )
+    p.add_argument("name", nargs="+", help="the entity's name")
+    p.add_argument(
+        "--days",
+        type=whole(1, MAX_QUOTE_DAYS),
+        metavar="N",
+        help=f"only articles of the last N days (1–{MAX_QUOTE_DAYS})",
+    )
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=_quotes)
 
     p = sub.add_parser(
         "enrich",

@@ -1,19 +1,23 @@
-"""The NLP step for articles: one batched spaCy pass, then sentences, entities and a ranked
-summary per article (`analyze_texts`), plus summaries of one or many analysed articles."""
+"""The NLP step for articles: one batched spaCy pass, then sentences, entities, a ranked
+summary and quotations per article (`analyze_texts`), plus summaries of one or many analysed
+articles."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from bot.models.analysis import Analysis, ArticleInput, Sentence
+from bot.models.quote import Quote
 from bot.models.text import word_count
 from bot.nlp.entities import raw_mentions, resolve
 from bot.nlp.errors import ArticleTooLong
 from bot.nlp.pipeline import BATCH_SIZE, get_nlp
+from bot.nlp.quotes import cap_text, find_quotes
 from bot.nlp.sentences import segment
 from bot.nlp.summary import (
     DEFAULT_SENTENCES,
@@ -194,7 +198,7 @@ def _analyse_one(
     found = [m for m in raw_mentions(body) if not any(a <= m.start < b for a, b in byline)]
     found += raw_mentions(title, "title") + raw_mentions(caption, "caption")
     mentions, entities = resolve(texts, found, [s.start for s in spans])
-    return Analysis(
+    analysis = Analysis(
         sentences=sentences,
         mentions=mentions,
         summary=select(ranking, words),
@@ -203,6 +207,15 @@ def _analyse_one(
         terms=terms,
         summarisable=summarisable,
     )
+    # Who said what, from the sentences and entities just found (linear in the text).
+    return replace(analysis, quotes=find_quotes(text, analysis))
+
+
+def quotes_of_texts(texts: Sequence[str]) -> list[list[Quote]]:
+    """Quotations of raw article texts (each capped at `bot.nlp.quotes.MAX_CHARS`) in one
+    batched model pass (CPU-bound: not on the event loop)."""
+    capped = [cap_text(t) for t in texts]
+    return [a.quotes for a in analyze_texts(capped, rank=False)]  # no summary: stay linear
 
 
 def summarize(
@@ -296,6 +309,7 @@ __all__ = [
     "DEFAULT_SENTENCES",
     "analyze_texts",
     "mmr_order",
+    "quotes_of_texts",
     "summarize",
     "summarize_many",
 ]

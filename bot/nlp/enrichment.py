@@ -23,10 +23,11 @@ from bot.store import Store, StoredAnalysis
 
 log = logging.getLogger(__name__)
 
-# Bump when bot/nlp changes what it finds (sentences, ranking, entities): stored analyses of
-# another version are redone at the next start. The gazetteer's digest is part of it, so a
-# new organisation name re-resolves every article without anyone remembering to bump.
-ANALYSIS_VERSION = 1
+# Bump when bot/nlp changes what it finds (sentences, ranking, entities, quotations): stored
+# analyses of another version are redone at the next start. The gazetteer's digest is part of
+# it, so a new organisation name re-resolves every article without anyone remembering to bump.
+# 2: quotations and their speakers are stored with the analysis.
+ANALYSIS_VERSION = 2
 # Articles per model pass: one worker round trip each, and each saved before the next.
 ANALYSE_BATCH = 32
 
@@ -74,9 +75,11 @@ async def enrich_articles(
         for (article_id, content_hash, _), outcome in zip(batch, outcomes, strict=True):
             async with store.transaction():
                 if isinstance(outcome, Analysis):
-                    saved += await store.save_analysis(
+                    if await store.save_analysis(
                         article_id, content_hash, NLP_VERSION, outcome, now
-                    )
+                    ):
+                        await store.save_quotes(article_id, outcome.quotes)
+                        saved += 1
                     continue
                 recorded = await store.save_analysis_failure(
                     article_id, content_hash, NLP_VERSION, outcome, now

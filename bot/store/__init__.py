@@ -33,6 +33,7 @@ from bot.store.records.outlets import (
     OutletCount,
     OutletNames,
 )
+from bot.store.records.quotes import StoredQuote
 from bot.store.records.stories import STORY_REPORTS_CAP, StoryMember, StoryProbe
 
 __all__ = [
@@ -65,6 +66,7 @@ __all__ = [
     "Stored",
     "StoredAnalysis",
     "StoredMention",
+    "StoredQuote",
     "StoryMember",
     "StoryProbe",
     "Subscription",

@@ -30,6 +30,7 @@ TABLES = (
     "article_entities",
     "article_aliases",
     "mentions",
+    "quotes",
     "digest_schedules",
     "digest_runs",
     "feeds",

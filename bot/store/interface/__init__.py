@@ -20,6 +20,7 @@ from bot.store.interface.follows import FollowStore
 from bot.store.interface.insights import InsightStore
 from bot.store.interface.jobs import JobQueue
 from bot.store.interface.outlets import OutletStore
+from bot.store.interface.quotes import QuoteStore
 from bot.store.interface.search import SearchStore
 from bot.store.interface.settings import SettingsStore
 from bot.store.interface.stories import StoryStore
@@ -36,6 +37,7 @@ __all__ = [
     "InsightStore",
     "JobQueue",
     "OutletStore",
+    "QuoteStore",
     "SearchStore",
     "SettingsStore",
     "Store",
@@ -77,6 +79,7 @@ class Store(
     ArticleStore,
     SearchStore,
     EntityStore,
+    QuoteStore,
     FeedStore,
     FeedDeliveryStore,
     StoryStore,

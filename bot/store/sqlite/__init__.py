@@ -22,6 +22,7 @@ from bot.store.sqlite.feeds import FeedQueries
 from bot.store.sqlite.follows import FollowQueries
 from bot.store.sqlite.insights import InsightQueries
 from bot.store.sqlite.outlets import OutletQueries
+from bot.store.sqlite.quotes import QuoteQueries
 from bot.store.sqlite.stories import StoryQueries
 
 __all__ = ["SqliteStore"]
@@ -30,6 +31,7 @@ __all__ = ["SqliteStore"]
 class SqliteStore(
     ArticleQueries,
     EntityQueries,
+    QuoteQueries,
     FeedQueries,
     FeedDeliveryQueries,
     StoryQueries,
