@@ -43,6 +43,7 @@ TABLES = (
     "feed_channel_pacing",
     "follows",
     "follow_notifications",
+    "pair_rises",
 )
 # How many rows go to PostgreSQL per COPY.
 CHUNK = 5000
