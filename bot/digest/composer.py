@@ -4,22 +4,26 @@ stories, ranked, each with a one- or two-sentence summary, plus the entities tha
 Ranking: `RECENCY` × how recent the story is (half-life: half the window, at least 3 h)
 + `COVERAGE` × how many outlets carried it (log scale, full at 8) + `SALIENCE` × how many
 of the period's dominant entities it names. Articles of one story (bot/stories/: near-
-duplicates, or alike leads or headlines from several outlets) are one item.
+duplicates, or alike leads or headlines from several outlets) are one item. The pairs of
+names rising in the period come with it (bot/insights/rising.py; a filtered digest keeps those
+its own articles name together).
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.digest.errors import ScheduleError
 from bot.digest.facts import StoryFacts, default_facts
 from bot.errors import QueryError
+from bot.insights.rising import RisingPair, rising_pairs
 from bot.models import Article
 from bot.models.analysis import Analysis
 from bot.models.entity import NAME_LABELS
@@ -29,7 +33,7 @@ from bot.nlp.analysis import summarize, summarize_many
 from bot.nlp.sentences import segment_text
 from bot.search import entity_as_phrase, matching
 from bot.search.query import clean, parse_query
-from bot.store import Store
+from bot.store import Store, entity_key
 
 RECENCY, COVERAGE, SALIENCE = 0.35, 0.45, 0.20
 # A summary's first sentence alone is enough from this many words on; else two sentences.
@@ -113,6 +117,7 @@ class Digest:
     entities: tuple[DominantEntity, ...] = ()
     articles: int = 0  # matching articles in the window
     stories: int = 0  # after near-duplicates collapsed
+    rising: tuple[RisingPair, ...] = ()  # pairs named together far more than usual
 
     @property
     def empty(self) -> bool:
@@ -143,9 +148,14 @@ class DigestComposer:
             return Digest(since=since, until=until, filter=wanted.text)
         analyses = await self.facts.analyses([a.id for a in articles[:ANALYSED]])
         story_of = await self.store.stories_of([a.id for a in articles])
-        return await asyncio.to_thread(
+        digest = await asyncio.to_thread(
             _assemble, articles, story_of, analyses, since, until, wanted.text, max(1, max_items)
         )
+        rising = await rising_pairs(self.store, since, until)
+        if wanted:
+            # A filtered digest names only the pairs its own articles name together.
+            rising = [r for r in rising if _named_together(r, analyses.values())]
+        return dataclasses.replace(digest, rising=tuple(rising))
 
     async def _matching(self, window: list[Article], wanted: DigestFilter) -> list[Article]:
         if not window or not wanted:
@@ -217,6 +227,16 @@ def _assemble(
         articles=len(articles),
         stories=len(stories),
     )
+
+
+def _named_together(pair: RisingPair, analyses: Iterable[Analysis]) -> bool:
+    """Whether one of these articles names both entities of the pair."""
+    wanted = {entity_key(e.name, e.label) + "\x00" + e.label for e in (pair.first, pair.second)}
+    for analysis in analyses:
+        named = {entity_key(name, label) + "\x00" + label for name, label in _names(analysis)}
+        if wanted <= named:
+            return True
+    return False
 
 
 def _names(analysis: Analysis) -> set[tuple[str, str]]:
