@@ -10,7 +10,8 @@ Each (follow, article) pair is claimed in the database before anything is sent (
 repeated ingests, restarts and several callers never notify twice; what was claimed but not
 delivered (a crash, Discord down) stays pending and goes out with the next delivery. A quotes
 follow is told of an article only for quotations its entity had not been quoted saying in an
-earlier article, so one quotation carried by several outlets is news once.
+earlier article, so one quotation carried by several outlets is news once. An article the
+follow's server has muted (bot.mutes) is never claimed for it.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from bot.errors import NewsdeskError
 from bot.feeds.subscriptions import matching_articles
 from bot.insights.rising import pair_key, pair_rises
 from bot.models import Article
+from bot.mutes import muted_articles
 from bot.nlp.lookup import entity_article_ids, resolve_entity
 from bot.search.query import clean, parse_query
 from bot.store import Follow, PendingNotification, Store, StoredQuote, entity_key
@@ -245,6 +247,21 @@ async def _query_hits(store: Store, article_ids: Sequence[int]) -> list[tuple[in
     return hits
 
 
+async def _unmuted(store: Store, hits: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The (follow id, article id) hits left once each follow's server's mute list has had
+    its say: a muted article notifies no one there (and is never claimed, so never owed)."""
+    if not hits:
+        return hits
+    guilds = await store.guilds_of_follows(sorted({follow for follow, _ in hits}))
+    articles = {a.id: a for a in await store.articles(sorted({a for _, a in hits}))}
+    hidden: dict[int, set[int]] = {}
+    for guild in sorted(set(guilds.values())):
+        wanted = {a for f, a in hits if guilds.get(f) == guild and a in articles}
+        muted = await muted_articles(store, guild, [articles[a] for a in sorted(wanted)])
+        hidden[guild] = set(muted)
+    return [(f, a) for f, a in hits if a not in hidden.get(guilds.get(f, -1), set())]
+
+
 async def notify_new_articles(
     store: Store, article_ids: Sequence[int], *, clock: Clock | None = None
 ) -> list[Notification]:
@@ -257,10 +274,15 @@ async def notify_new_articles(
         hits = await store.entity_follow_hits(ids) + await _query_hits(store, ids)
         hits += await store.quote_follow_hits(ids)
         rises = await pair_rises(store, now, MAX_PAIR_FOLLOWS)
-        if hits or rises.hits or rises.rose or rises.fell:
+        hits = await _unmuted(store, [*hits, *rises.hits])
+        # A rise whose newest article the server muted is not told, so not marked either: the
+        # next article naming both (if not muted) tells it.
+        told = {follow for follow, _ in hits}
+        rose = [follow for follow in rises.rose if follow in told]
+        if hits or rose or rises.fell:
             async with store.transaction():
-                await store.claim_notifications([*hits, *rises.hits], utc_iso(now))
-                await store.set_pair_risen(rises.rose, utc_iso(now))
+                await store.claim_notifications(hits, utc_iso(now))
+                await store.set_pair_risen(rose, utc_iso(now))
                 await store.set_pair_risen(rises.fell, None)
     return await pending_notifications(store)
 

@@ -16,6 +16,12 @@ from bot.store.records.feed_delivery import (
     LogUpdate,
     NewLogEntry,
 )
+from bot.store.records.feed_options import (
+    ChannelWebhook,
+    FeedOptionChanges,
+    FeedOptions,
+    WebhookPost,
+)
 from bot.store.records.feeds import (
     Feed,
     PendingAnnouncement,
@@ -26,6 +32,7 @@ from bot.store.records.feeds import (
 from bot.store.records.follows import Follow, PendingNotification
 from bot.store.records.insights import CoMentionLinks, DailyCount
 from bot.store.records.jobs import Job
+from bot.store.records.mutes import MUTE_KINDS, Mute, MuteKind
 from bot.store.records.outlets import (
     CarriedStory,
     MissedStory,
@@ -34,23 +41,32 @@ from bot.store.records.outlets import (
     OutletNames,
 )
 from bot.store.records.quotes import StoredQuote
+from bot.store.records.sessions import BotGuild, MemberGuild, SignIn, WebSession
 from bot.store.records.stories import STORY_REPORTS_CAP, StoryMember, StoryProbe
 
 __all__ = [
     "MAX_SCHEDULES_PER_GUILD",
+    "MUTE_KINDS",
     "STORY_REPORTS_CAP",
+    "BotGuild",
     "CarriedStory",
     "ChannelPacing",
+    "ChannelWebhook",
     "ClusterStore",
     "CoMentionLinks",
     "DailyCount",
     "DeliveryOutcome",
     "Feed",
+    "FeedOptionChanges",
+    "FeedOptions",
     "Follow",
     "Job",
     "LogEntry",
     "LogUpdate",
+    "MemberGuild",
     "MissedStory",
+    "Mute",
+    "MuteKind",
     "NamedByOutlet",
     "NewLogEntry",
     "Outcome",
@@ -62,6 +78,7 @@ __all__ = [
     "Schedule",
     "ScheduleDraft",
     "SeenItem",
+    "SignIn",
     "Store",
     "Stored",
     "StoredAnalysis",
@@ -71,6 +88,8 @@ __all__ = [
     "StoryProbe",
     "Subscription",
     "SubscriptionChanges",
+    "WebSession",
+    "WebhookPost",
     "entity_key",
     "open_cluster_store",
     "open_store",

@@ -15,13 +15,16 @@ from bot.store.interface.articles import ArticleStore
 from bot.store.interface.digests import DigestStore
 from bot.store.interface.entities import EntityStore
 from bot.store.interface.feed_delivery import FeedDeliveryStore
+from bot.store.interface.feed_options import FeedOptionStore
 from bot.store.interface.feeds import FeedStore
 from bot.store.interface.follows import FollowStore
 from bot.store.interface.insights import InsightStore
 from bot.store.interface.jobs import JobQueue
+from bot.store.interface.mutes import MuteStore
 from bot.store.interface.outlets import OutletStore
 from bot.store.interface.quotes import QuoteStore
 from bot.store.interface.search import SearchStore
+from bot.store.interface.sessions import ServerStore, SessionStore
 from bot.store.interface.settings import SettingsStore
 from bot.store.interface.stories import StoryStore
 
@@ -32,13 +35,17 @@ __all__ = [
     "DigestStore",
     "EntityStore",
     "FeedDeliveryStore",
+    "FeedOptionStore",
     "FeedStore",
     "FollowStore",
     "InsightStore",
     "JobQueue",
+    "MuteStore",
     "OutletStore",
     "QuoteStore",
     "SearchStore",
+    "ServerStore",
+    "SessionStore",
     "SettingsStore",
     "Store",
     "StoryStore",
@@ -54,7 +61,9 @@ class Database(Protocol):
         ...
 
     def transaction(self) -> AbstractAsyncContextManager[None]:
-        """Run the block in one write transaction: all of it lands, or none of it."""
+        """Run the block in one write transaction: all of it lands, or none of it. Opened
+        again by the same task inside it (a store method that opens one, called within a
+        caller's), it is a savepoint: a failure there undoes only that inner block."""
         ...
 
     async def close(self) -> None:
@@ -81,13 +90,17 @@ class Store(
     EntityStore,
     QuoteStore,
     FeedStore,
+    FeedOptionStore,
     FeedDeliveryStore,
     StoryStore,
     OutletStore,
     DigestStore,
     FollowStore,
     InsightStore,
+    MuteStore,
     SettingsStore,
+    SessionStore,
+    ServerStore,
     Protocol,
 ):
     """An open Newsdesk database, whichever backend holds it: open one with
