@@ -147,8 +147,9 @@ class DigestComposer:
         wanted = filter if isinstance(filter, DigestFilter) else parse_filter(filter)
         window = await self.store.articles_in_window(since, until, limit=CANDIDATES)
         articles = await self._matching(window, wanted)
+        hidden: dict[int, object] = {}
         if guild_id is not None and articles:
-            hidden = await muted_articles(self.store, guild_id, articles)
+            hidden = dict(await muted_articles(self.store, guild_id, articles))
             articles = [a for a in articles if a.id not in hidden]
         if not articles:
             return Digest(since=since, until=until, filter=wanted.text)
@@ -158,8 +159,9 @@ class DigestComposer:
             _assemble, articles, story_of, analyses, since, until, wanted.text, max(1, max_items)
         )
         rising = await rising_pairs(self.store, since, until)
-        if wanted:
-            # A filtered digest names only the pairs its own articles name together.
+        if wanted or hidden:
+            # A filtered digest, or one the mute list thinned, names only the pairs its own
+            # articles name together (so a muted name or source never shows as rising).
             rising = [r for r in rising if _named_together(r, analyses.values())]
         return dataclasses.replace(digest, rising=tuple(rising))
 

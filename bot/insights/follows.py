@@ -191,6 +191,8 @@ async def follow_pair(
     a, b = await resolve_entity(store, first), await resolve_entity(store, second)
     if a.id == b.id:
         raise FollowError(f"Pick two different names: {a.name} is both.")
+    # Shown in reading order, as digests name a rising pair: "Hamas × Qatar" either way round.
+    a, b = sorted((a, b), key=lambda e: (e.name.casefold(), e.id))
     return await _add(
         store,
         guild_id=guild_id,
