@@ -5,8 +5,9 @@ Ranking: `RECENCY` × how recent the story is (half-life: half the window, at le
 + `COVERAGE` × how many outlets carried it (log scale, full at 8) + `SALIENCE` × how many
 of the period's dominant entities it names. Articles of one story (bot/stories/: near-
 duplicates, or alike leads or headlines from several outlets) are one item. The pairs of
-names rising in the period come with it (bot/insights/rising.py; a filtered digest keeps those
-its own articles name together).
+names rising in the period come with it when the composer is given where to find them
+(`rising`: bot/insights/rising.py's `rising_pairs`, which cogs pass in, as insights sit beside
+digests); a filtered digest keeps those its own articles name together.
 """
 
 from __future__ import annotations
@@ -16,18 +17,18 @@ import dataclasses
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.digest.errors import ScheduleError
 from bot.digest.facts import StoryFacts, default_facts
 from bot.errors import QueryError
-from bot.insights.rising import RisingPair, rising_pairs
 from bot.models import Article
 from bot.models.analysis import Analysis
 from bot.models.entity import NAME_LABELS
 from bot.models.query import Query
+from bot.models.rising import RisingPair
 from bot.models.story import Story, group_articles
 from bot.mutes import muted_articles
 from bot.nlp.analysis import summarize, summarize_many
@@ -37,6 +38,8 @@ from bot.search.query import clean, parse_query
 from bot.store import Store, entity_key
 
 RECENCY, COVERAGE, SALIENCE = 0.35, 0.45, 0.20
+# The pairs of names rising in [since, until), most significant first.
+RisingSource = Callable[[datetime, datetime], Awaitable[Sequence[RisingPair]]]
 # A summary's first sentence alone is enough from this many words on; else two sentences.
 ONE_SENTENCE_WORDS = 25
 SUMMARY_CHARS = 350
@@ -129,9 +132,16 @@ class Digest:
 class DigestComposer:
     """Builds digests from the store; NLP results come through `facts` when there are any."""
 
-    def __init__(self, store: Store, *, facts: StoryFacts | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        facts: StoryFacts | None = None,
+        rising: RisingSource | None = None,
+    ) -> None:
         self.store = store
         self.facts = facts or default_facts(store)
+        self.rising = rising
 
     async def compose(
         self,
@@ -158,8 +168,8 @@ class DigestComposer:
         digest = await asyncio.to_thread(
             _assemble, articles, story_of, analyses, since, until, wanted.text, max(1, max_items)
         )
-        rising = await rising_pairs(self.store, since, until)
-        if wanted or hidden:
+        rising = list(await self.rising(since, until)) if self.rising else []
+        if rising and (wanted or hidden):
             # A filtered digest, or one the mute list thinned, names only the pairs its own
             # articles name together (so a muted name or source never shows as rising).
             rising = [r for r in rising if _named_together(r, analyses.values())]

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.clock import utc_iso
-from bot.models.entity import KnownEntity
+from bot.models.rising import RisingPair
 from bot.store import Follow, Store
 
 BASELINE = timedelta(days=30)
@@ -92,29 +92,6 @@ def rise_test(
         and p_value <= ALPHA / max(tests, 1)
     )
     return Rise(expected, p_value, rising)
-
-
-@dataclass(frozen=True)
-class RisingPair:
-    """A pair of entities named together far more than usual: in `articles` articles of the
-    window against `expected` from the baseline, where they were together in `before`."""
-
-    first: KnownEntity
-    second: KnownEntity
-    articles: int
-    before: int
-    expected: float
-    p_value: float
-
-    @property
-    def first_time(self) -> bool:
-        """Never named together in the baseline."""
-        return self.before == 0
-
-    @property
-    def label(self) -> str:
-        """ "Hamas × Qatar" (plain text)."""
-        return f"{self.first.name} × {self.second.name}"
 
 
 def _baseline(since: datetime) -> tuple[str, str]:
