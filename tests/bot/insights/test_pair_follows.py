@@ -10,6 +10,7 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.insights.follows import FollowError, deliver, follow_pair, notify_new_articles
+from bot.mutes import add_mute
 from bot.store import Store
 from tests.bot.insights.corpus import add_article
 from tests.bot.insights.test_follows import ALICE, GUILD, Outbox
@@ -114,3 +115,36 @@ async def test_articles_older_than_the_follow_never_tell_it(store: Store) -> Non
     await deliver(store, await notify_new_articles(store, [quiet, *early], clock=clock), outbox)
     assert outbox.sent == []
     assert [risen for f, risen in await store.pair_follows() if f.id == follow.id] == [None]
+
+
+async def test_a_muted_source_holds_the_rise_back_until_an_article_not_muted(
+    store: Store,
+) -> None:
+    await known_month(store)
+    clock = FakeClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+    follow, _ = await follow_pair(
+        store,
+        guild_id=GUILD,
+        first="Hamas",
+        second="Qatar",
+        created_by=ALICE,
+        user_id=ALICE,
+        clock=clock,
+    )
+    await add_mute(store, GUILD, "source", "Rumour Mill", created_by=ALICE, clock=clock)
+    outbox = Outbox()
+    rumours = [
+        await add_article(
+            store, n, [HAMAS, QATAR], TODAY.isoformat(), title=f"Rumour {n}", source="Rumour Mill"
+        )
+        for n in range(1, 5)
+    ]
+    # Rising, but the newest article naming both is muted here: nothing told, nothing marked.
+    await deliver(store, await notify_new_articles(store, rumours, clock=clock), outbox)
+    assert outbox.sent == []
+    assert [risen for f, risen in await store.pair_follows() if f.id == follow.id] == [None]
+    # The next article naming both, from an outlet not muted, tells the rise.
+    wire = await add_article(store, 9, [HAMAS, QATAR], TODAY.isoformat(), title="Wire report")
+    await deliver(store, await notify_new_articles(store, [wire], clock=clock), outbox)
+    [told] = outbox.sent[0].articles
+    assert told.article.id == wire
