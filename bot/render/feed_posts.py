@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import discord
 
@@ -65,12 +65,14 @@ _SPACE_BEFORE = re.compile(rf"[ \t]*{_EMPTY}")
 @dataclass(frozen=True)
 class Post:
     """One message to send: content (None for none), its embeds, and the announcement ids it
-    carries; `thread_name` names the forum post it starts, when posting in a forum."""
+    carries; `thread_name` names the forum post it starts, when posting in a forum; `stories`
+    are (story id, headline) of the cards it carries, for their Timeline buttons."""
 
     content: str | None
     embeds: list[discord.Embed]
     announcement_ids: list[int]
     thread_name: str
+    stories: list[tuple[int, str]] = field(default_factory=list)
 
 
 # -- filling placeholders ---------------------------------------------------------------------
@@ -253,6 +255,8 @@ def announcement_posts(announcement: Announcement, *, forum: bool = False) -> li
     run_content: str | None = None
     for item, content, embed in rendered:
         ids = carried.get(item.announcement_id, [item.announcement_id])
+        # A card of its own names its story; the list of the rest names none.
+        stories = [] if item.announcement_id in carried else [(item.story_id, item.article.title)]
         last = posts[-1] if posts else None
         same_run = (
             last is not None
@@ -270,12 +274,13 @@ def announcement_posts(announcement: Announcement, *, forum: bool = False) -> li
         ):
             last.embeds.append(embed)
             last.announcement_ids.extend(ids)
+            last.stories.extend(stories)
             continue
         run_content = content
         name = text.plain(item.article.title, THREAD_NAME)
         # A run that continues in a new message says its text once, on the first.
         shown = None if same_run else content
-        posts.append(Post(shown, [embed] if embed else [], list(ids), name))
+        posts.append(Post(shown, [embed] if embed else [], list(ids), name, stories))
     return posts
 
 

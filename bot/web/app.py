@@ -14,6 +14,7 @@ from bot.web import (
     auth,
     entity_pages,
     operator_pages,
+    outlet_pages,
     search_pages,
     server_pages,
     story_pages,
@@ -39,6 +40,12 @@ PAGES: list[tuple[str, str, str, DataHandler]] = [
         "/api/v1/servers/{guild_id}",
         "server.html",
         server_pages.server_data,
+    ),
+    (
+        "/servers/{guild_id}/outlets",
+        "/api/v1/servers/{guild_id}/outlets",
+        "outlets.html",
+        outlet_pages.outlets_data,
     ),
 ]
 
