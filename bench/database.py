@@ -6,15 +6,17 @@ from __future__ import annotations
 import asyncio
 import fcntl
 import hashlib
+import json
 import os
 import re
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from bench.corpus import console, corpus_path, data_dir, drafts, label
+from bench.corpus import cached_corpus, console, corpus_path, data_dir, drafts, label
 from bot.ingest import BATCH_SIZE
 from bot.models import ArticleDraft
 from bot.store import Store
@@ -106,9 +108,27 @@ def bench_db(size: int, *, quiet: bool = False) -> Path:
     return path
 
 
+def build_record(path: Path) -> dict[str, float] | None:
+    """How long building a cached database or index took, written beside it when it was built
+    (seconds, articles, load average then); None for one built before this was recorded."""
+    try:
+        return json.loads(path.with_name(path.name + ".build.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def write_build_record(path: Path, size: int, seconds: float) -> None:
+    """Remember how long building `path` from the corpus took (the build is cached, its time
+    is reported by later runs)."""
+    record = {"seconds": round(seconds, 2), "articles": size, "load": os.getloadavg()[0]}
+    path.with_name(path.name + ".build.json").write_text(json.dumps(record), encoding="utf-8")
+
+
 def _build(size: int, path: Path, quiet: bool) -> None:
-    for stale in path.parent.glob(f"news-{label(size)}-*.db"):
+    for stale in path.parent.glob(f"news-{label(size)}-*.db*"):
         stale.unlink()  # another schema or corpus: never read again, and large
+    cached_corpus(size, quiet=quiet)  # generating the corpus is not part of the build time
+    started = time.perf_counter()
     partial = path.with_suffix(f".{os.getpid()}.partial")
     create_empty(partial)
     conn = sqlite3.connect(partial, isolation_level=None)
@@ -127,6 +147,7 @@ def _build(size: int, path: Path, quiet: bool) -> None:
     conn.close()
     if stored != size or Path(f"{partial}-wal").exists():
         raise RuntimeError(f"building {partial} went wrong: {stored} of {size} articles")
+    write_build_record(path, size, time.perf_counter() - started)
     partial.replace(path)
 
 
