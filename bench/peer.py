@@ -17,7 +17,6 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
-import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -30,6 +29,7 @@ from tantivy import Query as Tq
 
 from bench.corpus import cached_corpus, console, corpus_path, data_dir, drafts, label
 from bench.database import INGESTED_AT, write_build_record
+from bench.timing import Stopwatch
 from bot.models import SNIPPET_END, SNIPPET_START, ArticleDraft, SearchHit, SearchPage
 from bot.search import Query, parse_query
 from bot.search.query import Term
@@ -152,14 +152,12 @@ def peer_index(size: int, *, quiet: bool = False) -> Path:
                     stale.unlink()
             cached_corpus(size, quiet=quiet)  # making the corpus is not part of the build
             partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
-            with console.status(f"tantivy index {label(size)}"):
-                started = time.perf_counter()
+            with console.status(f"tantivy index {label(size)}"), Stopwatch() as watch:
                 built = build(partial, drafts(size, quiet=True))
-                seconds = time.perf_counter() - started
             if built != size:
                 raise RuntimeError(f"building {partial} went wrong: {built} of {size} articles")
             partial.replace(path)
-            write_build_record(path, size, seconds)
+            write_build_record(path, size, watch)
     return path
 
 

@@ -228,7 +228,8 @@ def size_figures(size: int, db: Path, index: Path) -> list[Figure]:
                 "s",
                 theirs["seconds"],
                 BUILD_GOAL,
-                note=f"timed when built; load {ours['load']:.1f} / {theirs['load']:.1f}",
+                note=f"timed when built: load {ours['load']:.1f} / {theirs['load']:.1f}, CPU "
+                f"{_cpu(ours)} / {_cpu(theirs)} s",
             )
         )
     figures.append(
@@ -242,6 +243,10 @@ def size_figures(size: int, db: Path, index: Path) -> list[Figure]:
         )
     )
     return figures
+
+
+def _cpu(record: dict[str, float]) -> str:
+    return f"{record['cpu_seconds']:.0f}" if "cpu_seconds" in record else "?"
 
 
 def peer_sizes(sizes: Sequence[int]) -> list[int]:
