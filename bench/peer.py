@@ -82,11 +82,12 @@ def schema(*, stored_text: bool = True) -> tantivy.Schema:
 def open_index(path: Path) -> tantivy.Index:
     """An index on disk with the peer's tokenizers registered (they are not saved with it)."""
     index = tantivy.Index.open(str(path))
-    _register(index)
+    register_tokenizers(index)
     return index
 
 
-def _register(index: tantivy.Index) -> None:
+def register_tokenizers(index: tantivy.Index) -> None:
+    """Make the peer's analyzers known to an index (needed each time one is opened)."""
     index.register_tokenizer(NEWS, news_analyzer())
     index.register_tokenizer(SOURCE, source_analyzer())
 
@@ -120,7 +121,7 @@ def build(
     path.mkdir(parents=True, exist_ok=True)
     peer_schema = schema(stored_text=stored_text)
     index = tantivy.Index(peer_schema, path=str(path))
-    _register(index)
+    register_tokenizers(index)
     writer = index.writer(heap_size=WRITER_HEAP)
     count = 0
     for count, draft in enumerate(articles, start=1):
@@ -131,34 +132,43 @@ def build(
     return count
 
 
-def index_path(size: int) -> Path:
-    """Where the cached peer index of the `size` corpus lives."""
-    return data_dir() / "tantivy" / f"{corpus_path(size).stem}-p{PEER_VERSION}"
+def index_path(size: int, *, stored_text: bool = True) -> Path:
+    """Where the cached peer index of the `size` corpus lives (`-bare`: no stored text)."""
+    kind = "" if stored_text else "-bare"
+    return data_dir() / "tantivy" / f"{corpus_path(size).stem}-p{PEER_VERSION}{kind}"
 
 
-def peer_index(size: int, *, quiet: bool = False) -> Path:
-    """The cached peer index of the `size` corpus; built (and its build timed) on first use."""
-    path = index_path(size)
+def peer_index(size: int, *, quiet: bool = False, stored_text: bool = True) -> Path:
+    """The cached peer index of the `size` corpus; built (and its build timed) on first use.
+    Without `stored_text` it is the index a database keeps beside itself (no text stored)."""
+    path = index_path(size, stored_text=stored_text)
     if (path / "meta.json").is_file():
         return path
     path.parent.mkdir(parents=True, exist_ok=True)
     with (path.parent / f".build-{label(size)}.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not (path / "meta.json").is_file():
+            current = {index_path(size, stored_text=kind).name for kind in (True, False)}
             for stale in path.parent.glob(f"news-{label(size)}-*"):
-                if stale.is_dir():
-                    shutil.rmtree(stale)
-                else:
-                    stale.unlink()
+                if stale.name.removesuffix(".build.json") not in current:
+                    _remove(stale)  # another corpus or version: never read again, and large
+            _remove(path)
             cached_corpus(size, quiet=quiet)  # making the corpus is not part of the build
             partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
             with console.status(f"tantivy index {label(size)}"), Stopwatch() as watch:
-                built = build(partial, drafts(size, quiet=True))
+                built = build(partial, drafts(size, quiet=True), stored_text=stored_text)
             if built != size:
                 raise RuntimeError(f"building {partial} went wrong: {built} of {size} articles")
             partial.replace(path)
             write_build_record(path, size, watch)
     return path
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir():
+        shutil.rmtree(path)
+    elif path.exists():
+        path.unlink()
 
 
 def directory_bytes(path: Path) -> int:

@@ -1,0 +1,384 @@
+"""Measurements behind docs/search.md: how Newsdesk could reach issue 20's goals 2-5.
+
+    python -m bench.options                 # 100k articles
+    python -m bench.options --size 1m --parts latency fts5
+
+Parts: `latency` (option A, bench/ranked.py: exact relevance × recency top 10 from a tantivy
+index beside the database, the page from the database's rows, against Newsdesk and against
+tantivy's own page; exactness against ranking every match), `fts5` (option B: what FTS5's
+bm25() and count cost before any row is ranked), `burst` (50 searches at the same instant, one
+connection against a pool, and tantivy's readers in threads), `size` (bytes per article and
+build time of the pieces), `commits` (the index kept in step: a commit per ingest batch),
+`relevance` (bench/relevance.py on the BBC articles). Results: one table, and
+bench/results/search-options-SIZE.{json,md}.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import math
+import shutil
+import sqlite3
+import sys
+import zlib
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+import tantivy
+
+from bench import burst, relevance
+from bench.corpus import console, drafts, label, parse_size, records, scratch
+from bench.database import INSERT_SQL, batches, bench_db, build_record, create_empty, row
+from bench.peer import (
+    Peer,
+    directory_bytes,
+    document,
+    peer_index,
+    register_tokenizers,
+    schema,
+)
+from bench.ranked import RecencyIndex, hybrid_page
+from bench.report import RESULTS, Figure, run_meta, table
+from bench.search import PER_PAGE, render_ready, workload
+from bench.timing import Stopwatch, percentile
+from bot.ingest import BATCH_SIZE
+from bot.search import parse_query, search
+from bot.store import Store
+from bot.store.search import ARTICLES_INDEX, forget_search_counts
+
+PARTS = ("latency", "fts5", "burst", "size", "commits", "relevance")
+
+
+def _p(samples: Sequence[float], q: float) -> float:
+    return percentile(list(samples), q)
+
+
+async def latency(size: int, repeats: int) -> list[Figure]:
+    """Option A against Newsdesk and tantivy's page; exactness of its top 10; agreement of its
+    rule with Newsdesk's."""
+    at = label(size)
+    peer = Peer.open(peer_index(size))
+    index = RecencyIndex(Peer.open(peer_index(size, stored_text=False)))
+    ours: list[float] = []
+    theirs: list[float] = []
+    hybrid: list[float] = []
+    uncounted: list[float] = []
+    calls: list[int] = []
+    exact = shared = checked = 0
+    async with await Store.open(bench_db(size)) as store:
+        for query in workload(size):
+            text = query.text
+            compiled = index.peer.compile(parse_query(text))
+            top, _, n = index.top(compiled, PER_PAGE)
+            calls.append(n)
+            reference = index.every_match_top(compiled, PER_PAGE)
+            exact += [r.address for r in top] == [r.address for r in reference]
+            newsdesk = [h.id for h in (await search(store, text, per_page=PER_PAGE)).hits]
+            if newsdesk:
+                checked += 1
+                shared += len(set(index.ids(top)) & set(newsdesk)) / len(newsdesk)
+            runs: dict[str, list[float]] = {"ours": [], "peer": [], "hybrid": [], "top": []}
+            for _ in range(repeats):
+                forget_search_counts(store)
+                with Stopwatch() as sw:
+                    render_ready(await search(store, text, per_page=PER_PAGE), text)
+                runs["ours"].append(sw.ms)
+                with Stopwatch() as sw:
+                    render_ready(peer.page(text, PER_PAGE), text)
+                runs["peer"].append(sw.ms)
+                with Stopwatch() as sw:
+                    render_ready(await hybrid_page(store, index, text, PER_PAGE), text)
+                runs["hybrid"].append(sw.ms)
+                with Stopwatch() as sw:
+                    index.top(index.peer.compile(parse_query(text)), PER_PAGE, count=False)
+                runs["top"].append(sw.ms)
+            ours.append(min(runs["ours"]))
+            theirs.append(min(runs["peer"]))
+            hybrid.append(min(runs["hybrid"]))
+            uncounted.append(min(runs["top"]))
+    count = len(ours)
+    return [
+        Figure(
+            f"A: page p50 @{at}, index beside the database vs tantivy",
+            _p(hybrid, 50),
+            "ms",
+            _p(theirs, 50),
+            note="exact relevance × recency top 10; rows from SQLite",
+        ),
+        Figure(
+            f"A: page p99 @{at}, index beside the database vs tantivy",
+            _p(hybrid, 99),
+            "ms",
+            _p(theirs, 99),
+            note=f"{count} queries, best of {repeats}",
+        ),
+        Figure(
+            f"A: page p99 @{at}, index beside the database vs Newsdesk today",
+            _p(hybrid, 99),
+            "ms",
+            _p(ours, 99),
+        ),
+        Figure(
+            f"A: top 10 alone, no count, p50 / p99 @{at}",
+            _p(uncounted, 50),
+            "ms",
+            _p(uncounted, 99),
+            note="baseline column: p99",
+        ),
+        Figure(
+            f"A: tantivy calls per search, median / max @{at}",
+            float(np.median(calls)),
+            "",
+            float(max(calls)),
+            note="windows of 30 days",
+        ),
+        Figure(f"A: top 10 = ranking every match by the rule @{at}", exact / count, "of queries"),
+        Figure(
+            f"A: top 10 shared with Newsdesk's rule @{at}",
+            shared / max(checked, 1),
+            "share",
+            note="tantivy BM25 vs FTS5 bm25 under the same recency",
+        ),
+    ]
+
+
+async def fts5_floor(size: int, repeats: int) -> list[Figure]:
+    """What FTS5 spends before ranking a row: bm25()'s idf walk (the first row of a newest-first
+    read with bm25) and the total (count), against the same read without bm25."""
+    at = label(size)
+    table_name = ARTICLES_INDEX.table
+    first = f"SELECT rowid, {ARTICLES_INDEX.rank} FROM {table_name} WHERE {table_name} MATCH ?"
+    bare = f"SELECT rowid FROM {table_name} WHERE {table_name} MATCH ?"
+    order = " ORDER BY rowid DESC LIMIT 1"
+    counting = f"SELECT count(*) FROM {table_name} WHERE {table_name} MATCH ?"
+    times: dict[str, list[float]] = {"bm25": [], "bare": [], "count": []}
+    async with await Store.open(bench_db(size)) as store:
+        for query in workload(size):
+            match = parse_query(query.text).match_expression()
+            for name, sql in (("bm25", first + order), ("bare", bare + order), ("count", counting)):
+                best = math.inf
+                for _ in range(repeats):
+                    with Stopwatch() as sw:
+                        await store.conn.execute_fetchall(sql, (match,))
+                    best = min(best, sw.ms)
+                times[name].append(best)
+    return [
+        Figure(
+            f"B: FTS5 newest match with bm25() p50 / p99 @{at}",
+            _p(times["bm25"], 50),
+            "ms",
+            _p(times["bm25"], 99),
+            note="bm25 counts every phrase's rows first; baseline: p99",
+        ),
+        Figure(f"B: FTS5 newest match without bm25() p99 @{at}", _p(times["bare"], 99), "ms"),
+        Figure(
+            f"B: FTS5 count(*) of the matches p50 / p99 @{at}",
+            _p(times["count"], 50),
+            "ms",
+            _p(times["count"], 99),
+            note="baseline: p99",
+        ),
+    ]
+
+
+def size_figures(size: int) -> list[Figure]:
+    """Bytes per article of the database's parts, the bare index, compressed text; the time
+    to load rows without FTS5 and to build the bare index."""
+    at = label(size)
+    db = bench_db(size)
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    pages = dict(conn.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name").fetchall())
+    conn.close()
+    fts = sum(v for k, v in pages.items() if k.startswith("articles_fts"))
+    titles = sum(v for k, v in pages.items() if k.startswith("articles_titles"))
+    rows_only = db.stat().st_size - fts - titles
+    raw = packed = 0
+    for record in records(size, quiet=True):
+        text = f"{record['title']}\n{record.get('caption', '')}\n{record['body']}".encode()
+        raw += len(text)
+        packed += len(zlib.compress(text, 6))
+    bare = peer_index(size, stored_text=False)
+    with Stopwatch() as rows_watch:
+        _load_rows_only(size)
+    bare_build = build_record(bare) or {}
+    peer_build = build_record(peer_index(size)) or {}
+    return [
+        Figure(
+            f"size: database without FTS5 @{at}",
+            rows_only / size,
+            "B/article",
+            note=f"FTS5 {fts / size:,.0f}, titles index {titles / size:,.0f} B/article",
+        ),
+        Figure(
+            f"size: tantivy index without stored text @{at}",
+            directory_bytes(bare) / size,
+            "B/article",
+            directory_bytes(peer_index(size)) / size,
+            note="baseline: with stored text",
+        ),
+        Figure(
+            f"size: title+caption+body zlib-compressed @{at}",
+            packed / size,
+            "B/article",
+            raw / size,
+            note="baseline: raw UTF-8; one article at a time",
+        ),
+        Figure(
+            f"build: rows without FTS5, {BATCH_SIZE} a batch @{at}",
+            rows_watch.ms / 1000,
+            "s",
+            peer_build.get("seconds"),
+            note="baseline: tantivy peer build",
+        ),
+        Figure(
+            f"build: tantivy index without stored text @{at}",
+            bare_build.get("seconds", math.nan),
+            "s",
+            peer_build.get("seconds"),
+            note="timed when built; baseline: peer with stored text",
+        ),
+    ]
+
+
+def _load_rows_only(size: int) -> None:
+    """Load the corpus into the schema without FTS5 tables or triggers (a scratch file)."""
+    path = scratch() / f"rows-only-{label(size)}.db"
+    path.unlink(missing_ok=True)
+    create_empty(path)
+    conn = sqlite3.connect(path, isolation_level=None)
+    for name in ("articles_ai", "articles_ad", "articles_au"):
+        conn.execute(f"DROP TRIGGER {name}")
+    for name in ("articles_vocab", "articles_fts", "articles_titles"):
+        conn.execute(f"DROP TABLE {name}")
+    for batch in batches(drafts(size, quiet=True), BATCH_SIZE):
+        conn.execute("BEGIN")
+        conn.executemany(INSERT_SQL, [row(d) for d in batch])
+        conn.execute("COMMIT")
+    conn.close()
+    path.unlink()
+
+
+async def commits(size: int) -> list[Figure]:
+    """The index kept in step with ingest: a commit after every batch of BATCH_SIZE articles;
+    commit times, segments left, and option A's top-10 time on that index vs the bulk one."""
+    at = label(size)
+    path = scratch() / f"in-step-{label(size)}"
+    shutil.rmtree(path, ignore_errors=True)
+    bare_schema = schema(stored_text=False)
+    path.mkdir(parents=True)
+    index = tantivy.Index(bare_schema, path=str(path))
+    register_tokenizers(index)
+    writer = index.writer()
+    commit_ms: list[float] = []
+    with Stopwatch() as total:
+        batch: list[tantivy.Document] = []
+        for number, draft in enumerate(drafts(size, quiet=True), start=1):
+            fields = document(number, draft, stored_text=False)
+            batch.append(tantivy.Document.from_dict(fields, bare_schema))
+            if len(batch) == BATCH_SIZE or number == size:
+                with Stopwatch() as sw:
+                    for doc in batch:
+                        writer.add_document(doc)
+                    writer.commit()
+                commit_ms.append(sw.ms)
+                batch = []
+        writer.wait_merging_threads()
+    in_step = RecencyIndex(Peer.open(path))
+    bulk = RecencyIndex(Peer.open(peer_index(size, stored_text=False)))
+    times = {"in step": [], "bulk": []}
+    for query in workload(size):
+        for name, idx in (("in step", in_step), ("bulk", bulk)):
+            compiled = idx.peer.compile(parse_query(query.text))
+            best = math.inf
+            for _ in range(3):
+                with Stopwatch() as sw:
+                    idx.top(compiled, PER_PAGE)
+                best = min(best, sw.ms)
+            times[name].append(best)
+    segments = in_step.peer.searcher.num_segments
+    shutil.rmtree(path, ignore_errors=True)
+    return [
+        Figure(
+            f"in step: add + commit of {BATCH_SIZE} articles p50 / p99 @{at}",
+            _p(commit_ms, 50),
+            "ms",
+            _p(commit_ms, 99),
+            note="baseline: p99",
+        ),
+        Figure(
+            f"in step: whole load, a commit every {BATCH_SIZE} @{at}",
+            total.ms / 1000,
+            "s",
+            note=f"{segments} segments after merging",
+        ),
+        Figure(
+            f"in step: A's top 10 p99 @{at}, on that index vs a bulk-built one",
+            _p(times["in step"], 99),
+            "ms",
+            _p(times["bulk"], 99),
+        ),
+    ]
+
+
+def run(size: int, parts: Sequence[str], repeats: int) -> list[Figure]:
+    """Measure the selected parts at one size."""
+    figures: list[Figure] = []
+    steps: dict[str, Callable[[], list[Figure]]] = {
+        "latency": lambda: asyncio.run(latency(size, repeats)),
+        "fts5": lambda: asyncio.run(fts5_floor(size, repeats)),
+        "burst": lambda: asyncio.run(burst.measure(size)),
+        "size": lambda: size_figures(size),
+        "commits": lambda: asyncio.run(commits(size)),
+        "relevance": relevance.measure,
+    }
+    for name in parts:
+        with console.status(f"options: {name} @{label(size)}"):
+            found = steps[name]()
+        console.log(f"{name}: {len(found)} figures")
+        figures += found
+    return figures
+
+
+def save(figures: Sequence[Figure], size: int, meta: dict[str, object]) -> Path:
+    """bench/results/search-options-SIZE.{json,md}; rows of parts not run this time are kept."""
+    path = RESULTS / f"search-options-{label(size)}.json"
+    rows = {r["name"]: r for r in (json.loads(path.read_text()) if path.is_file() else [])}
+    rows.update({f.name: f.as_json() | {"run": meta["date"]} for f in figures})
+    path.write_text(json.dumps(list(rows.values()), indent=2, ensure_ascii=False) + "\n")
+    head = (
+        f"Rows as last measured by `python -m bench.options --size {label(size)}` (latest run "
+        f"{meta['date']} on {meta['machine']}, commit {meta['commit']}, load {meta['load']})."
+    )
+    lines = [head, "", *_TABLE_HEAD]
+    for r in rows.values():
+        ratio = "—" if r["ratio"] is None else f"{r['ratio']:.2f}×"
+        name = r["name"] + (f" ({r['note']})" if r["note"] else "")
+        baseline = "—" if r["baseline"] is None else f"{r['baseline']:,}"
+        lines.append(f"| {name} | {r['value']:,} {r['unit']} | {baseline} | {ratio} | {r['run']} |")
+    path.with_suffix(".md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+_TABLE_HEAD = ("| figure | value | baseline | ratio | measured |", "|---|---:|---:|---:|---|")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of `python -m bench.options`."""
+    parser = argparse.ArgumentParser(prog="python -m bench.options", description=__doc__)
+    parser.add_argument("--size", default="100k")
+    parser.add_argument("--parts", nargs="+", choices=PARTS, default=list(PARTS))
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args(argv)
+    size = parse_size(args.size)
+    meta = run_meta("options")
+    figures = run(size, args.parts, args.repeats)
+    console.print(table(figures, f"Search options @{label(size)} ({meta['date']})"))
+    console.print(f"Wrote {save(figures, size, meta)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
