@@ -23,7 +23,8 @@ import shutil
 import sqlite3
 import sys
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -40,7 +41,7 @@ from bench.peer import (
     register_tokenizers,
     schema,
 )
-from bench.ranked import RecencyIndex, hybrid_page
+from bench.ranked import WINDOW_DAYS, RecencyIndex, filter_days, hybrid_page
 from bench.report import RESULTS, Figure, run_meta, table
 from bench.search import PER_PAGE, render_ready, workload
 from bench.timing import Stopwatch, percentile
@@ -56,93 +57,139 @@ def _p(samples: Sequence[float], q: float) -> float:
     return percentile(list(samples), q)
 
 
+@dataclass
+class _Latency:
+    """Best-of times (ms) per system and query class, and how option A's ranking compares."""
+
+    times: dict[str, dict[str, list[float]]] = field(default_factory=dict)
+    calls: list[int] = field(default_factory=list)
+    exact: int = 0
+    shared: list[float] = field(default_factory=list)
+
+    def add(self, system: str, kind: str, ms: float) -> None:
+        """Record one query's best time."""
+        self.times.setdefault(system, {}).setdefault(kind, []).append(ms)
+
+    def all(self, system: str) -> list[float]:
+        """Every query's time of one system."""
+        return [ms for values in self.times[system].values() for ms in values]
+
+
 async def latency(size: int, repeats: int) -> list[Figure]:
     """Option A against Newsdesk and tantivy's page; exactness of its top 10; agreement of its
     rule with Newsdesk's."""
-    at = label(size)
     peer = Peer.open(peer_index(size))
     index = RecencyIndex(Peer.open(peer_index(size, stored_text=False)))
-    ours: list[float] = []
-    theirs: list[float] = []
-    hybrid: list[float] = []
-    uncounted: list[float] = []
-    calls: list[int] = []
-    exact = shared = checked = 0
+    run = _Latency()
     async with await Store.open(bench_db(size)) as store:
         for query in workload(size):
-            text = query.text
-            compiled = index.peer.compile(parse_query(text))
-            top, _, n = index.top(compiled, PER_PAGE)
-            calls.append(n)
-            reference = index.every_match_top(compiled, PER_PAGE)
-            exact += [r.address for r in top] == [r.address for r in reference]
-            newsdesk = [h.id for h in (await search(store, text, per_page=PER_PAGE)).hits]
-            if newsdesk:
-                checked += 1
-                shared += len(set(index.ids(top)) & set(newsdesk)) / len(newsdesk)
-            runs: dict[str, list[float]] = {"ours": [], "peer": [], "hybrid": [], "top": []}
-            for _ in range(repeats):
-                forget_search_counts(store)
-                with Stopwatch() as sw:
-                    render_ready(await search(store, text, per_page=PER_PAGE), text)
-                runs["ours"].append(sw.ms)
-                with Stopwatch() as sw:
-                    render_ready(peer.page(text, PER_PAGE), text)
-                runs["peer"].append(sw.ms)
-                with Stopwatch() as sw:
-                    render_ready(await hybrid_page(store, index, text, PER_PAGE), text)
-                runs["hybrid"].append(sw.ms)
-                with Stopwatch() as sw:
-                    index.top(index.peer.compile(parse_query(text)), PER_PAGE, count=False)
-                runs["top"].append(sw.ms)
-            ours.append(min(runs["ours"]))
-            theirs.append(min(runs["peer"]))
-            hybrid.append(min(runs["hybrid"]))
-            uncounted.append(min(runs["top"]))
-    count = len(ours)
-    return [
+            await _check(run, store, index, query.text)
+            for system, ms in (await _time(store, peer, index, query.text, repeats)).items():
+                run.add(system, query.kind, ms)
+    return _latency_figures(size, run, repeats)
+
+
+async def _check(run: _Latency, store: Store, index: RecencyIndex, text: str) -> None:
+    """Option A's top 10 against ranking every match, and against Newsdesk's first page."""
+    query = parse_query(text)
+    compiled = index.peer.compile(query)
+    top, _, calls = index.top(compiled, PER_PAGE, days=filter_days(query))
+    run.calls.append(calls)
+    reference = index.every_match_top(compiled, PER_PAGE)
+    run.exact += [r.address for r in top] == [r.address for r in reference]
+    newsdesk = [h.id for h in (await search(store, text, per_page=PER_PAGE)).hits]
+    if newsdesk:
+        run.shared.append(len(set(index.ids(top)) & set(newsdesk)) / len(newsdesk))
+
+
+async def _time(
+    store: Store, peer: Peer, index: RecencyIndex, text: str, repeats: int
+) -> dict[str, float]:
+    """Best of `repeats` for each: Newsdesk's page, tantivy's page, option A's page, and the
+    ranking alone (top 10 and total) of tantivy and of option A."""
+    runs: dict[str, list[float]] = {}
+
+    async def timed(name: str, work: Callable[[], Awaitable[object]]) -> None:
+        with Stopwatch() as sw:
+            await work()
+        runs.setdefault(name, []).append(sw.ms)
+
+    async def newsdesk() -> None:
+        forget_search_counts(store)
+        render_ready(await search(store, text, per_page=PER_PAGE), text)
+
+    async def tantivy_page() -> None:
+        render_ready(peer.page(text, PER_PAGE), text)
+
+    async def option_a() -> None:
+        render_ready(await hybrid_page(store, index, text, PER_PAGE), text)
+
+    async def tantivy_rank() -> None:
+        peer.searcher.search(peer.compile(parse_query(text)), limit=PER_PAGE, count=True)
+
+    async def option_a_rank() -> None:
+        query = parse_query(text)
+        index.top(index.peer.compile(query), PER_PAGE, days=filter_days(query))
+
+    for _ in range(repeats):
+        await timed("Newsdesk", newsdesk)
+        await timed("tantivy", tantivy_page)
+        await timed("A", option_a)
+        await timed("tantivy ranking", tantivy_rank)
+        await timed("A ranking", option_a_rank)
+    return {name: min(values) for name, values in runs.items()}
+
+
+def _latency_figures(size: int, run: _Latency, repeats: int) -> list[Figure]:
+    at = label(size)
+    count = len(run.calls)
+    figures = []
+    for kind in [*run.times["A"], "all"]:
+        mine = run.all("A") if kind == "all" else run.times["A"][kind]
+        theirs = run.all("tantivy") if kind == "all" else run.times["tantivy"][kind]
+        figures.append(
+            Figure(f"A: page p99 {kind} @{at} vs tantivy", _p(mine, 99), "ms", _p(theirs, 99))
+        )
+    figures += [
         Figure(
-            f"A: page p50 @{at}, index beside the database vs tantivy",
-            _p(hybrid, 50),
+            f"A: page p50 all @{at} vs tantivy",
+            _p(run.all("A"), 50),
             "ms",
-            _p(theirs, 50),
-            note="exact relevance × recency top 10; rows from SQLite",
+            _p(run.all("tantivy"), 50),
+            note=f"{count} queries, best of {repeats}; exact top 10, rows from SQLite",
         ),
         Figure(
-            f"A: page p99 @{at}, index beside the database vs tantivy",
-            _p(hybrid, 99),
+            f"A: page p99 all @{at} vs Newsdesk today",
+            _p(run.all("A"), 99),
             "ms",
-            _p(theirs, 99),
-            note=f"{count} queries, best of {repeats}",
+            _p(run.all("Newsdesk"), 99),
         ),
         Figure(
-            f"A: page p99 @{at}, index beside the database vs Newsdesk today",
-            _p(hybrid, 99),
+            f"A: ranking alone (top 10 + total) p99 @{at} vs tantivy's",
+            _p(run.all("A ranking"), 99),
             "ms",
-            _p(ours, 99),
-        ),
-        Figure(
-            f"A: top 10 alone, no count, p50 / p99 @{at}",
-            _p(uncounted, 50),
-            "ms",
-            _p(uncounted, 99),
-            note="baseline column: p99",
+            _p(run.all("tantivy ranking"), 99),
+            note=f"p50 {_p(run.all('A ranking'), 50):.2f} vs "
+            f"{_p(run.all('tantivy ranking'), 50):.2f} ms",
         ),
         Figure(
             f"A: tantivy calls per search, median / max @{at}",
-            float(np.median(calls)),
+            float(np.median(run.calls)),
             "",
-            float(max(calls)),
-            note="windows of 30 days",
+            float(max(run.calls)),
+            note=f"windows of {WINDOW_DAYS} days",
         ),
-        Figure(f"A: top 10 = ranking every match by the rule @{at}", exact / count, "of queries"),
+        Figure(
+            f"A: top 10 = ranking every match by the rule @{at}", run.exact / count, "of queries"
+        ),
         Figure(
             f"A: top 10 shared with Newsdesk's rule @{at}",
-            shared / max(checked, 1),
+            float(np.mean(run.shared)),
             "share",
             note="tantivy BM25 vs FTS5 bm25 under the same recency",
         ),
     ]
+    return figures
 
 
 async def fts5_floor(size: int, repeats: int) -> list[Figure]:

@@ -36,7 +36,7 @@ from bot.search.query import Term
 from bot.store.search import BM25_WEIGHTS
 
 # Bump when the schema or the way the index is built changes (cached indexes are rebuilt).
-PEER_VERSION = 1
+PEER_VERSION = 2
 FIELD_WEIGHTS = dict(zip(("title", "caption", "body"), BM25_WEIGHTS, strict=True))
 # About FTS5's 24-token snippet (tantivy's default fragment size is also 150 characters).
 SNIPPET_CHARS = 150
@@ -66,8 +66,8 @@ def source_analyzer() -> tantivy.TextAnalyzer:
 
 
 def schema(*, stored_text: bool = True) -> tantivy.Schema:
-    """The peer's fields; without `stored_text` only what ranking and filters need is kept
-    (an index beside a database that holds the text)."""
+    """The peer's fields; without `stored_text` only what ranking and filters need is kept,
+    plus the publication day as a term (an index beside a database that holds the text)."""
     builder = tantivy.SchemaBuilder()
     builder.add_integer_field("id", stored=True, indexed=True, fast=True)
     for name in FIELD_WEIGHTS:
@@ -76,6 +76,9 @@ def schema(*, stored_text: bool = True) -> tantivy.Schema:
     builder.add_integer_field("published", stored=stored_text, indexed=True, fast=True)
     if stored_text:
         builder.add_bytes_field("url", stored=True)
+    else:
+        # The publication day as a term: option A reads windows of days through it.
+        builder.add_integer_field("day", indexed=True)
     return builder.build()
 
 
@@ -110,6 +113,8 @@ def document(article_id: int, draft: ArticleDraft, *, stored_text: bool = True) 
     }
     if stored_text:
         fields["url"] = (draft.url or "").encode()
+    else:
+        fields["day"] = fields["published"] // 86_400  # type: ignore[operator]
     return fields
 
 

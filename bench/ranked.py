@@ -5,11 +5,13 @@ own scores:
     key = ln(tantivy BM25, fields boosted 10/2/1) + day × ln 2 / 30
 
 (the same recency as Newsdesk's rule; the relevance is tantivy's per-field BM25 instead of
-FTS5's bm25). The top k comes without scoring every match: windows of WINDOW_DAYS days, newest
-first; in each, tantivy's BM25 top hits restricted to the window, fetched deeper until no hit
-left in the window can reach the k-th key; and a stop once the best BM25 of any match, at the
-next window's newest day, cannot reach it either. `every_match_top` ranks every match for the
-check. The page's rows come from the database (the index stores no text) and the snippets from
+FTS5's bm25). One tantivy call fetches the best FIRST_FETCH matches by BM25 and counts them all.
+Every match not fetched scores at most the last one fetched, so when even that score, on the
+newest day, cannot reach the k-th key, the top k is final: most searches end there. Otherwise
+windows of WINDOW_DAYS days, newest first: in each, BM25's best hits restricted to the window,
+fetched deeper until no hit left in it can get in, until the last fetched score on the next
+window's newest day cannot get in either. `every_match_top` ranks every match for the check.
+The page's rows come from the database (the index stores no text) and the snippets from
 tantivy's SnippetGenerator over the database's body.
 """
 
@@ -22,20 +24,24 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import tantivy
 from tantivy import Occur
 from tantivy import Query as Tq
 
 from bench.peer import SNIPPET_CHARS, Peer, marked
 from bot.models import SearchHit, SearchPage
-from bot.search import parse_query
+from bot.search import Query, parse_query
 from bot.store import Store
-from bot.store.ranking import PER_DAY
+from bot.store.ranking import PER_DAY, day_number
 
 DAY = 86_400
 WINDOW_DAYS = 30
 # How much deeper a window's next fetch goes when its last hit could still compete.
 DEEPEN = 4
+# The first call fetches this many by BM25 (and counts): searches with fewer matches end
+# there, and most others too (every match not fetched scores at most the last one fetched).
+FIRST_FETCH = 1_000
 
 
 @dataclass(order=True, frozen=True)
@@ -50,11 +56,12 @@ class Ranked:
 
 @dataclass
 class Ranking:
-    """The best k so far (a min-heap) and the tantivy calls it took."""
+    """The best k so far (a min-heap), the days of every match offered, the tantivy calls."""
 
     k: int
     heap: list[Ranked] = field(default_factory=list)
-    seen: set[tuple[int, int]] = field(default_factory=set)
+    members: set[tuple[int, int]] = field(default_factory=set)
+    days: list[np.ndarray] = field(default_factory=list)
     calls: int = 0
 
     @property
@@ -63,19 +70,37 @@ class Ranking:
         return self.heap[0].key if len(self.heap) >= self.k else -math.inf
 
     def offer(self, searcher: tantivy.Searcher, hits: Sequence[tuple[float, Any]]) -> None:
-        """Consider tantivy's (score, address) hits not seen yet."""
-        fresh = [(s, a) for s, a in hits if (a.segment_ord, a.doc) not in self.seen]
-        if not fresh:
+        """Consider tantivy's (score, address) hits (keys computed together, best first, until
+        one cannot get in)."""
+        if not hits:
             return
-        published = searcher.fast_field_values("published", [a for _, a in fresh])
-        for (score, address), when in zip(fresh, published, strict=True):
-            where = (address.segment_ord, address.doc)
-            self.seen.add(where)
-            entry = Ranked(key_of(score, when), when, where, score)
+        addresses = [address for _, address in hits]
+        scores = np.fromiter((score for score, _ in hits), float, len(hits))
+        published = np.asarray(searcher.fast_field_values("published", addresses), np.int64)
+        days = published // DAY
+        self.days.append(days)
+        keys = np.log(np.maximum(scores, 1e-30)) + days * PER_DAY
+        for i in np.lexsort((published, keys))[::-1]:
+            if len(self.heap) >= self.k and (keys[i], published[i]) < self._lowest():
+                return  # sorted: no later hit can get in
+            where = (addresses[i].segment_ord, addresses[i].doc)
+            if where in self.members:
+                continue
+            entry = Ranked(float(keys[i]), int(published[i]), where, float(scores[i]))
             if len(self.heap) < self.k:
                 heapq.heappush(self.heap, entry)
             elif entry > self.heap[0]:
-                heapq.heapreplace(self.heap, entry)
+                self.members.discard(heapq.heapreplace(self.heap, entry).address)
+            else:
+                continue
+            self.members.add(where)
+
+    def _lowest(self) -> tuple[float, int]:
+        return self.heap[0].key, self.heap[0].published
+
+    def offered_between(self, low: int, high: int) -> int:
+        """How many offered hits were published on days [low, high] (repeats counted)."""
+        return int(sum(np.count_nonzero((d >= low) & (d <= high)) for d in self.days))
 
     def best(self) -> list[Ranked]:
         """The top k, best first."""
@@ -93,6 +118,7 @@ class RecencyIndex:
 
     peer: Peer
     window_days: int = WINDOW_DAYS
+    first_fetch: int = FIRST_FETCH
 
     def __post_init__(self) -> None:
         searcher = self.peer.searcher
@@ -104,48 +130,46 @@ class RecencyIndex:
         self.newest_day = newest[0][0] // DAY if newest else 0
         self.oldest_day = oldest[0][0] // DAY if oldest else 0
 
-    def top(self, compiled: Tq, k: int, *, count: bool = True) -> tuple[list[Ranked], int, int]:
-        """The best k matches by the rule, best first; the number of matches (with `count`;
-        else -1) and the number of tantivy calls."""
+    def top(
+        self, compiled: Tq, k: int, *, days: tuple[int, int] | None = None
+    ) -> tuple[list[Ranked], int, int]:
+        """The best k matches by the rule, best first; the number of matches and the number
+        of tantivy calls. `days` (first, last) bounds the publication days the query's own
+        filters allow, so windows outside them are not read."""
         searcher = self.peer.searcher
         ranking = Ranking(k)
-        first = searcher.search(compiled, limit=k, count=count)
+        first = searcher.search(compiled, limit=max(k, self.first_fetch), count=True)
         ranking.calls += 1
-        if not first.hits:
-            return [], first.count if count else -1, ranking.calls
         ranking.offer(searcher, first.hits)
-        best_score = math.log(max(first.hits[0][0], 1e-30))
-        high = self.newest_day
-        while high >= self.oldest_day:
-            if ranking.floor > best_score + high * PER_DAY:
-                break  # no match published on day `high` or before can get in
-            low = high - self.window_days + 1
-            self._window(compiled, low, high, ranking)
-            high = low - 1
-        return ranking.best(), first.count if count else -1, ranking.calls
+        if first.count > len(first.hits):
+            # Every match not fetched scores at most the last one fetched.
+            ceiling = math.log(max(first.hits[-1][0], 1e-30))
+            low_day, high = days or (self.oldest_day, self.newest_day)
+            high, low_day = min(high, self.newest_day), max(low_day, self.oldest_day)
+            while high >= low_day and ranking.floor <= ceiling + high * PER_DAY:
+                low = high - self.window_days + 1
+                self._window(compiled, low, high, ranking)
+                high = low - 1
+        return ranking.best(), first.count, ranking.calls
 
     def _window(self, compiled: Tq, low: int, high: int, ranking: Ranking) -> None:
-        """Offer the matches of days [low, high] that can still get in."""
+        """Offer the matches of days [low, high] that can still get in: BM25's best there,
+        past the ones already offered, deeper until the rest cannot get in."""
         searcher = self.peer.searcher
         days = Tq.range_query(
-            self.peer.schema,
-            "published",
-            tantivy.FieldType.Integer,
-            low * DAY,
-            (high + 1) * DAY,
-            include_upper=False,
+            self.peer.schema, "day", tantivy.FieldType.Integer, low, high, use_inverted_index=True
         )
         windowed = Tq.boolean_query(
             [(Occur.Must, compiled), (Occur.Must, Tq.const_score_query(days, 0.0))]
         )
-        limit = ranking.k
+        limit = ranking.k + ranking.offered_between(low, high)
         while True:
             hits = searcher.search(windowed, limit=limit, count=False).hits
             ranking.calls += 1
             ranking.offer(searcher, hits)
             if len(hits) < limit:
                 return  # the whole window was offered
-            if ranking.floor > key_of(hits[-1][0], (high + 1) * DAY - 1):
+            if ranking.floor > key_of(hits[-1][0], high * DAY):
                 return  # the rest of the window scores lower, and is no newer
             limit *= DEEPEN
 
@@ -165,13 +189,23 @@ class RecencyIndex:
         return [int(i) for i in searcher.fast_field_values("id", addresses)]
 
 
+def filter_days(query: Query) -> tuple[int, int] | None:
+    """The publication days a query's date filters allow (first, last), or None."""
+    if not (query.after or query.before):
+        return None
+    first = day_number(query.after)[0] if query.after else -(2**40)
+    last = day_number(query.before)[0] - 1 if query.before else 2**40
+    return first, last
+
+
 async def hybrid_page(
     store: Store, index: RecencyIndex, text: str, per_page: int = 10
 ) -> SearchPage:
     """A page as a bot with the index beside its database would make it: exact top k from the
     index, the rows from the database, snippets from tantivy over the stored body."""
-    compiled = index.peer.compile(parse_query(text))
-    ranked, total, _ = index.top(compiled, per_page)
+    query = parse_query(text)
+    ranked, total, _ = index.top(index.peer.compile(query), per_page, days=filter_days(query))
+    compiled = index.peer.compile(query)
     ids = index.ids(ranked)
     # Prototype only: the bot's version of this lookup would be a store method.
     rows = await store.conn.execute_fetchall(

@@ -30,18 +30,24 @@ def bench_data(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Mon
     return folder
 
 
-@pytest.mark.parametrize("window_days", [1, 7, 30, 400])
-def test_top_10_is_ranking_every_match(window_days: int) -> None:
-    index = RecencyIndex(Peer.open(peer_index(SIZE, quiet=True, stored_text=False)), window_days)
-    checked = 0
+@pytest.mark.parametrize(
+    ("window_days", "first_fetch"), [(1, 10), (7, 10), (30, 10), (30, 40), (400, 10), (30, 1000)]
+)
+def test_top_10_is_ranking_every_match(window_days: int, first_fetch: int) -> None:
+    # A small first fetch makes most searches read windows (at 400 articles 1,000 reads all).
+    bare = Peer.open(peer_index(SIZE, quiet=True, stored_text=False))
+    index = RecencyIndex(bare, window_days, first_fetch)
+    checked = windows = 0
     for query in workload(SIZE):
         compiled = index.peer.compile(parse_query(query.text))
-        top, total, _ = index.top(compiled, 10)
+        top, total, calls = index.top(compiled, 10)
         reference = index.every_match_top(compiled, 10)
         assert [r.address for r in top] == [r.address for r in reference], query.text
         assert len(top) == min(total, 10)
         checked += bool(top)
+        windows += calls > 1
     assert checked > 100
+    assert windows > {10: 50, 40: 10}.get(first_fetch, -1)
 
 
 @pytest.fixture
