@@ -31,7 +31,7 @@ import numpy as np
 import tantivy
 
 from bench import burst, relevance
-from bench.corpus import console, drafts, label, parse_size, records, scratch
+from bench.corpus import console, drafts, label, parse_size, scratch
 from bench.database import INSERT_SQL, batches, bench_db, build_record, create_empty, row
 from bench.peer import (
     Peer,
@@ -232,8 +232,9 @@ async def fts5_floor(size: int, repeats: int) -> list[Figure]:
 
 
 def size_figures(size: int) -> list[Figure]:
-    """Bytes per article of the database's parts, the bare index, compressed text; the time
-    to load rows without FTS5 and to build the bare index."""
+    """Bytes per article: the database's parts, the bare index, a database without FTS5 as it
+    is and with 16 KB pages and compressed text; the time to load rows without FTS5 and to
+    build the bare index (CPU seconds beside: the machine is shared)."""
     at = label(size)
     db = bench_db(size)
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
@@ -241,57 +242,53 @@ def size_figures(size: int) -> list[Figure]:
     conn.close()
     fts = sum(v for k, v in pages.items() if k.startswith("articles_fts"))
     titles = sum(v for k, v in pages.items() if k.startswith("articles_titles"))
-    rows_only = db.stat().st_size - fts - titles
-    raw = packed = 0
-    for record in records(size, quiet=True):
-        text = f"{record['title']}\n{record.get('caption', '')}\n{record['body']}".encode()
-        raw += len(text)
-        packed += len(zlib.compress(text, 6))
-    bare = peer_index(size, stored_text=False)
-    with Stopwatch() as rows_watch:
-        _load_rows_only(size)
-    bare_build = build_record(bare) or {}
-    peer_build = build_record(peer_index(size)) or {}
+    bare, peer = peer_index(size, stored_text=False), peer_index(size)
+    rows = _rows_only(size)
+    bare_build, peer_build = build_record(bare) or {}, build_record(peer) or {}
     return [
         Figure(
             f"size: database without FTS5 @{at}",
-            rows_only / size,
+            (db.stat().st_size - fts - titles) / size,
             "B/article",
             note=f"FTS5 {fts / size:,.0f}, titles index {titles / size:,.0f} B/article",
+        ),
+        Figure(
+            f"size: database without FTS5, 16 KB pages, text zlib-compressed @{at}",
+            rows["packed"] / size,
+            "B/article",
+            rows["plain"] / size,
+            note="baseline: the same rows, 4 KB pages, plain text",
         ),
         Figure(
             f"size: tantivy index without stored text @{at}",
             directory_bytes(bare) / size,
             "B/article",
-            directory_bytes(peer_index(size)) / size,
+            directory_bytes(peer) / size,
             note="baseline: with stored text",
         ),
         Figure(
-            f"size: title+caption+body zlib-compressed @{at}",
-            packed / size,
-            "B/article",
-            raw / size,
-            note="baseline: raw UTF-8; one article at a time",
-        ),
-        Figure(
             f"build: rows without FTS5, {BATCH_SIZE} a batch @{at}",
-            rows_watch.ms / 1000,
+            rows["seconds"],
             "s",
             peer_build.get("seconds"),
-            note="baseline: tantivy peer build",
+            note=f"baseline: tantivy peer build; CPU {rows['cpu']:.0f} / "
+            f"{peer_build.get('cpu_seconds', math.nan):.0f} s",
         ),
         Figure(
             f"build: tantivy index without stored text @{at}",
             bare_build.get("seconds", math.nan),
             "s",
             peer_build.get("seconds"),
-            note="timed when built; baseline: peer with stored text",
+            note=f"timed when built; baseline: peer with stored text; CPU "
+            f"{bare_build.get('cpu_seconds', math.nan):.0f} / "
+            f"{peer_build.get('cpu_seconds', math.nan):.0f} s",
         ),
     ]
 
 
-def _load_rows_only(size: int) -> None:
-    """Load the corpus into the schema without FTS5 tables or triggers (a scratch file)."""
+def _rows_only(size: int) -> dict[str, float]:
+    """Load the corpus into the schema without FTS5 tables or triggers (a scratch file), timed;
+    then its bytes as loaded, and with 16 KB pages and title, caption and body compressed."""
     path = scratch() / f"rows-only-{label(size)}.db"
     path.unlink(missing_ok=True)
     create_empty(path)
@@ -300,12 +297,28 @@ def _load_rows_only(size: int) -> None:
         conn.execute(f"DROP TRIGGER {name}")
     for name in ("articles_vocab", "articles_fts", "articles_titles"):
         conn.execute(f"DROP TABLE {name}")
-    for batch in batches(drafts(size, quiet=True), BATCH_SIZE):
-        conn.execute("BEGIN")
-        conn.executemany(INSERT_SQL, [row(d) for d in batch])
-        conn.execute("COMMIT")
+    conn.execute("VACUUM")
+    with Stopwatch() as watch:
+        for batch in batches(drafts(size, quiet=True), BATCH_SIZE):
+            conn.execute("BEGIN")
+            conn.executemany(INSERT_SQL, [row(d) for d in batch])
+            conn.execute("COMMIT")
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    plain = path.stat().st_size
+    conn.create_function("pack", 1, lambda text: zlib.compress(text.encode(), 6))
+    conn.execute("UPDATE articles SET caption = pack(caption), body = pack(body)")
+    conn.execute("PRAGMA journal_mode = DELETE")
+    conn.execute("PRAGMA page_size = 16384")
+    conn.execute("VACUUM")
+    packed = path.stat().st_size
     conn.close()
     path.unlink()
+    return {
+        "seconds": watch.ms / 1000,
+        "cpu": watch.cpu_ms / 1000,
+        "plain": plain,
+        "packed": packed,
+    }
 
 
 async def commits(size: int) -> list[Figure]:

@@ -41,7 +41,7 @@ WINDOW_DAYS = 30
 DEEPEN = 4
 # The first call fetches this many by BM25 (and counts): searches with fewer matches end
 # there, and most others too (every match not fetched scores at most the last one fetched).
-FIRST_FETCH = 1_000
+FIRST_FETCH = 500
 
 
 @dataclass(order=True, frozen=True)
