@@ -177,7 +177,7 @@ def _latency_figures(size: int, run: _Latency, repeats: int) -> list[Figure]:
             float(np.median(run.calls)),
             "",
             float(max(run.calls)),
-            note=f"windows of {WINDOW_DAYS} days",
+            note=f"windows of 1 to {WINDOW_DAYS} days",
         ),
         Figure(
             f"A: top 10 = ranking every match by the rule @{at}", run.exact / count, "of queries"

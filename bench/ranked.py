@@ -8,11 +8,11 @@ own scores:
 FTS5's bm25). One tantivy call fetches the best FIRST_FETCH matches by BM25 and counts them all.
 Every match not fetched scores at most the last one fetched, so when even that score, on the
 newest day, cannot reach the k-th key, the top k is final: most searches end there. Otherwise
-windows of WINDOW_DAYS days, newest first: in each, BM25's best hits restricted to the window,
-fetched deeper until no hit left in it can get in, until the last fetched score on the next
-window's newest day cannot get in either. `every_match_top` ranks every match for the check.
-The page's rows come from the database (the index stores no text) and the snippets from
-tantivy's SnippetGenerator over the database's body.
+windows of days, newest first (1, 2, 4, … up to WINDOW_DAYS days): in each, BM25's best hits
+restricted to the window, fetched deeper until no hit left in it can get in, until the last
+fetched score on the next window's newest day cannot get in either. `every_match_top` ranks
+every match for the check. The page's rows come from the database (the index stores no text)
+and the snippets from tantivy's SnippetGenerator over the database's body.
 """
 
 from __future__ import annotations
@@ -119,6 +119,9 @@ class RecencyIndex:
     peer: Peer
     window_days: int = WINDOW_DAYS
     first_fetch: int = FIRST_FETCH
+    # Windows start at one day and double up to window_days: the newest days hold the best
+    # keys, and a short window's bound is tight (a flat BM25, "it", settles in days).
+    growing: bool = True
 
     def __post_init__(self) -> None:
         searcher = self.peer.searcher
@@ -146,10 +149,12 @@ class RecencyIndex:
             ceiling = math.log(max(first.hits[-1][0], 1e-30))
             low_day, high = days or (self.oldest_day, self.newest_day)
             high, low_day = min(high, self.newest_day), max(low_day, self.oldest_day)
+            width = 1 if self.growing else self.window_days
             while high >= low_day and ranking.floor <= ceiling + high * PER_DAY:
-                low = high - self.window_days + 1
+                low = high - width + 1
                 self._window(compiled, low, high, ranking)
                 high = low - 1
+                width = min(width * 2, self.window_days)
         return ranking.best(), first.count, ranking.calls
 
     def _window(self, compiled: Tq, low: int, high: int, ranking: Ranking) -> None:

@@ -31,12 +31,22 @@ def bench_data(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Mon
 
 
 @pytest.mark.parametrize(
-    ("window_days", "first_fetch"), [(1, 10), (7, 10), (30, 10), (30, 40), (400, 10), (30, 1000)]
+    ("window_days", "first_fetch", "growing"),
+    [
+        (1, 10, False),
+        (7, 10, False),
+        (30, 10, False),
+        (30, 10, True),
+        (30, 40, True),
+        (400, 10, False),
+        (400, 10, True),
+        (30, 1000, True),
+    ],
 )
-def test_top_10_is_ranking_every_match(window_days: int, first_fetch: int) -> None:
+def test_top_10_is_ranking_every_match(window_days: int, first_fetch: int, growing: bool) -> None:
     # A small first fetch makes most searches read windows (at 400 articles 1,000 reads all).
     bare = Peer.open(peer_index(SIZE, quiet=True, stored_text=False))
-    index = RecencyIndex(bare, window_days, first_fetch)
+    index = RecencyIndex(bare, window_days, first_fetch, growing)
     checked = windows = 0
     for query in workload(SIZE):
         compiled = index.peer.compile(parse_query(query.text))
