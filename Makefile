@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format check audit quality bench clean
+.PHONY: run test lint typecheck format check audit quality bench clean
 
 # Fall back to python3 where python3.11 is not on PATH under that name.
 $(VENV)/bin/python:
@@ -20,14 +20,18 @@ $(STAMP): pyproject.toml | $(VENV)/bin/python
 run: $(STAMP)
 	$(PY) -m bot run --seeds seeds
 
-## test: install test extras and run the whole suite
-test: $(STAMP)
+## test: install test extras, type-check the store and models (mypy), run the whole suite
+test: $(STAMP) typecheck
 	$(PY) -m pytest -n 2 -q
 
-## lint: ruff format check + ruff check
-lint: $(STAMP)
+## lint: ruff format check + ruff check + mypy
+lint: $(STAMP) typecheck
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
+
+## typecheck: mypy --strict on bot/store and bot/models (settings in pyproject.toml)
+typecheck: $(STAMP)
+	$(PY) -m mypy
 
 format: $(STAMP)
 	$(VENV)/bin/ruff format .
@@ -42,7 +46,7 @@ audit: $(STAMP)
 ## check: lint, the test suite and the dependency audit
 check: lint test audit
 
-## quality: summary and entity quality on ../shared/data (ROUGE, CoNLL F1) vs baselines
+## quality: summary, entity, quote-attribution and story quality on ../shared/data (ROUGE, CoNLL F1, speakers, what's new, disagreements) vs baselines
 quality: $(STAMP)
 	$(PY) -m bench.quality
 
@@ -51,4 +55,4 @@ bench: $(STAMP)
 	$(PY) -m bench $(if $(FULL),--full,)
 
 clean:
-	rm -rf $(VENV) data/newsdesk.db* .pytest_cache .ruff_cache
+	rm -rf $(VENV) data/newsdesk.db* .pytest_cache .ruff_cache .mypy_cache

@@ -23,8 +23,8 @@ from bench.report import Figure
 from bench.search import PER_PAGE, render_ready, workload
 from bench.timing import percentile
 from bot.search import search
-from bot.store import Store
-from bot.store.search import forget_search_counts
+from bot.store import Store, open_store
+from bot.store.sqlite.search import forget_search_counts
 
 BURST = 50
 
@@ -52,7 +52,7 @@ async def measure(size: int) -> list[Figure]:
     figures = []
     db = bench_db(size)
     for pool in (1, 2, 4):
-        stores = [await Store.open(db) for _ in range(pool)]
+        stores = [await open_store(db) for _ in range(pool)]
         try:
             for store in stores:  # warm each connection's cache
                 await _newsdesk_burst([store], groups[0][:10])
@@ -114,7 +114,7 @@ class _HybridWorkers:
         local = self.local
         if not hasattr(local, "loop"):
             local.loop = asyncio.new_event_loop()
-            local.store = local.loop.run_until_complete(Store.open(self.db))
+            local.store = local.loop.run_until_complete(open_store(self.db))
             self.opened.append((local.loop, local.store))
         return local.loop.run_until_complete(hybrid_page(local.store, self.index, text, PER_PAGE))
 

@@ -19,9 +19,9 @@ from bench.corpus import cached_corpus, console, corpus_path, data_dir, drafts, 
 from bench.timing import Stopwatch
 from bot.ingest import BATCH_SIZE
 from bot.models import ArticleDraft
-from bot.store import Store
-from bot.store.articles import _article_values
-from bot.store.db import migrations
+from bot.store import open_store
+from bot.store.records.articles import article_values
+from bot.store.sqlite.db import migrations
 
 # Bump when the way databases are built changes (2: loaded in the project's ingest batch size,
 # not merged by 'optimize' afterwards).
@@ -53,7 +53,7 @@ def schema_fingerprint() -> str:
 
 def row(draft: ArticleDraft, now: str = INGESTED_AT) -> tuple[object, ...]:
     """The articles row the store writes for a new draft: the store's own encoding of it."""
-    return (*_article_values(draft, now), draft.origin, now)
+    return (*article_values(draft, now), draft.origin, now)
 
 
 def batches(items: Iterable[ArticleDraft], size: int = BATCH) -> Iterator[list[ArticleDraft]]:
@@ -72,7 +72,7 @@ def create_empty(path: Path) -> None:
     """A fresh database at `path` with every migration applied (through the real store)."""
 
     async def create() -> None:
-        async with await Store.open(path):
+        async with await open_store(path):
             pass
 
     asyncio.run(create())

@@ -1,4 +1,4 @@
-"""Entity autocomplete: `bot.nlp.store.entity_choices` against the raw prefix query on the
+"""Entity autocomplete: `bot.nlp.lookup.entity_choices` against the raw prefix query on the
 entity index, on bench.entity_lookups' synthetic database (Zipf-distributed names, 30
 mentions an article, saved through the store's own save_analysis), cached per size."""
 
@@ -13,8 +13,8 @@ from pathlib import Path
 from bench.corpus import console, data_dir, label
 from bench.report import Figure, Goal
 from bench.timing import Stopwatch, percentile
-from bot.store import Store
-from bot.store.db import migrations
+from bot.store import open_store
+from bot.store.sqlite.db import migrations
 
 AUTOCOMPLETE_GOAL = Goal("≤ 30 ms", max_value=30.0)
 NAIVE_SQL = (
@@ -43,7 +43,7 @@ def entity_db(articles: int) -> Path | None:
             partial = path.with_suffix(".partial")
 
             async def fill() -> None:
-                async with await Store.open(partial) as store:
+                async with await open_store(partial) as store:
                     await build(store, articles)
                     await store.conn.execute("PRAGMA journal_mode = DELETE")
 
@@ -64,19 +64,21 @@ def typed_names(names: list[str], count: int = 60, seed: int = 3) -> list[str]:
 
 
 async def _run(path: Path, rounds: int) -> tuple[list[float], list[float]]:
-    from bot.nlp.store import entity_choices
-    from bot.search import prefix_expression
+    from bot.nlp.lookup import entity_choices
+    from bot.search import prefix_query
+    from bot.store.sqlite.search import match_text
 
     ours: list[float] = []
     naive: list[float] = []
-    async with await Store.open(path) as store:
+    async with await open_store(path) as store:
         rows = await store.conn.execute_fetchall(
             "SELECT name FROM entities ORDER BY mention_count DESC LIMIT 2000"
         )
         typed = typed_names([row[0] for row in rows])
         for round_ in range(rounds + 1):
             for text in typed:
-                expression = prefix_expression(text)
+                words = prefix_query(text)
+                expression = match_text(words) if words else None
                 with Stopwatch() as raw:
                     await store.conn.execute_fetchall(NAIVE_SQL, (expression,))
                 with Stopwatch() as sw:

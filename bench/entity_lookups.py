@@ -29,15 +29,15 @@ from typing import Any
 from bot.clock import FakeClock
 from bot.models import ArticleDraft
 from bot.models.analysis import Analysis, Mention, Sentence
-from bot.nlp.store import (
-    NLP_VERSION,
+from bot.nlp.enrichment import NLP_VERSION
+from bot.nlp.lookup import (
     entity_article_ids,
     entity_choices,
     entity_profile,
     resolve_entity,
     top_entities,
 )
-from bot.store import Store
+from bot.store import Store, open_store
 
 NAMES = 150_000
 MENTIONS = 30
@@ -139,7 +139,7 @@ async def main(articles: int, path: Path | None) -> None:
     with tempfile.TemporaryDirectory() as folder:
         db = path or Path(folder) / "entities.db"
         reuse = db.exists()
-        async with await Store.open(db) as store:
+        async with await open_store(db) as store:
             if not reuse:
                 per_article = await build(store, articles)
                 print(f"saved {articles:,} analyses, {per_article:.1f} ms each")

@@ -19,7 +19,7 @@ from bench.report import Figure, Goal
 from bot.ingest import BATCH_SIZE, ingest_paths
 from bot.ingest.records import draft_from_record
 from bot.models import ArticleDraft
-from bot.store import Store
+from bot.store import Store, open_store
 
 NO_NLP_GOAL = Goal("≥ 0.7× raw", min_ratio=0.7)
 NLP_GOAL = Goal("≥ 0.8× raw", min_ratio=0.8)
@@ -51,7 +51,7 @@ def time_ours(path: Path, folder: Path, enrich_factory: Callable | None = None) 
     db = _fresh(folder, "ours")
 
     async def run() -> float:
-        async with await Store.open(db) as store:
+        async with await open_store(db) as store:
             enrich = enrich_factory(store) if enrich_factory else None
             started = time.perf_counter()
             report = await ingest_paths(store, [path], enrich=enrich)
@@ -101,14 +101,11 @@ def nlp_texts(drafts: Sequence[ArticleDraft]) -> list[str]:
     return [text for d in drafts for text in (d.body, d.title, d.caption)]
 
 
-def with_nlp(size: int) -> Figure | None:
+def with_nlp(size: int) -> Figure:
     """Articles/s of ingest + NLP (process worker, as the bot runs it) vs raw nlp.pipe with
-    the same pipeline on the same texts; None while bot.nlp.store has not landed."""
-    try:
-        from bot.nlp.store import enrich_articles
-    except ImportError:
-        return None
+    the same pipeline on the same texts."""
     from bot.nlp import NlpService, get_nlp
+    from bot.nlp.enrichment import enrich_articles
     from bot.nlp.pipeline import BATCH_SIZE
 
     service = NlpService("process")
@@ -141,9 +138,5 @@ def with_nlp(size: int) -> Figure | None:
 
 
 def measure(no_nlp_size: int, nlp_size: int) -> list[Figure]:
-    """Both ingest figures (the NLP one only once the NLP storage exists)."""
-    figures = [without_nlp(no_nlp_size)]
-    nlp = with_nlp(nlp_size)
-    if nlp is not None:
-        figures.append(nlp)
-    return figures
+    """Both ingest figures: without NLP and with it."""
+    return [without_nlp(no_nlp_size), with_nlp(nlp_size)]

@@ -17,7 +17,7 @@ from bench.timing import Stopwatch, percentile
 from bot.ingest import ingest_drafts
 from bot.models import ArticleDraft
 from bot.search import search
-from bot.store import Store
+from bot.store import open_store
 
 LAG_GOAL = Goal("≤ 50 ms", max_value=50.0)
 TICK = 0.01
@@ -48,13 +48,13 @@ async def _ingest_and_answer(
 ) -> tuple[list[float], list[float]]:
     """Ingest `batch` with NLP in `mode` while answering searches; (lags, search ms)."""
     from bot.nlp import NlpService
-    from bot.nlp.store import enrich_articles
+    from bot.nlp.enrichment import enrich_articles
 
     service = NlpService(mode)  # type: ignore[arg-type]
     answered: list[float] = []
     try:
         await service.analyze(["Warm-up text about Qatar."])  # model loaded, not measured
-        async with await Store.open(db) as store:
+        async with await open_store(db) as store:
 
             async def enrich(ids: Sequence[int]) -> None:
                 await enrich_articles(store, ids, service)
@@ -81,10 +81,6 @@ async def _ingest_and_answer(
 def measure(size: int, baseline_size: int, *, base_size: int = 10_000) -> list[Figure]:
     """p99 loop lag ingesting `size` new articles (process worker) into a `base_size`
     database while answering searches, vs `baseline_size` articles with NLP on the loop."""
-    try:
-        import bot.nlp.store  # noqa: F401
-    except ImportError:
-        return []
     fresh = list(drafts(base_size + size, start=base_size, quiet=True))
     with tempfile.TemporaryDirectory(dir=scratch()) as tmp:
         ours_db = copy_db(bench_db(base_size), Path(tmp) / "ours.db")

@@ -47,8 +47,8 @@ from bench.search import PER_PAGE, render_ready, workload
 from bench.timing import Stopwatch, percentile
 from bot.ingest import BATCH_SIZE
 from bot.search import parse_query, search
-from bot.store import Store
-from bot.store.search import ARTICLES_INDEX, forget_search_counts
+from bot.store import Store, open_store
+from bot.store.sqlite.search import ARTICLES_INDEX, forget_search_counts, match_text
 
 PARTS = ("latency", "fts5", "burst", "size", "commits", "relevance")
 
@@ -81,7 +81,7 @@ async def latency(size: int, repeats: int) -> list[Figure]:
     peer = Peer.open(peer_index(size))
     index = RecencyIndex(Peer.open(peer_index(size, stored_text=False)))
     run = _Latency()
-    async with await Store.open(bench_db(size)) as store:
+    async with await open_store(bench_db(size)) as store:
         for query in workload(size):
             await _check(run, store, index, query.text)
             for system, ms in (await _time(store, peer, index, query.text, repeats)).items():
@@ -202,9 +202,9 @@ async def fts5_floor(size: int, repeats: int) -> list[Figure]:
     order = " ORDER BY rowid DESC LIMIT 1"
     counting = f"SELECT count(*) FROM {table_name} WHERE {table_name} MATCH ?"
     times: dict[str, list[float]] = {"bm25": [], "bare": [], "count": []}
-    async with await Store.open(bench_db(size)) as store:
+    async with await open_store(bench_db(size)) as store:
         for query in workload(size):
-            match = parse_query(query.text).match_expression()
+            match = match_text(parse_query(query.text))
             for name, sql in (("bm25", first + order), ("bare", bare + order), ("count", counting)):
                 best = math.inf
                 for _ in range(repeats):

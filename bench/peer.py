@@ -19,7 +19,7 @@ import os
 import shutil
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -31,9 +31,9 @@ from bench.corpus import cached_corpus, console, corpus_path, data_dir, drafts, 
 from bench.database import INGESTED_AT, write_build_record
 from bench.timing import Stopwatch
 from bot.models import SNIPPET_END, SNIPPET_START, ArticleDraft, SearchHit, SearchPage
-from bot.search import Query, parse_query
-from bot.search.query import Term
-from bot.store.search import BM25_WEIGHTS
+from bot.models.query import Query, Term
+from bot.search import parse_query
+from bot.store.sqlite.search import BM25_WEIGHTS
 
 # Bump when the schema or the way the index is built changes (cached indexes are rebuilt).
 PEER_VERSION = 2
@@ -181,8 +181,10 @@ def directory_bytes(path: Path) -> int:
     return sum(f.stat().st_size for f in path.iterdir() if f.is_file())
 
 
-def _day_seconds(iso_day: str) -> int:
-    return int(datetime.combine(date.fromisoformat(iso_day), datetime.min.time(), UTC).timestamp())
+def _seconds(iso: str) -> int:
+    """Seconds since the epoch of an ISO date (midnight UTC) or datetime."""
+    when = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    return int((when if when.tzinfo else when.replace(tzinfo=UTC)).timestamp())
 
 
 @dataclass
@@ -223,32 +225,34 @@ class Peer:
         return Tq.boolean_query(parts) if parts else None
 
     def filters(self, query: Query) -> list[tuple[Occur, Tq]]:
-        """Source and date filters as clauses that must match and add nothing to the score."""
+        """Source, date and article filters as clauses that must match and add no score."""
+        wanted = query.filters
         clauses = []
-        if query.sources:
+        if wanted.sources:
             sources = [
                 (Occur.Should, Tq.term_query(self.schema, "source", s.lower()))
-                for s in query.sources
+                for s in wanted.sources
             ]
             clauses.append(Tq.boolean_query(sources))
-        if query.after or query.before:
+        if wanted.after or wanted.before:
             clauses.append(
                 Tq.range_query(
                     self.schema,
                     "published",
                     tantivy.FieldType.Integer,
-                    _day_seconds(query.after) if query.after else -(2**62),
-                    _day_seconds(query.before) if query.before else 2**62,
+                    _seconds(wanted.after) if wanted.after else -(2**62),
+                    _seconds(wanted.before) if wanted.before else 2**62,
                     include_lower=True,
                     include_upper=False,
                 )
             )
+        if wanted.article_ids is not None:
+            clauses.append(Tq.term_set_query(self.schema, "id", list(wanted.article_ids)))
         return [(Occur.Must, Tq.const_score_query(c, 0.0)) for c in clauses]
 
     def compile(self, query: Query) -> Tq:
-        """The tantivy query for a parsed Newsdesk query (entity filters are not supported)."""
-        if query.entities:
-            raise ValueError("the peer has no entity index")
+        """The tantivy query for a parsed Newsdesk query (entity filters already resolved)."""
+        query.filters.checked_resolved()  # entity names must be article ids by now
         clauses: list[tuple[Occur, Tq]] = []
         for group in query.groups:
             options = [q for q in map(self.term_query, group) if q is not None]

@@ -33,8 +33,7 @@ from bot.cluster.migrate import migrate_store
 from bot.cluster.worker import enqueue_drafts
 from bot.errors import QueryError
 from bot.search import search
-from bot.store import Store
-from bot.store.postgres import PostgresStore
+from bot.store import open_store
 
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "bench" / "results"
@@ -119,9 +118,9 @@ async def search_rows(size: int, corpus_db: Path, admin_url: str) -> list[dict[s
     source = copy_db(corpus_db, scratch)
     texts = [q.text for q in workload(size)]
     rows = []
-    async with await Store.open(source) as sqlite:
+    async with await open_store(source) as sqlite:
         url = await new_database(admin_url, "bench_search")
-        async with await PostgresStore.open(url, pool_size=4) as pg:
+        async with await open_store(url, pool_size=4) as pg:
             started = time.perf_counter()
             report = await migrate_store(sqlite, pg, sample=10)
             copy_seconds = time.perf_counter() - started
@@ -160,7 +159,7 @@ async def search_rows(size: int, corpus_db: Path, admin_url: str) -> list[dict[s
 async def ingest_row(count: int, workers: int, admin_url: str) -> dict[str, object]:
     """Articles/s for `count` articles (with NLP) done by `workers` worker processes."""
     url = await new_database(admin_url, "bench_ingest")
-    async with await PostgresStore.open(url, pool_size=2) as store:
+    async with await open_store(url, pool_size=2) as store:
         await enqueue_drafts(store, list(drafts(count, start=1, quiet=True)), per_job=10)
         env = {**os.environ, "DATABASE_URL": url, "LOG_LEVEL": "WARNING"}
         started = time.perf_counter()

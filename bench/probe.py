@@ -89,16 +89,11 @@ async def memory(args: argparse.Namespace) -> dict[str, Any]:
             for text in ("Qatar", "government talks", '"prime minister"', "election") * 10:
                 await discord.slash("search", query=text)
             fresh = list(drafts(args.articles + args.extra, start=args.articles, quiet=True))
-            enrich = None
-            try:
-                from bot.nlp.store import enrich_articles
+            from bot.nlp.enrichment import enrich_articles
 
-                async def enrich_new(ids: Any) -> None:
-                    await enrich_articles(bot.store, ids, bot.nlp_service)
+            async def enrich(ids: Any) -> None:
+                await enrich_articles(bot.store, ids, bot.nlp_service)
 
-                enrich = enrich_new
-            except ImportError:
-                await bot.nlp_service.analyze([d.body for d in fresh])
             await ingest_drafts(bot.store, fresh, enrich=enrich)
             executor = bot.nlp_service._executor
             workers = list(getattr(executor, "_processes", {}) or {})

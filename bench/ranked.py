@@ -31,7 +31,8 @@ from tantivy import Query as Tq
 
 from bench.peer import SNIPPET_CHARS, Peer, marked
 from bot.models import SearchHit, SearchPage
-from bot.search import Query, parse_query
+from bot.models.query import Query
+from bot.search import parse_query
 from bot.store import Store
 from bot.store.ranking import PER_DAY, day_number
 
@@ -196,10 +197,14 @@ class RecencyIndex:
 
 def filter_days(query: Query) -> tuple[int, int] | None:
     """The publication days a query's date filters allow (first, last), or None."""
-    if not (query.after or query.before):
+    after, before = query.filters.after, query.filters.before
+    if not (after or before):
         return None
-    first = day_number(query.after)[0] if query.after else -(2**40)
-    last = day_number(query.before)[0] - 1 if query.before else 2**40
+    first = day_number(after)[0] if after else -(2**40)
+    last = 2**40
+    if before:
+        day, midnight = day_number(before)
+        last = day - 1 if midnight else day
     return first, last
 
 

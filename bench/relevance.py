@@ -33,7 +33,7 @@ from bench.report import Figure
 from bot.models import ArticleDraft
 from bot.search import parse_query
 from bot.store.ranking import PER_DAY
-from bot.store.search import BM25_WEIGHTS
+from bot.store.sqlite.search import BM25_WEIGHTS, match_text
 
 _WORD = re.compile(r"[^\W_]+")
 DAY = 86_400
@@ -122,7 +122,7 @@ class Fts5Rule:
 
     def scores(self, text: str) -> dict[int, float]:
         """Relevance of every matching article (higher is better)."""
-        match = parse_query(text).match_expression()
+        match = match_text(parse_query(text))
         return dict(self.conn.execute(self.sql, (match,)).fetchall())
 
 

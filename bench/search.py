@@ -21,10 +21,10 @@ from bench.timing import Stopwatch, percentile
 from bench.vocab import SOURCES, vocabulary
 from bot.models import SNIPPET_END, SNIPPET_START, SearchPage
 from bot.search import parse_query, search, title_choices
-from bot.search.query import prefix_expression
-from bot.store import Store
+from bot.search.query import prefix_query
+from bot.store import Store, open_store
 from bot.store.ranking import TopArticles
-from bot.store.search import forget_search_counts
+from bot.store.sqlite.search import forget_search_counts, match_text
 
 PER_PAGE = 10
 NAIVE_SQL = (
@@ -101,17 +101,19 @@ def workload(size: int, seed: int = 11) -> list[BenchQuery]:
 def naive_statement(text: str) -> tuple[str, tuple[object, ...]]:
     """The naive raw query for what the reader typed: MATCH, the same filters, bm25 order."""
     query = parse_query(text)
+    filters = query.filters
     where = ["articles_fts MATCH ?"]
-    params: list[object] = [query.match_expression()]
-    if query.sources:
-        where.append("(" + " OR ".join("a.source = ? COLLATE NOCASE" for _ in query.sources) + ")")
-        params.extend(query.sources)
-    if query.after:
+    params: list[object] = [match_text(query)]
+    if filters.sources:
+        sources = " OR ".join("a.source = ? COLLATE NOCASE" for _ in filters.sources)
+        where.append(f"({sources})")
+        params.extend(filters.sources)
+    if filters.after:
         where.append("coalesce(a.published_at, a.ingested_at) >= ?")
-        params.append(query.after)
-    if query.before:
+        params.append(filters.after)
+    if filters.before:
         where.append("coalesce(a.published_at, a.ingested_at) < ?")
-        params.append(query.before)
+        params.append(filters.before)
     return NAIVE_SQL.format(where=" AND ".join(where)), tuple(params)
 
 
@@ -168,7 +170,7 @@ async def run_search(path: Path, queries: Sequence[BenchQuery], repeats: int = 3
     same = 0
     overlap: list[float] = []
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
-    async with await Store.open(path) as store:
+    async with await open_store(path) as store:
         with Progress(*columns, console=console, transient=True) as bar:
             task = bar.add_task(f"search {path.name[:14]}", total=len(queries))
             for query in queries:
@@ -292,12 +294,13 @@ async def run_autocomplete(path: Path, typed: Sequence[str], rounds: int = 2) ->
     """Title autocomplete p99 (title_choices) vs the raw prefix query, same database."""
     ours: list[float] = []
     naive: list[float] = []
-    async with await Store.open(path) as store:
+    async with await open_store(path) as store:
         for round_ in range(rounds + 1):
             for text in typed:
-                expression = prefix_expression(text)
-                if expression is None:
+                words = prefix_query(text)
+                if words is None:
                     continue
+                expression = match_text(words)
                 with Stopwatch() as raw:
                     await store.conn.execute_fetchall(
                         NAIVE_TITLES_SQL, ("title : (" + expression + ")",)

@@ -23,9 +23,9 @@ from bench.search import PER_PAGE, BenchQuery, render_ready, workload
 from bench.timing import Stopwatch, percentile
 from bot.models import SearchPage
 from bot.search import parse_query, search
-from bot.store import Store
+from bot.store import open_store
 from bot.store.ranking import PER_DAY
-from bot.store.search import forget_search_counts
+from bot.store.sqlite.search import forget_search_counts
 
 # Only sizes from here up are compared (smaller ones are not where a search engine is needed).
 PEER_FROM = 100_000
@@ -92,7 +92,7 @@ async def run_versus(
     run = VersusRun()
     peer = Peer.open(index)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
-    async with await Store.open(db) as store:
+    async with await open_store(db) as store:
         with Progress(*columns, console=console, transient=True) as bar:
             task = bar.add_task(f"vs tantivy {label_of(index)}", total=len(queries))
             for query in queries:

@@ -3,7 +3,7 @@ server admins (Manage Server, or the role set with `/digest role`) and `/catchup
 
 The cog is the Discord side of `bot.digest`: it parses options, asks the core, renders, and
 runs the scheduler (started in `cog_load`, stopped in `cog_unload`) with the callbacks of
-`cogs.digest_dispatch`, which post into a text channel, a thread, or a forum channel.
+`bot.client.delivery.digests`, which post into a text channel, a thread, or a forum channel.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import NewsBot
+from bot.client.delivery.digests import DigestPoster
 from bot.digest import (
     DigestComposer,
     DigestScheduler,
@@ -23,34 +24,40 @@ from bot.digest import (
     resolve_zone,
     timezone_choices,
 )
-from bot.digest.manage import describe, draft_schedule, every_choices, next_post
-from bot.errors import NewsdeskError
+from bot.digest.errors import NotDigestEditor
+from bot.digest.manage import (
+    ROLE_KEY,
+    check_digest_editor,
+    describe,
+    draft_schedule,
+    every_choices,
+    next_post,
+)
 from bot.render import digest as render
 from bot.render import text
+from bot.render.errors import CheckRefused
 from bot.render.views import Page
-from bot.store.digests import Schedule
-from cogs.digest_dispatch import DigestDispatch, Target
+from bot.store import Schedule
 
-ROLE_KEY = "digest_role"
 CATCHUP_ITEMS = 10
-
-
-class NotDigestEditor(app_commands.CheckFailure, NewsdeskError):
-    """The member may not manage this server's digests (the message says who may)."""
+Target = discord.TextChannel | discord.Thread | discord.ForumChannel
 
 
 async def can_manage_digests(interaction: discord.Interaction) -> bool:
     """Manage Server, or the guild's digest role (set with `/digest role`)."""
     if interaction.guild_id is None:
         raise app_commands.NoPrivateMessage()
-    if interaction.permissions.manage_guild:
-        return True
     bot: NewsBot = interaction.client  # type: ignore[assignment]
-    role_id = await bot.store.guild_setting(interaction.guild_id, ROLE_KEY)
-    roles = getattr(interaction.user, "roles", [])
-    if role_id and any(str(role.id) == role_id for role in roles):
-        return True
-    raise NotDigestEditor("Managing digests needs the Manage Server permission or the digest role.")
+    try:
+        await check_digest_editor(
+            bot.store,
+            interaction.guild_id,
+            manages_guild=interaction.permissions.manage_guild,
+            role_ids=[role.id for role in getattr(interaction.user, "roles", [])],
+        )
+    except NotDigestEditor as refused:
+        raise CheckRefused(refused) from refused
+    return True
 
 
 class Digests(commands.Cog):
@@ -63,14 +70,14 @@ class Digests(commands.Cog):
     def __init__(self, bot: NewsBot) -> None:
         self.bot = bot
         self.composer = DigestComposer(bot.store)
-        self.dispatch = DigestDispatch(bot)
+        self.poster = DigestPoster(bot.poster)
         self.scheduler = DigestScheduler(
             bot.store,
             self.composer,
-            self.dispatch.deliver,
+            self.poster.deliver,
             clock=bot.clock,
-            report=self.dispatch.report,
-            retract=self.dispatch.retract,
+            report=self.poster.report,
+            retract=self.poster.retract,
         )
 
     async def cog_load(self) -> None:

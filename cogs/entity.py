@@ -8,7 +8,7 @@ from discord.ext import commands
 
 from bot.client import NewsBot, app_cooldown
 from bot.models.entity import ENTITY_TYPES, AmbiguousEntity
-from bot.nlp.store import entity_choices, entity_profile, top_entities
+from bot.nlp.lookup import entity_choices, entity_profile, top_entities
 from bot.render.entity import candidates_page, known_entity_choices, profile_page, top_embed
 from bot.render.views import Page
 

@@ -5,7 +5,6 @@ as a post in the channel (channel follows, which need Manage Server), batched, o
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Awaitable, Callable, Sequence
 
 import discord
@@ -13,13 +12,13 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import NewsBot, app_cooldown
+from bot.client.delivery import missing_permissions
+from bot.client.delivery.follows import FollowPoster
 from bot.insights.follows import (
     MAX_CHANNEL_FOLLOWS,
     MAX_MEMBER_FOLLOWS,
     MAX_QUERY_CHARS,
     FollowError,
-    Notification,
-    NotificationUndeliverable,
     deliver,
     follow_entity,
     follow_query,
@@ -27,18 +26,15 @@ from bot.insights.follows import (
     pending_notifications,
     unfollow,
 )
-from bot.nlp.store import entity_choices
+from bot.nlp.lookup import entity_choices
 from bot.render.entity import known_entity_choices
 from bot.render.insights import (
     follow_added_embed,
     follow_choices,
     follows_embed,
-    notification_embed,
     unfollowed_embed,
 )
-from bot.store.follows import Follow
-
-log = logging.getLogger(__name__)
+from bot.store import Follow
 
 CHANNEL_HELP = "Post in this channel instead of messaging you (needs Manage Server)"
 
@@ -54,6 +50,7 @@ class Follows(commands.Cog):
 
     def __init__(self, bot: NewsBot) -> None:
         self.bot = bot
+        self.poster = FollowPoster(bot.poster)
         # One delivery at a time: two overlapping runs would both send what is pending.
         self._delivering = asyncio.Lock()
 
@@ -65,7 +62,7 @@ class Follows(commands.Cog):
         await self.bot.wait_until_ready()
         async with self._delivering:
             leftovers = await pending_notifications(self.bot.store)
-            await deliver(self.bot.store, leftovers, self._send, clock=self.bot.clock)
+            await deliver(self.bot.store, leftovers, self.poster.send, clock=self.bot.clock)
 
     @commands.Cog.listener()
     async def on_articles_added(self, article_ids: Sequence[int]) -> None:
@@ -74,21 +71,7 @@ class Follows(commands.Cog):
             notifications = await notify_new_articles(
                 self.bot.store, article_ids, clock=self.bot.clock
             )
-            await deliver(self.bot.store, notifications, self._send, clock=self.bot.clock)
-
-    async def _send(self, notification: Notification) -> None:
-        embed = notification_embed(notification)
-        try:
-            if notification.channel_id is not None:
-                channel = self.bot.get_partial_messageable(notification.channel_id)
-                await channel.send(embed=embed)
-            else:
-                assert notification.user_id is not None
-                dm = await self.bot.create_dm(discord.Object(notification.user_id))
-                await dm.send(embed=embed)
-        except (discord.Forbidden, discord.NotFound) as exc:
-            # DMs closed, channel deleted, bot removed: retrying can't help.
-            raise NotificationUndeliverable(f"{exc.status} {exc.text or exc}") from exc
+            await deliver(self.bot.store, notifications, self.poster.send, clock=self.bot.clock)
 
     # -- commands -----------------------------------------------------------------------------
 
@@ -100,13 +83,10 @@ class Follows(commands.Cog):
             return {"user_id": interaction.user.id, "channel_id": None}
         if not interaction.permissions.manage_guild:
             raise app_commands.MissingPermissions(["manage_guild"])
-        me = channel.guild.me
-        if me is not None:
-            allowed = channel.permissions_for(me)
-            if not (allowed.view_channel and allowed.send_messages and allowed.embed_links):
-                raise app_commands.BotMissingPermissions(
-                    ["view_channel", "send_messages", "embed_links"]
-                )
+        if missing_permissions(channel):
+            raise app_commands.BotMissingPermissions(
+                ["view_channel", "send_messages", "embed_links"]
+            )
         return {"user_id": None, "channel_id": channel.id}
 
     async def _follow(

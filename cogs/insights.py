@@ -10,7 +10,7 @@ from discord.ext import commands
 from bot.client import NewsBot, app_cooldown
 from bot.insights.network import entity_network, render_network
 from bot.insights.trend import DEFAULT_DAYS, MAX_ENTITIES, entity_trend, render_trend, split_names
-from bot.nlp.store import entity_choices
+from bot.nlp.lookup import entity_choices
 from bot.render import limits, text
 from bot.render.entity import known_entity_choices
 from bot.render.insights import (

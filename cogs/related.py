@@ -10,7 +10,7 @@ from discord.ext import commands
 
 from bot.client import NewsBot, app_cooldown
 from bot.errors import QueryError
-from bot.search import unidecode_fold
+from bot.search import any_word_query, unidecode_fold
 from bot.store import Store
 from cogs.search import show_results
 
@@ -96,9 +96,8 @@ class Related(commands.Cog):
         await show_results(
             self.bot,
             interaction.user,
-            " OR ".join(words),
+            any_word_query(words),
             ", ".join(words),
-            {},
             send_pager=lambda pager: pager.respond(interaction, ephemeral=True),
             send_embed=send_embed,
             command="Find related news",

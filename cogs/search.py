@@ -17,7 +17,7 @@ from bot.render.article import article_source
 from bot.render.search import no_results_embed, results_page
 from bot.render.text import plain
 from bot.render.views import Page, Pager
-from bot.search import parse_query, search, suggestions
+from bot.search import Query, SearchFilters, parse_query, search, suggestions
 from bot.search.query import parse_date
 
 PER_PAGE = 5
@@ -32,38 +32,35 @@ SendEmbed = Callable[[discord.Embed], Awaitable[Any]]
 async def show_results(
     bot: NewsBot,
     owner: discord.abc.User,
-    text: str,
+    query: Query,
     label: str,
-    filters: dict[str, str | None],
     *,
     send_pager: SendPager,
     send_embed: SendEmbed,
     command: str = "/search",
 ) -> None:
-    """Search `text` and answer with a pager over the hits (a menu opens an article), or with
+    """Search and answer with a pager over the hits (a menu opens an article), or with
     "no match" and close words; `label` is what the user typed. Shared by every search entry
     point (/search, !news, @mention, Find related news)."""
 
     async def page_of(number: int) -> SearchPage:
         return await search(
             bot.store,
-            text,
+            query,
             page=number,
             per_page=PER_PAGE,
             entity_articles=bot.entity_articles,
-            **filters,
         )
 
     first = await page_of(1)
     if not first.hits:
-        await send_embed(no_results_embed(label, await suggestions(bot.store, text)))
+        await send_embed(no_results_embed(label, await suggestions(bot.store, query)))
         return
-    notes = parse_query(text).notes
     cached = {1: first}
 
     async def source(number: int) -> Page:
         page = cached.pop(number, None) or await page_of(number)
-        return results_page(page, label, notes)
+        return results_page(page, label, page.notes)
 
     async def open_article(interaction: discord.Interaction, value: str) -> None:
         article = await bot.store.article(int(value))
@@ -121,16 +118,16 @@ class Search(commands.Cog):
         private: bool = False,
     ) -> None:
         """Search with optional filters (options win over filters typed in the query)."""
-        filters = {
-            "source": source,
-            "after": parse_date(after, "after").isoformat() if after else None,
-            "before": parse_date(before, "before").isoformat() if before else None,
-        }
-        text = query
+        options = SearchFilters(
+            sources=(source,) if source else (),
+            after=parse_date(after, "after").isoformat() if after else None,
+            before=parse_date(before, "before").isoformat() if before else None,
+            entities=(entity,) if entity else (),
+        )
+        parsed = parse_query(query, options)
         if entity:
             # Entity lookups read the NLP index and may take a moment: acknowledge first.
             await interaction.response.defer(ephemeral=private, thinking=True)
-            text += ' entity:"' + entity.replace('"', "") + '"'
 
         async def send_embed(embed: discord.Embed) -> None:
             if interaction.response.is_done():
@@ -141,9 +138,8 @@ class Search(commands.Cog):
         await show_results(
             self.bot,
             interaction.user,
-            text,
+            parsed,
             query,
-            filters,
             send_pager=lambda pager: pager.respond(interaction, ephemeral=private),
             send_embed=send_embed,
         )
@@ -153,10 +149,8 @@ class Search(commands.Cog):
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         """Known people, organisations and places matching what was typed (NLP index)."""
-        try:
-            from bot.nlp.store import entity_choices
-        except ImportError:
-            return []
+        from bot.nlp.lookup import entity_choices
+
         found = await entity_choices(self.bot.store, current, limit=limits.CHOICES)
         return [
             app_commands.Choice(name=plain(f"{e.name} ({e.kind})", limits.CHOICE_NAME), value=e.ref)
@@ -172,9 +166,8 @@ class Search(commands.Cog):
         await show_results(
             self.bot,
             message.author,
+            parse_query(query),
             query,
-            query,
-            {},
             send_pager=lambda pager: pager.reply(message),
             send_embed=send_embed,
             command="!news or /search",

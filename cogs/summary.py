@@ -7,7 +7,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import NewsBot, app_cooldown
-from bot.nlp.store import article_summary, find_article, needs_analysis
+from bot.nlp.enrichment import needs_analysis
+from bot.nlp.lookup import article_summary, find_article
 from bot.render.summary import article_choices, summary_embed
 from bot.search import title_choices
 

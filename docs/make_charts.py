@@ -23,8 +23,8 @@ from bot.insights.network import EntityNetwork, entity_network, network_png
 from bot.insights.trend import Trend, entity_trend, trend_png
 from bot.models import ArticleDraft
 from bot.nlp import NlpService
-from bot.nlp.store import enrich_articles
-from bot.store import Store
+from bot.nlp.enrichment import enrich_articles
+from bot.store import open_store
 
 DOCS = Path(__file__).resolve().parent
 ROOT = DOCS.parent
@@ -104,7 +104,7 @@ async def build() -> tuple[Trend, EntityNetwork, int]:
     clock = FakeClock(NOW)
     service = NlpService("inline")
     with tempfile.TemporaryDirectory() as folder:
-        async with await Store.open(Path(folder) / "charts.db") as store:
+        async with await open_store(Path(folder) / "charts.db") as store:
 
             async def enrich(ids: Sequence[int]) -> None:
                 await enrich_articles(store, ids, service, clock=clock)

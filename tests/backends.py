@@ -30,9 +30,7 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 import pytest
 
-from bot.store import Store
-from bot.store.postgres import PostgresStore
-from bot.store.postgres.db import migrate
+from bot.store import Store, open_store
 
 BACKENDS = ("sqlite", "postgresql")
 T = TypeVar("T")
@@ -91,11 +89,8 @@ def postgres_template(postgres_server: str) -> str:
             await admin.execute(f'CREATE DATABASE "{name}"')
         finally:
             await admin.close()
-        conn = await asyncpg.connect(_with_database(postgres_server, name))
-        try:
-            await migrate(conn)
-        finally:
-            await conn.close()
+        async with await open_store(_with_database(postgres_server, name), pool_size=1):
+            pass  # opening migrates it
 
     _in_thread(build)
     return name
@@ -128,12 +123,10 @@ async def postgres_url(postgres_server: str, postgres_template: str) -> AsyncIte
 
 
 @pytest.fixture(params=BACKENDS)
-async def both_stores(
-    request: pytest.FixtureRequest, tmp_path: Path
-) -> AsyncIterator[Store | PostgresStore]:
+async def both_stores(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
     """A fresh, migrated store on each backend in turn."""
     if request.param == "sqlite":
-        async with await Store.open(tmp_path / "newsdesk.db") as opened:
+        async with await open_store(tmp_path / "newsdesk.db") as opened:
             yield opened
         return
     if request.node.get_closest_marker("sqlite_only"):
@@ -142,7 +135,7 @@ async def both_stores(
     template = request.getfixturevalue("postgres_template")
     async with (
         fresh_database(server, template) as url,
-        await PostgresStore.open(url, pool_size=4) as opened,
+        await open_store(url, pool_size=4) as opened,
     ):
         yield opened
 

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from bot.clock import FakeClock
-from bot.store import Store
+from bot.store import Store, open_store
 from tests.newsdesk import Newsdesk, build_seeded_database, running_newsdesk
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,13 +48,13 @@ def clock() -> FakeClock:
 @pytest.fixture
 async def store(tmp_path: Path) -> AsyncIterator[Store]:
     """A fresh, migrated database in a temporary folder."""
-    async with await Store.open(tmp_path / "newsdesk.db") as opened:
+    async with await open_store(tmp_path / "newsdesk.db") as opened:
         yield opened
 
 
 @pytest.fixture(scope="session")
 def seeded_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A database holding the seed article (analysed when `bot.nlp.store` exists), built once
+    """A database holding the seed article (analysed by the NLP step), built once
     per test process; `newsdesk` copies it, so the spaCy model loads once per session."""
     path = tmp_path_factory.mktemp("seeded") / "newsdesk.db"
     start = FakeClock(datetime(2026, 3, 2, 8, 0, tzinfo=UTC))

@@ -24,18 +24,15 @@ from bot.config import Settings
 from bot.ingest import IngestReport, ingest_drafts, ingest_paths
 from bot.models import ArticleDraft
 from bot.nlp import NlpService
+from bot.nlp.enrichment import enrich_articles
 from bot.sandbox import DiscordEmulator
 from bot.sandbox import events as sandbox_events
 from bot.sandbox.emulator.state import Channel, Interaction, Message, User
-from bot.store import Store
+from bot.store import Store, open_store
 
 
 def nlp_enricher(store: Store, service: NlpService, clock: FakeClock | None = None) -> Any:
-    """The NLP step for newly ingested articles, or None while `bot.nlp.store` is absent."""
-    try:
-        from bot.nlp.store import enrich_articles
-    except ImportError:
-        return None
+    """The NLP step for newly ingested articles."""
 
     async def enrich(ids: Sequence[int]) -> None:
         await enrich_articles(store, ids, service, clock=clock)
@@ -46,7 +43,7 @@ def nlp_enricher(store: Store, service: NlpService, clock: FakeClock | None = No
 async def build_seeded_database(path: Path, seeds: Sequence[Path], clock: FakeClock) -> None:
     """Create a database at `path` holding `seeds` (with NLP when available), then close it."""
     service = NlpService("inline")
-    async with await Store.open(path) as store:
+    async with await open_store(path) as store:
         await ingest_paths(store, seeds, clock=clock, enrich=nlp_enricher(store, service, clock))
     service.close()
 

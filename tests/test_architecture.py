@@ -1,10 +1,22 @@
 """The layout's rules, checked on the source: the core imports no discord.py, only the store
-talks to a database, the store builds on the domain's plain data alone, and cogs hold no SQL."""
+talks to a database, the store builds on the domain's plain data alone, cogs hold no SQL,
+`cogs/` holds only cogs (each module an extension with `setup`), no import runs up and no files
+import each other in a circle, every task starts in bot/tasks.py, no project import hides
+behind `except ImportError`, nothing outside the store names one of its backends, every
+package the code imports or loads is declared in pyproject.toml, the story comparisons are pure
+functions of plain data, and feed post templates are never handed to `str.format` or an
+evaluator."""
 
 from __future__ import annotations
 
 import ast
+import importlib.metadata
+import json
+import os
 import re
+import subprocess
+import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -79,3 +91,334 @@ def test_cogs_hold_no_sql() -> None:
             if isinstance(text, str) and SQL.search(text):
                 offenders.append(f"{relative(path)}:{node.lineno}")
     assert offenders == []
+
+
+# The store's own tests and the benchmarks of its internals may reach into a backend.
+BACKEND_USERS = ("bot/store/", "tests/bot/store/", "bench/")
+BACKEND_MODULES = ("bot.store.sqlite", "bot.store.postgres")
+BACKEND_CLASSES = {"SqliteStore", "PostgresStore"}
+
+
+def backend_names(path: Path) -> set[str]:
+    """The backend modules a module imports (`from bot.store import sqlite` too) and the
+    backend classes it names."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            modules = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            modules = [node.module, *(f"{node.module}.{alias.name}" for alias in node.names)]
+        else:
+            modules = []
+        found.update(m for m in modules if m.startswith(BACKEND_MODULES))
+        if isinstance(node, ast.Name | ast.Attribute | ast.alias):
+            name = node.id if isinstance(node, ast.Name) else getattr(node, "attr", None)
+            name = node.name if isinstance(node, ast.alias) else name
+            if name in BACKEND_CLASSES:
+                found.add(name)
+    return found
+
+
+def test_only_the_store_names_a_backend() -> None:
+    """Everything else opens a store with `open_store` and sees the `Store` interface."""
+    offenders = {
+        relative(path): sorted(found)
+        for folder in ("bot", "cogs", "tests")
+        for path in modules(folder)
+        if not relative(path).startswith(BACKEND_USERS) and (found := backend_names(path))
+    }
+    assert offenders == {}
+
+
+@pytest.mark.parametrize(
+    ("folders", "forbidden"),
+    [
+        # The command line sits on top: nothing else in the package imports it.
+        (["bot/client", "bot/render", "bot/sandbox", "bot/store", "bot/nlp"], {"bot.cli"}),
+        # The sandbox emulates Discord for the bot; it never imports the bot it is used to test.
+        (["bot/sandbox"], {"bot.client", "bot.render", "bot.store"}),
+        # Below the client, nothing knows the client.
+        (["bot/render", "bot/digest", "bot/feeds", "bot/nlp", "bot/search"], {"bot.client"}),
+    ],
+)
+def test_no_import_runs_up(folders: list[str], forbidden: set[str]) -> None:
+    offenders = {
+        relative(path): sorted(found)
+        for folder in folders
+        for path in modules(folder)
+        if (found := imported(path, depth=2) & forbidden)
+    }
+    assert offenders == {}
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def import_edges(path: Path, known: set[str]) -> set[str]:
+    """The project modules a module imports (TYPE_CHECKING and lazy imports included)."""
+    name = module_name(path)
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    targets: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            targets.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:  # relative: `from . import x`, `from .server import y`
+                parts = package.split(".")
+                base = parts[: len(parts) - node.level + 1]
+                module = ".".join([*base, node.module] if node.module else base)
+            else:
+                module = node.module or ""
+            # `from pkg import mod` imports the module pkg.mod; `from mod import name` mod.
+            subs = {f"{module}.{alias.name}" for alias in node.names} & known
+            targets.update(subs or {module})
+    return (targets & known) - {name}
+
+
+def test_no_circle_of_files() -> None:
+    paths = modules("bot") + modules("cogs")
+    known = {module_name(path) for path in paths}
+    graph = {module_name(path): import_edges(path, known) for path in paths}
+    circles = []
+    # Tarjan's strongly connected components: a component of two or more files is a circle.
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for nxt in sorted(graph[node]):
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in on_stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                component.append(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                circles.append(sorted(component))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    assert circles == []
+
+
+TASK_STARTERS = {"create_task", "ensure_future"}
+
+
+@pytest.mark.parametrize("folder", ["bot", "cogs"])
+def test_tasks_start_only_in_bot_tasks(folder: str) -> None:
+    """A task started anywhere else can vanish or fail silently; bot/tasks.py keeps, names and
+    logs every one (BackgroundTasks.spawn, first_of, while_kept, alongside)."""
+    offenders = []
+    for path in modules(folder):
+        if relative(path) == "bot/tasks.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+            if called in TASK_STARTERS:
+                offenders.append(f"{relative(path)}:{node.lineno}")
+    assert offenders == []
+
+
+IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError"}
+
+
+def catches_import_error(handler: ast.ExceptHandler) -> bool:
+    caught = handler.type
+    names = caught.elts if isinstance(caught, ast.Tuple) else [caught] if caught else []
+    return any(isinstance(n, ast.Name) and n.id in IMPORT_ERRORS for n in names)
+
+
+def imports_project_module(body: list[ast.stmt]) -> bool:
+    """True when `body` imports from bot/ or cogs/ (also through importlib.import_module)."""
+    for node in (n for stmt in body for n in ast.walk(stmt)):
+        if isinstance(node, ast.ImportFrom):
+            if node.level > 0 or (node.module or "").split(".")[0] in {"bot", "cogs"}:
+                return True
+        elif isinstance(node, ast.Import):
+            if any(alias.name.split(".")[0] in {"bot", "cogs"} for alias in node.names):
+                return True
+        elif isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "import_module":
+            return True
+    return False
+
+
+@pytest.mark.parametrize("folder", ["bot", "cogs"])
+def test_no_import_error_guard_around_project_imports(folder: str) -> None:
+    """Project modules are never optional: a guard would turn a real import bug into a silently
+    missing feature. (A genuinely optional third-party package may still be guarded.)"""
+    offenders = [
+        f"{relative(path)}:{node.lineno}"
+        for path in modules(folder)
+        for node in ast.walk(ast.parse(path.read_text(), str(path)))
+        if isinstance(node, ast.Try)
+        and any(catches_import_error(h) for h in node.handlers)
+        and imports_project_module(node.body)
+    ]
+    assert offenders == []
+
+
+def test_every_module_in_cogs_is_a_cog_with_setup() -> None:
+    """Helpers live in the client or the core: each module in cogs/ defines a `commands.Cog`
+    and `async def setup(bot)` (a module without `setup` would not even be loaded)."""
+    offenders = []
+    for path in modules("cogs"):
+        tree = ast.parse(path.read_text(), str(path))
+        has_setup = any(
+            isinstance(node, ast.AsyncFunctionDef) and node.name == "setup" for node in tree.body
+        )
+        has_cog = any(
+            isinstance(node, ast.ClassDef)
+            and any(ast.unparse(base).endswith("Cog") for base in node.bases)
+            for node in tree.body
+        )
+        if not (has_setup and has_cog):
+            offenders.append(relative(path))
+    assert offenders == []
+
+
+# -- dependencies -----------------------------------------------------------------------------
+
+# Imported by a dependency only when installed; a plain install works without it.
+OPTIONAL_IMPORTS = {
+    # feedparser guesses a feed's encoding with chardet when present (the bench extra brings
+    # it, through sumy); without it feedparser falls back to its own list of encodings.
+    "chardet",
+}
+LOAD_EVERYTHING = """
+import importlib, json, pkgutil, sys
+for package in ("bot", "cogs"):
+    for info in pkgutil.walk_packages(importlib.import_module(package).__path__, package + "."):
+        if not info.name.endswith("__main__"):
+            importlib.import_module(info.name)
+print(json.dumps(sorted({name.split(".")[0] for name in sys.modules})))
+"""
+
+
+def canonical(name: str) -> str:
+    """A distribution's name as package indexes compare them (PEP 503)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def requirement_name(text: str) -> str:
+    """The distribution a requirement line names: "lxml[html_clean]>=4" -> "lxml"."""
+    match = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", text)
+    assert match, text
+    return canonical(match[1])
+
+
+def declared() -> set[str]:
+    """The distributions pyproject.toml lists as dependencies (extras not included)."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    return {requirement_name(line) for line in project["dependencies"]}
+
+
+def required_without_extras(roots: set[str]) -> set[str]:
+    """The roots and what they require, recursively, not counting what only an extra brings:
+    pip before 23.3 matches extra names literally, so jusText's `lxml[html_clean]` finds
+    nothing in lxml, which calls that extra `html-clean`."""
+    found: set[str] = set()
+    todo = list(roots)
+    while todo:
+        name = todo.pop()
+        if name in found:
+            continue
+        found.add(name)
+        try:
+            requires = importlib.metadata.requires(name) or []
+        except importlib.metadata.PackageNotFoundError:
+            continue
+        todo.extend(requirement_name(r) for r in requires if "extra ==" not in r)
+    return found
+
+
+def test_every_third_party_import_is_declared() -> None:
+    providers = importlib.metadata.packages_distributions()
+    wanted = {name for folder in ("bot", "cogs") for p in modules(folder) for name in imported(p)}
+    offenders = sorted(
+        name
+        for name in wanted - set(sys.stdlib_module_names) - {"bot", "cogs"}
+        if not {canonical(d) for d in providers.get(name, [name])} & declared()
+    )
+    assert offenders == []
+
+
+def test_what_the_code_loads_is_declared_or_required_without_an_extra() -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-c", LOAD_EVERYTHING],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    providers = importlib.metadata.packages_distributions()
+    reachable = required_without_extras(declared()) | {"newsdesk"}
+    offenders = sorted(
+        {
+            dist
+            for name in set(json.loads(done.stdout)) - OPTIONAL_IMPORTS
+            for dist in providers.get(name, [])
+            if canonical(dist) not in reachable
+        }
+    )
+    assert offenders == []
+
+
+# Where admin-written templates are parsed and filled with article text.
+TEMPLATE_MODULES = ("bot/feeds/templates.py", "bot/render/feed_posts.py")
+# Called by name (builtins, string.Template/Formatter) or as a method (str.format and kin).
+EVALUATORS = {"eval", "exec", "compile", "Template", "Formatter"}
+FORMATTERS = {"format", "format_map", "substitute", "safe_substitute"}
+
+
+def test_templates_are_never_formatted_or_evaluated() -> None:
+    """Templates are parsed into text and placeholders and filled by hand: `str.format` (which
+    follows `{x.attr}` and `{x[key]}`), `format_map`, string.Template and eval never see them."""
+    offenders = []
+    for name in TEMPLATE_MODULES:
+        path = ROOT / name
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            if (isinstance(func, ast.Attribute) and func.attr in FORMATTERS) or (
+                isinstance(func, ast.Name) and func.id in EVALUATORS
+            ):
+                offenders.append(f"{name}:{node.lineno}")
+    assert offenders == []
+
+
+STORY_MODULES = ("amounts", "dates", "wording", "figures", "disagreements", "novelty")
+
+
+def test_story_comparisons_are_pure_functions_of_plain_data() -> None:
+    """What's new in a story and where outlets disagree run on stored sentences alone: their
+    modules import from the project only the domain's plain data and each other — no store,
+    no NLP pipeline (`bot.nlp` itself loads it), no client."""
+    allowed = ("bot.models", *(f"bot.nlp.{name}" for name in STORY_MODULES))
+    offenders = {}
+    for name in STORY_MODULES:
+        path = ROOT / "bot" / "nlp" / f"{name}.py"
+        found = {n for n in imported(path, depth=3) if n == "bot" or n.startswith("bot.")}
+        bad = sorted(n for n in found if not any(n == a or n.startswith(f"{a}.") for a in allowed))
+        if bad:
+            offenders[relative(path)] = bad
+    assert offenders == {}

@@ -12,7 +12,8 @@ from bench.quality.common import (
     load_bbc,
 )
 from bot.nlp import analyze_texts, get_nlp
-from bot.nlp.pipeline import MODEL_PACKAGE, NlpService
+from bot.nlp.pipeline import MODEL_PACKAGE
+from bot.nlp.service import NlpService
 
 
 def run_speed(data: Path, n: int) -> dict:

@@ -4,30 +4,20 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import importlib
-import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 
 from bot import __version__
+from bot.cli import articles, cluster, feeds, invite, nlp, nlp_db, runner
 from bot.config import Secret, configure_logging, load_settings
 from bot.errors import NewsdeskError
 
 # Each module exposes `register(subparsers)`; adding a concern is one line here.
-COMMAND_MODULES = (
-    "bot.cli.articles",
-    "bot.cli.runner",
-    "bot.cli.invite",
-    "bot.nlp.cli",
-    "bot.cli.nlp_db",
-    "bot.cli.feeds",
-    "bot.cli.cluster",
-)
-
-log = logging.getLogger(__name__)
+COMMAND_MODULES = (articles, runner, invite, nlp, nlp_db, feeds, cluster)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -44,13 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="database file or URL (default: DATABASE_URL / DATABASE_PATH)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ImportError as exc:
-            # A concern whose module is missing must not take the whole CLI down.
-            log.debug("command module %s unavailable: %s", name, exc)
-            continue
+    for module in COMMAND_MODULES:
         module.register(sub)
     return parser
 
@@ -74,7 +58,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.settings = settings
         return int(args.func(args) or 0)
     except NewsdeskError as exc:
-        err.print(f"[bold red]error:[/] {exc}", highlight=False)
+        # One line whatever the terminal's width (soft_wrap), the message escaped as text.
+        err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
         return 2
     except KeyboardInterrupt:
         err.print("interrupted")

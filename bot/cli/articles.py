@@ -3,47 +3,26 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
-from collections.abc import Awaitable, Callable
-from typing import Any
+from collections.abc import Awaitable
 
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from bot.cli.common import enricher_for, with_store
+from bot.cli.feeds import ingest_remote, split_remote
 from bot.config import Settings
 from bot.errors import ArticleNotFound
 from bot.ingest import IngestReport, ingest_paths
 from bot.models import SNIPPET_END, SNIPPET_START
+from bot.nlp.lookup import entity_article_ids
 from bot.render.text import plural
-from bot.search import search, suggestions
+from bot.search import SearchFilters, parse_query, search, suggestions
 from bot.store import Store
-from bot.store.backend import open_store
 
 out = Console(highlight=False)
-
-
-def with_store(settings: Settings, work: Callable[[Store], Awaitable[int]]) -> int:
-    """Open the configured database, run `work` on it, and close it."""
-
-    async def runner() -> int:
-        async with await open_store(settings.store_url) as store:
-            return await work(store)
-
-    return asyncio.run(runner())
-
-
-def enricher_for(store: Store, enabled: bool) -> Any:
-    """The NLP step to run on new articles, or None when NLP is disabled or not installed."""
-    if not enabled:
-        return None
-    try:
-        from bot.nlp.store import enrich_articles
-    except ImportError:
-        return None
-    return lambda ids: enrich_articles(store, ids)
 
 
 async def ingest_with_progress(store: Store, paths: list[str], nlp: bool = True) -> IngestReport:
@@ -71,8 +50,6 @@ def _ingest(args: argparse.Namespace) -> int:
         paths, remote = list(args.paths), []
         if any("://" in p or p == "feed" for p in paths):
             # Web pages and `feed URL` go through the feeds package's fetcher.
-            from bot.cli.feeds import ingest_remote, split_remote
-
             paths, remote = split_remote(paths)
         report = await ingest_with_progress(store, paths, nlp=not args.no_nlp)
         if remote:
@@ -98,20 +75,15 @@ def _search(args: argparse.Namespace) -> int:
     settings: Settings = args.settings
 
     async def work(store: Store) -> int:
-        resolver = None
-        try:
-            from bot.nlp.store import entity_article_ids
+        def resolver(name: str) -> Awaitable[list[int]]:
+            return entity_article_ids(store, name)
 
-            def resolver(name: str) -> Awaitable[list[int]]:
-                return entity_article_ids(store, name)
-        except ImportError:
-            pass
+        options = SearchFilters(sources=(args.source,) if args.source else ())
         page = await search(
             store,
-            " ".join(args.query),
+            parse_query(" ".join(args.query), options),
             page=args.page,
             per_page=args.limit,
-            source=args.source,
             entity_articles=resolver,
         )
         if args.json:
@@ -143,6 +115,8 @@ def _search(args: argparse.Namespace) -> int:
                 out.print(f"Did you mean: {escape(', '.join(near))}?")
             return 1
         out.print(f"[dim]{page.total} result(s), page {page.page} of {page.pages}[/]")
+        for note in page.notes:
+            out.print(f"[yellow]note:[/] {escape(note)}")
         for hit in page.hits:
             meta = " · ".join(x for x in (hit.source, hit.when[:10]) if x)
             out.print(

@@ -14,7 +14,13 @@ from rich.markup import escape
 
 from bot.config import Settings
 from bot.errors import ConfigError
-from bot.store.backend import backend_of, open_store, sqlite_path
+from bot.store.backend import (
+    backend_of,
+    open_cluster_store,
+    open_store,
+    redacted_url,
+    sqlite_path,
+)
 
 out = Console(highlight=False)
 
@@ -28,10 +34,10 @@ def _postgres_url(settings: Settings, what: str) -> str:
 
 async def _work(settings: Settings, *, nlp: bool, lease: float | None) -> int:
     from bot.cluster.worker import LEASE, Worker
-    from bot.nlp.pipeline import NlpService
+    from bot.nlp.service import NlpService
 
     service = NlpService("thread")
-    async with await open_store(_postgres_url(settings, "`worker`")) as store:
+    async with await open_cluster_store(_postgres_url(settings, "`worker`")) as store:
         held = timedelta(seconds=lease) if lease else LEASE
         worker = Worker(store, service, nlp=nlp, lease=held)
         loop = asyncio.get_running_loop()
@@ -61,7 +67,7 @@ async def _enqueue(settings: Settings, paths: list[str], per_job: int) -> int:
                 out.print(f"skipped {escape(where)}: {escape(item)}")
             else:
                 drafts.append(item)
-    async with await open_store(_postgres_url(settings, "`enqueue`")) as store:
+    async with await open_cluster_store(_postgres_url(settings, "`enqueue`")) as store:
         jobs = await enqueue_drafts(store, drafts, per_job=per_job)
     out.print(f"queued {len(drafts)} articles in {len(jobs)} jobs for the workers")
     return 0
@@ -69,14 +75,12 @@ async def _enqueue(settings: Settings, paths: list[str], per_job: int) -> int:
 
 async def _migrate(source: str, target: str, sample: int) -> int:
     from bot.cluster.migrate import migrate_store
-    from bot.store import Store
-    from bot.store.postgres import redacted_url
 
     if backend_of(source) != "sqlite" or backend_of(target) != "postgresql":
         raise ConfigError("migrate-store copies --from sqlite:///FILE --to postgresql://...")
     if not sqlite_path(source).is_file():
         raise ConfigError(f"no SQLite database at {sqlite_path(source)}")
-    async with await Store.open(sqlite_path(source)) as sqlite, await open_store(target) as pg:
+    async with await open_store(sqlite_path(source)) as sqlite, await open_store(target) as pg:
         report = await migrate_store(sqlite, pg, sample=sample)
     width = max(map(len, [*report.copied, *report.skipped]), default=0)
     for table, rows in report.copied.items():

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from bot.cli.common import enricher_for
 from bot.clock import SystemClock, utc_iso
 from bot.config import Settings
 from bot.feeds.fetcher import Fetched, Fetcher, FetchError, FetchPolicy
@@ -21,6 +22,7 @@ from bot.feeds.parse import (
     extract_article,
     page_draft,
     page_origin,
+    parse_feed,
     register_html_reader,
 )
 from bot.feeds.poller import FeedPoller, PollResult
@@ -28,7 +30,7 @@ from bot.feeds.stories import StoryIndex
 from bot.feeds.subscriptions import DEFAULT_INTERVAL_SECONDS
 from bot.ingest import Enricher, IngestReport, Skipped, ingest_drafts
 from bot.ingest.urls import canonical_url
-from bot.store import Store
+from bot.store import Store, open_store
 
 out = Console(highlight=False)
 
@@ -92,6 +94,12 @@ async def ingest_remote(
 async def _ingest_feed(
     store: Store, poller: FeedPoller, url: str, fetched: Fetched | None, report: IngestReport
 ) -> None:
+    if await store.feed_by_url(canonical_url(url)) is None:
+        # A feed new to Newsdesk is kept only once it answers as a feed: a first try that
+        # fails (FetchError, FeedFormatError) leaves no nameless feed row behind.
+        fetched = fetched or await poller.fetcher.get(url)
+        content_type = fetched.headers.get("content-type")
+        await asyncio.to_thread(parse_feed, fetched.body, fetched.url, content_type)
     now = utc_iso(SystemClock().now())
     async with store.transaction():
         feed = await store.add_feed(canonical_url(url), now, DEFAULT_INTERVAL_SECONDS)
@@ -138,7 +146,7 @@ def _list(args: argparse.Namespace) -> int:
     settings: Settings = args.settings
 
     async def work() -> int:
-        async with await Store.open(settings.database_path) as store:
+        async with await open_store(settings.store_url) as store:
             feeds = await store.all_feeds()
             if not feeds:
                 out.print("No feeds yet: `ingest feed URL`, or /feeds add in Discord.")
@@ -169,9 +177,7 @@ def _poll(args: argparse.Namespace) -> int:
     settings: Settings = args.settings
 
     async def work() -> int:
-        async with await Store.open(settings.database_path) as store, Fetcher() as fetcher:
-            from bot.cli.articles import enricher_for
-
+        async with await open_store(settings.store_url) as store, Fetcher(CLI_POLICY) as fetcher:
             poller = FeedPoller(store, fetcher, enrich=enricher_for(store, not args.no_nlp))
             results = await poller.run_due()
             for result in results:
@@ -183,8 +189,32 @@ def _poll(args: argparse.Namespace) -> int:
     return asyncio.run(work())
 
 
+def _log(args: argparse.Namespace) -> int:
+    settings: Settings = args.settings
+
+    async def work() -> int:
+        async with await open_store(settings.store_url) as store:
+            subscription = await store.subscription_by_id(args.id)
+            if subscription is None:
+                out.print(f"[red]No subscription #{args.id}[/] (see `feeds list`).")
+                return 1
+            lines, total = await store.delivery_log(
+                subscription.guild_id, subscription.id, limit=args.limit
+            )
+            table = Table(title=f"Delivery log of subscription #{subscription.id} ({total} kept)")
+            for column in ("when", "outcome", "item", "why / post"):
+                table.add_column(column)
+            for line in lines:
+                why = " ".join(x for x in (line.detail, line.link or "") if x)
+                table.add_row(line.at[:16], str(line.outcome), escape(line.title), escape(why))
+            out.print(table)
+            return 0
+
+    return asyncio.run(work())
+
+
 def register(sub: argparse._SubParsersAction) -> None:
-    """Add `feeds list` and `feeds poll`; let `ingest` read saved .html pages."""
+    """Add `feeds list`, `feeds poll` and `feeds log`; let `ingest` read saved .html pages."""
     register_html_reader()
     p = sub.add_parser(
         "feeds",
@@ -199,3 +229,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     poll.add_argument("--no-nlp", action="store_true", help="skip summaries and entities")
     poll.set_defaults(func=_poll)
+    log = feeds.add_parser(
+        "log", help="what became of each item a subscription saw, and why (newest first)"
+    )
+    log.add_argument("id", type=int, help="the subscription's number (/feeds list in Discord)")
+    log.add_argument("--limit", type=int, default=30, help="lines to show (default 30)")
+    log.set_defaults(func=_log)

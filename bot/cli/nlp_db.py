@@ -10,11 +10,12 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from bot.cli.articles import with_store
+from bot.cli.common import with_store
 from bot.config import Settings
 from bot.models.entity import ENTITY_TYPES, EntityProfile, KnownEntity
-from bot.nlp.pipeline import NlpService
-from bot.nlp.store import article_summary, enrich_pending, entity_profile, top_entities
+from bot.nlp.enrichment import enrich_pending
+from bot.nlp.lookup import article_summary, entity_profile, top_entities
+from bot.nlp.service import NlpService
 from bot.store import Store
 
 out = Console(highlight=False)

@@ -13,13 +13,13 @@ out = Console(highlight=False)
 
 def _run(args: argparse.Namespace) -> int:
     settings: Settings = args.settings
-    from bot.client.launcher import launch
+    from bot.cli.launch import launch
 
     return launch(settings, seeds=args.seeds, sandbox=args.sandbox)
 
 
 def _console(args: argparse.Namespace) -> int:
-    from bot.sandbox.app import run
+    from bot.cli.sandbox import run
 
     return run(args.settings, exec_lines=args.exec)
 

@@ -19,11 +19,14 @@ from discord.ext import commands
 
 from bot import __version__
 from bot.client.cooldowns import Cooldowns
+from bot.client.delivery import Poster
 from bot.client.tree import NewsTree, answer, discover_extensions, intents_for
 from bot.clock import Clock, SystemClock, utc_iso
 from bot.config import Settings
 from bot.errors import NewsdeskError
-from bot.nlp.pipeline import Mode, NlpService
+from bot.nlp.enrichment import enrich_pending
+from bot.nlp.lookup import entity_article_ids
+from bot.nlp.service import Mode, NlpService
 from bot.render import errors
 from bot.render.views import CUSTOM_ID_PREFIX, Pagers
 from bot.search import EntityResolver
@@ -41,6 +44,12 @@ PREFIX_KEY = "prefix"
 async def _command_prefix(bot: NewsBot, message: discord.Message) -> list[str]:
     prefix = await bot.prefix_for(message.guild.id if message.guild else None)
     return commands.when_mentioned_or(prefix)(bot, message)
+
+
+def _one_line(error: BaseException) -> str:
+    """ "ModuleNotFoundError: No module named 'x'": the error's type and first line."""
+    first = (str(error).splitlines() or [""])[0][:200]
+    return f"{type(error).__name__}: {first}" if first else type(error).__name__
 
 
 class NewsBot(commands.Bot):
@@ -78,9 +87,12 @@ class NewsBot(commands.Bot):
         self.tasks = BackgroundTasks("newsbot")
         self.pagers = Pagers(self.clock, self.tasks)
         self.cooldowns = Cooldowns(self.clock)
+        self.poster = Poster(self)
         self.extensions_package = extensions
         self.loaded_extensions: list[str] = []
         self.failed_extensions: list[str] = []
+        # Why each of those did not load, in one line: start-up prints them where people look.
+        self.extension_errors: dict[str, str] = {}
         self._store: Store | None = None
         self._prefixes: dict[int, str] = {}
         self._in_flight: set[asyncio.Task[Any]] = set()
@@ -109,19 +121,20 @@ class NewsBot(commands.Bot):
                 await self.load_extension(name)
             except commands.NoEntryPointError:
                 log.debug("%s has no setup(); not a cog", name)
-            except Exception:
+            except Exception as exc:
                 log.exception("cog %s failed to load; the others still load", name)
                 self.failed_extensions.append(name)
+                self.extension_errors[name] = _one_line(getattr(exc, "original", exc))
             else:
                 self.loaded_extensions.append(name)
         log.info("loaded cogs: %s", ", ".join(self.loaded_extensions) or "none")
         return self.loaded_extensions
 
+    def start_up_problems(self) -> list[str]:
+        """One line per cog that failed to load (empty when all did), for the console."""
+        return [f"cog {name} did not load: {why}" for name, why in self.extension_errors.items()]
+
     def _enrich_pending(self) -> None:
-        try:
-            from bot.nlp.store import enrich_pending
-        except ImportError:
-            return
         # Heals articles stored without NLP (e.g. a crash between ingest and analysis).
         work = enrich_pending(self.store, self.nlp_service, clock=self.clock)
         self.tasks.spawn(work, name="enrich-pending")
@@ -179,35 +192,11 @@ class NewsBot(commands.Bot):
             await self.store.set_guild_setting(guild_id, PREFIX_KEY, prefix)
         self._prefixes[guild_id] = prefix
 
-    # -- posting ----------------------------------------------------------------------------
-
-    def missing_post_permissions(
-        self, channel: discord.abc.GuildChannel | discord.Thread
-    ) -> list[str]:
-        """The permissions the bot lacks to post embeds in `channel` (empty when it may, or
-        when its own member is not cached and Discord will be the judge)."""
-        me = channel.guild.me
-        if me is None:
-            return []
-        allowed = channel.permissions_for(me)
-        needed = {
-            "View Channel": allowed.view_channel,
-            "Send Messages": allowed.send_messages_in_threads
-            if isinstance(channel, discord.Thread)
-            else allowed.send_messages,
-            "Embed Links": allowed.embed_links,
-        }
-        return [name for name, ok in needed.items() if not ok]
-
     # -- NLP hooks --------------------------------------------------------------------------
 
     @property
-    def entity_articles(self) -> EntityResolver | None:
-        """Article ids mentioning an entity (for `entity:` searches), None without NLP."""
-        try:
-            from bot.nlp.store import entity_article_ids
-        except ImportError:
-            return None
+    def entity_articles(self) -> EntityResolver:
+        """Article ids mentioning an entity (for `entity:` searches)."""
         store = self.store
         return lambda name: entity_article_ids(store, name)
 
@@ -316,12 +305,12 @@ class NewsBot(commands.Bot):
         log.info("shutting down (%s): finishing replies in flight", reason)
         self.remove_signal_handlers()
         if self._shutdown is None:
-            self._shutdown = asyncio.ensure_future(self._close_once())
+            self._shutdown = self.tasks.spawn(self._close_once(), name="shutdown")
 
     async def close(self) -> None:
         """Finish replies in flight, disable pagers, disconnect, stop tasks, close DB and NLP."""
         if self._shutdown is None:
-            self._shutdown = asyncio.ensure_future(self._close_once())
+            self._shutdown = self.tasks.spawn(self._close_once(), name="shutdown")
         await asyncio.shield(self._shutdown)
 
     async def _close_once(self) -> None:

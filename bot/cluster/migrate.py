@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from bot.errors import NewsdeskError
 from bot.search import search
 from bot.store import Store
-from bot.store.postgres import PostgresStore
 from bot.store.transfer import copy_sqlite_to_postgres, headlines, row_counts
 
 
@@ -32,7 +31,7 @@ class MigrationReport:
 
 
 async def migrate_store(
-    sqlite: Store, target: PostgresStore, *, sample: int = 20, seed: int = 0
+    sqlite: Store, target: Store, *, sample: int = 20, seed: int = 0
 ) -> MigrationReport:
     """Copy everything from `sqlite` into an empty `target`, then verify counts and searches."""
     if await target.count_articles():
@@ -44,7 +43,7 @@ async def migrate_store(
 
 
 async def _verify(
-    sqlite: Store, target: PostgresStore, report: MigrationReport, sample: int, seed: int
+    sqlite: Store, target: Store, report: MigrationReport, sample: int, seed: int
 ) -> None:
     found = await row_counts(target, list(report.copied))
     for table, copied in report.copied.items():

@@ -24,9 +24,9 @@ from datetime import timedelta
 from bot.clock import Clock, SystemClock
 from bot.ingest import ingest_drafts
 from bot.models import ArticleDraft
-from bot.nlp.pipeline import NlpService
-from bot.store.postgres import PostgresStore
-from bot.store.postgres.jobs import Job
+from bot.nlp.service import NlpService
+from bot.store import ClusterStore, Job
+from bot.tasks import alongside
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +44,7 @@ def worker_name() -> str:
 
 
 async def enqueue_drafts(
-    store: PostgresStore, drafts: Iterable[ArticleDraft], per_job: int = DRAFTS_PER_JOB
+    store: ClusterStore, drafts: Iterable[ArticleDraft], per_job: int = DRAFTS_PER_JOB
 ) -> list[int]:
     """Queue drafts for the workers as ingest jobs of `per_job` each; return the job ids."""
     payloads: list[dict[str, object]] = []
@@ -59,7 +59,7 @@ async def enqueue_drafts(
     return await store.enqueue_jobs("ingest", payloads)
 
 
-async def enqueue_analysis(store: PostgresStore, article_ids: Sequence[int]) -> list[int]:
+async def enqueue_analysis(store: ClusterStore, article_ids: Sequence[int]) -> list[int]:
     """Queue NLP for these articles (e.g. after a model change), 32 articles per job."""
     ids = list(article_ids)
     chunks = [{"article_ids": ids[n : n + 32]} for n in range(0, len(ids), 32)]
@@ -71,7 +71,7 @@ class Worker:
 
     def __init__(
         self,
-        store: PostgresStore,
+        store: ClusterStore,
         service: NlpService | None = None,
         *,
         owner: str | None = None,
@@ -116,9 +116,9 @@ class Worker:
 
     async def do(self, job: Job) -> bool:
         """Do one taken job with a heartbeat; record the outcome. True when it succeeded."""
-        heartbeat = asyncio.create_task(self._heartbeat(job), name=f"job-{job.id}-heartbeat")
         try:
-            await self._work(job)
+            async with alongside(self._heartbeat(job), name=f"job-{job.id}-heartbeat"):
+                await self._work(job)
         except Exception as exc:
             give_up = job.attempts > len(BACKOFF)
             delay = BACKOFF[min(job.attempts, len(BACKOFF)) - 1]
@@ -126,10 +126,6 @@ class Worker:
             error = f"{type(exc).__name__}: {exc}"
             await self.store.retry_job(job.id, self.owner, error, delay=delay, give_up=give_up)
             return False
-        finally:
-            heartbeat.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await heartbeat
         if not await self.store.finish_job(job.id, self.owner):
             log.warning("job %s finished after its lease ran out; another worker redid it", job.id)
         self.done += 1
@@ -143,7 +139,7 @@ class Worker:
                 return
 
     async def _work(self, job: Job) -> None:
-        from bot.nlp.store import enrich_articles
+        from bot.nlp.enrichment import enrich_articles
 
         if job.kind == "ingest":
             drafts = [ArticleDraft(**fields) for fields in job.payload["drafts"]]

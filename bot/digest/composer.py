@@ -23,10 +23,12 @@ from bot.errors import QueryError
 from bot.models import Article
 from bot.models.analysis import Analysis
 from bot.models.entity import NAME_LABELS
+from bot.models.query import Query
 from bot.nlp.analysis import summarize, summarize_many
 from bot.nlp.sentences import segment_text
-from bot.search.query import Query, clean, parse_query
-from bot.store import SearchFilters, Store
+from bot.search import entity_as_phrase, matching
+from bot.search.query import clean, parse_query
+from bot.store import Store
 
 RECENCY, COVERAGE, SALIENCE = 0.35, 0.45, 0.20
 # A summary's first sentence alone is enough from this many words on; else two sentences.
@@ -150,36 +152,20 @@ class DigestComposer:
             source = wanted.source.casefold()
             return [a for a in window if a.source.casefold() == source]
         ids: set[int] = {a.id for a in window}
-        query = wanted.query
-        names = (wanted.entity,) if wanted.entity else (query.entities if query else ())
+        query: Query | None = wanted.query
+        names = (wanted.entity,) if wanted.entity else (query.filters.entities if query else ())
         for name in names:
             found = await self.facts.entity_articles(name)
             if found is None:
                 # No entity index: the name as an exact phrase is the closest plain search.
-                query = _with_phrase(query, name)
+                query = entity_as_phrase(query, name)
             else:
                 ids &= set(found)
-        if query is not None and ids:
-            filters = SearchFilters(
-                sources=query.sources,
-                after=query.after,
-                before=query.before,
-                article_ids=tuple(sorted(ids)),
-            )
-            hits, _ = await self.store.search_articles(
-                query.match_expression(), filters, limit=len(ids), offset=0
-            )
-            ids = {hit.id for hit in hits}
+                if query is not None:
+                    query = query.resolved(found)
+        if query is not None:
+            ids = await matching(self.store, query, ids)
         return [a for a in window if a.id in ids]
-
-
-def _with_phrase(query: Query | None, name: str) -> Query:
-    phrase = '"' + name.replace('"', " ") + '"'
-    if query is None:
-        return parse_query(phrase)
-    # Re-parse the original words with the phrase instead of the entity filter.
-    words = " ".join(t for t in re.split(r"\s+", query.text) if not t.lower().startswith("entity:"))
-    return parse_query(f"{words} {phrase}")
 
 
 def _assemble(

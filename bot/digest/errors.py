@@ -13,6 +13,10 @@ class SinceError(NewsdeskError):
     """A `/catchup since:` value cannot be read as a moment in the recent past."""
 
 
+class NotDigestEditor(NewsdeskError):
+    """The member may not manage this server's digests (the message says who may)."""
+
+
 class DeliveryGone(NewsdeskError):
     """The digest's target cannot take posts any more (deleted channel, missing permission).
 

@@ -13,7 +13,8 @@ from typing import Protocol
 
 from bot.errors import NewsdeskError
 from bot.models.analysis import Analysis
-from bot.nlp.store import entity_article_ids, load_analysis
+from bot.nlp.enrichment import load_analysis
+from bot.nlp.lookup import entity_article_ids
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -44,7 +45,7 @@ class NoFacts:
 
 
 class StoredFacts:
-    """Analyses and entity lookups saved by the NLP step (`bot.nlp.store`)."""
+    """Analyses the NLP step saved (`bot.nlp.enrichment`) and entity lookups (`bot.nlp.lookup`)."""
 
     def __init__(self, store: Store) -> None:
         self.store = store

@@ -1,16 +1,21 @@
-"""What server admins ask for, checked: `/digest schedule` options into a ScheduleDraft,
-the recurrence choices offered while typing, and when a stored schedule posts next."""
+"""What server admins ask for, checked: who may manage digests, `/digest schedule` options
+into a ScheduleDraft, the recurrence choices offered while typing, and when a stored schedule
+posts next."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.digest.composer import parse_filter
-from bot.digest.errors import ScheduleError
+from bot.digest.errors import NotDigestEditor, ScheduleError
 from bot.digest.schedule import DAY_NAMES, next_slot, parse_recurrence, resolve_zone
 from bot.digest.scheduler import recurrence_of
-from bot.store.digests import MAX_SCHEDULES_PER_GUILD, Schedule, ScheduleDraft
+from bot.store import MAX_SCHEDULES_PER_GUILD, Schedule, ScheduleDraft, Store
+
+# The guild setting naming the role that may manage digests besides Manage Server.
+ROLE_KEY = "digest_role"
 
 NOTHING_NEW = ("skip", "note")
 EVERY_CHOICES = (
@@ -20,6 +25,19 @@ EVERY_CHOICES = (
     "cron 0 8 * * 1-5",
     "cron 0 7,19 * * *",
 )
+
+
+async def check_digest_editor(
+    store: Store, guild_id: int, *, manages_guild: bool, role_ids: Iterable[int]
+) -> None:
+    """Let a member with Manage Server, or with the guild's digest role (`/digest role`),
+    manage digests; raise NotDigestEditor for anyone else."""
+    if manages_guild:
+        return
+    role_id = await store.guild_setting(guild_id, ROLE_KEY)
+    if role_id and any(str(role) == role_id for role in role_ids):
+        return
+    raise NotDigestEditor("Managing digests needs the Manage Server permission or the digest role.")
 
 
 def draft_schedule(

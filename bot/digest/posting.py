@@ -23,8 +23,8 @@ from bot.clock import Clock
 from bot.digest.composer import Digest, DigestComposer
 from bot.digest.errors import DeliveryGone
 from bot.digest.schedule import Recurrence, latest_slot
-from bot.store import Store
-from bot.store.digests import Run, Schedule
+from bot.store import Run, Schedule, Store
+from bot.tasks import LeaseLost, while_kept
 
 log = logging.getLogger(__name__)
 
@@ -124,32 +124,19 @@ class DigestPosting:
             if taken is None:
                 return
             run = taken
-        loop = asyncio.get_running_loop()
-        attempt = loop.create_task(self._attempt(schedule, run), name=f"digest-attempt-{run.id}")
-        heartbeat = loop.create_task(self._keep_lease(run), name=f"digest-lease-{run.id}")
         self.leases[run.id] = run.lease_until
+        attempt, heartbeat = self._attempt(schedule, run), self._keep_lease(run)
         try:
-            await asyncio.wait((attempt, heartbeat), return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            # Stopping, or the heartbeat found the claim taken over: post no more of it.
-            lost = heartbeat.done() and not heartbeat.cancelled() and not attempt.done()
-            heartbeat.cancel()
-            attempt.cancel()
-            await asyncio.wait((attempt, heartbeat))
-            self.leases.pop(run.id, None)
-        if lost:
+            await while_kept(attempt, heartbeat, name=f"digest-attempt-{run.id}")
+        except LeaseLost:
+            # The heartbeat found the claim taken over: post no more of it.
             log.warning("digest #%s run %s: claim taken over; stopped posting", schedule.id, run.id)
-        elif attempt.cancelled():
-            return
-        elif (error := attempt.exception()) is not None:
+        except Exception:
             # The attempt's own bookkeeping failed (e.g. the database): the claim stays and
             # its lease runs out, so the slot is resumed later rather than lost.
-            log.error(
-                "digest #%s run %s: attempt failed unexpectedly",
-                schedule.id,
-                run.id,
-                exc_info=error,
-            )
+            log.exception("digest #%s run %s: attempt failed unexpectedly", schedule.id, run.id)
+        finally:
+            self.leases.pop(run.id, None)
 
     async def _keep_lease(self, run: Run) -> None:
         """Renew the run's lease every HEARTBEAT while its attempt runs; return once the claim

@@ -44,8 +44,8 @@ from bot.digest.posting import (
 )
 from bot.digest.schedule import latest_slot, next_slot, slots_between
 from bot.errors import StoreError
-from bot.store import Store
-from bot.store.digests import Run, Schedule
+from bot.store import Run, Schedule, Store
+from bot.tasks import BackgroundTasks, first_of
 
 # Names other modules and tests import from here.
 __all__ = [
@@ -97,6 +97,8 @@ class DigestScheduler(DigestPosting):
         # Who holds a claim: unique per running bot, so two bots on one database never share.
         self.owner = owner or f"{os.getpid()}-{uuid.uuid4().hex[:12]}"
         self._wake = asyncio.Event()
+        # The sleeping loop and each run's attempt: kept, named "digest-scheduler:...", logged.
+        self._tasks = BackgroundTasks("digest-scheduler")
         self._loop_task: asyncio.Task[None] | None = None
         self._workers: dict[int, asyncio.Task[None]] = {}
         self._asleep = False
@@ -112,18 +114,11 @@ class DigestScheduler(DigestPosting):
     def start(self) -> None:
         """Start the sleeping task (idempotent)."""
         if self._loop_task is None or self._loop_task.done():
-            self._loop_task = asyncio.get_running_loop().create_task(
-                self._run(), name="digest-scheduler"
-            )
+            self._loop_task = self._tasks.spawn(self._run(), name="loop")
 
     async def stop(self) -> None:
         """Stop the loop and any post in flight; give our claims back for a quick restart."""
-        tasks = [t for t in (self._loop_task, *self._workers.values()) if t is not None]
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        await self._tasks.cancel_all()
         self._loop_task = None
         with contextlib.suppress(Exception):
             await self.store.release_digest_runs(self.owner, self.clock.now())
@@ -152,18 +147,12 @@ class DigestScheduler(DigestPosting):
         cap = self.clock.now() + MAX_SLEEP
         self._due_at = wake_at
         self._sleep_until = min(wake_at, cap) if wake_at else cap
-        waits = [
-            asyncio.ensure_future(self._wake.wait()),
-            asyncio.ensure_future(self.clock.sleep_until(self._sleep_until)),
-        ]
         self._asleep = True
         self._notify()
         try:
-            await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+            await first_of(self._wake.wait(), self.clock.sleep_until(self._sleep_until))
         finally:
             self._asleep = False
-            for waiter in waits:
-                waiter.cancel()
 
     async def _plan(self) -> datetime | None:
         """Start whatever is due; return when the next thing will be."""
@@ -229,9 +218,7 @@ class DigestScheduler(DigestPosting):
         return True
 
     def _spawn(self, schedule: Schedule, run: Run, *, take: bool) -> asyncio.Task[None]:
-        task = asyncio.get_running_loop().create_task(
-            self._work(schedule, run, take), name=f"digest-run-{run.id}"
-        )
+        task = self._tasks.spawn(self._work(schedule, run, take), name=f"run-{run.id}")
         self._workers[run.id] = task
         task.add_done_callback(lambda _: self._finished(run.id))
         return task

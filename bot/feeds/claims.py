@@ -8,7 +8,6 @@ whose lease runs out; another bot then polls the feed.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 import uuid
@@ -18,6 +17,7 @@ from typing import Any, TypeVar
 
 from bot.clock import Clock
 from bot.store import Store
+from bot.tasks import LeaseLost, while_kept
 
 log = logging.getLogger(__name__)
 
@@ -43,19 +43,11 @@ async def while_claimed(
 ) -> T:
     """Run `work` while renewing `owner`'s claim on the feed's poll; if the claim is taken
     over meanwhile, cancel the work and raise `ClaimLost`."""
-    loop = asyncio.get_running_loop()
-    poll = loop.create_task(work, name=f"feed-poll-{feed_id}")
-    beat = loop.create_task(_keep_claim(store, feed_id, owner, clock), name=f"feed-lease-{feed_id}")
+    keeper = _keep_claim(store, feed_id, owner, clock)
     try:
-        await asyncio.wait((poll, beat), return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        beat.cancel()
-        if not poll.done():
-            poll.cancel()
-        await asyncio.wait((poll, beat))
-    if poll.cancelled():
-        raise ClaimLost(f"feed {feed_id}: poll claim taken over")
-    return poll.result()
+        return await while_kept(work, keeper, name=f"feed-poll-{feed_id}")
+    except LeaseLost as lost:
+        raise ClaimLost(f"feed {feed_id}: poll claim taken over") from lost
 
 
 async def _keep_claim(store: Store, feed_id: int, owner: str, clock: Clock) -> None:

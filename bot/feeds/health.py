@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-from bot.store.feeds import Feed
+from bot.store import Feed
 
 # Silent failure is the top complaint about feed bots: say so once a feed has failed this long.
 FAILING_FOR = timedelta(days=1)

@@ -9,8 +9,8 @@ from bot.feeds.fetcher import Fetcher, FetchError
 from bot.feeds.parse import FeedEntry, NoArticle, PageArticle, entry_draft, extract_article
 from bot.ingest.urls import canonical_url
 from bot.models import ArticleDraft
-from bot.store import Store
-from bot.store.feeds import SeenItem
+from bot.store import SeenItem, Store
+from bot.tasks import BackgroundTasks
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +25,9 @@ class EntryPages:
         self.store = store
         self.fetcher = fetcher
         self._extracting: dict[str, asyncio.Future[PageArticle]] = {}
+        # Each page's fetch is a task the feeds listing it await together; the expected
+        # failures are theirs to handle, anything else is logged here too.
+        self._tasks = BackgroundTasks("feed-pages")
 
     def forget(self) -> None:
         """End of a cycle: pages are fetched anew in the next one."""
@@ -55,7 +58,9 @@ class EntryPages:
                 page = await self.fetcher.fetch_page(link)
                 return await asyncio.to_thread(extract_article, page.body, page.url)
 
-            task = self._extracting[key] = asyncio.ensure_future(work())
+            task = self._extracting[key] = self._tasks.spawn(
+                work(), name=key[:80], suppressed=(FetchError, NoArticle)
+            )
         return await asyncio.shield(task)
 
     async def seen_item(self, entry: FeedEntry, draft: ArticleDraft | None) -> SeenItem:

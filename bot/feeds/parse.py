@@ -22,8 +22,9 @@ from feedparser.exceptions import ThingsNobodyCaresAboutButMe
 from bot.ingest import files
 from bot.ingest.records import parse_timestamp
 from bot.ingest.text import ArticleFormatError
-from bot.ingest.urls import canonical_url
+from bot.ingest.urls import canonical_url, quote_controls
 from bot.models import ArticleDraft
+from bot.models.text import strip_controls
 
 # Fewer words than this is a teaser, a cookie wall or a section front, not an article.
 MIN_ARTICLE_WORDS = 40
@@ -67,6 +68,7 @@ class FeedEntry:
     content: str
     author: str
     published_at: str | None
+    image: str | None = None  # the item's picture (media:thumbnail, an image enclosure)
 
     @property
     def full_text(self) -> bool:
@@ -95,6 +97,7 @@ class PageArticle:
     published_at: str | None
     canonical_url: str | None
     sitename: str
+    image: str | None = None  # the page's picture (og:image)
 
 
 def html_to_text(html: str) -> str:
@@ -119,7 +122,9 @@ def html_to_text(html: str) -> str:
 
 
 def _paragraphs(text: str) -> str:
-    parts = (" ".join(p.split()) for p in _PARAGRAPH_BREAK.split(text))
+    # Feeds are outside text: NUL, escapes and other controls (even as &#27; references,
+    # which feedparser's lenient parser decodes) are taken out of everything read from them.
+    parts = (" ".join(p.split()) for p in _PARAGRAPH_BREAK.split(strip_controls(text)))
     return "\n\n".join(p for p in parts if p)
 
 
@@ -140,12 +145,39 @@ def _xml_problem(exc: object) -> str:
     return text[:200]
 
 
+def _web_address(value: object, base: str) -> str | None:
+    """An absolute http(s) address, or None."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        address = urljoin(base, value.strip())
+    except ValueError:
+        return None
+    return address if urlsplit(address).scheme in {"http", "https"} else None
+
+
+def _image(raw: Any, base: str) -> str | None:
+    """The item's picture: media:thumbnail, an image media:content or enclosure, <image>."""
+    candidates: list[object] = [t.get("url") for t in raw.get("media_thumbnail") or []]
+    for media in raw.get("media_content") or []:
+        kind = str(media.get("type") or "")
+        if media.get("medium") == "image" or kind.startswith("image/"):
+            candidates.append(media.get("url"))
+    for link in raw.get("links") or []:
+        if link.get("rel") == "enclosure" and str(link.get("type") or "").startswith("image/"):
+            candidates.append(link.get("href"))
+    picture = raw.get("image")
+    if isinstance(picture, dict):
+        candidates.append(picture.get("href"))
+    return next((a for c in candidates if (a := _web_address(c, base))), None)
+
+
 def _entry(raw: Any, base: str) -> FeedEntry | None:
     title = " ".join(html_to_text(raw.get("title", "")).split())
     link = raw.get("link") or None
     if link:
         try:
-            link = urljoin(base, link.strip())
+            link = quote_controls(urljoin(base, link.strip()))
             parts = urlsplit(link)
             parts.port  # noqa: B018 - raises ValueError for a port out of range
         except ValueError:  # "http://[::1" or a bad port: one bad item must not sink the feed
@@ -158,7 +190,7 @@ def _entry(raw: Any, base: str) -> FeedEntry | None:
     content = html_to_text(max(contents, key=len)) if contents else ""
     if not title and not link:
         return None
-    guid = (raw.get("id") or "").strip() or (canonical_url(link) if link else "")
+    guid = strip_controls(raw.get("id") or "").strip() or (canonical_url(link) if link else "")
     if not guid:
         guid = "sha1:" + hashlib.sha1(f"{title}\x00{summary}".encode()).hexdigest()
     return FeedEntry(
@@ -167,8 +199,9 @@ def _entry(raw: Any, base: str) -> FeedEntry | None:
         title=title or (summary.split("\n\n")[0][:120] if summary else link or ""),
         summary=summary[:MAX_SUMMARY_CHARS],
         content=content if content != summary else "",
-        author=(raw.get("author") or "").strip(),
+        author=strip_controls(raw.get("author") or "").strip(),
         published_at=_when(raw.get("published_parsed") or raw.get("updated_parsed")),
+        image=_image(raw, base),
     )
 
 
@@ -252,6 +285,7 @@ def extract_article(html: bytes | str, url: str | None = None) -> PageArticle:
         published_at=parse_timestamp(getattr(document, "date", None)),
         canonical_url=canonical if canonical and canonical.startswith("http") else None,
         sitename=(getattr(document, "sitename", None) or "").strip(),
+        image=_web_address(getattr(document, "image", None), url or ""),
     )
 
 
@@ -287,6 +321,8 @@ def entry_draft(entry: FeedEntry, source: str, page: PageArticle | None) -> Arti
     metadata: dict[str, Any] = {"guid": entry.guid, "text_from": how}
     if entry.summary:
         metadata["summary"] = entry.summary
+    if image := entry.image or (page.image if page else None):
+        metadata["image"] = image  # shown as the post's thumbnail
     return ArticleDraft(
         title=entry.title or (page.title if page else ""),
         body=body,

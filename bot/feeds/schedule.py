@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from bot.clock import utc_iso
 from bot.feeds.fetcher import Fetched
 from bot.feeds.parse import ParsedFeed
-from bot.store.feeds import Feed
+from bot.store import Feed
 
 MIN_INTERVAL = timedelta(minutes=5)
 MAX_INTERVAL = timedelta(hours=6)

@@ -13,9 +13,9 @@ from bot.errors import NewsdeskError
 from bot.feeds.fetcher import Fetcher
 from bot.feeds.parse import FeedFormatError, ParsedFeed, discover_feed_link, parse_feed
 from bot.ingest.urls import canonical_url
+from bot.search import matching, resolve_entities
 from bot.search.query import clean, parse_query
-from bot.store import SearchFilters, Store
-from bot.store.feeds import Feed, Subscription
+from bot.store import Feed, Store, Subscription
 
 DEFAULT_INTERVAL_SECONDS = 15 * 60
 MAX_URL_CHARS = 2000
@@ -23,7 +23,7 @@ MAX_FILTER_CHARS = 300
 
 # A filter that is one `entity:` or `source:` and no words (the search language needs a word).
 _ONLY_FILTER = re.compile(r'^(entity|source):\s*(?:"([^"]+)"|(.+))$', re.IGNORECASE)
-# Looks up the article ids that mention an entity (bot.nlp.store.entity_article_ids).
+# Looks up the article ids that mention an entity (bot.nlp.lookup.entity_article_ids).
 EntityResolver = Callable[[str], Awaitable[Sequence[int]]]
 
 
@@ -97,7 +97,7 @@ def check_filter(text: str | None, *, entities_available: bool) -> str:
     only = _only_filter(text)
     entities = [only[1]] if only and only[0] == "entity" else []
     if only is None:
-        entities = list(parse_query(text).entities)  # raises QueryError, a friendly message
+        entities = list(parse_query(text).filters.entities)  # QueryError: a friendly message
     if entities and not entities_available:
         raise FeedUrlError("`entity:` filters need the entity index, which isn't loaded.")
     return text
@@ -114,11 +114,13 @@ async def subscribe(
     role_id: int | None = None,
     clock: Clock | None = None,
     interval_seconds: int = DEFAULT_INTERVAL_SECONDS,
+    backfill: int = 0,
 ) -> tuple[Subscription, Feed, bool]:
     """Subscribe a channel to a previewed feed; return the subscription, feed, and if it is new.
 
     A feed new to Newsdesk is due at once; its first poll records what it already lists, so
-    a channel only hears of items published after it subscribed.
+    a channel only hears of items published after it subscribed (and, with `backfill`, of the
+    latest few, once).
     """
     now = utc_iso((clock or SystemClock()).now())
     async with store.transaction():
@@ -134,6 +136,7 @@ async def subscribe(
             role_id=role_id,
             created_by=created_by,
             now=now,
+            backfill=backfill,
         )
     return subscription, feed, created
 
@@ -159,20 +162,6 @@ async def matching_articles(
             return set()
         return set(article_ids) & set(await entity_articles(value))
     query = parse_query(filter_text)
-    ids = set(article_ids)
-    for name in query.entities:
-        if entity_articles is None:
-            return set()  # an entity filter without the entity index lets nothing through
-        ids &= set(await entity_articles(name))
-    if not ids:
-        return set()
-    filters = SearchFilters(
-        sources=query.sources,
-        after=query.after,
-        before=query.before,
-        article_ids=tuple(sorted(ids)),
-    )
-    hits, _ = await store.search_articles(
-        query.match_expression(), filters, limit=len(ids), offset=0
-    )
-    return {hit.id for hit in hits}
+    if query.filters.entities and entity_articles is None:
+        return set()  # an entity filter without the entity index lets nothing through
+    return await matching(store, await resolve_entities(query, entity_articles), article_ids)

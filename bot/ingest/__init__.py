@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.clock import Clock, SystemClock, utc_iso
-from bot.ingest.files import find_files, read_file
+from bot.ingest.clean import clean_draft
+from bot.ingest.files import Parsed, file_origin, find_files, read_file
 from bot.ingest.text import ArticleFormatError, parse_text
+from bot.ingest.urls import quote_controls
 from bot.models import ArticleDraft
 from bot.store import Outcome, Store
 
@@ -22,11 +25,14 @@ __all__ = [
     "parse_text",
 ]
 
+log = logging.getLogger(__name__)
+
 # Drafts per write transaction: big enough to amortise the commit, small enough to keep the
 # write lock short so the bot keeps answering while a large folder loads.
 BATCH_SIZE = 200
 
-Enricher = Callable[[Sequence[int]], Awaitable[None]]
+# Analyses those of the ids that need it; may return how many it analysed.
+Enricher = Callable[[Sequence[int]], Awaitable[int | None]]
 Progress = Callable[[int, int, str], None]
 
 
@@ -47,6 +53,7 @@ class IngestReport:
     unchanged: int = 0
     duplicates: int = 0
     skipped: list[Skipped] = field(default_factory=list)
+    resumed: int = 0  # articles met already stored but never analysed (a crash), now analysed
 
     @property
     def changed(self) -> list[int]:
@@ -55,10 +62,19 @@ class IngestReport:
 
     def summary(self) -> str:
         """One line for humans: counts of each outcome."""
-        return (
+        line = (
             f"{len(self.added)} added, {len(self.updated)} updated, "
             f"{self.unchanged + self.duplicates} already stored, {len(self.skipped)} skipped"
         )
+        if self.resumed:
+            line += f"; {resumed_line(self.resumed)}"
+        return line
+
+
+def resumed_line(count: int) -> str:
+    """What to say when articles met already stored were analysed (a crash had left them
+    without a current analysis)."""
+    return f"analysed {count} already stored article{'' if count == 1 else 's'} lacking it"
 
 
 async def ingest_drafts(
@@ -69,13 +85,19 @@ async def ingest_drafts(
     enrich: Enricher | None = None,
     report: IngestReport | None = None,
 ) -> IngestReport:
-    """Store drafts in batches (each batch one transaction), then enrich the changed ones."""
+    """Store drafts in batches (each batch one transaction), then enrich the changed ones.
+
+    Every draft is checked first (`clean_draft`): control characters leave every text field,
+    and a publication date later than now is capped at now, the claimed one kept in its
+    metadata as `claimed_published_at`; a draft with no title left is skipped."""
     report = report or IngestReport()
-    now = utc_iso((clock or SystemClock()).now())
+    moment = (clock or SystemClock()).now()
+    now = utc_iso(moment)
     batch: list[ArticleDraft] = []
 
     async def flush() -> None:
         changed: list[int] = []
+        known: list[int] = []
         async with store.transaction():
             for stored in await store.store_articles(batch, now):
                 if stored.outcome is Outcome.ADDED:
@@ -84,21 +106,52 @@ async def ingest_drafts(
                 elif stored.outcome is Outcome.UPDATED:
                     report.updated.append(stored.article_id)
                     changed.append(stored.article_id)
-                elif stored.outcome is Outcome.UNCHANGED:
-                    report.unchanged += 1
                 else:
-                    report.duplicates += 1
+                    known.append(stored.article_id)
+                    if stored.outcome is Outcome.UNCHANGED:
+                        report.unchanged += 1
+                    else:
+                        report.duplicates += 1
         batch.clear()
         if enrich and changed:
             await enrich(changed)
+        if enrich and known:
+            # Already stored, but perhaps never analysed (killed between the two): the
+            # enricher analyses only those that need it, and says how many.
+            report.resumed += await enrich(known) or 0
 
     for draft in drafts:
-        batch.append(draft)
+        try:
+            batch.append(clean_draft(draft, moment))
+        except ArticleFormatError as exc:
+            report.skipped.append(Skipped(quote_controls(draft.origin), str(exc)))
+            continue
         if len(batch) >= BATCH_SIZE:
             await flush()
     if batch:
         await flush()
     return report
+
+
+def _failure(exc: Exception) -> str:
+    """One line saying why a file could not be read, whatever was raised."""
+    detail = (str(exc).splitlines() or [""])[0][:200]
+    return f"could not be read ({type(exc).__name__}{': ' + detail if detail else ''})"
+
+
+def _next_items(items: Parsed, path: Path) -> list[tuple[str, ArticleDraft | str]]:
+    """Up to BATCH_SIZE items from one file's reader (blocking: run it in a thread). Whatever
+    the reader raises ends that file with one reason; what it yielded before is kept."""
+    taken: list[tuple[str, ArticleDraft | str]] = []
+    try:
+        for item in items:
+            taken.append(item)
+            if len(taken) >= BATCH_SIZE:
+                break
+    except Exception as exc:
+        log.debug("reading %s failed", path, exc_info=True)
+        taken.append((file_origin(path), _failure(exc)))
+    return taken
 
 
 async def ingest_paths(
@@ -108,20 +161,24 @@ async def ingest_paths(
     clock: Clock | None = None,
     enrich: Enricher | None = None,
     progress: Progress | None = None,
+    max_line_bytes: int | None = None,
 ) -> IngestReport:
-    """Ingest files and folders; bad inputs are skipped with a reason and the rest still load."""
+    """Ingest files and folders; a bad file or record is skipped with a one-line reason and
+    the rest still load. JSON Lines lines are capped at `max_line_bytes` (default 10 MiB)."""
     files, missing = find_files([Path(p) for p in paths])
     report = IngestReport(skipped=[Skipped(w, r) for w, r in missing])
     for done, path in enumerate(files, start=1):
-        # Reading and parsing is CPU and disk work: keep it off the event loop.
-        parsed = await asyncio.to_thread(lambda p=path: list(read_file(p)))
-        drafts = []
-        for where, item in parsed:
-            if isinstance(item, str):
-                report.skipped.append(Skipped(where, item))
-            else:
-                drafts.append(item)
-        await ingest_drafts(store, drafts, clock=clock, enrich=enrich, report=report)
+        items = read_file(path, max_line_bytes=max_line_bytes)
+        # Reading and parsing is CPU and disk work: off the event loop, a batch at a time so
+        # a file of any size holds one batch of drafts in memory.
+        while chunk := await asyncio.to_thread(_next_items, items, path):
+            drafts = []
+            for where, item in chunk:
+                if isinstance(item, str):
+                    report.skipped.append(Skipped(where, item))
+                else:
+                    drafts.append(item)
+            await ingest_drafts(store, drafts, clock=clock, enrich=enrich, report=report)
         if progress:
             progress(done, len(files), str(path))
     return report

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from bot.ingest.records import parse_json, parse_jsonl, parse_jsonl_line
 from bot.ingest.text import ArticleFormatError, parse_text
@@ -14,11 +15,14 @@ from bot.models import ArticleDraft
 MAX_FILE_BYTES = 10 * 1024 * 1024
 # JSON Lines files hold many articles, so they are capped per line rather than per file.
 MAX_LINE_BYTES = 10 * 1024 * 1024
+# How much of an oversized line is read at a time while skipping to its end.
+SKIP_CHUNK = 64 * 1024
 
 Parsed = Iterator[tuple[str, ArticleDraft | str]]
 
 
-def _origin(path: Path) -> str:
+def file_origin(path: Path) -> str:
+    """The origin of an article read from `path`: file:RELATIVE/PATH (absolute outside cwd)."""
     resolved = path.resolve()
     try:
         return "file:" + resolved.relative_to(Path.cwd().resolve()).as_posix()
@@ -62,18 +66,38 @@ def _read_jsonl(path: Path, text: str, origin: str) -> Parsed:
     return parse_jsonl(text, origin)
 
 
-def _stream_jsonl(path: Path, origin: str) -> Parsed:
+def _size(count: int) -> str:
+    return f"{count / 1e6:.1f} MB" if count >= 1_000_000 else f"{count:,} bytes"
+
+
+def _limit(count: int) -> str:
+    return f"{count / 1e6:.0f} MB" if count >= 1_000_000 else f"{count:,} bytes"
+
+
+def _lines(handle: BinaryIO, cap: int) -> Iterator[tuple[bytes | None, int]]:
+    """Yield (line, size) for each line; a line over `cap` bytes is (None, its size), found
+    while reading and skipped to its newline without ever holding more than `cap` bytes."""
+    while raw := handle.readline(cap + 1):
+        if len(raw) <= cap:
+            yield raw, len(raw)
+            continue
+        size = len(raw)
+        while not raw.endswith(b"\n") and (raw := handle.readline(SKIP_CHUNK)):
+            size += len(raw)
+        yield None, size
+
+
+def _stream_jsonl(path: Path, origin: str, max_line_bytes: int) -> Parsed:
     """Read a JSON Lines file line by line: any size, each line capped and decoded alone."""
     with path.open("rb") as handle:
         if b"\x00" in handle.read(8192):
             yield origin, "binary file (contains NUL bytes), not text"
             return
         handle.seek(0)
-        for number, raw in enumerate(handle, start=1):
-            if len(raw) > MAX_LINE_BYTES:
-                mb = len(raw) / 1e6
-                limit = MAX_LINE_BYTES / 1e6
-                yield f"{origin}:{number}", f"line {number} is {mb:.1f} MB, over {limit:.0f} MB"
+        for number, (raw, size) in enumerate(_lines(handle, max_line_bytes), start=1):
+            if raw is None:
+                over = f"over {_limit(max_line_bytes)}"
+                yield f"{origin}:{number}", f"line {number} is {_size(size)}, {over}"
                 continue
             try:
                 line = _decode(raw)
@@ -93,9 +117,10 @@ READERS: dict[str, Reader] = {
 }
 
 
-def read_file(path: Path) -> Parsed:
-    """Yield (where, draft or reason-for-skipping) for every article in one file."""
-    origin = _origin(path)
+def read_file(path: Path, *, max_line_bytes: int | None = None) -> Parsed:
+    """Yield (where, draft or reason-for-skipping) for every article in one file; JSON Lines
+    lines longer than `max_line_bytes` (default MAX_LINE_BYTES) are refused while read."""
+    origin = file_origin(path)
     reader = READERS.get(path.suffix.lower())
     if reader is None:
         yield origin, f"unsupported file type {path.suffix or '(none)'!r}"
@@ -107,7 +132,7 @@ def read_file(path: Path) -> Parsed:
             return
         if reader is _read_jsonl:
             # JSON Lines holds many articles: streamed, so its size is not capped, its lines are.
-            yield from _stream_jsonl(path, origin)
+            yield from _stream_jsonl(path, origin, max_line_bytes or MAX_LINE_BYTES)
             return
         if size > MAX_FILE_BYTES:
             limit = MAX_FILE_BYTES / 1e6

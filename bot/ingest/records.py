@@ -14,6 +14,10 @@ from bot.ingest.urls import canonical_url
 from bot.models import ArticleDraft
 
 KNOWN_FIELDS = ("title", "body", "text", "url", "source", "author", "published_at", "caption")
+# No article needs deeper JSON; deeper input is an attack on every recursive step after parsing
+# (scrubbing, storing metadata as JSON), so it is refused before any of them.
+MAX_DEPTH = 64
+TOO_DEEP = f"nested more than {MAX_DEPTH} levels deep"
 
 # JSON may escape half a UTF-16 pair ("\\ud800"): valid JSON, but text no database or Discord takes.
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
@@ -28,6 +32,26 @@ def _scrub(value: object) -> object:
     if isinstance(value, dict):
         return {_scrub(k): _scrub(v) for k, v in value.items()}
     return value
+
+
+def _too_deep(record: dict[str, Any]) -> bool:
+    """Whether lists and objects nest past MAX_DEPTH (checked without recursion)."""
+    stack: list[tuple[list[Any] | dict[str, Any], int]] = [(record, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return True
+        children = item.values() if isinstance(item, dict) else item
+        stack.extend((c, depth + 1) for c in children if isinstance(c, list | dict))
+    return False
+
+
+def _loads(text: str) -> object:
+    """json.loads, with input nested too deeply for its recursion a format error."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise ArticleFormatError(TOO_DEEP) from None
 
 
 def _readable_url(url: str) -> str | None:
@@ -67,6 +91,8 @@ def draft_from_record(record: object, origin: str) -> ArticleDraft:
     """Turn one JSON object into a draft; unknown fields are kept as metadata."""
     if not isinstance(record, dict):
         raise ArticleFormatError(f"expected a JSON object, got {type(record).__name__}")
+    if _too_deep(record):
+        raise ArticleFormatError(TOO_DEEP)
     record = _scrub(record)
     assert isinstance(record, dict)
     title = " ".join(_text(record, "title").split())
@@ -100,9 +126,12 @@ def draft_from_record(record: object, origin: str) -> ArticleDraft:
 def parse_json(text: str, origin: str) -> Iterator[tuple[str, ArticleDraft | str]]:
     """Yield (where, draft or reason) for a JSON file holding one object or a list of them."""
     try:
-        data = json.loads(text)
+        data = _loads(text)
     except json.JSONDecodeError as exc:
         yield origin, f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        return
+    except ArticleFormatError as exc:
+        yield origin, str(exc)
         return
     records = data if isinstance(data, list) else [data]
     for index, record in enumerate(records):
@@ -127,9 +156,12 @@ def parse_jsonl_line(
         return
     where = f"{origin}:{number}"
     try:
-        record = json.loads(line)
+        record = _loads(line)
     except json.JSONDecodeError as exc:
         yield where, f"invalid JSON on line {number}: {exc.msg}"
+        return
+    except ArticleFormatError as exc:
+        yield where, f"line {number}: {exc}"
         return
     try:
         yield where, draft_from_record(record, where)

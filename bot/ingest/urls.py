@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+import re
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 # Query parameters that only track the reader, never change the page.
 TRACKING_PARAMS = frozenset(
@@ -30,11 +31,23 @@ TRACKING_PARAMS = frozenset(
 )
 
 
+# Controls and spaces have no place in a URL: percent-encoded, as browsers do, the address
+# stays the same address and can no longer drive a terminal or trip a database.
+_UNSAFE = re.compile("[\x00-\x20\x7f-\x9f]")
+
+
+def quote_controls(url: str) -> str:
+    """The URL with control characters and spaces percent-encoded (UTF-8)."""
+    return _UNSAFE.sub(lambda m: quote(m[0], safe=""), url)
+
+
 def canonical_url(url: str) -> str:
     """Lower-case scheme and host, drop default ports, fragments and tracking parameters."""
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
+    if ":" in host:
+        host = f"[{host}]"  # an IPv6 literal: hostname drops the brackets the URL needs
     port = parts.port
     if port and not ((scheme == "http" and port == 80) or (scheme == "https" and port == 443)):
         host = f"{host}:{port}"
@@ -44,4 +57,4 @@ def canonical_url(url: str) -> str:
         if not k.lower().startswith("utm_") and k.lower() not in TRACKING_PARAMS
     ]
     path = parts.path or "/"
-    return urlunsplit((scheme, host, path, urlencode(sorted(query)), ""))
+    return quote_controls(urlunsplit((scheme, host, path, urlencode(sorted(query)), "")))

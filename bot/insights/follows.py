@@ -20,11 +20,9 @@ from bot.clock import Clock, SystemClock, utc_iso
 from bot.errors import NewsdeskError
 from bot.feeds.subscriptions import matching_articles
 from bot.models import Article
-from bot.nlp.store import entity_article_ids, resolve_entity
+from bot.nlp.lookup import entity_article_ids, resolve_entity
 from bot.search.query import clean, parse_query
-from bot.store import Store
-from bot.store.entity_records import entity_key
-from bot.store.follows import Follow, PendingNotification
+from bot.store import Follow, PendingNotification, Store, entity_key
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from bot.clock import Clock, SystemClock
 from bot.errors import QueryError
 from bot.insights import charts
 from bot.models.entity import KnownEntity
-from bot.nlp.store import resolve_entity
+from bot.nlp.lookup import resolve_entity
 from bot.store import Store
 
 if TYPE_CHECKING:

@@ -1,5 +1,6 @@
 """The news domain's plain data: articles as parsed and as stored, and search results here;
-what NLP finds in `analysis`, entities as readers meet them in `entity`, name keys in `text`."""
+what NLP finds in `analysis`, entities as readers meet them in `entity`, who said what in
+`quote`, name keys in `text`."""
 
 from __future__ import annotations
 
@@ -9,12 +10,16 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.models.text import strip_controls
+
 _SPACE = re.compile(r"\s+")
 
 
 def normalise_text(text: str) -> str:
-    """Fold text for comparison: NFKC, typographic quotes to ASCII, casefold, collapse spaces."""
-    text = unicodedata.normalize("NFKC", text)
+    """Fold text for comparison: no control characters, NFKC, typographic quotes to ASCII,
+    casefold, collapse spaces (so an article's hash is the same before and after ingest takes
+    its control characters out)."""
+    text = unicodedata.normalize("NFKC", strip_controls(text))
     text = text.translate(_QUOTES).casefold()
     return _SPACE.sub(" ", text).strip()
 
@@ -95,6 +100,7 @@ class SearchPage:
     total: int
     page: int
     per_page: int
+    notes: tuple[str, ...] = ()  # what the query parser left out, for the reader
 
     @property
     def pages(self) -> int:

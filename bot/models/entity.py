@@ -8,7 +8,7 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from bot.errors import NewsdeskError
 from bot.models import Article
@@ -99,8 +99,14 @@ class EntitySentence:
     text: str
 
 
+class Columns(Protocol):
+    """A row read by column name (either store backend's)."""
+
+    def __getitem__(self, key: str, /) -> Any: ...
+
+
 def mention_sentences(
-    latest: Sequence[Mapping[str, Any]],
+    latest: Sequence[Columns],
     places: Mapping[int, Sequence[tuple[str, int]]],
     per_article: int,
 ) -> list[EntitySentence]:

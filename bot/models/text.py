@@ -1,5 +1,5 @@
 """Small string helpers shared by the NLP core and the store: name normalisation (the key
-entities are stored under) and word counting."""
+entities are stored under), word counting, and control characters taken out of outside text."""
 
 from __future__ import annotations
 
@@ -9,6 +9,14 @@ import unicodedata
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'"})
 _POSSESSIVE = re.compile(r"(?:'s|')$", re.IGNORECASE)
 _SPACES = re.compile(r"\s+")
+# Control characters that act like spaces become one; the rest (NUL, escape, bell, DEL, C1)
+# are dropped. Tab and line feed stay; a carriage return is a line feed.
+_CONTROLS: dict[int, str | None] = {
+    c: None for c in (*range(0x00, 0x09), *range(0x0E, 0x1C), *range(0x7F, 0xA0))
+}
+_CONTROLS.update({c: " " for c in (0x0B, 0x0C, 0x1C, 0x1D, 0x1E, 0x1F, 0x85)})
+_CONTROLS[0x0D] = "\n"
+_ANY_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _EDGE_PUNCT = " \t\n\"'“”‘’«»()[]{},.;:!?-–—"
 
 
@@ -38,3 +46,12 @@ def normalise_name(name: str) -> str:
 def word_count(text: str) -> int:
     """Number of whitespace-separated words, the unit of summary budgets."""
     return len(text.split())
+
+
+def strip_controls(text: str) -> str:
+    """Text without control characters (tab and line breaks kept, CR LF as LF): what no
+    article needs and what stops snippets (NUL), databases (PostgreSQL refuses NUL) or drives
+    a terminal (escape sequences). Text without any is returned as it is (the same object)."""
+    if not _ANY_CONTROL.search(text):
+        return text
+    return text.replace("\r\n", "\n").translate(_CONTROLS)

@@ -18,7 +18,7 @@ import discord
 
 from bot.digest import Digest, DigestItem
 from bot.render import embeds, limits, text
-from bot.store.digests import Schedule
+from bot.store import Schedule
 
 # Room per part: under the 4096 description limit, leaving the 6000 total room for the
 # title, the entities field and the footer.

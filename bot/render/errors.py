@@ -1,6 +1,7 @@
 """What users are told when a command fails: one short, friendly line per kind of failure.
 
-`describe(error)` maps an exception (unwrapped from discord.py's invoke wrappers) to an
+`describe(error)` maps an exception (unwrapped from discord.py's invoke wrappers, and from
+`CheckRefused`, which carries a core rule's refusal out of a command check) to an
 `ErrorReply`: expected failures (bad query, unknown article, missing permission, cooldown, a
 failed check) get their own message; anything else gets a generic apology and `unexpected=True`
 so the caller logs the traceback. `send_error` answers an interaction ephemerally with it.
@@ -31,6 +32,15 @@ _CODE_SPAN = re.compile(r"`[^`\n]+`")
 _CONSTRUCTS = re.compile(r"\](?=\()|<(?=[@#:/at])|@(?=everyone|here)|\|(?=\|)", re.IGNORECASE)
 
 
+class CheckRefused(app_commands.CheckFailure):
+    """A command check refused by a rule of the core. discord.py reports only its own errors
+    from checks, so this carries the domain error, whose message the member is told."""
+
+    def __init__(self, original: NewsdeskError) -> None:
+        super().__init__(str(original))
+        self.original = original
+
+
 @dataclass(frozen=True)
 class ErrorReply:
     """The message for a failure, and whether it was unexpected (a bug to log)."""
@@ -43,6 +53,7 @@ def unwrap(error: BaseException) -> BaseException:
     """The exception a command actually raised, without discord.py's invoke wrappers."""
     while True:
         wrappers = (
+            CheckRefused,
             app_commands.CommandInvokeError,
             commands.CommandInvokeError,
             commands.HybridCommandError,

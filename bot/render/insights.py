@@ -13,7 +13,7 @@ from bot.insights.follows import Notification, NotifiedArticle
 from bot.insights.network import EntityNetwork
 from bot.insights.trend import Trend
 from bot.render import embeds, limits, text
-from bot.store.follows import Follow
+from bot.store import Follow
 
 TREND_FILE = "trend.png"
 NETWORK_FILE = "network.png"

@@ -311,5 +311,5 @@ class Pagers:
         """Disable the components of every live pager (at shutdown), a few seconds at most."""
         pagers = list(self._live.values())
         if pagers:
-            closing = [asyncio.ensure_future(p.close()) for p in pagers]
+            closing = [self._tasks.spawn(p.close(), name="pager-close") for p in pagers]
             await asyncio.wait(closing, timeout=CLOSE_SECONDS)

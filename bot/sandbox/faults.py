@@ -17,7 +17,7 @@ class Faults:
 
     @property
     def faults(self) -> FaultPlan:
-        """Pending REST faults; add with rate_limit(), server_error(), slow()."""
+        """Pending REST faults; add with rate_limit(), server_error(), refuse(), slow()."""
         return self.emulator.faults
 
     @property

@@ -18,9 +18,10 @@ Waiting never sleeps: it re-checks whenever the emulator records something and f
 `wait_seconds`, listing the last requests. Before dispatching an event, actions let the bot take
 in the responses already delivered (see `Emulator.settle`).
 
-Faults: `discord.faults.rate_limit(route, ...)`, `.server_error(...)`, `.slow(...)` for REST;
-`drop_connection(code)`, `abort_connection()`, `request_reconnect()`, `invalidate_session()` for
-the gateway, and `gateway_held()` to dispatch events the bot is sure to miss until it RESUMEs.
+Faults: `discord.faults.rate_limit(route, ...)`, `.server_error(...)`, `.refuse(...)`,
+`.slow(...)` for REST; `drop_connection(code)`, `abort_connection()`, `request_reconnect()`,
+`invalidate_session()` for the gateway, and `gateway_held()` to dispatch events the bot is sure
+to miss until it RESUMEs.
 Time: pass `clock=bot.clock.FakeClock()` and call `clock.advance(seconds=3.5)` to pass Discord's
 3 s acknowledgement deadline without sleeping (default: the real monotonic clock).
 The console can follow the bot's posts with `watch(listener)`.
@@ -35,6 +36,8 @@ from collections.abc import AsyncIterator
 from typing import Any, Literal
 
 import discord
+
+from bot.tasks import BackgroundTasks, first_of
 
 from . import events
 from .emulator.server import Emulator
@@ -76,6 +79,7 @@ class DiscordEmulator(WorldView, Faults):
         self.emulator = Emulator(world or default_world(), clock=clock)
         self.world = self.emulator.world
         self.token = self.emulator.token
+        self._tasks = BackgroundTasks("sandbox")
 
     async def __aenter__(self) -> DiscordEmulator:
         await self.emulator.start()
@@ -92,20 +96,18 @@ class DiscordEmulator(WorldView, Faults):
     ) -> AsyncIterator[discord.Client]:
         """Point discord.py here, start `bot`, wait for on_ready; close the bot on exit."""
         with pointed_at(self.emulator.api_url, self.emulator.gateway_url):
-            runner = asyncio.create_task(bot.start(self.token), name="sandbox-bot")
-            ready = asyncio.create_task(bot.wait_until_ready())
+            runner = self._tasks.spawn(bot.start(self.token), name="bot")
             try:
-                done, _ = await asyncio.wait(
-                    {runner, ready}, timeout=wait_seconds, return_when=asyncio.FIRST_COMPLETED
-                )
-                if runner in done:
+                try:
+                    async with asyncio.timeout(wait_seconds):
+                        first = await first_of(runner, bot.wait_until_ready())
+                except TimeoutError:
+                    raise AssertionError(f"bot not ready after {wait_seconds}s") from None
+                if first == 0:
                     runner.result()  # re-raise the start-up failure (e.g. LoginFailure)
                     raise AssertionError("bot stopped before it was ready")
-                if ready not in done:
-                    raise AssertionError(f"bot not ready after {wait_seconds}s")
                 yield bot
             finally:
-                ready.cancel()
                 await bot.close()
                 with contextlib.suppress(asyncio.CancelledError, discord.ConnectionClosed):
                     await asyncio.wait_for(runner, wait_seconds)

@@ -49,8 +49,7 @@ class WorldView:
         THREAD_DELETE, and its later requests there answer 404 Unknown Channel."""
         for gone in self.world.remove_channel(channel):
             event = "THREAD_DELETE" if gone.type == PUBLIC_THREAD else "CHANNEL_DELETE"
-            if self.emulator.gateway.current is not None:
-                await self.emulator.gateway.dispatch(event, gone.payload())
+            await self.emulator.announce(event, gone.payload())
         self.emulator.notify()
 
     def channel_messages(self, channel: Channel | int, *, ephemeral: bool = False) -> list[Message]:

@@ -1,21 +1,28 @@
-"""Search: the query language in front of the store's FTS5 index, paged for readers."""
+"""Search: the query language parsed into a `Query` for the store's full-text index, paged
+for readers; entity filters resolved through the NLP index on the way."""
 
 from __future__ import annotations
 
 import difflib
 import unicodedata
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 
 from bot.errors import QueryError
 from bot.models import SearchPage
-from bot.search.query import Query, parse_query, prefix_expression
-from bot.store import SearchFilters, Store
+from bot.models.query import Query, SearchFilters
+from bot.search.query import any_word_query, entity_as_phrase, parse_query, prefix_query
+from bot.store import Store
 
 __all__ = [
     "Query",
     "QueryError",
+    "SearchFilters",
+    "any_word_query",
+    "entity_as_phrase",
+    "matching",
     "parse_query",
-    "prefix_expression",
+    "prefix_query",
+    "resolve_entities",
     "search",
     "suggestions",
     "title_choices",
@@ -34,48 +41,62 @@ def unidecode_fold(word: str) -> str:
 EntityResolver = Callable[[str], Awaitable[Sequence[int]]]
 
 
+async def resolve_entities(query: Query, entity_articles: EntityResolver | None) -> Query:
+    """The query with its `entity:` names replaced by the articles that mention them all."""
+    if not query.filters.entities:
+        return query
+    if entity_articles is None:
+        raise QueryError("`entity:` filters need the entity index, which isn't loaded.")
+    found: set[int] | None = None
+    for name in query.filters.entities:
+        matched = set(await entity_articles(name))
+        found = matched if found is None else found & matched
+    return query.resolved(found or ())
+
+
 async def search(
     store: Store,
-    text: str,
+    query: Query | str,
     *,
     page: int = 1,
     per_page: int = 5,
-    source: str | None = None,
-    after: str | None = None,
-    before: str | None = None,
     entity_articles: EntityResolver | None = None,
 ) -> SearchPage:
-    """Parse `text`, apply filters (options override in-query ones) and return one page of hits."""
-    query = parse_query(text)
+    """One page of hits for a query (text is parsed first), its entity filters resolved."""
+    if isinstance(query, str):
+        query = parse_query(query)
     page = min(max(page, 1), MAX_PAGE)
-    sources = (source,) if source else query.sources
-    ids: tuple[int, ...] | None = None
-    if query.entities:
-        if entity_articles is None:
-            raise QueryError("`entity:` filters need the entity index, which isn't loaded.")
-        found: set[int] | None = None
-        for name in query.entities:
-            matched = set(await entity_articles(name))
-            found = matched if found is None else found & matched
-        ids = tuple(sorted(found or ()))
-    filters = SearchFilters(
-        sources=sources,
-        after=after or query.after,
-        before=before or query.before,
-        article_ids=ids,
-    )
+    resolved = await resolve_entities(query, entity_articles)
     hits, total = await store.search_articles(
-        query.match_expression(), filters, limit=per_page, offset=(page - 1) * per_page
+        resolved, limit=per_page, offset=(page - 1) * per_page
     )
-    return SearchPage(query=text, hits=hits, total=total, page=page, per_page=per_page)
+    return SearchPage(
+        query=query.text,
+        hits=hits,
+        total=total,
+        page=page,
+        per_page=per_page,
+        notes=query.notes,
+    )
 
 
-async def suggestions(store: Store, text: str, limit: int = 3) -> list[str]:
+async def matching(store: Store, query: Query, article_ids: Collection[int]) -> set[int]:
+    """Which of these articles (a batch, a window) a query with resolved entities matches."""
+    if not article_ids:
+        return set()
+    hits, _ = await store.search_articles(
+        query.within(article_ids), limit=len(article_ids), offset=0
+    )
+    return {hit.id for hit in hits}
+
+
+async def suggestions(store: Store, query: Query | str, limit: int = 3) -> list[str]:
     """Indexed words close to the query's words, for a "did you mean" line when nothing matched."""
-    try:
-        query = parse_query(text)
-    except QueryError:
-        return []
+    if isinstance(query, str):
+        try:
+            query = parse_query(query)
+        except QueryError:
+            return []
     found: list[str] = []
     for word in query.highlight_words()[:4]:
         folded = unidecode_fold(word)
@@ -87,4 +108,4 @@ async def suggestions(store: Store, text: str, limit: int = 3) -> list[str]:
 
 async def title_choices(store: Store, typed: str, limit: int = 25) -> list[tuple[int, str]]:
     """Autocomplete: (id, title) pairs whose title matches what was typed so far."""
-    return await store.titles_matching(prefix_expression(typed), limit=min(limit, 25))
+    return await store.titles_matching(prefix_query(typed), limit=min(limit, 25))

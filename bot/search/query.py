@@ -1,19 +1,23 @@
-"""The search query language, parsed into a safe FTS5 expression plus filters.
+"""The search query language, parsed into a `Query` (bot/models/query.py) for the store.
 
 Users type: words (all must match), "exact phrases", -excluded words or -"phrases",
 `a OR b` (either), prefix* (words starting with it), and filters `source:NAME`,
 `after:YYYY-MM-DD` (inclusive), `before:YYYY-MM-DD` (exclusive), `entity:NAME`.
-Every word is re-quoted as an FTS5 string, so no input can reach FTS5 syntax.
+Only words (runs of letters and digits) become terms, so no input can reach a backend's
+query syntax; each backend compiles the Query to its own dialect. At most MAX_TERMS words
+are used, counted in reading order over every alternative, phrase word, exclusion and prefix.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from datetime import date
 
 from bot.errors import QueryError
+from bot.models.query import Query, SearchFilters, Term
 
 MAX_QUERY_CHARS = 1000
 MAX_TERMS = 16
@@ -27,44 +31,6 @@ _DATE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
 _INVISIBLE = dict.fromkeys(
     [0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
 )
-
-
-@dataclass(frozen=True)
-class Term:
-    """One searchable unit: a word or phrase (its words), maybe a prefix, maybe excluded."""
-
-    words: tuple[str, ...]
-    prefix: bool = False
-    excluded: bool = False
-
-    def fts(self) -> str:
-        """Render as an FTS5 string literal: words double-quoted, never raw syntax."""
-        phrase = '"' + " ".join(self.words).replace('"', '""') + '"'
-        return phrase + ("*" if self.prefix else "")
-
-
-@dataclass(frozen=True)
-class Query:
-    """A parsed query: groups of alternatives (ANDed), exclusions and filters."""
-
-    text: str
-    groups: tuple[tuple[Term, ...], ...]
-    excluded: tuple[Term, ...] = ()
-    sources: tuple[str, ...] = ()
-    after: str | None = None
-    before: str | None = None
-    entities: tuple[str, ...] = ()
-    notes: tuple[str, ...] = field(default=())
-
-    def match_expression(self) -> str:
-        """The FTS5 MATCH expression (to be bound as a parameter, never interpolated)."""
-        positive = " AND ".join("(" + " OR ".join(t.fts() for t in g) + ")" for g in self.groups)
-        negative = "".join(f" NOT {t.fts()}" for t in self.excluded)
-        return f"({positive}){negative}" if negative else positive
-
-    def highlight_words(self) -> list[str]:
-        """The words a reader would expect to see marked in results."""
-        return [w for g in self.groups for t in g for w in t.words]
 
 
 def clean(text: str) -> str:
@@ -88,83 +54,134 @@ def _words(text: str) -> tuple[str, ...]:
     return tuple(_WORD.findall(text))
 
 
-def parse_query(text: str) -> Query:
-    """Parse user text into a Query; raise QueryError with a friendly message if it can't search."""
+def parse_query(text: str, options: SearchFilters | None = None) -> Query:
+    """Parse user text into a Query; a command's own filter `options` replace the source and
+    dates typed in the text and add to its entities. Raise QueryError with a friendly message
+    when it cannot search."""
     notes: list[str] = []
-    original = text
-    text = clean(text)
-    if len(text) > MAX_QUERY_CHARS:
-        text = text[:MAX_QUERY_CHARS]
+    cleaned = clean(text)
+    if len(cleaned) > MAX_QUERY_CHARS:
+        cleaned = cleaned[:MAX_QUERY_CHARS]
         notes.append(f"only the first {MAX_QUERY_CHARS} characters were used")
-    groups: list[list[Term]] = []
-    excluded: list[Term] = []
-    sources: list[str] = []
-    entities: list[str] = []
-    after = before = None
-    pending_or = False
-    for match in _TOKEN.finditer(text):
-        minus, key, quoted, bare = match.groups()
-        is_phrase = quoted is not None
-        raw = quoted if is_phrase else bare
-        if key and key.lower() in _FILTERS and not minus:
-            value = (raw or "").strip()
-            if not value:
-                raise QueryError(f"`{key.lower()}:` needs a value, e.g. {key.lower()}:Reuters")
-            kind = key.lower()
-            if kind == "source":
-                sources.append(value)
-            elif kind == "entity":
-                entities.append(value)
-            elif kind == "after":
-                after = parse_date(value, "after").isoformat()
-            else:
-                before = parse_date(value, "before").isoformat()
-            continue
-        if key:
-            # "word:thing" that is not a filter is just two words.
-            raw = f"{key} {raw or ''}"
-        if not is_phrase and raw == "OR" and not minus:
-            pending_or = bool(groups)
-            continue
-        words = _words(raw or "")
-        if not words:
-            continue
-        prefix = not is_phrase and (raw or "").endswith("*")
-        term = Term(words, prefix=prefix, excluded=bool(minus))
-        if term.excluded:
-            excluded.append(term)
-        elif pending_or and groups:
-            groups[-1].append(term)
-        else:
-            groups.append([term])
-        pending_or = False
-    if sum(len(g) for g in groups) + len(excluded) > MAX_TERMS:
-        notes.append(f"only the first {MAX_TERMS} words were used")
-        groups, excluded = groups[:MAX_TERMS], excluded[: max(0, MAX_TERMS - len(groups))]
-    if not groups:
-        if excluded:
+    reader = _Reader()
+    for match in _TOKEN.finditer(cleaned):
+        reader.read(*match.groups())
+    if reader.typed_words > MAX_TERMS:
+        notes.append(f"only the first {MAX_TERMS} of {reader.typed_words} words were used")
+    typed = reader.filters()
+    filters = typed if options is None else typed.overridden_by(options)
+    if not reader.groups:
+        if reader.excluded:
             raise QueryError("Add at least one word to look for; `-word` only excludes.")
-        if sources or after or before or entities:
+        if typed != SearchFilters():
             raise QueryError("Add a word to search for alongside the filters.")
         raise QueryError("Type some words to search for, e.g. `ceasefire Qatar`.")
-    if after and before and after >= before:
+    if filters.after and filters.before and filters.after >= filters.before:
         raise QueryError("`after:` must be earlier than `before:`.")
     return Query(
-        text=original,
-        groups=tuple(tuple(g) for g in groups),
-        excluded=tuple(excluded),
-        sources=tuple(sources),
-        after=after,
-        before=before,
-        entities=tuple(entities),
+        groups=tuple(tuple(group) for group in reader.groups),
+        excluded=tuple(reader.excluded),
+        filters=filters,
+        text=text,
         notes=tuple(notes),
     )
 
 
-def prefix_expression(text: str) -> str | None:
-    """An FTS5 expression for type-ahead: every word must match, the last one as a prefix."""
+class _Reader:
+    """The terms and filters of one query, read token by token."""
+
+    def __init__(self) -> None:
+        self.groups: list[list[Term]] = []
+        self.excluded: list[Term] = []
+        self.sources: list[str] = []
+        self.entities: list[str] = []
+        self.after: str | None = None
+        self.before: str | None = None
+        self.pending_or = False
+        # Every word counts towards MAX_TERMS, in reading order: each OR alternative, each
+        # word of a phrase, each exclusion and prefix. What comes after the limit is left out.
+        self.typed_words = 0
+
+    def read(self, minus: str, key: str | None, quoted: str | None, bare: str | None) -> None:
+        """Take one token: a filter, `OR`, or a (maybe excluded, maybe prefix) word or phrase."""
+        is_phrase = quoted is not None
+        raw = (quoted if is_phrase else bare) or ""
+        if key and key.lower() in _FILTERS and not minus:
+            self._filter(key.lower(), raw.strip())
+            return
+        if key:
+            # "word:thing" that is not a filter is just two words.
+            raw = f"{key} {raw}"
+        if not is_phrase and raw == "OR" and not minus:
+            self.pending_or = bool(self.groups)
+            return
+        words = _words(raw)
+        if not words:
+            return
+        prefix = not is_phrase and raw.endswith("*")
+        room = MAX_TERMS - min(self.typed_words, MAX_TERMS)
+        self.typed_words += len(words)
+        pending_or, self.pending_or = self.pending_or, False
+        if not room:
+            return
+        if len(words) > room:
+            words, prefix = words[:room], False  # its last words (and the prefix) are cut
+        term = Term(words, prefix=prefix)
+        if minus:
+            self.excluded.append(term)
+        elif pending_or and self.groups:
+            self.groups[-1].append(term)
+        else:
+            self.groups.append([term])
+
+    def _filter(self, kind: str, value: str) -> None:
+        if not value:
+            raise QueryError(f"`{kind}:` needs a value, e.g. {kind}:Reuters")
+        if kind == "source":
+            self.sources.append(value)
+        elif kind == "entity":
+            self.entities.append(value)
+        elif kind == "after":
+            self.after = parse_date(value, "after").isoformat()
+        else:
+            self.before = parse_date(value, "before").isoformat()
+
+    def filters(self) -> SearchFilters:
+        """The filters typed in the text."""
+        return SearchFilters(
+            sources=tuple(self.sources),
+            after=self.after,
+            before=self.before,
+            entities=tuple(self.entities),
+        )
+
+
+def prefix_query(text: str) -> Query | None:
+    """Type-ahead: every word typed must match, the last one as a prefix; None for no words."""
     words = _words(clean(text)[:200])[:8]
     if not words:
         return None
-    terms = [Term((w,)) for w in words[:-1]] + [Term((words[-1],), prefix=True)]
-    return " AND ".join(t.fts() for t in terms)
+    terms = [Term((word,)) for word in words[:-1]] + [Term((words[-1],), prefix=True)]
+    return Query(groups=tuple((term,) for term in terms), text=text)
+
+
+def any_word_query(words: Sequence[str], label: str = "") -> Query:
+    """A query for articles holding any of these words (a message's key terms)."""
+    terms = [Term(found) for word in words if (found := _words(clean(word)))]
+    if not terms:
+        raise QueryError("Type some words to search for, e.g. `ceasefire Qatar`.")
+    return Query(groups=(tuple(terms[:MAX_TERMS]),), text=label or " OR ".join(words))
+
+
+def entity_as_phrase(query: Query | None, name: str) -> Query:
+    """Without an entity index, the closest plain search for an entity filter: its name as an
+    exact phrase, in place of the filter (added to `query`, if any)."""
+    words = _words(clean(name))[:MAX_TERMS]
+    if not words:
+        raise QueryError(f"`entity:{name[:40]}` has no words to search for.")
+    phrase = (Term(words),)
+    if query is None:
+        return Query(groups=(phrase,), text=name)
+    others = tuple(other for other in query.filters.entities if other != name)
+    filters = dataclasses.replace(query.filters, entities=others)
+    return dataclasses.replace(query, groups=(*query.groups, phrase), filters=filters)

@@ -1,83 +1,61 @@
-"""The store: the one place that holds SQL. `Store` combines the per-domain query mixins."""
+"""The store: the one place that holds SQL. Callers see one typed interface, `Store`
+(bot/store/interface/), the records it hands out (bot/store/records/), and `open_store`,
+which picks the backend (bot/store/sqlite/ or bot/store/postgres/) from the URL."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import sqlite3
-from collections.abc import AsyncIterator
-from pathlib import Path
-from types import TracebackType
+from bot.store.backend import open_cluster_store, open_store
+from bot.store.interface import ClusterStore, Store
+from bot.store.records.articles import Outcome, Stored
+from bot.store.records.digests import MAX_SCHEDULES_PER_GUILD, Run, Schedule, ScheduleDraft
+from bot.store.records.entities import StoredAnalysis, StoredMention, entity_key
+from bot.store.records.feed_delivery import (
+    ChannelPacing,
+    DeliveryOutcome,
+    LogEntry,
+    LogUpdate,
+    NewLogEntry,
+)
+from bot.store.records.feeds import (
+    Feed,
+    PendingAnnouncement,
+    SeenItem,
+    StoryMember,
+    Subscription,
+    SubscriptionChanges,
+)
+from bot.store.records.follows import Follow, PendingNotification
+from bot.store.records.insights import CoMentionLinks, DailyCount
+from bot.store.records.jobs import Job
 
-import aiosqlite
-
-from bot.errors import StoreError
-from bot.store.app import AppStateQueries
-from bot.store.articles import ArticleQueries, Outcome, SearchFilters, Stored
-from bot.store.db import connect
-from bot.store.digests import DigestQueries
-from bot.store.entities import EntityQueries
-from bot.store.feeds import FeedQueries
-from bot.store.follows import FollowQueries
-from bot.store.insights import InsightQueries
-
-__all__ = ["Outcome", "SearchFilters", "Store", "Stored"]
-
-
-class Store(
-    ArticleQueries,
-    EntityQueries,
-    FeedQueries,
-    DigestQueries,
-    InsightQueries,
-    FollowQueries,
-    AppStateQueries,
-):
-    """An open Newsdesk database; use `async with await Store.open(path)` or `close()`."""
-
-    def __init__(self, conn: aiosqlite.Connection, path: str) -> None:
-        self.conn = conn
-        self.path = path
-        # One connection serves every coroutine: writers take turns, or a second BEGIN would
-        # fail inside the first's transaction (digests, feeds and commands write concurrently).
-        self._writing = asyncio.Lock()
-
-    @classmethod
-    async def open(cls, path: str | Path) -> Store:
-        """Open the database at `path`, creating and migrating it as needed."""
-        return cls(await connect(path), str(path))
-
-    async def close(self) -> None:
-        """Close the connection (idempotent)."""
-        with contextlib.suppress(ValueError, sqlite3.ProgrammingError):
-            await self.conn.close()
-
-    async def __aenter__(self) -> Store:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.close()
-
-    @contextlib.asynccontextmanager
-    async def transaction(self) -> AsyncIterator[None]:
-        """Run the block in one write transaction: all of it lands, or none of it."""
-        async with self._writing:
-            try:
-                await self.conn.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as exc:
-                raise StoreError(f"database is busy or read-only: {exc}") from exc
-            try:
-                yield
-            except BaseException:
-                await self.conn.execute("ROLLBACK")
-                raise
-            try:
-                await self.conn.execute("COMMIT")
-            except sqlite3.OperationalError as exc:
-                await self.conn.execute("ROLLBACK")
-                raise StoreError(f"could not save to the database: {exc}") from exc
+__all__ = [
+    "MAX_SCHEDULES_PER_GUILD",
+    "ChannelPacing",
+    "ClusterStore",
+    "CoMentionLinks",
+    "DailyCount",
+    "DeliveryOutcome",
+    "Feed",
+    "Follow",
+    "Job",
+    "LogEntry",
+    "LogUpdate",
+    "NewLogEntry",
+    "Outcome",
+    "PendingAnnouncement",
+    "PendingNotification",
+    "Run",
+    "Schedule",
+    "ScheduleDraft",
+    "SeenItem",
+    "Store",
+    "Stored",
+    "StoredAnalysis",
+    "StoredMention",
+    "StoryMember",
+    "Subscription",
+    "SubscriptionChanges",
+    "entity_key",
+    "open_cluster_store",
+    "open_store",
+]

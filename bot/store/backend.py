@@ -1,40 +1,45 @@
-"""Choosing the store's backend from `DATABASE_URL`: SQLite (the default) or PostgreSQL."""
+"""Choosing the store's backend from `DATABASE_URL`: SQLite (the default) or PostgreSQL.
+
+Besides transfer.py (which copies from one into the other), the only place outside the
+backends' own folders that names them: everything else opens a store here and sees the
+`Store` interface (bot/store/interface/).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from bot.errors import ConfigError
+from bot.store.interface import ClusterStore, Store
+from bot.store.urls import backend_of, redacted_url, sqlite_path
 
-SQLITE_PREFIX = "sqlite:///"
-POSTGRES_PREFIXES = ("postgresql://", "postgres://")
-
-
-def backend_of(target: str | Path) -> str:
-    """ "sqlite" or "postgresql" for a URL, or "sqlite" for a plain file path."""
-    text = str(target)
-    if text.startswith(POSTGRES_PREFIXES):
-        return "postgresql"
-    if text.startswith(SQLITE_PREFIX) or "://" not in text:
-        return "sqlite"
-    raise ConfigError(f"unsupported database URL scheme {text.split(':', 1)[0]!r}")
+__all__ = [
+    "backend_of",
+    "open_cluster_store",
+    "open_store",
+    "redacted_url",
+    "sqlite_path",
+]
 
 
-def sqlite_path(target: str | Path) -> Path:
-    """The file a `sqlite:///path` URL (or a plain path) names."""
-    text = str(target)
-    return Path(text[len(SQLITE_PREFIX) :] if text.startswith(SQLITE_PREFIX) else text)
-
-
-async def open_store(target: str | Path) -> Any:
+async def open_store(target: str | Path, *, pool_size: int = 10) -> Store:
     """Open the store at `target` (`sqlite:///path`, a path, or `postgresql://...`),
-    creating and migrating it as needed. Both kinds have the same methods (see
-    tests/bot/store/test_backends.py); use it as `async with await open_store(url) as store`."""
+    creating and migrating it as needed; use it as `async with await open_store(url) as
+    store`. `pool_size` bounds a PostgreSQL store's connections. StoreError when the
+    database can't be opened (the message names it, without its password)."""
     if backend_of(target) == "postgresql":
-        from bot.store.postgres import PostgresStore
+        return await open_cluster_store(target, pool_size=pool_size)
+    # Imported when chosen: a process on one backend never loads the other's driver.
+    from bot.store.sqlite import SqliteStore
 
-        return await PostgresStore.open(str(target))
-    from bot.store import Store
+    return await SqliteStore.open(sqlite_path(target))
 
-    return await Store.open(sqlite_path(target))
+
+async def open_cluster_store(target: str | Path, *, pool_size: int = 10) -> ClusterStore:
+    """Open a store several processes share, with its job queue: PostgreSQL only
+    (ConfigError for SQLite, whose work the bot and the CLI do in-process)."""
+    if backend_of(target) != "postgresql":
+        raise ConfigError("the job queue needs DATABASE_URL=postgresql://...")
+    from bot.store.postgres import PostgresStore
+
+    return await PostgresStore.open(str(target), pool_size=pool_size)

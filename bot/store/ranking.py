@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import heapq
 import math
-import re
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 
@@ -31,14 +30,6 @@ K1 = 1.2
 PER_DAY = math.log(2) / RECENCY_HALF_LIFE_DAYS
 # FTS5 floors idf here so that words in most rows still count a little.
 _MIN_IDF = 1e-6
-_PHRASE = re.compile(r'"(?:[^"]|"")*"\*?')
-_GROUP = rf"(?:\({_PHRASE.pattern}\)|{_PHRASE.pattern})"
-_ALL_OF = rf"{_GROUP}(?: AND {_GROUP})*"
-# What bot.search.query writes without OR: ("a") AND ("b"*), maybe (...) NOT "c"; type-ahead
-# writes "a" AND "b"*.
-_REQUIRED = re.compile(
-    rf"(?P<plain>{_ALL_OF})|\((?P<positive>{_ALL_OF})\)(?: NOT {_PHRASE.pattern})+"
-)
 
 
 def day_of(key: int) -> int:
@@ -60,21 +51,6 @@ def idf_ceiling(rows_at_most: int, hits_at_least: int) -> float:
 def ceiling_at(idfs: Iterable[float], day: int) -> float:
     """The best ranking key any match published on `day` or earlier can have."""
     return math.log((K1 + 1.0) * sum(idfs) or 1e-300) + day * PER_DAY
-
-
-def phrases_in(match: str) -> list[str]:
-    """Every phrase literal of a prepared FTS5 expression (excluded ones too: they only make
-    the bound looser, and a phrase missed would make it wrong)."""
-    return list(dict.fromkeys(_PHRASE.findall(match)))
-
-
-def required_phrases(match: str) -> list[str] | None:
-    """The phrases every match must contain, when the expression is only ANDed phrases (and
-    excluded ones, which are in no match and so add nothing to its score); else None."""
-    found = _REQUIRED.fullmatch(match.strip())
-    if found is None:
-        return None
-    return _PHRASE.findall(found["plain"] or found["positive"])
 
 
 def day_number(value: str) -> tuple[int, bool]:

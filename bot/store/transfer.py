@@ -12,10 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import aiosqlite
-import asyncpg
 
-from bot.store import Store
+from bot.errors import ConfigError
+from bot.store.interface import Store
 from bot.store.postgres import PostgresStore
+from bot.store.postgres.base import Connection
+from bot.store.sqlite import SqliteStore
 
 # Parents before children; derived tables (entity_aliases, search_terms) are rebuilt instead.
 TABLES = (
@@ -34,6 +36,8 @@ TABLES = (
     "feed_items",
     "article_stories",
     "feed_announcements",
+    "feed_delivery_log",
+    "feed_channel_pacing",
     "follows",
     "follow_notifications",
 )
@@ -55,8 +59,22 @@ class Copied:
     problems: list[str] = field(default_factory=list)
 
 
-async def copy_sqlite_to_postgres(sqlite: Store, target: PostgresStore) -> Copied:
-    """Copy every shared table of `sqlite` into `target` (which must hold no articles yet)."""
+def _sqlite(store: Store) -> SqliteStore:
+    if not isinstance(store, SqliteStore):
+        raise ConfigError(f"the source must be a SQLite database, not {store.path}")
+    return store
+
+
+def _postgres(store: Store) -> PostgresStore:
+    if not isinstance(store, PostgresStore):
+        raise ConfigError(f"the target must be a PostgreSQL database, not {store.path}")
+    return store
+
+
+async def copy_sqlite_to_postgres(from_store: Store, to_store: Store) -> Copied:
+    """Copy every shared table of the SQLite `from_store` into the PostgreSQL `to_store`
+    (which must hold no articles yet); ConfigError for any other pair of backends."""
+    sqlite, target = _sqlite(from_store), _postgres(to_store)
     copied = Copied()
     present = await _source_tables(sqlite.conn)
     async with target.pool.acquire() as conn, conn.transaction():
@@ -79,7 +97,7 @@ async def copy_sqlite_to_postgres(sqlite: Store, target: PostgresStore) -> Copie
                 continue
             copied.rows[table] = 0
             async with sqlite.conn.execute(f"SELECT {', '.join(columns)} FROM {source}") as cur:
-                while rows := await cur.fetchmany(CHUNK):
+                while rows := list(await cur.fetchmany(CHUNK)):
                     await conn.copy_records_to_table(
                         table, records=[tuple(r) for r in rows], columns=columns
                     )
@@ -112,10 +130,10 @@ async def copy_sqlite_to_postgres(sqlite: Store, target: PostgresStore) -> Copie
     return copied
 
 
-async def row_counts(target: PostgresStore, tables: list[str]) -> dict[str, int]:
-    """How many rows each of `tables` holds in `target`."""
+async def row_counts(store: Store, tables: list[str]) -> dict[str, int]:
+    """How many rows each of `tables` holds in the PostgreSQL `store`."""
     counts = {}
-    async with target.pool.acquire() as conn:
+    async with _postgres(store).pool.acquire() as conn:
         for table in tables:
             if table not in TABLES:
                 raise ValueError(f"not a copied table: {table}")
@@ -123,9 +141,9 @@ async def row_counts(target: PostgresStore, tables: list[str]) -> dict[str, int]
     return counts
 
 
-async def headlines(sqlite: Store) -> list[tuple[int, str]]:
-    """Every (id, title) of the SQLite store, by id: the sample the searches check."""
-    async with sqlite.conn.execute("SELECT id, title FROM articles ORDER BY id") as cur:
+async def headlines(store: Store) -> list[tuple[int, str]]:
+    """Every (id, title) of the SQLite `store`, by id: the sample the searches check."""
+    async with _sqlite(store).conn.execute("SELECT id, title FROM articles ORDER BY id") as cur:
         return [(row[0], row[1]) for row in await cur.fetchall()]
 
 
@@ -139,7 +157,7 @@ async def _source_tables(source: aiosqlite.Connection) -> set[str]:
         return {row[0] for row in await cur.fetchall()}
 
 
-async def _drop_secondary_indexes(conn: asyncpg.Connection) -> list[str]:
+async def _drop_secondary_indexes(conn: Connection) -> list[str]:
     """Drop the copied tables' indexes that enforce nothing; return how to build them again.
 
     One sorted build after the copy is far faster than updating each index row by row

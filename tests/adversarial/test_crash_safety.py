@@ -18,7 +18,7 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.sandbox import DiscordEmulator
-from bot.store import Store
+from bot.store import open_store
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 ROOT = Path(__file__).resolve().parents[2]
@@ -76,7 +76,7 @@ async def test_kill_9_mid_digest_post_then_restart_posts_it_exactly_once(
     shutil.copy(seeded_database, db)
     async with DiscordEmulator(clock=clock) as discord:
         news = discord.channel("news")
-        async with await Store.open(db) as store:
+        async with await open_store(db) as store:
             draft = digest.draft_schedule(
                 guild_id=discord.guild.id,
                 channel_id=news.id,
@@ -111,7 +111,7 @@ async def test_kill_9_mid_digest_post_then_restart_posts_it_exactly_once(
     assert parts and len(parts) == len(set(parts)), f"posted twice: {parts}"
     (run,) = runs_of(db)
     assert run[1] == "posted" and run[2] == 2
-    async with await Store.open(db) as store:
+    async with await open_store(db) as store:
         assert await store.check_integrity() == []
         assert len(await store.digest_schedules(discord.guild.id)) == 1
 
@@ -131,7 +131,7 @@ async def test_kill_9_mid_feed_poll_then_restart_announces_each_story_once(
     async with NewsSite() as site, DiscordEmulator(clock=clock) as discord:
         news = discord.channel("news")
         site.serve("/harbour/rss.xml", Reply(EMPTY_RSS, content_type=RSS))
-        async with await Store.open(db) as store, Fetcher(TEST_POLICY) as fetcher:
+        async with await open_store(db) as store, Fetcher(TEST_POLICY) as fetcher:
             stored_before = await store.count_articles()
             async with store.transaction():
                 feed = await store.add_feed(site.url("/harbour/rss.xml"), T0.isoformat(), 900)
@@ -174,7 +174,7 @@ async def test_kill_9_mid_feed_poll_then_restart_announces_each_story_once(
 
     cards = [embed["title"] for m in discord.channel_messages(news) for embed in m.embeds]
     assert len(cards) == len(set(cards)) == 3, f"announced twice or lost: {cards}"
-    async with await Store.open(db) as store:
+    async with await open_store(db) as store:
         assert await store.check_integrity() == []
         assert await store.count_articles() == stored_before + 3
         assert len(await store.guild_subscriptions(discord.guild.id)) == 1

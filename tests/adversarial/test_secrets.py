@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from bot.client.launcher import run_discord
+from bot.cli.launch import run_discord
 from bot.config import Secret, Settings, settings_from
 from bot.sandbox import DiscordEmulator
 from bot.sandbox.seam import pointed_at

@@ -10,7 +10,7 @@ import pytest
 
 from bot.errors import StoreError
 from bot.models import ArticleDraft
-from bot.store import Store
+from bot.store import open_store
 from tests.newsdesk import Newsdesk
 
 BUSY = "busy or read-only"
@@ -68,6 +68,6 @@ async def test_a_database_that_cannot_be_opened_is_a_store_error(tmp_path: Path)
     a_file.write_text("not a folder")
 
     with pytest.raises(StoreError, match=r"newsdesk\.db"):
-        await Store.open(not_a_database)
+        await open_store(not_a_database)
     with pytest.raises(StoreError, match="cannot open database"):
-        await Store.open(a_file / "data" / "newsdesk.db")
+        await open_store(a_file / "data" / "newsdesk.db")

@@ -5,7 +5,6 @@ ranking every match."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import math
 from collections.abc import Iterator
@@ -19,11 +18,6 @@ from bench.__main__ import main as bench_main
 from bench.report import Figure
 
 KEYS = {"name", "value", "unit", "baseline", "ratio", "goal", "pass"}
-
-
-def landed(module: str) -> bool:
-    """True once another engineer's module exists (benchmarks of it are skipped before)."""
-    return importlib.util.find_spec(module) is not None
 
 
 @pytest.fixture(autouse=True)
@@ -73,7 +67,6 @@ def test_tantivy_comparison_reports_newsdesk_over_tantivy() -> None:
     assert rows["bytes per article @400: Newsdesk database vs tantivy index"]["baseline"] > 0
 
 
-@pytest.mark.skipif(not landed("bot.nlp.store"), reason="NLP storage has not landed")
 def test_entity_autocomplete_benchmark() -> None:
     rows = list(assert_figures(entities.measure(60, rounds=1)))
     assert rows[0]["name"] == "entity autocomplete p99 @60"
@@ -81,15 +74,13 @@ def test_entity_autocomplete_benchmark() -> None:
 
 def test_ingest_benchmark() -> None:
     rows = list(assert_figures(ingest.measure(40, 2)))
-    assert len(rows) == (2 if landed("bot.nlp.store") else 1)
+    assert len(rows) == 2
 
 
-@pytest.mark.skipif(not landed("bot.nlp.store"), reason="NLP storage has not landed")
 def test_loop_lag_benchmark() -> None:
     list(assert_figures(loop.measure(4, 1, base_size=200)))
 
 
-@pytest.mark.skipif(not landed("bot.client"), reason="NewsBot has not landed")
 def test_bot_benchmark() -> None:
     rows = {
         r["name"]: r for r in assert_figures(bot_bench.measure(200, startup_runs=1, per_user=1))

@@ -13,7 +13,7 @@ from bench.peer import Peer, peer_index
 from bench.search import workload
 from bot.models import COUNT_CAP, SNIPPET_START
 from bot.search import search
-from bot.store import Store
+from bot.store import open_store
 
 SIZE = 400
 CONSTRUCTS = [
@@ -47,7 +47,7 @@ async def test_the_peer_matches_the_same_articles_as_newsdesk(database: Path) ->
     peer = Peer.open(peer_index(SIZE, quiet=True))
     texts = [q.text for q in workload(SIZE)] + CONSTRUCTS
     differ = []
-    async with await Store.open(database) as store:
+    async with await open_store(database) as store:
         for text in texts:
             ours = (await search(store, text, per_page=10)).total
             theirs = peer.page(text).total

@@ -17,7 +17,7 @@ from bench.report import Figure
 from bench.search import workload
 from bot.models import SNIPPET_START
 from bot.search import parse_query
-from bot.store import Store
+from bot.store import open_store
 
 SIZE = 400
 
@@ -70,7 +70,7 @@ async def test_the_page_shows_the_ranked_articles_from_the_database(database: Pa
     index = RecencyIndex(Peer.open(peer_index(SIZE, quiet=True, stored_text=False)))
     text = "Qatar OR market"
     ranked, total, _ = index.top(index.peer.compile(parse_query(text)), 5)
-    async with await Store.open(database) as store:
+    async with await open_store(database) as store:
         page = await hybrid_page(store, index, text, per_page=5)
         titles = {
             row["id"]: row["title"]

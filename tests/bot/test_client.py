@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sys
 from collections.abc import Callable
@@ -110,3 +111,23 @@ async def test_shutdown_disables_live_pagers(newsdesk: Newsdesk) -> None:
 
     select = reply.message.components[0]["components"][0]
     assert select["disabled"]
+
+
+async def test_a_start_resumes_analysis_of_articles_stored_without_it_and_says_so(
+    newsdesk_factory: Callable[..., Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    from bot.models import ArticleDraft
+    from bot.nlp.enrichment import NLP_VERSION
+
+    draft = ArticleDraft(title="Doha talks", body="Officials met in Doha.", origin="t:doha")
+    async with newsdesk_factory() as desk:
+        await desk.ingest([draft], nlp=False)  # as a kill between storing and NLP leaves it
+        assert await desk.store.articles_needing_analysis(NLP_VERSION) != []
+
+    with caplog.at_level(logging.INFO, logger="bot.nlp"):
+        async with newsdesk_factory() as desk:
+            resuming = [t for t in asyncio.all_tasks() if t.get_name().endswith("enrich-pending")]
+            await asyncio.gather(*resuming)
+            assert await desk.store.articles_needing_analysis(NLP_VERSION) == []
+
+    assert "analysed 1 stored article(s) lacking a current analysis" in caplog.messages

@@ -16,11 +16,10 @@ from bot.cluster.worker import enqueue_drafts
 from bot.digest.scheduler import HEARTBEAT
 from bot.digest.scheduler import LEASE as DIGEST_LEASE
 from bot.models import ArticleDraft
-from bot.nlp.store import NLP_VERSION
+from bot.nlp.enrichment import NLP_VERSION
 from bot.sandbox import DiscordEmulator
 from bot.sandbox.emulator.world import World
-from bot.store.digests import ScheduleDraft
-from bot.store.postgres import PostgresStore
+from bot.store import ScheduleDraft, open_cluster_store
 from tests.cluster.harness import FileClock, Processes
 
 SHARDS, WORKERS, GUILDS = 3, 2, 30
@@ -74,7 +73,7 @@ async def test_three_shards_two_workers_on_one_postgres(tmp_path: Path, postgres
         tmp_path, {"DATABASE_URL": postgres_url, "SHARD_COUNT": str(SHARDS), "LOG_LEVEL": "INFO"}
     )
     async with (
-        await PostgresStore.open(postgres_url, pool_size=4) as store,
+        await open_cluster_store(postgres_url, pool_size=4) as store,
         DiscordEmulator(world, clock=clock) as discord,
     ):
         emulator = discord.emulator

@@ -13,16 +13,13 @@ import pytest
 from bot.cli import main
 from bot.clock import FakeClock, utc_iso
 from bot.search import search
-from bot.store import Store
-from bot.store.digests import ScheduleDraft
-from bot.store.feeds import SeenItem
-from bot.store.postgres import PostgresStore
+from bot.store import ScheduleDraft, SeenItem, open_store
 from tests.backends import fresh_database
 
 
 async def _fill(path: Path) -> None:
     clock = FakeClock(datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
-    async with await Store.open(path) as store:
+    async with await open_store(path) as store:
         async with store.transaction():
             await store.set_guild_setting(7, "prefix", "?")
         draft = ScheduleDraft(7, 55, "08:00", "Europe/London", "daily", created_by=1)
@@ -64,7 +61,7 @@ INDEX_DEFINITIONS = (
 
 
 async def _check(url: str, blank_url: str) -> None:
-    async with await PostgresStore.open(url, pool_size=2) as store:
+    async with await open_store(url, pool_size=2) as store:
         assert await store.count_articles() == 1
         # The indexes dropped for the copy are all back, as the migrations define them.
         blank = await asyncpg.connect(blank_url)

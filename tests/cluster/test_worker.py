@@ -11,9 +11,9 @@ import pytest
 
 from bot.cluster.worker import Worker, enqueue_analysis, enqueue_drafts
 from bot.models import ArticleDraft
-from bot.nlp.pipeline import NlpService
-from bot.nlp.store import NLP_VERSION
-from bot.store.postgres import PostgresStore
+from bot.nlp.enrichment import NLP_VERSION
+from bot.nlp.service import NlpService
+from bot.store import ClusterStore, open_cluster_store
 
 
 def wire(n: int) -> ArticleDraft:
@@ -26,9 +26,9 @@ def wire(n: int) -> ArticleDraft:
 
 
 @pytest.fixture
-async def store(postgres_url: str) -> AsyncIterator[PostgresStore]:
+async def store(postgres_url: str) -> AsyncIterator[ClusterStore]:
     """A fresh PostgreSQL store."""
-    async with await PostgresStore.open(postgres_url, pool_size=4) as opened:
+    async with await open_cluster_store(postgres_url, pool_size=4) as opened:
         yield opened
 
 
@@ -41,7 +41,7 @@ def nlp() -> NlpService:
 
 
 async def test_two_workers_share_the_queue_and_a_dead_workers_job_is_taken_over(
-    store: PostgresStore, nlp: NlpService
+    store: ClusterStore, nlp: NlpService
 ) -> None:
     jobs = await enqueue_drafts(store, [wire(n) for n in range(6)], per_job=2)
     assert len(jobs) == 3
@@ -61,7 +61,7 @@ async def test_two_workers_share_the_queue_and_a_dead_workers_job_is_taken_over(
     assert not await store.finish_job(jobs[0], "dead-worker")
 
 
-async def test_a_failing_job_is_retried_then_given_up(store: PostgresStore) -> None:
+async def test_a_failing_job_is_retried_then_given_up(store: ClusterStore) -> None:
     (job_id,) = await store.enqueue_jobs("nlp", [{"article_ids": "not a list of ids"}])
     worker = Worker(store, owner="w")
     for attempt in range(4):
@@ -72,7 +72,7 @@ async def test_a_failing_job_is_retried_then_given_up(store: PostgresStore) -> N
     assert await store.job_counts() == {"failed": 1}
 
 
-async def test_analysis_jobs_for_stored_articles(store: PostgresStore, nlp: NlpService) -> None:
+async def test_analysis_jobs_for_stored_articles(store: ClusterStore, nlp: NlpService) -> None:
     await enqueue_drafts(store, [wire(1)])
     await Worker(store, nlp, owner="w", nlp=False).run(until_idle=True)
     ids = await store.articles_needing_analysis(NLP_VERSION)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.models import ArticleDraft
 from bot.models.analysis import Analysis, Mention, Sentence
-from bot.nlp.store import NLP_VERSION
+from bot.nlp.enrichment import NLP_VERSION
 from tests.newsdesk import Newsdesk
 
 SEED_TITLE = "Senior Israeli Security Officials In Qatar To Discuss Truce With Hamas"

@@ -105,7 +105,8 @@ async def test_a_new_item_is_announced_once_and_not_again_after_a_restart(
             assert card["url"] == site.url("/harbour/news/ports-reopen")
             assert card["description"].startswith("Greyhaven and Kelby Point reopened")
             assert card["footer"]["text"] == "Harbour Times – Coast & Port"
-            assert card["timestamp"].startswith("2026-03-03T09:10:00")
+            # The item claims tomorrow (2026-03-03 09:10): it is dated when it was fetched.
+            assert card["timestamp"].startswith("2026-03-02T09:20:00")
             sent = discord.requests_to("POST", f"/channels/{post.channel_id}/messages")[-1]
             assert sent.json["allowed_mentions"]["parse"] == []
             assert not sent.json.get("content")

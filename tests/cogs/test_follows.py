@@ -147,6 +147,24 @@ async def test_channel_follows_need_manage_server_and_post_in_the_channel(
     )
 
 
+async def test_a_channel_follow_needs_the_bot_able_to_post_there(newsdesk: Newsdesk) -> None:
+    discord = newsdesk.discord
+    news, everyone = discord.channel("news"), discord.guild.roles[0]
+    everyone.permissions = (1 << 10) | (1 << 11)  # View Channel, Send Messages: no Embed Links
+    await discord.emulator.gateway.dispatch(
+        "GUILD_ROLE_UPDATE", {"guild_id": str(discord.guild.id), "role": everyone.payload()}
+    )
+    await discord.emulator.settle()
+    refused = await newsdesk.slash_as(
+        discord.alice, "follow query", permissions=MANAGE_SERVER, text="Qatar", channel=news
+    )
+    assert refused.message.embeds[0]["description"] == (
+        "I need the View Channel and Send Messages and Embed Links permission in this channel"
+        " to do that."
+    )
+    assert await newsdesk.store.visible_follows(discord.guild.id, discord.alice.id) == []
+
+
 async def test_another_server_cannot_see_or_remove_a_follow(
     newsdesk_factory: Callable[..., Any], clock: FakeClock
 ) -> None:

@@ -158,6 +158,10 @@ async def test_nothing_found_suggests_close_words(newsdesk: Newsdesk) -> None:
     [
         ({"query": "-Egypt"}, "Add at least one word to look for; `-word` only excludes."),
         ({"query": "truce", "after": "yesterday"}, "`after:` needs a date like 2024-05-31"),
+        (
+            {"query": "truce", "after": "2024-06-01", "before": "2024-01-01"},
+            "`after:` must be earlier than `before:`.",
+        ),
     ],
 )
 async def test_a_bad_query_gets_a_friendly_ephemeral_message(
@@ -218,7 +222,6 @@ async def test_article_text_can_never_ping(newsdesk: Newsdesk) -> None:
 
 
 async def test_entity_search_defers_then_follows_up(newsdesk: Newsdesk) -> None:
-    pytest.importorskip("bot.nlp.store")
     discord = newsdesk.discord
     choices = await discord.autocomplete("search", "entity", "Herzi", query="Qatar")
     by_name = {c["name"]: c["value"] for c in choices}
@@ -232,3 +235,22 @@ async def test_entity_search_defers_then_follows_up(newsdesk: Newsdesk) -> None:
     assert SEED_TITLE in reply.message.embeds[0]["description"]
     assert SEED_TITLE in typed.message.embeds[0]["description"]
     assert elsewhere.message.embeds[0]["title"].startswith("No articles match")
+
+
+async def test_the_entity_option_is_a_filter_whatever_the_query_holds(newsdesk: Newsdesk) -> None:
+    pytest.importorskip("bot.nlp.store")
+    # An unclosed quote once swallowed the entity option (it was appended to the query text
+    # and parsed again): the search became the phrase "Qatar entity" and found nothing.
+    reply = await newsdesk.discord.slash("search", query='"Qatar', entity="Herzi Halevi")
+    elsewhere = await newsdesk.discord.slash("search", query='"Qatar', entity="Vladimir Putin")
+
+    assert SEED_TITLE in reply.message.embeds[0]["description"]
+    assert elsewhere.message.embeds[0]["title"].startswith("No articles match")
+
+
+async def test_a_long_or_query_says_how_many_words_were_used(newsdesk: Newsdesk) -> None:
+    words = " OR ".join(["Qatar", *(f"n{n}" for n in range(39))])  # 268 characters
+    reply = await newsdesk.discord.slash("search", query=words)
+
+    footer = reply.message.embeds[0]["footer"]["text"]
+    assert footer == "Page 1 of 1 · 1 article · only the first 16 of 40 words were used"

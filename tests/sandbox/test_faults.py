@@ -65,6 +65,24 @@ async def test_unretried_503_reaches_the_bot(discord_emu: DiscordEmulator, bot: 
     assert discord_emu.bot_messages() == []
 
 
+async def test_a_refusal_reaches_the_bot_with_discords_code(
+    discord_emu: DiscordEmulator, bot: SandboxBot
+) -> None:
+    discord_emu.faults.refuse("POST /channels/*/messages", message="Missing Permissions")
+    channel = bot.get_channel(discord_emu.channel("news").id)
+    assert isinstance(channel, discord.TextChannel)
+
+    with pytest.raises(discord.Forbidden) as caught:
+        await channel.send("hello")
+    again = await channel.send("hello")  # the fault was for one request
+
+    assert (caught.value.status, caught.value.code) == (403, 50013)
+    assert caught.value.text == "Missing Permissions"
+    assert [m.id for m in discord_emu.bot_messages()] == [again.id]
+    with pytest.raises(ValueError, match="4xx"):
+        discord_emu.faults.refuse("POST /channels/*/messages", status=500)
+
+
 async def test_slow_response_still_answers(discord_emu: DiscordEmulator, bot: SandboxBot) -> None:
     discord_emu.faults.slow(CALLBACK, delay=0.2)
 

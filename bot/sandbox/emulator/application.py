@@ -2,39 +2,33 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from aiohttp import web
 
 from . import limits
-from .server import PAYLOAD, error_response, json_response
-
-if TYPE_CHECKING:
-    from .rest import Rest
+from .routing import Host, Routes
+from .wire import PAYLOAD, error_response, json_response
 
 
 class ApplicationRoutes:
     """Handlers for the bot user, its application, the gateway URL, DMs and command sync."""
 
-    def __init__(self, rest: Rest) -> None:
-        self.emu = rest.emu
-        self.world = rest.world
+    def __init__(self, host: Host) -> None:
+        self.host = host
+        self.world = host.world
 
-    def routes(self) -> list[tuple[str, str, Any]]:
-        """The (method, path, handler) triples this module serves."""
-        return [
-            ("GET", "/users/@me", self.get_me),
-            ("GET", "/users/{user_id}", self.get_user),
-            ("POST", "/users/@me/channels", self.create_dm),
-            ("GET", "/oauth2/applications/@me", self.get_application),
-            ("GET", "/applications/@me", self.get_application),
-            ("GET", "/gateway", self.get_gateway),
-            ("GET", "/gateway/bot", self.get_gateway),
-            ("GET", "/applications/{app_id}/commands", self.get_commands),
-            ("PUT", "/applications/{app_id}/commands", self.put_commands),
-            ("GET", "/applications/{app_id}/guilds/{guild_id}/commands", self.get_commands),
-            ("PUT", "/applications/{app_id}/guilds/{guild_id}/commands", self.put_commands),
-        ]
+    def register(self, routes: Routes) -> None:
+        """Add this module's routes."""
+        routes.add("GET", "/users/@me", self.get_me)
+        routes.add("GET", "/users/{user_id}", self.get_user)
+        routes.add("POST", "/users/@me/channels", self.create_dm)
+        routes.add("GET", "/oauth2/applications/@me", self.get_application)
+        routes.add("GET", "/applications/@me", self.get_application)
+        routes.add("GET", "/gateway", self.get_gateway)
+        routes.add("GET", "/gateway/bot", self.get_gateway)
+        routes.add("GET", "/applications/{app_id}/commands", self.get_commands)
+        routes.add("PUT", "/applications/{app_id}/commands", self.put_commands)
+        routes.add("GET", "/applications/{app_id}/guilds/{guild_id}/commands", self.get_commands)
+        routes.add("PUT", "/applications/{app_id}/guilds/{guild_id}/commands", self.put_commands)
 
     # -- login and application --------------------------------------------------------------
 
@@ -71,8 +65,8 @@ class ApplicationRoutes:
         limit = {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}
         return json_response(
             {
-                "url": self.emu.gateway_url,
-                "shards": self.emu.shard_count,
+                "url": self.host.gateway_url,
+                "shards": self.host.shard_count,
                 "session_start_limit": limit,
             }
         )

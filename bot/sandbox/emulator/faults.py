@@ -1,4 +1,5 @@
-"""Fault injection for REST: rate limits (per-route and global), server errors and slow answers.
+"""Fault injection for REST: rate limits (per-route and global), server errors, refusals (a 4xx
+with Discord's error code, e.g. 403 50013 Missing Permissions) and slow answers.
 
 Gateway faults (close codes, RECONNECT, INVALID_SESSION) live on the gateway, since they act
 on a live socket rather than on the next matching request.
@@ -29,6 +30,8 @@ class Fault:
     kind: str  # "rate_limit", "status" or "slow"
     times: int = 1
     status: int = 500
+    code: int = 0  # Discord's JSON error code in the answer
+    message: str = ""
     retry_after: float = 0.05
     is_global: bool = False
     delay: float = 0.0
@@ -65,6 +68,16 @@ class FaultPlan:
         if status < 500:
             raise ValueError("server_error needs a 5xx status")
         return self._add(Fault(route, "status", times=times, status=status))
+
+    def refuse(
+        self, route: str, *, status: int = 403, code: int = 50013, message: str = "", times: int = 1
+    ) -> Fault:
+        """Answer the next `times` matching requests with a 4xx and Discord's error `code`, as
+        Discord does for what the emulator does not model (permission overwrites, closed DMs)."""
+        if not 400 <= status < 500:
+            raise ValueError("refuse needs a 4xx status")
+        fault = Fault(route, "status", times=times, status=status, code=code, message=message)
+        return self._add(fault)
 
     def slow(self, route: str, *, delay: float, times: int = 1) -> Fault:
         """Delay the next `times` matching requests by `delay` seconds before answering."""

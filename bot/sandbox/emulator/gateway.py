@@ -22,12 +22,11 @@ import logging
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from aiohttp import WSMsgType, web
 
-if TYPE_CHECKING:
-    from .server import Emulator
+from .routing import Host
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +74,7 @@ class Session:
 class Gateway:
     """Serves the gateway websocket for one emulator."""
 
-    def __init__(self, emulator: Emulator, notify: Callable[[], None]) -> None:
+    def __init__(self, emulator: Host, notify: Callable[[], None]) -> None:
         self._emu = emulator
         self._notify = notify
         self.sessions: dict[str, Session] = {}

@@ -3,32 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from aiohttp import web
 
-from .server import error_response, json_response
+from .routing import Host, Routes
 from .state import Guild
-
-if TYPE_CHECKING:
-    from .rest import Rest
+from .wire import error_response, json_response
 
 
 class GuildRoutes:
     """Handlers for guild reads, answering 10004 Unknown Guild / 10007 Unknown Member."""
 
-    def __init__(self, rest: Rest) -> None:
-        self.world = rest.world
+    def __init__(self, host: Host) -> None:
+        self.world = host.world
 
-    def routes(self) -> list[tuple[str, str, Any]]:
-        """The (method, path, handler) triples this module serves."""
-        return [
-            ("GET", "/guilds/{guild_id}", self.get_guild),
-            ("GET", "/guilds/{guild_id}/channels", self.get_guild_channels),
-            ("GET", "/guilds/{guild_id}/roles", self.get_roles),
-            ("GET", "/guilds/{guild_id}/members", self.list_members),
-            ("GET", "/guilds/{guild_id}/members/{user_id}", self.get_member),
-        ]
+    def register(self, routes: Routes) -> None:
+        """Add this module's routes."""
+        routes.add("GET", "/guilds/{guild_id}", self.get_guild)
+        routes.add("GET", "/guilds/{guild_id}/channels", self.get_guild_channels)
+        routes.add("GET", "/guilds/{guild_id}/roles", self.get_roles)
+        routes.add("GET", "/guilds/{guild_id}/members", self.list_members)
+        routes.add("GET", "/guilds/{guild_id}/members/{user_id}", self.get_member)
 
     def _guild(self, request: web.Request) -> Any:
         try:

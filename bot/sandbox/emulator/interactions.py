@@ -12,16 +12,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from aiohttp import web
 
 from . import limits
-from .server import FILES, PAYLOAD, error_response, json_response
+from .posting import Posting
+from .routing import Host, Routes
 from .state import ACK_DEADLINE, EPHEMERAL, TOKEN_LIFETIME, Interaction, Message
-
-if TYPE_CHECKING:
-    from .rest import Rest
+from .wire import FILES, PAYLOAD, error_response, json_response
 
 LOADING = 1 << 7
 MESSAGE_TYPES = (4, 5, 6, 7)
@@ -41,21 +40,19 @@ def unknown_webhook() -> web.Response:
 class InteractionRoutes:
     """Handlers for interaction callbacks and interaction webhooks."""
 
-    def __init__(self, rest: Rest) -> None:
-        self.rest = rest
-        self.emu = rest.emu
-        self.world = rest.world
+    def __init__(self, host: Host, posting: Posting) -> None:
+        self.host = host
+        self.world = host.world
+        self.posting = posting
 
-    def routes(self) -> list[tuple[str, str, Any]]:
-        """The (method, path, handler) triples this module serves."""
+    def register(self, routes: Routes) -> None:
+        """Add this module's routes."""
         hook = "/webhooks/{app_id}/{token}"
-        return [
-            ("POST", "/interactions/{interaction_id}/{token}/callback", self.callback),
-            ("POST", hook, self.followup),
-            ("GET", hook + "/messages/{message_id}", self.get_webhook_message),
-            ("PATCH", hook + "/messages/{message_id}", self.edit_webhook_message),
-            ("DELETE", hook + "/messages/{message_id}", self.delete_webhook_message),
-        ]
+        routes.add("POST", "/interactions/{interaction_id}/{token}/callback", self.callback)
+        routes.add("POST", hook, self.followup)
+        routes.add("GET", hook + "/messages/{message_id}", self.get_webhook_message)
+        routes.add("PATCH", hook + "/messages/{message_id}", self.edit_webhook_message)
+        routes.add("DELETE", hook + "/messages/{message_id}", self.delete_webhook_message)
 
     # -- initial response -------------------------------------------------------------------
 
@@ -66,7 +63,7 @@ class InteractionRoutes:
             return unknown_interaction()
         if interaction.response_type is not None:
             return error_response(400, 40060, "Interaction has already been acknowledged.")
-        if self.emu.now() - interaction.created_at > ACK_DEADLINE:
+        if self.host.now() - interaction.created_at > ACK_DEADLINE:
             return unknown_interaction()
         body, files = request[PAYLOAD] or {}, request[FILES]
         kind, data = int(body.get("type", 0)), body.get("data") or {}
@@ -76,7 +73,7 @@ class InteractionRoutes:
 
         message: Message | None = None
         if kind in (4, 5):
-            message = self.rest.new_message(
+            message = self.posting.new_message(
                 self.world.channels[interaction.channel_id],
                 data,
                 kind="callback" if kind == 4 else "deferred",
@@ -90,7 +87,7 @@ class InteractionRoutes:
             message = interaction.source_message
             interaction.original = message
             if kind == 7 and message is not None:
-                self.rest.apply_edit(message, data, files)
+                self.posting.apply_edit(message, data, files)
                 interaction.original_edited = True
         elif kind == 8:
             interaction.choices = list(data.get("choices") or [])
@@ -98,8 +95,8 @@ class InteractionRoutes:
             interaction.modal = data
         interaction.response_type = kind
         if message is not None and kind in (4, 5):
-            await self.rest.store_message(message, files, data)
-        self.emu.notify()
+            await self.posting.store_message(message, files, data)
+        self.host.notify()
         return json_response(self._callback_body(interaction, kind, message))
 
     def _validate(
@@ -142,7 +139,7 @@ class InteractionRoutes:
             "resource": {"type": kind},
         }
         if message is not None and kind in (4, 7):
-            body["resource"]["message"] = self.rest.payload_of(message)
+            body["resource"]["message"] = self.posting.payload_of(message)
         return body
 
     # -- follow-ups and edits ---------------------------------------------------------------
@@ -151,7 +148,7 @@ class InteractionRoutes:
         interaction = self.world.interactions_by_token.get(request.match_info["token"])
         if interaction is None or request.match_info["app_id"] != str(self.world.bot.id):
             return None, unknown_webhook()
-        if self.emu.now() - interaction.created_at > TOKEN_LIFETIME:
+        if self.host.now() - interaction.created_at > TOKEN_LIFETIME:
             return None, error_response(401, 50027, "Invalid Webhook Token")
         if interaction.response_type is None:
             # The webhook only exists once the interaction has been acknowledged.
@@ -184,7 +181,7 @@ class InteractionRoutes:
             assert failure is not None
             return failure
         payload, files = request[PAYLOAD] or {}, request[FILES]
-        rejected = self.rest.validate(payload, files, path=[], new=True)
+        rejected = self.posting.validate(payload, files, path=[], new=True)
         if rejected is not None:
             return rejected
         original = interaction.original
@@ -195,13 +192,13 @@ class InteractionRoutes:
             and not interaction.followups
         ):
             # Discord turns the first follow-up after a deferral into the original response.
-            self.rest.apply_edit(original, payload, files)
+            self.posting.apply_edit(original, payload, files)
             original.flags &= ~LOADING
             original.edits = 0
             interaction.original_edited = True
             message = original
         else:
-            message = self.rest.new_message(
+            message = self.posting.new_message(
                 self.world.channels[interaction.channel_id],
                 payload,
                 kind="followup",
@@ -209,10 +206,10 @@ class InteractionRoutes:
                 webhook_id=self.world.bot.id,
             )
             interaction.followups.append(message)
-            await self.rest.store_message(message, files, payload)
-        self.emu.notify()
+            await self.posting.store_message(message, files, payload)
+        self.host.notify()
         if request.query.get("wait") in ("1", "true", "True"):
-            return json_response(self.rest.payload_of(message))
+            return json_response(self.posting.payload_of(message))
         return web.Response(status=204)
 
     async def get_webhook_message(self, request: web.Request) -> web.Response:
@@ -221,7 +218,7 @@ class InteractionRoutes:
         if isinstance(found, web.Response):
             return found
         _, message = found
-        return json_response(self.rest.payload_of(message))
+        return json_response(self.posting.payload_of(message))
 
     async def edit_webhook_message(self, request: web.Request) -> web.Response:
         """PATCH @original or a follow-up."""
@@ -230,16 +227,16 @@ class InteractionRoutes:
             return found
         interaction, message = found
         payload, files = request[PAYLOAD] or {}, request[FILES]
-        rejected = self.rest.validate(payload, files, path=[], new=False)
+        rejected = self.posting.validate(payload, files, path=[], new=False)
         if rejected is not None:
             return rejected
-        self.rest.apply_edit(message, payload, files)
+        self.posting.apply_edit(message, payload, files)
         if message.flags & LOADING:
             message.flags &= ~LOADING
         if message is interaction.original:
             interaction.original_edited = True
-        self.emu.notify()
-        return json_response(self.rest.payload_of(message))
+        self.host.notify()
+        return json_response(self.posting.payload_of(message))
 
     async def delete_webhook_message(self, request: web.Request) -> web.Response:
         """DELETE @original or a follow-up."""
@@ -248,5 +245,5 @@ class InteractionRoutes:
             return found
         _, message = found
         message.deleted = True
-        self.emu.notify()
+        self.host.notify()
         return web.Response(status=204)

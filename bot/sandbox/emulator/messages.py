@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .ids import iso_now
-
-if TYPE_CHECKING:
-    from .state import User
+from .users import User
 
 EPHEMERAL = 1 << 6
 

@@ -2,7 +2,9 @@
 
 `Emulator` owns the world, the gateway, the fault plan, the clock and the request log, and
 serves them on 127.0.0.1 at an ephemeral port between `start()` and `stop()`. Every REST request
-is recorded (method, path, JSON body, files, status) and wakes anyone in `wait_for`.
+is recorded (method, path, JSON body, files, status) and wakes anyone in `wait_for`. The route
+modules (application, channels, guilds, interactions) add their handlers to one `Routes` table
+and see the emulator only as a `Host`.
 """
 
 from __future__ import annotations
@@ -11,15 +13,22 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
 
+from .application import ApplicationRoutes
+from .channels import ChannelRoutes
 from .faults import FaultPlan
 from .gateway import Gateway
+from .guilds import GuildRoutes
+from .interactions import InteractionRoutes
+from .posting import Posting
+from .routing import Handler, Routes
 from .state import Clock, SystemClock, seconds
+from .wire import FILES, PAYLOAD, UploadedFile, error_response, json_response
 from .world import World
 
 log = logging.getLogger(__name__)
@@ -29,38 +38,8 @@ API_PREFIX = "/api/v10"
 # Paths reached with an interaction or webhook token instead of the bot token.
 _TOKENLESS_PREFIXES = ("/interactions/", "/webhooks/")
 
-# The parsed body of the current request, stored once by the middleware for the handlers.
-PAYLOAD: web.RequestKey[Any] = web.RequestKey("discord_payload", object)
-FILES: web.RequestKey[list[UploadedFile]] = web.RequestKey("discord_files", list)
-
 # Event-loop turns given to the client to read and act on delivered responses (see settle()).
 _SETTLE_TURNS = 50
-
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-
-
-def json_response(
-    data: Any, status: int = 200, headers: dict[str, str] | None = None
-) -> web.Response:
-    """Answer JSON with exactly `Content-Type: application/json`, which discord.py requires."""
-    response = web.Response(body=json.dumps(data).encode(), status=status, headers=headers)
-    response.headers["Content-Type"] = "application/json"
-    return response
-
-
-def error_response(status: int, code: int, message: str) -> web.Response:
-    """Answer with Discord's error body shape."""
-    return json_response({"message": message, "code": code}, status=status)
-
-
-@dataclass
-class UploadedFile:
-    """A file received in a multipart request."""
-
-    field: str
-    filename: str
-    data: bytes
-    content_type: str
 
 
 @dataclass
@@ -108,10 +87,13 @@ class Emulator:
         self._runner: web.AppRunner | None = None
         self._app = web.Application(middlewares=[self._middleware], client_max_size=64 * 2**20)
         self._app.router.add_get("/gateway", self.gateway.handle)
-        from .rest import Rest  # late import: Rest needs a constructed Emulator
-
-        self.rest = Rest(self)
-        self.rest.register(self._app.router, API_PREFIX)
+        routes = Routes()
+        posting = Posting(self)
+        ApplicationRoutes(self).register(routes)
+        ChannelRoutes(self, posting).register(routes)
+        GuildRoutes(self).register(routes)
+        InteractionRoutes(self, posting).register(routes)
+        routes.mount(self._app.router, API_PREFIX)
 
     # -- lifecycle --------------------------------------------------------------------------
 
@@ -159,6 +141,11 @@ class Emulator:
         # Swapping in a fresh Event wakes current waiters without creating tasks or taking locks.
         self._changed.set()
         self._changed = asyncio.Event()
+
+    async def announce(self, event: str, data: dict[str, Any]) -> None:
+        """Dispatch a gateway event to the bot, if it has a session to hear it."""
+        if self.gateway.current is not None:
+            await self.gateway.dispatch(event, data)
 
     def publish(self, event: str, message: Any) -> None:
         """Tell listeners that the bot created or edited a message; a failing one is logged."""
@@ -234,7 +221,8 @@ class Emulator:
             elif fault.kind == "rate_limit":
                 return _rate_limited(path, fault.retry_after, fault.is_global)
             else:
-                return error_response(fault.status, 0, f"{fault.status}: emulated server error")
+                message = fault.message or f"{fault.status}: emulated server error"
+                return error_response(fault.status, fault.code, message)
         try:
             response = await handler(request)
         except web.HTTPNotFound:

@@ -1,7 +1,8 @@
-"""The emulated Discord world: users, guilds, channels and roles (messages in `messages.py`).
+"""The emulated Discord world: guilds, channels and roles (users in `users.py`, messages in
+`messages.py`).
 
-Messages, interactions and the emulator's clock and ids are re-exported here, where tests and
-the sandbox import them from.
+Users, messages, interactions and the emulator's clock and ids are re-exported here, where
+tests and the sandbox import them from.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Any
 
 from .ids import DISCORD_EPOCH_MS, Clock, Snowflakes, SystemClock, iso_now, seconds
 from .messages import ACK_DEADLINE, EPHEMERAL, TOKEN_LIFETIME, Attachment, Interaction, Message
+from .users import User
 
 __all__ = [
     "ACK_DEADLINE",
@@ -48,27 +50,6 @@ FORUM_CHANNEL = 15
 # the bot's behaviour rather than on permission set-up.
 ADMINISTRATOR = 1 << 3
 ALL_PERMISSIONS = (1 << 50) - 1
-
-
-@dataclass
-class User:
-    """A Discord user (a person or the bot)."""
-
-    id: int
-    username: str
-    bot: bool = False
-
-    def payload(self) -> dict[str, Any]:
-        """Return the user object as Discord sends it."""
-        return {
-            "id": str(self.id),
-            "username": self.username,
-            "global_name": self.username,
-            "discriminator": "0",
-            "avatar": None,
-            "bot": self.bot,
-            "public_flags": 0,
-        }
 
 
 @dataclass

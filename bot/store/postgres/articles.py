@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import asyncpg
-
 from bot.models import (
     COUNT_CAP,
     SNIPPET_END,
@@ -14,22 +12,22 @@ from bot.models import (
     ArticleDraft,
     SearchHit,
 )
-from bot.store.articles import (
-    _ARTICLE_COLUMNS,
-    Outcome,
-    SearchFilters,
-    Stored,
-    _article,
-    _article_values,
-)
-from bot.store.postgres.base import PgBase
+from bot.models.query import Query
+from bot.store.postgres.base import Connection, PgBase
 from bot.store.postgres.tsquery import (
-    has_phrase,
     highlight_tsquery_text,
     required_phrase_texts,
     to_tsquery_text,
 )
 from bot.store.ranking import PER_DAY
+from bot.store.records.articles import (
+    ARTICLE_COLUMNS,
+    Outcome,
+    Stored,
+    article_from_row,
+    article_values,
+    stats_from_row,
+)
 
 # ts_rank_cd weights for {D, C, B, A} = {-, body, caption, title}: the 10 : 2 : 1 of SQLite's bm25.
 RANK_WEIGHTS = [0.0, 0.1, 0.2, 1.0]
@@ -52,12 +50,11 @@ class PgArticleQueries(PgBase):
     """Article, search, guild-setting and app-state statements for `PostgresStore`."""
 
     async def store_articles(self, drafts: Sequence[ArticleDraft], now: str) -> list[Stored]:
-        """Store a batch like `store_article` each, in order; call in a transaction. (Rows go
-        one by one here: the server is a network hop away, but the batch is one transaction.)"""
+        # Rows go one by one here: the server is a network hop away, but the batch is one
+        # transaction.
         return [await self.store_article(draft, now) for draft in drafts]
 
     async def store_article(self, draft: ArticleDraft, now: str) -> Stored:
-        """Insert or update one article (its search vector is generated); call in a transaction."""
         digest = draft.content_hash
         same_origin = await self._fetchrow(
             "SELECT id, content_hash FROM articles WHERE origin = $1", draft.origin
@@ -67,7 +64,7 @@ class PgArticleQueries(PgBase):
         same_text = await self._fetchval("SELECT id FROM articles WHERE content_hash = $1", digest)
         if same_text is not None:
             return Stored(Outcome.DUPLICATE, same_text)
-        values = _article_values(draft, now)
+        values = article_values(draft, now)
         if same_origin:
             await self._execute(
                 "UPDATE articles SET url = $1, content_hash = $2, title = $3, caption = $4,"
@@ -100,50 +97,44 @@ class PgArticleQueries(PgBase):
             "INSERT INTO search_terms (term) SELECT DISTINCT w FROM articles,"
             " unnest(tsvector_to_array(search)) AS w ORDER BY w ON CONFLICT DO NOTHING"
         )
-        return await self._fetchval("SELECT count(*) FROM search_terms")
+        return await self._fetch_count("SELECT count(*) FROM search_terms")
 
     async def article(self, article_id: int) -> Article | None:
-        """Return the article with this id, or None."""
         row = await self._fetchrow(
-            f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = $1", article_id
+            f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = $1", article_id
         )
-        return _article(row) if row else None
+        return article_from_row(row) if row else None
 
     async def articles(self, ids: Sequence[int]) -> list[Article]:
-        """Return the articles with these ids, in the order given (missing ids are skipped)."""
         if not ids:
             return []
         rows = await self._fetch(
-            f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ANY($1::bigint[])", list(ids)
+            f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = ANY($1::bigint[])", list(ids)
         )
-        found = {row["id"]: _article(row) for row in rows}
+        found = {row["id"]: article_from_row(row) for row in rows}
         return [found[i] for i in ids if i in found]
 
     async def articles_since(self, since: str, limit: int = 500) -> list[Article]:
-        """Return articles ingested or updated at or after `since` (ISO UTC), newest first."""
         rows = await self._fetch(
-            f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE updated_at >= $1"
+            f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE updated_at >= $1"
             " ORDER BY updated_at DESC, id DESC LIMIT $2",
             since,
             limit,
         )
-        return [_article(row) for row in rows]
+        return [article_from_row(row) for row in rows]
 
     async def latest_articles(self, limit: int = 10) -> list[Article]:
-        """Return the newest articles by publication (or ingest) time."""
         rows = await self._fetch(
-            f"SELECT {_ARTICLE_COLUMNS} FROM articles"
+            f"SELECT {ARTICLE_COLUMNS} FROM articles"
             " ORDER BY coalesce(published_at, ingested_at) DESC, id DESC LIMIT $1",
             limit,
         )
-        return [_article(row) for row in rows]
+        return [article_from_row(row) for row in rows]
 
     async def count_articles(self) -> int:
-        """Return how many articles are stored."""
-        return await self._fetchval("SELECT count(*) FROM articles")
+        return await self._fetch_count("SELECT count(*) FROM articles")
 
     async def article_stats(self) -> dict[str, object]:
-        """Return corpus figures: article count, sources, date range, database bytes."""
         row = await self._fetchrow(
             "SELECT count(*) AS n, count(DISTINCT nullif(source, '')) AS sources,"
             " min(coalesce(published_at, ingested_at)) AS first,"
@@ -151,21 +142,12 @@ class PgArticleQueries(PgBase):
             " pg_database_size(current_database()) AS bytes FROM articles"
         )
         assert row is not None
-        return {
-            "articles": row["n"],
-            "sources": row["sources"],
-            "first": row["first"],
-            "last": row["last"],
-            "bytes": row["bytes"],
-        }
+        return stats_from_row(row, row["bytes"])
 
-    async def titles_matching(
-        self, prefix_match: str | None, limit: int = 25
-    ) -> list[tuple[int, str]]:
-        """Return (id, title) pairs whose title matches a prepared expression, newest first
-        (as on SQLite), or the newest titles. The stored headline vector is small and read in
-        place; ranking matches through the article's whole vector took 0.5 s at 100k."""
-        if prefix_match is None:
+    async def titles_matching(self, words: Query | None, limit: int = 25) -> list[tuple[int, str]]:
+        # The stored headline vector is small and read in place; ranking matches through the
+        # article's whole vector took 0.5 s at 100k.
+        if words is None:
             rows = await self._fetch(
                 f"SELECT a.id, a.title FROM articles a ORDER BY {PUBLISHED} DESC, a.id DESC"
                 " LIMIT $1",
@@ -176,17 +158,18 @@ class PgArticleQueries(PgBase):
                 rows = await conn.fetch(
                     "SELECT a.id, a.title FROM articles a, to_tsquery('newsdesk', $1) AS q"
                     f" WHERE a.title_search @@ q ORDER BY {PUBLISHED} DESC, a.id DESC LIMIT $2",
-                    to_tsquery_text(prefix_match),
+                    to_tsquery_text(words),
                     limit,
                 )
         return [(row[0], row[1]) for row in rows]
 
     async def search_articles(
-        self, match: str, filters: SearchFilters, limit: int, offset: int
+        self, query: Query, limit: int, offset: int
     ) -> tuple[list[SearchHit], int]:
-        """Run a prepared search expression (as tsquery, bound) with filters: hits, total."""
+        # The query becomes a tsquery (bound). Entity names must be resolved (ValueError).
+        filters = query.filters.checked_resolved()
         where = ["a.search @@ q"]
-        params: list[object] = [to_tsquery_text(match)]
+        params: list[object] = [to_tsquery_text(query)]
         if filters.sources:
             params.append([s.lower() for s in filters.sources])
             where.append(f"lower(a.source) = ANY(${len(params)}::text[])")
@@ -199,7 +182,7 @@ class PgArticleQueries(PgBase):
         if filters.article_ids is not None:
             params.append(list(filters.article_ids))
             where.append(f"a.id = ANY(${len(params)}::bigint[])")
-        for phrase in required_phrase_texts(match):
+        for phrase in required_phrase_texts(query):
             # Only articles holding the phrase's word pairs are rechecked for the phrase.
             params.append(phrase)
             words = f"newsdesk_words(${len(params)})"
@@ -209,14 +192,13 @@ class PgArticleQueries(PgBase):
         # compared: that count stops at COUNT_CAP (as SQLite's does for sources).
         cap = (
             COUNT_CAP
-            if has_phrase(match) or filters.sources or filters.after or filters.before
+            if query.phrases or filters.sources or filters.after or filters.before
             else None
         )
         async with self._indexed_reads() as conn:
-            return await _search_page(conn, match, clause, params, limit, offset, cap)
+            return await _search_page(conn, query, clause, params, limit, offset, cap)
 
     async def terms_starting(self, stem: str, limit: int = 200) -> list[tuple[str, int]]:
-        """Return indexed words starting with `stem` and how many articles hold each."""
         rows = await self._fetch(
             "SELECT t.term, (SELECT count(*) FROM articles"
             "                WHERE search @@ plainto_tsquery('simple', t.term)) AS docs"
@@ -229,13 +211,11 @@ class PgArticleQueries(PgBase):
         return [(row[0], row[1]) for row in rows if row[1]]
 
     async def guild_setting(self, guild_id: int, key: str) -> str | None:
-        """Return one guild's setting, or None when unset."""
-        return await self._fetchval(
+        return await self._fetch_text(
             "SELECT value FROM guild_settings WHERE guild_id = $1 AND key = $2", guild_id, key
         )
 
     async def set_guild_setting(self, guild_id: int, key: str, value: str | None) -> None:
-        """Set (or with None, clear) one guild's setting."""
         if value is None:
             await self._execute(
                 "DELETE FROM guild_settings WHERE guild_id = $1 AND key = $2", guild_id, key
@@ -250,11 +230,9 @@ class PgArticleQueries(PgBase):
             )
 
     async def app_value(self, key: str) -> str | None:
-        """Return the app-state value stored under `key`, or None."""
-        return await self._fetchval("SELECT value FROM app_state WHERE key = $1", key)
+        return await self._fetch_text("SELECT value FROM app_state WHERE key = $1", key)
 
     async def set_app_value(self, key: str, value: str, now: str) -> None:
-        """Store `value` under `key` (ISO UTC `now` as its time)."""
         await self._execute(
             "INSERT INTO app_state (key, value, updated_at) VALUES ($1, $2, $3)"
             " ON CONFLICT (key) DO UPDATE SET value = excluded.value,"
@@ -265,7 +243,7 @@ class PgArticleQueries(PgBase):
         )
 
     async def check_integrity(self) -> list[str]:
-        """Problems PostgreSQL can see cheaply: invalid indexes, articles without a vector."""
+        # What PostgreSQL can see cheaply: invalid indexes, articles without a vector.
         problems = [
             f"index {row[0]} is invalid"
             for row in await self._fetch(
@@ -280,8 +258,8 @@ class PgArticleQueries(PgBase):
 
 
 async def _search_page(
-    conn: asyncpg.Connection,
-    match: str,
+    conn: Connection,
+    query: Query,
     clause: str,
     params: list[object],
     limit: int,
@@ -300,7 +278,7 @@ async def _search_page(
     # The headline is checked before the article's whole vector (written first: PostgreSQL
     # keeps the written order of equally priced conditions).
     shortlist = max(SHORTLIST, offset + limit)
-    tsquery, highlight = to_tsquery_text(match), highlight_tsquery_text(match)
+    tsquery, highlight = to_tsquery_text(query), highlight_tsquery_text(query)
     headline_parts = ["q"] if highlight == tsquery else ["q", "h"]
     parts = [
         "(SELECT a.id FROM articles a, to_tsquery('newsdesk', $1) AS q,"

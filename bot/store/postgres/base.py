@@ -12,11 +12,16 @@ import contextlib
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeAlias
 
 import asyncpg
 
 from bot.errors import StoreError
+
+# A connection of its own or one borrowed from the pool: the statements are the same.
+Connection: TypeAlias = (
+    "asyncpg.Connection[asyncpg.Record] | asyncpg.pool.PoolConnectionProxy[asyncpg.Record]"
+)
 
 
 @dataclass
@@ -26,7 +31,7 @@ class _Transaction:
 
     store: object
     task: asyncio.Task[Any] | None
-    conn: asyncpg.Connection
+    conn: Connection
     indexed: set[int] = field(default_factory=set)
 
 
@@ -44,7 +49,7 @@ def rowcount(status: str) -> int:
 class PgBase:
     """Pool, transactions and statement helpers shared by the PostgreSQL query mixins."""
 
-    pool: asyncpg.Pool
+    pool: asyncpg.Pool[asyncpg.Record]
 
     def _tx(self) -> _Transaction | None:
         current = _CURRENT.get()
@@ -52,12 +57,12 @@ class PgBase:
             return None
         return current if current.task is asyncio.current_task() else None
 
-    def _tx_connection(self) -> asyncpg.Connection | None:
+    def _tx_connection(self) -> Connection | None:
         current = self._tx()
         return current.conn if current else None
 
     @contextlib.asynccontextmanager
-    async def _connection(self) -> AsyncIterator[asyncpg.Connection]:
+    async def _connection(self) -> AsyncIterator[Connection]:
         conn = self._tx_connection()
         if conn is not None:
             yield conn
@@ -66,7 +71,7 @@ class PgBase:
             yield pooled
 
     @contextlib.asynccontextmanager
-    async def _indexed_reads(self) -> AsyncIterator[asyncpg.Connection]:
+    async def _indexed_reads(self) -> AsyncIterator[Connection]:
         """A connection whose statements reach articles through an index, never a seq scan.
 
         The planner charges `@@` like any operator, not for detoasting each article's vector,
@@ -79,7 +84,7 @@ class PgBase:
 
     @contextlib.asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:
-        """Run the block in one transaction: all of it lands, or none of it (nested: savepoint)."""
+        # Nested inside another transaction of this task: a savepoint.
         conn = self._tx_connection()
         if conn is not None:
             async with conn.transaction():
@@ -112,7 +117,7 @@ class PgBase:
             await self._add_search_terms(conn, [article_id])
 
     @staticmethod
-    async def _add_search_terms(conn: asyncpg.Connection, ids: list[int]) -> None:
+    async def _add_search_terms(conn: Connection, ids: list[int]) -> None:
         await conn.execute(
             "INSERT INTO search_terms (term) SELECT DISTINCT w FROM articles,"
             " unnest(tsvector_to_array(search)) AS w WHERE id = ANY($1::bigint[])"
@@ -131,6 +136,20 @@ class PgBase:
     async def _fetchval(self, sql: str, *args: object) -> Any:
         async with self._connection() as conn:
             return await conn.fetchval(sql, *args)
+
+    async def _fetch_count(self, sql: str, *args: object) -> int:
+        """The one integer a statement returns (a count: never NULL)."""
+        return int(await self._fetchval(sql, *args))
+
+    async def _fetch_id(self, sql: str, *args: object) -> int | None:
+        """The one integer a statement returns, or None (no row, or NULL)."""
+        value = await self._fetchval(sql, *args)
+        return None if value is None else int(value)
+
+    async def _fetch_text(self, sql: str, *args: object) -> str | None:
+        """The one text a statement returns, or None (no row, or NULL)."""
+        value = await self._fetchval(sql, *args)
+        return None if value is None else str(value)
 
     async def _execute(self, sql: str, *args: object) -> int:
         """Run one statement; return how many rows it touched."""

@@ -7,7 +7,9 @@ import logging
 import asyncpg
 
 from bot.errors import StoreError
-from bot.store.db import bundled_migrations, plan_migrations
+from bot.store.postgres.base import Connection
+from bot.store.schema import bundled_migrations, plan_migrations
+from bot.store.urls import redacted_url
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +23,7 @@ def migrations() -> list[tuple[int, str, str]]:
     return bundled_migrations("bot.store.postgres")
 
 
-async def migrate(conn: asyncpg.Connection) -> int:
+async def migrate(conn: Connection) -> int:
     """Apply every migration newer than `schema_version`, each in one transaction."""
     await conn.execute(
         "CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL, name text NOT NULL,"
@@ -29,7 +31,7 @@ async def migrate(conn: asyncpg.Connection) -> int:
     )
     await conn.execute("SELECT pg_advisory_lock($1)", _MIGRATION_LOCK)
     try:
-        current = await conn.fetchval("SELECT coalesce(max(version), 0) FROM schema_version")
+        current = int(await conn.fetchval("SELECT coalesce(max(version), 0) FROM schema_version"))
         pending, level = plan_migrations(current, migrations(), "PostgreSQL database")
         for version, name, sql in pending:
             log.log(level, "applying PostgreSQL migration %s", name)
@@ -44,7 +46,9 @@ async def migrate(conn: asyncpg.Connection) -> int:
     return current
 
 
-async def connect_pool(url: str, *, min_size: int = 1, max_size: int = 10) -> asyncpg.Pool:
+async def connect_pool(
+    url: str, *, min_size: int = 1, max_size: int = 10
+) -> asyncpg.Pool[asyncpg.Record]:
     """Open a pool on `url` and bring the schema up to date; StoreError if it can't."""
     try:
         pool = await asyncpg.create_pool(
@@ -56,8 +60,9 @@ async def connect_pool(url: str, *, min_size: int = 1, max_size: int = 10) -> as
             server_settings={"plan_cache_mode": "force_custom_plan"},
         )
     except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
-        # The message names host and database at most; asyncpg never echoes the password.
-        raise StoreError(f"cannot open PostgreSQL database: {exc}") from exc
+        # One line naming the database, never its password (asyncpg does not echo it either).
+        reason = " ".join(str(exc).split())
+        raise StoreError(f"cannot open PostgreSQL database {redacted_url(url)}: {reason}") from exc
     try:
         async with pool.acquire() as conn:
             await migrate(conn)

@@ -1,7 +1,7 @@
 """PostgreSQL SQL for digest schedules and runs: the claims that make posts exactly-once
 across every process of a cluster.
 
-Same contract as bot/store/digests.py. What makes it hold with many processes: a claim is
+Contract: bot/store/interface/digests.py. What makes it hold with many processes: a claim is
 `INSERT ... ON CONFLICT (schedule_id, slot) DO NOTHING` (one winner, atomically), and taking
 over is one conditional UPDATE (`owner = me OR lease_until <= now`), which PostgreSQL
 re-checks on the locked row, so two processes whose leases both look expired can't both win.
@@ -10,47 +10,39 @@ re-checks on the locked row, so two processes whose leases both look expired can
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Unpack
 
 from bot.clock import utc_iso
 from bot.models import Article
-from bot.store.articles import _ARTICLE_COLUMNS, _article
-from bot.store.digests import (
-    _RUN_COLUMNS,
-    _SCHEDULE_COLUMNS,
+from bot.store.postgres.base import PgBase
+from bot.store.records.articles import ARTICLE_COLUMNS, article_from_row
+from bot.store.records.digests import (
+    RUN_COLUMNS,
+    SCHEDULE_COLUMNS,
     Run,
+    RunClaim,
+    RunOutcome,
+    RunRetry,
     Schedule,
     ScheduleDraft,
-    _run,
-    _schedule,
+    run_from_row,
+    schedule_from_row,
+    schedule_values,
 )
-from bot.store.postgres.base import PgBase
 
 
 class PgDigestQueries(PgBase):
     """Digest schedule and run statements for `PostgresStore` (guild-scoped like SQLite's)."""
 
     async def add_digest_schedule(self, draft: ScheduleDraft, now: datetime) -> Schedule:
-        """Store a new schedule; its first slot is the first one after `now`."""
         at = utc_iso(now)
         schedule_id = await self._fetchval(
             "INSERT INTO digest_schedules (guild_id, channel_id, target, local_time, timezone,"
             " every, weekday, cron, filter, max_items, nothing_new, created_by, created_at,"
             " active_from) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)"
             " RETURNING id",
-            draft.guild_id,
-            draft.channel_id,
-            draft.target,
-            draft.local_time,
-            draft.timezone,
-            draft.every,
-            draft.weekday,
-            draft.cron,
-            draft.filter,
-            draft.max_items,
-            draft.nothing_new,
-            draft.created_by,
+            *schedule_values(draft),
             at,
         )
         stored = await self.digest_schedule(draft.guild_id, schedule_id)
@@ -58,26 +50,23 @@ class PgDigestQueries(PgBase):
         return stored
 
     async def digest_schedule(self, guild_id: int, schedule_id: int) -> Schedule | None:
-        """The guild's schedule with this id, or None (also for another guild's id)."""
         row = await self._fetchrow(
-            f"SELECT {_SCHEDULE_COLUMNS} FROM digest_schedules s"
+            f"SELECT {SCHEDULE_COLUMNS} FROM digest_schedules s"
             " WHERE s.guild_id = $1 AND s.id = $2",
             guild_id,
             schedule_id,
         )
-        return _schedule(row) if row else None
+        return schedule_from_row(row) if row else None
 
     async def digest_schedules(self, guild_id: int) -> list[Schedule]:
-        """Every schedule of one guild, oldest first."""
         rows = await self._fetch(
-            f"SELECT {_SCHEDULE_COLUMNS} FROM digest_schedules s WHERE s.guild_id = $1"
+            f"SELECT {SCHEDULE_COLUMNS} FROM digest_schedules s WHERE s.guild_id = $1"
             " ORDER BY s.id",
             guild_id,
         )
-        return [_schedule(row) for row in rows]
+        return [schedule_from_row(row) for row in rows]
 
     async def remove_digest_schedule(self, guild_id: int, schedule_id: int) -> bool:
-        """Delete the guild's schedule (and its runs); False when it has no such schedule."""
         return bool(
             await self._execute(
                 "DELETE FROM digest_schedules WHERE guild_id = $1 AND id = $2",
@@ -89,7 +78,6 @@ class PgDigestQueries(PgBase):
     async def pause_digest_schedule(
         self, guild_id: int, schedule_id: int, reason: str, now: datetime
     ) -> Schedule | None:
-        """Pause a schedule (why, for the admins) and drop its unposted claims; None if absent."""
         async with self.transaction():
             if await self._execute(
                 "UPDATE digest_schedules SET paused = 1, paused_reason = $1"
@@ -112,7 +100,6 @@ class PgDigestQueries(PgBase):
     async def resume_digest_schedule(
         self, guild_id: int, schedule_id: int, now: datetime
     ) -> Schedule | None:
-        """Resume a schedule from `now` on: slots missed while paused are not owed."""
         await self._execute(
             "UPDATE digest_schedules SET paused = 0, paused_reason = '', active_from = $1"
             " WHERE guild_id = $2 AND id = $3",
@@ -123,57 +110,45 @@ class PgDigestQueries(PgBase):
         return await self.digest_schedule(guild_id, schedule_id)
 
     async def digest_runs(self, guild_id: int, schedule_id: int, limit: int = 5) -> list[Run]:
-        """The schedule's latest runs, newest slot first."""
         rows = await self._fetch(
-            f"SELECT {_RUN_COLUMNS} FROM digest_runs r WHERE r.guild_id = $1"
+            f"SELECT {RUN_COLUMNS} FROM digest_runs r WHERE r.guild_id = $1"
             " AND r.schedule_id = $2 ORDER BY r.slot DESC, r.id DESC LIMIT $3",
             guild_id,
             schedule_id,
             limit,
         )
-        return [_run(row) for row in rows]
+        return [run_from_row(row) for row in rows]
 
     async def active_digest_schedules(self) -> list[Schedule]:
-        """Every unpaused schedule of every guild, with the latest scheduled slot claimed."""
         rows = await self._fetch(
-            f"SELECT {_SCHEDULE_COLUMNS}, (SELECT max(slot) FROM digest_runs"
+            f"SELECT {SCHEDULE_COLUMNS}, (SELECT max(slot) FROM digest_runs"
             " WHERE schedule_id = s.id AND manual = 0) AS last_slot"
             " FROM digest_schedules s WHERE s.paused = 0 ORDER BY s.id"
         )
-        return [_schedule(row) for row in rows]
+        return [schedule_from_row(row) for row in rows]
 
     async def open_digest_runs(self) -> list[Run]:
-        """Claimed runs not yet posted, skipped or failed, of unpaused schedules."""
         rows = await self._fetch(
-            f"SELECT {_RUN_COLUMNS} FROM digest_runs r JOIN digest_schedules s"
+            f"SELECT {RUN_COLUMNS} FROM digest_runs r JOIN digest_schedules s"
             " ON s.id = r.schedule_id AND s.guild_id = r.guild_id"
             " WHERE r.status = 'claimed' AND s.paused = 0 ORDER BY r.slot, r.id"
         )
-        return [_run(row) for row in rows]
+        return [run_from_row(row) for row in rows]
 
     async def digest_run(self, guild_id: int, run_id: int) -> Run | None:
-        """One run of the guild, or None."""
         row = await self._fetchrow(
-            f"SELECT {_RUN_COLUMNS} FROM digest_runs r WHERE r.guild_id = $1 AND r.id = $2",
+            f"SELECT {RUN_COLUMNS} FROM digest_runs r WHERE r.guild_id = $1 AND r.id = $2",
             guild_id,
             run_id,
         )
-        return _run(row) if row else None
+        return run_from_row(row) if row else None
 
     async def claim_digest_run(
-        self,
-        schedule: Schedule,
-        slot: datetime,
-        *,
-        owner: str,
-        now: datetime,
-        lease: timedelta,
-        manual: bool = False,
-        late: bool = False,
-        missed: int = 0,
+        self, schedule: Schedule, slot: datetime, **claim: Unpack[RunClaim]
     ) -> Run | None:
-        """Claim a slot for `owner`; None if anyone (any process, ever) claimed it already or
-        the schedule is gone or paused. Only a claimed slot may be posted."""
+        owner, now, lease = claim["owner"], claim["now"], claim["lease"]
+        manual, late = claim.get("manual", False), claim.get("late", False)
+        missed = claim.get("missed", 0)
         run_id = await self._fetchval(
             "INSERT INTO digest_runs (schedule_id, guild_id, slot, manual, late, missed,"
             " owner, lease_until, next_attempt_at, claimed_at)"
@@ -197,8 +172,6 @@ class PgDigestQueries(PgBase):
     async def take_digest_run(
         self, guild_id: int, run_id: int, *, owner: str, now: datetime, lease: timedelta
     ) -> Run | None:
-        """Start another attempt at an open run: only if it is due and its lease is ours or
-        has run out. Counts the attempt; None when someone else holds it or it is done."""
         at = utc_iso(now)
         taken = await self._execute(
             "UPDATE digest_runs SET owner = $1, lease_until = $2, attempts = attempts + 1"
@@ -215,8 +188,6 @@ class PgDigestQueries(PgBase):
     async def renew_digest_run(
         self, guild_id: int, run_id: int, *, owner: str, now: datetime, lease: timedelta
     ) -> bool:
-        """Extend `owner`'s lease on an open run to `now + lease` (the attempt's heartbeat);
-        False when the claim is no longer its own (taken over, or finished)."""
         return bool(
             await self._execute(
                 "UPDATE digest_runs SET lease_until = $1"
@@ -229,19 +200,10 @@ class PgDigestQueries(PgBase):
         )
 
     async def finish_digest_run(
-        self,
-        guild_id: int,
-        run_id: int,
-        status: str,
-        *,
-        owner: str,
-        now: datetime,
-        window: tuple[datetime, datetime],
-        message_ids: Sequence[int] = (),
+        self, guild_id: int, run_id: int, status: str, **outcome: Unpack[RunOutcome]
     ) -> bool:
-        """Record `owner`'s run as posted or skipped and move the schedule's last success to
-        the end of the window it covered, in one transaction. False (and nothing changed)
-        when the claim is no longer `owner`'s: a stale owner never finishes."""
+        owner, now, window = outcome["owner"], outcome["now"], outcome["window"]
+        message_ids = outcome.get("message_ids", ())
         assert status in ("posted", "skipped")
         start, end = utc_iso(window[0]), utc_iso(window[1])
         async with self.transaction():
@@ -270,17 +232,9 @@ class PgDigestQueries(PgBase):
             )
         return True
 
-    async def retry_digest_run(
-        self,
-        guild_id: int,
-        run_id: int,
-        *,
-        owner: str,
-        now: datetime,
-        next_attempt_at: datetime,
-        error: str,
-    ) -> None:
-        """Give a failed attempt's run back (lease released) to be tried at `next_attempt_at`."""
+    async def retry_digest_run(self, guild_id: int, run_id: int, **retry: Unpack[RunRetry]) -> None:
+        owner, now, error = retry["owner"], retry["now"], retry["error"]
+        next_attempt_at = retry["next_attempt_at"]
         await self._execute(
             "UPDATE digest_runs SET lease_until = $1, next_attempt_at = $2, error = $3"
             " WHERE guild_id = $4 AND id = $5 AND owner = $6 AND status = 'claimed'",
@@ -295,8 +249,6 @@ class PgDigestQueries(PgBase):
     async def fail_digest_run(
         self, guild_id: int, run_id: int, *, owner: str, now: datetime, error: str
     ) -> bool:
-        """Give up on `owner`'s run for good (the error is kept for `/digest list`); False
-        when the claim is no longer `owner`'s."""
         return bool(
             await self._execute(
                 "UPDATE digest_runs SET status = 'failed', finished_at = $1, error = $2"
@@ -310,7 +262,6 @@ class PgDigestQueries(PgBase):
         )
 
     async def release_digest_runs(self, owner: str, now: datetime) -> int:
-        """End `owner`'s leases (clean shutdown) so another process resumes at once."""
         return await self._execute(
             "UPDATE digest_runs SET lease_until = $1 WHERE owner = $2 AND status = 'claimed'"
             " AND lease_until > $1",
@@ -321,12 +272,11 @@ class PgDigestQueries(PgBase):
     async def articles_in_window(
         self, since: datetime, until: datetime, limit: int = 500
     ) -> list[Article]:
-        """Articles stored or changed in [since, until), newest first: what is new to readers."""
         rows = await self._fetch(
-            f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE updated_at >= $1 AND updated_at < $2"
+            f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE updated_at >= $1 AND updated_at < $2"
             " ORDER BY updated_at DESC, id DESC LIMIT $3",
             utc_iso(since),
             utc_iso(until),
             limit,
         )
-        return [_article(row) for row in rows]
+        return [article_from_row(row) for row in rows]

@@ -1,6 +1,6 @@
 """PostgreSQL SQL for NLP results: analyses, canonical entities, aliases and mentions.
 
-Same contract as bot/store/entities.py. Several workers save analyses at once here, so
+Contract: bot/store/interface/entities.py. Several workers save analyses at once here, so
 entity rows (whose counts the triggers bump) are locked in id order first and new entities
 are inserted in key order with ON CONFLICT: two workers naming the same people take turns
 instead of deadlocking or tripping over each other's new entity.
@@ -20,23 +20,25 @@ from bot.models.entity import (
     KnownEntity,
     mention_sentences,
 )
+from bot.models.query import Query
 from bot.models.text import normalise_name
-from bot.store.entity_records import (
-    _ENTITY_COLUMNS,
-    _NAMES,
-    StoredAnalysis,
-    StoredMention,
-    _analysis_json,
-    _analysis_rows,
-    _entity,
-    _mention_places,
-    _rank_choices,
-    entity_key,
-)
 from bot.store.postgres.base import PgBase
 from bot.store.postgres.tsquery import to_tsquery_text
-
-_TOP = "\U0010ffff"
+from bot.store.records.entities import (
+    CO_MENTION_WINDOW,
+    ENTITY_COLUMNS,
+    NAMED,
+    PROFILE_ALIASES,
+    TOP,
+    StoredAnalysis,
+    StoredMention,
+    analysis_json,
+    analysis_rows,
+    entity_from_row,
+    entity_key,
+    mention_places,
+    rank_choices,
+)
 
 
 class PgEntityQueries(PgBase):
@@ -45,8 +47,6 @@ class PgEntityQueries(PgBase):
     async def analysis_inputs(
         self, ids: Sequence[int], nlp_version: str
     ) -> list[tuple[int, str, ArticleInput]]:
-        """(id, content hash, NLP input) of the given articles whose analysis is missing or
-        outdated; current ones are left out."""
         if not ids:
             return []
         rows = await self._fetch(
@@ -65,7 +65,6 @@ class PgEntityQueries(PgBase):
     async def articles_needing_analysis(
         self, nlp_version: str, *, after_id: int = 0, limit: int = 500
     ) -> list[int]:
-        """Ids (ascending, above `after_id`) of articles with no analysis or an outdated one."""
         rows = await self._fetch(
             "SELECT a.id FROM articles a LEFT JOIN article_analysis an ON an.article_id = a.id"
             " WHERE a.id > $1 AND (an.article_id IS NULL OR an.nlp_version != $2"
@@ -77,15 +76,8 @@ class PgEntityQueries(PgBase):
         return [row[0] for row in rows]
 
     async def save_analysis(
-        self,
-        article_id: int,
-        content_hash: str,
-        nlp_version: str,
-        analysis: Analysis,
-        now: str,
+        self, article_id: int, content_hash: str, nlp_version: str, analysis: Analysis, now: str
     ) -> bool:
-        """Replace an article's analysis, entities and mentions; call inside a transaction.
-        False (nothing written) when the article is gone or its text changed since."""
         row = await self._fetchrow(
             "SELECT content_hash, coalesce(published_at, ingested_at) FROM articles"
             " WHERE id = $1 FOR UPDATE",
@@ -119,10 +111,10 @@ class PgEntityQueries(PgBase):
             content_hash,
             nlp_version,
             now,
-            *_analysis_json(analysis),
+            *analysis_json(analysis),
         )
         keys = dict(await self._keys(set(ids.values())))
-        rows = _analysis_rows(article_id, analysis, ids, keys, seen_at)
+        rows = analysis_rows(article_id, analysis, ids, keys, seen_at)
         await self._executemany(
             "INSERT INTO mentions (article_id, entity_id, section, char_start, char_end,"
             " sentence) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
@@ -193,7 +185,6 @@ class PgEntityQueries(PgBase):
         return [(row[0], row[1]) for row in rows]
 
     async def stored_analysis(self, article_id: int) -> StoredAnalysis | None:
-        """The article's stored analysis (current or not: compare its hash and version)."""
         row = await self._fetchrow(
             "SELECT article_id, content_hash, nlp_version, sentences, ranking, summarisable,"
             " terms FROM article_analysis WHERE article_id = $1",
@@ -202,62 +193,57 @@ class PgEntityQueries(PgBase):
         return None if row is None else StoredAnalysis.from_row(row)
 
     async def article_content_hash(self, article_id: int) -> str | None:
-        """The stored article's content hash, or None when there is no such article."""
-        return await self._fetchval("SELECT content_hash FROM articles WHERE id = $1", article_id)
+        return await self._fetch_text("SELECT content_hash FROM articles WHERE id = $1", article_id)
 
     async def article_mentions(self, article_id: int) -> list[StoredMention]:
-        """Every stored mention in an article, in section then text order."""
         rows = await self._fetch(
-            f"SELECT {_ENTITY_COLUMNS}, m.section, m.char_start, m.char_end, m.sentence"
+            f"SELECT {ENTITY_COLUMNS}, m.section, m.char_start, m.char_end, m.sentence"
             " FROM mentions m JOIN entities e ON e.id = m.entity_id WHERE m.article_id = $1"
             " ORDER BY m.section, m.char_start",
             article_id,
         )
         return [
-            StoredMention(_entity(r), r["section"], r["char_start"], r["char_end"], r["sentence"])
+            StoredMention(
+                entity_from_row(r), r["section"], r["char_start"], r["char_end"], r["sentence"]
+            )
             for r in rows
         ]
 
     async def article_entities(self, article_id: int, limit: int = 25) -> list[EntityTally]:
-        """The named entities an article mentions, most mentioned first."""
         rows = await self._fetch(
-            f"SELECT {_ENTITY_COLUMNS}, ae.mentions FROM article_entities ae"
-            f" JOIN entities e ON e.id = ae.entity_id WHERE ae.article_id = $1 AND {_NAMES}"
+            f"SELECT {ENTITY_COLUMNS}, ae.mentions FROM article_entities ae"
+            f" JOIN entities e ON e.id = ae.entity_id WHERE ae.article_id = $1 AND {NAMED}"
             " ORDER BY ae.mentions DESC, e.mention_count DESC, e.name LIMIT $2",
             article_id,
             limit,
         )
-        return [EntityTally(_entity(r), r["mentions"], 1) for r in rows]
+        return [EntityTally(entity_from_row(r), r["mentions"], 1) for r in rows]
 
     async def entity(self, entity_id: int) -> KnownEntity | None:
-        """The entity with this id, or None (also when no article mentions it any more)."""
         row = await self._fetchrow(
-            f"SELECT {_ENTITY_COLUMNS} FROM entities e WHERE e.id = $1 AND e.article_count > 0",
+            f"SELECT {ENTITY_COLUMNS} FROM entities e WHERE e.id = $1 AND e.article_count > 0",
             entity_id,
         )
-        return _entity(row) if row else None
+        return entity_from_row(row) if row else None
 
     async def entities_named(self, name: str) -> list[KnownEntity]:
-        """Entities whose canonical name or an alias is `name` (folded), most mentioned first."""
         key = normalise_name(name)
         if not key:
             return []
         rows = await self._fetch(
-            f"SELECT {_ENTITY_COLUMNS} FROM entities e WHERE e.name_key = $1"
+            f"SELECT {ENTITY_COLUMNS} FROM entities e WHERE e.name_key = $1"
             " AND e.article_count > 0"
-            f" UNION SELECT {_ENTITY_COLUMNS} FROM entity_aliases a"
+            f" UNION SELECT {ENTITY_COLUMNS} FROM entity_aliases a"
             " JOIN entities e ON e.id = a.entity_id WHERE a.alias_key = $1 AND e.article_count > 0"
             " ORDER BY 4 DESC, 1",
             key,
         )
-        return [_entity(r) for r in rows]
+        return [entity_from_row(r) for r in rows]
 
     async def entity_choices(
-        self, word_prefixes: str | None, typed: str, limit: int = 25
+        self, words: Query | None, typed: str, limit: int = 25
     ) -> list[KnownEntity]:
-        """Type-ahead: named entities whose name has words starting as typed, or whose name or
-        an alias starts with `typed`; exact names first, then the most mentioned."""
-        if word_prefixes is None:
+        if words is None:
             return await self._top_names(None, limit)
         key = normalise_name(typed)
         found = {
@@ -266,48 +252,46 @@ class PgEntityQueries(PgBase):
             if e.label in NAME_LABELS and normalise_name(e.name) == key
         }
         rows = await self._fetch(
-            f"SELECT {_ENTITY_COLUMNS} FROM entities e"
-            f" WHERE e.name_search @@ to_tsquery('newsdesk', $1) AND {_NAMES}"
+            f"SELECT {ENTITY_COLUMNS} FROM entities e"
+            f" WHERE e.name_search @@ to_tsquery('newsdesk', $1) AND {NAMED}"
             " AND e.article_count > 0 ORDER BY e.mention_count DESC LIMIT $2",
-            to_tsquery_text(word_prefixes),
+            to_tsquery_text(words),
             limit,
         )
         if len(key) >= 2:
             rows += await self._fetch(
-                f"SELECT {_ENTITY_COLUMNS} FROM (SELECT entity_id FROM entity_aliases"
+                f"SELECT {ENTITY_COLUMNS} FROM (SELECT entity_id FROM entity_aliases"
                 "  WHERE alias_key >= $1 AND alias_key < $2 ORDER BY articles DESC LIMIT $3) a"
-                f" JOIN entities e ON e.id = a.entity_id WHERE {_NAMES} AND e.article_count > 0",
+                f" JOIN entities e ON e.id = a.entity_id WHERE {NAMED} AND e.article_count > 0",
                 key,
-                key + _TOP,
+                key + TOP,
                 limit,
             )
         for row in rows:
-            found.setdefault(row["id"], _entity(row))
-        return _rank_choices(found.values(), key, limit)
+            found.setdefault(row["id"], entity_from_row(row))
+        return rank_choices(found.values(), key, limit)
 
     async def _top_names(self, labels: Sequence[str] | None, limit: int) -> list[KnownEntity]:
-        where = "e.label = ANY($1::text[])" if labels else f"{_NAMES} AND $1::text[] IS NULL"
+        where = "e.label = ANY($1::text[])" if labels else f"{NAMED} AND $1::text[] IS NULL"
         rows = await self._fetch(
-            f"SELECT {_ENTITY_COLUMNS} FROM entities e WHERE {where} AND e.article_count > 0"
+            f"SELECT {ENTITY_COLUMNS} FROM entities e WHERE {where} AND e.article_count > 0"
             " ORDER BY e.mention_count DESC, e.article_count DESC, e.name LIMIT $2",
             list(labels) if labels else None,
             limit,
         )
-        return [_entity(r) for r in rows]
+        return [entity_from_row(r) for r in rows]
 
     async def top_entities(
         self, labels: Sequence[str] | None = None, since: str | None = None, limit: int = 10
     ) -> list[EntityTally]:
-        """The most mentioned named entities (of these labels), over all time or since an
-        ISO date, with their mention and article counts in that period."""
         if since is None:
             return [
                 EntityTally(e, e.mention_count, e.article_count)
                 for e in await self._top_names(labels, limit)
             ]
-        where = "e.label = ANY($2::text[])" if labels else f"{_NAMES} AND $2::text[] IS NULL"
+        where = "e.label = ANY($2::text[])" if labels else f"{NAMED} AND $2::text[] IS NULL"
         rows = await self._fetch(
-            f"SELECT {_ENTITY_COLUMNS}, p.mentions AS period_mentions, p.articles"
+            f"SELECT {ENTITY_COLUMNS}, p.mentions AS period_mentions, p.articles"
             " FROM (SELECT entity_id, sum(mentions) AS mentions, count(*) AS articles"
             "       FROM article_entities WHERE seen_at >= $1 GROUP BY entity_id) p"
             f" JOIN entities e ON e.id = p.entity_id WHERE {where}"
@@ -316,10 +300,9 @@ class PgEntityQueries(PgBase):
             list(labels) if labels else None,
             limit,
         )
-        return [EntityTally(_entity(r), r["period_mentions"], r["articles"]) for r in rows]
+        return [EntityTally(entity_from_row(r), r["period_mentions"], r["articles"]) for r in rows]
 
     async def entity_article_ids(self, entity_ids: Sequence[int]) -> list[int]:
-        """Ids (ascending) of the articles that mention any of these entities."""
         if not entity_ids:
             return []
         rows = await self._fetch(
@@ -330,22 +313,13 @@ class PgEntityQueries(PgBase):
         return [row[0] for row in rows]
 
     async def entity_profile(
-        self,
-        entity: KnownEntity,
-        *,
-        articles: int = 5,
-        per_article: int = 3,
-        co_mentions: int = 10,
-        co_mention_window: int = 1000,
-        aliases: int = 8,
+        self, entity: KnownEntity, *, articles: int = 5, per_article: int = 3, co_mentions: int = 10
     ) -> EntityProfile:
-        """The entity's aliases, first/last seen, latest sentences naming it and the entities
-        most often named with it (see the SQLite store for the details)."""
         alias_rows = await self._fetch(
             "SELECT alias FROM entity_aliases WHERE entity_id = $1"
             " ORDER BY articles DESC, alias LIMIT $2",
             entity.id,
-            aliases,
+            PROFILE_ALIASES,
         )
         span = await self._fetchrow(
             "SELECT min(seen_at), max(seen_at) FROM article_entities WHERE entity_id = $1",
@@ -357,8 +331,8 @@ class PgEntityQueries(PgBase):
             first_seen=span[0] if span else None,
             last_seen=span[1] if span else None,
             sentences=await self._latest_sentences(entity.id, articles, per_article),
-            co_mentioned=await self._co_mentioned(entity.id, co_mentions, co_mention_window),
-            co_mention_window=co_mention_window,
+            co_mentioned=await self._co_mentioned(entity.id, co_mentions, CO_MENTION_WINDOW),
+            co_mention_window=CO_MENTION_WINDOW,
         )
 
     async def _latest_sentences(
@@ -375,7 +349,7 @@ class PgEntityQueries(PgBase):
         )
         if not latest:
             return []
-        where = _mention_places(
+        where = mention_places(
             await self._fetch(
                 "SELECT article_id, section, sentence FROM mentions"
                 " WHERE article_id = ANY($1::bigint[]) AND entity_id = $2"
@@ -390,13 +364,13 @@ class PgEntityQueries(PgBase):
         rows = await self._fetch(
             "WITH recent AS (SELECT article_id FROM article_entities WHERE entity_id = $1"
             "                ORDER BY seen_at DESC LIMIT $2)"
-            f" SELECT {_ENTITY_COLUMNS}, count(*) AS shared FROM recent r"
+            f" SELECT {ENTITY_COLUMNS}, count(*) AS shared FROM recent r"
             " JOIN article_entities ae ON ae.article_id = r.article_id"
             " JOIN entities e ON e.id = ae.entity_id"
-            f" WHERE ae.entity_id != $1 AND {_NAMES}"
+            f" WHERE ae.entity_id != $1 AND {NAMED}"
             " GROUP BY e.id ORDER BY shared DESC, e.mention_count DESC, e.name LIMIT $3",
             entity_id,
             window,
             limit,
         )
-        return [CoMention(_entity(r), r["shared"]) for r in rows]
+        return [CoMention(entity_from_row(r), r["shared"]) for r in rows]

@@ -1,6 +1,6 @@
 """PostgreSQL SQL for follows and the notifications they were sent.
 
-Same contract as bot/store/follows.py (its dataclasses and row decoders are shared). The
+Contract: bot/store/interface/follows.py (records and row decoders: bot/store/records/). The
 UNIQUE (follow_id, article_id) row is the claim, cluster-wide: however many processes match
 the same new article, one INSERT creates the row and only that process notifies.
 """
@@ -8,17 +8,20 @@ the same new article, one INSERT creates the row and only that process notifies.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Unpack
 
-from bot.store.follows import (
-    _FOLLOW_COLUMNS,
-    _PENDING_COLUMNS,
-    NOTIFICATION_STATUSES,
-    Follow,
-    PendingNotification,
-    _follow,
-    _pending_notification,
-)
 from bot.store.postgres.base import PgBase
+from bot.store.records.follows import (
+    FOLLOW_COLUMNS,
+    NOTIFICATION_STATUSES,
+    PENDING_NOTIFICATION_COLUMNS,
+    Follow,
+    NewFollow,
+    PendingNotification,
+    follow_from_row,
+    new_follow_values,
+    pending_notification_from_row,
+)
 
 
 class PgFollowQueries(PgBase):
@@ -27,84 +30,56 @@ class PgFollowQueries(PgBase):
 
     # -- follows (guild-scoped) -------------------------------------------------------------
 
-    async def add_follow(
-        self,
-        *,
-        guild_id: int,
-        user_id: int | None,
-        channel_id: int | None,
-        kind: str,
-        target: str,
-        target_key: str,
-        entity_key: str | None,
-        entity_label: str | None,
-        created_by: int,
-        now: str,
-    ) -> tuple[Follow, bool]:
-        """Add a follow that counts articles stored from now on; return it and whether it is
-        new (following the same thing twice returns the first follow). Call in a transaction."""
+    async def add_follow(self, **follow: Unpack[NewFollow]) -> tuple[Follow, bool]:
         added = await self._execute(
             "INSERT INTO follows (guild_id, user_id, channel_id, kind, target, target_key,"
             " entity_key, entity_label, created_by, created_at, after_article_id)"
             " SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, coalesce(max(id), 0) FROM articles"
             " ON CONFLICT DO NOTHING",
-            guild_id,
-            user_id,
-            channel_id,
-            kind,
-            target,
-            target_key,
-            entity_key,
-            entity_label,
-            created_by,
-            now,
+            *new_follow_values(follow),
         )
         row = await self._fetchrow(
-            f"SELECT {_FOLLOW_COLUMNS} FROM follows f WHERE f.guild_id = $1"
+            f"SELECT {FOLLOW_COLUMNS} FROM follows f WHERE f.guild_id = $1"
             " AND coalesce(f.user_id, 0) = $2 AND coalesce(f.channel_id, 0) = $3"
             " AND f.kind = $4 AND f.target_key = $5",
-            guild_id,
-            user_id or 0,
-            channel_id or 0,
-            kind,
-            target_key,
+            follow["guild_id"],
+            follow["user_id"] or 0,
+            follow["channel_id"] or 0,
+            follow["kind"],
+            follow["target_key"],
         )
         assert row is not None
-        return _follow(row), added > 0
+        return follow_from_row(row), added > 0
 
     async def count_follows(
         self, guild_id: int, *, user_id: int | None = None, channel_id: int | None = None
     ) -> int:
-        """How many follows a member (or a channel) has in this guild."""
         column, value = ("user_id", user_id) if user_id is not None else ("channel_id", channel_id)
-        return await self._fetchval(
+        return await self._fetch_count(
             f"SELECT count(*) FROM follows WHERE guild_id = $1 AND {column} = $2",
             guild_id,
             value,
         )
 
     async def visible_follows(self, guild_id: int, user_id: int) -> list[Follow]:
-        """A member's own follows in this guild, then the guild's channel follows."""
         rows = await self._fetch(
-            f"SELECT {_FOLLOW_COLUMNS} FROM follows f WHERE f.guild_id = $1"
+            f"SELECT {FOLLOW_COLUMNS} FROM follows f WHERE f.guild_id = $1"
             " AND (f.user_id = $2 OR f.channel_id IS NOT NULL)"
             " ORDER BY f.channel_id IS NOT NULL, f.channel_id, f.id",
             guild_id,
             user_id,
         )
-        return [_follow(row) for row in rows]
+        return [follow_from_row(row) for row in rows]
 
     async def guild_follow(self, guild_id: int, follow_id: int) -> Follow | None:
-        """One follow of this guild, or None (another guild's id finds nothing)."""
         row = await self._fetchrow(
-            f"SELECT {_FOLLOW_COLUMNS} FROM follows f WHERE f.guild_id = $1 AND f.id = $2",
+            f"SELECT {FOLLOW_COLUMNS} FROM follows f WHERE f.guild_id = $1 AND f.id = $2",
             guild_id,
             follow_id,
         )
-        return _follow(row) if row else None
+        return follow_from_row(row) if row else None
 
     async def remove_follow(self, guild_id: int, follow_id: int) -> bool:
-        """Delete one of this guild's follows (and its notifications); False if none."""
         removed = await self._execute(
             "DELETE FROM follows WHERE guild_id = $1 AND id = $2", guild_id, follow_id
         )
@@ -113,8 +88,6 @@ class PgFollowQueries(PgBase):
     # -- matching new articles (all guilds) ---------------------------------------------------
 
     async def entity_follow_hits(self, article_ids: Sequence[int]) -> list[tuple[int, int]]:
-        """(follow id, article id) for every entity follow that one of these articles names
-        and that is older than the article."""
         if not article_ids:
             return []
         rows = await self._fetch(
@@ -128,20 +101,16 @@ class PgFollowQueries(PgBase):
         return [(row[0], row[1]) for row in rows]
 
     async def query_follows(self, newest_article_id: int) -> list[Follow]:
-        """Every saved-search follow, in all guilds, older than article `newest_article_id`
-        (younger ones cannot match it or anything stored before it)."""
         rows = await self._fetch(
-            f"SELECT {_FOLLOW_COLUMNS} FROM follows f WHERE f.kind = 'query'"
+            f"SELECT {FOLLOW_COLUMNS} FROM follows f WHERE f.kind = 'query'"
             " AND f.after_article_id < $1 ORDER BY f.id",
             newest_article_id,
         )
-        return [_follow(row) for row in rows]
+        return [follow_from_row(row) for row in rows]
 
     # -- notifications ----------------------------------------------------------------------
 
     async def claim_notifications(self, hits: Iterable[tuple[int, int]], now: str) -> int:
-        """Record (follow id, article id) pairs to notify; pairs already recorded are ignored,
-        so nothing is notified twice. Return how many were new. Call in a transaction."""
         pairs = sorted(set(hits))  # one order, so concurrent claimers never deadlock
         if not pairs:
             return 0
@@ -155,17 +124,15 @@ class PgFollowQueries(PgBase):
         )
 
     async def pending_notifications(self, limit: int = 500) -> list[PendingNotification]:
-        """Notifications recorded but not delivered yet, oldest first, with their follows."""
         rows = await self._fetch(
-            f"SELECT {_PENDING_COLUMNS} FROM follow_notifications n"
+            f"SELECT {PENDING_NOTIFICATION_COLUMNS} FROM follow_notifications n"
             " JOIN follows f ON f.id = n.follow_id"
             " WHERE n.status = 'pending' ORDER BY n.id LIMIT $1",
             limit,
         )
-        return [_pending_notification(row) for row in rows]
+        return [pending_notification_from_row(row) for row in rows]
 
     async def mark_notified(self, notification_ids: Sequence[int], now: str) -> None:
-        """Mark notifications delivered."""
         await self._execute(
             "UPDATE follow_notifications SET status = 'sent', sent_at = $1,"
             " attempts = attempts + 1 WHERE id = ANY($2::bigint[])",
@@ -174,7 +141,6 @@ class PgFollowQueries(PgBase):
         )
 
     async def notification_failed(self, notification_ids: Sequence[int], give_up: bool) -> None:
-        """Count a failed delivery; with `give_up`, stop trying (status 'failed')."""
         await self._execute(
             "UPDATE follow_notifications SET attempts = attempts + 1,"
             " status = CASE WHEN $1 THEN 'failed' ELSE status END WHERE id = ANY($2::bigint[])",
@@ -183,7 +149,6 @@ class PgFollowQueries(PgBase):
         )
 
     async def notification_counts(self, follow_id: int) -> dict[str, int]:
-        """How many of a follow's notifications are pending, sent and failed."""
         rows = await self._fetch(
             "SELECT status, count(*) FROM follow_notifications WHERE follow_id = $1"
             " GROUP BY status",

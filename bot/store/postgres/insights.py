@@ -1,15 +1,15 @@
 """PostgreSQL SQL for entity insights: daily mention counts and co-mention networks.
 
-Same contract as bot/store/insights.py (its dataclasses are shared)."""
+Contract: bot/store/interface/insights.py."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from bot.models.entity import CoMention
-from bot.store.entity_records import _ENTITY_COLUMNS, _NAMES, _entity
-from bot.store.insights import CoMentionLinks, DailyCount
 from bot.store.postgres.base import PgBase
+from bot.store.records.entities import ENTITY_COLUMNS, NAMED, entity_from_row
+from bot.store.records.insights import CoMentionLinks, DailyCount
 
 # The entity's articles a network is drawn from: its latest `window` ($3), since $2.
 _HUB = (
@@ -24,8 +24,6 @@ class PgInsightQueries(PgBase):
     async def daily_mentions(
         self, entity_ids: Sequence[int], since: str, until: str
     ) -> list[DailyCount]:
-        """Mentions and articles per entity per UTC day, by article date in [since, until);
-        days without a mention are left out."""
         if not entity_ids:
             return []
         # seen_at is ISO-8601 UTC text, so its first ten characters are the UTC day.
@@ -42,20 +40,18 @@ class PgInsightQueries(PgBase):
     async def co_mention_links(
         self, entity_id: int, *, limit: int = 10, since: str = "", window: int = 1000
     ) -> CoMentionLinks:
-        """The named entities most often in the same articles as `entity_id` (its latest
-        `window` articles dated `since` or later), with the companions' own shared counts."""
         params = (entity_id, since, window)
         hub_articles = await self._fetchval(f"WITH {_HUB} SELECT count(*) FROM hub", *params)
         rows = await self._fetch(
-            f"WITH {_HUB} SELECT {_ENTITY_COLUMNS}, count(*) AS shared FROM hub"
+            f"WITH {_HUB} SELECT {ENTITY_COLUMNS}, count(*) AS shared FROM hub"
             " JOIN article_entities ae ON ae.article_id = hub.article_id"
             " JOIN entities e ON e.id = ae.entity_id"
-            f" WHERE ae.entity_id != $1 AND {_NAMES}"
+            f" WHERE ae.entity_id != $1 AND {NAMED}"
             " GROUP BY e.id ORDER BY shared DESC, e.mention_count DESC, e.name LIMIT $4",
             *params,
             limit,
         )
-        neighbours = [CoMention(_entity(r), r["shared"]) for r in rows]
+        neighbours = [CoMention(entity_from_row(r), r["shared"]) for r in rows]
         ids = [n.entity.id for n in neighbours]
         if len(ids) < 2:
             return CoMentionLinks(hub_articles, neighbours, [])

@@ -5,28 +5,17 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
 import asyncpg
 
 from bot.store.postgres.base import PgBase
+from bot.store.records.jobs import Job
 
 log = logging.getLogger(__name__)
 
 # The channel workers LISTEN on: a new job wakes an idle worker at once.
 JOBS_CHANNEL = "newsdesk_jobs"
-
-
-@dataclass(frozen=True)
-class Job:
-    """A job a worker has taken: what to do, and how many times it has been tried."""
-
-    id: int
-    kind: str
-    payload: Any
-    attempts: int
 
 
 class PgJobQueries(PgBase):
@@ -37,8 +26,6 @@ class PgJobQueries(PgBase):
     async def listen_for_jobs(
         self, wake: Callable[[], None]
     ) -> Callable[[], Awaitable[None]] | None:
-        """Call `wake` whenever a job is queued (LISTEN, on a connection of its own); return
-        how to stop listening, or None when that connection can't be made (callers poll)."""
         try:
             conn = await asyncpg.connect(self.url)
         except (OSError, asyncpg.PostgresError) as exc:
@@ -48,7 +35,6 @@ class PgJobQueries(PgBase):
         return conn.close
 
     async def enqueue_jobs(self, kind: str, payloads: Iterable[object]) -> list[int]:
-        """Queue one job per payload (JSON-serialisable); return their ids, in order."""
         texts = [json.dumps(p, ensure_ascii=False) for p in payloads]
         if not texts:
             return []
@@ -64,8 +50,6 @@ class PgJobQueries(PgBase):
         return [row[0] for row in rows]
 
     async def take_jobs(self, owner: str, lease: timedelta, limit: int = 1) -> list[Job]:
-        """Take up to `limit` due jobs for `owner`: queued ones, or running ones whose lease
-        ran out (their worker died). Locked rows are skipped, never waited for."""
         rows = await self._fetch(
             "UPDATE jobs SET status = 'running', owner = $1, lease_until = now() + $2,"
             " attempts = attempts + 1"
@@ -82,7 +66,6 @@ class PgJobQueries(PgBase):
         return sorted(jobs, key=lambda job: job.id)
 
     async def extend_job(self, job_id: int, owner: str, lease: timedelta) -> bool:
-        """Heartbeat: keep the job ours for another `lease`; False if we lost it."""
         return bool(
             await self._execute(
                 "UPDATE jobs SET lease_until = now() + $3"
@@ -94,7 +77,6 @@ class PgJobQueries(PgBase):
         )
 
     async def finish_job(self, job_id: int, owner: str) -> bool:
-        """Mark our job done; False when its lease had run out and another worker has it."""
         return bool(
             await self._execute(
                 "UPDATE jobs SET status = 'done', finished_at = now(), lease_until = NULL"
@@ -107,7 +89,6 @@ class PgJobQueries(PgBase):
     async def retry_job(
         self, job_id: int, owner: str, error: str, *, delay: timedelta, give_up: bool
     ) -> None:
-        """Give a failed job back to be tried after `delay`, or fail it for good."""
         await self._execute(
             "UPDATE jobs SET status = CASE WHEN $4 THEN 'failed' ELSE 'queued' END,"
             " run_after = now() + $5, lease_until = NULL, error = $3,"
@@ -121,12 +102,10 @@ class PgJobQueries(PgBase):
         )
 
     async def job_counts(self) -> dict[str, int]:
-        """How many jobs are in each status (an operator's view of the queue)."""
         rows = await self._fetch("SELECT status, count(*) FROM jobs GROUP BY status")
         return {row[0]: row[1] for row in rows}
 
     async def article_ids_with_origins(self, origins: Iterable[str]) -> list[int]:
-        """Ids of the stored articles with these origins (what an ingest job stored)."""
         rows = await self._fetch(
             "SELECT id FROM articles WHERE origin = ANY($1::text[]) ORDER BY id", list(origins)
         )

@@ -11,8 +11,7 @@ import pytest
 from bot.clock import FakeClock
 from bot.ingest import ingest_drafts
 from bot.models import ArticleDraft
-from bot.store import Store
-from bot.store.digests import ScheduleDraft
+from bot.store import ScheduleDraft, Store
 from tests import backends
 
 if TYPE_CHECKING:

@@ -9,8 +9,7 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import FakeClock
 from bot.digest import Delivery, DigestComposer, DigestScheduler, NoFacts
-from bot.store import Store
-from bot.store.digests import Schedule
+from bot.store import Schedule, Store
 
 from .conftest import draft_schedule
 

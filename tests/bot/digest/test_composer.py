@@ -11,7 +11,7 @@ from bot.digest import DigestComposer, NoFacts, ScheduleError, StoredFacts, pars
 from bot.digest.composer import clip, lead_sentences
 from bot.ingest import ingest_paths
 from bot.nlp import NlpService
-from bot.nlp.store import enrich_articles
+from bot.nlp.enrichment import enrich_articles
 from bot.store import Store
 
 from .conftest import article, store_at

@@ -9,8 +9,7 @@ from pathlib import Path
 
 from bot.clock import FakeClock
 from bot.digest.scheduler import HEARTBEAT, LEASE
-from bot.store import Store
-from bot.store.digests import Schedule
+from bot.store import Schedule, Store, open_store
 
 from .conftest import GUILD_A
 from .newsroom import Newsroom, schedule, utc
@@ -73,7 +72,7 @@ async def test_a_clean_restart_resumes_the_claim_at_once(store: Store, clock: Fa
 async def test_two_bots_on_one_database_post_each_slot_once(tmp_path: Path) -> None:
     clock = FakeClock(utc(2026, 3, 6, 17, 0))
     path = tmp_path / "shared.db"
-    async with await Store.open(path) as one, await Store.open(path) as two:
+    async with await open_store(path) as one, await open_store(path) as two:
         rooms = [Newsroom(one, clock, owner="bot-1"), Newsroom(two, clock, owner="bot-2")]
         for room in rooms:
             room.scheduler.start()

@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.errors import StoreError
-from bot.store import Store
-from bot.store.digests import Run
+from bot.store import Run, Store, open_store
 
 from .conftest import GUILD_A, GUILD_B, draft_schedule
 
@@ -46,7 +45,7 @@ async def test_a_slot_is_claimed_once(store: Store) -> None:
 
 async def test_two_bots_on_one_database_race_for_a_slot_and_one_wins(tmp_path: Path) -> None:
     path = tmp_path / "shared.db"
-    async with await Store.open(path) as one, await Store.open(path) as two:
+    async with await open_store(path) as one, await open_store(path) as two:
         schedule = await one.add_digest_schedule(draft_schedule(), NOW)
         claims = await asyncio.gather(
             *(

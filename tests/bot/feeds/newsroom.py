@@ -8,9 +8,14 @@ import hashlib
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
+from email.utils import format_datetime
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from aiohttp import web
+
+from bot.clock import FakeClock
 
 FIXTURES = Path(__file__).parent / "fixtures"
 LAST_MODIFIED = "Mon, 02 Mar 2026 06:45:00 GMT"
@@ -53,7 +58,8 @@ class Seen:
 class NewsSite:
     """Harbour Times (RSS, windows-1252) and Coastal Wire (Atom) with their article pages."""
 
-    def __init__(self) -> None:
+    def __init__(self, host: str = "127.0.0.1") -> None:
+        self.host = host  # "::1" serves the site on IPv6 loopback
         self.routes: dict[str, list[Reply | Handler]] = {}
         self.hits: Counter[str] = Counter()
         self.seen: list[Seen] = []
@@ -69,10 +75,11 @@ class NewsSite:
         app.router.add_route("GET", "/{tail:.*}", self._handle)
         self._runner = web.AppRunner(app, handle_signals=False)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, self.host, 0)
         await site.start()
         port = self._runner.addresses[0][1]
-        self.base = f"http://127.0.0.1:{port}"
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        self.base = f"http://{host}:{port}"
         self.newsroom()
         return self
 
@@ -196,3 +203,50 @@ class NewsSite:
             return web.Response(status=302, headers={"Location": target})
 
         return handler
+
+
+class Wire:
+    """An RSS feed on the news site; `publish` adds items at the top, as a newsroom does."""
+
+    def __init__(self, site: NewsSite, clock: FakeClock, name: str = "desk") -> None:
+        self.site, self.clock, self.name = site, clock, name
+        self.path = f"/{name}/rss.xml"
+        self.items: list[str] = []  # newest first: the feed's own order
+        self._count = 0
+        self.serve()
+
+    @property
+    def url(self) -> str:
+        """The feed's address."""
+        return self.site.url(self.path)
+
+    def publish(
+        self, *titles: str, age: timedelta = timedelta(hours=1), image: str | None = None
+    ) -> None:
+        """New items (in the order given, the last one newest), published `age` ago, each
+        with `image` as its picture if given."""
+        when = format_datetime(self.clock.now() - age)
+        picture = (
+            f'<enclosure url="{escape(image)}" type="image/jpeg" length="1"/>' if image else ""
+        )
+        for title in titles:
+            self._count += 1
+            guid = f"{self.name}-{self._count}"
+            # Their pages are missing (404): the feed's own text is the article.
+            self.items.insert(
+                0,
+                f"<item><title>{escape(title)}</title><link>/{self.name}/{guid}</link>"
+                f'<guid isPermaLink="false">{guid}</guid><pubDate>{when}</pubDate>'
+                f"<description>{escape(title)}. Reporters followed the story through the "
+                f"day as it developed ({guid}).</description>{picture}</item>",
+            )
+        self.serve()
+
+    def serve(self) -> None:
+        """Serve the feed as it is now."""
+        body = (
+            f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+            f"<title>{self.name.title()} Wire</title><link>/{self.name}/</link>"
+            f"<description>d</description>{''.join(self.items)}</channel></rss>"
+        )
+        self.site.serve(self.path, Reply(body.encode(), content_type=RSS))

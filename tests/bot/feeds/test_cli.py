@@ -2,11 +2,12 @@
 
 import asyncio
 import os
+import socket
 import sys
 from pathlib import Path
 
 from bot.cli.feeds import split_remote
-from bot.store import Store
+from bot.store import open_store
 
 from .newsroom import NewsSite, Reply
 
@@ -54,7 +55,7 @@ async def test_ingest_pages_feeds_and_html_files(site: NewsSite, tmp_path: Path)
     assert "feed Harbour Times – Coast & Port: ok, 3 new item(s), 3 new article(s)" in output
     assert "robots.txt asks bots not to fetch this page" in output
     assert "5 added, 0 updated, 0 already stored, 1 skipped" in output
-    async with await Store.open(db) as store:
+    async with await open_store(db) as store:
         titles = {a.title: a for a in await store.latest_articles(10)}
     wire = titles["Storm shuts three northern ports, ships stranded"]
     assert wire.url == site.url("/wire/stories/port-closures")
@@ -67,3 +68,25 @@ async def test_ingest_pages_feeds_and_html_files(site: NewsSite, tmp_path: Path)
     assert "feed Harbour Times – Coast & Port: not modified, 0 new item(s)" in output
     code, output = await newsdesk(db, "feeds", "list")
     assert code == 0 and "Harbour Times" in output and "ok: not modified" in output
+
+
+async def test_a_failed_ingest_feed_leaves_no_feed_behind(site: NewsSite, tmp_path: Path) -> None:
+    with socket.socket() as probe:  # a loopback port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        unreachable = f"http://127.0.0.1:{probe.getsockname()[1]}/rss.xml"
+    db = tmp_path / "news.db"
+    tries = {
+        unreachable: "cannot connect to 127.0.0.1",
+        site.url("/missing.xml"): "HTTP 404 Not Found",
+        site.url("/harbour/news/cafe-levy"): "not a feed",  # an article page
+    }
+    for url, reason in tries.items():
+        code, output = await newsdesk(db, "ingest", "--no-nlp", "feed", url)
+        assert code == 1, output
+        assert f"skipped {url}: {reason}" in output
+        assert "0 added, 0 updated, 0 already stored, 1 skipped" in output
+
+    code, output = await newsdesk(db, "feeds", "list")
+    assert code == 0 and "No feeds yet" in output
+    async with await open_store(db) as store:
+        assert await store.all_feeds() == []

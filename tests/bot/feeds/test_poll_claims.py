@@ -4,8 +4,7 @@ import dataclasses
 from datetime import datetime, timedelta
 
 from bot.clock import FakeClock, utc_iso
-from bot.store import Store
-from bot.store.feeds import Feed
+from bot.store import Feed, Store
 
 LEASE = timedelta(minutes=5)
 

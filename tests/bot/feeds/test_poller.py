@@ -8,9 +8,8 @@ from bot.feeds.fetcher import Fetcher
 from bot.feeds.parse import ParsedFeed, parse_feed
 from bot.feeds.poller import FeedPoller
 from bot.feeds.subscriptions import preview_feed, subscribe
-from bot.store import Store
+from bot.store import Store, Subscription
 from bot.store.backend import open_store
-from bot.store.feeds import Subscription
 
 from .conftest import Announced
 from .newsroom import ATOM, EMPTY_ATOM, EMPTY_RSS, REOPEN, RSS, NewsSite, Reply

@@ -7,6 +7,7 @@ from bot.clock import FakeClock
 from bot.ingest import ingest_paths
 from bot.ingest.files import MAX_FILE_BYTES
 from bot.ingest.urls import canonical_url
+from bot.search import parse_query
 from bot.store import Store
 
 ARTICLE = "Title {n}\n\nBody of article number {n} about harbour cranes.\n\n(AP – Oslo)"
@@ -34,9 +35,9 @@ async def test_changed_text_updates_in_place(store: Store, tmp_path: Path) -> No
     assert await store.count_articles() == 1
     article = await store.article(first.added[0])
     assert article is not None and "ferries" in article.body
-    hits, _ = await store.search_articles('"ferries"', _no_filters(), 10, 0)
+    hits, _ = await store.search_articles(parse_query("ferries"), 10, 0)
     assert [h.id for h in hits] == first.added
-    hits, _ = await store.search_articles('"cranes"', _no_filters(), 10, 0)
+    hits, _ = await store.search_articles(parse_query("cranes"), 10, 0)
     assert hits == []
 
 
@@ -106,12 +107,6 @@ def test_canonical_url_strips_tracking() -> None:
         == "https://news.example.com/a/b?id=3"
     )
     assert canonical_url("http://example.com:8080") == "http://example.com:8080/"
-
-
-def _no_filters():
-    from bot.store import SearchFilters
-
-    return SearchFilters()
 
 
 async def test_jsonl_is_streamed_with_each_line_capped(store: Store, tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from bot.ingest import ingest_drafts
 from bot.models import ArticleDraft
 from bot.models.analysis import Analysis, Mention, Sentence
-from bot.nlp.store import NLP_VERSION
+from bot.nlp.enrichment import NLP_VERSION
 from bot.store import Store
 
 Name = tuple[str, str]  # canonical name, spaCy label

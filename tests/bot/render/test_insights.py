@@ -17,7 +17,7 @@ from bot.render.insights import (
     trend_embed,
 )
 from bot.sandbox.emulator.limits import FormErrors, check_embeds
-from bot.store.follows import Follow
+from bot.store import Follow
 
 
 def discord_errors(embed_dict: dict) -> dict:

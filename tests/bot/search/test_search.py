@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from bot.errors import QueryError
 from bot.ingest import ingest_drafts, ingest_paths
 from bot.models import SNIPPET_END, SNIPPET_START, ArticleDraft
-from bot.search import search, suggestions, title_choices
+from bot.search import SearchFilters, parse_query, search, suggestions, title_choices
 from bot.store import Store
 
 
@@ -121,7 +121,8 @@ async def test_source_and_date_filters(store: Store) -> None:
     assert [h.title for h in (await search(store, "dockers source:reuters")).hits] == [
         "Port strike"
     ]
-    assert [h.title for h in (await search(store, "dockers", source="AP")).hits] == ["Port deal"]
+    chosen = parse_query("dockers source:reuters", SearchFilters(sources=("AP",)))
+    assert [h.title for h in (await search(store, chosen)).hits] == ["Port deal"]
     assert [h.title for h in (await search(store, "dockers after:2024-06")).hits] == ["Port deal"]
     assert [h.title for h in (await search(store, "dockers before:2024-06")).hits] == [
         "Port strike"

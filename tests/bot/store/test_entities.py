@@ -9,8 +9,8 @@ from bot.ingest import ingest_drafts
 from bot.models import ArticleDraft
 from bot.models.analysis import Analysis, Mention, Sentence
 from bot.models.entity import AmbiguousEntity
-from bot.nlp.store import (
-    NLP_VERSION,
+from bot.nlp.enrichment import NLP_VERSION
+from bot.nlp.lookup import (
     entity_article_ids,
     entity_choices,
     find_entities,

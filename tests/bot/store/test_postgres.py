@@ -15,12 +15,13 @@ from bot.config import settings_from
 from bot.errors import ConfigError, QueryError
 from bot.ingest import ingest_drafts
 from bot.models import ArticleDraft
+from bot.models.query import Query, Term
 from bot.search import parse_query, search
-from bot.store import Store
-from bot.store.backend import backend_of, open_store, sqlite_path
-from bot.store.postgres import PostgresStore, redacted_url
+from bot.store.backend import backend_of, open_store, redacted_url, sqlite_path
+from bot.store.postgres import PostgresStore
 from bot.store.postgres import articles as pg_articles
 from bot.store.postgres.tsquery import highlight_tsquery_text, to_tsquery_text
+from bot.store.sqlite import SqliteStore
 
 
 @pytest.mark.parametrize(
@@ -34,24 +35,38 @@ from bot.store.postgres.tsquery import highlight_tsquery_text, to_tsquery_text
     ],
 )
 def test_search_language_becomes_tsquery(typed: str, tsquery: str) -> None:
-    assert to_tsquery_text(parse_query(typed).match_expression()).lower() == tsquery.lower()
+    assert to_tsquery_text(parse_query(typed)).lower() == tsquery.lower()
+
+
+def test_groups_phrases_and_exclusions_compile_flat() -> None:
+    query = parse_query('"Shin Bet" truce OR ceasefire Halev* -Egypt -"Gaza Strip"')
+    assert to_tsquery_text(query) == (
+        "(('Shin' <-> 'Bet') & ('truce' | 'ceasefire') & 'Halev':* & !'Egypt'"
+        " & !('Gaza' <-> 'Strip'))"
+    )
 
 
 def test_highlights_mark_any_wanted_word_never_excluded_ones() -> None:
-    expression = parse_query('"Shin Bet" ceasefire -Egypt').match_expression()
-    assert highlight_tsquery_text(expression) == "('Shin' <-> 'Bet') | 'ceasefire'"
+    query = parse_query('"Shin Bet" ceasefire -Egypt')
+    assert highlight_tsquery_text(query) == "('Shin' <-> 'Bet') | 'ceasefire'"
 
 
 @pytest.mark.parametrize(
-    "raw", ["'; DROP TABLE articles; --", "a & b", "x:*", "(a", '"unclosed', "NEAR(a b)"]
+    ("raw", "tsquery"),
+    [
+        ("'; DROP TABLE articles; --", "('DROP' & 'TABLE' & 'articles')"),
+        ("a & b", "('a' & 'b')"),
+        ("x:*", "'x':*"),
+        ("NEAR(a b)", "(('NEAR' <-> 'a') & 'b')"),
+    ],
 )
-def test_raw_text_is_refused_not_passed_on(raw: str) -> None:
-    with pytest.raises(QueryError):
-        to_tsquery_text(raw)
+def test_only_words_reach_tsquery(raw: str, tsquery: str) -> None:
+    assert to_tsquery_text(parse_query(raw)) == tsquery
 
 
 def test_quotes_and_backslashes_inside_a_phrase_stay_literal() -> None:
-    assert to_tsquery_text('"it\'s a\\b"') == "('it''s' <-> 'a\\\\b')"
+    query = Query(groups=((Term(("it's", "a\\b")),),))
+    assert to_tsquery_text(query) == "('it''s' <-> 'a\\\\b')"
 
 
 @settings(
@@ -128,7 +143,7 @@ def test_shard_settings() -> None:
 
 async def test_open_store_opens_sqlite_from_a_url(tmp_path: Path) -> None:
     async with await open_store(f"sqlite:///{tmp_path}/news.db") as store:
-        assert isinstance(store, Store)
+        assert isinstance(store, SqliteStore)
         assert await store.count_articles() == 0
     assert (tmp_path / "news.db").exists()
 

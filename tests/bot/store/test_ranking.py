@@ -4,7 +4,6 @@ import math
 
 import pytest
 
-from bot.search import parse_query, prefix_expression
 from bot.store.ranking import (
     DAY_SPAN,
     RECENCY_HALF_LIFE_DAYS,
@@ -12,9 +11,7 @@ from bot.store.ranking import (
     ceiling_at,
     day_number,
     idf_ceiling,
-    phrases_in,
     ranking_key,
-    required_phrases,
 )
 
 DAY = 20_000  # 2024-10-03
@@ -50,27 +47,6 @@ def test_idf_ceiling_grows_with_rows_and_shrinks_with_hits() -> None:
     assert idf_ceiling(1000, 10) > idf_ceiling(1000, 100) > idf_ceiling(1000, 400)
     assert idf_ceiling(2000, 100) > idf_ceiling(1000, 100)
     assert idf_ceiling(1000, 900) == pytest.approx(1e-6)  # FTS5's floor for common words
-
-
-@pytest.mark.parametrize(
-    ("typed", "required"),
-    [
-        ("Qatar", ['"Qatar"']),
-        ("Qatar truce", ['"Qatar"', '"truce"']),
-        ('"Shin Bet" -Egypt', ['"Shin Bet"']),
-        ("halev* -a -b", ['"halev"*']),
-        ("truce OR ceasefire Qatar", None),
-    ],
-)
-def test_required_phrases_of_the_query_language(typed: str, required: list[str] | None) -> None:
-    assert required_phrases(parse_query(typed).match_expression()) == required
-
-
-def test_required_phrases_of_type_ahead_and_all_phrases() -> None:
-    expression = prefix_expression("qatar tal")
-    assert expression is not None
-    assert required_phrases(expression) == ['"qatar"', '"tal"*']
-    assert phrases_in('("a" OR "b ""c""") NOT "d"') == ['"a"', '"b ""c"""', '"d"']
 
 
 def test_day_number_of_dates_and_datetimes() -> None:

@@ -3,6 +3,7 @@ totals and pages agree with a brute-force count, and migration 006 keeps the ind
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import sqlite3
 from collections.abc import AsyncIterator
@@ -10,13 +11,15 @@ from pathlib import Path
 
 import pytest
 
-import bot.store.search as search_sql
+import bot.store.sqlite.search as search_sql
 from bot.ingest import ingest_drafts
 from bot.models import ArticleDraft
-from bot.search import parse_query, prefix_expression, search, title_choices
-from bot.store import SearchFilters, Store
-from bot.store.db import migrations
+from bot.models.query import Query, SearchFilters
+from bot.search import parse_query, prefix_query, search, title_choices
+from bot.store import Store, open_store
 from bot.store.ranking import TopArticles
+from bot.store.sqlite.db import migrations
+from bot.store.sqlite.search import match_text
 
 WORDS = [f"w{i}" for i in range(60)]
 WEIGHTS = [1 / (rank + 1) for rank in range(len(WORDS))]
@@ -51,15 +54,43 @@ async def sqlite_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Async
     """300 articles, with the scan's batch sizes shrunk so that every path runs."""
     monkeypatch.setattr(search_sql, "SCAN_BATCH", 8)
     monkeypatch.setattr(search_sql, "EXACT_BOUND_AFTER", 32)
-    async with await Store.open(tmp_path / "search.db") as store:
+    async with await open_store(tmp_path / "search.db") as store:
         await ingest_drafts(store, corpus(300))
         yield store
 
 
-async def brute_force(store: Store, match: str, filters: SearchFilters) -> list[int]:
+@pytest.mark.parametrize(
+    ("typed", "expression"),
+    [
+        (
+            '"Shin Bet" -Egypt ceasefire OR truce Hali*',
+            '(("Shin Bet") AND ("ceasefire" OR "truce") AND ("Hali"*)) NOT "Egypt"',
+        ),
+        # Every word is inside double quotes: no bare operator or column filter survives.
+        (
+            'NEAR(a b) col:thing "x" AND y',
+            '("NEAR a") AND ("b") AND ("col thing") AND ("x") AND ("AND") AND ("y")',
+        ),
+        ("AND OR NOT", '("AND" OR "NOT")'),
+        ("ceasefire source:YWN entity:Hamas", '("ceasefire")'),
+    ],
+)
+def test_a_query_compiles_to_quoted_fts5(typed: str, expression: str) -> None:
+    assert match_text(parse_query(typed)) == expression
+    words = prefix_query("qatar tru")
+    assert words is not None and match_text(words) == '("qatar") AND ("tru"*)'
+
+
+def filtered(typed: str, filters: SearchFilters) -> Query:
+    """The query typed, with these filters instead of any typed ones."""
+    return dataclasses.replace(parse_query(typed), filters=filters)
+
+
+async def brute_force(store: Store, query: Query) -> list[int]:
     """Every match ranked by relevance with recency (no early stop), as article ids."""
+    filters = query.filters
     where = ["articles_fts MATCH ?"]
-    params: list[object] = [match]
+    params: list[object] = [match_text(query)]
     if filters.sources:
         where.append(
             "(" + " OR ".join("a.source = ? COLLATE NOCASE" for _ in filters.sources) + ")"
@@ -88,7 +119,18 @@ async def brute_force(store: Store, match: str, filters: SearchFilters) -> list[
     return [ids[key] for key, _ in top.best()]
 
 
-QUERIES = ["w0", "w1 w2", "w3 OR w40", "w0 -w5", '"w0 w1"', "w1*", "w2 w0 w1 -w3 -w4"]
+QUERIES = [
+    "w0",
+    "w1 w2",
+    "w3 OR w40",
+    "w0 -w5",
+    '"w0 w1"',
+    "w1*",
+    "w2 w0 w1 -w3 -w4",
+    # A word typed twice counts twice in bm25: the bound once counted it once and stopped early.
+    "w0 OR w5 w0",
+    "w26 w26 OR w10",
+]
 FILTERS = [
     SearchFilters(),
     SearchFilters(sources=("reuters",)),
@@ -105,11 +147,11 @@ FILTERS = [
 async def test_pages_are_the_top_of_ranking_every_match(
     sqlite_store: Store, typed: str, filters: SearchFilters
 ) -> None:
-    match = parse_query(typed).match_expression()
-    expected = await brute_force(sqlite_store, match, filters)
+    query = filtered(typed, filters)
+    expected = await brute_force(sqlite_store, query)
     got: list[int] = []
     for offset in range(0, 30, 10):
-        hits, total = await sqlite_store.search_articles(match, filters, 10, offset)
+        hits, total = await sqlite_store.search_articles(query, 10, offset)
         got += [hit.id for hit in hits]
         assert total == len(expected)
     assert got == expected[:30]
@@ -119,10 +161,9 @@ async def test_source_filtered_totals_are_capped(
     sqlite_store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(search_sql, "COUNT_CAP", 20)
-    match = parse_query("w0").match_expression()
-    filters = SearchFilters(sources=("reuters",))
-    everything = await brute_force(sqlite_store, match, filters)
-    hits, total = await sqlite_store.search_articles(match, filters, 5, 0)
+    query = filtered("w0", SearchFilters(sources=("reuters",)))
+    everything = await brute_force(sqlite_store, query)
+    hits, total = await sqlite_store.search_articles(query, 5, 0)
     assert len(everything) > 20 and total == 20
     assert [h.id for h in hits] == everything[:5]
 
@@ -155,9 +196,9 @@ async def test_title_type_ahead_is_newest_first_from_one_letter(sqlite_store: St
         "SELECT id FROM articles ORDER BY search_key DESC LIMIT 25"
     )
     assert [article_id for article_id, _ in choices] == [row[0] for row in newest]
-    expression = prefix_expression("w1 w")
-    assert expression is not None
-    assert all("w1" in title.split() for _, title in await sqlite_store.titles_matching(expression))
+    words = prefix_query("w1 w")
+    assert words is not None
+    assert all("w1" in title.split() for _, title in await sqlite_store.titles_matching(words))
 
 
 async def test_migration_indexes_articles_stored_before_it(tmp_path: Path) -> None:
@@ -173,7 +214,7 @@ async def test_migration_indexes_articles_stored_before_it(tmp_path: Path) -> No
     )
     conn.commit()
     conn.close()
-    async with await Store.open(path) as store:
+    async with await open_store(path) as store:
         assert [h.title for h in (await search(store, "truce after:2024-05")).hits] == [
             "Qatar talks"
         ]
@@ -185,8 +226,7 @@ async def test_many_candidate_ids_are_filtered_while_scanning(
     sqlite_store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(search_sql, "ID_LOOKUP_LIMIT", 10)
-    match = parse_query("w0 -w7").match_expression()
-    filters = SearchFilters(article_ids=tuple(range(2, 301, 2)))
-    hits, total = await sqlite_store.search_articles(match, filters, 10, 0)
-    expected = await brute_force(sqlite_store, match, filters)
+    query = filtered("w0 -w7", SearchFilters(article_ids=tuple(range(2, 301, 2))))
+    hits, total = await sqlite_store.search_articles(query, 10, 0)
+    expected = await brute_force(sqlite_store, query)
     assert [h.id for h in hits] == expected[:10] and total == len(expected)

@@ -15,26 +15,26 @@ import pytest
 
 from bot.errors import StoreError
 from bot.models import ArticleDraft
-from bot.store import Store
-from bot.store.db import migrations
+from bot.store import Store, open_store
+from bot.store.sqlite.db import migrations
 
 
 async def test_migrations_set_user_version_and_are_idempotent(tmp_path: Path) -> None:
     path = tmp_path / "db.sqlite"
-    async with await Store.open(path) as store:
+    async with await open_store(path) as store:
         async with store.conn.execute("PRAGMA user_version") as cur:
             assert (await cur.fetchone())[0] == len(migrations())
         async with store.conn.execute("PRAGMA journal_mode") as cur:
             assert (await cur.fetchone())[0] == "wal"
-    async with await Store.open(path) as store:  # re-open applies nothing twice
+    async with await open_store(path) as store:  # re-open applies nothing twice
         assert await store.count_articles() == 0
 
 
 async def test_a_new_database_says_so_once_and_an_upgrade_names_each_step(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO, logger="bot.store.db")
-    async with await Store.open(tmp_path / "new.db"):
+    caplog.set_level(logging.INFO, logger="bot.store")
+    async with await open_store(tmp_path / "new.db"):
         pass
     latest = len(migrations())
     assert caplog.messages == [f"creating a new database (schema v{latest})"]
@@ -43,7 +43,7 @@ async def test_a_new_database_says_so_once_and_an_upgrade_names_each_step(
     with contextlib.closing(sqlite3.connect(older)) as conn:
         for version, _, sql in migrations()[:-1]:
             conn.executescript(f"{sql}\nPRAGMA user_version = {version};")
-    async with await Store.open(older):
+    async with await open_store(older):
         pass
     assert caplog.messages == [f"applying migration {migrations()[-1][1]}"]
 
@@ -52,7 +52,7 @@ async def test_newer_schema_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "db.sqlite"
     sqlite3.connect(path).execute("PRAGMA user_version = 999").connection.close()
     with pytest.raises(StoreError, match="newer than this Newsdesk"):
-        await Store.open(path)
+        await open_store(path)
 
 
 async def test_failed_transaction_leaves_nothing(store: Store) -> None:
@@ -105,7 +105,7 @@ def test_kill_during_large_ingest_leaves_consistent_db(tmp_path: Path) -> None:
     child.wait()
 
     async def check() -> tuple[int, list[str], int, int]:
-        async with await Store.open(db) as store:
+        async with await open_store(db) as store:
             count = await store.count_articles()
             problems = await store.check_integrity()
             async with store.conn.execute("SELECT count(*) FROM articles_fts") as cur:

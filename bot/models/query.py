@@ -1,0 +1,146 @@
+"""A parsed search, as it crosses from the query language (bot/search) into the store: words,
+phrases, OR groups, exclusions, prefixes and typed filters. Each store backend compiles it to
+its own dialect once (SQLite: an FTS5 expression; PostgreSQL: a tsquery); nobody reads a
+compiled string back.
+
+    Query(groups=((Term(("shin", "bet")),), (Term(("truce",)), Term(("ceasefire",)))),
+          excluded=(Term(("egypt",)),), filters=SearchFilters(sources=("YWN",)))
+
+is `"shin bet" truce OR ceasefire -egypt source:YWN`: every group must match (any one of its
+alternatives), no excluded term may, and the filters narrow what is searched.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Term:
+    """One searchable unit: a word or a phrase (its words, in order); with `prefix`, its last
+    word matches every word starting with it."""
+
+    words: tuple[str, ...]
+    prefix: bool = False
+
+    def __post_init__(self) -> None:
+        if not self.words or not all(self.words):
+            raise ValueError("a search term needs words")
+
+    @property
+    def is_phrase(self) -> bool:
+        """True for two or more words that must appear together, in order."""
+        return len(self.words) > 1
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """What a search is limited to besides its words (all optional).
+
+    `entities` are names as typed; the search layer resolves them to `article_ids` (through
+    the NLP index) before the store sees the query, and the store refuses unresolved ones."""
+
+    sources: tuple[str, ...] = ()  # any of these, case-insensitive
+    after: str | None = None  # ISO date or datetime, inclusive
+    before: str | None = None  # ISO date or datetime, exclusive
+    entities: tuple[str, ...] = ()  # every one of these must be mentioned
+    article_ids: tuple[int, ...] | None = None  # only these articles (an entity's, a batch's)
+
+    def overridden_by(self, options: SearchFilters) -> SearchFilters:
+        """These filters with a command's own options applied: its source and dates replace
+        the typed ones, its entities and articles narrow further."""
+        return SearchFilters(
+            sources=options.sources or self.sources,
+            after=options.after or self.after,
+            before=options.before or self.before,
+            entities=(*self.entities, *options.entities),
+            article_ids=_both(self.article_ids, options.article_ids),
+        )
+
+    def checked_resolved(self) -> SearchFilters:
+        """These filters, refused (ValueError) while an entity name is left: a store cannot
+        resolve one (that takes the NLP index), and ignoring it would widen a search."""
+        if self.entities:
+            raise ValueError("resolve entity filters to article ids before searching the store")
+        return self
+
+
+def _both(first: tuple[int, ...] | None, second: Iterable[int] | None) -> tuple[int, ...] | None:
+    if second is None:
+        return first
+    if first is None:
+        return tuple(sorted(set(second)))
+    return tuple(sorted(set(first) & set(second)))
+
+
+@dataclass(frozen=True)
+class Query:
+    """A parsed search: groups of alternatives (all groups must match), exclusions, filters;
+    `text` is what was typed and `notes` what the parser left out, for the reader."""
+
+    groups: tuple[tuple[Term, ...], ...]
+    excluded: tuple[Term, ...] = ()
+    filters: SearchFilters = field(default_factory=SearchFilters)
+    text: str = ""
+    notes: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.groups or not all(self.groups):
+            raise ValueError("a search needs at least one term to look for")
+
+    @property
+    def terms(self) -> tuple[Term, ...]:
+        """Every wanted term (each OR alternative), in order; a term typed twice is here twice
+        (full-text scores count each occurrence)."""
+        return tuple(term for group in self.groups for term in group)
+
+    @property
+    def required(self) -> tuple[Term, ...]:
+        """The terms every match contains: those without alternatives."""
+        return tuple(group[0] for group in self.groups if len(group) == 1)
+
+    @property
+    def phrases(self) -> tuple[Term, ...]:
+        """Wanted and excluded terms of two or more words (matching them needs positions)."""
+        return tuple(term for term in (*self.terms, *self.excluded) if term.is_phrase)
+
+    @property
+    def prefixes(self) -> tuple[Term, ...]:
+        """Wanted and excluded prefix terms: each stands for every indexed word it expands to."""
+        return tuple(term for term in (*self.terms, *self.excluded) if term.prefix)
+
+    @property
+    def size(self) -> int:
+        """Words in the query (every alternative, phrase word, exclusion and prefix once):
+        what the parser's word limit bounds."""
+        return sum(len(term.words) for term in (*self.terms, *self.excluded))
+
+    def cost(self, expansions: Mapping[Term, int] | None = None) -> int:
+        """Index lists a search reads, roughly: one per word, except that a prefix term reads
+        one per indexed word it expands to (`expansions`, counted by the store's vocabulary,
+        e.g. `terms_starting`; taken as 1 when not given). A budget compares this, not size."""
+        counts = expansions or {}
+        return sum(
+            len(term.words) - 1 + max(1, counts.get(term, 1)) if term.prefix else len(term.words)
+            for term in (*self.terms, *self.excluded)
+        )
+
+    def highlight_words(self) -> list[str]:
+        """The words a reader would expect to see marked in results."""
+        return [word for term in self.terms for word in term.words]
+
+    def narrowed(self, options: SearchFilters) -> Query:
+        """This query with a command's own filter options applied (see `overridden_by`)."""
+        return dataclasses.replace(self, filters=self.filters.overridden_by(options))
+
+    def within(self, article_ids: Iterable[int]) -> Query:
+        """This query limited to these articles as well (a batch, a window)."""
+        ids = _both(self.filters.article_ids, article_ids)
+        return dataclasses.replace(self, filters=dataclasses.replace(self.filters, article_ids=ids))
+
+    def resolved(self, mentioning: Iterable[int]) -> Query:
+        """This query with its entity names replaced by the articles that mention them all."""
+        query = self.within(mentioning)
+        return dataclasses.replace(query, filters=dataclasses.replace(query.filters, entities=()))

@@ -1,0 +1,89 @@
+"""The store's one interface: a Protocol per domain, composed into `Store`.
+
+Each method's contract (parameters, result, docstring) is written here once; the backends in
+bot/store/sqlite/ and bot/store/postgres/ implement every one of them (mypy checks that: both
+backend classes are declared as implementing `Store`). Callers only ever see these types.
+"""
+
+from __future__ import annotations
+
+from contextlib import AbstractAsyncContextManager
+from types import TracebackType
+from typing import Protocol, Self
+
+from bot.store.interface.articles import ArticleStore
+from bot.store.interface.digests import DigestStore
+from bot.store.interface.entities import EntityStore
+from bot.store.interface.feed_delivery import FeedDeliveryStore
+from bot.store.interface.feeds import FeedStore
+from bot.store.interface.follows import FollowStore
+from bot.store.interface.insights import InsightStore
+from bot.store.interface.jobs import JobQueue
+from bot.store.interface.search import SearchStore
+from bot.store.interface.settings import SettingsStore
+
+__all__ = [
+    "ArticleStore",
+    "ClusterStore",
+    "Database",
+    "DigestStore",
+    "EntityStore",
+    "FeedDeliveryStore",
+    "FeedStore",
+    "FollowStore",
+    "InsightStore",
+    "JobQueue",
+    "SearchStore",
+    "SettingsStore",
+    "Store",
+]
+
+
+class Database(Protocol):
+    """An open database: where it is, its transactions, and closing it."""
+
+    @property
+    def path(self) -> str:
+        """Where the data lives, for messages (a URL without its password)."""
+        ...
+
+    def transaction(self) -> AbstractAsyncContextManager[None]:
+        """Run the block in one write transaction: all of it lands, or none of it."""
+        ...
+
+    async def close(self) -> None:
+        """Close the database (idempotent)."""
+        ...
+
+    # Written here, not in each backend: `async with await open_store(...) as store` closes it.
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+
+class Store(
+    Database,
+    ArticleStore,
+    SearchStore,
+    EntityStore,
+    FeedStore,
+    FeedDeliveryStore,
+    DigestStore,
+    FollowStore,
+    InsightStore,
+    SettingsStore,
+    Protocol,
+):
+    """An open Newsdesk database, whichever backend holds it: open one with
+    `async with await open_store(target) as store` (bot/store/backend.py)."""
+
+
+class ClusterStore(Store, JobQueue, Protocol):
+    """A store several processes share, with a job queue for the workers (PostgreSQL)."""

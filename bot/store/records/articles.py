@@ -1,0 +1,87 @@
+"""Article records as the store keeps them: what storing a draft did, the article columns,
+and the decoder and values both backends use."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from enum import Enum
+
+from bot.models import Article, ArticleDraft
+from bot.store.records import Row
+
+# What an article row holds, in order (every statement that reads whole articles).
+ARTICLE_COLUMNS = (
+    "id, origin, url, content_hash, title, caption, body, source, desk, dateline, author, "
+    "published_at, ingested_at, updated_at, metadata"
+)
+# The same columns read through the `a` alias (feed items and announcements join articles).
+ARTICLE_COLUMNS_A = ", ".join(f"a.{c.strip()}" for c in ARTICLE_COLUMNS.split(","))
+
+
+class Outcome(Enum):
+    """What storing one draft did."""
+
+    ADDED = "added"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    DUPLICATE = "duplicate"
+
+
+@dataclass(frozen=True)
+class Stored:
+    """The result of storing one draft: the outcome and the article id it maps to."""
+
+    outcome: Outcome
+    article_id: int
+
+
+def article_from_row(row: Row) -> Article:
+    """An article from a row of ARTICLE_COLUMNS."""
+    return Article(
+        id=row["id"],
+        origin=row["origin"],
+        url=row["url"],
+        title=row["title"],
+        caption=row["caption"],
+        body=row["body"],
+        source=row["source"],
+        desk=row["desk"],
+        dateline=row["dateline"],
+        author=row["author"],
+        published_at=row["published_at"],
+        ingested_at=row["ingested_at"],
+        updated_at=row["updated_at"],
+        metadata=json.loads(row["metadata"]),
+    )
+
+
+def stats_from_row(row: Row, size: int) -> dict[str, object]:
+    """Corpus figures from a row of n, sources, first and last, and the database's bytes."""
+    return {
+        "articles": row["n"],
+        "sources": row["sources"],
+        "first": row["first"],
+        "last": row["last"],
+        "bytes": size,
+    }
+
+
+def article_values(draft: ArticleDraft, now: str, digest: str | None = None) -> tuple[object, ...]:
+    """What `store_article` writes, in the order of both backends' UPDATE and INSERT: url,
+    content_hash (`digest` when already computed), title, caption, body, source, desk,
+    dateline, author, published_at, updated_at (`now`), metadata (JSON)."""
+    return (
+        draft.url,
+        digest or draft.content_hash,
+        draft.title,
+        draft.caption,
+        draft.body,
+        draft.source,
+        draft.desk,
+        draft.dateline,
+        draft.author,
+        draft.published_at,
+        now,
+        json.dumps(draft.metadata, ensure_ascii=False, sort_keys=True),
+    )

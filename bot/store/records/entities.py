@@ -1,0 +1,141 @@
+"""NLP results as the store keeps them: stored analyses and mentions, entity keys, and the
+row and JSON helpers shared by the SQLite and PostgreSQL entity stores."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from bot.models.analysis import Analysis
+from bot.models.entity import NAME_LABELS, KnownEntity
+from bot.models.text import normalise_name
+from bot.store.records import Row
+
+ENTITY_COLUMNS = "e.id, e.name, e.label, e.mention_count, e.article_count"
+# Proper names only: dates and amounts are stored as facts but are not things to look up.
+NAMED = f"e.label IN ({', '.join(repr(label) for label in sorted(NAME_LABELS))})"
+# An entity profile lists this many aliases, and finds who is named with it in the entity's
+# latest this many articles.
+PROFILE_ALIASES = 8
+CO_MENTION_WINDOW = 1000
+# The last code point: `key < prefix || TOP` bounds a prefix range scan on an index.
+TOP = "\U0010ffff"
+
+
+@dataclass(frozen=True)
+class StoredAnalysis:
+    """An article's stored analysis as saved: offsets, ranking and terms, plus what it was of."""
+
+    article_id: int
+    content_hash: str
+    nlp_version: str
+    sentences: list[tuple[int, int]]
+    ranking: list[int]
+    summarisable: list[bool]
+    terms: list[tuple[str, ...]]
+
+    @classmethod
+    def from_row(cls, row: Row) -> StoredAnalysis:
+        """Decode an article_analysis row (either backend: the JSON columns are the same)."""
+        return cls(
+            article_id=row["article_id"],
+            content_hash=row["content_hash"],
+            nlp_version=row["nlp_version"],
+            sentences=[(s, e) for s, e in json.loads(row["sentences"])],
+            ranking=json.loads(row["ranking"]),
+            summarisable=json.loads(row["summarisable"]),
+            terms=[tuple(t) for t in json.loads(row["terms"])],
+        )
+
+
+@dataclass(frozen=True)
+class StoredMention:
+    """A stored mention: where it is and which canonical entity it names."""
+
+    entity: KnownEntity
+    section: str
+    start: int
+    end: int
+    sentence: int
+
+
+def entity_key(name: str, label: str) -> str:
+    """The normalised name an entity is filed under (case, diacritics, possessives folded)."""
+    if label in NAME_LABELS:
+        return normalise_name(name)
+    return " ".join(name.casefold().split())  # "$5 million", "Monday": facts keep their text
+
+
+def entity_from_row(row: Row) -> KnownEntity:
+    """An entity from a row of ENTITY_COLUMNS."""
+    return KnownEntity(
+        id=row["id"],
+        name=row["name"],
+        label=row["label"],
+        mention_count=row["mention_count"],
+        article_count=row["article_count"],
+    )
+
+
+def analysis_json(analysis: Analysis) -> tuple[str, str, str, str]:
+    """An analysis's sentences, ranking, summarisable flags and terms as stored (JSON)."""
+    return (
+        json.dumps([[s.start, s.end] for s in analysis.sentences]),
+        json.dumps(analysis.ranking),
+        json.dumps(analysis.summarisable),
+        json.dumps(analysis.terms, ensure_ascii=False),
+    )
+
+
+@dataclass(frozen=True)
+class AnalysisRows:
+    """The rows one analysis writes: mentions, per-entity counts and per-article aliases
+    (counts and aliases in key order, so concurrent writers lock rows in one order)."""
+
+    mentions: list[tuple[int, int, str, int, int, int]]
+    entities: list[tuple[int, int, int, str]]
+    aliases: list[tuple[int, int, str, str]]
+
+
+def analysis_rows(
+    article_id: int,
+    analysis: Analysis,
+    ids: Mapping[tuple[str, str], int],
+    keys: Mapping[int, str],
+    seen_at: str,
+) -> AnalysisRows:
+    """Mention, article-entity and alias rows for an analysis whose (name, label) pairs map
+    to entity `ids` filed under `keys`; a form other than the entity's own key is an alias."""
+    counts: Counter[int] = Counter()
+    mention_rows = []
+    aliases: dict[tuple[str, int], str] = {}
+    for m in analysis.mentions:
+        eid = ids[m.canonical, m.label]
+        counts[eid] += 1
+        mention_rows.append((article_id, eid, m.section, m.start, m.end, m.sentence))
+        form_key = entity_key(m.text, m.label)
+        if form_key and form_key != keys[eid]:
+            aliases.setdefault((form_key, eid), m.text)
+    return AnalysisRows(
+        mention_rows,
+        [(article_id, eid, n, seen_at) for eid, n in sorted(counts.items())],
+        [(article_id, eid, key, alias) for (key, eid), alias in sorted(aliases.items())],
+    )
+
+
+def mention_places(rows: Iterable[Row]) -> dict[int, list[tuple[str, int]]]:
+    """(article_id, section, sentence) rows grouped by article, in the order read."""
+    places: dict[int, list[tuple[str, int]]] = {}
+    for row in rows:
+        places.setdefault(row["article_id"], []).append((row["section"], row["sentence"]))
+    return places
+
+
+def rank_choices(found: Iterable[KnownEntity], typed_key: str, limit: int) -> list[KnownEntity]:
+    """Type-ahead order: the exact name first, then the most mentioned, then by name."""
+    ranked = sorted(
+        found, key=lambda e: (normalise_name(e.name) != typed_key, -e.mention_count, e.name)
+    )
+    return ranked[:limit]

@@ -1,0 +1,78 @@
+"""The SQLite store: one file, one connection; `SqliteStore` combines the per-domain mixins."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import sqlite3
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiosqlite
+
+from bot.errors import StoreError
+from bot.store.interface import Store
+from bot.store.sqlite.app import AppStateQueries
+from bot.store.sqlite.articles import ArticleQueries
+from bot.store.sqlite.db import connect
+from bot.store.sqlite.digests import DigestQueries
+from bot.store.sqlite.entities import EntityQueries
+from bot.store.sqlite.feed_delivery import FeedDeliveryQueries
+from bot.store.sqlite.feeds import FeedQueries
+from bot.store.sqlite.follows import FollowQueries
+from bot.store.sqlite.insights import InsightQueries
+
+__all__ = ["SqliteStore"]
+
+
+class SqliteStore(
+    ArticleQueries,
+    EntityQueries,
+    FeedQueries,
+    FeedDeliveryQueries,
+    DigestQueries,
+    InsightQueries,
+    FollowQueries,
+    AppStateQueries,
+    Store,
+):
+    """An open Newsdesk database in one SQLite file; callers get it from `open_store`."""
+
+    def __init__(self, conn: aiosqlite.Connection, path: str) -> None:
+        self.conn = conn
+        self._path = path
+        # One connection serves every coroutine: writers take turns, or a second BEGIN would
+        # fail inside the first's transaction (digests, feeds and commands write concurrently).
+        self._writing = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, path: str | Path) -> SqliteStore:
+        """Open the database at `path`, creating and migrating it as needed."""
+        # The class by name, not `cls`: so mypy checks it implements every method of Store.
+        return SqliteStore(await connect(path), str(path))
+
+    @property
+    def path(self) -> str:
+        return self._path
+
+    async def close(self) -> None:
+        with contextlib.suppress(ValueError, sqlite3.ProgrammingError):
+            await self.conn.close()
+
+    @contextlib.asynccontextmanager
+    async def transaction(self) -> AsyncIterator[None]:
+        async with self._writing:
+            try:
+                await self.conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                raise StoreError(f"database is busy or read-only: {exc}") from exc
+            try:
+                yield
+            except BaseException:
+                await self.conn.execute("ROLLBACK")
+                raise
+            try:
+                await self.conn.execute("COMMIT")
+            except sqlite3.OperationalError as exc:
+                await self.conn.execute("ROLLBACK")
+                raise StoreError(f"could not save to the database: {exc}") from exc
