@@ -113,6 +113,7 @@ async def _time(
         with Stopwatch() as sw:
             await work()
         runs.setdefault(name, []).append(sw.ms)
+        runs.setdefault(f"{name} CPU", []).append(sw.cpu_ms)
 
     async def newsdesk() -> None:
         forget_search_counts(store)
@@ -157,6 +158,13 @@ def _latency_figures(size: int, run: _Latency, repeats: int) -> list[Figure]:
             "ms",
             _p(run.all("tantivy"), 50),
             note=f"{count} queries, best of {repeats}; exact top 10, rows from SQLite",
+        ),
+        Figure(
+            f"A: page CPU p99 all @{at} vs tantivy",
+            _p(run.all("A CPU"), 99),
+            "ms",
+            _p(run.all("tantivy CPU"), 99),
+            note="CPU time of the process: the cost without the shared machine's queueing",
         ),
         Figure(
             f"A: page p99 all @{at} vs Newsdesk today",
