@@ -14,7 +14,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.client import NewsBot
+from bot.client import NewsBot, RowId
 from bot.client.delivery.digests import DigestPoster
 from bot.digest import (
     DigestComposer,
@@ -78,6 +78,7 @@ class Digests(commands.Cog):
             clock=bot.clock,
             report=self.poster.report,
             retract=self.poster.retract,
+            metrics=bot.metrics,
         )
 
     async def cog_load(self) -> None:
@@ -87,6 +88,11 @@ class Digests(commands.Cog):
     async def cog_unload(self) -> None:
         """Stop the scheduler; an interrupted post is resumed by the next start."""
         await self.scheduler.stop()
+
+    @commands.Cog.listener()
+    async def on_setup_restored(self, guild_id: int) -> None:
+        """A backup restored digests: plan them now."""
+        self.scheduler.wake()
 
     async def _schedule(self, interaction: discord.Interaction, schedule_id: int) -> Schedule:
         assert interaction.guild_id is not None
@@ -115,7 +121,10 @@ class Digests(commands.Cog):
         time="Local time of day, e.g. 08:00 or 6pm (cron schedules ignore it)",
         timezone="IANA timezone, e.g. America/New_York",
         every="daily, weekdays, weekly monday, or cron 0 8 * * 1-5 (default daily)",
-        filter="Only news matching this search, or entity:NAME, or source:NAME",
+        filter=(
+            "Only news matching this search (title:, author:, category: too), entity:NAME"
+            " or source:NAME"
+        ),
         max_items="Stories per digest (1-20, default 5)",
         nothing_new="When nothing is new: skip the post (default) or post a short note",
     )
@@ -201,7 +210,7 @@ class Digests(commands.Cog):
     )
     @app_commands.describe(id="The digest's number, from /digest list")
     @app_commands.check(can_manage_digests)
-    async def remove(self, interaction: discord.Interaction, id: int) -> None:
+    async def remove(self, interaction: discord.Interaction, id: RowId) -> None:
         """Delete one of this server's digests."""
         assert interaction.guild_id is not None
         if not await self.bot.store.remove_digest_schedule(interaction.guild_id, id):
@@ -216,7 +225,7 @@ class Digests(commands.Cog):
     )
     @app_commands.describe(id="The digest's number, from /digest list")
     @app_commands.check(can_manage_digests)
-    async def pause(self, interaction: discord.Interaction, id: int) -> None:
+    async def pause(self, interaction: discord.Interaction, id: RowId) -> None:
         """Pause one of this server's digests."""
         assert interaction.guild_id is not None
         reason = f"paused by {interaction.user.display_name}"
@@ -236,7 +245,7 @@ class Digests(commands.Cog):
     )
     @app_commands.describe(id="The digest's number, from /digest list")
     @app_commands.check(can_manage_digests)
-    async def resume(self, interaction: discord.Interaction, id: int) -> None:
+    async def resume(self, interaction: discord.Interaction, id: RowId) -> None:
         """Resume one of this server's digests (times missed while paused are not posted)."""
         assert interaction.guild_id is not None
         now = self.bot.clock.now()
@@ -256,7 +265,7 @@ class Digests(commands.Cog):
     )
     @app_commands.describe(id="The digest's number, from /digest list")
     @app_commands.check(can_manage_digests)
-    async def preview(self, interaction: discord.Interaction, id: int) -> None:
+    async def preview(self, interaction: discord.Interaction, id: RowId) -> None:
         """The digest as it would be now, only to you."""
         schedule = await self._schedule(interaction, id)
         await interaction.response.defer(ephemeral=True, thinking=True)
@@ -273,7 +282,7 @@ class Digests(commands.Cog):
     )
     @app_commands.describe(id="The digest's number, from /digest list")
     @app_commands.check(can_manage_digests)
-    async def now(self, interaction: discord.Interaction, id: int) -> None:
+    async def now(self, interaction: discord.Interaction, id: RowId) -> None:
         """Post now; the next scheduled digest starts where this one ends."""
         schedule = await self._schedule(interaction, id)
         await interaction.response.defer(ephemeral=True, thinking=True)
@@ -335,7 +344,9 @@ class Digests(commands.Cog):
         now = self.bot.clock.now()
         start = parse_since(since, now=now, zone=zone)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        digest = await self.composer.compose(since=start, until=now, max_items=CATCHUP_ITEMS)
+        digest = await self.composer.compose(
+            since=start, until=now, max_items=CATCHUP_ITEMS, guild_id=interaction.guild_id
+        )
         heading = render.Heading(f"Catch-up since {since.strip()}", footer="Only you can see this")
         await self._show(interaction, render.digest_embeds(digest, heading), "/catchup")
 

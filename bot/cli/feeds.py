@@ -7,10 +7,10 @@ import asyncio
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
-from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
+from bot.cli import feed_moves
+from bot.cli.arguments import MAX_ID, whole
 from bot.cli.common import enricher_for
 from bot.clock import SystemClock, utc_iso
 from bot.config import Settings
@@ -26,13 +26,13 @@ from bot.feeds.parse import (
     register_html_reader,
 )
 from bot.feeds.poller import FeedPoller, PollResult
-from bot.feeds.stories import StoryIndex
 from bot.feeds.subscriptions import DEFAULT_INTERVAL_SECONDS
 from bot.ingest import Enricher, IngestReport, Skipped, ingest_drafts
 from bot.ingest.urls import canonical_url
 from bot.store import Store, open_store
+from bot.terminal import printable, shown, terminal
 
-out = Console(highlight=False)
+out = terminal()
 
 # Whoever runs the CLI owns the machine: fetching from its own network is no escalation,
 # unlike a Discord user's /feeds add (which the bot's default policy keeps off private hosts).
@@ -86,7 +86,7 @@ async def ingest_remote(
                 if _looks_like_feed(fetched):
                     await _ingest_feed(store, poller, url, fetched, report)
                 else:
-                    await _ingest_page(store, poller.stories, fetched, report, enrich)
+                    await _ingest_page(store, fetched, report, enrich)
             except (FetchError, NoArticle, FeedFormatError) as exc:
                 report.skipped.append(Skipped(url, str(exc)))
 
@@ -112,26 +112,20 @@ async def _ingest_feed(
 
 
 async def _ingest_page(
-    store: Store,
-    stories: StoryIndex,
-    fetched: Fetched,
-    report: IngestReport,
-    enrich: Enricher | None,
+    store: Store, fetched: Fetched, report: IngestReport, enrich: Enricher | None
 ) -> None:
     page = await asyncio.to_thread(extract_article, fetched.body, fetched.url)
     origin = page_origin(fetched.url, page)
     source = page.sitename or (urlsplit(fetched.url).hostname or "")
     draft = page_draft(page, origin, origin, source)
-    before = len(report.added)
     await ingest_drafts(store, [draft], enrich=enrich, report=report)
-    await stories.assign(await store.articles(report.added[before:]))
 
 
 def _print_poll(result: PollResult) -> None:
     feed = result.feed
-    name = escape(feed.name)
+    name = shown(feed.name)
     if result.error:
-        out.print(f"[red]feed[/] {name}: {escape(result.status)} — {escape(result.error)}")
+        out.print(f"[red]feed[/] {name}: {shown(result.status)} — {shown(result.error)}")
         return
     health = assess(feed, SystemClock().now())
     rate = health.extraction_rate
@@ -160,9 +154,9 @@ def _list(args: argparse.Namespace) -> int:
                 rate = health.extraction_rate
                 table.add_row(
                     str(feed.id),
-                    escape(feed.name[:60])
+                    shown(printable(feed.name)[:60])
                     + (f" [dim]({subscribers} sub.)[/]" if subscribers else ""),
-                    f"{health.state}: {escape(health.status)}",
+                    f"{health.state}: {shown(health.status)}",
                     (health.last_success_at or "never")[:16],
                     (health.last_new_item_at or "never")[:16],
                     f"{rate:.0%}" if rate is not None else "–",
@@ -206,7 +200,7 @@ def _log(args: argparse.Namespace) -> int:
                 table.add_column(column)
             for line in lines:
                 why = " ".join(x for x in (line.detail, line.link or "") if x)
-                table.add_row(line.at[:16], str(line.outcome), escape(line.title), escape(why))
+                table.add_row(line.at[:16], str(line.outcome), shown(line.title), shown(why))
             out.print(table)
             return 0
 
@@ -214,7 +208,8 @@ def _log(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    """Add `feeds list`, `feeds poll` and `feeds log`; let `ingest` read saved .html pages."""
+    """Add `feeds list`, `feeds poll`, `feeds log`, `feeds import` and `feeds export`; let
+    `ingest` read saved .html pages."""
     register_html_reader()
     p = sub.add_parser(
         "feeds",
@@ -232,6 +227,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     log = feeds.add_parser(
         "log", help="what became of each item a subscription saw, and why (newest first)"
     )
-    log.add_argument("id", type=int, help="the subscription's number (/feeds list in Discord)")
-    log.add_argument("--limit", type=int, default=30, help="lines to show (default 30)")
+    log.add_argument(
+        "id", type=whole(1, MAX_ID), help="the subscription's number (/feeds list in Discord)"
+    )
+    log.add_argument(
+        "--limit", type=whole(1, 1000), default=30, help="lines to show (1–1000, default 30)"
+    )
     log.set_defaults(func=_log)
+    feed_moves.add_commands(feeds)

@@ -43,4 +43,5 @@ def feed_poller(bot: NewsBot, fetcher: Fetcher) -> FeedPoller:
         entity_articles=bot.entity_articles,
         summarize=summarize,
         zone=bot.settings.tz,
+        metrics=bot.metrics,
     )

@@ -4,15 +4,28 @@ shutdown, errors), the answer helper for hybrid commands, intents and extension 
 from __future__ import annotations
 
 import importlib
+import math
 import pkgutil
+import time
 from typing import Any, Protocol
 
 import discord
-from discord import app_commands
+from discord import AppCommandOptionType, app_commands
 from discord.ext import commands
 
 from bot.config import Settings
+from bot.errors import QueryError
+from bot.metrics import Metrics
 from bot.render import errors
+
+# Where an interaction keeps the moment the tree took it in (its `extras`), for latency.
+STARTED = "newsdesk_started"
+
+
+def command_seconds(interaction: discord.Interaction) -> float:
+    """How long ago the tree took this interaction in (see `NewsTree.interaction_check`)."""
+    started = interaction.extras.get(STARTED, time.perf_counter())
+    return time.perf_counter() - float(started)
 
 
 class _Replies(Protocol):
@@ -20,6 +33,8 @@ class _Replies(Protocol):
 
     @property
     def shutting_down(self) -> bool: ...
+
+    metrics: Metrics
 
     def track_reply(self) -> None: ...
 
@@ -59,15 +74,64 @@ async def answer(ctx: commands.Context[Any], *, embed: discord.Embed) -> None:
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
 
+# What Discord itself allows an integer or number option that declares no bounds.
+DISCORD_NUMBER_LIMIT = 2**53 - 1
+# A stored row's number as a slash option (article, digest, feed): Discord shows the range,
+# and `out_of_range` holds anyone who sends another to it.
+RowId = app_commands.Range[int, 1, DISCORD_NUMBER_LIMIT]
+# The same typed in a message (`!feeds pause 3`): discord.py checks this range itself.
+TypedRowId = commands.Range[int, 1, DISCORD_NUMBER_LIMIT]
+_NUMBERS = (AppCommandOptionType.integer, AppCommandOptionType.number)
+
+
+def out_of_range(interaction: discord.Interaction) -> str | None:
+    """One line saying which option is outside the range its command declares, or None.
+
+    Discord checks these bounds before a command reaches the bot, but a modified client or a
+    forged interaction need not: without this, an id past SQLite's integers reached the store
+    as an OverflowError ("something went wrong").
+    """
+    command = interaction.command
+    if not isinstance(command, app_commands.Command):
+        return None
+    try:
+        values = vars(interaction.namespace)
+    except (OverflowError, ValueError):  # a number no float can hold
+        return "An option's value is out of range."
+    for param in command.parameters:
+        value = values.get(param.display_name)
+        name = f"`{param.display_name}`"
+        if param.type in _NUMBERS and isinstance(value, int | float):
+            low = -DISCORD_NUMBER_LIMIT if param.min_value is None else param.min_value
+            high = DISCORD_NUMBER_LIMIT if param.max_value is None else param.max_value
+            if not (math.isfinite(value) and low <= value <= high):
+                kind = (
+                    "a whole number" if param.type is AppCommandOptionType.integer else "a number"
+                )
+                return f"{name} must be {kind} from {low:,} to {high:,}."
+        elif param.type is AppCommandOptionType.string and isinstance(value, str):
+            # For strings, discord.py keeps Range's bounds as min/max_value (lengths).
+            shortest, longest = param.min_value or 0, param.max_value or 6000
+            if not shortest <= len(value) <= longest:
+                return f"{name} must be from {shortest:,} to {longest:,} characters long."
+    return None
+
+
 class NewsTree(app_commands.CommandTree):
     """The command tree: tracks replies in flight, refuses new work during shutdown, and sends
     every app-command error through `bot.render.errors`."""
 
     async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
-        """Track the reply; during shutdown, say so instead of starting new work."""
+        """Track the reply; refuse options outside their declared range; during shutdown, say
+        so instead of starting new work."""
         bot: _Replies = self.client  # type: ignore[assignment]
         bot.track_reply()
+        interaction.extras.setdefault(STARTED, time.perf_counter())
         if not bot.shutting_down:
+            if interaction.type is discord.InteractionType.application_command:
+                refusal = out_of_range(interaction)
+                if refusal is not None:
+                    raise errors.CheckRefused(QueryError(refusal))
             return True
         if interaction.type is discord.InteractionType.autocomplete:
             await interaction.response.autocomplete([])
@@ -82,4 +146,8 @@ class NewsTree(app_commands.CommandTree):
     ) -> None:
         """Answer ephemerally; log unexpected failures with command and guild."""
         name = interaction.command.qualified_name if interaction.command else "unknown command"
-        await errors.send_error(interaction, error, where=f"/{name}")
+        try:
+            await errors.send_error(interaction, error, where=f"/{name}")
+        finally:
+            bot: _Replies = self.client  # type: ignore[assignment]
+            bot.metrics.command_answered(f"/{name}", command_seconds(interaction), ok=False)

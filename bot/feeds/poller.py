@@ -21,11 +21,12 @@ from bot.feeds.health import FeedAlert, alert_for, next_rhythm
 from bot.feeds.pages import EntryPages
 from bot.feeds.parse import FeedEntry, FeedFormatError, ParsedFeed, parse_feed
 from bot.feeds.schedule import after_failure, after_success, poll_interval
-from bot.feeds.stories import StoryIndex
 from bot.feeds.subscriptions import EntityResolver
 from bot.feeds.triage import MuteCheck, Router
 from bot.ingest import Enricher, ingest_drafts
+from bot.metrics import Metrics
 from bot.store import Feed, SeenItem, Store
+from bot.stories import story_ids
 from bot.tasks import BackgroundTasks, first_of
 
 log = logging.getLogger(__name__)
@@ -84,8 +85,10 @@ class FeedPoller:
         owner: str | None = None,
         zone: ZoneInfo | None = None,
         muted: MuteCheck | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self.store = store
+        self.metrics = metrics
         # Who holds this bot's poll claims: unique per running bot (see bot.feeds.claims).
         self.owner = owner or new_owner()
         self.fetcher = fetcher
@@ -96,7 +99,6 @@ class FeedPoller:
         self.router = Router(store, entity_articles=entity_articles, muted=muted)
         self.parse = parse
         self.rng = rng or random.Random()
-        self.stories = StoryIndex(store, clock=self.clock)
         self._write = asyncio.Lock()  # one writer: the store's connection has one transaction
         self.delivery = Delivery(
             store, announce, clock=self.clock, lock=self._write, summarize=summarize, zone=zone
@@ -278,7 +280,11 @@ class FeedPoller:
         later = new[MAX_ITEMS_PER_POLL:]
         new = new[:MAX_ITEMS_PER_POLL]
         source = parsed.title or feed.title or feed.url
-        prepared = await asyncio.gather(*(self.pages.prepare(entry, source) for entry in new))
+        # A subscription's CSS selector picks the text on the pages (the oldest one's wins).
+        selector = next(iter(await self.store.feed_selectors(feed.id)), "") if new else ""
+        prepared = await asyncio.gather(
+            *(self.pages.prepare(entry, source, selector) for entry in new)
+        )
         status = "ok" if parsed.warning is None else "ok, XML repaired"
         feed = self._succeeded(feed, fetched, status)
         feed = dataclasses.replace(
@@ -297,7 +303,7 @@ class FeedPoller:
             result.added = list(report.added)
             items = [await self.pages.seen_item(entry, draft) for entry, draft, _ in prepared]
             articles = await self.store.articles([i.article_id for i in items if i.article_id])
-            stories = await self.stories.assign(articles)
+            stories = await story_ids(self.store, [a.id for a in articles], clock=self.clock)
             by_id = {article.id: article for article in articles}
             now = utc_iso(self.clock.now())
             if new and not priming:
@@ -360,4 +366,6 @@ class FeedPoller:
             if not await self.store.save_feed(feed, owner=self.owner, release=True):
                 raise ClaimLost(feed.url)
         result.feed = feed
+        if self.metrics is not None:
+            self.metrics.feed_polled(result.status)
         return result

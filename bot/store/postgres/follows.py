@@ -22,6 +22,7 @@ from bot.store.records.follows import (
     new_follow_values,
     pending_notification_from_row,
 )
+from bot.store.records.quotes import NEW_QUOTE
 
 
 class PgFollowQueries(PgBase):
@@ -71,6 +72,14 @@ class PgFollowQueries(PgBase):
         )
         return [follow_from_row(row) for row in rows]
 
+    async def channel_follows(self, guild_id: int) -> list[Follow]:
+        rows = await self._fetch(
+            f"SELECT {FOLLOW_COLUMNS} FROM follows f WHERE f.guild_id = $1"
+            " AND f.channel_id IS NOT NULL ORDER BY f.channel_id, f.id",
+            guild_id,
+        )
+        return [follow_from_row(row) for row in rows]
+
     async def guild_follow(self, guild_id: int, follow_id: int) -> Follow | None:
         row = await self._fetchrow(
             f"SELECT {FOLLOW_COLUMNS} FROM follows f WHERE f.guild_id = $1 AND f.id = $2",
@@ -96,6 +105,20 @@ class PgFollowQueries(PgBase):
             " JOIN article_entities ae ON ae.entity_id = e.id"
             " WHERE f.kind = 'entity' AND ae.article_id = ANY($1::bigint[])"
             " AND ae.article_id > f.after_article_id ORDER BY f.id, ae.article_id",
+            list(article_ids),
+        )
+        return [(row[0], row[1]) for row in rows]
+
+    async def quote_follow_hits(self, article_ids: Sequence[int]) -> list[tuple[int, int]]:
+        if not article_ids:
+            return []
+        rows = await self._fetch(
+            "SELECT DISTINCT f.id, q.article_id FROM follows f"
+            " JOIN entities e ON e.name_key = f.entity_key AND e.label = f.entity_label"
+            " JOIN quotes q ON q.entity_id = e.id"
+            " WHERE f.kind = 'quotes' AND q.article_id = ANY($1::bigint[])"
+            f" AND q.article_id > f.after_article_id AND {NEW_QUOTE}"
+            " ORDER BY f.id, q.article_id",
             list(article_ids),
         )
         return [(row[0], row[1]) for row in rows]
