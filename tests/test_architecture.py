@@ -171,8 +171,9 @@ def test_only_the_store_names_a_backend() -> None:
             {"bot.feeds", "bot.digest", "bot.insights", "bot.client", "bot.render", "bot.cli"},
         ),
         # The web sits beside cogs and the CLI: it calls the core, never Discord's side of the
-        # bot (client, render, sandbox) nor the commands beside it.
-        (["bot/web"], {"bot.client", "bot.render", "bot.sandbox", "bot.cli", "cogs"}),
+        # bot (client, sandbox) nor the commands beside it; of bot/render, only the parts that
+        # need no Discord library (test_the_web_draws_posts_without_discord).
+        (["bot/web"], {"bot.client", "bot.sandbox", "bot.cli", "cogs"}),
     ],
 )
 def test_no_import_runs_up(folders: list[str], forbidden: set[str]) -> None:
@@ -183,6 +184,32 @@ def test_no_import_runs_up(folders: list[str], forbidden: set[str]) -> None:
         if (found := imported(path, depth=2) & forbidden)
     }
     assert offenders == {}
+
+
+def render_imports(path: Path) -> set[str]:
+    """The bot.render modules a module imports, and those they import, all the way down."""
+    found: set[str] = set()
+    waiting = [path]
+    while waiting:
+        names = {n for n in imported(waiting.pop(), depth=3) if n.startswith("bot.render.")}
+        for name in names - found:
+            found.add(name)
+            waiting.append(ROOT / (name.replace(".", "/") + ".py"))
+    return found
+
+
+def test_the_web_draws_posts_without_discord() -> None:
+    """The web previews feed posts with bot/render's own card (the same as the posts), and
+    takes from bot/render only modules that, all the way down, import no discord."""
+    offenders = {
+        relative(path): sorted(
+            name
+            for name in render_imports(path)
+            if "discord" in imported(ROOT / (name.replace(".", "/") + ".py"))
+        )
+        for path in modules("bot/web")
+    }
+    assert {path: found for path, found in offenders.items() if found} == {}
 
 
 def test_nothing_below_the_web_imports_it() -> None:
