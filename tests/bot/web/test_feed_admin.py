@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import logging
 import re
-from html import unescape
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
+from html import unescape
 from pathlib import Path
 
 import aiohttp
@@ -112,7 +112,7 @@ async def test_an_admin_adds_a_feed_after_a_test_fetch_and_sees_it_listed(
         assert "#general" in shown and "#news" in shown and "@Editors" in shown
         added = await add_feed(desk, http, token, "Newsroom", site.url("/harbour/rss.xml"))
         assert added.status == 303
-        [(subscription, feed)] = await desk.store.guild_subscriptions(newsroom.id)
+        [(subscription, _)] = await desk.store.guild_subscriptions(newsroom.id)
         assert (
             added.headers["Location"] == f"/servers/{newsroom.id}/feeds/{subscription.id}?added=new"
         )
