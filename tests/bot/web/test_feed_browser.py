@@ -76,7 +76,8 @@ async def test_a_feed_added_on_the_web_posts_as_its_live_preview_showed(
         await t.page.get_by_label("Feed address").fill(site.url("/harbour/rss.xml"))
         await t.page.get_by_label("Channel to post in").select_option(label="#news")
         await t.page.get_by_role("button", name="Add feed").click()
-        await expect(t.page.locator("main").get_by_role("status")).to_contain_text("Added: the feed was read")
+        notice = t.page.locator("main").get_by_role("status")
+        await expect(notice).to_contain_text("Added: the feed was read")
 
         # The running bot reads the new feed on its next round (it lists what is there now).
         await poll(desk, clock)
@@ -91,7 +92,7 @@ async def test_a_feed_added_on_the_web_posts_as_its_live_preview_showed(
         await expect(preview.locator(".embed-footer-text")).to_contain_text("· via the web")
         assert await preview.locator(".embed").get_attribute("data-colour") == "#e67e22"
         await t.page.get_by_role("button", name="Save template").click()
-        await expect(t.page.locator("main").get_by_role("status")).to_contain_text("Saved")
+        await expect(notice).to_contain_text("Saved")
 
         # The site publishes its next story; the bot, never restarted, posts it.
         site.publish_reopening()
