@@ -1,13 +1,13 @@
-"""The layout's rules, checked on the source: the core imports no discord.py, only the store
-talks to a database, the store builds on the domain's plain data alone, cogs and the web hold
-no SQL, the web imports none of Discord's side of the bot (of bot/render only what needs no
-discord) and only the CLI imports the web, `cogs/` holds only cogs (each module an extension
-with `setup`), no import runs up and no files import each other in a circle, every task starts in bot/tasks.py, no project import hides
-behind `except ImportError`, nothing outside the store names one of its backends, every
-package the code imports or loads is declared in pyproject.toml, which articles are one story
-is decided in bot/stories/ alone, the story comparisons are pure functions of plain data, feed
-post templates are never handed to `str.format` or an evaluator, and the mute list knows
-nothing of the feeds, digests and follows that apply it."""
+"""The layout's rules, checked on the source: the core imports no discord.py, only the store talks
+to a database, the store builds on the domain's plain data alone, cogs and the web hold no SQL,
+the web imports none of Discord's side of the bot (of bot/render only what needs no discord) and
+only the CLI imports the web, `cogs/` holds only cogs (each module an extension with `setup`),
+no import runs up and no files import each other in a circle, every task starts in bot/tasks.py,
+no project import hides behind `except ImportError`, nothing outside the store names one of its
+backends, every package the code imports or loads is declared in pyproject.toml, which articles
+are one story is decided in bot/stories/ alone, the story comparisons are pure functions of
+plain data, feed post templates are never handed to `str.format` or an evaluator, and the mute
+list knows nothing of the feeds, digests and follows that apply it."""
 
 from __future__ import annotations
 
