@@ -9,6 +9,7 @@ is read or changed. The template editor is in feed_templates.py."""
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any
 
 from aiohttp import web
@@ -80,7 +81,7 @@ def _named(places: KnownPlaces, channel_id: int) -> str:
     return f"#{found.name}" if found else f"channel {channel_id}"
 
 
-def feed_row(subscription: Subscription, feed: Feed, places: KnownPlaces, now: Any) -> Data:
+def feed_row(subscription: Subscription, feed: Feed, places: KnownPlaces, now: datetime) -> Data:
     """One feed as the list and its page show it: where it posts, how, and its health."""
     health = assess(feed, now)
     role = places.role(subscription.role_id) if subscription.role_id else None
