@@ -20,6 +20,7 @@ from bot.feeds.adding import NewFeed, add_feed
 from bot.feeds.fetcher import Fetcher
 from bot.feeds.health import assess
 from bot.feeds.moving import MAX_FEEDS_PER_GUILD
+from bot.feeds.own_options import OWN_CLEARABLE, OwnOptionsEdited, edit_and_try
 from bot.servers import KnownPlaces, known_places
 from bot.store import Feed, Subscription
 from bot.web.access import manager_of
@@ -199,11 +200,18 @@ async def feed_data(request: web.Request) -> Data:
     subscription, feed = await feed_of(request, server)
     now = context_of(request).clock.now()
     added = request.query.get("added", "")
+    own = await context_of(request).store.feed_options(subscription.id)
     return {
         "server": _server(server),
         "feed": feed_row(subscription, feed, places, now),
+        "options": {
+            "name": own.identity_name,
+            "avatar_url": own.avatar_url,
+            "selector": own.selector,
+        },
         "added": added if added in ("new", "already") else "",
         "error": "",
+        "tried": "",
         **_places(places),
     }
 
@@ -236,6 +244,48 @@ async def edit(request: web.Request) -> web.StreamResponse:
         data["error"] = str(exc)
         return await page(request, "feed.html", data, status=400)
     raise web.HTTPSeeOther(f"/servers/{server.id}/feeds/{subscription.id}")
+
+
+async def options(request: web.Request) -> web.StreamResponse:
+    """POST …/options: the name and avatar its posts carry and the CSS selector of its
+    articles' text, or clearing either (own_options.edit_and_try, as `/feeds edit`); a new
+    selector is tried on the feed's latest article and the page says what it picked."""
+    server, _ = await managed(request)
+    subscription, _ = await feed_of(request, server)
+    form = await request.post()
+    clear = _text(form, "clear")
+    context = context_of(request)
+    try:
+        async with Fetcher(context.fetch_policy, clock=context.clock) as fetcher:
+            edited = await edit_and_try(
+                context.store,
+                fetcher,
+                server.id,
+                subscription.id,
+                name=_text(form, "name") or None,
+                avatar_url=_text(form, "avatar") or None,
+                selector=_text(form, "selector") or None,
+                clear=clear if clear in OWN_CLEARABLE else None,
+            )
+        if edited is None:
+            raise web.HTTPBadRequest(text="Nothing to change: give a name, avatar or selector.")
+    except (NewsdeskError, web.HTTPBadRequest) as exc:
+        data = await feed_data(request)
+        data["error"] = _why(exc)
+        return await page(request, "feed.html", data, status=400)
+    data = await feed_data(request)
+    data["tried"] = _trial(edited)
+    return await page(request, "feed.html", data)
+
+
+def _trial(edited: OwnOptionsEdited) -> str:
+    """What the page says of a selector tried on the feed's latest article."""
+    trial = edited.trial
+    if trial is None:
+        return "Saved."
+    if trial.problem:
+        return f"Saved, but trying it on the latest article: {trial.problem}"
+    return f"Saved. On the latest article it picks {trial.words:,} words: “{trial.text[:200]}…”"
 
 
 async def pause(request: web.Request) -> web.StreamResponse:

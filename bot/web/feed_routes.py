@@ -27,6 +27,7 @@ def add_feed_routes(router: web.UrlDispatcher) -> None:
         router.add_get("/api/v1" + path, json_page)
     router.add_post(BASE, feed_admin.add)
     router.add_post(ONE, feed_admin.edit)
+    router.add_post(ONE + "/options", feed_admin.options)
     router.add_post(ONE + "/pause", feed_admin.pause)
     router.add_post(ONE + "/resume", feed_admin.resume)
     router.add_post(ONE + "/remove", feed_admin.remove)

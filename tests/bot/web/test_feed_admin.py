@@ -278,6 +278,33 @@ async def test_the_template_editor_previews_the_post_and_saves_it(
             assert "Now: Newsdesk's default template" in texts(await reset.text())
 
 
+async def test_a_feeds_own_name_and_selector_are_set_tried_and_cleared(
+    desk: WebDesk, site: NewsSite
+) -> None:
+    newsroom = guild(desk, "Newsroom")
+    async with desk.browser() as http:
+        token = await signed_in(desk, http, "alice")
+        await add_feed(desk, http, token, "Newsroom", site.url("/harbour/rss.xml"))
+        [(subscription, _)] = await desk.store.guild_subscriptions(newsroom.id)
+        await poll_once(desk)
+        one = desk.url(f"/servers/{newsroom.id}/feeds/{subscription.id}/options")
+        form = {"csrf_token": token, "name": "Harbour desk", "selector": "article p"}
+        async with http.post(one, data=form) as saved:
+            shown = texts(await saved.text())
+        assert saved.status == 200
+        assert re.search(r"Saved\. On the latest article it picks \d+ words", shown), shown[-600:]
+        options = await desk.store.feed_options(subscription.id)
+        assert (options.identity_name, options.selector) == ("Harbour desk", "article p")
+        async with http.post(one, data={"csrf_token": token, "selector": "p:has(("}) as bad:
+            assert bad.status == 400
+        assert (await desk.store.feed_options(subscription.id)).selector == "article p"
+        async with http.post(one, data={"csrf_token": token, "clear": "identity"}) as cleared:
+            assert 'id="own-name" name="name" type="text" maxlength="80" value=""' in (
+                await cleared.text()
+            )
+        assert (await desk.store.feed_options(subscription.id)).identity_name == ""
+
+
 async def test_the_delivery_log_pages_newest_first(desk: WebDesk, site: NewsSite) -> None:
     newsroom = guild(desk, "Newsroom")
     async with desk.browser() as http:
@@ -312,6 +339,7 @@ ADMIN_PAGES = [
 ADMIN_FORMS = [
     "/servers/{guild}/feeds",
     "/servers/{guild}/feeds/{feed}",
+    "/servers/{guild}/feeds/{feed}/options",
     "/servers/{guild}/feeds/{feed}/pause",
     "/servers/{guild}/feeds/{feed}/resume",
     "/servers/{guild}/feeds/{feed}/remove",
