@@ -1,7 +1,8 @@
 """The feeds admin pages in a real browser, inside the running bot: an admin adds a feed from a
 loopback news site, edits its template and watches the live preview follow the typing; the
 running bot (not restarted) then posts the feed's next item in the emulated Discord, and the
-preview of that item is the post: the same title, description, footer and colour."""
+preview of that item is the post: the same title, description, footer and colour. No page
+holds inline code, and none logs a console error or a CSP violation."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from cogs.servers import Servers
 from tests.bot.feeds.newsroom import REOPEN, NewsSite
 from tests.bot.web.browsing import tab
 from tests.bot.web.newsroom import WebDesk
+from tests.bot.web.test_security import InlineCode
 from tests.cogs.feeddesk import last_post, poll
 from tests.cogs.test_feeds import newsdesk_on
 from tests.newsdesk import Newsdesk
@@ -131,4 +133,14 @@ async def test_a_feed_added_on_the_web_posts_as_its_live_preview_showed(
             embed["footer"]["text"],
             embed["color"],
         )
+        # Every feeds admin page: no inline code (the CSP holds), nor any console error.
+        base = f"/servers/{guild_id}/feeds"
+        [(subscription, _)] = await desk.store.guild_subscriptions(guild_id)
+        one = f"{base}/{subscription.id}"
+        for path in (base, one, f"{one}/template", f"{one}/log"):
+            response = await t.open(path)
+            assert response is not None and response.status == 200, path
+            scan = InlineCode()
+            scan.feed(await response.text())
+            assert scan.found == [], (path, scan.found)
         assert t.errors == []
