@@ -20,6 +20,7 @@ from bot.web import (
     story_pages,
 )
 from bot.web.context import CONTEXT, WebContext
+from bot.web.feed_routes import add_feed_routes
 from bot.web.render import DataHandler, twin
 from bot.web.security import csrf, errors, security_headers, timing
 
@@ -56,6 +57,7 @@ def add_routes(router: web.UrlDispatcher) -> None:
         html_page, json_page = twin(template, data)
         router.add_get(path, html_page)
         router.add_get(api_path, json_page)
+    add_feed_routes(router)
     router.add_get("/api/v1/titles", search_pages.titles)
     router.add_get("/search/atom", search_pages.search_feed)
     router.add_get("/entities", entity_pages.find_entity)
