@@ -48,6 +48,7 @@ TABLES = (
     "feed_channel_pacing",
     "follows",
     "follow_notifications",
+    "pair_rises",
     "guild_mutes",
     "story_texts",
     "story_updates",

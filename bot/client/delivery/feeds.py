@@ -22,7 +22,6 @@ from bot.models.delivery import Failure, PostedMessage
 from bot.mutes import muted_source
 from bot.render import feed_posts
 from bot.render import feeds as render
-from bot.render.story_updates import follow_view
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -104,7 +103,7 @@ class FeedPoster:
                 embeds=post.embeds,
                 title=post.thread_name,
                 mentions=mentions,
-                view=follow_view(post.story_id) if post.story_id is not None else None,
+                view=feed_posts.post_view(post),
             )
             for post in posts
         ]
