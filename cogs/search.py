@@ -197,7 +197,7 @@ class Search(commands.Cog):
         ctx = await self.bot.get_context(message)
         if ctx.command is not None:
             return
-        self.bot.track_reply()
+        self.bot.track_reply("@mention")
         query = content[len(mention) :].strip()
         try:
             if not query:

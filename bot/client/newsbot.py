@@ -17,7 +17,7 @@ from typing import Any
 import discord
 from discord.ext import commands
 
-from bot import __version__
+from bot import __version__, budget
 from bot.client.cooldowns import Cooldowns
 from bot.client.delivery import Poster
 from bot.client.tree import NewsTree, answer, discover_extensions, intents_for
@@ -32,7 +32,8 @@ from bot.render.views import CUSTOM_ID_PREFIX, Pagers
 from bot.search import EntityResolver
 from bot.store import Store
 from bot.store.backend import open_store, sqlite_path
-from bot.tasks import BackgroundTasks
+from bot.tasks import BackgroundTasks, meter_tasks
+from bot.work import Ledger, label_current
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +98,10 @@ class NewsBot(commands.Bot):
         self._prefixes: dict[int, str] = {}
         self._in_flight: set[asyncio.Task[Any]] = set()
         self._shutdown: asyncio.Future[None] | None = None
+        # What each command spent (bot/work.py): CPU on the loop and in its threads, and units
+        # of work; one over the budget's CPU is logged.
+        self.work = Ledger(warn_ms=budget.COMMAND_CPU_MS)
+        self._unmeter: Any = None
 
     # -- start ------------------------------------------------------------------------------
 
@@ -108,7 +113,9 @@ class NewsBot(commands.Bot):
         return self._store
 
     async def setup_hook(self) -> None:
-        """Open the store, load every cog, sync slash commands if they changed."""
+        """Meter the tasks the bot runs, open the store, load every cog, sync slash commands
+        if they changed."""
+        self._unmeter = meter_tasks(asyncio.get_running_loop(), self.work.record)
         self._store = await open_store(self.store_url)
         await self.load_extensions()
         await self.sync_commands()
@@ -246,7 +253,7 @@ class NewsBot(commands.Bot):
         """Run a prefix command, tracked so shutdown waits for its reply."""
         if self.shutting_down:
             return
-        self.track_reply()
+        self.track_reply(f"{ctx.prefix or ''}{ctx.command.qualified_name if ctx.command else ''}")
         await super().invoke(ctx)
 
     async def on_command_error(
@@ -277,8 +284,11 @@ class NewsBot(commands.Bot):
         """True once `close()` has begun."""
         return self._shutdown is not None
 
-    def track_reply(self) -> None:
-        """Mark the current task as writing a reply: shutdown waits for it to finish."""
+    def track_reply(self, label: str = "") -> None:
+        """Mark the current task as writing a reply (shutdown waits for it to finish) to a
+        user's `label` command, whose cost `work` keeps."""
+        if label:
+            label_current(label)
         task = asyncio.current_task()
         if task is not None and task not in self._in_flight:
             self._in_flight.add(task)
@@ -326,3 +336,5 @@ class NewsBot(commands.Bot):
         if self._store is not None:
             await self._store.close()
         await asyncio.to_thread(self.nlp_service.close)
+        if self._unmeter is not None:
+            self._unmeter()

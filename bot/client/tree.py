@@ -21,7 +21,7 @@ class _Replies(Protocol):
     @property
     def shutting_down(self) -> bool: ...
 
-    def track_reply(self) -> None: ...
+    def track_reply(self, label: str = "") -> None: ...
 
 
 def intents_for(settings: Settings) -> discord.Intents:
@@ -59,6 +59,21 @@ async def answer(ctx: commands.Context[Any], *, embed: discord.Embed) -> None:
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
 
+def command_label(interaction: discord.Interaction) -> str:
+    """How the work of an app-command interaction is labelled: "/search", "/digest preview",
+    "/search autocomplete", or a menu command's name."""
+    data: Any = interaction.data or {}
+    parts = [str(data.get("name", "?"))]
+    options = data.get("options") or []
+    while options and options[0].get("type") in (1, 2):  # a group or a subcommand
+        parts.append(str(options[0].get("name", "?")))
+        options = options[0].get("options") or []
+    name = " ".join(parts) if data.get("type", 1) != 1 else "/" + " ".join(parts)
+    if interaction.type is discord.InteractionType.autocomplete:
+        name += " autocomplete"
+    return name
+
+
 class NewsTree(app_commands.CommandTree):
     """The command tree: tracks replies in flight, refuses new work during shutdown, and sends
     every app-command error through `bot.render.errors`."""
@@ -66,7 +81,7 @@ class NewsTree(app_commands.CommandTree):
     async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
         """Track the reply; during shutdown, say so instead of starting new work."""
         bot: _Replies = self.client  # type: ignore[assignment]
-        bot.track_reply()
+        bot.track_reply(command_label(interaction))
         if not bot.shutting_down:
             return True
         if interaction.type is discord.InteractionType.autocomplete:

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
 
 from bot.errors import StoreError
 from bot.store.schema import bundled_migrations, plan_migrations
+from bot.work import on_meter
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +33,7 @@ async def connect(path: str | Path) -> aiosqlite.Connection:
     except (sqlite3.Error, OSError) as exc:
         raise StoreError(f"cannot open database {path}: {exc}") from exc
     conn.row_factory = aiosqlite.Row
+    _meter_thread(conn)
     try:
         await conn.execute("PRAGMA journal_mode = WAL")
         await conn.execute("PRAGMA synchronous = NORMAL")
@@ -42,6 +46,18 @@ async def connect(path: str | Path) -> aiosqlite.Connection:
             raise StoreError(f"cannot prepare database {path}: {exc}") from exc
         raise
     return conn
+
+
+def _meter_thread(conn: aiosqlite.Connection) -> None:
+    """Count the database thread's CPU time for each call against the operation that made it
+    (bot/work.py): a search's SQLite work runs on that thread, not on the event loop. Every
+    call aiosqlite makes, its cursors' included, goes through the connection's `_execute`."""
+    execute: Callable[..., Any] = conn._execute
+
+    async def metered(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        return await execute(on_meter(partial(function, *args, **kwargs)))
+
+    conn._execute = metered  # type: ignore[method-assign,assignment]
 
 
 async def migrate(conn: aiosqlite.Connection) -> int:
