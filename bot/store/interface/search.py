@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from bot.models import SearchHit
-from bot.models.query import Query
+from bot.models.query import Query, Reach, Term
 
 
 class SearchStore(Protocol):
@@ -27,7 +27,18 @@ class SearchStore(Protocol):
         story of that name."""
         ...
 
-    async def terms_starting(self, stem: str, limit: int = 200) -> list[tuple[str, int]]:
-        """Return indexed words starting with `stem` and how many articles hold each: what a
-        prefix term expands to (see `Query.cost`)."""
+    async def terms_starting(
+        self, stem: str, limit: int = 200, *, max_postings: int | None = None
+    ) -> list[tuple[str, int]]:
+        """Return indexed words starting with `stem` (folded as the index folds it) and how
+        many articles hold each, in word order: what a prefix term expands to (see
+        `Query.cost`). With `max_postings`, stop after the word that takes the summed
+        article counts past it: a short, common stem then reads a bounded part of the index."""
+        ...
+
+    async def term_reach(self, term: Term, *, max_lists: int, max_postings: int) -> Reach:
+        """How much of the index searching for `term` reads (bot/models/query.py `Reach`):
+        its lists and postings, each counted only until it passes its cap. Cheap next to the
+        search itself (counts are remembered where the backend can), so a search's cost can be
+        checked against its budget before it runs (bot/search/cost.py)."""
         ...

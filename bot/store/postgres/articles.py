@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Sequence
 
 from bot.models import (
@@ -12,12 +13,14 @@ from bot.models import (
     ArticleDraft,
     SearchHit,
 )
-from bot.models.query import Query
+from bot.models.query import Query, Reach, Term
+from bot.models.text import fold
 from bot.store.postgres.base import Connection, PgBase
 from bot.store.postgres.tsquery import (
     highlight_tsquery_text,
     required_phrase_texts,
     to_tsquery_text,
+    tsquery_term,
 )
 from bot.store.ranking import PER_DAY
 from bot.store.records.articles import (
@@ -43,6 +46,10 @@ _TOP = "\U0010ffff"
 # ranked: ranking reads each one's whole vector, so this bounds a search's cost however
 # common its words are.
 SHORTLIST = 100
+# Words whose article counts are remembered for search budgets, and how much the archive may
+# grow (a share of its size) before they are counted again.
+POSTINGS_CACHE_SIZE = 4_096
+POSTINGS_DRIFT = 0.01
 PUBLISHED = "coalesce(a.published_at, a.ingested_at)"
 
 
@@ -198,17 +205,71 @@ class PgArticleQueries(PgBase):
         async with self._indexed_reads() as conn:
             return await _search_page(conn, query, clause, params, limit, offset, cap)
 
-    async def terms_starting(self, stem: str, limit: int = 200) -> list[tuple[str, int]]:
-        rows = await self._fetch(
-            "SELECT t.term, (SELECT count(*) FROM articles"
-            "                WHERE search @@ plainto_tsquery('simple', t.term)) AS docs"
-            " FROM (SELECT term FROM search_terms WHERE term >= $1 AND term < $2"
-            "       ORDER BY term LIMIT $3) t",
-            stem,
-            stem + _TOP,
+    async def terms_starting(
+        self, stem: str, limit: int = 200, *, max_postings: int | None = None
+    ) -> list[tuple[str, int]]:
+        # The vocabulary lists the words; each one's articles are counted through the GIN
+        # index, one word at a time, so a cap on postings stops the counting early.
+        folded = fold(stem)
+        terms = await self._fetch(
+            "SELECT term FROM search_terms WHERE term >= $1 AND term < $2 ORDER BY term LIMIT $3",
+            folded,
+            folded + _TOP,
             limit,
         )
-        return [(row[0], row[1]) for row in rows if row[1]]
+        found: list[tuple[str, int]] = []
+        postings = 0
+        for (term,) in terms:
+            left = None if max_postings is None else max_postings - postings + 1
+            docs = await self._word_postings(term, left)
+            if docs:
+                found.append((term, docs))
+                postings += docs
+            if max_postings is not None and postings > max_postings:
+                break
+        return found
+
+    async def term_reach(self, term: Term, *, max_lists: int, max_postings: int) -> Reach:
+        lists = postings = 0
+        for word in term.words[:-1] if term.prefix else term.words:
+            lists += 1
+            postings += await self._word_postings(fold(word))
+            if postings > max_postings:
+                return Reach(lists, postings)
+        if term.prefix and lists <= max_lists:
+            expansions = await self.terms_starting(
+                term.words[-1], limit=max_lists - lists + 1, max_postings=max_postings - postings
+            )
+            lists += len(expansions)
+            postings += sum(docs for _, docs in expansions)
+        return Reach(lists, postings)
+
+    async def _word_postings(self, word: str, cap: int | None = None) -> int:
+        """How many articles hold `word` (as the index folds it): up to `cap`, or exactly,
+        remembered while the archive grows by less than POSTINGS_DRIFT (a budget needs the
+        size of a word's list; counting "the" reads every article)."""
+        rows = int(await self._fetchval("SELECT coalesce(max(id), 0) FROM articles"))
+        known: OrderedDict[str, tuple[int, int]] = self.__dict__.setdefault(
+            "_word_postings_cache", OrderedDict()
+        )
+        found = known.get(word)
+        if found is not None and found[1] <= rows <= found[1] * (1 + POSTINGS_DRIFT):
+            known.move_to_end(word)
+            return found[0] if cap is None else min(found[0], cap)
+        limit = "" if cap is None else f" LIMIT {int(cap)}"
+        async with self._indexed_reads() as conn:
+            count = int(
+                await conn.fetchval(
+                    "SELECT count(*) FROM (SELECT 1 FROM articles"
+                    f" WHERE search @@ to_tsquery('simple', $1){limit}) m",
+                    tsquery_term(Term((word,))),
+                )
+            )
+        if cap is None or count < cap:  # an exact count
+            known[word] = (count, rows)
+            if len(known) > POSTINGS_CACHE_SIZE:
+                known.popitem(last=False)
+        return count
 
     async def guild_setting(self, guild_id: int, key: str) -> str | None:
         return await self._fetch_text(

@@ -21,7 +21,8 @@ from math import log
 import aiosqlite
 
 from bot.models import COUNT_CAP, SNIPPET_END, SNIPPET_START, SearchHit
-from bot.models.query import Query, Term
+from bot.models.query import Query, Reach, Term
+from bot.models.text import fold
 from bot.store.ranking import (
     DAY_SHIFT,
     DAY_SPAN,
@@ -45,6 +46,14 @@ EXACT_BOUND_AFTER = 1_024
 ID_LOOKUP_LIMIT = 2_000
 # Remembered counts (valid until the next write to the database).
 COUNT_CACHE_SIZE = 512
+# Words whose article counts are remembered for search budgets, and how much the archive may
+# grow (a share of its size) before they are counted again.
+POSTINGS_CACHE_SIZE = 4_096
+POSTINGS_DRIFT = 0.01
+# Vocabulary rows read per round trip when a prefix's expansions are counted: each row reads
+# that word's whole list of articles, so they are read a few at a time and the scan stops as
+# soon as a cap is passed.
+VOCAB_BATCH = 8
 _ID_MASK = DAY_SPAN - 1
 
 
@@ -293,6 +302,29 @@ class SearchQueries:
             counts.entries.popitem(last=False)
         return value
 
+    async def _word_postings(self, word: str) -> int:
+        """How many articles hold `word`, remembered while the archive grows by less than
+        POSTINGS_DRIFT (a budget needs the size of a word's list, not the last article of it;
+        counting "the" reads 100k postings)."""
+        rows = (await self._counts()).rows_at_most
+        known: OrderedDict[str, tuple[int, int]] = self.__dict__.setdefault(
+            "_word_postings_cache", OrderedDict()
+        )
+        found = known.get(word)
+        if found is not None and found[1] <= rows <= found[1] * (1 + POSTINGS_DRIFT):
+            known.move_to_end(word)
+            return found[0]
+        async with self.conn.execute(
+            "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?",
+            (fts_term(Term((word,))),),
+        ) as cur:
+            row = await cur.fetchone()
+        count = int(row[0]) if row else 0
+        known[word] = (count, rows)
+        if len(known) > POSTINGS_CACHE_SIZE:
+            known.popitem(last=False)
+        return count
+
     async def _search_keys(self, article_ids: tuple[int, ...]) -> list[int]:
         """The index keys of these articles (ids that don't exist are skipped)."""
         async with self.conn.execute(
@@ -347,9 +379,43 @@ class SearchQueries:
         async with self.conn.execute(sql, params) as cur:
             return [(row[0], row[1]) for row in await cur.fetchall()]
 
-    async def terms_starting(self, stem: str, limit: int = 200) -> list[tuple[str, int]]:
+    async def terms_starting(
+        self, stem: str, limit: int = 200, *, max_postings: int | None = None
+    ) -> list[tuple[str, int]]:
+        # fts5vocab counts each word's articles by reading its whole list: the scan goes a
+        # few words at a time, so a cap on postings stops it early.
+        folded = fold(stem)
+        found: list[tuple[str, int]] = []
+        postings = 0
         async with self.conn.execute(
             "SELECT term, doc FROM articles_vocab WHERE term >= ? AND term < ? LIMIT ?",
-            (stem, stem + "\U0010ffff", limit),
+            (folded, folded + "\U0010ffff", limit),
         ) as cur:
-            return [(row[0], row[1]) for row in await cur.fetchall()]
+            while rows := await cur.fetchmany(VOCAB_BATCH):
+                for term, docs in rows:
+                    found.append((term, docs))
+                    postings += docs
+                    if max_postings is not None and postings > max_postings:
+                        return found
+        return found
+
+    async def term_reach(self, term: Term, *, max_lists: int, max_postings: int) -> Reach:
+        # A word's articles are counted through the index (a cheaper read than the vocabulary
+        # table, which also counts positions), up to the cap, and remembered until the next
+        # write; a prefix's through the vocabulary, a few words at a time.
+        lists = postings = 0
+        words = term.words[:-1] if term.prefix else term.words
+        for word in words:
+            lists += 1
+            postings += await self._word_postings(fold(word))
+            if postings > max_postings:
+                return Reach(lists, postings)
+        if term.prefix and lists <= max_lists:
+            expansions = await self.terms_starting(
+                term.words[-1],
+                limit=max_lists - lists + 1,
+                max_postings=max_postings - postings,
+            )
+            lists += len(expansions)
+            postings += sum(docs for _, docs in expansions)
+        return Reach(lists, postings)
