@@ -25,6 +25,7 @@ from bot.store.postgres.tsquery import (
 from bot.store.ranking import PER_DAY
 from bot.store.records.articles import (
     ARTICLE_COLUMNS,
+    ARTICLE_PART_COLUMNS,
     Outcome,
     Stored,
     article_from_row,
@@ -111,6 +112,18 @@ class PgArticleQueries(PgBase):
             f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = $1", article_id
         )
         return article_from_row(row) if row else None
+
+    async def article_part(
+        self, article_id: int, start: int, length: int
+    ) -> tuple[Article, int] | None:
+        columns = ARTICLE_PART_COLUMNS.format(start="$1::int", length="$2::int")
+        row = await self._fetchrow(
+            f"SELECT {columns} FROM articles WHERE id = $3",
+            max(start, 0) + 1,
+            max(length, 0),
+            article_id,
+        )
+        return (article_from_row(row), row["body_chars"]) if row else None
 
     async def articles(self, ids: Sequence[int]) -> list[Article]:
         if not ids:

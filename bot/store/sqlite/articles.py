@@ -11,6 +11,7 @@ import aiosqlite
 from bot.models import Article, ArticleDraft
 from bot.store.records.articles import (
     ARTICLE_COLUMNS,
+    ARTICLE_PART_COLUMNS,
     Outcome,
     Stored,
     article_from_row,
@@ -140,6 +141,17 @@ class ArticleQueries(SearchQueries):
         ) as cur:
             row = await cur.fetchone()
         return article_from_row(row) if row else None
+
+    async def article_part(
+        self, article_id: int, start: int, length: int
+    ) -> tuple[Article, int] | None:
+        columns = ARTICLE_PART_COLUMNS.format(start="?", length="?")
+        async with self.conn.execute(
+            f"SELECT {columns} FROM articles WHERE id = ?",
+            (max(start, 0) + 1, max(length, 0), article_id),
+        ) as cur:
+            row = await cur.fetchone()
+        return (article_from_row(row), row["body_chars"]) if row else None
 
     async def articles(self, ids: Sequence[int]) -> list[Article]:
         if not ids:
