@@ -95,10 +95,7 @@ async def matching(store: Store, query: Query, article_ids: Collection[int]) -> 
         return set()
     await check_search(store, query)
     work.spend("searches")
-    hits, _ = await store.search_articles(
-        query.within(article_ids), limit=len(article_ids), offset=0
-    )
-    return {hit.id for hit in hits}
+    return await store.matching_ids(query, list(article_ids))
 
 
 async def suggestions(store: Store, query: Query | str, limit: int = 3) -> list[str]:

@@ -50,6 +50,11 @@ class ArticleStore(Protocol):
         """Return how many articles are stored."""
         ...
 
+    async def count_articles_since(self, since: str, cap: int) -> int:
+        """How many articles are dated (published, else ingested) at or after `since` (ISO
+        UTC), counted through the date index up to `cap`: what a period's tally would read."""
+        ...
+
     async def article_stats(self) -> dict[str, object]:
         """Return corpus figures: article count, sources, date range, database bytes."""
         ...

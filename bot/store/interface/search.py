@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
 from bot.models import SearchHit
@@ -19,6 +20,12 @@ class SearchStore(Protocol):
         ValueError): one page of hits ranked by relevance with recency (see
         bot/store/ranking.py), and the total (exact, except that a count that must read each
         match's row stops at COUNT_CAP)."""
+        ...
+
+    async def matching_ids(self, query: Query, article_ids: Sequence[int]) -> set[int]:
+        """Which of these articles a query (its entity names resolved) matches, with its
+        filters: no ranking, snippets or total, so filtering a batch or a window of a few
+        hundred articles costs what the index lookups do."""
         ...
 
     async def titles_matching(self, words: Query | None, limit: int = 25) -> list[tuple[int, str]]:

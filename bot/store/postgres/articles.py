@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Sequence
 
 from bot.models import (
@@ -32,6 +31,7 @@ from bot.store.records.articles import (
     article_values,
     stats_from_row,
 )
+from bot.store.records.postings import PostingsCache
 
 # ts_rank_cd weights for {D, C, B, A} = {-, body, caption, title}: the 10 : 2 : 1 of SQLite's bm25.
 RANK_WEIGHTS = [0.0, 0.1, 0.2, 1.0]
@@ -47,10 +47,6 @@ _TOP = "\U0010ffff"
 # ranked: ranking reads each one's whole vector, so this bounds a search's cost however
 # common its words are.
 SHORTLIST = 100
-# Words whose article counts are remembered for search budgets, and how much the archive may
-# grow (a share of its size) before they are counted again.
-POSTINGS_CACHE_SIZE = 4_096
-POSTINGS_DRIFT = 0.01
 PUBLISHED = "coalesce(a.published_at, a.ingested_at)"
 
 
@@ -154,6 +150,13 @@ class PgArticleQueries(PgBase):
     async def count_articles(self) -> int:
         return await self._fetch_count("SELECT count(*) FROM articles")
 
+    async def count_articles_since(self, since: str, cap: int) -> int:
+        return await self._fetch_count(
+            f"SELECT count(*) FROM (SELECT 1 FROM articles a WHERE {PUBLISHED} >= $1 LIMIT $2) m",
+            since,
+            cap,
+        )
+
     async def article_stats(self) -> dict[str, object]:
         row = await self._fetchrow(
             "SELECT count(*) AS n, count(DISTINCT nullif(source, '')) AS sources,"
@@ -163,6 +166,17 @@ class PgArticleQueries(PgBase):
         )
         assert row is not None
         return stats_from_row(row, row["bytes"])
+
+    async def matching_ids(self, query: Query, article_ids: Sequence[int]) -> set[int]:
+        query.filters.checked_resolved()
+        where, params = _conditions(query.within(article_ids))
+        async with self._indexed_reads() as conn:
+            rows = await conn.fetch(
+                "SELECT a.id FROM articles a, to_tsquery('newsdesk', $1) AS q"
+                f" WHERE {' AND '.join(where)}",
+                *params,
+            )
+        return {row[0] for row in rows}
 
     async def titles_matching(self, words: Query | None, limit: int = 25) -> list[tuple[int, str]]:
         # The stored headline vector is small and read in place; ranking matches through the
@@ -188,25 +202,7 @@ class PgArticleQueries(PgBase):
     ) -> tuple[list[SearchHit], int]:
         # The query becomes a tsquery (bound). Entity names must be resolved (ValueError).
         filters = query.filters.checked_resolved()
-        where = ["a.search @@ q"]
-        params: list[object] = [to_tsquery_text(query)]
-        if filters.sources:
-            params.append([s.lower() for s in filters.sources])
-            where.append(f"lower(a.source) = ANY(${len(params)}::text[])")
-        if filters.after:
-            params.append(filters.after)
-            where.append(f"coalesce(a.published_at, a.ingested_at) >= ${len(params)}")
-        if filters.before:
-            params.append(filters.before)
-            where.append(f"coalesce(a.published_at, a.ingested_at) < ${len(params)}")
-        if filters.article_ids is not None:
-            params.append(list(filters.article_ids))
-            where.append(f"a.id = ANY(${len(params)}::bigint[])")
-        for phrase in required_phrase_texts(query):
-            # Only articles holding the phrase's word pairs are rechecked for the phrase.
-            params.append(phrase)
-            words = f"newsdesk_words(${len(params)})"
-            where.append(f"a.pairs @> newsdesk_pairs(to_tsvector('newsdesk', {words}))")
+        where, params = _conditions(query)
         clause = " AND ".join(where)
         # Counting reads each match's row when a phrase must be confirmed or a source or date
         # compared: that count stops at COUNT_CAP (as SQLite's does for sources).
@@ -246,7 +242,7 @@ class PgArticleQueries(PgBase):
         lists = postings = 0
         for word in term.words[:-1] if term.prefix else term.words:
             lists += 1
-            postings += await self._word_postings(fold(word))
+            postings += await self._word_postings(fold(word), max_postings - postings + 1)
             if postings > max_postings:
                 return Reach(lists, postings)
         if term.prefix and lists <= max_lists:
@@ -258,31 +254,21 @@ class PgArticleQueries(PgBase):
         return Reach(lists, postings)
 
     async def _word_postings(self, word: str, cap: int | None = None) -> int:
-        """How many articles hold `word` (as the index folds it): up to `cap`, or exactly,
-        remembered while the archive grows by less than POSTINGS_DRIFT (a budget needs the
-        size of a word's list; counting "the" reads every article)."""
+        """How many articles hold `word` (as the index folds it), up to `cap` (remembered:
+        records/postings.py)."""
         rows = int(await self._fetchval("SELECT coalesce(max(id), 0) FROM articles"))
-        known: OrderedDict[str, tuple[int, int]] = self.__dict__.setdefault(
-            "_word_postings_cache", OrderedDict()
-        )
-        found = known.get(word)
-        if found is not None and found[1] <= rows <= found[1] * (1 + POSTINGS_DRIFT):
-            known.move_to_end(word)
-            return found[0] if cap is None else min(found[0], cap)
+        known: PostingsCache = self.__dict__.setdefault("_postings", PostingsCache())
+        count = known.get(word, rows, cap)
+        if count is not None:
+            return count
         limit = "" if cap is None else f" LIMIT {int(cap)}"
         async with self._indexed_reads() as conn:
-            count = int(
-                await conn.fetchval(
-                    "SELECT count(*) FROM (SELECT 1 FROM articles"
-                    f" WHERE search @@ to_tsquery('simple', $1){limit}) m",
-                    tsquery_term(Term((word,))),
-                )
+            count = await conn.fetchval(
+                "SELECT count(*) FROM (SELECT 1 FROM articles"
+                f" WHERE search @@ to_tsquery('simple', $1){limit}) m",
+                tsquery_term(Term((word,))),
             )
-        if cap is None or count < cap:  # an exact count
-            known[word] = (count, rows)
-            if len(known) > POSTINGS_CACHE_SIZE:
-                known.popitem(last=False)
-        return count
+        return known.put(word, rows, cap, int(count))
 
     async def guild_setting(self, guild_id: int, key: str) -> str | None:
         return await self._fetch_text(
@@ -329,6 +315,32 @@ class PgArticleQueries(PgBase):
         if missing:
             problems.append(f"{missing} articles have no search vector")
         return problems
+
+
+def _conditions(query: Query) -> tuple[list[str], list[object]]:
+    """A search's WHERE conditions over `articles a` and the tsquery `q` (which is $1), and
+    their parameters: the words, the filters, and the word pairs of its required phrases."""
+    filters = query.filters
+    where = ["a.search @@ q"]
+    params: list[object] = [to_tsquery_text(query)]
+    if filters.sources:
+        params.append([s.lower() for s in filters.sources])
+        where.append(f"lower(a.source) = ANY(${len(params)}::text[])")
+    if filters.after:
+        params.append(filters.after)
+        where.append(f"coalesce(a.published_at, a.ingested_at) >= ${len(params)}")
+    if filters.before:
+        params.append(filters.before)
+        where.append(f"coalesce(a.published_at, a.ingested_at) < ${len(params)}")
+    if filters.article_ids is not None:
+        params.append(list(filters.article_ids))
+        where.append(f"a.id = ANY(${len(params)}::bigint[])")
+    for phrase in required_phrase_texts(query):
+        # Only articles holding the phrase's word pairs are rechecked for the phrase.
+        params.append(phrase)
+        words = f"newsdesk_words(${len(params)})"
+        where.append(f"a.pairs @> newsdesk_pairs(to_tsvector('newsdesk', {words}))")
+    return where, params
 
 
 async def _search_page(

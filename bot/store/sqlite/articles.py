@@ -184,6 +184,15 @@ class ArticleQueries(SearchQueries):
             row = await cur.fetchone()
         return row[0] if row else 0
 
+    async def count_articles_since(self, since: str, cap: int) -> int:
+        async with self.conn.execute(
+            "SELECT count(*) FROM (SELECT 1 FROM articles"
+            " WHERE coalesce(published_at, ingested_at) >= ? LIMIT ?)",
+            (since, cap),
+        ) as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
     async def article_stats(self) -> dict[str, object]:
         async with self.conn.execute(
             "SELECT count(*) AS n, count(DISTINCT nullif(source, '')) AS sources,"

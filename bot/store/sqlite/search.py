@@ -33,6 +33,7 @@ from bot.store.ranking import (
     day_of,
     idf_ceiling,
 )
+from bot.store.records.postings import PostingsCache
 
 # bm25 weights for (title, caption, body): a word in the headline counts ten times one in the body.
 BM25_WEIGHTS = (10.0, 2.0, 1.0)
@@ -46,10 +47,6 @@ EXACT_BOUND_AFTER = 1_024
 ID_LOOKUP_LIMIT = 2_000
 # Remembered counts (valid until the next write to the database).
 COUNT_CACHE_SIZE = 512
-# Words whose article counts are remembered for search budgets, and how much the archive may
-# grow (a share of its size) before they are counted again.
-POSTINGS_CACHE_SIZE = 4_096
-POSTINGS_DRIFT = 0.01
 # Vocabulary rows read per round trip when a prefix's expansions are counted: each row reads
 # that word's whole list of articles, so they are read a few at a time and the scan stops as
 # soon as a cap is passed.
@@ -196,6 +193,22 @@ class SearchQueries:
             total = await self._count(plan, cap=COUNT_CAP)
         return hits, total
 
+    async def matching_ids(self, query: Query, article_ids: Sequence[int]) -> set[int]:
+        query.filters.checked_resolved()
+        found: set[int] = set()
+        ids = list(dict.fromkeys(article_ids))
+        for first in range(0, len(ids), ID_LOOKUP_LIMIT):
+            keys = await self._search_keys(tuple(ids[first : first + ID_LOOKUP_LIMIT]))
+            if not keys:
+                continue
+            source, where, params = _plan(ARTICLES_INDEX, query, keys).sql()
+            table = ARTICLES_INDEX.table
+            async with self.conn.execute(
+                f"SELECT {table}.rowid FROM {source} WHERE {where}", params
+            ) as cur:
+                found.update(row[0] & _ID_MASK for row in await cur.fetchall())
+        return found
+
     async def _ranked(
         self, plan: _Plan, want: int
     ) -> tuple[Sequence[tuple[int, float]], int | None]:
@@ -302,28 +315,20 @@ class SearchQueries:
             counts.entries.popitem(last=False)
         return value
 
-    async def _word_postings(self, word: str) -> int:
-        """How many articles hold `word`, remembered while the archive grows by less than
-        POSTINGS_DRIFT (a budget needs the size of a word's list, not the last article of it;
-        counting "the" reads 100k postings)."""
+    async def _word_postings(self, word: str, cap: int | None = None) -> int:
+        """How many articles hold `word`, up to `cap` (remembered: records/postings.py)."""
         rows = (await self._counts()).rows_at_most
-        known: OrderedDict[str, tuple[int, int]] = self.__dict__.setdefault(
-            "_word_postings_cache", OrderedDict()
-        )
-        found = known.get(word)
-        if found is not None and found[1] <= rows <= found[1] * (1 + POSTINGS_DRIFT):
-            known.move_to_end(word)
-            return found[0]
-        async with self.conn.execute(
-            "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?",
-            (fts_term(Term((word,))),),
-        ) as cur:
+        known: PostingsCache = self.__dict__.setdefault("_postings", PostingsCache())
+        count = known.get(word, rows, cap)
+        if count is not None:
+            return count
+        sql = "SELECT 1 FROM articles_fts WHERE articles_fts MATCH ?"
+        params: tuple[object, ...] = (fts_term(Term((word,))),)
+        if cap is not None:
+            sql, params = f"{sql} LIMIT ?", (*params, cap)
+        async with self.conn.execute(f"SELECT count(*) FROM ({sql})", params) as cur:
             row = await cur.fetchone()
-        count = int(row[0]) if row else 0
-        known[word] = (count, rows)
-        if len(known) > POSTINGS_CACHE_SIZE:
-            known.popitem(last=False)
-        return count
+        return known.put(word, rows, cap, int(row[0]) if row else 0)
 
     async def _search_keys(self, article_ids: tuple[int, ...]) -> list[int]:
         """The index keys of these articles (ids that don't exist are skipped)."""
@@ -407,7 +412,7 @@ class SearchQueries:
         words = term.words[:-1] if term.prefix else term.words
         for word in words:
             lists += 1
-            postings += await self._word_postings(fold(word))
+            postings += await self._word_postings(fold(word), max_postings - postings + 1)
             if postings > max_postings:
                 return Reach(lists, postings)
         if term.prefix and lists <= max_lists:

@@ -112,3 +112,22 @@ async def test_a_prefixs_expansions_are_counted_only_up_to_the_caps(store: Store
     assert (await store.term_reach(term, max_lists=10, max_postings=1000)).lists == 11
     assert (await store.term_reach(term, max_lists=100, max_postings=5)).postings == 6
     assert len(await store.terms_starting("port", max_postings=3)) == 4
+
+
+async def test_matching_a_batch_reads_only_the_batch_with_every_filter(store: Store) -> None:
+    drafts = [
+        ArticleDraft(
+            title=f"Harbour {n}",
+            body="The harbour reopened." if n % 2 else "The market opened.",
+            origin=f"m:{n}",
+            source="Wire" if n % 3 else "Post",
+        )
+        for n in range(12)
+    ]
+    ids = (await ingest_drafts(store, drafts)).added
+    batch = ids[:8]
+    wanted = {i for n, i in enumerate(ids[:8]) if n % 2}
+    assert await matching(store, parse_query("reopened"), batch) == wanted
+    by_wire = {i for n, i in enumerate(ids[:8]) if n % 2 and n % 3}
+    assert await matching(store, parse_query("reopened source:wire"), batch) == by_wire
+    assert await matching(store, parse_query("harbour -reopened"), batch) == set(batch) - wanted
