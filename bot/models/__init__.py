@@ -107,6 +107,11 @@ class SearchPage:
         return max(1, -(-self.total // self.per_page))
 
     @property
+    def past_the_end(self) -> bool:
+        """True for a page after the last one: articles match, none on this page."""
+        return not self.hits and self.total > 0 and self.page > self.pages
+
+    @property
     def total_at_least(self) -> bool:
         """True when the total was counted only up to COUNT_CAP (there may be more)."""
         return self.total == COUNT_CAP

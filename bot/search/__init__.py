@@ -16,6 +16,8 @@ from bot.search.query import any_word_query, entity_as_phrase, parse_query, pref
 from bot.store import Store
 
 __all__ = [
+    "MAX_PAGE",
+    "MAX_PER_PAGE",
     "Query",
     "QueryError",
     "SearchBudget",
@@ -32,6 +34,7 @@ __all__ = [
 ]
 
 MAX_PAGE = 200
+MAX_PER_PAGE = 100
 
 
 def unidecode_fold(word: str) -> str:
@@ -67,10 +70,14 @@ async def search(
     limits: SearchBudget | None = None,
 ) -> SearchPage:
     """One page of hits for a query (text is parsed first), its entity filters resolved;
-    TooBroad (before any searching) when it would cost more than its budget."""
+    QueryError for a page or page size out of range, TooBroad (before any searching) when it
+    would cost more than its budget."""
+    if not 1 <= page <= MAX_PAGE:
+        raise QueryError(f"Pages go from 1 to {MAX_PAGE}.")
+    if not 1 <= per_page <= MAX_PER_PAGE:
+        raise QueryError(f"Show 1 to {MAX_PER_PAGE} results a page.")
     if isinstance(query, str):
         query = parse_query(query)
-    page = min(max(page, 1), MAX_PAGE)
     resolved = await resolve_entities(query, entity_articles)
     await check_search(store, resolved, limits)
     work.spend("searches")

@@ -110,11 +110,16 @@ class _Reader:
             self._filter(key.lower(), raw.strip())
             return
         if key:
-            # "word:thing" that is not a filter is just two words.
-            raw = f"{key} {raw}"
-        if not is_phrase and raw == "OR" and not minus:
+            # "word:thing" that is not a filter is two words, searched as "word thing" would
+            # be (each on its own, not as a phrase); a following "OR" there is a word too.
+            self._add(minus, key, is_phrase=False)
+        elif not is_phrase and raw == "OR" and not minus:
             self.pending_or = bool(self.groups)
             return
+        self._add(minus, raw, is_phrase=is_phrase)
+
+    def _add(self, minus: str, raw: str, *, is_phrase: bool) -> None:
+        """Add a word or phrase as a term, unless the word limit is reached."""
         words = _words(raw)
         if not words:
             return

@@ -34,3 +34,27 @@ def test_search_prints_hits_and_what_the_word_limit_left_out(
     printed = capsys.readouterr().out
     assert "Harbour strike" in printed and "Harbour reopens" not in printed
     assert "note: only the first 16 of 20 words were used" in printed
+
+
+@pytest.mark.parametrize(
+    ("options", "said"),
+    [
+        (["--page", "3"], "No results on page 3: 2 articles match, on pages 1 to 1."),
+        (["--page", "201"], "Pages go from 1 to 200."),
+        (["--limit", "0"], "Show 1 to 100 results a page."),
+        (["--limit", "-1"], "Show 1 to 100 results a page."),
+    ],
+)
+def test_pages_out_of_range_are_said_not_reported_as_no_match(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], options: list[str], said: str
+) -> None:
+    """Issue 16, class 11: `search --page 201` (clamped) and `--limit 0` or `-1` answered
+    "No articles match" and a suggestion, though articles matched."""
+    db = tmp_path / "news.db"
+    asyncio.run(_archive(db))
+
+    assert main(["--db", str(db), "search", "harbour", *options]) != 0
+
+    printed = capsys.readouterr()
+    assert said in printed.out + printed.err
+    assert "No articles match" not in printed.out + printed.err
