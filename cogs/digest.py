@@ -28,6 +28,7 @@ from bot.digest.errors import NotDigestEditor
 from bot.digest.manage import (
     ROLE_KEY,
     check_digest_editor,
+    check_filter_cost,
     describe,
     draft_schedule,
     every_choices,
@@ -152,6 +153,7 @@ class Digests(commands.Cog):
             now=now,
             existing=len(await self.bot.store.digest_schedules(interaction.guild_id)),
         )
+        await check_filter_cost(self.bot.store, draft.filter)
         added = await self.bot.store.add_digest_schedule(draft, now)
         self.scheduler.wake()
         first = next_post(added, now)

@@ -23,7 +23,13 @@ from bot.feeds.errors import FeedUnreadable
 from bot.feeds.fetcher import Fetcher, FetchError, FetchPolicy
 from bot.feeds.parse import FeedFormatError
 from bot.feeds.poller import FeedPoller
-from bot.feeds.subscriptions import FeedPreview, check_filter, preview_feed, subscribe
+from bot.feeds.subscriptions import (
+    FeedPreview,
+    check_filter,
+    check_filter_cost,
+    preview_feed,
+    subscribe,
+)
 from bot.models import Article
 from bot.render import feeds as render
 from bot.render import limits
@@ -102,6 +108,7 @@ class Feeds(commands.Cog):
         if role is not None and role.is_default():
             raise FeedUnreadable("Pick a role to ping; @everyone can't be pinged by feeds.")
         wanted = check_filter(filter, entities_available=self.bot.entity_articles is not None)
+        await check_filter_cost(self.bot.store, wanted)
         existing = await self.bot.store.guild_subscriptions(interaction.guild_id)
         if len(existing) >= MAX_FEEDS_PER_GUILD:
             raise FeedUnreadable(f"A server can follow {MAX_FEEDS_PER_GUILD} feeds at most.")

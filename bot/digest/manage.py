@@ -12,6 +12,7 @@ from bot.digest.composer import parse_filter
 from bot.digest.errors import NotDigestEditor, ScheduleError
 from bot.digest.schedule import DAY_NAMES, next_slot, parse_recurrence, resolve_zone
 from bot.digest.scheduler import recurrence_of
+from bot.search.cost import check_search
 from bot.store import MAX_SCHEDULES_PER_GUILD, Schedule, ScheduleDraft, Store
 
 # The guild setting naming the role that may manage digests besides Manage Server.
@@ -38,6 +39,14 @@ async def check_digest_editor(
     if role_id and any(str(role) == role_id for role in role_ids):
         return
     raise NotDigestEditor("Managing digests needs the Manage Server permission or the digest role.")
+
+
+async def check_filter_cost(store: Store, text: str) -> None:
+    """Refuse (TooBroad, one line) a filter whose search would cost more than a search may:
+    it runs on every digest."""
+    query = parse_filter(text).query
+    if query is not None:
+        await check_search(store, query)
 
 
 def draft_schedule(
