@@ -46,7 +46,7 @@ audit: $(STAMP)
 ## check: lint, the test suite and the dependency audit
 check: lint test audit
 
-## quality: summary and entity quality on ../shared/data (ROUGE, CoNLL F1) vs baselines
+## quality: summary, entity, quote-attribution and story quality on ../shared/data (ROUGE, CoNLL F1, speakers, what's new, disagreements) vs baselines
 quality: $(STAMP)
 	$(PY) -m bench.quality
 

@@ -1,4 +1,5 @@
-"""Running the bot: the owner's command sync, and each server's channel-search prefix."""
+"""Running the bot: the owner's command sync, and each server's channel-search prefix and
+timezone (feeds' quiet hours are read in it)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import NewsBot, answer
+from bot.digest.schedule import timezone_choices
+from bot.feeds.pacing import set_server_zone
 from bot.render import embeds, text
 
 
@@ -63,6 +66,33 @@ class Admin(commands.Cog):
             colour=embeds.Palette.SUCCESS,
         )
         await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    @settings.command(
+        name="timezone",
+        description="This server's timezone (feeds' quiet hours are read in it)",
+        extras={"example": "/settings timezone value:Europe/London", "order": 96},
+    )
+    @app_commands.describe(value="An IANA timezone, e.g. Europe/London or America/New_York")
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def timezone(
+        self, interaction: discord.Interaction, value: app_commands.Range[str, 1, 60]
+    ) -> None:
+        """Set this server's timezone (needs Manage Server)."""
+        assert interaction.guild_id is not None  # guild_only
+        async with self.bot.store.transaction():
+            zone = await set_server_zone(self.bot.store, interaction.guild_id, value)
+        embed = embeds.build(
+            description=f"This server's timezone is now {text.escape(zone.key)}.",
+            colour=embeds.Palette.SUCCESS,
+        )
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    @timezone.autocomplete("value")
+    async def timezone_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        """IANA names matching what was typed."""
+        return [app_commands.Choice(name=z, value=z) for z in timezone_choices(current)]
 
 
 async def setup(bot: NewsBot) -> None:

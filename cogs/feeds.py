@@ -1,7 +1,9 @@
-"""Live news feeds: `/feeds add|list|remove|test` for server admins (Manage Server), and the
-poller (started in `cog_load`, stopped in `cog_unload`) whose new articles are announced (by
-`bot.client.delivery.feeds`) in text channels, threads and forum channels, with an optional
-role ping as the only mention.
+"""Live news feeds for server admins (Manage Server): `/feeds add|list|remove|test`, and to run
+them day to day `/feeds edit|pause|resume|copy|template|log|send-latest|pacing` (the logic is in
+bot/feeds/manage.py and bot/feeds/pacing.py; cogs/feed_shortcuts.py gives three of them a prefix
+path). The poller (started in `cog_load`, stopped in `cog_unload`) announces
+new articles (through `bot.client.delivery.feeds`) in text channels, threads and forum
+channels, with an optional role ping as the only mention.
 
 The fetch policy can be set before start with `bot.feed_fetch_policy` (a `FetchPolicy`; the
 default refuses loopback and private addresses, which only tests and the sandbox allow).
@@ -9,7 +11,6 @@ default refuses loopback and private addresses, which only tests and the sandbox
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import discord
@@ -18,9 +19,11 @@ from discord.ext import commands
 
 from bot.client import NewsBot
 from bot.client.delivery import missing_permissions
-from bot.client.delivery.feeds import FeedPoster
+from bot.client.feeds import feed_poller
+from bot.feeds import manage
 from bot.feeds.errors import FeedUnreadable
 from bot.feeds.fetcher import Fetcher, FetchError, FetchPolicy
+from bot.feeds.pacing import server_zone, set_pacing
 from bot.feeds.parse import FeedFormatError
 from bot.feeds.poller import FeedPoller
 from bot.feeds.subscriptions import (
@@ -30,12 +33,36 @@ from bot.feeds.subscriptions import (
     preview_feed,
     subscribe,
 )
-from bot.models import Article
+from bot.feeds.templates import make_template
+from bot.render import feed_admin, feed_posts
 from bot.render import feeds as render
-from bot.render import limits
+from bot.render.views import Page
 
 MAX_FEEDS_PER_GUILD = 25  # one /feeds list embed (25 fields)
 Target = discord.TextChannel | discord.Thread | discord.ForumChannel
+CLEARABLE = [
+    app_commands.Choice(name=n, value=n) for n in ("filter", "role", "max_age", "template")
+]
+ADMIN = app_commands.checks.has_permissions(manage_guild=True)
+
+
+async def feed_choices(
+    interaction: discord.Interaction, current: str
+) -> list[app_commands.Choice[int]]:
+    """This server's feeds whose number or title contains what was typed (never another's)."""
+    client: Any = interaction.client
+    rows = await client.store.guild_subscriptions(interaction.guild_id or 0)
+    return [app_commands.Choice(name=n, value=v) for n, v in render.feed_choices(rows, current)]
+
+
+async def feed_list_choices(
+    interaction: discord.Interaction, current: str
+) -> list[app_commands.Choice[str]]:
+    """`all`, or the numbers typed so far followed by each of this server's other feeds."""
+    client: Any = interaction.client
+    rows = await client.store.guild_subscriptions(interaction.guild_id or 0)
+    found = render.feed_list_choices(rows, current)
+    return [app_commands.Choice(name=n, value=v) for n, v in found]
 
 
 class Feeds(commands.Cog):
@@ -57,17 +84,7 @@ class Feeds(commands.Cog):
         """Start the poller (announcements wait for the gateway to be ready)."""
         policy = getattr(self.bot, "feed_fetch_policy", None) or FetchPolicy()
         self.fetcher = Fetcher(policy, clock=self.bot.clock)
-        poster = FeedPoster(self.bot.poster, self.bot.store)
-        self.poller = FeedPoller(
-            self.bot.store,
-            self.fetcher,
-            clock=self.bot.clock,
-            announce=poster.announce,
-            notify=poster.alert,
-            enrich=self._enricher(),
-            entity_articles=self.bot.entity_articles,
-            summarize=self._nlp_summary,
-        )
+        self.poller = feed_poller(self.bot, self.fetcher)
         self.poller.start()
 
     async def cog_unload(self) -> None:
@@ -93,6 +110,7 @@ class Feeds(commands.Cog):
         channel="Text channel, thread or forum channel to post in",
         filter="Only articles matching this search, e.g. storm OR flood, source:Reuters",
         role="A role to ping with each announcement (the only mention the bot ever makes)",
+        backfill="Also post the feed's latest items once, now (up to 10)",
     )
     @app_commands.checks.has_permissions(manage_guild=True)
     async def add(
@@ -102,6 +120,7 @@ class Feeds(commands.Cog):
         channel: Target,
         filter: app_commands.Range[str, 1, 300] | None = None,
         role: discord.Role | None = None,
+        backfill: app_commands.Range[int, 0, manage.MAX_BACKFILL] = 0,
     ) -> None:
         """Validate by fetching the feed once, subscribe the channel, say what it holds."""
         assert interaction.guild_id is not None
@@ -125,6 +144,7 @@ class Feeds(commands.Cog):
                 filter_text=wanted,
                 role_id=role.id if role else None,
                 clock=self.bot.clock,
+                backfill=backfill,
             )
         self.running.wake()
         mentionable = role is None or role.mentionable
@@ -142,6 +162,7 @@ class Feeds(commands.Cog):
 
     @feeds.command(name="remove", description="Stop posting a feed")
     @app_commands.describe(id="The feed's number in /feeds list")
+    @app_commands.autocomplete(id=feed_choices)
     @app_commands.checks.has_permissions(manage_guild=True)
     async def remove(self, interaction: discord.Interaction, id: int) -> None:
         """Remove one of this server's subscriptions (another server's ids find nothing)."""
@@ -158,22 +179,6 @@ class Feeds(commands.Cog):
             embed=render.removed_embed(subscription, feed), ephemeral=True
         )
 
-    @remove.autocomplete("id")
-    async def remove_choices(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[int]]:
-        """This server's feeds whose number or title contains what was typed."""
-        if interaction.guild_id is None:
-            return []
-        typed = current.casefold().lstrip("#")
-        rows = await self.bot.store.guild_subscriptions(interaction.guild_id)
-        choices = [
-            app_commands.Choice(name=render.subscription_choice(s, f), value=s.id)
-            for s, f in rows
-            if typed in f"{s.id} {f.name}".casefold()
-        ]
-        return choices[: limits.CHOICES]
-
     @feeds.command(name="test", description="Preview a feed without following it")
     @app_commands.describe(url="The feed's address (RSS or Atom)")
     @app_commands.checks.has_permissions(manage_guild=True)
@@ -185,6 +190,224 @@ class Feeds(commands.Cog):
         preview = await self._preview(url)
         await interaction.followup.send(embed=render.preview_embed(preview), ephemeral=True)
 
+    # -- running feeds day to day ------------------------------------------------------------
+
+    @feeds.command(name="edit", description="Change a feed's channel, filter, role or age limit")
+    @app_commands.describe(
+        id="The feed's number in /feeds list",
+        channel="Post in this channel from now on",
+        filter="Only articles matching this search",
+        role="Ping this role with each announcement",
+        max_age="Leave out items published more than this many hours ago",
+        clear="Remove the filter, the role, the age limit or the feed's own template",
+    )
+    @app_commands.autocomplete(id=feed_choices)
+    @app_commands.choices(clear=CLEARABLE)
+    @ADMIN
+    async def edit(
+        self,
+        interaction: discord.Interaction,
+        id: int,
+        channel: Target | None = None,
+        filter: app_commands.Range[str, 1, 300] | None = None,
+        role: discord.Role | None = None,
+        max_age: app_commands.Range[int, 1, manage.MAX_AGE_HOURS] | None = None,
+        clear: str | None = None,
+    ) -> None:
+        """Change a feed in place: its history stays, so nothing old is posted again."""
+        assert interaction.guild_id is not None
+        if role is not None and role.is_default():
+            raise FeedUnreadable("Pick a role to ping; @everyone can't be pinged by feeds.")
+        if channel is not None:
+            await self._check_postable(channel)
+        async with self.running.writing():
+            edited = await manage.edit_feed(
+                self.bot.store,
+                interaction.guild_id,
+                id,
+                channel_id=channel.id if channel else None,
+                filter_text=filter,
+                role_id=role.id if role else None,
+                max_age_hours=max_age,
+                clear=[clear] if clear else [],
+                entities_available=self.bot.entity_articles is not None,
+            )
+        await self._reply(interaction, feed_admin.edited_embed(edited))
+
+    @feeds.command(name="pause", description="Stop posting a feed for now (it is still checked)")
+    @app_commands.describe(id="The feed's number in /feeds list")
+    @app_commands.autocomplete(id=feed_choices)
+    @ADMIN
+    async def pause(self, interaction: discord.Interaction, id: int) -> None:
+        """Pause: nothing posts; items that arrive meanwhile are not owed."""
+        assert interaction.guild_id is not None
+        embed = await self.pause_feed(interaction.guild_id, id)
+        await self._reply(interaction, embed)
+
+    @feeds.command(name="resume", description="Post a paused feed's new items again")
+    @app_commands.describe(id="The feed's number in /feeds list")
+    @app_commands.autocomplete(id=feed_choices)
+    @ADMIN
+    async def resume(self, interaction: discord.Interaction, id: int) -> None:
+        """Resume from now: the next new item posts."""
+        assert interaction.guild_id is not None
+        await self._reply(interaction, await self.resume_feed(interaction.guild_id, id))
+
+    @feeds.command(name="copy", description="Copy a feed's settings to other feeds")
+    @app_commands.describe(
+        source="The feed to copy from",
+        to="Feed numbers, e.g. 2, 3, 5 — or all",
+        settings="Which: filter, template, role, limits — or all",
+    )
+    @app_commands.rename(source="from")
+    @app_commands.autocomplete(source=feed_choices)
+    @app_commands.autocomplete(to=feed_list_choices)
+    @ADMIN
+    async def copy(
+        self,
+        interaction: discord.Interaction,
+        source: int,
+        to: app_commands.Range[str, 1, 200],
+        settings: app_commands.Range[str, 1, 100] = "template",
+    ) -> None:
+        """Copy chosen settings to other feeds of this server (all or nothing)."""
+        assert interaction.guild_id is not None
+        async with self.running.writing():
+            copied = await manage.copy_settings(
+                self.bot.store, interaction.guild_id, source, to, settings
+            )
+        await self._reply(interaction, feed_admin.copied_embed(*copied))
+
+    @feeds.command(name="template", description="How a feed's posts look (opens a form)")
+    @app_commands.describe(id="The feed's number; leave out for the server's default template")
+    @app_commands.autocomplete(id=feed_choices)
+    @ADMIN
+    async def template(self, interaction: discord.Interaction, id: int | None = None) -> None:
+        """Edit a template in a form; the answer previews the real post from the newest item."""
+        guild_id = interaction.guild_id
+        assert guild_id is not None
+        current, whose = await manage.template_of(self.bot.store, guild_id, id)
+        title = f"Template of feed #{id}" if id is not None else "Server's default template"
+
+        async def submit(answered: discord.Interaction, values: dict[str, str]) -> None:
+            made = None
+            if any(value.strip() for key, value in values.items() if key != "style"):
+                made = make_template(**values)
+                feed_posts.check_template(made)  # Discord's limits: refused, saying which
+            async with self.running.writing():
+                await manage.save_template(self.bot.store, guild_id, id, made)
+            await self._template_saved(answered, guild_id, id)
+
+        form = feed_admin.TemplateForm(f"{title} ({whose})", current, submit)
+        await interaction.response.send_modal(form)
+
+    @feeds.command(name="log", description="What became of each item a feed brought, and why")
+    @app_commands.describe(id="The feed's number in /feeds list")
+    @app_commands.autocomplete(id=feed_choices)
+    @ADMIN
+    async def log(self, interaction: discord.Interaction, id: int) -> None:
+        """The delivery log, newest first, paged with buttons."""
+        guild_id = interaction.guild_id
+        assert guild_id is not None
+        subscription, feed = await manage.find_feed(self.bot.store, guild_id, id)
+
+        async def page(number: int) -> Page:
+            lines, pages = await manage.log_page(self.bot.store, guild_id, id, number)
+            return Page(feed_admin.log_embed(subscription, feed, lines, number, pages), pages)
+
+        pager = self.bot.pagers.open(
+            owner=interaction.user, source=page, command="/feeds log", kind="feedlog"
+        )
+        await pager.respond(interaction, ephemeral=True)
+
+    @feeds.command(name="send-latest", description="Post a feed's newest item now")
+    @app_commands.describe(id="The feed's number in /feeds list")
+    @app_commands.autocomplete(id=feed_choices)
+    @ADMIN
+    async def send_latest(self, interaction: discord.Interaction, id: int) -> None:
+        """Post the newest item the feed brought, now (posted before or not)."""
+        assert interaction.guild_id is not None
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        embed = await self.send_latest_item(interaction.guild_id, id)
+        await interaction.followup.send(embed=embed, ephemeral=True)
+
+    @feeds.command(name="pacing", description="Flood control and quiet hours of a channel")
+    @app_commands.describe(
+        channel="The channel to set (leave everything out to see every channel's pacing)",
+        posts="At most this many posts per window (default 10)",
+        minutes="The window, in minutes (default 10)",
+        quiet_from="Quiet hours start, e.g. 22:00 (server's timezone); `off` ends them",
+        quiet_until="Quiet hours end, e.g. 07:00",
+    )
+    @ADMIN
+    async def pacing(
+        self,
+        interaction: discord.Interaction,
+        channel: Target | None = None,
+        posts: app_commands.Range[int, 1, 50] | None = None,
+        minutes: app_commands.Range[int, 1, 1440] | None = None,
+        quiet_from: app_commands.Range[str, 1, 20] | None = None,
+        quiet_until: app_commands.Range[str, 1, 20] | None = None,
+    ) -> None:
+        """Set a channel's pacing (what is left out stays), then show the server's."""
+        guild_id = interaction.guild_id
+        assert guild_id is not None
+        store = self.bot.store
+        if channel is not None and (posts or minutes or quiet_from or quiet_until):
+            async with self.running.writing(), store.transaction():
+                await set_pacing(
+                    store,
+                    guild_id,
+                    channel.id,
+                    posts=posts,
+                    minutes=minutes,
+                    quiet_from=quiet_from,
+                    quiet_until=quiet_until,
+                )
+            self.running.wake()  # held posts may be due now
+        zone = await server_zone(store, guild_id, self.bot.settings.tz)
+        rows = await store.guild_pacings(guild_id)
+        await self._reply(interaction, feed_admin.pacing_embed(rows, zone))
+
+    # -- what the slash and prefix paths (cogs/feed_shortcuts.py) share ----------------------
+
+    async def _reply(self, interaction: discord.Interaction, embed: discord.Embed) -> None:
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    async def pause_feed(self, guild_id: int, id: int) -> discord.Embed:
+        """Pause one of a guild's feeds; the answer to show."""
+        async with self.running.writing():
+            edited = await manage.pause_feed(self.bot.store, guild_id, id, self.bot.clock.now())
+        return feed_admin.edited_embed(edited, "Paused")
+
+    async def resume_feed(self, guild_id: int, id: int) -> discord.Embed:
+        """Resume one of a guild's feeds; the answer to show."""
+        async with self.running.writing():
+            edited = await manage.resume_feed(self.bot.store, guild_id, id)
+        return feed_admin.edited_embed(edited, "Resumed")
+
+    async def send_latest_item(self, guild_id: int, id: int) -> discord.Embed:
+        """Post a feed's newest item now; the answer to show."""
+        store, delivery = self.bot.store, self.running.delivery
+        return feed_admin.sent_embed(await manage.send_latest(store, delivery, guild_id, id))
+
+    async def _template_saved(
+        self, interaction: discord.Interaction, guild_id: int, id: int | None
+    ) -> None:
+        """Confirm a saved template and preview the real post it makes of the newest item:
+        the same render as the post itself, so the preview is that post, byte for byte."""
+        store = self.bot.store
+        subject = await manage.preview_subject(store, guild_id, id)
+        preview = await self.running.delivery.preview(*subject) if subject else None
+        feed = (await manage.find_feed(store, guild_id, id))[1] if id is not None else None
+        title = subject[2].title if subject else None
+        embed = feed_admin.template_saved_embed(feed, id, title)
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+        if preview is not None:
+            post = feed_posts.preview_post(preview)
+            content = post.content or discord.utils.MISSING
+            await interaction.followup.send(content=content, embeds=post.embeds, ephemeral=True)
+
     async def _preview(self, url: str) -> FeedPreview:
         assert self.fetcher is not None
         try:
@@ -195,32 +418,6 @@ class Feeds(commands.Cog):
     async def _check_postable(self, channel: Target) -> None:
         if missing := missing_permissions(channel):
             raise FeedUnreadable(f"I need {', '.join(missing)} in {channel.mention} to post there.")
-
-    # -- NLP --------------------------------------------------------------------------------
-
-    def _enricher(self) -> Any:
-        from bot.nlp.enrichment import enrich_articles
-
-        bot = self.bot
-        store, service, clock = bot.store, bot.nlp_service, bot.clock
-
-        async def enrich(ids: Sequence[int]) -> None:
-            await enrich_articles(store, ids, service, clock=clock)
-            # Follows and other listeners hear about the new articles; in the background, so
-            # a slow DM never holds up the next feed.
-            bot.tasks.spawn(bot.articles_added(ids), name="articles-added")
-
-        return enrich
-
-    async def _nlp_summary(self, article: Article) -> str | None:
-        """The stored NLP summary (two sentences), when the article has been analysed."""
-        from bot.nlp.enrichment import needs_analysis
-        from bot.nlp.lookup import article_summary
-
-        if await needs_analysis(self.bot.store, article.id):
-            return None
-        summary = await article_summary(self.bot.store, article.id, sentences=2)
-        return " ".join(s.text for s in summary.sentences) or None
 
 
 async def setup(bot: NewsBot) -> None:

@@ -2,8 +2,10 @@
 talks to a database, the store builds on the domain's plain data alone, cogs hold no SQL,
 `cogs/` holds only cogs (each module an extension with `setup`), no import runs up and no files
 import each other in a circle, every task starts in bot/tasks.py, no project import hides
-behind `except ImportError`, nothing outside the store names one of its backends, and every
-package the code imports or loads is declared in pyproject.toml."""
+behind `except ImportError`, nothing outside the store names one of its backends, every
+package the code imports or loads is declared in pyproject.toml, the story comparisons are pure
+functions of plain data, and feed post templates are never handed to `str.format` or an
+evaluator."""
 
 from __future__ import annotations
 
@@ -390,3 +392,45 @@ def test_what_the_code_loads_is_declared_or_required_without_an_extra() -> None:
         }
     )
     assert offenders == []
+
+
+# Where admin-written templates are parsed and filled with article text.
+TEMPLATE_MODULES = ("bot/feeds/templates.py", "bot/render/feed_posts.py")
+# Called by name (builtins, string.Template/Formatter) or as a method (str.format and kin).
+EVALUATORS = {"eval", "exec", "compile", "Template", "Formatter"}
+FORMATTERS = {"format", "format_map", "substitute", "safe_substitute"}
+
+
+def test_templates_are_never_formatted_or_evaluated() -> None:
+    """Templates are parsed into text and placeholders and filled by hand: `str.format` (which
+    follows `{x.attr}` and `{x[key]}`), `format_map`, string.Template and eval never see them."""
+    offenders = []
+    for name in TEMPLATE_MODULES:
+        path = ROOT / name
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            if (isinstance(func, ast.Attribute) and func.attr in FORMATTERS) or (
+                isinstance(func, ast.Name) and func.id in EVALUATORS
+            ):
+                offenders.append(f"{name}:{node.lineno}")
+    assert offenders == []
+
+
+STORY_MODULES = ("amounts", "dates", "wording", "figures", "disagreements", "novelty")
+
+
+def test_story_comparisons_are_pure_functions_of_plain_data() -> None:
+    """What's new in a story and where outlets disagree run on stored sentences alone: their
+    modules import from the project only the domain's plain data and each other — no store,
+    no NLP pipeline (`bot.nlp` itself loads it), no client."""
+    allowed = ("bot.models", *(f"bot.nlp.{name}" for name in STORY_MODULES))
+    offenders = {}
+    for name in STORY_MODULES:
+        path = ROOT / "bot" / "nlp" / f"{name}.py"
+        found = {n for n in imported(path, depth=3) if n == "bot" or n.startswith("bot.")}
+        bad = sorted(n for n in found if not any(n == a or n.startswith(f"{a}.") for a in allowed))
+        if bad:
+            offenders[relative(path)] = bad
+    assert offenders == {}

@@ -1,5 +1,8 @@
 """Quality and speed of the NLP core on real news: ROUGE vs Lead/TextRank/LexRank on BBC,
-entity P/R/F1 vs raw en_core_web_sm on CoNLL-2003 dev, and throughput vs raw nlp.pipe.
+entity P/R/F1 vs raw en_core_web_sm on CoNLL-2003 dev, quote attribution vs the
+nearest-person baseline on hand-labelled BBC quotes, throughput vs raw nlp.pipe, and story
+intelligence on hand-labelled story pairs: what's new (P/R of "new" vs content-word overlap and
+TF-IDF cosine) and where outlets disagree (P/R of "disagreement" vs a naive baseline).
 
 Run `python -m bench.quality` (or `make quality`). Data comes from the sibling
 `shared/data` folder (override with NEWSDESK_EVAL_DATA) and is never copied into the repo.
@@ -19,6 +22,9 @@ from bench.quality.common import (
     data_dir,
 )
 from bench.quality.entities import run_entities
+from bench.quality.figures import run_figures
+from bench.quality.novelty import Pair, load_pairs, run_novelty
+from bench.quality.quotes import run_quotes
 from bench.quality.report import render
 from bench.quality.speed import run_speed
 from bench.quality.summaries import run_summaries
@@ -30,7 +36,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, help="only the first N BBC articles")
     parser.add_argument("--speed-articles", type=int, default=300)
     parser.add_argument(
-        "--only", choices=["summaries", "entities", "speed"], action="append", help="repeatable"
+        "--only",
+        choices=["summaries", "entities", "quotes", "speed", "novelty", "figures"],
+        action="append",
+        help="repeatable",
     )
     args = parser.parse_args(argv)
     data = data_dir()
@@ -40,10 +49,22 @@ def main(argv: Sequence[str] | None = None) -> int:
             "(set NEWSDESK_EVAL_DATA to its folder).[/yellow]"
         )
         return 0
+    loaded: list[Pair] = []
+
+    def story_pairs() -> list[Pair]:
+        """The labelled story pairs, analysed once for both story measurements."""
+        if not loaded:
+            with console.status("Stories: analysing the labelled pairs"):
+                loaded.extend(load_pairs(data))
+        return loaded
+
     steps: dict[str, Callable[[], dict]] = {
         "summaries": lambda: run_summaries(data, args.limit),
         "entities": lambda: run_entities(data),
+        "quotes": lambda: run_quotes(data),
         "speed": lambda: run_speed(data, args.speed_articles),
+        "novelty": lambda: run_novelty(data, story_pairs()),
+        "figures": lambda: run_figures(data, pairs=story_pairs()),
     }
     results: dict = {"data": str(data)}
     started = time.perf_counter()

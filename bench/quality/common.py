@@ -82,3 +82,31 @@ def chunks(items: Sequence, size: int) -> Iterable[Sequence]:
 
 
 # --- entities --------------------------------------------------------------------------
+
+
+# --- stories (what's new, where outlets disagree) ------------------------------------------
+
+
+def story_texts(data: Path) -> dict[str, str]:
+    """Article bodies by the ids the story labels use: BBC ids as in the file, and the Lee
+    background corpus as lee-bg-NNN (0-based line number)."""
+    texts = {a.id: a.body for a in load_bbc(data / "bbc-news-summary" / "dev.jsonl")}
+    lee = data / "lee" / "lee_background.cor"
+    for number, line in enumerate(lee.read_text(encoding="latin-1").splitlines()):
+        texts[f"lee-bg-{number:03d}"] = line
+    return texts
+
+
+def labelled_span(texts: dict[str, str], ref: dict) -> str:
+    """The text a label points at, checked against the first words stored with it."""
+    span = texts[ref["doc"]][ref["start"] : ref["end"]]
+    if " ".join(span.split()[:4]) != ref["head"]:
+        raise ValueError(
+            f"{ref['doc']}[{ref['start']}:{ref['end']}] no longer starts {ref['head']!r}"
+        )
+    return span
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    """One JSON object per line."""
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]

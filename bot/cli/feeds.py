@@ -177,7 +177,7 @@ def _poll(args: argparse.Namespace) -> int:
     settings: Settings = args.settings
 
     async def work() -> int:
-        async with await open_store(settings.store_url) as store, Fetcher() as fetcher:
+        async with await open_store(settings.store_url) as store, Fetcher(CLI_POLICY) as fetcher:
             poller = FeedPoller(store, fetcher, enrich=enricher_for(store, not args.no_nlp))
             results = await poller.run_due()
             for result in results:
@@ -189,8 +189,32 @@ def _poll(args: argparse.Namespace) -> int:
     return asyncio.run(work())
 
 
+def _log(args: argparse.Namespace) -> int:
+    settings: Settings = args.settings
+
+    async def work() -> int:
+        async with await open_store(settings.store_url) as store:
+            subscription = await store.subscription_by_id(args.id)
+            if subscription is None:
+                out.print(f"[red]No subscription #{args.id}[/] (see `feeds list`).")
+                return 1
+            lines, total = await store.delivery_log(
+                subscription.guild_id, subscription.id, limit=args.limit
+            )
+            table = Table(title=f"Delivery log of subscription #{subscription.id} ({total} kept)")
+            for column in ("when", "outcome", "item", "why / post"):
+                table.add_column(column)
+            for line in lines:
+                why = " ".join(x for x in (line.detail, line.link or "") if x)
+                table.add_row(line.at[:16], str(line.outcome), escape(line.title), escape(why))
+            out.print(table)
+            return 0
+
+    return asyncio.run(work())
+
+
 def register(sub: argparse._SubParsersAction) -> None:
-    """Add `feeds list` and `feeds poll`; let `ingest` read saved .html pages."""
+    """Add `feeds list`, `feeds poll` and `feeds log`; let `ingest` read saved .html pages."""
     register_html_reader()
     p = sub.add_parser(
         "feeds",
@@ -205,3 +229,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     poll.add_argument("--no-nlp", action="store_true", help="skip summaries and entities")
     poll.set_defaults(func=_poll)
+    log = feeds.add_parser(
+        "log", help="what became of each item a subscription saw, and why (newest first)"
+    )
+    log.add_argument("id", type=int, help="the subscription's number (/feeds list in Discord)")
+    log.add_argument("--limit", type=int, default=30, help="lines to show (default 30)")
+    log.set_defaults(func=_log)

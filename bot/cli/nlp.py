@@ -1,4 +1,5 @@
-"""`nlp summarize` and `nlp entities` commands: plain text, JSON, or JSONL batches."""
+"""`nlp summarize`, `nlp entities` and `nlp quotes` commands: plain text, JSON, or JSONL
+batches."""
 
 from __future__ import annotations
 
@@ -9,7 +10,11 @@ from collections.abc import Iterator, Sequence
 from typing import IO, Any
 
 from bot.models.analysis import Analysis
+from bot.models.quote import Quote
 from bot.nlp.errors import NlpUnavailable
+
+# The quote extractor's cap, repeated here so `--help` needs no model import.
+MAX_QUOTE_CHARS = 100_000
 
 BATCH = 256
 
@@ -19,7 +24,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
 
     Each leaf command sets `func`, which takes the parsed namespace and returns an exit code.
     """
-    nlp = subparsers.add_parser("nlp", help="summaries and entities of a text file")
+    nlp = subparsers.add_parser("nlp", help="summaries, entities and quotes of a text file")
     commands = nlp.add_subparsers(dest="nlp_command", required=True)
 
     summarize = commands.add_parser(
@@ -47,6 +52,17 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     entities.add_argument("file", metavar="FILE", help="plain text file, or - for stdin")
     _add_format_flags(entities, '{"entities": [{text, label, start, end, canonical}]}')
     entities.set_defaults(func=run_entities)
+
+    quotes = commands.add_parser(
+        "quotes",
+        help="who said what in a text",
+        description="Direct quotations in FILE with character offsets and the canonical name "
+        "of their speaker (null when the text does not say who). Texts longer than "
+        f"{MAX_QUOTE_CHARS:,} characters are read up to there only, and the output says so.",
+    )
+    quotes.add_argument("file", metavar="FILE", help="plain text file, or - for stdin")
+    _add_format_flags(quotes, '{"quotes": [{quote, speaker, start, end}]}')
+    quotes.set_defaults(func=run_quotes)
     return nlp
 
 
@@ -161,6 +177,56 @@ def _run(args: argparse.Namespace, to_json: Any, key: str, printer: Any) -> int:
             _emit(to_json(analysis))
         else:
             printer(analysis, to_json(analysis))
+        return 0
+    except NlpUnavailable as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"error: cannot read {args.file}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+
+
+def quotes_json(quotes: Sequence[Quote], length: int) -> dict[str, Any]:
+    """JSON-ready quotations of one text; `capped_at` when the text was read only in part."""
+    result: dict[str, Any] = {"quotes": [q.as_json() for q in quotes]}
+    if length > MAX_QUOTE_CHARS:
+        result["capped_at"] = MAX_QUOTE_CHARS
+    return result
+
+
+def _capped_note(length: int) -> None:
+    print(
+        f"note: the text is {length:,} characters; quotes were looked for in the first "
+        f"{MAX_QUOTE_CHARS:,} only",
+        file=sys.stderr,
+    )
+
+
+def run_quotes(args: argparse.Namespace) -> int:
+    """Handle `nlp quotes`."""
+    from bot.nlp.quotes import quotes_of_texts
+
+    try:
+        if args.jsonl:
+            for batch in _batches(_jsonl_texts(args.file), BATCH):
+                valid = [t for t in batch if t is not None]
+                found = iter(quotes_of_texts(valid))
+                for text in batch:
+                    if text is None:
+                        _emit({"error": 'expected a JSON object {"text": "..."}'})
+                    else:
+                        _emit(quotes_json(next(found), len(text)))
+                sys.stdout.flush()
+            return 0
+        text = _read(args.file)
+        quotes = quotes_of_texts([text])[0]
+        if len(text) > MAX_QUOTE_CHARS:
+            _capped_note(len(text))
+        if args.json:
+            _emit(quotes_json(quotes, len(text)))
+        else:
+            for q in quotes:
+                print(f"{q.speaker or '(unattributed)'}\t{' '.join(q.quote.split())}")
         return 0
     except NlpUnavailable as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -12,6 +12,7 @@ from rich.markup import escape
 
 from bot.client import NewsBot
 from bot.config import RedactingFilter, Settings
+from bot.feeds.fetcher import FetchPolicy
 from bot.render.text import plural
 from bot.sandbox.console import ConsoleSession, interactive, run_once
 from bot.sandbox.harness import DiscordEmulator
@@ -51,6 +52,9 @@ async def sandbox(settings: Settings, *, exec_lines: list[str] | None = None) ->
             err.print("The database is empty: load articles with `python -m bot ingest seeds/`.")
     async with DiscordEmulator() as discord:
         bot = NewsBot(settings)
+        # The sandbox runs on its owner's machine, so feeds it serves itself (python -m
+        # http.server) may be followed; a bot on Discord keeps refusing private addresses.
+        bot.feed_fetch_policy = FetchPolicy(allow_private=True)  # type: ignore[attr-defined]
         try:
             async with discord.connected(bot, wait_seconds=60):
                 # The emulator is new each run, so the bot's commands are always sent to it.

@@ -68,6 +68,7 @@ class FeedEntry:
     content: str
     author: str
     published_at: str | None
+    image: str | None = None  # the item's picture (media:thumbnail, an image enclosure)
 
     @property
     def full_text(self) -> bool:
@@ -96,6 +97,7 @@ class PageArticle:
     published_at: str | None
     canonical_url: str | None
     sitename: str
+    image: str | None = None  # the page's picture (og:image)
 
 
 def html_to_text(html: str) -> str:
@@ -143,6 +145,33 @@ def _xml_problem(exc: object) -> str:
     return text[:200]
 
 
+def _web_address(value: object, base: str) -> str | None:
+    """An absolute http(s) address, or None."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        address = urljoin(base, value.strip())
+    except ValueError:
+        return None
+    return address if urlsplit(address).scheme in {"http", "https"} else None
+
+
+def _image(raw: Any, base: str) -> str | None:
+    """The item's picture: media:thumbnail, an image media:content or enclosure, <image>."""
+    candidates: list[object] = [t.get("url") for t in raw.get("media_thumbnail") or []]
+    for media in raw.get("media_content") or []:
+        kind = str(media.get("type") or "")
+        if media.get("medium") == "image" or kind.startswith("image/"):
+            candidates.append(media.get("url"))
+    for link in raw.get("links") or []:
+        if link.get("rel") == "enclosure" and str(link.get("type") or "").startswith("image/"):
+            candidates.append(link.get("href"))
+    picture = raw.get("image")
+    if isinstance(picture, dict):
+        candidates.append(picture.get("href"))
+    return next((a for c in candidates if (a := _web_address(c, base))), None)
+
+
 def _entry(raw: Any, base: str) -> FeedEntry | None:
     title = " ".join(html_to_text(raw.get("title", "")).split())
     link = raw.get("link") or None
@@ -172,6 +201,7 @@ def _entry(raw: Any, base: str) -> FeedEntry | None:
         content=content if content != summary else "",
         author=strip_controls(raw.get("author") or "").strip(),
         published_at=_when(raw.get("published_parsed") or raw.get("updated_parsed")),
+        image=_image(raw, base),
     )
 
 
@@ -255,6 +285,7 @@ def extract_article(html: bytes | str, url: str | None = None) -> PageArticle:
         published_at=parse_timestamp(getattr(document, "date", None)),
         canonical_url=canonical if canonical and canonical.startswith("http") else None,
         sitename=(getattr(document, "sitename", None) or "").strip(),
+        image=_web_address(getattr(document, "image", None), url or ""),
     )
 
 
@@ -290,6 +321,8 @@ def entry_draft(entry: FeedEntry, source: str, page: PageArticle | None) -> Arti
     metadata: dict[str, Any] = {"guid": entry.guid, "text_from": how}
     if entry.summary:
         metadata["summary"] = entry.summary
+    if image := entry.image or (page.image if page else None):
+        metadata["image"] = image  # shown as the post's thumbnail
     return ArticleDraft(
         title=entry.title or (page.title if page else ""),
         body=body,

@@ -7,20 +7,23 @@ import contextlib
 import dataclasses
 import logging
 import random
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.clock import Clock, SystemClock, utc_iso
+from bot.feeds.announcements import Announcer, Summarizer
 from bot.feeds.claims import LEASE, ClaimLost, new_owner, while_claimed
-from bot.feeds.delivery import Announcer, Delivery, Summarizer
+from bot.feeds.delivery import Delivery
 from bot.feeds.fetcher import Fetched, Fetcher, FetchError, describe
 from bot.feeds.health import FeedAlert, alert_for, next_rhythm
 from bot.feeds.pages import EntryPages
 from bot.feeds.parse import FeedEntry, FeedFormatError, ParsedFeed, parse_feed
 from bot.feeds.schedule import after_failure, after_success, poll_interval
 from bot.feeds.stories import StoryIndex
-from bot.feeds.subscriptions import EntityResolver, matching_articles
+from bot.feeds.subscriptions import EntityResolver
+from bot.feeds.triage import MuteCheck, Router
 from bot.ingest import Enricher, ingest_drafts
 from bot.store import Feed, SeenItem, Store
 from bot.tasks import BackgroundTasks, first_of
@@ -79,6 +82,8 @@ class FeedPoller:
         parse: FeedParser = parse_feed,
         rng: random.Random | None = None,
         owner: str | None = None,
+        zone: ZoneInfo | None = None,
+        muted: MuteCheck | None = None,
     ) -> None:
         self.store = store
         # Who holds this bot's poll claims: unique per running bot (see bot.feeds.claims).
@@ -88,12 +93,13 @@ class FeedPoller:
         self.notify = notify
         self.enrich = enrich
         self.entity_articles = entity_articles
+        self.router = Router(store, entity_articles=entity_articles, muted=muted)
         self.parse = parse
         self.rng = rng or random.Random()
         self.stories = StoryIndex(store, clock=self.clock)
         self._write = asyncio.Lock()  # one writer: the store's connection has one transaction
         self.delivery = Delivery(
-            store, announce, clock=self.clock, lock=self._write, summarize=summarize
+            store, announce, clock=self.clock, lock=self._write, summarize=summarize, zone=zone
         )
         self._wake = asyncio.Event()
         self._tasks = BackgroundTasks("feed-poller")
@@ -140,11 +146,15 @@ class FeedPoller:
                 pause = MIN_PAUSE
             try:
                 due = await self.store.next_feed_due()
+                # Held posts (flood control, quiet hours) go out on time, not at the next poll.
+                release = await self.store.next_hold_release()
             except Exception:
                 log.exception("cannot read the feed schedule; trying again shortly")
-                due, pause = None, MIN_PAUSE
+                due, release, pause = None, None, MIN_PAUSE
             now = self.clock.now()
             when = min(_at(due) if due else now + IDLE, now + IDLE)
+            if release is not None:
+                when = min(when, _at(release))
             await self._sleep_until(max(when, now + pause))
 
     async def _sleep_until(self, when: datetime) -> None:
@@ -200,6 +210,8 @@ class FeedPoller:
             results = [result for result in polled if result is not None]
         finally:
             self.pages.forget()  # pages are shared within a cycle, fetched anew after
+        async with self._write:
+            await self.router.backfill(self.clock.now())
         await self.delivery.deliver()
         return results
 
@@ -286,6 +298,7 @@ class FeedPoller:
             items = [await self.pages.seen_item(entry, draft) for entry, draft, _ in prepared]
             articles = await self.store.articles([i.article_id for i in items if i.article_id])
             stories = await self.stories.assign(articles)
+            by_id = {article.id: article for article in articles}
             now = utc_iso(self.clock.now())
             if new and not priming:
                 rhythm, samples = next_rhythm(feed, self.clock.now())
@@ -300,28 +313,11 @@ class FeedPoller:
                 await self.store.add_feed_items(feed.id, old, backlog=True, now=now)
                 added = await self.store.add_feed_items(feed.id, items, backlog=priming, now=now)
                 if not priming:
-                    result.queued = await self._queue(feed, added, stories, now)
+                    now_at = self.clock.now()
+                    result.queued = await self.router.queue(feed, added, by_id, stories, now_at)
                 if not await self.store.save_feed(feed, owner=self.owner):
                     raise ClaimLost(feed.url)  # rolls the items and announcements back
         return await self._finish(result)
-
-    async def _queue(
-        self, feed: Feed, added: Sequence[tuple[int, int | None]], stories: dict[int, int], now: str
-    ) -> int:
-        """Queue the new items' stories for each subscription whose filter they pass."""
-        queued = 0
-        for subscription in await self.store.feed_subscriptions(feed.id):
-            fresh = [a for item, a in added if a and item > subscription.after_item_id]
-            passing = await matching_articles(
-                self.store, subscription.filter, fresh, self.entity_articles
-            )
-            for article_id in fresh:
-                if article_id in passing:
-                    story = stories.get(article_id, article_id)
-                    queued += await self.store.queue_announcement(
-                        subscription, story, article_id, now
-                    )
-        return queued
 
     # -- feed state -------------------------------------------------------------------------
 

@@ -125,11 +125,13 @@ async def subscribe(
     role_id: int | None = None,
     clock: Clock | None = None,
     interval_seconds: int = DEFAULT_INTERVAL_SECONDS,
+    backfill: int = 0,
 ) -> tuple[Subscription, Feed, bool]:
     """Subscribe a channel to a previewed feed; return the subscription, feed, and if it is new.
 
     A feed new to Newsdesk is due at once; its first poll records what it already lists, so
-    a channel only hears of items published after it subscribed.
+    a channel only hears of items published after it subscribed (and, with `backfill`, of the
+    latest few, once).
     """
     now = utc_iso((clock or SystemClock()).now())
     async with store.transaction():
@@ -145,6 +147,7 @@ async def subscribe(
             role_id=role_id,
             created_by=created_by,
             now=now,
+            backfill=backfill,
         )
     return subscription, feed, created
 

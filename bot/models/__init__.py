@@ -1,5 +1,6 @@
 """The news domain's plain data: articles as parsed and as stored, and search results here;
-what NLP finds in `analysis`, entities as readers meet them in `entity`, name keys in `text`."""
+what NLP finds in `analysis`, entities as readers meet them in `entity`, who said what in
+`quote`, name keys in `text`."""
 
 from __future__ import annotations
 

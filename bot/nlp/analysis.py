@@ -68,12 +68,15 @@ def analyze_texts(
     *,
     titles: Sequence[str | None] | None = None,
     weights: Weights = DEFAULT_WEIGHTS,
+    rank: bool = True,
 ) -> list[Analysis]:
     """Analyse articles synchronously in one batched model pass (CPU-bound: not on the loop).
 
     Plain strings are whole articles (a leading headline line, photo captions and bylines
     are recognised and kept out of summaries); `ArticleInput` keeps title and caption apart
-    so offsets point into the body. `titles` adds titles to plain strings.
+    so offsets point into the body. `titles` adds titles to plain strings. `rank=False`
+    skips the summary ranking (quadratic in sentences) for callers that need only
+    sentences and entities; `summary` and `ranking` are then empty.
     """
     articles = [_as_input(t) for t in texts]
     if titles is not None:
@@ -86,16 +89,17 @@ def analyze_texts(
         jobs.extend((article.body, article.title, article.caption))
     docs = list(get_nlp().pipe(jobs, batch_size=BATCH_SIZE))
     return [
-        _analyse_one(article, docs[3 * i], docs[3 * i + 1], docs[3 * i + 2], weights)
+        _analyse_one(article, docs[3 * i], docs[3 * i + 1], docs[3 * i + 2], weights, rank)
         for i, article in enumerate(articles)
     ]
 
 
 def _analyse_one(
-    article: ArticleInput, body: Doc, title: Doc, caption: Doc, weights: Weights
+    article: ArticleInput, body: Doc, title: Doc, caption: Doc, weights: Weights, rank: bool
 ) -> Analysis:
     spans = segment(body)
-    sentences = [Sentence(body.text[s.start : s.end], s.start, s.end) for s in spans]
+    text = body.text  # Doc.text joins every token each time it is read: read it once
+    sentences = [Sentence(text[s.start : s.end], s.start, s.end) for s in spans]
     terms = _content_terms(body, [(s.start, s.end) for s in spans])
     summarisable = [s.role == "body" for s in spans]
     words = [word_count(s.text) for s in sentences]
@@ -105,9 +109,9 @@ def _analyse_one(
         title_terms = tuple(
             t for s, ts in zip(spans, terms, strict=True) if s.role == "title" for t in ts
         )
-    ranking = rank_sentences(terms, words, summarisable, title_terms, weights)
+    ranking = rank_sentences(terms, words, summarisable, title_terms, weights) if rank else []
 
-    texts = {"body": body.text, "title": title.text, "caption": caption.text}
+    texts = {"body": text, "title": title.text, "caption": caption.text}
     byline = [(s.start, s.end) for s in spans if s.role == "byline"]
     found = [m for m in raw_mentions(body) if not any(a <= m.start < b for a, b in byline)]
     found += raw_mentions(title, "title") + raw_mentions(caption, "caption")

@@ -1,112 +1,19 @@
-"""Feeds as Discord sees them: announcements (batched), health lists, previews, notices."""
+"""Feeds as their admins see them: health lists, previews, confirmations, notices (the posts
+themselves are bot/render/feed_posts.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 import discord
 
-from bot.feeds.delivery import Announcement, NewArticle
 from bot.feeds.health import FeedAlert, assess
 from bot.feeds.subscriptions import FeedPreview
 from bot.render import embeds, limits, text
 from bot.store import Feed, Subscription
 
-SUMMARY_CHARS = 350
-# An announcement burst beyond this many articles ends with one list of the rest, so a feed
-# that publishes fifty items at once does not flood the channel.
-MAX_CARDS = 20
 PREVIEW_ITEMS = 5
-THREAD_NAME = 100
-
-
-@dataclass(frozen=True)
-class Post:
-    """One message to send: content (a role ping, or None), its embeds, and the announcement
-    ids it carries; `thread_name` names the forum post it starts, when posting in a forum."""
-
-    content: str | None
-    embeds: list[discord.Embed]
-    announcement_ids: list[int]
-    thread_name: str
-
-
-def _also_in(sources: Sequence[str]) -> str:
-    if not sources:
-        return ""
-    names = ", ".join(sources[:3]) + (f" and {len(sources) - 3} more" if len(sources) > 3 else "")
-    noun = "source" if len(sources) == 1 else "sources"
-    return f"also in {len(sources)} {noun}: {names}"
-
-
-def article_card(item: NewArticle, feed: Feed) -> discord.Embed:
-    """One new article: linked title, 1-2 sentence summary, source, time, other outlets."""
-    article = item.article
-    footer = [article.source or feed.name]
-    also = _also_in(item.other_sources)
-    if also:
-        footer.append(also)
-    return embeds.build(
-        title=text.fit(text.plain(article.title), limits.EMBED_TITLE),
-        description=text.fit(item.summary, SUMMARY_CHARS),
-        url=article.url,
-        colour=embeds.Palette.NEWS,
-        footer=" · ".join(footer),
-        timestamp=article.published_at or article.ingested_at,
-    )
-
-
-def _more_card(items: Sequence[NewArticle], feed: Feed) -> discord.Embed:
-    lines = [
-        "• " + text.link(text.fit(text.plain(i.article.title), 150), i.article.url) for i in items
-    ]
-    description = ""
-    for line in lines:
-        if len(description) + len(line) + 1 > limits.EMBED_DESCRIPTION - 40:
-            break
-        description += line + "\n"
-    return embeds.build(
-        title=f"…and {len(items)} more from {text.escape(text.plain(feed.name, 150))}",
-        description=description,
-        colour=embeds.Palette.NEWS,
-    )
-
-
-def role_ping(subscription: Subscription) -> str | None:
-    """The role mention that starts an announcement, if the subscription has one."""
-    return f"<@&{subscription.role_id}>" if subscription.role_id else None
-
-
-def announcement_posts(announcement: Announcement, *, forum: bool = False) -> list[Post]:
-    """Messages for new articles: one card each, packed up to 10 per message within Discord's
-    6000-character total (in a forum, one post per article); a burst ends with a list."""
-    feed, items = announcement.feed, list(announcement.articles)
-    cards = [(article_card(i, feed), [i.announcement_id], i.article.title) for i in items]
-    if len(items) > MAX_CARDS:
-        rest = items[MAX_CARDS - 1 :]
-        cards = cards[: MAX_CARDS - 1]
-        more = _more_card(rest, feed)
-        cards.append((more, [i.announcement_id for i in rest], f"{len(rest)} more articles"))
-    ping = role_ping(announcement.subscription)
-    posts: list[Post] = []
-    for card, ids, title in cards:
-        last = posts[-1] if posts else None
-        fits = (
-            last is not None
-            and not forum
-            and len(last.embeds) < limits.EMBEDS_PER_MESSAGE
-            and sum(len(e) for e in last.embeds) + len(card) <= limits.EMBED_TOTAL
-        )
-        if fits:
-            assert last is not None
-            last.embeds.append(card)
-            last.announcement_ids.extend(ids)
-        else:
-            content = ping if (forum or not posts) else None
-            posts.append(Post(content, [card], list(ids), text.plain(title, THREAD_NAME)))
-    return posts
 
 
 def _when(value: str | None) -> str:
@@ -132,6 +39,8 @@ def subscriptions_embed(
             where += f" · only “{text.escape(text.plain(subscription.filter, 80))}”"
         if subscription.role_id:
             where += f" · pings <@&{subscription.role_id}>"
+        if subscription.paused:
+            where += " · ⏸️ paused"
         status = text.escape(health.status)
         if health.http_status:
             status += f" (HTTP {health.http_status})"
@@ -231,3 +140,32 @@ def removed_embed(subscription: Subscription, feed: Feed) -> discord.Embed:
 def subscription_choice(subscription: Subscription, feed: Feed) -> str:
     """The autocomplete label of a subscription (plain text)."""
     return text.plain(f"#{subscription.id} {feed.name}", limits.CHOICE_NAME)
+
+
+def feed_choices(rows: Sequence[tuple[Subscription, Feed]], typed: str) -> list[tuple[str, int]]:
+    """Autocomplete for a feed number: (label, number) of the feeds whose number or title
+    contains what was typed."""
+    wanted = typed.casefold().lstrip("#")
+    found = [
+        (subscription_choice(s, f), s.id)
+        for s, f in rows
+        if wanted in f"{s.id} {f.name}".casefold()
+    ]
+    return found[: limits.CHOICES]
+
+
+def feed_list_choices(
+    rows: Sequence[tuple[Subscription, Feed]], typed: str
+) -> list[tuple[str, str]]:
+    """Autocomplete for a list of feed numbers: `all`, or the numbers typed so far followed by
+    each other feed, as (label, value)."""
+    numbers = [n.lstrip("#") for n in typed.replace(",", " ").split() if n.lstrip("#").isdigit()]
+    head = ", ".join(numbers)
+    found = [("all: every other feed", "all")]
+    for subscription, feed in rows:
+        if str(subscription.id) in numbers:
+            continue
+        value = f"{head}, {subscription.id}" if head else str(subscription.id)
+        label = f"{value} ({subscription_choice(subscription, feed)})"
+        found.append((text.plain(label, limits.CHOICE_NAME), value[: limits.CHOICE_VALUE]))
+    return found[: limits.CHOICES]

@@ -64,10 +64,15 @@ def _visible(char: str) -> str:
     return "" if category in ("Cf", "Cs") else char
 
 
+def visible(text: str) -> str:
+    """Drop control, zero-width and bidi characters and nothing else (spaces stay as typed)."""
+    return "".join(map(_visible, text.replace("\r\n", "\n").replace("\r", "\n")))
+
+
 def clean_text(text: str) -> str:
     """Drop control, zero-width and bidi characters, keeping paragraph breaks (no folding:
     unlike `bot.search.query.clean`, text keeps its exact characters for display)."""
-    text = "".join(map(_visible, text.replace("\r\n", "\n").replace("\r", "\n")))
+    text = visible(text)
     lines = [line.rstrip() for line in text.split("\n")]
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip("\n")
 

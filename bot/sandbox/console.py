@@ -1,8 +1,9 @@
 """The sandbox console: play a Discord user in a terminal while the real bot answers.
 
 Lines starting with `/` are slash commands (`/search query:Qatar truce`, `/digest now 1`);
-`:click Next`, `:select 2`, `:as bob`, `:in news`, `:help`, `:quit` act on the chat; any other
-line is a channel message (`!news ceasefire`, `@Newsdesk ceasefire`).
+`:click Next`, `:select 2`, `:fill title="{title}"` (a form the bot opened), `:as bob`,
+`:in news`, `:help`, `:quit` act on the chat; any other line is a channel message
+(`!news ceasefire`, `@Newsdesk ceasefire`).
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from typing import Any
 from rich.console import Console
 from rich.rule import Rule
 
-from .emulator.state import Message
+from .emulator.state import Interaction, Message
+from .forms import form_fields, form_lines
 from .harness import DiscordEmulator
 from .terminal import plain_text, render_message
 
@@ -31,6 +33,7 @@ HELP = """\
   @Newsdesk ceasefire            mention the bot
   :click Next                    press a button on the last message (label or custom id)
   :select 2                      pick option(s) in the last message's menu
+  :fill title="{title}"          fill in and send the form the bot opened (others keep theirs)
   :as bob  /  :in news           switch user / channel
   :help  /  :quit                this help / leave (Ctrl-D works too)"""
 
@@ -120,6 +123,10 @@ class ConsoleSession:
         self.last: list[Message] = []
         # True while a typed line is being answered: its replies are printed by the caller.
         self.busy = False
+        # The form (modal) the bot opened in answer to the last command, until it is sent.
+        self.form: Interaction | None = None
+        # Lines to show before the next answer (a form's fields).
+        self.notes: list[str] = []
 
     def commands(self) -> list[dict[str, Any]]:
         """The slash commands the bot synced (guild commands first, then global)."""
@@ -154,6 +161,11 @@ class ConsoleSession:
                 typed[name] = value
         return typed
 
+    def take_notes(self) -> list[str]:
+        """The lines to show before the answer (then forgotten)."""
+        notes, self.notes = self.notes, []
+        return notes
+
     def _with_components(self) -> Message:
         for message in reversed(self.last):
             if message.components:
@@ -182,6 +194,9 @@ class ConsoleSession:
                 parsed.path, user=self.user, channel=self.channel, named=options
             )
             self.last = reply.messages
+            if reply.modal is not None:
+                self.form = reply
+                self.notes.extend(form_lines(reply.modal))
         elif line.startswith(":"):
             return await self._meta(line[1:])
         else:
@@ -215,6 +230,8 @@ class ConsoleSession:
             )
             self.last = reply.messages or self.last
             return self.last
+        if verb == "fill":
+            return await self._fill(args)
         if verb == "as" and args:
             self.user = self.discord.user(args[0].lstrip("@"))
             return []
@@ -222,6 +239,27 @@ class ConsoleSession:
             self.channel = self.discord.channel(args[0].lstrip("#"))
             return []
         raise ConsoleError(f"unknown console command :{verb} (try :help)")
+
+    async def _fill(self, args: list[str]) -> list[Message]:
+        """Send the open form with `name=value` changes; other fields keep what they show."""
+        if self.form is None or self.form.modal is None:
+            raise ConsoleError("no form is open: a command that opens one comes first")
+        fields = form_fields(self.form.modal)
+        values = {f.custom_id: f.value for f in fields}
+        for arg in args:
+            name, sep, value = arg.partition("=")
+            entry = next((f for f in fields if name.casefold() in f.names), None)
+            if not sep or entry is None:
+                known = ", ".join(f.names[0] for f in fields)
+                raise ConsoleError(f"fill fields by name=value; this form has {known}")
+            # A typed \n is a line break (the console reads one line at a time).
+            values[entry.custom_id] = value.replace("\\n", "\n")
+        reply = await self.discord.submit_modal(self.form, values, user=self.user)
+        self.form = None
+        # A form's answer may come in several messages (a confirmation, then a preview).
+        await self.discord.emulator.settle()
+        self.last = reply.messages
+        return self.last
 
 
 def _option_value(menu: dict[str, Any], wanted: str) -> str:
@@ -242,7 +280,7 @@ def completions(session: ConsoleSession, text: str) -> Iterable[str]:
         if text.startswith(":"):
             yield from (
                 c
-                for c in (":click ", ":select ", ":as ", ":in ", ":help", ":quit")
+                for c in (":click ", ":select ", ":fill ", ":as ", ":in ", ":help", ":quit")
                 if c.startswith(text)
             )
         return
@@ -291,6 +329,8 @@ async def run_once(session: ConsoleSession, lines: list[str], console: Console) 
         except AssertionError as exc:
             console.print(f"error: the bot did not answer: {exc}", style="red", highlight=False)
             return 1
+        for note in session.take_notes():
+            console.print(note, highlight=False, markup=False)
         for message in messages:
             console.print(plain_text(message), highlight=False, markup=False)
     return 0
@@ -333,7 +373,10 @@ async def interactive(session: ConsoleSession, console: Console, history_file: s
                 console.print(HELP)
                 continue
             try:
-                show(console, await session.execute(line))
+                answered = await session.execute(line)
+                for note in session.take_notes():
+                    console.print(note, highlight=False, markup=False)
+                show(console, answered)
             except ConsoleError as exc:
                 console.print(f"[red]{exc}[/]", highlight=False)
             except AssertionError as exc:

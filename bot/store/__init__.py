@@ -9,19 +9,38 @@ from bot.store.interface import ClusterStore, Store
 from bot.store.records.articles import Outcome, Stored
 from bot.store.records.digests import MAX_SCHEDULES_PER_GUILD, Run, Schedule, ScheduleDraft
 from bot.store.records.entities import StoredAnalysis, StoredMention, entity_key
-from bot.store.records.feeds import Feed, PendingAnnouncement, SeenItem, StoryMember, Subscription
+from bot.store.records.feed_delivery import (
+    ChannelPacing,
+    DeliveryOutcome,
+    LogEntry,
+    LogUpdate,
+    NewLogEntry,
+)
+from bot.store.records.feeds import (
+    Feed,
+    PendingAnnouncement,
+    SeenItem,
+    StoryMember,
+    Subscription,
+    SubscriptionChanges,
+)
 from bot.store.records.follows import Follow, PendingNotification
 from bot.store.records.insights import CoMentionLinks, DailyCount
 from bot.store.records.jobs import Job
 
 __all__ = [
     "MAX_SCHEDULES_PER_GUILD",
+    "ChannelPacing",
     "ClusterStore",
     "CoMentionLinks",
     "DailyCount",
+    "DeliveryOutcome",
     "Feed",
     "Follow",
     "Job",
+    "LogEntry",
+    "LogUpdate",
+    "NewLogEntry",
     "Outcome",
     "PendingAnnouncement",
     "PendingNotification",
@@ -35,6 +54,7 @@ __all__ = [
     "StoredMention",
     "StoryMember",
     "Subscription",
+    "SubscriptionChanges",
     "entity_key",
     "open_cluster_store",
     "open_store",

@@ -36,6 +36,8 @@ TABLES = (
     "feed_items",
     "article_stories",
     "feed_announcements",
+    "feed_delivery_log",
+    "feed_channel_pacing",
     "follows",
     "follow_notifications",
 )

@@ -8,11 +8,12 @@ from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from typing import Any
 
+import discord
 import pytest
 
 from bot.sandbox import DiscordEmulator
 from bot.sandbox import events as sandbox_events
-from bot.sandbox.emulator.state import Channel, Guild, Interaction, User
+from bot.sandbox.emulator.state import ADMINISTRATOR, Channel, Guild, Interaction, Role, User
 from bot.sandbox.harness import default_world
 from tests.adversarial.discord_records import callbacks_per_interaction
 from tests.newsdesk import Newsdesk
@@ -31,6 +32,15 @@ def admin_commands(newsdesk: Newsdesk) -> list[tuple[str, dict[str, Any]]]:
         ("feeds list", {}),
         ("feeds remove", {"id": 1}),
         ("feeds test", {"url": "https://news.example/rss.xml"}),
+        ("feeds edit", {"id": 1, "filter": "storm"}),
+        ("feeds pause", {"id": 1}),
+        ("feeds resume", {"id": 1}),
+        ("feeds copy", {"from": 1, "to": "all", "settings": "all"}),
+        ("feeds template", {"id": 1}),
+        ("feeds log", {"id": 1}),
+        ("feeds send-latest", {"id": 1}),
+        ("feeds pacing", {"channel": news, "posts": 1}),
+        ("settings timezone", {"value": "Asia/Tokyo"}),
         ("digest schedule", {"channel": news, "time": "08:00", "timezone": "UTC"}),
         ("digest list", {}),
         ("digest remove", {"id": 1}),
@@ -65,17 +75,24 @@ async def test_every_admin_command_refuses_a_member_without_permission(
         assert reply.message.ephemeral, name
         assert any(word in text for word in REFUSALS), (name, text)
 
-    assert {"settings prefix", "sync"} <= {name for name, _ in tried}
+    assert {"settings prefix", "settings timezone", "sync"} <= {name for name, _ in tried}
     assert await state_of(newsdesk, newsdesk.discord.guild.id) == before
     assert set(callbacks_per_interaction(newsdesk.discord).values()) == {1}
 
 
 async def state_of(newsdesk: Newsdesk, guild_id: int) -> dict[str, Any]:
-    """What a guild has set up: prefix, feed subscriptions, digest schedules."""
+    """What a guild has set up: prefix, timezone and default feed template, its feed
+    subscriptions (every setting), channel pacing, feed delivery logs, digest schedules."""
     store = newsdesk.store
-    state: dict[str, Any] = {"prefix": await store.guild_setting(guild_id, "prefix")}
+    state: dict[str, Any] = {
+        key: await store.guild_setting(guild_id, key)
+        for key in ("prefix", "timezone", "feed_template")
+    }
     if hasattr(store, "guild_subscriptions"):
-        state["feeds"] = [s.id for s, _ in await store.guild_subscriptions(guild_id)]
+        subscriptions = [s for s, _ in await store.guild_subscriptions(guild_id)]
+        state["feeds"] = subscriptions
+        state["pacing"] = await store.guild_pacings(guild_id)
+        state["logs"] = [await store.delivery_log(guild_id, s.id, limit=50) for s in subscriptions]
     if hasattr(store, "digest_schedules"):
         state["digests"] = [s.id for s in await store.digest_schedules(guild_id)]
     return state
@@ -200,7 +217,27 @@ async def test_forged_ids_cannot_reach_another_servers_feeds_or_digests(
                 created_by=newsdesk.discord.alice.id,
                 now=now.isoformat(),
             )
-        forged += [("feeds remove", {"id": subscription.id}), ("feeds list", {})]
+        async with store.transaction():
+            theirs = await store.add_feed("https://rival.example/rss.xml", now.isoformat(), 900)
+            carols, _ = await store.add_subscription(
+                guild_id=rival.id,
+                channel_id=newsdesk.discord.world.channel_named("general", rival).id,
+                feed_id=theirs.id,
+                filter_text="",
+                role_id=None,
+                created_by=carol.id,
+                now=now.isoformat(),
+            )
+        forged += [
+            (f"feeds {action}", {"id": subscription.id})
+            for action in ("remove", "pause", "resume", "template", "log", "send-latest")
+        ]
+        forged += [
+            ("feeds edit", {"id": subscription.id, "filter": "stolen"}),
+            ("feeds copy", {"from": subscription.id, "to": "all"}),
+            ("feeds copy", {"from": carols.id, "to": str(subscription.id), "settings": "all"}),
+            ("feeds list", {}),
+        ]
     if newsdesk.discord.world.command_named("digest", rival.id):
         from bot.digest.manage import draft_schedule
 
@@ -224,10 +261,20 @@ async def test_forged_ids_cannot_reach_another_servers_feeds_or_digests(
 
     for command, options in forged:
         reply = await slash_in(newsdesk, rival, carol, command, **options)
+        assert reply.modal is None, command  # no template form opens on another's feed
         shown = str(reply.message.embeds) + reply.message.content
         assert "news.example" not in shown, (command, shown)
-        if "id" in options:
+        if "id" in options or "from" in options:
             assert f"no {command.split()[0].rstrip('s')}" in shown.lower() or "no feed" in shown
+    if newsdesk.discord.world.command_named("feeds", rival.id):
+        choices = await newsdesk.discord.autocomplete(
+            "feeds edit",
+            "id",
+            "",
+            user=carol,
+            channel=newsdesk.discord.world.channel_named("general", rival),
+        )
+        assert [c["value"] for c in choices] == [carols.id]  # only Rival's own feed
     assert await state_of(newsdesk, newsroom) == before
 
 
@@ -263,3 +310,54 @@ async def test_buttons_from_before_a_restart_are_refused_not_obeyed(
     assert stale.message.ephemeral
     assert "expired" in stale.message.content
     assert set(callbacks_per_interaction(discord).values()) == {1}
+
+
+async def test_feed_prefix_commands_need_manage_server_and_stay_in_their_server(
+    newsdesk_factory: Callable[..., Any], clock: Any
+) -> None:
+    """`!feeds pause|resume|send-latest` refuse a member without Manage Server (the
+    emulator's @everyone is an administrator unless told otherwise), and a forged number."""
+    world = default_world()
+    guild = world.guilds[0]
+    member = discord.Permissions(
+        view_channel=True, send_messages=True, embed_links=True, read_message_history=True
+    )
+    guild.roles[0].permissions = member.value  # @everyone: a plain member
+    bots = Role(world.ids.next(), "Bots", permissions=ADMINISTRATOR, position=2)
+    guild.roles.append(bots)
+    bot_member = guild.member(world.bot.id)
+    assert bot_member is not None
+    bot_member.roles.append(bots.id)
+    carol = world.add_user("carol")
+    rival = world.add_guild("Rival", members=(carol,))
+    async with (
+        DiscordEmulator(world, clock=clock) as emulator,
+        newsdesk_factory(discord=emulator) as desk,
+    ):
+        store = desk.store
+        now = datetime(2026, 3, 2, 9, 0, tzinfo=UTC).isoformat()
+        async with store.transaction():
+            feed = await store.add_feed("https://news.example/rss.xml", now, 900)
+            mine, _ = await store.add_subscription(
+                guild_id=guild.id,
+                channel_id=emulator.channel("news").id,
+                feed_id=feed.id,
+                filter_text="",
+                role_id=None,
+                created_by=emulator.alice.id,
+                now=now,
+            )
+        general = emulator.channel("general")
+        before = await state_of(desk, guild.id)
+        for line in (f"!feeds pause {mine.id}", f"!feeds send-latest {mine.id}", "!feeds"):
+            (refused,) = await emulator.say(general, line, user=emulator.bob)
+            assert "You need the Manage Server permission" in refused.embeds[0]["description"]
+        rival_general = world.channel_named("general", rival)
+        (forged,) = await emulator.say(rival_general, f"!feeds pause {mine.id}", user=carol)
+        assert f"There is no feed #{mine.id} in this server" in forged.embeds[0]["description"]
+        assert await state_of(desk, guild.id) == before
+
+        (paused,) = await emulator.say(general, f"!feeds pause {mine.id}")  # alice, the owner
+        assert f"Paused feed #{mine.id}" in paused.embeds[0]["title"]
+        subscription = await store.subscription(guild.id, mine.id)
+        assert subscription is not None and subscription.paused

@@ -98,6 +98,37 @@ def test_one_shot_command_line(tmp_path: Path, seeded_database: Path) -> None:
     assert "no command /nosuch" in failed.stdout
 
 
+async def test_a_form_the_bot_opens_is_shown_and_filled_in(newsdesk: Newsdesk) -> None:
+    store, discord = newsdesk.store, newsdesk.discord
+    async with store.transaction():
+        feed = await store.add_feed(
+            "https://news.example/rss.xml", "2026-03-02T09:00:00+00:00", 900
+        )
+        await store.add_subscription(
+            guild_id=discord.guild.id,
+            channel_id=discord.channel("news").id,
+            feed_id=feed.id,
+            filter_text="",
+            role_id=None,
+            created_by=discord.alice.id,
+            now="2026-03-02T09:00:00+00:00",
+        )
+    status, text = await transcript(
+        newsdesk, "/feeds template id:1", ':fill title="📰 {title:200}" style=#e67e22'
+    )
+    assert status == 0, text
+    assert "▤ Template of feed #1 (Newsdesk's default)" in text
+    assert "  footer       Embed footer: {source|feed} · {also_in}" in text
+    assert "Saved the template of feed #1" in text
+    [(subscription, _)] = await store.guild_subscriptions(discord.guild.id)
+    assert '"title": "📰 {title:200}"' in subscription.template
+    assert '"footer": "{source|feed} · {also_in}"' in subscription.template  # kept as shown
+    status, text = await transcript(newsdesk, "/feeds template id:1", ":fill headline=x")
+    assert status == 1 and "this form has content, title, description, footer, style" in text
+    status, text = await transcript(newsdesk, ":fill title=x")
+    assert status == 1 and "no form is open" in text
+
+
 def test_a_cog_that_fails_to_load_is_one_loud_line_in_the_console(
     tmp_path: Path, seeded_database: Path
 ) -> None:

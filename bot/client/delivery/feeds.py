@@ -1,33 +1,26 @@
 """Feed news on Discord: the poller's `announce` and `notify` callbacks. New articles go into a
 text channel or thread (cards packed into messages) or a forum (a post each), with the
-subscription's role as the only mention; health alerts go to every subscribed channel."""
+subscription's role as the only mention; `announce` answers with the message that carried each
+article, or the typed failure that stopped it. Health alerts go to every subscribed channel."""
 
 from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 
 import discord
 
 from bot.client.delivery.parts import Destination, ForumLayout, Part, Recovery, part_key
 from bot.client.delivery.poster import Poster
-from bot.feeds.delivery import Announcement, AnnouncementUndeliverable, NewArticle
+from bot.feeds.announcements import Announcement, AnnouncementUndeliverable, AnnounceResult
 from bot.feeds.health import FeedAlert
-from bot.models.delivery import Failure, FailureKind, NotDelivered, PostedMessage
+from bot.models.delivery import Failure, PostedMessage
+from bot.render import feed_posts
 from bot.render import feeds as render
-from bot.render import text
 from bot.store import Store
 
 log = logging.getLogger(__name__)
-
-
-def _problem(failure: Failure) -> Exception:
-    """Undeliverable for good when the channel is gone; anything else is retried (a missing
-    permission too, a few times: an admin may restore it)."""
-    if failure.kind in (FailureKind.MISSING_CHANNEL, FailureKind.CANNOT_POST):
-        return AnnouncementUndeliverable(failure.describe())
-    return NotDelivered(failure)
 
 
 def _mentions(announcement: Announcement) -> discord.AllowedMentions:
@@ -41,30 +34,33 @@ def _mentions(announcement: Announcement) -> discord.AllowedMentions:
 
 
 def _card_marks(message: discord.Message) -> Iterable[str]:
-    return [f"{embed.title}\n{embed.url}" for embed in message.embeds]
+    marks = [feed_posts.embed_mark(embed) for embed in message.embeds]
+    # Plain-text posts (templates without an embed) are known by their text.
+    return [*marks, message.content] if message.content and not message.embeds else marks
 
 
 def _post_marks(name: str) -> Iterable[str]:
     return [name]
 
 
-def _mark(item: NewArticle, announcement: Announcement, forum: bool) -> str:
-    """How an article's card is known once posted: a forum post's name, else its card's
-    title and link."""
-    if forum:
-        return text.plain(item.article.title, render.THREAD_NAME)
-    card = render.article_card(item, announcement.feed)
-    return f"{card.title}\n{card.url}"
-
-
 def not_yet_posted(
     announcement: Announcement, found: Mapping[str, PostedMessage], *, forum: bool
-) -> tuple[Announcement, list[int]]:
+) -> tuple[Announcement, dict[int, PostedMessage]]:
     """Leave out the articles an earlier attempt already posted (`found` by their marks);
-    return the rest and the announcement ids done."""
-    items = announcement.articles
-    done = [i.announcement_id for i in items if _mark(i, announcement, forum) in found]
-    left = tuple(i for i in items if i.announcement_id not in set(done))
+    return the rest and the message each one done is in."""
+    if announcement.packed:
+        [post] = feed_posts.announcement_posts(announcement, forum=forum)
+        mark = post.thread_name if forum else feed_posts.embed_mark(post.embeds[0])
+        if mark in found:
+            ids = post.announcement_ids
+            return dataclasses.replace(announcement, articles=()), dict.fromkeys(ids, found[mark])
+        return announcement, {}
+    done: dict[int, PostedMessage] = {}
+    for item in announcement.articles:
+        mark = feed_posts.item_mark(announcement, item, forum=forum)
+        if mark in found:
+            done[item.announcement_id] = found[mark]
+    left = tuple(i for i in announcement.articles if i.announcement_id not in done)
     return dataclasses.replace(announcement, articles=left), done
 
 
@@ -75,26 +71,29 @@ class FeedPoster:
         self.poster = poster
         self.store = store
 
-    async def announce(self, announcement: Announcement) -> Sequence[int] | None:
-        """Post new articles; return the ids delivered if a Discord error stopped us midway."""
+    async def announce(self, announcement: Announcement) -> AnnounceResult:
+        """Post new articles (or a packed card of held ones); say which message carries each,
+        and the failure that stopped the rest (the channel gone, a permission, an HTTP error)."""
         to = Destination(channel_id=announcement.subscription.channel_id)
         outlet = await self.poster.open(to)
         if isinstance(outlet, Failure):
-            raise _problem(outlet)
+            return AnnounceResult(failure=outlet)
         forum = outlet.kind == "forum"
-        delivered: list[int] = []
+        delivered: dict[int, PostedMessage] = {}
         if announcement.resumed:
             # The bot died mid-post: leave out what is already in the channel or the forum.
             recovery = Recovery(marks=_card_marks, post_marks=_post_marks if forum else None)
             found = await outlet.find(recovery)
             if isinstance(found, Failure):
-                raise _problem(found)
+                return AnnounceResult(failure=found)
             announcement, delivered = not_yet_posted(announcement, found, forum=forum)
-        posts = render.announcement_posts(announcement, forum=forum)
+            if not announcement.articles:
+                return AnnounceResult(delivered)
+        posts = feed_posts.announcement_posts(announcement, forum=forum)
         mentions = _mentions(announcement)
         parts = [
             Part(
-                part_key("feed", *post.announcement_ids),
+                part_key(*announcement.key, *post.announcement_ids),
                 content=post.content,
                 embeds=post.embeds,
                 title=post.thread_name,
@@ -103,18 +102,15 @@ class FeedPoster:
             for post in posts
         ]
         result = await outlet.send(parts, forum=ForumLayout.POST_EACH)
-        for post, _ in zip(posts, result.posted, strict=False):
-            delivered.extend(post.announcement_ids)
-        if result.failure is None:
-            return None
-        if result.failure.kind is FailureKind.MISSING_CHANNEL or not delivered:
-            raise _problem(result.failure)
-        log.warning(
-            "announcing in channel %s stopped midway: %s",
-            announcement.subscription.channel_id,
-            result.failure.describe(),
-        )
-        return delivered
+        for post, message in zip(posts, result.posted, strict=False):
+            delivered.update(dict.fromkeys(post.announcement_ids, message))
+        if result.failure is not None and delivered:
+            log.warning(
+                "announcing in channel %s stopped midway: %s",
+                announcement.subscription.channel_id,
+                result.failure.describe(),
+            )
+        return AnnounceResult(delivered, result.failure)
 
     async def alert(self, alert: FeedAlert) -> None:
         """Tell each channel following the feed about a health problem (no mentions)."""

@@ -14,6 +14,7 @@ from typing import Protocol, Self
 from bot.store.interface.articles import ArticleStore
 from bot.store.interface.digests import DigestStore
 from bot.store.interface.entities import EntityStore
+from bot.store.interface.feed_delivery import FeedDeliveryStore
 from bot.store.interface.feeds import FeedStore
 from bot.store.interface.follows import FollowStore
 from bot.store.interface.insights import InsightStore
@@ -27,6 +28,7 @@ __all__ = [
     "Database",
     "DigestStore",
     "EntityStore",
+    "FeedDeliveryStore",
     "FeedStore",
     "FollowStore",
     "InsightStore",
@@ -72,6 +74,7 @@ class Store(
     SearchStore,
     EntityStore,
     FeedStore,
+    FeedDeliveryStore,
     DigestStore,
     FollowStore,
     InsightStore,

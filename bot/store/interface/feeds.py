@@ -3,11 +3,12 @@ story clusters and the announcements queued for channels."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Protocol, Unpack
 
 from bot.models import Article
+from bot.models.delivery import PostedMessage
 from bot.store.records.feeds import (
     Feed,
     NewSubscription,
@@ -15,6 +16,7 @@ from bot.store.records.feeds import (
     SeenItem,
     StoryMember,
     Subscription,
+    SubscriptionChanges,
 )
 
 
@@ -101,6 +103,16 @@ class FeedStore(Protocol):
         """
         ...
 
+    async def update_subscription(
+        self, guild_id: int, subscription_id: int, **changes: Unpack[SubscriptionChanges]
+    ) -> Subscription | None:
+        """Change one of this guild's subscriptions in place (its id, history and seen items
+        stay); None when the guild has no such subscription. A new `channel_id` takes the
+        announcements still queued along (those whose story that channel already has are
+        dropped); `paused=False` resumes from now: items the feed listed meanwhile are not
+        owed. Raises StoreError when that channel already follows the same feed."""
+        ...
+
     async def subscription(self, guild_id: int, subscription_id: int) -> Subscription | None:
         """One subscription of this guild, or None (another guild's id finds nothing)."""
         ...
@@ -141,8 +153,9 @@ class FeedStore(Protocol):
 
     async def queue_announcement(
         self, subscription: Subscription, story_id: int, article_id: int, now: str
-    ) -> bool:
-        """Queue a story for a subscription's channel; False if that channel already had it."""
+    ) -> int | None:
+        """Queue a story for a subscription's channel and return the announcement's id; None
+        if that channel already had the story."""
         ...
 
     async def pending_announcements(self, limit: int = 500) -> list[PendingAnnouncement]:
@@ -150,13 +163,15 @@ class FeedStore(Protocol):
         ...
 
     async def announcements_posting(self, announcement_ids: Sequence[int]) -> None:
-        """Record that these are being posted now (a crash mid-post leaves them 'posting')."""
+        """Record that these (pending or held) are being posted now (a crash mid-post leaves
+        them 'posting')."""
         ...
 
     async def mark_announced(
-        self, announcement_ids: Sequence[int], message_id: int | None, now: str
+        self, posted: Mapping[int, PostedMessage | None], now: str, *, packed: bool = False
     ) -> None:
-        """Mark announcements as posted (with the message that carried them)."""
+        """Mark announcements as posted, each with the message that carried it (None when the
+        poster did not say); `packed`: inside one card with others (it counts as one post)."""
         ...
 
     async def announcement_failed(self, announcement_ids: Sequence[int], give_up: bool) -> None:

@@ -10,6 +10,7 @@ from bot.store.postgres.articles import PgArticleQueries
 from bot.store.postgres.db import connect_pool
 from bot.store.postgres.digests import PgDigestQueries
 from bot.store.postgres.entities import PgEntityQueries
+from bot.store.postgres.feed_delivery import PgFeedDeliveryQueries
 from bot.store.postgres.feeds import PgFeedQueries
 from bot.store.postgres.follows import PgFollowQueries
 from bot.store.postgres.insights import PgInsightQueries
@@ -23,6 +24,7 @@ class PostgresStore(
     PgArticleQueries,
     PgEntityQueries,
     PgFeedQueries,
+    PgFeedDeliveryQueries,
     PgDigestQueries,
     PgInsightQueries,
     PgFollowQueries,

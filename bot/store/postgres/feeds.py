@@ -7,12 +7,16 @@ UNIQUE key decides (ON CONFLICT), and its RETURNING clause says who won.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Unpack
 
+import asyncpg
+
 from bot.clock import utc_iso
+from bot.errors import StoreError
 from bot.models import Article
+from bot.models.delivery import PostedMessage
 from bot.store.postgres.base import PgBase
 from bot.store.records.articles import ARTICLE_COLUMNS_A, article_from_row
 from bot.store.records.feeds import (
@@ -27,9 +31,11 @@ from bot.store.records.feeds import (
     SeenItem,
     StoryMember,
     Subscription,
+    SubscriptionChanges,
     feed_from_row,
     new_subscription_values,
     pending_announcement_from_row,
+    subscription_change_values,
     subscription_from_row,
 )
 
@@ -186,16 +192,69 @@ class PgFeedQueries(PgBase):
     ) -> tuple[Subscription, bool]:
         row = await self._fetchrow(
             "INSERT INTO feed_subscriptions (guild_id, channel_id, feed_id, filter, role_id,"
-            " created_by, created_at, after_item_id)"
-            " SELECT $1, $2, $3, $4, $5, $6, $7, coalesce(max(id), 0) FROM feed_items"
+            " created_by, created_at, backfill, after_item_id)"
+            " SELECT $1, $2, $3, $4, $5, $6, $7, $8, coalesce(max(id), 0) FROM feed_items"
             " WHERE feed_id = $3 ON CONFLICT (guild_id, channel_id, feed_id)"
-            " DO UPDATE SET filter = excluded.filter, role_id = excluded.role_id"
+            " DO UPDATE SET filter = excluded.filter, role_id = excluded.role_id,"
+            " backfill = excluded.backfill"
             # xmax is 0 on a row this statement inserted, set on one it updated.
             f" RETURNING {SUBSCRIPTION_COLUMNS}, xmax = 0 AS inserted",
             *new_subscription_values(subscription),
         )
         assert row is not None
         return subscription_from_row(row), bool(row["inserted"])
+
+    async def update_subscription(
+        self, guild_id: int, subscription_id: int, **changes: Unpack[SubscriptionChanges]
+    ) -> Subscription | None:
+        values = subscription_change_values(changes)
+        if not values:
+            return await self.subscription(guild_id, subscription_id)
+        async with self.transaction():
+            before = await self._fetchrow(
+                f"SELECT {SUBSCRIPTION_COLUMNS} FROM feed_subscriptions"
+                " WHERE guild_id = $1 AND id = $2 FOR UPDATE",
+                guild_id,
+                subscription_id,
+            )
+            if before is None:
+                return None
+            old = subscription_from_row(before)
+            assignments = ", ".join(f"{column} = ${n}" for n, (column, _) in enumerate(values, 3))
+            if changes.get("paused") is False and old.paused:
+                # Resumed: what the feed listed while paused is not owed.
+                assignments += ", after_item_id = (SELECT coalesce(max(id), 0) FROM feed_items"
+                assignments += " WHERE feed_id = feed_subscriptions.feed_id)"
+            try:
+                row = await self._fetchrow(
+                    f"UPDATE feed_subscriptions SET {assignments} WHERE guild_id = $1 AND id = $2"
+                    f" RETURNING {SUBSCRIPTION_COLUMNS}",
+                    guild_id,
+                    subscription_id,
+                    *(value for _, value in values),
+                )
+            except asyncpg.UniqueViolationError as exc:
+                raise StoreError("that channel already follows this feed") from exc
+            channel = changes.get("channel_id")
+            if channel is not None and channel != old.channel_id:
+                await self._move_queued(subscription_id, channel)
+        return subscription_from_row(row) if row else None
+
+    async def _move_queued(self, subscription_id: int, channel_id: int) -> None:
+        """Queued announcements follow their subscription into its new channel, except stories
+        that channel already has (its UNIQUE key keeps each story once per channel)."""
+        queued = "subscription_id = $1 AND status IN ('pending', 'held')"
+        await self._execute(
+            f"DELETE FROM feed_announcements WHERE {queued} AND story_id IN"
+            " (SELECT story_id FROM feed_announcements WHERE channel_id = $2)",
+            subscription_id,
+            channel_id,
+        )
+        await self._execute(
+            f"UPDATE feed_announcements SET channel_id = $2 WHERE {queued}",
+            subscription_id,
+            channel_id,
+        )
 
     async def subscription(self, guild_id: int, subscription_id: int) -> Subscription | None:
         row = await self._fetchrow(
@@ -285,18 +344,17 @@ class PgFeedQueries(PgBase):
 
     async def queue_announcement(
         self, subscription: Subscription, story_id: int, article_id: int, now: str
-    ) -> bool:
-        queued = await self._execute(
+    ) -> int | None:
+        return await self._fetch_id(
             "INSERT INTO feed_announcements (subscription_id, channel_id, story_id, article_id,"
             " created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (channel_id, story_id)"
-            " DO NOTHING",
+            " DO NOTHING RETURNING id",
             subscription.id,
             subscription.channel_id,
             story_id,
             article_id,
             now,
         )
-        return queued > 0
 
     async def pending_announcements(self, limit: int = 500) -> list[PendingAnnouncement]:
         rows = await self._fetch(
@@ -310,19 +368,21 @@ class PgFeedQueries(PgBase):
     async def announcements_posting(self, announcement_ids: Sequence[int]) -> None:
         await self._execute(
             "UPDATE feed_announcements SET status = 'posting'"
-            " WHERE id = ANY($1::bigint[]) AND status = 'pending'",
+            " WHERE id = ANY($1::bigint[]) AND status IN ('pending', 'held')",
             list(announcement_ids),
         )
 
     async def mark_announced(
-        self, announcement_ids: Sequence[int], message_id: int | None, now: str
+        self, posted: Mapping[int, PostedMessage | None], now: str, *, packed: bool = False
     ) -> None:
-        await self._execute(
-            "UPDATE feed_announcements SET status = 'posted', message_id = $1, posted_at = $2,"
-            " attempts = attempts + 1 WHERE id = ANY($3::bigint[])",
-            message_id,
-            now,
-            list(announcement_ids),
+        await self._executemany(
+            "UPDATE feed_announcements SET status = 'posted', message_id = $1, message_link = $2,"
+            " posted_at = $3, packed = $4, hold_reason = NULL, hold_until = NULL,"
+            " attempts = attempts + 1 WHERE id = $5",
+            [
+                (m.message_id if m else None, m.link if m else None, now, int(packed), i)
+                for i, m in posted.items()
+            ],
         )
 
     async def announcement_failed(self, announcement_ids: Sequence[int], give_up: bool) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import TypedDict
+from typing import NotRequired, TypedDict
 
 from bot.models import Article
 from bot.store.records import Row
@@ -53,7 +53,9 @@ FEED_STATE = [f.name for f in dataclasses.fields(Feed) if f.name not in {"id", "
 
 @dataclass(frozen=True)
 class Subscription:
-    """A channel following a feed in one guild, with its filter and optional role ping."""
+    """A channel following a feed in one guild: its filter, optional role ping, whether it is
+    paused, its message template (JSON, '' for the server's default), the oldest item it
+    takes (hours, 0 for any) and how many of the feed's latest items are still to post once."""
 
     id: int
     guild_id: int
@@ -64,6 +66,10 @@ class Subscription:
     created_by: int
     created_at: str
     after_item_id: int
+    paused: bool = False
+    template: str = ""
+    max_age_hours: int = 0
+    backfill: int = 0
 
 
 SUBSCRIPTION_FIELDS = [f.name for f in dataclasses.fields(Subscription)]
@@ -80,6 +86,7 @@ class NewSubscription(TypedDict):
     role_id: int | None
     created_by: int
     now: str  # ISO UTC; entries the feed listed before are never announced
+    backfill: NotRequired[int]  # the feed's latest items to post once (default none)
 
 
 def new_subscription_values(subscription: NewSubscription) -> tuple[object, ...]:
@@ -93,7 +100,45 @@ def new_subscription_values(subscription: NewSubscription) -> tuple[object, ...]
         subscription["role_id"],
         subscription["created_by"],
         subscription["now"],
+        subscription.get("backfill", 0),
     )
+
+
+class SubscriptionChanges(TypedDict, total=False):
+    """What `update_subscription` may change (keyword arguments; absent keys stay as they
+    are; `role_id=None` removes the role)."""
+
+    channel_id: int
+    filter_text: str
+    role_id: int | None
+    template: str
+    max_age_hours: int
+    paused: bool
+    backfill: int
+
+
+# Each change's column, in a fixed order (both backends build their UPDATE from it).
+SUBSCRIPTION_CHANGES = {
+    "channel_id": "channel_id",
+    "filter_text": "filter",
+    "role_id": "role_id",
+    "template": "template",
+    "max_age_hours": "max_age_hours",
+    "paused": "paused",
+    "backfill": "backfill",
+}
+
+
+def subscription_change_values(changes: SubscriptionChanges) -> list[tuple[str, object]]:
+    """(column, value) for each change given, in SUBSCRIPTION_CHANGES order (booleans as 0/1,
+    which both backends' integer columns take)."""
+    given: dict[str, object] = dict(changes)
+    return [
+        (column, int(value) if isinstance(value, bool) else value)
+        for key, column in SUBSCRIPTION_CHANGES.items()
+        if key in given
+        for value in [given[key]]
+    ]
 
 
 @dataclass(frozen=True)
@@ -125,11 +170,15 @@ class PendingAnnouncement:
     article: Article
     attempts: int
     resumed: bool = False  # a post was under way when the bot stopped: it may be in the channel
+    channel_id: int = 0  # the channel it is queued for
+    hold_reason: str | None = None  # "flood" or "quiet" while held
+    hold_until: str | None = None  # when a held announcement may go out (ISO UTC)
 
 
 # What `pending_announcements` selects (either backend), decoded by `pending_announcement_from_row`.
 PENDING_ANNOUNCEMENT_COLUMNS = (
-    f"n.id AS nid, n.subscription_id, n.story_id, n.attempts, n.status, {ARTICLE_COLUMNS_A}"
+    "n.id AS nid, n.subscription_id, n.story_id, n.attempts, n.status, n.channel_id AS nchannel,"
+    f" n.hold_reason, n.hold_until, {ARTICLE_COLUMNS_A}"
 )
 SUBSCRIPTION_COLUMNS_S = ", ".join(f"s.{c.strip()}" for c in SUBSCRIPTION_COLUMNS.split(","))
 
@@ -141,7 +190,9 @@ def feed_from_row(row: Row) -> Feed:
 
 def subscription_from_row(row: Row) -> Subscription:
     """A subscription from a row of SUBSCRIPTION_COLUMNS (or SUBSCRIPTION_COLUMNS_S)."""
-    return Subscription(**{name: row[name] for name in SUBSCRIPTION_FIELDS})
+    values = {name: row[name] for name in SUBSCRIPTION_FIELDS}
+    values["paused"] = bool(values["paused"])
+    return Subscription(**values)
 
 
 def pending_announcement_from_row(row: Row) -> PendingAnnouncement:
@@ -153,4 +204,7 @@ def pending_announcement_from_row(row: Row) -> PendingAnnouncement:
         article=article_from_row(row),
         attempts=row["attempts"],
         resumed=row["status"] == "posting",
+        channel_id=row["nchannel"],
+        hold_reason=row["hold_reason"],
+        hold_until=row["hold_until"],
     )

@@ -17,6 +17,7 @@ from bot.store.sqlite.articles import ArticleQueries
 from bot.store.sqlite.db import connect
 from bot.store.sqlite.digests import DigestQueries
 from bot.store.sqlite.entities import EntityQueries
+from bot.store.sqlite.feed_delivery import FeedDeliveryQueries
 from bot.store.sqlite.feeds import FeedQueries
 from bot.store.sqlite.follows import FollowQueries
 from bot.store.sqlite.insights import InsightQueries
@@ -28,6 +29,7 @@ class SqliteStore(
     ArticleQueries,
     EntityQueries,
     FeedQueries,
+    FeedDeliveryQueries,
     DigestQueries,
     InsightQueries,
     FollowQueries,

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterable, Sequence
+import sqlite3
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Unpack
 
 import aiosqlite
 
 from bot.clock import utc_iso
+from bot.errors import StoreError
 from bot.models import Article
+from bot.models.delivery import PostedMessage
 from bot.store.records.articles import ARTICLE_COLUMNS_A, article_from_row
 from bot.store.records.feeds import (
     FEED_COLUMNS,
@@ -24,9 +27,11 @@ from bot.store.records.feeds import (
     SeenItem,
     StoryMember,
     Subscription,
+    SubscriptionChanges,
     feed_from_row,
     new_subscription_values,
     pending_announcement_from_row,
+    subscription_change_values,
     subscription_from_row,
 )
 
@@ -192,10 +197,11 @@ class FeedQueries:
         key = (subscription["guild_id"], subscription["channel_id"], subscription["feed_id"])
         cursor = await self.conn.execute(
             "INSERT INTO feed_subscriptions (guild_id, channel_id, feed_id, filter, role_id,"
-            " created_by, created_at, after_item_id)"
-            " SELECT ?, ?, ?, ?, ?, ?, ?, coalesce(max(id), 0) FROM feed_items WHERE feed_id = ?"
-            " ON CONFLICT (guild_id, channel_id, feed_id)"
-            " DO UPDATE SET filter = excluded.filter, role_id = excluded.role_id",
+            " created_by, created_at, backfill, after_item_id)"
+            " SELECT ?, ?, ?, ?, ?, ?, ?, ?, coalesce(max(id), 0) FROM feed_items"
+            " WHERE feed_id = ? ON CONFLICT (guild_id, channel_id, feed_id)"
+            " DO UPDATE SET filter = excluded.filter, role_id = excluded.role_id,"
+            " backfill = excluded.backfill",
             (*new_subscription_values(subscription), subscription["feed_id"]),
         )
         async with self.conn.execute(
@@ -207,6 +213,44 @@ class FeedQueries:
         assert row is not None
         added = subscription_from_row(row)
         return added, added.id == cursor.lastrowid
+
+    async def update_subscription(
+        self, guild_id: int, subscription_id: int, **changes: Unpack[SubscriptionChanges]
+    ) -> Subscription | None:
+        before = await self.subscription(guild_id, subscription_id)
+        values = subscription_change_values(changes)
+        if before is None or not values:
+            return before
+        assignments = ", ".join(f"{column} = ?" for column, _ in values)
+        if changes.get("paused") is False and before.paused:
+            # Resumed: what the feed listed while paused is not owed.
+            assignments += ", after_item_id = (SELECT coalesce(max(id), 0) FROM feed_items"
+            assignments += " WHERE feed_id = feed_subscriptions.feed_id)"
+        try:
+            await self.conn.execute(
+                f"UPDATE feed_subscriptions SET {assignments} WHERE guild_id = ? AND id = ?",
+                (*(value for _, value in values), guild_id, subscription_id),
+            )
+        except sqlite3.IntegrityError as exc:
+            raise StoreError("that channel already follows this feed") from exc
+        channel = changes.get("channel_id")
+        if channel is not None and channel != before.channel_id:
+            await self._move_queued(subscription_id, channel)
+        return await self.subscription(guild_id, subscription_id)
+
+    async def _move_queued(self, subscription_id: int, channel_id: int) -> None:
+        """Queued announcements follow their subscription into its new channel, except stories
+        that channel already has (its UNIQUE key keeps each story once per channel)."""
+        queued = "subscription_id = ? AND status IN ('pending', 'held')"
+        await self.conn.execute(
+            f"DELETE FROM feed_announcements WHERE {queued} AND story_id IN"
+            " (SELECT story_id FROM feed_announcements WHERE channel_id = ?)",
+            (subscription_id, channel_id),
+        )
+        await self.conn.execute(
+            f"UPDATE feed_announcements SET channel_id = ? WHERE {queued}",
+            (channel_id, subscription_id),
+        )
 
     async def subscription(self, guild_id: int, subscription_id: int) -> Subscription | None:
         async with self.conn.execute(
@@ -294,13 +338,13 @@ class FeedQueries:
 
     async def queue_announcement(
         self, subscription: Subscription, story_id: int, article_id: int, now: str
-    ) -> bool:
+    ) -> int | None:
         cursor = await self.conn.execute(
             "INSERT INTO feed_announcements (subscription_id, channel_id, story_id, article_id,"
             " created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (channel_id, story_id) DO NOTHING",
             (subscription.id, subscription.channel_id, story_id, article_id, now),
         )
-        return cursor.rowcount > 0
+        return cursor.lastrowid if cursor.rowcount > 0 else None
 
     async def pending_announcements(self, limit: int = 500) -> list[PendingAnnouncement]:
         async with self.conn.execute(
@@ -314,17 +358,22 @@ class FeedQueries:
 
     async def announcements_posting(self, announcement_ids: Sequence[int]) -> None:
         await self.conn.executemany(
-            "UPDATE feed_announcements SET status = 'posting' WHERE id = ? AND status = 'pending'",
+            "UPDATE feed_announcements SET status = 'posting'"
+            " WHERE id = ? AND status IN ('pending', 'held')",
             [(i,) for i in announcement_ids],
         )
 
     async def mark_announced(
-        self, announcement_ids: Sequence[int], message_id: int | None, now: str
+        self, posted: Mapping[int, PostedMessage | None], now: str, *, packed: bool = False
     ) -> None:
         await self.conn.executemany(
-            "UPDATE feed_announcements SET status = 'posted', message_id = ?, posted_at = ?,"
+            "UPDATE feed_announcements SET status = 'posted', message_id = ?, message_link = ?,"
+            " posted_at = ?, packed = ?, hold_reason = NULL, hold_until = NULL,"
             " attempts = attempts + 1 WHERE id = ?",
-            [(message_id, now, i) for i in announcement_ids],
+            [
+                (m.message_id if m else None, m.link if m else None, now, int(packed), i)
+                for i, m in posted.items()
+            ],
         )
 
     async def announcement_failed(self, announcement_ids: Sequence[int], give_up: bool) -> None:

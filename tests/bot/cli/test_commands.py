@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.store import open_store
+from bot.store import DeliveryOutcome, NewLogEntry, open_store
 from tests.backends import fresh_database
 
 UNREACHABLE = "postgresql://news:secret@127.0.0.1:1/newsdesk"
@@ -77,10 +77,21 @@ async def test_every_command_uses_the_database_given(
     assert "Herzi Halevi" in await run("entities", "--type", "person")
     assert "0 article(s) analysed" in await run("enrich")
 
+    now = "2026-03-02T09:00:00+00:00"
     async with await open_store(database) as store:
-        await store.add_feed("https://a.test/rss", "2026-03-02T09:00:00+00:00", 900)
+        feed = await store.add_feed("https://a.test/rss", now, 900)
     assert "a.test/rss" in await run("feeds", "list")
     assert "No subscribed feed is due." in await run("feeds", "poll")
+    async with await open_store(database) as store, store.transaction():
+        subscription, _ = await store.add_subscription(
+            guild_id=1, channel_id=2, feed_id=feed.id, filter_text="x", role_id=None,
+            created_by=3, now=now,
+        )  # fmt: skip
+        filtered = NewLogEntry(subscription.id, TITLE, None, DeliveryOutcome.FILTERED, "no x")
+        await store.log_deliveries([filtered], now)
+    assert "filtered │ Senior Israeli" in await run("feeds", "log", str(subscription.id))
+    code, out, _ = await cli(capsys, "--db", database, "feeds", "log", "999")
+    assert code == 1 and "No subscription #999" in out
 
     # The offline console: the real bot, on the same store, answering one slash command.
     assert TITLE in await run("console", "--exec", "/search query:Qatar truce")
@@ -119,6 +130,7 @@ COMMANDS = [
     ["enrich"],
     ["feeds", "list"],
     ["feeds", "poll"],
+    ["feeds", "log", "1"],
     ["enqueue", "{seed}"],
     ["worker"],
     ["console", "--exec", "/help"],

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.clock import FakeClock
-from bot.feeds.delivery import Announcement
+from bot.feeds.announcements import Announcement
 from bot.feeds.fetcher import Fetcher, FetchPolicy
 from bot.feeds.poller import FeedPoller
 from bot.store import Store

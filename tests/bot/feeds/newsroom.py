@@ -8,9 +8,14 @@ import hashlib
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
+from email.utils import format_datetime
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from aiohttp import web
+
+from bot.clock import FakeClock
 
 FIXTURES = Path(__file__).parent / "fixtures"
 LAST_MODIFIED = "Mon, 02 Mar 2026 06:45:00 GMT"
@@ -198,3 +203,50 @@ class NewsSite:
             return web.Response(status=302, headers={"Location": target})
 
         return handler
+
+
+class Wire:
+    """An RSS feed on the news site; `publish` adds items at the top, as a newsroom does."""
+
+    def __init__(self, site: NewsSite, clock: FakeClock, name: str = "desk") -> None:
+        self.site, self.clock, self.name = site, clock, name
+        self.path = f"/{name}/rss.xml"
+        self.items: list[str] = []  # newest first: the feed's own order
+        self._count = 0
+        self.serve()
+
+    @property
+    def url(self) -> str:
+        """The feed's address."""
+        return self.site.url(self.path)
+
+    def publish(
+        self, *titles: str, age: timedelta = timedelta(hours=1), image: str | None = None
+    ) -> None:
+        """New items (in the order given, the last one newest), published `age` ago, each
+        with `image` as its picture if given."""
+        when = format_datetime(self.clock.now() - age)
+        picture = (
+            f'<enclosure url="{escape(image)}" type="image/jpeg" length="1"/>' if image else ""
+        )
+        for title in titles:
+            self._count += 1
+            guid = f"{self.name}-{self._count}"
+            # Their pages are missing (404): the feed's own text is the article.
+            self.items.insert(
+                0,
+                f"<item><title>{escape(title)}</title><link>/{self.name}/{guid}</link>"
+                f'<guid isPermaLink="false">{guid}</guid><pubDate>{when}</pubDate>'
+                f"<description>{escape(title)}. Reporters followed the story through the "
+                f"day as it developed ({guid}).</description>{picture}</item>",
+            )
+        self.serve()
+
+    def serve(self) -> None:
+        """Serve the feed as it is now."""
+        body = (
+            f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+            f"<title>{self.name.title()} Wire</title><link>/{self.name}/</link>"
+            f"<description>d</description>{''.join(self.items)}</channel></rss>"
+        )
+        self.site.serve(self.path, Reply(body.encode(), content_type=RSS))

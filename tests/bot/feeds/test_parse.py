@@ -141,3 +141,29 @@ async def test_ingest_reads_saved_html_pages(store: Store, tmp_path: Path) -> No
     assert article.source == "Harbour Times"
     again = await ingest_paths(store, [tmp_path / "storm.html"])
     assert again.added == [] and again.unchanged == 1
+
+
+def test_an_items_picture_comes_from_media_tags_or_an_image_enclosure() -> None:
+    feed = parse_feed(
+        b"""<?xml version="1.0"?><rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/">
+        <channel><title>Pictures</title><link>/</link>
+        <item><title>Thumbnail</title><link>/a</link><guid>a</guid>
+          <media:thumbnail url="/img/a.jpg" width="120" height="80"/></item>
+        <item><title>Enclosure</title><link>/b</link><guid>b</guid>
+          <enclosure url="https://cdn.test/b.png" type="image/png" length="1"/></item>
+        <item><title>Podcast</title><link>/c</link><guid>c</guid>
+          <enclosure url="https://cdn.test/c.mp3" type="audio/mpeg" length="1"/></item>
+        <item><title>Script</title><link>/d</link><guid>d</guid>
+          <media:thumbnail url="javascript:alert(1)"/></item>
+        </channel></rss>""",
+        f"{BASE}/pictures.xml",
+    )
+    assert [e.image for e in feed.entries] == [
+        f"{BASE}/img/a.jpg",
+        "https://cdn.test/b.png",
+        None,
+        None,
+    ]
+    draft = entry_draft(feed.entries[0], "Pictures", None)
+    assert draft.metadata["image"] == f"{BASE}/img/a.jpg"
+    assert "image" not in entry_draft(feed.entries[2], "Pictures", None).metadata

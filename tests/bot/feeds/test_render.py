@@ -1,10 +1,13 @@
-"""bot/render/feeds: cards escape outlet text, bursts are packed within Discord's limits."""
+"""bot/render/feed_posts: cards escape outlet text, bursts are packed within Discord's limits."""
 
 import re
 
-from bot.feeds.delivery import Announcement, NewArticle, lead
+import discord
+
+from bot.feeds.announcements import Announcement, NewArticle, lead
+from bot.feeds.templates import DEFAULT_TEMPLATE
 from bot.models import Article
-from bot.render import feeds as render
+from bot.render import feed_posts as render
 from bot.render import limits
 from bot.store import Feed, Subscription
 
@@ -22,6 +25,13 @@ def subscription(role_id: int | None = None) -> Subscription:
     return Subscription(1, 10, 20, 1, "", role_id, 7, "2026-03-02T09:00:00+00:00", 0)
 
 
+def article_card(item: NewArticle, feed: Feed) -> discord.Embed:
+    """The default template's card for one article."""
+    _, card = render.item_post(DEFAULT_TEMPLATE, item, feed, subscription())
+    assert card is not None
+    return card
+
+
 def item(n: int, title: str = "", body: str = "", others: tuple[str, ...] = ()) -> NewArticle:
     article = Article(
         id=n,
@@ -37,14 +47,14 @@ def item(n: int, title: str = "", body: str = "", others: tuple[str, ...] = ()) 
 
 def test_outlet_text_cannot_ping_or_spoof() -> None:
     nasty = item(1, title="@everyone [click](https://evil.test) **now**", body="<@&1> hi. More.")
-    card = render.article_card(nasty, FEED).to_dict()
+    card = article_card(nasty, FEED).to_dict()
     assert "@everyone" not in card["title"] and "\\[click\\]" in card["title"]
     assert not re.search(r"(?<!\\)<@&1>", card["description"])  # escaped: shown, never a ping
     assert card["url"] == "https://harbour.test/1"
 
 
 def test_also_in_names_the_other_outlets() -> None:
-    card = render.article_card(item(1, others=("Coastal Wire", "Reuters")), FEED).to_dict()
+    card = article_card(item(1, others=("Coastal Wire", "Reuters")), FEED).to_dict()
     assert card["footer"]["text"] == "Harbour Times · also in 2 sources: Coastal Wire, Reuters"
 
 

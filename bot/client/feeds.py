@@ -1,0 +1,46 @@
+"""The feed poller wired to a running bot: its store and clock, the delivery module's feed
+poster, the NLP step for new articles (and the follows that hear of them), the stored NLP
+summary for cards, and the default timezone for quiet hours."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.client.delivery.feeds import FeedPoster
+from bot.client.newsbot import NewsBot
+from bot.feeds.fetcher import Fetcher
+from bot.feeds.poller import FeedPoller
+from bot.models import Article
+from bot.nlp.enrichment import enrich_articles, needs_analysis
+from bot.nlp.lookup import article_summary
+
+
+def feed_poller(bot: NewsBot, fetcher: Fetcher) -> FeedPoller:
+    """A poller that announces through `bot`'s poster (start it with `.start()`)."""
+    store, service, clock = bot.store, bot.nlp_service, bot.clock
+
+    async def enrich(ids: Sequence[int]) -> None:
+        await enrich_articles(store, ids, service, clock=clock)
+        # Follows and other listeners hear about the new articles; in the background, so a
+        # slow DM never holds up the next feed.
+        bot.tasks.spawn(bot.articles_added(ids), name="articles-added")
+
+    async def summarize(article: Article) -> str | None:
+        """The stored NLP summary (two sentences), when the article has been analysed."""
+        if await needs_analysis(store, article.id):
+            return None
+        summary = await article_summary(store, article.id, sentences=2)
+        return " ".join(s.text for s in summary.sentences) or None
+
+    poster = FeedPoster(bot.poster, store)
+    return FeedPoller(
+        store,
+        fetcher,
+        clock=clock,
+        announce=poster.announce,
+        notify=poster.alert,
+        enrich=enrich,
+        entity_articles=bot.entity_articles,
+        summarize=summarize,
+        zone=bot.settings.tz,
+    )

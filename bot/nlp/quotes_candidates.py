@@ -1,0 +1,191 @@
+"""Who can be a speaker in an article: the NLP step's names around its quotations, plus the
+names it missed where speakers stand (after a title, before a verb of saying, a
+spokesperson's organisation), each a `Who` in text order."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+
+from bot.models.analysis import Analysis, Mention
+from bot.nlp.quotes_words import FEMALE_TITLES, MALE_TITLES, NOT_NAMES, SPEECH_VERBS, TITLE_NAME
+
+SPEAKER_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
+#: Stands in for quoted text in the masked copy of a text, so words there are not read.
+HIDDEN = "\x00"
+VERBS = "|".join(sorted(SPEECH_VERBS, key=len, reverse=True))
+_NOT_NAMES = "|".join(w.capitalize() for w in NOT_NAMES)
+# "Theresa May, shadow secretary …" / "Jim Parton said": a name where speakers stand.
+_BARE_NAME = re.compile(
+    r"\b(?P<name>(?!(?:" + _NOT_NAMES + r")\b)[A-Z][a-z]+(?:[ ][A-Z][a-z'’-]+){1,2})"
+    r"(?=,[ ][a-z]|[ ](?:" + VERBS + r")\b)"
+)
+# "a Vodafone spokesman", "A spokeswoman for the Department for Constitutional Affairs".
+_SPOKESPERSON = re.compile(
+    r"\b(?:[Aa]n?|[Oo]ne)\s+(?P<before>(?:[\w&'’.-]+\s+){0,5}?)"
+    r"(?P<head>spokes(?:man|woman|person))\b(?P<after>\s+for\s+(?:the\s+)?[A-Z][^,.;:\x00]{1,60})?"
+)
+# "Nortel added:" — a one-word name right before a verb of saying.
+_BEFORE_VERB = re.compile(
+    r"\b(?P<name>[A-Z][\w&-]+)(?=\s+(?:has\s+|have\s+|also\s+)?(?:" + VERBS + r")\b)"
+)
+# "Department for Work and Pensions": capitalised words, small joining words between.
+_ORGANISATION = re.compile(r"[A-Z][\w&'’.-]*(?:\s+(?:(?:for|of|and|the|&)\s+)*[A-Z][\w&'’.-]*)*")
+
+
+@dataclass(frozen=True, slots=True)
+class Who:
+    """A possible speaker: where it is named, the entity it is, and whether "he"/"she" can
+    refer to it (a person, or a spokesperson speaking for the entity) with which gender."""
+
+    start: int
+    end: int
+    canonical: str
+    label: str
+    person: bool = False
+    gender: str = ""
+    spokesperson: bool = False
+
+
+#: An attribution to someone unnamed ("a spokesman said", "one trader").
+NOBODY = Who(-1, -1, "", "")
+
+
+def candidates(text: str, masked: str, analysis: Analysis) -> list[Who]:
+    """Speaker candidates of a text in text order (`masked` hides its quotations): a name
+    after a title is a person's, and so is its full form elsewhere ("Mr Cable" makes "Vince
+    Cable" a person, whatever the model called it)."""
+    mentions = sorted(
+        (
+            m
+            for m in analysis.mentions
+            if m.section == "body" and m.label in SPEAKER_LABELS and m.end <= len(text)
+        ),
+        key=lambda m: m.start,
+    )
+    found = _Spans()
+    _add_spokespeople(found, masked, mentions)
+    for m in mentions:
+        if masked[m.start] != HIDDEN:
+            titled = TITLE_NAME.search(text, max(0, m.start - 12), m.end)
+            named = titled and titled.start("name") <= m.start < titled.end("name")
+            found.add(Who(m.start, m.end, m.canonical, "PERSON" if named else m.label))
+    titled = _add_titled(found, masked)
+    for match in _BARE_NAME.finditer(masked):
+        found.add(Who(*match.span("name"), match["name"], "PERSON"))
+    _add_known_before_verbs(found, masked)
+    people = []
+    for w in found.items():
+        surname = w.canonical.split()[-1] if w.canonical else ""
+        if w.spokesperson:
+            pass
+        elif surname in titled:
+            w = Who(w.start, w.end, w.canonical, "PERSON", True, titled[surname])
+        elif w.label == "PERSON":
+            w = Who(w.start, w.end, w.canonical, "PERSON", True)
+        people.append(w)
+    return _fuller_names(people)
+
+
+def _add_spokespeople(found: _Spans, masked: str, mentions: list[Mention]) -> None:
+    """Spokesperson phrases naming whom they speak for, as person-like candidates that speak
+    as that body or person (a body the model missed gets its capitalised name)."""
+    starts = [m.start for m in mentions]
+    for match in _SPOKESPERSON.finditer(masked):
+        near = mentions[bisect_left(starts, match.start()) : bisect_left(starts, match.end())]
+        owner = next((m for m in near if m.start < match.start("head")), None)
+        owner = owner or next((m for m in near if m.start >= match.end("head")), None)
+        named = (owner.canonical, owner.label) if owner is not None else None
+        unnamed = _ORGANISATION.fullmatch(match["before"].strip())
+        if named is None and unnamed is not None:
+            named = (unnamed.group(), "ORG")
+        if named is not None:
+            gender = {"spokesman": "m", "spokeswoman": "f"}.get(match["head"], "")
+            found.add(Who(*match.span(), *named, True, gender, True))
+
+
+def _add_titled(found: _Spans, masked: str) -> dict[str, str]:
+    """Names after a title ("Mr Blair" -> "Tony Blair", "Sir John" -> "John Bourn"); returns
+    the gender the titles give each surname ("" when the title says none)."""
+    full: dict[str, set[str]] = {}
+    for w in found.items():
+        words = w.canonical.split()
+        if len(words) > 1 and w.label == "PERSON":
+            full.setdefault(words[-1], set()).add(w.canonical)
+            full.setdefault("^" + words[0], set()).add(w.canonical)
+    titled: dict[str, str] = {}
+    for match in TITLE_NAME.finditer(masked):
+        name = re.sub(r"['’]s$", "", match["name"])
+        title = match["title"].lower()
+        key = name.split()[0] if title in {"sir", "dame"} and " " not in name else name
+        options = full.get(key.split()[-1], set()) | full.get("^" + key, set())
+        canonical = next(iter(options)) if len(options) == 1 else name
+        found.add(Who(*match.span("name"), canonical, "PERSON"), fuller=True)
+        gender = "f" if title in FEMALE_TITLES else "m" if title in MALE_TITLES else ""
+        titled.setdefault(canonical.split()[-1], gender)
+    return titled
+
+
+def _add_known_before_verbs(found: _Spans, masked: str) -> None:
+    """A one-word name before a verb of saying that the model found elsewhere but missed
+    here ("Nortel added:")."""
+    known: dict[str, set[tuple[str, str]]] = {}
+    for w in found.items():
+        for word in {w.canonical, w.canonical.split()[-1] if w.canonical else ""}:
+            known.setdefault(word, set()).add((w.canonical, w.label))
+    for match in _BEFORE_VERB.finditer(masked):
+        options = known.get(match["name"], set())
+        if len(options) == 1:
+            canonical, label = next(iter(options))
+            found.add(Who(*match.span("name"), canonical, label))
+
+
+class _Spans:
+    """Non-overlapping candidate spans in text order; an overlapping addition is dropped."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.spans: list[Who] = []
+
+    def add(self, who: Who, fuller: bool = False) -> None:
+        """Keep `who` unless it overlaps a span already kept; with `fuller`, a kept one-word
+        name that `who`'s name contains takes `who`'s name ("John" -> "John Bourn")."""
+        i = bisect_right(self.starts, who.start)
+        if i > 0 and self.spans[i - 1].end > who.start:
+            kept = self.spans[i - 1]
+            if fuller and " " not in kept.canonical and kept.canonical in who.canonical.split():
+                self.spans[i - 1] = Who(kept.start, kept.end, who.canonical, who.label)
+            return
+        if i < len(self.spans) and self.spans[i].start < who.end:
+            return
+        self.starts.insert(i, who.start)
+        self.spans.insert(i, who)
+
+    def items(self) -> list[Who]:
+        """The spans in text order."""
+        return list(self.spans)
+
+
+def merge(first: list[Who], then: list[Who]) -> list[Who]:
+    """`first` and the spans of `then` that overlap none of them, in text order."""
+    spans = _Spans()
+    for w in [*first, *then]:
+        spans.add(w)
+    return spans.items()
+
+
+def _fuller_names(people: list[Who]) -> list[Who]:
+    """Organisations named in part and in full ("Lilly", "Eli Lilly") under the full name."""
+    names = {w.canonical for w in people if not w.person}
+    fuller = {}
+    for name in names:
+        longer = [n for n in names if n != name and n.endswith(" " + name)]
+        if len(longer) == 1:
+            fuller[name] = longer[0]
+    return [
+        Who(w.start, w.end, fuller[w.canonical], w.label, w.person, w.gender, w.spokesperson)
+        if w.canonical in fuller
+        else w
+        for w in people
+    ]

@@ -1,0 +1,368 @@
+"""Speakers of quotations: rule-based attribution over the sentence around each quotation,
+the entity mentions the NLP step resolved, and a list of verbs of saying.
+
+The shapes handled: `"…," said X` and `"…," X said` (X a name, a pronoun, "the company", "a
+Vodafone spokesman"); `X said: "…"` and `X said the plan was "…"`; `according to X`;
+`Reuters quoted X as saying`; a pronoun or role ("he", "she", "it", "the chancellor")
+resolved to the person or organisation it most likely refers to; quotations continued without
+a new attribution (the next paragraph of the same speech, a quote right after another)
+inherit the speaker before them. No dependency parse: the project's pipeline excludes it.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+
+from bot.models.analysis import Analysis
+from bot.nlp.quotes_candidates import HIDDEN, NOBODY, VERBS, Who
+from bot.nlp.quotes_names import TOKEN, Names
+from bot.nlp.quotes_words import (
+    ANONYMOUS,
+    CONJUNCTIONS,
+    DETERMINERS,
+    INVERTIBLE,
+    ORG_NOUNS,
+    PERSON_ROLES,
+    SKIPPABLE,
+    SPOKESPEOPLE,
+    THOUGHT_VERBS,
+)
+
+# Not after a hyphen: "so-called" is no verb of saying.
+_VERB = re.compile(r"\baccording\s+to\b|(?<!-)\b(?:" + VERBS + r")\b", re.IGNORECASE)
+_THOUGHT = re.compile(r"\b(?:" + "|".join(sorted(THOUGHT_VERBS)) + r")\b", re.IGNORECASE)
+_QUOTED_AS = re.compile(r"\bquoted\s+(?P<who>[^\x00.;:]{1,80}?)\s+as\s+saying\b", re.IGNORECASE)
+_PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
+_PROGRESSIVE = re.compile(r"\b(?:is|are|was|were|be|been|as)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
+# The noun phrase after an inverted verb ends here ("said Mr. Jones, the chairman, …").
+_NP_END = re.compile(
+    r"[,;:()\x00]|(?<!\b[A-Z])(?<!\bMr)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bMrs)(?<!\bGov)"
+    r"(?<!\bSen)(?<!\bRep)(?<!\bGen)\.(?!\w)|\b(?:who|which|after|when|adding|but|in|on|at)\b"
+)
+# `"…" was Mr Marr's assessment`.
+_VERDICT = re.compile(
+    r"[\s,]*(?:was|is)\s+(?:the\s+)?(?P<who>[A-Z][\w.'’ -]{1,60}?)['’]s?\s+"
+    r"(?:verdict|assessment|view|reaction|response|reply|comment|words|answer)\b"
+)
+_AGENT = re.compile(r"[\s,]*by\s+(?=(?:the\s+)?[A-Z])")
+_ENDS_SENTENCE = re.compile(r"[,.!?…]['’)\]]*$")
+_PRONOUNS = frozenset({"he", "she", "it", "they"})
+_MAX_SUBJECT_WORDS = 30
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """Text between quote marks: `start`/`end` of the words, the opening `mark`, the closing
+    mark (`close`, -1 when the quotation runs on) and the `chain` of pieces it belongs to."""
+
+    start: int
+    end: int
+    mark: int
+    close: int
+    chain: int
+
+    @property
+    def region_end(self) -> int:
+        """First offset after the quoted region (after its closing mark, if any)."""
+        return self.close + 1 if self.close >= 0 else self.end
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    """Who a piece is attributed to, and the evidence: a verb of saying in its sentence,
+    or membership of a multi-piece quotation."""
+
+    speaker: str | None
+    label: str | None
+    has_verb: bool
+    chained: bool = False
+
+
+def attribute(text: str, pieces: list[Piece], analysis: Analysis) -> list[Attribution]:
+    """Attribute each piece (in text order) to a speaker found around it in `text`."""
+    return _Attributor(text, pieces, analysis).run()
+
+
+class _Attributor:
+    """One article's attribution state: masked text, sentence bounds, candidate speakers."""
+
+    def __init__(self, text: str, pieces: list[Piece], analysis: Analysis) -> None:
+        self.text = text
+        self.pieces = pieces
+        parts, pos = [], 0
+        for p in pieces:
+            parts += [text[pos : p.mark], HIDDEN * (p.region_end - p.mark)]
+            pos = p.region_end
+        parts.append(text[pos:])
+        self.masked = masked = "".join(parts)
+        self.paragraphs = [0, *(m.end() for m in re.finditer(r"\n[ \t]*\n\s*", text))]
+        starts = {s.start for s in analysis.sentences if s.start < len(text)}
+        # A sentence start inside a quotation is no start of the text around quotations.
+        self.bounds = sorted(
+            b
+            for b in starts | set(self.paragraphs)
+            if not (0 < b < len(masked) and masked[b] == HIDDEN == masked[b - 1])
+        )
+        self.names = Names(text, masked, self.bounds, analysis)
+
+    # --- the pass over pieces ------------------------------------------------------------
+
+    def run(self) -> list[Attribution]:
+        """Attribute every piece, then share speakers along chains and runs of quotes."""
+        own = [self._attribute(p) for p in self.pieces]
+        chain_speaker: dict[int, Who] = {}
+        chain_sizes: dict[int, int] = {}
+        for piece, (who, _) in zip(self.pieces, own, strict=True):
+            chain_sizes[piece.chain] = chain_sizes.get(piece.chain, 0) + 1
+            if who is not None:
+                chain_speaker.setdefault(piece.chain, who)
+        out: list[Attribution] = []
+        previous: Who | None = None
+        for i, (piece, (who, has_verb)) in enumerate(zip(self.pieces, own, strict=True)):
+            if who is None:
+                who = chain_speaker.get(piece.chain)
+            if who is None and not has_verb and self._stands_alone(piece):
+                who = previous if self._follows_quote(i) else self._previous_subject(piece)
+            if who is not None:
+                previous = who
+            real = who if who is not None and who is not NOBODY else None
+            out.append(
+                Attribution(
+                    speaker=real.canonical if real else None,
+                    label=real.label if real else None,
+                    has_verb=has_verb,
+                    chained=chain_sizes[piece.chain] > 1,
+                )
+            )
+        return out
+
+    def _frame(self, piece: Piece) -> tuple[int, int]:
+        """The sentence(s) around a piece: from the sentence start before its opening mark
+        to the sentence end after its quoted region."""
+        lo = self.bounds[max(bisect_right(self.bounds, piece.mark) - 1, 0)]
+        i = bisect_right(self.bounds, piece.region_end)
+        hi = self.bounds[i] if i < len(self.bounds) else len(self.text)
+        return lo, hi
+
+    def _attribute(self, piece: Piece) -> tuple[Who | None, bool]:
+        """The speaker named in a piece's own sentence (None if none) and whether that
+        sentence has a verb of saying outside the quotations."""
+        lo, hi = self._frame(piece)
+        has_verb = _VERB.search(self.masked, lo, hi) is not None
+        # `"Whole sentence," X said` looks after the quote first; a fragment inside a
+        # sentence (`X said it was "a disgrace" and left`) belongs to the verb before it.
+        whole = _ENDS_SENTENCE.search(self.text, piece.start, piece.end) or re.match(
+            r"\s*[,—–-]", self.masked[piece.region_end : hi]
+        )
+        steps = (self._after, self._before) if whole else (self._before, self._after)
+        found = [step(piece, lo, hi, bool(whole)) for step in steps]
+        # A name from either side beats "someone unnamed" from the other: `Hamas said it
+        # would "never …", according to a statement`.
+        named = next((w for w in found if w is not None and w is not NOBODY), None)
+        if named is not None or NOBODY in found:
+            return named or NOBODY, has_verb
+        if not has_verb:
+            opening = re.match(r"\s*(his|her)\b", self.masked[lo : piece.mark], re.IGNORECASE)
+            if opening:  # "His advice was to "…""
+                return self.names.person(lo + opening.start(1), opening[1].lower()), False
+        return None, has_verb
+
+    def _after(self, piece: Piece, lo: int, hi: int, whole: bool) -> Who | None:
+        """`"…," said X`, `"…," X said`, `"…" and "…", X said`, `"…," Reuters quoted X as
+        saying`, `"…" was X's verdict`."""
+        pos = piece.region_end
+        if whole:  # a whole quoted sentence's attribution comes before the next quotation
+            stop = self.masked.find(HIDDEN, pos, hi)
+            hi = hi if stop < 0 else stop
+        judged = _VERDICT.match(self.masked, pos, hi)
+        if judged is not None:
+            named = self.names.between(judged.start("who"), judged.end("who"))
+            return named[-1] if named else NOBODY
+        lead = re.match(r"[\s,;:—–-]*", self.masked[pos:hi])
+        pos += lead.end() if lead else 0
+        verb = _VERB.search(self.masked, pos, hi)
+        if verb is None or len(self.masked[pos : verb.start()].split()) > _MAX_SUBJECT_WORDS:
+            return None
+        quoted = _QUOTED_AS.search(self.masked, pos, hi)
+        if quoted is not None:
+            return self._noun_phrase(quoted.start("who"), quoted.end("who")) or NOBODY
+        word = verb.group().lower()
+        if verb.start() == pos:
+            if word.endswith("ing"):  # "…", saying …: the clause's subject speaks
+                return self._clause_subject(lo, piece.mark)
+            return self._noun_phrase(verb.end(), hi) or NOBODY  # inverted: said X
+        zone = self.masked.rfind(HIDDEN, pos, verb.start())
+        zone = pos if zone < 0 else zone + 1
+        if _only_joins(self.masked[zone : verb.start()]):
+            # "… "a fragment" and warned that …": the verb shares the clause's subject.
+            return self._clause_subject(lo, piece.mark)
+        return self._subject(zone, verb.start())
+
+    def _before(self, piece: Piece, lo: int, hi: int, whole: bool) -> Who | None:
+        """`X said: "…"`, `X said the plan was "…"`, `according to X, "…"`."""
+        verbs = list(_VERB.finditer(self.masked, lo, piece.mark))
+        if not verbs:
+            if self.masked[lo : piece.mark].rstrip().endswith(":"):
+                return self._clause_subject(lo, piece.mark)  # "X on the plan: "…""
+            return None
+        verb = verbs[-1]
+        word = verb.group().lower()
+        if word.startswith("according"):
+            end = self.masked.find(",", verb.end(), piece.mark)
+            return self._noun_phrase(verb.end(), piece.mark if end < 0 else end) or NOBODY
+        if word in {"asked", "told"} and _PASSIVE.search(self.masked, lo, verb.start()):
+            return NOBODY  # "X was asked: …" — the one asked is not the speaker
+        quoted = _QUOTED_AS.search(self.masked, lo, piece.mark)
+        if quoted is not None:
+            return self._noun_phrase(quoted.start("who"), quoted.end("who")) or NOBODY
+        agent = _AGENT.match(self.masked, piece.region_end, hi)
+        if agent is not None:  # branded "a humiliating retreat" by the Tories
+            return self._noun_phrase(agent.end(), hi) or NOBODY
+        zone = self.masked.rfind(HIDDEN, lo, verb.start())
+        zone = lo if zone < 0 else zone + 1
+        if word in INVERTIBLE and not re.search(r"\w", self.masked[zone : verb.start()]):
+            # `"…," said X, "…"`: the second piece's speaker stands after the verb.
+            named = self._noun_phrase(verb.end(), piece.mark)
+            if named is not None:
+                return named
+        if re.search(r"\bto\s+$", self.masked[zone : verb.start()]):
+            return self._clause_subject(lo, verb.start())  # "X went on to suggest …"
+        if word.endswith("ing") and not _PROGRESSIVE.search(self.masked, zone, verb.start()):
+            # "…, saying it was "…"": the clause's subject speaks, unless a name is right
+            # before the verb ("a letter from Lee Scott saying …").
+            return self.names.at(verb.start() - 2) or self._clause_subject(lo, verb.start())
+        if _only_joins(self.masked[zone : verb.start()]):
+            return self._clause_subject(lo, verb.start())
+        return self._subject(zone, verb.start())
+
+    # --- subjects -------------------------------------------------------------------------
+
+    def _subject(self, lo: int, verb: int) -> Who | None:
+        """The speaker ending right before a verb: a name, pronoun or role, skipping
+        auxiliaries, adverbs and appositives ("X, chief executive of Y, said")."""
+        tokens = [(m.group(), m.start()) for m in TOKEN.finditer(self.masked, lo, verb)]
+        i = len(tokens) - 1
+        while i >= 0:
+            word, at = tokens[i]
+            lower = word.lower()
+            if lower in SKIPPABLE or lower.isdigit() or (lower.endswith("ly") and word.islower()):
+                i -= 1
+            elif word in {",", "—", "–", "-", ")"}:
+                i = self._skip_appositive(tokens, i)
+            else:
+                return self.names.at(at) or self._reference(tokens, i)
+        return None
+
+    def _skip_appositive(self, tokens: list[tuple[str, int]], i: int) -> int:
+        """Index of the name before the appositive that ends at tokens[i]; without one, the
+        token before the punctuation."""
+        closer = tokens[i][0]
+        for j in range(i - 1, 0, -1):
+            word = tokens[j][0]
+            opens = (closer == ")" and word == "(") or (closer != ")" and word == closer)
+            if opens and self.names.at(tokens[j - 1][1]) is not None:
+                return j - 1
+        return i - 1
+
+    def _reference(self, tokens: list[tuple[str, int]], i: int) -> Who | None:
+        """A pronoun, role or anonymous source ending at tokens[i] (the phrase's head)."""
+        word, at = tokens[i]
+        lower = word.lower()
+        if lower in {"he", "she", "his", "her"}:
+            return self.names.person(at, lower)
+        if lower in {"it", "they", "we"}:
+            found = self.names.organisation(at, plural=lower != "it")
+            return found or (None if lower == "it" else NOBODY)
+        phrase, det = [], ""
+        for w, p in reversed(tokens[max(0, i - 5) : i]):
+            if w.lower() in DETERMINERS or not re.match(r"\w", w):
+                det = w.lower()
+                break
+            phrase.append(p)
+        owner = next((m for p in phrase if (m := self.names.at(p)) is not None), None)
+        if det == "the" and (lower in SPOKESPEOPLE or lower in PERSON_ROLES):
+            role = " ".join(w.lower() for w, _ in tokens[i - len(phrase) : i + 1])
+            holder = self.names.role_holder(at, role) or self.names.role_holder(at, lower)
+            if holder is not None:
+                return holder  # "the Lib Dem spokesman" -> "Lib Dem spokesman Vince Cable"
+        if lower in SPOKESPEOPLE:
+            return owner or (self.names.last_spokesperson(at) if det == "the" else None) or NOBODY
+        if det in {"its", "their"} and (lower in ANONYMOUS or lower in ORG_NOUNS):
+            return self.names.organisation(at)  # "says its report"
+        if lower in ANONYMOUS:
+            return owner or NOBODY  # "House of Commons authorities", "one trader"
+        if lower in PERSON_ROLES and det == "the":
+            return self.names.last_person(at)
+        if lower in ORG_NOUNS and det in {"the", "its", "our"}:
+            return self.names.organisation(at, lower)
+        return None
+
+    def _clause_subject(self, lo: int, hi: int) -> Who | None:
+        """The first name or pronoun of a clause outside prepositional phrases ("For the
+        Lib Dems, Vince Cable said …" -> Vince Cable)."""
+        tokens = [(m.group(), m.start()) for m in TOKEN.finditer(self.masked, lo, hi)]
+        for i, word, at in self.names.unguarded(lo, hi):
+            who = self.names.at(at)
+            if who is not None and who.start not in self.names.modifiers:
+                return who
+            if word.lower() in _PRONOUNS:
+                return self._reference(tokens, i)
+        return None
+
+    def _noun_phrase(self, lo: int, hi: int) -> Who | None:
+        """The speaker named in the noun phrase after an inverted verb: its last name
+        ("said Diageo North America president Ivan Menezes, …" -> Ivan Menezes)."""
+        end = _NP_END.search(self.masked, lo + 1, hi)
+        hi = end.start() if end else hi
+        inside = self.names.between(lo, hi)
+        if inside:
+            return inside[-1]
+        tokens = [(m.group(), m.start()) for m in TOKEN.finditer(self.masked, lo, hi)]
+        return self._reference(tokens, len(tokens) - 1) if tokens else None
+
+    # --- quotations with no attribution of their own ------------------------------------
+
+    def _stands_alone(self, piece: Piece) -> bool:
+        """True when the piece's sentence holds nothing but quotations."""
+        lo, hi = self._frame(piece)
+        return not re.search(r"\w", self.masked[lo:hi])
+
+    def _follows_quote(self, i: int) -> bool:
+        """True when piece i comes right after the previous piece's sentence."""
+        if i == 0:
+            return False
+        _, prev_hi = self._frame(self.pieces[i - 1])
+        lo, _ = self._frame(self.pieces[i])
+        return not re.search(r"\w", self.masked[min(prev_hi, lo) : lo])
+
+    def _previous_subject(self, piece: Piece) -> Who | None:
+        """Who a stand-alone quote is by: the speaker or thinker of the sentence before it
+        (across a paragraph break only a speaker), else, in the same paragraph, that
+        sentence's subject when it is a person ("Morris appears almost evangelical.")."""
+        lo, _ = self._frame(piece)
+        j = bisect_left(self.bounds, lo) - 1
+        if j < 0:
+            return None
+        start = self.bounds[j]
+        new_paragraph = lo in self.paragraphs
+        if new_paragraph and self.masked[start:lo].rstrip().endswith(":"):
+            return self._clause_subject(start, lo)  # the last paragraph ended "X said:"
+        verbs = list(_VERB.finditer(self.masked, start, lo))
+        if not new_paragraph:
+            verbs += list(_THOUGHT.finditer(self.masked, start, lo))
+        for verb in sorted(verbs, key=lambda m: m.start()):
+            who = self._subject(start, verb.start())
+            if who is not None and who is not NOBODY:
+                return who
+        if new_paragraph:
+            return None
+        first = self._clause_subject(start, lo)
+        return first if first is not None and first.person else None
+
+
+def _only_joins(text: str) -> bool:
+    """True when text between a quote and a verb only joins clauses (", but", "and")."""
+    words = [w.lower() for w in TOKEN.findall(text) if re.match(r"\w", w)]
+    return all(w in CONJUNCTIONS or w in SKIPPABLE for w in words)
