@@ -17,17 +17,34 @@ import json
 import os
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from bench.probe import bench_bot
 from bot import budget
+from bot.clock import SystemClock
 from bot.feeds.fetcher import FetchPolicy
 from bot.insights import charts
 from bot.sandbox.seam import pointed_at
 from bot.work import Ledger, Meter
 
 TICK = 0.01
+# The benchmark archive was "ingested" on 2026-01-01 and is dated through 2025: the bot's clock
+# runs at real speed from the day after, so /catchup, /entities days: and the charts' windows
+# cover the archive's newest articles as they would a live one's.
+ARCHIVE_DAY_AFTER = datetime(2026, 1, 2, tzinfo=UTC)
+
+
+class ShiftedClock(SystemClock):
+    """The wall clock, moved to start at ARCHIVE_DAY_AFTER."""
+
+    def __init__(self) -> None:
+        self._offset = ARCHIVE_DAY_AFTER - datetime.now(UTC)
+
+    def now(self) -> datetime:
+        """The real time plus the offset."""
+        return datetime.now(UTC) + self._offset
 
 
 class TimedLedger(Ledger):
@@ -66,7 +83,7 @@ async def _stdin_closed() -> None:
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
     """Run the bot until stdin closes; return the report."""
-    bot = bench_bot(Path(args.db))
+    bot = bench_bot(Path(args.db), clock=ShiftedClock())
     ledger = TimedLedger()
     bot.work = ledger
     # The soak's feed is on loopback: allowed here as in the tests (never for a guild's feed).

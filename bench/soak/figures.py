@@ -129,6 +129,13 @@ def figures(calm: Phase, hostile: Phase, *, readers: int, hostiles: int) -> list
         Figure("full-text rows = articles", indexed, "", articles, SAME),
         Figure("orphan processes after exit", len(hostile.orphans), "", goal=NONE),
         Figure(
+            "seconds to stop after the load",
+            hostile.shutdown,
+            "s",
+            goal=Goal("≤ 30 s", max_value=30.0),
+            note="replies in flight finished, NLP worker stopped",
+        ),
+        Figure(
             "hostile commands sent",
             sum(kinds.values()),
             "",

@@ -5,8 +5,11 @@ feed and Discord faults. Returns what was seen, for bench/soak/figures.py."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import os
 import random
+import signal
 import sqlite3
 import sys
 import tempfile
@@ -29,6 +32,8 @@ from bot.store import open_store
 SETTLE = 30.0
 FAULT_EVERY = 20.0
 FEED_INTERVAL = 300  # the poller's shortest interval
+# Seconds a stopping bot may take (replies in flight, its NLP worker) before it is killed.
+SHUTDOWN = 60.0
 
 
 @dataclass
@@ -46,6 +51,7 @@ class Phase:
     faults: list[str] = field(default_factory=list)
     feed: dict[str, int] = field(default_factory=dict)
     huge_ids: list[int] = field(default_factory=list)
+    shutdown: float = 0.0  # seconds from "stop" to the bot's exit
 
 
 def newsroom(readers: int, hostiles: int) -> World:
@@ -111,7 +117,8 @@ async def _inject_faults(discord: DiscordEmulator, done: list[str]) -> None:
         await asyncio.sleep(FAULT_EVERY)
         kind = kinds[turn % len(kinds)]
         if kind == "429 storm":
-            discord.faults.rate_limit("POST /interactions/*/*/callback", times=8, retry_after=0.1)
+            # Each request is retried up to 4 times: a storm never refuses one request 5 times.
+            discord.faults.rate_limit("POST /interactions/*/*/callback", times=3, retry_after=0.1)
         elif kind == "global 429":
             discord.faults.rate_limit(
                 "* /channels/*/messages", times=4, retry_after=0.2, is_global=True
@@ -174,6 +181,7 @@ async def run_phase(
             *("--api", discord.emulator.api_url, "--gateway", discord.emulator.gateway_url),
             *("--token", discord.token, "--db", str(db), "--report", str(report_path)),
             cwd=REPO,
+            start_new_session=True,  # its own process group: killed whole if it hangs
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
             stderr=(folder / "bot.log").open("wb"),
@@ -210,9 +218,19 @@ async def run_phase(
         await asyncio.sleep(settle)
         helpers[0].cancel()
         child.stdin.close()
-        await asyncio.wait_for(child.wait(), 120)
+        stopped = time.time()
+        try:
+            await asyncio.wait_for(child.wait(), SHUTDOWN)
+        except TimeoutError:
+            console.log(f"the bot did not stop within {SHUTDOWN:.0f} s; killing its group")
+            os.killpg(pid, signal.SIGKILL)
+            await child.wait()
+        shutdown = time.time() - stopped
         await asyncio.sleep(2.0)  # let its children exit too
         orphans = sorted(p for p in family if _alive(p))
+        for orphan in orphans:
+            with contextlib.suppress(OSError):
+                os.kill(orphan, signal.SIGKILL)
         await feed.stop()
         report = json.loads(report_path.read_text()) if report_path.exists() else {}
         return Phase(
@@ -227,6 +245,7 @@ async def run_phase(
             faults=faults,
             feed={"reads": feed.reads, "pages": feed.pages_served},
             huge_ids=list(facts.huge_ids),
+            shutdown=shutdown,
         )
 
 

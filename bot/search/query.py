@@ -109,7 +109,10 @@ class _Reader:
         if key and key.lower() in _FILTERS and not minus:
             self._filter(key.lower(), raw.strip())
             return
-        if key:
+        if key and not _words(raw):
+            # "word:*" or "word:!" is the word itself, with what follows (a prefix's star).
+            raw, is_phrase = key + raw, False
+        elif key:
             # "word:thing" that is not a filter is two words, searched as "word thing" would
             # be (each on its own, not as a phrase); a following "OR" there is a word too.
             self._add(minus, key, is_phrase=False)

@@ -142,3 +142,4 @@ def test_a_colon_that_is_not_a_filter_joins_two_words_not_a_phrase() -> None:
         (Term(("Hamas",)),),
     )
     assert parse_query("Qatar:OR").groups == ((Term(("Qatar",)),), (Term(("OR",)),))
+    assert parse_query("Halev:*").groups == ((Term(("Halev",), prefix=True),),)
