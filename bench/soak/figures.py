@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import sqlite3
 from collections import Counter
 from pathlib import Path
@@ -81,7 +82,9 @@ def figures(calm: Phase, hostile: Phase, *, readers: int, hostiles: int) -> list
     calm_ms, hostile_ms = readers_ms(calm), readers_ms(hostile)
     lags = lateness(hostile)
     ran = commands(hostile)
-    worst = max(ran, key=lambda c: float(c["cpu_ms"]))  # type: ignore[arg-type]
+    worst = max(
+        ran, key=lambda c: float(c["cpu_ms"]), default={"cpu_ms": math.inf, "label": "no report"}
+    )  # type: ignore[arg-type]
     before, peak, after = memory(hostile)
     ok, indexed, articles = database(hostile.db)
     kinds = Counter(t.kind for t in hostile.trips if t.hostile)

@@ -387,21 +387,27 @@ class SearchQueries:
     async def terms_starting(
         self, stem: str, limit: int = 200, *, max_postings: int | None = None
     ) -> list[tuple[str, int]]:
-        # fts5vocab counts each word's articles by reading its whole list: the scan goes a
-        # few words at a time, so a cap on postings stops it early.
+        # fts5vocab counts each word's articles by reading its whole list: the words are read
+        # a few at a time, so a cap on postings stops early. Each batch is a statement of its
+        # own (no cursor left open between them for another task's rollback to abort).
         folded = fold(stem)
         found: list[tuple[str, int]] = []
         postings = 0
-        async with self.conn.execute(
-            "SELECT term, doc FROM articles_vocab WHERE term >= ? AND term < ? LIMIT ?",
-            (folded, folded + "\U0010ffff", limit),
-        ) as cur:
-            while rows := await cur.fetchmany(VOCAB_BATCH):
-                for term, docs in rows:
-                    found.append((term, docs))
-                    postings += docs
-                    if max_postings is not None and postings > max_postings:
-                        return found
+        low, above = folded, ">="
+        while len(found) < limit:
+            async with self.conn.execute(
+                f"SELECT term, doc FROM articles_vocab WHERE term {above} ? AND term < ? LIMIT ?",
+                (low, folded + "\U0010ffff", min(VOCAB_BATCH, limit - len(found))),
+            ) as cur:
+                rows = [(row[0], row[1]) for row in await cur.fetchall()]
+            for term, docs in rows:
+                found.append((term, docs))
+                postings += docs
+                if max_postings is not None and postings > max_postings:
+                    return found
+            if len(rows) < VOCAB_BATCH:
+                break
+            low, above = rows[-1][0], ">"
         return found
 
     async def term_reach(self, term: Term, *, max_lists: int, max_postings: int) -> Reach:
