@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml | $(VENV)/bin/python
 run: $(STAMP)
 	$(PY) -m bot run --seeds seeds
 
-## test: install test extras, type-check the store and models (mypy), run the whole suite
+## test: install test extras, type-check the store, models and stories (mypy), run the whole suite
 test: $(STAMP) typecheck
 	$(PY) -m pytest -n 2 -q
 
@@ -29,7 +29,7 @@ lint: $(STAMP) typecheck
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
 
-## typecheck: mypy --strict on bot/store and bot/models (settings in pyproject.toml)
+## typecheck: mypy --strict on bot/store, bot/models and bot/stories (settings in pyproject.toml)
 typecheck: $(STAMP)
 	$(PY) -m mypy
 

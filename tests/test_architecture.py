@@ -3,9 +3,9 @@ talks to a database, the store builds on the domain's plain data alone, cogs hol
 `cogs/` holds only cogs (each module an extension with `setup`), no import runs up and no files
 import each other in a circle, every task starts in bot/tasks.py, no project import hides
 behind `except ImportError`, nothing outside the store names one of its backends, every
-package the code imports or loads is declared in pyproject.toml, the story comparisons are pure
-functions of plain data, and feed post templates are never handed to `str.format` or an
-evaluator."""
+package the code imports or loads is declared in pyproject.toml, which articles are one story
+is decided in bot/stories/ alone, the story comparisons are pure functions of plain data, and
+feed post templates are never handed to `str.format` or an evaluator."""
 
 from __future__ import annotations
 
@@ -73,6 +73,8 @@ def test_only_the_store_talks_to_a_database(folder: str) -> None:
         # bot.work counts the database thread's CPU time for the command that asked.
         ("bot/store", {"bot.store", "bot.models", "bot.errors", "bot.clock", "bot.work"}),
         ("bot/models", {"bot.models", "bot.errors"}),
+        # The story rule sits on the store: ingest, feeds and digests build on it, not under.
+        ("bot/stories", {"bot.stories", "bot.store", "bot.models", "bot.errors", "bot.clock"}),
     ],
 )
 def test_lower_layers_import_nothing_above_them(folder: str, allowed: set[str]) -> None:
@@ -93,6 +95,23 @@ def test_lower_layers_import_nothing_above_them(folder: str, allowed: set[str]) 
 def test_the_work_meter_and_the_budgets_are_leaves(module: str, allowed: set[str]) -> None:
     found = {n for n in imported(ROOT / module, depth=2) if n.startswith("bot.")} - allowed
     assert found == set()
+
+
+# The one story rule's internals: what an article is matched against, and the rule itself.
+STORY_RULE = {"bot.stories.fingerprint", "bot.stories.rule"}
+
+
+@pytest.mark.parametrize("folder", ["bot", "cogs"])
+def test_one_story_rule(folder: str) -> None:
+    """Which articles are one story is decided in bot/stories/ alone: everyone else reads
+    stories from the store or bot.stories, and no second clustering library comes back."""
+    offenders = {
+        relative(path): sorted(found)
+        for path in modules(folder)
+        if not relative(path).startswith("bot/stories/")
+        and (found := (imported(path, depth=3) & STORY_RULE) | (imported(path) & {"datasketch"}))
+    }
+    assert offenders == {}
 
 
 def test_cogs_hold_no_sql() -> None:

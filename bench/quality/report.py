@@ -12,7 +12,7 @@ from bench.quality.common import (
 
 def render(results: dict) -> str:
     """Print rich tables and return the same numbers as markdown."""
-    md: list[str] = ["# NLP quality", ""]
+    md: list[str] = ["# NLP quality" if set(results) - {"stories"} else "# Story quality", ""]
     summ = results.get("summaries")
     if summ:
         for split, lengths in summ["splits"].items():
@@ -76,6 +76,8 @@ def render(results: dict) -> str:
         md += _novelty(results["novelty"])
     if results.get("figures"):
         md += _figures(results["figures"])
+    if results.get("stories"):
+        md += _stories(results["stories"])
     return "\n".join(md)
 
 
@@ -91,6 +93,24 @@ def _table(title: str, header: list[str], rows: list[list[str]]) -> list[str]:
     md.append("|---|" + "---:|" * (len(header) - 1))
     md += ["| " + " | ".join(row) + " |" for row in rows]
     return [*md, ""]
+
+
+def _stories(cases: dict) -> list[str]:
+    """The story rules' table: pairs right and wrong, and the old rules' pairs missed."""
+    title = "Stories: pairs of reports grouped (right / wrong), old rules' pairs missed"
+    rules = ("feeds (old)", "digests (old)", "one rule")
+    header = ["case", "reports", "true pairs", *rules, "old pairs missed"]
+    rows = [
+        [
+            name,
+            str(case["reports"]),
+            str(case["true pairs"]),
+            *(f"{case[rule]['right']} / {case[rule]['wrong']}" for rule in rules),
+            str(case["old pairs missed"]),
+        ]
+        for name, case in cases.items()
+    ]
+    return _table(title, header, rows)
 
 
 def _novelty(nov: dict) -> list[str]:

@@ -26,7 +26,6 @@ from bot.feeds.parse import (
     register_html_reader,
 )
 from bot.feeds.poller import FeedPoller, PollResult
-from bot.feeds.stories import StoryIndex
 from bot.feeds.subscriptions import DEFAULT_INTERVAL_SECONDS
 from bot.ingest import Enricher, IngestReport, Skipped, ingest_drafts
 from bot.ingest.urls import canonical_url
@@ -86,7 +85,7 @@ async def ingest_remote(
                 if _looks_like_feed(fetched):
                     await _ingest_feed(store, poller, url, fetched, report)
                 else:
-                    await _ingest_page(store, poller.stories, fetched, report, enrich)
+                    await _ingest_page(store, fetched, report, enrich)
             except (FetchError, NoArticle, FeedFormatError) as exc:
                 report.skipped.append(Skipped(url, str(exc)))
 
@@ -112,19 +111,13 @@ async def _ingest_feed(
 
 
 async def _ingest_page(
-    store: Store,
-    stories: StoryIndex,
-    fetched: Fetched,
-    report: IngestReport,
-    enrich: Enricher | None,
+    store: Store, fetched: Fetched, report: IngestReport, enrich: Enricher | None
 ) -> None:
     page = await asyncio.to_thread(extract_article, fetched.body, fetched.url)
     origin = page_origin(fetched.url, page)
     source = page.sitename or (urlsplit(fetched.url).hostname or "")
     draft = page_draft(page, origin, origin, source)
-    before = len(report.added)
     await ingest_drafts(store, [draft], enrich=enrich, report=report)
-    await stories.assign(await store.articles(report.added[before:]))
 
 
 def _print_poll(result: PollResult) -> None:

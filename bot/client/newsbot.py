@@ -32,6 +32,7 @@ from bot.render.views import CUSTOM_ID_PREFIX, Pagers
 from bot.search import EntityResolver
 from bot.store import Store
 from bot.store.backend import open_store, sqlite_path
+from bot.stories import catch_up_stories
 from bot.tasks import BackgroundTasks, meter_tasks
 from bot.work import Ledger, label_current
 
@@ -120,6 +121,8 @@ class NewsBot(commands.Bot):
         await self.load_extensions()
         await self.sync_commands()
         self._enrich_pending()
+        # Places articles stored without a story (stored before every article had one).
+        self.tasks.spawn(catch_up_stories(self.store, clock=self.clock), name="stories-catch-up")
 
     async def load_extensions(self) -> list[str]:
         """Load each module in the cogs package that has `setup`; log failures, keep going."""

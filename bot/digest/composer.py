@@ -3,7 +3,8 @@ stories, ranked, each with a one- or two-sentence summary, plus the entities tha
 
 Ranking: `RECENCY` × how recent the story is (half-life: half the window, at least 3 h)
 + `COVERAGE` × how many outlets carried it (log scale, full at 8) + `SALIENCE` × how many
-of the period's dominant entities it names. Near-duplicates are one story (see `stories`).
+of the period's dominant entities it names. Articles of one story (bot/stories/: near-
+duplicates, or alike leads or headlines from several outlets) are one item.
 """
 
 from __future__ import annotations
@@ -19,12 +20,12 @@ from datetime import datetime, timedelta
 from bot import work
 from bot.digest.errors import ScheduleError
 from bot.digest.facts import StoryFacts, default_facts
-from bot.digest.stories import Story, group_stories
 from bot.errors import QueryError, TooBroad
 from bot.models import Article
 from bot.models.analysis import Analysis
 from bot.models.entity import NAME_LABELS
 from bot.models.query import Query
+from bot.models.story import Story, group_articles
 from bot.nlp.analysis import summarize, summarize_many
 from bot.nlp.sentences import segment_text
 from bot.search import entity_as_phrase, matching
@@ -146,8 +147,9 @@ class DigestComposer:
         if not articles:
             return Digest(since=since, until=until, filter=wanted.text)
         analyses = await self.facts.analyses([a.id for a in articles[:ANALYSED]])
+        story_of = await self.store.stories_of([a.id for a in articles])
         return await work.to_thread(
-            _assemble, articles, analyses, since, until, wanted.text, max(1, max_items)
+            _assemble, articles, story_of, analyses, since, until, wanted.text, max(1, max_items)
         )
 
     async def _matching(self, window: list[Article], wanted: DigestFilter) -> list[Article]:
@@ -181,6 +183,7 @@ class DigestComposer:
 
 def _assemble(
     articles: Sequence[Article],
+    story_of: dict[int, int],
     analyses: dict[int, Analysis],
     since: datetime,
     until: datetime,
@@ -188,7 +191,8 @@ def _assemble(
     max_items: int,
 ) -> Digest:
     """Group, rank and summarise (pure CPU work; runs in a worker thread)."""
-    stories = group_stories(articles)
+    stories = group_articles(articles, story_of)
+    by_id = {article.id: article for article in articles}
     counts, mentions = _entity_counts(analyses)
     # Named in the most articles, then the most often; one article alone can't dominate
     # a multi-story period.
@@ -198,17 +202,17 @@ def _assemble(
     half_life = max((until - since) / 2, timedelta(hours=3))
     ranked = sorted(
         ((_score(story, analyses, dominant, until, half_life), story) for story in stories),
-        key=lambda pair: (-pair[0], -pair[1].lead.id),
+        key=lambda pair: (-pair[0], -pair[1].lead.article_id),
     )
     items = tuple(
         DigestItem(
-            article_id=story.lead.id,
+            article_id=story.lead.article_id,
             title=story.lead.title,
             url=story.lead.url,
             when=story.lead.when,
-            summary=_summary(story, analyses),
+            summary=_summary(story, by_id, analyses),
             sources=story.sources,
-            related=tuple(a.id for a in story.articles if a.id != story.lead.id),
+            related=tuple(i for i in story.article_ids if i != story.lead.article_id),
             score=round(score, 4),
         )
         for score, story in ranked[:max_items]
@@ -242,9 +246,9 @@ def _entity_counts(
     return articles, mentions
 
 
-def _age(article: Article, until: datetime) -> timedelta:
+def _age(when_text: str, until: datetime) -> timedelta:
     try:
-        when = datetime.fromisoformat(article.when)
+        when = datetime.fromisoformat(when_text)
     except ValueError:
         return timedelta()
     if when.tzinfo is None:
@@ -259,21 +263,21 @@ def _score(
     until: datetime,
     half_life: timedelta,
 ) -> float:
-    recency = 0.5 ** (_age(story.lead, until) / half_life)
+    recency = 0.5 ** (_age(story.lead.when, until) / half_life)
     coverage = min(1.0, math.log2(len(story.sources)) / 3)
     salience = 0.0
     if dominant:
         named: set[tuple[str, str]] = set()
-        for article in story.articles:
-            if article.id in analyses:
-                named |= _names(analyses[article.id])
+        for article_id in story.article_ids:
+            if article_id in analyses:
+                named |= _names(analyses[article_id])
         salience = len(named & set(dominant)) / len(dominant)
     return RECENCY * recency + COVERAGE * coverage + SALIENCE * salience
 
 
-def _summary(story: Story, analyses: dict[int, Analysis]) -> str:
+def _summary(story: Story, by_id: dict[int, Article], analyses: dict[int, Analysis]) -> str:
     """One or two sentences: from stored analyses when there are some, else the lead."""
-    known = [analyses[a.id] for a in story.articles if a.id in analyses]
+    known = [analyses[i] for i in story.article_ids if i in analyses]
     if len(known) > 1:
         picked = [s.text for _, s in summarize_many(known, sentences=2)]
     elif known:
@@ -281,7 +285,7 @@ def _summary(story: Story, analyses: dict[int, Analysis]) -> str:
         if picked and len(picked[0].split()) < ONE_SENTENCE_WORDS:
             picked = [s.text for s in summarize(known[0], sentences=2)]
     else:
-        picked = lead_sentences(story.lead.body)
+        picked = lead_sentences(by_id[story.lead.article_id].body)
     return clip(" ".join(" ".join(picked).split()), SUMMARY_CHARS)
 
 

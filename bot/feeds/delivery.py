@@ -25,6 +25,7 @@ from bot.feeds.pacing import HoldReason, pacing_for, plan
 from bot.feeds.templates import template_for
 from bot.models import Article
 from bot.models.delivery import Failure, FailureKind, NotDelivered, PostedMessage
+from bot.models.story import Report
 from bot.store import (
     DeliveryOutcome,
     Feed,
@@ -265,8 +266,9 @@ class Delivery:
     ) -> NewArticle:
         """An article as a post shows it: its summary, the other outlets that carried its
         story and the names it mentions most (the preview of a template reads the same)."""
-        sources = await self.store.story_sources(story_id)
-        others = tuple(s for s in sources if s and s != article.source)
+        story = await self.store.story(story_id)
+        own = Report.of(article).outlet
+        others = tuple(s for s in (story.sources if story else ()) if s != own)
         names = await self.store.article_entities(article.id, ENTITIES_SHOWN)
         entities = tuple(e.entity.name for e in names)
         summary = await self._summary(article)

@@ -21,11 +21,11 @@ from bot.feeds.health import FeedAlert, alert_for, next_rhythm
 from bot.feeds.pages import EntryPages
 from bot.feeds.parse import FeedEntry, FeedFormatError, ParsedFeed, parse_feed
 from bot.feeds.schedule import after_failure, after_success, poll_interval
-from bot.feeds.stories import StoryIndex
 from bot.feeds.subscriptions import EntityResolver
 from bot.feeds.triage import MuteCheck, Router
 from bot.ingest import Enricher, ingest_drafts
 from bot.store import Feed, SeenItem, Store
+from bot.stories import story_ids
 from bot.tasks import BackgroundTasks, first_of
 
 log = logging.getLogger(__name__)
@@ -96,7 +96,6 @@ class FeedPoller:
         self.router = Router(store, entity_articles=entity_articles, muted=muted)
         self.parse = parse
         self.rng = rng or random.Random()
-        self.stories = StoryIndex(store, clock=self.clock)
         self._write = asyncio.Lock()  # one writer: the store's connection has one transaction
         self.delivery = Delivery(
             store, announce, clock=self.clock, lock=self._write, summarize=summarize, zone=zone
@@ -297,7 +296,7 @@ class FeedPoller:
             result.added = list(report.added)
             items = [await self.pages.seen_item(entry, draft) for entry, draft, _ in prepared]
             articles = await self.store.articles([i.article_id for i in items if i.article_id])
-            stories = await self.stories.assign(articles)
+            stories = await story_ids(self.store, [a.id for a in articles], clock=self.clock)
             by_id = {article.id: article for article in articles}
             now = utc_iso(self.clock.now())
             if new and not priming:

@@ -15,6 +15,7 @@ from bot.ingest.text import ArticleFormatError, parse_text
 from bot.ingest.urls import quote_controls
 from bot.models import ArticleDraft
 from bot.store import Outcome, Store
+from bot.stories import catch_up_stories, place_new_articles
 
 __all__ = [
     "ArticleFormatError",
@@ -85,7 +86,8 @@ async def ingest_drafts(
     enrich: Enricher | None = None,
     report: IngestReport | None = None,
 ) -> IngestReport:
-    """Store drafts in batches (each batch one transaction), then enrich the changed ones.
+    """Store drafts in batches (each batch one transaction, which also places the new articles
+    in their stories), then enrich the changed ones.
 
     Every draft is checked first (`clean_draft`): control characters leave every text field,
     and a publication date later than now is capped at now, the claimed one kept in its
@@ -99,7 +101,12 @@ async def ingest_drafts(
         changed: list[int] = []
         known: list[int] = []
         async with store.transaction():
-            for stored in await store.store_articles(batch, now):
+            results = await store.store_articles(batch, now)
+            # In the same transaction: no article is ever stored without its story.
+            stored_now = zip(results, batch, strict=True)
+            added = [(s.article_id, d) for s, d in stored_now if s.outcome is Outcome.ADDED]
+            await place_new_articles(store, added, now)
+            for stored in results:
                 if stored.outcome is Outcome.ADDED:
                     report.added.append(stored.article_id)
                     changed.append(stored.article_id)
@@ -164,7 +171,9 @@ async def ingest_paths(
     max_line_bytes: int | None = None,
 ) -> IngestReport:
     """Ingest files and folders; a bad file or record is skipped with a one-line reason and
-    the rest still load. JSON Lines lines are capped at `max_line_bytes` (default 10 MiB)."""
+    the rest still load. JSON Lines lines are capped at `max_line_bytes` (default 10 MiB).
+    Stored articles still without a story (from an older version) are placed first."""
+    await catch_up_stories(store, clock=clock)
     files, missing = find_files([Path(p) for p in paths])
     report = IngestReport(skipped=[Skipped(w, r) for w, r in missing])
     for done, path in enumerate(files, start=1):

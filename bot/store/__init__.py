@@ -20,16 +20,17 @@ from bot.store.records.feeds import (
     Feed,
     PendingAnnouncement,
     SeenItem,
-    StoryMember,
     Subscription,
     SubscriptionChanges,
 )
 from bot.store.records.follows import Follow, PendingNotification
 from bot.store.records.insights import CoMentionLinks, DailyCount
 from bot.store.records.jobs import Job
+from bot.store.records.stories import STORY_REPORTS_CAP, StoryMember, StoryProbe
 
 __all__ = [
     "MAX_SCHEDULES_PER_GUILD",
+    "STORY_REPORTS_CAP",
     "ChannelPacing",
     "ClusterStore",
     "CoMentionLinks",
@@ -53,6 +54,7 @@ __all__ = [
     "StoredAnalysis",
     "StoredMention",
     "StoryMember",
+    "StoryProbe",
     "Subscription",
     "SubscriptionChanges",
     "entity_key",

@@ -35,6 +35,7 @@ TABLES = (
     "feed_subscriptions",
     "feed_items",
     "article_stories",
+    "story_keys",
     "feed_announcements",
     "feed_delivery_log",
     "feed_channel_pacing",

@@ -14,6 +14,7 @@ from bot.cli import main
 from bot.clock import FakeClock, utc_iso
 from bot.search import search
 from bot.store import ScheduleDraft, SeenItem, open_store
+from bot.stories.fingerprint import fingerprint, probe
 from tests.backends import fresh_database
 
 
@@ -37,7 +38,6 @@ async def _fill(path: Path) -> None:
                 now=now,
             )
             await store.add_feed_items(feed.id, [SeenItem("g1", None, 1)], backlog=False, now=now)
-            await store.add_story_member(1, 1, b"\x00\xff", now)
             await store.queue_announcement(subscription, 1, 1, now)
             follow, _ = await store.add_follow(
                 guild_id=7,
@@ -86,7 +86,15 @@ async def _check(url: str, blank_url: str) -> None:
         ((feed, subscribers),) = await store.all_feeds()
         assert feed.url == "https://harbour.example/feed.xml" and subscribers == 1
         assert await store.feed_item_count(feed.id) == 1
-        assert [m.signature for m in await store.recent_story_members("")] == [b"\x00\xff"]
+        assert await store.stories_of([1]) == {1: 1}
+        # ...with what later articles are matched against, and its index keys.
+        seed = await store.article(1)
+        assert seed is not None
+        [[copied]] = await store.story_candidates(
+            [probe(fingerprint(seed, seed.ingested_at), 0)], 5
+        )
+        assert copied.article_id == 1 and len(copied.sketch) == 4 * 64
+        assert "truce" in copied.headline.split()
         (announcement,) = await store.pending_announcements()
         assert announcement.article.id == 1 and announcement.subscription_id == 1
         (notification,) = await store.pending_notifications()

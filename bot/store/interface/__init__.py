@@ -21,6 +21,7 @@ from bot.store.interface.insights import InsightStore
 from bot.store.interface.jobs import JobQueue
 from bot.store.interface.search import SearchStore
 from bot.store.interface.settings import SettingsStore
+from bot.store.interface.stories import StoryStore
 
 __all__ = [
     "ArticleStore",
@@ -36,6 +37,7 @@ __all__ = [
     "SearchStore",
     "SettingsStore",
     "Store",
+    "StoryStore",
 ]
 
 
@@ -75,6 +77,7 @@ class Store(
     EntityStore,
     FeedStore,
     FeedDeliveryStore,
+    StoryStore,
     DigestStore,
     FollowStore,
     InsightStore,

@@ -1,5 +1,5 @@
-"""What the store keeps for feeds: feeds and their poll claims, seen items, subscriptions,
-story clusters and the announcements queued for channels."""
+"""What the store keeps for feeds: feeds and their poll claims, seen items, subscriptions and
+the announcements queued for channels (stories are in stories.py)."""
 
 from __future__ import annotations
 
@@ -14,14 +14,13 @@ from bot.store.records.feeds import (
     NewSubscription,
     PendingAnnouncement,
     SeenItem,
-    StoryMember,
     Subscription,
     SubscriptionChanges,
 )
 
 
 class FeedStore(Protocol):
-    """Feeds, subscriptions, story clusters and announcements; guild data is guild-scoped."""
+    """Feeds, subscriptions and announcements; guild data is guild-scoped."""
 
     async def add_feed(self, url: str, now: str, interval_seconds: int) -> Feed:
         """Return the feed at this (canonical) URL, creating it due now if it is new."""
@@ -131,24 +130,6 @@ class FeedStore(Protocol):
 
     async def remove_subscription(self, guild_id: int, subscription_id: int) -> bool:
         """Remove one of this guild's subscriptions; False if it has none with that id."""
-        ...
-
-    async def stories_of(self, article_ids: Sequence[int]) -> dict[int, int]:
-        """Map each article (that has one) to its story id."""
-        ...
-
-    async def add_story_member(
-        self, article_id: int, story_id: int, signature: bytes | None, now: str
-    ) -> None:
-        """Put an article in a story (first assignment wins)."""
-        ...
-
-    async def recent_story_members(self, since: str) -> list[StoryMember]:
-        """Articles clustered at or after `since` that have a signature (to rebuild the index)."""
-        ...
-
-    async def story_sources(self, story_id: int) -> list[str]:
-        """The distinct sources (outlets) that carried a story, in the order they reported it."""
         ...
 
     async def queue_announcement(

@@ -15,6 +15,7 @@ from bot.store.postgres.feeds import PgFeedQueries
 from bot.store.postgres.follows import PgFollowQueries
 from bot.store.postgres.insights import PgInsightQueries
 from bot.store.postgres.jobs import PgJobQueries
+from bot.store.postgres.stories import PgStoryQueries
 from bot.store.urls import redacted_url
 
 __all__ = ["PostgresStore"]
@@ -25,6 +26,7 @@ class PostgresStore(
     PgEntityQueries,
     PgFeedQueries,
     PgFeedDeliveryQueries,
+    PgStoryQueries,
     PgDigestQueries,
     PgInsightQueries,
     PgFollowQueries,

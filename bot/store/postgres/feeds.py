@@ -1,4 +1,4 @@
-"""PostgreSQL SQL for feeds, subscriptions, seen items, story clusters and announcements.
+"""PostgreSQL SQL for feeds, subscriptions, seen items and announcements.
 
 Contract: bot/store/interface/feeds.py (records and row decoders: bot/store/records/). Several
 processes may poll at once here, so every "first one wins" write is one statement whose
@@ -29,7 +29,6 @@ from bot.store.records.feeds import (
     NewSubscription,
     PendingAnnouncement,
     SeenItem,
-    StoryMember,
     Subscription,
     SubscriptionChanges,
     feed_from_row,
@@ -300,45 +299,6 @@ class PgFeedQueries(PgBase):
             subscription_id,
         )
         return removed > 0
-
-    # -- story clusters ---------------------------------------------------------------------
-
-    async def stories_of(self, article_ids: Sequence[int]) -> dict[int, int]:
-        if not article_ids:
-            return {}
-        rows = await self._fetch(
-            "SELECT article_id, story_id FROM article_stories WHERE article_id = ANY($1::bigint[])",
-            list(article_ids),
-        )
-        return {row[0]: row[1] for row in rows}
-
-    async def add_story_member(
-        self, article_id: int, story_id: int, signature: bytes | None, now: str
-    ) -> None:
-        await self._execute(
-            "INSERT INTO article_stories (article_id, story_id, signature, added_at)"
-            " VALUES ($1, $2, $3, $4) ON CONFLICT (article_id) DO NOTHING",
-            article_id,
-            story_id,
-            signature,
-            now,
-        )
-
-    async def recent_story_members(self, since: str) -> list[StoryMember]:
-        rows = await self._fetch(
-            "SELECT article_id, story_id, signature, added_at FROM article_stories"
-            " WHERE added_at >= $1 AND signature IS NOT NULL ORDER BY article_id",
-            since,
-        )
-        return [StoryMember(*row) for row in rows]
-
-    async def story_sources(self, story_id: int) -> list[str]:
-        rows = await self._fetch(
-            "SELECT a.source FROM article_stories s JOIN articles a ON a.id = s.article_id"
-            " WHERE s.story_id = $1 GROUP BY a.source ORDER BY min(a.id)",
-            story_id,
-        )
-        return [row[0] for row in rows]
 
     # -- announcements ----------------------------------------------------------------------
 

@@ -151,16 +151,6 @@ class SeenItem:
 
 
 @dataclass(frozen=True)
-class StoryMember:
-    """An article's place in a story cluster, with its MinHash signature (bytes, or None)."""
-
-    article_id: int
-    story_id: int
-    signature: bytes | None
-    added_at: str
-
-
-@dataclass(frozen=True)
 class PendingAnnouncement:
     """A story queued for one subscription's channel but not yet posted."""
 

@@ -1,4 +1,4 @@
-"""SQL for feeds, subscriptions, seen items, story clusters and announcements."""
+"""SQL for feeds, subscriptions, seen items and announcements."""
 
 from __future__ import annotations
 
@@ -25,7 +25,6 @@ from bot.store.records.feeds import (
     NewSubscription,
     PendingAnnouncement,
     SeenItem,
-    StoryMember,
     Subscription,
     SubscriptionChanges,
     feed_from_row,
@@ -296,43 +295,6 @@ class FeedQueries:
             (guild_id, subscription_id),
         )
         return cursor.rowcount > 0
-
-    # -- story clusters ---------------------------------------------------------------------
-
-    async def stories_of(self, article_ids: Sequence[int]) -> dict[int, int]:
-        if not article_ids:
-            return {}
-        marks = ",".join("?" * len(article_ids))
-        async with self.conn.execute(
-            f"SELECT article_id, story_id FROM article_stories WHERE article_id IN ({marks})",
-            tuple(article_ids),
-        ) as cur:
-            return {row[0]: row[1] for row in await cur.fetchall()}
-
-    async def add_story_member(
-        self, article_id: int, story_id: int, signature: bytes | None, now: str
-    ) -> None:
-        await self.conn.execute(
-            "INSERT INTO article_stories (article_id, story_id, signature, added_at)"
-            " VALUES (?, ?, ?, ?) ON CONFLICT (article_id) DO NOTHING",
-            (article_id, story_id, signature, now),
-        )
-
-    async def recent_story_members(self, since: str) -> list[StoryMember]:
-        async with self.conn.execute(
-            "SELECT article_id, story_id, signature, added_at FROM article_stories"
-            " WHERE added_at >= ? AND signature IS NOT NULL ORDER BY article_id",
-            (since,),
-        ) as cur:
-            return [StoryMember(*row) for row in await cur.fetchall()]
-
-    async def story_sources(self, story_id: int) -> list[str]:
-        async with self.conn.execute(
-            "SELECT a.source FROM article_stories s JOIN articles a ON a.id = s.article_id"
-            " WHERE s.story_id = ? GROUP BY a.source ORDER BY min(a.id)",
-            (story_id,),
-        ) as cur:
-            return [row[0] for row in await cur.fetchall()]
 
     # -- announcements ----------------------------------------------------------------------
 

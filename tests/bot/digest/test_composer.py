@@ -9,13 +9,10 @@ import pytest
 from bot.clock import FakeClock
 from bot.digest import DigestComposer, NoFacts, ScheduleError, StoredFacts, parse_filter
 from bot.digest.composer import clip, lead_sentences
-from bot.digest.stories import LEAD_CHARS, Story, group_stories
 from bot.ingest import ingest_paths
-from bot.models import Article
 from bot.nlp import NlpService
 from bot.nlp.enrichment import enrich_articles
 from bot.store import Store
-from bot.work import Meter, metered
 
 from .conftest import article, store_at
 
@@ -179,21 +176,3 @@ async def test_stored_analyses_give_summaries_entities_and_entity_filters(
     assert "Halevi" in seed.summary and len(seed.summary) <= 350
     only_seed = await compose(since=SINCE, until=MORNING, filter="entity:Halevi")
     assert [i.title for i in only_seed.items] == [seed.title]
-
-
-async def test_grouping_reads_each_articles_opening_only() -> None:
-    """Issue 16, class 1: grouping normalised every body in full: a 9 MB article in a
-    /catchup window cost seconds. Only the opening LEAD_CHARS characters are compared."""
-    lead = "Negotiators met in Doha on Monday to discuss the ceasefire terms. " * 30
-    huge = Article(id=1, title="Talks go on", body=lead + "filler " * 1_300_000, origin="t:1")
-    copy = Article(id=2, title="Talks continue", body=lead + "other words", origin="t:2")
-    meter = Meter("group")
-
-    stories = await metered(_group(huge, copy), meter)
-
-    assert [len(story.articles) for story in stories] == [2]
-    assert meter.units["story_chars"] == 2 * LEAD_CHARS
-
-
-async def _group(*articles: Article) -> list[Story]:
-    return group_stories(articles)
