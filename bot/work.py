@@ -41,6 +41,12 @@ class Meter:
     loop_seconds: float = 0.0
     thread_seconds: float = 0.0
     units: Counter[str] = field(default_factory=Counter)
+    began: float = field(default_factory=time.monotonic)  # when the operation started
+
+    @property
+    def elapsed(self) -> float:
+        """Seconds since the operation started (its whole time, once it has ended)."""
+        return time.monotonic() - self.began
 
     @property
     def cpu_ms(self) -> float:
@@ -152,10 +158,11 @@ class Ledger:
             waiter.set()
         if self._warn_ms is not None and meter.cpu_ms > self._warn_ms:
             log.warning(
-                "%s used %.0f ms of CPU (over %.0f ms): %s",
+                "%s used %.0f ms of CPU (over %.0f ms) in %.1f s: %s",
                 meter.label,
                 meter.cpu_ms,
                 self._warn_ms,
+                meter.elapsed,
                 dict(meter.units),
             )
 

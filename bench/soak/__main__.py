@@ -23,7 +23,7 @@ from pathlib import Path
 from bench.corpus import console, parse_size
 from bench.report import RESULTS, Figure, markdown, run_meta, table
 from bench.soak.archive import soak_db
-from bench.soak.figures import figures
+from bench.soak.figures import figures, troubles
 from bench.soak.run import SETTLE, run_phase
 
 
@@ -38,7 +38,15 @@ async def soak(
         source, size, readers=readers, hostiles=hostiles, seconds=minutes * 60, settle=SETTLE
     )
     found = figures(quiet, busy, readers=readers, hostiles=hostiles)
-    for phase in (quiet, busy):
+    for line in troubles(busy):
+        console.log(line)
+    for name, phase in (("calm", quiet), ("hostile", busy)):
+        # The bot's log and report are kept (data/bench/soak-logs/); the database copy is not.
+        logs = phase.db.parent.parent.parent / "soak-logs"
+        logs.mkdir(exist_ok=True)
+        for kept in ("bot.log", "bot-report.json"):
+            if (phase.db.parent / kept).exists():
+                shutil.copy(phase.db.parent / kept, logs / f"{name}-{kept}")
         shutil.rmtree(phase.db.parent, ignore_errors=True)
     return found
 

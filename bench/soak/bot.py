@@ -4,9 +4,9 @@ process, its feed poller) connected to the soak's emulator, on the analysed arch
     python -m bench.soak.bot --api URL --gateway URL --token T --db PATH --report FILE
 
 Once ready (commands synced, NLP worker and charts warmed up) it prints one JSON line with
-its pid; it runs until its stdin closes, then writes FILE: what each user command spent (its
-label, CPU on the loop and in its threads, units of work, when it ended: bot/work.py) and the
-event loop's lateness, sampled by a 10 ms ticker (wall time, ms late).
+its pid; it runs until its stdin closes, then writes FILE (what each user command spent: its
+label, CPU on the loop and in its threads, units of work, when it ended (bot/work.py); and the
+event loop's lateness, sampled by a 10 ms ticker: wall time, ms late) and stops.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import os
 import sys
 import time
@@ -63,6 +64,7 @@ class TimedLedger(Ledger):
                 "label": meter.label,
                 "cpu_ms": meter.cpu_ms,
                 "loop_ms": meter.loop_seconds * 1000,
+                "seconds": meter.elapsed,
                 "units": dict(meter.units),
             }
         )
@@ -103,19 +105,23 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         print(json.dumps({"ready": True, "pid": os.getpid()}), flush=True)
         await _stdin_closed()
         ticker.cancel()
+        # The report first: a bot slow to stop (its NLP worker busy) is still measured.
+        report = {"commands": ledger.ended, "lateness": samples}
+        await asyncio.to_thread(Path(args.report).write_text, json.dumps(report), "utf-8")
         await bot.close()
         await asyncio.wait_for(runner, 30)
-    return {"commands": ledger.ended, "lateness": samples}
+    return report
 
 
 def main(argv: list[str] | None = None) -> int:
     """Parse the arguments, run the bot, write the report."""
+    logging.basicConfig(
+        level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     parser = argparse.ArgumentParser(prog="python -m bench.soak.bot")
     for name in ("--api", "--gateway", "--token", "--db", "--report"):
         parser.add_argument(name, required=True)
-    args = parser.parse_args(argv)
-    report = asyncio.run(run(args))
-    Path(args.report).write_text(json.dumps(report), encoding="utf-8")
+    asyncio.run(run(parser.parse_args(argv)))
     return 0
 
 

@@ -150,3 +150,22 @@ def figures(calm: Phase, hostile: Phase, *, readers: int, hostiles: int) -> list
             ),
         ),
     ]
+
+
+def troubles(phase: Phase) -> list[str]:
+    """What went wrong, by kind of action: late or unanswered trips, slowest commands."""
+    late_kinds = Counter(
+        (t.kind, "hostile" if t.hostile else "reader")
+        for t in phase.trips
+        if t.ms is None or t.ms > DEADLINE_MS
+    )
+    lines = [f"late or lost: {kind} ({who}) x{n}" for (kind, who), n in late_kinds.most_common()]
+    ran = commands(phase)
+    costly = sorted(ran, key=lambda c: -float(c["cpu_ms"]))[:6]  # type: ignore[arg-type]
+    lines += [f"costly: {c['label']} {float(c['cpu_ms']):.0f} ms {c['units']}" for c in costly]  # type: ignore[arg-type]
+    slow = sorted(ran, key=lambda c: -float(c.get("seconds", 0)))[:8]  # type: ignore[arg-type]
+    lines += [
+        f"slow: {c['label']} {float(c.get('seconds', 0)):.1f} s, {float(c['cpu_ms']):.0f} ms CPU"  # type: ignore[arg-type]
+        for c in slow
+    ]
+    return lines

@@ -141,7 +141,10 @@ async def _watch_huge(db: Path, size: int, into: list[int]) -> None:
 
     while True:
         await asyncio.sleep(5.0)
-        into[:] = await asyncio.to_thread(fresh)
+        found = await asyncio.to_thread(fresh)
+        if len(found) > len(into):
+            console.log(f"huge articles stored: {found}")
+        into[:] = found
 
 
 async def _subscribe(db: Path, world: World, url: str) -> None:

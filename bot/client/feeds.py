@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from bot.client.delivery.feeds import FeedPoster
 from bot.client.newsbot import NewsBot
 from bot.feeds.fetcher import Fetcher
+from bot.feeds.pages import page_article
 from bot.feeds.poller import FeedPoller
 from bot.models import Article
 from bot.nlp.enrichment import enrich_articles, needs_analysis
@@ -43,4 +44,6 @@ def feed_poller(bot: NewsBot, fetcher: Fetcher) -> FeedPoller:
         entity_articles=bot.entity_articles,
         summarize=summarize,
         zone=bot.settings.tz,
+        # Page extraction runs in the NLP worker process (a 9 MB page is seconds of CPU).
+        extract=lambda body, url: service.run(page_article, body, url),
     )

@@ -18,7 +18,7 @@ from bot.feeds.claims import LEASE, ClaimLost, new_owner, while_claimed
 from bot.feeds.delivery import Delivery
 from bot.feeds.fetcher import Fetched, Fetcher, FetchError, describe
 from bot.feeds.health import FeedAlert, alert_for, next_rhythm
-from bot.feeds.pages import EntryPages
+from bot.feeds.pages import EntryPages, Extractor
 from bot.feeds.parse import FeedEntry, FeedFormatError, ParsedFeed, parse_feed
 from bot.feeds.schedule import after_failure, after_success, poll_interval
 from bot.feeds.subscriptions import EntityResolver
@@ -84,6 +84,7 @@ class FeedPoller:
         owner: str | None = None,
         zone: ZoneInfo | None = None,
         muted: MuteCheck | None = None,
+        extract: Extractor | None = None,
     ) -> None:
         self.store = store
         # Who holds this bot's poll claims: unique per running bot (see bot.feeds.claims).
@@ -106,7 +107,7 @@ class FeedPoller:
         self._asleep = False
         self._asleep_until: datetime | None = None
         self._progress = asyncio.Event()
-        self.pages = EntryPages(store, fetcher)
+        self.pages = EntryPages(store, fetcher, extract)
 
     # -- the background task ----------------------------------------------------------------
 

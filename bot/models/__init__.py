@@ -4,6 +4,7 @@ what NLP finds in `analysis`, entities as readers meet them in `entity`, who sai
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -48,7 +49,7 @@ class ArticleDraft:
         """The body split into its paragraphs."""
         return [p for p in self.body.split("\n\n") if p]
 
-    @property
+    @functools.cached_property
     def content_hash(self) -> str:
         """A hash of the normalised title and body: equal for the same story re-spaced."""
         digest = hashlib.sha256()

@@ -388,18 +388,19 @@ class SearchQueries:
         self, stem: str, limit: int = 200, *, max_postings: int | None = None
     ) -> list[tuple[str, int]]:
         # fts5vocab counts each word's articles by reading its whole list: the words are read
-        # a few at a time, so a cap on postings stops early. Each batch is a statement of its
-        # own (no cursor left open between them for another task's rollback to abort).
+        # a few at a time, so a cap on postings stops early. Each batch is read in one call:
+        # a write to the index between a vocabulary cursor's steps aborts it ("query
+        # aborted"), and the feed poller writes through this same connection.
         folded = fold(stem)
         found: list[tuple[str, int]] = []
         postings = 0
         low, above = folded, ">="
         while len(found) < limit:
-            async with self.conn.execute(
+            batch = await self.conn.execute_fetchall(
                 f"SELECT term, doc FROM articles_vocab WHERE term {above} ? AND term < ? LIMIT ?",
                 (low, folded + "\U0010ffff", min(VOCAB_BATCH, limit - len(found))),
-            ) as cur:
-                rows = [(row[0], row[1]) for row in await cur.fetchall()]
+            )
+            rows = [(row[0], row[1]) for row in batch]
             for term, docs in rows:
                 found.append((term, docs))
                 postings += docs

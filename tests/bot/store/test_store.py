@@ -150,3 +150,29 @@ async def test_article_part_reads_a_span_of_the_body_and_its_length(store: Store
     )
     assert (await store.article_part(article_id, len(body) - 3, 100))[0].body == body[-3:]  # type: ignore[index]
     assert await store.article_part(article_id + 1, 0, 10) is None
+
+
+async def test_listing_index_words_while_articles_are_stored_is_never_aborted(
+    store: Store,
+) -> None:
+    """fts5vocab aborts a cursor when the index is written between its steps ('query
+    aborted'); the feed poller writes through the same connection as a search's budget
+    check reads the vocabulary. Each batch of words is read in one step."""
+    await ingest_drafts(
+        store,
+        [
+            ArticleDraft(
+                title="Ports", body=" ".join(f"port{n:03d}" for n in range(300)), origin="t:v"
+            )
+        ],
+    )
+
+    async def write() -> None:
+        for n in range(30):
+            await ingest_drafts(
+                store, [ArticleDraft(title=f"Port {n}", body="port news", origin=f"w:{n}")]
+            )
+
+    listed, _ = await asyncio.gather(store.terms_starting("port", limit=300), write())
+
+    assert len(listed) >= 300
