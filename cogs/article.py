@@ -6,7 +6,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.client import NewsBot, app_cooldown
+from bot.client import NewsBot, RowId, app_cooldown
 from bot.errors import ArticleNotFound
 from bot.render.article import article_reader
 
@@ -31,7 +31,7 @@ class Articles(commands.Cog):
     async def article(
         self,
         interaction: discord.Interaction,
-        article_id: app_commands.Range[int, 1, 2**53],
+        article_id: RowId,
         private: bool = False,
     ) -> None:
         """Show the article with this id, a page at a time."""

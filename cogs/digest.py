@@ -14,7 +14,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.client import NewsBot
+from bot.client import NewsBot, RowId
 from bot.client.delivery.digests import DigestPoster
 from bot.digest import (
     DigestComposer,
@@ -203,7 +203,7 @@ class Digests(commands.Cog):
     )
     @app_commands.describe(id="The digest's number, from /digest list")
     @app_commands.check(can_manage_digests)
-    async def remove(self, interaction: discord.Interaction, id: int) -> None:
+    async def remove(self, interaction: discord.Interaction, id: RowId) -> None:
         """Delete one of this server's digests."""
         assert interaction.guild_id is not None
         if not await self.bot.store.remove_digest_schedule(interaction.guild_id, id):
@@ -218,7 +218,7 @@ class Digests(commands.Cog):
     )
     @app_commands.describe(id="The digest's number, from /digest list")
     @app_commands.check(can_manage_digests)
-    async def pause(self, interaction: discord.Interaction, id: int) -> None:
+    async def pause(self, interaction: discord.Interaction, id: RowId) -> None:
         """Pause one of this server's digests."""
         assert interaction.guild_id is not None
         reason = f"paused by {interaction.user.display_name}"
@@ -238,7 +238,7 @@ class Digests(commands.Cog):
     )
     @app_commands.describe(id="The digest's number, from /digest list")
     @app_commands.check(can_manage_digests)
-    async def resume(self, interaction: discord.Interaction, id: int) -> None:
+    async def resume(self, interaction: discord.Interaction, id: RowId) -> None:
         """Resume one of this server's digests (times missed while paused are not posted)."""
         assert interaction.guild_id is not None
         now = self.bot.clock.now()
@@ -258,7 +258,7 @@ class Digests(commands.Cog):
     )
     @app_commands.describe(id="The digest's number, from /digest list")
     @app_commands.check(can_manage_digests)
-    async def preview(self, interaction: discord.Interaction, id: int) -> None:
+    async def preview(self, interaction: discord.Interaction, id: RowId) -> None:
         """The digest as it would be now, only to you."""
         schedule = await self._schedule(interaction, id)
         await interaction.response.defer(ephemeral=True, thinking=True)
@@ -275,7 +275,7 @@ class Digests(commands.Cog):
     )
     @app_commands.describe(id="The digest's number, from /digest list")
     @app_commands.check(can_manage_digests)
-    async def now(self, interaction: discord.Interaction, id: int) -> None:
+    async def now(self, interaction: discord.Interaction, id: RowId) -> None:
         """Post now; the next scheduled digest starts where this one ends."""
         schedule = await self._schedule(interaction, id)
         await interaction.response.defer(ephemeral=True, thinking=True)

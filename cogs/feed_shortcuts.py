@@ -9,7 +9,7 @@ from typing import Protocol, cast
 import discord
 from discord.ext import commands
 
-from bot.client import NewsBot, answer
+from bot.client import NewsBot, TypedRowId, answer
 from bot.errors import NewsdeskError
 from bot.render import feed_admin
 
@@ -46,7 +46,7 @@ class FeedShortcuts(commands.Cog):
     @feeds.command(name="pause")  # type: ignore[arg-type]  # discord.py's overloads
     @commands.guild_only()
     @commands.has_permissions(manage_guild=True)
-    async def pause(self, ctx: commands.Context[NewsBot], id: int) -> None:
+    async def pause(self, ctx: commands.Context[NewsBot], id: TypedRowId) -> None:
         """`!feeds pause 3`."""
         assert ctx.guild is not None
         await answer(ctx, embed=await self._feeds().pause_feed(ctx.guild.id, id))
@@ -54,7 +54,7 @@ class FeedShortcuts(commands.Cog):
     @feeds.command(name="resume")  # type: ignore[arg-type]  # discord.py's overloads
     @commands.guild_only()
     @commands.has_permissions(manage_guild=True)
-    async def resume(self, ctx: commands.Context[NewsBot], id: int) -> None:
+    async def resume(self, ctx: commands.Context[NewsBot], id: TypedRowId) -> None:
         """`!feeds resume 3`."""
         assert ctx.guild is not None
         await answer(ctx, embed=await self._feeds().resume_feed(ctx.guild.id, id))
@@ -62,7 +62,7 @@ class FeedShortcuts(commands.Cog):
     @feeds.command(name="send-latest")  # type: ignore[arg-type]  # discord.py's overloads
     @commands.guild_only()
     @commands.has_permissions(manage_guild=True)
-    async def send_latest(self, ctx: commands.Context[NewsBot], id: int) -> None:
+    async def send_latest(self, ctx: commands.Context[NewsBot], id: TypedRowId) -> None:
         """`!feeds send-latest 3`."""
         assert ctx.guild is not None
         embed = await self._feeds().send_latest_item(ctx.guild.id, id)

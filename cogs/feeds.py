@@ -17,7 +17,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.client import NewsBot
+from bot.client import NewsBot, RowId
 from bot.client.delivery import missing_permissions
 from bot.client.feeds import feed_poller
 from bot.feeds import manage
@@ -164,7 +164,7 @@ class Feeds(commands.Cog):
     @app_commands.describe(id="The feed's number in /feeds list")
     @app_commands.autocomplete(id=feed_choices)
     @app_commands.checks.has_permissions(manage_guild=True)
-    async def remove(self, interaction: discord.Interaction, id: int) -> None:
+    async def remove(self, interaction: discord.Interaction, id: RowId) -> None:
         """Remove one of this server's subscriptions (another server's ids find nothing)."""
         assert interaction.guild_id is not None
         store = self.bot.store
@@ -207,7 +207,7 @@ class Feeds(commands.Cog):
     async def edit(
         self,
         interaction: discord.Interaction,
-        id: int,
+        id: RowId,
         channel: Target | None = None,
         filter: app_commands.Range[str, 1, 300] | None = None,
         role: discord.Role | None = None,
@@ -238,7 +238,7 @@ class Feeds(commands.Cog):
     @app_commands.describe(id="The feed's number in /feeds list")
     @app_commands.autocomplete(id=feed_choices)
     @ADMIN
-    async def pause(self, interaction: discord.Interaction, id: int) -> None:
+    async def pause(self, interaction: discord.Interaction, id: RowId) -> None:
         """Pause: nothing posts; items that arrive meanwhile are not owed."""
         assert interaction.guild_id is not None
         embed = await self.pause_feed(interaction.guild_id, id)
@@ -248,7 +248,7 @@ class Feeds(commands.Cog):
     @app_commands.describe(id="The feed's number in /feeds list")
     @app_commands.autocomplete(id=feed_choices)
     @ADMIN
-    async def resume(self, interaction: discord.Interaction, id: int) -> None:
+    async def resume(self, interaction: discord.Interaction, id: RowId) -> None:
         """Resume from now: the next new item posts."""
         assert interaction.guild_id is not None
         await self._reply(interaction, await self.resume_feed(interaction.guild_id, id))
@@ -266,7 +266,7 @@ class Feeds(commands.Cog):
     async def copy(
         self,
         interaction: discord.Interaction,
-        source: int,
+        source: RowId,
         to: app_commands.Range[str, 1, 200],
         settings: app_commands.Range[str, 1, 100] = "template",
     ) -> None:
@@ -282,7 +282,7 @@ class Feeds(commands.Cog):
     @app_commands.describe(id="The feed's number; leave out for the server's default template")
     @app_commands.autocomplete(id=feed_choices)
     @ADMIN
-    async def template(self, interaction: discord.Interaction, id: int | None = None) -> None:
+    async def template(self, interaction: discord.Interaction, id: RowId | None = None) -> None:
         """Edit a template in a form; the answer previews the real post from the newest item."""
         guild_id = interaction.guild_id
         assert guild_id is not None
@@ -305,7 +305,7 @@ class Feeds(commands.Cog):
     @app_commands.describe(id="The feed's number in /feeds list")
     @app_commands.autocomplete(id=feed_choices)
     @ADMIN
-    async def log(self, interaction: discord.Interaction, id: int) -> None:
+    async def log(self, interaction: discord.Interaction, id: RowId) -> None:
         """The delivery log, newest first, paged with buttons."""
         guild_id = interaction.guild_id
         assert guild_id is not None
@@ -324,7 +324,7 @@ class Feeds(commands.Cog):
     @app_commands.describe(id="The feed's number in /feeds list")
     @app_commands.autocomplete(id=feed_choices)
     @ADMIN
-    async def send_latest(self, interaction: discord.Interaction, id: int) -> None:
+    async def send_latest(self, interaction: discord.Interaction, id: RowId) -> None:
         """Post the newest item the feed brought, now (posted before or not)."""
         assert interaction.guild_id is not None
         await interaction.response.defer(ephemeral=True, thinking=True)

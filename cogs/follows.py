@@ -1,6 +1,7 @@
-"""Follow the news: `/follow entity`, `/follow query`, `/follows` and `/unfollow`. New articles
-that mention a followed entity or match a followed search arrive by DM (a member's follows) or
-as a post in the channel (channel follows, which need Manage Server), batched, once each."""
+"""Follow the news: `/follow entity`, `/follow quotes`, `/follow query`, `/follows` and
+`/unfollow`. New articles that mention a followed entity, quote it saying something new, or
+match a followed search arrive by DM (a member's follows) or as a post in the channel (channel
+follows, which need Manage Server), batched, once each."""
 
 from __future__ import annotations
 
@@ -94,7 +95,7 @@ class Follows(commands.Cog):
         interaction: discord.Interaction,
         channel: discord.TextChannel | None,
         add: Callable[..., Awaitable[tuple[Follow, bool]]],
-        **target: str,
+        **target: str | bool,
     ) -> None:
         """Add a follow with `add` (follow_entity or follow_query) and confirm it privately."""
         assert interaction.guild_id is not None
@@ -134,6 +135,29 @@ class Follows(commands.Cog):
 
     @follow_entity_command.autocomplete("name")
     async def name_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        """Known entities whose name or alias matches what was typed."""
+        return known_entity_choices(await entity_choices(self.bot.store, current))
+
+    @follow.command(
+        name="quotes",
+        description="New quotations of a person or organisation",
+        extras={"example": "/follow quotes name:Herzi Halevi"},
+    )
+    @app_commands.describe(name="Start typing a name and pick one", channel=CHANNEL_HELP)
+    @app_cooldown("follow", 10, 60.0)
+    async def follow_quotes_command(
+        self,
+        interaction: discord.Interaction,
+        name: app_commands.Range[str, 1, 100],
+        channel: discord.TextChannel | None = None,
+    ) -> None:
+        """Follow what an entity is quoted as saying, for yourself or, as an admin, a channel."""
+        await self._follow(interaction, channel, follow_entity, name=name, quotes=True)
+
+    @follow_quotes_command.autocomplete("name")
+    async def quotes_name_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         """Known entities whose name or alias matches what was typed."""

@@ -324,6 +324,25 @@ def test_every_module_in_cogs_is_a_cog_with_setup() -> None:
     assert offenders == []
 
 
+def test_every_console_is_the_terminal_safe_one() -> None:
+    """Text from outside reaches a terminal only through bot/terminal.py: no module builds its
+    own rich Console (which would print escape sequences and replace `:fire:`) or escapes
+    markup with rich's `escape` (which keeps them)."""
+    offenders = []
+    for path in modules("bot"):
+        if relative(path) == "bot/terminal.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.Call):
+                func = node.func
+                called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+                if called == "Console":
+                    offenders.append(f"{relative(path)}:{node.lineno}")
+            elif isinstance(node, ast.ImportFrom) and node.module == "rich.markup":
+                offenders.append(f"{relative(path)}:{node.lineno}")
+    assert offenders == []
+
+
 # -- dependencies -----------------------------------------------------------------------------
 
 # Imported by a dependency only when installed; a plain install works without it.

@@ -8,21 +8,20 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from rich.console import Console
-from rich.markup import escape
-
 from bot import __version__
 from bot.cli import articles, cluster, feeds, invite, nlp, nlp_db, runner
+from bot.cli.arguments import Parser
 from bot.config import Secret, configure_logging, load_settings
 from bot.errors import NewsdeskError
+from bot.terminal import shown, terminal
 
 # Each module exposes `register(subparsers)`; adding a concern is one line here.
 COMMAND_MODULES = (articles, runner, invite, nlp, nlp_db, feeds, cluster)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """Build the whole command tree."""
-    parser = argparse.ArgumentParser(
+    """Build the whole command tree (subcommands get the same `Parser`)."""
+    parser = Parser(
         prog="newsdesk",
         description="Newsdesk: news articles in SQLite, answered inside Discord.",
         epilog="Settings come from the environment and .env (see .env.example).",
@@ -41,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse arguments, load settings and run the chosen command; return the exit status."""
-    err = Console(stderr=True)
+    err = terminal(stderr=True)
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -58,8 +57,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.settings = settings
         return int(args.func(args) or 0)
     except NewsdeskError as exc:
-        # One line whatever the terminal's width (soft_wrap), the message escaped as text.
-        err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
+        # One line whatever the terminal's width (soft_wrap), the message printable text.
+        err.print(f"[bold red]error:[/] {shown(exc)}", soft_wrap=True)
         return 2
     except KeyboardInterrupt:
         err.print("interrupted")

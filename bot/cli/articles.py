@@ -3,30 +3,35 @@
 from __future__ import annotations
 
 import argparse
-import json
+import re
 from collections.abc import Awaitable
 
-from rich.console import Console
-from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from bot.cli.common import enricher_for, with_store
+from bot.cli.arguments import MAX_ID, whole
+from bot.cli.common import enricher_for, not_analysed, with_store
 from bot.cli.feeds import ingest_remote, split_remote
 from bot.config import Settings
 from bot.errors import ArticleNotFound
 from bot.ingest import IngestReport, ingest_paths
 from bot.models import SNIPPET_END, SNIPPET_START
+from bot.nlp.enrichment import NlpFailure
 from bot.nlp.lookup import entity_article_ids
 from bot.render.text import plural
-from bot.search import SearchFilters, parse_query, search, suggestions
+from bot.search import MAX_PAGE, SearchFilters, parse_query, search, suggestions
 from bot.store import Store
+from bot.terminal import shown, terminal
 
-out = Console(highlight=False)
+out = terminal()
+_MARKERS = re.compile(f"([{SNIPPET_START}{SNIPPET_END}])")
 
 
-async def ingest_with_progress(store: Store, paths: list[str], nlp: bool = True) -> IngestReport:
-    """Ingest paths showing a rich progress bar (only on a terminal)."""
+async def ingest_with_progress(
+    store: Store, paths: list[str], nlp: bool = True, failed: list[NlpFailure] | None = None
+) -> IngestReport:
+    """Ingest paths showing a rich progress bar (only on a terminal); articles the NLP step
+    could not analyse go to `failed` (else they are logged)."""
     columns = (
         TextColumn("[bold]ingest"),
         BarColumn(),
@@ -38,9 +43,10 @@ async def ingest_with_progress(store: Store, paths: list[str], nlp: bool = True)
         task = bar.add_task("", total=None)
 
         def progress(done: int, total: int, path: str) -> None:
-            bar.update(task, completed=done, total=total, description=escape(path[-50:]))
+            bar.update(task, completed=done, total=total, description=shown(path[-50:]))
 
-        return await ingest_paths(store, paths, enrich=enricher_for(store, nlp), progress=progress)
+        enrich = enricher_for(store, nlp, failed)
+        return await ingest_paths(store, paths, enrich=enrich, progress=progress)
 
 
 def _ingest(args: argparse.Namespace) -> int:
@@ -51,14 +57,18 @@ def _ingest(args: argparse.Namespace) -> int:
         if any("://" in p or p == "feed" for p in paths):
             # Web pages and `feed URL` go through the feeds package's fetcher.
             paths, remote = split_remote(paths)
-        report = await ingest_with_progress(store, paths, nlp=not args.no_nlp)
+        failed: list[NlpFailure] = []
+        report = await ingest_with_progress(store, paths, nlp=not args.no_nlp, failed=failed)
         if remote:
-            await ingest_remote(store, remote, report, enrich=enricher_for(store, not args.no_nlp))
+            enrich = enricher_for(store, not args.no_nlp, failed)
+            await ingest_remote(store, remote, report, enrich=enrich)
         for skipped in report.skipped:
-            out.print(f"[yellow]skipped[/] {escape(skipped.where)}: {escape(skipped.reason)}")
+            out.print(f"[yellow]skipped[/] {shown(skipped.where)}: {shown(skipped.reason)}")
+        for line in not_analysed(failed):
+            out.print(line, soft_wrap=True)
         total = await store.count_articles()
         out.print(
-            f"{report.summary()} — {plural(total, 'article')} in {escape(settings.database_label)}"
+            f"{report.summary()} — {plural(total, 'article')} in {shown(settings.database_label)}"
         )
         # Exit 1 only when nothing at all could be read: partial success is success.
         nothing = not (report.changed or report.unchanged or report.duplicates)
@@ -68,7 +78,10 @@ def _ingest(args: argparse.Namespace) -> int:
 
 
 def _marked(snippet: str) -> str:
-    return escape(snippet).replace(SNIPPET_START, "[bold yellow]").replace(SNIPPET_END, "[/]")
+    # The markers are control characters themselves: split on them before `shown` drops them.
+    pieces = _MARKERS.split(snippet)
+    tags = {SNIPPET_START: "[bold yellow]", SNIPPET_END: "[/]"}
+    return "".join(tags.get(piece) or shown(piece) for piece in pieces)
 
 
 def _search(args: argparse.Namespace) -> int:
@@ -87,25 +100,23 @@ def _search(args: argparse.Namespace) -> int:
             entity_articles=resolver,
         )
         if args.json:
-            out.print_json(
-                json.dumps(
-                    {
-                        "total": page.total,
-                        "page": page.page,
-                        "hits": [
-                            {
-                                "id": h.id,
-                                "title": h.title,
-                                "source": h.source,
-                                "when": h.when,
-                                "snippet": h.snippet.replace(SNIPPET_START, "**").replace(
-                                    SNIPPET_END, "**"
-                                ),
-                            }
-                            for h in page.hits
-                        ],
-                    }
-                )
+            out.print_data(
+                {
+                    "total": page.total,
+                    "page": page.page,
+                    "hits": [
+                        {
+                            "id": h.id,
+                            "title": h.title,
+                            "source": h.source,
+                            "when": h.when,
+                            "snippet": h.snippet.replace(SNIPPET_START, "**").replace(
+                                SNIPPET_END, "**"
+                            ),
+                        }
+                        for h in page.hits
+                    ],
+                }
             )
             return 0 if page.hits else 1
         if page.past_the_end:
@@ -115,19 +126,17 @@ def _search(args: argparse.Namespace) -> int:
             )
             return 1
         if not page.hits:
-            out.print(f"No articles match {escape(page.query)!r}.")
+            out.print(f"No articles match {shown(page.query)!r}.")
             near = await suggestions(store, page.query)
             if near:
-                out.print(f"Did you mean: {escape(', '.join(near))}?")
+                out.print(f"Did you mean: {shown(', '.join(near))}?")
             return 1
         out.print(f"[dim]{page.total} result(s), page {page.page} of {page.pages}[/]")
         for note in page.notes:
-            out.print(f"[yellow]note:[/] {escape(note)}")
+            out.print(f"[yellow]note:[/] {shown(note)}")
         for hit in page.hits:
             meta = " · ".join(x for x in (hit.source, hit.when[:10]) if x)
-            out.print(
-                f"[bold cyan]#{hit.id}[/] [bold]{escape(hit.title)}[/] [dim]{escape(meta)}[/]"
-            )
+            out.print(f"[bold cyan]#{hit.id}[/] [bold]{shown(hit.title)}[/] [dim]{shown(meta)}[/]")
             out.print(f"    {_marked(hit.snippet)}")
         return 0
 
@@ -141,17 +150,17 @@ def _show(args: argparse.Namespace) -> int:
         article = await store.article(args.id)
         if article is None:
             raise ArticleNotFound(f"no article with id {args.id}")
-        out.print(f"[bold]{escape(article.title)}[/]")
+        out.print(f"[bold]{shown(article.title)}[/]")
         meta = " · ".join(
             x for x in (article.source, article.desk, article.dateline, article.when) if x
         )
-        out.print(f"[dim]#{article.id} · {escape(meta)}[/]")
+        out.print(f"[dim]#{article.id} · {shown(meta)}[/]")
         if article.url:
-            out.print(escape(article.url))
+            out.print(shown(article.url))
         if article.caption:
-            out.print(f"\n[italic]{escape(article.caption)}[/]")
+            out.print(f"\n[italic]{shown(article.caption)}[/]")
         for paragraph in article.paragraphs:
-            out.print("\n" + escape(paragraph))
+            out.print("\n" + shown(paragraph))
         return 0
 
     return with_store(settings, work)
@@ -163,9 +172,9 @@ def _stats(args: argparse.Namespace) -> int:
     async def work(store: Store) -> int:
         stats = await store.article_stats()
         table = Table(title="Newsdesk corpus", show_header=False)
-        table.add_row("database", settings.database_label)
+        table.add_row("database", shown(settings.database_label))
         for key, value in stats.items():
-            table.add_row(key, f"{value:,}" if isinstance(value, int) else str(value or "–"))
+            table.add_row(key, f"{value:,}" if isinstance(value, int) else shown(value or "–"))
         out.print(table)
         return 0
 
@@ -195,14 +204,16 @@ def register(sub: argparse._SubParsersAction) -> None:
         "Put -- before a query that starts with a minus: search -- -word term.",
     )
     p.add_argument("query", nargs="+", help="the search (quote it in the shell)")
-    p.add_argument("--page", type=int, default=1)
-    p.add_argument("--limit", type=int, default=10, help="results per page (default 10)")
+    p.add_argument("--page", type=whole(1, MAX_PAGE), default=1, help="page (1–200)")
+    p.add_argument(
+        "--limit", type=whole(1, 100), default=10, help="results per page (1–100, default 10)"
+    )
     p.add_argument("--source", help="only this source")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=_search)
 
     p = sub.add_parser("show", help="print one article")
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=whole(1, MAX_ID), help="article id (see `search`)")
     p.set_defaults(func=_show)
 
     p = sub.add_parser("stats", help="corpus figures")

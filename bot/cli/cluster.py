@@ -9,9 +9,7 @@ import signal
 from datetime import timedelta
 from pathlib import Path
 
-from rich.console import Console
-from rich.markup import escape
-
+from bot.cli.arguments import seconds, whole
 from bot.config import Settings
 from bot.errors import ConfigError
 from bot.store.backend import (
@@ -21,8 +19,9 @@ from bot.store.backend import (
     redacted_url,
     sqlite_path,
 )
+from bot.terminal import shown, terminal
 
-out = Console(highlight=False)
+out = terminal()
 
 
 def _postgres_url(settings: Settings, what: str) -> str:
@@ -59,12 +58,12 @@ async def _enqueue(settings: Settings, paths: list[str], per_job: int) -> int:
 
     files, missing = find_files([Path(p) for p in paths])
     for where, reason in missing:
-        out.print(f"skipped {escape(where)}: {escape(reason)}")
+        out.print(f"skipped {shown(where)}: {shown(reason)}")
     drafts = []
     for path in files:
         for where, item in await asyncio.to_thread(lambda p=path: list(read_file(p))):
             if isinstance(item, str):
-                out.print(f"skipped {escape(where)}: {escape(item)}")
+                out.print(f"skipped {shown(where)}: {shown(item)}")
             else:
                 drafts.append(item)
     async with await open_cluster_store(_postgres_url(settings, "`enqueue`")) as store:
@@ -89,9 +88,9 @@ async def _migrate(source: str, target: str, sample: int) -> int:
         out.print(f"  {table:<{width}} not copied: no PostgreSQL table for it yet")
     out.print(f"searched {report.searches} sample headlines on both databases")
     for problem in report.problems:
-        out.print(f"[bold red]mismatch:[/] {escape(problem)}")
+        out.print(f"[bold red]mismatch:[/] {shown(problem)}")
     verdict = "verified" if report.ok else "copied with mismatches"
-    out.print(f"{verdict}: {escape(source)} -> {escape(redacted_url(target))}")
+    out.print(f"{verdict}: {shown(source)} -> {shown(redacted_url(target))}")
     return 0 if report.ok else 1
 
 
@@ -106,7 +105,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--no-nlp", action="store_true", help="store articles only, skip the NLP")
     p.add_argument(
         "--lease",
-        type=float,
+        type=seconds(0.1, 86_400),
         metavar="SECONDS",
         help="how long a dead worker's job waits before another takes it (default 30)",
     )
@@ -118,7 +117,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Reads articles like `ingest` does, but queues them as jobs.",
     )
     p.add_argument("paths", nargs="+", help="files or folders (.txt, .json, .jsonl)")
-    p.add_argument("--per-job", type=int, default=50, help="articles per job (default 50)")
+    p.add_argument(
+        "--per-job", type=whole(1, 10_000), default=50, help="articles per job (default 50)"
+    )
     p.set_defaults(func=lambda a: asyncio.run(_enqueue(a.settings, a.paths, a.per_job)))
 
     p = sub.add_parser(
@@ -129,5 +130,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--from", dest="source", required=True, metavar="sqlite:///FILE")
     p.add_argument("--to", dest="target", required=True, metavar="postgresql://...")
-    p.add_argument("--sample", type=int, default=20, help="headlines to search (default 20)")
+    p.add_argument(
+        "--sample", type=whole(0, 10_000), default=20, help="headlines to search (default 20)"
+    )
     p.set_defaults(func=lambda a: asyncio.run(_migrate(a.source, a.target, a.sample)))

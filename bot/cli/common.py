@@ -4,13 +4,14 @@ that new articles go through."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 
 from bot.config import Settings
 from bot.ingest import Enricher
-from bot.nlp.enrichment import enrich_articles
+from bot.nlp.enrichment import NlpFailure, enrich_articles
 from bot.store import Store
 from bot.store.backend import open_store
+from bot.terminal import shown
 
 
 def with_store(settings: Settings, work: Callable[[Store], Awaitable[int]]) -> int:
@@ -23,8 +24,17 @@ def with_store(settings: Settings, work: Callable[[Store], Awaitable[int]]) -> i
     return asyncio.run(runner())
 
 
-def enricher_for(store: Store, enabled: bool) -> Enricher | None:
-    """The NLP step to run on new articles, or None when NLP is disabled (`--no-nlp`)."""
+def enricher_for(
+    store: Store, enabled: bool, failed: list[NlpFailure] | None = None
+) -> Enricher | None:
+    """The NLP step to run on new articles, or None when NLP is disabled (`--no-nlp`).
+    Articles it cannot analyse go to `failed` (to be said once, in `not_analysed` lines)."""
     if not enabled:
         return None
-    return lambda ids: enrich_articles(store, ids)
+    told = failed.append if failed is not None else None
+    return lambda ids: enrich_articles(store, ids, on_failure=told)
+
+
+def not_analysed(failures: Iterable[NlpFailure]) -> list[str]:
+    """One rich markup line per article the NLP step could not analyse, with the reason."""
+    return [f"[yellow]not analysed[/] #{f.article_id}: {shown(f.reason)}" for f in failures]

@@ -7,10 +7,9 @@ import asyncio
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
-from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
+from bot.cli.arguments import MAX_ID, whole
 from bot.cli.common import enricher_for
 from bot.clock import SystemClock, utc_iso
 from bot.config import Settings
@@ -30,8 +29,9 @@ from bot.feeds.subscriptions import DEFAULT_INTERVAL_SECONDS
 from bot.ingest import Enricher, IngestReport, Skipped, ingest_drafts
 from bot.ingest.urls import canonical_url
 from bot.store import Store, open_store
+from bot.terminal import printable, shown, terminal
 
-out = Console(highlight=False)
+out = terminal()
 
 # Whoever runs the CLI owns the machine: fetching from its own network is no escalation,
 # unlike a Discord user's /feeds add (which the bot's default policy keeps off private hosts).
@@ -122,9 +122,9 @@ async def _ingest_page(
 
 def _print_poll(result: PollResult) -> None:
     feed = result.feed
-    name = escape(feed.name)
+    name = shown(feed.name)
     if result.error:
-        out.print(f"[red]feed[/] {name}: {escape(result.status)} — {escape(result.error)}")
+        out.print(f"[red]feed[/] {name}: {shown(result.status)} — {shown(result.error)}")
         return
     health = assess(feed, SystemClock().now())
     rate = health.extraction_rate
@@ -153,9 +153,9 @@ def _list(args: argparse.Namespace) -> int:
                 rate = health.extraction_rate
                 table.add_row(
                     str(feed.id),
-                    escape(feed.name[:60])
+                    shown(printable(feed.name)[:60])
                     + (f" [dim]({subscribers} sub.)[/]" if subscribers else ""),
-                    f"{health.state}: {escape(health.status)}",
+                    f"{health.state}: {shown(health.status)}",
                     (health.last_success_at or "never")[:16],
                     (health.last_new_item_at or "never")[:16],
                     f"{rate:.0%}" if rate is not None else "–",
@@ -199,7 +199,7 @@ def _log(args: argparse.Namespace) -> int:
                 table.add_column(column)
             for line in lines:
                 why = " ".join(x for x in (line.detail, line.link or "") if x)
-                table.add_row(line.at[:16], str(line.outcome), escape(line.title), escape(why))
+                table.add_row(line.at[:16], str(line.outcome), shown(line.title), shown(why))
             out.print(table)
             return 0
 
@@ -225,6 +225,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     log = feeds.add_parser(
         "log", help="what became of each item a subscription saw, and why (newest first)"
     )
-    log.add_argument("id", type=int, help="the subscription's number (/feeds list in Discord)")
-    log.add_argument("--limit", type=int, default=30, help="lines to show (default 30)")
+    log.add_argument(
+        "id", type=whole(1, MAX_ID), help="the subscription's number (/feeds list in Discord)"
+    )
+    log.add_argument(
+        "--limit", type=whole(1, 1000), default=30, help="lines to show (1–1000, default 30)"
+    )
     log.set_defaults(func=_log)

@@ -7,12 +7,12 @@ import base64
 import binascii
 from urllib.parse import urlencode
 
-from rich.console import Console
-
+from bot.cli.arguments import MAX_SNOWFLAKE, whole
 from bot.config import Settings
 from bot.errors import ConfigError
+from bot.terminal import terminal
 
-out = Console(highlight=False)
+out = terminal()
 
 # The permission bits Newsdesk needs (Discord's documented values), and why.
 PERMISSIONS = {
@@ -67,5 +67,9 @@ def _invite(args: argparse.Namespace) -> int:
 def register(sub: argparse._SubParsersAction) -> None:
     """Add `invite`."""
     p = sub.add_parser("invite", help="print the URL that adds the bot to a Discord server")
-    p.add_argument("--client-id", type=int, help="application id (default: read from the token)")
+    p.add_argument(
+        "--client-id",
+        type=whole(1, MAX_SNOWFLAKE),
+        help="application id (default: read from the token)",
+    )
     p.set_defaults(func=_invite)

@@ -7,17 +7,15 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
-from rich.console import Console
-from rich.markup import escape
-
 from bot.cli.articles import ingest_with_progress
 from bot.client.connect import StartFailure, run_on_discord
 from bot.config import Settings
 from bot.nlp import close_default
 from bot.render.text import plural
 from bot.store.backend import open_store
+from bot.terminal import shown, terminal
 
-err = Console(stderr=True, highlight=False)
+err = terminal(stderr=True)
 
 
 def say(line: str) -> None:
@@ -41,7 +39,7 @@ async def load_seeds(settings: Settings, seeds: str | Path, *, nlp: bool = True)
         close_default()
     say(
         f"seeds: {report.summary()} — {plural(total, 'article')}"
-        f" in {escape(settings.database_label)}"
+        f" in {shown(settings.database_label)}"
     )
 
 
@@ -50,9 +48,9 @@ async def run_discord(settings: Settings, **bot_options: Any) -> int:
     prints what to do about it, never the token)."""
     try:
         # A cog that did not load is said here, on the console, not only in the log.
-        await run_on_discord(settings, problems=lambda line: fail(escape(line)), **bot_options)
+        await run_on_discord(settings, problems=lambda line: fail(shown(line)), **bot_options)
     except StartFailure as failure:
-        fail(escape(str(failure)))
+        fail(shown(str(failure)))
         return 2
     return 0
 

@@ -9,9 +9,11 @@ import sys
 from collections.abc import Iterator, Sequence
 from typing import IO, Any
 
+from bot.cli.arguments import Parser, add_summary_length
 from bot.models.analysis import Analysis
 from bot.models.quote import Quote
-from bot.nlp.errors import NlpUnavailable
+from bot.nlp.errors import NlpError, NlpUnavailable
+from bot.terminal import json_text, printable
 
 # The quote extractor's cap, repeated here so `--help` needs no model import.
 MAX_QUOTE_CHARS = 100_000
@@ -33,14 +35,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         description="Best sentences of FILE, printed in document order.",
     )
     summarize.add_argument("file", metavar="FILE", help="plain text file, or - for stdin")
-    length = summarize.add_mutually_exclusive_group()
-    length.add_argument("--sentences", type=int, metavar="N", help="number of sentences (3)")
-    length.add_argument(
-        "--max-words",
-        type=int,
-        metavar="N",
-        help="whole sentences, best first, until N words are reached",
-    )
+    add_summary_length(summarize)
     _add_format_flags(summarize, '{"summary": ..., "sentences": [{text, start, end}]}')
     summarize.set_defaults(func=run_summarize)
 
@@ -144,7 +139,7 @@ def entities_json(analysis: Analysis) -> list[dict[str, Any]]:
 
 
 def _emit(obj: object) -> None:
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    sys.stdout.write(json_text(obj) + "\n")
 
 
 def run_summarize(args: argparse.Namespace) -> int:
@@ -178,11 +173,11 @@ def _run(args: argparse.Namespace, to_json: Any, key: str, printer: Any) -> int:
         else:
             printer(analysis, to_json(analysis))
         return 0
-    except NlpUnavailable as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except NlpError as exc:
+        print(printable(f"error: {exc}"), file=sys.stderr)
         return 1
     except OSError as exc:
-        print(f"error: cannot read {args.file}: {exc.strerror or exc}", file=sys.stderr)
+        print(printable(f"error: cannot read {args.file}: {exc.strerror or exc}"), file=sys.stderr)
         return 1
 
 
@@ -204,7 +199,7 @@ def _capped_note(length: int) -> None:
 
 def run_quotes(args: argparse.Namespace) -> int:
     """Handle `nlp quotes`."""
-    from bot.nlp.quotes import quotes_of_texts
+    from bot.nlp.analysis import quotes_of_texts
 
     try:
         if args.jsonl:
@@ -226,30 +221,30 @@ def run_quotes(args: argparse.Namespace) -> int:
             _emit(quotes_json(quotes, len(text)))
         else:
             for q in quotes:
-                print(f"{q.speaker or '(unattributed)'}\t{' '.join(q.quote.split())}")
+                print(printable(f"{q.speaker or '(unattributed)'}\t{' '.join(q.quote.split())}"))
         return 0
     except NlpUnavailable as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(printable(f"error: {exc}"), file=sys.stderr)
         return 1
     except OSError as exc:
-        print(f"error: cannot read {args.file}: {exc.strerror or exc}", file=sys.stderr)
+        print(printable(f"error: cannot read {args.file}: {exc.strerror or exc}"), file=sys.stderr)
         return 1
 
 
 def _print_summary(_: Analysis, result: dict[str, Any]) -> None:
     for sentence in result["sentences"]:
-        print(" ".join(sentence["text"].split()))
+        print(printable(" ".join(sentence["text"].split())))
 
 
 def _print_entities(analysis: Analysis, _: object) -> None:
     for entity in analysis.entities:
         aliases = f"  (also: {', '.join(entity.aliases)})" if entity.aliases else ""
-        print(f"{entity.canonical}\t{entity.label}\t{entity.count}{aliases}")
+        print(printable(f"{entity.canonical}\t{entity.label}\t{entity.count}{aliases}"))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Stand-alone entry point: `python -m bot.cli.nlp nlp summarize FILE`."""
-    parser = argparse.ArgumentParser(prog="python -m bot.cli.nlp")
+    parser = Parser(prog="python -m bot.cli.nlp")
     register(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(argv)
     return int(args.func(args))

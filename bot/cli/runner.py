@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from rich.console import Console
-
 from bot.config import Settings
+from bot.terminal import terminal
 
-out = Console(highlight=False)
+out = terminal()
 
 
 def _run(args: argparse.Namespace) -> int:

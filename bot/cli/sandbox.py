@@ -7,9 +7,6 @@ import asyncio
 import logging
 from pathlib import Path
 
-from rich.console import Console
-from rich.markup import escape
-
 from bot.client import NewsBot
 from bot.config import RedactingFilter, Settings
 from bot.feeds.fetcher import FetchPolicy
@@ -17,6 +14,7 @@ from bot.render.text import plural
 from bot.sandbox.console import ConsoleSession, interactive, run_once
 from bot.sandbox.harness import DiscordEmulator
 from bot.store.backend import open_store
+from bot.terminal import PrintableFormatter, shown, terminal
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +24,7 @@ def _log_to_file(settings: Settings) -> Path:
     path = Path(settings.database_path).parent / "sandbox.log"
     path.parent.mkdir(parents=True, exist_ok=True)
     handler = logging.FileHandler(path, encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s"))
+    handler.setFormatter(PrintableFormatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s"))
     handler.addFilter(RedactingFilter(settings.discord_token.reveal()))
     root = logging.getLogger()
     root.handlers[:] = [handler]
@@ -36,8 +34,8 @@ def _log_to_file(settings: Settings) -> Path:
 
 async def sandbox(settings: Settings, *, exec_lines: list[str] | None = None) -> int:
     """Start emulator + bot, then chat (or run `exec_lines` once); return the exit status."""
-    out = Console(highlight=False)
-    err = Console(stderr=True, highlight=False)
+    out = terminal()
+    err = terminal(stderr=True)
     log_file = _log_to_file(settings)
     async with await open_store(settings.store_url) as store:
         articles = await store.count_articles()
@@ -45,8 +43,8 @@ async def sandbox(settings: Settings, *, exec_lines: list[str] | None = None) ->
     if not quiet:
         err.print(
             "[bold]Newsdesk sandbox[/] — offline: a local Discord emulator on 127.0.0.1 and the "
-            f"real bot. Database {settings.database_label} ({plural(articles, 'article')}); "
-            f"logs in {log_file}."
+            f"real bot. Database {shown(settings.database_label)} ({plural(articles, 'article')}); "
+            f"logs in {shown(log_file)}."
         )
         if not articles:
             err.print("The database is empty: load articles with `python -m bot ingest seeds/`.")
@@ -61,7 +59,7 @@ async def sandbox(settings: Settings, *, exec_lines: list[str] | None = None) ->
                 await bot.sync_commands(force=True)
                 for problem in bot.start_up_problems():
                     err.print(
-                        f"[bold red]error:[/] {escape(problem)} (traceback in {log_file})",
+                        f"[bold red]error:[/] {shown(problem)} (traceback in {shown(log_file)})",
                         soft_wrap=True,
                     )
                 session = ConsoleSession(discord)
@@ -71,7 +69,7 @@ async def sandbox(settings: Settings, *, exec_lines: list[str] | None = None) ->
                 history = Path(settings.database_path).parent / "console_history"
                 return await interactive(session, out, str(history))
         except AssertionError as exc:
-            err.print(f"[bold red]error:[/] the bot did not start in the sandbox: {exc}")
+            err.print(f"[bold red]error:[/] the bot did not start in the sandbox: {shown(exc)}")
             return 1
 
 

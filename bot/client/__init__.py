@@ -19,12 +19,14 @@ and the per-user cooldown decorators `app_cooldown` / `prefix_cooldown`
 
 from bot.client.cooldowns import Cooldowns, app_cooldown, prefix_cooldown
 from bot.client.newsbot import NewsBot
-from bot.client.tree import answer, discover_extensions, intents_for
+from bot.client.tree import RowId, TypedRowId, answer, discover_extensions, intents_for
 
-# Cogs import NewsBot, `answer` and the cooldown decorators from here.
+# Cogs import NewsBot, `answer`, `RowId`/`TypedRowId` and the cooldown decorators from here.
 __all__ = [
     "Cooldowns",
     "NewsBot",
+    "RowId",
+    "TypedRowId",
     "answer",
     "app_cooldown",
     "discover_extensions",

@@ -4,14 +4,16 @@ shutdown, errors), the answer helper for hybrid commands, intents and extension 
 from __future__ import annotations
 
 import importlib
+import math
 import pkgutil
 from typing import Any, Protocol
 
 import discord
-from discord import app_commands
+from discord import AppCommandOptionType, app_commands
 from discord.ext import commands
 
 from bot.config import Settings
+from bot.errors import QueryError
 from bot.render import errors
 
 
@@ -74,15 +76,63 @@ def command_label(interaction: discord.Interaction) -> str:
     return name
 
 
+# What Discord itself allows an integer or number option that declares no bounds.
+DISCORD_NUMBER_LIMIT = 2**53 - 1
+# A stored row's number as a slash option (article, digest, feed): Discord shows the range,
+# and `out_of_range` holds anyone who sends another to it.
+RowId = app_commands.Range[int, 1, DISCORD_NUMBER_LIMIT]
+# The same typed in a message (`!feeds pause 3`): discord.py checks this range itself.
+TypedRowId = commands.Range[int, 1, DISCORD_NUMBER_LIMIT]
+_NUMBERS = (AppCommandOptionType.integer, AppCommandOptionType.number)
+
+
+def out_of_range(interaction: discord.Interaction) -> str | None:
+    """One line saying which option is outside the range its command declares, or None.
+
+    Discord checks these bounds before a command reaches the bot, but a modified client or a
+    forged interaction need not: without this, an id past SQLite's integers reached the store
+    as an OverflowError ("something went wrong").
+    """
+    command = interaction.command
+    if not isinstance(command, app_commands.Command):
+        return None
+    try:
+        values = vars(interaction.namespace)
+    except (OverflowError, ValueError):  # a number no float can hold
+        return "An option's value is out of range."
+    for param in command.parameters:
+        value = values.get(param.display_name)
+        name = f"`{param.display_name}`"
+        if param.type in _NUMBERS and isinstance(value, int | float):
+            low = -DISCORD_NUMBER_LIMIT if param.min_value is None else param.min_value
+            high = DISCORD_NUMBER_LIMIT if param.max_value is None else param.max_value
+            if not (math.isfinite(value) and low <= value <= high):
+                kind = (
+                    "a whole number" if param.type is AppCommandOptionType.integer else "a number"
+                )
+                return f"{name} must be {kind} from {low:,} to {high:,}."
+        elif param.type is AppCommandOptionType.string and isinstance(value, str):
+            # For strings, discord.py keeps Range's bounds as min/max_value (lengths).
+            shortest, longest = param.min_value or 0, param.max_value or 6000
+            if not shortest <= len(value) <= longest:
+                return f"{name} must be from {shortest:,} to {longest:,} characters long."
+    return None
+
+
 class NewsTree(app_commands.CommandTree):
     """The command tree: tracks replies in flight, refuses new work during shutdown, and sends
     every app-command error through `bot.render.errors`."""
 
     async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
-        """Track the reply; during shutdown, say so instead of starting new work."""
+        """Track the reply; refuse options outside their declared range; during shutdown, say
+        so instead of starting new work."""
         bot: _Replies = self.client  # type: ignore[assignment]
         bot.track_reply(command_label(interaction))
         if not bot.shutting_down:
+            if interaction.type is discord.InteractionType.application_command:
+                refusal = out_of_range(interaction)
+                if refusal is not None:
+                    raise errors.CheckRefused(QueryError(refusal))
             return True
         if interaction.type is discord.InteractionType.autocomplete:
             await interaction.response.autocomplete([])

@@ -47,9 +47,11 @@ def _too_deep(record: dict[str, Any]) -> bool:
 
 
 def _loads(text: str) -> object:
-    """json.loads, with input nested too deeply for its recursion a format error."""
+    """json.loads, with input nested too deeply for its recursion a format error. NaN and
+    ±Infinity, which Python reads but JSON has not (nor PostgreSQL's jsonb, where metadata
+    goes), are kept as their text."""
     try:
-        return json.loads(text)
+        return json.loads(text, parse_constant=str)
     except RecursionError:
         raise ArticleFormatError(TOO_DEEP) from None
 

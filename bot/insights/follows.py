@@ -1,5 +1,6 @@
-"""Follows: members and channels following an entity or a saved search, and the notifications
-new articles bring them, recorded once per follow and article and delivered in batches.
+"""Follows: members and channels following an entity, what an entity is quoted as saying, or a
+saved search, and the notifications new articles bring them, recorded once per follow and
+article and delivered in batches.
 
     follow, created = await follow_entity(store, guild_id=g, name="Hamas", user_id=u, ...)
     notifications = await notify_new_articles(store, report.added)   # after ingest and NLP
@@ -7,7 +8,9 @@ new articles bring them, recorded once per follow and article and delivered in b
 
 Each (follow, article) pair is claimed in the database before anything is sent (UNIQUE), so
 repeated ingests, restarts and several callers never notify twice; what was claimed but not
-delivered (a crash, Discord down) stays pending and goes out with the next delivery.
+delivered (a crash, Discord down) stays pending and goes out with the next delivery. A quotes
+follow is told of an article only for quotations its entity had not been quoted saying in an
+earlier article, so one quotation carried by several outlets is news once.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from bot.models import Article
 from bot.nlp.lookup import entity_article_ids, resolve_entity
 from bot.search.cost import check_search
 from bot.search.query import clean, parse_query
-from bot.store import Follow, PendingNotification, Store, entity_key
+from bot.store import Follow, PendingNotification, Store, StoredQuote, entity_key
 
 log = logging.getLogger(__name__)
 
@@ -44,10 +47,12 @@ class NotificationUndeliverable(NewsdeskError):
 
 @dataclass(frozen=True)
 class NotifiedArticle:
-    """A new article and the recipient's follows it matched."""
+    """A new article and the recipient's follows it matched; with quotes follows, the new
+    quotations of their entities it carries."""
 
     article: Article
     follows: tuple[Follow, ...]
+    quotes: tuple[StoredQuote, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -111,9 +116,12 @@ async def follow_entity(
     user_id: int | None = None,
     channel_id: int | None = None,
     clock: Clock | None = None,
+    quotes: bool = False,
 ) -> tuple[Follow, bool]:
-    """Follow the entity `name` means (see `resolve_entity`) for a member or a channel;
-    return the follow and whether it is new. Articles stored before now never notify."""
+    """Follow the entity `name` means (see `resolve_entity`) for a member or a channel: the
+    new articles naming it, or with `quotes` (kind "quotes") those quoting it saying
+    something it had not been quoted saying before. Return the follow and whether it is
+    new; articles stored before now never notify."""
     entity = await resolve_entity(store, name)
     key = entity_key(entity.name, entity.label)
     return await _add(
@@ -123,9 +131,9 @@ async def follow_entity(
         channel_id=channel_id,
         created_by=created_by,
         clock=clock,
-        kind="entity",
+        kind="quotes" if quotes else "entity",
         target=entity.name,
-        target_key=f"{entity.label}:{key}",
+        target_key=f"{entity.label}:{key}",  # followed at most once per kind
         entity_key=key,
         entity_label=entity.label,
     )
@@ -211,6 +219,7 @@ async def notify_new_articles(
     ids = sorted(set(article_ids))
     if ids:
         hits = await store.entity_follow_hits(ids) + await _query_hits(store, ids)
+        hits += await store.quote_follow_hits(ids)
         if hits:
             async with store.transaction():
                 await store.claim_notifications(hits, utc_iso((clock or SystemClock()).now()))
@@ -226,13 +235,18 @@ async def pending_notifications(store: Store) -> list[Notification]:
     articles = {
         a.id: a for a in await store.articles(sorted({item.article_id for item in pending}))
     }
+    said = await _new_quotes(store, [item for item in pending if item.follow.kind == "quotes"])
     batches = []
     for (user_id, channel_id), items in groups.items():
         follows: dict[int, list[Follow]] = {}
         for item in items:
             follows.setdefault(item.article_id, []).append(item.follow)
         found = [
-            NotifiedArticle(articles[i], tuple(matched))
+            NotifiedArticle(
+                articles[i],
+                tuple(matched),
+                tuple(q for f in matched if f.kind == "quotes" for q in said.get((f.id, i), ())),
+            )
             for i, matched in follows.items()
             if i in articles
         ]
@@ -247,6 +261,30 @@ async def pending_notifications(store: Store) -> list[Notification]:
             )
         )
     return batches
+
+
+async def _new_quotes(
+    store: Store, items: Sequence[PendingNotification]
+) -> dict[tuple[int, int], list[StoredQuote]]:
+    """(follow id, article id) -> the new quotations of the follow's entity in that article."""
+    if not items:
+        return {}
+    ids: dict[int, set[int]] = {}  # follow id -> its entity's ids (one, unless renamed)
+    for follow in {item.follow.id: item.follow for item in items}.values():
+        ids[follow.id] = {
+            e.id
+            for e in await store.entities_named(follow.target)
+            if e.label == follow.entity_label and entity_key(e.name, e.label) == follow.entity_key
+        }
+    quotes = await store.new_quotes(sorted({item.article_id for item in items}))
+    found: dict[tuple[int, int], list[StoredQuote]] = {}
+    for item in items:
+        found[item.follow.id, item.article_id] = [
+            q
+            for q in quotes
+            if q.article_id == item.article_id and q.entity_id in ids[item.follow.id]
+        ]
+    return found
 
 
 async def deliver(

@@ -1,9 +1,11 @@
-"""What the NLP core finds in an article: sentences, mentions, entities and the analysis
-the store keeps with it (plain data, no spaCy)."""
+"""What the NLP core finds in an article: sentences, mentions, entities, quotations and the
+analysis the store keeps with it (plain data, no spaCy)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from bot.models.quote import Quote
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,3 +72,5 @@ class Analysis:
     # Content terms per sentence, kept so multi-article summaries need no model.
     terms: list[tuple[str, ...]] = field(default_factory=list, repr=False)
     summarisable: list[bool] = field(default_factory=list, repr=False)
+    # Direct quotations in the body and their speakers (bot/nlp/quotes.py), in text order.
+    quotes: list[Quote] = field(default_factory=list)

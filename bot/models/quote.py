@@ -3,9 +3,18 @@ data: the NLP core finds them, the store can keep them, renderers show them)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from bot.models.text import normalise_name
+from bot.models.text import fold, normalise_name
+
+_WORDS = re.compile(r"\w+")
+
+
+def quote_key(text: str) -> str:
+    """What makes two quotations the same words: case, accents, punctuation and spacing
+    folded ("We’ll win," and "we'll win" are one quote carried by two outlets)."""
+    return " ".join(_WORDS.findall(fold(text)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +36,11 @@ class Quote:
         if self.speaker is None or self.speaker_label is None:
             return None
         return normalise_name(self.speaker), self.speaker_label
+
+    @property
+    def key(self) -> str:
+        """The quotation's words folded (`quote_key`): equal for the same quote anywhere."""
+        return quote_key(self.quote)
 
     def as_json(self) -> dict[str, str | int | None]:
         """The CLI's JSON shape: quote, speaker, start, end."""

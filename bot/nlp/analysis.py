@@ -1,18 +1,23 @@
-"""The NLP step for articles: one batched spaCy pass, then sentences, entities and a ranked
-summary per article (`analyze_texts`), plus summaries of one or many analysed articles."""
+"""The NLP step for articles: one batched spaCy pass, then sentences, entities, a ranked
+summary and quotations per article (`analyze_texts`), plus summaries of one or many analysed
+articles."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from bot.models.analysis import Analysis, ArticleInput, Sentence
+from bot.models.quote import Quote
 from bot.models.text import word_count
 from bot.nlp.entities import raw_mentions, resolve
+from bot.nlp.errors import ArticleTooLong
 from bot.nlp.pipeline import BATCH_SIZE, get_nlp
+from bot.nlp.quotes import cap_text, find_quotes
 from bot.nlp.sentences import segment
 from bot.nlp.summary import (
     DEFAULT_SENTENCES,
@@ -27,6 +32,22 @@ from bot.nlp.summary import (
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
+# A text longer than this is analysed in chunks of at most this many characters: far below
+# spaCy's own limit (1,000,000), because the model's memory grows with each text's length
+# (13 chunks of 100,000 in one batch took 4.3 GB; of 10,000, 8 at a time, 0.3 GB).
+CHUNK_CHARS = 10_000
+CHUNK_BATCH = 8
+# Past this an article is not analysed at all (about 330,000 words, far beyond any news
+# story): the model would work for minutes. Said plainly, and recorded as the reason.
+MAX_ANALYSED_CHARS = 2_000_000
+# Where a chunk may end, best first: a paragraph break, a line break, a sentence's final
+# stop (with closing quotes or brackets) followed by a space, any whitespace.
+_CUTS = (
+    re.compile(r"\n[ \t]*\n\s*"),
+    re.compile(r"\n\s*"),
+    re.compile(r"[.!?…][\"'”’)\]]*\s+"),
+    re.compile(r"\s+"),
+)
 MULTI_MMR_LAMBDA = 0.7
 # Sentences this similar to one already chosen are repeats, not extra coverage.
 NEAR_DUPLICATE = 0.8
@@ -59,6 +80,65 @@ def _content_terms(doc: Doc, spans: Sequence[tuple[int, int]]) -> list[tuple[str
     return [tuple(t) for t in out]
 
 
+def article_length(article: ArticleInput) -> int:
+    """Characters the model reads for an article: body, title and caption."""
+    return len(article.body) + len(article.title) + len(article.caption)
+
+
+def check_length(article: ArticleInput) -> None:
+    """ArticleTooLong when the article is past what is analysed at all."""
+    length = article_length(article)
+    if length > MAX_ANALYSED_CHARS:
+        raise ArticleTooLong(
+            f"too long to analyse: {length:,} characters (at most {MAX_ANALYSED_CHARS:,})"
+        )
+
+
+def chunks(text: str, size: int = CHUNK_CHARS) -> list[str]:
+    """`text` in consecutive pieces of at most `size` characters that join back to it, each
+    cut where a sentence can end: after a paragraph break if the last half of the window has
+    one, else after a line break, else after a sentence's final stop, else after a space, and
+    only as a last resort mid-word (a single word longer than the window)."""
+    pieces: list[str] = []
+    start = 0
+    while len(text) - start > size:
+        window = text[start : start + size]
+        half = size // 2
+        cut = -1
+        for pattern in _CUTS:
+            found = [m.end() for m in pattern.finditer(window, half)]
+            if found:
+                cut = found[-1]
+                break
+        if cut <= 0:
+            cut = size
+        pieces.append(window[:cut])
+        start += cut
+    pieces.append(text[start:])
+    return pieces
+
+
+def parse(texts: Sequence[str]) -> list[Doc]:
+    """Run the model over `texts`: short ones in batches as they are; one longer than
+    CHUNK_CHARS in sentence-safe chunks (spaCy refuses a text past `nlp.max_length`, and
+    the model's memory grows with each text's length), joined back into one `Doc` whose
+    character offsets, sentences and entities are those of the whole text."""
+    from spacy.tokens import Doc
+
+    nlp = get_nlp()
+    docs: list[Doc | None] = [None] * len(texts)
+    short = [i for i, text in enumerate(texts) if len(text) <= CHUNK_CHARS]
+    for i, doc in zip(
+        short, nlp.pipe((texts[i] for i in short), batch_size=BATCH_SIZE), strict=True
+    ):
+        docs[i] = doc
+    for i, text in enumerate(texts):
+        if docs[i] is None:
+            pieces = list(nlp.pipe(chunks(text), batch_size=CHUNK_BATCH))
+            docs[i] = Doc.from_docs(pieces, ensure_whitespace=False)
+    return [doc for doc in docs if doc is not None]
+
+
 def _as_input(item: str | ArticleInput) -> ArticleInput:
     return item if isinstance(item, ArticleInput) else ArticleInput(body=item)
 
@@ -84,10 +164,12 @@ def analyze_texts(
             ArticleInput(a.body, title or a.title, a.caption)
             for a, title in zip(articles, titles, strict=True)
         ]
+    for article in articles:
+        check_length(article)
     jobs: list[str] = []
     for article in articles:
         jobs.extend((article.body, article.title, article.caption))
-    docs = list(get_nlp().pipe(jobs, batch_size=BATCH_SIZE))
+    docs = parse(jobs)
     return [
         _analyse_one(article, docs[3 * i], docs[3 * i + 1], docs[3 * i + 2], weights, rank)
         for i, article in enumerate(articles)
@@ -116,7 +198,7 @@ def _analyse_one(
     found = [m for m in raw_mentions(body) if not any(a <= m.start < b for a, b in byline)]
     found += raw_mentions(title, "title") + raw_mentions(caption, "caption")
     mentions, entities = resolve(texts, found, [s.start for s in spans])
-    return Analysis(
+    analysis = Analysis(
         sentences=sentences,
         mentions=mentions,
         summary=select(ranking, words),
@@ -125,6 +207,15 @@ def _analyse_one(
         terms=terms,
         summarisable=summarisable,
     )
+    # Who said what, from the sentences and entities just found (linear in the text).
+    return replace(analysis, quotes=find_quotes(text, analysis))
+
+
+def quotes_of_texts(texts: Sequence[str]) -> list[list[Quote]]:
+    """Quotations of raw article texts (each capped at `bot.nlp.quotes.MAX_CHARS`) in one
+    batched model pass (CPU-bound: not on the event loop)."""
+    capped = [cap_text(t) for t in texts]
+    return [a.quotes for a in analyze_texts(capped, rank=False)]  # no summary: stay linear
 
 
 def summarize(
@@ -218,6 +309,7 @@ __all__ = [
     "DEFAULT_SENTENCES",
     "analyze_texts",
     "mmr_order",
+    "quotes_of_texts",
     "summarize",
     "summarize_many",
 ]

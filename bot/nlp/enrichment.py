@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from importlib import resources
 
 from bot.clock import Clock, SystemClock, utc_iso
 from bot.models import Article
 from bot.models.analysis import Analysis, ArticleInput, Mention, Sentence
 from bot.models.text import word_count
-from bot.nlp.errors import NlpError
+from bot.nlp.analysis import check_length
+from bot.nlp.errors import ArticleTooLong, NlpUnavailable
 from bot.nlp.gazetteer import GAZETTEER_FILE
 from bot.nlp.service import NlpService, analyze
 from bot.nlp.summary import select
@@ -20,10 +23,11 @@ from bot.store import Store, StoredAnalysis
 
 log = logging.getLogger(__name__)
 
-# Bump when bot/nlp changes what it finds (sentences, ranking, entities): stored analyses of
-# another version are redone at the next start. The gazetteer's digest is part of it, so a
-# new organisation name re-resolves every article without anyone remembering to bump.
-ANALYSIS_VERSION = 1
+# Bump when bot/nlp changes what it finds (sentences, ranking, entities, quotations): stored
+# analyses of another version are redone at the next start. The gazetteer's digest is part of
+# it, so a new organisation name re-resolves every article without anyone remembering to bump.
+# 2: quotations and their speakers are stored with the analysis.
+ANALYSIS_VERSION = 2
 # Articles per model pass: one worker round trip each, and each saved before the next.
 ANALYSE_BATCH = 32
 
@@ -36,59 +40,126 @@ def _nlp_version() -> str:
 NLP_VERSION = _nlp_version()
 
 
+@dataclass(frozen=True)
+class NlpFailure:
+    """An article the NLP step could not analyse, and why (one line, for a reader)."""
+
+    article_id: int
+    reason: str
+
+
+# Told of each article that failed; without one, the failure is logged (one line) instead.
+OnFailure = Callable[[NlpFailure], None]
+
+
 async def enrich_articles(
     store: Store,
     ids: Sequence[int],
     service: NlpService | None = None,
     *,
     clock: Clock | None = None,
+    on_failure: OnFailure | None = None,
 ) -> int:
     """Analyse those of `ids` whose analysis is missing or outdated, off the event loop, and
-    save each in its own transaction; return how many were saved. Current ones cost nothing."""
+    save each in its own transaction; return how many were saved. Current ones cost nothing.
+
+    An article the model cannot take is recorded with its reason (so it is not tried again
+    until its text or the NLP code changes) and reported once: to `on_failure`, else in
+    one log line."""
     todo = await store.analysis_inputs(list(ids), NLP_VERSION)
     saved = 0
     for start in range(0, len(todo), ANALYSE_BATCH):
         batch = todo[start : start + ANALYSE_BATCH]
-        analyses = await _analyse(batch, service)
+        outcomes = await _analyse(batch, service)
         now = utc_iso((clock or SystemClock()).now())
-        for (article_id, content_hash, _), analysis in zip(batch, analyses, strict=True):
-            if analysis is None:
-                continue
+        for (article_id, content_hash, _), outcome in zip(batch, outcomes, strict=True):
             async with store.transaction():
-                if await store.save_analysis(article_id, content_hash, NLP_VERSION, analysis, now):
-                    saved += 1
+                if isinstance(outcome, Analysis):
+                    if await store.save_analysis(
+                        article_id, content_hash, NLP_VERSION, outcome, now
+                    ):
+                        await store.save_quotes(article_id, outcome.quotes)
+                        saved += 1
+                    continue
+                recorded = await store.save_analysis_failure(
+                    article_id, content_hash, NLP_VERSION, outcome, now
+                )
+            if recorded:
+                _report(NlpFailure(article_id, outcome), on_failure)
     return saved
+
+
+def _report(failure: NlpFailure, on_failure: OnFailure | None) -> None:
+    if on_failure is not None:
+        on_failure(failure)
+    else:
+        log.warning("article #%d could not be analysed: %s", failure.article_id, failure.reason)
 
 
 async def _analyse(
     batch: list[tuple[int, str, ArticleInput]], service: NlpService | None
-) -> list[Analysis | None]:
-    """Analyse a batch in one pass; if that fails, one by one so a bad article is skipped
-    (and logged) instead of holding back the rest. A missing model is raised at once."""
-    inputs = [item for _, _, item in batch]
+) -> list[Analysis | str]:
+    """Analyse a batch in one pass; if that fails, one by one, so a bad article gets its
+    reason (a string) instead of holding back the rest. An article too long to analyse is
+    refused before the model sees it; a missing model is raised at once."""
+    outcomes: list[Analysis | str | None] = [None] * len(batch)
+    for index, (_, _, item) in enumerate(batch):
+        try:
+            check_length(item)
+        except ArticleTooLong as exc:
+            outcomes[index] = str(exc)
+    todo = [index for index, outcome in enumerate(outcomes) if outcome is None]
+    if todo:
+        for index, outcome in zip(todo, await _model(batch, todo, service), strict=True):
+            outcomes[index] = outcome
+    return [outcome for outcome in outcomes if outcome is not None]
+
+
+async def _model(
+    batch: list[tuple[int, str, ArticleInput]],
+    todo: list[int],
+    service: NlpService | None,
+    *,
+    again: bool = True,
+) -> list[Analysis | str]:
     try:
-        return list(await analyze(inputs, service=service))
-    except NlpError:
+        return list(await analyze([batch[i][2] for i in todo], service=service))
+    except NlpUnavailable:
         raise
-    except Exception:
-        if len(batch) == 1:
-            log.exception("NLP failed on article %d; it stays without analysis", batch[0][0])
-            return [None]
-    results: list[Analysis | None] = []
-    for item in batch:
-        results.extend(await _analyse([item], service))
-    return results
+    except BrokenProcessPool as exc:
+        # The worker died: killed from outside (the OOM killer), or by these articles. A new
+        # worker tries once more, so only an article that kills it twice is recorded.
+        if again:
+            return await _model(batch, todo, service, again=False)
+        if len(todo) == 1:
+            return [f"the NLP worker died analysing it ({_reason(exc)})"]
+    except Exception as exc:
+        if len(todo) == 1:
+            log.debug("NLP failed on article %d", batch[todo[0]][0], exc_info=True)
+            return [_reason(exc)]
+    return [outcome for i in todo for outcome in await _model(batch, [i], service)]
+
+
+def _reason(exc: BaseException) -> str:
+    """One line saying why the model failed, whatever it raised."""
+    detail = (str(exc).strip().splitlines() or [""])[0][:200]
+    return f"{type(exc).__name__}{': ' + detail if detail else ''}"
 
 
 async def enrich_pending(
-    store: Store, service: NlpService | None = None, *, clock: Clock | None = None
+    store: Store,
+    service: NlpService | None = None,
+    *,
+    clock: Clock | None = None,
+    on_failure: OnFailure | None = None,
 ) -> int:
     """Analyse every article whose analysis is missing or outdated (run at start, so a crash
-    between storing an article and its NLP heals); return how many were saved."""
+    between storing an article and its NLP heals); return how many were saved. Articles
+    that failed before with the same text and NLP code are not tried again."""
     saved = 0
     after = 0
     while ids := await store.articles_needing_analysis(NLP_VERSION, after_id=after):
-        saved += await enrich_articles(store, ids, service, clock=clock)
+        saved += await enrich_articles(store, ids, service, clock=clock, on_failure=on_failure)
         after = ids[-1]  # an article that keeps failing must not loop forever
     if saved:
         log.info("analysed %d stored article(s) lacking a current analysis", saved)

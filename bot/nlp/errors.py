@@ -11,3 +11,7 @@ class NlpError(NewsdeskError):
 
 class NlpUnavailable(NlpError):
     """The spaCy model package is missing or cannot be loaded."""
+
+
+class ArticleTooLong(NlpError):
+    """An article past what is analysed at all (`bot.nlp.analysis.MAX_ANALYSED_CHARS`)."""

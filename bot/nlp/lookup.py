@@ -23,7 +23,7 @@ from bot.models.entity import (
     split_qualifier,
 )
 from bot.models.text import word_count
-from bot.nlp.enrichment import current_analysis, enrich_articles
+from bot.nlp.enrichment import NLP_VERSION, NlpFailure, current_analysis, enrich_articles
 from bot.nlp.errors import NlpError
 from bot.nlp.service import NlpService
 from bot.nlp.summary import select
@@ -55,10 +55,14 @@ async def article_summary(
     if current is None:
         if await store.article_content_hash(article_id) is None:
             raise ArticleNotFound(f"There is no article #{article_id}.")
-        await enrich_articles(store, [article_id], service)
+        failed: list[NlpFailure] = []
+        await enrich_articles(store, [article_id], service, on_failure=failed.append)
         current = await current_analysis(store, article_id)
         if current is None:
-            raise NlpError(f"Article #{article_id} could not be analysed; see the log.")
+            # Failed now, or before with the same text and NLP code (then not tried again).
+            reason = (await store.analysis_failures(NLP_VERSION, [article_id])).get(article_id)
+            because = f": {reason}" if reason else ""
+            raise NlpError(f"Article #{article_id} could not be analysed{because}.")
     article, stored = current
     words = _WordCounts(article.body, stored.sentences)
     chosen = select(stored.ranking, words, sentences=sentences, max_words=max_words)

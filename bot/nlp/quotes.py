@@ -1,6 +1,7 @@
 """Who said what: direct quotations in an article's body and their speakers, resolved to the
-canonical entities the NLP step found (`find_quotes`), or found from raw texts in one batched
-model pass (`quotes_of_texts`).
+canonical entities the NLP step found (`find_quotes`; the NLP step runs it on every article,
+so `Analysis.quotes` holds them, and `bot.nlp.analysis.quotes_of_texts` finds them in raw
+texts).
 
 Quote marks are paired by position (straight and curly marks alike); a quotation that runs
 on into the next paragraph, or into a new opening mark after a full stop, is one chain of
@@ -14,7 +15,6 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Sequence
 
 from bot.models.analysis import Analysis
 from bot.models.quote import Quote
@@ -149,14 +149,4 @@ def _is_quotation(text: str, piece: Piece, found: Attribution) -> bool:
     return not capitalised or not all(w[0].isupper() for w in capitalised)
 
 
-def quotes_of_texts(texts: Sequence[str]) -> list[list[Quote]]:
-    """Quotations of raw article texts (each capped at MAX_CHARS) in one batched model pass
-    (CPU-bound: not on the event loop)."""
-    from bot.nlp.analysis import analyze_texts
-
-    capped = [cap_text(t) for t in texts]
-    analyses = analyze_texts(capped, rank=False)  # no summary needed: keep it linear
-    return [find_quotes(t, a) for t, a in zip(capped, analyses, strict=True)]
-
-
-__all__ = ["MAX_CHARS", "Quote", "cap_text", "find_quotes", "quotes_of_texts", "scan"]
+__all__ = ["MAX_CHARS", "Quote", "cap_text", "find_quotes", "scan"]

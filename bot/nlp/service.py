@@ -7,18 +7,23 @@ import asyncio
 import multiprocessing
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.connection import Connection
 from typing import Literal, TypeVar
 
 from bot.models.analysis import Analysis, ArticleInput
 from bot.nlp.analysis import analyze_texts
+from bot.nlp.lifeline import Lifeline, hold_on
 from bot.nlp.pipeline import get_nlp
 
 T = TypeVar("T")
 Mode = Literal["process", "thread", "inline"]
 
 
-def _init_worker() -> None:
-    # Load in the worker at start so the first request does not pay for it.
+def _init_worker(lifeline: Connection, parent_pid: int, signal_on_death: bool) -> None:
+    # First make sure the worker dies with its parent (kill -9 leaves no orphan); then load
+    # the model at start so the first request does not pay for it.
+    hold_on(lifeline, parent_pid, signal_on_death)
     get_nlp()
 
 
@@ -37,6 +42,7 @@ class NlpService:
     def __init__(self, mode: Mode = "process") -> None:
         self.mode: Mode = mode
         self._executor: Executor | None = None
+        self._lifeline: Lifeline | None = None
 
     def _get_executor(self) -> Executor | None:
         if self.mode == "inline":
@@ -45,7 +51,13 @@ class NlpService:
             if self.mode == "process":
                 # spawn: forking a process that runs an event loop and threads is unsafe.
                 ctx = multiprocessing.get_context("spawn")
-                self._executor = ProcessPoolExecutor(1, mp_context=ctx, initializer=_init_worker)
+                self._lifeline = Lifeline()
+                self._executor = ProcessPoolExecutor(
+                    1,
+                    mp_context=ctx,
+                    initializer=_init_worker,
+                    initargs=self._lifeline.worker_args(),
+                )
             else:
                 self._executor = ThreadPoolExecutor(1, thread_name_prefix="nlp")
         return self._executor
@@ -55,7 +67,21 @@ class NlpService:
         executor = self._get_executor()
         if executor is None:
             return func(*args)
-        return await asyncio.get_running_loop().run_in_executor(executor, func, *args)
+        try:
+            return await asyncio.get_running_loop().run_in_executor(executor, func, *args)
+        except BrokenProcessPool:
+            # The worker died (killed, out of memory) and the pool is unusable: the next call
+            # starts a new worker instead of failing every article after this one.
+            self._discard(executor)
+            raise
+
+    def _discard(self, executor: Executor) -> None:
+        if self._executor is executor:
+            executor.shutdown(wait=False, cancel_futures=True)
+            self._executor = None
+            if self._lifeline is not None:
+                self._lifeline.release()
+                self._lifeline = None
 
     async def analyze(self, texts: Sequence[str | ArticleInput]) -> list[Analysis]:
         """Analyse articles in the worker; see `bot.nlp.analysis.analyze_texts`."""
@@ -66,6 +92,9 @@ class NlpService:
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
+        if self._lifeline is not None:
+            self._lifeline.release()
+            self._lifeline = None
 
 
 async def analyze(

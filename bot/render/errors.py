@@ -118,6 +118,8 @@ def describe(error: BaseException) -> ErrorReply:
         return ErrorReply(f"{text.escape(str(error.value))[:100]} isn't a valid value there.")
     if isinstance(error, commands.MissingRequiredArgument):
         return ErrorReply(f"Add the {error.param.name} to look for, e.g. `!news ceasefire`.")
+    if isinstance(error, commands.RangeError):
+        return ErrorReply(f"That number must be from {error.minimum:,} to {error.maximum:,}.")
     if isinstance(error, commands.BadArgument | commands.ArgumentParsingError):
         return ErrorReply("I couldn't read that: check the command's options and try again.")
     if isinstance(error, app_commands.CheckFailure | commands.CheckFailure):

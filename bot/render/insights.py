@@ -13,6 +13,7 @@ from bot.insights.follows import Notification, NotifiedArticle
 from bot.insights.network import EntityNetwork
 from bot.insights.trend import Trend
 from bot.render import embeds, limits, text
+from bot.render.quotes import followed_quotes
 from bot.store import Follow
 
 TREND_FILE = "trend.png"
@@ -88,10 +89,16 @@ def network_embed(network: EntityNetwork, filename: str | None = NETWORK_FILE) -
 
 
 def follow_label(follow: Follow, limit: int = NAME_CHARS) -> str:
-    """Plain "Hamas" for an entity, “ceasefire Qatar” (quoted) for a saved search."""
-    if follow.kind == "entity":
+    """Plain "Hamas" for an entity (or its quotes), “ceasefire Qatar” (quoted) for a search."""
+    if follow.kind in ("entity", "quotes"):
         return text.plain(follow.target, limit)
     return "“" + text.plain(follow.target, limit) + "”"
+
+
+def _followed(follow: Follow, limit: int = NAME_CHARS) -> str:
+    """Markdown of what is followed: **Hamas**, quotes of **Hamas**, **“ceasefire”**."""
+    label = f"**{text.escape(follow_label(follow, limit))}**"
+    return f"quotes of {label}" if follow.kind == "quotes" else label
 
 
 def _recipient(follow: Follow) -> str:
@@ -100,13 +107,15 @@ def _recipient(follow: Follow) -> str:
 
 def follow_added_embed(follow: Follow, created: bool, used: int, limit: int) -> discord.Embed:
     """Confirmation of a follow (or that it already existed), with how many are left."""
-    what = "mentions" if follow.kind == "entity" else "matches"
-    label = text.escape(follow_label(follow))
+    when = {
+        "entity": "a new article mentions it",
+        "quotes": "a new article quotes them saying something new",
+    }.get(follow.kind, "a new article matches it")
     lead = "Following" if created else "Already following"
     whose = "This channel uses" if follow.channel_id else "You use"
     return embeds.build(
         description=(
-            f"{lead} **{label}** (#{follow.id}). When a new article {what} it, "
+            f"{lead} {_followed(follow)} (#{follow.id}). When {when}, "
             f"Newsdesk tells {_recipient(follow)}.\n{whose} {used} of {limit} follows here."
         ),
         colour=embeds.Palette.SUCCESS,
@@ -116,8 +125,8 @@ def follow_added_embed(follow: Follow, created: bool, used: int, limit: int) -> 
 def unfollowed_embed(follow: Follow) -> discord.Embed:
     """Confirmation that a follow was removed."""
     return embeds.build(
-        description=f"Stopped following **{text.escape(follow_label(follow))}** "
-        f"(#{follow.id}) for {_recipient(follow)}.",
+        description=f"Stopped following {_followed(follow)} (#{follow.id}) for "
+        f"{_recipient(follow)}.",
         colour=embeds.Palette.SUCCESS,
     )
 
@@ -127,8 +136,9 @@ def follows_embed(follows: Sequence[Follow]) -> discord.Embed:
     if not follows:
         return embeds.build(
             title="Follows",
-            description="Nothing followed here yet. `/follow entity` or `/follow query` "
-            "tells you about new articles on a person, organisation, place or search.",
+            description="Nothing followed here yet. `/follow entity`, `/follow quotes` or "
+            "`/follow query` tells you about new articles on a person, organisation, place, "
+            "what they are quoted saying, or a search.",
             colour=embeds.Palette.INFO,
         )
     mine = [f for f in follows if f.user_id is not None]
@@ -137,7 +147,7 @@ def follows_embed(follows: Sequence[Follow]) -> discord.Embed:
     for title, group in (("Yours (by DM)", mine), ("Channels", channels)):
         if group:
             lines = [
-                f"`#{f.id}` {f.kind} **{text.escape(follow_label(f))}**"
+                f"`#{f.id}` {'' if f.kind == 'quotes' else f.kind + ' '}{_followed(f)}"
                 + (f" → <#{f.channel_id}>" if f.channel_id else "")
                 for f in group
             ]
@@ -174,10 +184,14 @@ def _notified_block(item: NotifiedArticle) -> str:
         text.timestamp(article.when, "D"),
         f"#{article.id}",
     ]
-    labels = [text.escape(follow_label(f, MATCHED_CHARS)) for f in item.follows[:MATCHED_SHOWN]]
+    labels = [
+        ("quotes of " if f.kind == "quotes" else "") + text.escape(follow_label(f, MATCHED_CHARS))
+        for f in item.follows[:MATCHED_SHOWN]
+    ]
     if len(item.follows) > MATCHED_SHOWN:
         labels.append(f"{len(item.follows) - MATCHED_SHOWN} more")
-    return f"**{title}**\n{' · '.join(p for p in meta if p)} · for {', '.join(labels)}"
+    lines = [f"**{title}**", *followed_quotes(item.quotes)]
+    return "\n".join(lines) + f"\n{' · '.join(p for p in meta if p)} · for {', '.join(labels)}"
 
 
 def notification_embed(notification: Notification) -> discord.Embed:

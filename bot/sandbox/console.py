@@ -17,7 +17,9 @@ from typing import Any
 from rich.console import Console
 from rich.rule import Rule
 
-from .emulator.state import Interaction, Message
+from bot.terminal import printable
+
+from .emulator.state import Channel, Interaction, Message, User
 from .forms import form_fields, form_lines
 from .harness import DiscordEmulator
 from .terminal import plain_text, render_message
@@ -133,6 +135,27 @@ class ConsoleSession:
         synced = self.discord.commands
         return [*synced.get(self.channel.guild_id, []), *synced.get(None, [])]
 
+    def person(self, name: str) -> User:
+        """The user called `name` (an @ is fine); ConsoleError listing who there is."""
+        try:
+            return self.discord.user(name.lstrip("@"))
+        except KeyError:
+            people = sorted(u.username for u in self.discord.world.users.values() if not u.bot)
+            raise ConsoleError(
+                f"no user called {name.lstrip('@')!r}; try one of: {', '.join(people)}"
+            ) from None
+
+    def place(self, name: str) -> Channel:
+        """The channel called `name` (a # is fine); ConsoleError listing the channels."""
+        try:
+            return self.discord.channel(name.lstrip("#"))
+        except KeyError:
+            guild = self.discord.world.guild_by_id(self.channel.guild_id or 0)
+            channels = ", ".join(f"#{c.name}" for c in guild.channels + guild.threads)
+            raise ConsoleError(
+                f"no channel called {name.lstrip('#')!r}; try one of: {channels}"
+            ) from None
+
     def _typed(self, path: str, values: dict[str, str]) -> dict[str, Any]:
         """Turn `#news`, `@bob` and role names into the emulator's objects for typed options."""
         definition = next(c for c in self.commands() if c["name"] == path.split()[0])
@@ -142,9 +165,9 @@ class ConsoleSession:
         for name, value in values.items():
             kind = kinds.get(name)
             if kind == CHANNEL:
-                typed[name] = self.discord.channel(value.lstrip("#"))
+                typed[name] = self.place(value)
             elif kind in (USER, MENTIONABLE):
-                typed[name] = self.discord.user(value.lstrip("@"))
+                typed[name] = self.person(value)
             elif kind == ROLE:
                 role = next(
                     (
@@ -185,10 +208,7 @@ class ConsoleSession:
             return []
         if line.startswith("/"):
             parsed = parse_command(line, self.commands())
-            try:
-                options = self._typed(parsed.path, parsed.options)
-            except (KeyError, LookupError) as exc:
-                raise ConsoleError(f"unknown name: {exc}") from None
+            options = self._typed(parsed.path, parsed.options)
             # `named`: options may be called "channel" or "user" like slash()'s own keywords.
             reply = await self.discord.slash(
                 parsed.path, user=self.user, channel=self.channel, named=options
@@ -233,10 +253,10 @@ class ConsoleSession:
         if verb == "fill":
             return await self._fill(args)
         if verb == "as" and args:
-            self.user = self.discord.user(args[0].lstrip("@"))
+            self.user = self.person(args[0])
             return []
         if verb == "in" and args:
-            self.channel = self.discord.channel(args[0].lstrip("#"))
+            self.channel = self.place(args[0])
             return []
         raise ConsoleError(f"unknown console command :{verb} (try :help)")
 
@@ -318,21 +338,27 @@ def show(console: Console, messages: Iterable[Message]) -> None:
 Printer = Callable[[Console, Iterable[Message]], None]
 
 
+def _say(console: Console, text: str, style: str | None = None) -> None:
+    """Print text that quotes the bot or what was typed exactly as it reads: printable, and
+    neither markup (`[bold]`) nor emoji codes (`:fire:`) interpreted."""
+    console.print(printable(text), style=style, markup=False, emoji=False, highlight=False)
+
+
 async def run_once(session: ConsoleSession, lines: list[str], console: Console) -> int:
     """Run each line, print the replies as plain text; 0 on success, 1 on the first error."""
     for line in lines:
         try:
             messages = await session.execute(line)
         except ConsoleError as exc:
-            console.print(f"error: {exc}", style="red", highlight=False)
+            _say(console, f"error: {exc}", style="red")
             return 1
         except AssertionError as exc:
-            console.print(f"error: the bot did not answer: {exc}", style="red", highlight=False)
+            _say(console, f"error: the bot did not answer: {exc}", style="red")
             return 1
         for note in session.take_notes():
-            console.print(note, highlight=False, markup=False)
+            _say(console, note)
         for message in messages:
-            console.print(plain_text(message), highlight=False, markup=False)
+            _say(console, plain_text(message))
     return 0
 
 
@@ -375,9 +401,9 @@ async def interactive(session: ConsoleSession, console: Console, history_file: s
             try:
                 answered = await session.execute(line)
                 for note in session.take_notes():
-                    console.print(note, highlight=False, markup=False)
+                    _say(console, note)
                 show(console, answered)
             except ConsoleError as exc:
-                console.print(f"[red]{exc}[/]", highlight=False)
+                _say(console, str(exc), style="red")
             except AssertionError as exc:
-                console.print(f"[red]the bot did not answer in time: {exc}[/]", highlight=False)
+                _say(console, f"the bot did not answer in time: {exc}", style="red")

@@ -12,6 +12,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from bot.terminal import printable
+
 from .emulator.state import Message
 
 _TIMESTAMP = re.compile(r"<t:(-?\d+)(?::[tTdDfFR])?>")
@@ -26,6 +28,18 @@ BUTTON_STYLES = {
 
 
 _ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|~>])")
+
+
+def _outside(value: Any) -> Any:
+    """A message part with every string `printable`: what the bot sends quotes articles,
+    feeds and typed text, and none of it may drive the terminal."""
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, list):
+        return [_outside(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _outside(item) for key, item in value.items()}
+    return value
 
 
 def _discord_markup(text: str) -> str:
@@ -49,6 +63,7 @@ def _md(text: str) -> RenderableType:
 
 def render_embed(embed: dict[str, Any]) -> RenderableType:
     """One embed as a panel whose border takes the embed's colour bar."""
+    embed = _outside(embed)
     parts: list[RenderableType] = []
     author = embed.get("author", {}).get("name")
     if author:
@@ -97,6 +112,7 @@ def render_embed(embed: dict[str, Any]) -> RenderableType:
 
 def render_components(rows: list[dict[str, Any]]) -> RenderableType | None:
     """Buttons as labelled chips and select menus with their options, one line per row."""
+    rows = _outside(rows)
     lines: list[Text] = []
     for row in rows:
         line = Text()
@@ -121,7 +137,7 @@ def render_components(rows: list[dict[str, Any]]) -> RenderableType | None:
 def render_message(message: Message) -> RenderableType:
     """A whole message: author line, content, embeds, attachments, components."""
     parts: list[RenderableType] = []
-    header = Text(message.author.username, style="bold magenta")
+    header = Text(printable(message.author.username), style="bold magenta")
     header.append("  BOT", style="bold white on blue") if message.author.bot else None
     if message.ephemeral:
         header.append("  only you can see this", style="italic dim")
@@ -129,11 +145,14 @@ def render_message(message: Message) -> RenderableType:
         header.append("  (edited)", style="dim")
     parts.append(header)
     if message.content:
-        parts.append(_md(message.content))
+        parts.append(_md(printable(message.content)))
     parts.extend(render_embed(embed) for embed in message.embeds)
     for attachment in message.attachments:
         parts.append(
-            Text(f"📎 {attachment.filename} ({len(attachment.data):,} bytes)", style="cyan")
+            Text(
+                f"📎 {printable(attachment.filename)} ({len(attachment.data):,} bytes)",
+                style="cyan",
+            )
         )
     components = render_components(message.components)
     if components is not None:
@@ -173,4 +192,4 @@ def plain_text(message: Message) -> str:
                 lines.append(f"▾ {item.get('placeholder') or 'choose'}:")
                 lines.extend(f"  {n}. {o.get('label', '')}" for n, o in enumerate(options, 1))
     # Plain text shows what a reader sees: markdown escapes are not part of it.
-    return _ESCAPED.sub(r"\1", "\n".join(lines))
+    return printable(_ESCAPED.sub(r"\1", "\n".join(lines)))

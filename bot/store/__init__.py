@@ -26,6 +26,7 @@ from bot.store.records.feeds import (
 from bot.store.records.follows import Follow, PendingNotification
 from bot.store.records.insights import CoMentionLinks, DailyCount
 from bot.store.records.jobs import Job
+from bot.store.records.quotes import StoredQuote
 from bot.store.records.stories import STORY_REPORTS_CAP, StoryMember, StoryProbe
 
 __all__ = [
@@ -53,6 +54,7 @@ __all__ = [
     "Stored",
     "StoredAnalysis",
     "StoredMention",
+    "StoredQuote",
     "StoryMember",
     "StoryProbe",
     "Subscription",

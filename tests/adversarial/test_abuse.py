@@ -23,7 +23,7 @@ def shown(interaction: Interaction) -> str:
 async def test_expensive_commands_have_a_friendly_per_user_cooldown(newsdesk: Newsdesk) -> None:
     discord = newsdesk.discord
     expensive = {"search": {"query": "Qatar"}, "article": {"id": 1}}
-    for name in ("summary", "entity"):
+    for name in ("summary", "entity", "quotes"):
         if discord.world.command_named(name, discord.guild.id):
             expensive[name] = {"article": "1"} if name == "summary" else {"name": "Hamas"}
 

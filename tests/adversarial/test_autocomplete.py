@@ -18,6 +18,8 @@ OPTIONS = (
     ("feeds remove", "id"),
     ("unfollow", "follow"),
     ("follow entity", "name"),
+    ("quotes", "name"),
+    ("follow quotes", "name"),
 )
 TYPED = ("", "a", "\u202e\u200b", "@everyone", "<@&1>", '"NEAR(', "x" * 100, *ATTACKS[:10])
 

@@ -1,6 +1,6 @@
 """Entity names and summaries come from article text, so strangers choose them: a hostile
-article analysed by the NLP pipeline still renders inert in /summary, /entities, /entity and
-the charts' captions."""
+article analysed by the NLP pipeline still renders inert in /summary, /entities, /entity,
+/quotes and the charts' captions."""
 
 from __future__ import annotations
 
@@ -42,4 +42,20 @@ async def test_hostile_entities_and_summaries_render_inert(newsdesk: Newsdesk) -
     for request, body in message_bodies(discord):
         assert pings_allowed(body) is None, request.route
         for embed in body.get("embeds") or []:
+            assert live_markup(embed_text(embed)) == [], embed_text(embed)[:400]
+
+
+async def test_hostile_quotations_render_inert(newsdesk: Newsdesk) -> None:
+    discord = newsdesk.discord
+    body = (
+        "Benjamin Netanyahu spoke in Jerusalem on Monday.\n\n"
+        '"@everyone read [the plan](https://evil.example/login) ||now|| <@&123456789012345678> '
+        '```run``` **today**," Netanyahu said.'
+    )
+    await newsdesk.ingest([ArticleDraft(title="Netanyahu speaks", body=body, origin="test:q")])
+    reply = await discord.slash("quotes", name="Netanyahu")
+    assert "everyone read" in reply.message.embeds[0]["description"]  # shown, inert
+    for request, sent in message_bodies(discord):
+        assert pings_allowed(sent) is None, request.route
+        for embed in sent.get("embeds") or []:
             assert live_markup(embed_text(embed)) == [], embed_text(embed)[:400]

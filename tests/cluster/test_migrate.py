@@ -99,6 +99,9 @@ async def _check(url: str, blank_url: str) -> None:
         assert announcement.article.id == 1 and announcement.subscription_id == 1
         (notification,) = await store.pending_notifications()
         assert notification.follow.target == "Qatar" and notification.article_id == 1
+        # The seed's quotation came along with its analysis.
+        (quote,) = await store.article_quotes(1)
+        assert quote.quote == "pre-determined long-term period of time."
         again = await store.add_feed("https://coastal.example/rss", "2026-03-03T00:00:00Z", 900)
         assert again.id == 2
 
@@ -134,4 +137,5 @@ def test_migrate_store_copies_and_verifies(
     assert "verified" in printed and "mismatch" not in printed
     assert "articles" in printed and "entities" in printed
     assert "follow_notifications" in printed and "feed_announcements" in printed
+    assert "quotes" in printed
     assert "not copied" not in printed  # every table has a PostgreSQL home now

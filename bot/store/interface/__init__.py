@@ -19,6 +19,7 @@ from bot.store.interface.feeds import FeedStore
 from bot.store.interface.follows import FollowStore
 from bot.store.interface.insights import InsightStore
 from bot.store.interface.jobs import JobQueue
+from bot.store.interface.quotes import QuoteStore
 from bot.store.interface.search import SearchStore
 from bot.store.interface.settings import SettingsStore
 from bot.store.interface.stories import StoryStore
@@ -34,6 +35,7 @@ __all__ = [
     "FollowStore",
     "InsightStore",
     "JobQueue",
+    "QuoteStore",
     "SearchStore",
     "SettingsStore",
     "Store",
@@ -75,6 +77,7 @@ class Store(
     ArticleStore,
     SearchStore,
     EntityStore,
+    QuoteStore,
     FeedStore,
     FeedDeliveryStore,
     StoryStore,

@@ -18,19 +18,38 @@ class EntityStore(Protocol):
         self, ids: Sequence[int], nlp_version: str
     ) -> list[tuple[int, str, ArticleInput]]:
         """(id, content hash, NLP input) of the given articles whose analysis is missing or
-        outdated (text changed since, or older NLP code); current ones are left out."""
+        outdated (text changed since, or older NLP code); current ones are left out, and so
+        are those whose text failed with this NLP code (`save_analysis_failure`)."""
         ...
 
     async def articles_needing_analysis(
         self, nlp_version: str, *, after_id: int = 0, limit: int = 500
     ) -> list[int]:
-        """Ids (ascending, above `after_id`) of articles with no analysis or an outdated one."""
+        """Ids (ascending, above `after_id`) of articles with no analysis or an outdated one,
+        leaving out those whose text failed with this NLP code."""
+        ...
+
+    async def save_analysis_failure(
+        self, article_id: int, content_hash: str, nlp_version: str, reason: str, now: str
+    ) -> bool:
+        """Record that this text of the article (`content_hash`) could not be analysed by this
+        NLP code, and why (one line); call inside a transaction. Until the text or the code
+        changes, the article needs no analysis. False (nothing written) when the article is
+        gone or its text is no longer the one that failed."""
+        ...
+
+    async def analysis_failures(
+        self, nlp_version: str, ids: Sequence[int] | None = None, *, limit: int = 1000
+    ) -> dict[int, str]:
+        """Recorded failures that still hold (same text, same NLP code) by article id, with
+        their reasons: of `ids`, or the first `limit` of all."""
         ...
 
     async def save_analysis(
         self, article_id: int, content_hash: str, nlp_version: str, analysis: Analysis, now: str
     ) -> bool:
-        """Replace an article's analysis, entities and mentions; call inside a transaction.
+        """Replace an article's analysis, entities and mentions (and forget a recorded
+        failure); call inside a transaction.
 
         Returns False (and writes nothing) when the article is gone or its text is no longer
         the one analysed (`content_hash`): the newer text gets its own analysis.

@@ -1,5 +1,5 @@
-"""What the store keeps for follows (a member or channel following an entity or a saved
-search) and the notifications they were sent."""
+"""What the store keeps for follows (a member or channel following an entity, what an entity
+is quoted as saying, or a saved search) and the notifications they were sent."""
 
 from __future__ import annotations
 
@@ -39,6 +39,12 @@ class FollowStore(Protocol):
     async def entity_follow_hits(self, article_ids: Sequence[int]) -> list[tuple[int, int]]:
         """(follow id, article id) for every entity follow that one of these articles names
         and that is older than the article."""
+        ...
+
+    async def quote_follow_hits(self, article_ids: Sequence[int]) -> list[tuple[int, int]]:
+        """(follow id, article id) for every quotes follow whose entity one of these articles
+        quotes saying something new (see `QuoteStore.new_quotes`), the follow being older
+        than the article."""
         ...
 
     async def query_follows(self, newest_article_id: int) -> list[Follow]:

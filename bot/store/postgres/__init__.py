@@ -15,6 +15,7 @@ from bot.store.postgres.feeds import PgFeedQueries
 from bot.store.postgres.follows import PgFollowQueries
 from bot.store.postgres.insights import PgInsightQueries
 from bot.store.postgres.jobs import PgJobQueries
+from bot.store.postgres.quotes import PgQuoteQueries
 from bot.store.postgres.stories import PgStoryQueries
 from bot.store.urls import redacted_url
 
@@ -24,6 +25,7 @@ __all__ = ["PostgresStore"]
 class PostgresStore(
     PgArticleQueries,
     PgEntityQueries,
+    PgQuoteQueries,
     PgFeedQueries,
     PgFeedDeliveryQueries,
     PgStoryQueries,

@@ -40,6 +40,12 @@ from bot.store.records.entities import (
     rank_choices,
 )
 
+# An article whose current text failed with this NLP code ($2) is not tried again.
+_NOT_FAILED = (
+    "NOT EXISTS (SELECT 1 FROM analysis_failures f WHERE f.article_id = a.id"
+    " AND f.content_hash = a.content_hash AND f.nlp_version = $2)"
+)
+
 
 class PgEntityQueries(PgBase):
     """Analysis and entity statements for `PostgresStore`."""
@@ -53,7 +59,8 @@ class PgEntityQueries(PgBase):
             "SELECT a.id, a.content_hash, a.title, a.caption, a.body FROM articles a"
             " LEFT JOIN article_analysis an ON an.article_id = a.id"
             " WHERE a.id = ANY($1::bigint[]) AND (an.article_id IS NULL"
-            " OR an.nlp_version != $2 OR an.content_hash != a.content_hash) ORDER BY a.id",
+            f" OR an.nlp_version != $2 OR an.content_hash != a.content_hash) AND {_NOT_FAILED}"
+            " ORDER BY a.id",
             list(ids),
             nlp_version,
         )
@@ -68,12 +75,44 @@ class PgEntityQueries(PgBase):
         rows = await self._fetch(
             "SELECT a.id FROM articles a LEFT JOIN article_analysis an ON an.article_id = a.id"
             " WHERE a.id > $1 AND (an.article_id IS NULL OR an.nlp_version != $2"
-            " OR an.content_hash != a.content_hash) ORDER BY a.id LIMIT $3",
+            f" OR an.content_hash != a.content_hash) AND {_NOT_FAILED} ORDER BY a.id LIMIT $3",
             after_id,
             nlp_version,
             limit,
         )
         return [row[0] for row in rows]
+
+    async def save_analysis_failure(
+        self, article_id: int, content_hash: str, nlp_version: str, reason: str, now: str
+    ) -> bool:
+        row = await self._fetchrow(
+            "INSERT INTO analysis_failures"
+            " (article_id, content_hash, nlp_version, failed_at, reason)"
+            " SELECT id, content_hash, $3, $4, $5 FROM articles WHERE id = $1"
+            " AND content_hash = $2 ON CONFLICT (article_id) DO UPDATE SET"
+            " content_hash = excluded.content_hash, nlp_version = excluded.nlp_version,"
+            " failed_at = excluded.failed_at, reason = excluded.reason RETURNING article_id",
+            article_id,
+            content_hash,
+            nlp_version,
+            now,
+            reason,
+        )
+        return row is not None
+
+    async def analysis_failures(
+        self, nlp_version: str, ids: Sequence[int] | None = None, *, limit: int = 1000
+    ) -> dict[int, str]:
+        rows = await self._fetch(
+            "SELECT f.article_id, f.reason FROM analysis_failures f"
+            " JOIN articles a ON a.id = f.article_id AND a.content_hash = f.content_hash"
+            " WHERE f.nlp_version = $1 AND ($2::bigint[] IS NULL OR f.article_id = ANY($2))"
+            " ORDER BY f.article_id LIMIT $3",
+            nlp_version,
+            None if ids is None else list(ids),
+            limit,
+        )
+        return {row[0]: row[1] for row in rows}
 
     async def save_analysis(
         self, article_id: int, content_hash: str, nlp_version: str, analysis: Analysis, now: str
@@ -98,7 +137,7 @@ class PgEntityQueries(PgBase):
             "SELECT id FROM entities WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE",
             sorted({*previous, *ids.values()}),
         )
-        for table in ("mentions", "article_aliases", "article_entities"):
+        for table in ("mentions", "article_aliases", "article_entities", "analysis_failures"):
             await self._execute(f"DELETE FROM {table} WHERE article_id = $1", article_id)
         await self._execute(
             "INSERT INTO article_analysis (article_id, content_hash, nlp_version, analysed_at,"

@@ -22,6 +22,7 @@ from bot.store.records.follows import (
     new_follow_values,
     pending_notification_from_row,
 )
+from bot.store.records.quotes import NEW_QUOTE
 
 
 class PgFollowQueries(PgBase):
@@ -96,6 +97,20 @@ class PgFollowQueries(PgBase):
             " JOIN article_entities ae ON ae.entity_id = e.id"
             " WHERE f.kind = 'entity' AND ae.article_id = ANY($1::bigint[])"
             " AND ae.article_id > f.after_article_id ORDER BY f.id, ae.article_id",
+            list(article_ids),
+        )
+        return [(row[0], row[1]) for row in rows]
+
+    async def quote_follow_hits(self, article_ids: Sequence[int]) -> list[tuple[int, int]]:
+        if not article_ids:
+            return []
+        rows = await self._fetch(
+            "SELECT DISTINCT f.id, q.article_id FROM follows f"
+            " JOIN entities e ON e.name_key = f.entity_key AND e.label = f.entity_label"
+            " JOIN quotes q ON q.entity_id = e.id"
+            " WHERE f.kind = 'quotes' AND q.article_id = ANY($1::bigint[])"
+            f" AND q.article_id > f.after_article_id AND {NEW_QUOTE}"
+            " ORDER BY f.id, q.article_id",
             list(article_ids),
         )
         return [(row[0], row[1]) for row in rows]

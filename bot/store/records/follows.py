@@ -18,7 +18,7 @@ class Follow:
     guild_id: int
     user_id: int | None
     channel_id: int | None
-    kind: str  # "entity" | "query"
+    kind: str  # "entity" | "quotes" (what the entity is quoted saying) | "query"
     target: str  # what readers see: the entity's name, or the search as typed
     target_key: str
     entity_key: str | None
@@ -34,7 +34,7 @@ class NewFollow(TypedDict):
     guild_id: int
     user_id: int | None  # a member's follow, or
     channel_id: int | None  # a channel's
-    kind: str  # "entity" | "query"
+    kind: str  # "entity" | "quotes" | "query"
     target: str  # what readers see: the entity's name, or the search as typed
     target_key: str
     entity_key: str | None

@@ -21,6 +21,7 @@ from bot.store.sqlite.feed_delivery import FeedDeliveryQueries
 from bot.store.sqlite.feeds import FeedQueries
 from bot.store.sqlite.follows import FollowQueries
 from bot.store.sqlite.insights import InsightQueries
+from bot.store.sqlite.quotes import QuoteQueries
 from bot.store.sqlite.stories import StoryQueries
 
 __all__ = ["SqliteStore"]
@@ -29,6 +30,7 @@ __all__ = ["SqliteStore"]
 class SqliteStore(
     ArticleQueries,
     EntityQueries,
+    QuoteQueries,
     FeedQueries,
     FeedDeliveryQueries,
     StoryQueries,

@@ -36,6 +36,13 @@ from bot.store.records.entities import (
 from bot.store.sqlite.db import marks
 from bot.store.sqlite.search import match_text
 
+# An article whose current text failed with this NLP code is not tried again (the code's
+# version is the query's last parameter before any limit).
+_NOT_FAILED = (
+    "NOT EXISTS (SELECT 1 FROM analysis_failures f WHERE f.article_id = a.id"
+    " AND f.content_hash = a.content_hash AND f.nlp_version = ?)"
+)
+
 
 class EntityQueries:
     """Analysis and entity statements; mixed into `SqliteStore`, which owns `conn`."""
@@ -53,8 +60,9 @@ class EntityQueries:
             "SELECT a.id, a.content_hash, a.title, a.caption, a.body FROM articles a"
             " LEFT JOIN article_analysis an ON an.article_id = a.id"
             f" WHERE a.id IN ({marks(ids)}) AND (an.article_id IS NULL"
-            " OR an.nlp_version != ? OR an.content_hash != a.content_hash) ORDER BY a.id",
-            (*ids, nlp_version),
+            f" OR an.nlp_version != ? OR an.content_hash != a.content_hash) AND {_NOT_FAILED}"
+            " ORDER BY a.id",
+            (*ids, nlp_version, nlp_version),
         ) as cur:
             rows = await cur.fetchall()
         return [
@@ -72,10 +80,33 @@ class EntityQueries:
         async with self.conn.execute(
             "SELECT a.id FROM articles a LEFT JOIN article_analysis an ON an.article_id = a.id"
             " WHERE a.id > ? AND (an.article_id IS NULL OR an.nlp_version != ?"
-            " OR an.content_hash != a.content_hash) ORDER BY a.id LIMIT ?",
-            (after_id, nlp_version, limit),
+            f" OR an.content_hash != a.content_hash) AND {_NOT_FAILED} ORDER BY a.id LIMIT ?",
+            (after_id, nlp_version, nlp_version, limit),
         ) as cur:
             return [row[0] for row in await cur.fetchall()]
+
+    async def save_analysis_failure(
+        self, article_id: int, content_hash: str, nlp_version: str, reason: str, now: str
+    ) -> bool:
+        cursor = await self.conn.execute(
+            "INSERT OR REPLACE INTO analysis_failures"
+            " (article_id, content_hash, nlp_version, failed_at, reason)"
+            " SELECT id, content_hash, ?, ?, ? FROM articles WHERE id = ? AND content_hash = ?",
+            (nlp_version, now, reason, article_id, content_hash),
+        )
+        return cursor.rowcount > 0
+
+    async def analysis_failures(
+        self, nlp_version: str, ids: Sequence[int] | None = None, *, limit: int = 1000
+    ) -> dict[int, str]:
+        which = "" if ids is None else f" AND f.article_id IN ({marks(ids)})"
+        async with self.conn.execute(
+            "SELECT f.article_id, f.reason FROM analysis_failures f"
+            " JOIN articles a ON a.id = f.article_id AND a.content_hash = f.content_hash"
+            f" WHERE f.nlp_version = ?{which} ORDER BY f.article_id LIMIT ?",
+            (nlp_version, *(ids or ()), limit),
+        ) as cur:
+            return {row[0]: row[1] for row in await cur.fetchall()}
 
     async def save_analysis(
         self, article_id: int, content_hash: str, nlp_version: str, analysis: Analysis, now: str
@@ -92,7 +123,7 @@ class EntityQueries:
             "SELECT entity_id FROM article_entities WHERE article_id = ?", (article_id,)
         ) as cur:
             previous = [r[0] for r in await cur.fetchall()]
-        for table in ("mentions", "article_aliases", "article_entities"):
+        for table in ("mentions", "article_aliases", "article_entities", "analysis_failures"):
             await self.conn.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))
 
         await self.conn.execute(

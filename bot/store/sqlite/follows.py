@@ -19,6 +19,7 @@ from bot.store.records.follows import (
     new_follow_values,
     pending_notification_from_row,
 )
+from bot.store.records.quotes import NEW_QUOTE
 from bot.store.sqlite.db import marks
 
 
@@ -99,6 +100,20 @@ class FollowQueries:
             " JOIN article_entities ae ON ae.entity_id = e.id"
             f" WHERE f.kind = 'entity' AND ae.article_id IN ({marks(article_ids)})"
             " AND ae.article_id > f.after_article_id ORDER BY f.id, ae.article_id",
+            tuple(article_ids),
+        ) as cur:
+            return [(row[0], row[1]) for row in await cur.fetchall()]
+
+    async def quote_follow_hits(self, article_ids: Sequence[int]) -> list[tuple[int, int]]:
+        if not article_ids:
+            return []
+        async with self.conn.execute(
+            "SELECT DISTINCT f.id, q.article_id FROM follows f"
+            " JOIN entities e ON e.name_key = f.entity_key AND e.label = f.entity_label"
+            " JOIN quotes q ON q.entity_id = e.id"
+            f" WHERE f.kind = 'quotes' AND q.article_id IN ({marks(article_ids)})"
+            f" AND q.article_id > f.after_article_id AND {NEW_QUOTE}"
+            " ORDER BY f.id, q.article_id",
             tuple(article_ids),
         ) as cur:
             return [(row[0], row[1]) for row in await cur.fetchall()]

@@ -75,7 +75,9 @@ async def test_every_command_uses_the_database_given(
     assert TITLE in summary and "Herzi Halevi (person)" in summary
     assert "also: Halevi" in await run("entity", "Herzi Halevi")
     assert "Herzi Halevi" in await run("entities", "--type", "person")
-    assert "0 article(s) analysed" in await run("enrich")
+    # The seed's one quotation is Hamas's demand as reported: never Herzi Halevi's.
+    assert "No quotations of them are stored" in await run("quotes", "Herzi Halevi")
+    assert "0 articles analysed" in await run("enrich")
 
     now = "2026-03-02T09:00:00+00:00"
     async with await open_store(database) as store:
@@ -127,6 +129,7 @@ COMMANDS = [
     ["summary", "1"],
     ["entity", "Halevi"],
     ["entities"],
+    ["quotes", "Halevi"],
     ["enrich"],
     ["feeds", "list"],
     ["feeds", "poll"],

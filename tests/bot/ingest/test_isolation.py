@@ -118,3 +118,26 @@ async def test_an_unexpected_failure_in_one_file_skips_that_file_only(
     skipped = [(s.where.rsplit("/", 1)[-1], s.reason) for s in report.skipped]
     assert titles == ["Ferries resume", "Harbour reopens"]
     assert skipped == [("b.weird", "could not be read (ValueError: reader bug)")]
+
+
+async def test_a_number_json_does_not_have_is_kept_as_text_on_both_backends(
+    store: Store, tmp_path: Path
+) -> None:
+    # Python's json reads NaN and ±Infinity, which JSON has not; PostgreSQL's jsonb refused
+    # the metadata, and with it the whole batch of files (found by test_hostile_records).
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "a_odd.json").write_text(
+        '{"title": "Odd", "body": "Scores.", "low": -Infinity, "high": Infinity, "x": NaN}'
+    )
+    (inbox / "b_good.json").write_text(json.dumps(GOOD), encoding="utf-8")
+
+    report = await ingest_paths(store, [inbox])
+
+    assert (len(report.added), report.skipped) == (2, [])
+    odd = next(a for a in await store.latest_articles(10) if a.title == "Odd")
+    assert (odd.metadata["low"], odd.metadata["high"], odd.metadata["x"]) == (
+        "-Infinity",
+        "Infinity",
+        "NaN",
+    )

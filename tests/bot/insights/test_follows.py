@@ -21,7 +21,7 @@ from bot.insights.follows import (
     unfollow,
 )
 from bot.store import Store
-from tests.bot.insights.corpus import add_article
+from tests.bot.insights.corpus import add_article, add_quotes
 
 GUILD, OTHER_GUILD = 100, 200
 ALICE, BOB = 1, 2
@@ -193,3 +193,48 @@ async def test_failed_deliveries_are_retried_later_and_undeliverable_ones_droppe
         await deliver(known, await pending_notifications(known), outbox)
     assert await pending_notifications(known) == []
     assert len(outbox.sent) == 1
+
+
+async def test_a_quotes_follow_is_told_each_new_quotation_once(
+    known: Store, clock: FakeClock
+) -> None:
+    halevi = ("Herzi Halevi", "PERSON")
+    await add_quotes(known, 2, halevi, ["Talks will resume soon."], "2026-02-21")
+    follow, created = await follow_entity(
+        known,
+        guild_id=GUILD,
+        name="Herzi Halevi",
+        created_by=ALICE,
+        user_id=ALICE,
+        clock=clock,
+        quotes=True,
+    )
+    assert created and (follow.kind, follow.target) == ("quotes", "Herzi Halevi")
+    # Following his articles too is another follow, not the same one again.
+    _, also = await follow_entity(
+        known, guild_id=GUILD, name="Herzi Halevi", created_by=ALICE, user_id=ALICE, clock=clock
+    )
+    assert also
+    outbox = Outbox()
+
+    # Another outlet carries what he had already said: news for the entity follow only.
+    again = await add_quotes(
+        known, 3, halevi, ["talks will resume soon"], "2026-02-22", source="AP"
+    )
+    assert await _notify(known, [again], outbox, clock) == 1
+    [told] = outbox.sent[0].articles
+    assert [f.kind for f in told.follows] == ["entity"] and told.quotes == ()
+
+    new = await add_quotes(
+        known, 4, halevi, ["The gaps are wide.", "Talks will resume soon."], "2026-02-23"
+    )
+    await _notify(known, [new], outbox, clock)
+    await _notify(known, [new, again], outbox, clock)  # again: nothing is sent twice
+    assert len(outbox.sent) == 2
+    [told] = outbox.sent[1].articles
+    assert sorted(f.kind for f in told.follows) == ["entity", "quotes"]
+    assert [q.quote for q in told.quotes] == ["The gaps are wide."]
+
+    # Someone else's quotation in a new article does not reach the quotes follow.
+    other = await add_quotes(known, 5, ("Yossi Cohen", "PERSON"), ["No comment."], "2026-02-24")
+    assert await _notify(known, [other], outbox, clock) == 0

@@ -7,7 +7,8 @@ import pytest
 
 from bot.models.quote import Quote
 from bot.nlp import quotes as quotes_module
-from bot.nlp.quotes import find_quotes, quotes_of_texts, scan
+from bot.nlp.analysis import quotes_of_texts
+from bot.nlp.quotes import find_quotes, scan
 
 
 def said(text: str) -> list[tuple[str, str | None]]:
@@ -156,6 +157,12 @@ def test_seed_quotation_is_hamas_or_no_one_never_a_person(seed_text, seed_analys
     assert seed_text[quote.start : quote.end] == quote.quote
     assert quote.speaker in (None, "Hamas")
     assert quote.speaker_label != "PERSON"
+
+
+def test_the_nlp_step_finds_quotes_with_everything_else(seed_text, seed_analysis) -> None:
+    # Ingest stores what analyze_texts found: the quotations come with the analysis.
+    assert seed_analysis.quotes == find_quotes(seed_text, seed_analysis)
+    assert [q.quote for q in seed_analysis.quotes] == ["pre-determined long-term period of time."]
 
 
 def test_text_past_the_cap_is_not_read(nlp, monkeypatch) -> None:

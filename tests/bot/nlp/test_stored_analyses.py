@@ -304,6 +304,30 @@ async def test_enrich_pending_heals_and_follows_the_nlp_version(
     assert (await resolve_entity(store, "Doha")).article_count == 2
 
 
+async def test_quotes_are_stored_with_the_analysis_and_linked_to_their_speakers(
+    store: Store, seed_file: Path, service: CountingService
+) -> None:
+    seed = (await ingest_seed(store, seed_file, service)).added[0]
+    # The seed's one quotation is Hamas's demand as reported: Hamas's, or no one's.
+    [demand] = await store.article_quotes(seed)
+    assert demand.quote == "pre-determined long-term period of time."
+    assert demand.speaker in (None, "Hamas") and demand.speaker_label != "PERSON"
+    if demand.entity_id is not None:
+        assert demand.entity_id == (await resolve_entity(store, "Hamas")).id
+
+    body = (
+        "Herzi Halevi returned from Doha on Tuesday.\n\n"
+        '"We made progress, but the gaps are still wide," Halevi told reporters.'
+    )
+    report = await ingest_drafts(store, [draft(2, "Halevi back from Doha", body)])
+    await enrich_articles(store, report.added, service)
+    halevi = await resolve_entity(store, "Herzi Halevi")
+    [said] = await store.entity_quotes(halevi.id)
+    assert said.quote == "We made progress, but the gaps are still wide,"
+    assert (said.article_id, said.speaker) == (report.added[0], "Herzi Halevi")
+    assert demand not in await store.entity_quotes(halevi.id)
+
+
 async def test_one_bad_article_does_not_hold_back_the_batch(
     store: Store, service: CountingService, monkeypatch: pytest.MonkeyPatch
 ) -> None:

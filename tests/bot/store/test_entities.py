@@ -248,3 +248,37 @@ async def test_a_period_holding_more_articles_than_a_tally_may_read_is_too_broad
     assert (await top_entities(store, max_articles=10))[0].articles == 12
     assert await store.count_articles_since("2026-01-05", 100) == 8
     assert await store.count_articles_since("2026-01-05", 3) == 3
+
+
+async def test_a_recorded_analysis_failure_holds_until_the_text_or_the_code_changes(
+    store: Store,
+) -> None:
+    draft = ArticleDraft(title="Talks", body="Hamas met in Doha.", origin="test:failing")
+    report = await ingest_drafts(store, [draft])
+    (article_id,) = report.added
+    (_, content_hash, _) = (await store.analysis_inputs([article_id], NLP_VERSION))[0]
+
+    async with store.transaction():
+        assert not await store.save_analysis_failure(article_id, "old", NLP_VERSION, "x", NOW)
+        assert await store.save_analysis_failure(
+            article_id, content_hash, NLP_VERSION, "too long to analyse", NOW
+        )
+    assert await store.analysis_failures(NLP_VERSION) == {article_id: "too long to analyse"}
+    assert await store.analysis_failures(NLP_VERSION, [article_id + 1]) == {}
+    # Not tried again by the same code on the same text...
+    assert await store.articles_needing_analysis(NLP_VERSION) == []
+    assert await store.analysis_inputs([article_id], NLP_VERSION) == []
+    # ...but by newer code, or once the text changes.
+    assert await store.articles_needing_analysis("next") == [article_id]
+    await ingest_drafts(store, [ArticleDraft("Talks", "Hamas met in Qatar.", "test:failing")])
+    assert await store.analysis_failures(NLP_VERSION) == {}
+    assert await store.articles_needing_analysis(NLP_VERSION) == [article_id]
+
+    # A saved analysis forgets the failure for good.
+    (_, content_hash, _) = (await store.analysis_inputs([article_id], NLP_VERSION))[0]
+    async with store.transaction():
+        await store.save_analysis_failure(article_id, content_hash, NLP_VERSION, "x", NOW)
+        analysis = analysis_of("Hamas met in Qatar.", [("Hamas", "ORG", "Hamas")])
+        assert await store.save_analysis(article_id, content_hash, NLP_VERSION, analysis, NOW)
+    assert await store.analysis_failures("next") == {}
+    assert await store.analysis_failures(NLP_VERSION) == {}

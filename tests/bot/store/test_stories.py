@@ -31,6 +31,12 @@ MORNING = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 HOUR = int(MORNING.timestamp() // 3600)
 
 
+def before_stories(found: list[tuple[int, str, str]]) -> list[tuple[int, str, str]]:
+    """The migrations a store had before stories came (later ones may follow them)."""
+    stories = next(version for version, name, _ in found if name.endswith("_stories.sql"))
+    return [migration for migration in found if migration[0] < stories]
+
+
 def page(name: str, origin: str, source: str, **extra: str) -> ArticleDraft:
     title, body = page_text(name)
     return ArticleDraft(title=title, body=body, origin=origin, source=source, **extra)
@@ -166,7 +172,7 @@ async def _old_postgres(server: str) -> AsyncIterator[str]:
                 "CREATE TABLE schema_version (version integer NOT NULL, name text NOT NULL,"
                 " applied_at timestamptz NOT NULL DEFAULT now())"
             )
-            for version, migration, sql in pg_migrations()[:-1]:
+            for version, migration, sql in before_stories(pg_migrations()):
                 await conn.execute(sql)
                 await conn.execute("INSERT INTO schema_version VALUES ($1, $2)", version, migration)
             articles, members = _old_rows()
@@ -183,7 +189,7 @@ async def _old_postgres(server: str) -> AsyncIterator[str]:
 
 def _old_sqlite(path: Path) -> str:
     with contextlib.closing(sqlite3.connect(path)) as conn:
-        for version, _, sql in sqlite_migrations()[:-1]:
+        for version, _, sql in before_stories(sqlite_migrations()):
             conn.executescript(f"{sql}\nPRAGMA user_version = {version};")
         articles, members = _old_rows()
         conn.executemany(_INSERT_ARTICLE.format(", ".join("?" * 14)), articles)
