@@ -45,8 +45,9 @@ def unanswered(phase: Phase) -> int:
 
 
 def late(phase: Phase) -> int:
-    """Actions whose answer came later than Discord's 3 s (or not at all)."""
-    return sum(1 for t in phase.trips if t.ms is None or t.ms > DEADLINE_MS)
+    """Actions first answered later than Discord's 3 s (or not at all): a deferral counts,
+    as it does for Discord."""
+    return sum(1 for t in phase.trips if t.ack_ms is None or t.ack_ms > DEADLINE_MS)
 
 
 def duplicates(phase: Phase) -> int:
@@ -157,7 +158,7 @@ def troubles(phase: Phase) -> list[str]:
     late_kinds = Counter(
         (t.kind, "hostile" if t.hostile else "reader")
         for t in phase.trips
-        if t.ms is None or t.ms > DEADLINE_MS
+        if t.ack_ms is None or t.ack_ms > DEADLINE_MS or t.ms is None
     )
     lines = [f"late or lost: {kind} ({who}) x{n}" for (kind, who), n in late_kinds.most_common()]
     ran = commands(phase)
