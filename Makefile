@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck format check audit quality bench soak clean
+.PHONY: run test lint typecheck format check audit quality bench soak clean browser screenshots
 
 # Fall back to python3 where python3.11 is not on PATH under that name.
 $(VENV)/bin/python:
@@ -20,16 +20,24 @@ $(STAMP): pyproject.toml | $(VENV)/bin/python
 run: $(STAMP)
 	$(PY) -m bot run --seeds seeds
 
-## test: install test extras, type-check the store, models and stories (mypy), run the whole suite
-test: $(STAMP) typecheck
+## test: install test extras, type-check (mypy), run the whole suite (browser tests included)
+test: $(STAMP) typecheck browser
 	$(PY) -m pytest -n 2 -q
+
+## browser: Debian's chromium for the browser tests (Playwright drives it; it never downloads one)
+browser:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update && apt-get install -y chromium)
+
+## screenshots: the web's main pages, light and dark, desktop and phone, into docs/screenshots/
+screenshots: $(STAMP) browser
+	$(PY) -m tests.bot.web.screenshots docs/screenshots
 
 ## lint: ruff format check + ruff check + mypy
 lint: $(STAMP) typecheck
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
 
-## typecheck: mypy --strict on bot/store, bot/models and bot/stories (settings in pyproject.toml)
+## typecheck: mypy --strict on the store, the models, the stories and the web (pyproject.toml)
 typecheck: $(STAMP)
 	$(PY) -m mypy
 

@@ -32,8 +32,8 @@ INGESTED_AT = "2026-01-01T00:00:00+00:00"
 BATCH = 1_000
 INSERT_SQL = (
     "INSERT INTO articles (url, content_hash, title, caption, body, source, desk,"
-    " dateline, author, published_at, updated_at, metadata, origin, ingested_at)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " dateline, author, published_at, updated_at, metadata, categories, origin, ingested_at)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 
 

@@ -16,6 +16,9 @@ from bot.errors import ConfigError
 from bot.terminal import PrintableFormatter
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+# The sandbox serves the web here unless WEB_PORT says otherwise.
+SANDBOX_WEB_PORT = 8080
+MAX_SESSION_DAYS = 90
 
 
 class Secret(str):
@@ -55,6 +58,20 @@ class Settings:
     # Sharding (see docs/scaling.md): None means one unsharded connection.
     shard_count: int | None = None
     shard_ids: tuple[int, ...] | None = None
+    # The web newsroom (bot/web/): None = not served (the sandbox then uses SANDBOX_WEB_PORT),
+    # 0 = any free port; `web_off` (WEB_PORT=off) turns it off in the sandbox too.
+    web_port: int | None = None
+    web_off: bool = False
+    web_host: str = "127.0.0.1"
+    # Where browsers reach the web (https://news.example.org): the OAuth2 redirect URL is
+    # built on it, and an https one makes cookies Secure. Empty: http://WEB_HOST:PORT.
+    web_base_url: str = ""
+    # Reader pages for anyone, without signing in (admin pages always need it).
+    web_public_archive: bool = False
+    web_session_days: int = 7
+    # "Login with Discord" (OAuth2): the application's client id and secret.
+    discord_client_id: int | None = None
+    discord_client_secret: Secret = field(default_factory=lambda: Secret(""))
 
     @property
     def store_url(self) -> str:
@@ -83,6 +100,37 @@ class Settings:
     def tz(self) -> ZoneInfo:
         """The default timezone as a ZoneInfo."""
         return ZoneInfo(self.timezone)
+
+    def web_port_for(self, *, sandbox: bool) -> int | None:
+        """The port the web is served on, or None when it is not served: WEB_PORT when set,
+        else SANDBOX_WEB_PORT in the sandbox; never with WEB_PORT=off."""
+        if self.web_off:
+            return None
+        if self.web_port is None and sandbox:
+            return SANDBOX_WEB_PORT
+        return self.web_port
+
+    def secrets(self) -> tuple[str, ...]:
+        """Every secret value, revealed, for the log filter that redacts them."""
+        return (
+            self.discord_token.reveal(),
+            self.discord_client_secret.reveal(),
+            self.database_url.reveal(),
+        )
+
+
+# The guild setting holding a server's own channel-search prefix.
+PREFIX_KEY = "prefix"
+# What a server's own channel-search prefix may not contain (`/settings prefix`): spaces and
+# what Discord reads as markdown or a mention.
+PREFIX_FORBIDDEN = "`\\*_~|<>@#"
+
+
+def prefix_problem(prefix: str) -> str | None:
+    """Why a server cannot use `prefix` for channel search (`!news`), or None."""
+    if not 1 <= len(prefix) <= 5 or any(c.isspace() or c in PREFIX_FORBIDDEN for c in prefix):
+        return "A prefix is 1-5 characters without spaces or any of ` \\ * _ ~ | < > @ #."
+    return None
 
 
 def _int_or_none(name: str, raw: str | None) -> int | None:
@@ -135,6 +183,39 @@ def _shards(env: Mapping[str, str | None]) -> tuple[int | None, tuple[int, ...] 
     return count, ids
 
 
+def _web_port(raw: str | None) -> tuple[int | None, bool]:
+    """WEB_PORT: (port or None, whether it is turned off)."""
+    value = (raw or "").strip().lower()
+    if value in {"off", "false", "no"}:
+        return None, True
+    if not value:
+        return None, False
+    if not value.isdigit() or int(value) > 65535:
+        raise ConfigError(f"WEB_PORT must be a port number (0-65535) or off, got {value!r}")
+    return int(value), False
+
+
+def _base_url(raw: str | None) -> str:
+    url = (raw or "").strip().rstrip("/")
+    if url:
+        parts = urlsplit(url)
+        if parts.scheme not in {"http", "https"} or not parts.hostname or parts.path:
+            raise ConfigError(
+                f"WEB_BASE_URL must be like https://news.example.org (no path), got {url!r}"
+            )
+    return url
+
+
+def _session_days(raw: str | None) -> int:
+    try:
+        days = int((raw or "7").strip() or "7")
+    except ValueError:
+        raise ConfigError(f"WEB_SESSION_DAYS must be a number of days, got {raw!r}") from None
+    if not 1 <= days <= MAX_SESSION_DAYS:
+        raise ConfigError(f"WEB_SESSION_DAYS must be between 1 and {MAX_SESSION_DAYS}, got {days}")
+    return days
+
+
 def settings_from(env: Mapping[str, str | None]) -> Settings:
     """Build validated Settings from a mapping of environment names to values."""
     level = (env.get("LOG_LEVEL") or "INFO").strip().upper()
@@ -155,6 +236,7 @@ def settings_from(env: Mapping[str, str | None]) -> Settings:
         _int_or_none("OWNER_IDS", part) or 0 for part in owners_raw.split(",") if part.strip()
     )
     shard_count, shard_ids = _shards(env)
+    web_port, web_off = _web_port(env.get("WEB_PORT"))
     return Settings(
         discord_token=Secret((env.get("DISCORD_TOKEN") or "").strip()),
         database_path=Path((env.get("DATABASE_PATH") or "data/newsdesk.db").strip()),
@@ -167,6 +249,14 @@ def settings_from(env: Mapping[str, str | None]) -> Settings:
         database_url=_database_url(env.get("DATABASE_URL")),
         shard_count=shard_count,
         shard_ids=shard_ids,
+        web_port=web_port,
+        web_off=web_off,
+        web_host=(env.get("WEB_HOST") or "127.0.0.1").strip(),
+        web_base_url=_base_url(env.get("WEB_BASE_URL")),
+        web_public_archive=_bool("WEB_PUBLIC_ARCHIVE", env.get("WEB_PUBLIC_ARCHIVE"), False),
+        web_session_days=_session_days(env.get("WEB_SESSION_DAYS")),
+        discord_client_id=_int_or_none("DISCORD_CLIENT_ID", env.get("DISCORD_CLIENT_ID")),
+        discord_client_secret=Secret((env.get("DISCORD_CLIENT_SECRET") or "").strip()),
     )
 
 
@@ -207,7 +297,7 @@ def configure_logging(settings: Settings) -> None:
     handler.setFormatter(
         PrintableFormatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s", "%H:%M:%S")
     )
-    handler.addFilter(RedactingFilter(settings.discord_token.reveal()))
+    handler.addFilter(RedactingFilter(*settings.secrets()))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(settings.log_level)

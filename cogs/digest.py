@@ -79,6 +79,7 @@ class Digests(commands.Cog):
             clock=bot.clock,
             report=self.poster.report,
             retract=self.poster.retract,
+            metrics=bot.metrics,
         )
 
     async def cog_load(self) -> None:
@@ -88,6 +89,11 @@ class Digests(commands.Cog):
     async def cog_unload(self) -> None:
         """Stop the scheduler; an interrupted post is resumed by the next start."""
         await self.scheduler.stop()
+
+    @commands.Cog.listener()
+    async def on_setup_restored(self, guild_id: int) -> None:
+        """A backup restored digests: plan them now."""
+        self.scheduler.wake()
 
     async def _schedule(self, interaction: discord.Interaction, schedule_id: int) -> Schedule:
         assert interaction.guild_id is not None
@@ -116,7 +122,10 @@ class Digests(commands.Cog):
         time="Local time of day, e.g. 08:00 or 6pm (cron schedules ignore it)",
         timezone="IANA timezone, e.g. America/New_York",
         every="daily, weekdays, weekly monday, or cron 0 8 * * 1-5 (default daily)",
-        filter="Only news matching this search, or entity:NAME, or source:NAME",
+        filter=(
+            "Only news matching this search (title:, author:, category: too), entity:NAME"
+            " or source:NAME"
+        ),
         max_items="Stories per digest (1-20, default 5)",
         nothing_new="When nothing is new: skip the post (default) or post a short note",
     )
@@ -337,7 +346,9 @@ class Digests(commands.Cog):
         now = self.bot.clock.now()
         start = parse_since(since, now=now, zone=zone)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        digest = await self.composer.compose(since=start, until=now, max_items=CATCHUP_ITEMS)
+        digest = await self.composer.compose(
+            since=start, until=now, max_items=CATCHUP_ITEMS, guild_id=interaction.guild_id
+        )
         heading = render.Heading(f"Catch-up since {since.strip()}", footer="Only you can see this")
         await self._show(interaction, render.digest_embeds(digest, heading), "/catchup")
 

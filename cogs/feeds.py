@@ -1,7 +1,8 @@
-"""Live news feeds for server admins (Manage Server): `/feeds add|list|remove|test`, and to run
+"""Live news feeds for server admins (Manage Server): `/feeds add|list|remove|test`, to run
 them day to day `/feeds edit|pause|resume|copy|template|log|send-latest|pacing` (the logic is in
-bot/feeds/manage.py and bot/feeds/pacing.py; cogs/feed_shortcuts.py gives three of them a prefix
-path). The poller (started in `cog_load`, stopped in `cog_unload`) announces
+bot/feeds/manage.py, pacing.py and own_options.py; cogs/feed_shortcuts.py gives three of them a
+prefix path), and to move them in and out `/feeds import|export` (OPML, bot/feeds/moving.py).
+The poller (started in `cog_load`, stopped in `cog_unload`) announces
 new articles (through `bot.client.delivery.feeds`) in text channels, threads and forum
 channels, with an optional role ping as the only mention.
 
@@ -11,6 +12,7 @@ default refuses loopback and private addresses, which only tests and the sandbox
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import discord
@@ -22,7 +24,11 @@ from bot.client.delivery import missing_permissions
 from bot.client.feeds import feed_poller
 from bot.feeds import manage
 from bot.feeds.errors import FeedUnreadable
+from bot.feeds.extraction import text_sources
 from bot.feeds.fetcher import Fetcher, FetchError, FetchPolicy
+from bot.feeds.moving import MAX_FEEDS_PER_GUILD, export_opml, import_opml, read_opml_file
+from bot.feeds.opml import MAX_OPML_BYTES, OpmlRefused
+from bot.feeds.own_options import OWN_CLEARABLE, edit_and_try
 from bot.feeds.pacing import server_zone, set_pacing
 from bot.feeds.parse import FeedFormatError
 from bot.feeds.poller import FeedPoller
@@ -35,13 +41,14 @@ from bot.feeds.subscriptions import (
 )
 from bot.feeds.templates import make_template
 from bot.render import feed_admin, feed_posts
+from bot.render import feed_options as option_views
 from bot.render import feeds as render
 from bot.render.views import Page
 
-MAX_FEEDS_PER_GUILD = 25  # one /feeds list embed (25 fields)
 Target = discord.TextChannel | discord.Thread | discord.ForumChannel
 CLEARABLE = [
-    app_commands.Choice(name=n, value=n) for n in ("filter", "role", "max_age", "template")
+    app_commands.Choice(name=n, value=n)
+    for n in ("filter", "role", "max_age", "template", *OWN_CLEARABLE)
 ]
 ADMIN = app_commands.checks.has_permissions(manage_guild=True)
 
@@ -96,6 +103,12 @@ class Feeds(commands.Cog):
             if self.fetcher is not None:
                 await self.fetcher.close()
 
+    @commands.Cog.listener()
+    async def on_setup_restored(self, guild_id: int) -> None:
+        """A backup restored feeds: plan their polls now."""
+        if self.poller is not None:
+            self.poller.wake()
+
     @property
     def running(self) -> FeedPoller:
         """The poller (there from cog_load on)."""
@@ -106,9 +119,12 @@ class Feeds(commands.Cog):
 
     @feeds.command(name="add", description="Post a feed's new articles in a channel")
     @app_commands.describe(
-        url="The feed's address (RSS or Atom), or a site that links to its feed",
+        url="A feed (RSS/Atom), a site linking to one, a YouTube, Reddit or Mastodon address",
         channel="Text channel, thread or forum channel to post in",
-        filter="Only articles matching this search, e.g. storm OR flood, source:Reuters",
+        filter=(
+            "Only articles matching this search, e.g. storm OR flood, source:Reuters,"
+            " category:sport"
+        ),
         role="A role to ping with each announcement (the only mention the bot ever makes)",
         backfill="Also post the feed's latest items once, now (up to 10)",
     )
@@ -192,14 +208,17 @@ class Feeds(commands.Cog):
 
     # -- running feeds day to day ------------------------------------------------------------
 
-    @feeds.command(name="edit", description="Change a feed's channel, filter, role or age limit")
+    @feeds.command(name="edit", description="Change a feed's channel, filter, role, identity…")
     @app_commands.describe(
         id="The feed's number in /feeds list",
         channel="Post in this channel from now on",
         filter="Only articles matching this search",
         role="Ping this role with each announcement",
         max_age="Leave out items published more than this many hours ago",
-        clear="Remove the filter, the role, the age limit or the feed's own template",
+        name="Post under this name (a webhook of the channel; needs Manage Webhooks)",
+        avatar="…with this avatar: the https:// address of an image",
+        selector="CSS selector of the article text on its pages, e.g. article .body",
+        clear="Remove the filter, role, age limit, own template, identity or selector",
     )
     @app_commands.autocomplete(id=feed_choices)
     @app_commands.choices(clear=CLEARABLE)
@@ -212,6 +231,9 @@ class Feeds(commands.Cog):
         filter: app_commands.Range[str, 1, 300] | None = None,
         role: discord.Role | None = None,
         max_age: app_commands.Range[int, 1, manage.MAX_AGE_HOURS] | None = None,
+        name: app_commands.Range[str, 1, 80] | None = None,
+        avatar: app_commands.Range[str, 1, 2048] | None = None,
+        selector: app_commands.Range[str, 1, 200] | None = None,
         clear: str | None = None,
     ) -> None:
         """Change a feed in place: its history stays, so nothing old is posted again."""
@@ -220,19 +242,39 @@ class Feeds(commands.Cog):
             raise FeedUnreadable("Pick a role to ping; @everyone can't be pinged by feeds.")
         if channel is not None:
             await self._check_postable(channel)
-        async with self.running.writing():
-            edited = await manage.edit_feed(
-                self.bot.store,
-                interaction.guild_id,
-                id,
-                channel_id=channel.id if channel else None,
-                filter_text=filter,
-                role_id=role.id if role else None,
-                max_age_hours=max_age,
-                clear=[clear] if clear else [],
-                entities_available=self.bot.entity_articles is not None,
-            )
-        await self._reply(interaction, feed_admin.edited_embed(edited))
+        own = clear if clear in OWN_CLEARABLE else None
+        theirs = clear if clear and not own else None
+        wants_own = any(x is not None for x in (name, avatar, selector, own))
+        answers = []
+        # The subscription's own settings (manage.py; it says "nothing to change" if none).
+        if channel or filter or role or max_age or theirs or not wants_own:
+            async with self.running.writing():
+                edited = await manage.edit_feed(
+                    self.bot.store,
+                    interaction.guild_id,
+                    id,
+                    channel_id=channel.id if channel else None,
+                    filter_text=filter,
+                    role_id=role.id if role else None,
+                    max_age_hours=max_age,
+                    clear=[theirs] if theirs else [],
+                    entities_available=self.bot.entity_articles is not None,
+                )
+            answers.append(feed_admin.edited_embed(edited))
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        assert self.fetcher is not None
+        own_edit = await edit_and_try(
+            self.bot.store,
+            self.fetcher,
+            interaction.guild_id,
+            id,
+            name=name,
+            avatar_url=avatar,
+            selector=selector,
+            clear=clear,
+        )
+        answers += option_views.own_options_embeds(own_edit)
+        await interaction.followup.send(embeds=answers, ephemeral=True)
 
     @feeds.command(name="pause", description="Stop posting a feed for now (it is still checked)")
     @app_commands.describe(id="The feed's number in /feeds list")
@@ -313,7 +355,10 @@ class Feeds(commands.Cog):
 
         async def page(number: int) -> Page:
             lines, pages = await manage.log_page(self.bot.store, guild_id, id, number)
-            return Page(feed_admin.log_embed(subscription, feed, lines, number, pages), pages)
+            read = [line.article_id for line in lines if line.article_id]
+            sources = await text_sources(self.bot.store, read)
+            embed = feed_admin.log_embed(subscription, feed, lines, number, pages, sources)
+            return Page(embed, pages)
 
         pager = self.bot.pagers.open(
             owner=interaction.user, source=page, command="/feeds log", kind="feedlog"
@@ -368,6 +413,55 @@ class Feeds(commands.Cog):
         zone = await server_zone(store, guild_id, self.bot.settings.tz)
         rows = await store.guild_pacings(guild_id)
         await self._reply(interaction, feed_admin.pacing_embed(rows, zone))
+
+    # -- moving feeds in and out -----------------------------------------------------------
+
+    @feeds.command(name="import", description="Follow every feed of an OPML file in a channel")
+    @app_commands.describe(
+        file="An OPML file (from a feed reader, or /feeds export)",
+        channel="Text channel, thread or forum channel to post the feeds' news in",
+    )
+    @ADMIN
+    async def import_(
+        self, interaction: discord.Interaction, file: discord.Attachment, channel: Target
+    ) -> None:
+        """Add each feed (or say it is already there, or why it is refused), in one go."""
+        assert interaction.guild_id is not None and self.fetcher is not None
+        if file.size > MAX_OPML_BYTES:
+            raise FeedUnreadable(f"An OPML file is at most {MAX_OPML_BYTES // 1024} kB.")
+        await self._check_postable(channel)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            document = await read_opml_file(await file.read())
+        except OpmlRefused as exc:
+            raise FeedUnreadable(f"That file was refused: {exc}. Nothing was imported.") from exc
+        async with self.running.writing():
+            report = await import_opml(
+                self.bot.store,
+                document,
+                guild_id=interaction.guild_id,
+                channel_id=channel.id,
+                created_by=interaction.user.id,
+                policy=self.fetcher.policy,
+                clock=self.bot.clock,
+            )
+        self.running.wake()
+        embed = option_views.import_embed(report, channel.id)
+        await interaction.followup.send(embed=embed, ephemeral=True)
+
+    @feeds.command(name="export", description="This server's feeds as an OPML file")
+    @ADMIN
+    async def export(self, interaction: discord.Interaction) -> None:
+        """Answer with an OPML 2.0 file of every feed this server follows."""
+        assert interaction.guild is not None
+        store, guild = self.bot.store, interaction.guild
+        data = await export_opml(store, guild.id, f"Newsdesk feeds of {guild.name}", self.bot.clock)
+        count = len({feed.url for _, feed in await store.guild_subscriptions(guild.id)})
+        await interaction.response.send_message(
+            embed=option_views.export_embed(count),
+            file=discord.File(io.BytesIO(data), filename="newsdesk-feeds.opml"),
+            ephemeral=True,
+        )
 
     # -- what the slash and prefix paths (cogs/feed_shortcuts.py) share ----------------------
 

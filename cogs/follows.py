@@ -169,7 +169,10 @@ class Follows(commands.Cog):
         extras={"example": "/follow query text:ceasefire Qatar channel:#news"},
     )
     @app_commands.describe(
-        text='A search, e.g. ceasefire Qatar, "Shin Bet", truce OR ceasefire, source:YWN',
+        text=(
+            'A search, e.g. ceasefire Qatar, "Shin Bet", truce OR ceasefire, source:YWN,'
+            " category:world"
+        ),
         channel=CHANNEL_HELP,
     )
     @app_cooldown("follow", 10, 60.0)

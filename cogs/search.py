@@ -99,7 +99,10 @@ class Search(commands.Cog):
         extras={"example": "/search query:Qatar truce", "order": 0},
     )
     @app_commands.describe(
-        query='Words to find, e.g. Qatar truce, "Shin Bet", ceasefire -Egypt, Halev*',
+        query=(
+            'Words to find, e.g. Qatar truce, "Shin Bet", -Egypt, Halev*, title:truce,'
+            ' author:"Jane Doe"'
+        ),
         source="Only articles from this source, e.g. YWN",
         after="Only articles on or after this date (YYYY-MM-DD)",
         before="Only articles before this date (YYYY-MM-DD)",

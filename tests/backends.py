@@ -140,6 +140,19 @@ async def both_stores(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIt
         yield opened
 
 
+@pytest.fixture(params=BACKENDS)
+async def both_databases(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """Where a fresh database is on each backend in turn (a SQLite file, a migrated
+    PostgreSQL database's URL): for a whole bot to open, e.g. `make_bot(settings, target)`."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "newsdesk.db")
+        return
+    server = request.getfixturevalue("postgres_server")
+    template = request.getfixturevalue("postgres_template")
+    async with fresh_database(server, template) as url:
+        yield url
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """Register the marker for tests of SQLite internals."""
     config.addinivalue_line(

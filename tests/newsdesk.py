@@ -137,7 +137,7 @@ class Newsdesk:
         return interaction
 
 
-def make_bot(settings: Settings, db_path: Path, clock: FakeClock, **options: Any) -> NewsBot:
+def make_bot(settings: Settings, db_path: Path | str, clock: FakeClock, **options: Any) -> NewsBot:
     """A NewsBot set up for tests: fast ready, no chunking, NLP on the calling thread."""
     options.setdefault("nlp_mode", "inline")
     return NewsBot(

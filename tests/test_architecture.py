@@ -1,11 +1,13 @@
 """The layout's rules, checked on the source: the core imports no discord.py, only the store
-talks to a database, the store builds on the domain's plain data alone, cogs hold no SQL,
+talks to a database, the store builds on the domain's plain data alone, cogs and the web hold
+no SQL, the web imports none of Discord's side of the bot and only the CLI imports the web,
 `cogs/` holds only cogs (each module an extension with `setup`), no import runs up and no files
 import each other in a circle, every task starts in bot/tasks.py, no project import hides
 behind `except ImportError`, nothing outside the store names one of its backends, every
 package the code imports or loads is declared in pyproject.toml, which articles are one story
-is decided in bot/stories/ alone, the story comparisons are pure functions of plain data, and
-feed post templates are never handed to `str.format` or an evaluator."""
+is decided in bot/stories/ alone, the story comparisons are pure functions of plain data, feed
+post templates are never handed to `str.format` or an evaluator, and the mute list knows
+nothing of the feeds, digests and follows that apply it."""
 
 from __future__ import annotations
 
@@ -114,9 +116,10 @@ def test_one_story_rule(folder: str) -> None:
     assert offenders == {}
 
 
-def test_cogs_hold_no_sql() -> None:
+@pytest.mark.parametrize("folder", ["cogs", "bot/web"])
+def test_cogs_and_the_web_hold_no_sql(folder: str) -> None:
     offenders = []
-    for path in modules("cogs"):
+    for path in modules(folder):
         for node in ast.walk(ast.parse(path.read_text())):
             text = node.value if isinstance(node, ast.Constant) else None
             if isinstance(text, str) and SQL.search(text):
@@ -169,7 +172,19 @@ def test_only_the_store_names_a_backend() -> None:
         # The sandbox emulates Discord for the bot; it never imports the bot it is used to test.
         (["bot/sandbox"], {"bot.client", "bot.render", "bot.store"}),
         # Below the client, nothing knows the client.
-        (["bot/render", "bot/digest", "bot/feeds", "bot/nlp", "bot/search"], {"bot.client"}),
+        (
+            ["bot/render", "bot/digest", "bot/feeds", "bot/nlp", "bot/search", "bot/backup"],
+            {"bot.client"},
+        ),
+        # The mute list sits on search and the entity index; feeds, digests and follows apply
+        # it, so it knows none of them (nor what renders or posts).
+        (
+            ["bot/mutes"],
+            {"bot.feeds", "bot.digest", "bot.insights", "bot.client", "bot.render", "bot.cli"},
+        ),
+        # The web sits beside cogs and the CLI: it calls the core, never Discord's side of the
+        # bot (client, render, sandbox) nor the commands beside it.
+        (["bot/web"], {"bot.client", "bot.render", "bot.sandbox", "bot.cli", "cogs"}),
     ],
 )
 def test_no_import_runs_up(folders: list[str], forbidden: set[str]) -> None:
@@ -178,6 +193,17 @@ def test_no_import_runs_up(folders: list[str], forbidden: set[str]) -> None:
         for folder in folders
         for path in modules(folder)
         if (found := imported(path, depth=2) & forbidden)
+    }
+    assert offenders == {}
+
+
+def test_nothing_below_the_web_imports_it() -> None:
+    """Only the CLI (which starts it) imports bot/web; cogs, the client and the core never."""
+    offenders = {
+        relative(path): sorted(found)
+        for path in modules("bot") + modules("cogs")
+        if not relative(path).startswith(("bot/web/", "bot/cli/"))
+        and (found := {n for n in imported(path, depth=2) if n == "bot.web"})
     }
     assert offenders == {}
 

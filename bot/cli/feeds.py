@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from rich.table import Table
 
+from bot.cli import feed_moves
 from bot.cli.arguments import MAX_ID, whole
 from bot.cli.common import enricher_for
 from bot.clock import SystemClock, utc_iso
@@ -207,7 +208,8 @@ def _log(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    """Add `feeds list`, `feeds poll` and `feeds log`; let `ingest` read saved .html pages."""
+    """Add `feeds list`, `feeds poll`, `feeds log`, `feeds import` and `feeds export`; let
+    `ingest` read saved .html pages."""
     register_html_reader()
     p = sub.add_parser(
         "feeds",
@@ -232,3 +234,4 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--limit", type=whole(1, 1000), default=30, help="lines to show (1–1000, default 30)"
     )
     log.set_defaults(func=_log)
+    feed_moves.add_commands(feeds)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.cli.articles import ingest_with_progress
+from bot.cli.web import alongside_bot
 from bot.client.connect import StartFailure, run_on_discord
 from bot.config import Settings
 from bot.nlp import close_default
@@ -48,7 +49,12 @@ async def run_discord(settings: Settings, **bot_options: Any) -> int:
     prints what to do about it, never the token)."""
     try:
         # A cog that did not load is said here, on the console, not only in the log.
-        await run_on_discord(settings, problems=lambda line: fail(shown(line)), **bot_options)
+        await run_on_discord(
+            settings,
+            problems=lambda line: fail(shown(line)),
+            alongside=alongside_bot(settings),
+            **bot_options,
+        )
     except StartFailure as failure:
         fail(shown(str(failure)))
         return 2

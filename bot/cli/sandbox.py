@@ -4,17 +4,21 @@ on it, and the console chat (the emulator and console themselves live in bot/san
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+from collections.abc import AsyncIterator
 from pathlib import Path
 
+from bot.cli.web import serve_in_bot
 from bot.client import NewsBot
-from bot.config import RedactingFilter, Settings
+from bot.config import RedactingFilter, Secret, Settings
 from bot.feeds.fetcher import FetchPolicy
 from bot.render.text import plural
 from bot.sandbox.console import ConsoleSession, interactive, run_once
 from bot.sandbox.harness import DiscordEmulator
 from bot.store.backend import open_store
 from bot.terminal import PrintableFormatter, shown, terminal
+from bot.web import Discord, WebServer
 
 log = logging.getLogger(__name__)
 
@@ -25,11 +29,24 @@ def _log_to_file(settings: Settings) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     handler = logging.FileHandler(path, encoding="utf-8")
     handler.setFormatter(PrintableFormatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s"))
-    handler.addFilter(RedactingFilter(settings.discord_token.reveal()))
+    handler.addFilter(RedactingFilter(*settings.secrets()))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(settings.log_level)
     return path
+
+
+@contextlib.asynccontextmanager
+async def sandbox_web(
+    settings: Settings, bot: NewsBot, discord: DiscordEmulator
+) -> AsyncIterator[WebServer | None]:
+    """The web newsroom inside the sandbox, signing in through the emulator's OAuth2."""
+    oauth = discord.emulator.oauth
+    sign_in = Discord(oauth.client_id, Secret(oauth.client_secret), discord.emulator.base_url)
+    async with serve_in_bot(settings, bot, sandbox=True, discord=sign_in) as web:
+        if web is not None:
+            oauth.redirect_uris.append(web.context.options.redirect_uri)
+        yield web
 
 
 async def sandbox(settings: Settings, *, exec_lines: list[str] | None = None) -> int:
@@ -65,9 +82,18 @@ async def sandbox(settings: Settings, *, exec_lines: list[str] | None = None) ->
                 session = ConsoleSession(discord)
                 if quiet:
                     return await run_once(session, exec_lines or [], out)
-                err.print("Type /help to see the commands, :help for the console, Ctrl-D to quit.")
-                history = Path(settings.database_path).parent / "console_history"
-                return await interactive(session, out, str(history))
+                async with sandbox_web(settings, bot, discord) as web:
+                    if web is not None:
+                        err.print(
+                            f"Web newsroom: {shown(web.base_url)} (sign in as any emulated "
+                            "user; WEB_PORT=off turns it off).",
+                            soft_wrap=True,
+                        )
+                    err.print(
+                        "Type /help to see the commands, :help for the console, Ctrl-D to quit."
+                    )
+                    history = Path(settings.database_path).parent / "console_history"
+                    return await interactive(session, out, str(history))
         except AssertionError as exc:
             err.print(f"[bold red]error:[/] the bot did not start in the sandbox: {shown(exc)}")
             return 1

@@ -3,12 +3,15 @@ one sentence saying what to do about it, never a traceback, never the token."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 import aiohttp
 import discord
 
+from bot.client.newsbot import NewsBot
 from bot.client.shards import newsbot_for
 from bot.config import Settings
 from bot.errors import NewsdeskError
@@ -21,11 +24,16 @@ class StartFailure(NewsdeskError):
 
 
 async def run_on_discord(
-    settings: Settings, *, problems: Callable[[str], None] | None = None, **bot_options: Any
+    settings: Settings,
+    *,
+    problems: Callable[[str], None] | None = None,
+    alongside: Callable[[NewsBot], AbstractAsyncContextManager[object]] | None = None,
+    **bot_options: Any,
 ) -> None:
     """Run the bot (sharded with SHARD_COUNT) until a signal or a command stops it; raise
     `StartFailure` when Discord refuses the token or an intent, or cannot be reached.
-    `problems` is told each start-up problem (a cog that did not load) in one line."""
+    `problems` is told each start-up problem (a cog that did not load) in one line;
+    `alongside(bot)` runs while the bot is connected (the web, once the store is open)."""
     try:
         async with newsbot_for(settings, **bot_options) as bot:
             bot.install_signal_handlers()
@@ -35,7 +43,8 @@ async def run_on_discord(
                 await bot.login(settings.discord_token.reveal())
                 for problem in bot.start_up_problems() if problems else ():
                     problems(problem)
-                await bot.connect()
+                async with alongside(bot) if alongside else contextlib.nullcontext():
+                    await bot.connect()
             finally:
                 bot.remove_signal_handlers()
     except discord.LoginFailure:

@@ -45,5 +45,6 @@ def feed_poller(bot: NewsBot, fetcher: Fetcher) -> FeedPoller:
         summarize=summarize,
         zone=bot.settings.tz,
         # Page extraction runs in the NLP worker process (a 9 MB page is seconds of CPU).
-        extract=lambda body, url: service.run(page_article, body, url),
+        extract=lambda body, url, selector: service.run(page_article, body, url, selector),
+        metrics=bot.metrics,
     )

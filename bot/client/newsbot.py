@@ -10,6 +10,7 @@ import hashlib
 import json
 import logging
 import signal
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -20,10 +21,11 @@ from discord.ext import commands
 from bot import __version__, budget
 from bot.client.cooldowns import Cooldowns
 from bot.client.delivery import Poster
-from bot.client.tree import NewsTree, answer, discover_extensions, intents_for
+from bot.client.tree import NewsTree, answer, command_seconds, discover_extensions, intents_for
 from bot.clock import Clock, SystemClock, utc_iso
-from bot.config import Settings
+from bot.config import PREFIX_KEY, Settings, prefix_problem
 from bot.errors import NewsdeskError
+from bot.metrics import LoopLag, Metrics
 from bot.nlp.enrichment import enrich_pending
 from bot.nlp.lookup import entity_article_ids
 from bot.nlp.service import Mode, NlpService
@@ -40,7 +42,6 @@ log = logging.getLogger(__name__)
 
 # How long shutdown waits for replies already being written before closing anyway.
 REPLY_GRACE_SECONDS = 10.0
-PREFIX_KEY = "prefix"
 
 
 async def _command_prefix(bot: NewsBot, message: discord.Message) -> list[str]:
@@ -87,6 +88,9 @@ class NewsBot(commands.Bot):
         self.clock: Clock = clock or SystemClock()
         self.nlp_service = NlpService(nlp_mode)
         self.tasks = BackgroundTasks("newsbot")
+        # This process's metrics (bot/metrics.py), served by the web at /metrics.
+        self.metrics = Metrics()
+        self.metrics.watch_nlp_queue(lambda: self.nlp_service.pending)
         self.pagers = Pagers(self.clock, self.tasks)
         self.cooldowns = Cooldowns(self.clock)
         self.poster = Poster(self)
@@ -123,6 +127,7 @@ class NewsBot(commands.Bot):
         self._enrich_pending()
         # Places articles stored without a story (stored before every article had one).
         self.tasks.spawn(catch_up_stories(self.store, clock=self.clock), name="stories-catch-up")
+        self.tasks.spawn(LoopLag(self.metrics).run(), name="loop-lag")
 
     async def load_extensions(self) -> list[str]:
         """Load each module in the cogs package that has `setup`; log failures, keep going."""
@@ -181,6 +186,21 @@ class NewsBot(commands.Bot):
         log.info("synced %d slash commands (%s)", len(synced), scope)
         return len(synced)
 
+    # -- gateway ----------------------------------------------------------------------------
+
+    def owns_guild(self, guild_id: int) -> bool:
+        """True when this process hears about `guild_id` (every guild, unsharded)."""
+        return True
+
+    def gateway_connected(self) -> bool:
+        """Whether every gateway connection of this process is up (for /healthz)."""
+        if self.is_closed() or not self.is_ready():
+            return False
+        shards = getattr(self, "shards", None)
+        if shards:
+            return all(not shard.is_closed() for shard in shards.values())
+        return self.ws is not None and self.ws.open
+
     # -- channel search prefix --------------------------------------------------------------
 
     async def prefix_for(self, guild_id: int | None) -> str:
@@ -194,13 +214,16 @@ class NewsBot(commands.Bot):
 
     async def set_prefix(self, guild_id: int, prefix: str) -> None:
         """Change a guild's prefix (1-5 characters, no spaces or markdown)."""
-        if not 1 <= len(prefix) <= 5 or any(c.isspace() or c in "`\\*_~|<>@#" for c in prefix):
-            raise NewsdeskError(
-                "A prefix is 1-5 characters without spaces or any of ` \\ * _ ~ | < > @ #."
-            )
+        problem = prefix_problem(prefix)
+        if problem is not None:
+            raise NewsdeskError(problem)
         async with self.store.transaction():
             await self.store.set_guild_setting(guild_id, PREFIX_KEY, prefix)
         self._prefixes[guild_id] = prefix
+
+    def forget_prefix(self, guild_id: int) -> None:
+        """Read a guild's prefix from the store again (it was restored from a backup)."""
+        self._prefixes.pop(guild_id, None)
 
     # -- NLP hooks --------------------------------------------------------------------------
 
@@ -257,7 +280,22 @@ class NewsBot(commands.Bot):
         if self.shutting_down:
             return
         self.track_reply(f"{ctx.prefix or ''}{ctx.command.qualified_name if ctx.command else ''}")
+        started = time.perf_counter()
         await super().invoke(ctx)
+        if ctx.command is not None:
+            self.metrics.command_answered(
+                f"{ctx.prefix or ''}{ctx.command.qualified_name}"[:40],
+                time.perf_counter() - started,
+                ok=not ctx.command_failed,
+            )
+
+    async def on_app_command_completion(
+        self, interaction: discord.Interaction, command: Any, /
+    ) -> None:
+        """Count an answered slash or menu command and its latency (failures: the tree)."""
+        self.metrics.command_answered(
+            f"/{command.qualified_name}", command_seconds(interaction), ok=True
+        )
 
     async def on_command_error(
         self, ctx: commands.Context[Any], error: commands.CommandError, /

@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib
 import math
 import pkgutil
+import time
 from typing import Any, Protocol
 
 import discord
@@ -14,7 +15,17 @@ from discord.ext import commands
 
 from bot.config import Settings
 from bot.errors import QueryError
+from bot.metrics import Metrics
 from bot.render import errors
+
+# Where an interaction keeps the moment the tree took it in (its `extras`), for latency.
+STARTED = "newsdesk_started"
+
+
+def command_seconds(interaction: discord.Interaction) -> float:
+    """How long ago the tree took this interaction in (see `NewsTree.interaction_check`)."""
+    started = interaction.extras.get(STARTED, time.perf_counter())
+    return time.perf_counter() - float(started)
 
 
 class _Replies(Protocol):
@@ -22,6 +33,8 @@ class _Replies(Protocol):
 
     @property
     def shutting_down(self) -> bool: ...
+
+    metrics: Metrics
 
     def track_reply(self, label: str = "") -> None: ...
 
@@ -128,6 +141,7 @@ class NewsTree(app_commands.CommandTree):
         so instead of starting new work."""
         bot: _Replies = self.client  # type: ignore[assignment]
         bot.track_reply(command_label(interaction))
+        interaction.extras.setdefault(STARTED, time.perf_counter())
         if not bot.shutting_down:
             if interaction.type is discord.InteractionType.application_command:
                 refusal = out_of_range(interaction)
@@ -147,4 +161,8 @@ class NewsTree(app_commands.CommandTree):
     ) -> None:
         """Answer ephemerally; log unexpected failures with command and guild."""
         name = interaction.command.qualified_name if interaction.command else "unknown command"
-        await errors.send_error(interaction, error, where=f"/{name}")
+        try:
+            await errors.send_error(interaction, error, where=f"/{name}")
+        finally:
+            bot: _Replies = self.client  # type: ignore[assignment]
+            bot.metrics.command_answered(f"/{name}", command_seconds(interaction), ok=False)

@@ -26,6 +26,7 @@ from bot.models.analysis import Analysis
 from bot.models.entity import NAME_LABELS
 from bot.models.query import Query
 from bot.models.story import Story, group_articles
+from bot.mutes import muted_articles
 from bot.nlp.analysis import summarize, summarize_many
 from bot.nlp.sentences import segment_text
 from bot.search import entity_as_phrase, matching
@@ -139,11 +140,16 @@ class DigestComposer:
         until: datetime,
         filter: str | DigestFilter = "",
         max_items: int = 5,
+        guild_id: int | None = None,
     ) -> Digest:
-        """The digest of articles stored or changed in [since, until) matching `filter`."""
+        """The digest of articles stored or changed in [since, until) matching `filter`, less
+        what the server `guild_id` has muted (bot.mutes)."""
         wanted = filter if isinstance(filter, DigestFilter) else parse_filter(filter)
         window = await self.store.articles_in_window(since, until, limit=CANDIDATES)
         articles = await self._matching(window, wanted)
+        if guild_id is not None and articles:
+            hidden = await muted_articles(self.store, guild_id, articles)
+            articles = [a for a in articles if a.id not in hidden]
         if not articles:
             return Digest(since=since, until=until, filter=wanted.text)
         analyses = await self.facts.analyses([a.id for a in articles[:ANALYSED]])

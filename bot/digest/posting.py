@@ -23,6 +23,7 @@ from bot.clock import Clock
 from bot.digest.composer import Digest, DigestComposer
 from bot.digest.errors import DeliveryGone
 from bot.digest.schedule import Recurrence, latest_slot
+from bot.metrics import Metrics
 from bot.store import Run, Schedule, Store
 from bot.tasks import LeaseLost, while_kept
 
@@ -112,6 +113,7 @@ class DigestPosting:
     clock: Clock
     owner: str
     leases: dict[int, datetime]
+    metrics: Metrics | None
 
     def _notify(self) -> None:
         """Wake whoever waits on the scheduler's progress (defined by the scheduler)."""
@@ -163,7 +165,11 @@ class DigestPosting:
         since = window_start(schedule, run.slot)
         try:
             digest = await self.composer.compose(
-                since=since, until=until, filter=schedule.filter, max_items=schedule.max_items
+                since=since,
+                until=until,
+                filter=schedule.filter,
+                max_items=schedule.max_items,
+                guild_id=guild,
             )
             if digest.empty and schedule.nothing_new == "skip":
                 await self._finish(run, "skipped", (since, until))
@@ -208,7 +214,7 @@ class DigestPosting:
         posted: Sequence[int] = (),
     ) -> bool:
         """Record our run as ended; False when the claim is no longer ours."""
-        return await self.store.finish_digest_run(
+        ended = await self.store.finish_digest_run(
             run.guild_id,
             run.id,
             status,
@@ -217,6 +223,9 @@ class DigestPosting:
             window=window,
             message_ids=posted,
         )
+        if ended and self.metrics is not None:
+            self.metrics.digest_ended(status)
+        return ended
 
     async def _reconcile(self, schedule: Schedule, run: Run, posted: Sequence[int]) -> None:
         """We posted a run whose claim another bot took over (we stalled past the lease):
@@ -252,6 +261,8 @@ class DigestPosting:
         )
         if not failed:
             return  # the claim was taken over: its new owner decides
+        if self.metrics is not None:
+            self.metrics.digest_ended("failed")
         if pause:
             await self.store.pause_digest_schedule(schedule.guild_id, schedule.id, reason, now)
             text = (

@@ -44,6 +44,7 @@ from bot.digest.posting import (
 )
 from bot.digest.schedule import latest_slot, next_slot, slots_between
 from bot.errors import StoreError
+from bot.metrics import Metrics
 from bot.store import Run, Schedule, Store
 from bot.tasks import BackgroundTasks, first_of
 
@@ -87,8 +88,10 @@ class DigestScheduler(DigestPosting):
         report: ReportProblem | None = None,
         owner: str | None = None,
         retract: RetractPosts | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self.store = store
+        self.metrics = metrics
         self.composer = composer
         self.post = post
         self.clock: Clock = clock or SystemClock()
@@ -257,6 +260,7 @@ class DigestScheduler(DigestPosting):
             until=now,
             filter=schedule.filter,
             max_items=schedule.max_items,
+            guild_id=schedule.guild_id,
         )
 
     # -- for tests and the console ----------------------------------------------------------

@@ -26,6 +26,7 @@ from bot.feeds.templates import template_for
 from bot.models import Article
 from bot.models.delivery import Failure, FailureKind, NotDelivered, PostedMessage
 from bot.models.story import Report
+from bot.mutes import describe, muted_articles
 from bot.store import (
     DeliveryOutcome,
     Feed,
@@ -130,6 +131,10 @@ class Delivery:
             posted += await self._post(first, repack, packed=reason)
         fresh = [i for i in fresh if not i.resumed]
         guild_id = next(iter(subscriptions.values())).guild_id
+        # A rule muted since an item was queued (held for quiet hours, say) still hides it.
+        hidden = await self._drop_muted(guild_id, [*fresh, *waiting])
+        fresh = [i for i in fresh if i.id not in hidden]
+        waiting = [i for i in waiting if i.id not in hidden]
         now = self.clock.now()
         pacing = await pacing_for(self.store, guild_id, channel_id, self.zone)
         used = await self.store.channel_posts_since(channel_id, utc_iso(now - pacing.window))
@@ -145,6 +150,29 @@ class Delivery:
         if decided.digest and digest is not None:
             await self._leave_to_digest(decided.digest, digest, now)
         return posted
+
+    async def _drop_muted(self, guild_id: int, items: Sequence[PendingAnnouncement]) -> set[int]:
+        """Drop the queued items the server's mute list hides now, each logged as muted with
+        its rule; return their ids."""
+        if not items:
+            return set()
+        muted = await muted_articles(self.store, guild_id, [i.article for i in items])
+        dropped = [i for i in items if i.article.id in muted]
+        if not dropped:
+            return set()
+        updates = [
+            LogUpdate(
+                i.id,
+                DeliveryOutcome.MUTED,
+                f"hidden by the server's mute list before it went out: "
+                f"{describe(muted[i.article.id])}",
+            )
+            for i in dropped
+        ]
+        async with self.lock, self.store.transaction():
+            await self.store.settle_announcements([i.id for i in dropped], "dropped")
+            await self.store.update_delivery_log(updates, utc_iso(self.clock.now()))
+        return {i.id for i in dropped}
 
     async def _digest_in(self, guild_id: int, channel_id: int) -> Schedule | None:
         """The channel's active digest, which flood overflow is rolled into."""

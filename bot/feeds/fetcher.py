@@ -139,6 +139,26 @@ def retry_after(value: str | None, now: datetime) -> timedelta | None:
     return max(timedelta(0), min(delay, MAX_RETRY_AFTER))
 
 
+def address_refusal(url: str, policy: FetchPolicy) -> str | None:
+    """Why `url` is never fetched under `policy`, told before any request (not a web
+    address, or a private or loopback address typed as such), or None."""
+    try:
+        parts = urlsplit(url)
+        hostname = parts.hostname
+    except ValueError:
+        return f"not a web address: {url[:200]}"
+    if parts.scheme not in {"http", "https"} or not hostname:
+        return f"not a web address: {url[:200]}"
+    if not policy.allow_private:
+        try:
+            literal = ipaddress.ip_address(hostname)
+        except ValueError:
+            literal = None
+        if literal is not None and not literal.is_global:
+            return "private and loopback addresses are not fetched"
+    return None
+
+
 def _host(url: str) -> str:
     return (urlsplit(url).netloc or "").lower()
 
@@ -196,16 +216,9 @@ class Fetcher:
         return self._session
 
     def _check_url(self, url: str) -> None:
-        parts = urlsplit(url)
-        if parts.scheme not in {"http", "https"} or not parts.hostname:
-            raise FetchError(f"not a web address: {url[:200]}", kind="blocked")
-        if not self.policy.allow_private:
-            try:
-                literal = ipaddress.ip_address(parts.hostname)
-            except ValueError:
-                literal = None
-            if literal is not None and not literal.is_global:
-                raise FetchError("private and loopback addresses are not fetched", kind="blocked")
+        refused = address_refusal(url, self.policy)
+        if refused is not None:
+            raise FetchError(refused, kind="blocked")
 
     async def get(
         self,

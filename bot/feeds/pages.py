@@ -20,10 +20,10 @@ log = logging.getLogger(__name__)
 PreparedEntry = tuple[FeedEntry, ArticleDraft | None, bool | None]
 
 
-# Runs `page_article(body, url)` away from the event loop. A 9 MB page takes trafilatura
+# Runs `page_article(body, url, selector)` away from the event loop. A 9 MB page takes trafilatura
 # seconds of CPU, holding the GIL much of it: the bot runs it in its NLP worker process
 # (bot/client/feeds.py), so the loop it shares with every user keeps its pace.
-Extractor = Callable[[bytes, str], Awaitable[PageArticle]]
+Extractor = Callable[[bytes, str, str], Awaitable[PageArticle]]
 # A page's text is kept up to this many characters (cut at a paragraph, and said): past it,
 # cleaning, hashing and placing the article in a story each held the GIL for up to half a
 # second at a time (a 9 MB page), stalling every user's command meanwhile.
@@ -31,9 +31,10 @@ MAX_PAGE_CHARS = 1_000_000
 CUT_NOTE = "[The page's text goes on past {chars:,} characters; the rest was not kept.]"
 
 
-def page_article(body: bytes, url: str) -> PageArticle:
-    """`extract_article`, its text cut at the last paragraph before MAX_PAGE_CHARS."""
-    article = extract_article(body, url)
+def page_article(body: bytes, url: str, selector: str = "") -> PageArticle:
+    """`extract_article` (through the feed's CSS `selector`, if any), its text cut at the last
+    paragraph before MAX_PAGE_CHARS."""
+    article = extract_article(body, url, selector)
     if len(article.body) <= MAX_PAGE_CHARS:
         return article
     cut = article.body.rfind("\n\n", 0, MAX_PAGE_CHARS)
@@ -42,9 +43,9 @@ def page_article(body: bytes, url: str) -> PageArticle:
     return dataclasses.replace(article, body=f"{kept}\n\n{note}")
 
 
-async def in_thread(body: bytes, url: str) -> PageArticle:
+async def in_thread(body: bytes, url: str, selector: str = "") -> PageArticle:
     """Extract in a worker thread of this process (the default, for tools and tests)."""
-    return await asyncio.to_thread(page_article, body, url)
+    return await asyncio.to_thread(page_article, body, url, selector)
 
 
 class EntryPages:
@@ -54,7 +55,7 @@ class EntryPages:
         self.store = store
         self.fetcher = fetcher
         self.extract = extract or in_thread
-        self._extracting: dict[str, asyncio.Future[PageArticle]] = {}
+        self._extracting: dict[tuple[str, str], asyncio.Future[PageArticle]] = {}
         # Each page's fetch is a task the feeds listing it await together; the expected
         # failures are theirs to handle, anything else is logged here too.
         self._tasks = BackgroundTasks("feed-pages")
@@ -63,8 +64,9 @@ class EntryPages:
         """End of a cycle: pages are fetched anew in the next one."""
         self._extracting.clear()
 
-    async def prepare(self, entry: FeedEntry, source: str) -> PreparedEntry:
-        """(entry, draft or None if already stored, whether full text was extracted)."""
+    async def prepare(self, entry: FeedEntry, source: str, selector: str = "") -> PreparedEntry:
+        """(entry, draft or None if already stored, whether full text was extracted); the
+        feed's CSS `selector`, if it has one, picks the text on the page."""
         if entry.link:
             known = await self.store.article_id_for(canonical_url(entry.link), "")
             if known is not None:
@@ -72,24 +74,25 @@ class EntryPages:
         if entry.full_text or not entry.link:
             return entry, entry_draft(entry, source, None), entry.full_text or None
         try:
-            article = await self._extract(entry.link)
+            article = await self._extract(entry.link, selector)
         except (FetchError, NoArticle) as exc:
             log.info("no full text for %s: %s", entry.link, exc)
             return entry, entry_draft(entry, source, None), False
         return entry, entry_draft(entry, source, article), True
 
-    async def _extract(self, link: str) -> PageArticle:
-        """Fetch and extract a page; feeds listing it in the same cycle share one fetch."""
-        key = canonical_url(link)
+    async def _extract(self, link: str, selector: str) -> PageArticle:
+        """Fetch and extract a page; feeds listing it in the same cycle (with the same
+        selector) share one fetch."""
+        key = (canonical_url(link), selector)
         task = self._extracting.get(key)
         if task is None:
 
             async def work() -> PageArticle:
                 page = await self.fetcher.fetch_page(link)
-                return await self.extract(page.body, page.url)
+                return await self.extract(page.body, page.url, selector)
 
             task = self._extracting[key] = self._tasks.spawn(
-                work(), name=key[:80], suppressed=(FetchError, NoArticle)
+                work(), name=key[0][:80], suppressed=(FetchError, NoArticle)
             )
         return await asyncio.shield(task)
 

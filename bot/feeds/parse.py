@@ -19,6 +19,7 @@ import lxml.html
 import trafilatura
 from feedparser.exceptions import ThingsNobodyCaresAboutButMe
 
+from bot.feeds.selectors import selected_html
 from bot.ingest import files
 from bot.ingest.records import parse_timestamp
 from bot.ingest.text import ArticleFormatError
@@ -69,6 +70,7 @@ class FeedEntry:
     author: str
     published_at: str | None
     image: str | None = None  # the item's picture (media:thumbnail, an image enclosure)
+    categories: tuple[str, ...] = ()  # <category> (RSS), <category term> (Atom), dc:subject
 
     @property
     def full_text(self) -> bool:
@@ -98,6 +100,7 @@ class PageArticle:
     canonical_url: str | None
     sitename: str
     image: str | None = None  # the page's picture (og:image)
+    selector: str = ""  # the feed's CSS selector that picked the text ('' for trafilatura)
 
 
 def html_to_text(html: str) -> str:
@@ -172,6 +175,17 @@ def _image(raw: Any, base: str) -> str | None:
     return next((a for c in candidates if (a := _web_address(c, base))), None)
 
 
+def _categories(raw: Any) -> tuple[str, ...]:
+    """The item's categories as feedparser reads them (`tags`): each one's label, else its
+    term (ingest's cleaning bounds how many and how long)."""
+    names = []
+    for tag in raw.get("tags") or []:
+        name = (tag.get("label") or tag.get("term") or "") if isinstance(tag, dict) else ""
+        if isinstance(name, str) and (name := html_to_text(name).strip()):
+            names.append(name)
+    return tuple(names)
+
+
 def _entry(raw: Any, base: str) -> FeedEntry | None:
     title = " ".join(html_to_text(raw.get("title", "")).split())
     link = raw.get("link") or None
@@ -202,6 +216,7 @@ def _entry(raw: Any, base: str) -> FeedEntry | None:
         author=strip_controls(raw.get("author") or "").strip(),
         published_at=_when(raw.get("published_parsed") or raw.get("updated_parsed")),
         image=_image(raw, base),
+        categories=_categories(raw),
     )
 
 
@@ -254,8 +269,10 @@ def discover_feed_link(html: bytes, base: str) -> str | None:
     return None
 
 
-def extract_article(html: bytes | str, url: str | None = None) -> PageArticle:
+def extract_article(html: bytes | str, url: str | None = None, selector: str = "") -> PageArticle:
     """Extract an article's text and metadata from an HTML page; raise NoArticle if it has none.
+    With a feed's CSS `selector`, the text is what it selects (trafilatura's when it selects
+    too little: a changed page layout must not lose the article).
 
     Blocking (CPU): call it through `asyncio.to_thread` from the event loop.
     """
@@ -274,9 +291,11 @@ def extract_article(html: bytes | str, url: str | None = None) -> PageArticle:
     if lines and title and lines[0].casefold() == title.casefold():
         lines = lines[1:]  # the headline repeated as the first paragraph
     body = "\n\n".join(lines)
+    chosen = _selected_body(html, selector) if selector else ""
+    if chosen:
+        body = chosen
     if len(body.split()) < MIN_ARTICLE_WORDS:
         raise NoArticle("no article text on the page (fewer than 40 words of prose)")
-    assert document is not None
     canonical = getattr(document, "url", None)
     return PageArticle(
         title=title,
@@ -286,7 +305,15 @@ def extract_article(html: bytes | str, url: str | None = None) -> PageArticle:
         canonical_url=canonical if canonical and canonical.startswith("http") else None,
         sitename=(getattr(document, "sitename", None) or "").strip(),
         image=_web_address(getattr(document, "image", None), url or ""),
+        selector=selector if chosen else "",
     )
+
+
+def _selected_body(html: bytes | str, selector: str) -> str:
+    """The text a CSS selector picks on the page, if it is an article's worth ('' if not)."""
+    parts = (html_to_text(fragment) for fragment in selected_html(html, selector))
+    body = "\n\n".join(part for part in parts if part)
+    return body if len(body.split()) >= MIN_ARTICLE_WORDS else ""
 
 
 def same_site(a: str, b: str) -> bool:
@@ -319,6 +346,8 @@ def entry_draft(entry: FeedEntry, source: str, page: PageArticle | None) -> Arti
         how = "title"
     origin = page_origin(entry.link, page) if entry.link else f"feed-item:{entry.guid}"
     metadata: dict[str, Any] = {"guid": entry.guid, "text_from": how}
+    if page and page.selector:
+        metadata["selector"] = page.selector
     if entry.summary:
         metadata["summary"] = entry.summary
     if image := entry.image or (page.image if page else None):
@@ -332,6 +361,7 @@ def entry_draft(entry: FeedEntry, source: str, page: PageArticle | None) -> Arti
         author=entry.author or (page.author if page else ""),
         published_at=entry.published_at or (page.published_at if page else None),
         metadata=metadata,
+        categories=entry.categories,
     )
 
 

@@ -24,6 +24,7 @@ from bot.feeds.schedule import after_failure, after_success, poll_interval
 from bot.feeds.subscriptions import EntityResolver
 from bot.feeds.triage import MuteCheck, Router
 from bot.ingest import Enricher, ingest_drafts
+from bot.metrics import Metrics
 from bot.store import Feed, SeenItem, Store
 from bot.stories import story_ids
 from bot.tasks import BackgroundTasks, first_of
@@ -85,8 +86,10 @@ class FeedPoller:
         zone: ZoneInfo | None = None,
         muted: MuteCheck | None = None,
         extract: Extractor | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self.store = store
+        self.metrics = metrics
         # Who holds this bot's poll claims: unique per running bot (see bot.feeds.claims).
         self.owner = owner or new_owner()
         self.fetcher = fetcher
@@ -278,7 +281,11 @@ class FeedPoller:
         later = new[MAX_ITEMS_PER_POLL:]
         new = new[:MAX_ITEMS_PER_POLL]
         source = parsed.title or feed.title or feed.url
-        prepared = await asyncio.gather(*(self.pages.prepare(entry, source) for entry in new))
+        # A subscription's CSS selector picks the text on the pages (the oldest one's wins).
+        selector = next(iter(await self.store.feed_selectors(feed.id)), "") if new else ""
+        prepared = await asyncio.gather(
+            *(self.pages.prepare(entry, source, selector) for entry in new)
+        )
         status = "ok" if parsed.warning is None else "ok, XML repaired"
         feed = self._succeeded(feed, fetched, status)
         feed = dataclasses.replace(
@@ -360,4 +367,6 @@ class FeedPoller:
             if not await self.store.save_feed(feed, owner=self.owner, release=True):
                 raise ClaimLost(feed.url)
         result.feed = feed
+        if self.metrics is not None:
+            self.metrics.feed_polled(result.status)
         return result

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 from bot.clock import Clock, SystemClock, utc_iso
 from bot.errors import NewsdeskError, TooBroad
-from bot.feeds.fetcher import Fetcher
+from bot.feeds.fetcher import Fetched, Fetcher, FetchError
 from bot.feeds.parse import FeedFormatError, ParsedFeed, discover_feed_link, parse_feed
+from bot.feeds.shortcuts import SITES, ShortcutSites, feed_address
 from bot.ingest.urls import canonical_url
 from bot.search import matching, resolve_entities
 from bot.search.cost import check_search
@@ -61,23 +62,33 @@ def normalise_feed_url(text: str) -> str:
     return text
 
 
-async def preview_feed(fetcher: Fetcher, url: str) -> FeedPreview:
-    """Fetch and parse a feed once (following a web page's link to its feed, if it has one).
+async def preview_feed(fetcher: Fetcher, url: str, *, sites: ShortcutSites = SITES) -> FeedPreview:
+    """Fetch and parse a feed once: a YouTube, Reddit or Mastodon address becomes its feed
+    (bot.feeds.shortcuts), a web page is read for the link to its feed, if it has one.
 
     Raises FetchError or FeedFormatError with a message fit for the user.
     """
-    fetched = await fetcher.get(normalise_feed_url(url))
-    content_type = fetched.headers.get("content-type")
+    address = normalise_feed_url(url)
+    shortcut = feed_address(address, sites)
+    if shortcut is not None and shortcut != address:
+        try:
+            return await _read_feed(await fetcher.get(shortcut))
+        except (FetchError, FeedFormatError):
+            pass  # not what the address looked like (a site that is not Mastodon): read it
+    fetched = await fetcher.get(address)
     try:
-        parsed = await asyncio.to_thread(parse_feed, fetched.body, fetched.url, content_type)
+        return await _read_feed(fetched)
     except FeedFormatError:
         # People paste the site's address; pages announce their feed with <link rel=alternate>.
         link = await asyncio.to_thread(discover_feed_link, fetched.body, fetched.url)
         if link is None or canonical_url(link) == canonical_url(fetched.url):
             raise
-        fetched = await fetcher.get(link)
-        content_type = fetched.headers.get("content-type")
-        parsed = await asyncio.to_thread(parse_feed, fetched.body, fetched.url, content_type)
+        return await _read_feed(await fetcher.get(link))
+
+
+async def _read_feed(fetched: Fetched) -> FeedPreview:
+    content_type = fetched.headers.get("content-type")
+    parsed = await asyncio.to_thread(parse_feed, fetched.body, fetched.url, content_type)
     return FeedPreview(url=canonical_url(fetched.url), feed=parsed)
 
 

@@ -12,11 +12,22 @@ from bot.clock import utc_iso
 from bot.feeds.health import describe_gap
 from bot.feeds.subscriptions import EntityResolver, matching_articles
 from bot.models import Article
+from bot.mutes import describe, muted_articles
 from bot.store import DeliveryOutcome, Feed, NewLogEntry, Store, Subscription
 
-# The hook for the server's mute list (it comes later): the articles of `articles` a
-# subscription's server has muted, each with the mute entry that hid it.
+# The articles of `articles` a subscription's server has muted, each with why (the rule).
 MuteCheck = Callable[[Subscription, Sequence[Article]], Awaitable[Mapping[int, str]]]
+
+
+def server_mutes(store: Store) -> MuteCheck:
+    """The mute check a router uses unless given another: the subscription's server's mute
+    list (bot.mutes), each hidden item logged with the rule that hid it."""
+
+    async def check(subscription: Subscription, articles: Sequence[Article]) -> dict[int, str]:
+        hidden = await muted_articles(store, subscription.guild_id, articles)
+        return {i: f"hidden by the server's mute list: {describe(m)}" for i, m in hidden.items()}
+
+    return check
 
 
 # How a duplicate story's line says where the first one stands.
@@ -27,7 +38,7 @@ ALREADY = {
     "held": "already held for",
     "digest": "already left to the digest of",
     "failed": "already tried, and failed, in",
-    "dropped": "already dropped (paused) from",
+    "dropped": "already dropped (paused or muted) from",
 }
 
 
@@ -148,7 +159,7 @@ class Router:
     ) -> None:
         self.store = store
         self.entity_articles = entity_articles
-        self.muted = muted
+        self.muted = muted if muted is not None else server_mutes(store)
 
     async def verdicts(
         self,

@@ -1,10 +1,11 @@
 """The last check before an article is stored, whatever format it came in: no control
 characters in any text (NUL, escape sequences), and what outsiders claim is bounded by what we
-know (a publication date cannot be later than its arrival)."""
+know (a publication date cannot be later than its arrival, categories are few and short)."""
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from bot.ingest.records import MAX_DEPTH, TOO_DEEP
@@ -15,6 +16,9 @@ from bot.models.text import strip_controls
 
 # Fields shown on one line: what the control characters leave is joined with single spaces.
 LINE_FIELDS = ("title", "caption", "source", "desk", "dateline", "author")
+# What an article's categories may hold: no feed files an item under more, or longer, names.
+MAX_CATEGORIES = 32
+MAX_CATEGORY_CHARS = 100
 
 
 def _moment(value: str) -> datetime | None:
@@ -59,6 +63,21 @@ def _body(text: str) -> str:
     return "\n\n".join(p for p in paragraphs if p)
 
 
+def clean_categories(names: Iterable[object]) -> tuple[str, ...]:
+    """Categories as stored: text only, one line each, at most MAX_CATEGORY_CHARS, each name
+    once whatever its case, at most MAX_CATEGORIES of them, in the order given."""
+    kept: dict[str, str] = {}
+    for name in names:
+        if not isinstance(name, str):
+            continue
+        line = " ".join(strip_controls(name).split())[:MAX_CATEGORY_CHARS].strip()
+        if line and line.casefold() not in kept:
+            kept[line.casefold()] = line
+            if len(kept) >= MAX_CATEGORIES:
+                break
+    return tuple(kept.values())
+
+
 def _clean_value(value: object, depth: int = 1) -> object:
     """A metadata value with control characters out of every string and key."""
     if isinstance(value, str):
@@ -86,6 +105,7 @@ def clean_draft(draft: ArticleDraft, now: datetime) -> ArticleDraft:
         url=quote_controls(draft.url) if draft.url else draft.url,
         published_at=published,
         metadata={**metadata, **noted},
+        categories=clean_categories(draft.categories),
     )
     if not cleaned.title:
         raise ArticleFormatError("missing title (nothing left without control characters)")

@@ -13,7 +13,18 @@ from bot.ingest.text import ArticleFormatError
 from bot.ingest.urls import canonical_url
 from bot.models import ArticleDraft
 
-KNOWN_FIELDS = ("title", "body", "text", "url", "source", "author", "published_at", "caption")
+KNOWN_FIELDS = (
+    "title",
+    "body",
+    "text",
+    "url",
+    "source",
+    "author",
+    "published_at",
+    "caption",
+    "category",
+    "categories",
+)
 # No article needs deeper JSON; deeper input is an attack on every recursive step after parsing
 # (scrubbing, storing metadata as JSON), so it is refused before any of them.
 MAX_DEPTH = 64
@@ -89,6 +100,17 @@ def _text(record: dict[str, Any], key: str) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
+def _categories(record: dict[str, Any]) -> tuple[str, ...]:
+    """`category` and `categories`, each a name or a list of names (other values are left out;
+    ingest's cleaning bounds them)."""
+    found: list[str] = []
+    for key in ("category", "categories"):
+        value = record.get(key)
+        items = value if isinstance(value, list) else [value]
+        found.extend(item.strip() for item in items if isinstance(item, str) and item.strip())
+    return tuple(found)
+
+
 def draft_from_record(record: object, origin: str) -> ArticleDraft:
     """Turn one JSON object into a draft; unknown fields are kept as metadata."""
     if not isinstance(record, dict):
@@ -122,6 +144,7 @@ def draft_from_record(record: object, origin: str) -> ArticleDraft:
         author=_text(record, "author"),
         published_at=published,
         metadata=metadata,
+        categories=_categories(record),
     )
 
 

@@ -10,7 +10,8 @@ Each (follow, article) pair is claimed in the database before anything is sent (
 repeated ingests, restarts and several callers never notify twice; what was claimed but not
 delivered (a crash, Discord down) stays pending and goes out with the next delivery. A quotes
 follow is told of an article only for quotations its entity had not been quoted saying in an
-earlier article, so one quotation carried by several outlets is news once.
+earlier article, so one quotation carried by several outlets is news once. An article the
+follow's server has muted (bot.mutes) is never claimed for it.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from bot.clock import Clock, SystemClock, utc_iso
 from bot.errors import NewsdeskError
 from bot.feeds.subscriptions import matching_articles
 from bot.models import Article
+from bot.mutes import muted_articles
 from bot.nlp.lookup import entity_article_ids, resolve_entity
 from bot.search.cost import check_search
 from bot.search.query import clean, parse_query
@@ -211,6 +213,21 @@ async def _query_hits(store: Store, article_ids: Sequence[int]) -> list[tuple[in
     return hits
 
 
+async def _unmuted(store: Store, hits: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The (follow id, article id) hits left once each follow's server's mute list has had
+    its say: a muted article notifies no one there (and is never claimed, so never owed)."""
+    if not hits:
+        return hits
+    guilds = await store.guilds_of_follows(sorted({follow for follow, _ in hits}))
+    articles = {a.id: a for a in await store.articles(sorted({a for _, a in hits}))}
+    hidden: dict[int, set[int]] = {}
+    for guild in sorted(set(guilds.values())):
+        wanted = {a for f, a in hits if guilds.get(f) == guild and a in articles}
+        muted = await muted_articles(store, guild, [articles[a] for a in sorted(wanted)])
+        hidden[guild] = set(muted)
+    return [(f, a) for f, a in hits if a not in hidden.get(guilds.get(f, -1), set())]
+
+
 async def notify_new_articles(
     store: Store, article_ids: Sequence[int], *, clock: Clock | None = None
 ) -> list[Notification]:
@@ -220,6 +237,7 @@ async def notify_new_articles(
     if ids:
         hits = await store.entity_follow_hits(ids) + await _query_hits(store, ids)
         hits += await store.quote_follow_hits(ids)
+        hits = await _unmuted(store, hits)
         if hits:
             async with store.transaction():
                 await store.claim_notifications(hits, utc_iso((clock or SystemClock()).now()))

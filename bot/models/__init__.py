@@ -43,6 +43,8 @@ class ArticleDraft:
     url: str | None = None
     published_at: str | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
+    # How the feed or record filed it ("Politics", "UK"): what `category:` terms match.
+    categories: tuple[str, ...] = ()
 
     @property
     def paragraphs(self) -> list[str]:

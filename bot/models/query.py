@@ -1,13 +1,20 @@
 """A parsed search, as it crosses from the query language (bot/search) into the store: words,
-phrases, OR groups, exclusions, prefixes and typed filters. Each store backend compiles it to
-its own dialect once (SQLite: an FTS5 expression; PostgreSQL: a tsquery); nobody reads a
-compiled string back.
+phrases, OR groups, exclusions, prefixes, field-scoped terms and typed filters. Each store
+backend compiles it to its own dialect once (SQLite: an FTS5 expression; PostgreSQL: a
+tsquery); nobody reads a compiled string back.
 
     Query(groups=((Term(("shin", "bet")),), (Term(("truce",)), Term(("ceasefire",)))),
           excluded=(Term(("egypt",)),), filters=SearchFilters(sources=("YWN",)))
 
 is `"shin bet" truce OR ceasefire -egypt source:YWN`: every group must match (any one of its
 alternatives), no excluded term may, and the filters narrow what is searched.
+
+A term may be scoped to a field: `title:` terms are searched in the headline alone (they are
+full-text terms and count for relevance like any other); `author:` and `category:` terms are
+*label* terms, matched in the article's byline and in the categories its feed or record gave
+it, word for word (an `author:"Jane Doe"` term matches the byline "Jane Doe and Ann Lee").
+Label terms narrow a search without counting for relevance, and a group of alternatives is
+either all full-text terms or all label terms: `storm OR author:Lee` is refused.
 """
 
 from __future__ import annotations
@@ -15,24 +22,40 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Literal, get_args
+
+# Where a term is looked for: the headline alone, the byline, or the article's categories
+# (a term without a field is looked for in the headline, caption and body).
+Field = Literal["title", "author", "category"]
+FIELDS: tuple[Field, ...] = get_args(Field)
+# Fields matched outside the full-text index, on the article's labels.
+LABEL_FIELDS: frozenset[Field] = frozenset({"author", "category"})
 
 
 @dataclass(frozen=True)
 class Term:
     """One searchable unit: a word or a phrase (its words, in order); with `prefix`, its last
-    word matches every word starting with it."""
+    word matches every word starting with it; with `field`, only there."""
 
     words: tuple[str, ...]
     prefix: bool = False
+    field: Field | None = None
 
     def __post_init__(self) -> None:
         if not self.words or not all(self.words):
             raise ValueError("a search term needs words")
+        if self.field is not None and self.field not in FIELDS:
+            raise ValueError(f"no such field: {self.field!r}")
 
     @property
     def is_phrase(self) -> bool:
         """True for two or more words that must appear together, in order."""
         return len(self.words) > 1
+
+    @property
+    def is_label(self) -> bool:
+        """True for an `author:` or `category:` term (matched on labels, not in the text)."""
+        return self.field in LABEL_FIELDS
 
 
 @dataclass(frozen=True)
@@ -100,33 +123,60 @@ class Query:
     def __post_init__(self) -> None:
         if not self.groups or not all(self.groups):
             raise ValueError("a search needs at least one term to look for")
+        if any(len({term.is_label for term in group}) > 1 for group in self.groups):
+            raise ValueError("a group of alternatives mixes full-text and label terms")
+
+    @property
+    def text_groups(self) -> tuple[tuple[Term, ...], ...]:
+        """The groups of full-text terms (plain and `title:`): what relevance is scored on."""
+        return tuple(group for group in self.groups if not group[0].is_label)
+
+    @property
+    def label_groups(self) -> tuple[tuple[Term, ...], ...]:
+        """The groups of `author:` and `category:` terms: each narrows the matches."""
+        return tuple(group for group in self.groups if group[0].is_label)
+
+    @property
+    def text_excluded(self) -> tuple[Term, ...]:
+        """Excluded full-text terms."""
+        return tuple(term for term in self.excluded if not term.is_label)
+
+    @property
+    def label_excluded(self) -> tuple[Term, ...]:
+        """Excluded `author:` and `category:` terms."""
+        return tuple(term for term in self.excluded if term.is_label)
 
     @property
     def terms(self) -> tuple[Term, ...]:
-        """Every wanted term (each OR alternative), in order; a term typed twice is here twice
-        (full-text scores count each occurrence)."""
+        """Every wanted full-text term (each OR alternative), in order; a term typed twice is
+        here twice (full-text scores count each occurrence). Label terms are not here."""
+        return tuple(term for group in self.text_groups for term in group)
+
+    @property
+    def all_terms(self) -> tuple[Term, ...]:
+        """Every wanted term, full-text and label, in order."""
         return tuple(term for group in self.groups for term in group)
 
     @property
     def required(self) -> tuple[Term, ...]:
-        """The terms every match contains: those without alternatives."""
-        return tuple(group[0] for group in self.groups if len(group) == 1)
+        """The full-text terms every match contains: those without alternatives."""
+        return tuple(group[0] for group in self.text_groups if len(group) == 1)
 
     @property
     def phrases(self) -> tuple[Term, ...]:
         """Wanted and excluded terms of two or more words (matching them needs positions)."""
-        return tuple(term for term in (*self.terms, *self.excluded) if term.is_phrase)
+        return tuple(term for term in (*self.all_terms, *self.excluded) if term.is_phrase)
 
     @property
     def prefixes(self) -> tuple[Term, ...]:
         """Wanted and excluded prefix terms: each stands for every indexed word it expands to."""
-        return tuple(term for term in (*self.terms, *self.excluded) if term.prefix)
+        return tuple(term for term in (*self.all_terms, *self.excluded) if term.prefix)
 
     @property
     def size(self) -> int:
-        """Words in the query (every alternative, phrase word, exclusion and prefix once):
-        what the parser's word limit bounds."""
-        return sum(len(term.words) for term in (*self.terms, *self.excluded))
+        """Words in the query (every alternative, phrase word, exclusion and prefix once,
+        field-scoped ones included): what the parser's word limit bounds."""
+        return sum(len(term.words) for term in (*self.all_terms, *self.excluded))
 
     def cost(self, expansions: Mapping[Term, int] | None = None) -> int:
         """Index lists a search reads, roughly: one per word, except that a prefix term reads
@@ -135,11 +185,12 @@ class Query:
         counts = expansions or {}
         return sum(
             len(term.words) - 1 + max(1, counts.get(term, 1)) if term.prefix else len(term.words)
-            for term in (*self.terms, *self.excluded)
+            for term in (*self.all_terms, *self.excluded)
         )
 
     def highlight_words(self) -> list[str]:
-        """The words a reader would expect to see marked in results."""
+        """The words a reader would expect to see marked in results (the full-text ones: a
+        byline or a category is not in the text)."""
         return [word for term in self.terms for word in term.words]
 
     def narrowed(self, options: SearchFilters) -> Query:

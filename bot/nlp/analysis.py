@@ -247,8 +247,8 @@ def summarize_many(
     articles report; MMR drops repeats; a sentence naming entities not yet covered gets a
     bonus. Output is ordered by article index, then position.
     """
-    todo = [i for i, a in enumerate(analyses_or_texts) if not isinstance(a, Analysis)]
-    fresh = iter(analyze_texts([analyses_or_texts[i] for i in todo]) if todo else [])
+    todo = [a for a in analyses_or_texts if not isinstance(a, Analysis)]
+    fresh = iter(analyze_texts(todo) if todo else [])
     analyses = [a if isinstance(a, Analysis) else next(fresh) for a in analyses_or_texts]
 
     pool: list[tuple[int, int]] = []

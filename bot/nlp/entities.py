@@ -9,7 +9,7 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.models.analysis import Entity, Mention
 from bot.models.entity import NAME_LABELS
@@ -18,6 +18,8 @@ from bot.nlp.gazetteer import alias_index
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
+
+    from bot.nlp.gazetteer import GazetteerEntry
 
 #: spaCy labels kept. Numbers, percentages and times are dropped; MONEY and DATE are facts.
 LABELS = frozenset(
@@ -245,7 +247,7 @@ def resolve(
     # One label per entity: the gazetteer's, else PERSON if a full name anchors the group,
     # else the majority of the model's votes.
     group_votes: dict[str, Counter[str]] = {}
-    group_entry = {}
+    group_entry: dict[str, GazetteerEntry] = {}
     for key, votes in labels_by_key.items():
         root = groups.find(key)
         group_votes.setdefault(root, Counter()).update(votes)
@@ -274,7 +276,8 @@ def resolve(
             display[root] = form
 
     resolved: list[Mention] = []
-    stats: dict[str, list] = {}
+    # Per root: its surface forms, its mention count, its first sentence.
+    stats: dict[str, list[Any]] = {}
     for m in mentions:
         root = groups.find(_key(m))
         sentence = bisect_right(sentence_starts, m.start) - 1 if m.section == "body" else -1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.nlp.errors import NlpUnavailable
 
@@ -40,7 +40,8 @@ def load_pipeline() -> Language:
     from bot.nlp.gazetteer import ruler_patterns
 
     # Before `ner` so the statistical model keeps these spans and labels around them.
-    ruler = nlp.add_pipe("entity_ruler", before="ner", config={"phrase_matcher_attr": "ORTH"})
+    # spaCy types add_pipe as a bare callable; this one is an EntityRuler.
+    ruler: Any = nlp.add_pipe("entity_ruler", before="ner", config={"phrase_matcher_attr": "ORTH"})
     ruler.add_patterns(ruler_patterns())
     return nlp
 

@@ -68,8 +68,8 @@ def candidates(text: str, masked: str, analysis: Analysis) -> list[Who]:
     _add_spokespeople(found, masked, mentions)
     for m in mentions:
         if masked[m.start] != HIDDEN:
-            titled = TITLE_NAME.search(text, max(0, m.start - 12), m.end)
-            named = titled and titled.start("name") <= m.start < titled.end("name")
+            title = TITLE_NAME.search(text, max(0, m.start - 12), m.end)
+            named = title and title.start("name") <= m.start < title.end("name")
             found.add(Who(m.start, m.end, m.canonical, "PERSON" if named else m.label))
     titled = _add_titled(found, masked)
     for match in _BARE_NAME.finditer(masked):

@@ -131,8 +131,9 @@ class Names:
         person (`person=True`), of anything else (False) or of either (None)."""
         for _, _, at in self.unguarded(lo, hi):
             who = self.at(at)
-            usable = who is not None and who.start not in self.modifiers
-            if usable and (person is None or who.person == person):
+            if who is None or who.start in self.modifiers:
+                continue
+            if person is None or who.person == person:
                 return who
         return None
 

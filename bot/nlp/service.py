@@ -51,6 +51,8 @@ class NlpService:
         self.mode: Mode = mode
         self._executor: Executor | None = None
         self._lifeline: Lifeline | None = None
+        # Batches handed to the worker and not yet back (the NLP queue operators watch).
+        self.pending = 0
 
     def _get_executor(self) -> Executor | None:
         if self.mode == "inline":
@@ -75,6 +77,7 @@ class NlpService:
         executor = self._get_executor()
         if executor is None:
             return func(*args)
+        self.pending += 1
         try:
             return await asyncio.get_running_loop().run_in_executor(executor, func, *args)
         except BrokenProcessPool:
@@ -82,6 +85,8 @@ class NlpService:
             # starts a new worker instead of failing every article after this one.
             self._discard(executor)
             raise
+        finally:
+            self.pending -= 1
 
     def _discard(self, executor: Executor) -> None:
         if self._executor is executor:

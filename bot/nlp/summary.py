@@ -51,7 +51,8 @@ def _tfidf(terms: Sequence[Sequence[str]], idf: dict[str, float] | None = None) 
                 matrix[row, col] = (1.0 + math.log(count)) * idf[term]
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
-    return matrix / norms
+    unit: np.ndarray = matrix / norms
+    return unit
 
 
 def _pagerank(sim: np.ndarray, damping: float = 0.85, iterations: int = 30) -> np.ndarray:

@@ -3,7 +3,7 @@ the delivery log's pages, a channel's pacing, a post sent on request."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -135,8 +135,9 @@ def prefix_help(prefix: str) -> discord.Embed:
     )
 
 
-def log_line(entry: LogEntry) -> str:
-    """One line of the delivery log: mark, outcome, title, why, the post, when."""
+def log_line(entry: LogEntry, source: str = "") -> str:
+    """One line of the delivery log: mark, outcome, title, why, the article's text source
+    (bot.feeds.extraction.text_source), the post, when."""
     title = text.escape(text.plain(entry.title, TITLE_CHARS)) or "(no title)"
     title = text.link(title, entry.url)
     parts = [f"{MARKS.get(entry.outcome, '•')} **{entry.outcome}** · {title}"]
@@ -146,14 +147,22 @@ def log_line(entry: LogEntry) -> str:
         label = "first post" if entry.outcome is DeliveryOutcome.DUPLICATE else "the post"
         parts.append(text.link(label, entry.link))
     parts.append(text.timestamp(entry.at, "R"))
+    if source:
+        parts.append("text: " + text.escape(text.plain(source, DETAIL_CHARS)))
     return " — ".join(parts[:2]) + ("\n" + " · ".join(parts[2:]) if parts[2:] else "")
 
 
 def log_embed(
-    subscription: Subscription, feed: Feed, lines: Sequence[LogEntry], page: int, pages: int
+    subscription: Subscription,
+    feed: Feed,
+    lines: Sequence[LogEntry],
+    page: int,
+    pages: int,
+    sources: Mapping[int, str] | None = None,
 ) -> discord.Embed:
-    """One page of a feed's delivery log."""
-    body = "\n\n".join(log_line(entry) for entry in lines)
+    """One page of a feed's delivery log (`sources`: each article's text source, by id)."""
+    sources = sources or {}
+    body = "\n\n".join(log_line(e, sources.get(e.article_id or 0, "")) for e in lines)
     return embeds.build(
         title=f"Delivery log of feed #{subscription.id} · {_name(feed)}",
         description=body or "Nothing yet: each item the feed brings from now on shows here.",

@@ -61,7 +61,12 @@ def subscriptions_embed(
         title="Feeds in this server",
         fields=fields,
         colour=embeds.Palette.NEWS,
-        footer=f"{len(rows)} of {limit} feeds · /feeds remove id to stop one",
+        footer=f"{len(rows)} of {limit} feeds · /feeds remove id to stop one"
+        + (
+            f" · the first {limits.EMBED_FIELDS} shown: /feeds export lists all"
+            if len(rows) > limits.EMBED_FIELDS
+            else ""
+        ),
     )
 
 

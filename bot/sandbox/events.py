@@ -5,12 +5,12 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from .emulator.state import ALL_PERMISSIONS, Channel, Interaction, Message, Role, User
+from .emulator.state import ALL_PERMISSIONS, Channel, Interaction, Message, Role, Upload, User
 from .emulator.world import World
 
 # Application command option types (Discord's numbering).
 _SUB_COMMAND, _SUB_COMMAND_GROUP, _STRING, _INTEGER, _BOOLEAN = 1, 2, 3, 4, 5
-_USER, _CHANNEL, _ROLE, _NUMBER = 6, 7, 8, 10
+_USER, _CHANNEL, _ROLE, _NUMBER, _ATTACHMENT = 6, 7, 8, 10, 11
 
 
 def command_data(
@@ -73,6 +73,9 @@ def _option(
     elif isinstance(value, Role):
         option["value"] = str(value.id)
         resolved.setdefault("roles", {})[str(value.id)] = value.payload()
+    elif isinstance(value, Upload):
+        option["value"] = str(value.attachment.id)
+        resolved.setdefault("attachments", {})[str(value.attachment.id)] = value.payload()
     if name == focused:
         option["focused"] = True
     return option
@@ -174,6 +177,8 @@ def _option_type(value: Any, defs: list[dict[str, Any]], name: str) -> int:
         return _CHANNEL
     if isinstance(value, Role):
         return _ROLE
+    if isinstance(value, Upload):
+        return _ATTACHMENT
     return _STRING
 
 

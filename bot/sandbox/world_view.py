@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from .emulator.hooks import Webhook
 from .emulator.server import Emulator, RecordedRequest
-from .emulator.state import PUBLIC_THREAD, Channel, Guild, Message, User
+from .emulator.state import PUBLIC_THREAD, Attachment, Channel, Guild, Message, Upload, User
 from .emulator.world import World
 
 
@@ -50,6 +51,41 @@ class WorldView:
         for gone in self.world.remove_channel(channel):
             event = "THREAD_DELETE" if gone.type == PUBLIC_THREAD else "CHANNEL_DELETE"
             await self.emulator.announce(event, gone.payload())
+        self.emulator.notify()
+
+    async def join_guild(self, name: str, *, members: tuple[User, ...] = ()) -> Guild:
+        """The bot is added to a new server: the bot gets GUILD_CREATE."""
+        guild = self.world.add_guild(name, members=members)
+        # A join's GUILD_CREATE has no `unavailable` (with it, discord.py reads an outage's end).
+        payload = {k: v for k, v in guild.payload().items() if k != "unavailable"}
+        await self.emulator.announce("GUILD_CREATE", payload)
+        self.emulator.notify()
+        return guild
+
+    async def leave_guild(self, guild: Guild) -> None:
+        """The bot is removed from `guild`: the bot gets GUILD_DELETE."""
+        self.world.guilds.remove(guild)
+        await self.emulator.announce("GUILD_DELETE", {"id": str(guild.id)})
+
+    def upload(
+        self, filename: str, data: bytes, content_type: str = "application/octet-stream"
+    ) -> Upload:
+        """A file a person picks for a slash command's attachment option (pass it as the
+        option's value); the bot downloads it from the emulator."""
+        attachment = Attachment(self.world.ids.next(), filename, data, content_type)
+        self.world.uploads[attachment.id] = attachment
+        return Upload(attachment, self.emulator.base_url)
+
+    def webhooks(self, channel: Channel) -> list[Webhook]:
+        """The webhooks of a channel, oldest first."""
+        return self.world.channel_webhooks(channel.id)
+
+    async def delete_webhook(self, webhook: Webhook) -> None:
+        """A server admin deletes a webhook (the bot gets WEBHOOKS_UPDATE); posting through it
+        later answers 404 Unknown Webhook."""
+        self.world.webhooks.pop(webhook.id, None)
+        event = {"guild_id": str(webhook.guild_id), "channel_id": str(webhook.channel_id)}
+        await self.emulator.announce("WEBHOOKS_UPDATE", event)
         self.emulator.notify()
 
     def channel_messages(self, channel: Channel | int, *, ephemeral: bool = False) -> list[Message]:

@@ -1,11 +1,13 @@
 """The search query language, parsed into a `Query` (bot/models/query.py) for the store.
 
 Users type: words (all must match), "exact phrases", -excluded words or -"phrases",
-`a OR b` (either), prefix* (words starting with it), and filters `source:NAME`,
-`after:YYYY-MM-DD` (inclusive), `before:YYYY-MM-DD` (exclusive), `entity:NAME`.
-Only words (runs of letters and digits) become terms, so no input can reach a backend's
-query syntax; each backend compiles the Query to its own dialect. At most MAX_TERMS words
-are used, counted in reading order over every alternative, phrase word, exclusion and prefix.
+`a OR b` (either), prefix* (words starting with it), field-scoped terms `title:WORD`,
+`author:"Jane Doe"`, `category:sport` (each may be excluded, quoted, a prefix, or an
+alternative), and filters `source:NAME`, `after:YYYY-MM-DD` (inclusive),
+`before:YYYY-MM-DD` (exclusive), `entity:NAME`. Only words (runs of letters and digits)
+become terms, so no input can reach a backend's query syntax; each backend compiles the Query
+to its own dialect. At most MAX_TERMS words are used, counted in reading order over every
+alternative, phrase word, exclusion, prefix and field-scoped term.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from bot.errors import QueryError
-from bot.models.query import Query, SearchFilters, Term
+from bot.models.query import FIELDS, Field, Query, SearchFilters, Term
 
 MAX_QUERY_CHARS = 1000
 MAX_TERMS = 16
@@ -25,7 +27,10 @@ MAX_TERMS = 16
 _WORD = re.compile(r"[^\W_]+")
 _TOKEN = re.compile(r'(-?)(?:(\w+):)?(?:"([^"]*)"?|(\S+))')
 _FILTERS = {"source", "after", "before", "entity"}
+_FIELDS: dict[str, Field] = {name: name for name in FIELDS}
 _DATE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
+
+_EXAMPLES: dict[Field, str] = {"title": "storm", "author": "Jane Doe", "category": "Sport"}
 
 # Characters that change how text looks without being words: zero-width and bidi controls.
 _INVISIBLE = dict.fromkeys(
@@ -106,25 +111,35 @@ class _Reader:
         """Take one token: a filter, `OR`, or a (maybe excluded, maybe prefix) word or phrase."""
         is_phrase = quoted is not None
         raw = (quoted if is_phrase else bare) or ""
+        if not key and raw.endswith(":") and raw[:-1].lower() in _FIELDS:
+            bare_field = _FIELDS[raw[:-1].lower()]
+            raise QueryError(
+                f'`{bare_field}:` needs a word, e.g. {bare_field}:"{_EXAMPLES[bare_field]}"'
+            )
         if key and key.lower() in _FILTERS and not minus:
             self._filter(key.lower(), raw.strip())
             return
-        if key and not _words(raw):
+        field = _FIELDS.get(key.lower()) if key else None
+        if key and field is None and not _words(raw):
             # "word:*" or "word:!" is the word itself, with what follows (a prefix's star).
             raw, is_phrase = key + raw, False
-        elif key:
-            # "word:thing" that is not a filter is two words, searched as "word thing" would
-            # be (each on its own, not as a phrase); a following "OR" there is a word too.
+        elif key and field is None:
+            # "word:thing" that is neither a filter nor a field is two words, searched as
+            # "word thing" would be (each on its own, not as a phrase); a following "OR" there
+            # is a word too.
             self._add(minus, key, is_phrase=False)
-        elif not is_phrase and raw == "OR" and not minus:
+        elif not is_phrase and raw == "OR" and not minus and field is None:
             self.pending_or = bool(self.groups)
             return
-        self._add(minus, raw, is_phrase=is_phrase)
+        self._add(minus, raw, is_phrase=is_phrase, field=field)
 
-    def _add(self, minus: str, raw: str, *, is_phrase: bool) -> None:
-        """Add a word or phrase as a term, unless the word limit is reached."""
+    def _add(self, minus: str, raw: str, *, is_phrase: bool, field: Field | None = None) -> None:
+        """Add a word or phrase (of `field`, if any) as a term, unless the word limit is
+        reached."""
         words = _words(raw)
         if not words:
+            if field is not None:
+                raise QueryError(f'`{field}:` needs a word, e.g. {field}:"{_EXAMPLES[field]}"')
             return
         prefix = not is_phrase and raw.endswith("*")
         room = MAX_TERMS - min(self.typed_words, MAX_TERMS)
@@ -134,10 +149,15 @@ class _Reader:
             return
         if len(words) > room:
             words, prefix = words[:room], False  # its last words (and the prefix) are cut
-        term = Term(words, prefix=prefix)
+        term = Term(words, prefix=prefix, field=field)
         if minus:
             self.excluded.append(term)
         elif pending_or and self.groups:
+            if self.groups[-1][0].is_label != term.is_label:
+                raise QueryError(
+                    "`OR` joins words with words, and `author:` or `category:` terms with each"
+                    " other; search for the two sides separately."
+                )
             self.groups[-1].append(term)
         else:
             self.groups.append([term])

@@ -16,6 +16,12 @@ from bot.store.records.feed_delivery import (
     LogUpdate,
     NewLogEntry,
 )
+from bot.store.records.feed_options import (
+    ChannelWebhook,
+    FeedOptionChanges,
+    FeedOptions,
+    WebhookPost,
+)
 from bot.store.records.feeds import (
     Feed,
     PendingAnnouncement,
@@ -26,22 +32,32 @@ from bot.store.records.feeds import (
 from bot.store.records.follows import Follow, PendingNotification
 from bot.store.records.insights import CoMentionLinks, DailyCount
 from bot.store.records.jobs import Job
+from bot.store.records.mutes import MUTE_KINDS, Mute, MuteKind
 from bot.store.records.quotes import StoredQuote
+from bot.store.records.sessions import BotGuild, MemberGuild, SignIn, WebSession
 from bot.store.records.stories import STORY_REPORTS_CAP, StoryMember, StoryProbe
 
 __all__ = [
     "MAX_SCHEDULES_PER_GUILD",
+    "MUTE_KINDS",
     "STORY_REPORTS_CAP",
+    "BotGuild",
     "ChannelPacing",
+    "ChannelWebhook",
     "ClusterStore",
     "CoMentionLinks",
     "DailyCount",
     "DeliveryOutcome",
     "Feed",
+    "FeedOptionChanges",
+    "FeedOptions",
     "Follow",
     "Job",
     "LogEntry",
     "LogUpdate",
+    "MemberGuild",
+    "Mute",
+    "MuteKind",
     "NewLogEntry",
     "Outcome",
     "PendingAnnouncement",
@@ -50,6 +66,7 @@ __all__ = [
     "Schedule",
     "ScheduleDraft",
     "SeenItem",
+    "SignIn",
     "Store",
     "Stored",
     "StoredAnalysis",
@@ -59,6 +76,8 @@ __all__ = [
     "StoryProbe",
     "Subscription",
     "SubscriptionChanges",
+    "WebSession",
+    "WebhookPost",
     "entity_key",
     "open_cluster_store",
     "open_store",

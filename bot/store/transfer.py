@@ -3,8 +3,9 @@
 Every table the two schemas share is copied in one PostgreSQL transaction (all or nothing),
 in foreign-key order, with COPY; indexes that enforce nothing are built after the copy.
 Derived data is rebuilt rather than copied: entity counts and the alias table come from the
-rows they count (the triggers and one UPDATE), the search vectors are generated columns, and
-the search vocabulary is rebuilt from them. bot/cluster/migrate.py verifies the result.
+rows they count (the triggers and one UPDATE), the search vectors are generated columns, an
+article's category rows come from its `categories` (a trigger), and the search vocabulary is
+rebuilt from them. bot/cluster/migrate.py verifies the result.
 """
 
 from __future__ import annotations
@@ -39,16 +40,40 @@ TABLES = (
     "article_stories",
     "story_keys",
     "feed_announcements",
+    "feed_options",
+    "channel_webhooks",
+    "webhook_fallbacks",
+    "webhook_posts",
     "feed_delivery_log",
     "feed_channel_pacing",
     "follows",
     "follow_notifications",
+    "guild_mutes",
+    # The servers the bot is in; web sessions are not copied (members sign in again).
+    "bot_guilds",
 )
 # How many rows go to PostgreSQL per COPY.
 CHUNK = 5000
 # Tables the target rebuilds, and SQLite's own (FTS5 shadow tables, sqlite_*).
-_DERIVED = {"entity_aliases", "articles_fts", "articles_titles", "entities_fts", "articles_vocab"}
-_INTERNAL_PREFIXES = ("sqlite_", "articles_fts_", "articles_titles_", "entities_fts_")
+_DERIVED = {
+    "entity_aliases",
+    "articles_fts",
+    "articles_titles",
+    "entities_fts",
+    "articles_vocab",
+    "articles_authors",
+    "article_categories",
+}
+_INTERNAL_PREFIXES = (
+    "sqlite_",
+    "articles_fts_",
+    "articles_titles_",
+    "entities_fts_",
+    "articles_authors_",
+    "article_categories_",
+)
+# Web sign-ins and sessions stay behind on purpose: members sign in again on the new one.
+_LEFT_BEHIND = {"web_sessions", "web_sign_ins"}
 # Databases from before per-article aliases kept them in entity_aliases (with article_id).
 _OLDER_NAMES = {"article_aliases": "entity_aliases"}
 
@@ -123,7 +148,10 @@ async def copy_sqlite_to_postgres(from_store: Store, to_store: Store) -> Copied:
     copied.skipped = sorted(
         t
         for t in present
-        if t not in TABLES and t not in _DERIVED and not t.startswith(_INTERNAL_PREFIXES)
+        if t not in TABLES
+        and t not in _DERIVED
+        and t not in _LEFT_BEHIND
+        and not t.startswith(_INTERNAL_PREFIXES)
     )
     await target.rebuild_search_terms()
     # Fresh statistics before the first search: until autovacuum gets to the copied tables

@@ -13,6 +13,7 @@ import sys
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -120,31 +121,15 @@ async def test_kill_9_mid_digest_post_then_restart_posts_it_exactly_once(
 async def test_kill_9_mid_feed_poll_then_restart_announces_each_story_once(
     seeded_database: Path, tmp_path: Path, clock: object, kill_at: str
 ) -> None:
-    from bot.feeds.fetcher import Fetcher
-    from bot.feeds.poller import FeedPoller
-    from tests.bot.feeds.conftest import TEST_POLICY
-    from tests.bot.feeds.newsroom import RSS, NewsSite, Reply
-    from tests.bot.feeds.test_poller import EMPTY_RSS
+    from tests.bot.feeds.newsroom import NewsSite
 
     db = tmp_path / "newsdesk.db"
     shutil.copy(seeded_database, db)
     async with NewsSite() as site, DiscordEmulator(clock=clock) as discord:
         news = discord.channel("news")
-        site.serve("/harbour/rss.xml", Reply(EMPTY_RSS, content_type=RSS))
-        async with await open_store(db) as store, Fetcher(TEST_POLICY) as fetcher:
+        async with await open_store(db) as store:
             stored_before = await store.count_articles()
-            async with store.transaction():
-                feed = await store.add_feed(site.url("/harbour/rss.xml"), T0.isoformat(), 900)
-                await store.add_subscription(
-                    guild_id=discord.guild.id,
-                    channel_id=news.id,
-                    feed_id=feed.id,
-                    filter_text="",
-                    role_id=None,
-                    created_by=discord.alice.id,
-                    now=T0.isoformat(),
-                )
-            await FeedPoller(store, fetcher, clock=FakeClock(T0)).run_due()  # primed: empty
+        await primed_feed(db, site, discord)
         site.newsroom()  # the outlet publishes three stories
         page = "/harbour/news/cafe-levy"
         if kill_at == "fetching pages":
@@ -180,7 +165,85 @@ async def test_kill_9_mid_feed_poll_then_restart_announces_each_story_once(
         assert len(await store.guild_subscriptions(discord.guild.id)) == 1
 
 
+async def primed_feed(db: Path, site: Any, discord: DiscordEmulator, identity: str = "") -> None:
+    """#news follows the site's Harbour Times (under `identity`, if given), polled once while
+    it lists nothing: whatever it publishes next is news."""
+    from bot.feeds.fetcher import Fetcher
+    from bot.feeds.poller import FeedPoller
+    from tests.bot.feeds.conftest import TEST_POLICY
+    from tests.bot.feeds.newsroom import RSS, Reply
+    from tests.bot.feeds.test_poller import EMPTY_RSS
+
+    site.serve("/harbour/rss.xml", Reply(EMPTY_RSS, content_type=RSS))
+    async with await open_store(db) as store, Fetcher(TEST_POLICY) as fetcher:
+        async with store.transaction():
+            feed = await store.add_feed(site.url("/harbour/rss.xml"), T0.isoformat(), 900)
+            subscription, _ = await store.add_subscription(
+                guild_id=discord.guild.id,
+                channel_id=discord.channel("news").id,
+                feed_id=feed.id,
+                filter_text="",
+                role_id=None,
+                created_by=discord.alice.id,
+                now=T0.isoformat(),
+            )
+            if identity:
+                await store.set_feed_options(
+                    discord.guild.id, subscription.id, identity_name=identity
+                )
+        await FeedPoller(store, fetcher, clock=FakeClock(T0)).run_due()
+
+
 def announcements(db: Path) -> list[str]:
     """The status of each queued announcement, read by another connection."""
     with contextlib.closing(sqlite3.connect(db, timeout=1)) as con:
         return [row[0] for row in con.execute("SELECT status FROM feed_announcements")]
+
+
+async def test_kill_9_between_a_webhook_post_and_its_record_then_restart_posts_it_once(
+    seeded_database: Path, tmp_path: Path, clock: object
+) -> None:
+    """A feed posted under its own name: Discord stores the webhook message, the bot dies
+    before it hears back (so before it records it); the restarted bot finds the message in the
+    channel and records it instead of posting it again (webhook posts carry no nonce)."""
+    from tests.bot.feeds.newsroom import NewsSite
+
+    db = tmp_path / "newsdesk.db"
+    shutil.copy(seeded_database, db)
+    async with NewsSite() as site, DiscordEmulator(clock=clock) as discord:
+        news = discord.channel("news")
+        await primed_feed(db, site, discord, identity="Harbour Times")
+        site.newsroom()  # the outlet publishes three stories
+        discord.faults.slow("POST /webhooks/*/*", delay=0.3)  # stored, but the answer is slow
+
+        async with bot_process(discord, db, T0 + timedelta(minutes=20)) as first:
+            await until(first, lambda: discord.requests_to("POST", "/webhooks/"), "a webhook post")
+            first.kill()
+            await first.wait()
+        await discord.wait_for(lambda: discord.channel_messages(news), what="the webhook post")
+        assert announcements(db) and "posted" not in announcements(db)
+        assert webhook_posts(db) == []  # the bot died before recording it
+
+        async with bot_process(discord, db, T0 + timedelta(minutes=40)) as second:
+            await until(
+                second,
+                lambda: announcements(db) and set(announcements(db)) == {"posted"},
+                "every story to be posted",
+            )
+
+    messages = discord.channel_messages(news)
+    cards = [embed["title"] for m in messages for embed in m.embeds]
+    assert len(cards) == len(set(cards)) == 3, f"announced twice or lost: {cards}"
+    [webhook] = discord.webhooks(news)
+    assert {(m.webhook_id, m.author.username) for m in messages} == {(webhook.id, "Harbour Times")}
+    # The delivery record knows the webhook message of each story (cards share a message),
+    # the one found after the crash too.
+    recorded = webhook_posts(db)
+    assert len(recorded) == 3
+    assert set(recorded) == {(webhook.id, m.id) for m in messages}
+
+
+def webhook_posts(db: Path) -> list[tuple[int, int]]:
+    """(webhook id, message id) recorded for announcements, read by another connection."""
+    with contextlib.closing(sqlite3.connect(db, timeout=1)) as con:
+        return con.execute("SELECT webhook_id, message_id FROM webhook_posts").fetchall()

@@ -1,6 +1,7 @@
 """Permissions and isolation: admin commands refuse members without the permission (slash,
 prefix message, mention), forged or foreign component ids are refused, and one server can never
-read or change another's settings, feeds or digests, even with forged ids in options."""
+read or change another's settings, feeds, digests or mute list, even with forged ids in
+options."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any
 import discord
 import pytest
 
+from bot.mutes import add_mute
 from bot.sandbox import DiscordEmulator
 from bot.sandbox import events as sandbox_events
 from bot.sandbox.emulator.state import ADMINISTRATOR, Channel, Guild, Interaction, Role, User
@@ -19,12 +21,21 @@ from tests.adversarial.discord_records import callbacks_per_interaction
 from tests.newsdesk import Newsdesk
 
 REFUSALS = ("permission", "can't use", "owner", "digest role")
+OPML = b"""<?xml version="1.0"?><opml version="2.0"><body>
+<outline text="Planted" xmlUrl="https://planted.example/rss.xml"/></body></opml>"""
+BACKUP = (
+    b'{"newsdesk_backup": 1, "exported_at": "2026-03-02T09:00:00+00:00", "server": {"id": "1"},'
+    b' "settings": {"prefix": "$"}}'
+)
 
 
 def admin_commands(newsdesk: Newsdesk) -> list[tuple[str, dict[str, Any]]]:
     """Every admin command the bot has synced, with plausible options."""
     news = newsdesk.discord.channel("news")
     editors = newsdesk.discord.guild.roles[1]
+    # Files that would change the server if an admin sent them.
+    opml = newsdesk.discord.upload("feeds.opml", OPML, "text/x-opml")
+    backup = newsdesk.discord.upload("backup.json", BACKUP, "application/json")
     wanted: list[tuple[str, dict[str, Any]]] = [
         ("settings prefix", {"value": "?"}),
         ("sync", {}),
@@ -33,6 +44,10 @@ def admin_commands(newsdesk: Newsdesk) -> list[tuple[str, dict[str, Any]]]:
         ("feeds remove", {"id": 1}),
         ("feeds test", {"url": "https://news.example/rss.xml"}),
         ("feeds edit", {"id": 1, "filter": "storm"}),
+        ("feeds edit", {"id": 1, "name": "Stolen", "avatar": "https://x.example/a.png"}),
+        ("feeds edit", {"id": 1, "selector": "p"}),
+        ("feeds import", {"file": opml, "channel": news}),
+        ("feeds export", {}),
         ("feeds pause", {"id": 1}),
         ("feeds resume", {"id": 1}),
         ("feeds copy", {"from": 1, "to": "all", "settings": "all"}),
@@ -41,6 +56,8 @@ def admin_commands(newsdesk: Newsdesk) -> list[tuple[str, dict[str, Any]]]:
         ("feeds send-latest", {"id": 1}),
         ("feeds pacing", {"channel": news, "posts": 1}),
         ("settings timezone", {"value": "Asia/Tokyo"}),
+        ("settings export", {}),
+        ("settings import", {"file": backup}),
         ("digest schedule", {"channel": news, "time": "08:00", "timezone": "UTC"}),
         ("digest list", {}),
         ("digest remove", {"id": 1}),
@@ -52,6 +69,10 @@ def admin_commands(newsdesk: Newsdesk) -> list[tuple[str, dict[str, Any]]]:
         # Following for oneself is open to all; for a channel it needs Manage Server.
         ("follow query", {"text": "ceasefire", "channel": news}),
         ("follow entity", {"name": "Hamas", "channel": news}),
+        ("mute add", {"word": "ferry"}),
+        ("mute add", {"entity": "Hamas"}),
+        ("mute remove", {"rule": "1"}),
+        ("mute list", {}),
     ]
     guild = newsdesk.discord.guild.id
     return [
@@ -76,6 +97,8 @@ async def test_every_admin_command_refuses_a_member_without_permission(
         assert any(word in text for word in REFUSALS), (name, text)
 
     assert {"settings prefix", "settings timezone", "sync"} <= {name for name, _ in tried}
+    assert {"feeds import", "feeds export", "settings import"} <= {name for name, _ in tried}
+    assert not any(m.files for m in newsdesk.discord.bot_messages())  # no export went out
     assert await state_of(newsdesk, newsdesk.discord.guild.id) == before
     assert set(callbacks_per_interaction(newsdesk.discord).values()) == {1}
 
@@ -93,8 +116,11 @@ async def state_of(newsdesk: Newsdesk, guild_id: int) -> dict[str, Any]:
         state["feeds"] = subscriptions
         state["pacing"] = await store.guild_pacings(guild_id)
         state["logs"] = [await store.delivery_log(guild_id, s.id, limit=50) for s in subscriptions]
+        state["options"] = await store.guild_feed_options(guild_id)
     if hasattr(store, "digest_schedules"):
         state["digests"] = [s.id for s in await store.digest_schedules(guild_id)]
+    if hasattr(store, "guild_mutes"):
+        state["mutes"] = await store.guild_mutes(guild_id)
     return state
 
 
@@ -234,6 +260,9 @@ async def test_forged_ids_cannot_reach_another_servers_feeds_or_digests(
         ]
         forged += [
             ("feeds edit", {"id": subscription.id, "filter": "stolen"}),
+            ("feeds edit", {"id": subscription.id, "name": "Stolen"}),
+            ("feeds edit", {"id": subscription.id, "selector": "p"}),
+            ("feeds edit", {"id": subscription.id, "clear": "identity"}),
             ("feeds copy", {"from": subscription.id, "to": "all"}),
             ("feeds copy", {"from": carols.id, "to": str(subscription.id), "settings": "all"}),
             ("feeds list", {}),
@@ -255,6 +284,9 @@ async def test_forged_ids_cannot_reach_another_servers_feeds_or_digests(
             (f"digest {action}", {"id": schedule.id})
             for action in ("remove", "pause", "resume", "preview", "now")
         ] + [("digest list", {})]
+    if newsdesk.discord.world.command_named("mute", rival.id):
+        ours, _ = await add_mute(store, newsroom, "word", "ferry", created_by=1)
+        forged += [("mute remove", {"rule": str(ours.id)}), ("mute list", {})]
     if not forged:
         pytest.skip("neither feeds nor digests have landed")
     before = await state_of(newsdesk, newsroom)
@@ -266,6 +298,8 @@ async def test_forged_ids_cannot_reach_another_servers_feeds_or_digests(
         assert "news.example" not in shown, (command, shown)
         if "id" in options or "from" in options:
             assert f"no {command.split()[0].rstrip('s')}" in shown.lower() or "no feed" in shown
+        if command.startswith("mute"):
+            assert "ferry" not in shown, (command, shown)
     if newsdesk.discord.world.command_named("feeds", rival.id):
         choices = await newsdesk.discord.autocomplete(
             "feeds edit",
@@ -275,6 +309,16 @@ async def test_forged_ids_cannot_reach_another_servers_feeds_or_digests(
             channel=newsdesk.discord.world.channel_named("general", rival),
         )
         assert [c["value"] for c in choices] == [carols.id]  # only Rival's own feed
+        for command in ("feeds export", "settings export"):
+            exported = await slash_in(newsdesk, rival, carol, command)
+            [(_, data)] = exported.message.files.items()
+            assert b"rival.example" in data and b"news.example" not in data, command
+    if newsdesk.discord.world.command_named("mute", rival.id):
+        rival_general = newsdesk.discord.world.channel_named("general", rival)
+        offered = await newsdesk.discord.autocomplete(
+            "mute remove", "rule", "", user=carol, channel=rival_general
+        )
+        assert offered == []  # Newsroom's rule is never offered in Rival
     assert await state_of(newsdesk, newsroom) == before
 
 
@@ -349,9 +393,24 @@ async def test_feed_prefix_commands_need_manage_server_and_stay_in_their_server(
             )
         general = emulator.channel("general")
         before = await state_of(desk, guild.id)
-        for line in (f"!feeds pause {mine.id}", f"!feeds send-latest {mine.id}", "!feeds"):
+        for line in (
+            f"!feeds pause {mine.id}",
+            f"!feeds send-latest {mine.id}",
+            "!feeds",
+            "!feeds export",
+            "!feeds import",
+        ):
             (refused,) = await emulator.say(general, line, user=emulator.bob)
             assert "You need the Manage Server permission" in refused.embeds[0]["description"]
+        # Backups have no prefix path at all: nothing answers them, no file goes out (the
+        # refusal of a later command shows the bot has read them).
+        answered = len(emulator.bot_messages())
+        for line in ("!settings export", "!settings import"):
+            await emulator.say(general, line, user=emulator.bob, expect=0)
+        await emulator.say(general, "!feeds export", user=emulator.bob)
+        await emulator.emulator.settle()
+        assert len(emulator.bot_messages()) == answered + 1
+        assert not any(m.files for m in emulator.bot_messages())
         rival_general = world.channel_named("general", rival)
         (forged,) = await emulator.say(rival_general, f"!feeds pause {mine.id}", user=carol)
         assert f"There is no feed #{mine.id} in this server" in forged.embeds[0]["description"]

@@ -1,8 +1,10 @@
 """Secrets: the Discord token never reaches a log record, a reply, /about, crash output or the
-database file, in a whole session that searches, fails and crashes; `.env` is never committed."""
+database file, in a whole session that searches, fails and crashes; nor does the OAuth2 client
+secret of Login with Discord; `.env` is never committed."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import subprocess
 import sys
@@ -17,6 +19,7 @@ from bot.config import Secret, Settings, settings_from
 from bot.sandbox import DiscordEmulator
 from bot.sandbox.seam import pointed_at
 from tests.adversarial.discord_records import message_bodies
+from tests.bot.web.newsroom import running_web
 
 TOKEN = "NDc3MTIz.Secret-Adversarial.Token-7f3a9c"
 ROOT = Path(__file__).resolve().parents[2]
@@ -136,3 +139,26 @@ def test_command_line_output_and_logs_never_show_the_token(
     assert done.stdout + done.stderr, "the command said nothing"
     assert TOKEN not in done.stdout + done.stderr
     assert TOKEN.encode() not in written
+
+
+CLIENT_SECRET = "oauth-client-secret-Adversarial-9d2e"
+
+
+async def test_the_oauth_client_secret_never_shows_in_logs_pages_or_settings(
+    tmp_path: Path, clock: Any, every_log_line: list[str]
+) -> None:
+    settings = settings_from({"DISCORD_CLIENT_ID": "123", "DISCORD_CLIENT_SECRET": CLIENT_SECRET})
+    assert CLIENT_SECRET not in repr(settings) and CLIENT_SECRET not in f"{settings}"
+    assert CLIENT_SECRET in settings.secrets()  # what the log filter redacts
+    async with running_web(tmp_path / "n.db", clock) as desk:
+        context = desk.server.context
+        assert context.discord is not None
+        # Discord (the emulator) does not know this secret: the code exchange is refused.
+        context.discord = dataclasses.replace(context.discord, client_secret=Secret(CLIENT_SECRET))
+        async with desk.browser() as http:
+            landed = await desk.sign_in(http, "bob")
+            page = await landed.text()
+        assert landed.status == 502 and "Discord refused the sign-in" in page
+        assert CLIENT_SECRET not in page
+    assert any("Discord refused the code" in line for line in every_log_line)
+    assert [line for line in every_log_line if CLIENT_SECRET in line] == []

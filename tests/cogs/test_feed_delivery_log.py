@@ -6,15 +6,12 @@ card, overflow rolled into the channel's digest, and quiet hours releasing once.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from datetime import timedelta
 
 from bot.clock import FakeClock
-from bot.models import Article
-from bot.store import Subscription
 from tests.bot.feeds.newsroom import ATOM, EMPTY_ATOM, EMPTY_RSS, RSS, NewsSite, Reply, Wire
 from tests.cogs.feeddesk import cards, poll, said, slash
-from tests.cogs.test_feeds import add, poller, posts, settled
+from tests.cogs.test_feeds import add, posts, settled
 from tests.newsdesk import Newsdesk
 
 
@@ -26,11 +23,7 @@ async def log_of(desk: Newsdesk, number: int) -> str:
 async def test_the_log_says_what_became_of_each_item_and_why(
     desk: Newsdesk, site: NewsSite, clock: FakeClock
 ) -> None:
-    async def mute(subscription: Subscription, articles: Sequence[Article]) -> Mapping[int, str]:
-        # The mute list plugs in here later; this stands in for one muting "ferry".
-        return {a.id: "muted word “ferry”" for a in articles if "ferry" in a.title.casefold()}
-
-    poller(desk).router.muted = mute
+    await slash(desk, "mute add", phrase="timetable explained")  # the server's mute list
     site.serve("/harbour/rss.xml", Reply(EMPTY_RSS, content_type=RSS))
     site.serve("/wire/atom.xml", Reply(EMPTY_ATOM, content_type=ATOM))
     await add(desk, site.url("/harbour/rss.xml"), filter="ports OR budget")
@@ -44,7 +37,7 @@ async def test_the_log_says_what_became_of_each_item_and_why(
     assert "🚫 **filtered** · [Café owners say €2 levy hurts “small traders”]" in logs
     assert "doesn't match the filter “ports OR budget”" in logs
     assert "🔇 **muted** · [Video: new ferry timetable explained]" in logs
-    assert "muted word “ferry”" in logs
+    assert "hidden by the server's mute list: #1 phrase “timetable explained”" in logs
     assert "🔁 **duplicate story** · [" in logs
     assert (
         "the same story is already on its way to this channel\n[first post](https://discord.com/channels/"

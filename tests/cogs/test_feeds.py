@@ -29,7 +29,7 @@ async def site() -> AsyncIterator[NewsSite]:
 
 @asynccontextmanager
 async def newsdesk_on(
-    discord: DiscordEmulator, db: Path, clock: FakeClock
+    discord: DiscordEmulator, db: Path | str, clock: FakeClock
 ) -> AsyncIterator[Newsdesk]:
     """A NewsBot on `db` whose feeds may reach the loopback site (refused by default)."""
     bot = make_bot(Settings(), db, clock)

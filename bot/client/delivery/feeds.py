@@ -1,7 +1,8 @@
 """Feed news on Discord: the poller's `announce` and `notify` callbacks. New articles go into a
 text channel or thread (cards packed into messages) or a forum (a post each), with the
-subscription's role as the only mention; `announce` answers with the message that carried each
-article, or the typed failure that stopped it. Health alerts go to every subscribed channel."""
+subscription's role as the only mention, under the subscription's own name and avatar when
+it has one (identity.py); `announce` answers with the message that carried each article, or
+the typed failure that stopped it. Health alerts go to every subscribed channel."""
 
 from __future__ import annotations
 
@@ -11,11 +12,14 @@ from collections.abc import Iterable, Mapping
 
 import discord
 
+from bot.client.delivery.identity import FeedIdentities
+from bot.client.delivery.outlet import Outlet
 from bot.client.delivery.parts import Destination, ForumLayout, Part, Recovery, part_key
 from bot.client.delivery.poster import Poster
 from bot.feeds.announcements import Announcement, AnnouncementUndeliverable, AnnounceResult
 from bot.feeds.health import FeedAlert
 from bot.models.delivery import Failure, PostedMessage
+from bot.mutes import muted_source
 from bot.render import feed_posts
 from bot.render import feeds as render
 from bot.store import Store
@@ -70,23 +74,24 @@ class FeedPoster:
     def __init__(self, poster: Poster, store: Store) -> None:
         self.poster = poster
         self.store = store
+        self.identities = FeedIdentities(poster, store)
 
     async def announce(self, announcement: Announcement) -> AnnounceResult:
         """Post new articles (or a packed card of held ones); say which message carries each,
         and the failure that stopped the rest (the channel gone, a permission, an HTTP error)."""
         to = Destination(channel_id=announcement.subscription.channel_id)
-        outlet = await self.poster.open(to)
-        if isinstance(outlet, Failure):
-            return AnnounceResult(failure=outlet)
+        opened = await self.poster.open(to)
+        if isinstance(opened, Failure):
+            return AnnounceResult(failure=opened)
+        # The subscription's own name and avatar (a channel webhook), else the bot.
+        outlet = await self.identities.outlet(opened, announcement.subscription)
         forum = outlet.kind == "forum"
         delivered: dict[int, PostedMessage] = {}
         if announcement.resumed:
-            # The bot died mid-post: leave out what is already in the channel or the forum.
-            recovery = Recovery(marks=_card_marks, post_marks=_post_marks if forum else None)
-            found = await outlet.find(recovery)
-            if isinstance(found, Failure):
-                return AnnounceResult(failure=found)
-            announcement, delivered = not_yet_posted(announcement, found, forum=forum)
+            left = await self._left_to_post(outlet, announcement, forum)
+            if isinstance(left, Failure):
+                return AnnounceResult(failure=left)
+            announcement, delivered = left
             if not announcement.articles:
                 return AnnounceResult(delivered)
         posts = feed_posts.announcement_posts(announcement, forum=forum)
@@ -102,6 +107,7 @@ class FeedPoster:
             for post in posts
         ]
         result = await outlet.send(parts, forum=ForumLayout.POST_EACH)
+        await self.identities.settle(outlet, [p.announcement_ids for p in posts], result)
         for post, message in zip(posts, result.posted, strict=False):
             delivered.update(dict.fromkeys(post.announcement_ids, message))
         if result.failure is not None and delivered:
@@ -112,11 +118,37 @@ class FeedPoster:
             )
         return AnnounceResult(delivered, result.failure)
 
+    async def _left_to_post(
+        self, outlet: Outlet, announcement: Announcement, forum: bool
+    ) -> tuple[Announcement, dict[int, PostedMessage]] | Failure:
+        """The bot died mid-post: leave out what is already in the channel or the forum (a
+        webhook message recorded for an announcement, or a card found there); return the
+        rest and the message each one done is in."""
+        ids = [item.announcement_id for item in announcement.articles]
+        done = await self.identities.recorded(outlet, ids)
+        left = tuple(i for i in announcement.articles if i.announcement_id not in done)
+        announcement = dataclasses.replace(announcement, articles=left)
+        if not left:
+            return announcement, done
+        recovery = Recovery(marks=_card_marks, post_marks=_post_marks if forum else None)
+        found = await outlet.find(recovery)
+        if isinstance(found, Failure):
+            return found
+        rest, seen = not_yet_posted(announcement, found, forum=forum)
+        await self.identities.adopt(outlet, seen)
+        return rest, {**done, **seen}
+
     async def alert(self, alert: FeedAlert) -> None:
-        """Tell each channel following the feed about a health problem (no mentions)."""
+        """Tell each channel following the feed about a health problem (no mentions), except
+        in servers that muted the feed's outlet."""
         embed = render.alert_embed(alert)
-        told = 0
+        told = muted = 0
         for subscription in await self.store.feed_subscriptions(alert.feed.id):
+            if alert.feed.title and await muted_source(
+                self.store, subscription.guild_id, alert.feed.title
+            ):
+                muted += 1
+                continue
             key = part_key(f"feed-{alert.kind}", subscription.id)
             part = Part(key, embeds=[embed], title=embed.title or "Feed problem")
             to = Destination(channel_id=subscription.channel_id)
@@ -129,5 +161,5 @@ class FeedPoster:
                     subscription.channel_id,
                     result.failure.describe(),
                 )
-        if not told:
+        if not told and not muted:
             raise AnnouncementUndeliverable("no subscribed channel could be told")

@@ -154,9 +154,10 @@ class Outlet:
 
     async def _post(
         self, into: discord.abc.Messageable | discord.ForumChannel, part: Part
-    ) -> tuple[discord.Message, discord.Thread | None]:
+    ) -> tuple[discord.Message, discord.abc.Messageable | None]:
         """Post one part as the bot: a message (with its nonce), or a forum post (returned
-        too). Posting as a channel webhook would be another way to do this step."""
+        too, for the parts that follow inside it). `webhooks.WebhookOutlet` posts this step
+        through a channel webhook instead."""
         # Left out, these take discord.py's defaults: no embeds, the bot's mentions (none).
         mentions = part.mentions or discord.utils.MISSING
         embeds = list(part.embeds) or discord.utils.MISSING

@@ -142,13 +142,7 @@ class ChannelRoutes:
         message = self._message(request)
         if message is None:
             return unknown_message()
-        message.deleted = True
-        event = {"id": str(message.id), "channel_id": str(message.channel_id)}
-        if message.guild_id:
-            event["guild_id"] = str(message.guild_id)
-        await self.host.announce("MESSAGE_DELETE", event)
-        self.host.notify()
-        return web.Response(status=204)
+        return await self.posting.delete(message)
 
     async def no_content(self, request: web.Request) -> web.Response:
         """Typing indicators and reactions: accepted, nothing to store."""
@@ -190,6 +184,9 @@ class ChannelRoutes:
     async def download(self, request: web.Request) -> web.Response:
         """Serve an attachment's bytes (stands in for the CDN)."""
         attachment_id = int(request.match_info["attachment_id"])
+        upload = self.world.uploads.get(attachment_id)
+        if upload is not None:
+            return web.Response(body=upload.data, content_type=upload.content_type)
         for message in self.world.messages.values():
             for attachment in message.attachments:
                 if attachment.id == attachment_id:

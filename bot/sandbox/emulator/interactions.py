@@ -8,6 +8,7 @@
 - `POST /webhooks/{app}/{token}?wait=1` follow-ups and GET/PATCH/DELETE of `@original` or a
   follow-up id, accepted for 15 minutes after the interaction (then 401 code 50027). As on
   Discord, the first follow-up after a deferred (type 5) response fills the "thinking" message.
+  (The same paths with a channel webhook's id instead of the application's are webhooks.py's.)
 """
 
 from __future__ import annotations

@@ -17,12 +17,37 @@ TOKEN_LIFETIME = 15 * 60.0
 
 @dataclass
 class Attachment:
-    """A file attached to a message."""
+    """A file attached to a message (or to a slash command's option)."""
 
     id: int
     filename: str
     data: bytes
     content_type: str = "application/octet-stream"
+
+    def payload(self, base_url: str, channel_id: int) -> dict[str, Any]:
+        """The attachment object as Discord sends it (its URL served by the emulator)."""
+        url = f"{base_url}/attachments/{channel_id}/{self.id}/{self.filename}"
+        return {
+            "id": str(self.id),
+            "filename": self.filename,
+            "size": len(self.data),
+            "url": url,
+            "proxy_url": url,
+            "content_type": self.content_type,
+        }
+
+
+@dataclass
+class Upload:
+    """A file a person picked for a slash command's attachment option: pass it as the
+    option's value (`DiscordEmulator.upload` makes one)."""
+
+    attachment: Attachment
+    base_url: str
+
+    def payload(self) -> dict[str, Any]:
+        """The resolved attachment of the interaction (not in any channel yet)."""
+        return self.attachment.payload(self.base_url, 0)
 
 
 @dataclass
@@ -30,8 +55,9 @@ class Message:
     """A message the emulator holds; also what tests inspect as the bot's answer.
 
     `kind` says how it was made: "channel" (REST create), "callback" (interaction response),
-    "deferred" (a deferred response's placeholder), "followup" (webhook follow-up) or "user"
-    (sent by an emulated person through the gateway).
+    "deferred" (a deferred response's placeholder), "followup" (webhook follow-up), "webhook"
+    (a channel webhook's message: its author is the webhook, `avatar_url` its override) or
+    "user" (sent by an emulated person through the gateway).
     """
 
     id: int
@@ -47,6 +73,7 @@ class Message:
     interaction_id: int | None = None
     reference_id: int | None = None
     webhook_id: int | None = None
+    avatar_url: str | None = None
     edits: int = 0
     deleted: bool = False
     timestamp: str = field(default_factory=iso_now)
@@ -94,17 +121,7 @@ class Message:
             "mention_everyone": False,
             "mentions": [],
             "mention_roles": [],
-            "attachments": [
-                {
-                    "id": str(a.id),
-                    "filename": a.filename,
-                    "size": len(a.data),
-                    "url": f"{base_url}/attachments/{self.channel_id}/{a.id}/{a.filename}",
-                    "proxy_url": f"{base_url}/attachments/{self.channel_id}/{a.id}/{a.filename}",
-                    "content_type": a.content_type,
-                }
-                for a in self.attachments
-            ],
+            "attachments": [a.payload(base_url, self.channel_id) for a in self.attachments],
             "embeds": self.embeds,
             "components": self.components,
             "pinned": False,

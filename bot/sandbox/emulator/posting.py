@@ -84,6 +84,16 @@ class Posting:
         if message.author is self.world.bot:
             self.host.publish("create", message)
 
+    async def delete(self, message: Message) -> web.Response:
+        """Delete a stored message (the gateway hears MESSAGE_DELETE); Discord's 204."""
+        message.deleted = True
+        event = {"id": str(message.id), "channel_id": str(message.channel_id)}
+        if message.guild_id:
+            event["guild_id"] = str(message.guild_id)
+        await self.host.announce("MESSAGE_DELETE", event)
+        self.host.notify()
+        return web.Response(status=204)
+
     def new_message(self, channel: Channel, payload: dict[str, Any], **extra: Any) -> Message:
         """Build (not store) a bot message from a create body."""
         reference = (payload.get("message_reference") or {}).get("message_id")

@@ -3,8 +3,8 @@
 `Emulator` owns the world, the gateway, the fault plan, the clock and the request log, and
 serves them on 127.0.0.1 at an ephemeral port between `start()` and `stop()`. Every REST request
 is recorded (method, path, JSON body, files, status) and wakes anyone in `wait_for`. The route
-modules (application, channels, guilds, interactions) add their handlers to one `Routes` table
-and see the emulator only as a `Host`.
+modules (application, channels, guilds, interactions, oauth, webhooks) add their handlers to
+one `Routes` table and see the emulator only as a `Host`.
 """
 
 from __future__ import annotations
@@ -25,10 +25,19 @@ from .faults import FaultPlan
 from .gateway import Gateway
 from .guilds import GuildRoutes
 from .interactions import InteractionRoutes
+from .oauth import OAuthRoutes
 from .posting import Posting
 from .routing import Handler, Routes
 from .state import Clock, SystemClock, seconds
-from .wire import FILES, PAYLOAD, UploadedFile, error_response, json_response
+from .webhooks import WebhookRoutes
+from .wire import (
+    FILES,
+    PAYLOAD,
+    UploadedFile,
+    error_response,
+    rate_limited,
+    ratelimit_headers,
+)
 from .world import World
 
 log = logging.getLogger(__name__)
@@ -93,6 +102,10 @@ class Emulator:
         ChannelRoutes(self, posting).register(routes)
         GuildRoutes(self).register(routes)
         InteractionRoutes(self, posting).register(routes)
+        WebhookRoutes(self, posting).register(routes)
+        # "Login with Discord": tests and the sandbox register the web's redirect URI here.
+        self.oauth = OAuthRoutes(self)
+        self.oauth.register(routes)
         routes.mount(self._app.router, API_PREFIX)
 
     # -- lifecycle --------------------------------------------------------------------------
@@ -212,17 +225,21 @@ class Emulator:
     async def _answer(
         self, request: web.Request, handler: Handler, path: str
     ) -> web.StreamResponse:
+        # A user's OAuth2 token (Login with Discord) reaches only that user's own reads.
+        bearer = request.headers.get("Authorization", "").startswith("Bearer ")
         authorized = request.headers.get("Authorization") == f"Bot {self.token}"
-        if not path.startswith(_TOKENLESS_PREFIXES) and not authorized:
+        if not path.startswith(_TOKENLESS_PREFIXES) and not authorized and not bearer:
             return error_response(401, 0, "401: Unauthorized")
         for fault in self.faults.take(request.method, path):
             if fault.kind == "slow":
                 await asyncio.sleep(fault.delay)
             elif fault.kind == "rate_limit":
-                return _rate_limited(path, fault.retry_after, fault.is_global)
+                return rate_limited(path, fault.retry_after, fault.is_global)
             else:
                 message = fault.message or f"{fault.status}: emulated server error"
                 return error_response(fault.status, fault.code, message)
+        if bearer:
+            return await self.oauth.answer_bearer(request, path)
         try:
             response = await handler(request)
         except web.HTTPNotFound:
@@ -237,52 +254,11 @@ class Emulator:
         return response
 
 
-def _bucket(path: str) -> str:
-    # One bucket per route shape; ids are collapsed so buckets stay few, as on Discord.
-    return "".join(c for c in path if not c.isdigit()).replace("/", "-")[:32] or "root"
-
-
 def _add_ratelimit_headers(response: web.StreamResponse, path: str) -> None:
-    # Remaining stays above zero so discord.py never pre-emptively sleeps on healthy routes.
-    response.headers.update(
-        {
-            "X-RateLimit-Bucket": _bucket(path),
-            "X-RateLimit-Limit": "5",
-            "X-RateLimit-Remaining": "4",
-            "X-RateLimit-Reset": f"{time.time() + 1:.3f}",
-            "X-RateLimit-Reset-After": "1.000",
-        }
-    )
-
-
-def _rate_limited(path: str, retry_after: float, is_global: bool) -> web.Response:
-    # discord.py retries a 429 only with a Via header and a JSON body, and sleeps for the body's
-    # retry_after (not the Retry-After header).
-    body = {
-        "message": "You are being rate limited.",
-        "retry_after": retry_after,
-        "global": is_global,
-    }
-    if is_global:
-        body["code"] = 0
-    headers = {
-        "Via": "1.1 google",
-        "Retry-After": str(max(1, round(retry_after))),
-        "X-RateLimit-Scope": "global" if is_global else "user",
-    }
-    if is_global:
-        headers["X-RateLimit-Global"] = "true"
-    else:
-        headers.update(
-            {
-                "X-RateLimit-Bucket": _bucket(path),
-                "X-RateLimit-Limit": "5",
-                "X-RateLimit-Remaining": "0",
-                "X-RateLimit-Reset-After": f"{retry_after:.3f}",
-                "X-RateLimit-Reset": f"{time.time() + retry_after:.3f}",
-            }
-        )
-    return json_response(body, status=429, headers=headers)
+    # Remaining stays above zero so discord.py never pre-emptively sleeps on healthy routes;
+    # a route that keeps a real bucket (webhook execution) has set its own headers.
+    if "X-RateLimit-Bucket" not in response.headers:
+        response.headers.update(ratelimit_headers(path, remaining=4, reset_after=1.0))
 
 
 async def _read_body(request: web.Request) -> tuple[Any, list[UploadedFile]]:

@@ -11,7 +11,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .ids import DISCORD_EPOCH_MS, Clock, Snowflakes, SystemClock, iso_now, seconds
-from .messages import ACK_DEADLINE, EPHEMERAL, TOKEN_LIFETIME, Attachment, Interaction, Message
+from .messages import (
+    ACK_DEADLINE,
+    EPHEMERAL,
+    TOKEN_LIFETIME,
+    Attachment,
+    Interaction,
+    Message,
+    Upload,
+)
 from .users import User
 
 __all__ = [
@@ -22,6 +30,7 @@ __all__ = [
     "DM_CHANNEL",
     "EPHEMERAL",
     "FORUM_CHANNEL",
+    "MANAGE_WEBHOOKS",
     "PUBLIC_THREAD",
     "TEXT_CHANNEL",
     "TOKEN_LIFETIME",
@@ -35,6 +44,7 @@ __all__ = [
     "Role",
     "Snowflakes",
     "SystemClock",
+    "Upload",
     "User",
     "iso_now",
     "seconds",
@@ -49,6 +59,7 @@ FORUM_CHANNEL = 15
 # Permissions granted to every member of an emulated guild: administrator keeps tests focused on
 # the bot's behaviour rather than on permission set-up.
 ADMINISTRATOR = 1 << 3
+MANAGE_WEBHOOKS = 1 << 29
 ALL_PERMISSIONS = (1 << 50) - 1
 
 
@@ -170,6 +181,17 @@ class Guild:
     def member(self, user_id: int) -> Member | None:
         """Return the member with this user id, if any."""
         return next((m for m in self.members if m.user.id == user_id), None)
+
+    def permissions_of(self, user_id: int) -> int:
+        """A member's permissions in the guild: @everyone's and their roles' together, or
+        every permission with Administrator (channel overwrites are not modelled)."""
+        member = self.member(user_id)
+        held = {self.id, *(member.roles if member else [])}
+        granted = 0
+        for role in self.roles:
+            if role.id in held:
+                granted |= role.permissions
+        return ALL_PERMISSIONS if granted & ADMINISTRATOR else granted
 
     def channel(self, name: str) -> Channel:
         """Return the channel called `name` (raises KeyError if absent)."""

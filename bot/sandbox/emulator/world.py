@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from .hooks import Webhook
 from .state import (
     ADMINISTRATOR,
     DM_CHANNEL,
     FORUM_CHANNEL,
     TEXT_CHANNEL,
+    Attachment,
     Channel,
     Guild,
     Interaction,
@@ -36,6 +38,9 @@ class World:
         self.commands: dict[int | None, list[dict[str, Any]]] = {}
         # (channel id, nonce) of messages sent with enforce_nonce, and when (monotonic).
         self.nonces: dict[tuple[int, str], tuple[Message, float]] = {}
+        self.webhooks: dict[int, Webhook] = {}
+        # Files people picked for slash command options (served like attachments).
+        self.uploads: dict[int, Attachment] = {}
 
     # -- building ---------------------------------------------------------------------------
 
@@ -87,11 +92,24 @@ class World:
         self.channels[thread.id] = thread
         return thread
 
+    def add_webhook(self, channel: Channel, name: str, user: User) -> Webhook:
+        """Create an incoming webhook in a guild channel, made by `user`."""
+        assert channel.guild_id is not None, "webhooks live in guild channels"
+        webhook = Webhook(self.ids.next(), channel.id, channel.guild_id, name, user)
+        self.webhooks[webhook.id] = webhook
+        return webhook
+
+    def channel_webhooks(self, channel_id: int) -> list[Webhook]:
+        """The webhooks of one channel, oldest first."""
+        return [w for w in self.webhooks.values() if w.channel_id == channel_id]
+
     def remove_channel(self, channel: Channel) -> list[Channel]:
         """Delete a guild channel or thread (a channel takes its threads along); return what
         was removed, threads first."""
         guild = self.guild_by_id(channel.guild_id or 0)
         threads = [t for t in guild.threads if t.parent_id == channel.id]
+        for webhook in self.channel_webhooks(channel.id):
+            del self.webhooks[webhook.id]
         for gone in [*threads, channel]:
             self.channels.pop(gone.id, None)
             for kept in (guild.channels, guild.threads):

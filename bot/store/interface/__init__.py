@@ -15,12 +15,15 @@ from bot.store.interface.articles import ArticleStore
 from bot.store.interface.digests import DigestStore
 from bot.store.interface.entities import EntityStore
 from bot.store.interface.feed_delivery import FeedDeliveryStore
+from bot.store.interface.feed_options import FeedOptionStore
 from bot.store.interface.feeds import FeedStore
 from bot.store.interface.follows import FollowStore
 from bot.store.interface.insights import InsightStore
 from bot.store.interface.jobs import JobQueue
+from bot.store.interface.mutes import MuteStore
 from bot.store.interface.quotes import QuoteStore
 from bot.store.interface.search import SearchStore
+from bot.store.interface.sessions import ServerStore, SessionStore
 from bot.store.interface.settings import SettingsStore
 from bot.store.interface.stories import StoryStore
 
@@ -31,12 +34,16 @@ __all__ = [
     "DigestStore",
     "EntityStore",
     "FeedDeliveryStore",
+    "FeedOptionStore",
     "FeedStore",
     "FollowStore",
     "InsightStore",
     "JobQueue",
+    "MuteStore",
     "QuoteStore",
     "SearchStore",
+    "ServerStore",
+    "SessionStore",
     "SettingsStore",
     "Store",
     "StoryStore",
@@ -52,7 +59,9 @@ class Database(Protocol):
         ...
 
     def transaction(self) -> AbstractAsyncContextManager[None]:
-        """Run the block in one write transaction: all of it lands, or none of it."""
+        """Run the block in one write transaction: all of it lands, or none of it. Opened
+        again by the same task inside it (a store method that opens one, called within a
+        caller's), it is a savepoint: a failure there undoes only that inner block."""
         ...
 
     async def close(self) -> None:
@@ -79,12 +88,16 @@ class Store(
     EntityStore,
     QuoteStore,
     FeedStore,
+    FeedOptionStore,
     FeedDeliveryStore,
     StoryStore,
     DigestStore,
     FollowStore,
     InsightStore,
+    MuteStore,
     SettingsStore,
+    SessionStore,
+    ServerStore,
     Protocol,
 ):
     """An open Newsdesk database, whichever backend holds it: open one with

@@ -61,7 +61,7 @@ class FeedDeliveryStore(Protocol):
 
     async def settle_announcements(self, announcement_ids: Sequence[int], status: Settled) -> None:
         """Mark announcements that will not be posted by themselves: left to the channel's
-        digest, or dropped (their subscription was paused)."""
+        digest, or dropped (their subscription was paused, or the server muted them)."""
         ...
 
     async def channel_posts_since(self, channel_id: int, since: str) -> int:

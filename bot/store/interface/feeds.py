@@ -55,6 +55,11 @@ class FeedStore(Protocol):
         a feed another poller holds counts from its claim's end (it may die with it)."""
         ...
 
+    async def feed_poll_times(self) -> tuple[int, str | None, str | None]:
+        """For operators: how many feeds are subscribed, when one was last polled and when
+        one last answered successfully (ISO UTC, None before the first)."""
+        ...
+
     async def claim_feed_poll(
         self, feed_id: int, *, owner: str, now: datetime, lease: timedelta, due: str | None = None
     ) -> Feed | None:

@@ -28,6 +28,10 @@ class FollowStore(Protocol):
         """A member's own follows in this guild, then the guild's channel follows."""
         ...
 
+    async def channel_follows(self, guild_id: int) -> list[Follow]:
+        """The guild's channel follows (not its members' own), by channel then age."""
+        ...
+
     async def guild_follow(self, guild_id: int, follow_id: int) -> Follow | None:
         """One follow of this guild, or None (another guild's id finds nothing)."""
         ...

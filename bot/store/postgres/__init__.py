@@ -11,11 +11,14 @@ from bot.store.postgres.db import connect_pool
 from bot.store.postgres.digests import PgDigestQueries
 from bot.store.postgres.entities import PgEntityQueries
 from bot.store.postgres.feed_delivery import PgFeedDeliveryQueries
+from bot.store.postgres.feed_options import PgFeedOptionQueries
 from bot.store.postgres.feeds import PgFeedQueries
 from bot.store.postgres.follows import PgFollowQueries
 from bot.store.postgres.insights import PgInsightQueries
 from bot.store.postgres.jobs import PgJobQueries
+from bot.store.postgres.mutes import PgMuteQueries
 from bot.store.postgres.quotes import PgQuoteQueries
+from bot.store.postgres.sessions import PgSessionQueries
 from bot.store.postgres.stories import PgStoryQueries
 from bot.store.urls import redacted_url
 
@@ -27,12 +30,15 @@ class PostgresStore(
     PgEntityQueries,
     PgQuoteQueries,
     PgFeedQueries,
+    PgFeedOptionQueries,
     PgFeedDeliveryQueries,
     PgStoryQueries,
     PgDigestQueries,
     PgInsightQueries,
     PgFollowQueries,
+    PgMuteQueries,
     PgJobQueries,
+    PgSessionQueries,
     ClusterStore,
 ):
     """An open Newsdesk database on PostgreSQL, shared by any number of bot and worker

@@ -15,9 +15,11 @@ from bot.models import (
 from bot.models.query import Query, Reach, Term
 from bot.models.text import fold
 from bot.store.postgres.base import Connection, PgBase
+from bot.store.postgres.labels import excluded_text_condition, label_conditions, recent_page
 from bot.store.postgres.tsquery import (
     highlight_tsquery_text,
     required_phrase_texts,
+    title_tsquery_text,
     to_tsquery_text,
     tsquery_term,
 )
@@ -29,6 +31,7 @@ from bot.store.records.articles import (
     Stored,
     article_from_row,
     article_values,
+    hit_from_row,
     stats_from_row,
 )
 from bot.store.records.postings import PostingsCache
@@ -73,7 +76,8 @@ class PgArticleQueries(PgBase):
             await self._execute(
                 "UPDATE articles SET url = $1, content_hash = $2, title = $3, caption = $4,"
                 " body = $5, source = $6, desk = $7, dateline = $8, author = $9,"
-                " published_at = $10, updated_at = $11, metadata = $12 WHERE id = $13",
+                " published_at = $10, updated_at = $11, metadata = $12, categories = $13"
+                " WHERE id = $14",
                 *values,
                 same_origin["id"],
             )
@@ -81,8 +85,9 @@ class PgArticleQueries(PgBase):
             return Stored(Outcome.UPDATED, same_origin["id"])
         article_id = await self._fetchval(
             "INSERT INTO articles (url, content_hash, title, caption, body, source, desk,"
-            " dateline, author, published_at, updated_at, metadata, origin, ingested_at)"
-            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
+            " dateline, author, published_at, updated_at, metadata, categories, origin,"
+            " ingested_at)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
             " ON CONFLICT DO NOTHING RETURNING id",
             *values,
             draft.origin,
@@ -170,11 +175,13 @@ class PgArticleQueries(PgBase):
     async def matching_ids(self, query: Query, article_ids: Sequence[int]) -> set[int]:
         query.filters.checked_resolved()
         where, params = _conditions(query.within(article_ids))
+        # A search of labels alone has no tsquery: `q` is named only when it has words.
+        tables = (
+            "articles a, to_tsquery('newsdesk', $1) AS q" if query.text_groups else "articles a"
+        )
         async with self._indexed_reads() as conn:
             rows = await conn.fetch(
-                "SELECT a.id FROM articles a, to_tsquery('newsdesk', $1) AS q"
-                f" WHERE {' AND '.join(where)}",
-                *params,
+                f"SELECT a.id FROM {tables} WHERE {' AND '.join(where)}", *params
             )
         return {row[0] for row in rows}
 
@@ -202,13 +209,22 @@ class PgArticleQueries(PgBase):
     ) -> tuple[list[SearchHit], int]:
         # The query becomes a tsquery (bound). Entity names must be resolved (ValueError).
         filters = query.filters.checked_resolved()
+        texts = bool(query.text_groups)
         where, params = _conditions(query)
         clause = " AND ".join(where)
+        if not texts:
+            async with self._indexed_reads() as conn:
+                return await recent_page(conn, clause, params, limit, offset)
         # Counting reads each match's row when a phrase must be confirmed or a source or date
         # compared: that count stops at COUNT_CAP (as SQLite's does for sources).
         cap = (
             COUNT_CAP
-            if query.phrases or filters.sources or filters.after or filters.before
+            if query.phrases
+            or query.label_groups
+            or query.label_excluded
+            or filters.sources
+            or filters.after
+            or filters.before
             else None
         )
         async with self._indexed_reads() as conn:
@@ -318,11 +334,20 @@ class PgArticleQueries(PgBase):
 
 
 def _conditions(query: Query) -> tuple[list[str], list[object]]:
-    """A search's WHERE conditions over `articles a` and the tsquery `q` (which is $1), and
-    their parameters: the words, the filters, and the word pairs of its required phrases."""
+    """A search's WHERE conditions over `articles a` and, when it has words, the tsquery `q`
+    (which is then $1), and their parameters: the words, the headline's words, the filters,
+    the word pairs of its required phrases and its labels."""
     filters = query.filters
-    where = ["a.search @@ q"]
-    params: list[object] = [to_tsquery_text(query)]
+    texts = bool(query.text_groups)
+    where = ["a.search @@ q"] if texts else []
+    params: list[object] = [to_tsquery_text(query)] if texts else []
+    if not texts:
+        where += excluded_text_condition(query, params)
+    if headline := title_tsquery_text(query):
+        # The headline's index narrows first: `title:` words are often common in bodies,
+        # and checking a word's weight in `search` reads each candidate's whole vector.
+        params.append(headline)
+        where.insert(0, f"a.title_search @@ to_tsquery('newsdesk', ${len(params)})")
     if filters.sources:
         params.append([s.lower() for s in filters.sources])
         where.append(f"lower(a.source) = ANY(${len(params)}::text[])")
@@ -340,6 +365,7 @@ def _conditions(query: Query) -> tuple[list[str], list[object]]:
         params.append(phrase)
         words = f"newsdesk_words(${len(params)})"
         where.append(f"a.pairs @> newsdesk_pairs(to_tsvector('newsdesk', {words}))")
+    where += label_conditions(query, params)
     return where, params
 
 
@@ -364,11 +390,13 @@ async def _search_page(
     # The headline is checked before the article's whole vector (written first: PostgreSQL
     # keeps the written order of equally priced conditions).
     shortlist = max(SHORTLIST, offset + limit)
-    tsquery, highlight = to_tsquery_text(query), highlight_tsquery_text(query)
-    headline_parts = ["q"] if highlight == tsquery else ["q", "h"]
+    highlight = highlight_tsquery_text(query)
+    # The headline's own vector has no weights: `title:` terms are asked for without theirs.
+    headline = to_tsquery_text(query, headline=True)
+    headline_parts = ["t"] if highlight == headline else ["t", "h"]
     parts = [
         "(SELECT a.id FROM articles a, to_tsquery('newsdesk', $1) AS q,"
-        f" to_tsquery('newsdesk', ${n + 5}) AS h"
+        f" to_tsquery('newsdesk', ${n + 5}) AS h, to_tsquery('newsdesk', ${n + 8}) AS t"
         f" WHERE a.title_search @@ {wanted} AND {clause}"
         f" ORDER BY {PUBLISHED} DESC, a.id DESC LIMIT ${n + 6})"
         for wanted in headline_parts
@@ -401,19 +429,9 @@ async def _search_page(
         highlight,
         shortlist,
         PER_DAY,
+        headline,
     )
-    hits = [
-        SearchHit(
-            id=row["id"],
-            title=row["title"],
-            source=row["source"],
-            url=row["url"],
-            when=row["at"],
-            snippet=row["snip"],
-            score=float(row["score"]),
-        )
-        for row in rows
-    ]
+    hits = [hit_from_row(row, row["snip"], float(row["score"])) for row in rows]
     if offset == 0 and len(hits) < limit:
         return hits, len(hits)
     matches = f"SELECT 1 FROM articles a, to_tsquery('newsdesk', $1) AS q WHERE {clause}"

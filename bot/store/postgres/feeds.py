@@ -104,6 +104,14 @@ class PgFeedQueries(PgBase):
             f" FROM feeds WHERE {_SUBSCRIBED}"
         )
 
+    async def feed_poll_times(self) -> tuple[int, str | None, str | None]:
+        row = await self._fetchrow(
+            "SELECT count(*), max(last_polled_at), max(last_success_at)"
+            f" FROM feeds WHERE {_SUBSCRIBED}"
+        )
+        assert row is not None
+        return int(row[0]), row[1], row[2]
+
     # -- poll claims (several processes on one database poll each due feed once) ------------
 
     async def claim_feed_poll(

@@ -72,6 +72,14 @@ class PgFollowQueries(PgBase):
         )
         return [follow_from_row(row) for row in rows]
 
+    async def channel_follows(self, guild_id: int) -> list[Follow]:
+        rows = await self._fetch(
+            f"SELECT {FOLLOW_COLUMNS} FROM follows f WHERE f.guild_id = $1"
+            " AND f.channel_id IS NOT NULL ORDER BY f.channel_id, f.id",
+            guild_id,
+        )
+        return [follow_from_row(row) for row in rows]
+
     async def guild_follow(self, guild_id: int, follow_id: int) -> Follow | None:
         row = await self._fetchrow(
             f"SELECT {FOLLOW_COLUMNS} FROM follows f WHERE f.guild_id = $1 AND f.id = $2",

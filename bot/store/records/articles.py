@@ -7,19 +7,22 @@ import json
 from dataclasses import dataclass
 from enum import Enum
 
-from bot.models import Article, ArticleDraft
+from bot.models import Article, ArticleDraft, SearchHit
 from bot.store.records import Row
 
 # What an article row holds, in order (every statement that reads whole articles).
 ARTICLE_COLUMNS = (
     "id, origin, url, content_hash, title, caption, body, source, desk, dateline, author, "
-    "published_at, ingested_at, updated_at, metadata"
+    "published_at, ingested_at, updated_at, metadata, categories"
 )
 # The same columns with only part of the body (`substr(body, start + 1, length)`: both
 # backends count characters from 1) and the body's whole length in characters as `body_chars`.
 ARTICLE_PART_COLUMNS = ARTICLE_COLUMNS.replace(
     " body,", " substr(body, {start}, {length}) AS body, length(body) AS body_chars,"
 )
+# A hit of a search without full-text terms has no matched words to show around: its snippet
+# is the article's lead, this many words.
+LEAD_WORDS = 24
 # The same columns read through the `a` alias (feed items and announcements join articles).
 ARTICLE_COLUMNS_A = ", ".join(f"a.{c.strip()}" for c in ARTICLE_COLUMNS.split(","))
 
@@ -58,6 +61,7 @@ def article_from_row(row: Row) -> Article:
         ingested_at=row["ingested_at"],
         updated_at=row["updated_at"],
         metadata=json.loads(row["metadata"]),
+        categories=tuple(json.loads(row["categories"])),
     )
 
 
@@ -75,7 +79,7 @@ def stats_from_row(row: Row, size: int) -> dict[str, object]:
 def article_values(draft: ArticleDraft, now: str, digest: str | None = None) -> tuple[object, ...]:
     """What `store_article` writes, in the order of both backends' UPDATE and INSERT: url,
     content_hash (`digest` when already computed), title, caption, body, source, desk,
-    dateline, author, published_at, updated_at (`now`), metadata (JSON)."""
+    dateline, author, published_at, updated_at (`now`), metadata (JSON), categories (JSON)."""
     return (
         draft.url,
         digest or draft.content_hash,
@@ -89,4 +93,25 @@ def article_values(draft: ArticleDraft, now: str, digest: str | None = None) -> 
         draft.published_at,
         now,
         json.dumps(draft.metadata, ensure_ascii=False, sort_keys=True),
+        json.dumps(list(draft.categories), ensure_ascii=False),
+    )
+
+
+def lead_snippet(body: str) -> str:
+    """The first LEAD_WORDS words of a body, marked with "…" when there is more: the snippet
+    of a search hit found by its labels alone."""
+    words = body.split(maxsplit=LEAD_WORDS)
+    return " ".join(words[:LEAD_WORDS]) + ("…" if len(words) > LEAD_WORDS else "")
+
+
+def hit_from_row(row: Row, snippet: str, score: float) -> SearchHit:
+    """A search hit from a row with id, title, source, url and `at` (the article's date)."""
+    return SearchHit(
+        id=row["id"],
+        title=row["title"],
+        source=row["source"],
+        url=row["url"],
+        when=row["at"],
+        snippet=snippet,
+        score=score,
     )

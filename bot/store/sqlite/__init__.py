@@ -18,10 +18,13 @@ from bot.store.sqlite.db import connect
 from bot.store.sqlite.digests import DigestQueries
 from bot.store.sqlite.entities import EntityQueries
 from bot.store.sqlite.feed_delivery import FeedDeliveryQueries
+from bot.store.sqlite.feed_options import FeedOptionQueries
 from bot.store.sqlite.feeds import FeedQueries
 from bot.store.sqlite.follows import FollowQueries
 from bot.store.sqlite.insights import InsightQueries
+from bot.store.sqlite.mutes import MuteQueries
 from bot.store.sqlite.quotes import QuoteQueries
+from bot.store.sqlite.sessions import SessionQueries
 from bot.store.sqlite.stories import StoryQueries
 
 __all__ = ["SqliteStore"]
@@ -32,12 +35,15 @@ class SqliteStore(
     EntityQueries,
     QuoteQueries,
     FeedQueries,
+    FeedOptionQueries,
     FeedDeliveryQueries,
     StoryQueries,
     DigestQueries,
     InsightQueries,
     FollowQueries,
+    MuteQueries,
     AppStateQueries,
+    SessionQueries,
     Store,
 ):
     """An open Newsdesk database in one SQLite file; callers get it from `open_store`."""
@@ -48,6 +54,8 @@ class SqliteStore(
         # One connection serves every coroutine: writers take turns, or a second BEGIN would
         # fail inside the first's transaction (digests, feeds and commands write concurrently).
         self._writing = asyncio.Lock()
+        self._owner: asyncio.Task[object] | None = None  # the task inside a transaction
+        self._savepoints = 0
 
     @classmethod
     async def open(cls, path: str | Path) -> SqliteStore:
@@ -65,18 +73,46 @@ class SqliteStore(
 
     @contextlib.asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:
-        async with self._writing:
-            try:
-                await self.conn.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as exc:
-                raise StoreError(f"database is busy or read-only: {exc}") from exc
-            try:
+        if self._owner is not None and self._owner is asyncio.current_task():
+            # Nested inside this task's own transaction (a store method that opens one, called
+            # by a caller that holds one): a savepoint, as on PostgreSQL.
+            async with self._savepoint():
                 yield
-            except BaseException:
-                await self.conn.execute("ROLLBACK")
-                raise
+            return
+        async with self._writing:
+            self._owner = asyncio.current_task()
             try:
-                await self.conn.execute("COMMIT")
-            except sqlite3.OperationalError as exc:
-                await self.conn.execute("ROLLBACK")
-                raise StoreError(f"could not save to the database: {exc}") from exc
+                async with self._outermost():
+                    yield
+            finally:
+                self._owner = None
+
+    @contextlib.asynccontextmanager
+    async def _savepoint(self) -> AsyncIterator[None]:
+        self._savepoints += 1
+        name = f"nested_{self._savepoints}"
+        await self.conn.execute(f"SAVEPOINT {name}")
+        try:
+            yield
+        except BaseException:
+            await self.conn.execute(f"ROLLBACK TO {name}")
+            await self.conn.execute(f"RELEASE {name}")
+            raise
+        await self.conn.execute(f"RELEASE {name}")
+
+    @contextlib.asynccontextmanager
+    async def _outermost(self) -> AsyncIterator[None]:
+        try:
+            await self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"database is busy or read-only: {exc}") from exc
+        try:
+            yield
+        except BaseException:
+            await self.conn.execute("ROLLBACK")
+            raise
+        try:
+            await self.conn.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            await self.conn.execute("ROLLBACK")
+            raise StoreError(f"could not save to the database: {exc}") from exc

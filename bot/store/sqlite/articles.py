@@ -46,14 +46,14 @@ class ArticleQueries(SearchQueries):
             await self.conn.execute(
                 "UPDATE articles SET url = ?, content_hash = ?, title = ?, caption = ?, body = ?,"
                 " source = ?, desk = ?, dateline = ?, author = ?, published_at = ?,"
-                " updated_at = ?, metadata = ? WHERE id = ?",
+                " updated_at = ?, metadata = ?, categories = ? WHERE id = ?",
                 (*values, same_origin["id"]),
             )
             return Stored(Outcome.UPDATED, same_origin["id"])
         cursor = await self.conn.execute(
             "INSERT INTO articles (url, content_hash, title, caption, body, source, desk,"
-            " dateline, author, published_at, updated_at, metadata, origin, ingested_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " dateline, author, published_at, updated_at, metadata, categories, origin,"
+            " ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (*values, draft.origin, now),
         )
         assert cursor.lastrowid is not None
@@ -116,8 +116,8 @@ class ArticleQueries(SearchQueries):
             return
         await self.conn.executemany(
             "INSERT INTO articles (url, content_hash, title, caption, body, source, desk,"
-            " dateline, author, published_at, updated_at, metadata, origin, ingested_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " dateline, author, published_at, updated_at, metadata, categories, origin,"
+            " ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (*article_values(draft, now, digest), draft.origin, now)
                 for _, draft, digest in pending
@@ -227,13 +227,19 @@ class ArticleQueries(SearchQueries):
             )
 
     async def check_integrity(self) -> list[str]:
-        # SQLite's integrity check, and FTS5's consistency check of both indexes.
+        # SQLite's integrity check, and FTS5's consistency check of each index.
         problems: list[str] = []
         async with self.conn.execute("PRAGMA integrity_check") as cur:
             rows = [row[0] for row in await cur.fetchall()]
         if rows != ["ok"]:
             problems.extend(rows)
-        for index, name in (("articles_fts", "full-text"), ("articles_titles", "title")):
+        indexes = (
+            ("articles_fts", "full-text"),
+            ("articles_titles", "title"),
+            ("articles_authors", "author"),
+            ("article_categories", "category"),
+        )
+        for index, name in indexes:
             try:
                 await self.conn.execute(
                     f"INSERT INTO {index} ({index}, rank) VALUES ('integrity-check', 1)"

@@ -109,6 +109,15 @@ class FeedQueries:
             row = await cur.fetchone()
         return row[0] if row else None
 
+    async def feed_poll_times(self) -> tuple[int, str | None, str | None]:
+        async with self.conn.execute(
+            "SELECT count(*), max(last_polled_at), max(last_success_at) FROM feeds"
+            " WHERE EXISTS (SELECT 1 FROM feed_subscriptions s WHERE s.feed_id = feeds.id)"
+        ) as cur:
+            row = await cur.fetchone()
+        assert row is not None
+        return int(row[0]), row[1], row[2]
+
     # -- poll claims (several bots on one database poll each due feed once) -----------------
 
     async def claim_feed_poll(

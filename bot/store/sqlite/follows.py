@@ -75,6 +75,14 @@ class FollowQueries:
         ) as cur:
             return [follow_from_row(row) for row in await cur.fetchall()]
 
+    async def channel_follows(self, guild_id: int) -> list[Follow]:
+        async with self.conn.execute(
+            f"SELECT {FOLLOW_COLUMNS} FROM follows f WHERE f.guild_id = ?"
+            " AND f.channel_id IS NOT NULL ORDER BY f.channel_id, f.id",
+            (guild_id,),
+        ) as cur:
+            return [follow_from_row(row) for row in await cur.fetchall()]
+
     async def guild_follow(self, guild_id: int, follow_id: int) -> Follow | None:
         async with self.conn.execute(
             f"SELECT {FOLLOW_COLUMNS} FROM follows f WHERE f.guild_id = ? AND f.id = ?",

@@ -3,7 +3,9 @@ counts that cost what they must, and title type-ahead. Mixed into `SqliteStore` 
 ArticleQueries.
 
 A search arrives as a `Query` (bot/models/query.py) and is compiled here, once, to an FTS5
-expression in which every word is a quoted string; the expression is bound as a parameter.
+expression in which every word is a quoted string (a `title:` term with FTS5's column filter);
+the expression is bound as a parameter. `author:` and `category:` terms are conditions on the
+index's rowid (sqlite/labels.py), and a search of those alone is read newest first there.
 
 The indexes' rowid is the article's search key (publication day * 2^28 + id, migration 006);
 bot/store/ranking.py has the ranking and why the early stop returns the exact top k.
@@ -29,11 +31,13 @@ from bot.store.ranking import (
     PER_DAY,
     TopArticles,
     ceiling_at,
-    day_number,
     day_of,
     idf_ceiling,
 )
+from bot.store.records.articles import hit_from_row
 from bot.store.records.postings import PostingsCache
+from bot.store.sqlite.conditions import filter_conditions
+from bot.store.sqlite.labels import Keys, LabelQueries, fts_term, label_conditions
 
 # bm25 weights for (title, caption, body): a word in the headline counts ten times one in the body.
 BM25_WEIGHTS = (10.0, 2.0, 1.0)
@@ -54,18 +58,18 @@ VOCAB_BATCH = 8
 _ID_MASK = DAY_SPAN - 1
 
 
-def fts_term(term: Term) -> str:
-    """A term as an FTS5 string literal (its words double-quoted, never raw syntax), with `*`
-    for a prefix."""
-    return '"' + " ".join(term.words).replace('"', '""') + '"' + ("*" if term.prefix else "")
+__all__ = ["SearchQueries", "forget_search_counts", "fts_term", "match_text"]
 
 
 def match_text(query: Query) -> str:
-    """The FTS5 MATCH expression for a query's terms (filters are SQL conditions instead)."""
+    """The FTS5 MATCH expression for a query's full-text terms (label terms and filters are
+    SQL conditions instead); '' when it has no wanted full-text term."""
     positive = " AND ".join(
-        "(" + " OR ".join(fts_term(term) for term in group) + ")" for group in query.groups
+        "(" + " OR ".join(fts_term(term) for term in group) + ")" for group in query.text_groups
     )
-    negative = "".join(f" NOT {fts_term(term)}" for term in query.excluded)
+    if not positive:
+        return ""
+    negative = "".join(f" NOT {fts_term(term)}" for term in query.text_excluded)
     return f"({positive}){negative}" if negative else positive
 
 
@@ -124,24 +128,8 @@ def _plan(index: _Index, query: Query, keys: list[int] | None = None) -> _Plan:
     """The plan for a query; `keys` restricts it to those rows."""
     filters = query.filters
     table = index.table
-    where: list[str] = []
-    params: list[object] = []
-    row_where: list[str] = []
-    row_params: list[object] = []
-    if filters.after:
-        day, midnight = day_number(filters.after)
-        where.append(f"{table}.rowid >= ?")
-        params.append(day * DAY_SPAN)
-        if not midnight:
-            row_where.append("coalesce(a.published_at, a.ingested_at) >= ?")
-            row_params.append(filters.after)
-    if filters.before:
-        day, midnight = day_number(filters.before)
-        where.append(f"{table}.rowid < ?")
-        params.append((day if midnight else day + 1) * DAY_SPAN)
-        if not midnight:
-            row_where.append("coalesce(a.published_at, a.ingested_at) < ?")
-            row_params.append(filters.before)
+    found = filter_conditions(filters, f"{table}.rowid")
+    where, params = found.key_where, found.key_params
     if keys is not None:
         where.append(f"{table}.rowid IN (SELECT value FROM json_each(?))")
         params.append(json.dumps(keys))
@@ -149,18 +137,19 @@ def _plan(index: _Index, query: Query, keys: list[int] | None = None) -> _Plan:
         # The id is the key's low bits: no need to read the article to filter on it.
         where.append(f"({table}.rowid & {_ID_MASK}) IN (SELECT value FROM json_each(?))")
         params.append(json.dumps(list(filters.article_ids)))
-    if filters.sources:
-        sources = " OR ".join("a.source = ? COLLATE NOCASE" for _ in filters.sources)
-        row_where.append(f"({sources})")
-        row_params.extend(filters.sources)
+    # Labels are looked up by key too (no article row is read for them).
+    at = Keys(f"{table}.rowid", f"({table}.rowid & {_ID_MASK})")
+    labels, label_params = label_conditions(query, at)
+    where += labels
+    params += label_params
     return _Plan(
         index,
         query,
         match_text(query),
         tuple(where),
         tuple(params),
-        tuple(row_where),
-        tuple(row_params),
+        tuple(found.row_where),
+        tuple(found.row_params),
     )
 
 
@@ -170,7 +159,7 @@ def forget_search_counts(store: object) -> None:
     vars(store).pop("_search_counts", None)
 
 
-class SearchQueries:
+class SearchQueries(LabelQueries):
     """Search statements; mixed into `SqliteStore` (through ArticleQueries), which owns `conn`."""
 
     conn: aiosqlite.Connection
@@ -186,6 +175,8 @@ class SearchQueries:
         keys = None
         if filters.article_ids is not None and len(filters.article_ids) <= ID_LOOKUP_LIMIT:
             keys = await self._search_keys(filters.article_ids)
+        if not query.text_groups:
+            return await self._labelled(query, keys, limit, offset)
         plan = _plan(ARTICLES_INDEX, query, keys)
         ranked, total = await self._ranked(plan, offset + limit)
         hits = await self._hits(plan.match, ranked[offset : offset + limit])
@@ -200,6 +191,9 @@ class SearchQueries:
         for first in range(0, len(ids), ID_LOOKUP_LIMIT):
             keys = await self._search_keys(tuple(ids[first : first + ID_LOOKUP_LIMIT]))
             if not keys:
+                continue
+            if not query.text_groups:
+                found.update(await self._labelled_ids(query, keys))
                 continue
             source, where, params = _plan(ARTICLES_INDEX, query, keys).sql()
             table = ARTICLES_INDEX.table
@@ -352,15 +346,7 @@ class SearchQueries:
         ) as cur:
             rows = {row["k"]: row for row in await cur.fetchall()}
         return [
-            SearchHit(
-                id=rows[key]["id"],
-                title=rows[key]["title"],
-                source=rows[key]["source"],
-                url=rows[key]["url"],
-                when=rows[key]["at"],
-                snippet=rows[key]["snip"],
-                score=relevance,
-            )
+            hit_from_row(rows[key], rows[key]["snip"], relevance)
             for key, relevance in best
             if key in rows
         ]

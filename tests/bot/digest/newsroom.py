@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import FakeClock
 from bot.digest import Delivery, DigestComposer, DigestScheduler, NoFacts
+from bot.metrics import Metrics
 from bot.store import Schedule, Store
 
 from .conftest import draft_schedule
@@ -31,6 +32,7 @@ class Newsroom:
         self.failures: list[BaseException] = []
         self.hold: asyncio.Event | None = None
         self.entered = asyncio.Event()
+        self.metrics = Metrics()
         composer = DigestComposer(store, facts=NoFacts())
         self.scheduler = DigestScheduler(
             store,
@@ -40,6 +42,7 @@ class Newsroom:
             report=self.report,
             owner=owner,
             retract=self.retract,
+            metrics=self.metrics,
         )
 
     async def post(self, delivery: Delivery) -> Sequence[int]:
@@ -61,6 +64,13 @@ class Newsroom:
         """Move time to `when` and let everything due happen."""
         self.clock.set(when)
         await self.scheduler.wait_idle()
+
+    def ended(self, outcome: str) -> float:
+        """How many digest runs ended so (posted, skipped, failed), as /metrics counts them."""
+        found = self.metrics.registry.get_sample_value(
+            "newsdesk_digest_posts_total", {"outcome": outcome}
+        )
+        return found or 0.0
 
     def local_slots(self) -> list[str]:
         return [d.run.slot.astimezone(NEW_YORK).strftime("%a %m-%d %H:%M %Z") for d in self.posted]

@@ -137,6 +137,7 @@ async def test_a_post_that_keeps_failing_is_given_up_and_reported(newsroom: News
     ]
     await newsroom.at(utc(2026, 3, 8, 12, 0))  # the next day's digest is unaffected
     assert newsroom.local_slots() == ["Sun 03-08 08:00 EDT"]
+    assert (newsroom.ended("failed"), newsroom.ended("posted")) == (1, 1)
 
 
 async def test_a_gone_channel_pauses_only_its_schedule_and_is_reported(
@@ -172,6 +173,7 @@ async def test_nothing_new_is_skipped_silently_or_noted(newsroom: Newsroom) -> N
     assert newsroom.posted[0].digest.empty
     [skipped] = await newsroom.store.digest_runs(GUILD_A, quiet.id)
     assert skipped.status == "skipped"
+    assert (newsroom.ended("skipped"), newsroom.ended("posted")) == (1, 1)
     after = await newsroom.store.digest_schedule(GUILD_A, quiet.id)
     assert after is not None and after.last_success_at == utc(2026, 3, 7, 13, 0)
 

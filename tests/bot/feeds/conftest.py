@@ -11,6 +11,7 @@ from bot.clock import FakeClock
 from bot.feeds.announcements import Announcement
 from bot.feeds.fetcher import Fetcher, FetchPolicy
 from bot.feeds.poller import FeedPoller
+from bot.metrics import Metrics
 from bot.store import Store
 from tests import backends
 
@@ -61,4 +62,6 @@ def announced() -> Announced:
 @pytest.fixture
 def poller(store: Store, fetcher: Fetcher, clock: FakeClock, announced: Announced) -> FeedPoller:
     """A poller on the fake clock (no background task: tests call run_due)."""
-    return FeedPoller(store, fetcher, clock=clock, announce=announced, rng=random.Random(8))
+    return FeedPoller(
+        store, fetcher, clock=clock, announce=announced, rng=random.Random(8), metrics=Metrics()
+    )

@@ -6,7 +6,7 @@ import asyncio
 import gzip
 import hashlib
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from email.utils import format_datetime
@@ -221,24 +221,33 @@ class Wire:
         return self.site.url(self.path)
 
     def publish(
-        self, *titles: str, age: timedelta = timedelta(hours=1), image: str | None = None
+        self,
+        *titles: str,
+        age: timedelta = timedelta(hours=1),
+        image: str | None = None,
+        author: str | None = None,
+        categories: Sequence[str] = (),
+        text: str | None = None,
     ) -> None:
         """New items (in the order given, the last one newest), published `age` ago, each
-        with `image` as its picture if given."""
+        with `image` as its picture, `author` as its byline, `categories` as its <category>
+        tags and `text` as its description, if given (else the title and a stock line)."""
         when = format_datetime(self.clock.now() - age)
-        picture = (
-            f'<enclosure url="{escape(image)}" type="image/jpeg" length="1"/>' if image else ""
-        )
+        extra = f'<enclosure url="{escape(image)}" type="image/jpeg" length="1"/>' if image else ""
+        extra += f"<author>{escape(author)}</author>" if author else ""
+        extra += "".join(f"<category>{escape(name)}</category>" for name in categories)
         for title in titles:
             self._count += 1
             guid = f"{self.name}-{self._count}"
+            about = text or (
+                f"{title}. Reporters followed the story through the day as it developed ({guid})."
+            )
             # Their pages are missing (404): the feed's own text is the article.
             self.items.insert(
                 0,
                 f"<item><title>{escape(title)}</title><link>/{self.name}/{guid}</link>"
                 f'<guid isPermaLink="false">{guid}</guid><pubDate>{when}</pubDate>'
-                f"<description>{escape(title)}. Reporters followed the story through the "
-                f"day as it developed ({guid}).</description>{picture}</item>",
+                f"<description>{escape(about)}</description>{extra}</item>",
             )
         self.serve()
 

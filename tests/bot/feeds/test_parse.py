@@ -167,3 +167,23 @@ def test_an_items_picture_comes_from_media_tags_or_an_image_enclosure() -> None:
     draft = entry_draft(feed.entries[0], "Pictures", None)
     assert draft.metadata["image"] == f"{BASE}/img/a.jpg"
     assert "image" not in entry_draft(feed.entries[2], "Pictures", None).metadata
+
+
+def test_an_items_categories_come_from_its_category_tags() -> None:
+    feed = parse_feed(
+        b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Desk</title><link>/</link>
+        <item><title>Cup final</title><link>/a</link><guid>a</guid>
+          <category>Sport</category><category domain="x">Football &amp; Cups</category></item>
+        <item><title>No tags</title><link>/b</link><guid>b</guid></item>
+        </channel></rss>""",
+        f"{BASE}/desk.xml",
+    )
+    assert [e.categories for e in feed.entries] == [("Sport", "Football & Cups"), ()]
+    assert entry_draft(feed.entries[0], "Desk", None).categories == ("Sport", "Football & Cups")
+    atom = parse_feed(
+        b"""<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>W</title>
+        <entry><title>Gale</title><id>g</id><link href="/g"/>
+          <category term="weather" label="Weather"/><category term="uk"/></entry></feed>""",
+        f"{BASE}/w.xml",
+    )
+    assert atom.entries[0].categories == ("Weather", "uk")

@@ -78,6 +78,11 @@ async def test_first_poll_records_the_backlog_then_new_items_are_announced_once(
     await later(clock, store, sub.feed_id)
     [third] = await poller.run_due()
     assert third.status == "not modified"
+    # Operators see each poll by status in /metrics.
+    assert poller.metrics is not None
+    polls = poller.metrics.registry.get_sample_value
+    assert polls("newsdesk_feed_polls_total", {"status": "ok"}) == 2
+    assert polls("newsdesk_feed_polls_total", {"status": "not modified"}) == 1
     assert announced.titles() == [REOPEN]
 
 

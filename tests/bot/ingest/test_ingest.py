@@ -145,3 +145,31 @@ async def test_one_batch_with_repeats_inside_it(store: Store) -> None:
     assert first is not None and first.body == "changed text"
     assert await store.count_articles() == 3
     assert await store.check_integrity() == []
+
+
+async def test_json_categories_are_stored_and_follow_changes(store: Store, tmp_path: Path) -> None:
+    record = {
+        "title": "Cup final tonight",
+        "body": "The final is at eight.",
+        "url": "https://news.test/final",
+        "author": "Ann Lee",
+        "category": "Sport",
+        "categories": ["Football", 7, "sport", {"nested": "no"}],
+    }
+    path = tmp_path / "final.json"
+    path.write_text(json.dumps(record), encoding="utf-8")
+    [article_id] = (await ingest_paths(store, [path])).added
+    article = await store.article(article_id)
+    assert article is not None
+    assert article.categories == ("Sport", "Football")
+    assert "categories" not in article.metadata and "category" not in article.metadata
+    hits, _ = await store.search_articles(parse_query("category:football author:lee"), 10, 0)
+    assert [h.id for h in hits] == [article_id]
+    # New text, new categories: the old ones no longer match.
+    record |= {"body": "The final is at nine.", "categories": ["Cup"], "category": None}
+    path.write_text(json.dumps(record), encoding="utf-8")
+    assert (await ingest_paths(store, [path])).updated == [article_id]
+    hits, _ = await store.search_articles(parse_query("category:football"), 10, 0)
+    assert hits == []
+    hits, _ = await store.search_articles(parse_query("category:cup"), 10, 0)
+    assert [h.id for h in hits] == [article_id]

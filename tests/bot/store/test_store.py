@@ -66,6 +66,25 @@ async def test_failed_transaction_leaves_nothing(store: Store) -> None:
     assert await store.check_integrity() == []
 
 
+async def test_a_transaction_inside_a_transaction_is_a_savepoint(store: Store) -> None:
+    async with store.transaction():
+        await store.set_guild_setting(1, "prefix", "?")
+        with pytest.raises(RuntimeError):
+            async with store.transaction():
+                await store.set_guild_setting(2, "prefix", "!")
+                raise RuntimeError("the inner block fails")
+        async with store.transaction():
+            await store.set_guild_setting(3, "prefix", "$")
+    kept = [await store.guild_setting(guild, "prefix") for guild in (1, 2, 3)]
+    assert kept == ["?", None, "$"]
+    with pytest.raises(RuntimeError):
+        async with store.transaction():
+            async with store.transaction():
+                await store.set_guild_setting(4, "prefix", "%")
+            raise RuntimeError("the outer block fails after the inner one")
+    assert await store.guild_setting(4, "prefix") is None
+
+
 async def test_guild_settings_are_per_guild(store: Store) -> None:
     await store.set_guild_setting(1, "prefix", "?")
     assert await store.guild_setting(1, "prefix") == "?"

@@ -1,0 +1,75 @@
+"""Screenshots of the web newsroom's main pages for the docs (`make screenshots`):
+
+    python -m tests.bot.web.screenshots docs/screenshots
+
+The same newsroom as the tests (the seed article, analysed, the Qatar talks, the harbour story),
+served on 127.0.0.1 and signed in through the emulator; search, article, entity and story pages
+in light and dark, at desktop and phone width (what the browser window shows, not whole pages).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+from playwright.async_api import async_playwright
+
+from bot.clock import FakeClock
+from tests.bot.web.browsing import DESKTOP, PHONE, tab
+from tests.bot.web.newsroom import build_newsroom, harbour_story, running_web
+from tests.newsdesk import build_seeded_database
+
+SEED = Path(__file__).resolve().parents[3] / "seeds" / "000_e1310f153e144d16.txt"
+CLOCK = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+async def shoot(out: Path) -> list[Path]:
+    """Take every screenshot into `out` (which exists); return their paths."""
+    taken: list[Path] = []
+    with tempfile.TemporaryDirectory() as folder:
+        db = Path(folder) / "newsdesk.db"
+        await build_seeded_database(db, [SEED], FakeClock(datetime(2026, 3, 2, 8, 0, tzinfo=UTC)))
+        later = FakeClock(datetime(2026, 3, 2, 8, 30, tzinfo=UTC))
+        await build_newsroom(db, later, hostile=False)
+        async with running_web(db, FakeClock(CLOCK)) as desk, async_playwright() as playwright:
+            chromium = shutil.which("chromium")
+            browser = await playwright.chromium.launch(
+                executable_path=chromium, args=["--no-sandbox"]
+            )
+            story = await harbour_story(desk.store)
+            hamas = next(e for e in await desk.store.entities_named("Hamas"))
+            pages = {
+                "search": "/search?q=Qatar",
+                "article": "/articles/1",
+                "entity": f"/entities/{hamas.id}",
+                "story": f"/stories/{story}",
+            }
+            for width, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+                for scheme in ("light", "dark"):
+                    async with tab(browser, desk, viewport=viewport, color_scheme=scheme) as t:
+                        await t.sign_in("alice")
+                        for name, path in pages.items():
+                            await t.open(path)
+                            await t.page.wait_for_load_state("networkidle")
+                            target = out / f"{name}-{scheme}-{width}.png"
+                            await t.page.screenshot(path=str(target))
+                            taken.append(target)
+                        assert t.errors == [], t.errors
+            await browser.close()
+    return taken
+
+
+def main() -> None:
+    """Write the screenshots to the folder given (default docs/screenshots)."""
+    out = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")
+    out.mkdir(parents=True, exist_ok=True)
+    for path in asyncio.run(shoot(out)):
+        print(path)
+
+
+if __name__ == "__main__":
+    main()
