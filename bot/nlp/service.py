@@ -15,6 +15,7 @@ from typing import Literal, TypeVar
 
 from bot.models.analysis import Analysis, ArticleInput
 from bot.nlp.analysis import analyze_texts
+from bot.nlp.heap import then_give_back
 from bot.nlp.lifeline import Lifeline, hold_on
 from bot.nlp.pipeline import get_nlp
 
@@ -78,6 +79,10 @@ class NlpService:
         if executor is None:
             return func(*args)
         self.pending += 1
+        # A process worker gives back what each job freed: its memory would otherwise stay at
+        # the size of the largest input it ever had (bot/nlp/heap.py).
+        if self.mode == "process":
+            func, args = then_give_back, (func, *args)
         try:
             return await asyncio.get_running_loop().run_in_executor(executor, func, *args)
         except BrokenProcessPool:
