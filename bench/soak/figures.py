@@ -8,7 +8,7 @@ from collections import Counter
 from pathlib import Path
 
 from bench.report import Figure, Goal
-from bench.soak.run import Phase
+from bench.soak.run import SETTLE, Phase
 from bench.timing import percentile
 
 DEADLINE_MS = 3_000.0
@@ -58,12 +58,14 @@ def duplicates(phase: Phase) -> int:
     return refused + doubled
 
 
-def memory(phase: Phase) -> tuple[float, float, float]:
-    """RSS (MB, bot + its NLP worker): before the load, at its peak, after the settle."""
+def memory(phase: Phase, part: int = 1) -> tuple[float, float, float]:
+    """RSS (MB; `part` 1: bot + its NLP worker, 2: the bot alone): before the load, at its
+    peak, after the settle."""
     start, end = phase.load
-    before = [mb for at, mb in phase.rss if at < start] or [phase.rss[0][1]]
-    after = [mb for at, mb in phase.rss if at > end]
-    return before[-1], max(mb for _, mb in phase.rss), (after[-1] if after else phase.rss[-1][1])
+    before = [s[part] for s in phase.rss if s[0] < start] or [phase.rss[0][part]]
+    after = [s[part] for s in phase.rss if s[0] > end]
+    peak = max(s[part] for s in phase.rss)
+    return before[-1], peak, (after[-1] if after else phase.rss[-1][part])
 
 
 def database(path: Path) -> tuple[bool, int, int]:
@@ -87,6 +89,7 @@ def figures(calm: Phase, hostile: Phase, *, readers: int, hostiles: int) -> list
         ran, key=lambda c: float(c["cpu_ms"]), default={"cpu_ms": math.inf, "label": "no report"}
     )  # type: ignore[arg-type]
     before, peak, after = memory(hostile)
+    bot_before, bot_peak, bot_after = memory(hostile, 2)
     ok, indexed, articles = database(hostile.db)
     kinds = Counter(t.kind for t in hostile.trips if t.hostile)
     refused = sum(
@@ -120,14 +123,24 @@ def figures(calm: Phase, hostile: Phase, *, readers: int, hostiles: int) -> list
             goal=COMMAND_CPU,
             note=f"{worst['label']}; {len(ran)} commands metered; loop + threads",
         ),
-        Figure("peak RSS, bot + NLP worker", peak, "MB", goal=RSS_PEAK),
+        Figure(
+            "peak RSS, bot + NLP worker",
+            peak,
+            "MB",
+            goal=RSS_PEAK,
+            note=f"the bot alone: {bot_peak:.0f} MB",
+        ),
         Figure(
             "RSS after the load vs before it",
             after,
             "MB",
             before,
             RSS_BACK,
-            note=f"{hostile.report and len(hostile.rss)} samples, {30:.0f} s settle",
+            note=(
+                f"{len(hostile.rss)} samples, {SETTLE:.0f} s settle; the bot alone"
+                f" {bot_before:.0f} -> {bot_after:.0f} MB, its worker"
+                f" {before - bot_before:.0f} -> {after - bot_after:.0f} MB"
+            ),
         ),
         Figure("integrity_check ok", 1.0 if ok else 0.0, "", goal=OK),
         Figure("full-text rows = articles", indexed, "", articles, SAME),

@@ -42,7 +42,8 @@ class Phase:
 
     trips: list[Trip]
     report: dict[str, Any]
-    rss: list[tuple[float, float]]  # (wall time, MB of the bot and its children)
+    # (wall time, MB of the bot and its children, MB of the bot alone)
+    rss: list[tuple[float, float, float]]
     load: tuple[float, float]  # wall time the load started and ended
     requests: list[Any]
     interactions: list[Any]
@@ -103,11 +104,14 @@ def _children(pid: int) -> set[int]:
     return found
 
 
-async def _sample_memory(pid: int, samples: list[tuple[float, float]], seen: set[int]) -> None:
+async def _sample_memory(
+    pid: int, samples: list[tuple[float, float, float]], seen: set[int]
+) -> None:
     while True:
         family = _children(pid)
         seen |= family
-        samples.append((time.time(), sum(_rss_mb(p) for p in (pid, *family))))
+        bot = _rss_mb(pid)
+        samples.append((time.time(), bot + sum(_rss_mb(p) for p in family), bot))
         await asyncio.sleep(1.0)
 
 
@@ -194,7 +198,7 @@ async def run_phase(
         if not line:
             raise RuntimeError(f"the bot did not start; see {folder / 'bot.log'}")
         pid = json.loads(line)["pid"]
-        rss: list[tuple[float, float]] = []
+        rss: list[tuple[float, float, float]] = []
         family: set[int] = set()
         helpers = [asyncio.create_task(_sample_memory(pid, rss, family))]
         faults: list[str] = []
