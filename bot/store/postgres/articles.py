@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from bot.models import (
     COUNT_CAP,
+    SNIPPET_BODY_CHARS,
     SNIPPET_END,
     SNIPPET_START,
     Article,
@@ -408,7 +409,9 @@ async def _search_page(
     rows = await conn.fetch(
         f"WITH shortlist AS ({' UNION '.join(parts)})"
         " SELECT a.id, a.title, a.source, a.url, p.at, p.score,"
-        f" ts_headline('newsdesk', a.body, to_tsquery('newsdesk', ${n + 5}), ${n + 4}) AS snip"
+        # ts_headline parses the whole text it is given: only the body's first part.
+        f" ts_headline('newsdesk', left(a.body, {SNIPPET_BODY_CHARS}),"
+        f" to_tsquery('newsdesk', ${n + 5}), ${n + 4}) AS snip"
         " FROM (SELECT r.*,"
         # Relevance with recency, as SQLite ranks (bot/store/ranking.py): ln(relevance) plus
         # ln 2 per half-life of days since 1970, so twice as relevant beats 30 days newer.

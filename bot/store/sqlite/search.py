@@ -22,7 +22,7 @@ from math import log
 
 import aiosqlite
 
-from bot.models import COUNT_CAP, SNIPPET_END, SNIPPET_START, SearchHit
+from bot.models import COUNT_CAP, SNIPPET_BODY_CHARS, SNIPPET_END, SNIPPET_START, SearchHit
 from bot.models.query import Query, Reach, Term
 from bot.models.text import fold
 from bot.store.ranking import (
@@ -34,7 +34,7 @@ from bot.store.ranking import (
     day_of,
     idf_ceiling,
 )
-from bot.store.records.articles import hit_from_row
+from bot.store.records.articles import hit_from_row, lead_snippet
 from bot.store.records.postings import PostingsCache
 from bot.store.sqlite.conditions import filter_conditions
 from bot.store.sqlite.labels import Keys, LabelQueries, fts_term, label_conditions
@@ -151,6 +151,13 @@ def _plan(index: _Index, query: Query, keys: list[int] | None = None) -> _Plan:
         tuple(found.row_where),
         tuple(found.row_params),
     )
+
+
+def _snippet(row: aiosqlite.Row) -> str:
+    """The hit's snippet: FTS5's around the matched words, or the lead of a body too long for
+    one (SNIPPET_BODY_CHARS)."""
+    snip: str | None = row["snip"]
+    return lead_snippet(row["lead"]) if snip is None else snip
 
 
 def forget_search_counts(store: object) -> None:
@@ -338,7 +345,10 @@ class SearchQueries(LabelQueries):
             return []
         async with self.conn.execute(
             "SELECT articles_fts.rowid AS k, a.id, a.title, a.source, a.url,"
-            f" coalesce(a.published_at, a.ingested_at) AS at, {_SNIPPET} AS snip"
+            " coalesce(a.published_at, a.ingested_at) AS at,"
+            # CASE is lazy: snippet() never reads a body past the bound; its lead is shown.
+            f" CASE WHEN length(a.body) > {SNIPPET_BODY_CHARS} THEN NULL ELSE {_SNIPPET} END"
+            " AS snip, substr(a.body, 1, 400) AS lead"
             " FROM articles_fts CROSS JOIN articles a ON a.search_key = articles_fts.rowid"
             " WHERE articles_fts MATCH ? AND articles_fts.rowid IN"
             " (SELECT value FROM json_each(?))",
@@ -346,7 +356,7 @@ class SearchQueries(LabelQueries):
         ) as cur:
             rows = {row["k"]: row for row in await cur.fetchall()}
         return [
-            hit_from_row(rows[key], rows[key]["snip"], relevance)
+            hit_from_row(rows[key], _snippet(rows[key]), relevance)
             for key, relevance in best
             if key in rows
         ]
