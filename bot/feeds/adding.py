@@ -62,8 +62,7 @@ async def fetch_once(fetcher: Fetcher, url: str) -> FeedPreview:
 
 async def check_new_feed(store: Store, wanted: NewFeed, *, entities_available: bool) -> str:
     """Check what can be checked before fetching (role, filter and its cost, the server's
-    limit); return
-    the filter cleaned."""
+    limit); return the filter cleaned."""
     check_role(wanted.guild_id, wanted.role_id)
     filter_text = check_filter(wanted.filter_text, entities_available=entities_available)
     # Run on every batch of the feed's new articles: too broad a filter is refused now.
