@@ -94,6 +94,12 @@ class Digests(commands.Cog):
         """A backup restored digests: plan them now."""
         self.scheduler.wake()
 
+    @commands.Cog.listener()
+    async def on_store_changed(self, topics: set[str]) -> None:
+        """A schedule changed elsewhere (the web, another process): plan again now."""
+        if "digests" in topics:
+            self.scheduler.wake()
+
     async def _schedule(self, interaction: discord.Interaction, schedule_id: int) -> Schedule:
         assert interaction.guild_id is not None
         found = await self.bot.store.digest_schedule(interaction.guild_id, schedule_id)

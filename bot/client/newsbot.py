@@ -19,6 +19,7 @@ import discord
 from discord.ext import commands
 
 from bot import __version__
+from bot.changes import ChangeWatcher
 from bot.client.cooldowns import Cooldowns
 from bot.client.delivery import Poster
 from bot.client.tree import NewsTree, answer, command_seconds, discover_extensions, intents_for
@@ -121,6 +122,13 @@ class NewsBot(commands.Bot):
         # Places articles stored without a story (stored before every article had one).
         self.tasks.spawn(catch_up_stories(self.store, clock=self.clock), name="stories-catch-up")
         self.tasks.spawn(LoopLag(self.metrics).run(), name="loop-lag")
+        # A schedule or feed written by the web or another process: the cogs replan.
+        watcher = ChangeWatcher(self.store, self._store_changed, clock=self.clock)
+        self.tasks.spawn(watcher.run(), name="store-changes")
+
+    def _store_changed(self, topics: set[str]) -> None:
+        """Tell the cogs (`on_store_changed`) which of what they plan by changed."""
+        self.dispatch("store_changed", topics)
 
     async def load_extensions(self) -> list[str]:
         """Load each module in the cogs package that has `setup`; log failures, keep going."""
