@@ -1,5 +1,6 @@
 """Changes made elsewhere, acted on: the web (or the CLI, or another process) writes a digest
-schedule or a feed, and the running bot's scheduler and poller replan without a restart.
+schedule, a feed or a server setting, and the running bot's scheduler and poller replan (and
+its prefix cache forgets) without a restart.
 
 The store counts every write to what they plan by (`Store.change_marks`, kept by triggers);
 on PostgreSQL a NOTIFY wakes the watcher at once, on SQLite it reads the marks every
@@ -31,7 +32,7 @@ POLL_WITH_PUSH = timedelta(minutes=5)
 
 
 class ChangeWatcher:
-    """Calls `changed(topics)` ("digests", "feeds") whenever another writer changed them."""
+    """Calls `changed(topics)` ("digests", "feeds", "settings") when a writer changed them."""
 
     def __init__(self, store: Store, changed: Callable[[set[str]], None], *, clock: Clock) -> None:
         self.store = store

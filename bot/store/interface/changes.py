@@ -1,12 +1,13 @@
 """What the running bot plans by, and how it hears that another process changed it: the
-digest schedules (the scheduler) and the feeds with their subscriptions (the poller)."""
+digest schedules (the scheduler), the feeds with their subscriptions (the poller) and the
+server settings (the prefix it caches)."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from typing import Protocol
 
-# Topic ("digests", "feeds") -> a version every write to its tables bumps (store triggers).
+# Topic ("digests", "feeds", "settings") -> a version every write to its tables bumps.
 ChangeMarks = dict[str, int]
 
 

@@ -32,7 +32,7 @@ def a_schedule(guild_id: int = 10) -> ScheduleDraft:
 
 async def test_writes_elsewhere_move_their_topic_and_only_it(store: Store) -> None:
     before = await store.change_marks()
-    assert set(before) == {"digests", "feeds"}
+    assert set(before) == {"digests", "feeds", "settings"}
     async with await other_connection(store) as web:
         added = await web.add_digest_schedule(a_schedule(), NOW)
         after_add = await store.change_marks()

@@ -1,12 +1,12 @@
 -- What the running bot plans by, counted (as bot/store/sqlite/migrations/018_store_changes.sql)
--- and announced: every write to the digest schedules, feeds or subscriptions bumps its
+-- and announced: every write to the digest schedules, feeds, subscriptions or server settings bumps its
 -- topic's version and NOTIFYs newsdesk_changes, so every bot process LISTENing replans at once
 -- (and one that missed a notification sees the version when it next looks).
 CREATE TABLE store_changes (
     topic    text PRIMARY KEY,
     version  bigint NOT NULL DEFAULT 0
 );
-INSERT INTO store_changes (topic) VALUES ('digests'), ('feeds');
+INSERT INTO store_changes (topic) VALUES ('digests'), ('feeds'), ('settings');
 
 CREATE FUNCTION store_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -27,3 +27,5 @@ CREATE TRIGGER feeds_interval_edits AFTER UPDATE OF interval_seconds ON feeds
     FOR EACH STATEMENT EXECUTE FUNCTION store_changed('feeds');
 CREATE TRIGGER feed_subscriptions_changes AFTER INSERT OR DELETE OR UPDATE ON feed_subscriptions
     FOR EACH STATEMENT EXECUTE FUNCTION store_changed('feeds');
+CREATE TRIGGER guild_settings_changes AFTER INSERT OR DELETE OR UPDATE ON guild_settings
+    FOR EACH STATEMENT EXECUTE FUNCTION store_changed('settings');

@@ -1,5 +1,5 @@
 -- What the running bot plans by, counted: the digest scheduler by the digest schedules, the
--- feed poller by the feeds and their subscriptions. Triggers bump a topic's version on every
+-- feed poller by the feeds and their subscriptions, its prefix cache by the server settings. Triggers bump a topic's version on every
 -- write to its tables from any connection (the web, the CLI, another process), so the bot
 -- notices a change by reading two integers now and then, without a restart.
 -- (Not the poller's own bookkeeping: a feed's next poll time changes on every poll.)
@@ -7,7 +7,7 @@ CREATE TABLE store_changes (
     topic    TEXT PRIMARY KEY,
     version  INTEGER NOT NULL DEFAULT 0
 );
-INSERT INTO store_changes (topic) VALUES ('digests'), ('feeds');
+INSERT INTO store_changes (topic) VALUES ('digests'), ('feeds'), ('settings');
 
 CREATE TRIGGER digest_schedules_added AFTER INSERT ON digest_schedules BEGIN
     UPDATE store_changes SET version = version + 1 WHERE topic = 'digests';
@@ -38,4 +38,14 @@ CREATE TRIGGER feed_subscriptions_removed AFTER DELETE ON feed_subscriptions BEG
 END;
 CREATE TRIGGER feed_subscriptions_changed AFTER UPDATE ON feed_subscriptions BEGIN
     UPDATE store_changes SET version = version + 1 WHERE topic = 'feeds';
+END;
+
+CREATE TRIGGER guild_settings_added AFTER INSERT ON guild_settings BEGIN
+    UPDATE store_changes SET version = version + 1 WHERE topic = 'settings';
+END;
+CREATE TRIGGER guild_settings_removed AFTER DELETE ON guild_settings BEGIN
+    UPDATE store_changes SET version = version + 1 WHERE topic = 'settings';
+END;
+CREATE TRIGGER guild_settings_changed AFTER UPDATE ON guild_settings BEGIN
+    UPDATE store_changes SET version = version + 1 WHERE topic = 'settings';
 END;
