@@ -1,7 +1,7 @@
 """A change made on the web is acted on by the running bot without a restart: a digest
 scheduled through a web process of its own (its own connection to the bot's database, as
 `python -m bot web` has) makes the running bot's scheduler replan, and the bot posts it in
-the emulated Discord at its due time."""
+the emulated Discord at its due time; and a channel id of another server is never posted in."""
 
 from __future__ import annotations
 
@@ -10,11 +10,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.changes import POLL
+from bot.clock import FakeClock
 from bot.config import Secret
+from bot.digest.manage import add_schedule
+from bot.sandbox import DiscordEmulator
+from bot.sandbox.harness import default_world
 from bot.store import open_store
 from bot.web import Discord, WebContext, WebServer
 from tests.bot.web.newsroom import WebDesk, csrf_token
-from tests.cogs.digests import posts, scheduler, slot_of
+from tests.cogs.digests import at, posts, scheduler, slot_of
 
 
 async def test_a_digest_scheduled_on_the_web_is_posted_by_the_running_bot_on_time(
@@ -63,3 +67,32 @@ async def test_a_digest_scheduled_on_the_web_is_posted_by_the_running_bot_on_tim
         [digest] = posts(desk)
         assert slot_of(digest) == due
         assert digest.channel_id == news.id
+
+
+async def test_a_digest_never_posts_into_another_servers_channel(
+    newsdesk_factory: Callable[..., Any], clock: FakeClock
+) -> None:
+    world = default_world()
+    other = world.add_guild("Other")
+    async with (
+        DiscordEmulator(world, clock=clock) as discord,
+        newsdesk_factory(discord=discord) as desk,
+    ):
+        newsroom, foreign = world.guilds[0], other.channels[1]
+        # What a forged web form (or an edited backup) could store: Newsroom's digest, with
+        # a channel id of another server the bot is in.
+        await add_schedule(
+            desk.store,
+            clock.now(),
+            guild_id=newsroom.id,
+            channel_id=foreign.id,
+            target="text",
+            time="09:05",
+            timezone="UTC",
+            created_by=world.user_named("alice").id,
+        )
+        scheduler(desk).wake()
+        await at(desk, datetime(2026, 3, 2, 9, 5, tzinfo=UTC))
+        assert discord.channel_messages(foreign) == []
+        [refused] = await desk.store.digest_schedules(newsroom.id)
+        assert refused.paused
