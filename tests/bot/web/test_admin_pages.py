@@ -108,7 +108,6 @@ async def test_a_digest_scheduled_on_the_web_shows_its_next_five_times_in_its_zo
         web.discord.world.user_named("alice").id,
     )
     assert f"Digest #{stored.id}: weekdays at 07:00 (America/New_York)" in text
-    # After the clocks change on 8 March, 07:00 in New York is 11:00 UTC, not 12:00.
     assert listed_times(text)[:5] == [
         "2026-03-02T07:00:00-05:00",
         "2026-03-03T07:00:00-05:00",
@@ -116,6 +115,7 @@ async def test_a_digest_scheduled_on_the_web_shows_its_next_five_times_in_its_zo
         "2026-03-05T07:00:00-05:00",
         "2026-03-06T07:00:00-05:00",
     ]
+    # After the clocks change on 8 March, 07:00 in New York is 11:00 UTC, not 12:00.
     web.later(days=5)
     async with web.browser() as http:
         await signed_in(web, http, "alice")
