@@ -1,5 +1,5 @@
 """PostgreSQL SQL for the change marks, and LISTEN for the NOTIFY their trigger sends
-(bot/store/postgres/migrations/019_store_changes.sql)."""
+(bot/store/postgres/migrations/021_store_changes.sql)."""
 
 from __future__ import annotations
 

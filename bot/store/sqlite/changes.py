@@ -1,4 +1,4 @@
-"""SQL for the change marks (bot/store/sqlite/migrations/018_store_changes.sql keeps them)."""
+"""SQL for the change marks (bot/store/sqlite/migrations/020_store_changes.sql keeps them)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
--- What the running bot plans by, counted (as bot/store/sqlite/migrations/018_store_changes.sql)
+-- What the running bot plans by, counted (as bot/store/sqlite/migrations/020_store_changes.sql)
 -- and announced: every write to the digest schedules, feeds, subscriptions or server settings bumps its
 -- topic's version and NOTIFYs newsdesk_changes, so every bot process LISTENing replans at once
 -- (and one that missed a notification sees the version when it next looks).
