@@ -1,6 +1,6 @@
 """Changes made elsewhere, acted on: the web (or the CLI, or another process) writes a digest
-schedule, a feed or a server setting, and the running bot's scheduler and poller replan (and
-its prefix cache forgets) without a restart.
+schedule, a feed or a server setting, and the running bot's cogs hear which (`store_changed`):
+the digest scheduler replans and the prefix cache forgets, without a restart.
 
 The store counts every write to what they plan by (`Store.change_marks`, kept by triggers);
 on PostgreSQL a NOTIFY wakes the watcher at once, on SQLite it reads the marks every
