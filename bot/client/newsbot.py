@@ -19,12 +19,12 @@ import discord
 from discord.ext import commands
 
 from bot import __version__, budget
+from bot.changes import ChangeWatcher
 from bot.client.cooldowns import Cooldowns
 from bot.client.delivery import Poster
 from bot.client.tree import NewsTree, answer, command_seconds, discover_extensions, intents_for
 from bot.clock import Clock, SystemClock, utc_iso
-from bot.config import PREFIX_KEY, Settings, prefix_problem
-from bot.errors import NewsdeskError
+from bot.config import PREFIX_KEY, Settings
 from bot.metrics import LoopLag, Metrics
 from bot.nlp.enrichment import enrich_pending
 from bot.nlp.lookup import entity_article_ids
@@ -32,6 +32,7 @@ from bot.nlp.service import Mode, NlpService
 from bot.render import errors
 from bot.render.views import CUSTOM_ID_PREFIX, Pagers
 from bot.search import EntityResolver
+from bot.servers import set_guild_prefix
 from bot.store import Store
 from bot.store.backend import open_store, sqlite_path
 from bot.stories import catch_up_stories
@@ -128,6 +129,15 @@ class NewsBot(commands.Bot):
         # Places articles stored without a story (stored before every article had one).
         self.tasks.spawn(catch_up_stories(self.store, clock=self.clock), name="stories-catch-up")
         self.tasks.spawn(LoopLag(self.metrics).run(), name="loop-lag")
+        # A schedule or feed written by the web or another process: the cogs replan.
+        watcher = ChangeWatcher(self.store, self._store_changed, clock=self.clock)
+        self.tasks.spawn(watcher.run(), name="store-changes")
+
+    def _store_changed(self, topics: set[str]) -> None:
+        """Tell the cogs (`on_store_changed`) which of what they plan by changed."""
+        if "settings" in topics:
+            self._prefixes.clear()  # a prefix set on the web: read it again
+        self.dispatch("store_changed", topics)
 
     async def load_extensions(self) -> list[str]:
         """Load each module in the cogs package that has `setup`; log failures, keep going."""
@@ -214,11 +224,7 @@ class NewsBot(commands.Bot):
 
     async def set_prefix(self, guild_id: int, prefix: str) -> None:
         """Change a guild's prefix (1-5 characters, no spaces or markdown)."""
-        problem = prefix_problem(prefix)
-        if problem is not None:
-            raise NewsdeskError(problem)
-        async with self.store.transaction():
-            await self.store.set_guild_setting(guild_id, PREFIX_KEY, prefix)
+        await set_guild_prefix(self.store, guild_id, prefix)
         self._prefixes[guild_id] = prefix
 
     def forget_prefix(self, guild_id: int) -> None:

@@ -62,6 +62,9 @@ class Poster:
                 return failure_from(exc, channel_id=to.channel_id)
         if not isinstance(channel, GUILD_PLACES):
             return Failure(FailureKind.CANNOT_POST, channel_id=to.channel_id)
+        if to.guild_id is not None and channel.guild.id != to.guild_id:
+            log.warning("refused to post in channel %s: not in server %s", channel.id, to.guild_id)
+            return Failure(FailureKind.CANNOT_POST, channel_id=to.channel_id)
         if missing := missing_permissions(channel):
             return Failure(
                 FailureKind.MISSING_PERMISSION, channel_id=channel.id, missing=tuple(missing)

@@ -12,6 +12,7 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from bot.store.interface.articles import ArticleStore
+from bot.store.interface.changes import ChangeMarks, ChangeStore
 from bot.store.interface.digests import DigestStore
 from bot.store.interface.entities import EntityStore
 from bot.store.interface.feed_delivery import FeedDeliveryStore
@@ -30,6 +31,8 @@ from bot.store.interface.stories import StoryStore
 
 __all__ = [
     "ArticleStore",
+    "ChangeMarks",
+    "ChangeStore",
     "ClusterStore",
     "Database",
     "DigestStore",
@@ -101,6 +104,7 @@ class Store(
     SettingsStore,
     SessionStore,
     ServerStore,
+    ChangeStore,
     Protocol,
 ):
     """An open Newsdesk database, whichever backend holds it: open one with
