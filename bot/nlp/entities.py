@@ -15,6 +15,8 @@ from bot.models.analysis import Entity, Mention
 from bot.models.entity import NAME_LABELS
 from bot.models.text import normalise_name
 from bot.nlp.gazetteer import alias_index
+from bot.nlp.given_names import fuller_names
+from bot.nlp.quotes_words import words
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
@@ -73,7 +75,16 @@ _TITLES = frozenset(
         "admiral",
     ]
 )
+# Offices written before a person's name ("Treasurer Peter Costello") and letters after it
+# ("Guy Mansfield QC"): not part of the name, dropped from a PERSON span's edge (post-nominals
+# from an ORG span too, which the model often makes of "X QC").
+_OFFICES = words(
+    """treasurer chancellor secretary premier chairman chairwoman governor senator mayor
+    judge ambassador commissioner congressman congresswoman"""
+)
+_POST_NOMINALS = words("qc kc mp mep msp am obe cbe mbe kbe")
 _LEADING_DROP = frozenset({"the", "a", "an"})
+_DASHES = frozenset({"-", "–", "—"})
 _ACRONYM_AFTER = re.compile(r"\s*\(\s*([A-Z][A-Za-z0-9&.]{1,9})\s*\)")
 _MINOR_WORDS = frozenset({"of", "the", "and", "for", "in", "on", "at", "to", "&"})
 
@@ -92,9 +103,17 @@ class RawMention:
 def _clean_span(span: Span) -> tuple[int, int] | None:
     """Token range of the name proper: no leading article/title, no possessive or punctuation."""
     tokens = list(span)
+    person = span.label_ == "PERSON"
+    if person:  # "Florian Hamm - Borussia Dortmund's largest investor -": the name ends
+        cut = next(
+            (k for k, t in enumerate(tokens) if k and t.text in _DASHES and t.nbor(-1).whitespace_),
+            None,
+        )
+        tokens = tokens[:cut]
     while tokens and (
         tokens[0].lower_ in _LEADING_DROP
         or (span.label_ in NAME_LABELS and tokens[0].lower_.rstrip(".") in _TITLES)
+        or (person and len(tokens) > 2 and tokens[0].lower_ in _OFFICES)
         or tokens[0].is_punct
     ):
         tokens.pop(0)
@@ -102,6 +121,12 @@ def _clean_span(span: Span) -> tuple[int, int] | None:
         tokens[-1].lower_ in {"'s", "’s", "'", "’"}
         or tokens[-1].is_punct
         or (span.label_ in NAME_LABELS and tokens[-1].lower_.rstrip(".") in _TITLES)
+        or (
+            span.label_ in {"PERSON", "ORG"}
+            and len(tokens) > 2
+            and tokens[-1].text.isupper()
+            and tokens[-1].lower_ in _POST_NOMINALS
+        )
     ):
         tokens.pop()
     if not tokens:
@@ -274,6 +299,7 @@ def resolve(
         form = m.text if m.label in _FACT_LABELS else _display_form(m.text)
         if root not in display or len(form) > len(display[root]):
             display[root] = form
+    _add_given_names(texts, mentions, groups, group_label, display, set(group_entry))
 
     resolved: list[Mention] = []
     # Per root: its surface forms, its mention count, its first sentence.
@@ -308,6 +334,33 @@ def resolve(
     ]
     entities.sort(key=lambda e: (-e.count, e.canonical))
     return resolved, entities
+
+
+def _add_given_names(
+    texts: dict[str, str],
+    mentions: list[RawMention],
+    groups: _Groups,
+    group_label: dict[str, str],
+    display: dict[str, str],
+    fixed: set[str],
+) -> None:
+    """People the model named by surname only ("Morris" of "New Yorker Dick Morris") get the
+    given name the text puts before it (display names only: mention spans stay as found)."""
+    people = {r for r, label in group_label.items() if label == "PERSON" and r not in fixed}
+    others = {
+        word.lower()
+        for m in mentions
+        if group_label[groups.find(_key(m))] != "PERSON"
+        for word in m.text.split()
+    }
+    fuller = fuller_names(texts.values(), {display[r] for r in people}, others)
+    # A surname left apart from the full names ending in it was ambiguous ("Blair" with
+    # Tony and Cherie Blair named): it keeps its own name.
+    known = set(display.values())
+    for root in people:
+        name = fuller.get(display[root])
+        if name is not None and name not in known:
+            display[root] = name
 
 
 def _display_form(text: str) -> str:

@@ -9,6 +9,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from bot.models.analysis import Analysis, Mention
+from bot.nlp.given_names import fuller_names
 from bot.nlp.quotes_words import FEMALE_TITLES, MALE_TITLES, NOT_NAMES, SPEECH_VERBS, TITLE_NAME
 
 SPEAKER_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
@@ -21,9 +22,10 @@ _BARE_NAME = re.compile(
     r"\b(?P<name>(?!(?:" + _NOT_NAMES + r")\b)[A-Z][a-z]+(?:[ ][A-Z][a-z'’-]+){1,2})"
     r"(?=,[ ][a-z]|[ ](?:" + VERBS + r")\b)"
 )
-# "a Vodafone spokesman", "A spokeswoman for the Department for Constitutional Affairs".
+# "a Vodafone spokesman", "A spokeswoman for the Department for Constitutional Affairs" (no
+# word before the head ends a sentence: "… a valid business. A Home Office spokesman").
 _SPOKESPERSON = re.compile(
-    r"\b(?:[Aa]n?|[Oo]ne)\s+(?P<before>(?:[\w&'’.-]+\s+){0,5}?)"
+    r"\b(?:[Aa]n?|[Oo]ne)\s+(?P<before>(?:[\w&'’-]+(?:\.[\w&'’-]+)*\s+){0,5}?)"
     r"(?P<head>spokes(?:man|woman|person))\b(?P<after>\s+for\s+(?:the\s+)?[A-Z][^,.;:\x00]{1,60})?"
 )
 # "Nortel added:" — a one-word name right before a verb of saying.
@@ -85,7 +87,49 @@ def candidates(text: str, masked: str, analysis: Analysis) -> list[Who]:
         elif w.label == "PERSON":
             w = Who(w.start, w.end, w.canonical, "PERSON", True)
         people.append(w)
-    return _fuller_names(people)
+    return _fuller_names(_shared_surnames(_given_names(text, people)))
+
+
+def _given_names(text: str, people: list[Who]) -> list[Who]:
+    """People named by one word only ("Mr Morris") under the fuller name the text gives
+    them ("New Yorker Dick Morris"), as the NLP core does for the names it tagged."""
+    others = {word.lower() for w in people if not w.person for word in w.canonical.split()}
+    forms = {w.canonical for w in people if w.person and " " not in w.canonical}
+    fuller = fuller_names([text], forms, others) if forms else {}
+    return [_named(w, fuller[w.canonical]) if w.canonical in fuller else w for w in people]
+
+
+def _shared_surnames(people: list[Who]) -> list[Who]:
+    """A surname several people in the text share ("Mr Blair" with Tony and Ian Blair
+    named) stands for the one named last before it, else the first named after it."""
+    full: dict[str, set[str]] = {}
+    for w in people:
+        if w.person and " " in w.canonical:
+            full.setdefault(w.canonical.split()[-1], set()).add(w.canonical)
+    shared = {surname for surname, names in full.items() if len(names) > 1}
+    if not shared:
+        return people
+    before: list[str | None] = []
+    last: dict[str, str] = {}
+    for w in people:
+        if w.person and " " in w.canonical and w.canonical.split()[-1] in shared:
+            last[w.canonical.split()[-1]] = w.canonical
+        before.append(last.get(w.canonical) if w.person and w.canonical in shared else None)
+    after: dict[str, str] = {}
+    out = list(people)
+    for i in range(len(people) - 1, -1, -1):
+        w = people[i]
+        if w.person and " " in w.canonical and w.canonical.split()[-1] in shared:
+            after[w.canonical.split()[-1]] = w.canonical
+        elif w.person and w.canonical in shared:
+            name = before[i] or after.get(w.canonical)
+            out[i] = _named(w, name) if name else w
+    return out
+
+
+def _named(who: Who, canonical: str) -> Who:
+    """`who` under another name."""
+    return Who(who.start, who.end, canonical, who.label, who.person, who.gender, who.spokesperson)
 
 
 def _add_spokespeople(found: _Spans, masked: str, mentions: list[Mention]) -> None:

@@ -11,7 +11,14 @@ from collections.abc import Iterator
 
 from bot.models.analysis import Analysis
 from bot.nlp.quotes_candidates import SPEAKER_LABELS, VERBS, Who, candidates, merge
-from bot.nlp.quotes_words import MODIFIED_HEADS, PERSON_ROLES, PREPOSITIONS, SPOKESPEOPLE
+from bot.nlp.quotes_words import (
+    CONJUNCTIONS,
+    DETERMINERS,
+    MODIFIED_HEADS,
+    PERSON_ROLES,
+    PREPOSITIONS,
+    SPOKESPEOPLE,
+)
 
 #: How many names back a pronoun or "the company" may reach (bounded work per quote).
 LOOK_BACK = 40
@@ -28,7 +35,14 @@ _DEFINITE_ROLE = re.compile(
 )
 _NOMINATIVE = frozenset({"he", "she", "they", "we", "i"})
 _TITLE_WORDS = frozenset({"Mr", "Mrs", "Ms", "Miss", "Dr", "Sir", "Lord", "Lady", "Dame"})
-_SPEAKS = re.compile(r"\s+(?:has\s+|have\s+|had\s+|also\s+|later\s+)?(?:" + VERBS + r")\b")
+# Words after which "the" still belongs to a prepositional phrase ("in the", "of the
+# Treasury and the Bank").
+_JOINING = PREPOSITIONS | CONJUNCTIONS | DETERMINERS
+_SPEAKS = re.compile(
+    # "X said", "X, who chairs the committee, said"
+    r"(?:,[^,;:.()\x00]{1,80},)?"
+    r"\s+(?:has\s+|have\s+|had\s+|also\s+|later\s+)?(?:" + VERBS + r")\b"
+)
 
 
 class Names:
@@ -111,6 +125,8 @@ class Names:
                 guarded = False  # "in the next breath he declared": "he" is no object
             elif word in _TITLE_WORDS and before.islower() and before not in PREPOSITIONS:
                 guarded = False  # "On that day's programme Mr Johnson was asked"
+            elif lower == "the" and before and before.lower() not in _JOINING:
+                guarded = False  # "In January the MPs …": the preposition had its object
             if not guarded:
                 yield i, word, match.start()
 
@@ -145,6 +161,10 @@ class Names:
             pos,
             "she" if wanted == "f" else "he",
         )
+
+    def salient_person(self, pos: int) -> Who | None:
+        """The person a passage at pos is about (see `_salient`), of either gender."""
+        return self._salient([w for w in self.recent(pos) if w.person], pos)
 
     def organisation(self, pos: int, noun: str | None = None, plural: bool = False) -> Who | None:
         """What "it"/"they"/"the company" at pos refers to (see `_salient`): organisations
@@ -182,6 +202,13 @@ class Names:
         """The last person named before pos ("the chancellor" refers back to them)."""
         people = [w for w in self.recent(pos) if w.person]
         return people[-1] if people else None
+
+    def next_person(self, pos: int) -> Who | None:
+        """The first person named after pos's sentence, in the sentence after it."""
+        i = bisect_right(self.bounds, pos)
+        lo = self.bounds[i] if i < len(self.bounds) else len(self.masked)
+        hi = self.bounds[i + 1] if i + 1 < len(self.bounds) else len(self.masked)
+        return next((w for w in self.between(lo, hi) if w.person), None)
 
     def _salient(self, candidates: list[Who], pos: int, pronoun: str = "") -> Who | None:
         """The likeliest referent at pos among candidates (text order): in pos's own

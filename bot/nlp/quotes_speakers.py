@@ -4,9 +4,13 @@ the entity mentions the NLP step resolved, and a list of verbs of saying.
 The shapes handled: `"…," said X` and `"…," X said` (X a name, a pronoun, "the company", "a
 Vodafone spokesman"); `X said: "…"` and `X said the plan was "…"`; `according to X`;
 `Reuters quoted X as saying`; a pronoun or role ("he", "she", "it", "the chancellor")
-resolved to the person or organisation it most likely refers to; quotations continued without
-a new attribution (the next paragraph of the same speech, a quote right after another)
-inherit the speaker before them. No dependency parse: the project's pipeline excludes it.
+resolved to the person or organisation it most likely refers to (a role in a story's
+opening line to the person the next sentence names; "the prime minister's office" to the
+prime minister); `X, said Y, was "…"`; quotations continued without a new attribution (the
+next paragraph of the same speech, a quote right after another) inherit the speaker before
+them, and an "I …" quotation standing alone is the words of the person the passage is
+about; an unnamed source stays unnamed whatever place or body follows it ("a senior source
+at the club"). No dependency parse: the project's pipeline excludes it.
 """
 
 from __future__ import annotations
@@ -16,38 +20,35 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from bot.models.analysis import Analysis
-from bot.nlp.quotes_candidates import HIDDEN, NOBODY, VERBS, Who
+from bot.nlp.quotes_candidates import HIDDEN, NOBODY, Who
 from bot.nlp.quotes_names import TOKEN, Names
+from bot.nlp.quotes_phrases import (
+    AGENT,
+    ENDS_SENTENCE,
+    FIRST_PERSON,
+    NP_END,
+    PASSIVE,
+    PROGRESSIVE,
+    QUOTED_AS,
+    THOUGHT,
+    VERB,
+    VERDICT,
+    only_joins,
+    unnamed_source,
+)
 from bot.nlp.quotes_words import (
     ANONYMOUS,
     CONJUNCTIONS,
     DETERMINERS,
     INVERTIBLE,
+    OFFICES,
     ORG_NOUNS,
     PERSON_ROLES,
+    POST_NOMINALS,
     SKIPPABLE,
     SPOKESPEOPLE,
-    THOUGHT_VERBS,
 )
 
-# Not after a hyphen: "so-called" is no verb of saying.
-_VERB = re.compile(r"\baccording\s+to\b|(?<!-)\b(?:" + VERBS + r")\b", re.IGNORECASE)
-_THOUGHT = re.compile(r"\b(?:" + "|".join(sorted(THOUGHT_VERBS)) + r")\b", re.IGNORECASE)
-_QUOTED_AS = re.compile(r"\bquoted\s+(?P<who>[^\x00.;:]{1,80}?)\s+as\s+saying\b", re.IGNORECASE)
-_PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
-_PROGRESSIVE = re.compile(r"\b(?:is|are|was|were|be|been|as)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
-# The noun phrase after an inverted verb ends here ("said Mr. Jones, the chairman, …").
-_NP_END = re.compile(
-    r"[,;:()\x00]|(?<!\b[A-Z])(?<!\bMr)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bMrs)(?<!\bGov)"
-    r"(?<!\bSen)(?<!\bRep)(?<!\bGen)\.(?!\w)|\b(?:who|which|after|when|adding|but|in|on|at)\b"
-)
-# `"…" was Mr Marr's assessment`.
-_VERDICT = re.compile(
-    r"[\s,]*(?:was|is)\s+(?:the\s+)?(?P<who>[A-Z][\w.'’ -]{1,60}?)['’]s?\s+"
-    r"(?:verdict|assessment|view|reaction|response|reply|comment|words|answer)\b"
-)
-_AGENT = re.compile(r"[\s,]*by\s+(?=(?:the\s+)?[A-Z])")
-_ENDS_SENTENCE = re.compile(r"[,.!?…]['’)\]]*$")
 _PRONOUNS = frozenset({"he", "she", "it", "they"})
 _MAX_SUBJECT_WORDS = 30
 
@@ -125,6 +126,9 @@ class _Attributor:
                 who = chain_speaker.get(piece.chain)
             if who is None and not has_verb and self._stands_alone(piece):
                 who = previous if self._follows_quote(i) else self._previous_subject(piece)
+                if who is None and FIRST_PERSON.search(self.text, piece.start, piece.end):
+                    # "I …" standing alone: the words of the person the passage is about.
+                    who = self.names.salient_person(piece.mark)
             if who is not None:
                 previous = who
             real = who if who is not None and who is not NOBODY else None
@@ -150,10 +154,10 @@ class _Attributor:
         """The speaker named in a piece's own sentence (None if none) and whether that
         sentence has a verb of saying outside the quotations."""
         lo, hi = self._frame(piece)
-        has_verb = _VERB.search(self.masked, lo, hi) is not None
+        has_verb = VERB.search(self.masked, lo, hi) is not None
         # `"Whole sentence," X said` looks after the quote first; a fragment inside a
         # sentence (`X said it was "a disgrace" and left`) belongs to the verb before it.
-        whole = _ENDS_SENTENCE.search(self.text, piece.start, piece.end) or re.match(
+        whole = ENDS_SENTENCE.search(self.text, piece.start, piece.end) or re.match(
             r"\s*[,—–-]", self.masked[piece.region_end : hi]
         )
         steps = (self._after, self._before) if whole else (self._before, self._after)
@@ -176,16 +180,16 @@ class _Attributor:
         if whole:  # a whole quoted sentence's attribution comes before the next quotation
             stop = self.masked.find(HIDDEN, pos, hi)
             hi = hi if stop < 0 else stop
-        judged = _VERDICT.match(self.masked, pos, hi)
+        judged = VERDICT.match(self.masked, pos, hi)
         if judged is not None:
             named = self.names.between(judged.start("who"), judged.end("who"))
             return named[-1] if named else NOBODY
         lead = re.match(r"[\s,;:—–-]*", self.masked[pos:hi])
         pos += lead.end() if lead else 0
-        verb = _VERB.search(self.masked, pos, hi)
+        verb = VERB.search(self.masked, pos, hi)
         if verb is None or len(self.masked[pos : verb.start()].split()) > _MAX_SUBJECT_WORDS:
             return None
-        quoted = _QUOTED_AS.search(self.masked, pos, hi)
+        quoted = QUOTED_AS.search(self.masked, pos, hi)
         if quoted is not None:
             return self._noun_phrase(quoted.start("who"), quoted.end("who")) or NOBODY
         word = verb.group().lower()
@@ -195,14 +199,14 @@ class _Attributor:
             return self._noun_phrase(verb.end(), hi) or NOBODY  # inverted: said X
         zone = self.masked.rfind(HIDDEN, pos, verb.start())
         zone = pos if zone < 0 else zone + 1
-        if _only_joins(self.masked[zone : verb.start()]):
+        if only_joins(self.masked[zone : verb.start()]):
             # "… "a fragment" and warned that …": the verb shares the clause's subject.
             return self._clause_subject(lo, piece.mark)
         return self._subject(zone, verb.start())
 
     def _before(self, piece: Piece, lo: int, hi: int, whole: bool) -> Who | None:
         """`X said: "…"`, `X said the plan was "…"`, `according to X, "…"`."""
-        verbs = list(_VERB.finditer(self.masked, lo, piece.mark))
+        verbs = list(VERB.finditer(self.masked, lo, piece.mark))
         if not verbs:
             if self.masked[lo : piece.mark].rstrip().endswith(":"):
                 return self._clause_subject(lo, piece.mark)  # "X on the plan: "…""
@@ -212,28 +216,33 @@ class _Attributor:
         if word.startswith("according"):
             end = self.masked.find(",", verb.end(), piece.mark)
             return self._noun_phrase(verb.end(), piece.mark if end < 0 else end) or NOBODY
-        if word in {"asked", "told"} and _PASSIVE.search(self.masked, lo, verb.start()):
+        if word in {"asked", "told"} and PASSIVE.search(self.masked, lo, verb.start()):
             return NOBODY  # "X was asked: …" — the one asked is not the speaker
-        quoted = _QUOTED_AS.search(self.masked, lo, piece.mark)
+        quoted = QUOTED_AS.search(self.masked, lo, piece.mark)
         if quoted is not None:
             return self._noun_phrase(quoted.start("who"), quoted.end("who")) or NOBODY
-        agent = _AGENT.match(self.masked, piece.region_end, hi)
+        agent = AGENT.match(self.masked, piece.region_end, hi)
         if agent is not None:  # branded "a humiliating retreat" by the Tories
             return self._noun_phrase(agent.end(), hi) or NOBODY
         zone = self.masked.rfind(HIDDEN, lo, verb.start())
         zone = lo if zone < 0 else zone + 1
-        if word in INVERTIBLE and not re.search(r"\w", self.masked[zone : verb.start()]):
+        inserted = self.masked[zone : verb.start()].rstrip().endswith(",") and re.match(
+            r"[^,;:.]+,", self.masked[verb.end() : piece.mark]
+        )  # "The ministers' comments, said X, were "…""
+        if word in INVERTIBLE and (
+            inserted or not re.search(r"\w", self.masked[zone : verb.start()])
+        ):
             # `"…," said X, "…"`: the second piece's speaker stands after the verb.
             named = self._noun_phrase(verb.end(), piece.mark)
             if named is not None:
                 return named
         if re.search(r"\bto\s+$", self.masked[zone : verb.start()]):
             return self._clause_subject(lo, verb.start())  # "X went on to suggest …"
-        if word.endswith("ing") and not _PROGRESSIVE.search(self.masked, zone, verb.start()):
+        if word.endswith("ing") and not PROGRESSIVE.search(self.masked, zone, verb.start()):
             # "…, saying it was "…"": the clause's subject speaks, unless a name is right
             # before the verb ("a letter from Lee Scott saying …").
             return self.names.at(verb.start() - 2) or self._clause_subject(lo, verb.start())
-        if _only_joins(self.masked[zone : verb.start()]):
+        if only_joins(self.masked[zone : verb.start()]):
             return self._clause_subject(lo, verb.start())
         return self._subject(zone, verb.start())
 
@@ -251,9 +260,22 @@ class _Attributor:
                 i -= 1
             elif word in {",", "—", "–", "-", ")"}:
                 i = self._skip_appositive(tokens, i)
+            elif word in POST_NOMINALS and i > 0 and self.names.at(tokens[i - 1][1]):
+                i -= 1  # "Peter Ainsworth MP said"
+            elif lower == "who" and i > 0:
+                return self.names.at(tokens[i - 1][1])  # "… Tessa Jowell who said"
+            elif lower in CONJUNCTIONS and i > 0:
+                # "X backed the plan but said …": the verb shares the clause's subject.
+                return self._clause_subject(self._sentence_start(at), at)
+            elif unnamed_source(tokens, i):
+                return NOBODY  # "a senior source at the club told the BBC"
             else:
                 return self.names.at(at) or self._reference(tokens, i)
         return None
+
+    def _sentence_start(self, pos: int) -> int:
+        """The start of the sentence holding pos."""
+        return self.bounds[max(bisect_right(self.bounds, pos) - 1, 0)]
 
     def _skip_appositive(self, tokens: list[tuple[str, int]], i: int) -> int:
         """Index of the name before the appositive that ends at tokens[i]; without one, the
@@ -282,6 +304,8 @@ class _Attributor:
                 break
             phrase.append(p)
         owner = next((m for p in phrase if (m := self.names.at(p)) is not None), None)
+        if owner is not None and lower in OFFICES:
+            return owner  # "the prime minister's office", "the Investment Ministry's office"
         if det == "the" and (lower in SPOKESPEOPLE or lower in PERSON_ROLES):
             role = " ".join(w.lower() for w, _ in tokens[i - len(phrase) : i + 1])
             holder = self.names.role_holder(at, role) or self.names.role_holder(at, lower)
@@ -292,9 +316,14 @@ class _Attributor:
         if det in {"its", "their"} and (lower in ANONYMOUS or lower in ORG_NOUNS):
             return self.names.organisation(at)  # "says its report"
         if lower in ANONYMOUS:
-            return owner or NOBODY  # "House of Commons authorities", "one trader"
-        if lower in PERSON_ROLES and det == "the":
-            return self.names.last_person(at)
+            # "House of Commons authorities"; a place says where, not whose ("one Bombay
+            # trader"), but for an official ("a US official").
+            local = owner is not None and owner.label in {"GPE", "NORP"}
+            return (None if local and lower not in OFFICES else owner) or NOBODY
+        if lower in PERSON_ROLES and (det == "the" or (owner is not None and not owner.person)):
+            # "the chancellor", "Scotland's justice minister": the last person named, else
+            # (a story's opening line) the person the next sentence names.
+            return self.names.last_person(at) or self.names.next_person(at)
         if lower in ORG_NOUNS and det in {"the", "its", "our"}:
             return self.names.organisation(at, lower)
         return None
@@ -314,11 +343,14 @@ class _Attributor:
     def _noun_phrase(self, lo: int, hi: int) -> Who | None:
         """The speaker named in the noun phrase after an inverted verb: its last name
         ("said Diageo North America president Ivan Menezes, …" -> Ivan Menezes)."""
-        end = _NP_END.search(self.masked, lo + 1, hi)
+        end = NP_END.search(self.masked, lo + 1, hi)
         hi = end.start() if end else hi
         inside = self.names.between(lo, hi)
         if inside:
-            return inside[-1]
+            # "said Mark Longden of the Supporters' Association": the person, else the last
+            # name ("said Diageo North America's Ivan Menezes").
+            heads = (w for w in inside if w.person and w.start not in self.names.modifiers)
+            return next(heads, inside[-1])
         tokens = [(m.group(), m.start()) for m in TOKEN.finditer(self.masked, lo, hi)]
         return self._reference(tokens, len(tokens) - 1) if tokens else None
 
@@ -349,9 +381,9 @@ class _Attributor:
         new_paragraph = lo in self.paragraphs
         if new_paragraph and self.masked[start:lo].rstrip().endswith(":"):
             return self._clause_subject(start, lo)  # the last paragraph ended "X said:"
-        verbs = list(_VERB.finditer(self.masked, start, lo))
+        verbs = list(VERB.finditer(self.masked, start, lo))
         if not new_paragraph:
-            verbs += list(_THOUGHT.finditer(self.masked, start, lo))
+            verbs += list(THOUGHT.finditer(self.masked, start, lo))
         for verb in sorted(verbs, key=lambda m: m.start()):
             who = self._subject(start, verb.start())
             if who is not None and who is not NOBODY:
@@ -360,9 +392,3 @@ class _Attributor:
             return None
         first = self._clause_subject(start, lo)
         return first if first is not None and first.person else None
-
-
-def _only_joins(text: str) -> bool:
-    """True when text between a quote and a verb only joins clauses (", but", "and")."""
-    words = [w.lower() for w in TOKEN.findall(text) if re.match(r"\w", w)]
-    return all(w in CONJUNCTIONS or w in SKIPPABLE for w in words)

@@ -33,6 +33,7 @@ SPEECH_VERBS = frozenset(
         "admit/admits/admitted/admitting",
         "refer/refers/referred/referring",
         "quip/quips/quipped/quipping",
+        "joke/jokes/joked/joking",
         "criticise/criticises/criticised/criticising",
         "criticize/criticizes/criticized/criticizing",
         "emphasise/emphasises/emphasised/emphasising",
@@ -90,7 +91,7 @@ SPEECH_VERBS = frozenset(
         """point points state states call calls note notes comment comments answer answers
         claim claims promise promises pledge pledges protest protests remark remarks brand
         brands stress vow vows continue continues continuing promising recall recalls label
-        labels"""
+        labels joke jokes"""
     )
 )
 
@@ -98,7 +99,7 @@ SPEECH_VERBS = frozenset(
 INVERTIBLE = words(
     """said says added adds asked asks continued explained observed replied insisted warned
     wrote noted argued claimed declared stressed admitted acknowledged cautioned conceded
-    whispered quipped implored confided recalled remarked"""
+    whispered quipped joked implored confided recalled remarked"""
 )
 
 #: Words between a subject and its verb that do not change who speaks.
@@ -123,6 +124,10 @@ ANONYMOUS = words(
     ministers mps delegates investors researchers report study survey statement poll"""
 )
 
+#: Heads that speak for whoever is named in their phrase, as a spokesperson does.
+OFFICES = words("office offices official officials")
+#: Unnamed sources that are texts: "a report from the committee" speaks for the committee.
+DOCUMENTS = words("report study survey statement poll")
 #: Roles that refer back to the last person named ("the chancellor told reporters").
 PERSON_ROLES = words(
     """chancellor minister premier president chairman chairwoman chair leader governor
@@ -149,6 +154,8 @@ TITLE_NAME = re.compile(
     r"(?P<name>(?:[A-Z][\w'’-]*[ \t]+){0,2}[A-Z][\w-]+(?:['’]s)?)"
 )
 
+#: Letters after a name ("Guy Mansfield QC said"): no part of who speaks.
+POST_NOMINALS = words("QC KC MP MEP MSP AM OBE CBE MBE KBE")
 #: Verbs of thinking: a quote standing alone after "X thought …" is X's.
 THOUGHT_VERBS = words("thought thinks think believed believes believe felt feels reckoned reckons")
 
