@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench import bot as bot_bench
-from bench import entities, ingest, loop, memory, search, web
+from bench import entities, ingest, loop, memory, search, versus, web
 from bench.compare import main as compare_main
 from bench.report import RESULTS, Figure, console, run_meta, save, table
 
@@ -74,7 +74,10 @@ def steps(scale: Scale) -> dict[str, Callable[[], list[Figure]]]:
     """Each group's measurement at this scale."""
     largest = max(scale.search_sizes[:2])
     return {
-        "search": lambda: search.measure(scale.search_sizes, scale.search_repeats),
+        "search": lambda: [
+            *search.measure(scale.search_sizes, scale.search_repeats),
+            *versus.measure(scale.search_sizes, scale.search_repeats),
+        ],
         "entities": lambda: entities.measure(scale.entity_articles),
         "ingest": lambda: ingest.measure(scale.ingest_articles, scale.nlp_articles),
         "loop": lambda: loop.measure(

@@ -273,6 +273,11 @@ def _cached_at_least(size: int) -> Path | None:
     return min(fitting)[1] if fitting else None
 
 
+def cached_corpus(size: int, *, quiet: bool = False) -> Path:
+    """A corpus file holding at least `size` articles: a cached one, else made now."""
+    return _cached_at_least(size) or ensure_corpus(size, quiet=quiet)
+
+
 def _generated(start: int, stop: int) -> Iterator[dict[str, object]]:
     """Records for lines [start, stop) made in memory: the same as a file's lines there."""
     seeds = seed_records()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import fcntl
 import hashlib
+import json
 import os
 import re
 import sqlite3
@@ -15,7 +16,8 @@ from pathlib import Path
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from bench.corpus import console, corpus_path, data_dir, drafts, label
+from bench.corpus import cached_corpus, console, corpus_path, data_dir, drafts, label
+from bench.timing import Stopwatch
 from bot.clock import FakeClock
 from bot.ingest import BATCH_SIZE
 from bot.models import ArticleDraft
@@ -109,10 +111,40 @@ def bench_db(size: int, *, quiet: bool = False) -> Path:
     return path
 
 
+def build_record(path: Path) -> dict[str, float] | None:
+    """How long building a cached database or index took, written beside it when it was built
+    (seconds, articles, load average then); None for one built before this was recorded."""
+    try:
+        return json.loads(path.with_name(path.name + ".build.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def write_build_record(path: Path, size: int, watch: Stopwatch) -> None:
+    """Remember how long building `path` from the corpus took, in wall and CPU seconds (the
+    build is cached; later runs report it)."""
+    record = {
+        "seconds": round(watch.ms / 1000, 2),
+        "cpu_seconds": round(watch.cpu_ms / 1000, 2),
+        "articles": size,
+        "load": round(os.getloadavg()[0], 2),
+    }
+    path.with_name(path.name + ".build.json").write_text(json.dumps(record), encoding="utf-8")
+
+
 def _build(size: int, path: Path, quiet: bool) -> None:
-    for stale in path.parent.glob(f"news-{label(size)}-*.db"):
+    for stale in path.parent.glob(f"news-{label(size)}-*.db*"):
         stale.unlink()  # another schema or corpus: never read again, and large
+    cached_corpus(size, quiet=quiet)  # generating the corpus is not part of the build time
     partial = path.with_suffix(f".{os.getpid()}.partial")
+    with Stopwatch() as watch:
+        _load(partial, size, quiet)
+    write_build_record(path, size, watch)
+    partial.replace(path)
+
+
+def _load(partial: Path, size: int, quiet: bool) -> None:
+    """Create the database at `partial` and load the corpus in the bot's ingest batches."""
     create_empty(partial)
     conn = sqlite3.connect(partial, isolation_level=None)
     columns = (TextColumn(f"database {label(size)}"), BarColumn(), MofNCompleteColumn())
@@ -135,7 +167,6 @@ def _build(size: int, path: Path, quiet: bool) -> None:
     conn.close()
     if stored != size or Path(f"{partial}-wal").exists():
         raise RuntimeError(f"building {partial} went wrong: {stored} of {size} articles")
-    partial.replace(path)
 
 
 async def _place_stories(path: Path) -> None:

@@ -1,9 +1,12 @@
 """Which servers (guilds) the bot is in, kept in the store as the bot joins and leaves them, so
-a web process of its own (`python -m bot web`) knows whom to let in."""
+a web process of its own (`python -m bot web`) knows whom to let in; and the channels and roles
+it sees there, which the web's admin pages offer to choose from."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from bot.clock import utc_iso
@@ -37,3 +40,58 @@ async def record_left(store: Store, guild_id: int) -> None:
     """The bot left a server (kicked, banned, or the server was deleted)."""
     async with store.transaction():
         await store.forget_bot_guilds([guild_id])
+
+
+# The guild setting holding what the bot knows of a server's channels and roles (JSON).
+PLACES_KEY = "known_places"
+# A server has at most 500 channels and 250 roles; what is kept is bounded all the same.
+MAX_PLACES = 500
+
+
+@dataclass(frozen=True)
+class Place:
+    """A channel the bot may post feeds in, or a role it may ping: its id and name."""
+
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class KnownPlaces:
+    """A server's channels the bot can post in and its roles, as the bot last saw them (the
+    web, which has no gateway, offers these to choose from)."""
+
+    channels: tuple[Place, ...] = ()
+    roles: tuple[Place, ...] = ()
+
+    def channel(self, channel_id: int) -> Place | None:
+        """The channel with this id, if the bot can post there."""
+        return next((c for c in self.channels if c.id == channel_id), None)
+
+    def role(self, role_id: int) -> Place | None:
+        """The role with this id, if it is one feeds may ping."""
+        return next((r for r in self.roles if r.id == role_id), None)
+
+
+async def record_places(store: Store, guild_id: int, places: KnownPlaces) -> None:
+    """Keep what the bot sees of a server's channels and roles (on ready, on join, when they
+    change)."""
+    value = {
+        kind: [{"id": str(p.id), "name": p.name[:100]} for p in found[:MAX_PLACES]]
+        for kind, found in (("channels", places.channels), ("roles", places.roles))
+    }
+    async with store.transaction():
+        await store.set_guild_setting(guild_id, PLACES_KEY, json.dumps(value, ensure_ascii=False))
+
+
+async def known_places(store: Store, guild_id: int) -> KnownPlaces:
+    """A server's channels and roles as the bot last recorded them (none before it did)."""
+    stored = await store.guild_setting(guild_id, PLACES_KEY)
+    try:
+        value = json.loads(stored) if stored else {}
+        return KnownPlaces(
+            tuple(Place(int(c["id"]), str(c["name"])) for c in value.get("channels", [])),
+            tuple(Place(int(r["id"]), str(r["name"])) for r in value.get("roles", [])),
+        )
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return KnownPlaces()  # unreadable: the bot writes it again on its next start

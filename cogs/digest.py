@@ -9,6 +9,7 @@ runs the scheduler (started in `cog_load`, stopped in `cog_unload`) with the cal
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 
 import discord
 from discord import app_commands
@@ -33,6 +34,7 @@ from bot.digest.manage import (
     every_choices,
     next_post,
 )
+from bot.insights.rising import rising_pairs
 from bot.render import digest as render
 from bot.render import text
 from bot.render.errors import CheckRefused
@@ -69,7 +71,7 @@ class Digests(commands.Cog):
 
     def __init__(self, bot: NewsBot) -> None:
         self.bot = bot
-        self.composer = DigestComposer(bot.store)
+        self.composer = DigestComposer(bot.store, rising=partial(rising_pairs, bot.store))
         self.poster = DigestPoster(bot.poster)
         self.scheduler = DigestScheduler(
             bot.store,

@@ -23,16 +23,15 @@ from bot.client import NewsBot, RowId
 from bot.client.delivery import missing_permissions
 from bot.client.feeds import feed_poller
 from bot.feeds import manage
+from bot.feeds.adding import NewFeed, add_feed, fetch_once
 from bot.feeds.errors import FeedUnreadable
 from bot.feeds.extraction import text_sources
-from bot.feeds.fetcher import Fetcher, FetchError, FetchPolicy
+from bot.feeds.fetcher import Fetcher, FetchPolicy
 from bot.feeds.moving import MAX_FEEDS_PER_GUILD, export_opml, import_opml, read_opml_file
 from bot.feeds.opml import MAX_OPML_BYTES, OpmlRefused
 from bot.feeds.own_options import OWN_CLEARABLE, edit_and_try
 from bot.feeds.pacing import server_zone, set_pacing
-from bot.feeds.parse import FeedFormatError
 from bot.feeds.poller import FeedPoller
-from bot.feeds.subscriptions import FeedPreview, check_filter, preview_feed, subscribe
 from bot.feeds.templates import make_template
 from bot.render import feed_admin, feed_posts
 from bot.render import feed_options as option_views
@@ -133,31 +132,29 @@ class Feeds(commands.Cog):
         backfill: app_commands.Range[int, 0, manage.MAX_BACKFILL] = 0,
     ) -> None:
         """Validate by fetching the feed once, subscribe the channel, say what it holds."""
-        assert interaction.guild_id is not None
-        if role is not None and role.is_default():
-            raise FeedUnreadable("Pick a role to ping; @everyone can't be pinged by feeds.")
-        wanted = check_filter(filter, entities_available=self.bot.entity_articles is not None)
-        existing = await self.bot.store.guild_subscriptions(interaction.guild_id)
-        if len(existing) >= MAX_FEEDS_PER_GUILD:
-            raise FeedUnreadable(f"A server can follow {MAX_FEEDS_PER_GUILD} feeds at most.")
+        assert interaction.guild_id is not None and self.fetcher is not None
         await self._check_postable(channel)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        preview = await self._preview(url)
-        async with self.running.writing():
-            subscription, _, created = await subscribe(
-                self.bot.store,
-                preview,
-                guild_id=interaction.guild_id,
-                channel_id=channel.id,
-                created_by=interaction.user.id,
-                filter_text=wanted,
-                role_id=role.id if role else None,
-                clock=self.bot.clock,
-                backfill=backfill,
-            )
+        wanted = NewFeed(
+            interaction.guild_id,
+            channel.id,
+            url,
+            interaction.user.id,
+            filter_text=filter,
+            role_id=role.id if role else None,
+            backfill=backfill,
+        )
+        added = await add_feed(
+            self.bot.store,
+            self.fetcher,
+            wanted,
+            clock=self.bot.clock,
+            entities_available=self.bot.entity_articles is not None,
+            writing=self.running.writing(),
+        )
         self.running.wake()
         mentionable = role is None or role.mentionable
-        embed = render.added_embed(preview, subscription, created, mentionable)
+        embed = render.added_embed(added.preview, added.subscription, added.created, mentionable)
         await interaction.followup.send(embed=embed, ephemeral=True)
 
     @feeds.command(name="list", description="This server's feeds and their health")
@@ -176,13 +173,8 @@ class Feeds(commands.Cog):
     async def remove(self, interaction: discord.Interaction, id: RowId) -> None:
         """Remove one of this server's subscriptions (another server's ids find nothing)."""
         assert interaction.guild_id is not None
-        store = self.bot.store
-        subscription = await store.subscription(interaction.guild_id, id)
-        feed = await store.feed(subscription.feed_id) if subscription else None
-        if subscription is None or feed is None:
-            raise FeedUnreadable(f"There is no feed #{id} in this server; see /feeds list.")
-        async with self.running.writing(), store.transaction():
-            await store.remove_subscription(interaction.guild_id, id)
+        async with self.running.writing():
+            subscription, feed = await manage.remove_feed(self.bot.store, interaction.guild_id, id)
         self.running.wake()
         await interaction.response.send_message(
             embed=render.removed_embed(subscription, feed), ephemeral=True
@@ -196,7 +188,8 @@ class Feeds(commands.Cog):
     ) -> None:
         """Fetch and show the feed's title and latest items; nothing is stored."""
         await interaction.response.defer(ephemeral=True, thinking=True)
-        preview = await self._preview(url)
+        assert self.fetcher is not None
+        preview = await fetch_once(self.fetcher, url)
         await interaction.followup.send(embed=render.preview_embed(preview), ephemeral=True)
 
     # -- running feeds day to day ------------------------------------------------------------
@@ -231,8 +224,6 @@ class Feeds(commands.Cog):
     ) -> None:
         """Change a feed in place: its history stays, so nothing old is posted again."""
         assert interaction.guild_id is not None
-        if role is not None and role.is_default():
-            raise FeedUnreadable("Pick a role to ping; @everyone can't be pinged by feeds.")
         if channel is not None:
             await self._check_postable(channel)
         own = clear if clear in OWN_CLEARABLE else None
@@ -494,13 +485,6 @@ class Feeds(commands.Cog):
             post = feed_posts.preview_post(preview)
             content = post.content or discord.utils.MISSING
             await interaction.followup.send(content=content, embeds=post.embeds, ephemeral=True)
-
-    async def _preview(self, url: str) -> FeedPreview:
-        assert self.fetcher is not None
-        try:
-            return await preview_feed(self.fetcher, url)
-        except (FetchError, FeedFormatError) as exc:
-            raise FeedUnreadable(f"Couldn't read that feed: {exc}.") from exc
 
     async def _check_postable(self, channel: Target) -> None:
         if missing := missing_permissions(channel):

@@ -1,7 +1,8 @@
-"""Follow the news: `/follow entity`, `/follow quotes`, `/follow query`, `/follows` and
-`/unfollow`. New articles that mention a followed entity, quote it saying something new, or
-match a followed search arrive by DM (a member's follows) or as a post in the channel (channel
-follows, which need Manage Server), batched, once each."""
+"""Follow the news: `/follow entity`, `/follow quotes`, `/follow query`, `/follow pair`,
+`/follows` and `/unfollow`. New articles that mention a followed entity, quote it saying
+something new, or match a followed search — and a followed pair of names beginning to rise —
+arrive by DM (a member's follows) or as a post in the channel (channel follows, which need
+Manage Server), batched, once each."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from bot.insights.follows import (
     FollowError,
     deliver,
     follow_entity,
+    follow_pair,
     follow_query,
     notify_new_articles,
     pending_notifications,
@@ -184,6 +186,35 @@ class Follows(commands.Cog):
     ) -> None:
         """Follow a saved search for yourself or, as an admin, for a channel."""
         await self._follow(interaction, channel, follow_query, text=text)
+
+    @follow.command(
+        name="pair",
+        description="Two names named together far more than usual (a rising pair)",
+        extras={"example": "/follow pair a:Hamas b:Qatar"},
+    )
+    @app_commands.describe(
+        a="Start typing a name and pick one",
+        b="The name it is to be named with",
+        channel=CHANNEL_HELP,
+    )
+    @app_cooldown("follow", 10, 60.0)
+    async def follow_pair_command(
+        self,
+        interaction: discord.Interaction,
+        a: app_commands.Range[str, 1, 100],
+        b: app_commands.Range[str, 1, 100],
+        channel: discord.TextChannel | None = None,
+    ) -> None:
+        """Follow a pair of entities, told once each time the pair rises."""
+        await self._follow(interaction, channel, follow_pair, first=a, second=b)
+
+    @follow_pair_command.autocomplete("a")
+    @follow_pair_command.autocomplete("b")
+    async def pair_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        """Known entities whose name or alias matches what was typed."""
+        return known_entity_choices(await entity_choices(self.bot.store, current))
 
     @app_commands.command(
         name="follows",

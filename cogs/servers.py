@@ -1,4 +1,5 @@
-"""Servers: keeps the store's list of the servers the bot is in, for the web newsroom."""
+"""Servers: keeps the store's list of the servers the bot is in, and the channels it can post
+in and roles of each, for the web newsroom."""
 
 from __future__ import annotations
 
@@ -9,7 +10,15 @@ import discord
 from discord.ext import commands
 
 from bot.client import NewsBot
-from bot.servers import record_joined, record_left, record_present
+from bot.client.delivery import missing_permissions
+from bot.servers import (
+    KnownPlaces,
+    Place,
+    record_joined,
+    record_left,
+    record_places,
+    record_present,
+)
 
 log = logging.getLogger(__name__)
 
@@ -41,12 +50,15 @@ class Servers(commands.Cog):
             self.bot.store, guilds, self.bot.clock.now(), mine=self.bot.owns_guild
         )
         log.info("in %d servers (%d left while away)", len(guilds), gone)
+        for guild in self.bot.guilds:
+            await self._record_places(guild)
         await self._recorded()
 
     @commands.Cog.listener()
     async def on_guild_join(self, guild: discord.Guild) -> None:
         """Added to a server."""
         await record_joined(self.bot.store, guild.id, guild.name, self.bot.clock.now())
+        await self._record_places(guild)
         await self._recorded()
 
     @commands.Cog.listener()
@@ -61,6 +73,54 @@ class Servers(commands.Cog):
         """Removed from a server, or the server was deleted."""
         await record_left(self.bot.store, guild.id)
         await self._recorded()
+
+    async def _record_places(self, guild: discord.Guild) -> None:
+        """The channels feeds can post in (those where the bot has what posting needs, as
+        /feeds add checks) and the roles they may ping (not @everyone, not a bot's own)."""
+        channels = [
+            Place(c.id, c.name)
+            for c in sorted(guild.channels, key=lambda c: (c.position, c.id))
+            if isinstance(c, discord.TextChannel | discord.ForumChannel)
+            and not missing_permissions(c)
+        ]
+        roles = [
+            Place(r.id, r.name)
+            for r in reversed(guild.roles)
+            if not r.is_default() and not r.managed
+        ]
+        await record_places(self.bot.store, guild.id, KnownPlaces(tuple(channels), tuple(roles)))
+
+    @commands.Cog.listener()
+    async def on_guild_channel_create(self, channel: discord.abc.GuildChannel) -> None:
+        """A channel was added: the web offers it."""
+        await self._record_places(channel.guild)
+
+    @commands.Cog.listener()
+    async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
+        """A channel was deleted: the web stops offering it."""
+        await self._record_places(channel.guild)
+
+    @commands.Cog.listener()
+    async def on_guild_channel_update(
+        self, before: discord.abc.GuildChannel, after: discord.abc.GuildChannel
+    ) -> None:
+        """A channel was renamed or its permissions changed."""
+        await self._record_places(after.guild)
+
+    @commands.Cog.listener()
+    async def on_guild_role_create(self, role: discord.Role) -> None:
+        """A role was added."""
+        await self._record_places(role.guild)
+
+    @commands.Cog.listener()
+    async def on_guild_role_delete(self, role: discord.Role) -> None:
+        """A role was deleted."""
+        await self._record_places(role.guild)
+
+    @commands.Cog.listener()
+    async def on_guild_role_update(self, before: discord.Role, after: discord.Role) -> None:
+        """A role was renamed (or its permissions changed, which changes where the bot posts)."""
+        await self._record_places(after.guild)
 
 
 async def setup(bot: NewsBot) -> None:

@@ -1,13 +1,13 @@
-"""The layout's rules, checked on the source: the core imports no discord.py, only the store
-talks to a database, the store builds on the domain's plain data alone, cogs and the web hold
-no SQL, the web imports none of Discord's side of the bot and only the CLI imports the web,
-`cogs/` holds only cogs (each module an extension with `setup`), no import runs up and no files
-import each other in a circle, every task starts in bot/tasks.py, no project import hides
-behind `except ImportError`, nothing outside the store names one of its backends, every
-package the code imports or loads is declared in pyproject.toml, which articles are one story
-is decided in bot/stories/ alone, the story comparisons are pure functions of plain data, feed
-post templates are never handed to `str.format` or an evaluator, and the mute list knows
-nothing of the feeds, digests and follows that apply it."""
+"""The layout's rules, checked on the source: the core imports no discord.py, only the store talks
+to a database, the store builds on the domain's plain data alone, cogs and the web hold no SQL,
+the web imports none of Discord's side of the bot (of bot/render only what needs no discord) and
+only the CLI imports the web, `cogs/` holds only cogs (each module an extension with `setup`),
+no import runs up and no files import each other in a circle, every task starts in bot/tasks.py,
+no project import hides behind `except ImportError`, nothing outside the store names one of its
+backends, every package the code imports or loads is declared in pyproject.toml, which articles
+are one story is decided in bot/stories/ alone, the story comparisons are pure functions of
+plain data, feed post templates are never handed to `str.format` or an evaluator, and the mute
+list knows nothing of the feeds, digests and follows that apply it."""
 
 from __future__ import annotations
 
@@ -170,9 +170,13 @@ def test_only_the_store_names_a_backend() -> None:
             ["bot/mutes"],
             {"bot.feeds", "bot.digest", "bot.insights", "bot.client", "bot.render", "bot.cli"},
         ),
+        # Digests sit beside insights: the pairs rising in a digest's period come from
+        # insights through whoever builds the composer (cogs), so the digest never imports it.
+        (["bot/digest"], {"bot.insights"}),
         # The web sits beside cogs and the CLI: it calls the core, never Discord's side of the
-        # bot (client, render, sandbox) nor the commands beside it.
-        (["bot/web"], {"bot.client", "bot.render", "bot.sandbox", "bot.cli", "cogs"}),
+        # bot (client, sandbox) nor the commands beside it; of bot/render, only the parts that
+        # need no Discord library (test_the_web_draws_posts_without_discord).
+        (["bot/web"], {"bot.client", "bot.sandbox", "bot.cli", "cogs"}),
     ],
 )
 def test_no_import_runs_up(folders: list[str], forbidden: set[str]) -> None:
@@ -181,6 +185,41 @@ def test_no_import_runs_up(folders: list[str], forbidden: set[str]) -> None:
         for folder in folders
         for path in modules(folder)
         if (found := imported(path, depth=2) & forbidden)
+    }
+    assert offenders == {}
+
+
+def render_modules(path: Path) -> set[Path]:
+    """The files of bot/render a module imports (`from bot.render import text` names
+    bot/render/text.py), and those they import, all the way down."""
+    found: set[Path] = set()
+    waiting = [path]
+    while waiting:
+        for node in ast.walk(ast.parse(waiting.pop().read_text())):
+            names: list[str] = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+            for name in names:
+                if name != "bot.render" and not name.startswith("bot.render."):
+                    continue
+                parts = ROOT.joinpath(*name.split("."))
+                file = parts.with_suffix(".py") if parts.with_suffix(".py").exists() else None
+                file = file or (parts / "__init__.py" if parts.is_dir() else None)
+                if file is not None and file not in found:
+                    found.add(file)
+                    waiting.append(file)
+    return found
+
+
+def test_the_web_draws_posts_without_discord() -> None:
+    """The web previews feed posts with bot/render's own card (the same as the posts), and
+    takes from bot/render only modules that, all the way down, import no discord."""
+    offenders = {
+        relative(path): found
+        for path in modules("bot/web")
+        if (found := sorted(relative(m) for m in render_modules(path) if "discord" in imported(m)))
     }
     assert offenders == {}
 

@@ -90,7 +90,8 @@ async def export_backup(
             entity_label=f.entity_label,
         )
         for f in await store.channel_follows(guild_id)
-        if f.channel_id is not None
+        # A backup holds entity and search follows; quotes and pair follows are not kept yet.
+        if f.channel_id is not None and f.kind in ("entity", "query")
     ]
     role = await store.guild_setting(guild_id, ROLE_KEY)
     settings = SettingsBackup(

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from bot.cli.arguments import whole
 from bot.config import SANDBOX_WEB_PORT, Settings
 from bot.errors import ConfigError
+from bot.feeds.fetcher import FetchPolicy
 from bot.metrics import LoopLag, Metrics
 from bot.store import Store
 from bot.store.backend import open_store
@@ -62,6 +63,7 @@ async def serve_in_bot(
         metrics=bot.metrics,
         gateway=bot.gateway_connected,
         nlp=bot.nlp_service,
+        fetch_policy=getattr(bot, "feed_fetch_policy", None) or FetchPolicy(),
     )
     async with contextlib.AsyncExitStack() as stack:
         try:

@@ -11,8 +11,8 @@ from bot.client.newsbot import NewsBot
 from bot.feeds.fetcher import Fetcher
 from bot.feeds.poller import FeedPoller
 from bot.models import Article
-from bot.nlp.enrichment import enrich_articles, needs_analysis
-from bot.nlp.lookup import article_summary
+from bot.nlp.enrichment import enrich_articles
+from bot.nlp.lookup import card_summary
 
 
 def feed_poller(bot: NewsBot, fetcher: Fetcher) -> FeedPoller:
@@ -26,11 +26,7 @@ def feed_poller(bot: NewsBot, fetcher: Fetcher) -> FeedPoller:
         bot.tasks.spawn(bot.articles_added(ids), name="articles-added")
 
     async def summarize(article: Article) -> str | None:
-        """The stored NLP summary (two sentences), when the article has been analysed."""
-        if await needs_analysis(store, article.id):
-            return None
-        summary = await article_summary(store, article.id, sentences=2)
-        return " ".join(s.text for s in summary.sentences) or None
+        return await card_summary(store, article)
 
     poster = FeedPoster(bot.poster, store)
     return FeedPoller(

@@ -4,16 +4,20 @@ stories, ranked, each with a one- or two-sentence summary, plus the entities tha
 Ranking: `RECENCY` × how recent the story is (half-life: half the window, at least 3 h)
 + `COVERAGE` × how many outlets carried it (log scale, full at 8) + `SALIENCE` × how many
 of the period's dominant entities it names. Articles of one story (bot/stories/: near-
-duplicates, or alike leads or headlines from several outlets) are one item.
+duplicates, or alike leads or headlines from several outlets) are one item. The pairs of
+names rising in the period come with it when the composer is given where to find them
+(`rising`: bot/insights/rising.py's `rising_pairs`, which cogs pass in, as insights sit beside
+digests); a filtered digest keeps those its own articles name together.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -24,15 +28,18 @@ from bot.models import Article
 from bot.models.analysis import Analysis
 from bot.models.entity import NAME_LABELS
 from bot.models.query import Query
+from bot.models.rising import RisingPair
 from bot.models.story import Story, group_articles
 from bot.mutes import muted_articles
 from bot.nlp.analysis import summarize, summarize_many
 from bot.nlp.sentences import segment_text
 from bot.search import entity_as_phrase, matching
 from bot.search.query import clean, parse_query
-from bot.store import Store
+from bot.store import Store, entity_key
 
 RECENCY, COVERAGE, SALIENCE = 0.35, 0.45, 0.20
+# The pairs of names rising in [since, until), most significant first.
+RisingSource = Callable[[datetime, datetime], Awaitable[Sequence[RisingPair]]]
 # A summary's first sentence alone is enough from this many words on; else two sentences.
 ONE_SENTENCE_WORDS = 25
 SUMMARY_CHARS = 350
@@ -114,6 +121,7 @@ class Digest:
     entities: tuple[DominantEntity, ...] = ()
     articles: int = 0  # matching articles in the window
     stories: int = 0  # after near-duplicates collapsed
+    rising: tuple[RisingPair, ...] = ()  # pairs named together far more than usual
 
     @property
     def empty(self) -> bool:
@@ -124,9 +132,16 @@ class Digest:
 class DigestComposer:
     """Builds digests from the store; NLP results come through `facts` when there are any."""
 
-    def __init__(self, store: Store, *, facts: StoryFacts | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        facts: StoryFacts | None = None,
+        rising: RisingSource | None = None,
+    ) -> None:
         self.store = store
         self.facts = facts or default_facts(store)
+        self.rising = rising
 
     async def compose(
         self,
@@ -142,16 +157,23 @@ class DigestComposer:
         wanted = filter if isinstance(filter, DigestFilter) else parse_filter(filter)
         window = await self.store.articles_in_window(since, until, limit=CANDIDATES)
         articles = await self._matching(window, wanted)
+        hidden: dict[int, object] = {}
         if guild_id is not None and articles:
-            hidden = await muted_articles(self.store, guild_id, articles)
+            hidden = dict(await muted_articles(self.store, guild_id, articles))
             articles = [a for a in articles if a.id not in hidden]
         if not articles:
             return Digest(since=since, until=until, filter=wanted.text)
         analyses = await self.facts.analyses([a.id for a in articles[:ANALYSED]])
         story_of = await self.store.stories_of([a.id for a in articles])
-        return await asyncio.to_thread(
+        digest = await asyncio.to_thread(
             _assemble, articles, story_of, analyses, since, until, wanted.text, max(1, max_items)
         )
+        rising = list(await self.rising(since, until)) if self.rising else []
+        if rising and (wanted or hidden):
+            # A filtered digest, or one the mute list thinned, names only the pairs its own
+            # articles name together (so a muted name or source never shows as rising).
+            rising = [r for r in rising if _named_together(r, analyses.values())]
+        return dataclasses.replace(digest, rising=tuple(rising))
 
     async def _matching(self, window: list[Article], wanted: DigestFilter) -> list[Article]:
         if not window or not wanted:
@@ -223,6 +245,16 @@ def _assemble(
         articles=len(articles),
         stories=len(stories),
     )
+
+
+def _named_together(pair: RisingPair, analyses: Iterable[Analysis]) -> bool:
+    """Whether one of these articles names both entities of the pair."""
+    wanted = {entity_key(e.name, e.label) + "\x00" + e.label for e in (pair.first, pair.second)}
+    for analysis in analyses:
+        named = {entity_key(name, label) + "\x00" + label for name, label in _names(analysis)}
+        if wanted <= named:
+            return True
+    return False
 
 
 def _names(analysis: Analysis) -> set[tuple[str, str]]:

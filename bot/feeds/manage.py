@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.clock import utc_iso
+from bot.feeds.adding import check_role
 from bot.feeds.delivery import Delivery
 from bot.feeds.errors import FeedUnreadable
 from bot.feeds.subscriptions import check_filter
@@ -106,6 +107,7 @@ async def edit_feed(
     if filter_text is not None:
         changes["filter_text"] = check_filter(filter_text, entities_available=entities_available)
     if role_id is not None:
+        check_role(guild_id, role_id)
         changes["role_id"] = role_id
     if max_age_hours is not None:
         if not 1 <= max_age_hours <= MAX_AGE_HOURS:
@@ -127,6 +129,17 @@ async def edit_feed(
     async with store.transaction():
         after = await _changed(store, guild_id, subscription_id, changes)
     return Edited(before, after, feed)
+
+
+async def remove_feed(
+    store: Store, guild_id: int, subscription_id: int
+) -> tuple[Subscription, Feed]:
+    """Stop posting one of this guild's feeds; return what was removed (another guild's
+    numbers find nothing and change nothing)."""
+    subscription, feed = await find_feed(store, guild_id, subscription_id)
+    async with store.transaction():
+        await store.remove_subscription(guild_id, subscription_id)
+    return subscription, feed
 
 
 async def pause_feed(store: Store, guild_id: int, subscription_id: int, now: datetime) -> Edited:

@@ -1,6 +1,6 @@
-"""Follows: members and channels following an entity, what an entity is quoted as saying, or a
-saved search, and the notifications new articles bring them, recorded once per follow and
-article and delivered in batches.
+"""Follows: members and channels following an entity, what an entity is quoted as saying, a
+saved search, or a pair of entities (told when the pair rises), and the notifications new
+articles bring them, recorded once per follow and article and delivered in batches.
 
     follow, created = await follow_entity(store, guild_id=g, name="Hamas", user_id=u, ...)
     notifications = await notify_new_articles(store, report.added)   # after ingest and NLP
@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from bot.clock import Clock, SystemClock, utc_iso
 from bot.errors import NewsdeskError
 from bot.feeds.subscriptions import matching_articles
+from bot.insights.rising import pair_key, pair_rises
 from bot.models import Article
 from bot.mutes import muted_articles
 from bot.nlp.lookup import entity_article_ids, resolve_entity
@@ -34,6 +35,8 @@ log = logging.getLogger(__name__)
 MAX_MEMBER_FOLLOWS = 10  # per member per server
 MAX_CHANNEL_FOLLOWS = 10  # per channel
 MAX_QUERY_CHARS = 200
+# Pair follows checked when new articles come (all guilds; the oldest first).
+MAX_PAIR_FOLLOWS = 500
 # After this many failed deliveries (Discord errors) a notification is dropped.
 MAX_ATTEMPTS = 5
 
@@ -171,6 +174,42 @@ async def follow_query(
     )
 
 
+async def follow_pair(
+    store: Store,
+    *,
+    guild_id: int,
+    first: str,
+    second: str,
+    created_by: int,
+    user_id: int | None = None,
+    channel_id: int | None = None,
+    clock: Clock | None = None,
+) -> tuple[Follow, bool]:
+    """Follow two entities (see `resolve_entity`) as a pair, told when the pair rises (named
+    together far more than usual, bot/insights/rising.py), once per rise. Return the follow and
+    whether it is new; "A × B" and "B × A" are one follow."""
+    a, b = await resolve_entity(store, first), await resolve_entity(store, second)
+    if a.id == b.id:
+        raise FollowError(f"Pick two different names: {a.name} is both.")
+    # Shown in reading order, as digests name a rising pair: "Hamas × Qatar" either way round.
+    a, b = sorted((a, b), key=lambda e: (e.name.casefold(), e.id))
+    return await _add(
+        store,
+        guild_id=guild_id,
+        user_id=user_id,
+        channel_id=channel_id,
+        created_by=created_by,
+        clock=clock,
+        kind="pair",
+        target=f"{a.name} × {b.name}",
+        target_key=pair_key(
+            (a.label, entity_key(a.name, a.label)), (b.label, entity_key(b.name, b.label))
+        ),
+        entity_key=None,
+        entity_label=None,
+    )
+
+
 async def unfollow(
     store: Store, guild_id: int, follow_id: int, *, user_id: int, manages_guild: bool
 ) -> Follow:
@@ -228,16 +267,25 @@ async def _unmuted(store: Store, hits: list[tuple[int, int]]) -> list[tuple[int,
 async def notify_new_articles(
     store: Store, article_ids: Sequence[int], *, clock: Clock | None = None
 ) -> list[Notification]:
-    """Record which follows these newly stored (and analysed) articles match, then return
-    every notification waiting to be delivered (these and any left over), one per recipient."""
+    """Record which follows these newly stored (and analysed) articles match, and which
+    followed pairs began to rise (or stopped), then return every notification waiting to be
+    delivered (these and any left over), one per recipient."""
     ids = sorted(set(article_ids))
     if ids:
+        now = (clock or SystemClock()).now()
         hits = await store.entity_follow_hits(ids) + await _query_hits(store, ids)
         hits += await store.quote_follow_hits(ids)
-        hits = await _unmuted(store, hits)
-        if hits:
+        rises = await pair_rises(store, now, MAX_PAIR_FOLLOWS)
+        hits = await _unmuted(store, [*hits, *rises.hits])
+        # A rise whose newest article the server muted is not told, so not marked either: the
+        # next article naming both (if not muted) tells it.
+        told = {follow for follow, _ in hits}
+        rose = [follow for follow in rises.rose if follow in told]
+        if hits or rose or rises.fell:
             async with store.transaction():
-                await store.claim_notifications(hits, utc_iso((clock or SystemClock()).now()))
+                await store.claim_notifications(hits, utc_iso(now))
+                await store.set_pair_risen(rose, utc_iso(now))
+                await store.set_pair_risen(rises.fell, None)
     return await pending_notifications(store)
 
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from bot.clock import Clock, SystemClock, utc_iso
 from bot.errors import ArticleNotFound, EntityNotFound, QueryError
+from bot.models import Article
 from bot.models.analysis import Sentence
 from bot.models.entity import (
     ENTITY_TYPES,
@@ -20,7 +21,13 @@ from bot.models.entity import (
     split_qualifier,
 )
 from bot.models.text import word_count
-from bot.nlp.enrichment import NLP_VERSION, NlpFailure, current_analysis, enrich_articles
+from bot.nlp.enrichment import (
+    NLP_VERSION,
+    NlpFailure,
+    current_analysis,
+    enrich_articles,
+    needs_analysis,
+)
 from bot.nlp.errors import NlpError
 from bot.nlp.service import NlpService
 from bot.nlp.summary import select
@@ -33,6 +40,16 @@ from bot.store import Store
 DOMINANT_SHARE = 0.75
 _ENTITY_REF = re.compile(r"^#(\d{1,18})$")
 _ARTICLE_REF = re.compile(r"^#?(\d{1,18})$")
+
+
+async def card_summary(store: Store, article: Article) -> str | None:
+    """What a feed post's {summary} shows: the stored NLP summary (two sentences) once the
+    article has been analysed, else None (the post takes the feed's lead). The bot's posts and
+    the web's previews of them read it alike."""
+    if await needs_analysis(store, article.id):
+        return None
+    summary = await article_summary(store, article.id, sentences=2)
+    return " ".join(s.text for s in summary.sentences) or None
 
 
 async def article_summary(

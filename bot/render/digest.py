@@ -3,8 +3,9 @@
 Each story is a block (linked title, outlets and time, a one- or two-sentence summary);
 blocks are packed into embeds whose descriptions stay under `PART_BUDGET`, so any digest
 fits Discord's limits however many stories it holds. The first part carries the late note,
-the last one the entities that dominated the period. Footers name the schedule and run
-(`RUN_MARKER`) so a bot resuming an interrupted post can see which parts already went out.
+the last one the entities that dominated the period and the pairs of names rising in it.
+Footers name the schedule and run (`RUN_MARKER`) so a bot resuming an interrupted post can see
+which parts already went out.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ TITLE_CHARS = 200
 SUMMARY_CHARS = 400
 SOURCES_SHOWN = 4
 ENTITIES_SHOWN = 5
+RISING_SHOWN = 3
 RUN_MARKER = re.compile(r"\brun (\d+) · part (\d+)/(\d+)\b")
 
 
@@ -52,6 +54,17 @@ def story_block(number: int, item: DigestItem) -> str:
         lines.append(meta)
     if item.summary:
         lines.append(text.fit(item.summary, SUMMARY_CHARS))
+    return "\n".join(lines)
+
+
+def rising_lines(digest: Digest) -> str:
+    """The pairs of names rising in the period: "**Hamas × Qatar** · together in 5 articles,
+    never before" (empty when none rose)."""
+    lines = []
+    for pair in digest.rising[:RISING_SHOWN]:
+        label = text.escape(text.plain(pair.label, 120))
+        usual = "never before" if pair.first_time else f"about {pair.expected:.1f} expected"
+        lines.append(f"**{label}** · together in {text.plural(pair.articles, 'article')}, {usual}")
     return "\n".join(lines)
 
 
@@ -99,6 +112,7 @@ def digest_embeds(digest: Digest, heading: Heading, *, intro: str = "") -> list[
         used += len(block) + 2
     total = len(parts)
     found = entities_line(digest)
+    rising = rising_lines(digest)
     result = []
     for number, blocks_here in enumerate(parts, start=1):
         description = "\n\n".join(blocks_here)
@@ -107,6 +121,8 @@ def digest_embeds(digest: Digest, heading: Heading, *, intro: str = "") -> list[
         fields = []
         if number == total and found:
             fields.append(embeds.Field("Who and what dominated", found))
+        if number == total and rising:
+            fields.append(embeds.Field("Rising", rising))
         title = heading.title if number == 1 else f"{heading.title} (continued)"
         result.append(
             embeds.build(

@@ -89,8 +89,9 @@ def network_embed(network: EntityNetwork, filename: str | None = NETWORK_FILE) -
 
 
 def follow_label(follow: Follow, limit: int = NAME_CHARS) -> str:
-    """Plain "Hamas" for an entity (or its quotes), “ceasefire Qatar” (quoted) for a search."""
-    if follow.kind in ("entity", "quotes"):
+    """Plain "Hamas" for an entity (or its quotes), "Hamas × Qatar" for a pair, “ceasefire
+    Qatar” (quoted) for a search."""
+    if follow.kind in ("entity", "quotes", "pair"):
         return text.plain(follow.target, limit)
     return "“" + text.plain(follow.target, limit) + "”"
 
@@ -110,6 +111,7 @@ def follow_added_embed(follow: Follow, created: bool, used: int, limit: int) -> 
     when = {
         "entity": "a new article mentions it",
         "quotes": "a new article quotes them saying something new",
+        "pair": "they are named together far more than usual (once a rise)",
     }.get(follow.kind, "a new article matches it")
     lead = "Following" if created else "Already following"
     whose = "This channel uses" if follow.channel_id else "You use"
@@ -136,9 +138,10 @@ def follows_embed(follows: Sequence[Follow]) -> discord.Embed:
     if not follows:
         return embeds.build(
             title="Follows",
-            description="Nothing followed here yet. `/follow entity`, `/follow quotes` or "
-            "`/follow query` tells you about new articles on a person, organisation, place, "
-            "what they are quoted saying, or a search.",
+            description="Nothing followed here yet. `/follow entity`, `/follow quotes`, "
+            "`/follow query` or `/follow pair` tells you about new articles on a person, "
+            "organisation, place, what they are quoted saying, a search, or two names rising "
+            "together.",
             colour=embeds.Palette.INFO,
         )
     mine = [f for f in follows if f.user_id is not None]
@@ -185,7 +188,9 @@ def _notified_block(item: NotifiedArticle) -> str:
         f"#{article.id}",
     ]
     labels = [
-        ("quotes of " if f.kind == "quotes" else "") + text.escape(follow_label(f, MATCHED_CHARS))
+        ("quotes of " if f.kind == "quotes" else "")
+        + text.escape(follow_label(f, MATCHED_CHARS))
+        + (" rising" if f.kind == "pair" else "")
         for f in item.follows[:MATCHED_SHOWN]
     ]
     if len(item.follows) > MATCHED_SHOWN:

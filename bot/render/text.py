@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from urllib.parse import quote
 
 from bot.models import SNIPPET_END, SNIPPET_START
@@ -304,3 +304,15 @@ def link(label: str, url: str | None) -> str:
 def plural(count: int, word: str) -> str:
     """ "1 article", "2,345 articles": a count with its noun."""
     return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
+def duration(delta: timedelta) -> str:
+    """ "45 min", "2 h 14 min", "1 d 3 h": a delay to the minute (two units at most)."""
+    minutes = max(0, round(delta.total_seconds() / 60))
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    if days:
+        return f"{days} d {hours} h" if hours else f"{days} d"
+    if hours:
+        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    return f"{minutes} min"

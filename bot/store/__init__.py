@@ -33,6 +33,13 @@ from bot.store.records.follows import Follow, PendingNotification
 from bot.store.records.insights import CoMentionLinks, DailyCount
 from bot.store.records.jobs import Job
 from bot.store.records.mutes import MUTE_KINDS, Mute, MuteKind
+from bot.store.records.outlets import (
+    CarriedStory,
+    MissedStory,
+    NamedByOutlet,
+    OutletCount,
+    OutletNames,
+)
 from bot.store.records.quotes import StoredQuote
 from bot.store.records.sessions import BotGuild, MemberGuild, SignIn, WebSession
 from bot.store.records.stories import STORY_REPORTS_CAP, StoryMember, StoryProbe
@@ -42,6 +49,7 @@ __all__ = [
     "MUTE_KINDS",
     "STORY_REPORTS_CAP",
     "BotGuild",
+    "CarriedStory",
     "ChannelPacing",
     "ChannelWebhook",
     "ClusterStore",
@@ -56,10 +64,14 @@ __all__ = [
     "LogEntry",
     "LogUpdate",
     "MemberGuild",
+    "MissedStory",
     "Mute",
     "MuteKind",
+    "NamedByOutlet",
     "NewLogEntry",
     "Outcome",
+    "OutletCount",
+    "OutletNames",
     "PendingAnnouncement",
     "PendingNotification",
     "Run",

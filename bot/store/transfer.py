@@ -48,6 +48,7 @@ TABLES = (
     "feed_channel_pacing",
     "follows",
     "follow_notifications",
+    "pair_rises",
     "guild_mutes",
     # The servers the bot is in; web sessions are not copied (members sign in again).
     "bot_guilds",

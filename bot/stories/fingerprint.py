@@ -174,6 +174,7 @@ def member(article_id: int, story_id: int, print_: Fingerprint) -> StoryMember:
         lead=print_.packed_lead,
         headline=" ".join(sorted(print_.headline)),
         keys=print_.keys,
+        outlet=print_.outlet,
     )
 
 

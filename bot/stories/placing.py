@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from bot.clock import Clock, SystemClock, utc_iso
 from bot.models import ArticleDraft
+from bot.models.story import outlet
 from bot.store import Store, StoryMember
 from bot.stories.fingerprint import Fingerprint, fingerprint, member, probe, unpack
 from bot.stories.rule import WINDOW_HOURS, Earlier, best_story
@@ -20,6 +21,8 @@ CANDIDATES = 32
 # Stored articles placed per transaction when catching up (small: the bot answers commands
 # between batches while it catches up a large store at start).
 BATCH = 100
+# Placed articles given their outlet per transaction (no text is read: cheap).
+OUTLET_BATCH = 1000
 
 
 @dataclass(frozen=True)
@@ -98,8 +101,9 @@ async def _place_stored(store: Store, placed: Mapping[int, int | None], now: str
 
 async def catch_up_stories(store: Store, *, clock: Clock | None = None) -> int:
     """Place every article that has no story yet, or whose story lacks its matching data
-    (run at start: heals a store written before stories were kept this way); return how
-    many. Oldest first, so earlier reports name the stories."""
+    (run at start: heals a store written before stories were kept this way), and give those
+    placed before outlets were kept theirs; return how many were placed. Oldest first, so
+    earlier reports name the stories."""
     now = utc_iso((clock or SystemClock()).now())
     done = 0
     after = 0
@@ -108,7 +112,23 @@ async def catch_up_stories(store: Store, *, clock: Clock | None = None) -> int:
         done += len(pending)
         after = pending[-1][0]  # an article that can't be placed must not loop forever
         await asyncio.sleep(0)  # commands waiting on the store go between batches
+    await _fill_outlets(store)
     return done
+
+
+async def _fill_outlets(store: Store) -> None:
+    """Keep the outlet of every placed article that was placed before outlets were kept."""
+    after = 0
+    while rows := await store.members_without_outlet(after_id=after, limit=OUTLET_BATCH):
+        async with store.transaction():
+            await store.set_member_outlets(
+                [
+                    (article_id, outlet(source, url, origin))
+                    for article_id, source, url, origin in rows
+                ]
+            )
+        after = rows[-1][0]
+        await asyncio.sleep(0)
 
 
 async def story_ids(

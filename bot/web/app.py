@@ -14,11 +14,13 @@ from bot.web import (
     auth,
     entity_pages,
     operator_pages,
+    outlet_pages,
     search_pages,
     server_pages,
     story_pages,
 )
 from bot.web.context import CONTEXT, WebContext
+from bot.web.feed_routes import add_feed_routes
 from bot.web.render import DataHandler, twin
 from bot.web.security import csrf, errors, security_headers, timing
 
@@ -40,6 +42,12 @@ PAGES: list[tuple[str, str, str, DataHandler]] = [
         "server.html",
         server_pages.server_data,
     ),
+    (
+        "/servers/{guild_id}/outlets",
+        "/api/v1/servers/{guild_id}/outlets",
+        "outlets.html",
+        outlet_pages.outlets_data,
+    ),
 ]
 
 
@@ -49,6 +57,7 @@ def add_routes(router: web.UrlDispatcher) -> None:
         html_page, json_page = twin(template, data)
         router.add_get(path, html_page)
         router.add_get(api_path, json_page)
+    add_feed_routes(router)
     router.add_get("/api/v1/titles", search_pages.titles)
     router.add_get("/search/atom", search_pages.search_feed)
     router.add_get("/entities", entity_pages.find_entity)

@@ -12,6 +12,7 @@ from aiohttp import web
 
 from bot.clock import Clock, SystemClock
 from bot.config import Secret, Settings
+from bot.feeds.fetcher import FetchPolicy
 from bot.metrics import Metrics
 from bot.nlp.service import NlpService
 from bot.store import Store
@@ -75,6 +76,8 @@ class WebContext:
     gateway: Callable[[], bool] | None = None
     # Where an article without a current analysis is analysed (None: the shared default).
     nlp: NlpService | None = None
+    # What feed addresses a test fetch may reach (the bot's own policy inside the bot).
+    fetch_policy: FetchPolicy = field(default_factory=FetchPolicy)
 
 
 CONTEXT: web.AppKey[WebContext] = web.AppKey("newsdesk_context", WebContext)

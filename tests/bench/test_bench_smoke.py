@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bench import bot as bot_bench
-from bench import corpus, entities, ingest, loop, memory, search
+from bench import corpus, entities, ingest, loop, memory, search, versus
 from bench.__main__ import main as bench_main
 from bench.report import Figure
 
@@ -57,6 +57,14 @@ def test_search_benchmark_matches_ranking_every_match() -> None:
     assert rows["search top 10 = ranking every match @400"]["value"] == 1.0
     assert {"search p99 all @400", "search p99 growth 200→400"} <= set(rows)
     assert any(name.startswith("title autocomplete p99") for name in rows)
+
+
+def test_tantivy_comparison_reports_newsdesk_over_tantivy() -> None:
+    rows = {r["name"]: r for r in assert_figures(versus.measure((200, 400), repeats=1))}
+    mine = rows["search p99 all @400 vs tantivy"]
+    assert mine["baseline"] > 0 and mine["goal"] == "≤ 1.0× tantivy"
+    assert 0 <= rows["tantivy BM25 top 10 shared with Newsdesk's @400"]["value"] <= 1
+    assert rows["bytes per article @400: Newsdesk database vs tantivy index"]["baseline"] > 0
 
 
 def test_entity_autocomplete_benchmark() -> None:

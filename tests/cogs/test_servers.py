@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import cast
 
 from bot.client.shards import shard_of
-from bot.servers import record_present
+from bot.servers import known_places, record_present
 from bot.store import Store
 from cogs.servers import Servers
 from tests.newsdesk import Newsdesk
@@ -33,6 +33,25 @@ async def test_joins_renames_and_leaves_are_recorded(newsdesk: Newsdesk) -> None
     async with asyncio.timeout(10):
         await cog.wait_recorded(3)
     assert await names(newsdesk.store) == ["Newsroom"]
+
+
+async def test_the_channels_and_roles_the_web_offers_are_recorded_on_ready_and_join(
+    newsdesk: Newsdesk,
+) -> None:
+    cog = cast(Servers, newsdesk.bot.get_cog("Servers"))
+    async with asyncio.timeout(10):
+        await cog.wait_recorded(1)
+    places = await known_places(newsdesk.store, newsdesk.discord.guild.id)
+    # Text and forum channels the bot can post in; roles but @everyone.
+    assert [c.name for c in places.channels] == ["general", "news", "briefings"]
+    assert [r.name for r in places.roles] == ["Editors"]
+    joined = await newsdesk.discord.join_guild("Sports desk", members=(newsdesk.discord.bob,))
+    async with asyncio.timeout(10):
+        await cog.wait_recorded(2)
+    assert [c.name for c in (await known_places(newsdesk.store, joined.id)).channels] == [
+        "general",
+        "news",
+    ]
 
 
 async def test_a_start_forgets_only_its_own_shards_servers(store: Store) -> None:

@@ -22,6 +22,7 @@ from bot.models.delivery import Failure, PostedMessage
 from bot.mutes import muted_source
 from bot.render import feed_posts
 from bot.render import feeds as render
+from bot.render.stories import timeline_view
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -103,6 +104,7 @@ class FeedPoster:
                 embeds=post.embeds,
                 title=post.thread_name,
                 mentions=mentions,
+                view=timeline_view(post.stories),
             )
             for post in posts
         ]

@@ -161,12 +161,21 @@ class Outlet:
         # Left out, these take discord.py's defaults: no embeds, the bot's mentions (none).
         mentions = part.mentions or discord.utils.MISSING
         embeds = list(part.embeds) or discord.utils.MISSING
+        view = part.view or discord.utils.MISSING
         if isinstance(into, discord.ForumChannel):
             created = await into.create_thread(
-                name=part.title, content=part.content, embeds=embeds, allowed_mentions=mentions
+                name=part.title,
+                content=part.content,
+                embeds=embeds,
+                allowed_mentions=mentions,
+                view=view,
             )
             return created.message, created.thread
         message = await into.send(
-            content=part.content, embeds=embeds, allowed_mentions=mentions, nonce=part.key
+            content=part.content,
+            embeds=embeds,
+            allowed_mentions=mentions,
+            nonce=part.key,
+            view=view,
         )
         return message, None

@@ -56,13 +56,15 @@ class ForumLayout(Enum):
 @dataclass(frozen=True)
 class Part:
     """One message of a delivery. `key` is its nonce (see `part_key`); `title` names the forum
-    post it opens, when it opens one; `mentions` None means the bot's default (none)."""
+    post it opens, when it opens one; `mentions` None means the bot's default (none); `view`
+    holds its components (buttons), if any."""
 
     key: str
     content: str | None = None
     embeds: Sequence[discord.Embed] = ()
     title: str = "News"
     mentions: discord.AllowedMentions | None = None
+    view: discord.ui.View | None = None
 
     def __post_init__(self) -> None:
         if not 1 <= len(self.key) <= NONCE_CHARS:

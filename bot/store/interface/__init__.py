@@ -21,6 +21,7 @@ from bot.store.interface.follows import FollowStore
 from bot.store.interface.insights import InsightStore
 from bot.store.interface.jobs import JobQueue
 from bot.store.interface.mutes import MuteStore
+from bot.store.interface.outlets import OutletStore
 from bot.store.interface.quotes import QuoteStore
 from bot.store.interface.search import SearchStore
 from bot.store.interface.sessions import ServerStore, SessionStore
@@ -40,6 +41,7 @@ __all__ = [
     "InsightStore",
     "JobQueue",
     "MuteStore",
+    "OutletStore",
     "QuoteStore",
     "SearchStore",
     "ServerStore",
@@ -91,6 +93,7 @@ class Store(
     FeedOptionStore,
     FeedDeliveryStore,
     StoryStore,
+    OutletStore,
     DigestStore,
     FollowStore,
     InsightStore,

@@ -56,6 +56,16 @@ class FollowStore(Protocol):
         (younger ones cannot match it or anything stored before it)."""
         ...
 
+    async def pair_follows(self, limit: int = 500) -> list[tuple[Follow, str | None]]:
+        """Every pair follow, in all guilds (the oldest `limit`), with when the rise it was last
+        told of began, or None when its pair is not rising."""
+        ...
+
+    async def set_pair_risen(self, follow_ids: Sequence[int], risen_at: str | None) -> None:
+        """Record that these pair follows were told their pair rose at `risen_at`, or with None
+        that their pair rises no more. Call in a transaction."""
+        ...
+
     async def claim_notifications(self, hits: Iterable[tuple[int, int]], now: str) -> int:
         """Record (follow id, article id) pairs to notify; pairs already recorded are ignored,
         so nothing is notified twice. Return how many were new. Call in a transaction."""

@@ -57,3 +57,14 @@ class StoryStore(Protocol):
         """Articles after `after_id` in no story, or in one kept without matching data (from
         before the store kept it), as (article id, story id or None), in id order."""
         ...
+
+    async def members_without_outlet(
+        self, *, after_id: int = 0, limit: int = 1000
+    ) -> list[tuple[int, str, str | None, str]]:
+        """Placed articles after `after_id` whose outlet is not kept yet (placed before
+        outlets were), as (article id, source, url, origin), in id order."""
+        ...
+
+    async def set_member_outlets(self, outlets: Sequence[tuple[int, str]]) -> None:
+        """Keep each (article id, outlet) with the article's place in its story."""
+        ...

@@ -17,6 +17,7 @@ from bot.store.postgres.follows import PgFollowQueries
 from bot.store.postgres.insights import PgInsightQueries
 from bot.store.postgres.jobs import PgJobQueries
 from bot.store.postgres.mutes import PgMuteQueries
+from bot.store.postgres.outlets import PgOutletQueries
 from bot.store.postgres.quotes import PgQuoteQueries
 from bot.store.postgres.sessions import PgSessionQueries
 from bot.store.postgres.stories import PgStoryQueries
@@ -33,6 +34,7 @@ class PostgresStore(
     PgFeedOptionQueries,
     PgFeedDeliveryQueries,
     PgStoryQueries,
+    PgOutletQueries,
     PgDigestQueries,
     PgInsightQueries,
     PgFollowQueries,

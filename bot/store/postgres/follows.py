@@ -131,6 +131,31 @@ class PgFollowQueries(PgBase):
         )
         return [follow_from_row(row) for row in rows]
 
+    async def pair_follows(self, limit: int = 500) -> list[tuple[Follow, str | None]]:
+        rows = await self._fetch(
+            f"SELECT {FOLLOW_COLUMNS}, r.risen_at FROM follows f"
+            " LEFT JOIN pair_rises r ON r.follow_id = f.id WHERE f.kind = 'pair'"
+            " ORDER BY f.id LIMIT $1",
+            limit,
+        )
+        return [(follow_from_row(row), row["risen_at"]) for row in rows]
+
+    async def set_pair_risen(self, follow_ids: Sequence[int], risen_at: str | None) -> None:
+        if not follow_ids:
+            return
+        if risen_at is None:
+            await self._execute(
+                "DELETE FROM pair_rises WHERE follow_id = ANY($1::bigint[])", list(follow_ids)
+            )
+            return
+        await self._execute(
+            "INSERT INTO pair_rises (follow_id, risen_at)"
+            " SELECT i, $2 FROM unnest($1::bigint[]) AS i ON CONFLICT (follow_id)"
+            " DO UPDATE SET risen_at = excluded.risen_at",
+            sorted(follow_ids),
+            risen_at,
+        )
+
     # -- notifications ----------------------------------------------------------------------
 
     async def claim_notifications(self, hits: Iterable[tuple[int, int]], now: str) -> int:

@@ -1,4 +1,5 @@
-"""PostgreSQL SQL for entity insights: daily mention counts and co-mention networks.
+"""PostgreSQL SQL for entity insights: daily mention counts, co-mention networks, and pairs
+named together.
 
 Contract: bot/store/interface/insights.py."""
 
@@ -6,15 +7,33 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.models.entity import CoMention
+from bot.models.entity import CoMention, KnownEntity
 from bot.store.postgres.base import PgBase
 from bot.store.records.entities import ENTITY_COLUMNS, NAMED, entity_from_row
-from bot.store.records.insights import CoMentionLinks, DailyCount
+from bot.store.records.insights import (
+    PAIR_COLUMNS,
+    CoMentionLinks,
+    DailyCount,
+    PairCounts,
+    PairMentions,
+    pair_from_row,
+)
 
 # The entity's articles a network is drawn from: its latest `window` ($3), since $2.
 _HUB = (
     "hub AS (SELECT article_id FROM article_entities"
     " WHERE entity_id = $1 AND seen_at >= $2 ORDER BY seen_at DESC LIMIT $3)"
+)
+
+
+# The newest $3 articles dated in [$1, $2), and the proper names each names.
+_RECENT = (
+    "recent AS (SELECT a.id FROM articles a WHERE coalesce(a.published_at, a.ingested_at) >= $1"
+    " AND coalesce(a.published_at, a.ingested_at) < $2"
+    " ORDER BY coalesce(a.published_at, a.ingested_at) DESC, a.id DESC LIMIT $3),"
+    " named AS (SELECT x.article_id, x.entity_id FROM recent r"
+    " JOIN article_entities x ON x.article_id = r.id JOIN entities e ON e.id = x.entity_id"
+    f" WHERE {NAMED})"
 )
 
 
@@ -66,3 +85,71 @@ class PgInsightQueries(PgBase):
             ids,
         )
         return CoMentionLinks(hub_articles, neighbours, [(a, b, n) for a, b, n in rows])
+
+    async def named_articles(self, since: str, until: str) -> int:
+        return await self._fetch_count(
+            "SELECT count(*) FROM articles a WHERE coalesce(a.published_at, a.ingested_at) >= $1"
+            " AND coalesce(a.published_at, a.ingested_at) < $2 AND EXISTS (SELECT 1"
+            " FROM article_entities x JOIN entities e ON e.id = x.entity_id"
+            f" WHERE x.article_id = a.id AND {NAMED})",
+            since,
+            until,
+        )
+
+    async def co_mentioned_pairs(
+        self, since: str, until: str, *, min_articles: int, limit: int, articles: int
+    ) -> PairCounts:
+        read = await self._fetch_count(
+            f"WITH {_RECENT} SELECT count(DISTINCT article_id) FROM named", since, until, articles
+        )
+        rows = await self._fetch(
+            f"WITH {_RECENT}, together AS (SELECT p.entity_id AS a, q.entity_id AS b,"
+            " count(*) AS n FROM named p JOIN named q ON q.article_id = p.article_id"
+            " AND q.entity_id > p.entity_id GROUP BY p.entity_id, q.entity_id"
+            " HAVING count(*) >= $4),"
+            " ranked AS (SELECT a, b, n::int AS n, (count(*) OVER ())::int AS tested"
+            " FROM together ORDER BY n DESC, a, b LIMIT $5)"
+            f" SELECT {PAIR_COLUMNS}, r.n, r.tested FROM ranked r"
+            " JOIN entities e1 ON e1.id = r.a JOIN entities e2 ON e2.id = r.b"
+            " ORDER BY r.n DESC, r.a, r.b",
+            since,
+            until,
+            articles,
+            min_articles,
+            limit,
+        )
+        tested = rows[0]["tested"] if rows else 0
+        return PairCounts([pair_from_row(r) for r in rows], tested, read)
+
+    async def pair_mentions(
+        self, pairs: Sequence[tuple[int, int]], since: str, until: str
+    ) -> dict[tuple[int, int], PairMentions]:
+        if not pairs:
+            return {}
+        firsts, seconds = [a for a, _ in pairs], [b for _, b in pairs]
+        # Each pair's first entity by its (entity, date) index, the second by primary key.
+        rows = await self._fetch(
+            "SELECT w.a, w.b, count(*)::int, max(p.article_id)"
+            " FROM unnest($1::bigint[], $2::bigint[]) AS w(a, b)"
+            " JOIN article_entities p ON p.entity_id = w.a AND p.seen_at >= $3 AND p.seen_at < $4"
+            " JOIN article_entities q ON q.article_id = p.article_id AND q.entity_id = w.b"
+            " GROUP BY w.a, w.b",
+            firsts,
+            seconds,
+            since,
+            until,
+        )
+        return {(a, b): PairMentions(n, latest) for a, b, n, latest in rows}
+
+    async def entities_by_key(
+        self, keys: Sequence[tuple[str, str]]
+    ) -> dict[tuple[str, str], KnownEntity]:
+        if not keys:
+            return {}
+        rows = await self._fetch(
+            f"SELECT {ENTITY_COLUMNS}, e.name_key FROM unnest($1::text[], $2::text[]) AS k(label,"
+            " key) JOIN entities e ON e.label = k.label AND e.name_key = k.key",
+            [label for label, _ in keys],
+            [key for _, key in keys],
+        )
+        return {(r["label"], r["name_key"]): entity_from_row(r) for r in rows}

@@ -109,9 +109,10 @@ class PgStoryQueries(PgBase):
     async def add_story_members(self, members: Sequence[StoryMember], now: str) -> None:
         await self._executemany(
             "INSERT INTO article_stories (article_id, story_id, hour, sketch, lead, headline,"
-            " added_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (article_id) DO UPDATE"
-            " SET hour = excluded.hour, sketch = excluded.sketch, lead = excluded.lead,"
-            " headline = excluded.headline WHERE article_stories.hour IS NULL",
+            " outlet, added_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+            " ON CONFLICT (article_id) DO UPDATE SET hour = excluded.hour,"
+            " sketch = excluded.sketch, lead = excluded.lead, headline = excluded.headline,"
+            " outlet = excluded.outlet WHERE article_stories.hour IS NULL",
             [member_values(member, now) for member in members],
         )
         await self._executemany(
@@ -131,3 +132,21 @@ class PgStoryQueries(PgBase):
             limit,
         )
         return [(row[0], row[1]) for row in rows]
+
+    async def members_without_outlet(
+        self, *, after_id: int = 0, limit: int = 1000
+    ) -> list[tuple[int, str, str | None, str]]:
+        rows = await self._fetch(
+            "SELECT a.id, a.source, a.url, a.origin FROM article_stories s"
+            " JOIN articles a ON a.id = s.article_id"
+            " WHERE s.article_id > $1 AND s.outlet IS NULL ORDER BY s.article_id LIMIT $2",
+            after_id,
+            limit,
+        )
+        return [(row[0], row[1], row[2], row[3]) for row in rows]
+
+    async def set_member_outlets(self, outlets: Sequence[tuple[int, str]]) -> None:
+        await self._executemany(
+            "UPDATE article_stories SET outlet = $1 WHERE article_id = $2",
+            [(outlet, article_id) for article_id, outlet in outlets],
+        )

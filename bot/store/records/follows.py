@@ -12,14 +12,16 @@ from bot.store.records import Row
 
 @dataclass(frozen=True)
 class Follow:
-    """A member (`user_id`) or a channel (`channel_id`) following an entity or a search."""
+    """A member (`user_id`) or a channel (`channel_id`) following an entity, what it is quoted
+    saying, a search, or a pair of entities (told when the pair rises, bot/insights/rising.py;
+    its `target_key` holds both entities' label and name key)."""
 
     id: int
     guild_id: int
     user_id: int | None
     channel_id: int | None
-    kind: str  # "entity" | "quotes" (what the entity is quoted saying) | "query"
-    target: str  # what readers see: the entity's name, or the search as typed
+    kind: str  # "entity" | "quotes" (what the entity is quoted saying) | "query" | "pair"
+    target: str  # what readers see: the entity's name, the search as typed, "A × B"
     target_key: str
     entity_key: str | None
     entity_label: str | None
@@ -34,8 +36,8 @@ class NewFollow(TypedDict):
     guild_id: int
     user_id: int | None  # a member's follow, or
     channel_id: int | None  # a channel's
-    kind: str  # "entity" | "quotes" | "query"
-    target: str  # what readers see: the entity's name, or the search as typed
+    kind: str  # "entity" | "quotes" | "query" | "pair" (two entities rising together)
+    target: str  # what readers see: the entity's name, the search as typed, "A × B"
     target_key: str
     entity_key: str | None
     entity_label: str | None

@@ -20,9 +20,9 @@ class StoryMember:
 
     `hour` is the article's report time in hours since 1970; `sketch` and `lead` are packed
     32-bit hashes (bot/stories/ reads them); `keys` are the index entries that find this
-    article as a candidate (written, never read back). Read as a candidate, `url` is the
-    article's link, `outlet` its outlet and `story_hour` the hour of the story's first
-    report."""
+    article as a candidate (written, never read back); `outlet` is who published it
+    (bot.models.story.outlet, kept for outlets' coverage). Read as a candidate, `url` is the
+    article's link and `story_hour` the hour of the story's first report."""
 
     article_id: int
     story_id: int
@@ -77,7 +77,7 @@ def candidate_from_row(row: Row) -> StoryMember:
 
 def member_values(member: StoryMember, now: str) -> tuple[object, ...]:
     """What `add_story_members` writes for a member, in the order of both backends' INSERT:
-    article_id, story_id, hour, sketch, lead, headline, added_at."""
+    article_id, story_id, hour, sketch, lead, headline, outlet, added_at."""
     return (
         member.article_id,
         member.story_id,
@@ -85,6 +85,7 @@ def member_values(member: StoryMember, now: str) -> tuple[object, ...]:
         member.sketch,
         member.lead,
         member.headline,
+        member.outlet or None,
         now,
     )
 

@@ -23,6 +23,7 @@ from bot.store.sqlite.feeds import FeedQueries
 from bot.store.sqlite.follows import FollowQueries
 from bot.store.sqlite.insights import InsightQueries
 from bot.store.sqlite.mutes import MuteQueries
+from bot.store.sqlite.outlets import OutletQueries
 from bot.store.sqlite.quotes import QuoteQueries
 from bot.store.sqlite.sessions import SessionQueries
 from bot.store.sqlite.stories import StoryQueries
@@ -38,6 +39,7 @@ class SqliteStore(
     FeedOptionQueries,
     FeedDeliveryQueries,
     StoryQueries,
+    OutletQueries,
     DigestQueries,
     InsightQueries,
     FollowQueries,

@@ -134,6 +134,27 @@ class FollowQueries:
         ) as cur:
             return [follow_from_row(row) for row in await cur.fetchall()]
 
+    async def pair_follows(self, limit: int = 500) -> list[tuple[Follow, str | None]]:
+        async with self.conn.execute(
+            f"SELECT {FOLLOW_COLUMNS}, r.risen_at FROM follows f"
+            " LEFT JOIN pair_rises r ON r.follow_id = f.id WHERE f.kind = 'pair'"
+            " ORDER BY f.id LIMIT ?",
+            (limit,),
+        ) as cur:
+            return [(follow_from_row(row), row["risen_at"]) for row in await cur.fetchall()]
+
+    async def set_pair_risen(self, follow_ids: Sequence[int], risen_at: str | None) -> None:
+        if risen_at is None:
+            await self.conn.executemany(
+                "DELETE FROM pair_rises WHERE follow_id = ?", [(i,) for i in follow_ids]
+            )
+            return
+        await self.conn.executemany(
+            "INSERT INTO pair_rises (follow_id, risen_at) VALUES (?, ?)"
+            " ON CONFLICT (follow_id) DO UPDATE SET risen_at = excluded.risen_at",
+            [(i, risen_at) for i in follow_ids],
+        )
+
     # -- notifications ----------------------------------------------------------------------
 
     async def claim_notifications(self, hits: Iterable[tuple[int, int]], now: str) -> int:

@@ -1,20 +1,39 @@
-"""SQL for entity insights: daily mention counts and co-mention networks."""
+"""SQL for entity insights: daily mention counts, co-mention networks, pairs named together."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 
 import aiosqlite
 
-from bot.models.entity import CoMention
+from bot.models.entity import CoMention, KnownEntity
 from bot.store.records.entities import ENTITY_COLUMNS, NAMED, entity_from_row
-from bot.store.records.insights import CoMentionLinks, DailyCount
+from bot.store.records.insights import (
+    PAIR_COLUMNS,
+    CoMentionLinks,
+    DailyCount,
+    PairCounts,
+    PairMentions,
+    pair_from_row,
+)
 from bot.store.sqlite.db import marks
 
 # The entity's articles a network is drawn from: its latest `window`, since a date.
 _HUB = (
     "hub AS (SELECT article_id FROM article_entities"
     " WHERE entity_id = ? AND seen_at >= ? ORDER BY seen_at DESC LIMIT ?)"
+)
+
+
+# The newest :articles articles dated in [:since, :until), and the proper names each names.
+_RECENT = (
+    "recent AS (SELECT a.id FROM articles a WHERE coalesce(a.published_at, a.ingested_at) >= :since"
+    " AND coalesce(a.published_at, a.ingested_at) < :until"
+    " ORDER BY coalesce(a.published_at, a.ingested_at) DESC, a.id DESC LIMIT :articles),"
+    " named AS (SELECT x.article_id, x.entity_id FROM recent r"
+    f" JOIN article_entities x ON x.article_id = r.id JOIN entities e ON e.id = x.entity_id"
+    f" WHERE {NAMED})"
 )
 
 
@@ -69,3 +88,69 @@ class InsightQueries:
         ) as cur:
             links = [(a, b, n) for a, b, n in await cur.fetchall()]
         return CoMentionLinks(hub_articles, neighbours, links)
+
+    async def named_articles(self, since: str, until: str) -> int:
+        async with self.conn.execute(
+            "SELECT count(*) FROM articles a WHERE coalesce(a.published_at, a.ingested_at) >= ?"
+            " AND coalesce(a.published_at, a.ingested_at) < ? AND EXISTS (SELECT 1"
+            " FROM article_entities x JOIN entities e ON e.id = x.entity_id"
+            f" WHERE x.article_id = a.id AND {NAMED})",
+            (since, until),
+        ) as cur:
+            row = await cur.fetchone()
+        return row[0] if row else 0
+
+    async def co_mentioned_pairs(
+        self, since: str, until: str, *, min_articles: int, limit: int, articles: int
+    ) -> PairCounts:
+        params = {"since": since, "until": until, "articles": articles}
+        async with self.conn.execute(
+            f"WITH {_RECENT} SELECT count(DISTINCT article_id) FROM named", params
+        ) as cur:
+            row = await cur.fetchone()
+        read = row[0] if row else 0
+        async with self.conn.execute(
+            f"WITH {_RECENT}, together AS (SELECT p.entity_id AS a, q.entity_id AS b,"
+            " count(*) AS n FROM named p JOIN named q ON q.article_id = p.article_id"
+            " AND q.entity_id > p.entity_id GROUP BY p.entity_id, q.entity_id"
+            " HAVING count(*) >= :min),"
+            " ranked AS (SELECT a, b, n, count(*) OVER () AS tested FROM together"
+            " ORDER BY n DESC, a, b LIMIT :limit)"
+            f" SELECT {PAIR_COLUMNS}, r.n, r.tested FROM ranked r"
+            " JOIN entities e1 ON e1.id = r.a JOIN entities e2 ON e2.id = r.b"
+            " ORDER BY r.n DESC, r.a, r.b",
+            {**params, "min": min_articles, "limit": limit},
+        ) as cur:
+            rows = list(await cur.fetchall())
+        tested = rows[0]["tested"] if rows else 0
+        return PairCounts([pair_from_row(r) for r in rows], tested, read)
+
+    async def pair_mentions(
+        self, pairs: Sequence[tuple[int, int]], since: str, until: str
+    ) -> dict[tuple[int, int], PairMentions]:
+        if not pairs:
+            return {}
+        # Each pair's first entity by its (entity, date) index, the second by primary key.
+        async with self.conn.execute(
+            "WITH wanted(a, b) AS (SELECT json_extract(value, '$[0]'),"
+            " json_extract(value, '$[1]') FROM json_each(?))"
+            " SELECT w.a, w.b, count(*), max(p.article_id) FROM wanted w"
+            " JOIN article_entities p ON p.entity_id = w.a AND p.seen_at >= ? AND p.seen_at < ?"
+            " JOIN article_entities q ON q.article_id = p.article_id AND q.entity_id = w.b"
+            " GROUP BY w.a, w.b",
+            (json.dumps([list(pair) for pair in pairs]), since, until),
+        ) as cur:
+            return {(a, b): PairMentions(n, latest) for a, b, n, latest in await cur.fetchall()}
+
+    async def entities_by_key(
+        self, keys: Sequence[tuple[str, str]]
+    ) -> dict[tuple[str, str], KnownEntity]:
+        if not keys:
+            return {}
+        async with self.conn.execute(
+            f"SELECT {ENTITY_COLUMNS}, e.name_key FROM json_each(?) k JOIN entities e"
+            " ON e.label = json_extract(k.value, '$[0]')"
+            " AND e.name_key = json_extract(k.value, '$[1]')",
+            (json.dumps([list(key) for key in keys]),),
+        ) as cur:
+            return {(r["label"], r["name_key"]): entity_from_row(r) for r in await cur.fetchall()}

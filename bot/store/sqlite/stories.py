@@ -104,9 +104,10 @@ class StoryQueries:
     async def add_story_members(self, members: Sequence[StoryMember], now: str) -> None:
         await self.conn.executemany(
             "INSERT INTO article_stories (article_id, story_id, hour, sketch, lead, headline,"
-            " added_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (article_id) DO UPDATE SET"
-            " hour = excluded.hour, sketch = excluded.sketch, lead = excluded.lead,"
-            " headline = excluded.headline WHERE article_stories.hour IS NULL",
+            " outlet, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (article_id)"
+            " DO UPDATE SET hour = excluded.hour, sketch = excluded.sketch, lead = excluded.lead,"
+            " headline = excluded.headline, outlet = excluded.outlet"
+            " WHERE article_stories.hour IS NULL",
             [member_values(member, now) for member in members],
         )
         await self.conn.executemany(
@@ -125,3 +126,20 @@ class StoryQueries:
             (after_id, limit),
         ) as cur:
             return [(row[0], row[1]) for row in await cur.fetchall()]
+
+    async def members_without_outlet(
+        self, *, after_id: int = 0, limit: int = 1000
+    ) -> list[tuple[int, str, str | None, str]]:
+        async with self.conn.execute(
+            "SELECT a.id, a.source, a.url, a.origin FROM article_stories s"
+            " JOIN articles a ON a.id = s.article_id"
+            " WHERE s.article_id > ? AND s.outlet IS NULL ORDER BY s.article_id LIMIT ?",
+            (after_id, limit),
+        ) as cur:
+            return [(row[0], row[1], row[2], row[3]) for row in await cur.fetchall()]
+
+    async def set_member_outlets(self, outlets: Sequence[tuple[int, str]]) -> None:
+        await self.conn.executemany(
+            "UPDATE article_stories SET outlet = ? WHERE article_id = ?",
+            [(outlet, article_id) for article_id, outlet in outlets],
+        )

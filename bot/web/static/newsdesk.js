@@ -135,3 +135,53 @@
 
   document.querySelectorAll("input[data-typeahead]").forEach(setUp);
 })();
+
+// The feed template editor's live preview (progressive enhancement: without it, the Preview
+// button shows the same). As the admin types, the form (with its CSRF token) goes to the
+// server, which draws the post exactly as the bot will; its HTML (escaped there) replaces the
+// preview. Only the newest answer is shown.
+(function () {
+  const DELAY_MS = 250;
+
+  function setUp(form) {
+    const address = form.getAttribute("data-preview");
+    let timer = 0;
+    let pending = null;
+
+    function refresh() {
+      if (pending) {
+        pending.abort();
+      }
+      pending = new AbortController();
+      fetch(address, {
+        method: "POST",
+        body: new URLSearchParams(new FormData(form)),
+        credentials: "same-origin",
+        signal: pending.signal,
+      })
+        .then(function (response) {
+          return response.ok ? response.text() : null;
+        })
+        .then(function (html) {
+          const shown = document.getElementById("post-preview");
+          if (html !== null && shown) {
+            const drawn = new DOMParser().parseFromString(html, "text/html");
+            const fresh = drawn.getElementById("post-preview");
+            if (fresh) {
+              shown.replaceWith(document.adoptNode(fresh));
+            }
+          }
+        })
+        .catch(function () {
+          // Aborted by newer typing, or offline: the Preview button still works.
+        });
+    }
+
+    form.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(refresh, DELAY_MS);
+    });
+  }
+
+  document.querySelectorAll("form[data-preview]").forEach(setUp);
+})();

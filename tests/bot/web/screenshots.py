@@ -4,7 +4,8 @@
 
 The same newsroom as the tests (the seed article, analysed, the Qatar talks, the harbour story),
 served on 127.0.0.1 and signed in through the emulator; search, article, entity and story pages
-in light and dark, at desktop and phone width (what the browser window shows, not whole pages).
+in light and dark, at desktop and phone width (what the browser window shows, not whole pages);
+and Newsroom's feeds admin pages, with a feed from a loopback news site read once.
 """
 
 from __future__ import annotations
@@ -19,12 +20,39 @@ from pathlib import Path
 from playwright.async_api import async_playwright
 
 from bot.clock import FakeClock
+from bot.feeds.adding import NewFeed, add_feed
+from bot.feeds.fetcher import Fetcher
+from bot.feeds.poller import FeedPoller
+from bot.servers import KnownPlaces, Place, record_places
+from tests.bot.feeds.conftest import TEST_POLICY
+from tests.bot.feeds.newsroom import NewsSite
 from tests.bot.web.browsing import DESKTOP, PHONE, tab
-from tests.bot.web.newsroom import build_newsroom, harbour_story, running_web
+from tests.bot.web.newsroom import WebDesk, build_newsroom, harbour_story, running_web
 from tests.newsdesk import build_seeded_database
 
 SEED = Path(__file__).resolve().parents[3] / "seeds" / "000_e1310f153e144d16.txt"
 CLOCK = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+async def feed_pages(desk: WebDesk, site: NewsSite) -> dict[str, str]:
+    """Newsroom follows the loopback Harbour Times in #news, read once; its admin pages."""
+    site.newsroom()
+    guild = next(g for g in desk.discord.world.guilds if g.name == "Newsroom")
+    places = KnownPlaces(
+        tuple(Place(c.id, c.name) for c in guild.channels),
+        tuple(Place(r.id, r.name) for r in guild.roles if r.id != guild.id),
+    )
+    await record_places(desk.store, guild.id, places)
+    news = desk.discord.world.channel_named("news", guild)
+    alice = desk.discord.world.user_named("alice")
+    wanted = NewFeed(guild.id, news.id, site.url("/harbour/rss.xml"), alice.id)
+    async with Fetcher(TEST_POLICY, clock=desk.clock) as fetcher:
+        added = await add_feed(
+            desk.store, fetcher, wanted, clock=desk.clock, entities_available=True
+        )
+        await FeedPoller(desk.store, fetcher, clock=desk.clock).run_due()
+    one = f"/servers/{guild.id}/feeds/{added.subscription.id}"
+    return {"feeds": f"/servers/{guild.id}/feeds", "feed-template": f"{one}/template"}
 
 
 async def shoot(out: Path) -> list[Path]:
@@ -35,7 +63,11 @@ async def shoot(out: Path) -> list[Path]:
         await build_seeded_database(db, [SEED], FakeClock(datetime(2026, 3, 2, 8, 0, tzinfo=UTC)))
         later = FakeClock(datetime(2026, 3, 2, 8, 30, tzinfo=UTC))
         await build_newsroom(db, later, hostile=False)
-        async with running_web(db, FakeClock(CLOCK)) as desk, async_playwright() as playwright:
+        async with (
+            running_web(db, FakeClock(CLOCK)) as desk,
+            NewsSite() as site,
+            async_playwright() as playwright,
+        ):
             chromium = shutil.which("chromium")
             browser = await playwright.chromium.launch(
                 executable_path=chromium, args=["--no-sandbox"]
@@ -47,6 +79,7 @@ async def shoot(out: Path) -> list[Path]:
                 "article": "/articles/1",
                 "entity": f"/entities/{hamas.id}",
                 "story": f"/stories/{story}",
+                **await feed_pages(desk, site),
             }
             for width, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
                 for scheme in ("light", "dark"):
