@@ -12,7 +12,6 @@ from typing import Any
 from aiohttp import web
 
 from bot.digest import DigestComposer, ScheduleError
-from bot.errors import TooBroad
 from bot.digest.manage import (
     EVERY_CHOICES,
     add_schedule,
@@ -26,6 +25,7 @@ from bot.digest.manage import (
 )
 from bot.digest.posting import preview_digest
 from bot.digest.schedule import COMMON_ZONES
+from bot.errors import TooBroad
 from bot.store import Schedule, ScheduleDraft
 from bot.web.access import digest_editor_of
 from bot.web.context import context_of
