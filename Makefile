@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck format check audit quality bench clean browser screenshots
+.PHONY: run test lint typecheck format check audit quality bench soak clean browser screenshots
 
 # Fall back to python3 where python3.11 is not on PATH under that name.
 $(VENV)/bin/python:
@@ -61,6 +61,11 @@ quality: $(STAMP)
 ## bench: speed figures as ratios to raw baselines (FULL=1 for the large sizes)
 bench: $(STAMP)
 	$(PY) -m bench $(if $(FULL),--full,)
+
+## soak: a hostile day, measured: the bot on the emulator with a 100k-article analysed archive,
+## 40 readers then 5 hostile users, a huge-article feed and Discord faults (MINUTES=5 of load)
+soak: $(STAMP)
+	$(PY) -m bench.soak $(if $(MINUTES),--minutes $(MINUTES),)
 
 clean:
 	rm -rf $(VENV) data/newsdesk.db* .pytest_cache .ruff_cache .mypy_cache

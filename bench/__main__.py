@@ -2,7 +2,7 @@
 
     python -m bench                 quick mode (≤ 5 min once the corpus and databases are cached)
     python -m bench --full          large sizes: 1M-article search, 10k ingests, 10k loop lag
-    python -m bench --only search   one group (search, entities, ingest, loop, bot, memory)
+    python -m bench --only search   one group (search, entities, ingest, loop, bot, web, memory)
     python -m bench compare A.json B.json
 
 Results: one table on screen, bench/results/latest.json (a list of {name, value, unit,
@@ -20,11 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench import bot as bot_bench
-from bench import entities, ingest, loop, memory, search, versus
+from bench import entities, ingest, loop, memory, search, versus, web
 from bench.compare import main as compare_main
 from bench.report import RESULTS, Figure, console, run_meta, save, table
 
-GROUPS = ("search", "entities", "ingest", "loop", "bot", "memory")
+GROUPS = ("search", "entities", "ingest", "loop", "bot", "web", "memory")
 
 
 @dataclass(frozen=True)
@@ -42,15 +42,31 @@ class Scale:
     startup_runs: int
     per_user: int
     entity_articles: int
+    # The web's entity pages: the news databases carry no analyses, so the synthetic entity
+    # database of this many articles (bench/entity_lookups.py) stands in for them.
+    web_entity_articles: int
 
 
 SCALES = {
-    "quick": Scale((10_000, 100_000), 3, 2_000, 200, 300, 32, 10_000, 100_000, 3, 4, 20_000),
+    "quick": Scale(
+        (10_000, 100_000), 3, 2_000, 200, 300, 32, 10_000, 100_000, 3, 4, 20_000, 100_000
+    ),
     "full": Scale(
-        (10_000, 100_000, 1_000_000), 5, 10_000, 1_000, 10_000, 100, 10_000, 100_000, 5, 4, 100_000
+        (10_000, 100_000, 1_000_000),
+        5,
+        10_000,
+        1_000,
+        10_000,
+        100,
+        10_000,
+        100_000,
+        5,
+        4,
+        100_000,
+        100_000,
     ),
     # For the smoke test: every benchmark runs, on tiny data, in seconds.
-    "tiny": Scale((200, 400), 1, 100, 4, 8, 2, 200, 400, 1, 1, 200),
+    "tiny": Scale((200, 400), 1, 100, 4, 8, 2, 200, 400, 1, 1, 200, 200),
 }
 
 
@@ -69,6 +85,13 @@ def steps(scale: Scale) -> dict[str, Callable[[], list[Figure]]]:
         ),
         "bot": lambda: bot_bench.measure(
             scale.bot_size, startup_runs=scale.startup_runs, per_user=scale.per_user
+        ),
+        "web": lambda: web.measure(
+            scale.bot_size,
+            scale.web_entity_articles,
+            per_user=scale.per_user,
+            repeats=scale.search_repeats,
+            rounds=2 if scale.per_user > 1 else 1,
         ),
         "memory": lambda: memory.measure(largest),
     }

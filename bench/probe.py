@@ -26,7 +26,7 @@ def peak_rss_mb(pid: int | str = "self") -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def bench_bot(db: Path, nlp_mode: str = "process") -> Any:
+def bench_bot(db: Path, nlp_mode: str = "process", clock: Any = None) -> Any:
     """A NewsBot on `db` set up like the tests' (fast ready, no member chunking) whose start
     skips analysing every stored article: the benchmark measures the steady state in which
     the NLP step has caught up (a fresh 100k import would keep the worker busy for an hour)."""
@@ -43,6 +43,7 @@ def bench_bot(db: Path, nlp_mode: str = "process") -> Any:
         Settings(),
         store_path=db,
         nlp_mode=nlp_mode,  # type: ignore[arg-type]
+        clock=clock,
         guild_ready_timeout=0.05,
         chunk_guilds_at_startup=False,
     )

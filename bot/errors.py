@@ -13,6 +13,11 @@ class QueryError(NewsdeskError):
     """A search query cannot be turned into a search (e.g. it has no words)."""
 
 
+class TooBroad(QueryError):
+    """A request would cost more than its budget (bot/budget.py); the message says what to
+    narrow, in one line, instead of the bot working for seconds."""
+
+
 class ArticleNotFound(NewsdeskError):
     """No article matches the id or title a user gave."""
 

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.clock import utc_iso
+from bot.config import PREFIX_KEY, prefix_problem
+from bot.errors import NewsdeskError
 from bot.store import Store
 
 
@@ -40,6 +42,15 @@ async def record_left(store: Store, guild_id: int) -> None:
     """The bot left a server (kicked, banned, or the server was deleted)."""
     async with store.transaction():
         await store.forget_bot_guilds([guild_id])
+
+
+async def set_guild_prefix(store: Store, guild_id: int, prefix: str) -> None:
+    """Change a guild's channel-search prefix (1-5 characters, no spaces or markdown)."""
+    problem = prefix_problem(prefix)
+    if problem is not None:
+        raise NewsdeskError(problem)
+    async with store.transaction():
+        await store.set_guild_setting(guild_id, PREFIX_KEY, prefix)
 
 
 # The guild setting holding what the bot knows of a server's channels and roles (JSON).

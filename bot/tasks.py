@@ -7,7 +7,7 @@ every task it starts until it finishes, logs the traceback of any that fails, an
 a group (modelled on python-discord bot-core's `scheduling.create_task`, without its module-level
 set). The helpers below cover the shorter-lived shapes: `first_of` (wait for whichever happens
 first), `while_kept` (work that stops when its lease is lost) and `alongside` (a heartbeat for
-as long as a block runs).
+as long as a block runs). `meter_tasks` times every task's steps for bot/work.py.
 """
 
 from __future__ import annotations
@@ -15,8 +15,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Awaitable, Coroutine
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from typing import Any, TypeVar
+
+from bot.work import Meter, metered
 
 log = logging.getLogger(__name__)
 
@@ -126,3 +128,28 @@ def _log_failure(task: asyncio.Task[Any], suppressed: tuple[type[BaseException],
         error = task.exception()
         if error is not None and not isinstance(error, suppressed):
             log.error("background task %s failed", task.get_name(), exc_info=error)
+
+
+def meter_tasks(
+    loop: asyncio.AbstractEventLoop, finished: Callable[[Meter], None]
+) -> Callable[[], None]:
+    """Meter every task started on `loop` from now on: each gets a `Meter` (bot/work.py)
+    that times its steps, and `finished(meter)` is told when a task whose meter was labelled
+    (a user's command) ends. Returns what puts the loop's previous task factory back."""
+    previous = loop.get_task_factory()
+
+    def factory(
+        loop: asyncio.AbstractEventLoop, coro: Coroutine[Any, Any, Any], **options: Any
+    ) -> asyncio.Future[Any]:
+        meter = Meter()
+        wrapped = metered(coro, meter)
+        task = (
+            previous(loop, wrapped, **options)
+            if previous is not None
+            else asyncio.Task(wrapped, loop=loop, **options)
+        )
+        task.add_done_callback(lambda _: finished(meter) if meter.label else None)
+        return task
+
+    loop.set_task_factory(factory)  # type: ignore[arg-type]
+    return lambda: loop.set_task_factory(previous)

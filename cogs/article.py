@@ -8,7 +8,7 @@ from discord.ext import commands
 
 from bot.client import NewsBot, RowId, app_cooldown
 from bot.errors import ArticleNotFound
-from bot.render.article import article_source
+from bot.render.article import article_reader
 
 
 class Articles(commands.Cog):
@@ -34,15 +34,15 @@ class Articles(commands.Cog):
         article_id: RowId,
         private: bool = False,
     ) -> None:
-        """Show the article with this id."""
-        article = await self.bot.store.article(article_id)
-        if article is None:
+        """Show the article with this id, a page at a time."""
+        source = await article_reader(self.bot.store, article_id)
+        if source is None:
             raise ArticleNotFound(
                 f"There is no article #{article_id}. `/search` shows each article's number."
             )
         pager = self.bot.pagers.open(
             owner=interaction.user,
-            source=article_source(article),
+            source=source,
             command="/article",
             kind="article",
         )

@@ -20,19 +20,22 @@ from bot.client.delivery.digests import DigestPoster
 from bot.digest import (
     DigestComposer,
     DigestScheduler,
-    ScheduleError,
     parse_since,
     resolve_zone,
     timezone_choices,
 )
 from bot.digest.errors import NotDigestEditor
 from bot.digest.manage import (
-    ROLE_KEY,
+    add_schedule,
     check_digest_editor,
     describe,
-    draft_schedule,
     every_choices,
+    guild_schedule,
     next_post,
+    pause_schedule,
+    remove_schedule,
+    resume_schedule,
+    set_digest_role,
 )
 from bot.insights.rising import rising_pairs
 from bot.render import digest as render
@@ -96,12 +99,15 @@ class Digests(commands.Cog):
         """A backup restored digests: plan them now."""
         self.scheduler.wake()
 
+    @commands.Cog.listener()
+    async def on_store_changed(self, topics: set[str]) -> None:
+        """A schedule changed elsewhere (the web, another process): plan again now."""
+        if "digests" in topics:
+            self.scheduler.wake()
+
     async def _schedule(self, interaction: discord.Interaction, schedule_id: int) -> Schedule:
         assert interaction.guild_id is not None
-        found = await self.bot.store.digest_schedule(interaction.guild_id, schedule_id)
-        if found is None:
-            raise ScheduleError(f"There is no digest #{schedule_id} in this server.")
-        return found
+        return await guild_schedule(self.bot.store, interaction.guild_id, schedule_id)
 
     async def _confirm(self, interaction: discord.Interaction, message: str) -> None:
         await interaction.response.send_message(
@@ -149,7 +155,9 @@ class Digests(commands.Cog):
         assert interaction.guild_id is not None
         now = self.bot.clock.now()
         kind = {discord.Thread: "thread", discord.ForumChannel: "forum"}.get(type(channel), "text")
-        draft = draft_schedule(
+        added = await add_schedule(
+            self.bot.store,
+            now,
             guild_id=interaction.guild_id,
             channel_id=channel.id,
             target=kind,
@@ -160,10 +168,7 @@ class Digests(commands.Cog):
             max_items=max_items,
             nothing_new=nothing_new,
             created_by=interaction.user.id,
-            now=now,
-            existing=len(await self.bot.store.digest_schedules(interaction.guild_id)),
         )
-        added = await self.bot.store.add_digest_schedule(draft, now)
         self.scheduler.wake()
         first = next_post(added, now)
         await self._confirm(
@@ -215,8 +220,7 @@ class Digests(commands.Cog):
     async def remove(self, interaction: discord.Interaction, id: RowId) -> None:
         """Delete one of this server's digests."""
         assert interaction.guild_id is not None
-        if not await self.bot.store.remove_digest_schedule(interaction.guild_id, id):
-            raise ScheduleError(f"There is no digest #{id} in this server.")
+        await remove_schedule(self.bot.store, interaction.guild_id, id)
         self.scheduler.wake()
         await self._confirm(interaction, f"Digest **#{id}** is removed.")
 
@@ -230,13 +234,10 @@ class Digests(commands.Cog):
     async def pause(self, interaction: discord.Interaction, id: RowId) -> None:
         """Pause one of this server's digests."""
         assert interaction.guild_id is not None
-        reason = f"paused by {interaction.user.display_name}"
         now = self.bot.clock.now()
-        if (
-            await self.bot.store.pause_digest_schedule(interaction.guild_id, id, reason, now)
-            is None
-        ):
-            raise ScheduleError(f"There is no digest #{id} in this server.")
+        await pause_schedule(
+            self.bot.store, interaction.guild_id, id, interaction.user.display_name, now
+        )
         self.scheduler.wake()
         await self._confirm(interaction, f"Digest **#{id}** is paused.")
 
@@ -251,9 +252,7 @@ class Digests(commands.Cog):
         """Resume one of this server's digests (times missed while paused are not posted)."""
         assert interaction.guild_id is not None
         now = self.bot.clock.now()
-        resumed = await self.bot.store.resume_digest_schedule(interaction.guild_id, id, now)
-        if resumed is None:
-            raise ScheduleError(f"There is no digest #{id} in this server.")
+        resumed = await resume_schedule(self.bot.store, interaction.guild_id, id, now)
         self.scheduler.wake()
         first = next_post(resumed, now)
         await self._confirm(
@@ -313,10 +312,7 @@ class Digests(commands.Cog):
     ) -> None:
         """Set or clear the digest role (Manage Server only)."""
         assert interaction.guild_id is not None
-        async with self.bot.store.transaction():
-            await self.bot.store.set_guild_setting(
-                interaction.guild_id, ROLE_KEY, str(role.id) if role else None
-            )
+        await set_digest_role(self.bot.store, interaction.guild_id, role.id if role else None)
         message = (
             f"Members with {role.mention} can now manage digests."
             if role

@@ -7,7 +7,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import work
 from bot.client import NewsBot, app_cooldown
+from bot.insights import charts
 from bot.insights.network import entity_network, render_network
 from bot.insights.trend import DEFAULT_DAYS, MAX_ENTITIES, entity_trend, render_trend, split_names
 from bot.nlp.lookup import entity_choices
@@ -30,6 +32,10 @@ class Insights(commands.Cog):
 
     def __init__(self, bot: NewsBot) -> None:
         self.bot = bot
+
+    async def cog_load(self) -> None:
+        """Warm matplotlib up in a thread, so the first chart costs what the others do."""
+        self.bot.tasks.spawn(work.to_thread(charts.warm_up), name="charts:warm-up")
 
     @app_commands.command(
         name="entity-trend",

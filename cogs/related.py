@@ -8,8 +8,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import budget, work
 from bot.client import NewsBot, app_cooldown
 from bot.errors import QueryError
+from bot.models.query import Term
 from bot.search import any_word_query, unidecode_fold
 from bot.store import Store
 from cogs.search import show_results
@@ -33,9 +35,12 @@ _COMMON = frozenset({
 # fmt: on
 
 
-async def key_terms(store: Store, text: str, limit: int = KEY_TERMS) -> list[str]:
+async def key_terms(
+    store: Store, text: str, limit: int = KEY_TERMS, *, cap: int = budget.RELATED_WORD_POSTINGS
+) -> list[str]:
     """The message's most specific words that the archive knows: indexed words, rarest first
-    (fewest articles), longer first on ties. Needs no NLP: the index's vocabulary decides."""
+    (fewest articles, counted up to `cap`), longer first on ties. Needs no NLP: the index
+    decides."""
     candidates: dict[str, None] = {}
     for word in _WORD.findall(text[:4000]):
         folded = unidecode_fold(word)
@@ -43,9 +48,12 @@ async def key_terms(store: Store, text: str, limit: int = KEY_TERMS) -> list[str
             candidates.setdefault(folded)
     ranked: list[tuple[int, int, str]] = []
     for word in list(candidates)[:CANDIDATES]:
-        found = await store.terms_starting(word, limit=1)
-        if found and found[0][0] == word:
-            ranked.append((found[0][1], -len(word), word))
+        # Counted only up to the cap: past it a word says little about the message, and
+        # counting "government" in full reads 65k postings (60 such words took a second).
+        reach = await store.term_reach(Term((word,)), max_lists=1, max_postings=cap)
+        work.spend("related_postings", reach.postings)
+        if reach.postings:
+            ranked.append((reach.postings, -len(word), word))
     return [word for _, _, word in sorted(ranked)[:limit]]
 
 

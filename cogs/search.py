@@ -13,7 +13,7 @@ from bot.client import NewsBot, app_cooldown, prefix_cooldown
 from bot.errors import ArticleNotFound
 from bot.models import SearchPage
 from bot.render import limits
-from bot.render.article import article_source
+from bot.render.article import article_reader
 from bot.render.search import no_results_embed, results_page
 from bot.render.text import plain
 from bot.render.views import Page, Pager
@@ -63,12 +63,12 @@ async def show_results(
         return results_page(page, label, page.notes)
 
     async def open_article(interaction: discord.Interaction, value: str) -> None:
-        article = await bot.store.article(int(value))
-        if article is None:
+        source = await article_reader(bot.store, int(value))
+        if source is None:
             raise ArticleNotFound(f"Article #{value} is no longer stored.")
         reader = bot.pagers.open(
             owner=interaction.user,
-            source=article_source(article),
+            source=source,
             command="/article",
             kind="article",
         )
@@ -200,7 +200,7 @@ class Search(commands.Cog):
         ctx = await self.bot.get_context(message)
         if ctx.command is not None:
             return
-        self.bot.track_reply()
+        self.bot.track_reply("@mention")
         query = content[len(mention) :].strip()
         try:
             if not query:

@@ -12,6 +12,7 @@ Fixtures in tests/conftest.py build it; this module holds the pieces they share:
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from bot.sandbox import DiscordEmulator
 from bot.sandbox import events as sandbox_events
 from bot.sandbox.emulator.state import Channel, Interaction, Message, User
 from bot.store import Store, open_store
+from bot.work import Meter
 
 
 def nlp_enricher(store: Store, service: NlpService, clock: FakeClock | None = None) -> Any:
@@ -66,6 +68,10 @@ class Newsdesk:
         (`nlp=False` skips that: spaCy on a 100 kB article takes seconds)."""
         enrich = nlp_enricher(self.store, self.bot.nlp_service, self.clock) if nlp else None
         return await ingest_drafts(self.store, drafts, clock=self.clock, enrich=enrich)
+
+    async def spent(self, label: str, count: int = 1) -> Meter:
+        """What the bot's `count`-th `label` command (e.g. "/search") spent, once it ended."""
+        return await asyncio.wait_for(self.bot.work.finished(label, count), timeout=10)
 
     async def message_command(
         self, name: str, target: Message, *, user: User | None = None, wait: bool = True

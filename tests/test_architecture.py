@@ -72,7 +72,8 @@ def test_only_the_store_talks_to_a_database(folder: str) -> None:
     [
         # Data flows ingest -> store -> (search | nlp | digest | feeds): the store knows the
         # domain's plain data, not the layers that use it.
-        ("bot/store", {"bot.store", "bot.models", "bot.errors", "bot.clock"}),
+        # bot.work counts the database thread's CPU time for the command that asked.
+        ("bot/store", {"bot.store", "bot.models", "bot.errors", "bot.clock", "bot.work"}),
         ("bot/models", {"bot.models", "bot.errors"}),
         # The story rule sits on the store: ingest, feeds and digests build on it, not under.
         ("bot/stories", {"bot.stories", "bot.store", "bot.models", "bot.errors", "bot.clock"}),
@@ -85,6 +86,17 @@ def test_lower_layers_import_nothing_above_them(folder: str, allowed: set[str]) 
         if (found := {n for n in imported(path, depth=2) if n.startswith("bot.")} - allowed)
     }
     assert offenders == {}
+
+
+@pytest.mark.parametrize(
+    ("module", "allowed"),
+    # What a command spent (bot/work.py) and what it may spend (bot/budget.py) are read from
+    # every layer, the store's included: they build on nothing of the project.
+    [("bot/work.py", set()), ("bot/budget.py", {"bot.errors"})],
+)
+def test_the_work_meter_and_the_budgets_are_leaves(module: str, allowed: set[str]) -> None:
+    found = {n for n in imported(ROOT / module, depth=2) if n.startswith("bot.")} - allowed
+    assert found == set()
 
 
 # The one story rule's internals: what an article is matched against, and the rule itself.

@@ -119,6 +119,12 @@ def _search(args: argparse.Namespace) -> int:
                 }
             )
             return 0 if page.hits else 1
+        if page.past_the_end:
+            out.print(
+                f"No results on page {page.page}: {plural(page.total, 'article')} match,"
+                f" on pages 1 to {page.pages}."
+            )
+            return 1
         if not page.hits:
             out.print(f"No articles match {shown(page.query)!r}.")
             near = await suggestions(store, page.query)

@@ -11,6 +11,7 @@ from bot.client.delivery.feeds import FeedPoster
 from bot.client.delivery.updates import UpdatePoster
 from bot.client.newsbot import NewsBot
 from bot.feeds.fetcher import Fetcher
+from bot.feeds.pages import page_article
 from bot.feeds.poller import FeedPoller
 from bot.models import Article
 from bot.nlp.enrichment import enrich_articles
@@ -44,5 +45,7 @@ def feed_poller(bot: NewsBot, fetcher: Fetcher) -> FeedPoller:
         zone=bot.settings.tz,
         post_update=updates.post,
         tell_follower=updates.tell,
+        # Page extraction runs in the NLP worker process (a 9 MB page is seconds of CPU).
+        extract=lambda body, url, selector: service.run(page_article, body, url, selector),
         metrics=bot.metrics,
     )

@@ -18,13 +18,13 @@ from typing import Any
 import discord
 from discord.ext import commands
 
-from bot import __version__
+from bot import __version__, budget
+from bot.changes import ChangeWatcher
 from bot.client.cooldowns import Cooldowns
 from bot.client.delivery import Poster
 from bot.client.tree import NewsTree, answer, command_seconds, discover_extensions, intents_for
 from bot.clock import Clock, SystemClock, utc_iso
-from bot.config import PREFIX_KEY, Settings, prefix_problem
-from bot.errors import NewsdeskError
+from bot.config import PREFIX_KEY, Settings
 from bot.metrics import LoopLag, Metrics
 from bot.nlp.enrichment import enrich_pending
 from bot.nlp.lookup import entity_article_ids
@@ -33,10 +33,12 @@ from bot.render import errors
 from bot.render.story_updates import STORY_ID_PREFIX
 from bot.render.views import CUSTOM_ID_PREFIX, Pagers
 from bot.search import EntityResolver
+from bot.servers import set_guild_prefix
 from bot.store import Store
 from bot.store.backend import open_store, sqlite_path
 from bot.stories import catch_up_stories
-from bot.tasks import BackgroundTasks
+from bot.tasks import BackgroundTasks, meter_tasks
+from bot.work import Ledger, label_current
 
 log = logging.getLogger(__name__)
 
@@ -114,6 +116,10 @@ class NewsBot(commands.Bot):
         self._prefixes: dict[int, str] = {}
         self._in_flight: set[asyncio.Task[Any]] = set()
         self._shutdown: asyncio.Future[None] | None = None
+        # What each command spent (bot/work.py): CPU on the loop and in its threads, and units
+        # of work; one over the budget's CPU is logged.
+        self.work = Ledger(warn_ms=budget.COMMAND_CPU_MS)
+        self._unmeter: Any = None
 
     # -- start ------------------------------------------------------------------------------
 
@@ -125,7 +131,9 @@ class NewsBot(commands.Bot):
         return self._store
 
     async def setup_hook(self) -> None:
-        """Open the store, load every cog, sync slash commands if they changed."""
+        """Meter the tasks the bot runs, open the store, load every cog, sync slash commands
+        if they changed."""
+        self._unmeter = meter_tasks(asyncio.get_running_loop(), self.work.record)
         self._store = await open_store(self.store_url)
         await self.load_extensions()
         await self.sync_commands()
@@ -133,6 +141,15 @@ class NewsBot(commands.Bot):
         # Places articles stored without a story (stored before every article had one).
         self.tasks.spawn(catch_up_stories(self.store, clock=self.clock), name="stories-catch-up")
         self.tasks.spawn(LoopLag(self.metrics).run(), name="loop-lag")
+        # A schedule or feed written by the web or another process: the cogs replan.
+        watcher = ChangeWatcher(self.store, self._store_changed, clock=self.clock)
+        self.tasks.spawn(watcher.run(), name="store-changes")
+
+    def _store_changed(self, topics: set[str]) -> None:
+        """Tell the cogs (`on_store_changed`) which of what they plan by changed."""
+        if "settings" in topics:
+            self._prefixes.clear()  # a prefix set on the web: read it again
+        self.dispatch("store_changed", topics)
 
     async def load_extensions(self) -> list[str]:
         """Load each module in the cogs package that has `setup`; log failures, keep going."""
@@ -219,11 +236,7 @@ class NewsBot(commands.Bot):
 
     async def set_prefix(self, guild_id: int, prefix: str) -> None:
         """Change a guild's prefix (1-5 characters, no spaces or markdown)."""
-        problem = prefix_problem(prefix)
-        if problem is not None:
-            raise NewsdeskError(problem)
-        async with self.store.transaction():
-            await self.store.set_guild_setting(guild_id, PREFIX_KEY, prefix)
+        await set_guild_prefix(self.store, guild_id, prefix)
         self._prefixes[guild_id] = prefix
 
     def forget_prefix(self, guild_id: int) -> None:
@@ -297,7 +310,7 @@ class NewsBot(commands.Bot):
         """Run a prefix command, tracked so shutdown waits for its reply."""
         if self.shutting_down:
             return
-        self.track_reply()
+        self.track_reply(f"{ctx.prefix or ''}{ctx.command.qualified_name if ctx.command else ''}")
         started = time.perf_counter()
         await super().invoke(ctx)
         if ctx.command is not None:
@@ -343,8 +356,11 @@ class NewsBot(commands.Bot):
         """True once `close()` has begun."""
         return self._shutdown is not None
 
-    def track_reply(self) -> None:
-        """Mark the current task as writing a reply: shutdown waits for it to finish."""
+    def track_reply(self, label: str = "") -> None:
+        """Mark the current task as writing a reply (shutdown waits for it to finish) to a
+        user's `label` command, whose cost `work` keeps."""
+        if label:
+            label_current(label)
         task = asyncio.current_task()
         if task is not None and task not in self._in_flight:
             self._in_flight.add(task)
@@ -392,3 +408,5 @@ class NewsBot(commands.Bot):
         if self._store is not None:
             await self._store.close()
         await asyncio.to_thread(self.nlp_service.close)
+        if self._unmeter is not None:
+            self._unmeter()

@@ -36,7 +36,7 @@ class _Replies(Protocol):
 
     metrics: Metrics
 
-    def track_reply(self) -> None: ...
+    def track_reply(self, label: str = "") -> None: ...
 
 
 def intents_for(settings: Settings) -> discord.Intents:
@@ -72,6 +72,21 @@ async def answer(ctx: commands.Context[Any], *, embed: discord.Embed) -> None:
         await interaction.followup.send(embed=embed, ephemeral=True)
     else:
         await interaction.response.send_message(embed=embed, ephemeral=True)
+
+
+def command_label(interaction: discord.Interaction) -> str:
+    """How the work of an app-command interaction is labelled: "/search", "/digest preview",
+    "/search autocomplete", or a menu command's name."""
+    data: Any = interaction.data or {}
+    parts = [str(data.get("name", "?"))]
+    options = data.get("options") or []
+    while options and options[0].get("type") in (1, 2):  # a group or a subcommand
+        parts.append(str(options[0].get("name", "?")))
+        options = options[0].get("options") or []
+    name = " ".join(parts) if data.get("type", 1) != 1 else "/" + " ".join(parts)
+    if interaction.type is discord.InteractionType.autocomplete:
+        name += " autocomplete"
+    return name
 
 
 # What Discord itself allows an integer or number option that declares no bounds.
@@ -125,7 +140,7 @@ class NewsTree(app_commands.CommandTree):
         """Track the reply; refuse options outside their declared range; during shutdown, say
         so instead of starting new work."""
         bot: _Replies = self.client  # type: ignore[assignment]
-        bot.track_reply()
+        bot.track_reply(command_label(interaction))
         interaction.extras.setdefault(STARTED, time.perf_counter())
         if not bot.shutting_down:
             if interaction.type is discord.InteractionType.application_command:

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.digest.composer import parse_filter
 from bot.digest.errors import NotDigestEditor, ScheduleError
 from bot.digest.schedule import DAY_NAMES, next_slot, parse_recurrence, resolve_zone
 from bot.digest.scheduler import recurrence_of
+from bot.search.cost import check_search
 from bot.store import MAX_SCHEDULES_PER_GUILD, Schedule, ScheduleDraft, Store
 
 # The guild setting naming the role that may manage digests besides Manage Server.
@@ -38,6 +40,20 @@ async def check_digest_editor(
     if role_id and any(str(role) == role_id for role in role_ids):
         return
     raise NotDigestEditor("Managing digests needs the Manage Server permission or the digest role.")
+
+
+async def check_filter_cost(store: Store, text: str) -> None:
+    """Refuse (TooBroad, one line) a filter whose search would cost more than a search may:
+    it runs on every digest."""
+    query = parse_filter(text).query
+    if query is not None:
+        await check_search(store, query)
+
+
+async def set_digest_role(store: Store, guild_id: int, role_id: int | None) -> None:
+    """Let members with `role_id` manage the guild's digests (None: Manage Server only)."""
+    async with store.transaction():
+        await store.set_guild_setting(guild_id, ROLE_KEY, str(role_id) if role_id else None)
 
 
 def draft_schedule(
@@ -84,6 +100,58 @@ def draft_schedule(
 def next_post(schedule: Schedule, now: datetime) -> datetime:
     """The schedule's next slot after `now` (as an aware UTC datetime)."""
     return next_slot(recurrence_of(schedule), ZoneInfo(schedule.timezone), now)
+
+
+def next_posts(schedule: Schedule | ScheduleDraft, now: datetime, count: int = 5) -> list[datetime]:
+    """The schedule's next `count` slots after `now`, in its own timezone (at most 20)."""
+    rule, zone = recurrence_of(schedule), ZoneInfo(schedule.timezone)
+    slots: list[datetime] = []
+    after = now
+    for _ in range(min(count, 20)):
+        after = next_slot(rule, zone, after)
+        slots.append(after.astimezone(zone))
+    return slots
+
+
+async def add_schedule(store: Store, now: datetime, **options: Any) -> Schedule:
+    """Check `options` as `draft_schedule` does (with how many the guild has) and what its
+    filter would cost on every digest (TooBroad), and store it."""
+    existing = len(await store.digest_schedules(options["guild_id"]))
+    draft = draft_schedule(now=now, existing=existing, **options)
+    await check_filter_cost(store, draft.filter)
+    return await store.add_digest_schedule(draft, now)
+
+
+async def pause_schedule(
+    store: Store, guild_id: int, schedule_id: int, by: str, now: datetime
+) -> Schedule:
+    """Pause one of the guild's digests ("paused by NAME"); ScheduleError if there is none."""
+    paused = await store.pause_digest_schedule(guild_id, schedule_id, f"paused by {by}", now)
+    if paused is None:
+        raise ScheduleError(f"There is no digest #{schedule_id} in this server.")
+    return paused
+
+
+async def resume_schedule(store: Store, guild_id: int, schedule_id: int, now: datetime) -> Schedule:
+    """Resume one of the guild's digests from its next slot (missed ones are not posted)."""
+    resumed = await store.resume_digest_schedule(guild_id, schedule_id, now)
+    if resumed is None:
+        raise ScheduleError(f"There is no digest #{schedule_id} in this server.")
+    return resumed
+
+
+async def remove_schedule(store: Store, guild_id: int, schedule_id: int) -> None:
+    """Delete one of the guild's digests; ScheduleError if there is none."""
+    if not await store.remove_digest_schedule(guild_id, schedule_id):
+        raise ScheduleError(f"There is no digest #{schedule_id} in this server.")
+
+
+async def guild_schedule(store: Store, guild_id: int, schedule_id: int) -> Schedule:
+    """One of the guild's digests (never another guild's); ScheduleError if there is none."""
+    found = await store.digest_schedule(guild_id, schedule_id)
+    if found is None:
+        raise ScheduleError(f"There is no digest #{schedule_id} in this server.")
+    return found
 
 
 def describe(schedule: Schedule) -> str:

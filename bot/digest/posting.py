@@ -24,7 +24,7 @@ from bot.digest.composer import Digest, DigestComposer
 from bot.digest.errors import DeliveryGone
 from bot.digest.schedule import Recurrence, latest_slot
 from bot.metrics import Metrics
-from bot.store import Run, Schedule, Store
+from bot.store import Run, Schedule, ScheduleDraft, Store
 from bot.tasks import LeaseLost, while_kept
 
 log = logging.getLogger(__name__)
@@ -70,7 +70,7 @@ ReportProblem = Callable[[Schedule, str], Awaitable[None]]
 RetractPosts = Callable[[Schedule, Sequence[int]], Awaitable[None]]
 
 
-def recurrence_of(schedule: Schedule) -> Recurrence:
+def recurrence_of(schedule: Schedule | ScheduleDraft) -> Recurrence:
     """The schedule's recurrence as stored."""
     return Recurrence(
         schedule.every, time.fromisoformat(schedule.local_time), schedule.weekday, schedule.cron
@@ -87,6 +87,17 @@ def window_start(schedule: Schedule, at: datetime) -> datetime:
     rule, zone = recurrence_of(schedule), ZoneInfo(schedule.timezone)
     latest = latest_slot(rule, zone, at)
     return latest_slot(rule, zone, latest - timedelta(seconds=1))
+
+
+async def preview_digest(composer: DigestComposer, schedule: Schedule, now: datetime) -> Digest:
+    """What the schedule's digest would hold if it were posted `now` (posts nothing)."""
+    return await composer.compose(
+        since=window_start(schedule, now),
+        until=now,
+        filter=schedule.filter,
+        max_items=schedule.max_items,
+        guild_id=schedule.guild_id,
+    )
 
 
 def backoff(attempts: int) -> timedelta:

@@ -39,6 +39,7 @@ from bot.digest.posting import (
     _log_report,
     _log_retract,
     backoff,
+    preview_digest,
     recurrence_of,
     window_start,
 )
@@ -254,14 +255,7 @@ class DigestScheduler(DigestPosting):
 
     async def preview(self, schedule: Schedule) -> Digest:
         """What the schedule's digest would hold if it were posted now (posts nothing)."""
-        now = self.clock.now()
-        return await self.composer.compose(
-            since=window_start(schedule, now),
-            until=now,
-            filter=schedule.filter,
-            max_items=schedule.max_items,
-            guild_id=schedule.guild_id,
-        )
+        return await preview_digest(self.composer, schedule, self.clock.now())
 
     # -- for tests and the console ----------------------------------------------------------
 

@@ -13,7 +13,13 @@ from bot.feeds.errors import FeedUnreadable
 from bot.feeds.fetcher import Fetcher, FetchError
 from bot.feeds.moving import MAX_FEEDS_PER_GUILD
 from bot.feeds.parse import FeedFormatError
-from bot.feeds.subscriptions import FeedPreview, check_filter, preview_feed, subscribe
+from bot.feeds.subscriptions import (
+    FeedPreview,
+    check_filter,
+    check_filter_cost,
+    preview_feed,
+    subscribe,
+)
 from bot.store import Feed, Store, Subscription
 
 
@@ -55,10 +61,12 @@ async def fetch_once(fetcher: Fetcher, url: str) -> FeedPreview:
 
 
 async def check_new_feed(store: Store, wanted: NewFeed, *, entities_available: bool) -> str:
-    """Check what can be checked before fetching (role, filter, the server's limit); return
-    the filter cleaned."""
+    """Check what can be checked before fetching (role, filter and its cost, the server's
+    limit); return the filter cleaned."""
     check_role(wanted.guild_id, wanted.role_id)
     filter_text = check_filter(wanted.filter_text, entities_available=entities_available)
+    # Run on every batch of the feed's new articles: too broad a filter is refused now.
+    await check_filter_cost(store, filter_text)
     if len(await store.guild_subscriptions(wanted.guild_id)) >= MAX_FEEDS_PER_GUILD:
         raise FeedUnreadable(f"A server can follow {MAX_FEEDS_PER_GUILD} feeds at most.")
     return filter_text

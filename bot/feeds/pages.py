@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
+from collections.abc import Awaitable, Callable
 
 from bot.feeds.fetcher import Fetcher, FetchError
 from bot.feeds.parse import FeedEntry, NoArticle, PageArticle, entry_draft, extract_article
@@ -18,12 +20,41 @@ log = logging.getLogger(__name__)
 PreparedEntry = tuple[FeedEntry, ArticleDraft | None, bool | None]
 
 
+# Runs `page_article(body, url, selector)` away from the event loop. A 9 MB page takes trafilatura
+# seconds of CPU, holding the GIL much of it: the bot runs it in its NLP worker process
+# (bot/client/feeds.py), so the loop it shares with every user keeps its pace.
+Extractor = Callable[[bytes, str, str], Awaitable[PageArticle]]
+# A page's text is kept up to this many characters (cut at a paragraph, and said): past it,
+# cleaning, hashing and placing the article in a story each held the GIL for up to half a
+# second at a time (a 9 MB page), stalling every user's command meanwhile.
+MAX_PAGE_CHARS = 1_000_000
+CUT_NOTE = "[The page's text goes on past {chars:,} characters; the rest was not kept.]"
+
+
+def page_article(body: bytes, url: str, selector: str = "") -> PageArticle:
+    """`extract_article` (through the feed's CSS `selector`, if any), its text cut at the last
+    paragraph before MAX_PAGE_CHARS."""
+    article = extract_article(body, url, selector)
+    if len(article.body) <= MAX_PAGE_CHARS:
+        return article
+    cut = article.body.rfind("\n\n", 0, MAX_PAGE_CHARS)
+    kept = article.body[: cut if cut > 0 else MAX_PAGE_CHARS].rstrip()
+    note = CUT_NOTE.format(chars=MAX_PAGE_CHARS)
+    return dataclasses.replace(article, body=f"{kept}\n\n{note}")
+
+
+async def in_thread(body: bytes, url: str, selector: str = "") -> PageArticle:
+    """Extract in a worker thread of this process (the default, for tools and tests)."""
+    return await asyncio.to_thread(page_article, body, url, selector)
+
+
 class EntryPages:
     """Prepares feed entries as drafts; feeds listing the same page share one fetch."""
 
-    def __init__(self, store: Store, fetcher: Fetcher) -> None:
+    def __init__(self, store: Store, fetcher: Fetcher, extract: Extractor | None = None) -> None:
         self.store = store
         self.fetcher = fetcher
+        self.extract = extract or in_thread
         self._extracting: dict[tuple[str, str], asyncio.Future[PageArticle]] = {}
         # Each page's fetch is a task the feeds listing it await together; the expected
         # failures are theirs to handle, anything else is logged here too.
@@ -58,7 +89,7 @@ class EntryPages:
 
             async def work() -> PageArticle:
                 page = await self.fetcher.fetch_page(link)
-                return await asyncio.to_thread(extract_article, page.body, page.url, selector)
+                return await self.extract(page.body, page.url, selector)
 
             task = self._extracting[key] = self._tasks.spawn(
                 work(), name=key[0][:80], suppressed=(FetchError, NoArticle)

@@ -18,7 +18,7 @@ from bot.feeds.claims import LEASE, ClaimLost, new_owner, while_claimed
 from bot.feeds.delivery import Delivery
 from bot.feeds.fetcher import Fetched, Fetcher, FetchError, describe
 from bot.feeds.health import FeedAlert, alert_for, next_rhythm
-from bot.feeds.pages import EntryPages
+from bot.feeds.pages import EntryPages, Extractor
 from bot.feeds.parse import FeedEntry, FeedFormatError, ParsedFeed, parse_feed
 from bot.feeds.schedule import after_failure, after_success, poll_interval
 from bot.feeds.subscriptions import EntityResolver
@@ -88,6 +88,7 @@ class FeedPoller:
         muted: MuteCheck | None = None,
         post_update: UpdatePoster | None = None,
         tell_follower: FollowerSender | None = None,
+        extract: Extractor | None = None,
         metrics: Metrics | None = None,
     ) -> None:
         self.store = store
@@ -119,7 +120,7 @@ class FeedPoller:
         self._asleep = False
         self._asleep_until: datetime | None = None
         self._progress = asyncio.Event()
-        self.pages = EntryPages(store, fetcher)
+        self.pages = EntryPages(store, fetcher, extract)
 
     # -- the background task ----------------------------------------------------------------
 

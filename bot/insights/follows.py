@@ -27,6 +27,7 @@ from bot.insights.rising import pair_key, pair_rises
 from bot.models import Article
 from bot.mutes import muted_articles
 from bot.nlp.lookup import entity_article_ids, resolve_entity
+from bot.search.cost import check_search
 from bot.search.query import clean, parse_query
 from bot.store import Follow, PendingNotification, Store, StoredQuote, entity_key
 
@@ -158,7 +159,9 @@ async def follow_query(
     text = " ".join(clean(text).split())
     if len(text) > MAX_QUERY_CHARS:
         raise FollowError(f"Keep a followed search under {MAX_QUERY_CHARS} characters.")
-    parse_query(text)  # raises QueryError with a friendly message
+    # QueryError with a friendly message; TooBroad for a search too costly to run on every
+    # batch of new articles (its prefixes are merged over the whole index each time).
+    await check_search(store, parse_query(text))
     return await _add(
         store,
         guild_id=guild_id,

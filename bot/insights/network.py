@@ -3,13 +3,13 @@ drawn as a star around it (spokes as thick as the articles shared), as a PNG."""
 
 from __future__ import annotations
 
-import asyncio
 import math
 import textwrap
 from dataclasses import dataclass
 from datetime import UTC, timedelta
 from typing import TYPE_CHECKING
 
+from bot import work
 from bot.clock import Clock, SystemClock
 from bot.errors import QueryError
 from bot.insights import charts
@@ -249,4 +249,4 @@ def network_png(network: EntityNetwork) -> bytes:
 
 async def render_network(network: EntityNetwork) -> bytes:
     """The picture as PNG bytes, drawn in a worker thread so the event loop keeps running."""
-    return await asyncio.to_thread(network_png, network)
+    return await work.to_thread(network_png, network)

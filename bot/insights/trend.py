@@ -3,13 +3,13 @@ chart that shows them (PNG, rendered off the event loop)."""
 
 from __future__ import annotations
 
-import asyncio
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, timedelta
 from typing import TYPE_CHECKING
 
+from bot import work
 from bot.clock import Clock, SystemClock
 from bot.errors import QueryError
 from bot.insights import charts
@@ -168,4 +168,4 @@ def trend_png(trend: Trend) -> bytes:
 
 async def render_trend(trend: Trend) -> bytes:
     """The chart as PNG bytes, drawn in a worker thread so the event loop keeps running."""
-    return await asyncio.to_thread(trend_png, trend)
+    return await work.to_thread(trend_png, trend)

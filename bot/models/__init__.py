@@ -4,6 +4,7 @@ what NLP finds in `analysis`, entities as readers meet them in `entity`, who sai
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -50,7 +51,7 @@ class ArticleDraft:
         """The body split into its paragraphs."""
         return [p for p in self.body.split("\n\n") if p]
 
-    @property
+    @functools.cached_property
     def content_hash(self) -> str:
         """A hash of the normalised title and body: equal for the same story re-spaced."""
         digest = hashlib.sha256()
@@ -110,6 +111,11 @@ class SearchPage:
         return max(1, -(-self.total // self.per_page))
 
     @property
+    def past_the_end(self) -> bool:
+        """True for a page after the last one: articles match, none on this page."""
+        return not self.hits and self.total > 0 and self.page > self.pages
+
+    @property
     def total_at_least(self) -> bool:
         """True when the total was counted only up to COUNT_CAP (there may be more)."""
         return self.total == COUNT_CAP
@@ -117,3 +123,8 @@ class SearchPage:
 
 SNIPPET_START = "\x02"
 SNIPPET_END = "\x03"
+# A hit's snippet is cut from at most this many characters of its body (issue 16, class 1,
+# found by the soak): FTS5's snippet() and ts_headline read the whole body, and a 1,000,000
+# character article among a search's hits cost 0.6-2.5 s of CPU each time. SQLite shows the
+# lead of a longer body; PostgreSQL highlights its first this many characters.
+SNIPPET_BODY_CHARS = 20_000

@@ -59,6 +59,17 @@ class Term:
 
 
 @dataclass(frozen=True)
+class Reach:
+    """How much of the full-text index one term reads: `lists`, the index lists (one per word;
+    a prefix, one per indexed word it expands to), and `postings`, the articles those lists
+    hold, summed. A store counts both only up to the caps it is given, so a term past a cap
+    reports just past it: enough to say "too broad" without reading the rest."""
+
+    lists: int
+    postings: int
+
+
+@dataclass(frozen=True)
 class SearchFilters:
     """What a search is limited to besides its words (all optional).
 

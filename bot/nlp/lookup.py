@@ -4,8 +4,11 @@ means, entities by name (aliases, types, ids), profiles, type-ahead and the most
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import timedelta
+from typing import overload
 
+from bot import budget, work
 from bot.clock import Clock, SystemClock, utc_iso
 from bot.errors import ArticleNotFound, EntityNotFound, QueryError
 from bot.models import Article
@@ -78,15 +81,41 @@ async def article_summary(
             because = f": {reason}" if reason else ""
             raise NlpError(f"Article #{article_id} could not be analysed{because}.")
     article, stored = current
-    texts = [article.body[s:e] for s, e in stored.sentences]
-    chosen = select(
-        stored.ranking, [word_count(t) for t in texts], sentences=sentences, max_words=max_words
-    )
+    words = _WordCounts(article.body, stored.sentences)
+    chosen = select(stored.ranking, words, sentences=sentences, max_words=max_words)
+    work.spend("summary_sentences", words.counted + len(chosen))
+    spans = stored.sentences
     return ArticleSummary(
         article=article,
-        sentences=[Sentence(texts[i], *stored.sentences[i]) for i in chosen],
+        sentences=[Sentence(article.body[spans[i][0] : spans[i][1]], *spans[i]) for i in chosen],
         entities=await store.article_entities(article_id),
     )
+
+
+class _WordCounts(Sequence[int]):
+    """Each sentence's word count, counted only when asked for: a summary reads its best few
+    sentences, not the 100,000 of a 9 MB article."""
+
+    def __init__(self, body: str, spans: Sequence[tuple[int, int]]) -> None:
+        self._body = body
+        self._spans = spans
+        self.counted = 0
+
+    def __len__(self) -> int:
+        return len(self._spans)
+
+    @overload
+    def __getitem__(self, index: int) -> int: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[int]: ...
+
+    def __getitem__(self, index: int | slice) -> int | Sequence[int]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        start, end = self._spans[index]
+        self.counted += 1
+        return word_count(self._body[start:end])
 
 
 async def find_article(store: Store, typed: str) -> int:
@@ -169,9 +198,12 @@ async def top_entities(
     limit: int = 10,
     *,
     clock: Clock | None = None,
+    max_articles: int = budget.ENTITY_PERIOD_ARTICLES,
 ) -> list[EntityTally]:
     """The most mentioned entities, of one type ("person", "place", ... or a label) and in
-    the last `days` days if given."""
+    the last `days` days if given. A period is tallied from its articles' entities, so one
+    holding more than `max_articles` articles is too broad (all-time counts are kept up to
+    date and cost nothing)."""
     labels = None
     if kind:
         labels = labels_for(kind)
@@ -181,4 +213,9 @@ async def top_entities(
     since = None
     if days is not None and days > 0:
         since = utc_iso((clock or SystemClock()).now() - timedelta(days=days))
+        if await store.count_articles_since(since, max_articles + 1) > max_articles:
+            raise budget.too_broad(
+                f"the last {days:,} days hold more than {max_articles:,} articles to tally",
+                "choose fewer days, or leave days out for all-time counts",
+            )
     return await store.top_entities(labels, since, limit)

@@ -4,7 +4,9 @@ and the shared default service that `analyze` uses."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import multiprocessing
+import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -13,17 +15,24 @@ from typing import Literal, TypeVar
 
 from bot.models.analysis import Analysis, ArticleInput
 from bot.nlp.analysis import analyze_texts
+from bot.nlp.heap import then_give_back
 from bot.nlp.lifeline import Lifeline, hold_on
 from bot.nlp.pipeline import get_nlp
 
 T = TypeVar("T")
 Mode = Literal["process", "thread", "inline"]
+# How much lower the worker process's CPU priority is than the bot's (nice(2) increment).
+WORKER_NICENESS = 10
 
 
 def _init_worker(lifeline: Connection, parent_pid: int, signal_on_death: bool) -> None:
     # First make sure the worker dies with its parent (kill -9 leaves no orphan); then load
     # the model at start so the first request does not pay for it.
     hold_on(lifeline, parent_pid, signal_on_death)
+    # Analysing a long article is a minute of CPU: at a lower priority than the bot's own
+    # process, so the users it answers meanwhile keep their pace on a busy machine.
+    with contextlib.suppress(OSError):
+        os.nice(WORKER_NICENESS)
     get_nlp()
 
 
@@ -70,6 +79,10 @@ class NlpService:
         if executor is None:
             return func(*args)
         self.pending += 1
+        # A process worker gives back what each job freed: its memory would otherwise stay at
+        # the size of the largest input it ever had (bot/nlp/heap.py).
+        if self.mode == "process":
+            func, args = then_give_back, (func, *args)
         try:
             return await asyncio.get_running_loop().run_in_executor(executor, func, *args)
         except BrokenProcessPool:
@@ -93,13 +106,15 @@ class NlpService:
         return await self.run(_analyze_in_worker, list(texts))
 
     def close(self) -> None:
-        """Stop the worker; safe to call twice."""
+        """Stop the worker at once; safe to call twice. A job it is running is given up (its
+        article stays unanalysed and the next start resumes it): waiting for a long article
+        held a stopping bot for minutes."""
+        if self._lifeline is not None:
+            self._lifeline.release()  # the worker exits at once, even mid-job
+            self._lifeline = None
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
-        if self._lifeline is not None:
-            self._lifeline.release()
-            self._lifeline = None
 
 
 async def analyze(

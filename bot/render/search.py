@@ -9,6 +9,7 @@ import discord
 from bot.models import SearchHit, SearchPage
 from bot.render import embeds, limits, text
 from bot.render.views import Page, choice
+from bot.search import MAX_PAGE
 
 # Room per hit in the description: five hits stay well inside the 4096 limit.
 TITLE_CHARS = 200
@@ -43,7 +44,7 @@ def results_embed(page: SearchPage, label: str, notes: Sequence[str] = ()) -> di
     count = text.plural(page.total, "article")
     if page.total_at_least:
         count = f"{page.total:,}+ articles"
-    footer = [f"Page {page.page} of {page.pages}", count, *notes]
+    footer = [f"Page {page.page} of {shown_pages(page)}", count, *notes]
     return embeds.build(
         title=results_title(label),
         description="\n\n".join(blocks),
@@ -58,7 +59,12 @@ def results_page(page: SearchPage, label: str, notes: Sequence[str] = ()) -> Pag
         choice(f"{hit.title}", str(hit.id), " · ".join(p for p in (hit.source, hit.when[:10]) if p))
         for hit in page.hits
     ]
-    return Page(results_embed(page, label, notes), pages=page.pages, choices=choices)
+    return Page(results_embed(page, label, notes), pages=shown_pages(page), choices=choices)
+
+
+def shown_pages(page: SearchPage) -> int:
+    """The pages a reader can turn to: the results' pages, the first MAX_PAGE of them."""
+    return min(page.pages, MAX_PAGE)
 
 
 def no_results_embed(label: str, suggestions: Sequence[str] = ()) -> discord.Embed:

@@ -11,7 +11,8 @@ Two kinds of text go to Discord, and every helper here says which one it returns
 
 Shortening raw text: `truncate` (plain) and `fit` (escape or highlight, then shorten the *raw*
 text until the rendered form fits, so an escape sequence or a `**` pair is never cut in half).
-Shortening text that is already markdown: `clip`. Long text into pages: `paginate`.
+Shortening text that is already markdown: `clip`. Long text into pages: `paginate`. Text
+too full of markdown to escape within a limit: `verbatim` (a code block).
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ _TOKEN = re.compile(
     r"\\.|\*\*|<t:-?\d+(?::[tTdDfFR])?>|\[(?:\\.|[^\]\\\n])*\]\(<?[^)\s]*>?\)|[^\\*<\[]+|.",
     re.DOTALL,
 )
+_BACKTICKS = re.compile(r"``(?=`)")
 _MASS_MENTION = re.compile(r"@(everyone|here)", re.IGNORECASE)
 _SPLIT_MASS_MENTION = re.compile(r"@(?=\*\*(?:everyone|here))", re.IGNORECASE)
 _BLANK_LINES = re.compile(r"\n[ \t]*(?:\n[ \t]*){2,}")
@@ -98,6 +100,14 @@ def escape(text: str) -> str:
     escaped = escaped.replace("<", "<" + ZERO_WIDTH_SPACE)
     escaped = _LINE_START_MARK.sub(r"\1\\\2", escaped)
     return _LINE_START_NUMBER.sub(r"\1\\.", escaped)
+
+
+def verbatim(text: str) -> str:
+    """Raw text → a code block that shows it exactly (for text so full of markdown characters
+    that escaping them would double its length): inside, only a run of three backticks could
+    end the block, so every second backtick of a run is followed by a zero-width space (at
+    most half as long again)."""
+    return "```\n" + _BACKTICKS.sub("``" + ZERO_WIDTH_SPACE, clean_text(text)) + "\n```"
 
 
 def highlight(snippet: str) -> str:

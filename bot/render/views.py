@@ -204,7 +204,7 @@ class Pager(discord.ui.View):
         """Only the owner may use the components; others are told whose they are."""
         track = getattr(interaction.client, "track_reply", None)
         if track is not None:
-            track()
+            track(f"{self._command} pages")
         if interaction.user.id == self.owner_id:
             return True
         await interaction.response.send_message(

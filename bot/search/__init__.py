@@ -7,15 +7,20 @@ import difflib
 import unicodedata
 from collections.abc import Awaitable, Callable, Collection, Sequence
 
+from bot import budget, work
 from bot.errors import QueryError
 from bot.models import SearchPage
 from bot.models.query import Query, SearchFilters
+from bot.search.cost import SearchBudget, check_search
 from bot.search.query import any_word_query, entity_as_phrase, parse_query, prefix_query
 from bot.store import Store
 
 __all__ = [
+    "MAX_PAGE",
+    "MAX_PER_PAGE",
     "Query",
     "QueryError",
+    "SearchBudget",
     "SearchFilters",
     "any_word_query",
     "entity_as_phrase",
@@ -29,6 +34,7 @@ __all__ = [
 ]
 
 MAX_PAGE = 200
+MAX_PER_PAGE = 100
 
 
 def unidecode_fold(word: str) -> str:
@@ -61,12 +67,20 @@ async def search(
     page: int = 1,
     per_page: int = 5,
     entity_articles: EntityResolver | None = None,
+    limits: SearchBudget | None = None,
 ) -> SearchPage:
-    """One page of hits for a query (text is parsed first), its entity filters resolved."""
+    """One page of hits for a query (text is parsed first), its entity filters resolved;
+    QueryError for a page or page size out of range, TooBroad (before any searching) when it
+    would cost more than its budget."""
+    if not 1 <= page <= MAX_PAGE:
+        raise QueryError(f"Pages go from 1 to {MAX_PAGE}.")
+    if not 1 <= per_page <= MAX_PER_PAGE:
+        raise QueryError(f"Show 1 to {MAX_PER_PAGE} results a page.")
     if isinstance(query, str):
         query = parse_query(query)
-    page = min(max(page, 1), MAX_PAGE)
     resolved = await resolve_entities(query, entity_articles)
+    await check_search(store, resolved, limits)
+    work.spend("searches")
     hits, total = await store.search_articles(
         resolved, limit=per_page, offset=(page - 1) * per_page
     )
@@ -81,13 +95,14 @@ async def search(
 
 
 async def matching(store: Store, query: Query, article_ids: Collection[int]) -> set[int]:
-    """Which of these articles (a batch, a window) a query with resolved entities matches."""
+    """Which of these articles (a batch, a window) a query with resolved entities matches;
+    TooBroad when the query costs more than a search may (a prefix is merged over the whole
+    index however few the articles)."""
     if not article_ids:
         return set()
-    hits, _ = await store.search_articles(
-        query.within(article_ids), limit=len(article_ids), offset=0
-    )
-    return {hit.id for hit in hits}
+    await check_search(store, query)
+    work.spend("searches")
+    return await store.matching_ids(query, list(article_ids))
 
 
 async def suggestions(store: Store, query: Query | str, limit: int = 3) -> list[str]:
@@ -100,7 +115,11 @@ async def suggestions(store: Store, query: Query | str, limit: int = 3) -> list[
     found: list[str] = []
     for word in query.highlight_words()[:4]:
         folded = unidecode_fold(word)
-        candidates = await store.terms_starting(folded[:3]) if len(folded) >= 3 else []
+        candidates = (
+            await store.terms_starting(folded[:3], max_postings=budget.SUGGESTION_POSTINGS)
+            if len(folded) >= 3
+            else []
+        )
         close = difflib.get_close_matches(folded, [t for t, _ in candidates], n=limit, cutoff=0.6)
         found.extend(t for t in close if t != folded and t not in found)
     return found[:limit]

@@ -120,12 +120,22 @@ class _Reader:
             self._filter(key.lower(), raw.strip())
             return
         field = _FIELDS.get(key.lower()) if key else None
-        if key and field is None:
-            # "word:thing" that is neither a filter nor a field is just two words.
-            raw = f"{key} {raw}"
-        if not is_phrase and raw == "OR" and not minus and field is None:
+        if key and field is None and not _words(raw):
+            # "word:*" or "word:!" is the word itself, with what follows (a prefix's star).
+            raw, is_phrase = key + raw, False
+        elif key and field is None:
+            # "word:thing" that is neither a filter nor a field is two words, searched as
+            # "word thing" would be (each on its own, not as a phrase); a following "OR" there
+            # is a word too.
+            self._add(minus, key, is_phrase=False)
+        elif not is_phrase and raw == "OR" and not minus and field is None:
             self.pending_or = bool(self.groups)
             return
+        self._add(minus, raw, is_phrase=is_phrase, field=field)
+
+    def _add(self, minus: str, raw: str, *, is_phrase: bool, field: Field | None = None) -> None:
+        """Add a word or phrase (of `field`, if any) as a term, unless the word limit is
+        reached."""
         words = _words(raw)
         if not words:
             if field is not None:

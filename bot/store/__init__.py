@@ -5,7 +5,7 @@ which picks the backend (bot/store/sqlite/ or bot/store/postgres/) from the URL.
 from __future__ import annotations
 
 from bot.store.backend import open_cluster_store, open_store
-from bot.store.interface import ClusterStore, Store
+from bot.store.interface import ChangeMarks, ClusterStore, Store
 from bot.store.records.articles import Outcome, Stored
 from bot.store.records.digests import MAX_SCHEDULES_PER_GUILD, Run, Schedule, ScheduleDraft
 from bot.store.records.entities import StoredAnalysis, StoredMention, entity_key
@@ -65,6 +65,7 @@ __all__ = [
     "UPDATE_MODES",
     "BotGuild",
     "CarriedStory",
+    "ChangeMarks",
     "ChannelPacing",
     "ChannelWebhook",
     "ClusterStore",

@@ -9,6 +9,8 @@ import logging
 
 from aiohttp import web
 
+from bot.digest.errors import NotDigestEditor
+from bot.digest.manage import check_digest_editor
 from bot.web.context import context_of
 from bot.web.sessions import Server, Viewer, load_viewer
 
@@ -79,4 +81,26 @@ async def manager_of(request: web.Request, guild_id: str) -> tuple[Viewer, Serve
             request.path[:200],
         )
         raise Refused(f"Managing {server.name} on the web needs the Manage Server permission.")
+    return viewer, server
+
+
+async def digest_editor_of(request: web.Request, guild_id: str) -> tuple[Viewer, Server]:
+    """As `manager_of`, for a server's digest pages: Manage Server or the server's digest role
+    (`/digest role`), checked by the same core function as the /digest commands."""
+    viewer, server = await member_of(request, guild_id)
+    store = context_of(request).store
+    try:
+        await check_digest_editor(
+            store, server.id, manages_guild=server.manager, role_ids=server.roles
+        )
+    except NotDigestEditor as refused:
+        assert viewer.session is not None
+        log.warning(
+            "refused digest page of server %s to user %s (no Manage Server, no digest role): %s %s",
+            server.id,
+            viewer.session.user_id,
+            request.method,
+            request.path[:200],
+        )
+        raise Refused(str(refused)) from None
     return viewer, server

@@ -9,6 +9,7 @@ from pathlib import Path
 import aiohttp
 from aiohttp import web
 
+from bot.backup.schema import MAX_BACKUP_BYTES
 from bot.web import (
     article_pages,
     auth,
@@ -19,14 +20,15 @@ from bot.web import (
     server_pages,
     story_pages,
 )
+from bot.web.admin_routes import add_admin_routes
 from bot.web.context import CONTEXT, WebContext
 from bot.web.feed_routes import add_feed_routes
 from bot.web.render import DataHandler, twin
 from bot.web.security import csrf, errors, security_headers, timing
 
 STATIC = Path(__file__).parent / "static"
-# Forms here are a few fields; nothing is uploaded.
-MAX_BODY = 64 * 1024
+# Forms here are a few fields, but for a backup file uploaded to import (bounded again there).
+MAX_BODY = MAX_BACKUP_BYTES + 64 * 1024
 
 # (page path, API path, template, data): each page and its JSON twin, the same checks.
 PAGES: list[tuple[str, str, str, DataHandler]] = [
@@ -70,6 +72,7 @@ def add_routes(router: web.UrlDispatcher) -> None:
     router.add_post("/logout", auth.logout)
     router.add_get("/healthz", operator_pages.healthz)
     router.add_get("/metrics", operator_pages.metrics)
+    add_admin_routes(router)
     router.add_static("/static", STATIC, append_version=True, name="static")
 
 

@@ -8,6 +8,7 @@ the code, reads the member and their servers, and opens a session; POST /logout 
 
 from __future__ import annotations
 
+import dataclasses
 import hmac
 import logging
 from datetime import timedelta
@@ -17,6 +18,8 @@ import aiohttp
 from aiohttp import web
 
 from bot.clock import utc_iso
+from bot.digest.manage import ROLE_KEY
+from bot.store import MemberGuild
 from bot.web.access import Refused
 from bot.web.context import WebContext, context_of
 from bot.web.discord_oauth import (
@@ -25,9 +28,17 @@ from bot.web.discord_oauth import (
     exchange_code,
     new_verifier,
     read_member,
+    read_roles,
 )
 from bot.web.render import page
-from bot.web.sessions import close_session, digest, load_viewer, new_secret, open_session
+from bot.web.sessions import (
+    close_session,
+    digest,
+    load_viewer,
+    manages,
+    new_secret,
+    open_session,
+)
 
 log = logging.getLogger(__name__)
 
@@ -117,6 +128,7 @@ async def callback(request: web.Request) -> web.Response:
             context.options.redirect_uri,
         )
         user_id, username, guilds = await read_member(http, context.discord, token)
+        guilds = await with_roles(context, http, token, guilds)
     except SignInError as exc:
         return await page(request, "error.html", {"status": 502, "message": str(exc)}, status=502)
     response = see_other(sign_in.next_path)
@@ -125,6 +137,24 @@ async def callback(request: web.Request) -> web.Response:
     response.set_cookie(SIGN_IN_COOKIE, "", max_age=0, path="/auth", httponly=True, samesite="Lax")
     log.info("user %s signed in to the web (%d servers)", user_id, len(guilds))
     return response
+
+
+async def with_roles(
+    context: WebContext, http: aiohttp.ClientSession, token: str, guilds: tuple[MemberGuild, ...]
+) -> tuple[MemberGuild, ...]:
+    """The member's servers, with their roles where a role could let them manage something:
+    servers with the bot and a digest role set, which they cannot manage anyway."""
+    assert context.discord is not None
+    present = {g.id for g in await context.store.bot_guilds([g.id for g in guilds])}
+    wanted = [
+        g.id
+        for g in guilds
+        if g.id in present and not manages(g) and await context.store.guild_setting(g.id, ROLE_KEY)
+    ]
+    if not wanted:
+        return guilds
+    roles = await read_roles(http, context.discord, token, wanted)
+    return tuple(dataclasses.replace(g, roles=roles.get(g.id, ())) for g in guilds)
 
 
 async def logout(request: web.Request) -> web.Response:

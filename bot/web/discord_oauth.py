@@ -19,10 +19,13 @@ from bot.web.context import Discord
 
 log = logging.getLogger(__name__)
 
-SCOPES = "identify guilds"
+# guilds.members.read: the member's roles in a server, where a role grants something (the
+# digest role); read for at most MAX_ROLE_READS servers per sign-in.
+SCOPES = "identify guilds guilds.members.read"
 TIMEOUT = aiohttp.ClientTimeout(total=15)
 # /users/@me/guilds lists at most 200 servers a page; a member in more sees their first 200.
 MAX_GUILDS = 200
+MAX_ROLE_READS = 10
 
 
 class SignInError(NewsdeskError):
@@ -114,3 +117,26 @@ async def read_member(
         raise SignInError(f"Discord could not be reached ({type(exc).__name__}).") from None
     except (KeyError, TypeError, ValueError):
         raise SignInError("Discord's answer about you could not be read.") from None
+
+
+async def read_roles(
+    http: aiohttp.ClientSession, discord: Discord, access_token: str, guild_ids: list[int]
+) -> dict[int, tuple[int, ...]]:
+    """The member's role ids in each of `guild_ids` (the first MAX_ROLE_READS); a server
+    whose member record cannot be read is left out (no roles: nothing granted)."""
+    headers = {"Authorization": f"Bearer {access_token}"}
+    roles: dict[int, tuple[int, ...]] = {}
+    for guild_id in guild_ids[:MAX_ROLE_READS]:
+        url = f"{discord.api_url}/users/@me/guilds/{guild_id}/member"
+        try:
+            async with http.get(url, headers=headers, timeout=TIMEOUT) as response:
+                if response.status >= 400:
+                    log.warning(
+                        "Discord refused the roles in %s: HTTP %s", guild_id, response.status
+                    )
+                    continue
+                member = await response.json(content_type=None)
+            roles[guild_id] = tuple(int(r) for r in member.get("roles", [])[:250])
+        except (aiohttp.ClientError, TimeoutError, TypeError, ValueError, AttributeError) as exc:
+            log.warning("could not read the roles in %s: %s", guild_id, type(exc).__name__)
+    return roles

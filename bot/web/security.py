@@ -70,7 +70,8 @@ async def csrf(request: web.Request, handler: Handler) -> web.StreamResponse:
     if request.method in SAFE_METHODS:
         return await handler(request)
     viewer = await load_viewer(request)
-    form = await request.post() if request.content_type.endswith("form-urlencoded") else {}
+    forms = ("application/x-www-form-urlencoded", "multipart/form-data")  # an upload too
+    form = await request.post() if request.content_type in forms else {}
     token = str(form.get(CSRF_FIELD, "")) or request.headers.get(CSRF_HEADER, "")
     origin = request.headers.get("Origin")
     expected = context_of(request).options.base_url

@@ -40,6 +40,7 @@ class Server:
     id: int
     name: str
     manager: bool
+    roles: tuple[int, ...] = ()  # their role ids there, where read at sign-in
 
 
 def manages(guild: MemberGuild) -> bool:
@@ -75,7 +76,7 @@ class Viewer:
             return []
         theirs = {g.id: g for g in self.session.guilds}
         shared: list[BotGuild] = await context.store.bot_guilds(list(theirs))
-        return [Server(g.id, g.name, manages(theirs[g.id])) for g in shared]
+        return [Server(g.id, g.name, manages(theirs[g.id]), theirs[g.id].roles) for g in shared]
 
 
 VIEWER: web.RequestKey[Viewer] = web.RequestKey("newsdesk_viewer", Viewer)

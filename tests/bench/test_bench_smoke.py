@@ -88,6 +88,19 @@ def test_bot_benchmark() -> None:
     assert rows["/search answers later than 3 s @200"]["unit"] == ""
 
 
+def test_web_benchmark_writes_its_rows(tmp_path: Path) -> None:
+    assert bench_main(["--scale", "tiny", "--only", "web", "--results", str(tmp_path)]) == 0
+    rows = {r["name"]: r for r in json.loads((tmp_path / "latest.json").read_text())}
+    for kind in ("search", "story"):
+        assert rows[f"web {kind} page p99 server time @400"]["goal"] == "≤ 100 ms"
+    assert rows["web entity page p99 server time @200"]["unit"] == "ms"
+    shared = rows["/search round trip p99, 50 users, web serving 50 readers @400"]
+    assert shared["goal"] == "≤ 1.5× alone" and shared["baseline"] > 0
+    assert "0 failed" in rows["web search page p99 server time beside the bot @400"]["note"]
+    for row in rows.values():
+        assert set(row) >= KEYS and math.isfinite(row["value"])
+
+
 def test_memory_benchmark() -> None:
     names = [r["name"] for r in assert_figures(memory.measure(200))]
     assert "database bytes per article @200" in names

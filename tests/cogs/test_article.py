@@ -48,3 +48,32 @@ async def test_an_unknown_article_gets_an_ephemeral_message(newsdesk: Newsdesk) 
     assert reply.message.embeds[0]["description"] == (
         "There is no article #999. `/search` shows each article's number."
     )
+
+
+async def test_a_9_mb_article_answers_its_first_page_having_built_only_that_page(
+    newsdesk: Newsdesk,
+) -> None:
+    """Issue 16, class 1: /article on a 9 MB article built all 2,776 pages on the event loop
+    (17 s; the gateway fell 41 s behind). Now the page count comes from the body's length and
+    only the page shown is read and rendered."""
+    paragraph = "Negotiators in Doha said the ceasefire would hold for now. " * 20
+    body = "\n\n".join([paragraph] * 7_700)
+    assert len(body) > 9_000_000
+    report = await newsdesk.ingest(
+        [ArticleDraft(title="The longest read", body=body, origin="test:9mb", source="Wire")],
+        nlp=False,
+    )
+    discord = newsdesk.discord
+
+    reply = await discord.slash("article", id=report.added[0])
+
+    pages = -(-len(body) // 2_400)
+    footer = reply.message.embeds[0]["footer"]["text"]
+    assert footer == f"Article #{report.added[0]} · page 1 of {pages:,}"
+    assert reply.message.embeds[0]["description"].startswith("Negotiators in Doha said")
+    assert (await newsdesk.spent("/article")).units["article_pages"] == 1
+
+    await discord.click(reply.message, "Next")
+
+    assert reply.message.embeds[0]["footer"]["text"].endswith(f"page 2 of {pages:,}")
+    assert (await newsdesk.spent("/article pages")).units["article_pages"] == 1

@@ -199,3 +199,13 @@ async def test_catchup_is_private_and_reads_friendly_times(newsdesk: Newsdesk) -
     assert quiet.message.embeds[0]["description"].startswith("Nothing new since <t:")
     bad = await newsdesk.discord.slash("catchup", since="the day before")
     assert "couldn't read" in bad.message.embeds[0]["description"]
+
+
+async def test_a_digest_filter_too_broad_to_run_is_refused(newsdesk: Newsdesk) -> None:
+    """Issue 16, class 1: a digest's filter runs on every digest."""
+    flood = " OR ".join(f"{letter}*" for letter in "abcdefghijklmnopqrstuvwxyz" * 2)[:200]
+
+    reply = await schedule(newsdesk, filter=flood)
+
+    assert reply.message.embeds[0]["description"].startswith("Too broad: `")
+    assert await newsdesk.store.digest_schedules(newsdesk.discord.guild.id) == []

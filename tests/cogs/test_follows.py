@@ -192,3 +192,18 @@ async def test_another_server_cannot_see_or_remove_a_follow(
         done = await discord.slash("unfollow", follow=choices[0]["value"])
         assert done.message.embeds[0]["description"].startswith("Stopped following **Hamas**")
         assert await desk.store.visible_follows(discord.guild.id, alice.id) == []
+
+
+async def test_a_followed_search_too_broad_to_run_on_every_batch_is_refused(
+    newsdesk: Newsdesk,
+) -> None:
+    """Issue 16, class 1: a followed search runs on every batch of new articles."""
+    flood = " OR ".join(f"{letter}*" for letter in "abcdefghijklmnopqrstuvwxyz" * 2)[:200]
+
+    reply = await newsdesk.discord.slash("follow query", text=flood)
+
+    assert reply.message.embeds[0]["description"].startswith("Too broad: `")
+    assert (
+        await newsdesk.store.visible_follows(newsdesk.discord.guild.id, newsdesk.discord.alice.id)
+        == []
+    )

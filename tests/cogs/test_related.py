@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.models import ArticleDraft
+from bot.work import Meter, metered
 from cogs.related import key_terms
 from tests.newsdesk import Newsdesk
 
@@ -46,3 +47,27 @@ async def test_key_terms_prefer_rare_indexed_words(newsdesk: Newsdesk) -> None:
 
     assert words[0] == "haniyeh"  # in one article; gaza is in four
     assert "gaza" in words and "the" not in words
+
+
+async def test_a_wall_of_common_words_is_ranked_reading_a_bounded_part_of_the_index(
+    newsdesk: Newsdesk,
+) -> None:
+    """Issue 16, class 1: each of up to 60 words of a message was counted in full (a common
+    word's whole list: a wall of them read a second's worth at 100k articles). Counts now
+    stop at a cap; words past it tie, the rarer ones still come first."""
+    common = [f"common{n}" for n in range(30)]
+    await newsdesk.ingest(
+        [
+            ArticleDraft(title=f"Wire {n}", body=" ".join(common) + " filler", origin=f"w:{n}")
+            for n in range(12)
+        ]
+        + [ArticleDraft(title="Rare", body="rareword common1", origin="w:rare")],
+        nlp=False,
+    )
+    wall = " ".join(["rareword", *common] * 3)
+
+    meter = Meter("related")
+    words = await metered(key_terms(newsdesk.store, wall, cap=5), meter)
+
+    assert words[0] == "rareword"
+    assert meter.units["related_postings"] <= 31 * 5

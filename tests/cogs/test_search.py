@@ -254,3 +254,38 @@ async def test_a_long_or_query_says_how_many_words_were_used(newsdesk: Newsdesk)
 
     footer = reply.message.embeds[0]["footer"]["text"]
     assert footer == "Page 1 of 1 · 1 article · only the first 16 of 40 words were used"
+
+
+FLOOD = " OR ".join(f"{letter}*" for letter in "abcdefghijklmnopqrstuvwxyz" * 3)[:300]
+
+
+async def test_an_ored_prefix_flood_is_too_broad_and_never_searched(newsdesk: Newsdesk) -> None:
+    """Issue 16, class 1: 300 characters of ORed prefixes cost 7 s of CPU at 70k articles.
+    Now the bot counts what the search would read and refuses it in one line instead."""
+    discord = newsdesk.discord
+
+    reply = await discord.slash("search", query=FLOOD)
+
+    assert reply.message.ephemeral
+    description = reply.message.embeds[0]["description"]
+    assert description.startswith("Too broad: `")
+    assert description.endswith("Narrow it: type more letters before the `*`.")
+    assert "\n" not in description
+    spent = await newsdesk.spent("/search")
+    assert spent.units["searches"] == 0
+    assert spent.units["search_lists"] <= 66
+
+
+async def test_floods_by_prefix_and_mention_get_the_same_one_line_answer(
+    newsdesk: Newsdesk,
+) -> None:
+    discord = newsdesk.discord
+    news = discord.channel("news")
+
+    (by_prefix,) = await discord.say(news, f"!news {FLOOD}")
+    (by_mention,) = await discord.say(news, f"<@{discord.bot_user.id}> {FLOOD}")
+
+    for reply in (by_prefix, by_mention):
+        assert reply.embeds[0]["description"].startswith("Too broad: `")
+    assert (await newsdesk.spent("@mention")).units["searches"] == 0
+    assert (await newsdesk.spent("!news")).units["searches"] == 0

@@ -53,7 +53,9 @@ class DigestPoster:
             Part(part_key("digest", run.id, number), embeds=[embed], title=title)
             for number, embed in enumerate(embeds, start=1)
         ]
-        outlet = await self.poster.open(Destination(channel_id=schedule.channel_id))
+        outlet = await self.poster.open(
+            Destination(channel_id=schedule.channel_id, guild_id=schedule.guild_id)
+        )
         if isinstance(outlet, Failure):
             raise _problem(outlet)
         already = {}

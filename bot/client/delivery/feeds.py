@@ -79,7 +79,10 @@ class FeedPoster:
     async def announce(self, announcement: Announcement) -> AnnounceResult:
         """Post new articles (or a packed card of held ones); say which message carries each,
         and the failure that stopped the rest (the channel gone, a permission, an HTTP error)."""
-        to = Destination(channel_id=announcement.subscription.channel_id)
+        to = Destination(
+            channel_id=announcement.subscription.channel_id,
+            guild_id=announcement.subscription.guild_id,
+        )
         opened = await self.poster.open(to)
         if isinstance(opened, Failure):
             return AnnounceResult(failure=opened)
@@ -152,7 +155,7 @@ class FeedPoster:
                 continue
             key = part_key(f"feed-{alert.kind}", subscription.id)
             part = Part(key, embeds=[embed], title=embed.title or "Feed problem")
-            to = Destination(channel_id=subscription.channel_id)
+            to = Destination(channel_id=subscription.channel_id, guild_id=subscription.guild_id)
             result = await self.poster.deliver(to, [part])
             if result.failure is None:
                 told += 1

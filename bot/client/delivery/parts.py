@@ -43,6 +43,9 @@ class Destination:
     user_id: int | None = None
     thread_of: int | None = None
     thread_name: str = "Updates"
+    # The server the channel must belong to: a channel id typed on the web or read from a
+    # backup file could name another server's channel, which is never posted in.
+    guild_id: int | None = None
 
     def __post_init__(self) -> None:
         if (self.channel_id is None) == (self.user_id is None):

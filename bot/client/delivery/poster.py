@@ -76,6 +76,9 @@ class Poster:
                 return failure_from(exc, channel_id=to.channel_id)
         if not isinstance(channel, GUILD_PLACES):
             return Failure(FailureKind.CANNOT_POST, channel_id=to.channel_id)
+        if to.guild_id is not None and channel.guild.id != to.guild_id:
+            log.warning("refused to post in channel %s: not in server %s", channel.id, to.guild_id)
+            return Failure(FailureKind.CANNOT_POST, channel_id=to.channel_id)
         if to.thread_of is not None and not isinstance(channel, discord.Thread):
             thread = await self._thread(channel, to.thread_of, to.thread_name)
             if isinstance(thread, Failure):

@@ -7,6 +7,8 @@ that user and their servers, as Discord answers them.
     POST /api/oauth2/token            code → access token
     GET  /api/v10/users/@me           with `Authorization: Bearer …` (scope identify)
     GET  /api/v10/users/@me/guilds    the user's servers with their permissions (scope guilds)
+    GET  /api/v10/users/@me/guilds/{id}/member   their member record there, roles and all
+                                      (scope guilds.members.read)
 
 Like Discord, a redirect URI must be registered (`redirect_uris`) and the token request must
 name the same one; a code is used once and lasts ten minutes; a bearer token reaches only these
@@ -32,7 +34,7 @@ from .wire import error_response, json_response
 
 CODE_SECONDS = 600
 TOKEN_SECONDS = 7 * 24 * 3600
-SCOPES = frozenset({"identify", "guilds"})
+SCOPES = frozenset({"identify", "guilds", "guilds.members.read"})
 
 
 @dataclass
@@ -223,6 +225,18 @@ class OAuthRoutes:
             return json_response(
                 [_partial_guild(g, user) for g in self.world.guilds if g.member(user.id)]
             )
+        member_path = path.removeprefix("/users/@me/guilds/").removesuffix("/member")
+        if (
+            request.method == "GET"
+            and path.endswith("/member")
+            and member_path.isdigit()
+            and "guilds.members.read" in token.scopes
+        ):
+            guild = next((g for g in self.world.guilds if g.id == int(member_path)), None)
+            member = guild.member(user.id) if guild else None
+            if member is None:
+                return error_response(404, 10004, "Unknown Guild")
+            return json_response(member.payload())
         return error_response(403, 50001, "Missing Access")
 
 

@@ -12,6 +12,7 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from bot.store.interface.articles import ArticleStore
+from bot.store.interface.changes import ChangeMarks, ChangeStore
 from bot.store.interface.digests import DigestStore
 from bot.store.interface.entities import EntityStore
 from bot.store.interface.feed_delivery import FeedDeliveryStore
@@ -31,6 +32,8 @@ from bot.store.interface.story_updates import StoryUpdateStore
 
 __all__ = [
     "ArticleStore",
+    "ChangeMarks",
+    "ChangeStore",
     "ClusterStore",
     "Database",
     "DigestStore",
@@ -104,6 +107,7 @@ class Store(
     SettingsStore,
     SessionStore,
     ServerStore,
+    ChangeStore,
     Protocol,
 ):
     """An open Newsdesk database, whichever backend holds it: open one with

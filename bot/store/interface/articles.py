@@ -26,6 +26,14 @@ class ArticleStore(Protocol):
         """Return the article with this id, or None."""
         ...
 
+    async def article_part(
+        self, article_id: int, start: int, length: int
+    ) -> tuple[Article, int] | None:
+        """Return the article with this id holding only `length` characters of its body from
+        `start` (0-based), and the whole body's length in characters; None for an unknown
+        id. What a reader's page needs: the rest of a long body never reaches the bot."""
+        ...
+
     async def articles(self, ids: Sequence[int]) -> list[Article]:
         """Return the articles with these ids, in the order given (missing ids are skipped)."""
         ...
@@ -40,6 +48,11 @@ class ArticleStore(Protocol):
 
     async def count_articles(self) -> int:
         """Return how many articles are stored."""
+        ...
+
+    async def count_articles_since(self, since: str, cap: int) -> int:
+        """How many articles are dated (published, else ingested) at or after `since` (ISO
+        UTC), counted through the date index up to `cap`: what a period's tally would read."""
         ...
 
     async def article_stats(self) -> dict[str, object]:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
 from bot.models import SearchHit
-from bot.models.query import Query
+from bot.models.query import Query, Reach, Term
 
 
 class SearchStore(Protocol):
@@ -21,13 +22,30 @@ class SearchStore(Protocol):
         match's row stops at COUNT_CAP)."""
         ...
 
+    async def matching_ids(self, query: Query, article_ids: Sequence[int]) -> set[int]:
+        """Which of these articles a query (its entity names resolved) matches, with its
+        filters: no ranking, snippets or total, so filtering a batch or a window of a few
+        hundred articles costs what the index lookups do."""
+        ...
+
     async def titles_matching(self, words: Query | None, limit: int = 25) -> list[tuple[int, str]]:
         """Return (id, title) pairs whose title matches a query's terms (its filters are not
         applied), newest first, or with None the newest titles: type-ahead wants the latest
         story of that name."""
         ...
 
-    async def terms_starting(self, stem: str, limit: int = 200) -> list[tuple[str, int]]:
-        """Return indexed words starting with `stem` and how many articles hold each: what a
-        prefix term expands to (see `Query.cost`)."""
+    async def terms_starting(
+        self, stem: str, limit: int = 200, *, max_postings: int | None = None
+    ) -> list[tuple[str, int]]:
+        """Return indexed words starting with `stem` (folded as the index folds it) and how
+        many articles hold each, in word order: what a prefix term expands to (see
+        `Query.cost`). With `max_postings`, stop after the word that takes the summed
+        article counts past it: a short, common stem then reads a bounded part of the index."""
+        ...
+
+    async def term_reach(self, term: Term, *, max_lists: int, max_postings: int) -> Reach:
+        """How much of the index searching for `term` reads (bot/models/query.py `Reach`):
+        its lists and postings, each counted only until it passes its cap. Cheap next to the
+        search itself (counts are remembered where the backend can), so a search's cost can be
+        checked against its budget before it runs (bot/search/cost.py)."""
         ...

@@ -7,6 +7,7 @@ import asyncpg
 
 from bot.store.interface import ClusterStore
 from bot.store.postgres.articles import PgArticleQueries
+from bot.store.postgres.changes import PgChangeQueries
 from bot.store.postgres.db import connect_pool
 from bot.store.postgres.digests import PgDigestQueries
 from bot.store.postgres.entities import PgEntityQueries
@@ -43,6 +44,7 @@ class PostgresStore(
     PgMuteQueries,
     PgJobQueries,
     PgSessionQueries,
+    PgChangeQueries,
     ClusterStore,
 ):
     """An open Newsdesk database on PostgreSQL, shared by any number of bot and worker

@@ -6,13 +6,15 @@ from collections.abc import Sequence
 
 from bot.models import (
     COUNT_CAP,
+    SNIPPET_BODY_CHARS,
     SNIPPET_END,
     SNIPPET_START,
     Article,
     ArticleDraft,
     SearchHit,
 )
-from bot.models.query import Query
+from bot.models.query import Query, Reach, Term
+from bot.models.text import fold
 from bot.store.postgres.base import Connection, PgBase
 from bot.store.postgres.labels import excluded_text_condition, label_conditions, recent_page
 from bot.store.postgres.tsquery import (
@@ -20,10 +22,12 @@ from bot.store.postgres.tsquery import (
     required_phrase_texts,
     title_tsquery_text,
     to_tsquery_text,
+    tsquery_term,
 )
 from bot.store.ranking import PER_DAY
 from bot.store.records.articles import (
     ARTICLE_COLUMNS,
+    ARTICLE_PART_COLUMNS,
     Outcome,
     Stored,
     article_from_row,
@@ -31,6 +35,7 @@ from bot.store.records.articles import (
     hit_from_row,
     stats_from_row,
 )
+from bot.store.records.postings import PostingsCache
 
 # ts_rank_cd weights for {D, C, B, A} = {-, body, caption, title}: the 10 : 2 : 1 of SQLite's bm25.
 RANK_WEIGHTS = [0.0, 0.1, 0.2, 1.0]
@@ -110,6 +115,18 @@ class PgArticleQueries(PgBase):
         )
         return article_from_row(row) if row else None
 
+    async def article_part(
+        self, article_id: int, start: int, length: int
+    ) -> tuple[Article, int] | None:
+        columns = ARTICLE_PART_COLUMNS.format(start="$1::int", length="$2::int")
+        row = await self._fetchrow(
+            f"SELECT {columns} FROM articles WHERE id = $3",
+            max(start, 0) + 1,
+            max(length, 0),
+            article_id,
+        )
+        return (article_from_row(row), row["body_chars"]) if row else None
+
     async def articles(self, ids: Sequence[int]) -> list[Article]:
         if not ids:
             return []
@@ -139,6 +156,13 @@ class PgArticleQueries(PgBase):
     async def count_articles(self) -> int:
         return await self._fetch_count("SELECT count(*) FROM articles")
 
+    async def count_articles_since(self, since: str, cap: int) -> int:
+        return await self._fetch_count(
+            f"SELECT count(*) FROM (SELECT 1 FROM articles a WHERE {PUBLISHED} >= $1 LIMIT $2) m",
+            since,
+            cap,
+        )
+
     async def article_stats(self) -> dict[str, object]:
         row = await self._fetchrow(
             "SELECT count(*) AS n, count(DISTINCT nullif(source, '')) AS sources,"
@@ -148,6 +172,19 @@ class PgArticleQueries(PgBase):
         )
         assert row is not None
         return stats_from_row(row, row["bytes"])
+
+    async def matching_ids(self, query: Query, article_ids: Sequence[int]) -> set[int]:
+        query.filters.checked_resolved()
+        where, params = _conditions(query.within(article_ids))
+        # A search of labels alone has no tsquery: `q` is named only when it has words.
+        tables = (
+            "articles a, to_tsquery('newsdesk', $1) AS q" if query.text_groups else "articles a"
+        )
+        async with self._indexed_reads() as conn:
+            rows = await conn.fetch(
+                f"SELECT a.id FROM {tables} WHERE {' AND '.join(where)}", *params
+            )
+        return {row[0] for row in rows}
 
     async def titles_matching(self, words: Query | None, limit: int = 25) -> list[tuple[int, str]]:
         # The stored headline vector is small and read in place; ranking matches through the
@@ -174,33 +211,7 @@ class PgArticleQueries(PgBase):
         # The query becomes a tsquery (bound). Entity names must be resolved (ValueError).
         filters = query.filters.checked_resolved()
         texts = bool(query.text_groups)
-        where = ["a.search @@ q"] if texts else []
-        params: list[object] = [to_tsquery_text(query)] if texts else []
-        if not texts:
-            where += excluded_text_condition(query, params)
-        if headline := title_tsquery_text(query):
-            # The headline's index narrows first: `title:` words are often common in bodies,
-            # and checking a word's weight in `search` reads each candidate's whole vector.
-            params.append(headline)
-            where.insert(0, f"a.title_search @@ to_tsquery('newsdesk', ${len(params)})")
-        if filters.sources:
-            params.append([s.lower() for s in filters.sources])
-            where.append(f"lower(a.source) = ANY(${len(params)}::text[])")
-        if filters.after:
-            params.append(filters.after)
-            where.append(f"coalesce(a.published_at, a.ingested_at) >= ${len(params)}")
-        if filters.before:
-            params.append(filters.before)
-            where.append(f"coalesce(a.published_at, a.ingested_at) < ${len(params)}")
-        if filters.article_ids is not None:
-            params.append(list(filters.article_ids))
-            where.append(f"a.id = ANY(${len(params)}::bigint[])")
-        for phrase in required_phrase_texts(query):
-            # Only articles holding the phrase's word pairs are rechecked for the phrase.
-            params.append(phrase)
-            words = f"newsdesk_words(${len(params)})"
-            where.append(f"a.pairs @> newsdesk_pairs(to_tsvector('newsdesk', {words}))")
-        where += label_conditions(query, params)
+        where, params = _conditions(query)
         clause = " AND ".join(where)
         if not texts:
             async with self._indexed_reads() as conn:
@@ -220,17 +231,61 @@ class PgArticleQueries(PgBase):
         async with self._indexed_reads() as conn:
             return await _search_page(conn, query, clause, params, limit, offset, cap)
 
-    async def terms_starting(self, stem: str, limit: int = 200) -> list[tuple[str, int]]:
-        rows = await self._fetch(
-            "SELECT t.term, (SELECT count(*) FROM articles"
-            "                WHERE search @@ plainto_tsquery('simple', t.term)) AS docs"
-            " FROM (SELECT term FROM search_terms WHERE term >= $1 AND term < $2"
-            "       ORDER BY term LIMIT $3) t",
-            stem,
-            stem + _TOP,
+    async def terms_starting(
+        self, stem: str, limit: int = 200, *, max_postings: int | None = None
+    ) -> list[tuple[str, int]]:
+        # The vocabulary lists the words; each one's articles are counted through the GIN
+        # index, one word at a time, so a cap on postings stops the counting early.
+        folded = fold(stem)
+        terms = await self._fetch(
+            "SELECT term FROM search_terms WHERE term >= $1 AND term < $2 ORDER BY term LIMIT $3",
+            folded,
+            folded + _TOP,
             limit,
         )
-        return [(row[0], row[1]) for row in rows if row[1]]
+        found: list[tuple[str, int]] = []
+        postings = 0
+        for (term,) in terms:
+            left = None if max_postings is None else max_postings - postings + 1
+            docs = await self._word_postings(term, left)
+            if docs:
+                found.append((term, docs))
+                postings += docs
+            if max_postings is not None and postings > max_postings:
+                break
+        return found
+
+    async def term_reach(self, term: Term, *, max_lists: int, max_postings: int) -> Reach:
+        lists = postings = 0
+        for word in term.words[:-1] if term.prefix else term.words:
+            lists += 1
+            postings += await self._word_postings(fold(word), max_postings - postings + 1)
+            if postings > max_postings:
+                return Reach(lists, postings)
+        if term.prefix and lists <= max_lists:
+            expansions = await self.terms_starting(
+                term.words[-1], limit=max_lists - lists + 1, max_postings=max_postings - postings
+            )
+            lists += len(expansions)
+            postings += sum(docs for _, docs in expansions)
+        return Reach(lists, postings)
+
+    async def _word_postings(self, word: str, cap: int | None = None) -> int:
+        """How many articles hold `word` (as the index folds it), up to `cap` (remembered:
+        records/postings.py)."""
+        rows = int(await self._fetchval("SELECT coalesce(max(id), 0) FROM articles"))
+        known: PostingsCache = self.__dict__.setdefault("_postings", PostingsCache())
+        count = known.get(word, rows, cap)
+        if count is not None:
+            return count
+        limit = "" if cap is None else f" LIMIT {int(cap)}"
+        async with self._indexed_reads() as conn:
+            count = await conn.fetchval(
+                "SELECT count(*) FROM (SELECT 1 FROM articles"
+                f" WHERE search @@ to_tsquery('simple', $1){limit}) m",
+                tsquery_term(Term((word,))),
+            )
+        return known.put(word, rows, cap, int(count))
 
     async def guild_setting(self, guild_id: int, key: str) -> str | None:
         return await self._fetch_text(
@@ -279,6 +334,42 @@ class PgArticleQueries(PgBase):
         return problems
 
 
+def _conditions(query: Query) -> tuple[list[str], list[object]]:
+    """A search's WHERE conditions over `articles a` and, when it has words, the tsquery `q`
+    (which is then $1), and their parameters: the words, the headline's words, the filters,
+    the word pairs of its required phrases and its labels."""
+    filters = query.filters
+    texts = bool(query.text_groups)
+    where = ["a.search @@ q"] if texts else []
+    params: list[object] = [to_tsquery_text(query)] if texts else []
+    if not texts:
+        where += excluded_text_condition(query, params)
+    if headline := title_tsquery_text(query):
+        # The headline's index narrows first: `title:` words are often common in bodies,
+        # and checking a word's weight in `search` reads each candidate's whole vector.
+        params.append(headline)
+        where.insert(0, f"a.title_search @@ to_tsquery('newsdesk', ${len(params)})")
+    if filters.sources:
+        params.append([s.lower() for s in filters.sources])
+        where.append(f"lower(a.source) = ANY(${len(params)}::text[])")
+    if filters.after:
+        params.append(filters.after)
+        where.append(f"coalesce(a.published_at, a.ingested_at) >= ${len(params)}")
+    if filters.before:
+        params.append(filters.before)
+        where.append(f"coalesce(a.published_at, a.ingested_at) < ${len(params)}")
+    if filters.article_ids is not None:
+        params.append(list(filters.article_ids))
+        where.append(f"a.id = ANY(${len(params)}::bigint[])")
+    for phrase in required_phrase_texts(query):
+        # Only articles holding the phrase's word pairs are rechecked for the phrase.
+        params.append(phrase)
+        words = f"newsdesk_words(${len(params)})"
+        where.append(f"a.pairs @> newsdesk_pairs(to_tsvector('newsdesk', {words}))")
+    where += label_conditions(query, params)
+    return where, params
+
+
 async def _search_page(
     conn: Connection,
     query: Query,
@@ -318,7 +409,9 @@ async def _search_page(
     rows = await conn.fetch(
         f"WITH shortlist AS ({' UNION '.join(parts)})"
         " SELECT a.id, a.title, a.source, a.url, p.at, p.score,"
-        f" ts_headline('newsdesk', a.body, to_tsquery('newsdesk', ${n + 5}), ${n + 4}) AS snip"
+        # ts_headline parses the whole text it is given: only the body's first part.
+        f" ts_headline('newsdesk', left(a.body, {SNIPPET_BODY_CHARS}),"
+        f" to_tsquery('newsdesk', ${n + 5}), ${n + 4}) AS snip"
         " FROM (SELECT r.*,"
         # Relevance with recency, as SQLite ranks (bot/store/ranking.py): ln(relevance) plus
         # ln 2 per half-life of days since 1970, so twice as relevant beats 30 days newer.

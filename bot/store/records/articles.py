@@ -15,6 +15,11 @@ ARTICLE_COLUMNS = (
     "id, origin, url, content_hash, title, caption, body, source, desk, dateline, author, "
     "published_at, ingested_at, updated_at, metadata, categories"
 )
+# The same columns with only part of the body (`substr(body, start + 1, length)`: both
+# backends count characters from 1) and the body's whole length in characters as `body_chars`.
+ARTICLE_PART_COLUMNS = ARTICLE_COLUMNS.replace(
+    " body,", " substr(body, {start}, {length}) AS body, length(body) AS body_chars,"
+)
 # A hit of a search without full-text terms has no matched words to show around: its snippet
 # is the article's lead, this many words.
 LEAD_WORDS = 24

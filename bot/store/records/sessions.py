@@ -18,6 +18,9 @@ class MemberGuild:
     name: str
     owner: bool
     permissions: int  # Discord's permission bitfield in that server (roles, not overwrites)
+    # Their role ids there, read at sign-in where a role may grant something (the digest
+    # role); empty elsewhere.
+    roles: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -61,16 +64,21 @@ BOT_GUILD_COLUMNS = "guild_id, name, updated_at"
 def guilds_json(guilds: tuple[MemberGuild, ...]) -> str:
     """A member's servers as the text both backends keep in the session row."""
     return json.dumps(
-        [[str(g.id), g.name, g.owner, str(g.permissions)] for g in guilds],
+        [
+            [str(g.id), g.name, g.owner, str(g.permissions), [str(r) for r in g.roles]]
+            for g in guilds
+        ],
         separators=(",", ":"),
     )
 
 
 def guilds_from_json(text: str) -> tuple[MemberGuild, ...]:
     """The servers kept by `guilds_json`."""
+    # Sessions opened before roles were kept have four fields.
     return tuple(
-        MemberGuild(int(gid), str(name), bool(owner), int(perms))
-        for gid, name, owner, perms in json.loads(text)
+        MemberGuild(int(gid), str(name), bool(owner), int(perms), tuple(int(r) for r in roles))
+        for gid, name, owner, perms, *rest in json.loads(text)
+        for roles in (rest[0] if rest else [],)
     )
 
 

@@ -14,6 +14,7 @@ from bot.errors import StoreError
 from bot.store.interface import Store
 from bot.store.sqlite.app import AppStateQueries
 from bot.store.sqlite.articles import ArticleQueries
+from bot.store.sqlite.changes import ChangeQueries
 from bot.store.sqlite.db import connect
 from bot.store.sqlite.digests import DigestQueries
 from bot.store.sqlite.entities import EntityQueries
@@ -48,6 +49,7 @@ class SqliteStore(
     MuteQueries,
     AppStateQueries,
     SessionQueries,
+    ChangeQueries,
     Store,
 ):
     """An open Newsdesk database in one SQLite file; callers get it from `open_store`."""

@@ -11,6 +11,7 @@ import aiosqlite
 from bot.models import Article, ArticleDraft
 from bot.store.records.articles import (
     ARTICLE_COLUMNS,
+    ARTICLE_PART_COLUMNS,
     Outcome,
     Stored,
     article_from_row,
@@ -141,6 +142,17 @@ class ArticleQueries(SearchQueries):
             row = await cur.fetchone()
         return article_from_row(row) if row else None
 
+    async def article_part(
+        self, article_id: int, start: int, length: int
+    ) -> tuple[Article, int] | None:
+        columns = ARTICLE_PART_COLUMNS.format(start="?", length="?")
+        async with self.conn.execute(
+            f"SELECT {columns} FROM articles WHERE id = ?",
+            (max(start, 0) + 1, max(length, 0), article_id),
+        ) as cur:
+            row = await cur.fetchone()
+        return (article_from_row(row), row["body_chars"]) if row else None
+
     async def articles(self, ids: Sequence[int]) -> list[Article]:
         if not ids:
             return []
@@ -171,6 +183,15 @@ class ArticleQueries(SearchQueries):
         async with self.conn.execute("SELECT count(*) FROM articles") as cur:
             row = await cur.fetchone()
         return row[0] if row else 0
+
+    async def count_articles_since(self, since: str, cap: int) -> int:
+        async with self.conn.execute(
+            "SELECT count(*) FROM (SELECT 1 FROM articles"
+            " WHERE coalesce(published_at, ingested_at) >= ? LIMIT ?)",
+            (since, cap),
+        ) as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
 
     async def article_stats(self) -> dict[str, object]:
         async with self.conn.execute(

@@ -6,7 +6,7 @@ import asyncio
 import logging
 import os
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -15,6 +15,7 @@ import aiosqlite
 
 from bot.errors import StoreError
 from bot.store.schema import bundled_migrations, plan_migrations
+from bot.work import on_meter
 
 log = logging.getLogger(__name__)
 
@@ -25,10 +26,13 @@ def migrations() -> list[tuple[int, str, str]]:
 
 
 class _Connection(aiosqlite.Connection):
-    """aiosqlite's connection, keeping hold of its worker thread's stop. When opening fails,
-    aiosqlite stops the thread without waiting for it; the thread then answers an event loop
-    that `asyncio.run` has closed meanwhile ("RuntimeError: Event loop is closed", printed
-    from the thread after our one-line error)."""
+    """aiosqlite's connection, keeping hold of its worker thread's stop, and counting that
+    thread's CPU time for each call against the operation that made it (bot/work.py: a
+    search's SQLite work runs there, not on the event loop; every call aiosqlite makes, its
+    cursors' included, goes through `_execute`). When opening fails, aiosqlite stops the
+    thread without waiting for it; the thread then answers an event loop that `asyncio.run`
+    has closed meanwhile ("RuntimeError: Event loop is closed", printed from the thread after
+    our one-line error)."""
 
     stopping: asyncio.Future[Any] | None = None
 
@@ -36,6 +40,10 @@ class _Connection(aiosqlite.Connection):
         """Stop the worker thread (as aiosqlite does), remembering when it will be done."""
         self.stopping = super().stop()
         return self.stopping
+
+    async def _execute(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        execute: Callable[..., Awaitable[Any]] = super()._execute
+        return await execute(on_meter(partial(fn, *args, **kwargs)))
 
 
 async def _open(target: str, *, uri: bool = False) -> aiosqlite.Connection:

@@ -405,14 +405,18 @@ class EntityQueries:
         return mention_sentences(latest, where, per_article)
 
     async def _co_mentioned(self, entity_id: int, limit: int, window: int) -> list[CoMention]:
+        # Counted on the covering key first, then each companion's row read once: a busy
+        # entity's window holds ~30k (article, entity) pairs but only a few thousand companions
+        # (reading the entity row per pair was half the profile's time at 100k articles).
         async with self.conn.execute(
             "WITH recent AS (SELECT article_id FROM article_entities WHERE entity_id = ?"
-            "                ORDER BY seen_at DESC LIMIT ?)"
-            f" SELECT {ENTITY_COLUMNS}, count(*) AS shared FROM recent r"
-            " JOIN article_entities ae ON ae.article_id = r.article_id"
-            " JOIN entities e ON e.id = ae.entity_id"
-            f" WHERE ae.entity_id != ? AND {NAMED}"
-            " GROUP BY e.id ORDER BY shared DESC, e.mention_count DESC, e.name LIMIT ?",
+            "                ORDER BY seen_at DESC LIMIT ?),"
+            " counted AS (SELECT ae.entity_id, count(*) AS shared FROM recent r"
+            "             JOIN article_entities ae ON ae.article_id = r.article_id"
+            "             WHERE ae.entity_id != ? GROUP BY ae.entity_id)"
+            f" SELECT {ENTITY_COLUMNS}, c.shared FROM counted c"
+            " JOIN entities e ON e.id = c.entity_id"
+            f" WHERE {NAMED} ORDER BY c.shared DESC, e.mention_count DESC, e.name LIMIT ?",
             (entity_id, window, entity_id, limit),
         ) as cur:
             return [CoMention(entity_from_row(r), r["shared"]) for r in await cur.fetchall()]

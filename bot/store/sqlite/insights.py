@@ -64,11 +64,13 @@ class InsightQueries:
             row = await cur.fetchone()
         hub_articles = row[0] if row else 0
         async with self.conn.execute(
-            f"WITH {_HUB} SELECT {ENTITY_COLUMNS}, count(*) AS shared FROM hub"
+            # Counted on the covering key, then each companion's row read once (as profiles).
+            f"WITH {_HUB}, counted AS (SELECT ae.entity_id, count(*) AS shared FROM hub"
             " JOIN article_entities ae ON ae.article_id = hub.article_id"
-            " JOIN entities e ON e.id = ae.entity_id"
-            f" WHERE ae.entity_id != ? AND {NAMED}"
-            " GROUP BY e.id ORDER BY shared DESC, e.mention_count DESC, e.name LIMIT ?",
+            " WHERE ae.entity_id != ? GROUP BY ae.entity_id)"
+            f" SELECT {ENTITY_COLUMNS}, c.shared FROM counted c"
+            " JOIN entities e ON e.id = c.entity_id"
+            f" WHERE {NAMED} ORDER BY c.shared DESC, e.mention_count DESC, e.name LIMIT ?",
             (*params, entity_id, limit),
         ) as cur:
             neighbours = [CoMention(entity_from_row(r), r["shared"]) for r in await cur.fetchall()]

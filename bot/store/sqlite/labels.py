@@ -131,6 +131,13 @@ class LabelQueries:
             row = await cur.fetchone()
         return hits, row[0] if row else 0
 
+    async def _labelled_ids(self, query: Query, keys: list[int]) -> set[int]:
+        """Which of the articles with these search keys a search without full-text terms
+        matches (no ranking, snippets or count)."""
+        where, params = _conditions(query, keys)
+        async with self.conn.execute(f"SELECT a.id FROM articles a WHERE {where}", params) as cur:
+            return {row[0] for row in await cur.fetchall()}
+
     async def _plain_hits(self, keys: Sequence[int]) -> list[SearchHit]:
         """Headline facts for these search keys, in order, each with its lead as snippet."""
         if not keys:

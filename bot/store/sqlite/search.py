@@ -22,8 +22,9 @@ from math import log
 
 import aiosqlite
 
-from bot.models import COUNT_CAP, SNIPPET_END, SNIPPET_START, SearchHit
-from bot.models.query import Query
+from bot.models import COUNT_CAP, SNIPPET_BODY_CHARS, SNIPPET_END, SNIPPET_START, SearchHit
+from bot.models.query import Query, Reach, Term
+from bot.models.text import fold
 from bot.store.ranking import (
     DAY_SHIFT,
     DAY_SPAN,
@@ -33,7 +34,8 @@ from bot.store.ranking import (
     day_of,
     idf_ceiling,
 )
-from bot.store.records.articles import hit_from_row
+from bot.store.records.articles import hit_from_row, lead_snippet
+from bot.store.records.postings import PostingsCache
 from bot.store.sqlite.conditions import filter_conditions
 from bot.store.sqlite.labels import Keys, LabelQueries, fts_term, label_conditions
 
@@ -49,6 +51,10 @@ EXACT_BOUND_AFTER = 1_024
 ID_LOOKUP_LIMIT = 2_000
 # Remembered counts (valid until the next write to the database).
 COUNT_CACHE_SIZE = 512
+# Vocabulary rows read per round trip when a prefix's expansions are counted: each row reads
+# that word's whole list of articles, so they are read a few at a time and the scan stops as
+# soon as a cap is passed.
+VOCAB_BATCH = 8
 _ID_MASK = DAY_SPAN - 1
 
 
@@ -147,6 +153,13 @@ def _plan(index: _Index, query: Query, keys: list[int] | None = None) -> _Plan:
     )
 
 
+def _snippet(row: aiosqlite.Row) -> str:
+    """The hit's snippet: FTS5's around the matched words, or the lead of a body too long for
+    one (SNIPPET_BODY_CHARS)."""
+    snip: str | None = row["snip"]
+    return lead_snippet(row["lead"]) if snip is None else snip
+
+
 def forget_search_counts(store: object) -> None:
     """Drop a store's remembered counts (they go by themselves on any write; benchmarks time
     searches cold). A function, not a method: the PostgreSQL store has no such cache."""
@@ -177,6 +190,25 @@ class SearchQueries(LabelQueries):
         if total is None:
             total = await self._count(plan, cap=COUNT_CAP)
         return hits, total
+
+    async def matching_ids(self, query: Query, article_ids: Sequence[int]) -> set[int]:
+        query.filters.checked_resolved()
+        found: set[int] = set()
+        ids = list(dict.fromkeys(article_ids))
+        for first in range(0, len(ids), ID_LOOKUP_LIMIT):
+            keys = await self._search_keys(tuple(ids[first : first + ID_LOOKUP_LIMIT]))
+            if not keys:
+                continue
+            if not query.text_groups:
+                found.update(await self._labelled_ids(query, keys))
+                continue
+            source, where, params = _plan(ARTICLES_INDEX, query, keys).sql()
+            table = ARTICLES_INDEX.table
+            async with self.conn.execute(
+                f"SELECT {table}.rowid FROM {source} WHERE {where}", params
+            ) as cur:
+                found.update(row[0] & _ID_MASK for row in await cur.fetchall())
+        return found
 
     async def _ranked(
         self, plan: _Plan, want: int
@@ -284,6 +316,21 @@ class SearchQueries(LabelQueries):
             counts.entries.popitem(last=False)
         return value
 
+    async def _word_postings(self, word: str, cap: int | None = None) -> int:
+        """How many articles hold `word`, up to `cap` (remembered: records/postings.py)."""
+        rows = (await self._counts()).rows_at_most
+        known: PostingsCache = self.__dict__.setdefault("_postings", PostingsCache())
+        count = known.get(word, rows, cap)
+        if count is not None:
+            return count
+        sql = "SELECT 1 FROM articles_fts WHERE articles_fts MATCH ?"
+        params: tuple[object, ...] = (fts_term(Term((word,))),)
+        if cap is not None:
+            sql, params = f"{sql} LIMIT ?", (*params, cap)
+        async with self.conn.execute(f"SELECT count(*) FROM ({sql})", params) as cur:
+            row = await cur.fetchone()
+        return known.put(word, rows, cap, int(row[0]) if row else 0)
+
     async def _search_keys(self, article_ids: tuple[int, ...]) -> list[int]:
         """The index keys of these articles (ids that don't exist are skipped)."""
         async with self.conn.execute(
@@ -298,7 +345,10 @@ class SearchQueries(LabelQueries):
             return []
         async with self.conn.execute(
             "SELECT articles_fts.rowid AS k, a.id, a.title, a.source, a.url,"
-            f" coalesce(a.published_at, a.ingested_at) AS at, {_SNIPPET} AS snip"
+            " coalesce(a.published_at, a.ingested_at) AS at,"
+            # CASE is lazy: snippet() never reads a body past the bound; its lead is shown.
+            f" CASE WHEN length(a.body) > {SNIPPET_BODY_CHARS} THEN NULL ELSE {_SNIPPET} END"
+            " AS snip, substr(a.body, 1, 400) AS lead"
             " FROM articles_fts CROSS JOIN articles a ON a.search_key = articles_fts.rowid"
             " WHERE articles_fts MATCH ? AND articles_fts.rowid IN"
             " (SELECT value FROM json_each(?))",
@@ -306,7 +356,7 @@ class SearchQueries(LabelQueries):
         ) as cur:
             rows = {row["k"]: row for row in await cur.fetchall()}
         return [
-            hit_from_row(rows[key], rows[key]["snip"], relevance)
+            hit_from_row(rows[key], _snippet(rows[key]), relevance)
             for key, relevance in best
             if key in rows
         ]
@@ -330,9 +380,50 @@ class SearchQueries(LabelQueries):
         async with self.conn.execute(sql, params) as cur:
             return [(row[0], row[1]) for row in await cur.fetchall()]
 
-    async def terms_starting(self, stem: str, limit: int = 200) -> list[tuple[str, int]]:
-        async with self.conn.execute(
-            "SELECT term, doc FROM articles_vocab WHERE term >= ? AND term < ? LIMIT ?",
-            (stem, stem + "\U0010ffff", limit),
-        ) as cur:
-            return [(row[0], row[1]) for row in await cur.fetchall()]
+    async def terms_starting(
+        self, stem: str, limit: int = 200, *, max_postings: int | None = None
+    ) -> list[tuple[str, int]]:
+        # fts5vocab counts each word's articles by reading its whole list: the words are read
+        # a few at a time, so a cap on postings stops early. Each batch is read in one call:
+        # a write to the index between a vocabulary cursor's steps aborts it ("query
+        # aborted"), and the feed poller writes through this same connection.
+        folded = fold(stem)
+        found: list[tuple[str, int]] = []
+        postings = 0
+        low, above = folded, ">="
+        while len(found) < limit:
+            batch = await self.conn.execute_fetchall(
+                f"SELECT term, doc FROM articles_vocab WHERE term {above} ? AND term < ? LIMIT ?",
+                (low, folded + "\U0010ffff", min(VOCAB_BATCH, limit - len(found))),
+            )
+            rows = [(row[0], row[1]) for row in batch]
+            for term, docs in rows:
+                found.append((term, docs))
+                postings += docs
+                if max_postings is not None and postings > max_postings:
+                    return found
+            if len(rows) < VOCAB_BATCH:
+                break
+            low, above = rows[-1][0], ">"
+        return found
+
+    async def term_reach(self, term: Term, *, max_lists: int, max_postings: int) -> Reach:
+        # A word's articles are counted through the index (a cheaper read than the vocabulary
+        # table, which also counts positions), up to the cap, and remembered until the next
+        # write; a prefix's through the vocabulary, a few words at a time.
+        lists = postings = 0
+        words = term.words[:-1] if term.prefix else term.words
+        for word in words:
+            lists += 1
+            postings += await self._word_postings(fold(word), max_postings - postings + 1)
+            if postings > max_postings:
+                return Reach(lists, postings)
+        if term.prefix and lists <= max_lists:
+            expansions = await self.terms_starting(
+                term.words[-1],
+                limit=max_lists - lists + 1,
+                max_postings=max_postings - postings,
+            )
+            lists += len(expansions)
+            postings += sum(docs for _, docs in expansions)
+        return Reach(lists, postings)

@@ -34,3 +34,33 @@ def test_search_prints_hits_and_what_the_word_limit_left_out(
     printed = capsys.readouterr().out
     assert "Harbour strike" in printed and "Harbour reopens" not in printed
     assert "note: only the first 16 of 20 words were used" in printed
+
+
+@pytest.mark.parametrize(
+    ("options", "said"),
+    [
+        (["--page", "3"], "No results on page 3: 2 articles match, on pages 1 to 1."),
+        # The options' own ranges refuse these before a search (the core's refusal of the
+        # same is tested in tests/bot/search/test_search.py).
+        (["--page", "201"], "'201' is not a whole number from 1 to 200"),
+        (["--limit", "0"], "'0' is not a whole number from 1 to 100"),
+        (["--limit", "-1"], "'-1' is not a whole number from 1 to 100"),
+    ],
+)
+def test_pages_out_of_range_are_said_not_reported_as_no_match(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], options: list[str], said: str
+) -> None:
+    """Issue 16, class 11: `search --page 201` (clamped) and `--limit 0` or `-1` answered
+    "No articles match" and a suggestion, though articles matched."""
+    db = tmp_path / "news.db"
+    asyncio.run(_archive(db))
+
+    try:
+        code = main(["--db", str(db), "search", "harbour", *options])
+    except SystemExit as exit:  # argparse refuses an option out of its range
+        code = exit.code
+    assert code != 0
+
+    printed = capsys.readouterr()
+    assert said in printed.out + printed.err
+    assert "No articles match" not in printed.out + printed.err

@@ -1,10 +1,21 @@
 """Subscribing: address checks, filters, and finding a site's feed from its home page."""
 
+from pathlib import Path
+
 import pytest
 
-from bot.errors import QueryError
+from bot.errors import QueryError, TooBroad
 from bot.feeds.fetcher import Fetcher
-from bot.feeds.subscriptions import FeedUrlError, check_filter, normalise_feed_url, preview_feed
+from bot.feeds.subscriptions import (
+    FeedUrlError,
+    check_filter,
+    check_filter_cost,
+    matching_articles,
+    normalise_feed_url,
+    preview_feed,
+)
+from bot.ingest import ingest_paths
+from bot.store import Store
 
 from .newsroom import NewsSite, Reply
 
@@ -36,3 +47,23 @@ async def test_a_site_address_finds_the_feed_it_links_to(site: NewsSite, fetcher
     assert preview.url == site.url("/harbour/rss.xml")
     assert preview.title == "Harbour Times – Coast & Port"
     assert len(preview.feed.entries) == 3
+
+
+async def test_a_filter_too_broad_to_run_is_refused_and_a_saved_one_passes_nothing(
+    store: Store, seed_file: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Issue 16, class 1: a filter runs on every batch of new items, and a prefix is merged
+    over the whole index each time. One too broad is refused when typed; one saved before the
+    archive grew lets nothing through (logged) instead of failing the feed's poll for every
+    channel that follows it."""
+    report = await ingest_paths(store, [seed_file])
+    flood = " OR ".join(f"{letter}*" for letter in "abcdefghijklmnopqrstuvwxyz" * 2)[:200]
+
+    with pytest.raises(TooBroad):
+        await check_filter_cost(store, flood)
+    await check_filter_cost(store, "Qatar OR Egypt")
+    await check_filter_cost(store, "entity:Hamas")
+
+    assert await matching_articles(store, flood, report.added) == set()
+    assert "too broad to run" in caplog.text
+    assert await matching_articles(store, "Qatar", report.added) == set(report.added)

@@ -14,6 +14,7 @@ from bot.clock import FakeClock
 from bot.errors import ArticleNotFound, EntityNotFound, QueryError
 from bot.ingest import IngestReport, ingest_drafts, ingest_paths
 from bot.models import ArticleDraft
+from bot.models.analysis import Sentence
 from bot.nlp import Analysis, ArticleInput, NlpService, enrichment
 from bot.nlp.enrichment import enrich_articles, enrich_pending, load_analysis
 from bot.nlp.lookup import (
@@ -26,6 +27,7 @@ from bot.nlp.lookup import (
 )
 from bot.search import search
 from bot.store import Store
+from bot.work import Meter, metered
 
 SEED_HALEVI_SENTENCES = [
     "A delegation of senior Israeli security officials headed by the head of the IDF’s "
@@ -403,3 +405,26 @@ def test_reingest_resumes_analysis_of_articles_stored_without_it(
     assert "1 already stored, 0 skipped; analysed 1 already stored article lacking it" in resumed
     assert "0 added, 0 updated, 1 already stored, 0 skipped —" in again
     assert "Hamas" in capsys.readouterr().out
+
+
+async def test_a_summary_of_a_huge_article_reads_only_the_sentences_it_shows(
+    store: Store,
+) -> None:
+    """Issue 16, class 1: /summary counted the words of every sentence of the article (100k
+    of them in a 9 MB article) to pick three. Now only the best-ranked ones are read."""
+    sentence = "Talks in Doha went on through the night and into the morning. "
+    body = sentence * 50_000
+    report = await ingest_drafts(store, [ArticleDraft(title="Long", body=body, origin="t:long")])
+    article_id = report.added[0]
+    step = len(sentence)
+    spans = [Sentence(sentence.strip(), i * step, (i + 1) * step - 1) for i in range(50_000)]
+    analysis = Analysis(sentences=spans, mentions=[], summary=[0, 1, 2], ranking=[7, 3, 9, 1])
+    digest = await store.article_content_hash(article_id)
+    async with store.transaction():
+        await store.save_analysis(article_id, digest or "", enrichment.NLP_VERSION, analysis, "")
+
+    meter = Meter("summary")
+    summary = await metered(article_summary(store, article_id, max_words=30), meter)
+
+    assert [s.start for s in summary.sentences] == [3 * step, 7 * step, 9 * step]
+    assert meter.units["summary_sentences"] <= 6

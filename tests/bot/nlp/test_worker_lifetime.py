@@ -4,6 +4,7 @@ tracker stays behind with parent 1, and restarts do not pile them up."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import select
 import signal
@@ -18,6 +19,7 @@ from bot.models import ArticleDraft
 from bot.nlp.enrichment import NLP_VERSION, NlpFailure, enrich_articles
 from bot.nlp.service import NlpService
 from bot.store import Store
+from tests.bot.nlp.worker_driver import busy_until_stopped
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
 
@@ -131,3 +133,29 @@ async def test_a_worker_killed_from_outside_costs_a_retry_not_a_recorded_failure
         assert await store.analysis_failures(NLP_VERSION) == {}
     finally:
         service.close()
+
+
+async def test_a_stopping_bot_does_not_wait_for_the_article_its_worker_is_analysing(
+    tmp_path: Path,
+) -> None:
+    """Found by the soak (issue 16): close() waited for the job the worker was running (a long
+    article is minutes of CPU), so a stopping bot hung; the worker now stops at once, and at
+    a lower CPU priority than the bot while it runs."""
+    service = NlpService("process")
+    await service.run(os.getpid)  # the worker is up
+    worker = next(iter(service._executor._processes))  # type: ignore[union-attr]
+    assert os.getpriority(os.PRIO_PROCESS, worker) > os.getpriority(os.PRIO_PROCESS, 0)
+    started = tmp_path / "started"
+    os.mkfifo(started)
+    endless = asyncio.ensure_future(service.run(busy_until_stopped, str(started)))
+    assert await asyncio.to_thread(started.read_text) == "started"  # it runs in the worker
+
+    await asyncio.wait_for(asyncio.to_thread(service.close), timeout=60)
+
+    assert await asyncio.to_thread(_gone, worker)
+    assert endless.done()
+
+
+def _gone(pid: int) -> bool:
+    stat = Path(f"/proc/{pid}/stat")
+    return not stat.exists() or stat.read_text().rsplit(")", 1)[1].split()[0] == "Z"

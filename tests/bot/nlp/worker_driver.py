@@ -28,3 +28,12 @@ async def main(from_thread: bool) -> None:
 
 if __name__ == "__main__":
     asyncio.run(main(from_thread="thread" in sys.argv[1:]))
+
+
+def busy_until_stopped(started: str) -> None:
+    """A job that says it has started (writes to the pipe `started`), then never ends."""
+    import pathlib
+    import time
+
+    pathlib.Path(started).write_text("started")
+    time.sleep(3_600)

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from bot.models import Article
 from bot.render import limits
-from bot.render.article import article_pages, byline
+from bot.render.article import (
+    BREAK_WINDOW,
+    PAGE_CHARS,
+    article_pages,
+    byline,
+    page_count,
+    page_span,
+    page_text,
+)
 
 
 def article(**overrides: object) -> Article:
@@ -51,3 +62,50 @@ def test_a_100kb_article_splits_into_pages_within_every_limit() -> None:
 
 def test_byline_links_the_source() -> None:
     assert byline(article()) == "YWN · <t:1717156800:D> · [link](https://news.example/7) · #7"
+
+
+def pages_read_one_at_a_time(body: str, lead_chars: int = 0) -> list[str]:
+    """Each page's raw text, built from only the part of the body its span names."""
+    pages = page_count(len(body), lead_chars)
+    found = []
+    for number in range(1, pages + 1):
+        start, length = page_span(number, lead_chars)
+        found.append(page_text(body[start : start + length], start, number, pages, lead_chars))
+    return found
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    paragraphs=st.lists(
+        st.text(alphabet=st.sampled_from("ab .!\n*`<@"), min_size=0, max_size=900), max_size=40
+    ),
+    lead_chars=st.integers(0, 506),
+)
+def test_pages_built_alone_cover_the_body_exactly_once(
+    paragraphs: list[str], lead_chars: int
+) -> None:
+    """Issue 16, class 1: pages are cut by position, so each is built from its own span of
+    the body alone, and together they hold the whole text, in order, nothing twice."""
+    body = "\n\n".join(paragraphs)
+    pages = pages_read_one_at_a_time(body, lead_chars)
+    assert "".join(pages) == body
+    assert len(pages) == page_count(len(body), lead_chars)
+    assert all(len(page) <= PAGE_CHARS + BREAK_WINDOW for page in pages)
+
+
+def test_pages_end_at_paragraph_then_sentence_then_word_breaks() -> None:
+    sentence = "The harbour reopened on Monday. "
+    body = "\n\n".join(sentence * 10 for _ in range(20))
+    pages = pages_read_one_at_a_time(body)
+    assert all(page.endswith("\n\n") for page in pages[:-1])
+    words = "harbour " * 1000
+    assert all(page.endswith(" ") for page in pages_read_one_at_a_time(words)[:-1])
+
+
+def test_markdown_heavy_text_is_shown_verbatim_in_a_code_block_and_fits() -> None:
+    body = "*_`|~``" * 2000
+    pages = article_pages(article(body=body, caption=""))
+    assert pages[0].description.startswith("```\n")
+    assert "```" not in pages[0].description[4:-4]
+    assert all(len(p.description) <= limits.EMBED_DESCRIPTION for p in pages)
+    assert all(len(p) <= limits.EMBED_TOTAL for p in pages)

@@ -44,7 +44,7 @@ def test_queries_without_words_give_a_clear_message(text: str) -> None:
 def test_fts_syntax_is_words_not_obeyed() -> None:
     query = parse_query('NEAR(a b) col:thing "x" AND y')
     # Only words: no operator or column filter survives (only OR joins alternatives).
-    assert shape(query) == [["NEAR a"], ["b"], ["col thing"], ["x"], ["AND"], ["y"]]
+    assert shape(query) == [["NEAR a"], ["b"], ["col"], ["thing"], ["x"], ["AND"], ["y"]]
     assert shape(parse_query("AND OR NOT")) == [["AND", "NOT"]]
 
 
@@ -129,3 +129,17 @@ def test_a_query_needs_words_and_stores_refuse_unresolved_entities() -> None:
     resolved = parse_query("truce entity:Hamas").resolved([3, 1])
     assert resolved.filters == SearchFilters(article_ids=(1, 3))
     assert resolved.within([3, 4]).filters.article_ids == (3,)
+
+
+def test_a_colon_that_is_not_a_filter_joins_two_words_not_a_phrase() -> None:
+    """Issue 16, class 11: `Qatar:Hamas` became the phrase "Qatar Hamas" (found only where
+    the two words stand side by side); it is the two words, as the parser's comment says."""
+    assert parse_query("Qatar:Hamas").groups == ((Term(("Qatar",)),), (Term(("Hamas",)),))
+    assert parse_query("truce -Qatar:Hamas").excluded == (Term(("Qatar",)), Term(("Hamas",)))
+    assert parse_query('note:"shin bet"').groups == ((Term(("note",)),), (Term(("shin", "bet")),))
+    assert parse_query("truce OR Qatar:Hamas").groups == (
+        (Term(("truce",)), Term(("Qatar",))),
+        (Term(("Hamas",)),),
+    )
+    assert parse_query("Qatar:OR").groups == ((Term(("Qatar",)),), (Term(("OR",)),))
+    assert parse_query("Halev:*").groups == ((Term(("Halev",), prefix=True),),)

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from bot.errors import QueryError
 from bot.ingest import ingest_drafts, ingest_paths
-from bot.models import SNIPPET_END, SNIPPET_START, ArticleDraft
+from bot.models import SNIPPET_BODY_CHARS, SNIPPET_END, SNIPPET_START, ArticleDraft
 from bot.search import SearchFilters, parse_query, search, suggestions, title_choices
 from bot.store import Store
 
@@ -164,3 +164,47 @@ async def test_ten_kilobytes_of_text(store: Store, seed_file: Path) -> None:
     await ingest_paths(store, [seed_file])
     page = await search(store, "Qatar " + "x" * 10_000)
     assert page.total == 0
+
+
+async def test_word_colon_word_finds_the_two_words_apart(store: Store, seed_file: Path) -> None:
+    """Issue 16, class 11: the seed names Qatar and Hamas, never side by side."""
+    await ingest_paths(store, [seed_file])
+    assert (await search(store, "Qatar:Hamas")).total == 1
+    assert (await search(store, '"Qatar Hamas"')).total == 0
+
+
+async def test_pages_and_page_sizes_out_of_range_are_refused_in_one_line(store: Store) -> None:
+    """Issue 16, class 11: page 201 was quietly page 200 and a page size of 0 or -1 found
+    nothing, so `search --page 201` and `--limit 0` said "No articles match" though hundreds
+    did. Now they are refused, and a page past the last is told apart from no match."""
+    await ingest_drafts(store, [draft(n, f"Harbour {n}", "harbour news") for n in range(12)])
+    for options, message in (
+        ({"page": 201}, "Pages go from 1 to 200."),
+        ({"page": 0}, "Pages go from 1 to 200."),
+        ({"per_page": 0}, "Show 1 to 100 results a page."),
+        ({"per_page": -1}, "Show 1 to 100 results a page."),
+    ):
+        with pytest.raises(QueryError) as refused:
+            await search(store, "harbour", **options)  # type: ignore[arg-type]
+        assert str(refused.value) == message
+    past = await search(store, "harbour", page=4, per_page=5)
+    assert (past.hits, past.total, past.pages, past.past_the_end) == ([], 12, 3, True)
+    assert not (await search(store, "harbour", page=3, per_page=5)).past_the_end
+
+
+async def test_a_body_too_long_for_a_snippet_is_never_read_whole_for_one(store: Store) -> None:
+    """Issue 16, class 1 (found by the soak): snippets read each hit's whole body, so every
+    search whose hits held a 1,000,000-character article spent 0.6-2.5 s of CPU on them. Past
+    SNIPPET_BODY_CHARS a hit shows its lead (SQLite) or its first part highlighted
+    (PostgreSQL); a match further on is still found, just not quoted."""
+    filler = "Quiet day at the harbour. " * (SNIPPET_BODY_CHARS // 26 + 10)
+    long_body = f"Opening lead of the long report. {filler}The strike began at dawn."
+    await ingest_drafts(
+        store, [draft(1, "Long report", long_body), draft(2, "Short", "The strike began at dawn.")]
+    )
+    page = await search(store, "strike")
+    snippets = {hit.title: hit.snippet for hit in page.hits}
+    assert page.total == 2
+    assert snippets["Long report"].startswith("Opening lead of the long report")
+    assert SNIPPET_START not in snippets["Long report"]
+    assert f"{SNIPPET_START}strike{SNIPPET_END}" in snippets["Short"]

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
-from bot.errors import EntityNotFound
+from bot.clock import FakeClock
+from bot.errors import EntityNotFound, TooBroad
 from bot.ingest import ingest_drafts
 from bot.models import ArticleDraft
 from bot.models.analysis import Analysis, Mention, Sentence
@@ -220,6 +223,31 @@ async def test_autocomplete_is_capped_and_ranked(store: Store) -> None:
     assert [e.name for e in await entity_choices(store, "number3")] == [
         f"Halvorsen Number{n}" for n in (39, 38, 37, 36, 35, 34, 33, 32, 31, 30, 3)
     ]
+
+
+async def test_a_period_holding_more_articles_than_a_tally_may_read_is_too_broad(
+    store: Store,
+) -> None:
+    """Issue 16, class 1: /entities days:3650 tallied every entity row of the period (seconds
+    at 100k articles). A period is now counted first, through the date index, and refused
+    in one line past its budget; all-time counts (kept up to date) still answer."""
+    for n in range(12):
+        await add(
+            store, n, "Hamas in Doha.", [("Hamas", "ORG", "Hamas")], when=f"2026-01-{n + 1:02d}"
+        )
+    clock = FakeClock(datetime(2026, 1, 20, tzinfo=UTC))
+
+    with pytest.raises(TooBroad) as refused:
+        await top_entities(store, days=3650, clock=clock, max_articles=10)
+    assert str(refused.value) == (
+        "Too broad: the last 3,650 days hold more than 10 articles to tally."
+        " Narrow it: choose fewer days, or leave days out for all-time counts."
+    )
+    recent = await top_entities(store, days=10, clock=clock, max_articles=10)
+    assert [(t.entity.name, t.articles) for t in recent] == [("Hamas", 3)]
+    assert (await top_entities(store, max_articles=10))[0].articles == 12
+    assert await store.count_articles_since("2026-01-05", 100) == 8
+    assert await store.count_articles_since("2026-01-05", 3) == 3
 
 
 async def test_a_recorded_analysis_failure_holds_until_the_text_or_the_code_changes(

@@ -76,7 +76,7 @@ async def sqlite_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Async
         # Every word is inside double quotes: no bare operator or column filter survives.
         (
             'NEAR(a b) col:thing "x" AND y',
-            '("NEAR a") AND ("b") AND ("col thing") AND ("x") AND ("AND") AND ("y")',
+            '("NEAR a") AND ("b") AND ("col") AND ("thing") AND ("x") AND ("AND") AND ("y")',
         ),
         ("AND OR NOT", '("AND" OR "NOT")'),
         ("ceasefire source:YWN entity:Hamas", '("ceasefire")'),

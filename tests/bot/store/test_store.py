@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from bot.errors import StoreError
+from bot.ingest import ingest_drafts
 from bot.models import ArticleDraft
 from bot.store import Store, open_store
 from bot.store.sqlite.db import migrations
@@ -145,3 +146,52 @@ def test_kill_during_large_ingest_leaves_consistent_db(tmp_path: Path) -> None:
 def test_bundled_migrations_are_numbered_without_gaps() -> None:
     versions = [version for version, _, _ in migrations()]
     assert versions == list(range(1, len(versions) + 1))
+
+
+async def test_article_part_reads_a_span_of_the_body_and_its_length(store: Store) -> None:
+    """What a reader's page needs (issue 16, class 1): a span of the body, counted in
+    characters on both backends (accents and emoji are one character each), and its length."""
+    body = "Café ☕ x" * 1000
+    report = await ingest_drafts(
+        store, [ArticleDraft(title="Long", body=body, caption="Photo", origin="t:part")]
+    )
+    article_id = report.added[0]
+
+    found = await store.article_part(article_id, 7, 14)
+
+    assert found is not None
+    article, chars = found
+    assert (article.body, chars, article.caption, article.title) == (
+        body[7:21],
+        len(body),
+        "Photo",
+        "Long",
+    )
+    assert (await store.article_part(article_id, len(body) - 3, 100))[0].body == body[-3:]  # type: ignore[index]
+    assert await store.article_part(article_id + 1, 0, 10) is None
+
+
+async def test_listing_index_words_while_articles_are_stored_is_never_aborted(
+    store: Store,
+) -> None:
+    """fts5vocab aborts a cursor when the index is written between its steps ('query
+    aborted'); the feed poller writes through the same connection as a search's budget
+    check reads the vocabulary. Each batch of words is read in one step."""
+    await ingest_drafts(
+        store,
+        [
+            ArticleDraft(
+                title="Ports", body=" ".join(f"port{n:03d}" for n in range(300)), origin="t:v"
+            )
+        ],
+    )
+
+    async def write() -> None:
+        for n in range(30):
+            await ingest_drafts(
+                store, [ArticleDraft(title=f"Port {n}", body="port news", origin=f"w:{n}")]
+            )
+
+    listed, _ = await asyncio.gather(store.terms_starting("port", limit=300), write())
+
+    assert len(listed) >= 300

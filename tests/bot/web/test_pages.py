@@ -11,7 +11,9 @@ from html.parser import HTMLParser
 import feedparser
 
 from bot.insights.charts import png_size
+from bot.insights.network import entity_network
 from bot.search import search
+from bot.web.entity_pages import network_text
 from tests.bot.web.newsroom import HOSTILE_TITLE, QATAR_PAGES, QUOTE, STORY_SOURCES, WebDesk
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -140,6 +142,12 @@ async def test_an_entity_page_has_its_profile_charts_with_text_alternatives_and_
     assert [kind for kind, _ in alts] == ["trend", "network"]
     assert alts[0][1].startswith("Line chart of mentions of Hamas per day")
     assert "Diagram of Hamas in the middle" in alts[1][1]
+    # The text names exactly the companions the picture draws (the chart counts them itself).
+    drawn = await entity_network(public_web.store, f"#{hamas}")
+    assert data["network"]["alt"] == network_text(drawn.center, drawn.neighbours)
+    assert [n["name"] for n in data["named_with"][: len(drawn.neighbours)]] == [
+        n.entity.name for n in drawn.neighbours
+    ]
     async with public_web.browser() as http:
         for chart in ("trend", "network"):
             async with http.get(public_web.url(f"/entities/{hamas}/{chart}.png")) as png:

@@ -1,4 +1,4 @@
--- What's new in a story (as bot/store/sqlite/migrations/020_story_updates.sql): where a
+-- What's new in a story (as bot/store/sqlite/migrations/021_story_updates.sql): where a
 -- subscription's later reports of a story go, what each channel was told of a story, later
 -- reports queued as updates, story follows and the updates each follower is owed (UNIQUE:
 -- the claims that make posting and telling exactly-once across processes).

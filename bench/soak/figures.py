@@ -1,0 +1,185 @@
+"""The soak's figures from a calm phase and a hostile one, each against its goal (issue 16)."""
+
+from __future__ import annotations
+
+import math
+import sqlite3
+from collections import Counter
+from pathlib import Path
+
+from bench.report import Figure, Goal
+from bench.soak.run import SETTLE, Phase
+from bench.timing import percentile
+
+DEADLINE_MS = 3_000.0
+ROUND_TRIP = Goal("≤ 300 ms, ≤ 1.5× calm", max_value=300.0, max_ratio=1.5)
+NONE = Goal("= 0", max_value=0.0)
+LAG_P99 = Goal("≤ 50 ms", max_value=50.0)
+LAG_MAX = Goal("≤ 250 ms", max_value=250.0)
+COMMAND_CPU = Goal("≤ 250 ms", max_value=250.0)
+RSS_PEAK = Goal("≤ 600 MB", max_value=600.0)
+RSS_BACK = Goal("≤ 1.1× start", max_ratio=1.1)
+OK = Goal("ok", min_value=1.0)
+SAME = Goal("= articles", min_ratio=1.0, max_ratio=1.0)
+
+
+def readers_ms(phase: Phase) -> list[float]:
+    """Well-behaved users' round trips (ms; an unanswered one counts as the wait it got)."""
+    return [t.ms if t.ms is not None else 20_000.0 for t in phase.trips if not t.hostile]
+
+
+def lateness(phase: Phase) -> list[float]:
+    """The bot's event-loop lateness samples (ms) taken while the load ran."""
+    start, end = phase.load
+    return [ms for at, ms in phase.report.get("lateness", []) if start <= at <= end]
+
+
+def commands(phase: Phase) -> list[dict[str, object]]:
+    """The user commands the bot ran (label, CPU ms, units), from its own ledger."""
+    return list(phase.report.get("commands", []))
+
+
+def unanswered(phase: Phase) -> int:
+    """Interactions the bot never acknowledged or never answered visibly (lost answers)."""
+    return sum(1 for i in phase.interactions if not i.answered)
+
+
+def late(phase: Phase) -> int:
+    """Actions first answered later than Discord's 3 s (or not at all): a deferral counts,
+    as it does for Discord."""
+    return sum(1 for t in phase.trips if t.ack_ms is None or t.ack_ms > DEADLINE_MS)
+
+
+def duplicates(phase: Phase) -> int:
+    """Second answers: callbacks Discord refused (already acknowledged) and interactions
+    answered with more than one visible message."""
+    refused = sum(1 for r in phase.requests if r.path.endswith("/callback") and r.status == 400)
+    doubled = sum(1 for i in phase.interactions if len(i.messages) > 1)
+    return refused + doubled
+
+
+def memory(phase: Phase, part: int = 1) -> tuple[float, float, float]:
+    """RSS (MB; `part` 1: bot + its NLP worker, 2: the bot alone): before the load, at its
+    peak, after the settle."""
+    start, end = phase.load
+    before = [s[part] for s in phase.rss if s[0] < start] or [phase.rss[0][part]]
+    after = [s[part] for s in phase.rss if s[0] > end]
+    peak = max(s[part] for s in phase.rss)
+    return before[-1], peak, (after[-1] if after else phase.rss[-1][part])
+
+
+def database(path: Path) -> tuple[bool, int, int]:
+    """integrity_check's verdict, the full-text index's rows and the articles."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        ok = conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        indexed = conn.execute("SELECT count(*) FROM articles_fts_docsize").fetchone()[0]
+        articles = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+    finally:
+        conn.close()
+    return ok, indexed, articles
+
+
+def figures(calm: Phase, hostile: Phase, *, readers: int, hostiles: int) -> list[Figure]:
+    """Every figure of the soak."""
+    calm_ms, hostile_ms = readers_ms(calm), readers_ms(hostile)
+    lags = lateness(hostile)
+    ran = commands(hostile)
+    worst = max(
+        ran, key=lambda c: float(c["cpu_ms"]), default={"cpu_ms": math.inf, "label": "no report"}
+    )  # type: ignore[arg-type]
+    before, peak, after = memory(hostile)
+    bot_before, bot_peak, bot_after = memory(hostile, 2)
+    ok, indexed, articles = database(hostile.db)
+    kinds = Counter(t.kind for t in hostile.trips if t.hostile)
+    refused = sum(
+        1 for c in ran if c["units"].get("search_postings") and not c["units"].get("searches")
+    )  # type: ignore[union-attr]
+    return [
+        Figure(
+            f"well-behaved p99 round trip, {readers} readers + {hostiles} hostile",
+            percentile(hostile_ms, 99),
+            "ms",
+            percentile(calm_ms, 99),
+            ROUND_TRIP,
+            note=f"baseline: same readers alone; {len(hostile_ms)} vs {len(calm_ms)} commands",
+        ),
+        Figure(
+            "well-behaved p50 round trip",
+            percentile(hostile_ms, 50),
+            "ms",
+            percentile(calm_ms, 50),
+            note="info",
+        ),
+        Figure("interactions answered later than 3 s", late(hostile) + late(calm), "", goal=NONE),
+        Figure("lost answers", unanswered(hostile) + unanswered(calm), "", goal=NONE),
+        Figure("duplicate answers", duplicates(hostile) + duplicates(calm), "", goal=NONE),
+        Figure("event-loop lag p99 under load", percentile(lags, 99), "ms", goal=LAG_P99),
+        Figure("event-loop lag max under load", max(lags, default=0.0), "ms", goal=LAG_MAX),
+        Figure(
+            "most expensive single command, CPU",
+            float(worst["cpu_ms"]),  # type: ignore[arg-type]
+            "ms",
+            goal=COMMAND_CPU,
+            note=f"{worst['label']}; {len(ran)} commands metered; loop + threads",
+        ),
+        Figure(
+            "peak RSS, bot + NLP worker",
+            peak,
+            "MB",
+            goal=RSS_PEAK,
+            note=f"the bot alone: {bot_peak:.0f} MB",
+        ),
+        Figure(
+            "RSS after the load vs before it",
+            after,
+            "MB",
+            before,
+            RSS_BACK,
+            note=(
+                f"{len(hostile.rss)} samples, {SETTLE:.0f} s settle; the bot alone"
+                f" {bot_before:.0f} -> {bot_after:.0f} MB, its worker"
+                f" {before - bot_before:.0f} -> {after - bot_after:.0f} MB"
+            ),
+        ),
+        Figure("integrity_check ok", 1.0 if ok else 0.0, "", goal=OK),
+        Figure("full-text rows = articles", indexed, "", articles, SAME),
+        Figure("orphan processes after exit", len(hostile.orphans), "", goal=NONE),
+        Figure(
+            "seconds to stop after the load",
+            hostile.shutdown,
+            "s",
+            goal=Goal("≤ 30 s", max_value=30.0),
+            note="replies in flight finished, NLP worker stopped",
+        ),
+        Figure(
+            "hostile commands sent",
+            sum(kinds.values()),
+            "",
+            note=(
+                f"{refused} searches refused as too broad; huge articles ingested: "
+                f"{len(hostile.huge_ids)}; feed reads {hostile.feed.get('reads', 0)}; "
+                f"faults: {', '.join(sorted(set(hostile.faults))) or 'none'} "
+                f"({len(hostile.faults)})"
+            ),
+        ),
+    ]
+
+
+def troubles(phase: Phase) -> list[str]:
+    """What went wrong, by kind of action: late or unanswered trips, slowest commands."""
+    late_kinds = Counter(
+        (t.kind, "hostile" if t.hostile else "reader")
+        for t in phase.trips
+        if t.ack_ms is None or t.ack_ms > DEADLINE_MS or t.ms is None
+    )
+    lines = [f"late or lost: {kind} ({who}) x{n}" for (kind, who), n in late_kinds.most_common()]
+    ran = commands(phase)
+    costly = sorted(ran, key=lambda c: -float(c["cpu_ms"]))[:6]  # type: ignore[arg-type]
+    lines += [f"costly: {c['label']} {float(c['cpu_ms']):.0f} ms {c['units']}" for c in costly]  # type: ignore[arg-type]
+    slow = sorted(ran, key=lambda c: -float(c.get("seconds", 0)))[:8]  # type: ignore[arg-type]
+    lines += [
+        f"slow: {c['label']} {float(c.get('seconds', 0)):.1f} s, {float(c['cpu_ms']):.0f} ms CPU"  # type: ignore[arg-type]
+        for c in slow
+    ]
+    return lines

@@ -1,0 +1,78 @@
+"""The web's readers as a process of their own: USERS signed-in readers who each think 0.5-1.5 s
+and open a search page, until told to stop (bench/web.py's shared-load figure runs it, so the
+readers' own HTTP work is not charged to the bot's event loop it measures).
+
+    python -m bench.webload BASE_URL     stdin: {"cookie", "queries", "users"} as one JSON
+                                         line, then any line (or EOF) to stop; stdout: "ready",
+                                         then {"ms": [...], "failed": N} as one JSON line
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import random
+import sys
+import time
+from urllib.parse import urlencode
+
+import aiohttp
+
+from bot.web.sessions import COOKIE
+
+
+async def readers(base_url: str) -> dict[str, object]:
+    """Run the readers until the parent says stop; their milliseconds and failures."""
+    loop = asyncio.get_running_loop()
+    stdin = asyncio.StreamReader()
+    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(stdin), sys.stdin)
+    orders = json.loads(await stdin.readline())
+    queries: list[str] = orders["queries"]
+    stop = asyncio.Event()
+    timings: list[float] = []
+    failed = 0
+    rng = random.Random(29)
+    connector = aiohttp.TCPConnector(limit=0)
+    jar = aiohttp.CookieJar(unsafe=True)
+    jar.update_cookies({COOKIE: orders["cookie"]})
+    async with aiohttp.ClientSession(base_url, cookie_jar=jar, connector=connector) as http:
+
+        async def reader(number: int) -> None:
+            nonlocal failed
+            for turn in itertools.count():
+                try:
+                    await asyncio.wait_for(stop.wait(), rng.uniform(0.5, 1.5))
+                    if turn:  # every reader opens at least one page, however short the run
+                        return
+                except TimeoutError:
+                    pass
+                text = queries[(number * 7 + turn) % len(queries)]
+                started = time.perf_counter()
+                async with http.get("/search?" + urlencode({"q": text})) as page:
+                    await page.read()
+                    if page.status != 200:
+                        failed += 1
+                        continue
+                timings.append((time.perf_counter() - started) * 1000)
+
+        tasks = [asyncio.create_task(reader(n)) for n in range(int(orders["users"]))]
+        print("ready", flush=True)
+        await stdin.readline()
+        stop.set()
+        await asyncio.gather(*tasks)
+    return {"ms": timings, "failed": failed}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of `python -m bench.webload BASE_URL`."""
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1:
+        print(__doc__, file=sys.stderr)
+        return 2
+    print(json.dumps(asyncio.run(readers(args[0]))), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,46 @@
+"""What each user-triggered operation may spend, stated once: a command checks the cost of
+what it was asked before doing it, and answers "too broad: narrow it" (`TooBroad`, one line)
+instead of working for seconds; what is shown is built only as it is shown.
+
+Every figure here is a count of work (index lists, postings, articles, characters, pages),
+never a time, so the same request gets the same answer on any machine. bench/soak.py checks
+that no command costs more than COMMAND_CPU_MS of CPU with these budgets, under load, on the
+100k-article benchmark database; bot/work.py measures what each command spent.
+"""
+
+from __future__ import annotations
+
+from bot.errors import TooBroad
+
+# What one command should cost at most; the bot logs any that spends more.
+COMMAND_CPU_MS = 250.0
+
+# -- search (cost model: bot/search/cost.py) ---------------------------------------------------
+# Index lists one search may read: a word is one, a prefix one per indexed word it stands for.
+SEARCH_LISTS = 64
+# Postings (articles in those lists) one search may read, weighted by what reading each kind
+# costs against a plain word's (measured at 100k articles: about 0.15 µs a posting for words,
+# 0.5 for phrases, 1.2 for prefixes, which FTS5 merges before reading any): about 150 ms.
+SEARCH_POSTINGS = 1_000_000
+PHRASE_WEIGHT = 3
+PREFIX_WEIGHT = 8
+# "Did you mean": postings read while listing index words close to a word that found nothing.
+SUGGESTION_POSTINGS = 200_000
+# Find related news: a message's words are ranked by how many articles hold them, counted up
+# to this (a word in more articles than this says little about a message anyway).
+RELATED_WORD_POSTINGS = 2_000
+
+# -- reading ----------------------------------------------------------------------------------
+# Characters of an article read and rendered per page (bot/render/article.py).
+ARTICLE_PAGE_CHARS = 2_400
+
+# -- entities ---------------------------------------------------------------------------------
+# Articles whose entities one /entities period may tally: about 150 ms at 30 entities an
+# article (bench.entity_lookups: 1,000 articles took 14 ms, 4,300 160 ms); three weeks of a
+# 100k-a-year archive. Longer periods are refused; all-time counts are kept up to date.
+ENTITY_PERIOD_ARTICLES = 6_000
+
+
+def too_broad(what: str, narrower: str) -> TooBroad:
+    """The one-line refusal: "Too broad: `a*` … Narrow it: …"."""
+    return TooBroad(f"Too broad: {what}. Narrow it: {narrower}.")

@@ -1,0 +1,25 @@
+"""Jobs the heap test runs in the NLP worker process (importable there, so picklable)."""
+
+from pathlib import Path
+
+# What a job keeps after it returns: one small block allocated after the large ones, so the
+# heap's top stays in use and glibc cannot give the freed pages back by shrinking the heap.
+_KEPT: list[bytes] = []
+
+
+def resident_kb() -> int:
+    """The worker's resident memory (KB)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise RuntimeError("no VmRSS")
+
+
+def fill_and_free(megabytes: int) -> int:
+    """Allocate `megabytes` in 2 KB blocks (malloc's heap, not mmap), free them, keep one
+    block allocated after them; return the resident memory while they were held (KB)."""
+    blocks = [bytes(2048) for _ in range(megabytes * 512)]
+    _KEPT.append(bytes(2048))
+    held = resident_kb()
+    del blocks
+    return held

@@ -1,0 +1,133 @@
+"""Every search is costed before it runs (issue 16, class 1): prefix floods, OR floods and
+common-word phrases are refused in one line, on both backends, without searching; ordinary
+searches are not. Work is counted (index lists, postings, searches run), never timed."""
+
+from __future__ import annotations
+
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+from bot.errors import TooBroad
+from bot.ingest import ingest_drafts, ingest_paths
+from bot.models import ArticleDraft
+from bot.models.query import Reach
+from bot.search import SearchBudget, matching, parse_query, search
+from bot.search.cost import search_cost
+from bot.store import Store
+from bot.work import Meter, metered
+
+# The flood of the issue: 300 characters of one-letter prefixes, ORed.
+FLOOD = " OR ".join(f"{letter}*" for letter in string.ascii_lowercase * 3)[:300]
+
+
+async def metered_search(store: Store, text: str, **options: object) -> tuple[Meter, object]:
+    """Search under a meter: what the search did (or the error it raised), and its units."""
+    meter = Meter("test")
+    try:
+        return meter, await metered(search(store, text, **options), meter)  # type: ignore[arg-type]
+    except TooBroad as refused:
+        return meter, refused
+
+
+async def test_an_ored_prefix_flood_is_refused_in_one_line_without_searching(
+    store: Store, seed_file: Path
+) -> None:
+    await ingest_paths(store, [seed_file])
+
+    meter, answer = await metered_search(store, FLOOD)
+
+    assert isinstance(answer, TooBroad)
+    # Named: the prefix that took the count past the budget (a*, b*, c* ... add up).
+    assert re.fullmatch(
+        r"Too broad: `[a-z]\*` stands for more words than one search reads\."
+        r" Narrow it: type more letters before the `\*`\.",
+        str(answer),
+    )
+    assert meter.units["searches"] == 0
+    # Counting stopped at the first prefix past the budget: a few dozen lists, not thousands.
+    assert 64 < meter.units["search_lists"] <= 64 + 2
+
+
+async def test_ordinary_searches_cost_little_and_run(store: Store, seed_file: Path) -> None:
+    await ingest_paths(store, [seed_file])
+    for text in ("Qatar truce", "Halev*", '"Shin Bet" -Egypt', "truce OR ceasefire"):
+        meter, page = await metered_search(store, text)
+        assert not isinstance(page, TooBroad), text
+        assert meter.units["searches"] == 1
+        assert meter.units["search_lists"] <= 3
+
+
+async def test_postings_are_weighed_by_kind_against_the_budget(store: Store) -> None:
+    drafts = [
+        ArticleDraft(
+            title=f"Harbour report {n}",
+            body="The harbour of the port town reopened. " + "harbinger " * (n % 2),
+            origin=f"test:{n}",
+        )
+        for n in range(30)
+    ]
+    await ingest_drafts(store, drafts)
+    limits = SearchBudget(postings=100)
+
+    # 30 articles hold "harbour": 30 postings; as a prefix (harbour, harbinger) 8 × 45.
+    assert (await search_cost(store, parse_query("harbour"), limits)).postings == 30
+    assert (await search(store, "harbour", limits=limits)).total == 30
+    with pytest.raises(TooBroad, match=r"the words starting `harb\*` are in too many articles"):
+        await search(store, "harb*", limits=limits)
+    # A phrase's words weigh 3 each: "the harbour" reads 3 × (30 + 30).
+    with pytest.raises(TooBroad, match='the words of `"the harbour"`'):
+        await search(store, '"the harbour"', limits=limits)
+    with pytest.raises(TooBroad, match=r"the `OR` alternatives \(up to `port`\)"):
+        await search(store, "harbour OR town OR port", limits=SearchBudget(postings=80))
+
+
+async def test_saved_searches_matched_against_a_batch_are_held_to_the_budget_too(
+    store: Store, seed_file: Path
+) -> None:
+    """A follow's or feed's query runs on every new batch: a prefix is merged over the whole
+    index however small the batch, so the budget applies there as well."""
+    report = await ingest_paths(store, [seed_file])
+    with pytest.raises(TooBroad):
+        await matching(store, parse_query(FLOOD), report.added)
+    assert await matching(store, parse_query("Qatar"), report.added) == set(report.added)
+
+
+async def test_counts_are_remembered_until_the_archive_grows(store: Store) -> None:
+    await ingest_drafts(store, [ArticleDraft(title="Port", body="port town", origin="t:1")])
+    term = parse_query("port").terms[0]
+    assert (await store.term_reach(term, max_lists=64, max_postings=1000)).postings == 1
+    await ingest_drafts(store, [ArticleDraft(title="Port 2", body="port again", origin="t:2")])
+    assert (await store.term_reach(term, max_lists=64, max_postings=1000)).postings == 2
+
+
+async def test_a_prefixs_expansions_are_counted_only_up_to_the_caps(store: Store) -> None:
+    words = " ".join(f"port{n:02d}" for n in range(40))
+    await ingest_drafts(store, [ArticleDraft(title="Harbours", body=words, origin="t:ports")])
+    term = parse_query("port*").terms[0]
+
+    assert await store.term_reach(term, max_lists=100, max_postings=1000) == Reach(40, 40)
+    assert (await store.term_reach(term, max_lists=10, max_postings=1000)).lists == 11
+    assert (await store.term_reach(term, max_lists=100, max_postings=5)).postings == 6
+    assert len(await store.terms_starting("port", max_postings=3)) == 4
+
+
+async def test_matching_a_batch_reads_only_the_batch_with_every_filter(store: Store) -> None:
+    drafts = [
+        ArticleDraft(
+            title=f"Harbour {n}",
+            body="The harbour reopened." if n % 2 else "The market opened.",
+            origin=f"m:{n}",
+            source="Wire" if n % 3 else "Post",
+        )
+        for n in range(12)
+    ]
+    ids = (await ingest_drafts(store, drafts)).added
+    batch = ids[:8]
+    wanted = {i for n, i in enumerate(ids[:8]) if n % 2}
+    assert await matching(store, parse_query("reopened"), batch) == wanted
+    by_wire = {i for n, i in enumerate(ids[:8]) if n % 2 and n % 3}
+    assert await matching(store, parse_query("reopened source:wire"), batch) == by_wire
+    assert await matching(store, parse_query("harbour -reopened"), batch) == set(batch) - wanted
