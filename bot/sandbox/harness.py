@@ -51,6 +51,10 @@ log = logging.getLogger(__name__)
 
 MESSAGE_CONTENT_INTENT = 1 << 15
 DEFAULT_TIMEOUT = 10.0
+# Starting the bot (every cog, its database, the gateway handshake) on a loaded machine can take
+# longer than an answer; a ready bot returns at once, so a generous bound costs a passing test
+# nothing and only a broken start waits for it.
+READY_TIMEOUT = 60.0
 
 # What an action waits for: a visible answer, or merely an acknowledgement (e.g. a deferral).
 Until = Literal["answer", "ack"]
@@ -92,7 +96,7 @@ class DiscordEmulator(WorldView, Faults):
 
     @contextlib.asynccontextmanager
     async def connected(
-        self, bot: discord.Client, *, wait_seconds: float = DEFAULT_TIMEOUT
+        self, bot: discord.Client, *, wait_seconds: float = READY_TIMEOUT
     ) -> AsyncIterator[discord.Client]:
         """Point discord.py here, start `bot`, wait for on_ready; close the bot on exit."""
         with pointed_at(self.emulator.api_url, self.emulator.gateway_url):
