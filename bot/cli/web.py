@@ -48,24 +48,28 @@ async def serve_in_bot(
     discord: Discord | None = None,
     sandbox_port: int = SANDBOX_WEB_PORT,
 ) -> AsyncIterator[WebServer | None]:
-    """Serve the web inside the bot's process (its store, clock, metrics and gateway) while
+    """Serve the web inside the bot's process (its database, clock, metrics and gateway) while
     the block runs, when WEB_PORT (or the sandbox) asks for it; yields None when it does not.
     The sandbox's own port (WEB_PORT unset) gives way to any free port when it is taken."""
     if settings.web_port_for(sandbox=sandbox) is None:
         yield None
         return
     port = settings.web_port if settings.web_port is not None else sandbox_port
-    context = WebContext(
-        store=bot.store,
-        options=WebOptions.from_settings(settings),
-        discord=discord or discord_of(settings),
-        clock=bot.clock,
-        metrics=bot.metrics,
-        gateway=bot.gateway_connected,
-        nlp=bot.nlp_service,
-        fetch_policy=getattr(bot, "feed_fetch_policy", None) or FetchPolicy(),
-    )
     async with contextlib.AsyncExitStack() as stack:
+        # The web's pages go through a connection of their own (SQLite: its own thread, which
+        # leaves the GIL while SQLite works), so readers' queries never queue in front of the
+        # bot's commands on the bot's one connection.
+        store = await stack.enter_async_context(bot.store.opened_again())
+        context = WebContext(
+            store=store,
+            options=WebOptions.from_settings(settings),
+            discord=discord or discord_of(settings),
+            clock=bot.clock,
+            metrics=bot.metrics,
+            gateway=bot.gateway_connected,
+            nlp=bot.nlp_service,
+            fetch_policy=getattr(bot, "feed_fetch_policy", None) or FetchPolicy(),
+        )
         try:
             server = await stack.enter_async_context(
                 WebServer(context, host=settings.web_host, port=port)

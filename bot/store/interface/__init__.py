@@ -65,6 +65,13 @@ class Database(Protocol):
         """Where the data lives, for messages (a URL without its password)."""
         ...
 
+    def opened_again(self) -> AbstractAsyncContextManager[Store]:
+        """The same database for another part of this process that must not queue behind
+        this store's callers (the web served inside the bot): SQLite opens a connection of its
+        own, on its own thread, closed on exit; PostgreSQL's pool already serves callers side
+        by side, so it is this store."""
+        ...
+
     def transaction(self) -> AbstractAsyncContextManager[None]:
         """Run the block in one write transaction: all of it lands, or none of it. Opened
         again by the same task inside it (a store method that opens one, called within a

@@ -3,9 +3,12 @@ several bot and worker processes sharing one database (see docs/scaling.md)."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
+
 import asyncpg
 
-from bot.store.interface import ClusterStore
+from bot.store.interface import ClusterStore, Store
 from bot.store.postgres.articles import PgArticleQueries
 from bot.store.postgres.changes import PgChangeQueries
 from bot.store.postgres.db import connect_pool
@@ -64,6 +67,10 @@ class PostgresStore(
     @property
     def path(self) -> str:
         return redacted_url(self.url)
+
+    @contextlib.asynccontextmanager
+    async def opened_again(self) -> AsyncIterator[Store]:
+        yield self  # the pool already serves callers side by side
 
     async def close(self) -> None:
         if not self.pool.is_closing():

@@ -73,6 +73,17 @@ class SqliteStore(
     def path(self) -> str:
         return self._path
 
+    @contextlib.asynccontextmanager
+    async def opened_again(self) -> AsyncIterator[Store]:
+        if self._path == ":memory:":
+            yield self  # a private in-memory database has no second way in
+            return
+        again = await SqliteStore.open(self._path)
+        try:
+            yield again
+        finally:
+            await again.close()
+
     async def close(self) -> None:
         with contextlib.suppress(ValueError, sqlite3.ProgrammingError):
             await self.conn.close()

@@ -85,6 +85,25 @@ async def test_a_transaction_inside_a_transaction_is_a_savepoint(store: Store) -
     assert await store.guild_setting(4, "prefix") is None
 
 
+async def test_a_store_opened_again_shares_the_data_not_the_connection(store: Store) -> None:
+    """The web inside the bot reads through `opened_again()`: the same data, and on SQLite a
+    connection of its own (a write the bot has not committed is not seen through it, so its
+    reads run beside the bot's instead of in its connection's queue)."""
+    await store.set_guild_setting(1, "prefix", "?")
+    async with store.opened_again() as again:
+        assert again.path == store.path
+        assert await again.guild_setting(1, "prefix") == "?"
+        await again.set_guild_setting(2, "prefix", "!")
+        assert await store.guild_setting(2, "prefix") == "!"
+        if again is store:
+            return  # PostgreSQL: the pool already serves callers side by side
+        async with store.transaction():
+            await store.set_guild_setting(3, "prefix", "$")
+            assert await again.guild_setting(3, "prefix") is None  # not committed yet
+        assert await again.guild_setting(3, "prefix") == "$"
+    assert await store.guild_setting(1, "prefix") == "?"  # closing it left the store open
+
+
 async def test_guild_settings_are_per_guild(store: Store) -> None:
     await store.set_guild_setting(1, "prefix", "?")
     assert await store.guild_setting(1, "prefix") == "?"
