@@ -55,6 +55,9 @@ class Settings:
     # `sqlite:///path` or `postgresql://...` (may hold a password: a Secret); empty means
     # SQLite at database_path.
     database_url: Secret = field(default_factory=lambda: Secret(""))
+    # The search index's directory (bot/store/index/): empty means beside the SQLite file
+    # (`<DATABASE_PATH>.search`), or in memory for PostgreSQL (built at each start).
+    search_index_dir: str = ""
     # Sharding (see docs/scaling.md): None means one unsharded connection.
     shard_count: int | None = None
     shard_ids: tuple[int, ...] | None = None
@@ -247,6 +250,7 @@ def settings_from(env: Mapping[str, str | None]) -> Settings:
         channel_search=_bool("CHANNEL_SEARCH", env.get("CHANNEL_SEARCH"), True),
         owner_ids=owners,
         database_url=_database_url(env.get("DATABASE_URL")),
+        search_index_dir=(env.get("SEARCH_INDEX_DIR") or "").strip(),
         shard_count=shard_count,
         shard_ids=shard_ids,
         web_port=web_port,

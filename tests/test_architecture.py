@@ -1,13 +1,14 @@
 """The layout's rules, checked on the source: the core imports no discord.py, only the store talks
-to a database, the store builds on the domain's plain data alone, cogs and the web hold no SQL,
-the web imports none of Discord's side of the bot (of bot/render only what needs no discord) and
-only the CLI imports the web, `cogs/` holds only cogs (each module an extension with `setup`),
-no import runs up and no files import each other in a circle, every task starts in bot/tasks.py,
-no project import hides behind `except ImportError`, nothing outside the store names one of its
-backends, every package the code imports or loads is declared in pyproject.toml, which articles
-are one story is decided in bot/stories/ alone, the story comparisons are pure functions of
-plain data, feed post templates are never handed to `str.format` or an evaluator, and the mute
-list knows nothing of the feeds, digests and follows that apply it."""
+to a database and only its search index (bot/store/index/) imports tantivy, the store builds on
+the domain's plain data alone, cogs and the web hold no SQL, the web imports none of Discord's
+side of the bot (of bot/render only what needs no discord) and only the CLI imports the web,
+`cogs/` holds only cogs (each module an extension with `setup`), no import runs up and no files
+import each other in a circle, every task starts in bot/tasks.py, no project import hides
+behind `except ImportError`, nothing outside the store names one of its backends, every
+package the code imports or loads is declared in pyproject.toml, which articles are one story
+is decided in bot/stories/ alone, the story comparisons are pure functions of plain data, feed
+post templates are never handed to `str.format` or an evaluator, and the mute list knows
+nothing of the feeds, digests and follows that apply it."""
 
 from __future__ import annotations
 
@@ -53,6 +54,18 @@ def test_the_core_imports_no_discord() -> None:
         relative(path)
         for path in modules("bot")
         if not relative(path).startswith(DISCORD_HOMES) and "discord" in imported(path)
+    ]
+    assert offenders == []
+
+
+@pytest.mark.parametrize("folder", ["bot", "cogs"])
+def test_only_the_search_index_imports_tantivy(folder: str) -> None:
+    """The search index is part of the store (bot/store/index/): nothing else builds or reads
+    tantivy queries, so every search goes through `Store.search_articles`."""
+    offenders = [
+        relative(path)
+        for path in modules(folder)
+        if not relative(path).startswith("bot/store/index/") and "tantivy" in imported(path)
     ]
     assert offenders == []
 

@@ -9,14 +9,36 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot import __version__
-from bot.cli import articles, backup, cluster, feeds, invite, nlp, nlp_db, runner, web
+from bot.cli import (
+    articles,
+    backup,
+    cluster,
+    feeds,
+    invite,
+    nlp,
+    nlp_db,
+    runner,
+    search_index,
+    web,
+)
 from bot.cli.arguments import Parser
 from bot.config import Secret, configure_logging, load_settings
 from bot.errors import NewsdeskError
 from bot.terminal import shown, terminal
 
 # Each module exposes `register(subparsers)`; adding a concern is one line here.
-COMMAND_MODULES = (articles, runner, invite, nlp, nlp_db, feeds, backup, cluster, web)
+COMMAND_MODULES = (
+    articles,
+    search_index,
+    runner,
+    invite,
+    nlp,
+    nlp_db,
+    feeds,
+    backup,
+    cluster,
+    web,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -14,11 +14,16 @@ from bot.store.backend import open_store
 from bot.terminal import shown
 
 
+async def open_settings_store(settings: Settings) -> Store:
+    """Open the configured database, its search index where the settings say."""
+    return await open_store(settings.store_url, index_dir=settings.search_index_dir or None)
+
+
 def with_store(settings: Settings, work: Callable[[Store], Awaitable[int]]) -> int:
     """Open the configured database, run `work` on it, and close it."""
 
     async def runner() -> int:
-        async with await open_store(settings.store_url) as store:
+        async with await open_settings_store(settings) as store:
             return await work(store)
 
     return asyncio.run(runner())

@@ -140,7 +140,9 @@ def _list(args: argparse.Namespace) -> int:
     settings: Settings = args.settings
 
     async def work() -> int:
-        async with await open_store(settings.store_url) as store:
+        async with await open_store(
+            settings.store_url, index_dir=settings.search_index_dir or None
+        ) as store:
             feeds = await store.all_feeds()
             if not feeds:
                 out.print("No feeds yet: `ingest feed URL`, or /feeds add in Discord.")
@@ -171,7 +173,12 @@ def _poll(args: argparse.Namespace) -> int:
     settings: Settings = args.settings
 
     async def work() -> int:
-        async with await open_store(settings.store_url) as store, Fetcher(CLI_POLICY) as fetcher:
+        async with (
+            await open_store(
+                settings.store_url, index_dir=settings.search_index_dir or None
+            ) as store,
+            Fetcher(CLI_POLICY) as fetcher,
+        ):
             poller = FeedPoller(store, fetcher, enrich=enricher_for(store, not args.no_nlp))
             results = await poller.run_due()
             for result in results:
@@ -187,7 +194,9 @@ def _log(args: argparse.Namespace) -> int:
     settings: Settings = args.settings
 
     async def work() -> int:
-        async with await open_store(settings.store_url) as store:
+        async with await open_store(
+            settings.store_url, index_dir=settings.search_index_dir or None
+        ) as store:
             subscription = await store.subscription_by_id(args.id)
             if subscription is None:
                 out.print(f"[red]No subscription #{args.id}[/] (see `feeds list`).")

@@ -32,7 +32,9 @@ def fail(line: str) -> None:
 async def load_seeds(settings: Settings, seeds: str | Path, *, nlp: bool = True) -> None:
     """Ingest the seeds folder (with NLP when available) into the configured database."""
     try:
-        async with await open_store(settings.store_url) as store:
+        async with await open_store(
+            settings.store_url, index_dir=settings.search_index_dir or None
+        ) as store:
             report = await ingest_with_progress(store, [str(seeds)], nlp=nlp)
             total = await store.count_articles()
     finally:

@@ -54,7 +54,9 @@ async def sandbox(settings: Settings, *, exec_lines: list[str] | None = None) ->
     out = terminal()
     err = terminal(stderr=True)
     log_file = _log_to_file(settings)
-    async with await open_store(settings.store_url) as store:
+    async with await open_store(
+        settings.store_url, index_dir=settings.search_index_dir or None
+    ) as store:
         articles = await store.count_articles()
     quiet = exec_lines is not None
     if not quiet:

@@ -134,7 +134,11 @@ class NewsBot(commands.Bot):
         """Meter the tasks the bot runs, open the store, load every cog, sync slash commands
         if they changed."""
         self._unmeter = meter_tasks(asyncio.get_running_loop(), self.work.record)
-        self._store = await open_store(self.store_url)
+        # A store path given for this bot (tests, the sandbox) keeps its index beside it.
+        index_dir = (
+            self.settings.search_index_dir if self.store_url == self.settings.store_url else ""
+        )
+        self._store = await open_store(self.store_url, index_dir=index_dir or None)
         await self.load_extensions()
         await self.sync_commands()
         self._enrich_pending()

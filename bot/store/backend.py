@@ -22,24 +22,30 @@ __all__ = [
 ]
 
 
-async def open_store(target: str | Path, *, pool_size: int = 10) -> Store:
+async def open_store(
+    target: str | Path, *, pool_size: int = 10, index_dir: str | Path | None = None
+) -> Store:
     """Open the store at `target` (`sqlite:///path`, a path, or `postgresql://...`),
     creating and migrating it as needed; use it as `async with await open_store(url) as
-    store`. `pool_size` bounds a PostgreSQL store's connections. StoreError when the
-    database can't be opened (the message names it, without its password)."""
+    store`. `pool_size` bounds a PostgreSQL store's connections; `index_dir` is where the
+    search index lives (SEARCH_INDEX_DIR; by default beside a SQLite file, in memory for
+    PostgreSQL). StoreError when the database can't be opened (the message names it,
+    without its password)."""
     if backend_of(target) == "postgresql":
-        return await open_cluster_store(target, pool_size=pool_size)
+        return await open_cluster_store(target, pool_size=pool_size, index_dir=index_dir)
     # Imported when chosen: a process on one backend never loads the other's driver.
     from bot.store.sqlite import SqliteStore
 
-    return await SqliteStore.open(sqlite_path(target))
+    return await SqliteStore.open(sqlite_path(target), index_dir=index_dir)
 
 
-async def open_cluster_store(target: str | Path, *, pool_size: int = 10) -> ClusterStore:
+async def open_cluster_store(
+    target: str | Path, *, pool_size: int = 10, index_dir: str | Path | None = None
+) -> ClusterStore:
     """Open a store several processes share, with its job queue: PostgreSQL only
     (ConfigError for SQLite, whose work the bot and the CLI do in-process)."""
     if backend_of(target) != "postgresql":
         raise ConfigError("the job queue needs DATABASE_URL=postgresql://...")
     from bot.store.postgres import PostgresStore
 
-    return await PostgresStore.open(str(target), pool_size=pool_size)
+    return await PostgresStore.open(str(target), pool_size=pool_size, index_dir=index_dir)

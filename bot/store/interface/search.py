@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from bot.models import SearchHit
@@ -20,6 +20,19 @@ class SearchStore(Protocol):
         ValueError): one page of hits ranked by relevance with recency (see
         bot/store/ranking.py), and the total (exact, except that a count that must read each
         match's row stops at COUNT_CAP)."""
+        ...
+
+    async def catch_up_search_index(self) -> int:
+        """Bring the search index (bot/store/index/) up to the database: apply every article
+        written or deleted since its watermark; return how many it applied. The store does
+        this itself on open, after each transaction that wrote articles and before a search
+        that finds the index behind."""
+        ...
+
+    async def rebuild_search_index(self, progress: Callable[[int, int], None] | None = None) -> int:
+        """Build the search index again from the database into a new directory and swap it
+        in (`python -m bot reindex`); return how many articles it holds. `progress` is told
+        (changes applied up to, highest) after each commit."""
         ...
 
     async def matching_ids(self, query: Query, article_ids: Sequence[int]) -> set[int]:

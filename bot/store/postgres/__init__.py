@@ -3,11 +3,14 @@ several bot and worker processes sharing one database (see docs/scaling.md)."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import asyncpg
 
+from bot.store.index import SearchIndex
 from bot.store.interface import ClusterStore, Store
 from bot.store.postgres.articles import PgArticleQueries
 from bot.store.postgres.changes import PgChangeQueries
@@ -53,16 +56,35 @@ class PostgresStore(
     """An open Newsdesk database on PostgreSQL, shared by any number of bot and worker
     processes; callers get it from `open_store` (or `open_cluster_store`)."""
 
-    def __init__(self, pool: asyncpg.Pool[asyncpg.Record], url: str) -> None:
+    def __init__(
+        self,
+        pool: asyncpg.Pool[asyncpg.Record],
+        url: str,
+        search_index: SearchIndex | None = None,
+    ) -> None:
         self.pool = pool
         self.url = url
+        self.search_index = search_index or SearchIndex(None)
 
     @classmethod
-    async def open(cls, url: str, *, pool_size: int = 10) -> PostgresStore:
-        """Connect to `url` (postgresql://...), migrating the schema as needed."""
-        # The class by name, not `cls`: so mypy checks it implements every method of the
-        # interface.
-        return PostgresStore(await connect_pool(url, max_size=pool_size), url)
+    async def open(
+        cls, url: str, *, pool_size: int = 10, index_dir: str | Path | None = None
+    ) -> PostgresStore:
+        """Connect to `url` (postgresql://...), migrating the schema as needed, with the
+        search index in `index_dir` (SEARCH_INDEX_DIR; without one it is kept in memory and
+        built from the database at each start), caught up with the database."""
+        pool = await connect_pool(url, max_size=pool_size)
+        try:
+            where = Path(index_dir) if index_dir else None
+            index = await asyncio.to_thread(SearchIndex, where)
+            # The class by name, not `cls`: so mypy checks it implements every method of the
+            # interface.
+            store = PostgresStore(pool, url, index)
+            await store.catch_up_search_index()
+        except BaseException:
+            await pool.close()
+            raise
+        return store
 
     @property
     def path(self) -> str:

@@ -5,26 +5,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.models import (
-    COUNT_CAP,
-    SNIPPET_BODY_CHARS,
     SNIPPET_END,
     SNIPPET_START,
     Article,
     ArticleDraft,
-    SearchHit,
 )
 from bot.models.query import Query, Reach, Term
 from bot.models.text import fold
-from bot.store.postgres.base import Connection, PgBase
-from bot.store.postgres.labels import excluded_text_condition, label_conditions, recent_page
+from bot.store.postgres.base import PgBase
+from bot.store.postgres.indexed import PgIndexReads
+from bot.store.postgres.labels import excluded_text_condition, label_conditions
 from bot.store.postgres.tsquery import (
-    highlight_tsquery_text,
     required_phrase_texts,
     title_tsquery_text,
     to_tsquery_text,
     tsquery_term,
 )
-from bot.store.ranking import PER_DAY
 from bot.store.records.articles import (
     ARTICLE_COLUMNS,
     ARTICLE_PART_COLUMNS,
@@ -32,7 +28,6 @@ from bot.store.records.articles import (
     Stored,
     article_from_row,
     article_values,
-    hit_from_row,
     stats_from_row,
 )
 from bot.store.records.postings import PostingsCache
@@ -54,7 +49,7 @@ SHORTLIST = 100
 PUBLISHED = "coalesce(a.published_at, a.ingested_at)"
 
 
-class PgArticleQueries(PgBase):
+class PgArticleQueries(PgIndexReads, PgBase):
     """Article, search, guild-setting and app-state statements for `PostgresStore`."""
 
     async def store_articles(self, drafts: Sequence[ArticleDraft], now: str) -> list[Stored]:
@@ -205,32 +200,6 @@ class PgArticleQueries(PgBase):
                 )
         return [(row[0], row[1]) for row in rows]
 
-    async def search_articles(
-        self, query: Query, limit: int, offset: int
-    ) -> tuple[list[SearchHit], int]:
-        # The query becomes a tsquery (bound). Entity names must be resolved (ValueError).
-        filters = query.filters.checked_resolved()
-        texts = bool(query.text_groups)
-        where, params = _conditions(query)
-        clause = " AND ".join(where)
-        if not texts:
-            async with self._indexed_reads() as conn:
-                return await recent_page(conn, clause, params, limit, offset)
-        # Counting reads each match's row when a phrase must be confirmed or a source or date
-        # compared: that count stops at COUNT_CAP (as SQLite's does for sources).
-        cap = (
-            COUNT_CAP
-            if query.phrases
-            or query.label_groups
-            or query.label_excluded
-            or filters.sources
-            or filters.after
-            or filters.before
-            else None
-        )
-        async with self._indexed_reads() as conn:
-            return await _search_page(conn, query, clause, params, limit, offset, cap)
-
     async def terms_starting(
         self, stem: str, limit: int = 200, *, max_postings: int | None = None
     ) -> list[tuple[str, int]]:
@@ -368,77 +337,3 @@ def _conditions(query: Query) -> tuple[list[str], list[object]]:
         where.append(f"a.pairs @> newsdesk_pairs(to_tsvector('newsdesk', {words}))")
     where += label_conditions(query, params)
     return where, params
-
-
-async def _search_page(
-    conn: Connection,
-    query: Query,
-    clause: str,
-    params: list[object],
-    limit: int,
-    offset: int,
-    cap: int | None,
-) -> tuple[list[SearchHit], int]:
-    """One page of hits for a search's WHERE `clause` (its parameters from $1), and the total
-    (counted up to `cap`, if given)."""
-    n = len(params)
-    # ts_rank_cd reads every candidate's whole vector (a common word's thousands of bodies),
-    # so only a shortlist is ranked: the newest matches whose headline holds the whole query,
-    # the newest with a wanted word in the headline (the title weighs ten times the body, so
-    # the top results come from there) and the newest matches overall. All three come from
-    # indexes. Without the first, a headline's own words ("Julia Khan see for") missed their
-    # article at 100k: a hundred newer headlines held "for". Snippets are for the page only.
-    # The headline is checked before the article's whole vector (written first: PostgreSQL
-    # keeps the written order of equally priced conditions).
-    shortlist = max(SHORTLIST, offset + limit)
-    highlight = highlight_tsquery_text(query)
-    # The headline's own vector has no weights: `title:` terms are asked for without theirs.
-    headline = to_tsquery_text(query, headline=True)
-    headline_parts = ["t"] if highlight == headline else ["t", "h"]
-    parts = [
-        "(SELECT a.id FROM articles a, to_tsquery('newsdesk', $1) AS q,"
-        f" to_tsquery('newsdesk', ${n + 5}) AS h, to_tsquery('newsdesk', ${n + 8}) AS t"
-        f" WHERE a.title_search @@ {wanted} AND {clause}"
-        f" ORDER BY {PUBLISHED} DESC, a.id DESC LIMIT ${n + 6})"
-        for wanted in headline_parts
-    ]
-    parts.append(
-        "(SELECT a.id FROM articles a, to_tsquery('newsdesk', $1) AS q"
-        f" WHERE {clause} ORDER BY {PUBLISHED} DESC, a.id DESC LIMIT ${n + 6})"
-    )
-    rows = await conn.fetch(
-        f"WITH shortlist AS ({' UNION '.join(parts)})"
-        " SELECT a.id, a.title, a.source, a.url, p.at, p.score,"
-        # ts_headline parses the whole text it is given: only the body's first part.
-        f" ts_headline('newsdesk', left(a.body, {SNIPPET_BODY_CHARS}),"
-        f" to_tsquery('newsdesk', ${n + 5}), ${n + 4}) AS snip"
-        " FROM (SELECT r.*,"
-        # Relevance with recency, as SQLite ranks (bot/store/ranking.py): ln(relevance) plus
-        # ln 2 per half-life of days since 1970, so twice as relevant beats 30 days newer.
-        f"        ln(greatest(r.score, 1e-30)) + (left(r.at, 10)::date - DATE '1970-01-01')"
-        f"          * ${n + 7}::float8 AS rank"
-        f"       FROM (SELECT a.id, {PUBLISHED} AS at,"
-        f"               ts_rank_cd(${n + 1}, a.search, q, {RANK_NORMALISATION}) AS score"
-        "             FROM shortlist s JOIN articles a ON a.id = s.id,"
-        "                  to_tsquery('newsdesk', $1) AS q) r"
-        "       ORDER BY rank DESC, r.at DESC, r.id"
-        f"       LIMIT ${n + 2} OFFSET ${n + 3}) p"
-        " JOIN articles a ON a.id = p.id ORDER BY p.rank DESC, p.at DESC, p.id",
-        *params,
-        RANK_WEIGHTS,
-        limit,
-        offset,
-        HEADLINE_OPTIONS,
-        highlight,
-        shortlist,
-        PER_DAY,
-        headline,
-    )
-    hits = [hit_from_row(row, row["snip"], float(row["score"])) for row in rows]
-    if offset == 0 and len(hits) < limit:
-        return hits, len(hits)
-    matches = f"SELECT 1 FROM articles a, to_tsquery('newsdesk', $1) AS q WHERE {clause}"
-    if cap is not None:
-        matches += f" LIMIT {int(cap)}"
-    total = await conn.fetchval(f"SELECT count(*) FROM ({matches}) m", *params)
-    return hits, total

@@ -102,8 +102,16 @@ class PgBase:
                         _CURRENT.reset(token)
                 if state.indexed:
                     await self._add_search_terms(conn, sorted(state.indexed))
+            if state is not None and state.indexed:
+                # Committed: the search index takes the transaction's articles now (a kill
+                # before this is caught up by the next open, or the next search).
+                await self._articles_changed()
         except (asyncpg.PostgresConnectionError, OSError) as exc:
             raise StoreError(f"could not save to the database: {exc}") from exc
+
+    async def _articles_changed(self) -> None:
+        """Articles were written and committed: the search index catches up."""
+        raise NotImplementedError
 
     async def _index_words(self, article_id: int) -> None:
         """Add an article's words to the vocabulary once its transaction commits (at once
@@ -115,6 +123,7 @@ class PgBase:
             return
         async with self.pool.acquire() as conn:
             await self._add_search_terms(conn, [article_id])
+        await self._articles_changed()
 
     @staticmethod
     async def _add_search_terms(conn: Connection, ids: list[int]) -> None:

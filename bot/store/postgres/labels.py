@@ -4,11 +4,8 @@ label terms alone is read newest first. Every term's tsquery text is bound as a 
 
 from __future__ import annotations
 
-from bot.models import COUNT_CAP, SearchHit
 from bot.models.query import Query, Term
-from bot.store.postgres.base import Connection
 from bot.store.postgres.tsquery import label_tsquery_text, tsquery_term
-from bot.store.records.articles import hit_from_row, lead_snippet
 
 PUBLISHED = "coalesce(a.published_at, a.ingested_at)"
 
@@ -46,28 +43,3 @@ def excluded_text_condition(query: Query, params: list[object]) -> list[str]:
         return []
     params.append(" | ".join(tsquery_term(term) for term in query.text_excluded))
     return [f"NOT (a.search @@ to_tsquery('newsdesk', ${len(params)}))"]
-
-
-async def recent_page(
-    conn: Connection, clause: str, params: list[object], limit: int, offset: int
-) -> tuple[list[SearchHit], int]:
-    """One page of a search without full-text terms (its WHERE `clause`): relevance is the
-    same for every match, so recency ranks them, by day and then the newest article of a day,
-    as SQLite's search keys do; the total counts up to COUNT_CAP."""
-    n = len(params)
-    rows = await conn.fetch(
-        f"SELECT a.id, a.title, a.source, a.url, {PUBLISHED} AS at, left(a.body, 400) AS body"
-        f" FROM articles a WHERE {clause}"
-        f" ORDER BY left({PUBLISHED}, 10) DESC, a.id DESC LIMIT ${n + 1} OFFSET ${n + 2}",
-        *params,
-        limit,
-        offset,
-    )
-    hits = [hit_from_row(row, lead_snippet(row["body"]), 0.0) for row in rows]
-    if offset == 0 and len(hits) < limit:
-        return hits, len(hits)
-    total = await conn.fetchval(
-        f"SELECT count(*) FROM (SELECT 1 FROM articles a WHERE {clause} LIMIT {COUNT_CAP}) m",
-        *params,
-    )
-    return hits, total

@@ -11,6 +11,7 @@ from pathlib import Path
 import aiosqlite
 
 from bot.errors import StoreError
+from bot.store.index import SearchIndex
 from bot.store.interface import Store
 from bot.store.sqlite.app import AppStateQueries
 from bot.store.sqlite.articles import ArticleQueries
@@ -30,7 +31,14 @@ from bot.store.sqlite.sessions import SessionQueries
 from bot.store.sqlite.stories import StoryQueries
 from bot.store.sqlite.story_updates import StoryUpdateQueries
 
-__all__ = ["SqliteStore"]
+__all__ = ["SqliteStore", "search_index_dir"]
+
+
+def search_index_dir(path: str | Path, index_dir: str | Path | None) -> Path | None:
+    """Where a database's search index lives: `index_dir` if given, else beside the file."""
+    if index_dir:
+        return Path(index_dir)
+    return None if str(path) == ":memory:" else Path(f"{path}.search")
 
 
 class SqliteStore(
@@ -54,20 +62,37 @@ class SqliteStore(
 ):
     """An open Newsdesk database in one SQLite file; callers get it from `open_store`."""
 
-    def __init__(self, conn: aiosqlite.Connection, path: str) -> None:
+    def __init__(
+        self, conn: aiosqlite.Connection, path: str, search_index: SearchIndex | None = None
+    ) -> None:
         self.conn = conn
         self._path = path
+        self.search_index = search_index or SearchIndex(None)
         # One connection serves every coroutine: writers take turns, or a second BEGIN would
         # fail inside the first's transaction (digests, feeds and commands write concurrently).
         self._writing = asyncio.Lock()
         self._owner: asyncio.Task[object] | None = None  # the task inside a transaction
         self._savepoints = 0
+        self._index_dir: str | Path | None = None
+        self._articles_written = False
 
     @classmethod
-    async def open(cls, path: str | Path) -> SqliteStore:
-        """Open the database at `path`, creating and migrating it as needed."""
-        # The class by name, not `cls`: so mypy checks it implements every method of Store.
-        return SqliteStore(await connect(path), str(path))
+    async def open(cls, path: str | Path, *, index_dir: str | Path | None = None) -> SqliteStore:
+        """Open the database at `path`, creating and migrating it as needed, with its search
+        index in `index_dir` (default: `<path>.search` beside it; in memory for :memory:),
+        caught up with the database."""
+        conn = await connect(path)
+        try:
+            where = search_index_dir(path, index_dir)
+            index = await asyncio.to_thread(SearchIndex, where)
+            # The class by name, not `cls`: so mypy checks it implements every method of Store.
+            store = SqliteStore(conn, str(path), index)
+            store._index_dir = index_dir
+            await store.catch_up_search_index()
+        except BaseException:
+            await conn.close()
+            raise
+        return store
 
     @property
     def path(self) -> str:
@@ -78,7 +103,7 @@ class SqliteStore(
         if self._path == ":memory:":
             yield self  # a private in-memory database has no second way in
             return
-        again = await SqliteStore.open(self._path)
+        again = await SqliteStore.open(self._path, index_dir=self._index_dir)
         try:
             yield again
         finally:
@@ -103,6 +128,19 @@ class SqliteStore(
                     yield
             finally:
                 self._owner = None
+                written, self._articles_written = self._articles_written, False
+        if written:
+            # Committed: the search index takes the transaction's articles now (a rolled-back
+            # one changed nothing; a kill before this is caught up by the next open).
+            await self.catch_up_search_index()
+
+    async def _articles_changed(self) -> None:
+        """Articles were written: the index catches up once the transaction commits (at once
+        outside one)."""
+        if self._owner is not None and self._owner is asyncio.current_task():
+            self._articles_written = True
+        else:
+            await self.catch_up_search_index()
 
     @contextlib.asynccontextmanager
     async def _savepoint(self) -> AsyncIterator[None]:

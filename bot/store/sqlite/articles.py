@@ -27,6 +27,10 @@ class ArticleQueries(SearchQueries):
 
     conn: aiosqlite.Connection
 
+    async def _articles_changed(self) -> None:
+        """Called after articles are written (the store catches its search index up)."""
+        raise NotImplementedError
+
     async def store_article(self, draft: ArticleDraft, now: str) -> Stored:
         digest = draft.content_hash
         async with self.conn.execute(
@@ -49,6 +53,7 @@ class ArticleQueries(SearchQueries):
                 " updated_at = ?, metadata = ?, categories = ? WHERE id = ?",
                 (*values, same_origin["id"]),
             )
+            await self._articles_changed()
             return Stored(Outcome.UPDATED, same_origin["id"])
         cursor = await self.conn.execute(
             "INSERT INTO articles (url, content_hash, title, caption, body, source, desk,"
@@ -57,6 +62,7 @@ class ArticleQueries(SearchQueries):
             (*values, draft.origin, now),
         )
         assert cursor.lastrowid is not None
+        await self._articles_changed()
         return Stored(Outcome.ADDED, cursor.lastrowid)
 
     async def store_articles(self, drafts: Sequence[ArticleDraft], now: str) -> list[Stored]:
@@ -134,6 +140,7 @@ class ArticleQueries(SearchQueries):
             by_origin[draft.origin] = (article_id, digest)
             by_hash[digest] = article_id
         pending.clear()
+        await self._articles_changed()
 
     async def article(self, article_id: int) -> Article | None:
         async with self.conn.execute(

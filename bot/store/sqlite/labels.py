@@ -1,7 +1,7 @@
 """SQL for a search's label terms in SQLite: `author:` and `category:` terms become conditions
-on an article's search key, answered by their own FTS5 indexes (migration 014), and a search
-made of label terms alone is read newest first from the articles table. Mixed into
-`SqliteStore` through SearchQueries.
+on an article's search key, answered by their own FTS5 indexes (migration 014), for `matching_ids`
+(ranked search pages come from the search index). Mixed into `SqliteStore` through
+SearchQueries.
 
 Every term is an FTS5 string literal of quoted words, bound as a parameter, as in search.py.
 """
@@ -9,15 +9,12 @@ Every term is an FTS5 string literal of quoted words, bound as a parameter, as i
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import aiosqlite
 
-from bot.models import COUNT_CAP, SearchHit
 from bot.models.query import Query, Term
 from bot.store.ranking import DAY_SPAN
-from bot.store.records.articles import hit_from_row, lead_snippet
 from bot.store.sqlite.conditions import filter_conditions
 
 # article_categories.rowid = article id * 64 + the category's position (migration 014).
@@ -109,48 +106,9 @@ class LabelQueries:
 
     conn: aiosqlite.Connection
 
-    async def _labelled(
-        self, query: Query, keys: list[int] | None, limit: int, offset: int
-    ) -> tuple[list[SearchHit], int]:
-        """A page of a search without full-text terms: relevance is the same for every match,
-        so recency alone ranks them (newest day first, then the newest article of a day, as
-        ties go in a ranked search); the total counts up to COUNT_CAP."""
-        where, params = _conditions(query, keys)
-        async with self.conn.execute(
-            f"SELECT a.search_key FROM articles a WHERE {where} ORDER BY a.search_key DESC LIMIT ?",
-            (*params, offset + limit),
-        ) as cur:
-            ranked = [row[0] for row in await cur.fetchall()]
-        hits = await self._plain_hits(ranked[offset:])
-        if offset == 0 and len(ranked) < limit:
-            return hits, len(ranked)
-        async with self.conn.execute(
-            f"SELECT count(*) FROM (SELECT 1 FROM articles a WHERE {where} LIMIT {COUNT_CAP})",
-            params,
-        ) as cur:
-            row = await cur.fetchone()
-        return hits, row[0] if row else 0
-
     async def _labelled_ids(self, query: Query, keys: list[int]) -> set[int]:
         """Which of the articles with these search keys a search without full-text terms
         matches (no ranking, snippets or count)."""
         where, params = _conditions(query, keys)
         async with self.conn.execute(f"SELECT a.id FROM articles a WHERE {where}", params) as cur:
             return {row[0] for row in await cur.fetchall()}
-
-    async def _plain_hits(self, keys: Sequence[int]) -> list[SearchHit]:
-        """Headline facts for these search keys, in order, each with its lead as snippet."""
-        if not keys:
-            return []
-        async with self.conn.execute(
-            "SELECT a.search_key AS k, a.id, a.title, a.source, a.url,"
-            " coalesce(a.published_at, a.ingested_at) AS at, substr(a.body, 1, 400) AS body"
-            " FROM articles a WHERE a.search_key IN (SELECT value FROM json_each(?))",
-            (json.dumps(list(keys)),),
-        ) as cur:
-            rows = {row["k"]: row for row in await cur.fetchall()}
-        return [
-            hit_from_row(rows[key], lead_snippet(rows[key]["body"]), 0.0)
-            for key in keys
-            if key in rows
-        ]

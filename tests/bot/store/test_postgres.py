@@ -19,7 +19,6 @@ from bot.models.query import Query, Term
 from bot.search import parse_query, search
 from bot.store.backend import backend_of, open_store, redacted_url, sqlite_path
 from bot.store.postgres import PostgresStore
-from bot.store.postgres import articles as pg_articles
 from bot.store.postgres.tsquery import highlight_tsquery_text, to_tsquery_text
 from bot.store.sqlite import SqliteStore
 
@@ -207,12 +206,11 @@ async def test_a_phrase_is_looked_up_by_its_word_pairs(postgres_store: PostgresS
     assert "articles_pairs" in plan, plan
 
 
-async def test_counts_that_read_rows_stop_at_the_cap(
-    postgres_store: PostgresStore, monkeypatch: pytest.MonkeyPatch
+async def test_totals_are_counted_by_the_search_index_exactly(
+    postgres_store: PostgresStore,
 ) -> None:
-    """Confirming a phrase or comparing a source reads every match's row: those totals stop
-    at the cap (shown as "at least"); a plain word is counted from the index, exactly."""
-    monkeypatch.setattr(pg_articles, "COUNT_CAP", 20)
+    """Phrases and sources no longer read each match's row to count (the search index counts
+    every match), so totals past the old cap are exact."""
     await ingest_drafts(
         postgres_store,
         [
@@ -220,9 +218,9 @@ async def test_counts_that_read_rows_stop_at_the_cap(
             for n in range(30)
         ],
     )
-    assert (await search(postgres_store, '"prime minister"')).total == 20
-    assert (await search(postgres_store, "minister source:Wire")).total == 20
-    assert (await search(postgres_store, "minister")).total == 30
+    assert (await search(postgres_store, '"prime minister"')).total == 30
+    assert (await search(postgres_store, "minister source:Wire")).total == 30
+    assert (await search(postgres_store, "minister source:Other")).total == 0
 
 
 async def test_the_same_article_stored_by_two_processes_at_once_lands_once(

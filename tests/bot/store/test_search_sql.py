@@ -1,6 +1,7 @@
-"""The SQLite search: newest-first early stop returns exactly the top of ranking every match
-(field-scoped terms included), totals and pages agree with a brute-force count, and migration
-006 keeps the index in step."""
+"""The SQLite search: pages are exactly the top of ranking every match by the documented rule
+(docs/search.md: ln(the index's BM25) + day × ln 2 / 30; field-scoped terms included), the
+index matches what FTS5 matches, totals and pages agree with a brute-force count, and
+migration 006 keeps the FTS5 index in step."""
 
 from __future__ import annotations
 
@@ -18,9 +19,9 @@ from bot.models import Article, ArticleDraft
 from bot.models.query import Query, SearchFilters, Term
 from bot.search import parse_query, prefix_query, search, title_choices
 from bot.store import Store, open_store
-from bot.store.ranking import TopArticles
 from bot.store.sqlite.db import migrations
 from bot.store.sqlite.search import match_text
+from tests.bot.store.ranked import every_match_ranked
 
 WORDS = [f"w{i}" for i in range(60)]
 WEIGHTS = [1 / (rank + 1) for rank in range(len(WORDS))]
@@ -57,12 +58,11 @@ def corpus(count: int, seed: int = 7) -> list[ArticleDraft]:
 
 
 @pytest.fixture
-async def sqlite_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Store]:
-    """300 articles, with the scan's batch sizes shrunk so that every path runs."""
-    monkeypatch.setattr(search_sql, "SCAN_BATCH", 8)
-    monkeypatch.setattr(search_sql, "EXACT_BOUND_AFTER", 32)
+async def sqlite_store(tmp_path: Path) -> AsyncIterator[Store]:
+    """300 articles, with the ranking's first fetch shrunk so that its windows run."""
     async with await open_store(tmp_path / "search.db") as store:
         await ingest_drafts(store, corpus(300))
+        store.search_index.first_fetch = 8  # type: ignore[attr-defined]
         yield store
 
 
@@ -110,9 +110,9 @@ def labelled(article: Article, term: Term) -> bool:
     return False
 
 
-async def brute_force(store: Store, query: Query) -> list[int]:
-    """Every match ranked by relevance with recency (no early stop), as article ids; label
-    terms are checked here on each match's byline and categories."""
+async def fts5_matches(store: Store, query: Query) -> set[int]:
+    """The articles FTS5 matches for a query (label terms checked on each one's byline and
+    categories): the index must match the same."""
     filters = query.filters
     where = ["articles_fts MATCH ?"]
     params: list[object] = [match_text(query)]
@@ -130,24 +130,28 @@ async def brute_force(store: Store, query: Query) -> list[int]:
     if filters.article_ids is not None:
         where.append(f"a.id IN ({','.join('?' * len(filters.article_ids))})")
         params += filters.article_ids
-    rows = await store.conn.execute_fetchall(
-        "SELECT articles_fts.rowid, a.id, bm25(articles_fts, 10.0, 2.0, 1.0)"
-        " FROM articles_fts JOIN articles a ON a.search_key = articles_fts.rowid"
+    rows = await store.conn.execute_fetchall(  # type: ignore[attr-defined]
+        "SELECT a.id FROM articles_fts JOIN articles a ON a.search_key = articles_fts.rowid"
         f" WHERE {' AND '.join(where)}",
         params,
     )
-    articles = {a.id: a for a in await store.articles([row[1] for row in rows])}
-    top = TopArticles(len(rows) or 1)
-    ids = {}
-    for key, article_id, score in rows:
-        article = articles[article_id]
+    articles = {a.id: a for a in await store.articles([row[0] for row in rows])}
+    found = set()
+    for article_id, article in articles.items():
         if not all(any(labelled(article, t) for t in group) for group in query.label_groups):
             continue
         if any(labelled(article, t) for t in query.label_excluded):
             continue
-        top.offer(key, -score)
-        ids[key] = article_id
-    return [ids[key] for key, _ in top.best()]
+        found.add(article_id)
+    return found
+
+
+async def brute_force(store: Store, query: Query) -> list[int]:
+    """Every match ranked by the rule (no windows, no early stop), as article ids; the
+    matches checked against FTS5's."""
+    ranked = every_match_ranked(store, query)
+    assert set(ranked) == await fts5_matches(store, query)
+    return ranked
 
 
 QUERIES = [
@@ -196,14 +200,12 @@ async def test_pages_are_the_top_of_ranking_every_match(
     assert got == expected[:30]
 
 
-async def test_source_filtered_totals_are_capped(
-    sqlite_store: Store, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(search_sql, "COUNT_CAP", 20)
+async def test_source_filtered_totals_are_exact(sqlite_store: Store) -> None:
+    """The index counts every match: no cap on a filtered search's total any more."""
     query = filtered("w0", SearchFilters(sources=("reuters",)))
     everything = await brute_force(sqlite_store, query)
     hits, total = await sqlite_store.search_articles(query, 5, 0)
-    assert len(everything) > 20 and total == 20
+    assert len(everything) > 20 and total == len(everything)
     assert [h.id for h in hits] == everything[:5]
 
 

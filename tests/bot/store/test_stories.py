@@ -232,7 +232,8 @@ async def test_postgres_processes_placing_at_once_take_turns(
     postgres_server: str, postgres_template: str
 ) -> None:
     """Two workers storing near-duplicates at the same moment: the second waits for the
-    first's stories to commit, then joins its story instead of starting a second one."""
+    first's stories (and articles) to commit, then joins its story instead of starting a
+    second one."""
     now = utc_iso(MORNING)
     async with backends.fresh_database(postgres_server, postgres_template) as url:
         first = await PostgresStore.open(url, pool_size=2)
@@ -248,9 +249,12 @@ async def test_postgres_processes_placing_at_once_take_turns(
                     )
                 )
                 async with first.pool.acquire() as watcher:
+                    # The second waits at the stories' lock, or already at its insert:
+                    # article writers take turns for search_seq (migration 023).
                     while not await watcher.fetchval(
                         "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-                        " AND query LIKE 'SELECT pg_advisory_xact_lock%'"
+                        " AND (query LIKE 'SELECT pg_advisory_xact_lock%'"
+                        " OR query LIKE 'INSERT INTO articles%')"
                     ):
                         assert not other.done(), other.result()
             report = await other

@@ -1,0 +1,193 @@
+"""The exact top k of a search by the documented rule, from tantivy's own scores:
+
+    key = ln(tantivy BM25, title/caption/body boosted 10/2/1) + day × ln 2 / 30
+
+(bot/store/ranking.py's recency: twice as relevant outranks 30 days newer, and the order of
+two articles never depends on today's date; docs/search.md says why this relevance.)
+
+tantivy cannot sort by that key itself, so: one call fetches the best FIRST_FETCH matches by
+BM25 and counts them all. Every match not fetched scores at most the last one fetched, so when
+even that score, on the newest day, cannot reach the k-th key, the top k is final: most
+searches end there. Otherwise windows of days, newest first (1, 2, 4, … up to WINDOW_DAYS
+days): in each, BM25's best hits restricted to the window, fetched deeper until no hit left in
+it can get in, until the last fetched score on the next window's newest day cannot get in
+either. `every_match_top` ranks every match, for the tests. Ties go to the newer article.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import tantivy
+from tantivy import Occur
+from tantivy import Query as Tq
+
+from bot.store.index.schema import DAY
+from bot.store.ranking import PER_DAY
+
+WINDOW_DAYS = 30
+# How much deeper a window's next fetch goes when its last hit could still compete.
+DEEPEN = 4
+# The first call fetches this many by BM25 (and counts): searches with fewer matches end
+# there, and most others too.
+FIRST_FETCH = 500
+# A score of 0 (a search of filters and labels alone) still has a logarithm.
+_TINY = 1e-30
+
+
+@dataclass(order=True, frozen=True)
+class Ranked:
+    """One match by the rule: its key, then tie-breakers (newer first, then address)."""
+
+    key: float
+    published: int
+    address: tuple[int, int]
+    score: float = field(compare=False)
+
+
+def key_of(score: float, published: int) -> float:
+    """The rule's key for a tantivy score and a publication time (seconds)."""
+    return math.log(max(score, _TINY)) + (published // DAY) * PER_DAY
+
+
+@dataclass
+class Ranking:
+    """The best k so far (a min-heap), the days of every match offered, the tantivy calls."""
+
+    k: int
+    heap: list[Ranked] = field(default_factory=list)
+    members: set[tuple[int, int]] = field(default_factory=set)
+    days: list[np.ndarray] = field(default_factory=list)
+    calls: int = 0
+
+    @property
+    def floor(self) -> float:
+        """The k-th best key so far (-inf until k are held)."""
+        return self.heap[0].key if len(self.heap) >= self.k else -math.inf
+
+    def offer(self, searcher: tantivy.Searcher, hits: Sequence[tuple[float, Any]]) -> None:
+        """Consider tantivy's (score, address) hits: keys computed together, best first,
+        until one cannot get in."""
+        if not hits:
+            return
+        addresses = [address for _, address in hits]
+        scores = np.fromiter((score for score, _ in hits), float, len(hits))
+        published = np.asarray(searcher.fast_field_values("published", addresses), np.int64)
+        days = published // DAY
+        self.days.append(days)
+        keys = np.log(np.maximum(scores, _TINY)) + days * PER_DAY
+        for i in np.lexsort((published, keys))[::-1]:
+            if len(self.heap) >= self.k and (keys[i], published[i]) < self._lowest():
+                return  # sorted: no later hit can get in
+            where = (addresses[i].segment_ord, addresses[i].doc)
+            if where in self.members:
+                continue
+            entry = Ranked(float(keys[i]), int(published[i]), where, float(scores[i]))
+            if len(self.heap) < self.k:
+                heapq.heappush(self.heap, entry)
+            elif entry > self.heap[0]:
+                self.members.discard(heapq.heapreplace(self.heap, entry).address)
+            else:
+                continue
+            self.members.add(where)
+
+    def _lowest(self) -> tuple[float, int]:
+        return self.heap[0].key, self.heap[0].published
+
+    def offered_between(self, low: int, high: int) -> int:
+        """How many offered hits were published on days [low, high] (repeats counted)."""
+        return int(sum(np.count_nonzero((d >= low) & (d <= high)) for d in self.days))
+
+    def best(self) -> list[Ranked]:
+        """The top k, best first."""
+        return sorted(self.heap, reverse=True)
+
+
+@dataclass
+class Ranker:
+    """Exact relevance × recency top k over one searcher (one state of the index)."""
+
+    searcher: tantivy.Searcher
+    schema: tantivy.Schema
+    newest_day: int
+    oldest_day: int
+    window_days: int = WINDOW_DAYS
+    first_fetch: int = FIRST_FETCH
+
+    @classmethod
+    def over(cls, searcher: tantivy.Searcher, schema: tantivy.Schema, **options: int) -> Ranker:
+        """A ranker over a searcher, with the index's newest and oldest publication days."""
+        every = Tq.range_query(schema, "published", tantivy.FieldType.Integer, None, 2**62)
+        newest = searcher.search(every, 1, count=False, order_by_field="published").hits
+        oldest = searcher.search(
+            every, 1, count=False, order_by_field="published", order=tantivy.Order.Asc
+        ).hits
+        return cls(
+            searcher,
+            schema,
+            newest[0][0] // DAY if newest else 0,
+            oldest[0][0] // DAY if oldest else 0,
+            **options,
+        )
+
+    def top(
+        self, compiled: Tq, k: int, *, days: tuple[int, int] | None = None
+    ) -> tuple[list[Ranked], int, int]:
+        """The best k matches by the rule, best first; the number of matches and the number
+        of tantivy calls. `days` (first, last) bounds the publication days the query's own
+        filters allow, so windows outside them are not read."""
+        ranking = Ranking(k)
+        first = self.searcher.search(compiled, limit=max(k, self.first_fetch), count=True)
+        ranking.calls += 1
+        ranking.offer(self.searcher, first.hits)
+        if first.count > len(first.hits):
+            # Every match not fetched scores at most the last one fetched.
+            ceiling = math.log(max(first.hits[-1][0], _TINY))
+            low_day, high = days or (self.oldest_day, self.newest_day)
+            high, low_day = min(high, self.newest_day), max(low_day, self.oldest_day)
+            width = 1
+            while high >= low_day and ranking.floor <= ceiling + high * PER_DAY:
+                low = high - width + 1
+                self._window(compiled, low, high, ranking)
+                high = low - 1
+                width = min(width * 2, self.window_days)
+        return ranking.best(), first.count, ranking.calls
+
+    def _window(self, compiled: Tq, low: int, high: int, ranking: Ranking) -> None:
+        """Offer the matches of days [low, high] that can still get in: BM25's best there,
+        past the ones already offered, deeper until the rest cannot get in."""
+        days = Tq.range_query(
+            self.schema, "day", tantivy.FieldType.Integer, low, high, use_inverted_index=True
+        )
+        windowed = Tq.boolean_query(
+            [(Occur.Must, compiled), (Occur.Must, Tq.const_score_query(days, 0.0))]
+        )
+        limit = ranking.k + ranking.offered_between(low, high)
+        while True:
+            hits = self.searcher.search(windowed, limit=limit, count=False).hits
+            ranking.calls += 1
+            ranking.offer(self.searcher, hits)
+            if len(hits) < limit:
+                return  # the whole window was offered
+            if ranking.floor > key_of(hits[-1][0], high * DAY):
+                return  # the rest of the window scores lower, and is no newer
+            limit *= DEEPEN
+
+    def every_match_top(self, compiled: Tq, k: int) -> list[Ranked]:
+        """The reference: every match ranked by the rule, best k first."""
+        total = self.searcher.search(compiled, limit=1, count=True).count
+        ranking = Ranking(k)
+        if total:
+            hits = self.searcher.search(compiled, limit=total, count=False).hits
+            ranking.offer(self.searcher, hits)
+        return ranking.best()
+
+    def ids(self, ranked: Sequence[Ranked]) -> list[int]:
+        """Article ids of ranked matches, in order."""
+        addresses = [tantivy.DocAddress(*r.address) for r in ranked]
+        return [int(i) for i in self.searcher.fast_field_values("id", addresses)]

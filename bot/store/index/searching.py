@@ -1,0 +1,155 @@
+"""Search through the index, for both backends: the index ranks and counts, the database
+gives the page's rows by id (an article deleted since the index's commit is skipped, an
+edited one shows its new text), snippets are cut from the row's body.
+
+Before a search the database's highest `search_seq` (one indexed read) is compared with the
+index's watermark; when the database is ahead (another process wrote, or this one was killed
+before its index commit) the index catches up first, so a search never disagrees with the
+database it reads its rows from. After a transaction that wrote articles commits, the store
+catches up at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Mapping, Sequence
+
+import tantivy
+
+from bot import work
+from bot.models import SNIPPET_END, SNIPPET_START, SearchHit
+from bot.models.query import Query
+from bot.store.index.keeping import (
+    CATCH_UP_BATCH,
+    SNIPPET_CHARS,
+    Changes,
+    SearchIndex,
+    WriterBusy,
+)
+from bot.store.index.reindex import fresh_beside, swap_in
+from bot.store.records.articles import hit_from_row, lead_snippet
+
+log = logging.getLogger(__name__)
+
+# Told (seq reached, highest seq) as a rebuild goes.
+Progress = Callable[[int, int], None]
+
+
+class IndexedSearch:
+    """`search_articles` through the search index; mixed into each backend's store, which
+    gives the three reads below in its own SQL."""
+
+    search_index: SearchIndex
+
+    async def _search_seq(self) -> int:
+        """The highest search_seq of any committed article row or tombstone (0 if none)."""
+        raise NotImplementedError
+
+    async def _search_changes(self, after: int, upto: int, limit: int) -> Changes:
+        """Rows and tombstones with search_seq in (after, upto], oldest first, at most
+        `limit` rows (then `upto` is the last row's seq)."""
+        raise NotImplementedError
+
+    async def _search_rows(self, ids: Sequence[int]) -> list[Mapping[str, object]]:
+        """The page's rows by id: id, title, source, url, at, body (None when longer than a
+        snippet may read) and lead (the body's opening)."""
+        raise NotImplementedError
+
+    def _index_lock(self) -> asyncio.Lock:
+        lock: asyncio.Lock | None = self.__dict__.get("_catching_up")
+        if lock is None:
+            lock = self.__dict__["_catching_up"] = asyncio.Lock()
+        return lock
+
+    async def catch_up_search_index(self) -> int:
+        # None applied when another process holds the index's writer: it is catching up.
+        async with self._index_lock():
+            return await self._catch_up(self.search_index)
+
+    async def rebuild_search_index(self, progress: Progress | None = None) -> int:
+        async with self._index_lock():
+            built = await work.to_thread(fresh_beside, self.search_index)
+            await self._catch_up(built, progress)
+            self.search_index = await work.to_thread(swap_in, built, self.search_index)
+            await self._catch_up(self.search_index)  # anything written meanwhile
+            return await work.to_thread(self.search_index.count)
+
+    async def _catch_up(self, index: SearchIndex, progress: Progress | None = None) -> int:
+        applied = 0
+        mark = (await work.to_thread(index.mark)).seq
+        top = await self._search_seq()
+        while mark < top:
+            changes = await self._search_changes(mark, top, CATCH_UP_BATCH)
+            try:
+                await work.to_thread(index.apply, changes)
+            except WriterBusy as exc:
+                log.info("search index busy elsewhere, not caught up: %s", exc)
+                break
+            applied += len(changes.rows) + len(changes.deleted)
+            mark = changes.upto
+            if progress is not None:
+                progress(mark, top)
+        return applied
+
+    async def _articles_changed(self) -> None:
+        """Articles were written and committed: catch the index up."""
+        await self.catch_up_search_index()
+
+    async def _index_current(self) -> None:
+        """Catch the index up when the database is ahead of it."""
+        top = await self._search_seq()
+        if (await work.to_thread(self.search_index.mark)).seq < top:
+            await self.catch_up_search_index()
+
+    async def search_articles(
+        self, query: Query, limit: int, offset: int
+    ) -> tuple[list[SearchHit], int]:
+        # Entity names must be resolved (ValueError otherwise).
+        filters = query.filters.checked_resolved()
+        if filters.article_ids is not None and not filters.article_ids:
+            return [], 0
+        await self._index_current()
+        ranked, total = await work.to_thread(self.search_index.search, query, offset + limit)
+        page = ranked[offset : offset + limit]
+        rows = {row["id"]: row for row in await self._search_rows([i for i, _ in page])}
+        found = [(rows[i], score) for i, score in page if i in rows]
+        if not query.text_groups:
+            return [
+                hit_from_row(row, lead_snippet(str(row["lead"])), 0.0) for row, _ in found
+            ], total
+        bodies = [str(row["body"] or "") for row, _ in found]
+        snippets = await work.to_thread(self.search_index.snippets, query, bodies)
+        hits = [
+            hit_from_row(row, _snippet(row, snippet), score)
+            for (row, score), snippet in zip(found, snippets, strict=True)
+        ]
+        return hits, total
+
+
+def _snippet(row: Mapping[str, object], snippet: tantivy.Snippet) -> str:
+    """The hit's snippet: around the matched words, or the lead of a body too long to read
+    whole for one (SNIPPET_BODY_CHARS)."""
+    if row["body"] is None:
+        return lead_snippet(str(row["lead"]))
+    return marked(snippet, str(row["body"]))
+
+
+def marked(snippet: tantivy.Snippet, body: str) -> str:
+    """A snippet in the project's form: matches between the markers, '…' where it was cut; the
+    body's opening when no word of the query is in it."""
+    fragment = snippet.fragment()
+    if not fragment:
+        return body[:SNIPPET_CHARS] + ("…" if len(body) > SNIPPET_CHARS else "")
+    raw = fragment.encode()
+    out: list[bytes] = []
+    at = 0
+    for span in snippet.highlighted():  # byte offsets into the fragment
+        out += [raw[at : span.start], SNIPPET_START.encode(), raw[span.start : span.end]]
+        out.append(SNIPPET_END.encode())
+        at = span.end
+    out.append(raw[at:])
+    text = b"".join(out).decode()
+    head = "" if body.startswith(fragment) else "…"
+    tail = "" if body.endswith(fragment) else "…"
+    return head + text + tail

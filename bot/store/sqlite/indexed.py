@@ -1,0 +1,59 @@
+"""SQL the search index needs from SQLite (bot/store/index/): its changes by `search_seq`
+(migration 022) and a page's rows by id. Mixed into `SqliteStore` through SearchQueries."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+
+import aiosqlite
+
+from bot.models import SNIPPET_BODY_CHARS
+from bot.store.index import Changes, IndexedSearch
+
+_INDEXED = (
+    "id, title, caption, body, source, author, categories,"
+    " coalesce(published_at, ingested_at) AS at, search_seq"
+)
+
+
+class IndexReads(IndexedSearch):
+    """The index's reads, over the store's connection."""
+
+    conn: aiosqlite.Connection
+
+    async def _search_seq(self) -> int:
+        async with self.conn.execute(
+            "SELECT max(coalesce((SELECT max(search_seq) FROM articles), 0),"
+            " coalesce((SELECT max(search_seq) FROM article_tombstones), 0))"
+        ) as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
+    async def _search_changes(self, after: int, upto: int, limit: int) -> Changes:
+        async with self.conn.execute(
+            f"SELECT {_INDEXED} FROM articles WHERE search_seq > ? AND search_seq <= ?"
+            " ORDER BY search_seq LIMIT ?",
+            (after, upto, limit),
+        ) as cur:
+            rows = [dict(row) for row in await cur.fetchall()]
+        if len(rows) == limit:
+            upto = int(rows[-1]["search_seq"])
+        async with self.conn.execute(
+            "SELECT article_id FROM article_tombstones WHERE search_seq > ? AND search_seq <= ?",
+            (after, upto),
+        ) as cur:
+            deleted = [row[0] for row in await cur.fetchall()]
+        return Changes(rows, deleted, upto)
+
+    async def _search_rows(self, ids: Sequence[int]) -> list[Mapping[str, object]]:
+        if not ids:
+            return []
+        async with self.conn.execute(
+            "SELECT id, title, source, url, coalesce(published_at, ingested_at) AS at,"
+            f" CASE WHEN length(body) > {SNIPPET_BODY_CHARS} THEN NULL ELSE body END AS body,"
+            " substr(body, 1, 400) AS lead FROM articles"
+            " WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps(list(ids)),),
+        ) as cur:
+            return [dict(row) for row in await cur.fetchall()]

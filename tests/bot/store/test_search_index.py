@@ -1,0 +1,198 @@
+"""The search index beside the database (bot/store/index/): exact top 10 by the documented
+rule on both backends, the same pages on SQLite and PostgreSQL, phrases kept inside a field,
+edits and deletes seen, a torn index rebuilt, `reindex` through the CLI, and a kill -9 between
+the database's commit and the index's caught up by the next open."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from bot.ingest import ingest_drafts
+from bot.models import ArticleDraft
+from bot.search import parse_query, search
+from bot.store import Store, open_store
+from tests import backends
+from tests.bot.store.ranked import every_match_ranked
+from tests.bot.store.test_search_sql import corpus
+
+databases = backends.both_databases
+ROOT = Path(__file__).resolve().parents[3]
+QUERIES = [
+    "w0",
+    "w1 w2",
+    "w3 OR w40",
+    "w0 -w5",
+    '"w0 w1"',
+    "w1*",
+    "title:w0",
+    'w0 author:"Jane Lee"',
+    "w1 author:jane -category:sport",
+    "w0 source:Reuters",
+    "w2 after:2024-06-01 before:2024-10-01",
+    "author:jane",
+]
+
+
+@pytest.mark.parametrize("typed", QUERIES)
+async def test_pages_are_the_top_of_every_match_ranked_by_the_rule(
+    store: Store, typed: str
+) -> None:
+    await ingest_drafts(store, corpus(200))
+    store.search_index.first_fetch = 5  # type: ignore[attr-defined]  # windows run too
+    query = parse_query(typed)
+    expected = every_match_ranked(store, query)
+    got: list[int] = []
+    for offset in (0, 10):
+        hits, total = await store.search_articles(query, 10, offset)
+        assert total == len(expected)
+        got += [hit.id for hit in hits]
+    if query.text_groups:
+        assert got == expected[:20]
+    else:  # labels alone: newest first
+        assert set(got) <= set(expected) and len(got) == min(20, len(expected))
+
+
+async def test_sqlite_and_postgresql_give_the_same_pages(tmp_path: Path, postgres_url: str) -> None:
+    async with (
+        await open_store(tmp_path / "a.db") as lite,
+        await open_store(postgres_url, pool_size=2) as pg,
+    ):
+        for store in (lite, pg):
+            await ingest_drafts(store, corpus(150))
+        for typed in QUERIES:
+            first, second = await search(lite, typed), await search(pg, typed)
+            assert first.total == second.total, typed
+            assert [(h.id, h.title, h.snippet) for h in first.hits] == [
+                (h.id, h.title, h.snippet) for h in second.hits
+            ], typed
+
+
+async def test_a_phrase_never_runs_from_the_headline_into_the_body(store: Store) -> None:
+    await ingest_drafts(
+        store,
+        [
+            ArticleDraft("Talks with the prime", "Minister says yes.", "t:1"),
+            ArticleDraft("Budget", "The prime minister says no.", "t:2"),
+        ],
+    )
+    page = await search(store, '"prime minister"')
+    assert [h.title for h in page.hits] == ["Budget"]
+
+
+async def test_an_edit_is_searched_by_its_new_words(store: Store) -> None:
+    await ingest_drafts(store, [ArticleDraft("Harbour", "Ferries stopped.", "e:1")])
+    await ingest_drafts(store, [ArticleDraft("Harbour", "Ferries sail again.", "e:1")])
+    assert (await search(store, "sail")).total == 1
+    assert (await search(store, "stopped")).total == 0
+
+
+@pytest.mark.sqlite_only
+async def test_a_deleted_article_leaves_the_index(tmp_path: Path) -> None:
+    async with await open_store(tmp_path / "d.db") as store:
+        await ingest_drafts(store, [ArticleDraft("Gone", "A storm.", "d:1")])
+        assert (await search(store, "storm")).total == 1
+        await store.conn.execute("DELETE FROM articles")  # type: ignore[attr-defined]
+        page = await search(store, "storm")
+        assert (page.total, page.hits) == (0, [])
+
+
+async def test_a_torn_index_is_rebuilt_from_the_database(tmp_path: Path) -> None:
+    path = tmp_path / "torn.db"
+    async with await open_store(path) as store:
+        await ingest_drafts(store, corpus(40))
+        before = await search(store, "w0")
+    (Path(f"{path}.search") / "meta.json").unlink()
+    async with await open_store(path) as store:
+        after = await search(store, "w0")
+    assert before.total > 0
+    assert [h.id for h in after.hits] == [h.id for h in before.hits]
+    assert after.total == before.total
+
+
+def _cli(*args: str, index_dir: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    if index_dir is not None:
+        env["SEARCH_INDEX_DIR"] = str(index_dir)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+async def test_reindex_through_the_cli_keeps_the_pages(databases: str, tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    async with await open_store(databases, index_dir=index_dir) as store:
+        await ingest_drafts(store, corpus(60))
+        before = [await search(store, typed) for typed in QUERIES]
+    done = _cli("--db", databases, "reindex", index_dir=index_dir)
+    assert done.returncode == 0, done.stderr
+    assert "search index rebuilt: 60 articles" in done.stdout
+    assert not index_dir.with_name("index.building").exists()
+    async with await open_store(databases, index_dir=index_dir) as store:
+        after = [await search(store, typed) for typed in QUERIES]
+    assert [(p.total, [h.id for h in p.hits]) for p in after] == [
+        (p.total, [h.id for h in p.hits]) for p in before
+    ]
+    assert "search index" in _cli("reindex", "--help").stdout
+
+
+CHILD = textwrap.dedent(
+    """
+    import asyncio, sys
+    from bot.ingest import ingest_drafts
+    from bot.models import ArticleDraft
+    from bot.store import open_store
+
+    def stop_here():
+        print("committed in the database", flush=True)
+        sys.stdin.readline()  # blocks until the parent kills us
+
+    async def main(target, index_dir):
+        store = await open_store(target, index_dir=index_dir)
+        store.search_index.before_commit = stop_here
+        drafts = [ArticleDraft(f"Cyclone {n}", "Landfall near the port.", f"k:{n}")
+                  for n in range(5)]
+        await ingest_drafts(store, drafts)
+
+    asyncio.run(main(sys.argv[1], sys.argv[2]))
+    """
+)
+
+
+async def test_a_kill_between_the_two_commits_is_caught_up_on_open(
+    databases: str, tmp_path: Path
+) -> None:
+    index_dir = tmp_path / "index"
+    async with await open_store(databases, index_dir=index_dir) as store:
+        await ingest_drafts(store, [ArticleDraft("Calm", "Nothing happened.", "k:calm")])
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, databases, str(index_dir)],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert child.stdout is not None
+        assert child.stdout.readline().strip() == "committed in the database"
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+    async with await open_store(databases, index_dir=index_dir) as store:
+        assert await store.count_articles() == 6
+        page = await search(store, "cyclone landfall")
+        assert page.total == 5
+        assert sorted(h.title for h in page.hits) == [f"Cyclone {n}" for n in range(5)]
