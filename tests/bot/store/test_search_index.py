@@ -5,6 +5,7 @@ the database's commit and the index's caught up by the next open."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
@@ -177,20 +178,23 @@ async def test_a_kill_between_the_two_commits_is_caught_up_on_open(
     index_dir = tmp_path / "index"
     async with await open_store(databases, index_dir=index_dir) as store:
         await ingest_drafts(store, [ArticleDraft("Calm", "Nothing happened.", "k:calm")])
-    child = subprocess.Popen(
-        [sys.executable, "-c", CHILD, databases, str(index_dir)],
+    child = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        CHILD,
+        databases,
+        str(index_dir),
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
     )
     try:
         assert child.stdout is not None
-        assert child.stdout.readline().strip() == "committed in the database"
+        assert (await child.stdout.readline()).strip() == b"committed in the database"
     finally:
         child.send_signal(signal.SIGKILL)
-        child.wait()
+        await child.wait()
     async with await open_store(databases, index_dir=index_dir) as store:
         assert await store.count_articles() == 6
         page = await search(store, "cyclone landfall")
