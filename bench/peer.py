@@ -24,45 +24,24 @@ from pathlib import Path
 from typing import Any
 
 import tantivy
-from tantivy import Occur
 from tantivy import Query as Tq
 
 from bench.corpus import cached_corpus, console, corpus_path, data_dir, drafts, label
 from bench.database import INGESTED_AT, write_build_record
 from bench.timing import Stopwatch
-from bot.models import SNIPPET_END, SNIPPET_START, ArticleDraft, SearchHit, SearchPage
-from bot.models.query import Query, Term
+from bot.models import ArticleDraft, SearchHit, SearchPage
+from bot.models.query import Query
 from bot.search import parse_query
-from bot.store.sqlite.search import BM25_WEIGHTS
+from bot.store.index.compile import Compiler
+from bot.store.index.schema import FIELD_WEIGHTS, NEWS, SOURCE, register_tokenizers
+from bot.store.index.searching import marked
 
 # Bump when the schema or the way the index is built changes (cached indexes are rebuilt).
 PEER_VERSION = 2
-FIELD_WEIGHTS = dict(zip(("title", "caption", "body"), BM25_WEIGHTS, strict=True))
 # About FTS5's 24-token snippet (tantivy's default fragment size is also 150 characters).
 SNIPPET_CHARS = 150
 # tantivy's default writer: a 128 MB indexing budget, one thread per core (up to 8).
 WRITER_HEAP = 128_000_000
-NEWS = "news"
-SOURCE = "source_key"
-
-
-def news_analyzer() -> tantivy.TextAnalyzer:
-    """Words as FTS5's unicode61 tokenizer with remove_diacritics sees them."""
-    return (
-        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
-        .filter(tantivy.Filter.lowercase())
-        .filter(tantivy.Filter.ascii_fold())
-        .build()
-    )
-
-
-def source_analyzer() -> tantivy.TextAnalyzer:
-    """A source name as one token, case folded (Newsdesk compares sources with NOCASE)."""
-    return (
-        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.raw())
-        .filter(tantivy.Filter.lowercase())
-        .build()
-    )
 
 
 def schema(*, stored_text: bool = True) -> tantivy.Schema:
@@ -87,12 +66,6 @@ def open_index(path: Path) -> tantivy.Index:
     index = tantivy.Index.open(str(path))
     register_tokenizers(index)
     return index
-
-
-def register_tokenizers(index: tantivy.Index) -> None:
-    """Make the peer's analyzers known to an index (needed each time one is opened)."""
-    index.register_tokenizer(NEWS, news_analyzer())
-    index.register_tokenizer(SOURCE, source_analyzer())
 
 
 def published_seconds(draft: ArticleDraft) -> int:
@@ -181,12 +154,6 @@ def directory_bytes(path: Path) -> int:
     return sum(f.stat().st_size for f in path.iterdir() if f.is_file())
 
 
-def _seconds(iso: str) -> int:
-    """Seconds since the epoch of an ISO date (midnight UTC) or datetime."""
-    when = datetime.fromisoformat(iso.replace("Z", "+00:00"))
-    return int((when if when.tzinfo else when.replace(tzinfo=UTC)).timestamp())
-
-
 @dataclass
 class Peer:
     """A searcher over a peer index and the compiler from Newsdesk's queries to its own."""
@@ -196,76 +163,17 @@ class Peer:
     def __post_init__(self) -> None:
         self.schema = self.index.schema
         self.searcher = self.index.searcher()
-        self.analyzer = news_analyzer()
+        self.compiler = Compiler(self.schema)
 
     @classmethod
     def open(cls, path: Path) -> Peer:
         """A peer over the index at `path`."""
         return cls(open_index(path))
 
-    def _field_query(self, term: Term, field: str) -> Tq | None:
-        tokens = [token for word in term.words for token in self.analyzer.analyze(word)]
-        if not tokens:
-            return None
-        if term.prefix:
-            # One token: every indexed word starting with it (tantivy scores it as a constant,
-            # as its own query parser does); more: a phrase whose last word is a prefix.
-            return Tq.phrase_prefix_query(self.schema, field, tokens)
-        if len(tokens) == 1:
-            return Tq.term_query(self.schema, field, tokens[0])
-        return Tq.phrase_query(self.schema, field, tokens)
-
-    def term_query(self, term: Term) -> Tq | None:
-        """A word, phrase or prefix in any searched field, each field's score boosted."""
-        parts = []
-        for field, weight in FIELD_WEIGHTS.items():
-            query = self._field_query(term, field)
-            if query is not None:
-                parts.append((Occur.Should, Tq.boost_query(query, weight)))
-        return Tq.boolean_query(parts) if parts else None
-
-    def filters(self, query: Query) -> list[tuple[Occur, Tq]]:
-        """Source, date and article filters as clauses that must match and add no score."""
-        wanted = query.filters
-        clauses = []
-        if wanted.sources:
-            sources = [
-                (Occur.Should, Tq.term_query(self.schema, "source", s.lower()))
-                for s in wanted.sources
-            ]
-            clauses.append(Tq.boolean_query(sources))
-        if wanted.after or wanted.before:
-            clauses.append(
-                Tq.range_query(
-                    self.schema,
-                    "published",
-                    tantivy.FieldType.Integer,
-                    _seconds(wanted.after) if wanted.after else -(2**62),
-                    _seconds(wanted.before) if wanted.before else 2**62,
-                    include_lower=True,
-                    include_upper=False,
-                )
-            )
-        if wanted.article_ids is not None:
-            clauses.append(Tq.term_set_query(self.schema, "id", list(wanted.article_ids)))
-        return [(Occur.Must, Tq.const_score_query(c, 0.0)) for c in clauses]
-
     def compile(self, query: Query) -> Tq:
-        """The tantivy query for a parsed Newsdesk query (entity filters already resolved)."""
-        query.filters.checked_resolved()  # entity names must be article ids by now
-        clauses: list[tuple[Occur, Tq]] = []
-        for group in query.groups:
-            options = [q for q in map(self.term_query, group) if q is not None]
-            if options:
-                alternatives = [(Occur.Should, q) for q in options]
-                clauses.append((Occur.Must, Tq.boolean_query(alternatives)))
-        if not clauses:
-            return Tq.empty_query()
-        for term in query.excluded:
-            excluded = self.term_query(term)
-            if excluded is not None:
-                clauses.append((Occur.MustNot, excluded))
-        return Tq.boolean_query(clauses + self.filters(query))
+        """The tantivy query for a parsed Newsdesk query: the bot's compiler (bot/store/index/
+        compile.py), entity filters already resolved."""
+        return self.compiler.compile(query)
 
     def page(self, text: str, per_page: int = 10) -> SearchPage:
         """The first page for what the reader typed: BM25 top hits, exact total, snippets."""
@@ -294,23 +202,3 @@ class Peer:
                 )
             )
         return hits
-
-
-def marked(snippet: tantivy.Snippet, body: str) -> str:
-    """A snippet in the project's form: matches between the markers, '…' where it was cut; the
-    body's opening when no word of the query is in it (like FTS5's snippet())."""
-    fragment = snippet.fragment()
-    if not fragment:
-        return body[:SNIPPET_CHARS] + ("…" if len(body) > SNIPPET_CHARS else "")
-    raw = fragment.encode()
-    out: list[bytes] = []
-    at = 0
-    for span in snippet.highlighted():  # byte offsets into the fragment
-        out += [raw[at : span.start], SNIPPET_START.encode(), raw[span.start : span.end]]
-        out.append(SNIPPET_END.encode())
-        at = span.end
-    out.append(raw[at:])
-    text = b"".join(out).decode()
-    head = "" if body.startswith(fragment) else "…"
-    tail = "" if body.endswith(fragment) else "…"
-    return head + text + tail

@@ -1,211 +1,67 @@
-"""A prototype of docs/search.md's option A: tantivy as Newsdesk's search index beside the
-database, ranking every search by a relevance × recency rule computed exactly from tantivy's
-own scores:
+"""Option A of docs/search.md as the bench measures it: tantivy as Newsdesk's search index
+beside the database, ranking every search by the documented rule
 
     key = ln(tantivy BM25, fields boosted 10/2/1) + day × ln 2 / 30
 
-(the same recency as Newsdesk's rule; the relevance is tantivy's per-field BM25 instead of
-FTS5's bm25). One tantivy call fetches the best FIRST_FETCH matches by BM25 and counts them all.
-Every match not fetched scores at most the last one fetched, so when even that score, on the
-newest day, cannot reach the k-th key, the top k is final: most searches end there. Otherwise
-windows of days, newest first (1, 2, 4, … up to WINDOW_DAYS days): in each, BM25's best hits
-restricted to the window, fetched deeper until no hit left in it can get in, until the last
-fetched score on the next window's newest day cannot get in either. `every_match_top` ranks
-every match for the check. The page's rows come from the database (the index stores no text)
-and the snippets from tantivy's SnippetGenerator over the database's body.
+The ranking itself is the bot's (bot/store/index/ranking.py: one call fetches the best
+FIRST_FETCH matches and counts them all, then windows of days newest first until nothing left
+can get in); here it runs over a bench peer index (bench/peer.py) so its options (window
+width, first fetch, growing windows) can be measured and tested, and `hybrid_page` makes the
+page as a bot would: exact top k from the index, rows from the database, snippets from
+tantivy over the stored body.
 """
 
 from __future__ import annotations
 
-import heapq
 import json
-import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
-import numpy as np
 import tantivy
-from tantivy import Occur
 from tantivy import Query as Tq
 
-from bench.peer import SNIPPET_CHARS, Peer, marked
+from bench.peer import SNIPPET_CHARS, Peer
 from bot.models import SearchHit, SearchPage
-from bot.models.query import Query
 from bot.search import parse_query
 from bot.store import Store
-from bot.store.ranking import PER_DAY, day_number
+from bot.store.index.compile import filter_days
+from bot.store.index.ranking import FIRST_FETCH, WINDOW_DAYS, Ranked, Ranker
+from bot.store.index.searching import marked
 
-DAY = 86_400
-WINDOW_DAYS = 30
-# How much deeper a window's next fetch goes when its last hit could still compete.
-DEEPEN = 4
-# The first call fetches this many by BM25 (and counts): searches with fewer matches end
-# there, and most others too (every match not fetched scores at most the last one fetched).
-FIRST_FETCH = 500
-
-
-@dataclass(order=True, frozen=True)
-class Ranked:
-    """One match by the rule: its key, then tie-breakers (newer first, then address)."""
-
-    key: float
-    published: int
-    address: tuple[int, int]
-    score: float = field(compare=False)
-
-
-@dataclass
-class Ranking:
-    """The best k so far (a min-heap), the days of every match offered, the tantivy calls."""
-
-    k: int
-    heap: list[Ranked] = field(default_factory=list)
-    members: set[tuple[int, int]] = field(default_factory=set)
-    days: list[np.ndarray] = field(default_factory=list)
-    calls: int = 0
-
-    @property
-    def floor(self) -> float:
-        """The k-th best key so far (-inf until k are held)."""
-        return self.heap[0].key if len(self.heap) >= self.k else -math.inf
-
-    def offer(self, searcher: tantivy.Searcher, hits: Sequence[tuple[float, Any]]) -> None:
-        """Consider tantivy's (score, address) hits (keys computed together, best first, until
-        one cannot get in)."""
-        if not hits:
-            return
-        addresses = [address for _, address in hits]
-        scores = np.fromiter((score for score, _ in hits), float, len(hits))
-        published = np.asarray(searcher.fast_field_values("published", addresses), np.int64)
-        days = published // DAY
-        self.days.append(days)
-        keys = np.log(np.maximum(scores, 1e-30)) + days * PER_DAY
-        for i in np.lexsort((published, keys))[::-1]:
-            if len(self.heap) >= self.k and (keys[i], published[i]) < self._lowest():
-                return  # sorted: no later hit can get in
-            where = (addresses[i].segment_ord, addresses[i].doc)
-            if where in self.members:
-                continue
-            entry = Ranked(float(keys[i]), int(published[i]), where, float(scores[i]))
-            if len(self.heap) < self.k:
-                heapq.heappush(self.heap, entry)
-            elif entry > self.heap[0]:
-                self.members.discard(heapq.heapreplace(self.heap, entry).address)
-            else:
-                continue
-            self.members.add(where)
-
-    def _lowest(self) -> tuple[float, int]:
-        return self.heap[0].key, self.heap[0].published
-
-    def offered_between(self, low: int, high: int) -> int:
-        """How many offered hits were published on days [low, high] (repeats counted)."""
-        return int(sum(np.count_nonzero((d >= low) & (d <= high)) for d in self.days))
-
-    def best(self) -> list[Ranked]:
-        """The top k, best first."""
-        return sorted(self.heap, reverse=True)
-
-
-def key_of(score: float, published: int) -> float:
-    """The rule's key for a tantivy score and a publication time (seconds)."""
-    return math.log(max(score, 1e-30)) + (published // DAY) * PER_DAY
+__all__ = ["FIRST_FETCH", "WINDOW_DAYS", "RecencyIndex", "filter_days", "hybrid_page"]
 
 
 @dataclass
 class RecencyIndex:
-    """Exact relevance × recency top k over a tantivy index (a Peer's searcher and compiler)."""
+    """The bot's exact relevance × recency top k over a peer's index and compiler."""
 
     peer: Peer
     window_days: int = WINDOW_DAYS
     first_fetch: int = FIRST_FETCH
-    # Windows start at one day and double up to window_days: the newest days hold the best
-    # keys, and a short window's bound is tight (a flat BM25, "it", settles in days).
     growing: bool = True
 
     def __post_init__(self) -> None:
-        searcher = self.peer.searcher
-        everything = Tq.all_query()
-        newest = searcher.search(everything, 1, order_by_field="published").hits
-        oldest = searcher.search(
-            everything, 1, order_by_field="published", order=tantivy.Order.Asc
-        ).hits
-        self.newest_day = newest[0][0] // DAY if newest else 0
-        self.oldest_day = oldest[0][0] // DAY if oldest else 0
+        self.ranker = Ranker.over(
+            self.peer.searcher,
+            self.peer.schema,
+            window_days=self.window_days,
+            first_fetch=self.first_fetch,
+            growing=self.growing,
+        )
 
     def top(
         self, compiled: Tq, k: int, *, days: tuple[int, int] | None = None
     ) -> tuple[list[Ranked], int, int]:
-        """The best k matches by the rule, best first; the number of matches and the number
-        of tantivy calls. `days` (first, last) bounds the publication days the query's own
-        filters allow, so windows outside them are not read."""
-        searcher = self.peer.searcher
-        ranking = Ranking(k)
-        first = searcher.search(compiled, limit=max(k, self.first_fetch), count=True)
-        ranking.calls += 1
-        ranking.offer(searcher, first.hits)
-        if first.count > len(first.hits):
-            # Every match not fetched scores at most the last one fetched.
-            ceiling = math.log(max(first.hits[-1][0], 1e-30))
-            low_day, high = days or (self.oldest_day, self.newest_day)
-            high, low_day = min(high, self.newest_day), max(low_day, self.oldest_day)
-            width = 1 if self.growing else self.window_days
-            while high >= low_day and ranking.floor <= ceiling + high * PER_DAY:
-                low = high - width + 1
-                self._window(compiled, low, high, ranking)
-                high = low - 1
-                width = min(width * 2, self.window_days)
-        return ranking.best(), first.count, ranking.calls
-
-    def _window(self, compiled: Tq, low: int, high: int, ranking: Ranking) -> None:
-        """Offer the matches of days [low, high] that can still get in: BM25's best there,
-        past the ones already offered, deeper until the rest cannot get in."""
-        searcher = self.peer.searcher
-        days = Tq.range_query(
-            self.peer.schema, "day", tantivy.FieldType.Integer, low, high, use_inverted_index=True
-        )
-        windowed = Tq.boolean_query(
-            [(Occur.Must, compiled), (Occur.Must, Tq.const_score_query(days, 0.0))]
-        )
-        limit = ranking.k + ranking.offered_between(low, high)
-        while True:
-            hits = searcher.search(windowed, limit=limit, count=False).hits
-            ranking.calls += 1
-            ranking.offer(searcher, hits)
-            if len(hits) < limit:
-                return  # the whole window was offered
-            if ranking.floor > key_of(hits[-1][0], high * DAY):
-                return  # the rest of the window scores lower, and is no newer
-            limit *= DEEPEN
+        """The best k matches by the rule, the number of matches, the tantivy calls."""
+        return self.ranker.top(compiled, k, days=days)
 
     def every_match_top(self, compiled: Tq, k: int) -> list[Ranked]:
         """The reference: every match ranked by the rule, best k first."""
-        searcher = self.peer.searcher
-        total = searcher.search(compiled, limit=1, count=True).count
-        ranking = Ranking(k)
-        if total:
-            ranking.offer(searcher, searcher.search(compiled, limit=total, count=False).hits)
-        return ranking.best()
+        return self.ranker.every_match_top(compiled, k)
 
     def ids(self, ranked: Sequence[Ranked]) -> list[int]:
         """Article ids of ranked matches."""
-        searcher = self.peer.searcher
-        addresses = [tantivy.DocAddress(*r.address) for r in ranked]
-        return [int(i) for i in searcher.fast_field_values("id", addresses)]
-
-
-def filter_days(query: Query) -> tuple[int, int] | None:
-    """The publication days a query's date filters allow (first, last), or None."""
-    after, before = query.filters.after, query.filters.before
-    if not (after or before):
-        return None
-    first = day_number(after)[0] if after else -(2**40)
-    last = 2**40
-    if before:
-        day, midnight = day_number(before)
-        last = day - 1 if midnight else day
-    return first, last
+        return self.ranker.ids(ranked)
 
 
 async def hybrid_page(

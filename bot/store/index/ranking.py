@@ -118,9 +118,12 @@ class Ranker:
     oldest_day: int
     window_days: int = WINDOW_DAYS
     first_fetch: int = FIRST_FETCH
+    # Windows start at one day and double up to window_days: the newest days hold the best
+    # keys, and a short window's bound is tight (a flat BM25, "it", settles in days).
+    growing: bool = True
 
     @classmethod
-    def over(cls, searcher: tantivy.Searcher, schema: tantivy.Schema, **options: int) -> Ranker:
+    def over(cls, searcher: tantivy.Searcher, schema: tantivy.Schema, **options: Any) -> Ranker:
         """A ranker over a searcher, with the index's newest and oldest publication days."""
         every = Tq.range_query(schema, "published", tantivy.FieldType.Integer, None, 2**62)
         newest = searcher.search(every, 1, count=False, order_by_field="published").hits
@@ -150,7 +153,7 @@ class Ranker:
             ceiling = math.log(max(first.hits[-1][0], _TINY))
             low_day, high = days or (self.oldest_day, self.newest_day)
             high, low_day = min(high, self.newest_day), max(low_day, self.oldest_day)
-            width = 1
+            width = 1 if self.growing else self.window_days
             while high >= low_day and ranking.floor <= ceiling + high * PER_DAY:
                 low = high - width + 1
                 self._window(compiled, low, high, ranking)
