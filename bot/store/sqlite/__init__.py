@@ -110,7 +110,7 @@ class SqliteStore(
         async with self._writing:
             self._owner = asyncio.current_task()
             try:
-                with self.writing():
+                with self.on_writer():
                     async with self._outermost():
                         yield
             finally:

@@ -22,7 +22,6 @@ from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar, cast
 
 import aiosqlite
 
-from bot.errors import StoreError
 from bot.store.sqlite.db import open_reader
 
 # The reader the current task borrowed, and from which store (several stores may be open).
@@ -42,7 +41,8 @@ class Readers:
         if size < 1:
             raise ValueError("a store needs at least one reader")
         self.path, self.size, self.read_only = path, size, read_only
-        self._free: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
+        # None once closed: each waiter passes it on to the next and gives up.
+        self._free: asyncio.Queue[aiosqlite.Connection | None] = asyncio.Queue()
         self._opened: list[aiosqlite.Connection] = []
         self._opening = 0
         self._closed = False
@@ -76,15 +76,22 @@ class Readers:
                 await self.close()
             self._check_open()
             return conn
-        return await self._free.get()
+        given = await self._free.get()
+        if given is None:  # closed while waiting
+            self._free.put_nowait(None)
+            raise RuntimeError("the store is closed")
+        return given
 
     def _check_open(self) -> None:
+        # A read after close is a bug (the bot closes its store last), not a database
+        # problem to explain to users: the same kind of error as aiosqlite's closed connection.
         if self._closed:
-            raise StoreError("the database is closed")
+            raise RuntimeError("the store is closed")
 
     async def close(self) -> None:
         """Close every reader, its thread included; a read still running ends with an error."""
         self._closed = True
+        self._free.put_nowait(None)
         opened, self._opened = self._opened, []
         for conn in opened:
             await conn.close()
@@ -153,7 +160,7 @@ class PooledReads:
                 _BORROWED.reset(token)
 
     @contextlib.contextmanager
-    def writing(self) -> Iterator[None]:
+    def on_writer(self) -> Iterator[None]:
         """While a task holds a reader and opens a write transaction, its statements go to
         the writer again."""
         token = _BORROWED.set(None)

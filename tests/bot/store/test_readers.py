@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import settings_from
-from bot.errors import ConfigError, StoreError
+from bot.errors import ConfigError
 from bot.ingest import ingest_drafts
 from bot.models import ArticleDraft, SearchPage
 from bot.search import search
@@ -130,7 +130,7 @@ async def test_closing_the_store_ends_every_reader_thread(tmp_path: Path) -> Non
     for thread in started:
         thread.join(timeout=30)  # each ends once its connection closed; no time is measured
     assert [thread for thread in started if thread.is_alive()] == []
-    with pytest.raises(StoreError):
+    with pytest.raises(RuntimeError, match="closed"):
         await store.article(1)
 
 
@@ -145,3 +145,24 @@ def test_the_number_of_readers_is_a_setting() -> None:
     for bad in ("0", "33", "many"):
         with pytest.raises(ConfigError, match="DATABASE_READERS"):
             settings_from({"DATABASE_READERS": bad})
+
+
+async def test_a_read_waiting_for_a_reader_fails_when_the_store_closes(tmp_path: Path) -> None:
+    store = await open_store(tmp_path / "newsdesk.db", readers=1)
+    assert isinstance(store, SqliteStore)
+    holding, done = asyncio.Event(), asyncio.Event()
+
+    async def hold() -> None:
+        async with store.reading():
+            holding.set()
+            await done.wait()
+
+    holder = asyncio.create_task(hold())
+    await holding.wait()
+    waiting = asyncio.create_task(store.latest_articles())
+    await asyncio.sleep(0)  # lets it start waiting (a turn of the loop, not a delay)
+    await store.close()
+    with pytest.raises(RuntimeError, match="closed"):
+        await waiting
+    done.set()
+    await holder
