@@ -1,7 +1,7 @@
 """Quote attribution quality on the hand-labelled BBC set (bench/quality/quotes_labels.jsonl,
 rules in quotes_rules.md): span precision/recall/F1 and speaker accuracy of Newsdesk's
-extractor against the nearest-person-in-the-sentence baseline, per split (tune, held-out, held-out-2: the second
-held-out sample, labelled blind and scored once after tuning).
+extractor against the nearest-person-in-the-sentence baseline, per split (tune, held-out, and
+held-out-2: the second held-out sample, labelled blind and scored once after tuning).
 
 `python -m bench.quality.quotes --errors` prints the tune split's mistakes (never a held-out
 split's, which are kept for honest figures).

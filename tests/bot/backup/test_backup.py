@@ -78,23 +78,12 @@ async def set_up_newsroom(store: Store) -> None:
             if paused:
                 await store.pause_digest_schedule(NEWSROOM, schedule.id, "holiday", NOW)
         key = entity_key("Hamas", "ORG")
-        for channel, user, kind, target, target_key, ekey in (
+        await add_follows(
+            store,
             (NEWS, None, "entity", "Hamas", f"ORG:{key}", key),
             (BRIEFS, None, "query", "ceasefire -Egypt", "ceasefire -egypt", None),
             (None, 7, "query", "my own search", "my own search", None),
-        ):
-            await store.add_follow(
-                guild_id=NEWSROOM,
-                user_id=user,
-                channel_id=channel,
-                kind=kind,
-                target=target,
-                target_key=target_key,
-                entity_key=ekey,
-                entity_label="ORG" if ekey else None,
-                created_by=7,
-                now=at,
-            )
+        )
         await store.set_guild_setting(NEWSROOM, "prefix", "?")
         await store.set_guild_setting(NEWSROOM, "digest_role", str(EDITORS))
         await store.set_guild_setting(NEWSROOM, "timezone", "Europe/London")
@@ -114,6 +103,24 @@ async def set_up_newsroom(store: Store) -> None:
                 created_by=7,
                 now=at,
             )
+
+
+async def add_follows(store: Store, *rows: tuple) -> None:
+    """Newsroom's follows: (channel, member, kind, target, target key, entity key); an entity
+    key makes it an ORG's."""
+    for channel, user, kind, target, target_key, ekey in rows:
+        await store.add_follow(
+            guild_id=NEWSROOM,
+            user_id=user,
+            channel_id=channel,
+            kind=kind,
+            target=target,
+            target_key=target_key,
+            entity_key=ekey,
+            entity_label="ORG" if ekey else None,
+            created_by=7,
+            now=NOW.isoformat(),
+        )
 
 
 async def backup_of(store: Store, guild: int, names: dict[int, str]) -> bytes:
@@ -221,22 +228,11 @@ async def test_quote_and_pair_follows_are_backed_up_and_restored(store: Store) -
     hamas, qatar = entity_key("Hamas", "ORG"), entity_key("Qatar", "GPE")
     pair = pair_key(("ORG", hamas), ("GPE", qatar))
     async with store.transaction():
-        for channel, kind, target, target_key, ekey in (
-            (NEWS, "quotes", "Hamas", f"ORG:{hamas}", hamas),
-            (BRIEFS, "pair", "Hamas × Qatar", pair, None),
-        ):
-            await store.add_follow(
-                guild_id=NEWSROOM,
-                user_id=None,
-                channel_id=channel,
-                kind=kind,
-                target=target,
-                target_key=target_key,
-                entity_key=ekey,
-                entity_label="ORG" if ekey else None,
-                created_by=7,
-                now=NOW.isoformat(),
-            )
+        await add_follows(
+            store,
+            (NEWS, None, "quotes", "Hamas", f"ORG:{hamas}", hamas),
+            (BRIEFS, None, "pair", "Hamas × Qatar", pair, None),
+        )
     raw = json.loads(await backup_of(store, NEWSROOM, NAMES))
     assert raw["follows"] == [
         {
