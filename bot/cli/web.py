@@ -108,7 +108,9 @@ async def serve_alone(settings: Settings, host: str, port: int) -> int:
     tasks = BackgroundTasks("web")
     store: Store
     async with await open_store(
-        settings.store_url, index_dir=settings.search_index_dir or None
+        settings.store_url,
+        readers=settings.database_readers,
+        index_dir=settings.search_index_dir or None,
     ) as store:
         context = WebContext(
             store=store,

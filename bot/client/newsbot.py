@@ -138,7 +138,9 @@ class NewsBot(commands.Bot):
         index_dir = (
             self.settings.search_index_dir if self.store_url == self.settings.store_url else ""
         )
-        self._store = await open_store(self.store_url, index_dir=index_dir or None)
+        self._store = await open_store(
+            self.store_url, readers=self.settings.database_readers, index_dir=index_dir or None
+        )
         await self.load_extensions()
         await self.sync_commands()
         self._enrich_pending()

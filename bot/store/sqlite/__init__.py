@@ -1,4 +1,5 @@
-"""The SQLite store: one file, one connection; `SqliteStore` combines the per-domain mixins."""
+"""The SQLite store: one file, one writing connection and a few reading ones (readers.py);
+`SqliteStore` combines the per-domain mixins."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from bot.store.interface import Store
 from bot.store.sqlite.app import AppStateQueries
 from bot.store.sqlite.articles import ArticleQueries
 from bot.store.sqlite.changes import ChangeQueries
-from bot.store.sqlite.db import connect
+from bot.store.sqlite.db import connect, read_only_here
 from bot.store.sqlite.digests import DigestQueries
 from bot.store.sqlite.entities import EntityQueries
 from bot.store.sqlite.feed_delivery import FeedDeliveryQueries
@@ -27,6 +28,7 @@ from bot.store.sqlite.insights import InsightQueries
 from bot.store.sqlite.mutes import MuteQueries
 from bot.store.sqlite.outlets import OutletQueries
 from bot.store.sqlite.quotes import QuoteQueries
+from bot.store.sqlite.readers import PooledReads, Readers
 from bot.store.sqlite.sessions import SessionQueries
 from bot.store.sqlite.stories import StoryQueries
 from bot.store.sqlite.story_updates import StoryUpdateQueries
@@ -42,6 +44,7 @@ def search_index_dir(path: str | Path, index_dir: str | Path | None) -> Path | N
 
 
 class SqliteStore(
+    PooledReads,
     ArticleQueries,
     EntityQueries,
     QuoteQueries,
@@ -63,12 +66,17 @@ class SqliteStore(
     """An open Newsdesk database in one SQLite file; callers get it from `open_store`."""
 
     def __init__(
-        self, conn: aiosqlite.Connection, path: str, search_index: SearchIndex | None = None
+        self,
+        conn: aiosqlite.Connection,
+        path: str,
+        readers: Readers | None,
+        search_index: SearchIndex | None = None,
     ) -> None:
-        self.conn = conn
+        self.writer = conn
+        self.readers = readers
         self._path = path
         self.search_index = search_index or SearchIndex(None)
-        # One connection serves every coroutine: writers take turns, or a second BEGIN would
+        # One writer serves every coroutine's writes: they take turns, or a second BEGIN would
         # fail inside the first's transaction (digests, feeds and commands write concurrently).
         self._writing = asyncio.Lock()
         self._owner: asyncio.Task[object] | None = None  # the task inside a transaction
@@ -77,19 +85,26 @@ class SqliteStore(
         self._articles_written = False
 
     @classmethod
-    async def open(cls, path: str | Path, *, index_dir: str | Path | None = None) -> SqliteStore:
-        """Open the database at `path`, creating and migrating it as needed, with its search
-        index in `index_dir` (default: `<path>.search` beside it; in memory for :memory:),
-        caught up with the database."""
+    async def open(
+        cls, path: str | Path, *, readers: int, index_dir: str | Path | None = None
+    ) -> SqliteStore:
+        """Open the database at `path`, creating and migrating it as needed, with up to
+        `readers` read-only connections for its reads (none for a private `:memory:` one) and
+        its search index in `index_dir` (default: `<path>.search` beside it; in memory for
+        :memory:), caught up with the database."""
         conn = await connect(path)
+        pool = None
         try:
-            where = search_index_dir(path, index_dir)
-            index = await asyncio.to_thread(SearchIndex, where)
+            if str(path) != ":memory:":
+                pool = Readers(Path(path), readers, read_only=read_only_here(Path(path)))
+            index = await asyncio.to_thread(SearchIndex, search_index_dir(path, index_dir))
             # The class by name, not `cls`: so mypy checks it implements every method of Store.
-            store = SqliteStore(conn, str(path), index)
+            store = SqliteStore(conn, str(path), pool, index)
             store._index_dir = index_dir
             await store.catch_up_search_index()
         except BaseException:
+            if pool is not None:
+                await pool.close()
             await conn.close()
             raise
         return store
@@ -103,15 +118,21 @@ class SqliteStore(
         if self._path == ":memory:":
             yield self  # a private in-memory database has no second way in
             return
-        again = await SqliteStore.open(self._path, index_dir=self._index_dir)
+        again = await SqliteStore.open(
+            self._path,
+            readers=self.readers.size if self.readers else 1,
+            index_dir=self._index_dir,
+        )
         try:
             yield again
         finally:
             await again.close()
 
     async def close(self) -> None:
+        if self.readers is not None:
+            await self.readers.close()
         with contextlib.suppress(ValueError, sqlite3.ProgrammingError):
-            await self.conn.close()
+            await self.writer.close()
 
     @contextlib.asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:
@@ -124,8 +145,9 @@ class SqliteStore(
         async with self._writing:
             self._owner = asyncio.current_task()
             try:
-                async with self._outermost():
-                    yield
+                with self.on_writer():
+                    async with self._outermost():
+                        yield
             finally:
                 self._owner = None
                 written, self._articles_written = self._articles_written, False

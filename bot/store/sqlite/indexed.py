@@ -10,6 +10,7 @@ import aiosqlite
 
 from bot.models import SNIPPET_BODY_CHARS
 from bot.store.index import Changes, IndexedSearch
+from bot.store.sqlite.readers import pooled
 
 _INDEXED = (
     "id, title, caption, body, source, author, categories,"
@@ -18,10 +19,11 @@ _INDEXED = (
 
 
 class IndexReads(IndexedSearch):
-    """The index's reads, over the store's connection."""
+    """The index's reads, each on a reader connection (sqlite/readers.py)."""
 
     conn: aiosqlite.Connection
 
+    @pooled
     async def _search_seq(self) -> int:
         async with self.conn.execute(
             "SELECT max(coalesce((SELECT max(search_seq) FROM articles), 0),"
@@ -30,6 +32,7 @@ class IndexReads(IndexedSearch):
             row = await cur.fetchone()
         return int(row[0]) if row else 0
 
+    @pooled
     async def _search_changes(self, after: int, upto: int, limit: int) -> Changes:
         async with self.conn.execute(
             f"SELECT {_INDEXED} FROM articles WHERE search_seq > ? AND search_seq <= ?"
@@ -46,6 +49,7 @@ class IndexReads(IndexedSearch):
             deleted = [row[0] for row in await cur.fetchall()]
         return Changes(rows, deleted, upto)
 
+    @pooled
     async def _search_rows(self, ids: Sequence[int]) -> list[Mapping[str, object]]:
         if not ids:
             return []
