@@ -90,7 +90,14 @@ class SearchIndex:
         # Called after a catch-up's documents are added and before the index commits: tests
         # stop a process there.
         self.before_commit: Callable[[], None] | None = None
-        self.index = self._open()
+        try:
+            self.index = self._open()
+        except (OSError, ValueError) as exc:
+            # A folder this process may not write (a read-only database's): an index in
+            # memory, built from the database by the first catch-up, still answers.
+            log.info("search index %s unusable here (%s): kept in memory", self.path, exc)
+            self.path = None
+            self.index = self._open()
 
     def _open(self) -> tantivy.Index:
         if self.path is None:
