@@ -200,3 +200,15 @@ async def test_a_kill_between_the_two_commits_is_caught_up_on_open(
         page = await search(store, "cyclone landfall")
         assert page.total == 5
         assert sorted(h.title for h in page.hits) == [f"Cyclone {n}" for n in range(5)]
+
+
+async def test_a_burst_of_searches_gives_the_pages_of_one_at_a_time(store: Store) -> None:
+    """50 searches at the same instant (each ranks on a worker thread and reads its rows on
+    a reader connection) give exactly the pages they give one by one."""
+    await ingest_drafts(store, corpus(120))
+    typed = [QUERIES[n % len(QUERIES)] for n in range(50)]
+    alone = [await search(store, text) for text in typed]
+    together = await asyncio.gather(*(search(store, text) for text in typed))
+    assert [(p.total, [(h.id, h.snippet) for h in p.hits]) for p in together] == [
+        (p.total, [(h.id, h.snippet) for h in p.hits]) for p in alone
+    ]
