@@ -23,7 +23,6 @@ from bot.models import SNIPPET_END, SNIPPET_START, SearchPage
 from bot.search import parse_query, search, title_choices
 from bot.search.query import prefix_query
 from bot.store import Store, open_store
-from bot.store.ranking import TopArticles
 from bot.store.sqlite.search import forget_search_counts, match_text
 
 PER_PAGE = 10
@@ -127,22 +126,11 @@ def render_ready(page: SearchPage, text: str) -> object:
 
 
 async def exhaustive_top(store: Store, text: str, k: int = PER_PAGE) -> list[int]:
-    """The reference: rank every match by relevance with recency, keep the best k ids."""
-    sql, params = naive_statement(text)
-    where = sql.split(" WHERE ", 1)[1].replace(" ORDER BY score LIMIT 10", "")
-    top = TopArticles(k)
-    ids = {}
-    async with store.conn.execute(
-        "SELECT articles_fts.rowid, a.id, bm25(articles_fts, 10.0, 2.0, 1.0)"
-        # CROSS JOIN: index first (left to itself the planner walks every article).
-        " FROM articles_fts CROSS JOIN articles a ON a.search_key = articles_fts.rowid"
-        f" WHERE {where}",
-        params,
-    ) as cur:
-        for key, article_id, score in await cur.fetchall():
-            top.offer(key, -score)
-            ids[key] = article_id
-    return [ids[key] for key, _ in top.best()]
+    """The reference: every match ranked by the documented rule (docs/search.md: the search
+    index's BM25 with recency), read whole instead of by windows; the best k ids."""
+    index = store.search_index  # type: ignore[attr-defined]
+    ranker = index.ranker()
+    return ranker.ids(ranker.every_match_top(index.compiler.compile(parse_query(text)), k))
 
 
 @dataclass

@@ -68,6 +68,9 @@ _DERIVED = {
     "articles_vocab",
     "articles_authors",
     "article_categories",
+    # The search index's bookkeeping: the target numbers its own rows, its index catches up.
+    "article_tombstones",
+    "search_seq_counter",
 }
 _INTERNAL_PREFIXES = (
     "sqlite_",

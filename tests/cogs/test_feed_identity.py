@@ -49,8 +49,10 @@ def publish(site: NewsSite, n: int) -> str:
 
 
 def database_bytes(folder: Path) -> bytes:
-    """Everything the database files hold (the main file and its write-ahead log)."""
-    return b"".join(f.read_bytes() for f in folder.glob("newsdesk.db*"))
+    """Everything the database files hold (the main file, its write-ahead log and the search
+    index's folder)."""
+    found = [f for f in folder.rglob("*") if f.is_file() and "newsdesk.db" in str(f)]
+    return b"".join(f.read_bytes() for f in found)
 
 
 async def next_poll(desk: Newsdesk) -> None:

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import tantivy
+from tantivy import Occur
 from tantivy import Query as Tq
 
 from bot.models.query import Query
@@ -45,6 +46,8 @@ log = logging.getLogger(__name__)
 # reads per commit while rebuilding from scratch.
 WRITER_HEAP = 50_000_000
 CATCH_UP_BATCH = 5_000
+# A prefix's words marked in a snippet, the most common first.
+HIGHLIGHTED_WORDS = 64
 
 
 @dataclass(frozen=True)
@@ -198,11 +201,25 @@ class SearchIndex:
 
     def snippets(self, query: Query, bodies: Sequence[str]) -> list[tantivy.Snippet]:
         """tantivy's best fragment of each body for a search (its words highlighted)."""
+        searcher = self.index.searcher()
         generator = tantivy.SnippetGenerator.create(
-            self.index.searcher(), self.compiler.compile(query), self.schema, "body"
+            searcher, self._highlighted(searcher, query), self.schema, "body"
         )
         generator.set_max_num_chars(SNIPPET_CHARS)
         return [generator.snippet_from_doc(tantivy.Document(body=body)) for body in bodies]
+
+    def _highlighted(self, searcher: tantivy.Searcher, query: Query) -> Tq:
+        """What a snippet marks: the query's wanted words, a prefix as the words of the body
+        it stands for (tantivy's snippets mark terms, not a prefix's expansions)."""
+        parts = []
+        for term in (t for group in query.text_groups for t in group):
+            tokens = self.compiler.tokens(term)
+            if term.prefix and len(tokens) == 1:
+                words = searcher.terms_with_prefix("body", tokens[0], limit=HIGHLIGHTED_WORDS)
+                parts += [Tq.term_query(self.schema, "body", word) for word, _ in words]
+            elif (found := self.compiler.term_query(term)) is not None:
+                parts.append(found)
+        return Tq.boolean_query([(Occur.Should, part) for part in parts])
 
 
 # About the SQLite index's old 24-token snippets.

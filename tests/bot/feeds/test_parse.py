@@ -128,9 +128,12 @@ def test_a_site_page_announces_its_feed() -> None:
 
 async def test_ingest_reads_saved_html_pages(store: Store, tmp_path: Path) -> None:
     register_html_reader()
-    (tmp_path / "storm.html").write_bytes(fixture("storm_harbour.html"))
-    (tmp_path / "video.html").write_bytes(fixture("video_page.html"))
-    report = await ingest_paths(store, [tmp_path])
+    # A folder of its own: tmp_path also holds the database and its search index's files.
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "storm.html").write_bytes(fixture("storm_harbour.html"))
+    (pages / "video.html").write_bytes(fixture("video_page.html"))
+    report = await ingest_paths(store, [pages])
     assert len(report.added) == 1
     assert [s.reason for s in report.skipped] == [
         "no article text on the page (fewer than 40 words of prose)"
@@ -139,7 +142,7 @@ async def test_ingest_reads_saved_html_pages(store: Store, tmp_path: Path) -> No
     assert article is not None
     assert article.origin == f"{BASE}/harbour/news/storm-closes-ports"
     assert article.source == "Harbour Times"
-    again = await ingest_paths(store, [tmp_path / "storm.html"])
+    again = await ingest_paths(store, [pages / "storm.html"])
     assert again.added == [] and again.unchanged == 1
 
 
