@@ -104,6 +104,7 @@ class NewsBot(commands.Bot):
         # This process's metrics (bot/metrics.py), served by the web at /metrics.
         self.metrics = Metrics()
         self.metrics.watch_nlp_queue(lambda: self.nlp_service.pending)
+        self.metrics.watch_gateway(self.gateway_connected)
         self.pagers = Pagers(self.clock, self.tasks)
         self.cooldowns = Cooldowns(self.clock)
         self.poster = Poster(self)
@@ -220,7 +221,8 @@ class NewsBot(commands.Bot):
             return False
         shards = getattr(self, "shards", None)
         if shards:
-            return all(not shard.is_closed() for shard in shards.values())
+            # A copy: metrics read this from their exporter's thread too (bot/metrics.py).
+            return all(not shard.is_closed() for shard in list(shards.values()))
         return self.ws is not None and self.ws.open
 
     # -- channel search prefix --------------------------------------------------------------

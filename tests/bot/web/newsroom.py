@@ -25,6 +25,7 @@ from yarl import URL
 
 from bot.clock import FakeClock
 from bot.config import Secret
+from bot.feeds.fetcher import FetchPolicy
 from bot.ingest import ingest_drafts
 from bot.models import ArticleDraft
 from bot.nlp import NlpService
@@ -215,3 +216,26 @@ async def running_web(
             async with WebServer(context) as server:
                 oauth.redirect_uris.append(context.options.redirect_uri)
                 yield WebDesk(discord, server, store, clock)
+
+
+@asynccontextmanager
+async def web_beside(
+    discord: DiscordEmulator, store_url: str, clock: FakeClock, fetch_policy: FetchPolicy
+) -> AsyncIterator[WebDesk]:
+    """The web on its own connection to a running bot's database (as the bot's web process
+    has), in this process so that it keeps the test's clock: a web process of its own cannot
+    (bot/cli/web_process.py; tests/bot/web/test_web_process.py tests that one)."""
+    oauth = discord.emulator.oauth
+    async with await open_store(store_url) as store:
+        context = WebContext(
+            store=store,
+            discord=Discord(
+                oauth.client_id, Secret(oauth.client_secret), discord.emulator.base_url
+            ),
+            clock=clock,
+            nlp=NlpService("inline"),
+            fetch_policy=fetch_policy,
+        )
+        async with WebServer(context) as server:
+            oauth.redirect_uris.append(context.options.redirect_uri)
+            yield WebDesk(discord, server, store, clock)
