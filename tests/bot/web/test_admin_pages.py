@@ -137,16 +137,21 @@ async def test_a_schedule_that_cannot_be_is_explained_and_nothing_stored(
         await signed_in(web, http, "alice")
         token = await form_token(web, http, page)
         base = {"csrf_token": token, "channel": str(channel_id), "action": "schedule"}
+        backroom_channel = web.discord.world.guilds[1].channels[0].id
         refusals = {
             "Mars/Olympus": {"timezone": "Mars/Olympus", "time": "08:00"},
             "cron": {"timezone": "UTC", "every": "cron * * * * *", "time": "08:00"},
             "channel": {"timezone": "UTC", "time": "08:00", "channel": "general"},
+            # A channel of another server (Backroom's), forged into the form.
+            "foreign": {"timezone": "UTC", "time": "08:00", "channel": str(backroom_channel)},
         }
         for name, fields in refusals.items():
             async with http.post(web.url(page), data={**base, **fields}) as refused:
                 text = await refused.text()
                 assert refused.status == 400, name
                 assert 'role="alert"' in text, name
+                if name == "foreign":
+                    assert "Choose one of this server&#39;s channels" in text
     assert await web.store.digest_schedules(guild_id) == []
 
 
