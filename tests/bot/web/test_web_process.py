@@ -22,6 +22,10 @@ import aiohttp
 import pytest
 
 from bot.cli.web import serve_in_bot
+from bot.cli.web_process import ChildOrders, child_args, child_env, listening
+from bot.config import Secret, Settings
+from bot.nlp.lifeline import Lifeline
+from bot.web import Discord
 from tests.bot.nlp.test_worker_lifetime import DEADLINE, children, running, wait_gone
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
@@ -107,3 +111,27 @@ async def test_kill_9_of_the_bot_takes_its_web_process_with_it_and_restarts_do_n
             os.kill(pid, signal.SIGKILL)
         assert left == [], f"web process {web['pid']} outlived its bot ({DEADLINE} s)"
         assert port_is_free(port)
+
+
+def test_the_web_process_gets_no_token_and_no_secret_on_its_command_line() -> None:
+    # The web has no use for the bot's token; the sign-in secret and the database password go
+    # through the environment (readable by the same user only), never argv (any user's `ps`).
+    settings = Settings(
+        discord_token=Secret("the-bot-token"),
+        database_url=Secret("postgresql://newsdesk:db-password@db.internal/newsdesk"),
+    )
+    sign_in = Discord(42, Secret("oauth-secret"), "http://127.0.0.1:9/emulator")
+    env = child_env(settings, settings.store_url, sign_in)
+    assert env["DISCORD_TOKEN"] == ""
+    assert (env["DATABASE_URL"], env["DISCORD_CLIENT_SECRET"]) == (
+        "postgresql://newsdesk:db-password@db.internal/newsdesk",
+        "oauth-secret",
+    )
+    lifeline = Lifeline()
+    with listening("127.0.0.1", 0) as sock:
+        args = child_args(sock, lifeline, "http://127.0.0.1:9/metrics", ChildOrders(sign_in))
+    lifeline.release()
+    shown = " ".join(args)
+    assert "--discord-url http://127.0.0.1:9/emulator" in shown
+    for secret in ("the-bot-token", "db-password", "oauth-secret"):
+        assert secret not in shown
