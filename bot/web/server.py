@@ -65,7 +65,7 @@ class WebServer:
                 f"cannot serve the web on {self.host}:{self.port} ({exc.strerror or exc}); "
                 "set WEB_PORT to a free port, or WEB_PORT=off"
             ) from None
-        if self.sock is None:
+        if isinstance(site, web.TCPSite):
             self.port = self._bound_port(site)
         if not self.context.options.base_url:
             if self.host not in {"127.0.0.1", "localhost", "::1"}:
