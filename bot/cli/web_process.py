@@ -145,32 +145,43 @@ async def web_process(
 ) -> AsyncIterator[WebProcess]:
     """Serve the web from a child on `sock` (taken over: closed here) while the block runs."""
     lifeline = Lifeline()
-    tasks = BackgroundTasks("web-process")
-    with sock, exported(metrics) as metrics_url:
-        host, port = sock.getsockname()[:2]
-        env = child_env(settings, store_url, orders.discord)
-        with _stderr_for(orders) as stderr:
-            child = await asyncio.create_subprocess_exec(
-                *child_args(sock, lifeline, metrics_url, orders),
-                pass_fds=(sock.fileno(), lifeline.worker_end.fileno()),
-                stdin=asyncio.subprocess.DEVNULL,
-                stdout=asyncio.subprocess.PIPE,
-                stderr=stderr,
-                env=env,
-            )
-        sock.close()  # the child holds it now: the port goes with the child
-        lifeline.worker_end.close()
-        stopping = asyncio.Event()
-        try:
-            await _started(child)
-            tasks.spawn(_watch(child, stopping), name="watch")
+    try:
+        with sock, exported(metrics) as metrics_url:
+            host, port = sock.getsockname()[:2]
+            env = child_env(settings, store_url, orders.discord)
+            with _stderr_for(orders) as stderr:
+                child = await asyncio.create_subprocess_exec(
+                    *child_args(sock, lifeline, metrics_url, orders),
+                    pass_fds=(sock.fileno(), lifeline.worker_end.fileno()),
+                    stdin=asyncio.subprocess.DEVNULL,
+                    stdout=asyncio.subprocess.PIPE,
+                    stderr=stderr,
+                    env=env,
+                    # Ctrl-C in the terminal is the bot's to act on: the bot then stops the child.
+                    start_new_session=True,
+                )
+            sock.close()  # the child holds it now: the port goes with the child
+            lifeline.worker_end.close()
             base_url = settings.web_base_url or local_base_url(host, port)
-            yield WebProcess(base_url, host, port, child.pid)
-        finally:
-            stopping.set()
-            await _stop(child)
-            await tasks.cancel_all()
-            lifeline.release()
+            async with _running(child):
+                yield WebProcess(base_url, host, port, child.pid)
+    finally:
+        lifeline.release()
+
+
+@contextlib.asynccontextmanager
+async def _running(child: asyncio.subprocess.Process) -> AsyncIterator[None]:
+    """Once the child serves, while the block runs: its unexpected end is logged; then stop it."""
+    tasks = BackgroundTasks("web-process")
+    stopping = asyncio.Event()
+    try:
+        await _started(child)
+        tasks.spawn(_watch(child, stopping), name="watch")
+        yield
+    finally:
+        stopping.set()
+        await _stop(child)
+        await tasks.cancel_all()
 
 
 async def _started(child: asyncio.subprocess.Process) -> None:
