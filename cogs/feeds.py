@@ -114,7 +114,7 @@ class Feeds(commands.Cog):
         """A feed or subscription changed elsewhere (the web, another process): plan the polls
         again now, so a new feed is read at once, not after the poller's longest sleep."""
         if "feeds" in topics and self.poller is not None:
-            self.poller.wake()
+            self.poller.replan()
 
     @property
     def running(self) -> FeedPoller:
