@@ -125,7 +125,7 @@ async def serve_alone(
     if discord is not None and for_bot is not None and for_bot.discord_url:
         discord = dataclasses.replace(discord, base_url=for_bot.discord_url)
     store: Store
-    async with await open_store(settings.store_url) as store:
+    async with await open_store(settings.store_url, readers=settings.database_readers) as store:
         context = WebContext(
             store=store,
             options=WebOptions.from_settings(settings),
