@@ -99,6 +99,7 @@ def child_env(settings: Settings, store_url: str, discord: Discord | None) -> di
     env.update(
         DISCORD_TOKEN="",
         DATABASE_URL=database_url(store_url),
+        DATABASE_READERS=str(settings.database_readers),
         LOG_LEVEL=settings.log_level,
         TIMEZONE=settings.timezone,
         WEB_HOST=settings.web_host,

@@ -41,13 +41,13 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def port_is_free(port: int) -> bool:
-    """True when nothing listens on 127.0.0.1:`port`."""
-    with socket.socket() as probe:
-        try:
-            probe.bind(("127.0.0.1", port))
-        except OSError:
+def nothing_listens(port: int) -> bool:
+    """True when a connection to 127.0.0.1:`port` is refused (a bind could still meet the
+    last connections' TIME_WAIT; a restarted bot binds with SO_REUSEADDR, as servers do)."""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=10):
             return False
+    except ConnectionRefusedError:
         return True
 
 
@@ -66,7 +66,7 @@ async def test_the_bots_web_is_its_child_serving_its_database_until_the_bot_stop
             pid, port = web.pid, web.port
         # The bot's stop (the block's end) stopped it and gave the port back.
         assert not running(pid)
-        assert port_is_free(port)
+        assert nothing_listens(port)
 
 
 def start_bot(db: Path, port: int) -> tuple[subprocess.Popen[str], dict[str, Any]]:
@@ -110,7 +110,7 @@ async def test_kill_9_of_the_bot_takes_its_web_process_with_it_and_restarts_do_n
         for pid in left:  # don't leave it to the machine when the test fails
             os.kill(pid, signal.SIGKILL)
         assert left == [], f"web process {web['pid']} outlived its bot ({DEADLINE} s)"
-        assert port_is_free(port)
+        assert nothing_listens(port)
 
 
 def test_the_web_process_gets_no_token_and_no_secret_on_its_command_line() -> None:
