@@ -14,6 +14,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -42,13 +43,31 @@ def free_port() -> int:
 
 
 def nothing_listens(port: int) -> bool:
-    """True when a connection to 127.0.0.1:`port` is refused (a bind could still meet the
-    last connections' TIME_WAIT; a restarted bot binds with SO_REUSEADDR, as servers do)."""
+    """True when a restarted bot could listen on 127.0.0.1:`port` again: a bind with
+    SO_REUSEADDR, as the bot's own (socket.create_server), succeeds; only a listener stops it,
+    not the last connections' TIME_WAIT."""
     try:
-        with socket.create_connection(("127.0.0.1", port), timeout=10):
+        with socket.create_server(("127.0.0.1", port)):
+            return True
+    except OSError:
+        return False
+
+
+def freed(port: int) -> bool:
+    """Wait (bounded) until a restarted bot could listen on `port`: the kernel tears a killed
+    process's sockets down as it ends, a moment after its pid has gone."""
+    deadline = time.monotonic() + DEADLINE
+    while not nothing_listens(port):
+        if time.monotonic() > deadline:
             return False
-    except ConnectionRefusedError:
-        return True
+        time.sleep(0.05)
+    return True
+
+
+def listeners(port: int) -> str:
+    """Who holds sockets on `port` (for a failure's message)."""
+    found = subprocess.run(["ss", "-tanp"], capture_output=True, text=True, check=False)
+    return "\n".join(line for line in found.stdout.splitlines() if f":{port}" in line)
 
 
 async def test_the_bots_web_is_its_child_serving_its_database_until_the_bot_stops(
@@ -66,7 +85,7 @@ async def test_the_bots_web_is_its_child_serving_its_database_until_the_bot_stop
             pid, port = web.pid, web.port
         # The bot's stop (the block's end) stopped it and gave the port back.
         assert not running(pid)
-        assert nothing_listens(port)
+        assert freed(port), listeners(port)
 
 
 def start_bot(db: Path, port: int) -> tuple[subprocess.Popen[str], dict[str, Any]]:
@@ -110,7 +129,7 @@ async def test_kill_9_of_the_bot_takes_its_web_process_with_it_and_restarts_do_n
         for pid in left:  # don't leave it to the machine when the test fails
             os.kill(pid, signal.SIGKILL)
         assert left == [], f"web process {web['pid']} outlived its bot ({DEADLINE} s)"
-        assert nothing_listens(port)
+        assert freed(port), listeners(port)
 
 
 def test_the_web_process_gets_no_token_and_no_secret_on_its_command_line() -> None:
