@@ -278,6 +278,20 @@ async def test_settings_change_as_the_slash_commands_change_them(admin_web: WebD
     assert await web.store.guild_setting(guild_id, ROLE_KEY) == str(editors.id)
 
 
+async def schedule_as_alice(
+    web: WebDesk, http: aiohttp.ClientSession, guild_id: int, channel_id: int
+) -> str:
+    """Sign in as alice and schedule a 09:30 digest in the channel; return the CSRF token."""
+    await signed_in(web, http, "alice")
+    token = await form_token(web, http, f"/servers/{guild_id}/digests")
+    form = {"csrf_token": token, "channel": str(channel_id), "time": "09:30"}
+    async with http.post(
+        web.url(f"/servers/{guild_id}/digests"), data={**form, "action": "schedule"}
+    ):
+        pass
+    return token
+
+
 async def test_export_then_import_reports_what_was_added_and_refused(
     admin_web: WebDesk,
 ) -> None:
@@ -285,13 +299,7 @@ async def test_export_then_import_reports_what_was_added_and_refused(
     guild_id, channel_id = newsroom(web)
     backroom = web.discord.world.guilds[1]
     async with web.browser() as http:
-        await signed_in(web, http, "alice")
-        token = await form_token(web, http, f"/servers/{guild_id}/digests")
-        form = {"csrf_token": token, "channel": str(channel_id), "time": "09:30"}
-        async with http.post(
-            web.url(f"/servers/{guild_id}/digests"), data={**form, "action": "schedule"}
-        ):
-            pass
+        token = await schedule_as_alice(web, http, guild_id, channel_id)
         async with http.post(
             web.url(f"/servers/{guild_id}/mutes"),
             data={"csrf_token": token, "kind": "word", "value": "crypto"},
@@ -307,14 +315,7 @@ async def test_export_then_import_reports_what_was_added_and_refused(
     assert [m["value"] for m in document["mutes"]] == ["crypto"]
 
     async def upload(who: str, target: int, body: bytes) -> tuple[int, str]:
-        async with web.browser() as http:
-            await signed_in(web, http, who)
-            token = await form_token(web, http, f"/servers/{target}/backup")
-            data = aiohttp.FormData()
-            data.add_field("csrf_token", token)
-            data.add_field("file", body, filename="backup.json", content_type="application/json")
-            async with http.post(web.url(f"/servers/{target}/backup"), data=data) as answer:
-                return answer.status, await answer.text()
+        return await upload_backup(web, who, target, body)
 
     # Into the server it came from: all of it is there already.
     status, text = await upload("alice", guild_id, backup)
@@ -349,13 +350,7 @@ async def test_an_import_checks_templates_and_maps_channels_by_name_as_settings_
     guild_id, channel_id = newsroom(web)
     backroom = web.discord.world.guilds[1]
     async with web.browser() as http:
-        await signed_in(web, http, "alice")
-        token = await form_token(web, http, f"/servers/{guild_id}/digests")
-        form = {"csrf_token": token, "channel": str(channel_id), "time": "09:30"}
-        async with http.post(
-            web.url(f"/servers/{guild_id}/digests"), data={**form, "action": "schedule"}
-        ):
-            pass
+        await schedule_as_alice(web, http, guild_id, channel_id)
         async with http.get(web.url(f"/servers/{guild_id}/backup.json")) as exported:
             document = json.loads(await exported.read())
     # A server template whose title can run past Discord's 256 characters, as `/settings
