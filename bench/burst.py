@@ -1,8 +1,12 @@
 """A burst, not a stream (issue 20, goal 3): 50 searches arriving at the same instant, three
 times over; when each page is ready (search, rows, snippets, the rendered embed), in the bot's
-process, without the Discord round trip. Newsdesk today on one connection and on a pool of
-connections (each its own thread), tantivy's own page and option A (bench/ranked.py) with 1, 2
-and 4 reader threads."""
+process, without the Discord round trip.
+
+`measure_readers` is the `burst` group of `python -m bench`: the /search command's core
+(`bot.search.search`) on one store whose reads run on DATABASE_READERS read-only connections,
+against the same store with one reader, in the same run. `measure` is the options study
+(bench/options.py): Newsdesk on one connection per store and on several stores, tantivy's own
+page and option A (bench/ranked.py) with 1, 2 and 4 reader threads."""
 
 from __future__ import annotations
 
@@ -19,7 +23,7 @@ from bench.corpus import label
 from bench.database import bench_db
 from bench.peer import Peer, peer_index
 from bench.ranked import RecencyIndex, hybrid_page
-from bench.report import Figure
+from bench.report import Figure, Goal
 from bench.search import PER_PAGE, render_ready, workload
 from bench.timing import percentile
 from bot.search import search
@@ -27,6 +31,45 @@ from bot.store import Store, open_store
 from bot.store.sqlite.search import forget_search_counts
 
 BURST = 50
+GOAL_MS = 150.0  # issue 20, goal 3: the burst's p99 round trip
+READERS = (1, 2, 4)
+
+
+def _groups(size: int) -> list[list[str]]:
+    """Three bursts of different bench queries (the same in every row of a run)."""
+    queries = [q.text for q in workload(size)]
+    order = np.random.default_rng(3).permutation(len(queries))
+    return [[queries[i] for i in order[j * BURST : (j + 1) * BURST]] for j in range(3)]
+
+
+async def _readers_burst(db: Path, readers: int, groups: Sequence[Sequence[str]]) -> list[float]:
+    """Each burst on one store with up to `readers` read connections; warm first."""
+    async with await open_store(db, readers=readers) as store:
+        await _newsdesk_burst([store], groups[0][:10])  # opens the readers, warms their caches
+        done: list[float] = []
+        for texts in groups:
+            done += await _newsdesk_burst([store], texts)
+    return done
+
+
+def measure_readers(size: int) -> list[Figure]:
+    """The burst through the store's read connections: 1 (the baseline), 2 and 4."""
+    at = label(size)
+    db = bench_db(size)
+    groups = _groups(size)
+    done = {readers: asyncio.run(_readers_burst(db, readers, groups)) for readers in READERS}
+    alone = percentile(done[1], 99)
+    return [
+        Figure(
+            f"burst of {BURST} searches p99, {readers} read connection(s) @{at}",
+            percentile(done[readers], 99),
+            "ms",
+            alone,
+            Goal(f"≤ {GOAL_MS:.0f} ms", max_value=GOAL_MS) if readers == max(READERS) else None,
+            note=f"baseline: 1 read connection; p50 {percentile(done[readers], 50):.0f} ms",
+        )
+        for readers in READERS[1:]
+    ]
 
 
 async def _newsdesk_burst(stores: Sequence[Store], texts: Sequence[str]) -> list[float]:
@@ -46,13 +89,12 @@ async def _newsdesk_burst(stores: Sequence[Store], texts: Sequence[str]) -> list
 async def measure(size: int) -> list[Figure]:
     """50 searches at the same instant, three times: when each page is ready."""
     at = label(size)
-    queries = [q.text for q in workload(size)]
-    order = np.random.default_rng(3).permutation(len(queries))
-    groups = [[queries[i] for i in order[j * BURST : (j + 1) * BURST]] for j in range(3)]
+    groups = _groups(size)
     figures = []
     db = bench_db(size)
     for pool in (1, 2, 4):
-        stores = [await open_store(db) for _ in range(pool)]
+        # Today's path: each store reads on its one connection.
+        stores = [await open_store(db, readers=1) for _ in range(pool)]
         try:
             for store in stores:  # warm each connection's cache
                 await _newsdesk_burst([store], groups[0][:10])

@@ -5,9 +5,11 @@ mentions an article, saved through the store's own save_analysis), cached per si
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import fcntl
 import hashlib
 import random
+import sqlite3
 from pathlib import Path
 
 from bench.corpus import console, data_dir, label
@@ -45,10 +47,13 @@ def entity_db(articles: int) -> Path | None:
             async def fill() -> None:
                 async with await open_store(partial) as store:
                     await build(store, articles)
-                    await store.conn.execute("PRAGMA journal_mode = DELETE")
 
             with console.status(f"entity database: {label(articles)} synthetic analyses"):
                 asyncio.run(fill())
+            # Out of WAL once the store (and its read connections) closed: a renamed file
+            # must not need its WAL.
+            with contextlib.closing(sqlite3.connect(partial, isolation_level=None)) as conn:
+                conn.execute("PRAGMA journal_mode = DELETE").fetchall()
             partial.replace(path)
     return path
 

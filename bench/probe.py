@@ -26,10 +26,13 @@ def peak_rss_mb(pid: int | str = "self") -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def bench_bot(db: Path, nlp_mode: str = "process", clock: Any = None) -> Any:
+def bench_bot(
+    db: Path, nlp_mode: str = "process", clock: Any = None, *, readers: int | None = None
+) -> Any:
     """A NewsBot on `db` set up like the tests' (fast ready, no member chunking) whose start
     skips analysing every stored article: the benchmark measures the steady state in which
-    the NLP step has caught up (a fresh 100k import would keep the worker busy for an hour)."""
+    the NLP step has caught up (a fresh 100k import would keep the worker busy for an hour).
+    `readers`: its DATABASE_READERS (default: the setting's default)."""
     from bot.client import NewsBot
     from bot.config import Settings
 
@@ -40,7 +43,7 @@ def bench_bot(db: Path, nlp_mode: str = "process", clock: Any = None) -> Any:
             return None
 
     return SteadyStateBot(
-        Settings(),
+        Settings() if readers is None else Settings(database_readers=readers),
         store_path=db,
         nlp_mode=nlp_mode,  # type: ignore[arg-type]
         clock=clock,

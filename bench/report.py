@@ -121,25 +121,34 @@ def table(figures: Sequence[Figure], title: str) -> Table:
     return out
 
 
-def markdown(figures: Sequence[Figure], meta: dict[str, Any]) -> str:
-    """The same table as markdown, headed by when and where it ran (for the README)."""
+def markdown(
+    figures: Sequence[Figure], meta: dict[str, Any], earlier: Sequence[dict[str, Any]] = ()
+) -> str:
+    """The same table as markdown, headed by when and where it ran (for the README); rows of
+    an earlier run (results-file rows) follow under their own heading."""
     lines = [
         f"Run {meta['date']} on {meta['machine']} (commit {meta['commit']}, "
         f"{meta['mode']} mode, load average at start {meta['load']}).",
         "",
-        "| figure | value | baseline | ratio | goal | |",
-        "|---|---:|---:|---:|---|---|",
+        *_markdown_rows([figure.as_json() for figure in figures]),
     ]
-    for figure in figures:
-        ratio = figure.ratio
-        verdict = {True: "pass", False: "**FAIL**", None: ""}[figure.passed]
-        name = figure.name + (f" ({figure.note})" if figure.note else "")
-        lines.append(
-            f"| {name} | {_number(figure.value)} {figure.unit} | {_number(figure.baseline)} | "
-            f"{'—' if ratio is None else f'{ratio:.2f}×'} | "
-            f"{figure.goal.text if figure.goal else ''} | {verdict} |"
-        )
+    if earlier:
+        lines += ["", "Kept from earlier runs, not measured in this one:", ""]
+        lines += _markdown_rows(earlier)
     return "\n".join(lines) + "\n"
+
+
+def _markdown_rows(rows: Sequence[dict[str, Any]]) -> list[str]:
+    lines = ["| figure | value | baseline | ratio | goal | |", "|---|---:|---:|---:|---|---|"]
+    for row in rows:
+        ratio = row.get("ratio")
+        verdict = {True: "pass", False: "**FAIL**", None: ""}[row.get("pass")]
+        name = row["name"] + (f" ({row['note']})" if row.get("note") else "")
+        lines.append(
+            f"| {name} | {_number(row['value'])} {row['unit']} | {_number(row.get('baseline'))} | "
+            f"{'—' if ratio is None else f'{ratio:.2f}×'} | {row.get('goal') or ''} | {verdict} |"
+        )
+    return lines
 
 
 def run_meta(mode: str) -> dict[str, Any]:
@@ -165,16 +174,29 @@ def run_meta(mode: str) -> dict[str, Any]:
     }
 
 
-def save(figures: Sequence[Figure], meta: dict[str, Any], folder: Path = RESULTS) -> Path:
-    """Write latest.json (+ a dated copy) and latest.md; return the latest.json path."""
+def save(
+    figures: Sequence[Figure],
+    meta: dict[str, Any],
+    folder: Path = RESULTS,
+    *,
+    keep_others: bool = False,
+) -> Path:
+    """Write latest.json (+ a dated copy of this run's rows) and latest.md; return the
+    latest.json path. `keep_others` (a run of some groups): latest.json keeps the rows of an
+    earlier run that this one did not measure, after this run's."""
     folder.mkdir(parents=True, exist_ok=True)
     rows = [figure.as_json() for figure in figures]
     text = json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
     latest = folder / "latest.json"
-    latest.write_text(text, encoding="utf-8")
+    measured = {row["name"] for row in rows}
+    earlier = load(latest) if keep_others and latest.is_file() else []
+    earlier = [row for row in earlier if row.get("name") not in measured]
+    latest.write_text(
+        json.dumps(rows + earlier, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M")
     (folder / f"speed-{stamp}-{meta['commit']}.json").write_text(text, encoding="utf-8")
-    (folder / "latest.md").write_text(markdown(figures, meta), encoding="utf-8")
+    (folder / "latest.md").write_text(markdown(figures, meta, earlier), encoding="utf-8")
     return latest
 
 

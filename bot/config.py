@@ -13,12 +13,16 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dotenv import dotenv_values
 
 from bot.errors import ConfigError
+from bot.store.backend import DEFAULT_READERS
 from bot.terminal import PrintableFormatter
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 # The sandbox serves the web here unless WEB_PORT says otherwise.
 SANDBOX_WEB_PORT = 8080
 MAX_SESSION_DAYS = 90
+# Read connections (DATABASE_READERS, default DEFAULT_READERS): each SQLite reader is a thread
+# and a page cache, and PostgreSQL's server counts every pooled connection.
+MAX_READERS = 32
 
 
 class Secret(str):
@@ -55,6 +59,9 @@ class Settings:
     # `sqlite:///path` or `postgresql://...` (may hold a password: a Secret); empty means
     # SQLite at database_path.
     database_url: Secret = field(default_factory=lambda: Secret(""))
+    # Reads served side by side (searches, articles, entities, stories): SQLite opens up to
+    # this many read-only connections beside its writer; PostgreSQL's pool is this plus 6.
+    database_readers: int = DEFAULT_READERS
     # Sharding (see docs/scaling.md): None means one unsharded connection.
     shard_count: int | None = None
     shard_ids: tuple[int, ...] | None = None
@@ -206,6 +213,16 @@ def _base_url(raw: str | None) -> str:
     return url
 
 
+def _readers(raw: str | None) -> int:
+    try:
+        readers = int((raw or "").strip() or DEFAULT_READERS)
+    except ValueError:
+        raise ConfigError(f"DATABASE_READERS must be a number, got {raw!r}") from None
+    if not 1 <= readers <= MAX_READERS:
+        raise ConfigError(f"DATABASE_READERS must be between 1 and {MAX_READERS}, got {readers}")
+    return readers
+
+
 def _session_days(raw: str | None) -> int:
     try:
         days = int((raw or "7").strip() or "7")
@@ -247,6 +264,7 @@ def settings_from(env: Mapping[str, str | None]) -> Settings:
         channel_search=_bool("CHANNEL_SEARCH", env.get("CHANNEL_SEARCH"), True),
         owner_ids=owners,
         database_url=_database_url(env.get("DATABASE_URL")),
+        database_readers=_readers(env.get("DATABASE_READERS")),
         shard_count=shard_count,
         shard_ids=shard_ids,
         web_port=web_port,

@@ -1,9 +1,10 @@
 """Quote attribution quality on the hand-labelled BBC set (bench/quality/quotes_labels.jsonl,
 rules in quotes_rules.md): span precision/recall/F1 and speaker accuracy of Newsdesk's
-extractor against the nearest-person-in-the-sentence baseline, per split (tune, held-out).
+extractor against the nearest-person-in-the-sentence baseline, per split (tune, held-out, and
+held-out-2: the second held-out sample, labelled blind and scored once after tuning).
 
-`python -m bench.quality.quotes --errors` prints the tune split's mistakes (never the held-out
-split's, which is kept for honest figures).
+`python -m bench.quality.quotes --errors` prints the tune split's mistakes (never a held-out
+split's, which are kept for honest figures).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from bot.models.quote import Quote
 from bot.models.text import normalise_name
 
 LABELS = Path(__file__).with_name("quotes_labels.jsonl")
-SPLITS = ("tune", "held-out")
+SPLITS = ("tune", "held-out", "held-out-2")
 _EDGES = " \t\n\"“”'‘’,.;:"
 _PAIRED = re.compile(r"[\"“]([^\"“”\n]+)[\"”]")
 

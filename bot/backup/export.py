@@ -12,6 +12,7 @@ from bot.backup.schema import (
     FollowBackup,
     MuteBackup,
     PacingBackup,
+    PairMember,
     ServerRef,
     SettingsBackup,
 )
@@ -21,7 +22,9 @@ from bot.digest.manage import ROLE_KEY
 from bot.digest.schedule import DAY_NAMES
 from bot.feeds.pacing import TIMEZONE_KEY
 from bot.feeds.templates import SERVER_TEMPLATE_KEY
-from bot.store import Schedule, Store
+from bot.insights.follows import PAIR_JOIN
+from bot.insights.rising import pair_keys
+from bot.store import Follow, Schedule, Store, entity_key
 
 
 def _name(names: Mapping[int, str], snowflake: int) -> str:
@@ -35,6 +38,38 @@ def _every(schedule: Schedule) -> str:
     if schedule.every == "weekly" and schedule.weekday is not None:
         return f"weekly {DAY_NAMES[schedule.weekday]}"
     return schedule.every
+
+
+def _follow(follow: Follow) -> FollowBackup | None:
+    """A channel's follow as the backup holds it (None for a pair whose names no longer match
+    its key, which a restore could not rebuild)."""
+    pair = None
+    if follow.kind == "pair":
+        pair = _pair_members(follow)
+        if pair is None:
+            return None
+    return FollowBackup(
+        channel=str(follow.channel_id),
+        kind=follow.kind,
+        target=follow.target[:300],
+        entity_label=follow.entity_label,
+        pair=pair,
+    )
+
+
+def _pair_members(follow: Follow) -> list[PairMember] | None:
+    """A pair follow's two entities with their names ("A × B") and labels (from its key)."""
+    keys = pair_keys(follow.target_key)
+    names = follow.target.split(PAIR_JOIN)
+    if keys is None or len(names) != 2:
+        return None
+    members = []
+    for name in names:
+        label = next((lab for lab, key in keys if entity_key(name, lab) == key), None)
+        if label is None:
+            return None
+        members.append(PairMember(name=name[:300], label=label[:40]))
+    return members
 
 
 async def export_backup(
@@ -84,15 +119,9 @@ async def export_backup(
         for s in await store.digest_schedules(guild_id)
     ]
     follows = [
-        FollowBackup(
-            channel=str(f.channel_id),
-            kind=f.kind,
-            target=f.target,
-            entity_label=f.entity_label,
-        )
+        backup
         for f in await store.channel_follows(guild_id)
-        # A backup holds entity and search follows; quotes and pair follows are not kept yet.
-        if f.channel_id is not None and f.kind in ("entity", "query")
+        if f.channel_id is not None and (backup := _follow(f)) is not None
     ]
     role = await store.guild_setting(guild_id, ROLE_KEY)
     settings = SettingsBackup(

@@ -29,7 +29,7 @@ from bot.feeds.selectors import check_selector
 from bot.feeds.subscriptions import check_filter, normalise_feed_url
 from bot.feeds.templates import SERVER_TEMPLATE_KEY, MessageTemplate, template_from_json
 from bot.ingest.urls import canonical_url
-from bot.insights.follows import MAX_QUERY_CHARS, query_key
+from bot.insights.follows import MAX_QUERY_CHARS, pair_target, query_key
 from bot.mutes.rules import Rule, phrase_rule, source_rule, word_rule
 from bot.search.query import parse_query
 from bot.store import ScheduleDraft, entity_key
@@ -237,6 +237,10 @@ class Planner:
                 parse_query(text)
                 self.plan.follows.append((follow, channel, query_key(text), None))
                 return
+            if follow.kind == "pair":
+                pair, target_key = _pair(follow)
+                self.plan.follows.append((pair, channel, target_key, None))
+                return
             label = follow.entity_label or ""
             if not label.isalnum() or not follow.target.strip():
                 raise NewsdeskError("an entity follow needs the entity's name and type")
@@ -244,3 +248,16 @@ class Planner:
             self.plan.follows.append((follow, channel, f"{label}:{key}", key))
         except NewsdeskError as exc:
             self.refuse(what, str(exc))
+
+
+def _pair(follow: FollowBackup) -> tuple[FollowBackup, str]:
+    """A pair follow as `/follow pair` makes it: its target rebuilt from the two entities
+    (never believed from the file) and its key; NewsdeskError when it names no real pair."""
+    members = follow.pair or []
+    if len(members) != 2 or any(not m.label.isalnum() or not m.name.strip() for m in members):
+        raise NewsdeskError("a pair follow needs both entities' names and types")
+    first, second = ((m.name.strip(), m.label) for m in members)
+    if (first[1], entity_key(*first)) == (second[1], entity_key(*second)):
+        raise NewsdeskError("a pair follow needs two different entities")
+    target, target_key = pair_target(first, second)
+    return follow.model_copy(update={"target": target}), target_key

@@ -1,7 +1,7 @@
 """The server backup file: one JSON document holding a server's settings, feeds (with their
-templates and own options), digests, channel follows, its mute list and channels' pacing,
-versioned and validated (pydantic: types, lengths and counts, unknown fields refused) before
-anything in it is believed.
+templates and own options), digests, channel follows (entities, quotes, searches, pairs), its
+mute list and channels' pacing, versioned and validated (pydantic: types, lengths and counts,
+unknown fields refused) before anything in it is believed.
 
 Ids are written as strings (JSON numbers lose precision past 2^53, Discord's ids do not fit)
 and are the exporting server's: a restore maps them onto the server it is restored into.
@@ -16,7 +16,10 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 
 from bot.errors import NewsdeskError
 
-VERSION = 1
+VERSION = 2
+#: Versions this Newsdesk reads: 2 added quote and pair follows; a version 1 file is a version
+#: 2 file without them.
+READABLE = (1, 2)
 MAX_BACKUP_BYTES = 2 * 1024 * 1024
 MAX_FEEDS = 100
 MAX_DIGESTS = 25
@@ -89,13 +92,22 @@ class DigestBackup(Strict):
     paused: bool = False
 
 
+class PairMember(Strict):
+    """One of the two entities a pair follow is about."""
+
+    name: Text
+    label: Annotated[str, Field(max_length=40)]
+
+
 class FollowBackup(Strict):
-    """One channel's follow of an entity or a saved search."""
+    """One channel's follow of an entity, what an entity is quoted saying ("quotes"), a saved
+    search, or a pair of entities (`pair` names both; `target` is "A × B")."""
 
     channel: Snowflake
-    kind: Annotated[str, Field(pattern=r"^(entity|query)$")]
+    kind: Annotated[str, Field(pattern=r"^(entity|quotes|query|pair)$")]
     target: Text
     entity_label: Annotated[str, Field(max_length=40)] | None = None
+    pair: Annotated[list[PairMember], Field(min_length=2, max_length=2)] | None = None
 
 
 class MuteBackup(Strict):
@@ -126,9 +138,9 @@ class SettingsBackup(Strict):
 
 
 class Backup(Strict):
-    """A whole server backup (version 1)."""
+    """A whole server backup (version 2, or 1: the same without quote and pair follows)."""
 
-    newsdesk_backup: Literal[1]
+    newsdesk_backup: Literal[1, 2]
     exported_at: Annotated[str, Field(max_length=40)]
     server: ServerRef
     channels: dict[Snowflake, Text] = Field(default_factory=dict, max_length=1000)
@@ -157,10 +169,10 @@ def read_backup(data: bytes) -> Backup:
         raise BackupRefused("it is not JSON") from None
     if not isinstance(raw, dict) or "newsdesk_backup" not in raw:
         raise BackupRefused("it is not a Newsdesk backup (no `newsdesk_backup` version)")
-    if raw["newsdesk_backup"] != VERSION:
+    if raw["newsdesk_backup"] not in READABLE:
         raise BackupRefused(
             f"it is a version {str(raw['newsdesk_backup'])[:10]} backup; this Newsdesk reads "
-            f"version {VERSION}"
+            f"versions {READABLE[0]} to {READABLE[-1]}"
         )
     try:
         return Backup.model_validate(raw)

@@ -107,7 +107,7 @@ async def serve_alone(settings: Settings, host: str, port: int) -> int:
     metrics = Metrics()
     tasks = BackgroundTasks("web")
     store: Store
-    async with await open_store(settings.store_url) as store:
+    async with await open_store(settings.store_url, readers=settings.database_readers) as store:
         context = WebContext(
             store=store,
             options=WebOptions.from_settings(settings),

@@ -135,7 +135,7 @@ class NewsBot(commands.Bot):
         """Meter the tasks the bot runs, open the store, load every cog, sync slash commands
         if they changed."""
         self._unmeter = meter_tasks(asyncio.get_running_loop(), self.work.record)
-        self._store = await open_store(self.store_url)
+        self._store = await open_store(self.store_url, readers=self.settings.database_readers)
         await self.load_extensions()
         await self.sync_commands()
         self._enrich_pending()

@@ -74,6 +74,10 @@ class Notification:
 Sender = Callable[[Notification], Awaitable[None]]
 
 
+#: Between a pair follow's two names: "Hamas × Qatar".
+PAIR_JOIN = " × "
+
+
 def query_key(text: str) -> str:
     """What makes two saved searches the same: case and spacing folded."""
     return " ".join(clean(text).casefold().split())
@@ -177,6 +181,14 @@ async def follow_query(
     )
 
 
+def pair_target(first: tuple[str, str], second: tuple[str, str]) -> tuple[str, str]:
+    """A pair follow's target ("Hamas × Qatar") and key from two entities' (name, label)."""
+    # Shown in reading order, as digests name a rising pair: "Hamas × Qatar" either way round.
+    (a, a_label), (b, b_label) = sorted((first, second), key=lambda e: (e[0].casefold(), e[1]))
+    key = pair_key((a_label, entity_key(a, a_label)), (b_label, entity_key(b, b_label)))
+    return f"{a}{PAIR_JOIN}{b}", key
+
+
 async def follow_pair(
     store: Store,
     *,
@@ -194,8 +206,7 @@ async def follow_pair(
     a, b = await resolve_entity(store, first), await resolve_entity(store, second)
     if a.id == b.id:
         raise FollowError(f"Pick two different names: {a.name} is both.")
-    # Shown in reading order, as digests name a rising pair: "Hamas × Qatar" either way round.
-    a, b = sorted((a, b), key=lambda e: (e.name.casefold(), e.id))
+    target, target_key = pair_target((a.name, a.label), (b.name, b.label))
     return await _add(
         store,
         guild_id=guild_id,
@@ -204,10 +215,8 @@ async def follow_pair(
         created_by=created_by,
         clock=clock,
         kind="pair",
-        target=f"{a.name} × {b.name}",
-        target_key=pair_key(
-            (a.label, entity_key(a.name, a.label)), (b.label, entity_key(b.name, b.label))
-        ),
+        target=target,
+        target_key=target_key,
         entity_key=None,
         entity_label=None,
     )

@@ -10,8 +10,17 @@ from dataclasses import dataclass
 
 from bot.models.analysis import Analysis, Mention
 from bot.nlp.given_names import fuller_names
-from bot.nlp.quotes_words import FEMALE_TITLES, MALE_TITLES, NOT_NAMES, SPEECH_VERBS, TITLE_NAME
+from bot.nlp.quotes_words import (
+    FEMALE_TITLES,
+    MALE_TITLES,
+    MEMBERS,
+    NAME_ROLES,
+    NOT_NAMES,
+    SPEECH_VERBS,
+    TITLE_NAME,
+)
 
+_PRONOUNS = frozenset({"i", "he", "she", "it", "we", "they", "his", "her", "its", "their"})
 SPEAKER_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 #: Stands in for quoted text in the masked copy of a text, so words there are not read.
 HIDDEN = "\x00"
@@ -31,6 +40,12 @@ _SPOKESPERSON = re.compile(
 # "Nortel added:" — a one-word name right before a verb of saying.
 _BEFORE_VERB = re.compile(
     r"\b(?P<name>[A-Z][\w&-]+)(?=\s+(?:has\s+|have\s+|also\s+)?(?:" + VERBS + r")\b)"
+)
+# "the Commons education select committee", "Joint Committee on Human Rights": a committee
+# the model may have missed (lower-case words inside), from its first capitalised word.
+_COMMITTEE = re.compile(
+    r"\b(?!(?:The|A|An|This|That|Its|Their)\b)[A-Z][\w&'’-]*(?:\s+[\w&'’-]+){0,4}?\s+"
+    r"[Cc]ommittee\b(?:\s+(?:on|for)\s+[A-Z][\w&'’-]*(?:\s+(?:and\s+)?[A-Z][\w&'’-]*)*)?"
 )
 # "Department for Work and Pensions": capitalised words, small joining words between.
 _ORGANISATION = re.compile(r"[A-Z][\w&'’.-]*(?:\s+(?:(?:for|of|and|the|&)\s+)*[A-Z][\w&'’.-]*)*")
@@ -77,17 +92,66 @@ def candidates(text: str, masked: str, analysis: Analysis) -> list[Who]:
     for match in _BARE_NAME.finditer(masked):
         found.add(Who(*match.span("name"), match["name"], "PERSON"))
     _add_known_before_verbs(found, masked)
+    for match in _COMMITTEE.finditer(masked):
+        if _names_a_committee(match.group()):
+            found.add(Who(*match.span(), match.group(), "ORG"))
     people = []
     for w in found.items():
         surname = w.canonical.split()[-1] if w.canonical else ""
         if w.spokesperson:
             pass
         elif surname in titled:
-            w = Who(w.start, w.end, w.canonical, "PERSON", True, titled[surname])
+            w = Who(w.start, w.end, _without_role(w.canonical), "PERSON", True, titled[surname])
         elif w.label == "PERSON":
-            w = Who(w.start, w.end, w.canonical, "PERSON", True)
+            w = Who(w.start, w.end, _without_role(w.canonical), "PERSON", True)
         people.append(w)
-    return _fuller_names(_shared_surnames(_given_names(text, people)))
+    return _members_as_committee(_fuller_names(_shared_surnames(_given_names(text, people))))
+
+
+def _names_a_committee(phrase: str) -> bool:
+    """True when a phrase ending in "committee" is a committee's name: it opens with a name
+    and its lower-case words describe ("education select"), not a clause ("He added his")."""
+    first, *rest = phrase.split()
+    lower = [w for w in rest if w.islower()]
+    return first.lower() not in NOT_NAMES | _PRONOUNS and not any(
+        w in NOT_NAMES or w in _PRONOUNS or w in SPEECH_VERBS for w in lower
+    )
+
+
+def _without_role(name: str) -> str:
+    """A person's name without the occupation the model read as part of it ("Farmer Geoff
+    Brooks" -> "Geoff Brooks"); two words at least are kept."""
+    words = name.split()
+    while len(words) > 2 and words[0].lower() in NAME_ROLES:
+        words.pop(0)
+    return " ".join(words)
+
+
+def is_committee(who: Who) -> bool:
+    """True for a committee's name ("Environmental Audit Committee")."""
+    return not who.person and "committee" in who.canonical.lower()
+
+
+def committee_near(committees: list[Who], pos: int) -> Who | None:
+    """Of the committees named in a text (in text order), the one named last before pos,
+    else the first named after it."""
+    i = bisect_left([w.start for w in committees], pos)
+    return committees[i - 1] if i > 0 else (committees[0] if committees else None)
+
+
+def _members_as_committee(people: list[Who]) -> list[Who]:
+    """ "MPs" named as speakers stand for the committee the article names (the MPs of a
+    committee's report), and for no one when it names none."""
+    out = []
+    committees = [w for w in people if is_committee(w)]
+    for w in people:
+        if w.canonical.lower() in MEMBERS:
+            committee = committee_near(committees, w.start)
+            if committee is None:
+                continue
+            w = Who(w.start, w.end, committee.canonical, committee.label)
+        out.append(w)
+    return out
 
 
 def _given_names(text: str, people: list[Who]) -> list[Who]:
@@ -144,9 +208,10 @@ def _add_spokespeople(found: _Spans, masked: str, mentions: list[Mention]) -> No
         unnamed = _ORGANISATION.fullmatch(match["before"].strip())
         if named is None and unnamed is not None:
             named = (unnamed.group(), "ORG")
-        if named is not None:
-            gender = {"spokesman": "m", "spokeswoman": "f"}.get(match["head"], "")
-            found.add(Who(*match.span(), *named, True, gender, True))
+        gender = {"spokesman": "m", "spokeswoman": "f"}.get(match["head"], "")
+        # An unnamed spokesperson is kept too (no name, no label), so that "he added" after
+        # "a spokesman said" is that spokesperson's, not the last person named.
+        found.add(Who(*match.span(), *(named or ("", "")), True, gender, True))
 
 
 def _add_titled(found: _Spans, masked: str) -> dict[str, str]:

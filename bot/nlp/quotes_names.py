@@ -10,7 +10,14 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 
 from bot.models.analysis import Analysis
-from bot.nlp.quotes_candidates import SPEAKER_LABELS, VERBS, Who, candidates, merge
+from bot.nlp.quotes_candidates import (
+    SPEAKER_LABELS,
+    VERBS,
+    Who,
+    candidates,
+    is_committee,
+    merge,
+)
 from bot.nlp.quotes_words import (
     CONJUNCTIONS,
     DETERMINERS,
@@ -33,6 +40,11 @@ _DEFINITE_ROLE = re.compile(
     + "|".join(sorted(PERSON_ROLES | SPOKESPEOPLE))
     + r"))\b"
 )
+_RECIPIENT = re.compile(
+    r"\b(?:told|telling|tells|to|interview\s+with)\s+(?:the\s+)?(?:[A-Z][\w'’&.-]*\s+){0,3}$"
+)
+# What follows a name that only modifies a noun: "'s Holyrood leader", " correspondent".
+_MODIFIED = re.compile(r"(?:['’]s)?(?:\s+[A-Z][\w-]*){0,2}\s+([a-z]+)")
 _NOMINATIVE = frozenset({"he", "she", "they", "we", "i"})
 _TITLE_WORDS = frozenset({"Mr", "Mrs", "Ms", "Miss", "Dr", "Sir", "Lord", "Lady", "Dame"})
 # Words after which "the" still belongs to a prepositional phrase ("in the", "of the
@@ -57,6 +69,7 @@ class Names:
         self.people = candidates(text, masked, analysis)
         self.starts = [w.start for w in self.people]
         self._add_role_holders()
+        self.committees = [w for w in self.people if is_committee(w)]
         self.modifiers = {w.start for w in self.people if _modifies(masked, w)}
         self.speakers = {w.start for w in self.people if _SPEAKS.match(masked, w.end)}
         # A sentence's subject is its first name outside prepositional phrases (a person's
@@ -169,7 +182,13 @@ class Names:
     def organisation(self, pos: int, noun: str | None = None, plural: bool = False) -> Who | None:
         """What "it"/"they"/"the company" at pos refers to (see `_salient`): organisations
         first for "it" (one whose name has the noun, if any does), any group for "they"."""
-        before = [w for w in self.recent(pos) if self._organisation_like(w)]
+        # A body told something, or the paper or programme it was said in, is no antecedent.
+        before = [
+            w
+            for w in self.recent(pos)
+            if self._organisation_like(w)
+            and not _RECIPIENT.search(self.masked, max(0, w.start - 60), w.start)
+        ]
         if noun:
             before = [w for w in before if noun in w.canonical.lower()] or before
         if plural:
@@ -252,5 +271,6 @@ class Names:
 
 def _modifies(masked: str, who: Who) -> bool:
     """True when a name only modifies the noun after it ("Lib Dem leader", "BBC correspondent")."""
-    after = re.match(r"(?:['’]s)?\s+([a-z]+)", masked[who.end : who.end + 40])
+    # "the Scottish National Party's Holyrood leader": a name before the head is allowed.
+    after = _MODIFIED.match(masked, who.end, who.end + 60)
     return bool(after and after[1] in MODIFIED_HEADS)

@@ -14,6 +14,7 @@ from bot.nlp.quotes_words import (
     DOCUMENTS,
     OFFICES,
     SKIPPABLE,
+    SPOKESPEOPLE,
     THOUGHT_VERBS,
 )
 
@@ -33,6 +34,7 @@ VERDICT = re.compile(
     r"[\s,]*(?:was|is)\s+(?:the\s+)?(?P<who>[A-Z][\w.'’ -]{1,60}?)['’]s?\s+"
     r"(?:verdict|assessment|view|reaction|response|reply|comment|words|answer)\b"
 )
+PERCENT = re.compile(r"\s*(?:%|per\s*cent\b|percent\b)")
 AGENT = re.compile(r"[\s,]*by\s+(?=(?:the\s+)?[A-Z])")
 ENDS_SENTENCE = re.compile(r"[,.!?…]['’)\]]*$")
 FIRST_PERSON = re.compile(r"\b(?:I|I'm|I’m|I've|I’ve|my|me)\b")
@@ -46,6 +48,8 @@ def unnamed_source(tokens: list[tuple[str, int]], i: int) -> bool:
         if word in {"at", "in", "within", "inside", "close"}:
             head = tokens[j - 1][0].lower()
             return head in ANONYMOUS and head not in OFFICES | DOCUMENTS
+        if word in {"for", "of"}:  # "a spokesman for the supporters' club": no name
+            return tokens[j - 1][0].lower() in SPOKESPEOPLE
         if not re.match(r"\w", word):
             return False
     return False

@@ -10,7 +10,9 @@ prime minister); `X, said Y, was "…"`; quotations continued without a new attr
 next paragraph of the same speech, a quote right after another) inherit the speaker before
 them, and an "I …" quotation standing alone is the words of the person the passage is
 about; an unnamed source stays unnamed whatever place or body follows it ("a senior source
-at the club"). No dependency parse: the project's pipeline excludes it.
+at the club", "a spokesman for the supporters' club"), and so does "he" after one; the MPs of
+a committee's report speak for the committee; "by X" names a speaker only after a verb of
+calling ("branded "…" by X"). No dependency parse: the project's pipeline excludes it.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from bot.nlp.quotes_phrases import (
     FIRST_PERSON,
     NP_END,
     PASSIVE,
+    PERCENT,
     PROGRESSIVE,
     QUOTED_AS,
     THOUGHT,
@@ -36,17 +39,14 @@ from bot.nlp.quotes_phrases import (
     only_joins,
     unnamed_source,
 )
+from bot.nlp.quotes_references import reference
 from bot.nlp.quotes_words import (
-    ANONYMOUS,
+    AGENT_VERBS,
     CONJUNCTIONS,
-    DETERMINERS,
     INVERTIBLE,
-    OFFICES,
-    ORG_NOUNS,
-    PERSON_ROLES,
     POST_NOMINALS,
+    PREPOSITIONS,
     SKIPPABLE,
-    SPOKESPEOPLE,
 )
 
 _PRONOUNS = frozenset({"he", "she", "it", "they"})
@@ -131,7 +131,7 @@ class _Attributor:
                     who = self.names.salient_person(piece.mark)
             if who is not None:
                 previous = who
-            real = who if who is not None and who is not NOBODY else None
+            real = who if who is not None and who.canonical else None  # unnamed: no one
             out.append(
                 Attribution(
                     speaker=real.canonical if real else None,
@@ -164,8 +164,8 @@ class _Attributor:
         found = [step(piece, lo, hi, bool(whole)) for step in steps]
         # A name from either side beats "someone unnamed" from the other: `Hamas said it
         # would "never …", according to a statement`.
-        named = next((w for w in found if w is not None and w is not NOBODY), None)
-        if named is not None or NOBODY in found:
+        named = next((w for w in found if w is not None and w.canonical), None)
+        if named is not None or any(w is not None for w in found):
             return named or NOBODY, has_verb
         if not has_verb:
             opening = re.match(r"\s*(his|her)\b", self.masked[lo : piece.mark], re.IGNORECASE)
@@ -199,6 +199,14 @@ class _Attributor:
             return self._noun_phrase(verb.end(), hi) or NOBODY  # inverted: said X
         zone = self.masked.rfind(HIDDEN, pos, verb.start())
         zone = pos if zone < 0 else zone + 1
+        between = self.masked[zone : verb.start()].strip()
+        if (
+            word in INVERTIBLE
+            and between.endswith(",")
+            and between.split()[0].lower() in PREPOSITIONS
+        ):
+            # `"…" with its product range, said X`: a phrase, then the inverted verb.
+            return self._noun_phrase(verb.end(), hi) or NOBODY
         if only_joins(self.masked[zone : verb.start()]):
             # "… "a fragment" and warned that …": the verb shares the clause's subject.
             return self._clause_subject(lo, piece.mark)
@@ -222,7 +230,7 @@ class _Attributor:
         if quoted is not None:
             return self._noun_phrase(quoted.start("who"), quoted.end("who")) or NOBODY
         agent = AGENT.match(self.masked, piece.region_end, hi)
-        if agent is not None:  # branded "a humiliating retreat" by the Tories
+        if agent is not None and word in AGENT_VERBS:  # branded "a retreat" by the Tories
             return self._noun_phrase(agent.end(), hi) or NOBODY
         zone = self.masked.rfind(HIDDEN, lo, verb.start())
         zone = lo if zone < 0 else zone + 1
@@ -256,6 +264,8 @@ class _Attributor:
         while i >= 0:
             word, at = tokens[i]
             lower = word.lower()
+            if lower.isdigit() and PERCENT.match(self.masked, at + len(word)):
+                return NOBODY  # "92% said": a share of those asked
             if lower in SKIPPABLE or lower.isdigit() or (lower.endswith("ly") and word.islower()):
                 i -= 1
             elif word in {",", "—", "–", "-", ")"}:
@@ -267,10 +277,12 @@ class _Attributor:
             elif lower in CONJUNCTIONS and i > 0:
                 # "X backed the plan but said …": the verb shares the clause's subject.
                 return self._clause_subject(self._sentence_start(at), at)
+            elif (named := self.names.at(at)) is not None and named.spokesperson:
+                return named  # "a spokesman for the Department for Transport said"
             elif unnamed_source(tokens, i):
                 return NOBODY  # "a senior source at the club told the BBC"
             else:
-                return self.names.at(at) or self._reference(tokens, i)
+                return self.names.at(at) or reference(self.names, tokens, i)
         return None
 
     def _sentence_start(self, pos: int) -> int:
@@ -288,46 +300,6 @@ class _Attributor:
                 return j - 1
         return i - 1
 
-    def _reference(self, tokens: list[tuple[str, int]], i: int) -> Who | None:
-        """A pronoun, role or anonymous source ending at tokens[i] (the phrase's head)."""
-        word, at = tokens[i]
-        lower = word.lower()
-        if lower in {"he", "she", "his", "her"}:
-            return self.names.person(at, lower)
-        if lower in {"it", "they", "we"}:
-            found = self.names.organisation(at, plural=lower != "it")
-            return found or (None if lower == "it" else NOBODY)
-        phrase, det = [], ""
-        for w, p in reversed(tokens[max(0, i - 5) : i]):
-            if w.lower() in DETERMINERS or not re.match(r"\w", w):
-                det = w.lower()
-                break
-            phrase.append(p)
-        owner = next((m for p in phrase if (m := self.names.at(p)) is not None), None)
-        if owner is not None and lower in OFFICES:
-            return owner  # "the prime minister's office", "the Investment Ministry's office"
-        if det == "the" and (lower in SPOKESPEOPLE or lower in PERSON_ROLES):
-            role = " ".join(w.lower() for w, _ in tokens[i - len(phrase) : i + 1])
-            holder = self.names.role_holder(at, role) or self.names.role_holder(at, lower)
-            if holder is not None:
-                return holder  # "the Lib Dem spokesman" -> "Lib Dem spokesman Vince Cable"
-        if lower in SPOKESPEOPLE:
-            return owner or (self.names.last_spokesperson(at) if det == "the" else None) or NOBODY
-        if det in {"its", "their"} and (lower in ANONYMOUS or lower in ORG_NOUNS):
-            return self.names.organisation(at)  # "says its report"
-        if lower in ANONYMOUS:
-            # "House of Commons authorities"; a place says where, not whose ("one Bombay
-            # trader"), but for an official ("a US official").
-            local = owner is not None and owner.label in {"GPE", "NORP"}
-            return (None if local and lower not in OFFICES else owner) or NOBODY
-        if lower in PERSON_ROLES and (det == "the" or (owner is not None and not owner.person)):
-            # "the chancellor", "Scotland's justice minister": the last person named, else
-            # (a story's opening line) the person the next sentence names.
-            return self.names.last_person(at) or self.names.next_person(at)
-        if lower in ORG_NOUNS and det in {"the", "its", "our"}:
-            return self.names.organisation(at, lower)
-        return None
-
     def _clause_subject(self, lo: int, hi: int) -> Who | None:
         """The first name or pronoun of a clause outside prepositional phrases ("For the
         Lib Dems, Vince Cable said …" -> Vince Cable)."""
@@ -336,9 +308,21 @@ class _Attributor:
             who = self.names.at(at)
             if who is not None and who.start not in self.names.modifiers:
                 return who
+            if who is not None and who.end <= at + len(word):
+                head = self._head_of(tokens, who)
+                if head is not None:
+                    return head
             if word.lower() in _PRONOUNS:
-                return self._reference(tokens, i)
+                return reference(self.names, tokens, i)
         return None
+
+    def _head_of(self, tokens: list[tuple[str, int]], owner: Who) -> Who | None:
+        """The speaker a modifying name's phrase stands for when no name follows its head
+        ("the Tory leader will argue …" -> the leader; "G7 ministers" -> G7)."""
+        j = next((k for k, (_, p) in enumerate(tokens) if p >= owner.end), len(tokens))
+        if j + 1 < len(tokens) and self.names.at(tokens[j + 1][1]) is not None:
+            return None  # "Lib Dem leader Charles Kennedy said": the name is the subject
+        return reference(self.names, tokens, j) if j < len(tokens) else None
 
     def _noun_phrase(self, lo: int, hi: int) -> Who | None:
         """The speaker named in the noun phrase after an inverted verb: its last name
@@ -352,7 +336,7 @@ class _Attributor:
             heads = (w for w in inside if w.person and w.start not in self.names.modifiers)
             return next(heads, inside[-1])
         tokens = [(m.group(), m.start()) for m in TOKEN.finditer(self.masked, lo, hi)]
-        return self._reference(tokens, len(tokens) - 1) if tokens else None
+        return reference(self.names, tokens, len(tokens) - 1) if tokens else None
 
     # --- quotations with no attribution of their own ------------------------------------
 

@@ -135,6 +135,25 @@ PERSON_ROLES = words(
     chief editor senator congressman congresswoman prosecutor"""
 )
 
+#: Members of a body: "the MPs said" of a committee's report speaks for that committee.
+MEMBERS = words("mps msps meps ams peers")
+
+#: Verbs whose passive names who judged ("branded "a humiliating retreat" by the Tories");
+#: after other verbs "by X" belongs to the quoted words ("feel "taken for granted" by X").
+AGENT_VERBS = words(
+    """branded called described dubbed labelled labeled criticised criticized hailed praised
+    accused condemned"""
+)
+
+#: Occupations the model tags as part of a name ("Farmer Geoff Brooks", "Attorney Roslynn
+#: Mauskopf"): no part of the person's canonical name.
+NAME_ROLES = PERSON_ROLES | words(
+    """attorney farmer lawyer solicitor barrister analyst economist historian author writer
+    actor singer teacher doctor nurse pilot coach striker sheriff detective inspector
+    constable sergeant officer councillor businessman businesswoman tycoon banker broker
+    trader campaigner activist spokesman spokeswoman novelist playwright"""
+)
+
 #: Nouns that refer back to the last organisation named ("the company said").
 ORG_NOUNS = words(
     """company firm group bank ministry department agency organisation organization union

@@ -64,7 +64,7 @@ async def test_a_whole_session_never_shows_the_token(
             await emulator.slash("search", query="Qatar truce")
             await emulator.slash("search", query="-only")  # a friendly error
             await emulator.say(general, "!news")  # a missing argument
-            await desk.store.conn.close()  # the database goes away: an unexpected failure
+            await desk.store.close()  # the database goes away: an unexpected failure
             broken = await emulator.slash("search", query="Qatar")
             shown = str([body for _, body in message_bodies(emulator)])
             settings_text = f"{desk.bot.settings!r} {desk.bot.settings}"

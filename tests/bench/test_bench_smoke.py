@@ -114,3 +114,15 @@ def test_cli_writes_results_and_compares(tmp_path: Path) -> None:
     assert len(list(tmp_path.glob("speed-*.json"))) == 1
     assert "| figure | value | baseline |" in (tmp_path / "latest.md").read_text()
     assert bench_main(["compare", str(latest), str(latest)]) == 0
+
+
+def test_burst_benchmark_writes_its_row_beside_the_others(tmp_path: Path) -> None:
+    """`--only burst` adds the burst rows to latest.json and keeps an earlier run's rows."""
+    earlier = [{"name": "an earlier row", "value": 1, "unit": "ms"}]
+    (tmp_path / "latest.json").write_text(json.dumps(earlier), encoding="utf-8")
+    assert bench_main(["--scale", "tiny", "--only", "burst", "--results", str(tmp_path)]) == 0
+    rows = {r["name"]: r for r in json.loads((tmp_path / "latest.json").read_text())}
+    four = rows["burst of 50 searches p99, 4 read connection(s) @400"]
+    assert four["goal"] == "≤ 150 ms" and four["baseline"] > 0
+    assert "burst of 50 searches p99, 2 read connection(s) @400" in rows
+    assert rows["an earlier row"] == earlier[0]

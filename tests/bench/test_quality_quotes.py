@@ -78,6 +78,10 @@ def test_labels_are_references_not_text() -> None:
         assert set(q) <= {"start", "end", "head", "speaker", "aliases"}
         assert 0 <= q["start"] < q["end"]
         assert len(q["head"].split()) <= 4
+    # The second held-out sample says, row by row, that it was labelled blind.
+    second = [e for e in entries if e["split"] == "held-out-2"]
+    assert len(second) == 29
+    assert all(e["labelled"].startswith("blind") for e in second)
 
 
 @pytest.mark.skipif(data_dir() is None, reason="evaluation data not found (../shared/data)")

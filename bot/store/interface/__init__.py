@@ -67,9 +67,9 @@ class Database(Protocol):
 
     def opened_again(self) -> AbstractAsyncContextManager[Store]:
         """The same database for another part of this process that must not queue behind
-        this store's callers (the web served inside the bot): SQLite opens a connection of its
-        own, on its own thread, closed on exit; PostgreSQL's pool already serves callers side
-        by side, so it is this store."""
+        this store's callers (the web served inside the bot): SQLite opens the file again (a
+        writer and read connections of its own, each on its own thread), closed on exit;
+        PostgreSQL's pool already serves callers side by side, so it is this store."""
         ...
 
     def transaction(self) -> AbstractAsyncContextManager[None]:

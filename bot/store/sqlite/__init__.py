@@ -1,4 +1,5 @@
-"""The SQLite store: one file, one connection; `SqliteStore` combines the per-domain mixins."""
+"""The SQLite store: one file, one writing connection and a few reading ones (readers.py);
+`SqliteStore` combines the per-domain mixins."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from bot.store.interface import Store
 from bot.store.sqlite.app import AppStateQueries
 from bot.store.sqlite.articles import ArticleQueries
 from bot.store.sqlite.changes import ChangeQueries
-from bot.store.sqlite.db import connect
+from bot.store.sqlite.db import connect, read_only_here
 from bot.store.sqlite.digests import DigestQueries
 from bot.store.sqlite.entities import EntityQueries
 from bot.store.sqlite.feed_delivery import FeedDeliveryQueries
@@ -26,6 +27,7 @@ from bot.store.sqlite.insights import InsightQueries
 from bot.store.sqlite.mutes import MuteQueries
 from bot.store.sqlite.outlets import OutletQueries
 from bot.store.sqlite.quotes import QuoteQueries
+from bot.store.sqlite.readers import PooledReads, Readers
 from bot.store.sqlite.sessions import SessionQueries
 from bot.store.sqlite.stories import StoryQueries
 from bot.store.sqlite.story_updates import StoryUpdateQueries
@@ -34,6 +36,7 @@ __all__ = ["SqliteStore"]
 
 
 class SqliteStore(
+    PooledReads,
     ArticleQueries,
     EntityQueries,
     QuoteQueries,
@@ -54,20 +57,26 @@ class SqliteStore(
 ):
     """An open Newsdesk database in one SQLite file; callers get it from `open_store`."""
 
-    def __init__(self, conn: aiosqlite.Connection, path: str) -> None:
-        self.conn = conn
+    def __init__(self, conn: aiosqlite.Connection, path: str, readers: Readers | None) -> None:
+        self.writer = conn
+        self.readers = readers
         self._path = path
-        # One connection serves every coroutine: writers take turns, or a second BEGIN would
+        # One writer serves every coroutine's writes: they take turns, or a second BEGIN would
         # fail inside the first's transaction (digests, feeds and commands write concurrently).
         self._writing = asyncio.Lock()
         self._owner: asyncio.Task[object] | None = None  # the task inside a transaction
         self._savepoints = 0
 
     @classmethod
-    async def open(cls, path: str | Path) -> SqliteStore:
-        """Open the database at `path`, creating and migrating it as needed."""
+    async def open(cls, path: str | Path, *, readers: int) -> SqliteStore:
+        """Open the database at `path`, creating and migrating it as needed, with up to
+        `readers` read-only connections for its reads (none for a private `:memory:` one)."""
+        conn = await connect(path)
+        pool = None
+        if str(path) != ":memory:":
+            pool = Readers(Path(path), readers, read_only=read_only_here(Path(path)))
         # The class by name, not `cls`: so mypy checks it implements every method of Store.
-        return SqliteStore(await connect(path), str(path))
+        return SqliteStore(conn, str(path), pool)
 
     @property
     def path(self) -> str:
@@ -78,15 +87,17 @@ class SqliteStore(
         if self._path == ":memory:":
             yield self  # a private in-memory database has no second way in
             return
-        again = await SqliteStore.open(self._path)
+        again = await SqliteStore.open(self._path, readers=self.readers.size if self.readers else 1)
         try:
             yield again
         finally:
             await again.close()
 
     async def close(self) -> None:
+        if self.readers is not None:
+            await self.readers.close()
         with contextlib.suppress(ValueError, sqlite3.ProgrammingError):
-            await self.conn.close()
+            await self.writer.close()
 
     @contextlib.asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:
@@ -99,8 +110,9 @@ class SqliteStore(
         async with self._writing:
             self._owner = asyncio.current_task()
             try:
-                async with self._outermost():
-                    yield
+                with self.on_writer():
+                    async with self._outermost():
+                        yield
             finally:
                 self._owner = None
 

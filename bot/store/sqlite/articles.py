@@ -18,6 +18,7 @@ from bot.store.records.articles import (
     article_values,
     stats_from_row,
 )
+from bot.store.sqlite.readers import pooled
 from bot.store.sqlite.search import SearchQueries
 
 
@@ -135,6 +136,7 @@ class ArticleQueries(SearchQueries):
             by_hash[digest] = article_id
         pending.clear()
 
+    @pooled
     async def article(self, article_id: int) -> Article | None:
         async with self.conn.execute(
             f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)
@@ -142,6 +144,7 @@ class ArticleQueries(SearchQueries):
             row = await cur.fetchone()
         return article_from_row(row) if row else None
 
+    @pooled
     async def article_part(
         self, article_id: int, start: int, length: int
     ) -> tuple[Article, int] | None:
@@ -153,6 +156,7 @@ class ArticleQueries(SearchQueries):
             row = await cur.fetchone()
         return (article_from_row(row), row["body_chars"]) if row else None
 
+    @pooled
     async def articles(self, ids: Sequence[int]) -> list[Article]:
         if not ids:
             return []
@@ -171,6 +175,7 @@ class ArticleQueries(SearchQueries):
         ) as cur:
             return [article_from_row(row) for row in await cur.fetchall()]
 
+    @pooled
     async def latest_articles(self, limit: int = 10) -> list[Article]:
         async with self.conn.execute(
             f"SELECT {ARTICLE_COLUMNS} FROM articles"

@@ -67,7 +67,9 @@ def _uri(path: Path, query: str) -> str:
     return f"{path.absolute().as_uri()}?{query}"
 
 
-async def _open_read_only(path: Path) -> aiosqlite.Connection:
+async def _open_read_only(
+    path: Path, modes: tuple[str, ...] = ("mode=ro", "immutable=1")
+) -> aiosqlite.Connection:
     """Open a database this process may not write. `mode=ro` reads through the -wal and
     -shm files of a writer that has it open (WAL needs them; SQLite keeps the wal-index in
     memory when the -shm file cannot be written). With no writer there are no such files
@@ -75,7 +77,7 @@ async def _open_read_only(path: Path) -> aiosqlite.Connection:
     us, and `immutable=1` reads the file alone, without locks (see SQLite's wal.html,
     "Read-Only Databases")."""
     failure: sqlite3.Error | None = None
-    for mode in ("mode=ro", "immutable=1"):
+    for mode in modes:
         conn = await _open(_uri(path, mode), uri=True)
         try:
             await conn.execute("SELECT count(*) FROM sqlite_master")  # needs the wal-index
@@ -117,6 +119,26 @@ async def connect(path: str | Path) -> aiosqlite.Connection:
             raise StoreError(f"cannot prepare database {path}: {exc}") from exc
         if isinstance(exc, StoreError):
             raise StoreError(f"{path}: {exc}") from exc
+        raise
+    return conn
+
+
+async def open_reader(path: Path, *, read_only: bool) -> aiosqlite.Connection:
+    """Another connection to a database already open and migrated, that may only read
+    (sqlite/readers.py). Beside a writer it reads through the WAL (`mode=ro`, never
+    `immutable=1`, which would not see the writer's commits); a database this process may
+    not write is opened as the store's own connection was."""
+    try:
+        conn = await _open_read_only(
+            path, ("mode=ro", "immutable=1") if read_only else ("mode=ro",)
+        )
+    except (sqlite3.Error, OSError) as exc:
+        raise StoreError(f"cannot open database {path} to read: {exc}") from exc
+    conn.row_factory = aiosqlite.Row
+    try:
+        await conn.execute("PRAGMA busy_timeout = 5000")
+    except BaseException:
+        await conn.close()
         raise
     return conn
 

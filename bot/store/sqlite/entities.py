@@ -34,6 +34,7 @@ from bot.store.records.entities import (
     rank_choices,
 )
 from bot.store.sqlite.db import marks
+from bot.store.sqlite.readers import pooled
 from bot.store.sqlite.search import match_text
 
 # An article whose current text failed with this NLP code is not tried again (the code's
@@ -225,6 +226,7 @@ class EntityQueries:
             row = await cur.fetchone()
         return row[0] if row else None
 
+    @pooled
     async def article_mentions(
         self, article_id: int, *, sentences: int | None = None
     ) -> list[StoredMention]:
@@ -243,6 +245,7 @@ class EntityQueries:
             for r in rows
         ]
 
+    @pooled
     async def article_entities(self, article_id: int, limit: int = 25) -> list[EntityTally]:
         async with self.conn.execute(
             f"SELECT {ENTITY_COLUMNS}, ae.mentions FROM article_entities ae"
@@ -254,6 +257,7 @@ class EntityQueries:
 
     # --- finding entities ------------------------------------------------------------------
 
+    @pooled
     async def entity(self, entity_id: int) -> KnownEntity | None:
         async with self.conn.execute(
             f"SELECT {ENTITY_COLUMNS} FROM entities e WHERE e.id = ? AND e.article_count > 0",
@@ -262,6 +266,7 @@ class EntityQueries:
             row = await cur.fetchone()
         return entity_from_row(row) if row else None
 
+    @pooled
     async def entities_named(self, name: str) -> list[KnownEntity]:
         key = normalise_name(name)
         if not key:
@@ -277,6 +282,7 @@ class EntityQueries:
         ) as cur:
             return [entity_from_row(r) for r in await cur.fetchall()]
 
+    @pooled
     async def entity_choices(
         self, words: Query | None, typed: str, limit: int = 25
     ) -> list[KnownEntity]:
@@ -319,6 +325,7 @@ class EntityQueries:
         ) as cur:
             return [entity_from_row(r) for r in await cur.fetchall()]
 
+    @pooled
     async def top_entities(
         self, labels: Sequence[str] | None = None, since: str | None = None, limit: int = 10
     ) -> list[EntityTally]:
@@ -346,6 +353,7 @@ class EntityQueries:
                 for r in await cur.fetchall()
             ]
 
+    @pooled
     async def entity_article_ids(self, entity_ids: Sequence[int]) -> list[int]:
         if not entity_ids:
             return []
@@ -358,6 +366,7 @@ class EntityQueries:
 
     # --- profiles --------------------------------------------------------------------------
 
+    @pooled
     async def entity_profile(
         self, entity: KnownEntity, *, articles: int = 5, per_article: int = 3, co_mentions: int = 10
     ) -> EntityProfile:

@@ -10,6 +10,7 @@ from typing import Unpack
 import aiosqlite
 
 from bot.store.records.mutes import MUTE_COLUMNS, Mute, NewMute, mute_from_row, new_mute_values
+from bot.store.sqlite.readers import pooled
 
 
 class MuteQueries:
@@ -84,6 +85,7 @@ class MuteQueries:
         ) as cur:
             return {row[0]: row[1] for row in await cur.fetchall()}
 
+    @pooled
     async def sources_starting(self, typed: str, limit: int = 25) -> list[str]:
         # One index seek per distinct source (articles_source is NOCASE), however many
         # articles each has: a skip scan that stops at `limit` names or past the prefix.

@@ -18,6 +18,7 @@ from bot.store.records.quotes import (
     quote_rows,
 )
 from bot.store.sqlite.db import marks
+from bot.store.sqlite.readers import pooled
 
 
 class QuoteQueries:
@@ -48,6 +49,7 @@ class QuoteQueries:
         )
         return len(rows)
 
+    @pooled
     async def article_quotes(self, article_id: int) -> list[StoredQuote]:
         async with self.conn.execute(
             f"SELECT {QUOTE_COLUMNS} FROM quotes q JOIN articles a ON a.id = q.article_id"
@@ -56,6 +58,7 @@ class QuoteQueries:
         ) as cur:
             return [quote_from_row(row) for row in await cur.fetchall()]
 
+    @pooled
     async def entity_quotes(
         self, entity_id: int, *, since: str | None = None, limit: int = 200
     ) -> list[StoredQuote]:

@@ -19,6 +19,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from math import log
+from weakref import WeakKeyDictionary
 
 import aiosqlite
 
@@ -38,6 +39,7 @@ from bot.store.records.articles import hit_from_row, lead_snippet
 from bot.store.records.postings import PostingsCache
 from bot.store.sqlite.conditions import filter_conditions
 from bot.store.sqlite.labels import Keys, LabelQueries, fts_term, label_conditions
+from bot.store.sqlite.readers import pooled
 
 # bm25 weights for (title, caption, body): a word in the headline counts ten times one in the body.
 BM25_WEIGHTS = (10.0, 2.0, 1.0)
@@ -171,6 +173,7 @@ class SearchQueries(LabelQueries):
 
     conn: aiosqlite.Connection
 
+    @pooled
     async def search_articles(
         self, query: Query, limit: int, offset: int
     ) -> tuple[list[SearchHit], int]:
@@ -191,6 +194,7 @@ class SearchQueries(LabelQueries):
             total = await self._count(plan, cap=COUNT_CAP)
         return hits, total
 
+    @pooled
     async def matching_ids(self, query: Query, article_ids: Sequence[int]) -> set[int]:
         query.filters.checked_resolved()
         found: set[int] = set()
@@ -285,7 +289,11 @@ class SearchQueries(LabelQueries):
 
     async def _counts(self) -> _Counts:
         """The count cache, emptied whenever the database changed since it was filled."""
-        counts: _Counts = self.__dict__.setdefault("_search_counts", _Counts())
+        # One cache per connection: data_version numbers are only comparable on one.
+        caches: WeakKeyDictionary[aiosqlite.Connection, _Counts] = self.__dict__.setdefault(
+            "_search_counts", WeakKeyDictionary()
+        )
+        counts = caches.setdefault(self.conn, _Counts())
         async with self.conn.execute("PRAGMA data_version") as cur:
             row = await cur.fetchone()
         # data_version moves on other connections' commits, total_changes on this one's.
@@ -361,6 +369,7 @@ class SearchQueries(LabelQueries):
             if key in rows
         ]
 
+    @pooled
     async def titles_matching(self, words: Query | None, limit: int = 25) -> list[tuple[int, str]]:
         # Reading the small titles index newest first touches `limit` rows however short the
         # prefix.
@@ -380,6 +389,7 @@ class SearchQueries(LabelQueries):
         async with self.conn.execute(sql, params) as cur:
             return [(row[0], row[1]) for row in await cur.fetchall()]
 
+    @pooled
     async def terms_starting(
         self, stem: str, limit: int = 200, *, max_postings: int | None = None
     ) -> list[tuple[str, int]]:
@@ -407,6 +417,7 @@ class SearchQueries(LabelQueries):
             low, above = rows[-1][0], ">"
         return found
 
+    @pooled
     async def term_reach(self, term: Term, *, max_lists: int, max_postings: int) -> Reach:
         # A word's articles are counted through the index (a cheaper read than the vocabulary
         # table, which also counts positions), up to the cap, and remembered until the next

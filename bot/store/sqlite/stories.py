@@ -24,6 +24,7 @@ from bot.store.records.stories import (
     stories_from_rows,
 )
 from bot.store.sqlite.db import marks
+from bot.store.sqlite.readers import pooled
 
 
 class StoryQueries:
@@ -31,6 +32,7 @@ class StoryQueries:
 
     conn: aiosqlite.Connection
 
+    @pooled
     async def stories_of(self, article_ids: Sequence[int]) -> dict[int, int]:
         if not article_ids:
             return {}
@@ -54,10 +56,12 @@ class StoryQueries:
         ) as cur:
             return stories_from_rows(await cur.fetchall())
 
+    @pooled
     async def story(self, story_id: int) -> Story | None:
         found = await self._stories([story_id])
         return found[0] if found else None
 
+    @pooled
     async def stories_for(self, article_ids: Sequence[int]) -> list[Story]:
         stories = await self.stories_of(article_ids)
         return await self._stories(sorted(set(stories.values())))

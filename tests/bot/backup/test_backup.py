@@ -16,6 +16,7 @@ from bot.backup.schema import BackupRefused, read_backup, write_backup
 from bot.clock import FakeClock
 from bot.digest.manage import draft_schedule
 from bot.feeds.templates import make_template
+from bot.insights.rising import pair_key
 from bot.store import ChannelPacing, Store, entity_key
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -77,23 +78,12 @@ async def set_up_newsroom(store: Store) -> None:
             if paused:
                 await store.pause_digest_schedule(NEWSROOM, schedule.id, "holiday", NOW)
         key = entity_key("Hamas", "ORG")
-        for channel, user, kind, target, target_key, ekey in (
+        await add_follows(
+            store,
             (NEWS, None, "entity", "Hamas", f"ORG:{key}", key),
             (BRIEFS, None, "query", "ceasefire -Egypt", "ceasefire -egypt", None),
             (None, 7, "query", "my own search", "my own search", None),
-        ):
-            await store.add_follow(
-                guild_id=NEWSROOM,
-                user_id=user,
-                channel_id=channel,
-                kind=kind,
-                target=target,
-                target_key=target_key,
-                entity_key=ekey,
-                entity_label="ORG" if ekey else None,
-                created_by=7,
-                now=at,
-            )
+        )
         await store.set_guild_setting(NEWSROOM, "prefix", "?")
         await store.set_guild_setting(NEWSROOM, "digest_role", str(EDITORS))
         await store.set_guild_setting(NEWSROOM, "timezone", "Europe/London")
@@ -113,6 +103,24 @@ async def set_up_newsroom(store: Store) -> None:
                 created_by=7,
                 now=at,
             )
+
+
+async def add_follows(store: Store, *rows: tuple) -> None:
+    """Newsroom's follows: (channel, member, kind, target, target key, entity key); an entity
+    key makes it an ORG's."""
+    for channel, user, kind, target, target_key, ekey in rows:
+        await store.add_follow(
+            guild_id=NEWSROOM,
+            user_id=user,
+            channel_id=channel,
+            kind=kind,
+            target=target,
+            target_key=target_key,
+            entity_key=ekey,
+            entity_label="ORG" if ekey else None,
+            created_by=7,
+            now=NOW.isoformat(),
+        )
 
 
 async def backup_of(store: Store, guild: int, names: dict[int, str]) -> bytes:
@@ -137,7 +145,7 @@ async def test_a_backup_restored_into_another_server_sets_up_the_same(store: Sto
     await set_up_newsroom(store)
     data = await backup_of(store, NEWSROOM, NAMES)
     raw = json.loads(data)
-    assert raw["newsdesk_backup"] == 1 and raw["server"] == {
+    assert raw["newsdesk_backup"] == 2 and raw["server"] == {
         "id": str(NEWSROOM),
         "name": "Newsroom",
     }
@@ -216,6 +224,66 @@ async def test_a_backup_restored_into_another_server_sets_up_the_same(store: Sto
     )
 
 
+async def test_quote_and_pair_follows_are_backed_up_and_restored(store: Store) -> None:
+    hamas, qatar = entity_key("Hamas", "ORG"), entity_key("Qatar", "GPE")
+    pair = pair_key(("ORG", hamas), ("GPE", qatar))
+    async with store.transaction():
+        await add_follows(
+            store,
+            (NEWS, None, "quotes", "Hamas", f"ORG:{hamas}", hamas),
+            (BRIEFS, None, "pair", "Hamas × Qatar", pair, None),
+        )
+    raw = json.loads(await backup_of(store, NEWSROOM, NAMES))
+    assert raw["follows"] == [
+        {
+            "channel": str(NEWS),
+            "kind": "quotes",
+            "target": "Hamas",
+            "entity_label": "ORG",
+            "pair": None,
+        },
+        {
+            "channel": str(BRIEFS),
+            "kind": "pair",
+            "target": "Hamas × Qatar",
+            "entity_label": None,
+            "pair": [{"name": "Hamas", "label": "ORG"}, {"name": "Qatar", "label": "GPE"}],
+        },
+    ]
+    # A forged target is rebuilt from the pair; one entity twice is no pair.
+    raw["follows"][1]["target"] = "anything at all"
+    raw["follows"].append(
+        {
+            "channel": str(NEWS),
+            "kind": "pair",
+            "target": "Hamas × Hamas",
+            "pair": [{"name": "Hamas", "label": "ORG"}, {"name": "HAMAS", "label": "ORG"}],
+        }
+    )
+    channel, role = by_name(RIVAL_NAMES, {})
+    report = await restore_backup(
+        store,
+        read_backup(json.dumps(raw).encode()),
+        guild_id=RIVAL,
+        created_by=9,
+        channel=channel,  # type: ignore[arg-type]
+        role=role,  # type: ignore[arg-type]
+        clock=FakeClock(NOW),
+    )
+    assert report.refused == [
+        ("follow of Hamas × Hamas", "a pair follow needs two different entities")
+    ]
+    assert report.restored["follows"] == 2
+    restored = {
+        (f.channel_id, f.kind, f.target, f.target_key, f.entity_key, f.entity_label)
+        for f in await store.channel_follows(RIVAL)
+    }
+    assert restored == {
+        (RIVAL_NEWS, "quotes", "Hamas", f"ORG:{hamas}", hamas, "ORG"),
+        (RIVAL_BRIEFS, "pair", "Hamas × Qatar", pair, None, None),
+    }
+
+
 async def test_parts_that_cannot_be_restored_are_refused_with_the_reason(store: Store) -> None:
     await set_up_newsroom(store)
     raw = json.loads(await backup_of(store, NEWSROOM, NAMES))
@@ -263,7 +331,7 @@ async def test_parts_that_cannot_be_restored_are_refused_with_the_reason(store: 
     [
         (b"\xff\xfe", "it is not JSON"),
         (b"[1, 2]", "not a Newsdesk backup"),
-        (b'{"newsdesk_backup": 2}', "version 2 backup; this Newsdesk reads version 1"),
+        (b'{"newsdesk_backup": 3}', "version 3 backup; this Newsdesk reads versions 1 to 2"),
         (
             b'{"newsdesk_backup": 1, "exported_at": "x", "server": {"id": "1"}, "extra": 1}',
             "extra: Extra inputs are not permitted",
