@@ -149,14 +149,24 @@ class StoryReader:
         key = tuple((a.id, a.updated_at) for a in articles)
         known = self._figures.get(key)
         if known is not None:
-            return await asyncio.shield(known)
+            try:
+                return await asyncio.shield(known)
+            except asyncio.CancelledError:
+                task = asyncio.current_task()
+                if not known.cancelled() or (task is not None and task.cancelling()):
+                    raise
+                return await self.figures(story)  # the command reading it was stopped
         if len(self._figures) >= READER_FIGURES:
             self._figures.pop(next(iter(self._figures)))
         future: asyncio.Future[Figures] = asyncio.get_running_loop().create_future()
         self._figures[key] = future
         try:
             found = await self._compare(chosen, articles)
-        except BaseException as exc:
+        except asyncio.CancelledError:
+            self._figures.pop(key, None)
+            future.cancel()  # those waiting read it themselves
+            raise
+        except Exception as exc:
             self._figures.pop(key, None)
             future.set_exception(exc)
             future.exception()  # those waiting get it; nobody else need retrieve it
