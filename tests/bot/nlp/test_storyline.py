@@ -193,7 +193,7 @@ async def test_a_readers_figures_are_remembered_while_the_reports_are_unchanged(
     assert {f.disagreements[0].summary() for f in found} == {
         "Harbour Times: Twelve · Coastal Wire: Fifteen"
     }
-    assert [m.units["figure_reports"] for m in meters] == [2, 0, 0]  # compared once
+    assert sorted(m.units["figure_reports"] for m in meters) == [0, 0, 2]  # compared once
     # A report that changes is compared again.
     await store.store_articles(
         [report("Coastal Wire", 2, "Sixteen people were killed in Greyhaven on Monday.")],
