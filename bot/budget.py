@@ -34,6 +34,12 @@ RELATED_WORD_POSTINGS = 2_000
 # Characters of an article read and rendered per page (bot/render/article.py).
 ARTICLE_PAGE_CHARS = 2_400
 
+# -- stories ----------------------------------------------------------------------------------
+# Characters of one report read when a story is compared (what it added, where outlets
+# disagree) without a stored analysis: the first MAX_SENTENCES sentences of a news story are
+# well inside it, and splitting a 1,000,000-character page held the event loop for a second.
+STORY_TEXT_CHARS = 30_000
+
 # -- entities ---------------------------------------------------------------------------------
 # Articles whose entities one /entities period may tally: about 150 ms at 30 entities an
 # article (bench.entity_lookups: 1,000 articles took 14 ms, 4,300 160 ms); three weeks of a

@@ -9,13 +9,21 @@ Prometheus's conventions (`_total` counters, `_seconds` histograms, base units).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from prometheus_client import CONTENT_TYPE_LATEST as CONTENT_TYPE
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+    start_http_server,
+)
 
-__all__ = ["CONTENT_TYPE", "LoopLag", "Metrics"]
+__all__ = ["CONTENT_TYPE", "LoopLag", "Metrics", "exported"]
 
 # Command and page latencies: Discord wants an answer within 3 s, pages within a few hundred ms.
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
@@ -87,6 +95,16 @@ class Metrics:
         """Read the NLP queue's length from `length` whenever metrics are rendered."""
         self.nlp_queue.set_function(length)
 
+    def watch_gateway(self, connected: Callable[[], bool]) -> None:
+        """Report `connected()` (every gateway connection up) as newsdesk_gateway_connected;
+        only a process with a gateway has the gauge."""
+        gauge = Gauge(
+            "newsdesk_gateway_connected",
+            "1 while every gateway connection of the process is up, else 0",
+            registry=self.registry,
+        )
+        gauge.set_function(lambda: 1.0 if connected() else 0.0)
+
     def web_request(self, route: str, status: int, seconds: float) -> None:
         """Count one web request by its route's name and status class (2xx, 4xx, ...)."""
         self.web_requests.labels(route=route, status=f"{status // 100}xx").observe(seconds)
@@ -94,6 +112,23 @@ class Metrics:
     def render(self) -> bytes:
         """Every metric in Prometheus's text exposition format."""
         return generate_latest(self.registry)
+
+
+@contextlib.contextmanager
+def exported(metrics: Metrics) -> Iterator[str]:
+    """Serve `metrics` on a free loopback port while the block runs; yields its URL.
+
+    This is how the bot's web, served from a process of its own, reads the bot's metrics and
+    gateway state (bot/web/bot_link.py): Prometheus's own exposition over HTTP, answered by
+    prometheus-client's exporter on a thread of the bot (a scrape costs the bot a rendering,
+    and nothing between scrapes)."""
+    server, thread = start_http_server(0, addr="127.0.0.1", registry=metrics.registry)
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/metrics"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
 
 
 class LoopLag:

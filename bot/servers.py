@@ -83,6 +83,21 @@ class KnownPlaces:
         """The role with this id, if it is one feeds may ping."""
         return next((r for r in self.roles if r.id == role_id), None)
 
+    def channel_for(self, old: int, name: str) -> int | None:
+        """This server's channel for a backup's channel: the same id, else the same name (as
+        `/settings import` maps them through the gateway)."""
+        same = self.channel(old)
+        if same is not None:
+            return same.id
+        return next((c.id for c in self.channels if name and c.name == name), None)
+
+    def role_for(self, old: int, name: str) -> int | None:
+        """This server's role for a backup's role: the same id, else the same name."""
+        same = self.role(old)
+        if same is not None:
+            return same.id
+        return next((r.id for r in self.roles if name and r.name == name), None)
+
 
 async def record_places(store: Store, guild_id: int, places: KnownPlaces) -> None:
     """Keep what the bot sees of a server's channels and roles (on ready, on join, when they

@@ -109,6 +109,13 @@ class Feeds(commands.Cog):
         if self.poller is not None:
             self.poller.wake()
 
+    @commands.Cog.listener()
+    async def on_store_changed(self, topics: set[str]) -> None:
+        """A feed or subscription changed elsewhere (the web, another process): plan the polls
+        again now, so a new feed is read at once, not after the poller's longest sleep."""
+        if "feeds" in topics and self.poller is not None:
+            self.poller.replan()
+
     @property
     def running(self) -> FeedPoller:
         """The poller (there from cog_load on)."""

@@ -28,14 +28,26 @@ from bench.soak.run import SETTLE, run_phase
 
 
 async def soak(
-    source: Path, size: int, readers: int, hostiles: int, calm: float, minutes: float
+    source: Path,
+    size: int,
+    readers: int,
+    hostiles: int,
+    calm: float,
+    minutes: float,
+    trace_memory: bool = False,
 ) -> list[Figure]:
     """Run both phases on the archive at `source`; return the figures."""
     quiet = await run_phase(
         source, size, readers=readers, hostiles=0, seconds=calm * 60, settle=3.0
     )
     busy = await run_phase(
-        source, size, readers=readers, hostiles=hostiles, seconds=minutes * 60, settle=SETTLE
+        source,
+        size,
+        readers=readers,
+        hostiles=hostiles,
+        seconds=minutes * 60,
+        settle=SETTLE,
+        trace_memory=trace_memory,
     )
     found = figures(quiet, busy, readers=readers, hostiles=hostiles)
     for line in troubles(busy):
@@ -61,11 +73,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--minutes", type=float, default=5.0, help="minutes of the load (5)")
     parser.add_argument("--results", type=Path, default=RESULTS, help="folder for the JSON")
     parser.add_argument("--no-save", action="store_true", help="print only")
+    parser.add_argument(
+        "--trace-memory",
+        action="store_true",
+        help="the bot traces its allocations under load (slower: to find a leak, not figures)",
+    )
     args = parser.parse_args(argv)
     meta = run_meta(f"soak {args.size}, {args.readers}+{args.hostile} users")
     size = parse_size(args.size)
     source = soak_db(size)
-    found = asyncio.run(soak(source, size, args.readers, args.hostile, args.calm, args.minutes))
+    found = asyncio.run(
+        soak(
+            source,
+            size,
+            args.readers,
+            args.hostile,
+            args.calm,
+            args.minutes,
+            args.trace_memory,
+        )
+    )
     console.print(table(found, f"Newsdesk soak ({meta['mode']}, {meta['date']}, {meta['commit']})"))
     if not args.no_save:
         args.results.mkdir(parents=True, exist_ok=True)

@@ -5,8 +5,11 @@ process, its feed poller) connected to the soak's emulator, on the analysed arch
 
 Once ready (commands synced, NLP worker and charts warmed up) it prints one JSON line with
 its pid; it runs until its stdin closes, then writes FILE (what each user command spent: its
-label, CPU on the loop and in its threads, units of work, when it ended (bot/work.py); and the
-event loop's lateness, sampled by a 10 ms ticker: wall time, ms late) and stops.
+label, CPU on the loop and in its threads, units of work, when it ended (bot/work.py); the
+event loop's lateness, sampled by a 10 ms ticker: wall time, ms late; the stacks sampled while
+the loop stalled (bench/soak/stalls.py); with --trace-memory, the code whose allocations grew
+most from ready to stop (tracemalloc, which slows the bot: for finding a leak, not figures)) and
+stops.
 """
 
 from __future__ import annotations
@@ -18,11 +21,13 @@ import logging
 import os
 import sys
 import time
+import tracemalloc
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from bench.probe import bench_bot
+from bench.soak.stalls import StallSampler
 from bot import budget
 from bot.clock import SystemClock
 from bot.feeds.fetcher import FetchPolicy
@@ -31,6 +36,13 @@ from bot.sandbox.seam import pointed_at
 from bot.work import Ledger, Meter
 
 TICK = 0.01
+# With --trace-memory: frames kept per allocation, and the growths reported.
+TRACE_FRAMES = 6
+TRACE_TOP = 25
+_TRACE_FILTERS = (
+    tracemalloc.Filter(False, tracemalloc.__file__),
+    tracemalloc.Filter(False, "<frozen importlib._bootstrap*>"),
+)
 # The benchmark archive was "ingested" on 2026-01-01 and is dated through 2025: the bot's clock
 # runs at real speed from the day after, so /catchup, /entities days: and the charts' windows
 # cover the archive's newest articles as they would a live one's.
@@ -70,12 +82,26 @@ class TimedLedger(Ledger):
         )
 
 
-async def _lateness(samples: list[tuple[float, float]]) -> None:
+async def _lateness(samples: list[tuple[float, float]], stalls: StallSampler) -> None:
     loop = asyncio.get_running_loop()
     while True:
         started = loop.time()
         await asyncio.sleep(TICK)
+        stalls.tick()
         samples.append((time.time(), max(0.0, loop.time() - started - TICK) * 1000))
+
+
+def _memory_diff(before: tracemalloc.Snapshot | None) -> list[str]:
+    """The lines of code whose live allocations grew most since `before`."""
+    if before is None:
+        return []
+    after = tracemalloc.take_snapshot().filter_traces(_TRACE_FILTERS)
+    diff = after.compare_to(before.filter_traces(_TRACE_FILTERS), "traceback")
+    lines = []
+    for stat in diff[:TRACE_TOP]:
+        frames = " <- ".join(f"{f.filename.rsplit('/', 3)[-1]}:{f.lineno}" for f in stat.traceback)
+        lines.append(f"{stat.size_diff / 1e6:+.1f} MB ({stat.count_diff:+d} blocks) {frames}")
+    return lines
 
 
 async def _stdin_closed() -> None:
@@ -91,6 +117,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     # The soak's feed is on loopback: allowed here as in the tests (never for a guild's feed).
     bot.feed_fetch_policy = FetchPolicy(allow_private=True)
     samples: list[tuple[float, float]] = []
+    stalls = StallSampler()
     with pointed_at(args.api, args.gateway):
         runner = asyncio.create_task(bot.start(args.token))
         ready = asyncio.create_task(bot.wait_until_ready())
@@ -101,12 +128,23 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         await bot.sync_commands(force=True)
         await bot.nlp_service.analyze(["Warm-up text about Qatar and Hamas."])
         await asyncio.to_thread(charts.warm_up)
-        ticker = asyncio.create_task(_lateness(samples))
+        before = None
+        if args.trace_memory:
+            tracemalloc.start(TRACE_FRAMES)
+            before = tracemalloc.take_snapshot()
+        stalls.start()
+        ticker = asyncio.create_task(_lateness(samples, stalls))
         print(json.dumps({"ready": True, "pid": os.getpid()}), flush=True)
         await _stdin_closed()
         ticker.cancel()
+        stalls.stop()
         # The report first: a bot slow to stop (its NLP worker busy) is still measured.
-        report = {"commands": ledger.ended, "lateness": samples}
+        report = {
+            "commands": ledger.ended,
+            "lateness": samples,
+            "stalls": stalls.report(),
+            "memory_growth": _memory_diff(before),
+        }
         await asyncio.to_thread(Path(args.report).write_text, json.dumps(report), "utf-8")
         await bot.close()
         await asyncio.wait_for(runner, 30)
@@ -121,6 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.soak.bot")
     for name in ("--api", "--gateway", "--token", "--db", "--report"):
         parser.add_argument(name, required=True)
+    parser.add_argument("--trace-memory", action="store_true", help="tracemalloc diff (slow)")
     asyncio.run(run(parser.parse_args(argv)))
     return 0
 

@@ -182,4 +182,8 @@ def troubles(phase: Phase) -> list[str]:
         f"slow: {c['label']} {float(c.get('seconds', 0)):.1f} s, {float(c['cpu_ms']):.0f} ms CPU"  # type: ignore[arg-type]
         for c in slow
     ]
+    stalls = phase.report.get("stalls", {})
+    for stall in stalls.get("longest", [])[:4]:
+        lines.append(f"stall: {stall['ms']} ms\n{stall['stack']}")
+    lines += [f"grew: {line}" for line in phase.report.get("memory_growth", [])[:12]]
     return lines

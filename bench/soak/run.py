@@ -169,9 +169,17 @@ async def _subscribe(db: Path, world: World, url: str) -> None:
 
 
 async def run_phase(
-    source: Path, size: int, *, readers: int, hostiles: int, seconds: float, settle: float
+    source: Path,
+    size: int,
+    *,
+    readers: int,
+    hostiles: int,
+    seconds: float,
+    settle: float,
+    trace_memory: bool = False,
 ) -> Phase:
-    """Run one phase on a copy of `source`; `hostiles` = 0 is the calm baseline."""
+    """Run one phase on a copy of `source`; `hostiles` = 0 is the calm baseline;
+    `trace_memory` has the bot report what grew (bench/soak/bot.py)."""
     folder = Path(tempfile.mkdtemp(dir=scratch(), prefix="soak-"))
     db = copy_db(source, folder / "soak.db")
     facts = await archive_facts(db, size)
@@ -187,6 +195,7 @@ async def run_phase(
             "bench.soak.bot",
             *("--api", discord.emulator.api_url, "--gateway", discord.emulator.gateway_url),
             *("--token", discord.token, "--db", str(db), "--report", str(report_path)),
+            *(["--trace-memory"] if trace_memory else []),
             cwd=REPO,
             start_new_session=True,  # its own process group: killed whole if it hangs
             stdin=asyncio.subprocess.PIPE,

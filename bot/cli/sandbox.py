@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 from bot.cli.web import serve_in_bot
+from bot.cli.web_process import WebProcess
 from bot.client import NewsBot
 from bot.config import RedactingFilter, Secret, Settings
 from bot.feeds.fetcher import FetchPolicy
@@ -18,7 +19,7 @@ from bot.sandbox.console import ConsoleSession, interactive, run_once
 from bot.sandbox.harness import DiscordEmulator
 from bot.store.backend import open_store
 from bot.terminal import PrintableFormatter, shown, terminal
-from bot.web import Discord, WebServer
+from bot.web import Discord
 
 log = logging.getLogger(__name__)
 
@@ -38,14 +39,14 @@ def _log_to_file(settings: Settings) -> Path:
 
 @contextlib.asynccontextmanager
 async def sandbox_web(
-    settings: Settings, bot: NewsBot, discord: DiscordEmulator
-) -> AsyncIterator[WebServer | None]:
-    """The web newsroom inside the sandbox, signing in through the emulator's OAuth2."""
+    settings: Settings, bot: NewsBot, discord: DiscordEmulator, *, log_file: Path | None = None
+) -> AsyncIterator[WebProcess | None]:
+    """The web newsroom for the sandbox's bot, signing in through the emulator's OAuth2."""
     oauth = discord.emulator.oauth
     sign_in = Discord(oauth.client_id, Secret(oauth.client_secret), discord.emulator.base_url)
-    async with serve_in_bot(settings, bot, sandbox=True, discord=sign_in) as web:
+    async with serve_in_bot(settings, bot, sandbox=True, discord=sign_in, log_file=log_file) as web:
         if web is not None:
-            oauth.redirect_uris.append(web.context.options.redirect_uri)
+            oauth.redirect_uris.append(web.redirect_uri)
         yield web
 
 
@@ -84,7 +85,7 @@ async def sandbox(settings: Settings, *, exec_lines: list[str] | None = None) ->
                 session = ConsoleSession(discord)
                 if quiet:
                     return await run_once(session, exec_lines or [], out)
-                async with sandbox_web(settings, bot, discord) as web:
+                async with sandbox_web(settings, bot, discord, log_file=log_file) as web:
                     if web is not None:
                         err.print(
                             f"Web newsroom: {shown(web.base_url)} (sign in as any emulated "

@@ -27,6 +27,7 @@ from bot.clock import Clock, SystemClock, utc_iso
 from bot.config import PREFIX_KEY, Settings
 from bot.metrics import LoopLag, Metrics
 from bot.nlp.enrichment import enrich_pending
+from bot.nlp.heap import trim_every
 from bot.nlp.lookup import entity_article_ids
 from bot.nlp.service import Mode, NlpService
 from bot.render import errors
@@ -104,6 +105,7 @@ class NewsBot(commands.Bot):
         # This process's metrics (bot/metrics.py), served by the web at /metrics.
         self.metrics = Metrics()
         self.metrics.watch_nlp_queue(lambda: self.nlp_service.pending)
+        self.metrics.watch_gateway(self.gateway_connected)
         self.pagers = Pagers(self.clock, self.tasks)
         self.cooldowns = Cooldowns(self.clock)
         self.poster = Poster(self)
@@ -147,6 +149,7 @@ class NewsBot(commands.Bot):
         # Places articles stored without a story (stored before every article had one).
         self.tasks.spawn(catch_up_stories(self.store, clock=self.clock), name="stories-catch-up")
         self.tasks.spawn(LoopLag(self.metrics).run(), name="loop-lag")
+        self.tasks.spawn(trim_every(), name="heap-trim")
         # A schedule or feed written by the web or another process: the cogs replan.
         watcher = ChangeWatcher(self.store, self._store_changed, clock=self.clock)
         self.tasks.spawn(watcher.run(), name="store-changes")
@@ -226,7 +229,8 @@ class NewsBot(commands.Bot):
             return False
         shards = getattr(self, "shards", None)
         if shards:
-            return all(not shard.is_closed() for shard in shards.values())
+            # A copy: metrics read this from their exporter's thread too (bot/metrics.py).
+            return all(not shard.is_closed() for shard in list(shards.values()))
         return self.ws is not None and self.ws.open
 
     # -- channel search prefix --------------------------------------------------------------

@@ -37,7 +37,7 @@ from bot.models.rising import RisingPair
 from bot.models.story import Story, group_articles, moment
 from bot.mutes import muted_articles
 from bot.nlp.analysis import summarize, summarize_many
-from bot.nlp.sentences import body_sentences
+from bot.nlp.sentences import body_opening, body_sentences
 from bot.nlp.storyline import Figures, StoryReader
 from bot.search import entity_as_phrase, matching
 from bot.search.query import clean, parse_query
@@ -58,6 +58,9 @@ CANDIDATES = 500
 # bot/budget.py's COMMAND_CPU_MS.
 ANALYSED = 100
 MAX_FILTER_CHARS = 200
+# Characters of an unanalysed article read for its lead sentences (splitting a whole
+# 1,000,000-character page cost a /catchup half a second).
+LEAD_CHARS = 10_000
 # A story shown is read whole: its reports before the window (the latest few) and in it.
 DEVELOPED_BEFORE = 8
 DEVELOPED_IN = 4
@@ -157,6 +160,9 @@ class DigestComposer:
         self.store = store
         self.facts = facts or default_facts(store)
         self.rising = rising
+        # One reader for the composer's life: the stories' texts and figures it read are
+        # remembered (bounded) for the next digest or /catchup.
+        self.reader = StoryReader(store)
 
     async def compose(
         self,
@@ -196,7 +202,7 @@ class DigestComposer:
         reported before it) and where its outlets disagree."""
         if not digest.items:
             return digest
-        reader = StoryReader(self.store)
+        reader = self.reader
         stories = {
             s.id: s for s in await self.store.stories_for([i.article_id for i in digest.items])
         }
@@ -371,7 +377,7 @@ def _summary(story: Story, by_id: dict[int, Article], analyses: dict[int, Analys
 
 def lead_sentences(body: str) -> list[str]:
     """The body's first sentence, or two if the first is short (no model needed)."""
-    found = body_sentences(body)
+    found = body_sentences(body_opening(body, LEAD_CHARS))
     if not found:
         return []
     first = found[0]

@@ -15,9 +15,14 @@ from bot.errors import NewsdeskError
 from bot.models.analysis import Analysis
 from bot.nlp.enrichment import load_analysis
 from bot.nlp.lookup import entity_article_ids
+from bot.nlp.summary import MAX_RANKED
 from bot.store import Store
 
 log = logging.getLogger(__name__)
+
+# Sentences of one article a digest reads (an article's summary comes from its first
+# MAX_RANKED): a 1,000,000-character report costs what a news story does.
+ANALYSED_SENTENCES = MAX_RANKED
 
 
 class StoryFacts(Protocol):
@@ -54,7 +59,7 @@ class StoredFacts:
         """Current stored analyses; an article not analysed yet (or outdated) is left out."""
         found: dict[int, Analysis] = {}
         for article_id in article_ids:
-            analysis = await load_analysis(self.store, article_id)
+            analysis = await load_analysis(self.store, article_id, max_sentences=ANALYSED_SENTENCES)
             if analysis is not None:
                 found[article_id] = analysis
         return found

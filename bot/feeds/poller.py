@@ -115,6 +115,8 @@ class FeedPoller:
             tell_follower=tell_follower,
         )
         self._wake = asyncio.Event()
+        # The wake is only to look at the schedule again (`replan`), not a round of its own.
+        self._replan_only = False
         self._tasks = BackgroundTasks("feed-poller")
         self._task: asyncio.Task[None] | None = None
         self._asleep = False
@@ -147,7 +149,16 @@ class FeedPoller:
 
     def wake(self) -> None:
         """Re-plan now (a feed was added or removed)."""
+        self._replan_only = False
         self._wake.set()
+
+    def replan(self) -> None:
+        """Look at the schedule again (a feed changed elsewhere: the web, another process): a
+        feed due before the planned round is polled then; nothing else moves (queued
+        deliveries keep their retry rounds)."""
+        if not self._wake.is_set():
+            self._replan_only = True
+            self._wake.set()
 
     async def _run(self) -> None:
         while True:
@@ -174,7 +185,21 @@ class FeedPoller:
         self._asleep, self._asleep_until = True, when
         self._notify()
         try:
-            await first_of(self.clock.sleep_until(when), self._wake.wait())
+            while True:
+                await first_of(self.clock.sleep_until(when), self._wake.wait())
+                if not (self._wake.is_set() and self._replan_only):
+                    return
+                self._wake.clear()
+                self._replan_only = False
+                try:
+                    due = await self.store.next_feed_due()
+                except Exception:
+                    log.exception("cannot read the feed schedule; polling now instead")
+                    return
+                if due is not None and _at(due) < when:
+                    when = max(_at(due), self.clock.now())
+                    self._asleep_until = when
+                self._notify()
         finally:
             self._asleep = False
             self._wake.clear()

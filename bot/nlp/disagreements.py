@@ -15,8 +15,10 @@ from bot.nlp.wording import names_meet
 # Bounds: a story rarely has more; past them the oldest reports and last sentences are left out.
 MAX_REPORTS = 60
 MAX_SENTENCES = 200
-MAX_FIGURES = 1000
-MAX_PAIRS = 200_000
+MAX_FIGURES = 400
+# Pairs of figures compared (about 5 µs each): a story of two 1,000,000-character reports made
+# 80,000 pairs, 0.4 s of a /catchup's CPU with the GIL held; a news story makes a few hundred.
+MAX_PAIRS = 10_000
 # Share of the smaller clause's content words two figures must share, lacking a shared noun or
 # event word, to count as the same quantity (chosen on the tune half of figures_labels.jsonl).
 CONTEXT_OVERLAP = 0.34

@@ -179,14 +179,22 @@ async def current_analysis(store: Store, article_id: int) -> tuple[Article, Stor
     return article, stored
 
 
-async def load_analysis(store: Store, article_id: int) -> Analysis | None:
+async def load_analysis(
+    store: Store, article_id: int, *, max_sentences: int | None = None
+) -> Analysis | None:
     """The article's current stored analysis as an `Analysis` (for `summarize_many` over
-    stored articles, no model needed), or None when it is missing or outdated."""
+    stored articles, no model needed), or None when it is missing or outdated.
+
+    `max_sentences` reads only the body's first sentences (and the mentions in them and in
+    the title and caption): a reader of many articles then spends the same on a
+    1,000,000-character one as on a news story."""
     current = await current_analysis(store, article_id)
     if current is None:
         return None
     article, stored = current
-    sentences = [Sentence(article.body[s:e], s, e) for s, e in stored.sentences]
+    spans = stored.sentences if max_sentences is None else stored.sentences[:max_sentences]
+    sentences = [Sentence(article.body[s:e], s, e) for s, e in spans]
+    kept = len(sentences)
     texts = {"title": article.title, "caption": article.caption, "body": article.body}
     mentions = [
         Mention(
@@ -198,15 +206,16 @@ async def load_analysis(store: Store, article_id: int) -> Analysis | None:
             sentence=m.sentence,
             section=m.section,
         )
-        for m in await store.article_mentions(article_id)
+        for m in await store.article_mentions(article_id, sentences=max_sentences)
     ]
+    ranking = [i for i in stored.ranking if i < kept]
     return Analysis(
         sentences=sentences,
         mentions=mentions,
-        summary=select(stored.ranking, [word_count(s.text) for s in sentences]),
-        ranking=stored.ranking,
-        terms=stored.terms,
-        summarisable=stored.summarisable,
+        summary=select(ranking, [word_count(s.text) for s in sentences]),
+        ranking=ranking,
+        terms=stored.terms[:kept],
+        summarisable=stored.summarisable[:kept],
     )
 
 

@@ -1,4 +1,5 @@
-"""Handing the worker's freed memory back to the system after each job.
+"""Handing freed memory back to the system: the NLP worker's after each job, the bot's now
+and then (`trim_every`).
 
 glibc keeps the heap pages a large job freed (a 9 MB page's lxml tree, a long article's spaCy
 documents) for later allocations, so without this the NLP worker's resident memory only grows
@@ -7,14 +8,19 @@ with the largest input it has seen, and the bot's memory never returns after a h
 
 from __future__ import annotations
 
+import asyncio
 import ctypes
 import ctypes.util
 import gc
+import os
 from collections.abc import Callable
 from functools import cache
 from typing import Any, TypeVar
 
 T = TypeVar("T")
+# Seconds between the bot's heap trims: shorter than the soak's 30 s settle, and a trim of an
+# untouched heap costs microseconds.
+TRIM_EVERY = 20.0
 
 
 @cache
@@ -27,6 +33,25 @@ def _malloc_trim() -> Callable[[int], int] | None:
         return None
 
 
+def trim() -> bool:
+    """Return the heap's free pages to the system without a collection (a long process's
+    threads leave freed pages in glibc's arenas: the bot kept 100 MB after a hostile day);
+    ctypes lets go of the GIL meanwhile. False where the C library cannot."""
+    release = _malloc_trim()
+    if release is None:
+        return False
+    release(0)
+    return True
+
+
+async def trim_every(seconds: float = TRIM_EVERY) -> None:
+    """Trim the heap every `seconds`, in a thread, for as long as the task runs (the bot's)."""
+    while True:
+        await asyncio.sleep(seconds)
+        if not await asyncio.to_thread(trim):
+            return
+
+
 def give_back() -> bool:
     """Free what cycles hold, then return the heap's free pages to the system; False where the
     C library cannot."""
@@ -36,6 +61,16 @@ def give_back() -> bool:
         return False
     trim(0)
     return True
+
+
+def resident_mb() -> float:
+    """This process's resident memory in MB (0.0 where /proc is not there)."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            pages = int(statm.read().split()[1])
+    except (OSError, IndexError, ValueError):
+        return 0.0
+    return pages * os.sysconf("SC_PAGE_SIZE") / 1_048_576
 
 
 def then_give_back(func: Callable[..., T], *args: Any) -> T:

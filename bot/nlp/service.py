@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -15,7 +16,7 @@ from typing import Literal, TypeVar
 
 from bot.models.analysis import Analysis, ArticleInput
 from bot.nlp.analysis import analyze_texts
-from bot.nlp.heap import then_give_back
+from bot.nlp.heap import resident_mb, then_give_back
 from bot.nlp.lifeline import Lifeline, hold_on
 from bot.nlp.pipeline import get_nlp
 
@@ -23,6 +24,10 @@ T = TypeVar("T")
 Mode = Literal["process", "thread", "inline"]
 # How much lower the worker process's CPU priority is than the bot's (nice(2) increment).
 WORKER_NICENESS = 10
+# MB the worker may grow past its size after its first job (the model loaded) before it is
+# replaced by a fresh one, once the jobs it was given are done: what a long-lived spaCy process
+# keeps (caches, a heap fragmented by huge pages) is never given back any other way.
+RECYCLE_MB = 96.0
 
 
 def _init_worker(lifeline: Connection, parent_pid: int, signal_on_death: bool) -> None:
@@ -40,6 +45,12 @@ def _analyze_in_worker(inputs: list[str | ArticleInput]) -> list[Analysis]:
     return analyze_texts(inputs)
 
 
+def _job(func: Callable[..., T], *args: object) -> tuple[T, float]:
+    """In the worker: run the job, give back what it freed, say how large the worker is now."""
+    result = then_give_back(func, *args)
+    return result, resident_mb()
+
+
 class NlpService:
     """Runs the CPU-bound NLP step where it cannot starve the Discord gateway heartbeat.
 
@@ -48,12 +59,16 @@ class NlpService:
     the bot); `inline` runs on the calling thread and is meant for tests and the CLI.
     """
 
-    def __init__(self, mode: Mode = "process") -> None:
+    def __init__(self, mode: Mode = "process", *, recycle_mb: float = RECYCLE_MB) -> None:
         self.mode: Mode = mode
         self._executor: Executor | None = None
         self._lifeline: Lifeline | None = None
         # Batches handed to the worker and not yet back (the NLP queue operators watch).
         self.pending = 0
+        self.recycle_mb = recycle_mb
+        self._first_mb: float | None = None  # the worker's size after its first job
+        self._outgrown = False  # replace the worker once its jobs are done
+        self.recycled = 0  # workers replaced for their size
 
     def _get_executor(self) -> Executor | None:
         if self.mode == "inline":
@@ -79,12 +94,15 @@ class NlpService:
         if executor is None:
             return func(*args)
         self.pending += 1
-        # A process worker gives back what each job freed: its memory would otherwise stay at
-        # the size of the largest input it ever had (bot/nlp/heap.py).
-        if self.mode == "process":
-            func, args = then_give_back, (func, *args)
+        loop = asyncio.get_running_loop()
         try:
-            return await asyncio.get_running_loop().run_in_executor(executor, func, *args)
+            if self.mode != "process":
+                return await loop.run_in_executor(executor, func, *args)
+            # A process worker gives back what each job freed (its memory would otherwise stay
+            # at the size of the largest input it ever had, bot/nlp/heap.py) and says its size.
+            result, size = await loop.run_in_executor(executor, _job, func, *args)
+            self._weigh(size)
+            return result
         except BrokenProcessPool:
             # The worker died (killed, out of memory) and the pool is unusable: the next call
             # starts a new worker instead of failing every article after this one.
@@ -92,11 +110,36 @@ class NlpService:
             raise
         finally:
             self.pending -= 1
+            if self._outgrown and self.pending == 0 and self._executor is executor:
+                self._retire(executor)
+
+    def _weigh(self, size: float) -> None:
+        """Note the worker's size after a job; past its first size + recycle_mb it is due."""
+        if self._first_mb is None:
+            self._first_mb = size
+        elif size > self._first_mb + self.recycle_mb:
+            self._outgrown = True
+
+    def _retire(self, executor: Executor) -> None:
+        """Replace an outgrown worker that has no work left: the next call starts a fresh one;
+        this one exits once its queue (empty) is closed, then its lifeline is let go."""
+        lifeline = self._lifeline
+        self._executor, self._lifeline = None, None
+        self._first_mb, self._outgrown = None, False
+        self.recycled += 1
+
+        def stop() -> None:
+            executor.shutdown(wait=True)
+            if lifeline is not None:
+                lifeline.release()
+
+        threading.Thread(target=stop, name="nlp-retire", daemon=True).start()
 
     def _discard(self, executor: Executor) -> None:
         if self._executor is executor:
             executor.shutdown(wait=False, cancel_futures=True)
             self._executor = None
+            self._first_mb, self._outgrown = None, False
             if self._lifeline is not None:
                 self._lifeline.release()
                 self._lifeline = None

@@ -20,6 +20,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
+from bot import work
+from bot.budget import STORY_TEXT_CHARS
 from bot.models import Article
 from bot.models.entity import NAME_LABELS
 from bot.models.figure import Discrepancy
@@ -29,7 +31,7 @@ from bot.models.update import NewSentence, StoryText
 from bot.nlp.disagreements import discrepancies, firm
 from bot.nlp.enrichment import load_analysis
 from bot.nlp.novelty import whats_new
-from bot.nlp.sentences import body_sentences
+from bot.nlp.sentences import body_opening, body_sentences
 from bot.store import Store
 
 # Sentences read of one article (novelty and the figures read no more either).
@@ -40,6 +42,8 @@ FIGURE_OUTLETS = 8
 TIMELINE_REPORTS = 25
 # Articles of one story held in a reader's memory at once.
 READER_TEXTS = 400
+# Stories whose figures one reader remembers.
+READER_FIGURES = 64
 
 
 @dataclass(frozen=True)
@@ -80,6 +84,8 @@ class StoryReader:
         self.store = store
         # By article id, with the version of the article it was read from.
         self._texts: dict[int, tuple[str, StoryText]] = {}
+        # By the (id, version) of the reports compared.
+        self._figures: dict[tuple[tuple[int, str], ...], asyncio.Future[Figures]] = {}
 
     async def text(self, article: Article) -> StoryText:
         """What an article says: its body sentences (bylines and captions left out), the names
@@ -88,9 +94,11 @@ class StoryReader:
         if known is not None and known[0] == article.updated_at:
             return known[1]
         published = moment(article.when)
-        analysis = await load_analysis(self.store, article.id)
+        analysis = await load_analysis(self.store, article.id, max_sentences=MAX_SENTENCES)
         if analysis is None:
-            found = StoryText(tuple(body_sentences(article.body)[:MAX_SENTENCES]), (), published)
+            opening = body_opening(article.body, STORY_TEXT_CHARS)
+            work.spend("story_text_chars", len(opening))
+            found = StoryText(tuple(body_sentences(opening)[:MAX_SENTENCES]), (), published)
         else:
             keep = [
                 i
@@ -126,21 +134,56 @@ class StoryReader:
     async def added(earlier: Sequence[StoryText], later: StoryText) -> list[NewSentence]:
         """The sentences of `later` that add to what `earlier` said (see `whats_new`), worked
         out in a thread."""
-        return await asyncio.to_thread(whats_new, list(earlier), later)
+        return await work.to_thread(whats_new, list(earlier), later)
 
     async def figures(self, story: Story) -> Figures:
         """Where the story's outlets disagree and where one corrected itself, from each
-        outlet's first and latest report (the first FIGURE_OUTLETS outlets); firm ones only."""
+        outlet's first and latest report (the first FIGURE_OUTLETS outlets); firm ones only.
+        Remembered for as long as those reports are unchanged: comparing a story's figures is
+        its costliest reading, and a /catchup asked again (or by many at once) reads the same
+        stories; a reading under way is awaited, not started again."""
         chosen = _figure_reports(story)
         if len(chosen) < 2:
             return Figures()
-        texts = await self.texts([r.article_id for r in chosen])
+        articles = await self.store.articles([r.article_id for r in chosen])
+        key = tuple((a.id, a.updated_at) for a in articles)
+        known = self._figures.get(key)
+        if known is not None:
+            try:
+                return await asyncio.shield(known)
+            except asyncio.CancelledError:
+                task = asyncio.current_task()
+                if not known.cancelled() or (task is not None and task.cancelling()):
+                    raise
+                return await self.figures(story)  # the command reading it was stopped
+        if len(self._figures) >= READER_FIGURES:
+            self._figures.pop(next(iter(self._figures)))
+        future: asyncio.Future[Figures] = asyncio.get_running_loop().create_future()
+        self._figures[key] = future
+        try:
+            found = await self._compare(chosen, articles)
+        except asyncio.CancelledError:
+            self._figures.pop(key, None)
+            future.cancel()  # those waiting read it themselves
+            raise
+        except Exception as exc:
+            self._figures.pop(key, None)
+            future.set_exception(exc)
+            future.exception()  # those waiting get it; nobody else need retrieve it
+            raise
+        future.set_result(found)
+        return found
+
+    async def _compare(self, chosen: list[Report], articles: list[Article]) -> Figures:
+        """Line up the figures of these reports (their articles as stored), in a thread."""
+        texts = {a.id: await self.text(a) for a in articles}
         reports = [
             FigureReport(r.outlet, moment(r.when), texts[r.article_id].sentences)
             for r in chosen
             if r.article_id in texts
         ]
-        found = await asyncio.to_thread(discrepancies, reports)
+        work.spend("figure_reports", len(reports))
+        found = await work.to_thread(discrepancies, reports)
         firm_ones = [d for d in found if firm(d)]
         return Figures(
             tuple(d for d in firm_ones if d.kind == "disagreement"),

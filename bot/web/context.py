@@ -1,9 +1,8 @@
 """What the web's handlers work with: the store, the clock, metrics, the Discord it signs
-members in with, the bot's gateway when it runs inside the bot, and the site's options."""
+members in with, the bot it is served for (when the bot started it), and the site's options."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -16,6 +15,7 @@ from bot.feeds.fetcher import FetchPolicy
 from bot.metrics import Metrics
 from bot.nlp.service import NlpService
 from bot.store import Store
+from bot.web.bot_link import BotLink
 
 DISCORD = "https://discord.com"
 
@@ -72,8 +72,9 @@ class WebContext:
     discord: Discord | None = None  # None: signing in is not configured
     clock: Clock = field(default_factory=SystemClock)
     metrics: Metrics = field(default_factory=Metrics)
-    # Inside the bot process: whether its gateway is connected (None in a web process alone).
-    gateway: Callable[[], bool] | None = None
+    # Served for a bot (its child process): the bot's gateway state and metrics (None when
+    # the web runs alone, `python -m bot web`).
+    bot: BotLink | None = None
     # Where an article without a current analysis is analysed (None: the shared default).
     nlp: NlpService | None = None
     # What feed addresses a test fetch may reach (the bot's own policy inside the bot).

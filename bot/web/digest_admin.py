@@ -26,6 +26,7 @@ from bot.digest.manage import (
 from bot.digest.posting import preview_digest
 from bot.digest.schedule import COMMON_ZONES
 from bot.errors import TooBroad
+from bot.servers import KnownPlaces, known_places
 from bot.store import Schedule, ScheduleDraft
 from bot.web.access import digest_editor_of
 from bot.web.context import context_of
@@ -55,11 +56,13 @@ def due_times(schedule: Schedule | ScheduleDraft, now: datetime) -> list[dict[st
     ]
 
 
-def schedule_data(schedule: Schedule, now: datetime) -> Data:
-    """One schedule as pages and the API show it."""
+def schedule_data(schedule: Schedule, now: datetime, places: KnownPlaces) -> Data:
+    """One schedule as pages and the API show it (its channel by name when the bot knows it)."""
+    found = places.channel(schedule.channel_id)
     return {
         "id": schedule.id,
         "channel_id": str(schedule.channel_id),
+        "channel": f"#{found.name}" if found else f"channel {schedule.channel_id}",
         "target": schedule.target,
         "when": describe(schedule),
         "timezone": schedule.timezone,
@@ -80,13 +83,17 @@ def server_data(server: Server) -> Data:
 async def digests_page_data(
     request: web.Request, server: Server, form: dict[str, str] | None = None
 ) -> Data:
-    """The list, and the editor (filled with `form` after a check or a refusal)."""
+    """The list, and the editor (filled with `form` after a check or a refusal); channels are
+    offered by name, from those the bot recorded it can post in (as the feeds page offers
+    them)."""
     context = context_of(request)
     now = context.clock.now()
     schedules = await context.store.digest_schedules(server.id)
+    places = await known_places(context.store, server.id)
     return {
         "server": server_data(server),
-        "schedules": [schedule_data(s, now) for s in schedules],
+        "schedules": [schedule_data(s, now, places) for s in schedules],
+        "channels": [{"id": str(c.id), "name": c.name} for c in places.channels],
         "form": form or dict(BLANK),
         "every_choices": list(EVERY_CHOICES),
         "zones": list(COMMON_ZONES),
@@ -102,15 +109,20 @@ async def digests_data(request: web.Request) -> Data:
     return await digests_page_data(request, server)
 
 
-def channel_id(text: str) -> int:
-    """A channel id typed as 123… or <#123…>."""
+def channel_id(text: str, places: KnownPlaces) -> int:
+    """The channel chosen (its id, or <#id> when typed): one the bot recorded it can post in,
+    in this server; any id only while the bot has recorded none (the page then asks for one)."""
     digits = text.strip().removeprefix("<#").removesuffix(">")
     if not digits.isdigit() or not 15 <= len(digits) <= 20:
         raise ScheduleError("The channel is its id (right-click it, Copy Channel ID) or <#id>.")
+    if places.channels and places.channel(int(digits)) is None:
+        raise ScheduleError("Choose one of this server's channels that I can post in.")
     return int(digits)
 
 
-def options_of(form: dict[str, str], server: Server, user_id: int) -> dict[str, Any]:
+def options_of(
+    form: dict[str, str], server: Server, user_id: int, places: KnownPlaces
+) -> dict[str, Any]:
     """The editor's fields as `draft_schedule` takes them (checked there)."""
     try:
         max_items = int(form["max_items"] or "5")
@@ -120,7 +132,7 @@ def options_of(form: dict[str, str], server: Server, user_id: int) -> dict[str, 
         raise ScheduleError("Post in a text channel, a thread or a forum channel.")
     return {
         "guild_id": server.id,
-        "channel_id": channel_id(form["channel"]),
+        "channel_id": channel_id(form["channel"], places),
         "target": form["target"],
         "time": form["time"],
         "timezone": form["timezone"],
@@ -140,13 +152,15 @@ async def schedule_digest(request: web.Request) -> web.StreamResponse:
     posted = await request.post()
     form = {key: str(posted.get(key, default))[:200] for key, default in BLANK.items()}
     data = await digests_page_data(request, server, form)
-    now = context_of(request).clock.now()
+    context = context_of(request)
+    now = context.clock.now()
+    places = await known_places(context.store, server.id)
     try:
-        options = options_of(form, server, viewer.session.user_id)
+        options = options_of(form, server, viewer.session.user_id, places)
         if posted.get("action") == "check":
             data["checked"] = due_times(draft_schedule(now=now, **options), now)
             return await page(request, "digests.html", data)
-        added = await add_schedule(context_of(request).store, now, **options)
+        added = await add_schedule(context.store, now, **options)
     except (ScheduleError, TooBroad) as exc:
         # As /digest schedule: a bad option, or a filter too broad to run on every digest.
         data["error"] = str(exc)
@@ -178,9 +192,10 @@ async def preview_data(request: web.Request) -> Data:
     context = context_of(request)
     schedule = await guild_schedule(context.store, server.id, path_id(request))
     digest = await preview_digest(DigestComposer(context.store), schedule, context.clock.now())
+    places = await known_places(context.store, server.id)
     return {
         "server": server_data(server),
-        "schedule": schedule_data(schedule, context.clock.now()),
+        "schedule": schedule_data(schedule, context.clock.now(), places),
         "since": digest.since.isoformat(),
         "until": digest.until.isoformat(),
         "articles": digest.articles,

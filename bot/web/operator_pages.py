@@ -1,5 +1,5 @@
 """For operators: /healthz (is the database reachable, is the gateway connected when the web
-runs inside the bot, when were feeds last polled) and /metrics (Prometheus text format)."""
+is served for the bot, when were feeds last polled) and /metrics (Prometheus text format)."""
 
 from __future__ import annotations
 
@@ -29,8 +29,8 @@ async def healthz(request: web.Request) -> web.Response:
     else:
         report["database"] = {"ok": True}
         report["feeds"] = {"subscribed": feeds, "last_poll": polled, "last_success": succeeded}
-    if context.gateway is not None:
-        connected = context.gateway()
+    if context.bot is not None:
+        connected = await context.bot.gateway_connected()
         report["gateway"] = {"connected": connected}
         healthy = healthy and connected
     report["status"] = "ok" if healthy else "unhealthy"
@@ -38,8 +38,13 @@ async def healthz(request: web.Request) -> web.Response:
 
 
 async def metrics(request: web.Request) -> web.Response:
-    """GET /metrics: this process's metrics for Prometheus to scrape."""
-    body = context_of(request).metrics.render()
+    """GET /metrics: the metrics for Prometheus to scrape: the bot's with the web's requests
+    when the web is served for the bot, else this process's own."""
+    context = context_of(request)
+    if context.bot is not None:
+        body = await context.bot.metrics(context.metrics)
+    else:
+        body = context.metrics.render()
     response = web.Response(body=body)
     response.headers["Content-Type"] = CONTENT_TYPE
     return response

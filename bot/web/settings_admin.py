@@ -2,10 +2,11 @@
 (export as a JSON download, import from an upload with a report of what was added and what was
 refused), for Manage Server, through the same core functions as `/settings` and `/digest role`.
 
-The web knows a server's ids but not its channels' and roles' names (only the bot's gateway
-does), so a backup exported here names none, and an import restores channels and roles by id
-only into the server the backup came from; a backup of another server is restored without its
-channel-bound parts, each refused with why (use `/settings import` in Discord for that)."""
+An import checks what `/settings import` checks (templates against Discord's limits, feed
+addresses against the bot's fetch policy) and maps channels and roles onto those the bot
+recorded for this server (bot/servers.py): the same id, else the same name. Before the bot has
+recorded any, ids are kept only in the server the backup came from; a backup exported here names
+no channels or roles (the web has no gateway to read names from at export)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ from bot.config import PREFIX_KEY
 from bot.digest.manage import ROLE_KEY, set_digest_role
 from bot.errors import NewsdeskError
 from bot.feeds.pacing import TIMEZONE_KEY, set_server_zone
-from bot.servers import set_guild_prefix
+from bot.render.feed_cards import check_template
+from bot.servers import known_places, set_guild_prefix
 from bot.web.access import manager_of
 from bot.web.context import context_of
 from bot.web.digest_admin import server_data
@@ -122,13 +124,16 @@ async def import_file(request: web.Request) -> web.StreamResponse:
         return await page(request, "backup.html", data, status=400)
     context = context_of(request)
     same_server = same_ids(int(backup.server.id), server.id, {})
+    places = await known_places(context.store, server.id)
     report = await restore_backup(
         context.store,
         backup,
         guild_id=server.id,
         created_by=viewer.session.user_id,
-        channel=same_server,
-        role=same_server,
+        channel=places.channel_for if places.channels else same_server,
+        role=places.role_for if places.roles else same_server,
+        policy=context.fetch_policy,
+        check_template=check_template,
         clock=context.clock,
     )
     data["report"] = {

@@ -90,7 +90,8 @@ async def test_kill_9_mid_digest_post_then_restart_posts_it_exactly_once(
             )
             await store.add_digest_schedule(draft, T0 - timedelta(days=2))
         # The first post reaches Discord, but its answer is slow: the bot dies waiting for it.
-        discord.faults.slow(POSTS, delay=0.3)
+        # Slow enough that the kill always lands first (0.3 s raced a busier bot start).
+        discord.faults.slow(POSTS, delay=3.0)
 
         async with bot_process(discord, db, T0) as first:
             await discord.wait_for(
@@ -135,7 +136,7 @@ async def test_kill_9_mid_feed_poll_then_restart_announces_each_story_once(
         if kill_at == "fetching pages":
             site.serve(page, site.hang)  # the poll is stuck reading an article page
         else:
-            discord.faults.slow(POSTS, delay=0.3)  # the post reaches Discord; its answer is slow
+            discord.faults.slow(POSTS, delay=3.0)  # the post reaches Discord; its answer is slow
 
         async with bot_process(discord, db, T0 + timedelta(minutes=20)) as first:
             if kill_at == "fetching pages":

@@ -64,8 +64,11 @@ class EntityStore(Protocol):
         """The stored article's content hash, or None when there is no such article."""
         ...
 
-    async def article_mentions(self, article_id: int) -> list[StoredMention]:
-        """Every stored mention in an article, in section then text order."""
+    async def article_mentions(
+        self, article_id: int, *, sentences: int | None = None
+    ) -> list[StoredMention]:
+        """Every stored mention in an article, in section then text order; with `sentences`,
+        only those in the title, the caption and the body's first `sentences` sentences."""
         ...
 
     async def article_entities(self, article_id: int, limit: int = 25) -> list[EntityTally]:

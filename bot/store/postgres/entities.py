@@ -234,12 +234,16 @@ class PgEntityQueries(PgBase):
     async def article_content_hash(self, article_id: int) -> str | None:
         return await self._fetch_text("SELECT content_hash FROM articles WHERE id = $1", article_id)
 
-    async def article_mentions(self, article_id: int) -> list[StoredMention]:
+    async def article_mentions(
+        self, article_id: int, *, sentences: int | None = None
+    ) -> list[StoredMention]:
         rows = await self._fetch(
             f"SELECT {ENTITY_COLUMNS}, m.section, m.char_start, m.char_end, m.sentence"
             " FROM mentions m JOIN entities e ON e.id = m.entity_id WHERE m.article_id = $1"
+            " AND ($2::int IS NULL OR m.section <> 'body' OR m.sentence < $2::int)"
             " ORDER BY m.section, m.char_start",
             article_id,
+            sentences,
         )
         return [
             StoredMention(

@@ -227,12 +227,15 @@ class EntityQueries:
         return row[0] if row else None
 
     @pooled
-    async def article_mentions(self, article_id: int) -> list[StoredMention]:
+    async def article_mentions(
+        self, article_id: int, *, sentences: int | None = None
+    ) -> list[StoredMention]:
         async with self.conn.execute(
             f"SELECT {ENTITY_COLUMNS}, m.section, m.char_start, m.char_end, m.sentence"
             " FROM mentions m JOIN entities e ON e.id = m.entity_id WHERE m.article_id = ?"
+            " AND (? IS NULL OR m.section <> 'body' OR m.sentence < ?)"
             " ORDER BY m.section, m.char_start",
-            (article_id,),
+            (article_id, sentences, sentences),
         ) as cur:
             rows = await cur.fetchall()
         return [

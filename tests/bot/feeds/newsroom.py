@@ -62,6 +62,7 @@ class NewsSite:
         self.host = host  # "::1" serves the site on IPv6 loopback
         self.routes: dict[str, list[Reply | Handler]] = {}
         self.hits: Counter[str] = Counter()
+        self._hit = asyncio.Event()  # set (and renewed) on every request
         self.seen: list[Seen] = []
         self.active = 0
         self.max_active = 0
@@ -89,6 +90,12 @@ class NewsSite:
         await self._runner.cleanup()
 
     # -- building the site ------------------------------------------------------------------
+
+    async def wait_hits(self, path: str, count: int, wait_seconds: float = 10.0) -> None:
+        """Wait (bounded) until `path` has been asked for `count` times in all."""
+        async with asyncio.timeout(wait_seconds):
+            while self.hits[path] < count:
+                await self._hit.wait()
 
     def url(self, path: str) -> str:
         """The absolute URL of a path on this site."""
@@ -144,6 +151,8 @@ class NewsSite:
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         path = request.path
         self.hits[path] += 1
+        self._hit.set()
+        self._hit = asyncio.Event()
         replies = self.routes.get(path)
         self.active += 1
         self.max_active = max(self.max_active, self.active)

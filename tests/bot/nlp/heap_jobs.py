@@ -1,5 +1,6 @@
 """Jobs the heap test runs in the NLP worker process (importable there, so picklable)."""
 
+import os
 from pathlib import Path
 
 # What a job keeps after it returns: one small block allocated after the large ones, so the
@@ -23,3 +24,15 @@ def fill_and_free(megabytes: int) -> int:
     held = resident_kb()
     del blocks
     return held
+
+
+def keep(megabytes: int) -> int:
+    """Allocate `megabytes` and keep them for the worker's life (what a cache or a fragmented
+    heap does); return the worker's pid."""
+    _KEPT.append(b"x" * (megabytes * 1_048_576))  # written, so resident
+    return os.getpid()
+
+
+def pid() -> int:
+    """The worker's process id."""
+    return os.getpid()

@@ -4,13 +4,14 @@ never came back within 10 % of its start)."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
 
-from bot.nlp.heap import give_back
+from bot.nlp.heap import give_back, trim
 from bot.nlp.service import NlpService
-from tests.bot.nlp.heap_jobs import fill_and_free, resident_kb
+from tests.bot.nlp.heap_jobs import fill_and_free, keep, pid, resident_kb
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc")
 
@@ -29,3 +30,26 @@ async def test_a_job_that_freed_100_mb_leaves_the_worker_no_larger() -> None:
 
 def test_give_back_says_whether_the_c_library_can() -> None:
     assert give_back() is True  # glibc (Linux): malloc_trim is there
+
+
+async def test_a_worker_that_outgrew_its_start_is_replaced_without_losing_work() -> None:
+    """What a job keeps (spaCy's caches, a heap fragmented by huge pages) is never given back:
+    past `recycle_mb` over its size after its first job, the worker is replaced once the jobs
+    it was given are done, and the jobs queued meanwhile are all answered."""
+    service = NlpService("process", recycle_mb=50)
+    try:
+        first = await service.run(pid)
+        start = await service.run(resident_kb)
+        grown = await asyncio.gather(service.run(keep, 80), *(service.run(pid) for _ in range(3)))
+        assert set(grown) == {first}  # the outgrown worker finished what it had been given
+        fresh = await service.run(pid)
+        after = await service.run(resident_kb)
+        again = await service.run(pid)
+    finally:
+        service.close()
+    assert fresh != first and again == fresh and service.recycled == 1
+    assert after - start < 20_000  # the new worker is the size the old one started at
+
+
+def test_trim_says_whether_the_c_library_can() -> None:
+    assert trim() is True  # glibc (Linux): the bot trims its heap every TRIM_EVERY seconds

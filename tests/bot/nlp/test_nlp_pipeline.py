@@ -8,7 +8,7 @@ import textwrap
 
 import pytest
 
-from bot.nlp import ArticleInput, NlpService, NlpUnavailable, analyze
+from bot.nlp import ArticleInput, NlpService, NlpUnavailable, analyze, analyze_texts
 from bot.nlp import pipeline as pipeline_module
 
 
@@ -78,3 +78,16 @@ async def test_analyze_in_worker_process():
         ("Shin Bet", "ORG"),
         ("Gaza", "GPE"),
     }
+
+
+def test_analysing_leaves_the_models_vocabulary_as_it_was(nlp):
+    """Issue 16, found by the soak: every new word stayed in the model's vocabulary, so the
+    long-lived NLP worker grew with each page of numbered items it read and never shrank."""
+    analyze_texts(["Warm-up text about Qatar and Hamas."])
+    before = len(nlp.vocab.strings)
+    text = " ".join(f"Zorblax{n} met Quintor{n} at Vexhaven{n} on Monday." for n in range(300))
+    [analysis] = analyze_texts([text])
+    # It was read whole, and what it found outlives the model's forgetting.
+    assert analysis.sentences[0].text == "Zorblax0 met Quintor0 at Vexhaven0 on Monday."
+    assert analysis.sentences[-1].text.endswith("Vexhaven299 on Monday.")
+    assert len(nlp.vocab.strings) == before

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import tracemalloc
+from collections.abc import Callable
+from typing import TypeVar
+
 import pytest
 
+from bot.models.analysis import Sentence
 from bot.models.text import word_count
-from bot.nlp import ArticleInput, analyze_texts, summarize, summarize_many
-from bot.nlp.summary import select
+from bot.nlp import Analysis, ArticleInput, analyze_texts, summarize, summarize_many
+from bot.nlp.analysis import MAX_POOL, POOL_PER_ARTICLE
+from bot.nlp.summary import MAX_RANKED, rank_sentences, select
+
+T = TypeVar("T")
 
 
 def test_default_is_three_sentences_in_document_order(seed_analysis):
@@ -66,3 +74,51 @@ def test_summarize_many_covers_each_article():
     b = "The Bank of England raised interest rates to 5%. Markets fell in London after that."
     picked = {doc for doc, _ in summarize_many([a, b], sentences=2)}
     assert picked == {0, 1}
+
+
+def _traced_peak(function: Callable[[], T]) -> tuple[T, int]:
+    """What `function` returns and the most memory it held at once (numpy's arrays too)."""
+    tracemalloc.start()
+    try:
+        result = function()
+        return result, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def _terms(count: int) -> list[tuple[str, ...]]:
+    return [(f"harbour{i % 40}", f"ferry{i % 7}", "storm") for i in range(count)]
+
+
+def test_a_long_articles_ranking_is_bounded_and_keeps_every_sentence() -> None:
+    """Issue 16, found by the soak: ranking a 1,000,000-character article's 8,000 sentences
+    against each other took 1.5 GB and minutes of the worker; only the first MAX_RANKED are
+    ranked, the rest follow in reading order."""
+    count = MAX_RANKED * 3
+    ranking, peak = _traced_peak(
+        lambda: rank_sentences(_terms(count), [12] * count, [True] * count)
+    )
+    assert sorted(ranking) == list(range(count))
+    assert ranking[MAX_RANKED:] == list(range(MAX_RANKED, count))
+    assert peak < 8 * 8 * MAX_RANKED**2  # a few n x n float matrices of the ranked part
+
+
+def test_a_summary_of_huge_reports_pools_only_their_best_sentences() -> None:
+    """Three reports of a story with thousands of sentences each: the summary is chosen among
+    each one's best POOL_PER_ARTICLE sentences, within MAX_POOL in all."""
+    count = MAX_POOL * 3
+
+    def huge(outlet: int) -> Analysis:
+        sentences = [
+            Sentence(f"Outlet {outlet} says ferry {i} waited at the harbour in the storm.", i, i)
+            for i in range(count)
+        ]
+        ranking = list(range(count))[::-1]  # each report ranks its last sentences best
+        return Analysis(sentences, [], sorted(ranking[:3]), ranking, terms=_terms(count))
+
+    reports = [huge(n) for n in range(3)]
+    chosen, peak = _traced_peak(lambda: summarize_many(reports, sentences=2))
+    assert len(chosen) == 2
+    for outlet, sentence in chosen:
+        assert reports[outlet].ranking.index(sentence.start) < POOL_PER_ARTICLE
+    assert peak < 8 * 8 * MAX_POOL**2

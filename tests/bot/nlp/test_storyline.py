@@ -4,15 +4,18 @@ only), what each report added, and which later reports developed a story."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
+from bot.budget import STORY_TEXT_CHARS
 from bot.clock import FakeClock
 from bot.ingest import ingest_drafts
 from bot.models import ArticleDraft
 from bot.nlp import NlpService
-from bot.nlp.enrichment import enrich_articles
-from bot.nlp.storyline import StoryReader, story_figures, story_timeline
+from bot.nlp.enrichment import enrich_articles, load_analysis
+from bot.nlp.storyline import MAX_SENTENCES, StoryReader, story_figures, story_timeline
 from bot.store import Store
+from bot.work import Meter, metered
 
 START = datetime(2026, 3, 2, 8, tzinfo=UTC)
 HEADLINE = "Storm closes northern harbour ports at Greyhaven"
@@ -129,3 +132,78 @@ async def test_a_timeline_says_what_each_report_added(store: Store) -> None:
     reader = StoryReader(store)
     assert await reader.developed(whole, ids[:1], ids[1:]) == ("Coastal Wire",)
     assert await reader.developed(whole, ids[:2], ids[2:]) == ()
+
+
+def huge_body(paragraphs: int) -> str:
+    """A careless publisher's page: thousands of numbered paragraphs (the soak's huge feed)."""
+    return "\n".join(
+        f"Officials at Greyhaven said the ports would stay shut, item {n}. Ferries waited."
+        for n in range(paragraphs)
+    )
+
+
+async def test_a_huge_report_is_read_only_as_far_as_a_story_needs(store: Store) -> None:
+    """Issue 16, found by the soak: a /catchup read a 1,000,000-character page's every
+    sentence on the event loop (held for a second) to keep its first 200; now only the
+    opening is read, stored analysis or not, and the story's sentences are the same."""
+    body = huge_body(12_000)
+    assert len(body) > 900_000
+    [plain] = await stored(store, report("Harbour Times", 0, body))
+    [article] = await store.articles([plain])
+    meter = Meter("/catchup")
+    text = await metered(StoryReader(store).text(article), meter)
+    assert 0 < meter.units["story_text_chars"] <= STORY_TEXT_CHARS
+    assert len(text.sentences) == MAX_SENTENCES
+    assert text.sentences[:2] == (
+        "Officials at Greyhaven said the ports would stay shut, item 0.",
+        "Ferries waited.",
+    )
+
+
+async def test_a_stored_analysis_is_read_to_its_first_sentences(store: Store) -> None:
+    body = "\n\n".join(
+        f"Harbour master Ellen Varga said ferry {n} stayed in port at Greyhaven." for n in range(30)
+    )
+    [read] = await stored(store, report("Coastal Wire", 0, body), nlp=True)
+    whole = await load_analysis(store, read)
+    first = await load_analysis(store, read, max_sentences=5)
+    assert whole is not None and first is not None
+    assert len(whole.sentences) == 30 and first.sentences == whole.sentences[:5]
+    assert {m.sentence for m in first.mentions if m.section == "body"} == set(range(5))
+    assert [m for m in whole.mentions if m.section != "body" or m.sentence < 5] == first.mentions
+    assert first.ranking == [i for i in whole.ranking if i < 5]
+    assert first.terms == whole.terms[:5]
+
+
+async def test_a_readers_figures_are_remembered_while_the_reports_are_unchanged(
+    store: Store,
+) -> None:
+    """Issue 16, found by the soak: hostile /catchups, several at once, each compared the same
+    story's figures again, each in a thread holding the GIL the event loop needed."""
+    ids = await stored(
+        store,
+        report("Harbour Times", 0, "Twelve people were killed in Greyhaven on Monday."),
+        report("Coastal Wire", 2, "Fifteen people were killed in Greyhaven on Monday."),
+    )
+    story = await store.story((await store.stories_of(ids))[ids[0]])
+    assert story is not None
+    reader = StoryReader(store)
+    meters = [Meter("/catchup") for _ in range(3)]
+    found = await asyncio.gather(*(metered(reader.figures(story), m) for m in meters))
+    assert {f.disagreements[0].summary() for f in found} == {
+        "Harbour Times: Twelve · Coastal Wire: Fifteen"
+    }
+    assert sorted(m.units["figure_reports"] for m in meters) == [0, 0, 2]  # compared once
+    # A report that changes is compared again.
+    await store.store_articles(
+        [report("Coastal Wire", 2, "Sixteen people were killed in Greyhaven on Monday.")],
+        "2026-03-03T09:00:00+00:00",
+    )
+    story = await store.story(story.id)
+    assert story is not None
+    again = Meter("/catchup")
+    figures = await metered(reader.figures(story), again)
+    assert again.units["figure_reports"] == 2
+    assert [d.summary() for d in figures.disagreements] == [
+        "Harbour Times: Twelve · Coastal Wire: Sixteen"
+    ]

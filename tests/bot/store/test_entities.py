@@ -282,3 +282,25 @@ async def test_a_recorded_analysis_failure_holds_until_the_text_or_the_code_chan
         assert await store.save_analysis(article_id, content_hash, NLP_VERSION, analysis, NOW)
     assert await store.analysis_failures("next") == {}
     assert await store.analysis_failures(NLP_VERSION) == {}
+
+
+async def test_an_articles_mentions_can_be_read_to_its_first_sentences(store: Store) -> None:
+    """A reader of a story's first sentences reads only their mentions (and the title's):
+    a 1,000,000-character report has thousands (issue 16, found by the soak)."""
+    body = "Hamas met in Doha.\nQatar said Hamas agreed.\nEgypt and Qatar spoke."
+    names = [
+        ("Hamas", "ORG", "Hamas"),
+        ("Doha", "GPE", "Doha"),
+        ("Qatar", "GPE", "Qatar"),
+        ("Hamas", "ORG", "Hamas"),
+        ("Egypt", "GPE", "Egypt"),
+        ("Qatar", "GPE", "Qatar"),
+    ]
+    article_id = await add(store, 1, body, names)
+    every = await store.article_mentions(article_id)
+    first = await store.article_mentions(article_id, sentences=2)
+    assert [(m.entity.name, m.sentence) for m in every] == [
+        ("Hamas", 0), ("Doha", 0), ("Qatar", 1), ("Hamas", 1), ("Egypt", 2), ("Qatar", 2)
+    ]  # fmt: skip
+    assert first == [m for m in every if m.sentence < 2]
+    assert await store.article_mentions(article_id, sentences=0) == []

@@ -25,13 +25,15 @@ from yarl import URL
 
 from bot.clock import FakeClock
 from bot.config import Secret
+from bot.feeds.fetcher import FetchPolicy
 from bot.ingest import ingest_drafts
 from bot.models import ArticleDraft
 from bot.nlp import NlpService
 from bot.sandbox import DiscordEmulator
+from bot.sandbox.emulator.state import Guild
 from bot.sandbox.emulator.world import World
 from bot.search import search
-from bot.servers import record_present
+from bot.servers import KnownPlaces, Place, record_places, record_present
 from bot.store import Store, open_store
 from bot.web import Discord, WebContext, WebOptions, WebServer
 from tests.newsdesk import nlp_enricher
@@ -185,6 +187,14 @@ def csrf_token(html: str) -> str:
     return match[1]
 
 
+def places_of(guild: Guild) -> KnownPlaces:
+    """A server's channels and roles, as the bot's servers cog records them on ready."""
+    return KnownPlaces(
+        tuple(Place(c.id, c.name) for c in guild.channels),
+        tuple(Place(r.id, r.name) for r in guild.roles if r.id != guild.id),
+    )
+
+
 @asynccontextmanager
 async def running_web(
     db_path: Path | str,
@@ -195,12 +205,15 @@ async def running_web(
     world: World | None = None,
 ) -> AsyncIterator[WebDesk]:
     """A web server on `db_path` (or a database URL) signing in through a fresh emulator; the
-    bot's servers are recorded as the bot would on ready (Newsroom and Backroom)."""
+    bot's servers (Newsroom and Backroom), their channels and roles are recorded as the bot
+    records them on ready."""
     async with DiscordEmulator(world or newsroom_world(), clock=clock) as discord:
         oauth = discord.emulator.oauth
         async with await open_store(db_path) as store:
-            with_bot = [(g.id, g.name) for g in discord.world.guilds if g.name != "Elsewhere"]
-            await record_present(store, with_bot, clock.now())
+            with_bot = [g for g in discord.world.guilds if g.name != "Elsewhere"]
+            await record_present(store, [(g.id, g.name) for g in with_bot], clock.now())
+            for guild in with_bot:
+                await record_places(store, guild.id, places_of(guild))
             context = WebContext(
                 store=store,
                 options=WebOptions(
@@ -215,3 +228,26 @@ async def running_web(
             async with WebServer(context) as server:
                 oauth.redirect_uris.append(context.options.redirect_uri)
                 yield WebDesk(discord, server, store, clock)
+
+
+@asynccontextmanager
+async def web_beside(
+    discord: DiscordEmulator, store_url: str, clock: FakeClock, fetch_policy: FetchPolicy
+) -> AsyncIterator[WebDesk]:
+    """The web on its own connection to a running bot's database (as the bot's web process
+    has), in this process so that it keeps the test's clock: a web process of its own cannot
+    (bot/cli/web_process.py; tests/bot/web/test_web_process.py tests that one)."""
+    oauth = discord.emulator.oauth
+    async with await open_store(store_url) as store:
+        context = WebContext(
+            store=store,
+            discord=Discord(
+                oauth.client_id, Secret(oauth.client_secret), discord.emulator.base_url
+            ),
+            clock=clock,
+            nlp=NlpService("inline"),
+            fetch_policy=fetch_policy,
+        )
+        async with WebServer(context) as server:
+            oauth.redirect_uris.append(context.options.redirect_uri)
+            yield WebDesk(discord, server, store, clock)

@@ -5,7 +5,8 @@
 The same newsroom as the tests (the seed article, analysed, the Qatar talks, the harbour story),
 served on 127.0.0.1 and signed in through the emulator; search, article, entity and story pages
 in light and dark, at desktop and phone width (what the browser window shows, not whole pages);
-and Newsroom's feeds admin pages, with a feed from a loopback news site read once.
+Newsroom's feeds admin pages, with a feed from a loopback news site read once; its digests (one
+scheduled on weekdays, with its next five due times) and its settings.
 """
 
 from __future__ import annotations
@@ -20,10 +21,10 @@ from pathlib import Path
 from playwright.async_api import async_playwright
 
 from bot.clock import FakeClock
+from bot.digest.manage import add_schedule
 from bot.feeds.adding import NewFeed, add_feed
 from bot.feeds.fetcher import Fetcher
 from bot.feeds.poller import FeedPoller
-from bot.servers import KnownPlaces, Place, record_places
 from tests.bot.feeds.conftest import TEST_POLICY
 from tests.bot.feeds.newsroom import NewsSite
 from tests.bot.web.browsing import DESKTOP, PHONE, tab
@@ -38,11 +39,6 @@ async def feed_pages(desk: WebDesk, site: NewsSite) -> dict[str, str]:
     """Newsroom follows the loopback Harbour Times in #news, read once; its admin pages."""
     site.newsroom()
     guild = next(g for g in desk.discord.world.guilds if g.name == "Newsroom")
-    places = KnownPlaces(
-        tuple(Place(c.id, c.name) for c in guild.channels),
-        tuple(Place(r.id, r.name) for r in guild.roles if r.id != guild.id),
-    )
-    await record_places(desk.store, guild.id, places)
     news = desk.discord.world.channel_named("news", guild)
     alice = desk.discord.world.user_named("alice")
     wanted = NewFeed(guild.id, news.id, site.url("/harbour/rss.xml"), alice.id)
@@ -53,6 +49,26 @@ async def feed_pages(desk: WebDesk, site: NewsSite) -> dict[str, str]:
         await FeedPoller(desk.store, fetcher, clock=desk.clock).run_due()
     one = f"/servers/{guild.id}/feeds/{added.subscription.id}"
     return {"feeds": f"/servers/{guild.id}/feeds", "feed-template": f"{one}/template"}
+
+
+async def server_pages(desk: WebDesk) -> dict[str, str]:
+    """Newsroom's digests, one scheduled for weekday mornings in London, and its settings."""
+    guild = next(g for g in desk.discord.world.guilds if g.name == "Newsroom")
+    await add_schedule(
+        desk.store,
+        desk.clock.now(),
+        guild_id=guild.id,
+        channel_id=desk.discord.world.channel_named("news", guild).id,
+        target="text",
+        every="weekdays",
+        time="07:30",
+        timezone="Europe/London",
+        created_by=desk.discord.world.user_named("alice").id,
+    )
+    return {
+        "digests": f"/servers/{guild.id}/digests",
+        "settings": f"/servers/{guild.id}/settings",
+    }
 
 
 async def shoot(out: Path) -> list[Path]:
@@ -80,6 +96,7 @@ async def shoot(out: Path) -> list[Path]:
                 "entity": f"/entities/{hamas.id}",
                 "story": f"/stories/{story}",
                 **await feed_pages(desk, site),
+                **await server_pages(desk),
             }
             for width, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
                 for scheme in ("light", "dark"):

@@ -17,6 +17,7 @@ from bot.clock import FakeClock
 from bot.config import PREFIX_KEY
 from bot.digest.manage import ROLE_KEY
 from bot.feeds.pacing import TIMEZONE_KEY
+from bot.feeds.templates import SERVER_TEMPLATE_KEY, make_template
 from tests import backends
 from tests.bot.web.newsroom import WebDesk, csrf_token, running_web
 
@@ -137,16 +138,21 @@ async def test_a_schedule_that_cannot_be_is_explained_and_nothing_stored(
         await signed_in(web, http, "alice")
         token = await form_token(web, http, page)
         base = {"csrf_token": token, "channel": str(channel_id), "action": "schedule"}
+        backroom_channel = web.discord.world.guilds[1].channels[0].id
         refusals = {
             "Mars/Olympus": {"timezone": "Mars/Olympus", "time": "08:00"},
             "cron": {"timezone": "UTC", "every": "cron * * * * *", "time": "08:00"},
             "channel": {"timezone": "UTC", "time": "08:00", "channel": "general"},
+            # A channel of another server (Backroom's), forged into the form.
+            "foreign": {"timezone": "UTC", "time": "08:00", "channel": str(backroom_channel)},
         }
         for name, fields in refusals.items():
             async with http.post(web.url(page), data={**base, **fields}) as refused:
                 text = await refused.text()
                 assert refused.status == 400, name
                 assert 'role="alert"' in text, name
+                if name == "foreign":
+                    assert "Choose one of this server&#39;s channels" in text
     assert await web.store.digest_schedules(guild_id) == []
 
 
@@ -272,6 +278,20 @@ async def test_settings_change_as_the_slash_commands_change_them(admin_web: WebD
     assert await web.store.guild_setting(guild_id, ROLE_KEY) == str(editors.id)
 
 
+async def schedule_as_alice(
+    web: WebDesk, http: aiohttp.ClientSession, guild_id: int, channel_id: int
+) -> str:
+    """Sign in as alice and schedule a 09:30 digest in the channel; return the CSRF token."""
+    await signed_in(web, http, "alice")
+    token = await form_token(web, http, f"/servers/{guild_id}/digests")
+    form = {"csrf_token": token, "channel": str(channel_id), "time": "09:30"}
+    async with http.post(
+        web.url(f"/servers/{guild_id}/digests"), data={**form, "action": "schedule"}
+    ):
+        pass
+    return token
+
+
 async def test_export_then_import_reports_what_was_added_and_refused(
     admin_web: WebDesk,
 ) -> None:
@@ -279,13 +299,7 @@ async def test_export_then_import_reports_what_was_added_and_refused(
     guild_id, channel_id = newsroom(web)
     backroom = web.discord.world.guilds[1]
     async with web.browser() as http:
-        await signed_in(web, http, "alice")
-        token = await form_token(web, http, f"/servers/{guild_id}/digests")
-        form = {"csrf_token": token, "channel": str(channel_id), "time": "09:30"}
-        async with http.post(
-            web.url(f"/servers/{guild_id}/digests"), data={**form, "action": "schedule"}
-        ):
-            pass
+        token = await schedule_as_alice(web, http, guild_id, channel_id)
         async with http.post(
             web.url(f"/servers/{guild_id}/mutes"),
             data={"csrf_token": token, "kind": "word", "value": "crypto"},
@@ -301,14 +315,7 @@ async def test_export_then_import_reports_what_was_added_and_refused(
     assert [m["value"] for m in document["mutes"]] == ["crypto"]
 
     async def upload(who: str, target: int, body: bytes) -> tuple[int, str]:
-        async with web.browser() as http:
-            await signed_in(web, http, who)
-            token = await form_token(web, http, f"/servers/{target}/backup")
-            data = aiohttp.FormData()
-            data.add_field("csrf_token", token)
-            data.add_field("file", body, filename="backup.json", content_type="application/json")
-            async with http.post(web.url(f"/servers/{target}/backup"), data=data) as answer:
-                return answer.status, await answer.text()
+        return await upload_backup(web, who, target, body)
 
     # Into the server it came from: all of it is there already.
     status, text = await upload("alice", guild_id, backup)
@@ -322,3 +329,38 @@ async def test_export_then_import_reports_what_was_added_and_refused(
     # Not a backup at all: refused, nothing restored.
     status, text = await upload("carol", backroom.id, b'{"hello": 1}')
     assert status == 400 and "That file was refused" in text
+
+
+async def upload_backup(web: WebDesk, who: str, target: int, body: bytes) -> tuple[int, str]:
+    """Upload `body` as a backup into server `target`, signed in as `who`."""
+    async with web.browser() as http:
+        await signed_in(web, http, who)
+        token = await form_token(web, http, f"/servers/{target}/backup")
+        data = aiohttp.FormData()
+        data.add_field("csrf_token", token)
+        data.add_field("file", body, filename="backup.json", content_type="application/json")
+        async with http.post(web.url(f"/servers/{target}/backup"), data=data) as answer:
+            return answer.status, await answer.text()
+
+
+async def test_an_import_checks_templates_and_maps_channels_by_name_as_settings_import(
+    admin_web: WebDesk,
+) -> None:
+    web = admin_web
+    guild_id, channel_id = newsroom(web)
+    backroom = web.discord.world.guilds[1]
+    async with web.browser() as http:
+        await schedule_as_alice(web, http, guild_id, channel_id)
+        async with http.get(web.url(f"/servers/{guild_id}/backup.json")) as exported:
+            document = json.loads(await exported.read())
+    # A server template whose title can run past Discord's 256 characters, as `/settings
+    # import` refuses it; and the digest's channel named, as a backup made in Discord names it.
+    document["settings"]["feed_template"] = make_template(title="{summary}").to_json()
+    document["channels"] = {str(channel_id): "news"}
+    status, text = await upload_backup(web, "carol", backroom.id, json.dumps(document).encode())
+    assert status == 200
+    assert "over Discord&#39;s limit of 256" in text
+    assert await web.store.guild_setting(backroom.id, SERVER_TEMPLATE_KEY) is None
+    # Backroom's own #news, found by the name the bot recorded for it.
+    [digest] = await web.store.digest_schedules(backroom.id)
+    assert digest.channel_id == web.discord.world.channel_named("news", backroom).id

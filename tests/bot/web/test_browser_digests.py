@@ -45,7 +45,12 @@ async def test_scheduling_a_digest_shows_its_next_five_due_times(
         await t.page.get_by_role("link", name="Digests").click()
         await expect(t.page.get_by_role("heading", level=1)).to_have_text("Digests")
         await expect(t.page.get_by_text("No digests yet.")).to_be_visible()
-        await t.page.get_by_label("Channel id").fill(str(guild.channels[1].id))
+        # The server's channels by name, as the bot recorded them (no ids to copy).
+        channel = t.page.get_by_label("Channel to post in")
+        assert await channel.locator("option").all_inner_texts() == [
+            f"#{c.name}" for c in guild.channels
+        ]
+        await channel.select_option(label=f"#{guild.channels[1].name}")
         await t.page.get_by_label("Every").fill("weekdays")
         await t.page.get_by_label("Time of day").fill("7:30am")
         await t.page.get_by_label("Timezone").fill("Asia/Tokyo")
@@ -57,6 +62,9 @@ async def test_scheduling_a_digest_shows_its_next_five_due_times(
         heading = t.page.get_by_role("heading", name="Digest #1: weekdays at 07:30 (Asia/Tokyo)")
         await expect(heading).to_be_visible()
         await expect(t.page.locator("#digest-1 ol.times li")).to_have_text(FIVE_WEEKDAYS_IN_TOKYO)
+        await expect(t.page.locator("#digest-1 .meta")).to_contain_text(
+            f"In #{guild.channels[1].name} (text)"
+        )
         await t.page.locator("#digest-1").get_by_role("button", name="Pause").click()
         await expect(t.page.locator("#digest-1 .notice")).to_have_text("Paused (paused by alice).")
         assert t.errors == []

@@ -39,20 +39,12 @@ async def site() -> AsyncIterator[NewsSite]:
         yield news
 
 
-def places_of(guild: Guild) -> KnownPlaces:
-    """A server's channels and roles, as the bot's servers cog records them on ready."""
-    return KnownPlaces(
-        tuple(Place(c.id, c.name) for c in guild.channels),
-        tuple(Place(r.id, r.name) for r in guild.roles if r.id != guild.id),
-    )
-
-
 @pytest.fixture(params=["sqlite", "postgres"])
 async def desk(
     request: pytest.FixtureRequest, newsroom_copy: Path, clock: FakeClock
 ) -> AsyncIterator[WebDesk]:
     """The web on either backend, its feed test fetches allowed to reach the loopback site,
-    and the channels and roles of its servers recorded as the bot records them."""
+    and the channels and roles of its servers recorded as the bot records them (running_web)."""
     async with AsyncExitStack() as stack:
         where = str(newsroom_copy)
         if request.param == "postgres":
@@ -61,8 +53,6 @@ async def desk(
             where = await stack.enter_async_context(fresh_database(server, template))
         running = await stack.enter_async_context(running_web(where, clock))
         running.server.context.fetch_policy = TEST_POLICY
-        for guild in running.discord.world.guilds:
-            await record_places(running.store, guild.id, places_of(guild))
         yield running
 
 

@@ -1,5 +1,6 @@
-"""The feeds admin pages in a real browser, inside the running bot: an admin adds a feed from a
-loopback news site, edits its template and watches the live preview follow the typing; the
+"""The feeds admin pages in a real browser, beside the running bot (on its database): an admin
+adds a feed from a loopback news site, and the bot reads it at once (its change watcher wakes its
+poller); the admin edits its template and watches the live preview follow the typing; the
 running bot (not restarted) then posts the feed's next item in the emulated Discord, and the
 preview of that item is the post: the same title, description, footer and colour. No page
 holds inline code, and none logs a console error or a CSP violation."""
@@ -17,16 +18,17 @@ import pytest
 import pytest_asyncio
 from playwright.async_api import Browser, expect
 
-from bot.cli.sandbox import sandbox_web
+from bot.changes import POLL
 from bot.clock import FakeClock
 from bot.sandbox import DiscordEmulator
 from cogs.servers import Servers
+from tests.bot.feeds.conftest import TEST_POLICY
 from tests.bot.feeds.newsroom import REOPEN, NewsSite
 from tests.bot.web.browsing import tab
-from tests.bot.web.newsroom import WebDesk
+from tests.bot.web.newsroom import WebDesk, web_beside
 from tests.bot.web.test_security import InlineCode
 from tests.cogs.feeddesk import last_post, poll
-from tests.cogs.test_feeds import newsdesk_on
+from tests.cogs.test_feeds import newsdesk_on, poller
 from tests.newsdesk import Newsdesk
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -45,7 +47,7 @@ class Running:
 async def running(
     seeded_database: Path, tmp_path: Path, clock: FakeClock
 ) -> AsyncIterator[Running]:
-    """The bot (feeds may reach 127.0.0.1) serving its web, as `make run` does in the sandbox."""
+    """The bot (feeds may reach 127.0.0.1) and the web on its database, with the test's clock."""
     db = tmp_path / "newsdesk.db"
     shutil.copy(seeded_database, db)
     async with (
@@ -54,11 +56,9 @@ async def running(
         newsdesk_on(discord, db, clock) as desk,
     ):
         site.newsroom()
-        settings = dataclasses.replace(desk.bot.settings, web_port=0)
-        async with sandbox_web(settings, desk.bot, discord) as server:
-            assert server is not None
+        async with web_beside(discord, desk.bot.store_url, clock, TEST_POLICY) as web:
             await cast(Servers, desk.bot.get_cog("Servers")).wait_recorded(1)
-            yield Running(desk, WebDesk(discord, server, desk.bot.store, clock), site)
+            yield Running(desk, web, site)
 
 
 def visible(markdown: str) -> str:
@@ -81,8 +81,13 @@ async def test_a_feed_added_on_the_web_posts_as_its_live_preview_showed(
         notice = t.page.locator("main").get_by_role("status")
         await expect(notice).to_contain_text("Added: the feed was read")
 
-        # The running bot reads the new feed on its next round (it lists what is there now).
-        await poll(desk, clock)
+        # The running bot hears of the new feed when it next reads the change marks (SQLite:
+        # every few seconds) and reads it at once, not on its next polling round.
+        feed_path = "/harbour/rss.xml"
+        assert site.hits[feed_path] == 1  # the test fetch
+        clock.advance(seconds=POLL.total_seconds())
+        await site.wait_hits(feed_path, 2)
+        await poller(desk).wait_idle()
         await t.page.get_by_role("link", name="Edit how its posts look").click()
         preview = t.page.locator("#post-preview")
         await expect(preview.locator(".embed-title")).to_be_visible()

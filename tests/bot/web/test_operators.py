@@ -22,9 +22,10 @@ from bot.cli.sandbox import sandbox_web
 from bot.cli.web import serve_in_bot
 from bot.clock import FakeClock
 from bot.errors import ConfigError
-from bot.metrics import LoopLag, Metrics
+from bot.metrics import LoopLag, Metrics, exported
 from bot.store import open_store
 from bot.web import WebContext, WebServer
+from bot.web.bot_link import BotLink
 from tests.bot.web.newsroom import WebDesk, csrf_token, newsroom_world, running_web
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -69,12 +70,19 @@ async def test_inside_the_bot_healthz_sees_the_gateway_and_metrics_count_command
 
 
 async def test_healthz_says_what_is_wrong_with_503(web: WebDesk) -> None:
-    down = WebContext(store=web.store, clock=web.clock, gateway=lambda: False)
+    bot_metrics = Metrics()
+    bot_metrics.watch_gateway(lambda: False)  # the bot's gateway is down
+    with exported(bot_metrics) as url:
+        down = WebContext(store=web.store, clock=web.clock, bot=BotLink(url))
+        await _answers_503(down)
+
+
+async def _answers_503(down: WebContext) -> None:
     async with WebServer(down) as server, aiohttp.ClientSession() as http:
         async with http.get(server.base_url + "/healthz") as health:
             assert health.status == 503
             assert (await health.json())["gateway"] == {"connected": False}
-        await web.store.close()  # the database goes away
+        await down.store.close()  # the database goes away
         async with http.get(server.base_url + "/healthz") as health:
             report = await health.json()
     assert health.status == 503 and report["database"]["ok"] is False
