@@ -46,10 +46,10 @@ class Compiler:
             return Tq.regex_query(self.schema, field, re.escape(tokens[0]) + ".*")
         if term.prefix:
             # A phrase whose last word is a prefix (tantivy expands it to 50 words at most).
-            return Tq.phrase_prefix_query(self.schema, field, tokens)
+            return Tq.phrase_prefix_query(self.schema, field, list[str | tuple[int, str]](tokens))
         if len(tokens) == 1:
             return Tq.term_query(self.schema, field, tokens[0])
-        return Tq.phrase_query(self.schema, field, tokens)
+        return Tq.phrase_query(self.schema, field, list[str | tuple[int, str]](tokens))
 
     def term_query(self, term: Term) -> Tq | None:
         """A term where its field says: a label's own field (no score), the title alone, or

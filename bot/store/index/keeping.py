@@ -35,6 +35,8 @@ from bot.store.index.schema import (
     SCHEMA_VERSION,
     WATERMARK_ID,
     document,
+    int_values,
+    match_count,
     news_schema,
     register_tokenizers,
     watermark_document,
@@ -104,27 +106,32 @@ class SearchIndex:
 
     def _open(self) -> tantivy.Index:
         if self.path is None:
-            index = tantivy.Index(self.schema)
-            register_tokenizers(index)
-            return index
+            memory = tantivy.Index(self.schema)
+            register_tokenizers(memory)
+            return memory
         self.path.mkdir(parents=True, exist_ok=True)
-        index = None
-        if (self.path / "meta.json").is_file():
-            try:
-                index = tantivy.Index.open(str(self.path))
-                register_tokenizers(index)
-                version = self._read_mark(index).version
-                if version is not None and version != SCHEMA_VERSION:
-                    log.warning("search index %s is version %s: rebuilding", self.path, version)
-                    index = None
-            except (OSError, ValueError) as exc:
-                log.warning("search index %s cannot be read (%s): rebuilding", self.path, exc)
-                index = None
+        index = self._open_kept(self.path)
         if index is None:
             if any(self.path.iterdir()):
                 _empty(self.path)  # torn or stale: built again from the database
             index = tantivy.Index(self.schema, path=str(self.path), reuse=False)
             register_tokenizers(index)
+        return index
+
+    def _open_kept(self, path: Path) -> tantivy.Index | None:
+        """The index kept in `path`, or None when there is none, it is torn or stale."""
+        if not (path / "meta.json").is_file():
+            return None
+        try:
+            index = tantivy.Index.open(str(path))
+            register_tokenizers(index)
+            version = self._read_mark(index).version
+        except (OSError, ValueError) as exc:
+            log.warning("search index %s cannot be read (%s): rebuilding", path, exc)
+            return None
+        if version is not None and version != SCHEMA_VERSION:
+            log.warning("search index %s is version %s: rebuilding", path, version)
+            return None
         return index
 
     @staticmethod
@@ -179,8 +186,8 @@ class SearchIndex:
         if not query.text_groups:
             found = searcher.search(compiled, limit=k, count=True, order_by_field="published")
             addresses = [address for _, address in found.hits]
-            ids = searcher.fast_field_values("id", addresses) if addresses else []
-            return [(int(i), 0.0) for i in ids], found.count
+            ids = int_values(searcher, "id", addresses) if addresses else []
+            return [(i, 0.0) for i in ids], match_count(found)
         ranker = self._ranker(searcher)
         ranked, total, _ = ranker.top(compiled, k, days=filter_days(query))
         ids = ranker.ids(ranked)

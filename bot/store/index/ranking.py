@@ -27,7 +27,7 @@ import tantivy
 from tantivy import Occur
 from tantivy import Query as Tq
 
-from bot.store.index.schema import DAY
+from bot.store.index.schema import DAY, int_values, match_count
 from bot.store.ranking import PER_DAY
 
 WINDOW_DAYS = 30
@@ -148,7 +148,7 @@ class Ranker:
         first = self.searcher.search(compiled, limit=max(k, self.first_fetch), count=True)
         ranking.calls += 1
         ranking.offer(self.searcher, first.hits)
-        if first.count > len(first.hits):
+        if match_count(first) > len(first.hits):
             # Every match not fetched scores at most the last one fetched.
             ceiling = math.log(max(first.hits[-1][0], _TINY))
             low_day, high = days or (self.oldest_day, self.newest_day)
@@ -159,7 +159,7 @@ class Ranker:
                 self._window(compiled, low, high, ranking)
                 high = low - 1
                 width = min(width * 2, self.window_days)
-        return ranking.best(), first.count, ranking.calls
+        return ranking.best(), match_count(first), ranking.calls
 
     def _window(self, compiled: Tq, low: int, high: int, ranking: Ranking) -> None:
         """Offer the matches of days [low, high] that can still get in: BM25's best there,
@@ -183,7 +183,7 @@ class Ranker:
 
     def every_match_top(self, compiled: Tq, k: int) -> list[Ranked]:
         """The reference: every match ranked by the rule, best k first."""
-        total = self.searcher.search(compiled, limit=1, count=True).count
+        total = match_count(self.searcher.search(compiled, limit=1, count=True))
         ranking = Ranking(k)
         if total:
             hits = self.searcher.search(compiled, limit=total, count=False).hits
@@ -193,4 +193,4 @@ class Ranker:
     def ids(self, ranked: Sequence[Ranked]) -> list[int]:
         """Article ids of ranked matches, in order."""
         addresses = [tantivy.DocAddress(*r.address) for r in ranked]
-        return [int(i) for i in self.searcher.fast_field_values("id", addresses)]
+        return int_values(self.searcher, "id", addresses)

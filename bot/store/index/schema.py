@@ -72,6 +72,21 @@ def register_tokenizers(index: tantivy.Index) -> None:
     index.register_tokenizer(SOURCE, source_analyzer())
 
 
+def match_count(result: tantivy.SearchResult) -> int:
+    """The number of matches a search counted (`count=True`).
+
+    tantivy's bundled stub leaves `SearchResult.count` out, though the binding has it."""
+    count: int | None = result.count
+    return count or 0
+
+
+def int_values(
+    searcher: tantivy.Searcher, field: str, addresses: list[tantivy.DocAddress]
+) -> list[int]:
+    """An integer fast field's values for documents (every article document has them all)."""
+    return [int(value or 0) for value in searcher.fast_field_values(field, addresses)]
+
+
 def seconds(iso: str) -> int:
     """Seconds since the epoch of an ISO date or datetime (UTC when it names no zone)."""
     when = datetime.fromisoformat(iso.strip().replace("Z", "+00:00"))
@@ -81,7 +96,7 @@ def seconds(iso: str) -> int:
 def _categories(value: object) -> list[str]:
     """An article's categories, whether the backend gives the JSON text or the list."""
     names = json.loads(value) if isinstance(value, str) else value
-    return [str(name) for name in names or ()]
+    return [str(name) for name in names] if isinstance(names, list | tuple) else []
 
 
 def document(row: Mapping[str, object], schema: tantivy.Schema) -> tantivy.Document:
