@@ -83,6 +83,24 @@ class KnownPlaces:
         """The role with this id, if it is one feeds may ping."""
         return next((r for r in self.roles if r.id == role_id), None)
 
+    def channel_label(self, channel_id: int) -> str:
+        """A channel as pages show it: #name, or said plainly when the bot does not know it."""
+        found = self.channel(channel_id)
+        if found is not None:
+            return f"#{found.name}"
+        if not self.channels:
+            return f"channel {channel_id} (Newsdesk has not recorded this server's channels yet)"
+        return f"unknown channel {channel_id} (deleted, or Newsdesk cannot post there)"
+
+    def role_label(self, role_id: int) -> str:
+        """A role as pages show it: @name, or said plainly when it no longer exists."""
+        found = self.role(role_id)
+        if found is not None:
+            return f"@{found.name}"
+        if not self.roles:
+            return f"role {role_id} (Newsdesk has not recorded this server's roles yet)"
+        return f"a role that no longer exists ({role_id})"
+
     def channel_for(self, old: int, name: str) -> int | None:
         """This server's channel for a backup's channel: the same id, else the same name (as
         `/settings import` maps them through the gateway)."""
