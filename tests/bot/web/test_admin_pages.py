@@ -270,6 +270,14 @@ async def test_settings_change_as_the_slash_commands_change_them(admin_web: WebD
         ) as refused:
             assert refused.status == 400
             assert "1-5 characters without spaces" in await refused.text()
+        # Another server's role (Backroom's Editors) is not one of Newsroom's: refused.
+        foreign = web.discord.world.guilds[1].roles[1]
+        async with http.post(
+            web.url(page),
+            data={"csrf_token": token, "setting": "digest_role", "value": str(foreign.id)},
+        ) as forged:
+            assert forged.status == 400
+            assert "Choose one of this server&#39;s roles." in await forged.text()
         async with http.get(web.url(f"/api/v1{page}")) as api:
             shown = (await api.json())["settings"]
     assert shown == {"prefix": "?", "timezone": "Europe/London", "digest_role": str(editors.id)}
