@@ -85,21 +85,23 @@ class KnownPlaces:
 
     def channel_label(self, channel_id: int) -> str:
         """A channel as pages show it: #name, or said plainly when the bot does not know it."""
-        found = self.channel(channel_id)
-        if found is not None:
-            return f"#{found.name}"
-        if not self.channels:
-            return f"channel {channel_id} (Newsdesk has not recorded this server's channels yet)"
-        return f"unknown channel {channel_id} (deleted, or Newsdesk cannot post there)"
+        return _shown(
+            self.channel(channel_id),
+            "#",
+            recorded=bool(self.channels),
+            unknown=f"unknown channel {channel_id} (deleted, or Newsdesk cannot post there)",
+            unrecorded=f"channel {channel_id} (Newsdesk has not recorded its channels yet)",
+        )
 
     def role_label(self, role_id: int) -> str:
         """A role as pages show it: @name, or said plainly when it no longer exists."""
-        found = self.role(role_id)
-        if found is not None:
-            return f"@{found.name}"
-        if not self.roles:
-            return f"role {role_id} (Newsdesk has not recorded this server's roles yet)"
-        return f"a role that no longer exists ({role_id})"
+        return _shown(
+            self.role(role_id),
+            "@",
+            recorded=bool(self.roles),
+            unknown=f"a role that no longer exists ({role_id})",
+            unrecorded=f"role {role_id} (Newsdesk has not recorded its roles yet)",
+        )
 
     def channel_for(self, old: int, name: str) -> int | None:
         """This server's channel for a backup's channel: the same id, else the same name (as
@@ -115,6 +117,13 @@ class KnownPlaces:
         if same is not None:
             return same.id
         return next((r.id for r in self.roles if name and r.name == name), None)
+
+
+def _shown(found: Place | None, mark: str, *, recorded: bool, unknown: str, unrecorded: str) -> str:
+    """A place by name (`mark` + name); else what is known of it: gone, or not yet recorded."""
+    if found is not None:
+        return f"{mark}{found.name}"
+    return unknown if recorded else unrecorded
 
 
 async def record_places(store: Store, guild_id: int, places: KnownPlaces) -> None:
