@@ -81,7 +81,9 @@ def ended(status: int) -> str:
 class WebKeeper:
     """The web child of the bot: the one running now, and the task that restarts it."""
 
-    def __init__(self, spawn: Spawn, sock: socket.socket, policy: RestartPolicy, clock: Clock):
+    def __init__(
+        self, spawn: Spawn, sock: socket.socket, policy: RestartPolicy, clock: Clock
+    ) -> None:
         self._spawn, self._sock, self._clock = spawn, sock, clock
         self._restarts = Restarts(policy)
         self._child: asyncio.subprocess.Process | None = None
