@@ -83,6 +83,26 @@ class KnownPlaces:
         """The role with this id, if it is one feeds may ping."""
         return next((r for r in self.roles if r.id == role_id), None)
 
+    def channel_label(self, channel_id: int) -> str:
+        """A channel as pages show it: #name, or said plainly when the bot does not know it."""
+        return _shown(
+            self.channel(channel_id),
+            "#",
+            recorded=bool(self.channels),
+            unknown=f"unknown channel {channel_id} (deleted, or Newsdesk cannot post there)",
+            unrecorded=f"channel {channel_id} (Newsdesk has not recorded its channels yet)",
+        )
+
+    def role_label(self, role_id: int) -> str:
+        """A role as pages show it: @name, or said plainly when it no longer exists."""
+        return _shown(
+            self.role(role_id),
+            "@",
+            recorded=bool(self.roles),
+            unknown=f"a role that no longer exists ({role_id})",
+            unrecorded=f"role {role_id} (Newsdesk has not recorded its roles yet)",
+        )
+
     def channel_for(self, old: int, name: str) -> int | None:
         """This server's channel for a backup's channel: the same id, else the same name (as
         `/settings import` maps them through the gateway)."""
@@ -97,6 +117,13 @@ class KnownPlaces:
         if same is not None:
             return same.id
         return next((r.id for r in self.roles if name and r.name == name), None)
+
+
+def _shown(found: Place | None, mark: str, *, recorded: bool, unknown: str, unrecorded: str) -> str:
+    """A place by name (`mark` + name); else what is known of it: gone, or not yet recorded."""
+    if found is not None:
+        return f"{mark}{found.name}"
+    return unknown if recorded else unrecorded
 
 
 async def record_places(store: Store, guild_id: int, places: KnownPlaces) -> None:

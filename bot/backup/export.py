@@ -24,6 +24,7 @@ from bot.feeds.pacing import TIMEZONE_KEY
 from bot.feeds.templates import SERVER_TEMPLATE_KEY
 from bot.insights.follows import PAIR_JOIN
 from bot.insights.rising import pair_keys
+from bot.servers import known_places
 from bot.store import Follow, Schedule, Store, entity_key
 
 
@@ -157,4 +158,21 @@ async def export_backup(
             MuteBackup(kind=m.kind, value=m.value, entity_label=m.entity_label)
             for m in await store.guild_mutes(guild_id)
         ],
+    )
+
+
+async def export_recorded(
+    store: Store, guild_id: int, *, guild_name: str = "", clock: Clock | None = None
+) -> Backup:
+    """The guild's backup taken without a gateway (the web, the command line): its channels and
+    roles named as the bot last recorded them (bot/servers.py), as `/settings export` names
+    them from Discord."""
+    places = await known_places(store, guild_id)
+    return await export_backup(
+        store,
+        guild_id,
+        guild_name=guild_name,
+        channels={c.id: c.name for c in places.channels},
+        roles={r.id: r.name for r in places.roles},
+        clock=clock,
     )

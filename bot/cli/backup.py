@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import argparse
 
-from bot.backup.export import export_backup
+from bot.backup.export import export_recorded
 from bot.backup.restore import restore_backup, same_ids
 from bot.backup.schema import MAX_BACKUP_BYTES, BackupRefused, read_backup, write_backup
 from bot.cli.arguments import MAX_ID
@@ -40,7 +40,9 @@ def _export(args: argparse.Namespace) -> int:
     exported: list[bytes] = []
 
     async def work(store: Store) -> int:
-        exported.append(write_backup(await export_backup(store, args.guild)))
+        named = {g.id: g.name for g in await store.bot_guilds([args.guild])}
+        backup = await export_recorded(store, args.guild, guild_name=named.get(args.guild, ""))
+        exported.append(write_backup(backup))
         return 0
 
     with_store(settings, work)
@@ -91,7 +93,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="a server's whole setup as a backup file (feeds, digests, follows, settings)",
     )
     actions = p.add_subparsers(dest="settings_command", metavar="ACTION", required=True)
-    exporting = actions.add_parser("export", help="write a server's backup (JSON)")
+    exporting = actions.add_parser(
+        "export",
+        help="write a server's backup (JSON)",
+        description="Channels and roles are named as the bot last recorded them (its servers, "
+        "channels and roles are kept in the database while it runs), as /settings export names "
+        "them.",
+    )
     exporting.add_argument("--guild", type=SNOWFLAKE, required=True, help="the server's id")
     exporting.add_argument("-o", "--output", help="the file to write (default: standard output)")
     exporting.set_defaults(func=_export)

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.cli.arguments import whole
+from bot.cli.web_keeper import RESTARTS, RestartPolicy
 from bot.cli.web_process import ChildOrders, WebProcess, listening, web_process
 from bot.config import SANDBOX_WEB_PORT, Settings
 from bot.errors import ConfigError
@@ -59,11 +60,12 @@ async def serve_in_bot(
     discord: Discord | None = None,
     sandbox_port: int = SANDBOX_WEB_PORT,
     log_file: Path | None = None,
+    restarts: RestartPolicy = RESTARTS,
 ) -> AsyncIterator[WebProcess | None]:
     """Serve the web for the bot, from a child process on the bot's database (see
-    bot/cli/web_process.py), while the block runs, when WEB_PORT (or the sandbox) asks for it;
-    yields None when it does not. The sandbox's own port (WEB_PORT unset) gives way to any free
-    port when it is taken."""
+    bot/cli/web_process.py) restarted as `restarts` allows when it crashes, while the block
+    runs, when WEB_PORT (or the sandbox) asks for it; yields None when it does not. The
+    sandbox's own port (WEB_PORT unset) gives way to any free port when it is taken."""
     if settings.web_port_for(sandbox=sandbox) is None:
         yield None
         return
@@ -80,8 +82,9 @@ async def serve_in_bot(
         discord=discord or discord_of(settings),
         allow_private_feeds=policy.allow_private,
         log_file=log_file,
+        restarts=restarts,
     )
-    async with web_process(settings, bot.store_url, bot.metrics, sock, orders) as served:
+    async with web_process(settings, bot.store_url, bot.metrics, sock, orders, bot.clock) as served:
         yield served
 
 

@@ -9,15 +9,14 @@ writes the same database, which is where the bot's servers, channels, feeds and 
 and how its changes reach the bot (bot/changes.py); the bot's gateway state and metrics come
 from the bot's Prometheus exporter on loopback (bot/web/bot_link.py). The child dies with the
 bot however the bot ends (bot/nlp/lifeline.py: a pipe only the bot writes to, and Linux's
-parent-death signal), and the bot's stop stops it."""
+parent-death signal), the bot's stop stops it, and the bot restarts it on the same socket when
+it crashes, within a bound (bot/cli/web_keeper.py)."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 import os
-import signal
 import socket
 import sys
 from collections.abc import AsyncIterator, Iterator
@@ -26,30 +25,30 @@ from pathlib import Path
 from typing import IO
 
 import bot
+from bot.cli.web_keeper import RESTARTS, RestartPolicy, WebKeeper
+from bot.clock import Clock
 from bot.config import Settings
 from bot.errors import ConfigError
 from bot.metrics import Metrics, exported
 from bot.nlp.lifeline import Lifeline
 from bot.store.backend import backend_of, sqlite_path
-from bot.tasks import BackgroundTasks
 from bot.web import Discord
 from bot.web.server import local_base_url
-
-log = logging.getLogger(__name__)
-# Bounds on waits, not expectations: a cold start imports aiohttp, Jinja2 and the store.
-START_SECONDS = 60.0
-STOP_SECONDS = 10.0
-READY = b"ready"
 
 
 @dataclass(frozen=True)
 class WebProcess:
-    """The running web child: where browsers reach it, and its process id."""
+    """The web served for the bot: where browsers reach it, and its child process."""
 
     base_url: str
     host: str
     port: int
-    pid: int
+    keeper: WebKeeper
+
+    @property
+    def pid(self) -> int:
+        """The process id of the child serving now (a restart changes it)."""
+        return self.keeper.pid
 
     @property
     def redirect_uri(self) -> str:
@@ -65,6 +64,7 @@ class ChildOrders:
     discord: Discord | None = None
     allow_private_feeds: bool = False
     log_file: Path | None = None  # the child's stderr (the sandbox logs to a file)
+    restarts: RestartPolicy = RESTARTS
 
 
 def listening(host: str, port: int) -> socket.socket:
@@ -143,15 +143,18 @@ async def web_process(
     metrics: Metrics,
     sock: socket.socket,
     orders: ChildOrders,
+    clock: Clock,
 ) -> AsyncIterator[WebProcess]:
-    """Serve the web from a child on `sock` (taken over: closed here) while the block runs."""
-    lifeline = Lifeline()
-    try:
-        with sock, exported(metrics) as metrics_url:
-            host, port = sock.getsockname()[:2]
-            env = child_env(settings, store_url, orders.discord)
+    """Serve the web from a child on `sock` while the block runs, restarting the child when it
+    crashes (bot/cli/web_keeper.py); `sock` stays open here meanwhile, so that a new child
+    serves the same port, and is closed at the end."""
+    with sock, exported(metrics) as metrics_url:
+        host, port = sock.getsockname()[:2]
+        env = child_env(settings, store_url, orders.discord)
+
+        async def spawn(lifeline: Lifeline) -> asyncio.subprocess.Process:
             with _stderr_for(orders) as stderr:
-                child = await asyncio.create_subprocess_exec(
+                return await asyncio.create_subprocess_exec(
                     *child_args(sock, lifeline, metrics_url, orders),
                     pass_fds=(sock.fileno(), lifeline.worker_end.fileno()),
                     stdin=asyncio.subprocess.DEVNULL,
@@ -161,67 +164,8 @@ async def web_process(
                     # Ctrl-C in the terminal is the bot's to act on: the bot then stops the child.
                     start_new_session=True,
                 )
-            sock.close()  # the child holds it now: the port goes with the child
-            lifeline.worker_end.close()
+
+        keeper = WebKeeper(spawn, sock, orders.restarts, clock)
+        async with keeper.kept():
             base_url = settings.web_base_url or local_base_url(host, port)
-            async with _running(child):
-                yield WebProcess(base_url, host, port, child.pid)
-    finally:
-        lifeline.release()
-
-
-@contextlib.asynccontextmanager
-async def _running(child: asyncio.subprocess.Process) -> AsyncIterator[None]:
-    """Once the child serves, while the block runs: its unexpected end is logged; then stop it."""
-    tasks = BackgroundTasks("web-process")
-    stopping = asyncio.Event()
-    try:
-        await _started(child)
-        tasks.spawn(_watch(child, stopping), name="watch")
-        yield
-    finally:
-        stopping.set()
-        await _stop(child)
-        await tasks.cancel_all()
-
-
-async def _started(child: asyncio.subprocess.Process) -> None:
-    """Wait until the child serves (it says `ready`), or fail saying it did not start."""
-    assert child.stdout is not None
-    try:
-        async with asyncio.timeout(START_SECONDS):
-            line = await child.stdout.readline()
-    except TimeoutError:
-        line = b""
-    if line.strip() != READY:
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(STOP_SECONDS):
-                await child.wait()  # it is ending (or it hangs: stopped on the way out)
-        raise ConfigError(
-            f"the web process did not start (exit status {child.returncode}; its log says why)"
-            if child.returncode is not None
-            else "the web process did not start in time (its log says why)"
-        )
-    log.info("web newsroom served by process %s", child.pid)
-
-
-async def _watch(child: asyncio.subprocess.Process, stopping: asyncio.Event) -> None:
-    """Say when the child ends without being asked to: the bot goes on without its web."""
-    status = await child.wait()
-    if not stopping.is_set():
-        log.error("the web process %s ended (exit status %s); the web is down", child.pid, status)
-
-
-async def _stop(child: asyncio.subprocess.Process) -> None:
-    """SIGTERM (the child finishes its requests and closes its store), then SIGKILL."""
-    if child.returncode is None:
-        with contextlib.suppress(ProcessLookupError):
-            child.send_signal(signal.SIGTERM)
-        try:
-            async with asyncio.timeout(STOP_SECONDS):
-                await child.wait()
-        except TimeoutError:
-            log.warning("the web process %s did not stop in time; killed", child.pid)
-            with contextlib.suppress(ProcessLookupError):
-                child.kill()
-            await child.wait()
+            yield WebProcess(base_url, host, port, keeper)

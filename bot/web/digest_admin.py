@@ -58,11 +58,10 @@ def due_times(schedule: Schedule | ScheduleDraft, now: datetime) -> list[dict[st
 
 def schedule_data(schedule: Schedule, now: datetime, places: KnownPlaces) -> Data:
     """One schedule as pages and the API show it (its channel by name when the bot knows it)."""
-    found = places.channel(schedule.channel_id)
     return {
         "id": schedule.id,
         "channel_id": str(schedule.channel_id),
-        "channel": f"#{found.name}" if found else f"channel {schedule.channel_id}",
+        "channel": places.channel_label(schedule.channel_id),
         "target": schedule.target,
         "when": describe(schedule),
         "timezone": schedule.timezone,

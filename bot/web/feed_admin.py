@@ -77,24 +77,18 @@ def _places(places: KnownPlaces) -> Data:
     }
 
 
-def _named(places: KnownPlaces, channel_id: int) -> str:
-    found = places.channel(channel_id)
-    return f"#{found.name}" if found else f"channel {channel_id}"
-
-
 def feed_row(subscription: Subscription, feed: Feed, places: KnownPlaces, now: datetime) -> Data:
     """One feed as the list and its page show it: where it posts, how, and its health."""
     health = assess(feed, now)
-    role = places.role(subscription.role_id) if subscription.role_id else None
     return {
         "id": subscription.id,
         "feed": feed.name,
         "url": feed.url,
         "channel_id": str(subscription.channel_id),
-        "channel": _named(places, subscription.channel_id),
+        "channel": places.channel_label(subscription.channel_id),
         "filter": subscription.filter,
         "role_id": str(subscription.role_id) if subscription.role_id else "",
-        "role": f"@{role.name}" if role else "",
+        "role": places.role_label(subscription.role_id) if subscription.role_id else "",
         "max_age_hours": subscription.max_age_hours,
         "paused": subscription.paused,
         "own_template": bool(subscription.template),

@@ -1,11 +1,13 @@
 """A member's servers on the web: the switcher's list, and each server's page, where its admin
-pages (feeds, digests, follows, mutes, settings) hang. Every server id in a URL is checked
-against the member's own servers (bot/web/access.py)."""
+pages (feeds, digests, follows, mutes, settings) hang, with channels by name as the bot recorded
+them (bot/servers.py). Every server id in a URL is checked against the member's own servers
+(bot/web/access.py)."""
 
 from __future__ import annotations
 
 from aiohttp import web
 
+from bot.servers import known_places
 from bot.web.access import SignInNeeded, member_of
 from bot.web.context import context_of
 from bot.web.render import Data
@@ -34,12 +36,14 @@ async def server_data(request: web.Request) -> Data:
     if not server.manager:
         return data
     store = context_of(request).store
+    places = await known_places(store, server.id)
     data["feeds"] = [
         {
             "id": subscription.id,
             "feed": feed.name,
             "url": feed.url,
             "channel_id": str(subscription.channel_id),
+            "channel": places.channel_label(subscription.channel_id),
             "filter": subscription.filter,
             "status": feed.last_status,
             "last_success_at": feed.last_success_at,
@@ -50,6 +54,7 @@ async def server_data(request: web.Request) -> Data:
         {
             "id": schedule.id,
             "channel_id": str(schedule.channel_id),
+            "channel": places.channel_label(schedule.channel_id),
             "every": schedule.cron or schedule.every,
             "time": schedule.local_time,
             "timezone": schedule.timezone,

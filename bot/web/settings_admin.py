@@ -5,14 +5,15 @@ refused), for Manage Server, through the same core functions as `/settings` and 
 An import checks what `/settings import` checks (templates against Discord's limits, feed
 addresses against the bot's fetch policy) and maps channels and roles onto those the bot
 recorded for this server (bot/servers.py): the same id, else the same name. Before the bot has
-recorded any, ids are kept only in the server the backup came from; a backup exported here names
-no channels or roles (the web has no gateway to read names from at export)."""
+recorded any, ids are kept only in the server the backup came from. An export names the
+channels and roles it uses as `/settings export` does, from what the bot recorded (the web has no
+gateway of its own), so a restore elsewhere can find them by name."""
 
 from __future__ import annotations
 
 from aiohttp import web
 
-from bot.backup.export import export_backup
+from bot.backup.export import export_recorded
 from bot.backup.plan import same_ids
 from bot.backup.restore import restore_backup
 from bot.backup.schema import MAX_BACKUP_BYTES, BackupRefused, read_backup, write_backup
@@ -21,7 +22,7 @@ from bot.digest.manage import ROLE_KEY, set_digest_role
 from bot.errors import NewsdeskError
 from bot.feeds.pacing import TIMEZONE_KEY, set_server_zone
 from bot.render.feed_cards import check_template
-from bot.servers import known_places, set_guild_prefix
+from bot.servers import KnownPlaces, known_places, set_guild_prefix
 from bot.web.access import manager_of
 from bot.web.context import context_of
 from bot.web.digest_admin import server_data
@@ -34,15 +35,24 @@ RESTORED_KINDS = ("settings", "feeds", "digests", "follows", "pacing", "mutes")
 
 
 async def settings_page_data(request: web.Request, server: Server) -> Data:
-    """The server's settings as stored ("" when it uses the default)."""
+    """The server's settings as stored ("" when it uses the default); the digest role also by
+    name, and the roles to choose from, as the bot recorded them (bot/servers.py)."""
     store = context_of(request).store
+    role = await store.guild_setting(server.id, ROLE_KEY) or ""
+    places = await known_places(store, server.id)
     return {
         "server": server_data(server),
         "settings": {
             "prefix": await store.guild_setting(server.id, PREFIX_KEY) or "",
-            "digest_role": await store.guild_setting(server.id, ROLE_KEY) or "",
+            "digest_role": role,
             "timezone": await store.guild_setting(server.id, TIMEZONE_KEY) or "",
         },
+        "digest_role": {
+            "id": role,
+            "name": places.role_label(int(role)) if role.isdigit() else "",
+            "exists": role.isdigit() and places.role(int(role)) is not None,
+        },
+        "roles": [{"id": str(r.id), "name": r.name} for r in places.roles],
         "error": "",
         "done": "",
     }
@@ -54,13 +64,16 @@ async def settings_data(request: web.Request) -> Data:
     return await settings_page_data(request, server)
 
 
-def role_id(text: str) -> int | None:
-    """A role id typed as 123…, <@&123…>, or nothing (clear it)."""
+def role_id(text: str, places: KnownPlaces) -> int | None:
+    """A role chosen (its id, or <@&id> when typed), or nothing (clear it): one of this
+    server's roles the bot recorded; any id only while it has recorded none."""
     digits = text.strip().removeprefix("<@&").removesuffix(">")
     if not digits:
         return None
     if not digits.isdigit() or not 15 <= len(digits) <= 20:
         raise NewsdeskError("The digest role is its id (Server Settings, Roles, Copy Role ID).")
+    if places.roles and places.role(int(digits)) is None:
+        raise NewsdeskError("Choose one of this server's roles.")
     return int(digits)
 
 
@@ -75,7 +88,8 @@ async def change_setting(request: web.Request) -> web.StreamResponse:
         if setting == "prefix":
             await set_guild_prefix(context.store, server.id, value)
         elif setting == "digest_role":
-            await set_digest_role(context.store, server.id, role_id(value))
+            places = await known_places(context.store, server.id)
+            await set_digest_role(context.store, server.id, role_id(value, places))
         elif setting == "timezone":
             async with context.store.transaction():
                 await set_server_zone(context.store, server.id, value)
@@ -98,7 +112,7 @@ async def export_file(request: web.Request) -> web.StreamResponse:
     """GET /servers/{guild_id}/backup.json: the server's backup, as `/settings export`."""
     _, server = await manager_of(request, request.match_info["guild_id"])
     context = context_of(request)
-    backup = await export_backup(
+    backup = await export_recorded(
         context.store, server.id, guild_name=server.name, clock=context.clock
     )
     return web.Response(

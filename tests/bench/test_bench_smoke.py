@@ -94,6 +94,7 @@ def test_web_benchmark_writes_its_rows(tmp_path: Path) -> None:
     for kind in ("search", "story"):
         assert rows[f"web {kind} page p99 server time @400"]["goal"] == "≤ 100 ms"
     assert rows["web entity page p99 server time @200"]["unit"] == "ms"
+    assert "visits" in rows["web search page p99 server time, every visit @400"]["note"]
     shared = rows["/search round trip p99, 50 users, web serving 50 readers @400"]
     assert shared["goal"] == "≤ 1.5× alone" and shared["baseline"] > 0
     assert "0 failed" in rows["web search page p99 server time beside the bot @400"]["note"]

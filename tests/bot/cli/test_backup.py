@@ -5,10 +5,12 @@ restored, with the reason), a file that is not a backup refused with one error l
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
+from bot.servers import KnownPlaces, Place, record_joined, record_places
 from bot.store import open_store
 from tests.bot.cli.test_commands import cli, database, default_db
 
@@ -34,12 +36,19 @@ async def test_settings_export_and_import_through_the_command_line(
                     now=NOW,
                 )
         await store.set_guild_setting(101, "prefix", "?")
+        # What the running bot recorded of the server: its name, channel 11 (#news); channel 12
+        # was deleted since.
+        await record_joined(store, 101, "Newsroom", datetime.fromisoformat(NOW))
+        await record_places(store, 101, KnownPlaces((Place(11, "news"),)))
     backup = tmp_path / "backup.json"
     code, out, err = await cli(
         capsys, "--db", database, "settings", "export", "--guild", "101", "-o", str(backup)
     )
     assert (code, err) == (0, "") and out.startswith(f"wrote {backup}")
-    assert json.loads(backup.read_bytes())["settings"]["prefix"] == "?"
+    exported = json.loads(backup.read_bytes())
+    assert exported["settings"]["prefix"] == "?"
+    assert exported["server"] == {"id": "101", "name": "Newsroom"}
+    assert exported["channels"] == {"11": "news", "12": ""}
 
     code, out, err = await cli(
         capsys, "--db", database, "settings", "import", str(backup), "--guild", "101"

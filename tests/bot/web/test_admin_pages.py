@@ -270,6 +270,14 @@ async def test_settings_change_as_the_slash_commands_change_them(admin_web: WebD
         ) as refused:
             assert refused.status == 400
             assert "1-5 characters without spaces" in await refused.text()
+        # Another server's role (Backroom's Editors) is not one of Newsroom's: refused.
+        foreign = web.discord.world.guilds[1].roles[1]
+        async with http.post(
+            web.url(page),
+            data={"csrf_token": token, "setting": "digest_role", "value": str(foreign.id)},
+        ) as forged:
+            assert forged.status == 400
+            assert "Choose one of this server&#39;s roles." in await forged.text()
         async with http.get(web.url(f"/api/v1{page}")) as api:
             shown = (await api.json())["settings"]
     assert shown == {"prefix": "?", "timezone": "Europe/London", "digest_role": str(editors.id)}
@@ -320,12 +328,16 @@ async def test_export_then_import_reports_what_was_added_and_refused(
     # Into the server it came from: all of it is there already.
     status, text = await upload("alice", guild_id, backup)
     assert status == 200 and "Digests: 0 added, 1 already here" in text
-    # Into another server (carol's): the mute rule comes, the digest needs a channel there.
+    # Into another server (carol's): the mute rule comes, and the digest goes to the channel
+    # of the same name there (the export named it, as `/settings export` does).
+    assert document["channels"] == {str(channel_id): "news"}
     status, text = await upload("carol", backroom.id, backup)
     assert status == 200
-    assert "Mutes: 1 added" in text and "Not restored (1)" in text
+    assert "Mutes: 1 added" in text and "Digests: 1 added" in text
+    assert "Not restored" not in text
     assert [m.value for m in await web.store.guild_mutes(backroom.id)] == ["crypto"]
-    assert await web.store.digest_schedules(backroom.id) == []
+    [digest] = await web.store.digest_schedules(backroom.id)
+    assert digest.channel_id == web.discord.world.channel_named("news", backroom).id
     # Not a backup at all: refused, nothing restored.
     status, text = await upload("carol", backroom.id, b'{"hello": 1}')
     assert status == 400 and "That file was refused" in text
@@ -354,9 +366,8 @@ async def test_an_import_checks_templates_and_maps_channels_by_name_as_settings_
         async with http.get(web.url(f"/servers/{guild_id}/backup.json")) as exported:
             document = json.loads(await exported.read())
     # A server template whose title can run past Discord's 256 characters, as `/settings
-    # import` refuses it; and the digest's channel named, as a backup made in Discord names it.
+    # import` refuses it.
     document["settings"]["feed_template"] = make_template(title="{summary}").to_json()
-    document["channels"] = {str(channel_id): "news"}
     status, text = await upload_backup(web, "carol", backroom.id, json.dumps(document).encode())
     assert status == 200
     assert "over Discord&#39;s limit of 256" in text

@@ -26,6 +26,7 @@ from bot.metrics import LoopLag, Metrics, exported
 from bot.store import open_store
 from bot.web import WebContext, WebServer
 from bot.web.bot_link import BotLink
+from tests.bot.nlp.test_worker_lifetime import DEADLINE
 from tests.bot.web.newsroom import WebDesk, csrf_token, newsroom_world, running_web
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -57,11 +58,16 @@ async def test_inside_the_bot_healthz_sees_the_gateway_and_metrics_count_command
             assert report["database"] == {"ok": True}
             await desk.discord.slash("search", query="Qatar truce")
             await desk.discord.slash("search", query="-nothing")  # an error: no words
-            async with http.get(server.base_url + "/metrics") as scraped:
-                assert scraped.headers["Content-Type"].startswith("text/plain; version=")
-                found = samples(await scraped.text())
-    ok = (("command", "/search"), ("outcome", "ok"))
-    failed = (("command", "/search"), ("outcome", "error"))
+            # The bot counts a failed command once its error reply is sent: a scrape may come
+            # between the two (the wait is bounded, not a sleep).
+            ok = (("command", "/search"), ("outcome", "ok"))
+            failed = (("command", "/search"), ("outcome", "error"))
+            found: dict[tuple[str, tuple[tuple[str, str], ...]], float] = {}
+            async with asyncio.timeout(DEADLINE):
+                while ("newsdesk_commands_total", failed) not in found:
+                    async with http.get(server.base_url + "/metrics") as scraped:
+                        assert scraped.headers["Content-Type"].startswith("text/plain; version=")
+                        found = samples(await scraped.text())
     assert found[("newsdesk_commands_total", ok)] == 1
     assert found[("newsdesk_commands_total", failed)] == 1
     assert found[("newsdesk_command_seconds_count", (("command", "/search"),))] == 2

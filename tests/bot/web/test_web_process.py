@@ -1,12 +1,15 @@
 """The web served for the bot is a process of its own (its pages never run on the bot's
-interpreter): started with the bot, serving the bot's database, stopped by the bot's stop, and
-gone with the bot when the bot is killed -9, so restarts do not pile web processes up on the
-port (issue 18; the same lifeline as the NLP worker's, bot/nlp/lifeline.py)."""
+interpreter): started with the bot, serving the bot's database, stopped by the bot's stop,
+restarted on the same port when it crashes (until it crashes too often), and gone with the bot
+when the bot is killed -9, so restarts do not pile web processes up on the port (issue 18; the
+same lifeline as the NLP worker's, bot/nlp/lifeline.py)."""
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import json
+import logging
 import os
 import select
 import shutil
@@ -16,6 +19,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +27,8 @@ import aiohttp
 import pytest
 
 from bot.cli.web import serve_in_bot
-from bot.cli.web_process import ChildOrders, child_args, child_env, listening
+from bot.cli.web_keeper import RestartPolicy
+from bot.cli.web_process import ChildOrders, WebProcess, child_args, child_env, listening
 from bot.config import Secret, Settings
 from bot.nlp.lifeline import Lifeline
 from bot.web import Discord
@@ -154,3 +159,78 @@ def test_the_web_process_gets_no_token_and_no_secret_on_its_command_line() -> No
     assert "--discord-url http://127.0.0.1:9/emulator" in shown
     for secret in ("the-bot-token", "db-password", "oauth-secret"):
         assert secret not in shown
+
+
+def proc_file(pid: int, name: str) -> bytes:
+    """/proc/`pid`/`name` (the command line or the environment of a child of ours)."""
+    return Path(f"/proc/{pid}/{name}").read_bytes()
+
+
+async def restarted(web: WebProcess, crashed: int, http: aiohttp.ClientSession) -> int:
+    """Wait (bounded) until a new child, not `crashed`, answers on the web's port; its pid."""
+    deadline = time.monotonic() + DEADLINE
+    while web.pid == crashed or not running(web.pid):
+        assert time.monotonic() < deadline, f"the web process {crashed} was not restarted"
+        await asyncio.sleep(0.05)  # the bot's event loop runs the restart meanwhile
+    # A request now is accepted by the new child (the bot kept the socket: nothing is lost).
+    async with http.get(web.base_url + "/api/v1/search?q=Qatar") as found:
+        assert found.status == 200 and (await found.json())["hits"]
+    return web.pid
+
+
+async def refused(port: int) -> bool:
+    """Wait (bounded) until nothing accepts connections on 127.0.0.1:`port`."""
+    deadline = time.monotonic() + DEADLINE
+    while time.monotonic() < deadline:
+        try:
+            _, writer = await asyncio.open_connection("127.0.0.1", port)
+        except ConnectionRefusedError:
+            return True
+        writer.close()
+        await asyncio.sleep(0.05)
+    return False
+
+
+async def test_a_crashed_web_process_is_restarted_on_its_port_until_it_crashes_too_often(
+    newsdesk_factory: Callable[..., Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    # Two restarts within ten minutes, at once (the real bot waits 1, 2, 4 … s on its clock).
+    policy = RestartPolicy(most=2, within=timedelta(minutes=10), first_wait=timedelta(0))
+    caplog.set_level(logging.INFO, logger="bot.cli.web_keeper")
+    async with newsdesk_factory() as desk:
+        settings = dataclasses.replace(
+            desk.bot.settings,
+            discord_token=Secret("the-bot-token"),
+            web_port=0,
+            web_public_archive=True,
+        )
+        async with (
+            serve_in_bot(settings, desk.bot, restarts=policy) as web,
+            aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=DEADLINE)) as http,
+        ):
+            assert web is not None
+            crashed = [web.pid]
+            for _ in range(policy.most):
+                os.kill(crashed[-1], signal.SIGKILL)
+                crashed.append(await restarted(web, crashed[-1], http))
+                # Still the bot's child, still without the token on its command line or in
+                # its environment.
+                assert "bot web" in children(os.getpid())[web.pid]
+                assert b"the-bot-token" not in proc_file(web.pid, "cmdline")
+                assert b"the-bot-token" not in proc_file(web.pid, "environ")
+            # A third crash within ten minutes: the bot stops trying, and says so loudly.
+            os.kill(crashed[-1], signal.SIGKILL)
+            assert await refused(web.port), listeners(web.port)
+            assert not any("bot web" in line for line in children(os.getpid()).values())
+    said = [(r.levelname, r.getMessage()) for r in caplog.records if r.levelno >= logging.WARNING]
+    assert said == [
+        *(
+            ("WARNING", f"the web process {pid} ended (killed by SIGKILL); restarting it in 0.0 s")
+            for pid in crashed[:-1]
+        ),
+        (
+            "ERROR",
+            f"the web process {crashed[-1]} ended (killed by SIGKILL) after 2 restarts within "
+            "0:10:00: not restarting it again; the web is DOWN until the bot restarts",
+        ),
+    ]
