@@ -27,7 +27,6 @@ from bot.clock import Clock, SystemClock, utc_iso
 from bot.config import PREFIX_KEY, Settings
 from bot.metrics import LoopLag, Metrics
 from bot.nlp.enrichment import enrich_pending
-from bot.nlp.heap import trim_every
 from bot.nlp.lookup import entity_article_ids
 from bot.nlp.service import Mode, NlpService
 from bot.render import errors
@@ -40,6 +39,7 @@ from bot.store.backend import open_store, sqlite_path
 from bot.stories import catch_up_stories
 from bot.tasks import BackgroundTasks, meter_tasks
 from bot.work import Ledger, label_current
+from bot.workers.heap import trim_every
 
 log = logging.getLogger(__name__)
 

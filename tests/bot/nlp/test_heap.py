@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.nlp.heap import give_back, trim
 from bot.nlp.service import NlpService
+from bot.workers.heap import give_back, trim
 from tests.bot.nlp.heap_jobs import fill_and_free, keep, pid, resident_kb
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc")

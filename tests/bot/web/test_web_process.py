@@ -1,7 +1,7 @@
 """The web served for the bot is a process of its own (its pages never run on the bot's
 interpreter): started with the bot, serving the bot's database, stopped by the bot's stop, and
 gone with the bot when the bot is killed -9, so restarts do not pile web processes up on the
-port (issue 18; the same lifeline as the NLP worker's, bot/nlp/lifeline.py)."""
+port (issue 18; the same lifeline as the NLP worker's, bot/workers/lifeline.py)."""
 
 from __future__ import annotations
 
@@ -25,8 +25,8 @@ import pytest
 from bot.cli.web import serve_in_bot
 from bot.cli.web_process import ChildOrders, child_args, child_env, listening
 from bot.config import Secret, Settings
-from bot.nlp.lifeline import Lifeline
 from bot.web import Discord
+from bot.workers.lifeline import Lifeline
 from tests.bot.nlp.test_worker_lifetime import DEADLINE, children, running, wait_gone
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
