@@ -127,7 +127,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             raise RuntimeError("the bot stopped before it was ready")
         await bot.sync_commands(force=True)
         await bot.nlp_service.analyze(["Warm-up text about Qatar and Hamas."])
-        await asyncio.to_thread(charts.warm_up)
+        await charts.start_renderer()
         before = None
         if args.trace_memory:
             tracemalloc.start(TRACE_FRAMES)
