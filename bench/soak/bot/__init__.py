@@ -1,5 +1,9 @@
 """The bot under soak, as a child process: the real NewsBot (every cog, its NLP worker
-process, its feed poller) connected to the soak's emulator, on the analysed archive.
+process, its chart renderer, its feed poller) connected to the soak's emulator, on the
+analysed archive. Started as `python -m bench.soak.bot` (this package's __main__.py): like
+`python -m bot`, a __main__ module that the worker processes it spawns do not import again
+(multiprocessing re-imports any other main module in each, and this one brings discord.py and
+the whole bot: 50 MB more in every worker, which the bot itself never pays).
 
     python -m bench.soak.bot --api URL --gateway URL --token T --db PATH --report FILE
 
@@ -162,7 +166,3 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--trace-memory", action="store_true", help="tracemalloc diff (slow)")
     asyncio.run(run(parser.parse_args(argv)))
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
