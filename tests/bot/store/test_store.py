@@ -192,9 +192,9 @@ async def test_article_part_reads_a_span_of_the_body_and_its_length(store: Store
 
 
 async def test_a_window_of_new_articles_can_hold_only_their_leads(store: Store) -> None:
-    """What a digest reads of each new article (issue 16, found by the soak: every /catchup
-    read a window's 9 MB page whole): with body_chars, the body's first characters (counted
-    in characters on both backends), the rest of the article as it is."""
+    """What a digest reads of each new article and of a story's reports (issue 16, found by
+    the soak: every /catchup read a window's 9 MB page whole): with body_chars, the body's
+    first characters (counted in characters on both backends), the rest as it is."""
     long, short = "Café ☕ x" * 1000, "Short body."
     report = await ingest_drafts(
         store,
@@ -212,6 +212,9 @@ async def test_a_window_of_new_articles_can_hold_only_their_leads(store: Store) 
     assert [a.body for a in leads] == [short[:12], long[:12]]
     assert [a.body for a in whole] == [short, long]
     assert [(a.title, a.caption) for a in leads] == [(a.title, a.caption) for a in whole]
+    # So are a story's reports, read by id (bot/nlp/storyline.py).
+    by_id = await store.articles(report.added, body_chars=12)
+    assert [a.body for a in by_id] == [long[:12], short[:12]]
 
 
 async def test_listing_index_words_while_articles_are_stored_is_never_aborted(
