@@ -39,7 +39,7 @@ from bot.store.backend import open_store, sqlite_path
 from bot.stories import catch_up_stories
 from bot.tasks import BackgroundTasks, meter_tasks
 from bot.work import Ledger, label_current
-from bot.workers.heap import trim_every
+from bot.workers.heap import map_large_blocks, trim_every
 
 log = logging.getLogger(__name__)
 
@@ -136,6 +136,7 @@ class NewsBot(commands.Bot):
         """Meter the tasks the bot runs, open the store, load every cog, sync slash commands
         if they changed."""
         self._unmeter = meter_tasks(asyncio.get_running_loop(), self.work.record)
+        map_large_blocks()  # a huge page's buffers go back to the system when freed
         self._store = await open_store(self.store_url, readers=self.settings.database_readers)
         await self.load_extensions()
         await self.sync_commands()

@@ -17,7 +17,7 @@ from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.connection import Connection
 from typing import Literal, TypeVar
 
-from bot.workers.heap import resident_mb, then_give_back
+from bot.workers.heap import map_large_blocks, resident_mb, then_give_back
 from bot.workers.lifeline import Lifeline, hold_on
 
 T = TypeVar("T")
@@ -34,6 +34,7 @@ def _init_worker(
     # First make sure the worker dies with its parent (kill -9 leaves no orphan); then warm it
     # up (load the model, fill the font caches) so the first request does not pay for it.
     hold_on(lifeline, parent_pid, signal_on_death)
+    map_large_blocks()  # a huge input's buffers go back to the system when freed
     if niceness:
         with contextlib.suppress(OSError):
             os.nice(niceness)
