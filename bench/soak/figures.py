@@ -191,6 +191,8 @@ def troubles(phase: Phase) -> list[str]:
         lines.append(
             f"memory at {moment}: " + ", ".join(f"{k} {v:.0f} MB" for k, v in found.items())
         )
+    if grown := phase.report.get("objects_grown"):
+        lines.append(f"objects grown under load: {', '.join(grown)}")
     if imported := phase.report.get("imported_under_load"):
         lines.append(f"first imported under load: {', '.join(imported)}")
     return lines

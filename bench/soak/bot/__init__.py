@@ -23,12 +23,14 @@ import asyncio
 import contextlib
 import ctypes
 import ctypes.util
+import gc
 import json
 import logging
 import os
 import sys
 import time
 import tracemalloc
+from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -111,6 +113,11 @@ def _memory_diff(before: tracemalloc.Snapshot | None) -> list[str]:
     return lines
 
 
+def _object_counts() -> Counter[str]:
+    """Objects the collector tracks, by type name (which kinds grew under load)."""
+    return Counter(type(found).__name__ for found in gc.get_objects())
+
+
 def _memory_kinds() -> dict[str, float]:
     """This process's resident memory by kind (MB): anonymous (the heap), file-backed (code
     and libraries), shared (smaps_rollup); empty where /proc has no such file."""
@@ -190,7 +197,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         if args.trace_memory:
             tracemalloc.start(TRACE_FRAMES)
             before = tracemalloc.take_snapshot()
-        modules, memory = set(sys.modules), _memory_kinds()
+        modules, memory, objects = set(sys.modules), _memory_kinds(), _object_counts()
         stalls.start()
         ticker = asyncio.create_task(_lateness(samples, stalls))
         print(json.dumps({"ready": True, "pid": os.getpid()}), flush=True)
@@ -209,6 +216,11 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 name for name in set(sys.modules) - modules if "." not in name
             ),
             "memory_kinds": {"ready": memory, "stop": _memory_kinds()},
+            "objects_grown": [
+                f"{name} +{count - objects.get(name, 0)}"
+                for name, count in _object_counts().most_common(60)
+                if count - objects.get(name, 0) > 1000
+            ][:15],
         }
         await asyncio.to_thread(Path(args.report).write_text, json.dumps(report), "utf-8")
         await bot.close()
