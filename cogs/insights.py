@@ -7,7 +7,6 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import work
 from bot.client import NewsBot, app_cooldown
 from bot.insights import charts
 from bot.insights.network import entity_network, render_network
@@ -34,8 +33,8 @@ class Insights(commands.Cog):
         self.bot = bot
 
     async def cog_load(self) -> None:
-        """Warm matplotlib up in a thread, so the first chart costs what the others do."""
-        self.bot.tasks.spawn(work.to_thread(charts.warm_up), name="charts:warm-up")
+        """Start the chart renderer's process, so the first chart costs what the others do."""
+        self.bot.tasks.spawn(charts.start_renderer(), name="charts:warm-up")
 
     @app_commands.command(
         name="entity-trend",

@@ -90,6 +90,9 @@ def test_only_the_store_talks_to_a_database(folder: str) -> None:
         ("bot/models", {"bot.models", "bot.errors"}),
         # The story rule sits on the store: ingest, feeds and digests build on it, not under.
         ("bot/stories", {"bot.stories", "bot.store", "bot.models", "bot.errors", "bot.clock"}),
+        # Worker processes (the NLP model's, the charts') build on nothing of the project, so
+        # a worker imports only what its own jobs need.
+        ("bot/workers", {"bot.workers"}),
     ],
 )
 def test_lower_layers_import_nothing_above_them(folder: str, allowed: set[str]) -> None:
@@ -109,6 +112,28 @@ def test_lower_layers_import_nothing_above_them(folder: str, allowed: set[str]) 
 )
 def test_the_work_meter_and_the_budgets_are_leaves(module: str, allowed: set[str]) -> None:
     found = {n for n in imported(ROOT / module, depth=2) if n.startswith("bot.")} - allowed
+    assert found == set()
+
+
+# What the chart renderer's process imports to draw: the theme, the drawing modules, the data.
+CHART_DRAWING = [
+    "bot/insights/charts.py",
+    "bot/insights/trend_chart.py",
+    "bot/insights/network_chart.py",
+]
+
+
+@pytest.mark.parametrize("module", CHART_DRAWING)
+def test_the_chart_renderer_stays_small(module: str) -> None:
+    """Charts are drawn in a process of their own (bot/insights/charts.py); the modules it
+    imports to draw import neither the NLP model (bot.nlp loads spaCy) nor the store."""
+    found = {
+        name
+        for name in imported(ROOT / module, depth=3)
+        if name.startswith("bot.")
+        and name not in ("bot.insights", "bot.insights.charts")  # the theme
+        and not name.startswith(("bot.models", "bot.workers"))
+    }
     assert found == set()
 
 

@@ -186,4 +186,13 @@ def troubles(phase: Phase) -> list[str]:
     for stall in stalls.get("longest", [])[:4]:
         lines.append(f"stall: {stall['ms']} ms\n{stall['stack']}")
     lines += [f"grew: {line}" for line in phase.report.get("memory_growth", [])[:12]]
+    kinds = phase.report.get("memory_kinds", {})
+    for moment, found in kinds.items():
+        lines.append(
+            f"memory at {moment}: " + ", ".join(f"{k} {v:.0f} MB" for k, v in found.items())
+        )
+    if grown := phase.report.get("objects_grown"):
+        lines.append(f"objects grown under load: {', '.join(grown)}")
+    if imported := phase.report.get("imported_under_load"):
+        lines.append(f"first imported under load: {', '.join(imported)}")
     return lines

@@ -1,5 +1,5 @@
 """One soak phase: the emulator and its crowd in this process, the bot in a child process
-(bench/soak/bot.py) on a private copy of the archive; optionally hostile users, the huge-article
+(bench/soak/bot/) on a private copy of the archive; optionally hostile users, the huge-article
 feed and Discord faults. Returns what was seen, for bench/soak/figures.py."""
 
 from __future__ import annotations
@@ -179,7 +179,7 @@ async def run_phase(
     trace_memory: bool = False,
 ) -> Phase:
     """Run one phase on a copy of `source`; `hostiles` = 0 is the calm baseline;
-    `trace_memory` has the bot report what grew (bench/soak/bot.py)."""
+    `trace_memory` has the bot report what grew (bench/soak/bot/)."""
     folder = Path(tempfile.mkdtemp(dir=scratch(), prefix="soak-"))
     db = copy_db(source, folder / "soak.db")
     facts = await archive_facts(db, size)

@@ -28,13 +28,13 @@ from bot.errors import ConfigError
 from bot.feeds.fetcher import FetchPolicy
 from bot.metrics import LoopLag, Metrics
 from bot.nlp import close_default
-from bot.nlp.lifeline import hold_on
 from bot.store import Store
 from bot.store.backend import open_store
 from bot.tasks import BackgroundTasks
 from bot.terminal import shown, terminal
 from bot.web import Discord, WebContext, WebOptions, WebServer
 from bot.web.bot_link import BotLink
+from bot.workers.lifeline import hold_on
 
 if TYPE_CHECKING:
     from bot.client import NewsBot

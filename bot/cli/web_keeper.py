@@ -5,7 +5,7 @@ crashes too often, so a web that cannot run does not restart forever beside the 
 The bot keeps the listening socket for as long as the web should be served: a browser that
 connects while the child is down waits in the socket's queue and is answered by the next child;
 once the keeper gives up, the socket is closed and connections are refused, not left waiting.
-Each child gets a lifeline of its own (bot/nlp/lifeline.py), so it dies with the bot however
+Each child gets a lifeline of its own (bot/workers/lifeline.py), so it dies with the bot however
 the bot ends. Waits are on the bot's clock (bot/clock.py)."""
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from datetime import datetime, timedelta
 
 from bot.clock import Clock
 from bot.errors import ConfigError
-from bot.nlp.lifeline import Lifeline
 from bot.tasks import BackgroundTasks
+from bot.workers.lifeline import Lifeline
 
 log = logging.getLogger(__name__)
 # Bounds on waits, not expectations: a cold start imports aiohttp, Jinja2 and the store.

@@ -8,7 +8,7 @@ said at once, and browsers that connect early wait in the socket's queue); the c
 writes the same database, which is where the bot's servers, channels, feeds and schedules are
 and how its changes reach the bot (bot/changes.py); the bot's gateway state and metrics come
 from the bot's Prometheus exporter on loopback (bot/web/bot_link.py). The child dies with the
-bot however the bot ends (bot/nlp/lifeline.py: a pipe only the bot writes to, and Linux's
+bot however the bot ends (bot/workers/lifeline.py: a pipe only the bot writes to, and Linux's
 parent-death signal), the bot's stop stops it, and the bot restarts it on the same socket when
 it crashes, within a bound (bot/cli/web_keeper.py)."""
 
@@ -30,10 +30,10 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.errors import ConfigError
 from bot.metrics import Metrics, exported
-from bot.nlp.lifeline import Lifeline
 from bot.store.backend import backend_of, sqlite_path
 from bot.web import Discord
 from bot.web.server import local_base_url
+from bot.workers.lifeline import Lifeline
 
 
 @dataclass(frozen=True)

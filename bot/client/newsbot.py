@@ -27,7 +27,6 @@ from bot.clock import Clock, SystemClock, utc_iso
 from bot.config import PREFIX_KEY, Settings
 from bot.metrics import LoopLag, Metrics
 from bot.nlp.enrichment import enrich_pending
-from bot.nlp.heap import trim_every
 from bot.nlp.lookup import entity_article_ids
 from bot.nlp.service import Mode, NlpService
 from bot.render import errors
@@ -40,6 +39,7 @@ from bot.store.backend import open_store, sqlite_path
 from bot.stories import catch_up_stories
 from bot.tasks import BackgroundTasks, meter_tasks
 from bot.work import Ledger, label_current
+from bot.workers.heap import map_large_blocks, trim_every
 
 log = logging.getLogger(__name__)
 
@@ -136,6 +136,7 @@ class NewsBot(commands.Bot):
         """Meter the tasks the bot runs, open the store, load every cog, sync slash commands
         if they changed."""
         self._unmeter = meter_tasks(asyncio.get_running_loop(), self.work.record)
+        map_large_blocks()  # a huge page's buffers go back to the system when freed
         # A store path given for this bot (tests, the sandbox) keeps its index beside it.
         index_dir = (
             self.settings.search_index_dir if self.store_url == self.settings.store_url else ""

@@ -176,7 +176,11 @@ class DigestComposer:
         """The digest of articles stored or changed in [since, until) matching `filter`, less
         what the server `guild_id` has muted (bot.mutes)."""
         wanted = filter if isinstance(filter, DigestFilter) else parse_filter(filter)
-        window = await self.store.articles_in_window(since, until, limit=CANDIDATES)
+        # Bodies are read only for unanalysed leads (lead_sentences): one character past
+        # LEAD_CHARS keeps body_opening's cut exactly what the whole body gives.
+        window = await self.store.articles_in_window(
+            since, until, limit=CANDIDATES, body_chars=LEAD_CHARS + 1
+        )
         articles = await self._matching(window, wanted)
         hidden: dict[int, object] = {}
         if guild_id is not None and articles:

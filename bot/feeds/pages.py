@@ -102,5 +102,12 @@ class EntryPages:
             assert entry.link is not None
             article_id = await self.store.article_id_for(canonical_url(entry.link), "")
         else:
-            article_id = await self.store.article_id_for(draft.origin, draft.content_hash)
+            # Ingest stored it under its own address: found without its text's hash (a
+            # million-character page's is a third of a second of the event loop under load).
+            article_id = await self.store.article_id_for(draft.origin, "")
+            if article_id is None:
+                # Stored as the same text from elsewhere: found by the hash, worked out (once:
+                # a cached property) in a thread.
+                digest = await asyncio.to_thread(lambda: draft.content_hash)
+                article_id = await self.store.article_id_for(draft.origin, digest)
         return SeenItem(entry.guid, entry.link, article_id)

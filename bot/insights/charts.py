@@ -1,5 +1,12 @@
 """What every Newsdesk chart shares: one theme legible in Discord's dark and light themes,
-fixed fonts and sizes, and deterministic PNG bytes (no timestamps, no pyplot state).
+fixed fonts and sizes, deterministic PNG bytes (no timestamps, no pyplot state), and the
+process that draws them (`render`).
+
+Charts are drawn in a worker process of their own (bot/workers/pool.py: it dies with the bot,
+gives back what each chart freed, is replaced once grown): drawn in a thread, matplotlib held
+the bot's GIL for up to 0.9 s a chart, so every guild's event loop waited (found by the soak).
+The renderer imports this module and the drawing modules (trend_chart, network_chart) alone,
+not the NLP model: it stays a small process.
 
 The background is opaque and matches Discord's dark embed colour, so a chart blends into the
 dark theme and reads as a dark card in the light one; text and lines are mid-to-light tones
@@ -11,7 +18,9 @@ from __future__ import annotations
 import io
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
+
+from bot.workers.pool import WorkerPool
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -37,9 +46,15 @@ KIND_COLOURS = {
 OTHER_KIND = "#A5ABB3"
 FONT_FAMILY = "DejaVu Sans"  # ships with matplotlib: the same glyphs on every machine
 DPI = 150
+# MB the renderer may grow past its size after its first chart before it is replaced.
+RECYCLE_MB = 64.0
+# Below the bot's priority (nice(2) increment), above the NLP worker's: a member waits for it.
+NICENESS = 5
 
-# matplotlib shares font caches between figures and is not thread-safe; charts render in
-# worker threads (off the event loop), so one chart is drawn at a time.
+T = TypeVar("T")
+
+# matplotlib shares font caches between figures and is not thread-safe: one chart is drawn at a
+# time (the renderer has one thread; tests may draw in theirs).
 _RENDER_LOCK = threading.Lock()
 _WARM_LOCK = threading.Lock()
 _WARMED = threading.Event()
@@ -78,7 +93,7 @@ def style_axes(axes: Axes, *, tick_size: float = 11) -> None:
 
 def render_png(build: Callable[[], Figure]) -> bytes:
     """Build a figure and return it as PNG bytes: the same figure gives the same bytes (no
-    software or time metadata). Blocking CPU work: call it through `asyncio.to_thread`."""
+    software or time metadata). Blocking CPU work: run it in the renderer (`render`)."""
     buffer = io.BytesIO()
     with _RENDER_LOCK:
         figure = build()
@@ -93,8 +108,8 @@ def render_png(build: Callable[[], Figure]) -> bytes:
 
 
 def warm_up() -> None:
-    """Import matplotlib and fill its font and text caches once per process (blocking: run
-    it in a thread at start-up), so no member's first chart pays ~300 ms for them."""
+    """Import matplotlib and fill its font and text caches once per process (the renderer's
+    initializer), so no member's first chart pays ~300 ms for them."""
     with _WARM_LOCK:
         if _WARMED.is_set():
             return
@@ -113,3 +128,28 @@ def png_size(data: bytes) -> tuple[int, int]:
     if len(data) < 24 or data[:8] != b"\x89PNG\r\n\x1a\n" or data[12:16] != b"IHDR":
         raise ValueError("not a PNG image")
     return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+_renderer: WorkerPool | None = None
+
+
+def renderer() -> WorkerPool:
+    """The process charts are drawn in, created (not yet started) on first use. One per
+    process, shared by every bot and web app in it, for the process's life: it exits with
+    it (its lifeline), so nothing has to stop it."""
+    global _renderer
+    if _renderer is None:
+        _renderer = WorkerPool(
+            "process", warm=warm_up, recycle_mb=RECYCLE_MB, niceness=NICENESS, name="charts"
+        )
+    return _renderer
+
+
+async def render(draw: Callable[[T], bytes], data: T) -> bytes:
+    """`draw(data)` (a drawing module's function and plain picklable data) in the renderer."""
+    return await renderer().run(draw, data)
+
+
+async def start_renderer() -> None:
+    """Start the renderer and warm it up now (at start-up), not on a member's first chart."""
+    await renderer().run(warm_up)

@@ -168,12 +168,23 @@ async def enrich_pending(
     return saved
 
 
-async def current_analysis(store: Store, article_id: int) -> tuple[Article, StoredAnalysis] | None:
-    """The article and its stored analysis, if that analysis is of its text and this code."""
+async def current_analysis(
+    store: Store, article_id: int, *, sentences: int | None = None
+) -> tuple[Article, StoredAnalysis] | None:
+    """The article and its stored analysis, if that analysis is of its text and this code;
+    with `sentences`, the article's body holds only as much as its first `sentences` do."""
     stored = await store.stored_analysis(article_id)
     if stored is None or stored.nlp_version != NLP_VERSION:
         return None
-    article = await store.article(article_id)
+    if sentences is None:
+        article = await store.article(article_id)
+    else:
+        # Read as far as the last sentence wanted (their mentions lie within): a reader of a
+        # 1,000,000-character report's first sentences reads a news story's worth of it, not
+        # the whole body every time (found by the soak: each /catchup read it whole).
+        kept = stored.sentences[: max(sentences, 0)]
+        part = await store.article_part(article_id, 0, kept[-1][1] if kept else 0)
+        article = part[0] if part else None
     if article is None or stored.content_hash != await store.article_content_hash(article_id):
         return None
     return article, stored
@@ -188,7 +199,7 @@ async def load_analysis(
     `max_sentences` reads only the body's first sentences (and the mentions in them and in
     the title and caption): a reader of many articles then spends the same on a
     1,000,000-character one as on a news story."""
-    current = await current_analysis(store, article_id)
+    current = await current_analysis(store, article_id, sentences=max_sentences)
     if current is None:
         return None
     article, stored = current

@@ -126,9 +126,16 @@ class StoryReader:
     async def texts(self, article_ids: Sequence[int]) -> dict[int, StoryText]:
         """The texts of these articles (those still stored), by id."""
         found: dict[int, StoryText] = {}
-        for article in await self.store.articles(list(article_ids)) if article_ids else []:
+        articles = await self._read(article_ids) if article_ids else []
+        for article in articles:
             found[article.id] = await self.text(article)
         return found
+
+    async def _read(self, article_ids: Sequence[int]) -> list[Article]:
+        """The articles, each body to what `text` reads of it: one character past
+        STORY_TEXT_CHARS keeps body_opening's cut where the whole body gives it (found by the
+        soak: each /catchup read a huge report whole, 9 MB, only to see it was unchanged)."""
+        return await self.store.articles(list(article_ids), body_chars=STORY_TEXT_CHARS + 1)
 
     @staticmethod
     async def added(earlier: Sequence[StoryText], later: StoryText) -> list[NewSentence]:
@@ -145,7 +152,7 @@ class StoryReader:
         chosen = _figure_reports(story)
         if len(chosen) < 2:
             return Figures()
-        articles = await self.store.articles([r.article_id for r in chosen])
+        articles = await self._read([r.article_id for r in chosen])
         key = tuple((a.id, a.updated_at) for a in articles)
         known = self._figures.get(key)
         if known is not None:

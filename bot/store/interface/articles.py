@@ -34,8 +34,9 @@ class ArticleStore(Protocol):
         id. What a reader's page needs: the rest of a long body never reaches the bot."""
         ...
 
-    async def articles(self, ids: Sequence[int]) -> list[Article]:
-        """Return the articles with these ids, in the order given (missing ids are skipped)."""
+    async def articles(self, ids: Sequence[int], *, body_chars: int | None = None) -> list[Article]:
+        """Return the articles with these ids, in the order given (missing ids are skipped);
+        with `body_chars`, each body holds only its first `body_chars` characters."""
         ...
 
     async def articles_since(self, since: str, limit: int = 500) -> list[Article]:

@@ -115,7 +115,9 @@ class DigestStore(Protocol):
         ...
 
     async def articles_in_window(
-        self, since: datetime, until: datetime, limit: int = 500
+        self, since: datetime, until: datetime, limit: int = 500, *, body_chars: int | None = None
     ) -> list[Article]:
-        """Articles stored or changed in [since, until), newest first: what is new to readers."""
+        """Articles stored or changed in [since, until), newest first: what is new to readers.
+        With `body_chars`, each body holds only its first `body_chars` characters (a digest
+        reads leads: a window's 9 MB page never reaches the bot whole)."""
         ...

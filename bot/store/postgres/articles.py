@@ -122,11 +122,14 @@ class PgArticleQueries(PgIndexReads, PgBase):
         )
         return (article_from_row(row), row["body_chars"]) if row else None
 
-    async def articles(self, ids: Sequence[int]) -> list[Article]:
+    async def articles(self, ids: Sequence[int], *, body_chars: int | None = None) -> list[Article]:
         if not ids:
             return []
+        columns = ARTICLE_COLUMNS
+        if body_chars is not None:
+            columns = ARTICLE_PART_COLUMNS.format(start=1, length=max(int(body_chars), 0))
         rows = await self._fetch(
-            f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = ANY($1::bigint[])", list(ids)
+            f"SELECT {columns} FROM articles WHERE id = ANY($1::bigint[])", list(ids)
         )
         found = {row["id"]: article_from_row(row) for row in rows}
         return [found[i] for i in ids if i in found]

@@ -16,7 +16,7 @@ from typing import Unpack
 from bot.clock import utc_iso
 from bot.models import Article
 from bot.store.postgres.base import PgBase
-from bot.store.records.articles import ARTICLE_COLUMNS, article_from_row
+from bot.store.records.articles import ARTICLE_COLUMNS, ARTICLE_PART_COLUMNS, article_from_row
 from bot.store.records.digests import (
     RUN_COLUMNS,
     SCHEDULE_COLUMNS,
@@ -270,10 +270,13 @@ class PgDigestQueries(PgBase):
         )
 
     async def articles_in_window(
-        self, since: datetime, until: datetime, limit: int = 500
+        self, since: datetime, until: datetime, limit: int = 500, *, body_chars: int | None = None
     ) -> list[Article]:
+        columns = ARTICLE_COLUMNS
+        if body_chars is not None:
+            columns = ARTICLE_PART_COLUMNS.format(start=1, length=max(int(body_chars), 0))
         rows = await self._fetch(
-            f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE updated_at >= $1 AND updated_at < $2"
+            f"SELECT {columns} FROM articles WHERE updated_at >= $1 AND updated_at < $2"
             " ORDER BY updated_at DESC, id DESC LIMIT $3",
             utc_iso(since),
             utc_iso(until),

@@ -164,12 +164,15 @@ class ArticleQueries(SearchQueries):
         return (article_from_row(row), row["body_chars"]) if row else None
 
     @pooled
-    async def articles(self, ids: Sequence[int]) -> list[Article]:
+    async def articles(self, ids: Sequence[int], *, body_chars: int | None = None) -> list[Article]:
         if not ids:
             return []
         marks = ",".join("?" * len(ids))
+        columns = ARTICLE_COLUMNS
+        if body_chars is not None:
+            columns = ARTICLE_PART_COLUMNS.format(start=1, length=max(int(body_chars), 0))
         async with self.conn.execute(
-            f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id IN ({marks})", tuple(ids)
+            f"SELECT {columns} FROM articles WHERE id IN ({marks})", tuple(ids)
         ) as cur:
             found = {row["id"]: article_from_row(row) for row in await cur.fetchall()}
         return [found[i] for i in ids if i in found]

@@ -17,7 +17,7 @@ import aiosqlite
 
 from bot.clock import utc_iso
 from bot.models import Article
-from bot.store.records.articles import ARTICLE_COLUMNS, article_from_row
+from bot.store.records.articles import ARTICLE_COLUMNS, ARTICLE_PART_COLUMNS, article_from_row
 from bot.store.records.digests import (
     RUN_COLUMNS,
     SCHEDULE_COLUMNS,
@@ -254,10 +254,13 @@ class DigestQueries:
     # -- what a digest covers ---------------------------------------------------------------
 
     async def articles_in_window(
-        self, since: datetime, until: datetime, limit: int = 500
+        self, since: datetime, until: datetime, limit: int = 500, *, body_chars: int | None = None
     ) -> list[Article]:
+        columns = ARTICLE_COLUMNS
+        if body_chars is not None:
+            columns = ARTICLE_PART_COLUMNS.format(start=1, length=max(int(body_chars), 0))
         async with self.conn.execute(
-            f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE updated_at >= ? AND updated_at < ?"
+            f"SELECT {columns} FROM articles WHERE updated_at >= ? AND updated_at < ?"
             " ORDER BY updated_at DESC, id DESC LIMIT ?",
             (utc_iso(since), utc_iso(until), limit),
         ) as cur:

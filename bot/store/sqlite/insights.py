@@ -27,13 +27,16 @@ _HUB = (
 
 
 # The newest :articles articles dated in [:since, :until), and the proper names each names.
+# CROSS JOIN keeps SQLite reading from those articles outwards (each one's entities by primary
+# key): left to choose, it walked every proper name's whole index and kept the mentions in
+# the window, 5x the work of a /catchup's rising pairs at 100k articles (found by the soak).
 _RECENT = (
     "recent AS (SELECT a.id FROM articles a WHERE coalesce(a.published_at, a.ingested_at) >= :since"
     " AND coalesce(a.published_at, a.ingested_at) < :until"
     " ORDER BY coalesce(a.published_at, a.ingested_at) DESC, a.id DESC LIMIT :articles),"
     " named AS (SELECT x.article_id, x.entity_id FROM recent r"
-    f" JOIN article_entities x ON x.article_id = r.id JOIN entities e ON e.id = x.entity_id"
-    f" WHERE {NAMED})"
+    " CROSS JOIN article_entities x ON x.article_id = r.id"
+    f" CROSS JOIN entities e ON e.id = x.entity_id WHERE {NAMED})"
 )
 
 
@@ -130,13 +133,21 @@ class InsightQueries:
     ) -> dict[tuple[int, int], PairMentions]:
         if not pairs:
             return {}
-        # Each pair's first entity by its (entity, date) index, the second by primary key.
+        # Each pair's rarer entity (fewer mentions in all) by its (entity, date) index, the
+        # other by primary key: led by the commoner one, 200 pairs read 95,000 index entries
+        # for a /catchup's rising pairs at 100k articles instead of 21,000 (found by the soak).
         async with self.conn.execute(
-            "WITH wanted(a, b) AS (SELECT json_extract(value, '$[0]'),"
-            " json_extract(value, '$[1]') FROM json_each(?))"
+            "WITH given(a, b) AS (SELECT json_extract(value, '$[0]'),"
+            " json_extract(value, '$[1]') FROM json_each(?)),"
+            " wanted(a, b, lead, other) AS (SELECT g.a, g.b,"
+            " CASE WHEN ea.mention_count <= eb.mention_count THEN g.a ELSE g.b END,"
+            " CASE WHEN ea.mention_count <= eb.mention_count THEN g.b ELSE g.a END"
+            " FROM given g JOIN entities ea ON ea.id = g.a JOIN entities eb ON eb.id = g.b)"
             " SELECT w.a, w.b, count(*), max(p.article_id) FROM wanted w"
-            " JOIN article_entities p ON p.entity_id = w.a AND p.seen_at >= ? AND p.seen_at < ?"
-            " JOIN article_entities q ON q.article_id = p.article_id AND q.entity_id = w.b"
+            " CROSS JOIN article_entities p"
+            " ON p.entity_id = w.lead AND p.seen_at >= ? AND p.seen_at < ?"
+            " CROSS JOIN article_entities q"
+            " ON q.article_id = p.article_id AND q.entity_id = w.other"
             " GROUP BY w.a, w.b",
             (json.dumps([list(pair) for pair in pairs]), since, until),
         ) as cur:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from bot.clock import FakeClock
 from bot.errors import QueryError
+from bot.insights import charts
 from bot.insights.charts import png_size
 from bot.insights.network import (
     EntityNetwork,
@@ -128,8 +131,12 @@ def test_the_png_has_the_picture_size_and_is_the_same_every_time() -> None:
     assert png == network_png(_network())
 
 
-async def test_rendering_happens_off_the_event_loop() -> None:
-    assert png_size(await render_network(_network(3))) == (960, 720)
+async def test_the_picture_is_drawn_in_the_chart_renderers_process() -> None:
+    png = await render_network(_network(3))
+
+    assert png_size(png) == (960, 720)
+    assert png == network_png(_network(3))
+    assert charts.renderer().worker_pid not in (None, os.getpid())
 
 
 def test_png_size_rejects_other_bytes() -> None:

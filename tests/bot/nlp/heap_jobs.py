@@ -36,3 +36,26 @@ def keep(megabytes: int) -> int:
 def pid() -> int:
     """The worker's process id."""
     return os.getpid()
+
+
+def kept_after_large_blocks(fixed: bool) -> int:
+    """In a fresh process: free one 16 MB block (glibc's threshold for giving a block pages of
+    its own rises to it), then hold 64 blocks of 1 MB, each followed by 128 KB kept, and free
+    the 64; return how much more resident memory the process has than before (KB), with no
+    trim in between. `fixed` first
+    fixes the threshold (`map_large_blocks`)."""
+    from bot.workers.heap import map_large_blocks
+
+    if fixed:
+        map_large_blocks()
+    big = bytearray(16 << 20)
+    del big  # allocated and freed: a 16 MB block
+    before = resident_kb()
+    blocks = []
+    for _ in range(64):
+        blocks.append(bytearray(1 << 20))  # zero-filled, so resident
+        # Kept, after each one (8 MB in all): what else a busy process holds meanwhile, so
+        # the freed blocks are holes in the heap, not its top.
+        _KEPT.append(bytearray(128 << 10))
+    del blocks
+    return resident_kb() - before

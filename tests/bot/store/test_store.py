@@ -9,6 +9,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -188,6 +189,32 @@ async def test_article_part_reads_a_span_of_the_body_and_its_length(store: Store
     )
     assert (await store.article_part(article_id, len(body) - 3, 100))[0].body == body[-3:]  # type: ignore[index]
     assert await store.article_part(article_id + 1, 0, 10) is None
+
+
+async def test_a_window_of_new_articles_can_hold_only_their_leads(store: Store) -> None:
+    """What a digest reads of each new article and of a story's reports (issue 16, found by
+    the soak: every /catchup read a window's 9 MB page whole): with body_chars, the body's
+    first characters (counted in characters on both backends), the rest as it is."""
+    long, short = "Café ☕ x" * 1000, "Short body."
+    report = await ingest_drafts(
+        store,
+        [
+            ArticleDraft(title="Long", body=long, caption="Photo", origin="t:window-long"),
+            ArticleDraft(title="Short", body=short, origin="t:window-short"),
+        ],
+    )
+    since, until = datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC)
+
+    whole = await store.articles_in_window(since, until)
+    leads = await store.articles_in_window(since, until, body_chars=12)
+
+    assert [a.id for a in leads] == [a.id for a in whole] == report.added[::-1]
+    assert [a.body for a in leads] == [short[:12], long[:12]]
+    assert [a.body for a in whole] == [short, long]
+    assert [(a.title, a.caption) for a in leads] == [(a.title, a.caption) for a in whole]
+    # So are a story's reports, read by id (bot/nlp/storyline.py).
+    by_id = await store.articles(report.added, body_chars=12)
+    assert [a.body for a in by_id] == [long[:12], short[:12]]
 
 
 async def test_listing_index_words_while_articles_are_stored_is_never_aborted(

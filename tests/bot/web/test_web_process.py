@@ -2,7 +2,7 @@
 interpreter): started with the bot, serving the bot's database, stopped by the bot's stop,
 restarted on the same port when it crashes (until it crashes too often), and gone with the bot
 when the bot is killed -9, so restarts do not pile web processes up on the port (issue 18; the
-same lifeline as the NLP worker's, bot/nlp/lifeline.py)."""
+same lifeline as the NLP worker's, bot/workers/lifeline.py)."""
 
 from __future__ import annotations
 
@@ -30,8 +30,8 @@ from bot.cli.web import serve_in_bot
 from bot.cli.web_keeper import RestartPolicy
 from bot.cli.web_process import ChildOrders, WebProcess, child_args, child_env, listening
 from bot.config import Secret, Settings
-from bot.nlp.lifeline import Lifeline
 from bot.web import Discord
+from bot.workers.lifeline import Lifeline
 from tests.bot.nlp.test_worker_lifetime import DEADLINE, children, running, wait_gone
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")

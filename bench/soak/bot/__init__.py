@@ -1,5 +1,9 @@
 """The bot under soak, as a child process: the real NewsBot (every cog, its NLP worker
-process, its feed poller) connected to the soak's emulator, on the analysed archive.
+process, its chart renderer, its feed poller) connected to the soak's emulator, on the
+analysed archive. Started as `python -m bench.soak.bot` (this package's __main__.py): like
+`python -m bot`, a __main__ module that the worker processes it spawns do not import again
+(multiprocessing re-imports any other main module in each, and this one brings discord.py and
+the whole bot: 50 MB more in every worker, which the bot itself never pays).
 
     python -m bench.soak.bot --api URL --gateway URL --token T --db PATH --report FILE
 
@@ -16,12 +20,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import ctypes
+import ctypes.util
+import gc
 import json
 import logging
 import os
 import sys
 import time
 import tracemalloc
+from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -104,6 +113,62 @@ def _memory_diff(before: tracemalloc.Snapshot | None) -> list[str]:
     return lines
 
 
+def _object_counts() -> Counter[str]:
+    """Objects the collector tracks, by type name (which kinds grew under load)."""
+    return Counter(type(found).__name__ for found in gc.get_objects())
+
+
+def _memory_kinds() -> dict[str, float]:
+    """This process's resident memory by kind (MB): anonymous (the heap), file-backed (code
+    and libraries), shared (smaps_rollup); empty where /proc has no such file."""
+    kinds: dict[str, float] = {}
+    try:
+        lines = Path("/proc/self/smaps_rollup").read_text().splitlines()
+    except OSError:
+        return kinds
+    for line in lines:
+        name, _, rest = line.partition(":")
+        if name in ("Rss", "Anonymous", "Shared_Clean", "Private_Dirty"):
+            kinds[name] = int(rest.split()[0]) / 1024
+    # glibc's view of its heap: in use, and freed but kept (fragments it cannot give back).
+    with contextlib.suppress(OSError, AttributeError):
+        mallinfo2 = ctypes.CDLL(None).mallinfo2
+        mallinfo2.restype = _MallInfo2  # a struct returned by value
+        info = mallinfo2()
+        kinds["malloc in use"] = info.uordblks / 1_048_576
+        kinds["malloc free, kept"] = info.fordblks / 1_048_576
+        kinds["malloc mmapped"] = info.hblkhd / 1_048_576
+    # SQLite's own allocations (not Python's, so tracemalloc misses them): now and at most.
+    with contextlib.suppress(OSError, AttributeError):
+        sqlite = ctypes.CDLL(ctypes.util.find_library("sqlite3") or "libsqlite3.so.0")
+        sqlite.sqlite3_memory_used.restype = sqlite.sqlite3_memory_highwater.restype = (
+            ctypes.c_int64
+        )
+        kinds["SQLite in use"] = sqlite.sqlite3_memory_used() / 1_048_576
+        kinds["SQLite at most"] = sqlite.sqlite3_memory_highwater(0) / 1_048_576
+    return kinds
+
+
+class _MallInfo2(ctypes.Structure):
+    """glibc's struct mallinfo2 (all size_t)."""
+
+    _fields_ = [
+        (name, ctypes.c_size_t)
+        for name in (
+            "arena",
+            "ordblks",
+            "smblks",
+            "hblks",
+            "hblkhd",
+            "usmblks",
+            "fsmblks",
+            "uordblks",
+            "fordblks",
+            "keepcost",
+        )
+    ]
+
+
 async def _stdin_closed() -> None:
     loop = asyncio.get_running_loop()
     await loop.run_in_executor(None, sys.stdin.read)
@@ -127,11 +192,12 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             raise RuntimeError("the bot stopped before it was ready")
         await bot.sync_commands(force=True)
         await bot.nlp_service.analyze(["Warm-up text about Qatar and Hamas."])
-        await asyncio.to_thread(charts.warm_up)
+        await charts.start_renderer()
         before = None
         if args.trace_memory:
             tracemalloc.start(TRACE_FRAMES)
             before = tracemalloc.take_snapshot()
+        modules, memory, objects = set(sys.modules), _memory_kinds(), _object_counts()
         stalls.start()
         ticker = asyncio.create_task(_lateness(samples, stalls))
         print(json.dumps({"ready": True, "pid": os.getpid()}), flush=True)
@@ -144,6 +210,17 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             "lateness": samples,
             "stalls": stalls.report(),
             "memory_growth": _memory_diff(before),
+            # What tracemalloc cannot see: modules first imported under load (their code
+            # and libraries) and how the process's memory is split, at ready and at stop.
+            "imported_under_load": sorted(
+                name for name in set(sys.modules) - modules if "." not in name
+            ),
+            "memory_kinds": {"ready": memory, "stop": _memory_kinds()},
+            "objects_grown": [
+                f"{name} +{count - objects.get(name, 0)}"
+                for name, count in _object_counts().most_common(60)
+                if count - objects.get(name, 0) > 1000
+            ][:15],
         }
         await asyncio.to_thread(Path(args.report).write_text, json.dumps(report), "utf-8")
         await bot.close()
@@ -162,7 +239,3 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--trace-memory", action="store_true", help="tracemalloc diff (slow)")
     asyncio.run(run(parser.parse_args(argv)))
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
