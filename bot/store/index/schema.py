@@ -76,7 +76,7 @@ def match_count(result: tantivy.SearchResult) -> int:
     """The number of matches a search counted (`count=True`).
 
     tantivy's bundled stub leaves `SearchResult.count` out, though the binding has it."""
-    count: int | None = result.count
+    count: int | None = getattr(result, "count", None)
     return count or 0
 
 
