@@ -9,6 +9,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import sqlite3
 from collections.abc import Iterable, Iterator
 from datetime import datetime
@@ -27,8 +28,9 @@ from bot.store.sqlite.db import migrations
 from bot.stories import catch_up_stories
 
 # Bump when the way databases are built changes (2: loaded in the project's ingest batch size,
-# not merged by 'optimize' afterwards; 3: every article placed in its story, as ingest does).
-BUILD_VERSION = 3
+# not merged by 'optimize' afterwards; 3: every article placed in its story, as ingest does;
+# 4: the search index built beside it and moved with it, each part timed).
+BUILD_VERSION = 4
 # Every article of a benchmark database was "ingested" at this moment.
 INGESTED_AT = "2026-01-01T00:00:00+00:00"
 BATCH = 1_000
@@ -120,45 +122,76 @@ def build_record(path: Path) -> dict[str, float] | None:
         return None
 
 
-def write_build_record(path: Path, size: int, watch: Stopwatch) -> None:
+def write_build_record(
+    path: Path, size: int, watch: Stopwatch, parts: dict[str, list[float]] | None = None
+) -> None:
     """Remember how long building `path` from the corpus took, in wall and CPU seconds (the
-    build is cached; later runs report it)."""
+    build is cached; later runs report it), and each named part's wall and CPU milliseconds
+    as `rows_seconds`, `rows_cpu_seconds`, …"""
     record = {
         "seconds": round(watch.ms / 1000, 2),
         "cpu_seconds": round(watch.cpu_ms / 1000, 2),
         "articles": size,
         "load": round(os.getloadavg()[0], 2),
     }
+    for name, (ms, cpu_ms) in (parts or {}).items():
+        record[f"{name}_seconds"] = round(ms / 1000, 2)
+        record[f"{name}_cpu_seconds"] = round(cpu_ms / 1000, 2)
     path.with_name(path.name + ".build.json").write_text(json.dumps(record), encoding="utf-8")
+
+
+def index_dir(db: Path) -> Path:
+    """The search index a benchmark database keeps beside itself (the store's default)."""
+    return Path(f"{db}.search")
 
 
 def _build(size: int, path: Path, quiet: bool) -> None:
     for stale in path.parent.glob(f"news-{label(size)}-*.db*"):
-        stale.unlink()  # another schema or corpus: never read again, and large
+        # Another schema or corpus (a database, its record or its search index): never read
+        # again, and large.
+        shutil.rmtree(stale) if stale.is_dir() else stale.unlink()
     cached_corpus(size, quiet=quiet)  # generating the corpus is not part of the build time
     partial = path.with_suffix(f".{os.getpid()}.partial")
+    parts = {name: [0.0, 0.0] for name in ("rows", "index", "stories")}
     with Stopwatch() as watch:
-        _load(partial, size, quiet)
-    write_build_record(path, size, watch)
-    partial.replace(path)
+        _load(partial, size, quiet, parts)
+    write_build_record(path, size, watch, parts)
+    move_db(partial, path)
 
 
-def _load(partial: Path, size: int, quiet: bool) -> None:
-    """Create the database at `partial` and load the corpus in the bot's ingest batches."""
+def move_db(source: Path, target: Path) -> None:
+    """Rename a database built under a temporary name, with the search index beside it."""
+    shutil.rmtree(index_dir(target), ignore_errors=True)
+    if index_dir(source).is_dir():
+        index_dir(source).replace(index_dir(target))
+    source.replace(target)
+
+
+def _load(partial: Path, size: int, quiet: bool, parts: dict[str, list[float]]) -> None:
+    """Create the database at `partial` and load the corpus in the bot's ingest batches (the
+    rows, with FTS5's triggers), then build its search index as the store does on opening a
+    database whose index is behind (`rows`, `index` and `stories` timed apart)."""
     create_empty(partial)
     conn = sqlite3.connect(partial, isolation_level=None)
     columns = (TextColumn(f"database {label(size)}"), BarColumn(), MofNCompleteColumn())
     with Progress(*columns, TimeRemainingColumn(), console=console, disable=quiet) as bar:
         task = bar.add_task("", total=size)
         for batch in batches(drafts(size, quiet=quiet), BATCH_SIZE):
-            conn.execute("BEGIN")
-            conn.executemany(INSERT_SQL, [row(d) for d in batch])
-            conn.execute("COMMIT")
+            with Stopwatch() as sw:  # the corpus's reading and parsing is not timed
+                conn.execute("BEGIN")
+                conn.executemany(INSERT_SQL, [row(d) for d in batch])
+                conn.execute("COMMIT")
+            _add(parts["rows"], sw)
             bar.advance(task, len(batch))
     conn.close()
+    with Stopwatch() as sw, console.status(f"search index {label(size)}"):
+        asyncio.run(_open_once(partial))  # the store catches its index up on opening
+    _add(parts["index"], sw)
     # Stories as ingest would have placed them (a bot started on the database finds none
     # missing, so its start-up catch-up does no work while it is measured).
-    asyncio.run(_place_stories(partial))
+    with Stopwatch() as sw:
+        asyncio.run(_place_stories(partial))
+    _add(parts["stories"], sw)
     conn = sqlite3.connect(partial, isolation_level=None)
     # No 'optimize': the index keeps the segments FTS5's automerge leaves, like the bot's.
     # Leave WAL mode so every page is in the main file: a renamed file must not need its WAL.
@@ -169,17 +202,31 @@ def _load(partial: Path, size: int, quiet: bool) -> None:
         raise RuntimeError(f"building {partial} went wrong: {stored} of {size} articles")
 
 
+def _add(total: list[float], watch: Stopwatch) -> None:
+    total[0] += watch.ms
+    total[1] += watch.cpu_ms
+
+
+async def _open_once(path: Path) -> None:
+    async with await open_store(path):
+        pass
+
+
 async def _place_stories(path: Path) -> None:
     async with await open_store(path) as store:
         await catch_up_stories(store, clock=FakeClock(datetime.fromisoformat(INGESTED_AT)))
 
 
 def copy_db(source: Path, target: Path) -> Path:
-    """A private copy of a benchmark database (for benchmarks that write)."""
+    """A private copy of a benchmark database (for benchmarks that write), with its search
+    index (copied, not built again when the copy is opened)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     src = sqlite3.connect(source)
     dst = sqlite3.connect(target)
     src.backup(dst)
     src.close()
     dst.close()
+    shutil.rmtree(index_dir(target), ignore_errors=True)  # a previous copy's
+    if index_dir(source).is_dir():
+        shutil.copytree(index_dir(source), index_dir(target))
     return target

@@ -14,12 +14,13 @@ from __future__ import annotations
 import asyncio
 import fcntl
 import re
+import shutil
 from pathlib import Path
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from bench.corpus import console, data_dir, label
-from bench.database import bench_db, copy_db
+from bench.database import bench_db, copy_db, move_db
 from bench.vocab import FIRST, PLACES
 from bot.models import Article
 from bot.models.analysis import Analysis, Mention, Sentence
@@ -99,8 +100,8 @@ def soak_db(size: int, *, quiet: bool = False) -> Path:
     with (folder / f".build-soak-{label(size)}.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not path.is_file():
-            for stale in folder.glob(f"soak-news-{label(size)}-*.db"):
-                stale.unlink()
+            for stale in folder.glob(f"soak-news-{label(size)}-*.db*"):
+                shutil.rmtree(stale) if stale.is_dir() else stale.unlink()
             partial = copy_db(source, path.with_suffix(".partial"))
 
             async def build() -> None:
@@ -108,5 +109,5 @@ def soak_db(size: int, *, quiet: bool = False) -> Path:
                     await _analyse_all(store, size, quiet)
 
             asyncio.run(build())
-            partial.replace(path)
+            move_db(partial, path)
     return path
