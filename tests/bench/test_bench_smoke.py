@@ -64,7 +64,10 @@ def test_tantivy_comparison_reports_newsdesk_over_tantivy() -> None:
     mine = rows["search p99 all @400 vs tantivy"]
     assert mine["baseline"] > 0 and mine["goal"] == "≤ 1.0× tantivy"
     assert 0 <= rows["tantivy BM25 top 10 shared with Newsdesk's @400"]["value"] <= 1
-    assert rows["bytes per article @400: Newsdesk database vs tantivy index"]["baseline"] > 0
+    size = rows["bytes per article @400: Newsdesk database + search index vs tantivy index"]
+    assert size["baseline"] > 0 and "search index" in size["note"]
+    build = rows["bulk load @400: Newsdesk rows + search index vs tantivy index"]
+    assert build["goal"] == "≤ 2× tantivy" and "index" in build["note"]
 
 
 def test_entity_autocomplete_benchmark() -> None:
@@ -127,3 +130,16 @@ def test_burst_benchmark_writes_its_row_beside_the_others(tmp_path: Path) -> Non
     assert four["goal"] == "≤ 150 ms" and four["baseline"] > 0
     assert "burst of 50 searches p99, 2 read connection(s) @400" in rows
     assert rows["an earlier row"] == earlier[0]
+
+
+def test_postgres_benchmark_reports_agreement_with_sqlite(
+    tmp_path: Path, postgres_server: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--only postgres`: PostgreSQL's p99 and its first page's agreement with SQLite's."""
+    monkeypatch.setenv("BENCH_DATABASE_URL", postgres_server)
+    assert bench_main(["--scale", "tiny", "--only", "postgres", "--results", str(tmp_path)]) == 0
+    rows = {r["name"]: r for r in json.loads((tmp_path / "latest.json").read_text())}
+    agreement = rows["PostgreSQL first page agreement with SQLite @400"]
+    # The same index and rule on both: the same first pages (goal 4).
+    assert agreement["value"] == 1.0 and agreement["pass"] is True
+    assert rows["PostgreSQL search p99 @400 vs SQLite"]["goal"] == "≤ 50 ms"
