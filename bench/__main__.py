@@ -2,8 +2,8 @@
 
     python -m bench                 quick mode (≤ 5 min once the corpus and databases are cached)
     python -m bench --full          large sizes: 1M-article search, 10k ingests, 10k loop lag
-    python -m bench --only search   one group (search, burst, entities, ingest, loop, bot, web,
-                                    memory); other groups' rows in latest.json are kept
+    python -m bench --only search   one group (search, burst, postgres, entities, ingest, loop,
+                                    bot, web, memory); other groups' rows in latest.json are kept
     python -m bench compare A.json B.json
 
 Results: one table on screen, bench/results/latest.json (a list of {name, value, unit,
@@ -21,11 +21,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench import bot as bot_bench
-from bench import burst, entities, ingest, loop, memory, search, versus, web
+from bench import burst, entities, ingest, loop, memory, postgres, search, versus, web
 from bench.compare import main as compare_main
 from bench.report import RESULTS, Figure, console, run_meta, save, table
 
-GROUPS = ("search", "burst", "entities", "ingest", "loop", "bot", "web", "memory")
+GROUPS = ("search", "burst", "postgres", "entities", "ingest", "loop", "bot", "web", "memory")
 
 
 @dataclass(frozen=True)
@@ -80,6 +80,8 @@ def steps(scale: Scale) -> dict[str, Callable[[], list[Figure]]]:
             *versus.measure(scale.search_sizes, scale.search_repeats),
         ],
         "burst": lambda: burst.measure_readers(largest),
+        # The same searches on PostgreSQL (an embedded server, or BENCH_DATABASE_URL).
+        "postgres": lambda: postgres.measure(largest),
         "entities": lambda: entities.measure(scale.entity_articles),
         "ingest": lambda: ingest.measure(scale.ingest_articles, scale.nlp_articles),
         "loop": lambda: loop.measure(

@@ -1,5 +1,6 @@
-"""PostgreSQL against SQLite: search latency on the same corpus, and ingest throughput with
-1, 2 and 4 `python -m bot worker` processes.
+"""PostgreSQL against SQLite: search latency and first-page agreement on the same corpus
+(also the `postgres` group of `python -m bench`), and ingest throughput with 1, 2 and 4
+`python -m bot worker` processes.
 
     python -m bench.postgres                  # 100k articles for search, 400 for ingest
     python -m bench.postgres --size 10k --ingest 200 --workers 1 2
@@ -22,12 +23,14 @@ import sys
 import tempfile
 import time
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 import asyncpg
 
 from bench.corpus import data_dir, drafts, label, parse_size
 from bench.database import bench_db, copy_db
+from bench.report import Figure, Goal
 from bench.search import workload
 from bot.cluster.migrate import migrate_store
 from bot.cluster.worker import enqueue_drafts
@@ -110,50 +113,105 @@ def agreement(ours: dict[str, list[int]], theirs: dict[str, list[int]]) -> float
     return statistics.mean(shares) if shares else 1.0
 
 
-async def search_rows(size: int, corpus_db: Path, admin_url: str) -> list[dict[str, object]]:
-    """Search p50/p99 on SQLite and PostgreSQL holding the same `size` articles."""
+@dataclass
+class BackendRun:
+    """The same searches on SQLite and on PostgreSQL holding the same articles: each backend's
+    times (ms) and first pages, and how the copy between them went."""
+
+    samples: dict[str, list[float]]
+    pages: dict[str, dict[str, list[int]]]
+    copy_seconds: float
+    verified: bool
+    problems: list[str]
+
+
+async def compare_backends(size: int, corpus_db: Path, admin_url: str) -> BackendRun:
+    """Copy the `size` database to a new PostgreSQL database with `migrate-store`'s code, then
+    run the bench queries on both, SQLite and PostgreSQL alternately query set by query set.
+    Both search through the index each keeps beside it (the PostgreSQL store's in memory,
+    built from its database when it opens)."""
     scratch = data_dir() / "scratch" / "postgres-bench.db"
     for stale in (scratch, *scratch.parent.glob(scratch.name + "-*")):
         stale.unlink(missing_ok=True)  # a previous run's -wal would corrupt the new copy
     source = copy_db(corpus_db, scratch)
     texts = [q.text for q in workload(size)]
-    rows = []
+    samples: dict[str, list[float]] = {}
+    pages: dict[str, dict[str, list[int]]] = {}
     async with await open_store(source) as sqlite:
         url = await new_database(admin_url, "bench_search")
-        async with await open_store(url, pool_size=4) as pg:
-            started = time.perf_counter()
-            report = await migrate_store(sqlite, pg, sample=10)
-            copy_seconds = time.perf_counter() - started
-            async with pg.pool.acquire() as conn:
-                await conn.execute("ANALYZE")
-            pages = {}
-            for name, store in (("SQLite FTS5", sqlite), ("PostgreSQL tsvector", pg)):
-                samples, pages[name] = await time_searches(store, texts)
-                rows.append(
-                    {
-                        "what": f"search p50/p99, {label(size)} articles",
-                        "backend": name,
-                        "p50_ms": round(statistics.median(samples), 2),
-                        "p99_ms": round(percentile(samples, 99), 2),
-                        "queries": len(samples),
-                    }
-                )
-            # The two rank differently (bm25 with recency on every match; ts_rank_cd on a
-            # shortlist of the newest): how much of SQLite's first page PostgreSQL also shows.
-            rows[-1]["first_page_agreement"] = round(
-                agreement(pages["SQLite FTS5"], pages["PostgreSQL tsvector"]), 3
-            )
-    await drop_database(admin_url, url)
+        try:
+            async with await open_store(url, pool_size=4) as pg:
+                started = time.perf_counter()
+                report = await migrate_store(sqlite, pg, sample=10)
+                copy_seconds = time.perf_counter() - started
+                async with pg.pool.acquire() as conn:
+                    await conn.execute("ANALYZE")
+                await pg.catch_up_search_index()
+                for name, store in ((SQLITE, sqlite), (POSTGRES, pg)):
+                    samples[name], pages[name] = await time_searches(store, texts)
+        finally:
+            await drop_database(admin_url, url)
+    return BackendRun(samples, pages, copy_seconds, report.ok, list(report.problems[:5]))
+
+
+SQLITE, POSTGRES = "SQLite", "PostgreSQL"
+
+
+async def search_rows(size: int, corpus_db: Path, admin_url: str) -> list[dict[str, object]]:
+    """Search p50/p99 on SQLite and PostgreSQL holding the same `size` articles."""
+    run = await compare_backends(size, corpus_db, admin_url)
+    rows: list[dict[str, object]] = []
+    for name in (SQLITE, POSTGRES):
+        samples = run.samples[name]
+        rows.append(
+            {
+                "what": f"search p50/p99, {label(size)} articles",
+                "backend": f"{name} + search index",
+                "p50_ms": round(statistics.median(samples), 2),
+                "p99_ms": round(percentile(samples, 99), 2),
+                "queries": len(samples),
+            }
+        )
+    # How much of SQLite's first page PostgreSQL also shows (the same index rule on both).
+    rows[-1]["first_page_agreement"] = round(agreement(run.pages[SQLITE], run.pages[POSTGRES]), 3)
     rows.append(
         {
             "what": f"migrate-store {label(size)} articles",
             "backend": "SQLite → PostgreSQL",
-            "seconds": round(copy_seconds, 1),
-            "verified": report.ok,
-            "problems": report.problems[:5],
+            "seconds": round(run.copy_seconds, 1),
+            "verified": run.verified,
+            "problems": run.problems,
         }
     )
     return rows
+
+
+def measure(size: int) -> list[Figure]:
+    """The `postgres` group of `python -m bench` (issue 20, goal 4): PostgreSQL's search p99
+    against SQLite's on the same articles, and how much of SQLite's first page it shows."""
+    admin = server_url()
+    run = asyncio.run(compare_backends(size, bench_db(size), admin))
+    at = label(size)
+    pg, lite = run.samples[POSTGRES], run.samples[SQLITE]
+    return [
+        Figure(
+            f"PostgreSQL search p99 @{at} vs SQLite",
+            percentile(pg, 99),
+            "ms",
+            percentile(lite, 99),
+            Goal("≤ 50 ms", max_value=50.0),
+            note=f"p50 {statistics.median(pg):.1f} vs {statistics.median(lite):.1f} ms; "
+            f"{len(pg)} queries, first page of each, after a warm-up pass",
+        ),
+        Figure(
+            f"PostgreSQL first page agreement with SQLite @{at}",
+            agreement(run.pages[SQLITE], run.pages[POSTGRES]),
+            "share",
+            goal=Goal("≥ 0.9", min_value=0.9),
+            note=f"share of SQLite's first page also on PostgreSQL's; migrate-store copied "
+            f"them in {run.copy_seconds:.0f} s, verified: {run.verified}",
+        ),
+    ]
 
 
 async def ingest_row(count: int, workers: int, admin_url: str) -> dict[str, object]:
