@@ -57,7 +57,10 @@ async def _verify(
         report.searches += 1
         before = await search(sqlite, words, per_page=50)
         after = await search(target, words, per_page=50)
-        if article_id not in {hit.id for hit in after.hits}:
+        # A headline's own article may rank below the first 50 (many share its words, and
+        # recency counts): a problem only when SQLite shows it and PostgreSQL does not.
+        shown = article_id in {hit.id for hit in before.hits}
+        if shown and article_id not in {hit.id for hit in after.hits}:
             report.problems.append(f"search {words} finds article {article_id} only in SQLite")
         elif after.total != before.total:
             report.problems.append(

@@ -12,6 +12,9 @@ import pytest
 
 from bot.cli import main
 from bot.clock import FakeClock, utc_iso
+from bot.cluster.migrate import migrate_store
+from bot.ingest import ingest_drafts
+from bot.models import ArticleDraft
 from bot.models.update import StoryText
 from bot.search import search
 from bot.store import ScheduleDraft, SeenItem, open_store
@@ -152,3 +155,31 @@ def test_migrate_store_copies_and_verifies(
     assert "quotes" in printed
     assert "story_texts" in printed and "story_follows" in printed
     assert "not copied" not in printed  # every table has a PostgreSQL home now
+
+
+async def test_a_headline_ranked_past_the_checked_page_on_both_is_no_mismatch(
+    tmp_path: Path, postgres_server: str, postgres_template: str
+) -> None:
+    """60 articles share a headline: the oldest rank below the first 50 on both backends
+    (recency), which is the same answer, not a problem (reported one before)."""
+    drafts = [
+        ArticleDraft(
+            title="Harbour pilots strike again",
+            body=f"Report number {n} from the harbour.",
+            origin=f"test:{n}",
+            source="Wire",
+            published_at=f"2024-{1 + n // 28:02d}-{1 + n % 28:02d}T08:00:00+00:00",
+        )
+        for n in range(60)
+    ]
+    async with await open_store(tmp_path / "news.db") as sqlite:
+        await ingest_drafts(sqlite, drafts)
+        oldest = (await search(sqlite, '"Harbour" "pilots" "strike" "again"', per_page=50)).hits
+        assert len(oldest) == 50  # ten of the sixty are past the checked page
+        async with (
+            fresh_database(postgres_server, postgres_template) as url,
+            await open_store(url) as postgres,
+        ):
+            report = await migrate_store(sqlite, postgres, sample=60)
+    assert report.problems == []
+    assert report.searches == 60
