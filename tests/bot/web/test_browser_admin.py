@@ -161,6 +161,7 @@ async def test_every_admin_page_opens_for_a_manager_without_a_console_error(
                 scan.feed(await response.text())
                 assert scan.found == [], (path, scan.found)
                 await expect(t.page.get_by_role("heading", level=1)).to_be_visible()
+                assert await t.unlabelled() == [], path
             assert t.errors == []
 
 
