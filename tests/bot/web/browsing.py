@@ -84,12 +84,15 @@ async def tab(
     *,
     viewport: dict[str, int] | None = None,
     color_scheme: Literal["light", "dark"] = "light",
+    javascript: bool = True,
 ) -> AsyncIterator[Tab]:
-    """A fresh browser context (its own cookies) with one page."""
+    """A fresh browser context (its own cookies) with one page; `javascript=False` turns the
+    page's scripts off (what a reader without JavaScript gets)."""
     context = await browser.new_context(
         viewport=viewport or DESKTOP,  # type: ignore[arg-type]
         color_scheme=color_scheme,
         device_scale_factor=1,
+        java_script_enabled=javascript,
     )
     page = await context.new_page()
     opened = Tab(page, desk)

@@ -2,7 +2,9 @@
 (so a page or form added later is covered too): a manager opens each with no console error,
 failed request, CSP violation or inline code, on a desktop in light and a phone in dark; a
 member without Manage Server gets 403 on each page, its JSON twin and each form (posted from
-the browser with the member's own CSRF token), and nothing changes."""
+the browser with the member's own CSRF token), and nothing changes. Without JavaScript, a
+reader still searches, pages, opens an article and an entity, and a manager previews a feed's
+template (the page's script only makes the preview follow the typing)."""
 
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ from bot.clock import FakeClock
 from bot.digest.manage import add_schedule
 from bot.feeds.adding import NewFeed, add_feed
 from bot.feeds.fetcher import Fetcher
+from bot.feeds.poller import FeedPoller
 from bot.mutes.manage import add_mute
 from bot.web.app import add_routes
 from bot.web.security import CSP
@@ -62,6 +65,7 @@ async def desk(newsroom_copy: Path) -> AsyncIterator[WebDesk]:
             site.newsroom()
             wanted = NewFeed(guild.id, news.id, site.url("/harbour/rss.xml"), alice.id)
             await add_feed(web.store, fetcher, wanted, clock=clock, entities_available=True)
+            await FeedPoller(web.store, fetcher, clock=clock).run_due()  # its first items
         await add_schedule(
             web.store,
             clock.now(),
@@ -198,3 +202,35 @@ async def test_a_member_without_manage_server_gets_403_on_every_admin_page_and_f
     # Feeds' 8 forms, digests' 4, follows' 1, mutes' 2, settings' 1, backup's 1 at least.
     assert len(forms) >= 17, forms
     assert await state(desk, guild_id) == before
+
+
+async def test_without_javascript_reading_and_a_template_preview_still_work(
+    browser: Browser, desk: WebDesk
+) -> None:
+    guild_id = desk.discord.world.guilds[0].id
+    [(subscription, _)] = await desk.store.guild_subscriptions(guild_id)
+    saved = await desk.store.guild_subscriptions(guild_id)
+    async with tab(browser, desk, javascript=False) as t:
+        await t.sign_in("alice")  # the consent page is a form too
+        # The page's own script never ran: the search box is not made a type-ahead combobox.
+        assert await t.page.locator("#q").get_attribute("role") is None
+        await t.page.get_by_label("Search the news").fill("Qatar")
+        await t.page.get_by_label("Search the news").press("Enter")
+        await expect(t.page.get_by_role("heading", level=1)).to_have_text("Results for “Qatar”")
+        await t.page.get_by_role("link", name="Next →").click()
+        await expect(t.page.locator(".count")).to_contain_text("page 2 of")
+        await t.open("/search?q=Halevi")
+        await t.page.locator("ol.results h2 a").first.click()
+        await expect(t.page.get_by_role("heading", name="Summary")).to_be_visible()
+        await t.page.get_by_role("link", name=re.compile(r"^Herzi Halevi")).click()
+        await expect(t.page.get_by_role("heading", level=1)).to_have_text("Herzi Halevi")
+        chart = t.page.get_by_role("img", name=re.compile(r"^Line chart of mentions of Herzi"))
+        await expect(chart).to_be_visible()
+        await t.open(f"/servers/{guild_id}/feeds/{subscription.id}/template")
+        await t.page.get_by_label("Embed title").fill("Breaking: {title:200}")
+        await t.page.get_by_role("button", name="Preview", exact=True).click()
+        preview = t.page.locator("section[aria-labelledby=preview-heading]")
+        await expect(preview).to_contain_text("Breaking: ")
+        await expect(t.page.get_by_label("Embed title")).to_have_value("Breaking: {title:200}")
+        assert t.errors == []
+    assert await desk.store.guild_subscriptions(guild_id) == saved  # a preview saves nothing
