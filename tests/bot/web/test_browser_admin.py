@@ -30,6 +30,7 @@ from tests.bot.feeds.conftest import TEST_POLICY
 from tests.bot.feeds.newsroom import NewsSite
 from tests.bot.web.browsing import PHONE, Tab, tab
 from tests.bot.web.newsroom import WebDesk, csrf_token, running_web
+from tests.bot.web.test_admin_pages import follow_query
 from tests.bot.web.test_security import InlineCode
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -77,19 +78,7 @@ async def desk(newsroom_copy: Path) -> AsyncIterator[WebDesk]:
             timezone="UTC",
             created_by=alice.id,
         )
-        async with web.store.transaction():
-            await web.store.add_follow(
-                guild_id=guild.id,
-                user_id=None,
-                channel_id=news.id,
-                kind="query",
-                target="harbour reopens",
-                target_key="harbour reopens",
-                entity_key=None,
-                entity_label=None,
-                created_by=alice.id,
-                now="2026-03-01T10:00:00+00:00",
-            )
+        await follow_query(web, guild.id, news.id, "harbour reopens")
         await add_mute(web.store, guild.id, "word", "crypto", created_by=alice.id, clock=clock)
         yield web
 
