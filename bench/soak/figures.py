@@ -166,6 +166,22 @@ def figures(calm: Phase, hostile: Phase, *, readers: int, hostiles: int) -> list
     ]
 
 
+def by_kind(calm: Phase, hostile: Phase) -> list[str]:
+    """Readers' p99 round trip by kind of action, calm and under load: which of them the
+    hostile users slow down."""
+    lines = []
+    for kind in sorted({t.kind for t in hostile.trips if not t.hostile}):
+        calm_ms = [t.ms or 20_000.0 for t in calm.trips if t.kind == kind and not t.hostile]
+        busy_ms = [t.ms or 20_000.0 for t in hostile.trips if t.kind == kind and not t.hostile]
+        if calm_ms and busy_ms:
+            lines.append(
+                f"readers' {kind}: p99 {percentile(calm_ms, 99):.0f} -> "
+                f"{percentile(busy_ms, 99):.0f} ms, p90 {percentile(calm_ms, 90):.0f} -> "
+                f"{percentile(busy_ms, 90):.0f} ms ({len(busy_ms)} under load)"
+            )
+    return lines
+
+
 def troubles(phase: Phase) -> list[str]:
     """What went wrong, by kind of action: late or unanswered trips, slowest commands."""
     late_kinds = Counter(

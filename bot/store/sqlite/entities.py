@@ -210,14 +210,16 @@ class EntityQueries:
 
     # --- reading analyses ----------------------------------------------------------------------
 
-    async def stored_analysis(self, article_id: int) -> StoredAnalysis | None:
+    async def stored_analysis(
+        self, article_id: int, *, sentences: int | None = None
+    ) -> StoredAnalysis | None:
         async with self.conn.execute(
             "SELECT article_id, content_hash, nlp_version, sentences, ranking, summarisable,"
             " terms FROM article_analysis WHERE article_id = ?",
             (article_id,),
         ) as cur:
             row = await cur.fetchone()
-        return None if row is None else StoredAnalysis.from_row(row)
+        return None if row is None else StoredAnalysis.from_row(row, sentences=sentences)
 
     async def article_content_hash(self, article_id: int) -> str | None:
         async with self.conn.execute(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 
 import pytest
@@ -282,6 +283,28 @@ async def test_a_recorded_analysis_failure_holds_until_the_text_or_the_code_chan
         assert await store.save_analysis(article_id, content_hash, NLP_VERSION, analysis, NOW)
     assert await store.analysis_failures("next") == {}
     assert await store.analysis_failures(NLP_VERSION) == {}
+
+
+async def test_a_stored_analysis_can_be_read_to_its_first_sentences(store: Store) -> None:
+    """A reader of an article's first sentences decodes only their part of its analysis: a
+    1,000,000-character report's whole one cost /catchup ~100 ms (issue 16, found by the soak)."""
+    body = "Hamas met in Doha.\nQatar said Hamas agreed.\nEgypt and Qatar spoke."
+    article_id = await add(store, 1, body, [])
+    content_hash = await store.article_content_hash(article_id)
+    assert content_hash is not None
+    backwards = dataclasses.replace(analysis_of(body, []), ranking=[2, 0, 1])
+    async with store.transaction():
+        await store.save_analysis(article_id, content_hash, NLP_VERSION, backwards, NOW)
+    whole = await store.stored_analysis(article_id)
+    first = await store.stored_analysis(article_id, sentences=2)
+    none = await store.stored_analysis(article_id, sentences=0)
+    assert whole is not None and first is not None and none is not None
+    assert whole.sentences == [(0, 18), (19, 43), (44, 66)]
+    assert (first.sentences, first.terms, first.summarisable, first.ranking) == (
+        whole.sentences[:2], whole.terms[:2], whole.summarisable[:2], [0, 1]
+    )  # fmt: skip
+    assert first.terms[1] == ("qatar", "said", "hamas", "agreed.")
+    assert (none.sentences, none.terms, none.ranking) == ([], [], [])
 
 
 async def test_an_articles_mentions_can_be_read_to_its_first_sentences(store: Store) -> None:
