@@ -18,6 +18,11 @@ class TooBroad(QueryError):
     narrow, in one line, instead of the bot working for seconds."""
 
 
+class Busy(NewsdeskError):
+    """Heavy work is already running for this member, or as much as the bot runs at once
+    (bot/client/heavy.py); the message says to try again in a moment."""
+
+
 class ArticleNotFound(NewsdeskError):
     """No article matches the id or title a user gave."""
 

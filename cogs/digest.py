@@ -15,7 +15,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.client import NewsBot, RowId
+from bot.client import NewsBot, RowId, app_cooldown
 from bot.client.delivery.digests import DigestPoster
 from bot.digest import (
     DigestComposer,
@@ -45,6 +45,8 @@ from bot.render.views import Page
 from bot.store import Schedule
 
 CATCHUP_ITEMS = 10
+# Per member: a catch-up reads a window's 500 newest articles and ranks their stories.
+CATCHUP_RATE, CATCHUP_PER = 3, 60.0
 Target = discord.TextChannel | discord.Thread | discord.ForumChannel
 
 
@@ -331,6 +333,7 @@ class Digests(commands.Cog):
         since="e.g. 3d, 12h, yesterday 18:00, 2024-05-01, monday",
         timezone="Your timezone for times like 18:00 (default: the bot's)",
     )
+    @app_cooldown("catchup", CATCHUP_RATE, CATCHUP_PER)
     async def catchup(
         self,
         interaction: discord.Interaction,
@@ -341,10 +344,11 @@ class Digests(commands.Cog):
         zone = resolve_zone(timezone) if timezone else self.bot.settings.tz
         now = self.bot.clock.now()
         start = parse_since(since, now=now, zone=zone)
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        digest = await self.composer.compose(
-            since=start, until=now, max_items=CATCHUP_ITEMS, guild_id=interaction.guild_id
-        )
+        with self.bot.heavy.slot(interaction.user.id):
+            await interaction.response.defer(ephemeral=True, thinking=True)
+            digest = await self.composer.compose(
+                since=start, until=now, max_items=CATCHUP_ITEMS, guild_id=interaction.guild_id
+            )
         heading = render.Heading(
             f"Catch-up since {since.strip()}",
             footer="Only you can see this",

@@ -98,14 +98,19 @@ class Entities(commands.Cog):
         private: bool = False,
     ) -> None:
         """List the most mentioned entities of a type and period."""
-        if days:
-            # A period is counted from its articles' entity rows: a year of a large archive
-            # takes about a second.
-            await interaction.response.defer(ephemeral=private, thinking=True)
         type_name = kind.value if kind else None
-        tallies = await top_entities(
-            self.bot.store, type_name, days, TOP_SHOWN, clock=self.bot.clock
-        )
+        if days:
+            # A period is counted from its articles' entity rows (up to 6,000 articles'):
+            # heavy work, one at a time per member (bot/client/heavy.py).
+            with self.bot.heavy.slot(interaction.user.id):
+                await interaction.response.defer(ephemeral=private, thinking=True)
+                tallies = await top_entities(
+                    self.bot.store, type_name, days, TOP_SHOWN, clock=self.bot.clock
+                )
+        else:
+            tallies = await top_entities(
+                self.bot.store, type_name, days, TOP_SHOWN, clock=self.bot.clock
+            )
         embed = top_embed(tallies, type_name, days)
         if interaction.response.is_done():
             await interaction.followup.send(embed=embed, ephemeral=private)

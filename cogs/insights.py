@@ -58,11 +58,12 @@ class Insights(commands.Cog):
     ) -> None:
         """Mentions per day of one to four entities, as a line chart."""
         # The first chart of a process imports matplotlib: acknowledge before that.
-        await interaction.response.defer(ephemeral=private, thinking=True)
-        trend = await entity_trend(
-            self.bot.store, [name, *split_names(compare)], days, clock=self.bot.clock
-        )
-        png = await render_trend(trend)
+        with self.bot.heavy.slot(interaction.user.id):
+            await interaction.response.defer(ephemeral=private, thinking=True)
+            trend = await entity_trend(
+                self.bot.store, [name, *split_names(compare)], days, clock=self.bot.clock
+            )
+            png = await render_trend(trend)
         await interaction.followup.send(
             embed=trend_embed(trend, TREND_FILE),
             file=chart_file(png, TREND_FILE),
@@ -88,12 +89,13 @@ class Insights(commands.Cog):
         private: bool = False,
     ) -> None:
         """The entity in the middle, its most frequent companions around it."""
-        await interaction.response.defer(ephemeral=private, thinking=True)
-        network = await entity_network(self.bot.store, name, days=days, clock=self.bot.clock)
-        if not network.neighbours:
+        with self.bot.heavy.slot(interaction.user.id):
+            await interaction.response.defer(ephemeral=private, thinking=True)
+            network = await entity_network(self.bot.store, name, days=days, clock=self.bot.clock)
+            png = await render_network(network) if network.neighbours else None
+        if png is None:
             await interaction.followup.send(embed=network_embed(network, None), ephemeral=private)
             return
-        png = await render_network(network)
         await interaction.followup.send(
             embed=network_embed(network, NETWORK_FILE),
             file=chart_file(png, NETWORK_FILE),

@@ -10,6 +10,8 @@ from pathlib import Path
 from bench.report import Figure, Goal
 from bench.soak.run import SETTLE, Phase
 from bench.timing import percentile
+from bot.store.index import SearchIndex
+from bot.store.sqlite import search_index_dir
 
 DEADLINE_MS = 3_000.0
 ROUND_TRIP = Goal("≤ 300 ms, ≤ 1.5× calm", max_value=300.0, max_ratio=1.5)
@@ -68,8 +70,9 @@ def memory(phase: Phase, part: int = 1) -> tuple[float, float, float]:
     return before[-1], peak, (after[-1] if after else phase.rss[-1][part])
 
 
-def database(path: Path) -> tuple[bool, int, int]:
-    """integrity_check's verdict, the full-text index's rows and the articles."""
+def database(path: Path) -> tuple[bool, int, int, int]:
+    """integrity_check's verdict, the full-text table's rows, the search index's documents
+    (tantivy, beside the database: what searches read) and the articles."""
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         ok = conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -77,7 +80,9 @@ def database(path: Path) -> tuple[bool, int, int]:
         articles = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
     finally:
         conn.close()
-    return ok, indexed, articles
+    folder = search_index_dir(path, None)
+    documents = SearchIndex(folder).count() if folder is not None and folder.is_dir() else 0
+    return ok, indexed, documents, articles
 
 
 def figures(calm: Phase, hostile: Phase, *, readers: int, hostiles: int) -> list[Figure]:
@@ -90,7 +95,7 @@ def figures(calm: Phase, hostile: Phase, *, readers: int, hostiles: int) -> list
     )  # type: ignore[arg-type]
     before, peak, after = memory(hostile)
     bot_before, bot_peak, bot_after = memory(hostile, 2)
-    ok, indexed, articles = database(hostile.db)
+    ok, indexed, documents, articles = database(hostile.db)
     kinds = Counter(t.kind for t in hostile.trips if t.hostile)
     refused = sum(
         1 for c in ran if c["units"].get("search_postings") and not c["units"].get("searches")
@@ -144,6 +149,7 @@ def figures(calm: Phase, hostile: Phase, *, readers: int, hostiles: int) -> list
         ),
         Figure("integrity_check ok", 1.0 if ok else 0.0, "", goal=OK),
         Figure("full-text rows = articles", indexed, "", articles, SAME),
+        Figure("search index documents = articles", documents, "", articles, SAME),
         Figure("orphan processes after exit", len(hostile.orphans), "", goal=NONE),
         Figure(
             "seconds to stop after the load",
@@ -164,6 +170,22 @@ def figures(calm: Phase, hostile: Phase, *, readers: int, hostiles: int) -> list
             ),
         ),
     ]
+
+
+def by_kind(calm: Phase, hostile: Phase) -> list[str]:
+    """Readers' p99 round trip by kind of action, calm and under load: which of them the
+    hostile users slow down."""
+    lines = []
+    for kind in sorted({t.kind for t in hostile.trips if not t.hostile}):
+        calm_ms = [t.ms or 20_000.0 for t in calm.trips if t.kind == kind and not t.hostile]
+        busy_ms = [t.ms or 20_000.0 for t in hostile.trips if t.kind == kind and not t.hostile]
+        if calm_ms and busy_ms:
+            lines.append(
+                f"readers' {kind}: p99 {percentile(calm_ms, 99):.0f} -> "
+                f"{percentile(busy_ms, 99):.0f} ms, p90 {percentile(calm_ms, 90):.0f} -> "
+                f"{percentile(busy_ms, 90):.0f} ms ({len(busy_ms)} under load)"
+            )
+    return lines
 
 
 def troubles(phase: Phase) -> list[str]:

@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
+import os
 import signal
 import socket
 import sys
@@ -22,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from bot.cli.arguments import whole
 from bot.cli.web_keeper import RESTARTS, RestartPolicy
-from bot.cli.web_process import ChildOrders, WebProcess, listening, web_process
+from bot.cli.web_process import WEB_NICENESS, ChildOrders, WebProcess, listening, web_process
 from bot.config import SANDBOX_WEB_PORT, Settings
 from bot.errors import ConfigError
 from bot.feeds.fetcher import FetchPolicy
@@ -170,6 +171,8 @@ def _for_bot(args: argparse.Namespace) -> ForBot | None:
         return None
     fd, parent, on_death = (int(part) for part in args.lifeline.split(","))
     hold_on(Connection(fd, writable=False), parent, bool(on_death))
+    with contextlib.suppress(OSError):  # a priority is a wish, not a condition to serve
+        os.nice(WEB_NICENESS)
     if args.listen_fd is None or args.bot_metrics is None:
         raise ConfigError("--lifeline needs --listen-fd and --bot-metrics")
     return ForBot(

@@ -10,7 +10,8 @@ and how its changes reach the bot (bot/changes.py); the bot's gateway state and 
 from the bot's Prometheus exporter on loopback (bot/web/bot_link.py). The child dies with the
 bot however the bot ends (bot/workers/lifeline.py: a pipe only the bot writes to, and Linux's
 parent-death signal), the bot's stop stops it, and the bot restarts it on the same socket when
-it crashes, within a bound (bot/cli/web_keeper.py)."""
+it crashes, within a bound (bot/cli/web_keeper.py). The child runs below the bot's CPU priority
+(WEB_NICENESS), so on a busy machine the bot's users come first."""
 
 from __future__ import annotations
 
@@ -34,6 +35,13 @@ from bot.store.backend import backend_of, sqlite_path
 from bot.web import Discord
 from bot.web.server import local_base_url
 from bot.workers.lifeline import Lifeline
+
+# How much lower the child's CPU priority is than the bot's (nice(2) increment), as the chart
+# renderer's: on a busy machine readers' pages wait for the bot's users, not the other way
+# round (bench/web.py, at the bot's priority: the bot's /search p99 beside 50 readers 2.0x and
+# 3.5x its p99 alone at load 4-7; at this one 3.0x in the same hour: the machine's own load
+# still decides most of it).
+WEB_NICENESS = 5
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,9 @@ What cogs can use: `bot.settings`, `bot.store` (open from `setup_hook` until `cl
 background tasks), `bot.pagers` (paged answers), `bot.poster` (posting, bot/client/delivery/),
 `bot.entity_articles` (the entity filter for search), `bot.prefix_for(guild_id)`,
 `bot.articles_added(ids)` (call after storing articles; cogs hear it as `on_articles_added`),
-and the per-user cooldown decorators `app_cooldown` / `prefix_cooldown`
-(bot/client/cooldowns.py).
+the per-user cooldown decorators `app_cooldown` / `prefix_cooldown`
+(bot/client/cooldowns.py), and `bot.heavy.slot(member_id)` around a heavy command's work (one
+per member, a few in all: bot/client/heavy.py).
 """
 
 from bot.client.cooldowns import Cooldowns, app_cooldown, prefix_cooldown

@@ -22,6 +22,7 @@ from bot import __version__, budget
 from bot.changes import ChangeWatcher
 from bot.client.cooldowns import Cooldowns
 from bot.client.delivery import Poster
+from bot.client.heavy import HeavyWork
 from bot.client.tree import NewsTree, answer, command_seconds, discover_extensions, intents_for
 from bot.clock import Clock, SystemClock, utc_iso
 from bot.config import PREFIX_KEY, Settings
@@ -108,6 +109,7 @@ class NewsBot(commands.Bot):
         self.metrics.watch_gateway(self.gateway_connected)
         self.pagers = Pagers(self.clock, self.tasks)
         self.cooldowns = Cooldowns(self.clock)
+        self.heavy = HeavyWork()  # heavy commands running at once (bot/client/heavy.py)
         self.poster = Poster(self)
         self.extensions_package = extensions
         self.loaded_extensions: list[str] = []

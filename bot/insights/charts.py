@@ -48,6 +48,9 @@ FONT_FAMILY = "DejaVu Sans"  # ships with matplotlib: the same glyphs on every m
 DPI = 150
 # MB the renderer may grow past its size after its first chart before it is replaced.
 RECYCLE_MB = 64.0
+# MB grown past that size after which an idle renderer (no chart for IDLE_SECONDS) is replaced.
+IDLE_RECYCLE_MB = 24.0
+IDLE_SECONDS = 10.0
 # Below the bot's priority (nice(2) increment), above the NLP worker's: a member waits for it.
 NICENESS = 5
 
@@ -140,7 +143,13 @@ def renderer() -> WorkerPool:
     global _renderer
     if _renderer is None:
         _renderer = WorkerPool(
-            "process", warm=warm_up, recycle_mb=RECYCLE_MB, niceness=NICENESS, name="charts"
+            "process",
+            warm=warm_up,
+            recycle_mb=RECYCLE_MB,
+            idle_recycle_mb=IDLE_RECYCLE_MB,
+            idle_seconds=IDLE_SECONDS,
+            niceness=NICENESS,
+            name="charts",
         )
     return _renderer
 

@@ -15,10 +15,16 @@ from bot.nlp.wording import names_meet
 # Bounds: a story rarely has more; past them the oldest reports and last sentences are left out.
 MAX_REPORTS = 60
 MAX_SENTENCES = 200
+# Sentences read for figures in all (about 0.25 ms each), shared among the reports compared:
+# two reports read 120 each, eight 30 (a report's figures are in its first paragraphs). Two
+# huge reports read to 200 sentences each cost a /catchup 90 ms before any comparison (found
+# by the soak, where /catchup was the most expensive command).
+STORY_SENTENCES = 240
+MIN_SENTENCES = 30
 MAX_FIGURES = 400
 # Pairs of figures compared (about 5 µs each): a story of two 1,000,000-character reports made
 # 80,000 pairs, 0.4 s of a /catchup's CPU with the GIL held; a news story makes a few hundred.
-MAX_PAIRS = 10_000
+MAX_PAIRS = 2_500
 # Share of the smaller clause's content words two figures must share, lacking a shared noun or
 # event word, to count as the same quantity (chosen on the tune half of figures_labels.jsonl).
 CONTEXT_OVERLAP = 0.34
@@ -153,10 +159,10 @@ def clash(a: Figure, b: Figure) -> bool:
     return (tie_kind and (tie_names or tie_words)) or (tie_names and tie_words)
 
 
-def _readings(reports: Sequence[Report]) -> list[Reading]:
+def _readings(reports: Sequence[Report], sentences: int = MAX_SENTENCES) -> list[Reading]:
     out: list[Reading] = []
     for report in reports[:MAX_REPORTS]:
-        for sentence in report.sentences[:MAX_SENTENCES]:
+        for sentence in report.sentences[:sentences]:
             published = report.published
             for figure in figures_in(sentence, published):
                 out.append(Reading(report.outlet, published, figure, sentence))
@@ -195,8 +201,9 @@ def discrepancies(reports: Sequence[Report]) -> list[Discrepancy]:
     replaced with one matching the other outlet's is not a disagreement."""
     report_of: list[int] = []
     readings: list[Reading] = []
+    share = min(MAX_SENTENCES, max(MIN_SENTENCES, STORY_SENTENCES // max(len(reports), 1)))
     for index, report in enumerate(reports[:MAX_REPORTS]):
-        found = _readings([report])
+        found = _readings([report], share)
         readings += found
         report_of += [index] * len(found)
         if len(readings) >= MAX_FIGURES:

@@ -173,7 +173,8 @@ async def current_analysis(
 ) -> tuple[Article, StoredAnalysis] | None:
     """The article and its stored analysis, if that analysis is of its text and this code;
     with `sentences`, the article's body holds only as much as its first `sentences` do."""
-    stored = await store.stored_analysis(article_id)
+    wanted = None if sentences is None else max(sentences, 0)
+    stored = await store.stored_analysis(article_id, sentences=wanted)
     if stored is None or stored.nlp_version != NLP_VERSION:
         return None
     if sentences is None:
@@ -182,7 +183,7 @@ async def current_analysis(
         # Read as far as the last sentence wanted (their mentions lie within): a reader of a
         # 1,000,000-character report's first sentences reads a news story's worth of it, not
         # the whole body every time (found by the soak: each /catchup read it whole).
-        kept = stored.sentences[: max(sentences, 0)]
+        kept = stored.sentences
         part = await store.article_part(article_id, 0, kept[-1][1] if kept else 0)
         article = part[0] if part else None
     if article is None or stored.content_hash != await store.article_content_hash(article_id):

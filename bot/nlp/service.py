@@ -18,6 +18,11 @@ WORKER_NICENESS = 10
 # replaced by a fresh one, once the jobs it was given are done: what a long-lived spaCy process
 # keeps (caches, a heap fragmented by huge pages) is never given back any other way.
 RECYCLE_MB = 96.0
+# MB grown past that size after which an idle worker (no job for IDLE_SECONDS) is replaced by
+# a fresh one, warmed at once: a load's huge articles left the worker 60 MB larger for good
+# (found by the soak), under RECYCLE_MB, and nothing else would give it back.
+IDLE_RECYCLE_MB = 24.0
+IDLE_SECONDS = 10.0
 
 
 def _analyze_in_worker(inputs: list[str | ArticleInput]) -> list[Analysis]:
@@ -29,13 +34,20 @@ class NlpService(WorkerPool):
 
     `process` (default) uses one worker process that loads the model once (bot/workers/pool.py:
     it dies with its parent, gives back what each job freed and is replaced once it has grown
-    `recycle_mb`); `thread` a single worker thread (the model releases the GIL only partly, so
-    prefer processes in the bot); `inline` runs on the calling thread, for tests and the CLI.
+    `recycle_mb`, or IDLE_RECYCLE_MB once idle); `thread` a single worker thread (the model
+    releases the GIL only partly, so prefer processes in the bot); `inline` runs on the
+    calling thread, for tests and the CLI.
     """
 
     def __init__(self, mode: Mode = "process", *, recycle_mb: float = RECYCLE_MB) -> None:
         super().__init__(
-            mode, warm=get_nlp, recycle_mb=recycle_mb, niceness=WORKER_NICENESS, name="nlp"
+            mode,
+            warm=get_nlp,
+            recycle_mb=recycle_mb,
+            idle_recycle_mb=IDLE_RECYCLE_MB,
+            idle_seconds=IDLE_SECONDS,
+            niceness=WORKER_NICENESS,
+            name="nlp",
         )
 
     async def analyze(self, texts: Sequence[str | ArticleInput]) -> list[Analysis]:

@@ -8,6 +8,8 @@
 menu's choices for that page. Only the owner can turn pages; anyone else gets an ephemeral
 "these buttons belong to …". A pager disables its components after `idle` without use, timed
 by the bot's injectable clock (a `FakeClock` in tests, so no test waits), and on shutdown.
+Live pagers are bounded: a member keeps their PER_MEMBER newest ones, the bot LIVE newest in
+all; an older one is closed as a new one opens (each holds its page, menu and interaction).
 Custom ids are `pager:<kind>:<action>`; clicks on a pager the bot no longer knows (e.g. after
 a restart) are answered by the client with "these buttons have expired".
 """
@@ -32,6 +34,11 @@ log = logging.getLogger(__name__)
 
 CUSTOM_ID_PREFIX = "pager:"
 IDLE = timedelta(minutes=5)
+# Paged answers kept live (buttons answered) per member and in all: a flood of /search or
+# /article must not keep thousands of pagers in memory for their idle minutes (found by the
+# soak: 10,000 select options and 6,000 buttons more after two minutes of load).
+PER_MEMBER = 5
+LIVE = 500
 # Past this age an interaction's token can no longer edit; edit the message itself instead.
 TOKEN_AGE = timedelta(seconds=limits.TOKEN_LIFETIME - 60)
 CLOSE_SECONDS = 5.0
@@ -106,6 +113,7 @@ class Pager(discord.ui.View):
         self._last: discord.Interaction | None = None
         self._last_at = pagers.clock.now()
         self._deadline = self._last_at + idle
+        self._expiry: asyncio.Task[None] | None = None
         self._previous = discord.ui.Button(
             label="Previous", emoji="◀️", custom_id=custom_id(kind, "prev")
         )
@@ -238,6 +246,8 @@ class Pager(discord.ui.View):
                 item.disabled = True
         self.stop()
         self._pagers.forget(self)
+        if self._expiry is not None and self._expiry is not asyncio.current_task():
+            self._expiry.cancel()  # its idle wait would otherwise live on for minutes
         try:
             fresh = self._pagers.clock.now() - self._last_at < TOKEN_AGE
             if self._last is not None and fresh:
@@ -252,11 +262,21 @@ class Pager(discord.ui.View):
 class Pagers:
     """The live pagers of one bot: opens them, times them out, closes them all on shutdown."""
 
-    def __init__(self, clock: Clock, tasks: BackgroundTasks, idle: timedelta = IDLE) -> None:
+    def __init__(
+        self,
+        clock: Clock,
+        tasks: BackgroundTasks,
+        idle: timedelta = IDLE,
+        *,
+        per_member: int = PER_MEMBER,
+        live: int = LIVE,
+    ) -> None:
         self.clock = clock
         self._tasks = tasks
         self._idle = idle
-        self._live: dict[int, Pager] = {}
+        self._per_member = per_member
+        self._most = live
+        self._live: dict[int, Pager] = {}  # oldest first
 
     def open(
         self,
@@ -282,9 +302,19 @@ class Pagers:
         )
 
     def register(self, pager: Pager, message_id: int) -> None:
-        """Track a sent pager and start its idle timer."""
+        """Track a sent pager and start its idle timer; close the oldest past the bounds."""
+        for old in self._overflow(pager.owner_id):
+            self.forget(old)  # at once: the next registration must not count it again
+            self._tasks.spawn(old.close(), name="pager-close")
         self._live[message_id] = pager
-        self._tasks.spawn(pager.expire_when_idle(), name=f"pager-{message_id}")
+        pager._expiry = self._tasks.spawn(pager.expire_when_idle(), name=f"pager-{message_id}")
+
+    def _overflow(self, owner_id: int) -> list[Pager]:
+        """The live pagers to close so that one more of `owner_id`'s fits both bounds."""
+        theirs = [p for p in self._live.values() if p.owner_id == owner_id]
+        closing = theirs[: max(0, len(theirs) - self._per_member + 1)]
+        others = [p for p in self._live.values() if p not in closing]
+        return closing + others[: max(0, len(others) - self._most + 1)]
 
     def forget(self, pager: Pager) -> None:
         """Stop tracking a closed pager."""

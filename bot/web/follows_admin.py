@@ -10,6 +10,7 @@ from bot.errors import NewsdeskError
 from bot.insights.follows import unfollow
 from bot.mutes.manage import MAX_MUTES_PER_GUILD, add_mute, remove_mute
 from bot.mutes.rules import MuteError
+from bot.servers import known_places
 from bot.store import MUTE_KINDS
 from bot.web.access import manager_of
 from bot.web.context import context_of
@@ -20,15 +21,20 @@ from bot.web.sessions import Server
 
 
 async def follows_data(request: web.Request) -> Data:
-    """GET /servers/{guild_id}/follows (and its /api/v1 twin): the channel follows."""
+    """GET /servers/{guild_id}/follows (and its /api/v1 twin): the channel follows, each
+    channel by the name the bot recorded for it (a gone one said plainly)."""
     _, server = await manager_of(request, request.match_info["guild_id"])
-    follows = await context_of(request).store.channel_follows(server.id)
+    store = context_of(request).store
+    follows = await store.channel_follows(server.id)
+    places = await known_places(store, server.id)
     return {
         "server": server_data(server),
         "follows": [
             {
                 "id": f.id,
                 "channel_id": str(f.channel_id),
+                # A channel follow always has a channel (a member's has a user instead).
+                "channel": places.channel_label(f.channel_id or 0),
                 "kind": f.kind,
                 "target": f.target,
                 "created_at": f.created_at,

@@ -49,10 +49,15 @@ def _job(func: Callable[..., T], *args: object) -> tuple[T, float, int]:
     return result, resident_mb(), os.getpid()
 
 
+def _noop() -> None:
+    """A job that only starts (and so warms up) a fresh worker."""
+
+
 class WorkerPool:
     """One worker, started on first use: `process` (spawned, warmed by `warm`, a picklable
     function, at `niceness` below the parent's priority, replaced once it has grown
-    `recycle_mb` past its size after its first job), `thread` or `inline` (on the caller)."""
+    `recycle_mb` past its size after its first job, or `idle_recycle_mb` once it has had no
+    work for `idle_seconds`), `thread` or `inline` (on the caller)."""
 
     def __init__(
         self,
@@ -60,12 +65,16 @@ class WorkerPool:
         *,
         warm: Callable[[], object] | None = None,
         recycle_mb: float = 96.0,
+        idle_recycle_mb: float | None = None,
+        idle_seconds: float = 10.0,
         niceness: int = 0,
         name: str = "worker",
     ) -> None:
         self.mode: Mode = mode
         self.warm = warm
         self.recycle_mb = recycle_mb
+        self.idle_recycle_mb = idle_recycle_mb
+        self.idle_seconds = idle_seconds
         self.niceness = niceness
         self.name = name
         self._executor: Executor | None = None
@@ -74,6 +83,8 @@ class WorkerPool:
         self.pending = 0
         self._first_mb: float | None = None  # the worker's size after its first job
         self._outgrown = False  # replace the worker once its jobs are done
+        self._grown = False  # replace it once it has been idle for idle_seconds
+        self._idle_timer: asyncio.TimerHandle | None = None
         self.recycled = 0  # workers replaced for their size
         self.worker_pid: int | None = None  # the process that ran the latest job
 
@@ -102,6 +113,9 @@ class WorkerPool:
             return func(*args)
         self.pending += 1
         loop = asyncio.get_running_loop()
+        if self._idle_timer is not None:
+            self._idle_timer.cancel()
+            self._idle_timer = None
         try:
             if self.mode != "process":
                 return await loop.run_in_executor(executor, func, *args)
@@ -118,8 +132,13 @@ class WorkerPool:
             raise
         finally:
             self.pending -= 1
-            if self._outgrown and self.pending == 0 and self._executor is executor:
-                self._retire(executor)
+            if self.pending == 0 and self._executor is executor:
+                if self._outgrown:
+                    self._retire(executor)
+                elif self._grown:
+                    self._idle_timer = loop.call_later(
+                        self.idle_seconds, self._retire_idle, executor
+                    )
 
     def _weigh(self, size: float) -> None:
         """Note the worker's size after a job; past its first size + recycle_mb it is due."""
@@ -127,13 +146,26 @@ class WorkerPool:
             self._first_mb = size
         elif size > self._first_mb + self.recycle_mb:
             self._outgrown = True
+        elif self.idle_recycle_mb is not None and size > self._first_mb + self.idle_recycle_mb:
+            self._grown = True
+
+    def _retire_idle(self, executor: Executor) -> None:
+        """A worker that grew under a load and has had no work since is replaced by a fresh
+        one, warmed up now (what it kept would otherwise stay until the next load)."""
+        self._idle_timer = None
+        if self.pending or self._executor is not executor:
+            return
+        self._retire(executor)
+        fresh = self._get_executor()
+        if fresh is not None:
+            fresh.submit(_noop)
 
     def _retire(self, executor: Executor) -> None:
         """Replace an outgrown worker that has no work left: the next call starts a fresh one;
         this one exits once its queue (empty) is closed, then its lifeline is let go."""
         lifeline = self._lifeline
         self._executor, self._lifeline = None, None
-        self._first_mb, self._outgrown = None, False
+        self._first_mb, self._outgrown, self._grown = None, False, False
         self.recycled += 1
 
         def stop() -> None:
@@ -147,7 +179,7 @@ class WorkerPool:
         if self._executor is executor:
             executor.shutdown(wait=False, cancel_futures=True)
             self._executor = None
-            self._first_mb, self._outgrown = None, False
+            self._first_mb, self._outgrown, self._grown = None, False, False
             if self._lifeline is not None:
                 self._lifeline.release()
                 self._lifeline = None
@@ -155,6 +187,9 @@ class WorkerPool:
     def close(self) -> None:
         """Stop the worker at once; safe to call twice. A job it is running is given up
         (waiting for a long article held a stopping bot for minutes)."""
+        if self._idle_timer is not None:
+            self._idle_timer.cancel()
+            self._idle_timer = None
         if self._lifeline is not None:
             self._lifeline.release()  # the worker exits at once, even mid-job
             self._lifeline = None

@@ -90,7 +90,7 @@ async def test_kill_9_mid_digest_post_then_restart_posts_it_exactly_once(
             )
             await store.add_digest_schedule(draft, T0 - timedelta(days=2))
         # The first post reaches Discord, but its answer is slow: the bot dies waiting for it.
-        # Slow enough that the kill always lands first (0.3 s raced a busier bot start).
+        # The emulator shows the post on arrival, so the kill lands while its answer is held.
         discord.faults.slow(POSTS, delay=3.0)
 
         async with bot_process(discord, db, T0) as first:

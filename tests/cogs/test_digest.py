@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.clock import FakeClock
 from bot.sandbox import DiscordEmulator, default_world
+from cogs.digest import CATCHUP_RATE
 from tests.cogs.digests import FIRST_SLOT, SEED_TITLE, at, drafts, posts, schedule, slot_of, utc
 from tests.newsdesk import Newsdesk
 
@@ -199,6 +200,46 @@ async def test_catchup_is_private_and_reads_friendly_times(newsdesk: Newsdesk) -
     assert quiet.message.embeds[0]["description"].startswith("Nothing new since <t:")
     bad = await newsdesk.discord.slash("catchup", since="the day before")
     assert "couldn't read" in bad.message.embeds[0]["description"]
+
+
+async def test_catchups_past_the_cooldown_are_refused_in_one_line(newsdesk: Newsdesk) -> None:
+    """Issue 16, class 1 (found by the soak): /catchup reads a window's 500 newest articles
+    and had no cooldown; a member flooding it took a core from every other member."""
+    discord = newsdesk.discord
+    for _ in range(CATCHUP_RATE):
+        assert (await discord.slash("catchup", since="3d")).message.embeds[0]["title"] == (
+            "Catch-up since 3d"
+        )
+    limited = await discord.slash("catchup", since="3d")
+    other = await discord.slash("catchup", since="3d", user=discord.bob)
+
+    assert limited.message.ephemeral
+    assert limited.message.embeds[0]["description"].startswith("Slow down a little: try again in")
+    assert other.message.embeds[0]["title"] == "Catch-up since 3d"
+
+
+async def test_heavy_work_runs_one_per_member_and_a_few_at_once(newsdesk: Newsdesk) -> None:
+    """Issue 16, class 1 (found by the soak): a member's heavy command (a catch-up, a chart)
+    while their last one runs, or while as many as the bot runs at once are running, is
+    refused in one line instead of queueing CPU behind them."""
+    discord = newsdesk.discord
+    heavy = newsdesk.bot.heavy
+    with heavy.slot(discord.alice.id):
+        own = await discord.slash("catchup", since="3d")
+        others = await discord.slash("catchup", since="3d", user=discord.bob)
+        assert len(heavy) == 1  # bob's catch-up ended and gave its slot back
+        with heavy.slot(1):
+            full = await discord.slash("catchup", since="3d", user=discord.bob)
+
+    assert own.message.ephemeral
+    assert own.message.embeds[0]["description"] == (
+        "Still working on your last request: try again once it has answered."
+    )
+    assert others.message.embeds[0]["title"] == "Catch-up since 3d"
+    assert full.message.embeds[0]["description"] == (
+        "Busy with other requests just now: try again in a moment."
+    )
+    assert len(heavy) == 0
 
 
 async def test_a_digest_filter_too_broad_to_run_is_refused(newsdesk: Newsdesk) -> None:

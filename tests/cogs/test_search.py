@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from bot.models import ArticleDraft
+from bot.render.views import PER_MEMBER, Pagers
 from bot.sandbox.emulator.state import Message
 from tests.newsdesk import Newsdesk
 
@@ -119,6 +120,45 @@ async def test_buttons_time_out_on_the_bots_clock(newsdesk: Newsdesk) -> None:
     assert late.message.ephemeral
     assert "expired" in late.message.content
     assert len(newsdesk.bot.pagers) == 0
+
+
+async def test_a_member_keeps_only_their_newest_pagers_live(newsdesk: Newsdesk) -> None:
+    # A flood of searches must not keep a pager (page, menu, interaction) per answer for its
+    # idle minutes: past PER_MEMBER, the member's oldest closes as a new one opens.
+    await newsdesk.ingest(ceasefire_drafts())
+    discord = newsdesk.discord
+    replies = []
+    for _ in range(PER_MEMBER + 1):
+        replies.append(await discord.slash("search", query="ceasefire"))
+        newsdesk.clock.advance(seconds=31)  # past the search cooldown, not the idle timeout
+    others = await discord.slash("search", query="ceasefire", user=discord.bob)
+
+    oldest = replies[0].message
+    await discord.wait_for(
+        lambda: all(b["disabled"] for b in buttons(oldest).values()),
+        what="the oldest pager's components to be disabled",
+    )
+    late = await discord.click(oldest, "pager:search:next")
+    assert "expired" in late.message.content
+    await discord.click(replies[1].message, "Next")
+    assert replies[1].message.embeds[0]["footer"]["text"].startswith("Page 2 of 3")
+    assert not buttons(others.message)["pager:search:next"]["disabled"]
+    assert len(newsdesk.bot.pagers) == PER_MEMBER + 1
+
+
+async def test_the_bot_keeps_only_its_newest_pagers_live(newsdesk: Newsdesk) -> None:
+    await newsdesk.ingest(ceasefire_drafts())
+    discord = newsdesk.discord
+    newsdesk.bot.pagers = Pagers(newsdesk.clock, newsdesk.bot.tasks, live=2)
+    first = await discord.slash("search", query="ceasefire")
+    await discord.slash("search", query="ceasefire", user=discord.bob)
+    await discord.slash("search", query="ceasefire")
+
+    await discord.wait_for(
+        lambda: all(b["disabled"] for b in buttons(first.message).values()),
+        what="the oldest pager's components to be disabled",
+    )
+    assert len(newsdesk.bot.pagers) == 2
 
 
 async def test_news_prefix_and_mention_answer_in_the_channel(newsdesk: Newsdesk) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+
 import discord
 import pytest
 
@@ -91,6 +94,29 @@ async def test_slow_response_still_answers(discord_emu: DiscordEmulator, bot: Sa
     callback = discord_emu.requests_to("POST", "/callback")
     assert [r.status for r in callback] == [200]
     assert reply.message.embeds[0]["title"] == "Results for Qatar"
+
+
+async def test_a_request_being_answered_slowly_is_seen_before_its_answer(
+    discord_emu: DiscordEmulator, bot: SandboxBot
+) -> None:
+    # A test that kills the bot "once its post has reached Discord" must see the post while
+    # the answer is still held back, not when it is sent (the crash tests raced on this).
+    discord_emu.faults.slow("POST /channels/*/messages", delay=5.0)
+    channel = bot.get_channel(discord_emu.channel("news").id)
+    assert isinstance(channel, discord.TextChannel)
+    sending = asyncio.create_task(channel.send("hello"))
+    try:
+        (seen,) = await discord_emu.wait_for(
+            lambda: discord_emu.requests_to("POST", "/messages"),
+            wait_seconds=2.0,
+            what="the post to reach the emulator",
+        )
+        assert seen.status == 0  # still being answered (no status recorded yet)
+        assert discord_emu.bot_messages() == []
+    finally:
+        sending.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await sending
 
 
 @pytest.mark.parametrize("fault", ["close 4000", "abort 1006", "op 7 reconnect"])

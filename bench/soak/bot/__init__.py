@@ -119,8 +119,9 @@ def _object_counts() -> Counter[str]:
 
 
 def _memory_kinds() -> dict[str, float]:
-    """This process's resident memory by kind (MB): anonymous (the heap), file-backed (code
-    and libraries), shared (smaps_rollup); empty where /proc has no such file."""
+    """This process's resident memory by kind (MB): anonymous (the heap), file-backed (code,
+    libraries, the search index's mapped files), shared (smaps_rollup); empty where /proc has
+    no such file."""
     kinds: dict[str, float] = {}
     try:
         lines = Path("/proc/self/smaps_rollup").read_text().splitlines()
@@ -128,8 +129,12 @@ def _memory_kinds() -> dict[str, float]:
         return kinds
     for line in lines:
         name, _, rest = line.partition(":")
-        if name in ("Rss", "Anonymous", "Shared_Clean", "Private_Dirty"):
+        if name in ("Rss", "Anonymous", "Shared_Clean", "Private_Clean", "Private_Dirty"):
             kinds[name] = int(rest.split()[0]) / 1024
+    # Pages of files mapped into the process (the search index's segments, read through
+    # mmap, count in its RSS though the kernel may drop them at any time).
+    if "Rss" in kinds and "Anonymous" in kinds:
+        kinds["file-backed"] = kinds["Rss"] - kinds["Anonymous"]
     # glibc's view of its heap: in use, and freed but kept (fragments it cannot give back).
     with contextlib.suppress(OSError, AttributeError):
         mallinfo2 = ctypes.CDLL(None).mallinfo2

@@ -214,6 +214,7 @@ class Emulator:
         )
         self.requests.append(record)
         self._in_flight += 1
+        self.notify()  # seen on arrival: a slow answer must not hide that the request came
         try:
             response = await self._answer(request, handler, path)
         finally:

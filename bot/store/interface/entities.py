@@ -56,8 +56,11 @@ class EntityStore(Protocol):
         """
         ...
 
-    async def stored_analysis(self, article_id: int) -> StoredAnalysis | None:
-        """The article's stored analysis (current or not: compare its hash and version)."""
+    async def stored_analysis(
+        self, article_id: int, *, sentences: int | None = None
+    ) -> StoredAnalysis | None:
+        """The article's stored analysis (current or not: compare its hash and version); with
+        `sentences`, only its first sentences' spans, terms and flags, and their ranking."""
         ...
 
     async def article_content_hash(self, article_id: int) -> str | None:

@@ -223,13 +223,15 @@ class PgEntityQueries(PgBase):
         )
         return [(row[0], row[1]) for row in rows]
 
-    async def stored_analysis(self, article_id: int) -> StoredAnalysis | None:
+    async def stored_analysis(
+        self, article_id: int, *, sentences: int | None = None
+    ) -> StoredAnalysis | None:
         row = await self._fetchrow(
             "SELECT article_id, content_hash, nlp_version, sentences, ranking, summarisable,"
             " terms FROM article_analysis WHERE article_id = $1",
             article_id,
         )
-        return None if row is None else StoredAnalysis.from_row(row)
+        return None if row is None else StoredAnalysis.from_row(row, sentences=sentences)
 
     async def article_content_hash(self, article_id: int) -> str | None:
         return await self._fetch_text("SELECT content_hash FROM articles WHERE id = $1", article_id)

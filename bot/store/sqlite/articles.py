@@ -156,12 +156,11 @@ class ArticleQueries(SearchQueries):
         self, article_id: int, start: int, length: int
     ) -> tuple[Article, int] | None:
         columns = ARTICLE_PART_COLUMNS.format(start="?", length="?")
-        async with self.conn.execute(
+        rows = await self.conn.execute_fetchall(
             f"SELECT {columns} FROM articles WHERE id = ?",
             (max(start, 0) + 1, max(length, 0), article_id),
-        ) as cur:
-            row = await cur.fetchone()
-        return (article_from_row(row), row["body_chars"]) if row else None
+        )
+        return next(((article_from_row(row), row["body_chars"]) for row in rows), None)
 
     @pooled
     async def articles(self, ids: Sequence[int], *, body_chars: int | None = None) -> list[Article]:

@@ -15,7 +15,7 @@ import aiosqlite
 
 from bot.errors import StoreError
 from bot.store.schema import bundled_migrations, plan_migrations
-from bot.work import on_meter
+from bot.work import on_meter, spend
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +42,9 @@ class _Connection(aiosqlite.Connection):
         return self.stopping
 
     async def _execute(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        # Each call is a hop to the database thread and back (a step of the event loop): an
+        # operation's count of them is what it pays besides the queries themselves.
+        spend("database_calls")
         execute: Callable[..., Awaitable[Any]] = super()._execute
         return await execute(on_meter(partial(fn, *args, **kwargs)))
 

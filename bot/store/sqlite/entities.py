@@ -210,34 +210,35 @@ class EntityQueries:
 
     # --- reading analyses ----------------------------------------------------------------------
 
-    async def stored_analysis(self, article_id: int) -> StoredAnalysis | None:
-        async with self.conn.execute(
+    async def stored_analysis(
+        self, article_id: int, *, sentences: int | None = None
+    ) -> StoredAnalysis | None:
+        # One call to the database thread, not three (execute, fetch, close): a /catchup reads
+        # a hundred analyses, four queries each.
+        rows = await self.conn.execute_fetchall(
             "SELECT article_id, content_hash, nlp_version, sentences, ranking, summarisable,"
             " terms FROM article_analysis WHERE article_id = ?",
             (article_id,),
-        ) as cur:
-            row = await cur.fetchone()
-        return None if row is None else StoredAnalysis.from_row(row)
+        )
+        return next((StoredAnalysis.from_row(r, sentences=sentences) for r in rows), None)
 
     async def article_content_hash(self, article_id: int) -> str | None:
-        async with self.conn.execute(
+        rows = await self.conn.execute_fetchall(
             "SELECT content_hash FROM articles WHERE id = ?", (article_id,)
-        ) as cur:
-            row = await cur.fetchone()
-        return row[0] if row else None
+        )
+        return next((row[0] for row in rows), None)
 
     @pooled
     async def article_mentions(
         self, article_id: int, *, sentences: int | None = None
     ) -> list[StoredMention]:
-        async with self.conn.execute(
+        rows = await self.conn.execute_fetchall(
             f"SELECT {ENTITY_COLUMNS}, m.section, m.char_start, m.char_end, m.sentence"
             " FROM mentions m JOIN entities e ON e.id = m.entity_id WHERE m.article_id = ?"
             " AND (? IS NULL OR m.section <> 'body' OR m.sentence < ?)"
             " ORDER BY m.section, m.char_start",
             (article_id, sentences, sentences),
-        ) as cur:
-            rows = await cur.fetchall()
+        )
         return [
             StoredMention(
                 entity_from_row(r), r["section"], r["char_start"], r["char_end"], r["sentence"]

@@ -6,7 +6,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.models.figure import Report
-from bot.nlp.disagreements import MAX_FIGURES, MAX_REPORTS, discrepancies, same_quantity
+from bot.nlp.disagreements import (
+    MAX_FIGURES,
+    MAX_REPORTS,
+    STORY_SENTENCES,
+    discrepancies,
+    same_quantity,
+)
 from bot.nlp.figures import figures_in
 
 MORNING = datetime(2026, 3, 4, 8, 0)
@@ -132,3 +138,14 @@ def test_a_story_of_any_size_is_read_within_bounds() -> None:
     many = [report(f"outlet {i}", *([sentence] * 500)) for i in range(MAX_REPORTS * 2)]
     assert len(figures_in(sentence)) * 500 * len(many) > MAX_FIGURES
     assert discrepancies([*many, late]) == []
+
+
+def test_the_sentences_read_for_figures_are_shared_among_a_storys_reports() -> None:
+    """Issue 16, found by the soak: two huge reports were each read to 200 sentences for
+    figures (90 ms of a /catchup's CPU before any comparison); now STORY_SENTENCES in all."""
+    first = report("first", "The blast in Kabul killed 12 people.")
+    filler = ["Ferries waited."] * (STORY_SENTENCES // 2 + 10)
+    early = report("late", "The blast in Kabul killed 15 people.", *filler, published=EVENING)
+    buried = report("late", *filler, "The blast in Kabul killed 15 people.", published=EVENING)
+    assert [d.kind for d in discrepancies([first, early])] == ["disagreement"]
+    assert discrepancies([first, buried]) == []

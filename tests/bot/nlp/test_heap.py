@@ -14,6 +14,7 @@ import pytest
 
 from bot.nlp.service import NlpService
 from bot.workers.heap import give_back, trim
+from bot.workers.pool import WorkerPool
 from tests.bot.nlp.heap_jobs import fill_and_free, keep, pid, resident_kb
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -53,6 +54,33 @@ async def test_a_worker_that_outgrew_its_start_is_replaced_without_losing_work()
         service.close()
     assert fresh != first and again == fresh and service.recycled == 1
     assert after - start < 20_000  # the new worker is the size the old one started at
+
+
+async def test_a_worker_grown_under_a_load_is_replaced_once_idle() -> None:
+    """A worker that grew less than `recycle_mb` (the soak's huge articles left the NLP worker
+    60 MB larger) is replaced by a fresh, warmed one once it has had no work for
+    `idle_seconds`; a job arriving before that keeps it."""
+    pool = WorkerPool("process", recycle_mb=500, idle_recycle_mb=30, idle_seconds=0.0)
+    busy = WorkerPool("process", recycle_mb=500, idle_recycle_mb=30, idle_seconds=3600.0)
+    try:
+        first = await pool.run(pid)
+        start = await pool.run(resident_kb)
+        assert await pool.run(keep, 60) == first
+        for _ in range(100):  # the idle timer is due at once: a few turns of the loop
+            if pool.recycled:
+                break
+            await asyncio.sleep(0)
+        fresh = await pool.run(pid)
+        after = await pool.run(resident_kb)
+        kept = await busy.run(pid)
+        await busy.run(keep, 60)
+        again = await busy.run(pid)
+    finally:
+        pool.close()
+        busy.close()
+    assert pool.recycled == 1 and fresh != first
+    assert after - start < 20_000  # the fresh worker is the size the old one started at
+    assert busy.recycled == 0 and again == kept
 
 
 @pytest.mark.parametrize(("fixed", "most_kb"), [(False, None), (True, 16_000)])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 
 import pytest
@@ -12,7 +13,7 @@ from bot.ingest import ingest_drafts
 from bot.models import ArticleDraft
 from bot.models.analysis import Analysis, Mention, Sentence
 from bot.models.entity import AmbiguousEntity
-from bot.nlp.enrichment import NLP_VERSION
+from bot.nlp.enrichment import NLP_VERSION, load_analysis
 from bot.nlp.lookup import (
     entity_article_ids,
     entity_choices,
@@ -21,6 +22,7 @@ from bot.nlp.lookup import (
     top_entities,
 )
 from bot.store import Store
+from bot.work import Meter, metered
 
 NOW = "2026-03-02T09:00:00+00:00"
 
@@ -282,6 +284,45 @@ async def test_a_recorded_analysis_failure_holds_until_the_text_or_the_code_chan
         assert await store.save_analysis(article_id, content_hash, NLP_VERSION, analysis, NOW)
     assert await store.analysis_failures("next") == {}
     assert await store.analysis_failures(NLP_VERSION) == {}
+
+
+async def test_a_stored_analysis_can_be_read_to_its_first_sentences(store: Store) -> None:
+    """A reader of an article's first sentences decodes only their part of its analysis: a
+    1,000,000-character report's whole one cost /catchup ~100 ms (issue 16, found by the soak)."""
+    body = "Hamas met in Doha.\nQatar said Hamas agreed.\nEgypt and Qatar spoke."
+    article_id = await add(store, 1, body, [])
+    content_hash = await store.article_content_hash(article_id)
+    assert content_hash is not None
+    backwards = dataclasses.replace(analysis_of(body, []), ranking=[2, 0, 1])
+    async with store.transaction():
+        await store.save_analysis(article_id, content_hash, NLP_VERSION, backwards, NOW)
+    whole = await store.stored_analysis(article_id)
+    first = await store.stored_analysis(article_id, sentences=2)
+    none = await store.stored_analysis(article_id, sentences=0)
+    assert whole is not None and first is not None and none is not None
+    assert whole.sentences == [(0, 18), (19, 43), (44, 66)]
+    assert (first.sentences, first.terms, first.summarisable, first.ranking) == (
+        whole.sentences[:2], whole.terms[:2], whole.summarisable[:2], [0, 1]
+    )  # fmt: skip
+    assert first.terms[1] == ("qatar", "said", "hamas", "agreed.")
+    assert (none.sentences, none.terms, none.ranking) == ([], [], [])
+
+
+@pytest.mark.sqlite_only  # PostgreSQL's driver makes one call per query anyway
+async def test_reading_a_stored_analysis_is_one_database_call_a_query(store: Store) -> None:
+    """A /catchup reads a hundred stored analyses, four queries each: through aiosqlite's
+    cursors each query was three hops to the database thread and back (execute, fetch,
+    close), ~1,200 event-loop steps a /catchup (issue 16, found by the soak)."""
+    body = "Hamas met in Doha.\nQatar said Hamas agreed.\nEgypt and Qatar spoke."
+    article_id = await add(store, 1, body, [("Hamas", "ORG", "Hamas"), ("Qatar", "GPE", "Qatar")])
+    meter = Meter("/catchup")
+    analysis = await metered(load_analysis(store, article_id, max_sentences=2), meter)
+    assert analysis is not None and [s.text for s in analysis.sentences] == [
+        "Hamas met in Doha.",
+        "Qatar said Hamas agreed.",
+    ]
+    assert [m.canonical for m in analysis.mentions] == ["Hamas", "Qatar"]
+    assert meter.units["database_calls"] == 4
 
 
 async def test_an_articles_mentions_can_be_read_to_its_first_sentences(store: Store) -> None:

@@ -16,6 +16,16 @@ from playwright.async_api import Browser, ConsoleMessage, Page, Request, Respons
 from tests.bot.web.newsroom import WebDesk
 
 PHONE = {"width": 390, "height": 844}
+# The page's controls that have no name a screen reader could say (no <label>, no aria-label or
+# aria-labelledby, a button without text): each as the start of its HTML.
+UNLABELLED = """() => [...document.querySelectorAll("input, select, textarea, button")]
+    .filter((control) => control.type !== "hidden")
+    .filter((control) => !(control.labels && control.labels.length)
+        && !control.getAttribute("aria-label")
+        && !control.getAttribute("aria-labelledby")
+        && !(control.tagName === "BUTTON" && control.textContent.trim())
+        && !(["submit", "button"].includes(control.type) && control.value))
+    .map((control) => control.outerHTML.slice(0, 160))"""
 DESKTOP = {"width": 1280, "height": 900}
 
 
@@ -44,6 +54,11 @@ class Tab:
         await self.page.wait_for_url(f"{self.desk.server.base_url}/**")
         await self.page.get_by_role("button", name="Sign out").wait_for()
 
+    async def unlabelled(self) -> list[str]:
+        """The controls of the page on show that have no accessible name."""
+        found: list[str] = await self.page.evaluate(UNLABELLED)
+        return found
+
     def on_console(self, message: ConsoleMessage) -> None:
         if message.type == "error":
             self.errors.append(f"console: {message.text} ({message.location.get('url')})")
@@ -69,12 +84,15 @@ async def tab(
     *,
     viewport: dict[str, int] | None = None,
     color_scheme: Literal["light", "dark"] = "light",
+    javascript: bool = True,
 ) -> AsyncIterator[Tab]:
-    """A fresh browser context (its own cookies) with one page."""
+    """A fresh browser context (its own cookies) with one page; `javascript=False` turns the
+    page's scripts off (what a reader without JavaScript gets)."""
     context = await browser.new_context(
         viewport=viewport or DESKTOP,  # type: ignore[arg-type]
         color_scheme=color_scheme,
         device_scale_factor=1,
+        java_script_enabled=javascript,
     )
     page = await context.new_page()
     opened = Tab(page, desk)

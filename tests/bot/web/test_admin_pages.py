@@ -18,8 +18,9 @@ from bot.config import PREFIX_KEY
 from bot.digest.manage import ROLE_KEY
 from bot.feeds.pacing import TIMEZONE_KEY
 from bot.feeds.templates import SERVER_TEMPLATE_KEY, make_template
+from bot.servers import KnownPlaces, record_places
 from tests import backends
-from tests.bot.web.newsroom import WebDesk, csrf_token, running_web
+from tests.bot.web.newsroom import WebDesk, csrf_token, places_of, running_web
 
 # 08:00 UTC on Monday 2 March 2026: New York is on EST (UTC-5) until Sunday 8 March.
 MONDAY = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
@@ -218,35 +219,63 @@ async def test_the_mute_list_adds_lists_and_removes_rules(admin_web: WebDesk) ->
     assert [m.value for m in await web.store.guild_mutes(guild_id)] == ["transfer window"]
 
 
-async def test_channel_follows_are_listed_and_removed(admin_web: WebDesk) -> None:
-    web = admin_web
-    guild_id, channel_id = newsroom(web)
+async def follow_query(web: WebDesk, guild_id: int, channel_id: int, text: str) -> None:
+    """A channel follow of a search, as `/follow query channel:` stores it."""
     async with web.store.transaction():
         await web.store.add_follow(
             guild_id=guild_id,
             user_id=None,
             channel_id=channel_id,
             kind="query",
-            target="harbour reopens",
-            target_key="harbour reopens",
+            target=text,
+            target_key=text,
             entity_key=None,
             entity_label=None,
             created_by=1,
             now="2026-03-01T10:00:00+00:00",
         )
-    page = f"/servers/{guild_id}/follows"
+
+
+def table_rows(html: str) -> list[list[str]]:
+    """The cells' text of each row of a page's table body (tags dropped)."""
+    body = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    return [
+        [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td>(.*?)</td>", row, re.S)]
+        for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)
+    ]
+
+
+async def test_channel_follows_are_listed_by_channel_name_and_removed(admin_web: WebDesk) -> None:
+    web = admin_web
+    guild = web.discord.world.guilds[0]
+    general, news = guild.channels
+    await follow_query(web, guild.id, news.id, "harbour reopens")
+    await follow_query(web, guild.id, general.id, "ceasefire")
+    # #general is deleted: the bot records the server's channels again without it.
+    known = places_of(guild)
+    await record_places(web.store, guild.id, KnownPlaces((known.channel(news.id),), known.roles))
+    page = f"/servers/{guild.id}/follows"
     async with web.browser() as http:
         await signed_in(web, http, "alice")
         async with http.get(web.url(page)) as listed:
             text = await listed.text()
-        assert "query: harbour reopens" in text and str(channel_id) in text
-        [follow] = await web.store.channel_follows(guild_id)
+        # Listed by channel (#general was made first).
+        assert [row[1:3] for row in table_rows(text)] == [
+            [
+                f"unknown channel {general.id} (deleted, or Newsdesk cannot post there)",
+                "query: ceasefire",
+            ],
+            ["#news", "query: harbour reopens"],
+        ]
+        assert f">{news.id}<" not in text  # never a bare id
         token = csrf_token(text)
-        async with http.post(
-            web.url(f"{page}/{follow.id}/remove"), data={"csrf_token": token}
-        ) as removed:
-            assert "No channel follows yet" in await removed.text()
-    assert await web.store.channel_follows(guild_id) == []
+        for follow in await web.store.channel_follows(guild.id):
+            async with http.post(
+                web.url(f"{page}/{follow.id}/remove"), data={"csrf_token": token}
+            ) as removed:
+                shown = await removed.text()
+        assert "No channel follows yet" in shown
+    assert await web.store.channel_follows(guild.id) == []
 
 
 async def test_settings_change_as_the_slash_commands_change_them(admin_web: WebDesk) -> None:

@@ -203,6 +203,7 @@ async def test_no_console_errors_csp_everywhere_and_no_inline_code_on_any_page(
                 scan = InlineCode()
                 scan.feed(await response.text())
                 assert scan.found == [], (path, scan.found)
+                assert await t.unlabelled() == [], path  # a label on every control
             ours = [r for r in t.responses if r.url.startswith(desk.server.base_url)]
             assert {r.request.resource_type for r in ours} >= {
                 "document",

@@ -25,7 +25,7 @@ from bot.servers import KnownPlaces, Place, known_places, record_places
 from bot.store import DeliveryOutcome, NewLogEntry
 from tests.backends import fresh_database
 from tests.bot.feeds.conftest import TEST_POLICY
-from tests.bot.feeds.newsroom import NewsSite
+from tests.bot.feeds.newsroom import NewsSite, Reply
 from tests.bot.web.newsroom import WebDesk, csrf_token, running_web
 
 HARBOUR = "Harbour Times – Coast & Port"  # the loopback RSS feed's own title
@@ -293,6 +293,38 @@ async def test_a_feeds_own_name_and_selector_are_set_tried_and_cleared(
                 await cleared.text()
             )
         assert (await desk.store.feed_options(subscription.id)).identity_name == ""
+
+
+async def test_the_feeds_list_shows_each_feeds_health_as_it_changes(
+    desk: WebDesk, site: NewsSite
+) -> None:
+    newsroom = guild(desk, "Newsroom")
+    listed = desk.url(f"/servers/{newsroom.id}/feeds")
+    async with desk.browser() as http:
+        token = await signed_in(desk, http, "alice")
+        await add_feed(desk, http, token, "Newsroom", site.url("/harbour/rss.xml"))
+
+        async def health() -> tuple[str, str]:
+            async with http.get(listed) as page:
+                cell = re.search(r'<span class="health (\w+)">', await page.text())
+            async with http.get(desk.url(f"/api/v1/servers/{newsroom.id}/feeds")) as api:
+                [feed] = (await api.json())["feeds"]
+            assert cell is not None and cell[1] == feed["health"]["state"]
+            return feed["health"]["state"], feed["health"]["error"] or ""
+
+        assert await health() == ("new", "")
+        await poll_once(desk)
+        assert (await health())[0] == "ok"
+        # The site breaks: a day of failed polls later the feed is failing, saying why.
+        site.serve("/harbour/rss.xml", Reply(b"down", status=500))
+        for _ in range(3):  # failing since the first failed poll, 26 hours before the last
+            desk.clock.advance(hours=13)
+            await poll_once(desk)
+        state, error = await health()
+        async with http.get(listed) as page:
+            shown = texts(await page.text())
+    assert state == "failing" and "500" in error
+    assert re.search(rf"failing read .+ {re.escape(error)}", shown)  # and when it last read
 
 
 async def test_the_delivery_log_pages_newest_first(desk: WebDesk, site: NewsSite) -> None:

@@ -20,12 +20,17 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from bot.cli.sandbox import sandbox_web
 from bot.cli.web import serve_in_bot
-from bot.clock import FakeClock
+from bot.clock import FakeClock, utc_iso
 from bot.errors import ConfigError
+from bot.feeds.adding import NewFeed, add_feed
+from bot.feeds.fetcher import Fetcher
+from bot.feeds.poller import FeedPoller
 from bot.metrics import LoopLag, Metrics, exported
 from bot.store import open_store
 from bot.web import WebContext, WebServer
 from bot.web.bot_link import BotLink
+from tests.bot.feeds.conftest import TEST_POLICY
+from tests.bot.feeds.newsroom import NewsSite
 from tests.bot.nlp.test_worker_lifetime import DEADLINE
 from tests.bot.web.newsroom import WebDesk, csrf_token, newsroom_world, running_web
 
@@ -93,6 +98,27 @@ async def _answers_503(down: WebContext) -> None:
             report = await health.json()
     assert health.status == 503 and report["database"]["ok"] is False
     assert report["status"] == "unhealthy"
+
+
+async def test_healthz_gives_the_feeds_last_poll_times(web: WebDesk) -> None:
+    async with aiohttp.ClientSession() as http:
+        async with http.get(web.url("/healthz")) as health:
+            before = (await health.json())["feeds"]
+        guild = web.discord.world.guilds[0]
+        news = web.discord.world.channel_named("news", guild)
+        alice = web.discord.world.user_named("alice")
+        async with NewsSite() as site, Fetcher(TEST_POLICY, clock=web.clock) as fetcher:
+            site.newsroom()
+            wanted = NewFeed(guild.id, news.id, site.url("/harbour/rss.xml"), alice.id)
+            await add_feed(web.store, fetcher, wanted, clock=web.clock, entities_available=True)
+            web.clock.advance(minutes=30)
+            await FeedPoller(web.store, fetcher, clock=web.clock).run_due()
+        async with http.get(web.url("/healthz")) as health:
+            after = await health.json()
+    assert before == {"subscribed": 0, "last_poll": None, "last_success": None}
+    polled = utc_iso(web.clock.now())
+    assert health.status == 200 and after["status"] == "ok"
+    assert after["feeds"] == {"subscribed": 1, "last_poll": polled, "last_success": polled}
 
 
 async def test_loop_lag_is_measured_and_recorded() -> None:
