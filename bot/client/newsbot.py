@@ -40,7 +40,7 @@ from bot.store.backend import open_store, sqlite_path
 from bot.stories import catch_up_stories
 from bot.tasks import BackgroundTasks, meter_tasks
 from bot.work import Ledger, label_current
-from bot.workers.heap import map_large_blocks, trim_every
+from bot.workers.heap import freeze_start_up, map_large_blocks, trim_every
 
 log = logging.getLogger(__name__)
 
@@ -156,6 +156,7 @@ class NewsBot(commands.Bot):
         # A schedule or feed written by the web or another process: the cogs replan.
         watcher = ChangeWatcher(self.store, self._store_changed, clock=self.clock)
         self.tasks.spawn(watcher.run(), name="store-changes")
+        freeze_start_up()  # full collections then skip the start-up heap (no long pauses)
 
     def _store_changed(self, topics: set[str]) -> None:
         """Tell the cogs (`on_store_changed`) which of what they plan by changed."""

@@ -25,6 +25,7 @@ TRIM_EVERY = 20.0
 # default, 128 KB, but fixed: see `map_large_blocks`).
 LARGE_BLOCK = 256 * 1024
 _M_MMAP_THRESHOLD = -3  # mallopt's parameter number (malloc.h)
+_start_up_frozen = False  # `freeze_start_up` ran in this process
 
 
 @cache
@@ -57,6 +58,23 @@ def map_large_blocks(threshold: int = LARGE_BLOCK) -> bool:
     50 MB so, 20 MB of them with this fixed). False where the C library cannot."""
     mallopt = _mallopt()
     return mallopt is not None and bool(mallopt(_M_MMAP_THRESHOLD, threshold))
+
+
+def freeze_start_up() -> int:
+    """Collect the start-up's garbage, then put every object left out of the collector's
+    sight for good (once a process; later calls do nothing); return how many are frozen.
+
+    A full collection walks every tracked object: with the modules, cogs and caches of a
+    started bot it stopped the event loop for 100-160 ms, now and then in the middle of 50
+    members' searches (their p99 round trip 159 ms; frozen, a full collection takes ~25 ms).
+    What start-up built lives as long as the process, so the collector has nothing to find
+    there."""
+    global _start_up_frozen
+    if not _start_up_frozen:
+        _start_up_frozen = True
+        gc.collect()
+        gc.freeze()
+    return gc.get_freeze_count()
 
 
 def trim() -> bool:

@@ -59,3 +59,37 @@ def kept_after_large_blocks(fixed: bool) -> int:
         _KEPT.append(bytearray(128 << 10))
     del blocks
     return resident_kb() - before
+
+
+def frozen_after_start_up() -> str:
+    """In a fresh process: freeze a start-up heap holding a live structure and a garbage
+    cycle, freeze again; say whether the live one is out of the collector's sight, whether
+    the cycle was collected first, and whether the second call froze more."""
+    import gc
+    import weakref
+
+    from bot.workers.heap import freeze_start_up
+
+    class Node:
+        """An object that can sit in a reference cycle."""
+
+        other: object = None
+
+    live = [Node() for _ in range(1000)]
+    cycle = Node()
+    cycle.other = cycle
+    gone = weakref.ref(cycle)
+    del cycle
+    first = freeze_start_up()
+    made_since = [Node() for _ in range(1000)]
+    second = freeze_start_up()
+    walked = {id(o) for o in gc.get_objects()}
+    return " ".join(
+        str(x)
+        for x in (
+            any(id(node) in walked for node in live),
+            gone() is None,
+            first == second,
+            all(id(node) in walked for node in made_since),
+        )
+    )

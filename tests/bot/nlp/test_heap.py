@@ -5,6 +5,7 @@ never came back within 10 % of its start)."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import subprocess
 import sys
@@ -16,6 +17,7 @@ from bot.nlp.service import NlpService
 from bot.workers.heap import give_back, trim
 from bot.workers.pool import WorkerPool
 from tests.bot.nlp.heap_jobs import fill_and_free, keep, pid, resident_kb
+from tests.newsdesk import Newsdesk
 
 ROOT = Path(__file__).resolve().parents[3]
 pytestmark = pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc")
@@ -102,3 +104,27 @@ def test_large_blocks_freed_go_back_to_the_system_at_once(fixed: bool, most_kb: 
 
 def test_trim_says_whether_the_c_library_can() -> None:
     assert trim() is True  # glibc (Linux): the bot trims its heap every TRIM_EVERY seconds
+
+
+def test_freezing_the_start_up_heap_hides_it_from_full_collections_once() -> None:
+    """A full collection walked the whole start-up heap and paused the loop 100-160 ms in the
+    middle of members' searches: frozen, it walks only what was made since. The start-up's
+    garbage is collected first, and a second call (a second bot in the process) freezes
+    nothing more."""
+    code = "from tests.bot.nlp.heap_jobs import frozen_after_start_up as f; print(f())"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    found = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    live_walked, cycle_collected, second_froze_none, new_walked = found.stdout.split()
+    assert live_walked == "False"
+    assert cycle_collected == "True"
+    assert second_froze_none == "True"
+    assert new_walked == "True"
+
+
+async def test_a_started_bot_has_frozen_its_start_up_heap(newsdesk: Newsdesk) -> None:
+    """The bot freezes what its start-up built, so a full collection skips its cogs."""
+    assert gc.get_freeze_count() > 0
+    walked = {id(o) for o in gc.get_objects()}
+    assert newsdesk.bot.cogs and not any(id(cog) in walked for cog in newsdesk.bot.cogs.values())
