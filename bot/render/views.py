@@ -99,7 +99,7 @@ class Pager(discord.ui.View):
         placeholder: str,
         idle: timedelta,
     ) -> None:
-        super().__init__(timeout=None)  # the bot's clock times pagers out, see _expire_when_idle
+        super().__init__(timeout=None)  # the bot's clock times pagers out, see expire_when_idle
         self._pagers = pagers
         self.owner_id = owner.id
         self._owner_name = getattr(owner, "display_name", None) or owner.name
@@ -228,6 +228,10 @@ class Pager(discord.ui.View):
         """Answer like a command error would (friendly text, traceback logged if unexpected)."""
         await errors.send_error(interaction, error, where=f"{self._command} ({item.custom_id})")
 
+    def start_idle_timer(self, tasks: BackgroundTasks, name: str) -> None:
+        """Run `expire_when_idle` as a background task the pager can cancel when closed."""
+        self._expiry = tasks.spawn(self.expire_when_idle(), name=name)
+
     async def expire_when_idle(self) -> None:
         """Wait on the bot's clock until the pager has been idle for `idle`, then close it."""
         while True:
@@ -307,7 +311,7 @@ class Pagers:
             self.forget(old)  # at once: the next registration must not count it again
             self._tasks.spawn(old.close(), name="pager-close")
         self._live[message_id] = pager
-        pager._expiry = self._tasks.spawn(pager.expire_when_idle(), name=f"pager-{message_id}")
+        pager.start_idle_timer(self._tasks, name=f"pager-{message_id}")
 
     def _overflow(self, owner_id: int) -> list[Pager]:
         """The live pagers to close so that one more of `owner_id`'s fits both bounds."""
