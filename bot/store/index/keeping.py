@@ -71,6 +71,19 @@ class Mark:
     version: int | None
 
 
+@dataclass(frozen=True)
+class Snapshot:
+    """One state of the index, as last reloaded: its searcher, the watermark it holds and its
+    newest and oldest publication days (for the ranking's windows). Searches read it without
+    another tantivy call; only a reload (after a commit, or when the database is ahead)
+    replaces it, whole, so a search never pairs one commit's searcher with another's marks."""
+
+    searcher: tantivy.Searcher
+    mark: Mark
+    newest_day: int
+    oldest_day: int
+
+
 class WriterBusy(Exception):
     """Another writer holds this index directory (or it may not be written here)."""
 
@@ -91,7 +104,6 @@ class SearchIndex:
         self._writing = threading.Lock()
         # How many matches the ranking's first call reads (tests shrink it to run windows).
         self.first_fetch = FIRST_FETCH
-        self._days: tuple[int, int, int] | None = None  # (seq, newest day, oldest day)
         # Called after a catch-up's documents are added and before the index commits: tests
         # stop a process there.
         self.before_commit: Callable[[], None] | None = None
@@ -103,11 +115,13 @@ class SearchIndex:
             log.info("search index %s unusable here (%s): kept in memory", self.path, exc)
             self.path = None
             self.index = self._open()
+        self.snapshot = self._reload()
 
     def _open(self) -> tantivy.Index:
         if self.path is None:
             memory = tantivy.Index(self.schema)
             register_tokenizers(memory)
+            memory.config_reader(reload_policy="Manual")
             return memory
         self.path.mkdir(parents=True, exist_ok=True)
         index = self._open_kept(self.path)
@@ -116,6 +130,8 @@ class SearchIndex:
                 _empty(self.path)  # torn or stale: built again from the database
             index = tantivy.Index(self.schema, path=str(self.path), reuse=False)
             register_tokenizers(index)
+        # Searchers change only on `_reload`: the snapshot's marks always match its searcher.
+        index.config_reader(reload_policy="Manual")
         return index
 
     def _open_kept(self, path: Path) -> tantivy.Index | None:
@@ -125,7 +141,7 @@ class SearchIndex:
         try:
             index = tantivy.Index.open(str(path))
             register_tokenizers(index)
-            version = self._read_mark(index).version
+            version = self._read_mark(index.searcher(), index.schema).version
         except (OSError, ValueError) as exc:
             log.warning("search index %s cannot be read (%s): rebuilding", path, exc)
             return None
@@ -135,23 +151,30 @@ class SearchIndex:
         return index
 
     @staticmethod
-    def _read_mark(index: tantivy.Index) -> Mark:
-        searcher = index.searcher()
-        found = searcher.search(Tq.term_query(index.schema, "id", WATERMARK_ID), 1, count=False)
+    def _read_mark(searcher: tantivy.Searcher, schema: tantivy.Schema) -> Mark:
+        found = searcher.search(Tq.term_query(schema, "id", WATERMARK_ID), 1, count=False)
         if not found.hits:
             return Mark(0, None)
         doc = searcher.doc(found.hits[0][1])
         return Mark(int(doc.get_first("seq") or 0), doc.get_first("version"))
 
+    def _reload(self) -> Snapshot:
+        """See the last commit (any process's) and keep it as the searches' snapshot."""
+        self.index.reload()
+        searcher = self.index.searcher()
+        days = Ranker.over(searcher, self.schema)
+        self.snapshot = Snapshot(
+            searcher, self._read_mark(searcher, self.schema), days.newest_day, days.oldest_day
+        )
+        return self.snapshot
+
     def mark(self) -> Mark:
         """The watermark of the last commit (any process's)."""
-        self.index.reload()
-        return self._read_mark(self.index)
+        return self._reload().mark
 
     def count(self) -> int:
         """How many articles the index holds (its last commit)."""
-        self.index.reload()
-        return max(self.index.searcher().num_docs - 1, 0)  # less the watermark
+        return max(self._reload().searcher.num_docs - 1, 0)  # less the watermark
 
     def apply(self, changes: Changes) -> None:
         """Write a batch of changes and its watermark in one commit (WriterBusy when another
@@ -176,39 +199,40 @@ class SearchIndex:
                 raise
             finally:
                 writer.wait_merging_threads()  # gives the directory's lock back
-            self.index.reload()
+            self._reload()
 
     def search(self, query: Query, k: int) -> tuple[list[tuple[int, float]], int]:
         """The best k (article id, score) of a search by the rule, best first, and how many
         articles match. A search without full-text terms ranks by recency alone."""
         compiled = self.compiler.compile(query)
-        searcher = self.index.searcher()
+        snapshot = self.snapshot
+        searcher = snapshot.searcher
         if not query.text_groups:
             found = searcher.search(compiled, limit=k, count=True, order_by_field="published")
             addresses = [address for _, address in found.hits]
             ids = int_values(searcher, "id", addresses) if addresses else []
             return [(i, 0.0) for i in ids], match_count(found)
-        ranker = self._ranker(searcher)
+        ranker = self._ranker(snapshot)
         ranked, total, _ = ranker.top(compiled, k, days=filter_days(query))
         ids = ranker.ids(ranked)
         return [(i, r.score) for i, r in zip(ids, ranked, strict=True)], total
 
     def ranker(self) -> Ranker:
         """A ranker over the index as last committed (tests compare it with brute force)."""
-        self.index.reload()
-        return self._ranker(self.index.searcher())
+        return self._ranker(self._reload())
 
-    def _ranker(self, searcher: tantivy.Searcher) -> Ranker:
-        seq = self._read_mark(self.index).seq
-        if self._days is None or self._days[0] != seq:
-            fresh = Ranker.over(searcher, self.schema)
-            self._days = (seq, fresh.newest_day, fresh.oldest_day)
-        _, newest, oldest = self._days
-        return Ranker(searcher, self.schema, newest, oldest, first_fetch=self.first_fetch)
+    def _ranker(self, snapshot: Snapshot) -> Ranker:
+        return Ranker(
+            snapshot.searcher,
+            self.schema,
+            snapshot.newest_day,
+            snapshot.oldest_day,
+            first_fetch=self.first_fetch,
+        )
 
     def snippets(self, query: Query, bodies: Sequence[str]) -> list[tantivy.Snippet]:
         """tantivy's best fragment of each body for a search (its words highlighted)."""
-        searcher = self.index.searcher()
+        searcher = self.snapshot.searcher
         generator = tantivy.SnippetGenerator.create(
             searcher, self._highlighted(searcher, query), self.schema, "body"
         )

@@ -2,9 +2,11 @@
 gives the page's rows by id (an article deleted since the index's commit is skipped, an
 edited one shows its new text), snippets are cut from the row's body.
 
-Before a search the database's highest `search_seq` (one indexed read) is compared with the
-index's watermark; when the database is ahead (another process wrote, or this one was killed
-before its index commit) the index catches up first, so a search never disagrees with the
+Before a search the database's highest `search_seq` (one indexed read, shared by the searches
+that arrive while it runs) is compared with the watermark of the index's snapshot (kept in
+memory since its last reload, bot/store/index/keeping.py); when the database is ahead
+(another process wrote, or this one was killed before its index commit) the index catches up
+first, so a search never disagrees with the
 database it reads its rows from. After a transaction that wrote articles commits, the store
 catches up at once.
 """
@@ -56,6 +58,10 @@ class IndexedSearch:
         snippet may read) and lead (the body's opening)."""
         raise NotImplementedError
 
+    def _in_own_transaction(self) -> bool:
+        """True when the calling task is inside its own write transaction on this store."""
+        raise NotImplementedError
+
     def _index_lock(self) -> asyncio.Lock:
         lock: asyncio.Lock | None = self.__dict__.get("_catching_up")
         if lock is None:
@@ -97,9 +103,29 @@ class IndexedSearch:
         await self.catch_up_search_index()
 
     async def _index_current(self) -> None:
-        """Catch the index up when the database is ahead of it."""
+        """Catch the index up when the database is ahead of it. Searches that arrive while a
+        check's read of `search_seq` is still under way share it (a burst reads it once, not
+        once a search): they run at the same time as that read, so no commit comes between
+        them in order; a search after the read came back starts its own check. A task inside
+        its own transaction checks alone, on its transaction (it sees what it wrote)."""
+        if self._in_own_transaction():
+            await self._check_index()
+            return
+        checking: asyncio.Future[None] | None = self.__dict__.get("_checking")
+        if checking is None or checking.done() or self.__dict__.get("_check_read"):
+            checking = self.__dict__["_checking"] = asyncio.ensure_future(self._check_index())
+            self.__dict__["_check_read"] = False
+        await asyncio.shield(checking)
+
+    async def _check_index(self) -> None:
         top = await self._search_seq()
-        if (await work.to_thread(self.search_index.mark)).seq < top:
+        self.__dict__["_check_read"] = True  # later searches may follow commits it missed
+        # The snapshot's watermark is the index's last reload: no tantivy call while it
+        # covers the database; a reload (another process's commit) or a catch-up otherwise.
+        if (
+            self.search_index.snapshot.mark.seq < top
+            and (await work.to_thread(self.search_index.mark)).seq < top
+        ):
             await self.catch_up_search_index()
 
     async def search_articles(
