@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import UTC, datetime
 
 from hypothesis import given
@@ -64,6 +65,20 @@ def test_escape_drops_invisible_characters_that_could_hide_a_mention() -> None:
     rendered = text.escape("@every\u200bone \u202eevil\u202c ok\x00")
     assert "@\u200beveryone" in rendered
     assert "\u202e" not in rendered and "\x00" not in rendered
+
+
+def test_visible_drops_exactly_the_control_format_and_surrogate_characters() -> None:
+    """Every character of the Basic Multilingual Plane, and a few beyond, inside plain text:
+    the printable fast path and the character by character one agree."""
+    kept = {" ", "\n", "\u200d"}
+    for point in [*range(0x10000), 0x1F600, 0xE0001, 0xF0000]:
+        char = chr(point)
+        if char == "\r":
+            continue  # a line break: "\n"
+        category = unicodedata.category(char)
+        expected = char if char in kept or category not in ("Cc", "Cf", "Cs") else ""
+        expected = " " if char == "\t" else expected
+        assert text.visible(f"ab{char}cd\n") == f"ab{expected}cd\n", hex(point)
 
 
 @given(
