@@ -30,12 +30,14 @@ class IndexReads(IndexedSearch):
 
     @pooled
     async def _search_seq(self) -> int:
-        async with self.conn.execute(
-            "SELECT max(coalesce((SELECT max(search_seq) FROM articles), 0),"
-            " coalesce((SELECT max(search_seq) FROM article_tombstones), 0))"
-        ) as cur:
-            row = await cur.fetchone()
-        return int(row[0]) if row else 0
+        # One trip to the connection's thread (execute, fetch and close are three).
+        rows = list(
+            await self.conn.execute_fetchall(
+                "SELECT max(coalesce((SELECT max(search_seq) FROM articles), 0),"
+                " coalesce((SELECT max(search_seq) FROM article_tombstones), 0))"
+            )
+        )
+        return int(rows[0][0]) if rows else 0
 
     @pooled
     async def _search_changes(self, after: int, upto: int, limit: int) -> Changes:
@@ -58,11 +60,11 @@ class IndexReads(IndexedSearch):
     async def _search_rows(self, ids: Sequence[int]) -> list[Mapping[str, object]]:
         if not ids:
             return []
-        async with self.conn.execute(
+        rows = await self.conn.execute_fetchall(
             "SELECT id, title, source, url, coalesce(published_at, ingested_at) AS at,"
             f" CASE WHEN length(body) > {SNIPPET_BODY_CHARS} THEN NULL ELSE body END AS body,"
             " substr(body, 1, 400) AS lead FROM articles"
             " WHERE id IN (SELECT value FROM json_each(?))",
             (json.dumps(list(ids)),),
-        ) as cur:
-            return [dict(row) for row in await cur.fetchall()]
+        )
+        return [dict(row) for row in rows]

@@ -178,17 +178,18 @@ class SearchQueries(IndexReads, LabelQueries):
             "_search_counts", WeakKeyDictionary()
         )
         counts = caches.setdefault(self.conn, _Counts())
-        async with self.conn.execute("PRAGMA data_version") as cur:
-            row = await cur.fetchone()
+        # One trip to the connection's thread each (execute, fetch and close are three).
+        version = list(await self.conn.execute_fetchall("PRAGMA data_version"))
         # data_version moves on other connections' commits, total_changes on this one's.
-        generation = (row[0] if row else 0, self.conn.total_changes)
+        generation = (version[0][0] if version else 0, self.conn.total_changes)
         if generation != counts.generation:
             counts.generation = generation
             counts.entries.clear()
-            async with self.conn.execute("SELECT coalesce(max(id), 0) FROM articles") as cur:
-                top = await cur.fetchone()
+            top = list(
+                await self.conn.execute_fetchall("SELECT coalesce(max(id), 0) FROM articles")
+            )
             # Ids are distinct positive integers, so the largest bounds the number of rows.
-            counts.rows_at_most = top[0] if top else 0
+            counts.rows_at_most = top[0][0] if top else 0
         return counts
 
     async def _word_postings(self, word: str, cap: int | None = None) -> int:
@@ -202,9 +203,8 @@ class SearchQueries(IndexReads, LabelQueries):
         params: tuple[object, ...] = (fts_term(Term((word,))),)
         if cap is not None:
             sql, params = f"{sql} LIMIT ?", (*params, cap)
-        async with self.conn.execute(f"SELECT count(*) FROM ({sql})", params) as cur:
-            row = await cur.fetchone()
-        return known.put(word, rows, cap, int(row[0]) if row else 0)
+        found = list(await self.conn.execute_fetchall(f"SELECT count(*) FROM ({sql})", params))
+        return known.put(word, rows, cap, int(found[0][0]) if found else 0)
 
     async def _search_keys(self, article_ids: tuple[int, ...]) -> list[int]:
         """The index keys of these articles (ids that don't exist are skipped)."""
