@@ -84,6 +84,16 @@ class Snapshot:
     oldest_day: int
 
 
+@dataclass(frozen=True)
+class Found:
+    """A search's page from the index: (article id, score) best first, how many match, and
+    the snippet maker for the page's bodies (None without full-text terms or hits)."""
+
+    ranked: list[tuple[int, float]]
+    total: int
+    snippets: tantivy.SnippetGenerator | None
+
+
 class WriterBusy(Exception):
     """Another writer holds this index directory (or it may not be written here)."""
 
@@ -201,9 +211,11 @@ class SearchIndex:
                 writer.wait_merging_threads()  # gives the directory's lock back
             self._reload()
 
-    def search(self, query: Query, k: int) -> tuple[list[tuple[int, float]], int]:
-        """The best k (article id, score) of a search by the rule, best first, and how many
-        articles match. A search without full-text terms ranks by recency alone."""
+    def search(self, query: Query, k: int) -> Found:
+        """The best k (article id, score) of a search by the rule, best first, how many
+        articles match, and the snippet maker for its page, all from one snapshot in one call
+        (one trip to a worker thread). A search without full-text terms ranks by recency
+        alone and has no snippets."""
         compiled = self.compiler.compile(query)
         snapshot = self.snapshot
         searcher = snapshot.searcher
@@ -211,11 +223,12 @@ class SearchIndex:
             found = searcher.search(compiled, limit=k, count=True, order_by_field="published")
             addresses = [address for _, address in found.hits]
             ids = int_values(searcher, "id", addresses) if addresses else []
-            return [(i, 0.0) for i in ids], match_count(found)
+            return Found([(i, 0.0) for i in ids], match_count(found), None)
         ranker = self._ranker(snapshot)
         ranked, total, _ = ranker.top(compiled, k, days=filter_days(query))
         ids = ranker.ids(ranked)
-        return [(i, r.score) for i, r in zip(ids, ranked, strict=True)], total
+        page = [(i, r.score) for i, r in zip(ids, ranked, strict=True)]
+        return Found(page, total, self._snippets(searcher, query) if page else None)
 
     def ranker(self) -> Ranker:
         """A ranker over the index as last committed (tests compare it with brute force)."""
@@ -230,14 +243,13 @@ class SearchIndex:
             first_fetch=self.first_fetch,
         )
 
-    def snippets(self, query: Query, bodies: Sequence[str]) -> list[tantivy.Snippet]:
-        """tantivy's best fragment of each body for a search (its words highlighted)."""
-        searcher = self.snapshot.searcher
+    def _snippets(self, searcher: tantivy.Searcher, query: Query) -> tantivy.SnippetGenerator:
+        """tantivy's maker of a body's best fragment for a search (its words highlighted)."""
         generator = tantivy.SnippetGenerator.create(
             searcher, self._highlighted(searcher, query), self.schema, "body"
         )
         generator.set_max_num_chars(SNIPPET_CHARS)
-        return [generator.snippet_from_doc(tantivy.Document(body=body)) for body in bodies]
+        return generator
 
     def _highlighted(self, searcher: tantivy.Searcher, query: Query) -> Tq:
         """What a snippet marks: the query's wanted words, a prefix as the words of the body

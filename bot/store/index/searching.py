@@ -136,29 +136,28 @@ class IndexedSearch:
         if filters.article_ids is not None and not filters.article_ids:
             return [], 0
         await self._index_current()
-        ranked, total = await work.to_thread(self.search_index.search, query, offset + limit)
-        page = ranked[offset : offset + limit]
+        found = await work.to_thread(self.search_index.search, query, offset + limit)
+        page = found.ranked[offset : offset + limit]
         rows = {row["id"]: row for row in await self._search_rows([i for i, _ in page])}
-        found = [(rows[i], score) for i, score in page if i in rows]
-        if not query.text_groups:
+        kept = [(rows[i], score) for i, score in page if i in rows]
+        if found.snippets is None:
             return [
-                hit_from_row(row, lead_snippet(str(row["lead"])), 0.0) for row, _ in found
-            ], total
-        bodies = [str(row["body"] or "") for row, _ in found]
-        snippets = await work.to_thread(self.search_index.snippets, query, bodies)
-        hits = [
-            hit_from_row(row, _snippet(row, snippet), score)
-            for (row, score), snippet in zip(found, snippets, strict=True)
-        ]
-        return hits, total
+                hit_from_row(row, lead_snippet(str(row["lead"])), 0.0) for row, _ in kept
+            ], found.total
+        # A page's snippets cost about as much as a trip to a worker thread: made here.
+        snippets = found.snippets
+        return [
+            hit_from_row(row, _snippet(row, snippets), score) for row, score in kept
+        ], found.total
 
 
-def _snippet(row: Mapping[str, object], snippet: tantivy.Snippet) -> str:
+def _snippet(row: Mapping[str, object], snippets: tantivy.SnippetGenerator) -> str:
     """The hit's snippet: around the matched words, or the lead of a body too long to read
     whole for one (SNIPPET_BODY_CHARS)."""
     if row["body"] is None:
         return lead_snippet(str(row["lead"]))
-    return marked(snippet, str(row["body"]))
+    body = str(row["body"])
+    return marked(snippets.snippet_from_doc(tantivy.Document(body=body)), body)
 
 
 def marked(snippet: tantivy.Snippet, body: str) -> str:
