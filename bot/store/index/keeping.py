@@ -82,6 +82,7 @@ class Snapshot:
     mark: Mark
     newest_day: int
     oldest_day: int
+    articles: int  # documents less the watermark
 
 
 @dataclass(frozen=True)
@@ -173,9 +174,9 @@ class SearchIndex:
         self.index.reload()
         searcher = self.index.searcher()
         days = Ranker.over(searcher, self.schema)
-        self.snapshot = Snapshot(
-            searcher, self._read_mark(searcher, self.schema), days.newest_day, days.oldest_day
-        )
+        mark = self._read_mark(searcher, self.schema)
+        articles = max(searcher.num_docs - (mark.version is not None), 0)
+        self.snapshot = Snapshot(searcher, mark, days.newest_day, days.oldest_day, articles)
         return self.snapshot
 
     def mark(self) -> Mark:
@@ -184,7 +185,7 @@ class SearchIndex:
 
     def count(self) -> int:
         """How many articles the index holds (its last commit)."""
-        return max(self._reload().searcher.num_docs - 1, 0)  # less the watermark
+        return self._reload().articles
 
     def apply(self, changes: Changes) -> None:
         """Write a batch of changes and its watermark in one commit (WriterBusy when another

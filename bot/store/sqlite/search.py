@@ -13,10 +13,8 @@ index's rowid (sqlite/labels.py). The indexes' rowid is the article's search key
 from __future__ import annotations
 
 import json
-from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from weakref import WeakKeyDictionary
+from dataclasses import dataclass
 
 import aiosqlite
 
@@ -102,15 +100,6 @@ class _Plan:
         return source, " AND ".join(where), params
 
 
-@dataclass
-class _Counts:
-    """Counts remembered for one state of the database."""
-
-    generation: tuple[int, int] = (-1, -1)
-    rows_at_most: int = 0
-    entries: OrderedDict[tuple[object, ...], int] = field(default_factory=OrderedDict)
-
-
 def _plan(index: _Index, query: Query, keys: list[int] | None = None) -> _Plan:
     """The plan for a query; `keys` restricts it to those rows."""
     filters = query.filters
@@ -141,8 +130,9 @@ def _plan(index: _Index, query: Query, keys: list[int] | None = None) -> _Plan:
 
 
 def forget_search_counts(store: object) -> None:
-    """Drop a store's remembered counts (they go by themselves on any write; benchmarks time
-    searches cold). A function, not a method: the PostgreSQL store has no such cache."""
+    """Drop a store's remembered per-state counts, if it keeps any (benchmarks time searches
+    cold). None are kept since a search's cost check sizes the archive from the search
+    index's snapshot; words' counts (records/postings.py) stay, as they always did."""
     vars(store).pop("_search_counts", None)
 
 
@@ -171,30 +161,9 @@ class SearchQueries(IndexReads, LabelQueries):
                 found.update(row[0] & _ID_MASK for row in await cur.fetchall())
         return found
 
-    async def _counts(self) -> _Counts:
-        """The count cache, emptied whenever the database changed since it was filled."""
-        # One cache per connection: data_version numbers are only comparable on one.
-        caches: WeakKeyDictionary[aiosqlite.Connection, _Counts] = self.__dict__.setdefault(
-            "_search_counts", WeakKeyDictionary()
-        )
-        counts = caches.setdefault(self.conn, _Counts())
-        # One trip to the connection's thread each (execute, fetch and close are three).
-        version = list(await self.conn.execute_fetchall("PRAGMA data_version"))
-        # data_version moves on other connections' commits, total_changes on this one's.
-        generation = (version[0][0] if version else 0, self.conn.total_changes)
-        if generation != counts.generation:
-            counts.generation = generation
-            counts.entries.clear()
-            top = list(
-                await self.conn.execute_fetchall("SELECT coalesce(max(id), 0) FROM articles")
-            )
-            # Ids are distinct positive integers, so the largest bounds the number of rows.
-            counts.rows_at_most = top[0][0] if top else 0
-        return counts
-
     async def _word_postings(self, word: str, cap: int | None = None) -> int:
         """How many articles hold `word`, up to `cap` (remembered: records/postings.py)."""
-        rows = (await self._counts()).rows_at_most
+        rows = self._archive_size()
         known: PostingsCache = self.__dict__.setdefault("_postings", PostingsCache())
         count = known.get(word, rows, cap)
         if count is not None:

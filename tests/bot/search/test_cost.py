@@ -16,7 +16,7 @@ from bot.models import ArticleDraft
 from bot.models.query import Reach
 from bot.search import SearchBudget, matching, parse_query, search
 from bot.search.cost import search_cost
-from bot.store import Store
+from bot.store import Store, open_store
 from bot.work import Meter, metered
 
 # The flood of the issue: 300 characters of one-letter prefixes, ORed.
@@ -131,3 +131,18 @@ async def test_matching_a_batch_reads_only_the_batch_with_every_filter(store: St
     by_wire = {i for n, i in enumerate(ids[:8]) if n % 2 and n % 3}
     assert await matching(store, parse_query("reopened source:wire"), batch) == by_wire
     assert await matching(store, parse_query("harbour -reopened"), batch) == set(batch) - wanted
+
+
+@pytest.mark.sqlite_only
+async def test_a_known_words_count_is_reached_without_a_statement(tmp_path: Path) -> None:
+    """The archive's size comes from the search index's snapshot, so the cost check of a word
+    already counted sends the database nothing (it read `data_version` each word)."""
+    async with await open_store(tmp_path / "newsdesk.db", readers=1) as store:
+        await ingest_drafts(store, [ArticleDraft(title="Port", body="port town", origin="t:1")])
+        term = parse_query("port").terms[0]
+        assert (await store.term_reach(term, max_lists=64, max_postings=1000)).postings == 1
+        sent: list[str] = []
+        for conn in (store.writer, *store.readers._opened):  # type: ignore[attr-defined]
+            await conn.set_trace_callback(sent.append)
+        assert (await store.term_reach(term, max_lists=64, max_postings=1000)).postings == 1
+        assert sent == []
