@@ -147,10 +147,11 @@ class Ranker:
         ranking = Ranking(k)
         first = self.searcher.search(compiled, limit=max(k, self.first_fetch), count=True)
         ranking.calls += 1
-        ranking.offer(self.searcher, first.hits)
-        if match_count(first) > len(first.hits):
+        hits = first.hits  # each read of `hits` builds the list of tuples again
+        ranking.offer(self.searcher, hits)
+        if match_count(first) > len(hits):
             # Every match not fetched scores at most the last one fetched.
-            ceiling = math.log(max(first.hits[-1][0], _TINY))
+            ceiling = math.log(max(hits[-1][0], _TINY))
             low_day, high = days or (self.oldest_day, self.newest_day)
             high, low_day = min(high, self.newest_day), max(low_day, self.oldest_day)
             width = 1 if self.growing else self.window_days
