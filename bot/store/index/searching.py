@@ -6,9 +6,8 @@ Before a search the database's highest `search_seq` (one indexed read, shared by
 that arrive while it runs) is compared with the watermark of the index's snapshot (kept in
 memory since its last reload, bot/store/index/keeping.py); when the database is ahead
 (another process wrote, or this one was killed before its index commit) the index catches up
-first, so a search never disagrees with the
-database it reads its rows from. After a transaction that wrote articles commits, the store
-catches up at once.
+first, so a search never disagrees with the database it reads its rows from. After a
+transaction that wrote articles commits, the store catches up at once.
 """
 
 from __future__ import annotations
