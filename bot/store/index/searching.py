@@ -116,11 +116,22 @@ class IndexedSearch:
         if self._in_own_transaction():
             await self._check_index()
             return
-        checking: asyncio.Future[None] | None = self.__dict__.get("_checking")
-        if checking is None or checking.done() or self.__dict__.get("_check_read"):
-            checking = self.__dict__["_checking"] = asyncio.ensure_future(self._check_index())
-            self.__dict__["_check_read"] = False
-        await asyncio.shield(checking)
+        pending: asyncio.Future[bool] | None = self.__dict__.get("_checking")
+        if pending is not None and not pending.done() and not self.__dict__.get("_check_read"):
+            if await asyncio.shield(pending):
+                return
+            # The check it joined failed or was cancelled with its search: check alone.
+            await self._check_index()
+            return
+        # This search leads the check; the ones arriving during its read wait on `checked`.
+        checked = asyncio.get_running_loop().create_future()
+        self.__dict__["_checking"], self.__dict__["_check_read"] = checked, False
+        done = False
+        try:
+            await self._check_index()
+            done = True
+        finally:
+            checked.set_result(done)
 
     async def _check_index(self) -> None:
         top = await self._search_seq()
