@@ -212,25 +212,3 @@ async def test_a_burst_of_searches_gives_the_pages_of_one_at_a_time(store: Store
     assert [(p.total, [(h.id, h.snippet) for h in p.hits]) for p in together] == [
         (p.total, [(h.id, h.snippet) for h in p.hits]) for p in alone
     ]
-
-
-async def test_a_burst_reads_the_database_s_search_seq_once(
-    store: Store, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Searches arriving together share one freshness check: one read of `search_seq` for
-    the burst (it was one a search), and a search after it reads again."""
-    await ingest_drafts(store, corpus(60))
-    reads = 0
-    real = store._search_seq  # type: ignore[attr-defined]
-
-    async def counted() -> int:
-        nonlocal reads
-        reads += 1
-        return int(await real())
-
-    monkeypatch.setattr(store, "_search_seq", counted)
-    queries = [parse_query(QUERIES[n % 4]) for n in range(20)]
-    pages = await asyncio.gather(*(store.search_articles(query, 10, 0) for query in queries))
-    assert reads == 1
-    assert pages == [await store.search_articles(query, 10, 0) for query in queries]
-    assert reads == 21  # one by one, each reads
