@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
-import json
 import logging
 import signal
 import time
@@ -23,8 +21,9 @@ from bot.changes import ChangeWatcher
 from bot.client.cooldowns import Cooldowns
 from bot.client.delivery import Poster
 from bot.client.heavy import HeavyWork
+from bot.client.sync import sync_commands
 from bot.client.tree import NewsTree, answer, command_seconds, discover_extensions, intents_for
-from bot.clock import Clock, SystemClock, utc_iso
+from bot.clock import Clock, SystemClock
 from bot.config import PREFIX_KEY, Settings
 from bot.metrics import LoopLag, Metrics
 from bot.nlp.enrichment import enrich_pending
@@ -191,35 +190,17 @@ class NewsBot(commands.Bot):
 
     # -- command sync -----------------------------------------------------------------------
 
-    def _sync_scope(self) -> discord.Object | None:
-        if self.settings.dev_guild_id is None:
-            return None
-        guild = discord.Object(self.settings.dev_guild_id)
-        self.tree.copy_global_to(guild=guild)
-        return guild
-
-    def command_tree_hash(self, guild: discord.abc.Snowflake | None = None) -> str:
-        """A hash of the commands a sync would send (to `guild`, or globally)."""
-        payload = [c.to_dict(self.tree) for c in self.tree.get_commands(guild=guild)]
-        payload.sort(key=lambda c: (c.get("type", 1), c["name"]))
-        blob = json.dumps(payload, sort_keys=True, default=str).encode()
-        return hashlib.sha256(blob).hexdigest()
-
     async def sync_commands(self, *, force: bool = False) -> int | None:
         """Sync slash commands if the tree changed since the last sync (or `force`); return how
         many were synced, or None when nothing needed syncing. DEV_GUILD_ID syncs to that guild."""
-        guild = self._sync_scope()
-        scope = f"guild:{guild.id}" if guild else "global"
-        key = f"command_tree_hash:{self.application_id}:{scope}"
-        digest = self.command_tree_hash(guild)
-        if not force and await self.store.app_value(key) == digest:
-            log.info("slash commands unchanged since the last sync (%s); not syncing", scope)
-            return None
-        synced = await self.tree.sync(guild=guild)
-        async with self.store.transaction():
-            await self.store.set_app_value(key, digest, utc_iso(self.clock.now()))
-        log.info("synced %d slash commands (%s)", len(synced), scope)
-        return len(synced)
+        return await sync_commands(
+            self.tree,
+            self.store,
+            self.clock,
+            application_id=self.application_id,
+            dev_guild_id=self.settings.dev_guild_id,
+            force=force,
+        )
 
     # -- gateway ----------------------------------------------------------------------------
 
