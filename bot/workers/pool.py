@@ -57,7 +57,8 @@ class WorkerPool:
     """One worker, started on first use: `process` (spawned, warmed by `warm`, a picklable
     function, at `niceness` below the parent's priority, replaced once it has grown
     `recycle_mb` past its size after its first job, or `idle_recycle_mb` once it has had no
-    work for `idle_seconds`), `thread` or `inline` (on the caller)."""
+    work for `idle_seconds`; with `stop_when_idle`, stopped after `idle_seconds` without work
+    and started again by the next job), `thread` or `inline` (on the caller)."""
 
     def __init__(
         self,
@@ -67,6 +68,7 @@ class WorkerPool:
         recycle_mb: float = 96.0,
         idle_recycle_mb: float | None = None,
         idle_seconds: float = 10.0,
+        stop_when_idle: bool = False,
         niceness: int = 0,
         name: str = "worker",
     ) -> None:
@@ -75,6 +77,7 @@ class WorkerPool:
         self.recycle_mb = recycle_mb
         self.idle_recycle_mb = idle_recycle_mb
         self.idle_seconds = idle_seconds
+        self.stop_when_idle = stop_when_idle
         self.niceness = niceness
         self.name = name
         self._executor: Executor | None = None
@@ -86,6 +89,7 @@ class WorkerPool:
         self._grown = False  # replace it once it has been idle for idle_seconds
         self._idle_timer: asyncio.TimerHandle | None = None
         self.recycled = 0  # workers replaced for their size
+        self.stopped_idle = 0  # workers stopped for want of work
         self.worker_pid: int | None = None  # the process that ran the latest job
 
     def _get_executor(self) -> Executor | None:
@@ -135,6 +139,8 @@ class WorkerPool:
             if self.pending == 0 and self._executor is executor:
                 if self._outgrown:
                     self._retire(executor)
+                elif self.stop_when_idle:
+                    self._idle_timer = loop.call_later(self.idle_seconds, self._stop_idle, executor)
                 elif self._grown:
                     self._idle_timer = loop.call_later(
                         self.idle_seconds, self._retire_idle, executor
@@ -159,6 +165,17 @@ class WorkerPool:
         fresh = self._get_executor()
         if fresh is not None:
             fresh.submit(_noop)
+
+    def _stop_idle(self, executor: Executor) -> None:
+        """A worker with no work for `idle_seconds` is stopped, not replaced: the next job
+        starts (and warms) a new one (the chart renderer: 70 MB held for charts that come
+        seldom)."""
+        self._idle_timer = None
+        if self.pending or self._executor is not executor:
+            return
+        self._retire(executor)
+        self.recycled -= 1  # stopped for want of work, not replaced for its size
+        self.stopped_idle += 1
 
     def _retire(self, executor: Executor) -> None:
         """Replace an outgrown worker that has no work left: the next call starts a fresh one;
