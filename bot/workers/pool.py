@@ -56,7 +56,7 @@ def _noop() -> None:
 class WorkerPool:
     """One worker, started on first use: `process` (spawned, warmed by `warm`, a picklable
     function, at `niceness` below the parent's priority, replaced once it has grown
-    `recycle_mb` past its size after its first job, or `idle_recycle_mb` once it has had no
+    `recycle_mb` past its size warmed up, or `idle_recycle_mb` once it has had no
     work for `idle_seconds`; with `stop_when_idle`, stopped after `idle_seconds` without work
     and started again by the next job), `thread` or `inline` (on the caller)."""
 
@@ -84,13 +84,14 @@ class WorkerPool:
         self._lifeline: Lifeline | None = None
         # Jobs handed to the worker and not yet back (operators watch the NLP queue).
         self.pending = 0
-        self._first_mb: float | None = None  # the worker's size after its first job
+        self._first_mb: float | None = None  # the worker's size warmed up, before any job
         self._outgrown = False  # replace the worker once its jobs are done
         self._grown = False  # replace it once it has been idle for idle_seconds
         self._idle_timer: asyncio.TimerHandle | None = None
         self.recycled = 0  # workers replaced for their size
         self.stopped_idle = 0  # workers stopped for want of work
         self.worker_pid: int | None = None  # the process that ran the latest job
+        self._warming: asyncio.Task[None] | None = None  # a replacement warming up
 
     def _get_executor(self) -> Executor | None:
         if self.mode == "inline":
@@ -123,6 +124,11 @@ class WorkerPool:
         try:
             if self.mode != "process":
                 return await loop.run_in_executor(executor, func, *args)
+            if self._first_mb is None:
+                # Its size warmed up, before any job: what it grows past is measured from
+                # there (weighed after its first job, a huge article first after a start or
+                # a replacement hid that job's growth, and the worker was never replaced).
+                _, self._first_mb, _ = await loop.run_in_executor(executor, _job, _noop)
             # A process worker gives back what each job freed (its memory would otherwise stay
             # at the size of the largest input it ever had, bot/workers/heap.py), says its size.
             result, size, pid = await loop.run_in_executor(executor, _job, func, *args)
@@ -147,7 +153,7 @@ class WorkerPool:
                     )
 
     def _weigh(self, size: float) -> None:
-        """Note the worker's size after a job; past its first size + recycle_mb it is due."""
+        """Note the worker's size after a job; past its warmed size + recycle_mb it is due."""
         if self._first_mb is None:
             self._first_mb = size
         elif size > self._first_mb + self.recycle_mb:
@@ -162,9 +168,8 @@ class WorkerPool:
         if self.pending or self._executor is not executor:
             return
         self._retire(executor)
-        fresh = self._get_executor()
-        if fresh is not None:
-            fresh.submit(_noop)
+        # Started and warmed now, and weighed (its size warmed is what it grows from).
+        self._warming = asyncio.get_running_loop().create_task(self.run(_noop))
 
     def _stop_idle(self, executor: Executor) -> None:
         """A worker with no work for `idle_seconds` is stopped, not replaced: the next job
@@ -207,6 +212,9 @@ class WorkerPool:
         if self._idle_timer is not None:
             self._idle_timer.cancel()
             self._idle_timer = None
+        if self._warming is not None:
+            self._warming.cancel()
+            self._warming = None
         if self._lifeline is not None:
             self._lifeline.release()  # the worker exits at once, even mid-job
             self._lifeline = None

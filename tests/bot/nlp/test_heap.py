@@ -86,6 +86,23 @@ async def test_a_worker_grown_under_a_load_is_replaced_once_idle() -> None:
     assert busy.recycled == 0 and again == kept
 
 
+async def test_a_worker_whose_first_job_grew_it_is_replaced_once_idle() -> None:
+    """The growth is measured from the worker's size warmed up, not after its first job: a
+    worker whose first job was the huge one (a start with a backlog of long articles, or
+    the first job of a replacement) was never replaced, however large it stayed."""
+    pool = WorkerPool("process", recycle_mb=500, idle_recycle_mb=30, idle_seconds=0.0)
+    try:
+        first = await pool.run(keep, 60)
+        for _ in range(200):  # the idle timer is due at once: a few turns of the loop
+            if pool.recycled:
+                break
+            await asyncio.sleep(0)
+        fresh = await pool.run(pid)
+    finally:
+        pool.close()
+    assert pool.recycled == 1 and fresh != first
+
+
 async def test_a_worker_stopped_when_idle_exits_and_the_next_job_starts_another() -> None:
     """The chart renderer (70 MB of matplotlib) is stopped once it has had no work for
     `idle_seconds`, not kept nor replaced: its process exits; the next job starts a new one."""
