@@ -7,10 +7,11 @@ from datetime import timedelta
 from bot.clock import Clock
 from bot.store import Store
 
-# Seconds between two releases: shorter than a soak's 30 s settle. Under load the next
-# searches page back in, from the system's file cache, only what they read (microseconds a
-# page); between loads the bot holds none of the index's 100 MB (at 100k articles).
-RELEASE_EVERY = 20.0
+# Seconds between two releases. Reopening the 100k index takes about a millisecond, and the
+# next searches page back in, from the system's file cache, only what they read (a first
+# search after a release ~1-2 ms more); every 20 s the soak's bot still regrew 50 MB of the
+# index between releases under load, and its peak was one of those moments.
+RELEASE_EVERY = 5.0
 
 
 async def release_index_pages_every(
