@@ -91,7 +91,6 @@ class WorkerPool:
         self.recycled = 0  # workers replaced for their size
         self.stopped_idle = 0  # workers stopped for want of work
         self.worker_pid: int | None = None  # the process that ran the latest job
-        self._warming: asyncio.Task[None] | None = None  # a replacement warming up
 
     def _get_executor(self) -> Executor | None:
         if self.mode == "inline":
@@ -168,8 +167,10 @@ class WorkerPool:
         if self.pending or self._executor is not executor:
             return
         self._retire(executor)
-        # Started and warmed now, and weighed (its size warmed is what it grows from).
-        self._warming = asyncio.get_running_loop().create_task(self.run(_noop))
+        fresh = self._get_executor()
+        if fresh is not None:
+            # Started and warmed now; the next job weighs it first (`run`), warmed, idle.
+            fresh.submit(_noop)
 
     def _stop_idle(self, executor: Executor) -> None:
         """A worker with no work for `idle_seconds` is stopped, not replaced: the next job
@@ -212,9 +213,6 @@ class WorkerPool:
         if self._idle_timer is not None:
             self._idle_timer.cancel()
             self._idle_timer = None
-        if self._warming is not None:
-            self._warming.cancel()
-            self._warming = None
         if self._lifeline is not None:
             self._lifeline.release()  # the worker exits at once, even mid-job
             self._lifeline = None
