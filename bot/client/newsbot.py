@@ -33,6 +33,7 @@ from bot.render import errors
 from bot.render.story_updates import STORY_ID_PREFIX
 from bot.render.views import CUSTOM_ID_PREFIX, Pagers
 from bot.search import EntityResolver
+from bot.search.pages import release_index_pages_every
 from bot.servers import set_guild_prefix
 from bot.store import Store
 from bot.store.backend import open_store, sqlite_path
@@ -152,6 +153,7 @@ class NewsBot(commands.Bot):
         self.tasks.spawn(catch_up_stories(self.store, clock=self.clock), name="stories-catch-up")
         self.tasks.spawn(LoopLag(self.metrics).run(), name="loop-lag")
         self.tasks.spawn(trim_every(), name="heap-trim")
+        self.tasks.spawn(release_index_pages_every(self.store, self.clock), name="index-pages")
         # A schedule or feed written by the web or another process: the cogs replan.
         watcher = ChangeWatcher(self.store, self._store_changed, clock=self.clock)
         self.tasks.spawn(watcher.run(), name="store-changes")
