@@ -18,20 +18,27 @@ from bot.models.entity import (
 )
 from bot.models.query import Query
 from bot.models.text import normalise_name
+from bot.store.records.articles import ARTICLE_PART_COLUMNS, article_from_row
 from bot.store.records.entities import (
+    ANALYSIS_COLUMNS_AN,
     CO_MENTION_WINDOW,
     ENTITY_COLUMNS,
+    MENTION_COLUMNS_M,
     NAMED,
     PROFILE_ALIASES,
     TOP,
+    AnalysedText,
     StoredAnalysis,
     StoredMention,
+    analysed_texts,
     analysis_json,
     analysis_rows,
     entity_from_row,
     entity_key,
+    mention_from_row,
     mention_places,
     rank_choices,
+    read_to,
 )
 from bot.store.sqlite.db import marks
 from bot.store.sqlite.readers import pooled
@@ -222,6 +229,39 @@ class EntityQueries:
         )
         return next((StoredAnalysis.from_row(r, sentences=sentences) for r in rows), None)
 
+    @pooled
+    async def analysed_texts(
+        self, article_ids: Sequence[int], nlp_version: str, *, sentences: int
+    ) -> dict[int, AnalysedText]:
+        ids = list(dict.fromkeys(article_ids))
+        if not ids:
+            return {}
+        rows = await self.conn.execute_fetchall(
+            f"SELECT {ANALYSIS_COLUMNS_AN} FROM article_analysis an JOIN articles a"
+            " ON a.id = an.article_id AND a.content_hash = an.content_hash"
+            f" WHERE an.nlp_version = ? AND an.article_id IN ({marks(ids)})",
+            (nlp_version, *ids),
+        )
+        analyses = {r["article_id"]: StoredAnalysis.from_row(r, sentences=sentences) for r in rows}
+        if not analyses:
+            return {}
+        # Each body only as far as its last sentence read: one huge report costs a story's worth.
+        reach = [value for i, a in analyses.items() for value in (i, read_to(a))]
+        columns = ARTICLE_PART_COLUMNS.format(start=1, length="wanted.chars")
+        articles = await self.conn.execute_fetchall(
+            f"WITH wanted(wid, chars) AS (VALUES {','.join(['(?, ?)'] * len(analyses))})"
+            f" SELECT {columns} FROM articles JOIN wanted ON wanted.wid = articles.id",
+            reach,
+        )
+        mentions = await self.conn.execute_fetchall(
+            f"SELECT {MENTION_COLUMNS_M} FROM mentions m JOIN entities e ON e.id = m.entity_id"
+            f" WHERE m.article_id IN ({marks(list(analyses))})"
+            " AND (m.section <> 'body' OR m.sentence < ?)"
+            " ORDER BY m.article_id, m.section, m.char_start",
+            (*analyses, sentences),
+        )
+        return analysed_texts(analyses, map(article_from_row, articles), mentions)
+
     async def article_content_hash(self, article_id: int) -> str | None:
         rows = await self.conn.execute_fetchall(
             "SELECT content_hash FROM articles WHERE id = ?", (article_id,)
@@ -239,12 +279,7 @@ class EntityQueries:
             " ORDER BY m.section, m.char_start",
             (article_id, sentences, sentences),
         )
-        return [
-            StoredMention(
-                entity_from_row(r), r["section"], r["char_start"], r["char_end"], r["sentence"]
-            )
-            for r in rows
-        ]
+        return [mention_from_row(r) for r in rows]
 
     @pooled
     async def article_entities(self, article_id: int, limit: int = 25) -> list[EntityTally]:
