@@ -59,6 +59,7 @@ class EntityQueries:
 
     # --- writing ---------------------------------------------------------------------------
 
+    @pooled
     async def analysis_inputs(
         self, ids: Sequence[int], nlp_version: str
     ) -> list[tuple[int, str, ArticleInput]]:
@@ -104,6 +105,7 @@ class EntityQueries:
         )
         return cursor.rowcount > 0
 
+    @pooled
     async def analysis_failures(
         self, nlp_version: str, ids: Sequence[int] | None = None, *, limit: int = 1000
     ) -> dict[int, str]:
@@ -217,6 +219,7 @@ class EntityQueries:
 
     # --- reading analyses ----------------------------------------------------------------------
 
+    @pooled
     async def stored_analysis(
         self, article_id: int, *, sentences: int | None = None
     ) -> StoredAnalysis | None:
@@ -262,6 +265,7 @@ class EntityQueries:
         )
         return analysed_texts(analyses, map(article_from_row, articles), mentions)
 
+    @pooled
     async def article_content_hash(self, article_id: int) -> str | None:
         rows = await self.conn.execute_fetchall(
             "SELECT content_hash FROM articles WHERE id = ?", (article_id,)
