@@ -14,8 +14,9 @@ import numpy as np
 from bot.models.analysis import Analysis, ArticleInput, Sentence
 from bot.models.quote import Quote
 from bot.models.text import word_count
-from bot.nlp.entities import raw_mentions, resolve
+from bot.nlp.entities import resolve
 from bot.nlp.errors import ArticleTooLong
+from bot.nlp.mentions import raw_mentions
 from bot.nlp.pipeline import BATCH_SIZE, get_nlp
 from bot.nlp.quotes import cap_text, find_quotes
 from bot.nlp.sentences import segment

@@ -29,6 +29,13 @@ class SearchStore(Protocol):
         that finds the index behind."""
         ...
 
+    async def release_search_pages(self) -> bool:
+        """Let go of the search index's file pages mapped in by earlier searches (it is opened
+        again: the pages stay in the system's file cache, no longer in this process's memory);
+        False when there is nothing to let go (an index in memory) or a writer is busy. The
+        bot does this every RELEASE_EVERY seconds (bot/client/newsbot.py)."""
+        ...
+
     async def rebuild_search_index(self, progress: Callable[[int, int], None] | None = None) -> int:
         """Build the search index again from the database into a new directory and swap it
         in (`python -m bot reindex`); return how many articles it holds. `progress` is told

@@ -14,6 +14,7 @@ import aiosqlite
 from bot.errors import StoreError
 from bot.store.index import SearchIndex
 from bot.store.interface import Store
+from bot.store.sqlite.analyses import AnalysisQueries
 from bot.store.sqlite.app import AppStateQueries
 from bot.store.sqlite.articles import ArticleQueries
 from bot.store.sqlite.changes import ChangeQueries
@@ -46,6 +47,7 @@ def search_index_dir(path: str | Path, index_dir: str | Path | None) -> Path | N
 class SqliteStore(
     PooledReads,
     ArticleQueries,
+    AnalysisQueries,
     EntityQueries,
     QuoteQueries,
     FeedQueries,
