@@ -14,11 +14,17 @@ from collections.abc import Sequence
 from bot.models.analysis import Analysis, ArticleInput
 from bot.models.entity import NAME_LABELS
 from bot.store.postgres.base import PgBase
+from bot.store.records.articles import ARTICLE_PART_COLUMNS, article_from_row
 from bot.store.records.entities import (
+    ANALYSIS_COLUMNS_AN,
+    MENTION_COLUMNS_M,
+    AnalysedText,
     StoredAnalysis,
+    analysed_texts,
     analysis_json,
     analysis_rows,
     entity_key,
+    read_to,
 )
 
 # An article whose current text failed with this NLP code ($2) is not tried again.
@@ -213,6 +219,39 @@ class PgAnalysisQueries(PgBase):
             article_id,
         )
         return None if row is None else StoredAnalysis.from_row(row, sentences=sentences)
+
+    async def analysed_texts(
+        self, article_ids: Sequence[int], nlp_version: str, *, sentences: int
+    ) -> dict[int, AnalysedText]:
+        ids = list(dict.fromkeys(article_ids))
+        if not ids:
+            return {}
+        rows = await self._fetch(
+            f"SELECT {ANALYSIS_COLUMNS_AN} FROM article_analysis an JOIN articles a"
+            " ON a.id = an.article_id AND a.content_hash = an.content_hash"
+            " WHERE an.nlp_version = $1 AND an.article_id = ANY($2::bigint[])",
+            nlp_version,
+            ids,
+        )
+        analyses = {r["article_id"]: StoredAnalysis.from_row(r, sentences=sentences) for r in rows}
+        if not analyses:
+            return {}
+        # Each body only as far as its last sentence read: one huge report costs a story's worth.
+        columns = ARTICLE_PART_COLUMNS.format(start=1, length="wanted.chars")
+        articles = await self._fetch(
+            f"SELECT {columns} FROM articles JOIN unnest($1::bigint[], $2::int[])"
+            " AS wanted(wid, chars) ON wanted.wid = articles.id",
+            list(analyses),
+            [read_to(a) for a in analyses.values()],
+        )
+        mentions = await self._fetch(
+            f"SELECT {MENTION_COLUMNS_M} FROM mentions m JOIN entities e ON e.id = m.entity_id"
+            " WHERE m.article_id = ANY($1::bigint[]) AND (m.section <> 'body' OR m.sentence < $2)"
+            " ORDER BY m.article_id, m.section, m.char_start",
+            list(analyses),
+            sentences,
+        )
+        return analysed_texts(analyses, map(article_from_row, articles), mentions)
 
     async def article_content_hash(self, article_id: int) -> str | None:
         return await self._fetch_text("SELECT content_hash FROM articles WHERE id = $1", article_id)

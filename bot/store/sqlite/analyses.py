@@ -9,13 +9,20 @@ import aiosqlite
 
 from bot.models.analysis import Analysis, ArticleInput
 from bot.models.entity import NAME_LABELS
+from bot.store.records.articles import ARTICLE_PART_COLUMNS, article_from_row
 from bot.store.records.entities import (
+    ANALYSIS_COLUMNS_AN,
+    MENTION_COLUMNS_M,
+    AnalysedText,
     StoredAnalysis,
+    analysed_texts,
     analysis_json,
     analysis_rows,
     entity_key,
+    read_to,
 )
 from bot.store.sqlite.db import marks
+from bot.store.sqlite.readers import pooled
 
 # An article whose current text failed with this NLP code is not tried again (the code's
 # version is the query's last parameter before any limit).
@@ -30,6 +37,7 @@ class AnalysisQueries:
 
     conn: aiosqlite.Connection
 
+    @pooled
     async def analysis_inputs(
         self, ids: Sequence[int], nlp_version: str
     ) -> list[tuple[int, str, ArticleInput]]:
@@ -75,6 +83,7 @@ class AnalysisQueries:
         )
         return cursor.rowcount > 0
 
+    @pooled
     async def analysis_failures(
         self, nlp_version: str, ids: Sequence[int] | None = None, *, limit: int = 1000
     ) -> dict[int, str]:
@@ -188,6 +197,7 @@ class AnalysisQueries:
 
     # --- reading analyses ----------------------------------------------------------------------
 
+    @pooled
     async def stored_analysis(
         self, article_id: int, *, sentences: int | None = None
     ) -> StoredAnalysis | None:
@@ -200,6 +210,40 @@ class AnalysisQueries:
         )
         return next((StoredAnalysis.from_row(r, sentences=sentences) for r in rows), None)
 
+    @pooled
+    async def analysed_texts(
+        self, article_ids: Sequence[int], nlp_version: str, *, sentences: int
+    ) -> dict[int, AnalysedText]:
+        ids = list(dict.fromkeys(article_ids))
+        if not ids:
+            return {}
+        rows = await self.conn.execute_fetchall(
+            f"SELECT {ANALYSIS_COLUMNS_AN} FROM article_analysis an JOIN articles a"
+            " ON a.id = an.article_id AND a.content_hash = an.content_hash"
+            f" WHERE an.nlp_version = ? AND an.article_id IN ({marks(ids)})",
+            (nlp_version, *ids),
+        )
+        analyses = {r["article_id"]: StoredAnalysis.from_row(r, sentences=sentences) for r in rows}
+        if not analyses:
+            return {}
+        # Each body only as far as its last sentence read: one huge report costs a story's worth.
+        reach = [value for i, a in analyses.items() for value in (i, read_to(a))]
+        columns = ARTICLE_PART_COLUMNS.format(start=1, length="wanted.chars")
+        articles = await self.conn.execute_fetchall(
+            f"WITH wanted(wid, chars) AS (VALUES {','.join(['(?, ?)'] * len(analyses))})"
+            f" SELECT {columns} FROM articles JOIN wanted ON wanted.wid = articles.id",
+            reach,
+        )
+        mentions = await self.conn.execute_fetchall(
+            f"SELECT {MENTION_COLUMNS_M} FROM mentions m JOIN entities e ON e.id = m.entity_id"
+            f" WHERE m.article_id IN ({marks(list(analyses))})"
+            " AND (m.section <> 'body' OR m.sentence < ?)"
+            " ORDER BY m.article_id, m.section, m.char_start",
+            (*analyses, sentences),
+        )
+        return analysed_texts(analyses, map(article_from_row, articles), mentions)
+
+    @pooled
     async def article_content_hash(self, article_id: int) -> str | None:
         rows = await self.conn.execute_fetchall(
             "SELECT content_hash FROM articles WHERE id = ?", (article_id,)
