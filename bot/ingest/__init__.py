@@ -16,7 +16,7 @@ from bot.ingest.text import ArticleFormatError, parse_text
 from bot.ingest.urls import quote_controls
 from bot.models import ArticleDraft
 from bot.store import Outcome, Store
-from bot.stories import catch_up_stories, place_new_articles
+from bot.stories import catch_up_stories, fingerprints, place_printed
 
 __all__ = [
     "ArticleFormatError",
@@ -112,11 +112,18 @@ async def ingest_drafts(
         # transaction: a feed's 1,000,000-character page held the event loop for 0.2 s.
         await work.to_thread(_hash_drafts, batch)
         async with store.transaction():
-            results = await store.store_articles(batch, now)
+            # The batch's story fingerprints are worked out in a thread while the store looks
+            # its drafts up and inserts them (the database works outside the GIL): 0.6 s of
+            # CPU for 2,000 articles, as long again as the inserts, off the critical path.
+            printing = asyncio.ensure_future(work.to_thread(fingerprints, list(batch), now))
+            try:
+                results = await store.store_articles(batch, now)
+            finally:
+                prints = await printing
             # In the same transaction: no article is ever stored without its story.
-            stored_now = zip(results, batch, strict=True)
-            added = [(s.article_id, d) for s, d in stored_now if s.outcome is Outcome.ADDED]
-            await place_new_articles(store, added, now)
+            stored_now = zip(results, prints, strict=True)
+            added = [(s.article_id, p) for s, p in stored_now if s.outcome is Outcome.ADDED]
+            await place_printed(store, added, now)
             for stored in results:
                 if stored.outcome is Outcome.ADDED:
                     report.added.append(stored.article_id)
