@@ -4,7 +4,6 @@ loop and save what was found; read a stored analysis back (Discord-free, no SQL 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hashlib
 import logging
 from collections.abc import Callable, Sequence
@@ -73,23 +72,24 @@ async def enrich_articles(
     todo = await store.analysis_inputs(list(ids), NLP_VERSION)
     batches = [todo[start : start + ANALYSE_BATCH] for start in range(0, len(todo), ANALYSE_BATCH)]
     saved = 0
-    # The worker analyses the next batch while this process saves the last one: the model
-    # never waits for the database (nor the database for the model's round trip).
-    ahead = asyncio.ensure_future(_analyse(batches[0], service)) if batches else None
-    try:
-        for number, batch in enumerate(batches):
-            assert ahead is not None
-            outcomes = await ahead
-            ahead = None
-            if number + 1 < len(batches):
-                ahead = asyncio.ensure_future(_analyse(batches[number + 1], service))
-            now = utc_iso((clock or SystemClock()).now())
-            saved += await _save(store, batch, outcomes, now, on_failure)
-    finally:
-        if ahead is not None:  # saving failed: the analysis under way is not wanted
-            ahead.cancel()
-            with contextlib.suppress(BaseException):
-                await ahead
+    outcomes = await _analyse(batches[0], service) if batches else []
+    for number, batch in enumerate(batches):
+        now = utc_iso((clock or SystemClock()).now())
+        saving = _save(store, batch, outcomes, now, on_failure)
+        if number + 1 == len(batches):
+            saved += await saving
+            break
+        # The worker analyses the next batch while this process saves this one: the model
+        # never waits for the database (nor the database for the model's round trip).
+        # Both run to their end before either's failure is raised: no save goes on unawaited.
+        analysed, count = await asyncio.gather(
+            _analyse(batches[number + 1], service), saving, return_exceptions=True
+        )
+        for outcome in (count, analysed):
+            if isinstance(outcome, BaseException):
+                raise outcome
+        assert isinstance(analysed, list) and isinstance(count, int)
+        outcomes, saved = analysed, saved + count
     return saved
 
 

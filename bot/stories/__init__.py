@@ -8,6 +8,7 @@ storing transaction; at start, whatever has no story yet). The plain data is
 bot/models/story.py (`Story`, `Report`); the store keeps stories (bot/store/interface/stories.py).
 """
 
+from bot.stories.fingerprint import Fingerprint
 from bot.stories.placing import (
     catch_up_stories,
     fingerprints,
@@ -16,4 +17,11 @@ from bot.stories.placing import (
     story_ids,
 )
 
-__all__ = ["catch_up_stories", "fingerprints", "place_new_articles", "place_printed", "story_ids"]
+__all__ = [
+    "Fingerprint",
+    "catch_up_stories",
+    "fingerprints",
+    "place_new_articles",
+    "place_printed",
+    "story_ids",
+]
