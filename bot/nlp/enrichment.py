@@ -3,6 +3,7 @@ loop and save what was found; read a stored analysis back (Discord-free, no SQL 
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 from collections.abc import Callable, Sequence
@@ -70,25 +71,51 @@ async def enrich_articles(
     until its text or the NLP code changes) and reported once: to `on_failure`, else in
     one log line."""
     todo = await store.analysis_inputs(list(ids), NLP_VERSION)
+    batches = [todo[start : start + ANALYSE_BATCH] for start in range(0, len(todo), ANALYSE_BATCH)]
     saved = 0
-    for start in range(0, len(todo), ANALYSE_BATCH):
-        batch = todo[start : start + ANALYSE_BATCH]
-        outcomes = await _analyse(batch, service)
+    outcomes = await _analyse(batches[0], service) if batches else []
+    for number, batch in enumerate(batches):
         now = utc_iso((clock or SystemClock()).now())
-        for (article_id, content_hash, _), outcome in zip(batch, outcomes, strict=True):
-            async with store.transaction():
-                if isinstance(outcome, Analysis):
-                    if await store.save_analysis(
-                        article_id, content_hash, NLP_VERSION, outcome, now
-                    ):
-                        await store.save_quotes(article_id, outcome.quotes)
-                        saved += 1
-                    continue
-                recorded = await store.save_analysis_failure(
-                    article_id, content_hash, NLP_VERSION, outcome, now
-                )
-            if recorded:
-                _report(NlpFailure(article_id, outcome), on_failure)
+        saving = _save(store, batch, outcomes, now, on_failure)
+        if number + 1 == len(batches):
+            saved += await saving
+            break
+        # The worker analyses the next batch while this process saves this one: the model
+        # never waits for the database (nor the database for the model's round trip).
+        # Both run to their end before either's failure is raised: no save goes on unawaited.
+        analysed, count = await asyncio.gather(
+            _analyse(batches[number + 1], service), saving, return_exceptions=True
+        )
+        for outcome in (count, analysed):
+            if isinstance(outcome, BaseException):
+                raise outcome
+        assert isinstance(analysed, list) and isinstance(count, int)
+        outcomes, saved = analysed, saved + count
+    return saved
+
+
+async def _save(
+    store: Store,
+    batch: list[tuple[int, str, ArticleInput]],
+    outcomes: list[Analysis | str],
+    now: str,
+    on_failure: OnFailure | None,
+) -> int:
+    """Save each article's analysis (or why it failed) in its own transaction; return how
+    many analyses were saved."""
+    saved = 0
+    for (article_id, content_hash, _), outcome in zip(batch, outcomes, strict=True):
+        async with store.transaction():
+            if isinstance(outcome, Analysis):
+                if await store.save_analysis(article_id, content_hash, NLP_VERSION, outcome, now):
+                    await store.save_quotes(article_id, outcome.quotes)
+                    saved += 1
+                continue
+            recorded = await store.save_analysis_failure(
+                article_id, content_hash, NLP_VERSION, outcome, now
+            )
+        if recorded:
+            _report(NlpFailure(article_id, outcome), on_failure)
     return saved
 
 
