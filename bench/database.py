@@ -96,13 +96,20 @@ def raw_insert(
     return count
 
 
+def bench_db_path(size: int) -> Path:
+    """Where the cached database of `size` articles is (or will be) kept."""
+    return (
+        data_dir() / "db" / f"{corpus_path(size).stem}-s{schema_fingerprint()}-b{BUILD_VERSION}.db"
+    )
+
+
 def bench_db(size: int, *, quiet: bool = False) -> Path:
     """The cached database holding the corpus of `size` articles; built on first use.
 
     Builders of one size take turns (a lock file), so two benchmarks started together never
     write the same file; each builds under its own temporary name and renames when done."""
-    folder = data_dir() / "db"
-    path = folder / f"{corpus_path(size).stem}-s{schema_fingerprint()}-b{BUILD_VERSION}.db"
+    path = bench_db_path(size)
+    folder = path.parent
     if path.is_file():
         return path
     folder.mkdir(parents=True, exist_ok=True)

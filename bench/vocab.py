@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -12,7 +13,10 @@ from pathlib import Path
 import numpy as np
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED_DATA = REPO.parent / "shared" / "data"
+# The shared news text the vocabulary is ranked from (NEWSDESK_SHARED_DATA overrides: a git
+# worktree elsewhere would otherwise fall back to the small built-in list, a different
+# vocabulary, and rebuild every cached corpus and archive).
+SHARED_DATA = Path(os.environ.get("NEWSDESK_SHARED_DATA") or REPO.parent / "shared" / "data")
 VOCAB_SIZE = 60_000
 # Zipf–Mandelbrot: p(rank) ∝ 1 / (rank + Q) ** S fits English news word counts well.
 ZIPF_S = 1.1

@@ -4,24 +4,12 @@ do, through it. `!feeds` alone says where the other commands are."""
 
 from __future__ import annotations
 
-from typing import Protocol, cast
-
-import discord
 from discord.ext import commands
 
 from bot.client import NewsBot, TypedRowId, answer
+from bot.client.feeds import FeedDesk
 from bot.errors import NewsdeskError
 from bot.render import feed_admin
-
-
-class FeedDesk(Protocol):
-    """What the feeds cog (cogs/feeds.py) does for these commands."""
-
-    async def pause_feed(self, guild_id: int, id: int) -> discord.Embed: ...
-
-    async def resume_feed(self, guild_id: int, id: int) -> discord.Embed: ...
-
-    async def send_latest_item(self, guild_id: int, id: int) -> discord.Embed: ...
 
 
 class FeedShortcuts(commands.Cog):
@@ -31,10 +19,12 @@ class FeedShortcuts(commands.Cog):
         self.bot = bot
 
     def _feeds(self) -> FeedDesk:
+        """The feeds cog's running feeds (cogs/feeds.py starts them)."""
         cog = self.bot.get_cog("Feeds")
-        if cog is None:
+        desk = getattr(cog, "desk", None)
+        if not isinstance(desk, FeedDesk):
             raise NewsdeskError("Feeds aren't running on this bot right now.")
-        return cast(FeedDesk, cog)
+        return desk
 
     @commands.group(name="feeds", invoke_without_command=True)
     @commands.guild_only()

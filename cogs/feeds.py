@@ -4,72 +4,41 @@ bot/feeds/manage.py, pacing.py and own_options.py; cogs/feed_shortcuts.py gives 
 prefix path), and to move them in and out `/feeds import|export` (OPML, bot/feeds/moving.py).
 The poller (started in `cog_load`, stopped in `cog_unload`) announces
 new articles (through `bot.client.delivery.feeds`) in text channels, threads and forum
-channels, with an optional role ping as the only mention.
-
-The fetch policy can be set before start with `bot.feed_fetch_policy` (a `FetchPolicy`; the
-default refuses loopback and private addresses, which only tests and the sandbox allow).
+channels, with an optional role ping as the only mention. The running feeds (fetcher, poller,
+what the prefix commands share) are bot/client/feeds.py's `FeedDesk`; the commands' choices and
+autocompletes bot/client/feed_choices.py.
 """
 
 from __future__ import annotations
 
 import io
-from typing import Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot.client import NewsBot, RowId
-from bot.client.delivery import missing_permissions
-from bot.client.feeds import feed_poller
+from bot.client.feed_choices import (
+    ADMIN,
+    CLEARABLE,
+    UPDATES,
+    Target,
+    check_postable,
+    feed_choices,
+    feed_list_choices,
+)
+from bot.client.feeds import FeedDesk
 from bot.feeds import manage
 from bot.feeds.adding import NewFeed, add_feed, fetch_once
 from bot.feeds.errors import FeedUnreadable
 from bot.feeds.extraction import text_sources
-from bot.feeds.fetcher import Fetcher, FetchPolicy
-from bot.feeds.moving import MAX_FEEDS_PER_GUILD, export_opml, import_opml, read_opml_file
-from bot.feeds.opml import MAX_OPML_BYTES, OpmlRefused
-from bot.feeds.own_options import OWN_CLEARABLE, edit_and_try
-from bot.feeds.pacing import server_zone, set_pacing
+from bot.feeds.moving import MAX_FEEDS_PER_GUILD, export_opml
+from bot.feeds.opml import MAX_OPML_BYTES
 from bot.feeds.poller import FeedPoller
-from bot.feeds.templates import make_template
-from bot.render import feed_admin, feed_posts
+from bot.render import feed_admin
 from bot.render import feed_options as option_views
 from bot.render import feeds as render
 from bot.render.views import Page
-
-Target = discord.TextChannel | discord.Thread | discord.ForumChannel
-CLEARABLE = [
-    app_commands.Choice(name=n, value=n)
-    for n in ("filter", "role", "max_age", "template", *OWN_CLEARABLE)
-]
-UPDATES = [
-    app_commands.Choice(
-        name="in a thread on the story's post (a forum: in its post)", value="thread"
-    ),
-    app_commands.Choice(name="only by DM to members who follow the story", value="followers"),
-    app_commands.Choice(name="off: each story once, as before", value="off"),
-]
-ADMIN = app_commands.checks.has_permissions(manage_guild=True)
-
-
-async def feed_choices(
-    interaction: discord.Interaction, current: str
-) -> list[app_commands.Choice[int]]:
-    """This server's feeds whose number or title contains what was typed (never another's)."""
-    client: Any = interaction.client
-    rows = await client.store.guild_subscriptions(interaction.guild_id or 0)
-    return [app_commands.Choice(name=n, value=v) for n, v in render.feed_choices(rows, current)]
-
-
-async def feed_list_choices(
-    interaction: discord.Interaction, current: str
-) -> list[app_commands.Choice[str]]:
-    """`all`, or the numbers typed so far followed by each of this server's other feeds."""
-    client: Any = interaction.client
-    rows = await client.store.guild_subscriptions(interaction.guild_id or 0)
-    found = render.feed_list_choices(rows, current)
-    return [app_commands.Choice(name=n, value=v) for n, v in found]
 
 
 class Feeds(commands.Cog):
@@ -84,43 +53,33 @@ class Feeds(commands.Cog):
 
     def __init__(self, bot: NewsBot) -> None:
         self.bot = bot
-        self.fetcher: Fetcher | None = None
-        self.poller: FeedPoller | None = None
+        self.desk = FeedDesk(bot)
 
     async def cog_load(self) -> None:
         """Start the poller (announcements wait for the gateway to be ready)."""
-        policy = getattr(self.bot, "feed_fetch_policy", None) or FetchPolicy()
-        self.fetcher = Fetcher(policy, clock=self.bot.clock)
-        self.poller = feed_poller(self.bot, self.fetcher)
-        self.poller.start()
+        self.desk.start()
 
     async def cog_unload(self) -> None:
         """Stop the poller and close its HTTP session; what was queued is posted next start."""
-        try:
-            if self.poller is not None:
-                await self.poller.stop()
-        finally:
-            if self.fetcher is not None:
-                await self.fetcher.close()
+        await self.desk.stop()
 
     @commands.Cog.listener()
     async def on_setup_restored(self, guild_id: int) -> None:
         """A backup restored feeds: plan their polls now."""
-        if self.poller is not None:
-            self.poller.wake()
+        if self.desk.poller is not None:
+            self.desk.poller.wake()
 
     @commands.Cog.listener()
     async def on_store_changed(self, topics: set[str]) -> None:
         """A feed or subscription changed elsewhere (the web, another process): plan the polls
         again now, so a new feed is read at once, not after the poller's longest sleep."""
-        if "feeds" in topics and self.poller is not None:
-            self.poller.replan()
+        if "feeds" in topics and self.desk.poller is not None:
+            self.desk.poller.replan()
 
     @property
     def running(self) -> FeedPoller:
         """The poller (there from cog_load on)."""
-        assert self.poller is not None
-        return self.poller
+        return self.desk.running
 
     # -- commands -----------------------------------------------------------------------------
 
@@ -146,8 +105,8 @@ class Feeds(commands.Cog):
         backfill: app_commands.Range[int, 0, manage.MAX_BACKFILL] = 0,
     ) -> None:
         """Validate by fetching the feed once, subscribe the channel, say what it holds."""
-        assert interaction.guild_id is not None and self.fetcher is not None
-        await self._check_postable(channel)
+        assert interaction.guild_id is not None and self.desk.fetcher is not None
+        check_postable(channel)
         await interaction.response.defer(ephemeral=True, thinking=True)
         wanted = NewFeed(
             interaction.guild_id,
@@ -160,7 +119,7 @@ class Feeds(commands.Cog):
         )
         added = await add_feed(
             self.bot.store,
-            self.fetcher,
+            self.desk.fetcher,
             wanted,
             clock=self.bot.clock,
             entities_available=self.bot.entity_articles is not None,
@@ -202,8 +161,8 @@ class Feeds(commands.Cog):
     ) -> None:
         """Fetch and show the feed's title and latest items; nothing is stored."""
         await interaction.response.defer(ephemeral=True, thinking=True)
-        assert self.fetcher is not None
-        preview = await fetch_once(self.fetcher, url)
+        assert self.desk.fetcher is not None
+        preview = await fetch_once(self.desk.fetcher, url)
         await interaction.followup.send(embed=render.preview_embed(preview), ephemeral=True)
 
     # -- running feeds day to day ------------------------------------------------------------
@@ -243,40 +202,21 @@ class Feeds(commands.Cog):
         """Change a feed in place: its history stays, so nothing old is posted again."""
         assert interaction.guild_id is not None
         if channel is not None:
-            await self._check_postable(channel)
-        own = clear if clear in OWN_CLEARABLE else None
-        theirs = clear if clear and not own else None
-        wants_own = any(x is not None for x in (name, avatar, selector, own))
-        answers = []
-        # The subscription's own settings (manage.py; it says "nothing to change" if none).
-        if channel or filter or role or max_age or updates or theirs or not wants_own:
-            async with self.running.writing():
-                edited = await manage.edit_feed(
-                    self.bot.store,
-                    interaction.guild_id,
-                    id,
-                    channel_id=channel.id if channel else None,
-                    filter_text=filter,
-                    role_id=role.id if role else None,
-                    max_age_hours=max_age,
-                    updates=updates,
-                    clear=[theirs] if theirs else [],
-                    entities_available=self.bot.entity_articles is not None,
-                )
-            answers.append(feed_admin.edited_embed(edited))
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        assert self.fetcher is not None
-        own_edit = await edit_and_try(
-            self.bot.store,
-            self.fetcher,
+            check_postable(channel)
+        answers = await self.desk.edit_settings(
             interaction.guild_id,
             id,
-            name=name,
-            avatar_url=avatar,
-            selector=selector,
+            channel_id=channel.id if channel else None,
+            filter_text=filter,
+            role_id=role.id if role else None,
+            max_age_hours=max_age,
+            updates=updates,
             clear=clear,
+            own_asked=any(x is not None for x in (name, avatar, selector)),
         )
-        answers += option_views.own_options_embeds(own_edit)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        own = dict(name=name, avatar_url=avatar, selector=selector, clear=clear)
+        answers += await self.desk.edit_own(interaction.guild_id, id, **own)
         await interaction.followup.send(embeds=answers, ephemeral=True)
 
     @feeds.command(name="pause", description="Stop posting a feed for now (it is still checked)")
@@ -286,7 +226,7 @@ class Feeds(commands.Cog):
     async def pause(self, interaction: discord.Interaction, id: RowId) -> None:
         """Pause: nothing posts; items that arrive meanwhile are not owed."""
         assert interaction.guild_id is not None
-        embed = await self.pause_feed(interaction.guild_id, id)
+        embed = await self.desk.pause_feed(interaction.guild_id, id)
         await self._reply(interaction, embed)
 
     @feeds.command(name="resume", description="Post a paused feed's new items again")
@@ -296,7 +236,7 @@ class Feeds(commands.Cog):
     async def resume(self, interaction: discord.Interaction, id: RowId) -> None:
         """Resume from now: the next new item posts."""
         assert interaction.guild_id is not None
-        await self._reply(interaction, await self.resume_feed(interaction.guild_id, id))
+        await self._reply(interaction, await self.desk.resume_feed(interaction.guild_id, id))
 
     @feeds.command(name="copy", description="Copy a feed's settings to other feeds")
     @app_commands.describe(
@@ -335,13 +275,8 @@ class Feeds(commands.Cog):
         title = f"Template of feed #{id}" if id is not None else "Server's default template"
 
         async def submit(answered: discord.Interaction, values: dict[str, str]) -> None:
-            made = None
-            if any(value.strip() for key, value in values.items() if key != "style"):
-                made = make_template(**values)
-                feed_posts.check_template(made)  # Discord's limits: refused, saying which
-            async with self.running.writing():
-                await manage.save_template(self.bot.store, guild_id, id, made)
-            await self._template_saved(answered, guild_id, id)
+            await self.desk.save_template(guild_id, id, values)
+            await self.desk.template_saved(answered, guild_id, id)
 
         form = feed_admin.TemplateForm(f"{title} ({whose})", current, submit)
         await interaction.response.send_modal(form)
@@ -376,7 +311,7 @@ class Feeds(commands.Cog):
         """Post the newest item the feed brought, now (posted before or not)."""
         assert interaction.guild_id is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
-        embed = await self.send_latest_item(interaction.guild_id, id)
+        embed = await self.desk.send_latest_item(interaction.guild_id, id)
         await interaction.followup.send(embed=embed, ephemeral=True)
 
     @feeds.command(name="pacing", description="Flood control and quiet hours of a channel")
@@ -400,22 +335,15 @@ class Feeds(commands.Cog):
         """Set a channel's pacing (what is left out stays), then show the server's."""
         guild_id = interaction.guild_id
         assert guild_id is not None
-        store = self.bot.store
-        if channel is not None and (posts or minutes or quiet_from or quiet_until):
-            async with self.running.writing(), store.transaction():
-                await set_pacing(
-                    store,
-                    guild_id,
-                    channel.id,
-                    posts=posts,
-                    minutes=minutes,
-                    quiet_from=quiet_from,
-                    quiet_until=quiet_until,
-                )
-            self.running.wake()  # held posts may be due now
-        zone = await server_zone(store, guild_id, self.bot.settings.tz)
-        rows = await store.guild_pacings(guild_id)
-        await self._reply(interaction, feed_admin.pacing_embed(rows, zone))
+        embed = await self.desk.pacing(
+            guild_id,
+            channel.id if channel else None,
+            posts=posts,
+            minutes=minutes,
+            quiet_from=quiet_from,
+            quiet_until=quiet_until,
+        )
+        await self._reply(interaction, embed)
 
     # -- moving feeds in and out -----------------------------------------------------------
 
@@ -429,26 +357,15 @@ class Feeds(commands.Cog):
         self, interaction: discord.Interaction, file: discord.Attachment, channel: Target
     ) -> None:
         """Add each feed (or say it is already there, or why it is refused), in one go."""
-        assert interaction.guild_id is not None and self.fetcher is not None
+        assert interaction.guild_id is not None and self.desk.fetcher is not None
         if file.size > MAX_OPML_BYTES:
             raise FeedUnreadable(f"An OPML file is at most {MAX_OPML_BYTES // 1024} kB.")
-        await self._check_postable(channel)
+        check_postable(channel)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        try:
-            document = await read_opml_file(await file.read())
-        except OpmlRefused as exc:
-            raise FeedUnreadable(f"That file was refused: {exc}. Nothing was imported.") from exc
-        async with self.running.writing():
-            report = await import_opml(
-                self.bot.store,
-                document,
-                guild_id=interaction.guild_id,
-                channel_id=channel.id,
-                created_by=interaction.user.id,
-                policy=self.fetcher.policy,
-                clock=self.bot.clock,
-            )
-        self.running.wake()
+        data = await file.read()
+        report = await self.desk.import_opml(
+            interaction.guild_id, channel.id, interaction.user.id, data
+        )
         embed = option_views.import_embed(report, channel.id)
         await interaction.followup.send(embed=embed, ephemeral=True)
 
@@ -466,48 +383,10 @@ class Feeds(commands.Cog):
             ephemeral=True,
         )
 
-    # -- what the slash and prefix paths (cogs/feed_shortcuts.py) share ----------------------
+    # -- answers -----------------------------------------------------------------------------
 
     async def _reply(self, interaction: discord.Interaction, embed: discord.Embed) -> None:
         await interaction.response.send_message(embed=embed, ephemeral=True)
-
-    async def pause_feed(self, guild_id: int, id: int) -> discord.Embed:
-        """Pause one of a guild's feeds; the answer to show."""
-        async with self.running.writing():
-            edited = await manage.pause_feed(self.bot.store, guild_id, id, self.bot.clock.now())
-        return feed_admin.edited_embed(edited, "Paused")
-
-    async def resume_feed(self, guild_id: int, id: int) -> discord.Embed:
-        """Resume one of a guild's feeds; the answer to show."""
-        async with self.running.writing():
-            edited = await manage.resume_feed(self.bot.store, guild_id, id)
-        return feed_admin.edited_embed(edited, "Resumed")
-
-    async def send_latest_item(self, guild_id: int, id: int) -> discord.Embed:
-        """Post a feed's newest item now; the answer to show."""
-        store, delivery = self.bot.store, self.running.delivery
-        return feed_admin.sent_embed(await manage.send_latest(store, delivery, guild_id, id))
-
-    async def _template_saved(
-        self, interaction: discord.Interaction, guild_id: int, id: int | None
-    ) -> None:
-        """Confirm a saved template and preview the real post it makes of the newest item:
-        the same render as the post itself, so the preview is that post, byte for byte."""
-        store = self.bot.store
-        subject = await manage.preview_subject(store, guild_id, id)
-        preview = await self.running.delivery.preview(*subject) if subject else None
-        feed = (await manage.find_feed(store, guild_id, id))[1] if id is not None else None
-        title = subject[2].title if subject else None
-        embed = feed_admin.template_saved_embed(feed, id, title)
-        await interaction.response.send_message(embed=embed, ephemeral=True)
-        if preview is not None:
-            post = feed_posts.preview_post(preview)
-            content = post.content or discord.utils.MISSING
-            await interaction.followup.send(content=content, embeds=post.embeds, ephemeral=True)
-
-    async def _check_postable(self, channel: Target) -> None:
-        if missing := missing_permissions(channel):
-            raise FeedUnreadable(f"I need {', '.join(missing)} in {channel.mention} to post there.")
 
 
 async def setup(bot: NewsBot) -> None:

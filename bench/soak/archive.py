@@ -20,7 +20,7 @@ from pathlib import Path
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from bench.corpus import console, data_dir, label
-from bench.database import bench_db, copy_db, move_db
+from bench.database import bench_db, bench_db_path, copy_db, move_db
 from bench.vocab import FIRST, PLACES
 from bot.models import Article
 from bot.models.analysis import Analysis, Mention, Sentence
@@ -92,11 +92,11 @@ async def _analyse_all(store: Store, size: int, quiet: bool) -> None:
 
 def soak_db(size: int, *, quiet: bool = False) -> Path:
     """The cached analysed archive of `size` articles; built on first use (minutes)."""
-    source = bench_db(size, quiet=quiet)
     folder = data_dir() / "db"
-    path = folder / f"soak-{source.stem}-n{NLP_VERSION}-a{ARCHIVE_VERSION}.db"
+    path = folder / f"soak-{bench_db_path(size).stem}-n{NLP_VERSION}-a{ARCHIVE_VERSION}.db"
     if path.is_file():
-        return path
+        return path  # the archive is all a soak needs: its source may be gone (not rebuilt)
+    source = bench_db(size, quiet=quiet)
     with (folder / f".build-soak-{label(size)}.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not path.is_file():

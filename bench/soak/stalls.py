@@ -8,6 +8,7 @@ nothing while the loop keeps its pace.
 
 from __future__ import annotations
 
+import gc
 import sys
 import threading
 import time
@@ -87,6 +88,55 @@ class StallSampler:
         return {
             "longest": longest,
             "frequent": [{"samples": n, "stack": s} for s, n in self.samples.most_common(top)],
+        }
+
+
+class CollectionTimer:
+    """Times the garbage collector's passes (gc.callbacks): how many of each generation, how
+    long in all, and the longest, so a stall can be told to be a collection (its stacks end
+    in weakref callbacks, the only Python code a collection runs)."""
+
+    def __init__(self) -> None:
+        self._began = 0.0
+        self.passes: Counter[int] = Counter()
+        self.total_ms: Counter[int] = Counter()
+        self.longest: list[dict[str, Any]] = []
+
+    def start(self) -> None:
+        """Start timing collections."""
+        gc.callbacks.append(self._callback)
+
+    def stop(self) -> None:
+        """Stop timing."""
+        if self._callback in gc.callbacks:
+            gc.callbacks.remove(self._callback)
+
+    def _callback(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._began = time.perf_counter()
+            return
+        ms = (time.perf_counter() - self._began) * 1000
+        generation = info["generation"]
+        self.passes[generation] += 1
+        self.total_ms[generation] += ms
+        if ms >= 20:
+            self.longest.append(
+                {
+                    "at": time.time(),
+                    "ms": round(ms, 1),
+                    "generation": generation,
+                    "collected": info["collected"],
+                    "oldest": len(gc.get_objects(2)),
+                }
+            )
+
+    def report(self, top: int = 12) -> dict[str, Any]:
+        """Passes and milliseconds by generation, and the longest passes."""
+        return {
+            "passes": dict(self.passes),
+            "total_ms": {g: round(ms) for g, ms in self.total_ms.items()},
+            "longest": sorted(self.longest, key=lambda c: -c["ms"])[:top],
+            "frozen": gc.get_freeze_count(),
         }
 
 

@@ -73,18 +73,8 @@ def _pair_members(follow: Follow) -> list[PairMember] | None:
     return members
 
 
-async def export_backup(
-    store: Store,
-    guild_id: int,
-    *,
-    guild_name: str = "",
-    channels: Mapping[int, str] | None = None,
-    roles: Mapping[int, str] | None = None,
-    clock: Clock | None = None,
-) -> Backup:
-    """The guild's backup; `channels` and `roles` name its ids (Discord knows the names), so a
-    restore into another server can find them by name."""
-    channel_names, role_names = channels or {}, roles or {}
+async def _feed_backups(store: Store, guild_id: int) -> list[FeedBackup]:
+    """Each of the guild's feeds with its subscription's settings and own options."""
     options = {o.subscription_id: o for o in await store.guild_feed_options(guild_id)}
     feeds = []
     for subscription, feed in await store.guild_subscriptions(guild_id):
@@ -105,7 +95,12 @@ async def export_backup(
                 updates=subscription.updates,  # type: ignore[arg-type]  # one of UPDATE_MODES
             )
         )
-    digests = [
+    return feeds
+
+
+async def _digest_backups(store: Store, guild_id: int) -> list[DigestBackup]:
+    """Each of the guild's digest schedules."""
+    return [
         DigestBackup(
             channel=str(s.channel_id),
             target=s.target,
@@ -119,6 +114,36 @@ async def export_backup(
         )
         for s in await store.digest_schedules(guild_id)
     ]
+
+
+async def _pacing_backups(store: Store, guild_id: int) -> list[PacingBackup]:
+    """Each of the guild's channel pacings (flood control, quiet hours)."""
+    return [
+        PacingBackup(
+            channel=str(p.channel_id),
+            max_posts=p.max_posts,
+            window_minutes=p.window_minutes,
+            quiet_start=p.quiet_start,
+            quiet_end=p.quiet_end,
+        )
+        for p in await store.guild_pacings(guild_id)
+    ]
+
+
+async def export_backup(
+    store: Store,
+    guild_id: int,
+    *,
+    guild_name: str = "",
+    channels: Mapping[int, str] | None = None,
+    roles: Mapping[int, str] | None = None,
+    clock: Clock | None = None,
+) -> Backup:
+    """The guild's backup; `channels` and `roles` name its ids (Discord knows the names), so a
+    restore into another server can find them by name."""
+    channel_names, role_names = channels or {}, roles or {}
+    feeds = await _feed_backups(store, guild_id)
+    digests = await _digest_backups(store, guild_id)
     follows = [
         backup
         for f in await store.channel_follows(guild_id)
@@ -131,16 +156,7 @@ async def export_backup(
         timezone=await store.guild_setting(guild_id, TIMEZONE_KEY),
         feed_template=await store.guild_setting(guild_id, SERVER_TEMPLATE_KEY),
     )
-    pacing = [
-        PacingBackup(
-            channel=str(p.channel_id),
-            max_posts=p.max_posts,
-            window_minutes=p.window_minutes,
-            quiet_start=p.quiet_start,
-            quiet_end=p.quiet_end,
-        )
-        for p in await store.guild_pacings(guild_id)
-    ]
+    pacing = await _pacing_backups(store, guild_id)
     used_channels = {int(x.channel) for x in [*feeds, *digests, *follows, *pacing]}
     used_roles = {int(f.role) for f in feeds if f.role} | ({int(role)} if role else set())
     return Backup(

@@ -25,7 +25,8 @@ from bot.feeds.parse import (
     parse_feed,
     register_html_reader,
 )
-from bot.feeds.poller import FeedPoller, PollResult
+from bot.feeds.poller import FeedPoller
+from bot.feeds.polling import PollResult
 from bot.feeds.subscriptions import DEFAULT_INTERVAL_SECONDS
 from bot.ingest import Enricher, IngestReport, Skipped, ingest_drafts
 from bot.ingest.urls import canonical_url

@@ -261,7 +261,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="analyse articles that lack current summaries and entities",
         description="Runs the NLP step on every article stored without it (ingest --no-nlp, "
         "an interrupted ingest) or analysed by older NLP code. An article it cannot analyse "
-        "(e.g. longer than 2,000,000 characters) is named with the reason, recorded, and not "
+        "(e.g. longer than 500,000 characters) is named with the reason, recorded, and not "
         "tried again until its text or the NLP code changes; the exit status is 1 when this "
         "run left articles unanalysed.",
     )

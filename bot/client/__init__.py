@@ -1,9 +1,10 @@
 """The Discord client: `NewsBot` opens the store, loads the cogs, syncs slash commands only when
 they changed, answers every command error in one place and shuts down without dropping replies.
 Besides bot/render/ and bot/sandbox/, this package holds all of the core's discord.py imports:
-the bot, its command tree, cooldowns, sharding, running on Discord (`connect.py`), and
-`delivery/`: the one way the bot posts unasked (digests, feed announcements and alerts, follow
-notifications).
+the bot, its command tree, command sync (`sync.py`), cooldowns, sharding, running on Discord
+(`connect.py`), the feeds cog's running feeds and command options (`feeds.py`,
+`feed_choices.py`), and `delivery/`: the one way the bot posts unasked (digests, feed
+announcements and alerts, follow notifications).
 
     async with NewsBot(settings) as bot:       # tests: NewsBot(settings, store_path=...,
         await bot.start(token)                 #   clock=FakeClock(), nlp_mode="inline")

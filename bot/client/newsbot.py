@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
-import json
 import logging
 import signal
 import time
@@ -23,8 +21,9 @@ from bot.changes import ChangeWatcher
 from bot.client.cooldowns import Cooldowns
 from bot.client.delivery import Poster
 from bot.client.heavy import HeavyWork
+from bot.client.sync import sync_commands
 from bot.client.tree import NewsTree, answer, command_seconds, discover_extensions, intents_for
-from bot.clock import Clock, SystemClock, utc_iso
+from bot.clock import Clock, SystemClock
 from bot.config import PREFIX_KEY, Settings
 from bot.metrics import LoopLag, Metrics
 from bot.nlp.enrichment import enrich_pending
@@ -34,6 +33,7 @@ from bot.render import errors
 from bot.render.story_updates import STORY_ID_PREFIX
 from bot.render.views import CUSTOM_ID_PREFIX, Pagers
 from bot.search import EntityResolver
+from bot.search.pages import release_index_pages_every
 from bot.servers import set_guild_prefix
 from bot.store import Store
 from bot.store.backend import open_store, sqlite_path
@@ -153,6 +153,7 @@ class NewsBot(commands.Bot):
         self.tasks.spawn(catch_up_stories(self.store, clock=self.clock), name="stories-catch-up")
         self.tasks.spawn(LoopLag(self.metrics).run(), name="loop-lag")
         self.tasks.spawn(trim_every(), name="heap-trim")
+        self.tasks.spawn(release_index_pages_every(self.store, self.clock), name="index-pages")
         # A schedule or feed written by the web or another process: the cogs replan.
         watcher = ChangeWatcher(self.store, self._store_changed, clock=self.clock)
         self.tasks.spawn(watcher.run(), name="store-changes")
@@ -191,35 +192,17 @@ class NewsBot(commands.Bot):
 
     # -- command sync -----------------------------------------------------------------------
 
-    def _sync_scope(self) -> discord.Object | None:
-        if self.settings.dev_guild_id is None:
-            return None
-        guild = discord.Object(self.settings.dev_guild_id)
-        self.tree.copy_global_to(guild=guild)
-        return guild
-
-    def command_tree_hash(self, guild: discord.abc.Snowflake | None = None) -> str:
-        """A hash of the commands a sync would send (to `guild`, or globally)."""
-        payload = [c.to_dict(self.tree) for c in self.tree.get_commands(guild=guild)]
-        payload.sort(key=lambda c: (c.get("type", 1), c["name"]))
-        blob = json.dumps(payload, sort_keys=True, default=str).encode()
-        return hashlib.sha256(blob).hexdigest()
-
     async def sync_commands(self, *, force: bool = False) -> int | None:
         """Sync slash commands if the tree changed since the last sync (or `force`); return how
         many were synced, or None when nothing needed syncing. DEV_GUILD_ID syncs to that guild."""
-        guild = self._sync_scope()
-        scope = f"guild:{guild.id}" if guild else "global"
-        key = f"command_tree_hash:{self.application_id}:{scope}"
-        digest = self.command_tree_hash(guild)
-        if not force and await self.store.app_value(key) == digest:
-            log.info("slash commands unchanged since the last sync (%s); not syncing", scope)
-            return None
-        synced = await self.tree.sync(guild=guild)
-        async with self.store.transaction():
-            await self.store.set_app_value(key, digest, utc_iso(self.clock.now()))
-        log.info("synced %d slash commands (%s)", len(synced), scope)
-        return len(synced)
+        return await sync_commands(
+            self.tree,
+            self.store,
+            self.clock,
+            application_id=self.application_id,
+            dev_guild_id=self.settings.dev_guild_id,
+            force=force,
+        )
 
     # -- gateway ----------------------------------------------------------------------------
 

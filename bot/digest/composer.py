@@ -53,9 +53,10 @@ DOMINANT_ENTITIES = 5
 # Newest articles a window considers: a digest is a handful of stories, not an archive.
 CANDIDATES = 500
 # Newest matching articles whose stored NLP is read (summaries, salience, dominant entities);
-# older ones in a very busy window are ranked without it. Reading one costs about 0.45 ms
-# (at 100k articles); with grouping 500 candidates (130 ms) a busy /catchup stays within
-# bot/budget.py's COMMAND_CPU_MS.
+# older ones in a very busy window are ranked without it. They are read together, three
+# queries for all (bot.nlp.enrichment.load_analyses: ~18 ms of CPU at 100k articles, where
+# one at a time they were 400 queries), so a busy /catchup stays within bot/budget.py's
+# COMMAND_CPU_MS.
 ANALYSED = 100
 MAX_FILTER_CHARS = 200
 # Characters of an unanalysed article read for its lead sentences (splitting a whole

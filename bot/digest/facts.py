@@ -13,7 +13,7 @@ from typing import Protocol
 
 from bot.errors import NewsdeskError
 from bot.models.analysis import Analysis
-from bot.nlp.enrichment import load_analysis
+from bot.nlp.enrichment import load_analyses
 from bot.nlp.lookup import entity_article_ids
 from bot.nlp.summary import MAX_RANKED
 from bot.store import Store
@@ -57,12 +57,7 @@ class StoredFacts:
 
     async def analyses(self, article_ids: Sequence[int]) -> dict[int, Analysis]:
         """Current stored analyses; an article not analysed yet (or outdated) is left out."""
-        found: dict[int, Analysis] = {}
-        for article_id in article_ids:
-            analysis = await load_analysis(self.store, article_id, max_sentences=ANALYSED_SENTENCES)
-            if analysis is not None:
-                found[article_id] = analysis
-        return found
+        return await load_analyses(self.store, article_ids, max_sentences=ANALYSED_SENTENCES)
 
     async def entity_articles(self, name: str) -> Sequence[int] | None:
         """Articles mentioning any entity the name may mean (none when it is unknown)."""

@@ -48,9 +48,10 @@ FONT_FAMILY = "DejaVu Sans"  # ships with matplotlib: the same glyphs on every m
 DPI = 150
 # MB the renderer may grow past its size after its first chart before it is replaced.
 RECYCLE_MB = 64.0
-# MB grown past that size after which an idle renderer (no chart for IDLE_SECONDS) is replaced.
-IDLE_RECYCLE_MB = 24.0
-IDLE_SECONDS = 10.0
+# Seconds without a chart after which the renderer is stopped (70 MB, matplotlib and its font
+# caches, held for charts that come seldom); the next chart starts and warms a new one (a
+# second or two). Held through a burst of charts, let go before the soak's 30 s settle ends.
+IDLE_SECONDS = 20.0
 # Below the bot's priority (nice(2) increment), above the NLP worker's: a member waits for it.
 NICENESS = 5
 
@@ -138,16 +139,17 @@ _renderer: WorkerPool | None = None
 
 def renderer() -> WorkerPool:
     """The process charts are drawn in, created (not yet started) on first use. One per
-    process, shared by every bot and web app in it, for the process's life: it exits with
-    it (its lifeline), so nothing has to stop it."""
+    process, shared by every bot and web app in it: stopped after IDLE_SECONDS without a
+    chart, started again by the next; it exits with its parent (its lifeline), so nothing
+    has to stop it."""
     global _renderer
     if _renderer is None:
         _renderer = WorkerPool(
             "process",
             warm=warm_up,
             recycle_mb=RECYCLE_MB,
-            idle_recycle_mb=IDLE_RECYCLE_MB,
             idle_seconds=IDLE_SECONDS,
+            stop_when_idle=True,
             niceness=NICENESS,
             name="charts",
         )

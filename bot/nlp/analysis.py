@@ -14,8 +14,9 @@ import numpy as np
 from bot.models.analysis import Analysis, ArticleInput, Sentence
 from bot.models.quote import Quote
 from bot.models.text import word_count
-from bot.nlp.entities import raw_mentions, resolve
+from bot.nlp.entities import resolve
 from bot.nlp.errors import ArticleTooLong
+from bot.nlp.mentions import raw_mentions
 from bot.nlp.pipeline import BATCH_SIZE, get_nlp
 from bot.nlp.quotes import cap_text, find_quotes
 from bot.nlp.sentences import segment
@@ -37,9 +38,11 @@ if TYPE_CHECKING:
 # (13 chunks of 100,000 in one batch took 4.3 GB; of 10,000, 8 at a time, 0.3 GB).
 CHUNK_CHARS = 10_000
 CHUNK_BATCH = 8
-# Past this an article is not analysed at all (about 330,000 words, far beyond any news
-# story): the model would work for minutes. Said plainly, and recorded as the reason.
-MAX_ANALYSED_CHARS = 2_000_000
+# Past this an article is not analysed at all (about 85,000 words, several times the longest
+# long read): said plainly, and recorded as the reason. A 1,000,000-character page cost the NLP
+# worker 130 MB more and half a minute of CPU on a quiet machine (minutes at nice 10 on a busy
+# one), so one hostile feed item held the worker and its memory past the soak's whole load.
+MAX_ANALYSED_CHARS = 500_000
 # Where a chunk may end, best first: a paragraph break, a line break, a sentence's final
 # stop (with closing quotes or brackets) followed by a space, any whitespace.
 _CUTS = (

@@ -3,6 +3,7 @@ loop and save what was found; read a stored analysis back (Discord-free, no SQL 
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 from collections.abc import Callable, Sequence
@@ -10,6 +11,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from importlib import resources
 
+from bot import work
 from bot.clock import Clock, SystemClock, utc_iso
 from bot.models import Article
 from bot.models.analysis import Analysis, ArticleInput, Mention, Sentence
@@ -19,7 +21,7 @@ from bot.nlp.errors import ArticleTooLong, NlpUnavailable
 from bot.nlp.gazetteer import GAZETTEER_FILE
 from bot.nlp.service import NlpService, analyze
 from bot.nlp.summary import select
-from bot.store import Store, StoredAnalysis
+from bot.store import AnalysedText, Store, StoredAnalysis
 
 log = logging.getLogger(__name__)
 
@@ -69,25 +71,51 @@ async def enrich_articles(
     until its text or the NLP code changes) and reported once: to `on_failure`, else in
     one log line."""
     todo = await store.analysis_inputs(list(ids), NLP_VERSION)
+    batches = [todo[start : start + ANALYSE_BATCH] for start in range(0, len(todo), ANALYSE_BATCH)]
     saved = 0
-    for start in range(0, len(todo), ANALYSE_BATCH):
-        batch = todo[start : start + ANALYSE_BATCH]
-        outcomes = await _analyse(batch, service)
+    outcomes = await _analyse(batches[0], service) if batches else []
+    for number, batch in enumerate(batches):
         now = utc_iso((clock or SystemClock()).now())
-        for (article_id, content_hash, _), outcome in zip(batch, outcomes, strict=True):
-            async with store.transaction():
-                if isinstance(outcome, Analysis):
-                    if await store.save_analysis(
-                        article_id, content_hash, NLP_VERSION, outcome, now
-                    ):
-                        await store.save_quotes(article_id, outcome.quotes)
-                        saved += 1
-                    continue
-                recorded = await store.save_analysis_failure(
-                    article_id, content_hash, NLP_VERSION, outcome, now
-                )
-            if recorded:
-                _report(NlpFailure(article_id, outcome), on_failure)
+        saving = _save(store, batch, outcomes, now, on_failure)
+        if number + 1 == len(batches):
+            saved += await saving
+            break
+        # The worker analyses the next batch while this process saves this one: the model
+        # never waits for the database (nor the database for the model's round trip).
+        # Both run to their end before either's failure is raised: no save goes on unawaited.
+        analysed, count = await asyncio.gather(
+            _analyse(batches[number + 1], service), saving, return_exceptions=True
+        )
+        for outcome in (count, analysed):
+            if isinstance(outcome, BaseException):
+                raise outcome
+        assert isinstance(analysed, list) and isinstance(count, int)
+        outcomes, saved = analysed, saved + count
+    return saved
+
+
+async def _save(
+    store: Store,
+    batch: list[tuple[int, str, ArticleInput]],
+    outcomes: list[Analysis | str],
+    now: str,
+    on_failure: OnFailure | None,
+) -> int:
+    """Save each article's analysis (or why it failed) in its own transaction; return how
+    many analyses were saved."""
+    saved = 0
+    for (article_id, content_hash, _), outcome in zip(batch, outcomes, strict=True):
+        async with store.transaction():
+            if isinstance(outcome, Analysis):
+                if await store.save_analysis(article_id, content_hash, NLP_VERSION, outcome, now):
+                    await store.save_quotes(article_id, outcome.quotes)
+                    saved += 1
+                continue
+            recorded = await store.save_analysis_failure(
+                article_id, content_hash, NLP_VERSION, outcome, now
+            )
+        if recorded:
+            _report(NlpFailure(article_id, outcome), on_failure)
     return saved
 
 
@@ -204,8 +232,27 @@ async def load_analysis(
     if current is None:
         return None
     article, stored = current
-    spans = stored.sentences if max_sentences is None else stored.sentences[:max_sentences]
-    sentences = [Sentence(article.body[s:e], s, e) for s, e in spans]
+    mentions = await store.article_mentions(article_id, sentences=max_sentences)
+    return _analysis(AnalysedText(article, stored, mentions))
+
+
+async def load_analyses(
+    store: Store, article_ids: Sequence[int], *, max_sentences: int
+) -> dict[int, Analysis]:
+    """The current stored analyses of these articles by id (those missing or outdated left
+    out), each of its first `max_sentences` sentences: one read of the store for all, and
+    the analyses put together in a worker thread (a /catchup reads a hundred; one at a time
+    they were four hundred queries and most of its CPU, found by the soak)."""
+    found = await store.analysed_texts(article_ids, NLP_VERSION, sentences=max_sentences)
+    if not found:
+        return {}
+    return await work.to_thread(lambda: {i: _analysis(text) for i, text in found.items()})
+
+
+def _analysis(text: AnalysedText) -> Analysis:
+    """An `Analysis` from what the store keeps of one (its sentences as read)."""
+    article, stored = text.article, text.analysis
+    sentences = [Sentence(article.body[s:e], s, e) for s, e in stored.sentences]
     kept = len(sentences)
     texts = {"title": article.title, "caption": article.caption, "body": article.body}
     mentions = [
@@ -218,7 +265,7 @@ async def load_analysis(
             sentence=m.sentence,
             section=m.section,
         )
-        for m in await store.article_mentions(article_id, sentences=max_sentences)
+        for m in text.mentions
     ]
     ranking = [i for i in stored.ranking if i < kept]
     return Analysis(

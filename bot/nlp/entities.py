@@ -1,5 +1,5 @@
-"""Named-entity mentions with character offsets, cleaned up and resolved to one canonical
-name per entity within an article (gazetteer names, acronyms defined in text, surnames,
+"""Named-entity mentions (bot/nlp/mentions.py) resolved to one canonical name per entity
+within an article (gazetteer names, acronyms defined in text, surnames,
 case/diacritic/possessive variants)."""
 
 from __future__ import annotations
@@ -8,7 +8,6 @@ import re
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from bot.models.analysis import Entity, Mention
@@ -16,144 +15,14 @@ from bot.models.entity import NAME_LABELS
 from bot.models.text import normalise_name
 from bot.nlp.gazetteer import alias_index
 from bot.nlp.given_names import fuller_names
-from bot.nlp.quotes_words import words
+from bot.nlp.mentions import LEADING_DROP, RawMention
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Span
-
     from bot.nlp.gazetteer import GazetteerEntry
 
-#: spaCy labels kept. Numbers, percentages and times are dropped; MONEY and DATE are facts.
-LABELS = frozenset(
-    [
-        "PERSON",
-        "ORG",
-        "GPE",
-        "LOC",
-        "NORP",
-        "EVENT",
-        "FAC",
-        "PRODUCT",
-        "WORK_OF_ART",
-        "LAW",
-        "LANGUAGE",
-        "MONEY",
-        "DATE",
-    ]
-)
 _FACT_LABELS = frozenset({"MONEY", "DATE"})
-# Honorifics the model sometimes pulls into (or leaves dangling at the edge of) a name.
-_TITLES = frozenset(
-    [
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "gen",
-        "maj",
-        "lt",
-        "col",
-        "capt",
-        "sgt",
-        "adm",
-        "cmdr",
-        "gov",
-        "sen",
-        "rep",
-        "rev",
-        "prof",
-        "sir",
-        "dame",
-        "lord",
-        "president",
-        "minister",
-        "general",
-        "major",
-        "colonel",
-        "captain",
-        "sergeant",
-        "admiral",
-    ]
-)
-# Offices written before a person's name ("Treasurer Peter Costello") and letters after it
-# ("Guy Mansfield QC"): not part of the name, dropped from a PERSON span's edge (post-nominals
-# from an ORG span too, which the model often makes of "X QC").
-_OFFICES = words(
-    """treasurer chancellor secretary premier chairman chairwoman governor senator mayor
-    judge ambassador commissioner congressman congresswoman"""
-)
-_POST_NOMINALS = words("qc kc mp mep msp am obe cbe mbe kbe")
-_LEADING_DROP = frozenset({"the", "a", "an"})
-_DASHES = frozenset({"-", "–", "—"})
 _ACRONYM_AFTER = re.compile(r"\s*\(\s*([A-Z][A-Za-z0-9&.]{1,9})\s*\)")
 _MINOR_WORDS = frozenset({"of", "the", "and", "for", "in", "on", "at", "to", "&"})
-
-
-@dataclass(slots=True)
-class RawMention:
-    """A cleaned model span before canonicalisation."""
-
-    section: str
-    start: int
-    end: int
-    text: str
-    label: str
-
-
-def _clean_span(span: Span) -> tuple[int, int] | None:
-    """Token range of the name proper: no leading article/title, no possessive or punctuation."""
-    tokens = list(span)
-    person = span.label_ == "PERSON"
-    if person:  # "Florian Hamm - Borussia Dortmund's largest investor -": the name ends
-        cut = next(
-            (k for k, t in enumerate(tokens) if k and t.text in _DASHES and t.nbor(-1).whitespace_),
-            None,
-        )
-        tokens = tokens[:cut]
-    while tokens and (
-        tokens[0].lower_ in _LEADING_DROP
-        or (span.label_ in NAME_LABELS and tokens[0].lower_.rstrip(".") in _TITLES)
-        or (person and len(tokens) > 2 and tokens[0].lower_ in _OFFICES)
-        or tokens[0].is_punct
-    ):
-        tokens.pop(0)
-    while tokens and (
-        tokens[-1].lower_ in {"'s", "’s", "'", "’"}
-        or tokens[-1].is_punct
-        or (span.label_ in NAME_LABELS and tokens[-1].lower_.rstrip(".") in _TITLES)
-        or (
-            span.label_ in {"PERSON", "ORG"}
-            and len(tokens) > 2
-            and tokens[-1].text.isupper()
-            and tokens[-1].lower_ in _POST_NOMINALS
-        )
-    ):
-        tokens.pop()
-    if not tokens:
-        return None
-    return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
-
-
-def raw_mentions(doc: Doc, section: str = "body") -> list[RawMention]:
-    """Model entities of one text after span cleanup and obvious-error filters."""
-    text = doc.text
-    found: list[RawMention] = []
-    for ent in doc.ents:
-        label = ent.label_
-        if label not in LABELS:
-            continue
-        bounds = _clean_span(ent)
-        if bounds is None:
-            continue
-        start, end = bounds
-        surface = text[start:end]
-        if label in NAME_LABELS and not any(ch.isupper() for ch in surface):
-            continue  # "dumans" NORP: proper names in news copy are capitalised
-        following = doc[ent.end].lower_ if ent.end < len(doc) else ""
-        if len(ent) == 1 and following in {"minister", "secretary"} and label != "PERSON":
-            continue  # "Defense" in "Defense Minister Benny Gantz"
-        found.append(RawMention(section, start, end, surface, label))
-    return found
 
 
 def _is_acronym_of(acronym: str, name: str) -> bool:
@@ -241,22 +110,9 @@ def resolve(
         )
     for acronym, long_form in acronyms.items():
         groups.union(normalise_name(acronym), _key(long_form))
-
-    # Surnames: "Halevi" -> "Herzi Halevi" when exactly one full name in the article ends so.
-    full_names: dict[str, set[str]] = {}
-    for m in mentions:
-        words = normalise_name(m.text).split()
-        if m.label == "PERSON" and len(words) >= 2:
-            full_names.setdefault(words[-1], set()).add(_key(m))
-    surnames = {s: next(iter(keys)) for s, keys in full_names.items() if len(keys) == 1}
+    surnames = _surnames(mentions)
     if propagate:
-        forms = {}
-        for m in mentions:
-            if m.label == "PERSON" and len(m.text.split()) >= 2:
-                last = m.text.split()[-1]
-                if normalise_name(last) in surnames:
-                    forms[last] = "PERSON"
-        mentions = mentions + _add_unlabelled(texts, mentions, forms)
+        mentions = mentions + _add_unlabelled(texts, mentions, _surname_forms(mentions, surnames))
 
     labels_by_key: dict[str, Counter[str]] = {}
     for m in mentions:
@@ -268,9 +124,45 @@ def resolve(
         if entry is not None and m.label in NAME_LABELS:
             groups.union(key, normalise_name(entry.name))
         labels_by_key.setdefault(key, Counter())[m.label] += 1
+    group_label, group_entry = _group_labels(labels_by_key, groups, gazetteer, surnames)
 
-    # One label per entity: the gazetteer's, else PERSON if a full name anchors the group,
-    # else the majority of the model's votes.
+    order = {"title": 0, "caption": 1, "body": 2}
+    mentions = sorted(mentions, key=lambda m: (order.get(m.section, 3), m.start))
+    display = _display_names(mentions, groups, group_entry)
+    _add_given_names(texts, mentions, groups, group_label, display, set(group_entry))
+    return _resolved(mentions, sentence_starts, groups, group_label, display)
+
+
+def _surnames(mentions: list[RawMention]) -> dict[str, str]:
+    """Surnames: "Halevi" -> "Herzi Halevi" when exactly one full name in the article ends so
+    (surname key -> full name key)."""
+    full_names: dict[str, set[str]] = {}
+    for m in mentions:
+        words = normalise_name(m.text).split()
+        if m.label == "PERSON" and len(words) >= 2:
+            full_names.setdefault(words[-1], set()).add(_key(m))
+    return {s: next(iter(keys)) for s, keys in full_names.items() if len(keys) == 1}
+
+
+def _surname_forms(mentions: list[RawMention], surnames: dict[str, str]) -> dict[str, str]:
+    """The surnames as written in full names, to find where the model missed them alone."""
+    forms = {}
+    for m in mentions:
+        if m.label == "PERSON" and len(m.text.split()) >= 2:
+            last = m.text.split()[-1]
+            if normalise_name(last) in surnames:
+                forms[last] = "PERSON"
+    return forms
+
+
+def _group_labels(
+    labels_by_key: dict[str, Counter[str]],
+    groups: _Groups,
+    gazetteer: dict[str, GazetteerEntry],
+    surnames: dict[str, str],
+) -> tuple[dict[str, str], dict[str, GazetteerEntry]]:
+    """One label per entity: the gazetteer's, else PERSON if a full name anchors the group,
+    else the majority of the model's votes; with each group's gazetteer entry."""
     group_votes: dict[str, Counter[str]] = {}
     group_entry: dict[str, GazetteerEntry] = {}
     for key, votes in labels_by_key.items():
@@ -287,10 +179,14 @@ def resolve(
             group_label[root] = "PERSON"
         else:
             group_label[root] = votes.most_common(1)[0][0]
+    return group_label, group_entry
 
-    # Canonical display name: gazetteer name, else the longest form seen (first wins ties).
-    order = {"title": 0, "caption": 1, "body": 2}
-    mentions = sorted(mentions, key=lambda m: (order.get(m.section, 3), m.start))
+
+def _display_names(
+    mentions: list[RawMention], groups: _Groups, group_entry: dict[str, GazetteerEntry]
+) -> dict[str, str]:
+    """Canonical display name: gazetteer name, else the longest form seen (first wins ties;
+    `mentions` come in reading order)."""
     display: dict[str, str] = {root: entry.name for root, entry in group_entry.items()}
     for m in mentions:
         root = groups.find(_key(m))
@@ -299,8 +195,17 @@ def resolve(
         form = m.text if m.label in _FACT_LABELS else _display_form(m.text)
         if root not in display or len(form) > len(display[root]):
             display[root] = form
-    _add_given_names(texts, mentions, groups, group_label, display, set(group_entry))
+    return display
 
+
+def _resolved(
+    mentions: list[RawMention],
+    sentence_starts: Sequence[int],
+    groups: _Groups,
+    group_label: dict[str, str],
+    display: dict[str, str],
+) -> tuple[list[Mention], list[Entity]]:
+    """Each mention with its entity's name and label, and the entities, most mentioned first."""
     resolved: list[Mention] = []
     # Per root: its surface forms, its mention count, its first sentence.
     stats: dict[str, list[Any]] = {}
@@ -365,6 +270,6 @@ def _add_given_names(
 
 def _display_form(text: str) -> str:
     words = text.split()
-    if words and words[0].lower() in _LEADING_DROP:
+    if words and words[0].lower() in LEADING_DROP:
         words = words[1:]
     return " ".join(words)

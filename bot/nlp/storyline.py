@@ -23,13 +23,14 @@ from datetime import timedelta
 from bot import work
 from bot.budget import STORY_TEXT_CHARS
 from bot.models import Article
+from bot.models.analysis import Analysis
 from bot.models.entity import NAME_LABELS
 from bot.models.figure import Discrepancy
 from bot.models.figure import Report as FigureReport
 from bot.models.story import Report, Story, moment
 from bot.models.update import NewSentence, StoryText
 from bot.nlp.disagreements import discrepancies, firm
-from bot.nlp.enrichment import load_analysis
+from bot.nlp.enrichment import load_analyses
 from bot.nlp.novelty import whats_new
 from bot.nlp.sentences import body_opening, body_sentences
 from bot.store import Store
@@ -90,46 +91,36 @@ class StoryReader:
     async def text(self, article: Article) -> StoryText:
         """What an article says: its body sentences (bylines and captions left out), the names
         the NLP step found in each, and when it was published (to resolve "on Monday")."""
-        known = self._texts.get(article.id)
-        if known is not None and known[0] == article.updated_at:
-            return known[1]
-        published = moment(article.when)
-        analysis = await load_analysis(self.store, article.id, max_sentences=MAX_SENTENCES)
-        if analysis is None:
-            opening = body_opening(article.body, STORY_TEXT_CHARS)
-            work.spend("story_text_chars", len(opening))
-            found = StoryText(tuple(body_sentences(opening)[:MAX_SENTENCES]), (), published)
-        else:
-            keep = [
-                i
-                for i, _ in enumerate(analysis.sentences)
-                if i >= len(analysis.summarisable) or analysis.summarisable[i]
-            ][:MAX_SENTENCES]
-            names = _names(
-                (
-                    (m.sentence, m.label, m.canonical)
-                    for m in analysis.mentions
-                    if m.section == "body"
-                ),
-                len(analysis.sentences),
-            )
-            found = StoryText(
-                tuple(analysis.sentences[i].text for i in keep),
-                tuple(names[i] for i in keep),
-                published,
-            )
-        if len(self._texts) >= READER_TEXTS:
+        return (await self.texts_of([article]))[article.id]
+
+    async def texts_of(self, articles: Sequence[Article]) -> dict[int, StoryText]:
+        """The texts of these articles by id: those remembered, the others read together (their
+        analyses in one read of the store) and put together in a worker thread (splitting
+        two huge unanalysed reports on the event loop was the soak's costliest /catchup)."""
+        found: dict[int, StoryText] = {}
+        unread: list[Article] = []
+        for article in articles:
+            known = self._texts.get(article.id)
+            if known is not None and known[0] == article.updated_at:
+                found[article.id] = known[1]
+            else:
+                unread.append(article)
+        if not unread:
+            return found
+        ids = [a.id for a in unread]
+        analyses = await load_analyses(self.store, ids, max_sentences=MAX_SENTENCES)
+        read = await work.to_thread(
+            lambda: {a.id: _story_text(a, analyses.get(a.id)) for a in unread}
+        )
+        if len(self._texts) + len(read) > READER_TEXTS:
             self._texts.clear()
-        self._texts[article.id] = (article.updated_at, found)
-        return found
+        for article in unread:
+            self._texts[article.id] = (article.updated_at, read[article.id])
+        return found | read
 
     async def texts(self, article_ids: Sequence[int]) -> dict[int, StoryText]:
         """The texts of these articles (those still stored), by id."""
-        found: dict[int, StoryText] = {}
-        articles = await self._read(article_ids) if article_ids else []
-        for article in articles:
-            found[article.id] = await self.text(article)
-        return found
+        return await self.texts_of(await self._read(article_ids)) if article_ids else {}
 
     async def _read(self, article_ids: Sequence[int]) -> list[Article]:
         """The articles, each body to what `text` reads of it: one character past
@@ -183,7 +174,7 @@ class StoryReader:
 
     async def _compare(self, chosen: list[Report], articles: list[Article]) -> Figures:
         """Line up the figures of these reports (their articles as stored), in a thread."""
-        texts = {a.id: await self.text(a) for a in articles}
+        texts = await self.texts_of(articles)
         reports = [
             FigureReport(r.outlet, moment(r.when), texts[r.article_id].sentences)
             for r in chosen
@@ -232,6 +223,29 @@ class StoryReader:
             if text is not None and await self.added(said, text):
                 found[outlets.get(article_id, "")] = None
         return tuple(name for name in found if name)
+
+
+def _story_text(article: Article, analysis: Analysis | None) -> StoryText:
+    """An article's text from its stored analysis, else split without a model (pure CPU)."""
+    published = moment(article.when)
+    if analysis is None:
+        opening = body_opening(article.body, STORY_TEXT_CHARS)
+        work.spend("story_text_chars", len(opening))
+        return StoryText(tuple(body_sentences(opening)[:MAX_SENTENCES]), (), published)
+    keep = [
+        i
+        for i, _ in enumerate(analysis.sentences)
+        if i >= len(analysis.summarisable) or analysis.summarisable[i]
+    ][:MAX_SENTENCES]
+    names = _names(
+        ((m.sentence, m.label, m.canonical) for m in analysis.mentions if m.section == "body"),
+        len(analysis.sentences),
+    )
+    return StoryText(
+        tuple(analysis.sentences[i].text for i in keep),
+        tuple(names[i] for i in keep),
+        published,
+    )
 
 
 def _all_new(text: StoryText) -> list[NewSentence]:

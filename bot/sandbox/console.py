@@ -8,10 +8,8 @@ Lines starting with `/` are slash commands (`/search query:Qatar truce`, `/diges
 
 from __future__ import annotations
 
-import re
 import shlex
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
 from rich.console import Console
@@ -19,13 +17,20 @@ from rich.rule import Rule
 
 from bot.terminal import printable
 
+from .command_line import (
+    CHANNEL,
+    MENTIONABLE,
+    ROLE,
+    USER,
+    ConsoleError,
+    command_options,
+    completions,
+    parse_command,
+)
 from .emulator.state import Channel, Interaction, Message, User
 from .forms import form_fields, form_lines
 from .harness import DiscordEmulator
 from .terminal import plain_text, render_message
-
-SUB_COMMAND, SUB_GROUP = 1, 2
-CHANNEL, USER, ROLE, MENTIONABLE = 7, 6, 8, 9
 
 HELP = """\
 [bold]Talk to the bot as a Discord user would.[/]
@@ -38,81 +43,6 @@ HELP = """\
   :fill title="{title}"          fill in and send the form the bot opened (others keep theirs)
   :as bob  /  :in news           switch user / channel
   :help  /  :quit                this help / leave (Ctrl-D works too)"""
-
-
-class ConsoleError(Exception):
-    """A line the console cannot act on; the message says why."""
-
-
-@dataclass
-class ParsedCommand:
-    """A slash command line split into its command path and option values."""
-
-    path: str
-    options: dict[str, str] = field(default_factory=dict)
-
-
-def _leaf(definition: dict[str, Any], words: list[str]) -> tuple[list[str], list[dict[str, Any]]]:
-    """Follow subcommand names at the front of `words`; return the path and leaf options."""
-    path = [definition["name"]]
-    options = definition.get("options", [])
-    while words:
-        sub = next(
-            (
-                o
-                for o in options
-                if o.get("type") in (SUB_COMMAND, SUB_GROUP) and o["name"] == words[0].lower()
-            ),
-            None,
-        )
-        if sub is None:
-            break
-        path.append(sub["name"])
-        words.pop(0)
-        options = sub.get("options", [])
-    if any(o.get("type") in (SUB_COMMAND, SUB_GROUP) for o in options):
-        names = ", ".join(o["name"] for o in options)
-        raise ConsoleError(f"/{' '.join(path)} needs a subcommand: {names}")
-    return path, options
-
-
-def parse_command(line: str, commands: list[dict[str, Any]]) -> ParsedCommand:
-    """Parse `/name [sub] [positional] key:value ...` against the synced command definitions."""
-    body = line.strip()[1:]
-    name, _, rest = body.partition(" ")
-    definition = next((c for c in commands if c["name"] == name.lower()), None)
-    if definition is None:
-        known = ", ".join(sorted("/" + c["name"] for c in commands if c.get("type", 1) == 1))
-        raise ConsoleError(f"no command /{name}; try one of: {known}")
-    words = rest.split()
-    path, options = _leaf(definition, words)
-    rest = " ".join(words)
-    names = [o["name"] for o in options]
-    values: dict[str, str] = {}
-    if names:
-        pattern = re.compile(r"(?:^|\s)(" + "|".join(map(re.escape, names)) + r"):")
-        marks = list(pattern.finditer(rest))
-        positional = rest[: marks[0].start()] if marks else rest
-        for index, mark in enumerate(marks):
-            end = marks[index + 1].start() if index + 1 < len(marks) else len(rest)
-            values[mark[1]] = rest[mark.end() : end].strip()
-        positional = positional.strip()
-        if positional:
-            free = [o["name"] for o in options if o.get("required") and o["name"] not in values]
-            if not free:
-                raise ConsoleError(f"don't know what {positional!r} is for; name it, e.g. x:…")
-            # Bare words fill the required options in order; the last one takes the rest.
-            parts = positional.split(" ", len(free) - 1)
-            values.update(zip(free, parts, strict=False))
-    elif rest.strip():
-        raise ConsoleError(f"/{' '.join(path)} takes no options")
-    missing = [o["name"] for o in options if o.get("required") and o["name"] not in values]
-    if missing:
-        usage = " ".join(f"{n}:…" for n in missing)
-        raise ConsoleError(
-            f"/{' '.join(path)} needs {', '.join(missing)}: e.g. /{' '.join(path)} {usage}"
-        )
-    return ParsedCommand(" ".join(path), values)
 
 
 class ConsoleSession:
@@ -159,7 +89,7 @@ class ConsoleSession:
     def _typed(self, path: str, values: dict[str, str]) -> dict[str, Any]:
         """Turn `#news`, `@bob` and role names into the emulator's objects for typed options."""
         definition = next(c for c in self.commands() if c["name"] == path.split()[0])
-        _, options = _leaf(definition, path.split()[1:])
+        _, options = command_options(definition, path.split()[1:])
         kinds = {o["name"]: o.get("type") for o in options}
         typed: dict[str, Any] = {}
         for name, value in values.items():
@@ -293,41 +223,6 @@ def _option_value(menu: dict[str, Any], wanted: str) -> str:
     raise ConsoleError(f"no option {wanted!r} in the menu")
 
 
-def completions(session: ConsoleSession, text: str) -> Iterable[str]:
-    """Completion candidates for what has been typed so far (command names, then options)."""
-    commands = session.commands()
-    if not text.startswith("/"):
-        if text.startswith(":"):
-            yield from (
-                c
-                for c in (":click ", ":select ", ":fill ", ":as ", ":in ", ":help", ":quit")
-                if c.startswith(text)
-            )
-        return
-    if " " not in text:
-        yield from ("/" + c["name"] + " " for c in commands if ("/" + c["name"]).startswith(text))
-        return
-    name, _, rest = text[1:].partition(" ")
-    definition = next((c for c in commands if c["name"] == name), None)
-    if definition is None:
-        return
-    words = rest.split()
-    try:
-        _, options = _leaf(definition, list(words))
-    except ConsoleError:
-        options = [
-            o for o in definition.get("options", []) if o.get("type") in (SUB_COMMAND, SUB_GROUP)
-        ]
-        current = "" if rest.endswith(" ") else (words[-1] if words else "")
-        yield from (o["name"] + " " for o in options if o["name"].startswith(current))
-        return
-    current = "" if rest.endswith(" ") else (words[-1] if words else "")
-    used = {w.split(":", 1)[0] for w in words if ":" in w}
-    yield from (
-        o["name"] + ":" for o in options if o["name"].startswith(current) and o["name"] not in used
-    )
-
-
 def show(console: Console, messages: Iterable[Message]) -> None:
     """Print the bot's answers, one rule apart."""
     for message in messages:
@@ -373,7 +268,7 @@ async def interactive(session: ConsoleSession, console: Console, history_file: s
         def get_completions(self, document: Any, complete_event: Any) -> Iterable[Completion]:
             text = document.text_before_cursor
             current = text.split(" ")[-1] if " " in text else text
-            for candidate in completions(session, text):
+            for candidate in completions(session.commands(), text):
                 yield Completion(candidate, start_position=-len(current))
 
     history = FileHistory(history_file) if history_file else InMemoryHistory()

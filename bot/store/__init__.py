@@ -8,7 +8,7 @@ from bot.store.backend import open_cluster_store, open_store
 from bot.store.interface import ChangeMarks, ClusterStore, Store
 from bot.store.records.articles import Outcome, Stored
 from bot.store.records.digests import MAX_SCHEDULES_PER_GUILD, Run, Schedule, ScheduleDraft
-from bot.store.records.entities import StoredAnalysis, StoredMention, entity_key
+from bot.store.records.entities import AnalysedText, StoredAnalysis, StoredMention, entity_key
 from bot.store.records.feed_delivery import (
     ChannelPacing,
     DeliveryOutcome,
@@ -63,6 +63,7 @@ __all__ = [
     "UPDATES_OFF",
     "UPDATES_THREAD",
     "UPDATE_MODES",
+    "AnalysedText",
     "BotGuild",
     "CarriedStory",
     "ChangeMarks",

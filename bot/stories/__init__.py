@@ -8,6 +8,20 @@ storing transaction; at start, whatever has no story yet). The plain data is
 bot/models/story.py (`Story`, `Report`); the store keeps stories (bot/store/interface/stories.py).
 """
 
-from bot.stories.placing import catch_up_stories, place_new_articles, story_ids
+from bot.stories.fingerprint import Fingerprint
+from bot.stories.placing import (
+    catch_up_stories,
+    fingerprints,
+    place_new_articles,
+    place_printed,
+    story_ids,
+)
 
-__all__ = ["catch_up_stories", "place_new_articles", "story_ids"]
+__all__ = [
+    "Fingerprint",
+    "catch_up_stories",
+    "fingerprints",
+    "place_new_articles",
+    "place_printed",
+    "story_ids",
+]

@@ -25,6 +25,10 @@ from bot.store import StoryMember, StoryProbe
 SKETCH = 64
 # The lead: the body's first content words (where rewrites of one report agree).
 LEAD_WORDS = 80
+# Characters of the body a fingerprint reads (some 15,000 words: a long read's, whole): the
+# folding and word split of a feed's 9 MB page were single calls holding the GIL for 0.1-0.2 s
+# while the event loop waited (found by the soak's stall sampler).
+BODY_CHARS = 100_000
 # Keys an article is found by: its text's and lead's lowest hashes (two texts half alike
 # share one of 8 with probability about 99 %), each headline word, its link.
 TEXT_KEYS = 8
@@ -121,7 +125,7 @@ def fingerprint(draft: ArticleDraft, ingested_at: str) -> Fingerprint:
     """What `draft` (or a stored Article) is matched against; `ingested_at` stands in for a
     missing or unreadable publication time."""
     title_words = _words(draft.title)
-    body_words = _words(draft.body)
+    body_words = _words(draft.body[:BODY_CHARS])
     words = title_words + body_words
     if len(words) < 3:
         sketch = _grams(words)

@@ -78,6 +78,13 @@ async def _place(store: Store, new: Sequence[_New], now: str) -> dict[int, int]:
     return {m.article_id: m.story_id for m in members}
 
 
+def fingerprints(drafts: Sequence[ArticleDraft], now: str) -> list[Fingerprint]:
+    """Each draft's fingerprint as ingested at `now` (CPU work: run it in a thread). Ingest
+    works them out while the store inserts the batch, then places the added ones with
+    `place_printed`."""
+    return [fingerprint(draft, now) for draft in drafts]
+
+
 async def place_new_articles(
     store: Store, added: Sequence[tuple[int, ArticleDraft]], now: str
 ) -> dict[int, int]:
@@ -85,9 +92,18 @@ async def place_new_articles(
     stored them. Returns article id → story id."""
     if not added:
         return {}
-    prints = await asyncio.to_thread(lambda: [fingerprint(draft, now) for _, draft in added])
-    new = [_New(article_id, p, None) for (article_id, _), p in zip(added, prints, strict=True)]
-    return await _place(store, new, now)
+    prints = await asyncio.to_thread(fingerprints, [draft for _, draft in added], now)
+    return await place_printed(
+        store, [(article_id, p) for (article_id, _), p in zip(added, prints, strict=True)], now
+    )
+
+
+async def place_printed(
+    store: Store, added: Sequence[tuple[int, Fingerprint]], now: str
+) -> dict[int, int]:
+    """`place_new_articles` for articles whose fingerprints (`fingerprints`, at the same `now`)
+    are already worked out."""
+    return await _place(store, [_New(article_id, p, None) for article_id, p in added], now)
 
 
 async def _place_stored(store: Store, placed: Mapping[int, int | None], now: str) -> None:

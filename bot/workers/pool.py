@@ -56,8 +56,9 @@ def _noop() -> None:
 class WorkerPool:
     """One worker, started on first use: `process` (spawned, warmed by `warm`, a picklable
     function, at `niceness` below the parent's priority, replaced once it has grown
-    `recycle_mb` past its size after its first job, or `idle_recycle_mb` once it has had no
-    work for `idle_seconds`), `thread` or `inline` (on the caller)."""
+    `recycle_mb` past its size warmed up, or `idle_recycle_mb` once it has had no
+    work for `idle_seconds`; with `stop_when_idle`, stopped after `idle_seconds` without work
+    and started again by the next job), `thread` or `inline` (on the caller)."""
 
     def __init__(
         self,
@@ -67,6 +68,7 @@ class WorkerPool:
         recycle_mb: float = 96.0,
         idle_recycle_mb: float | None = None,
         idle_seconds: float = 10.0,
+        stop_when_idle: bool = False,
         niceness: int = 0,
         name: str = "worker",
     ) -> None:
@@ -75,17 +77,19 @@ class WorkerPool:
         self.recycle_mb = recycle_mb
         self.idle_recycle_mb = idle_recycle_mb
         self.idle_seconds = idle_seconds
+        self.stop_when_idle = stop_when_idle
         self.niceness = niceness
         self.name = name
         self._executor: Executor | None = None
         self._lifeline: Lifeline | None = None
         # Jobs handed to the worker and not yet back (operators watch the NLP queue).
         self.pending = 0
-        self._first_mb: float | None = None  # the worker's size after its first job
+        self._first_mb: float | None = None  # the worker's size warmed up, before any job
         self._outgrown = False  # replace the worker once its jobs are done
         self._grown = False  # replace it once it has been idle for idle_seconds
         self._idle_timer: asyncio.TimerHandle | None = None
         self.recycled = 0  # workers replaced for their size
+        self.stopped_idle = 0  # workers stopped for want of work
         self.worker_pid: int | None = None  # the process that ran the latest job
 
     def _get_executor(self) -> Executor | None:
@@ -119,6 +123,11 @@ class WorkerPool:
         try:
             if self.mode != "process":
                 return await loop.run_in_executor(executor, func, *args)
+            if self._first_mb is None:
+                # Its size warmed up, before any job: what it grows past is measured from
+                # there (weighed after its first job, a huge article first after a start or
+                # a replacement hid that job's growth, and the worker was never replaced).
+                _, self._first_mb, _ = await loop.run_in_executor(executor, _job, _noop)
             # A process worker gives back what each job freed (its memory would otherwise stay
             # at the size of the largest input it ever had, bot/workers/heap.py), says its size.
             result, size, pid = await loop.run_in_executor(executor, _job, func, *args)
@@ -135,13 +144,15 @@ class WorkerPool:
             if self.pending == 0 and self._executor is executor:
                 if self._outgrown:
                     self._retire(executor)
+                elif self.stop_when_idle:
+                    self._idle_timer = loop.call_later(self.idle_seconds, self._stop_idle, executor)
                 elif self._grown:
                     self._idle_timer = loop.call_later(
                         self.idle_seconds, self._retire_idle, executor
                     )
 
     def _weigh(self, size: float) -> None:
-        """Note the worker's size after a job; past its first size + recycle_mb it is due."""
+        """Note the worker's size after a job; past its warmed size + recycle_mb it is due."""
         if self._first_mb is None:
             self._first_mb = size
         elif size > self._first_mb + self.recycle_mb:
@@ -158,7 +169,19 @@ class WorkerPool:
         self._retire(executor)
         fresh = self._get_executor()
         if fresh is not None:
+            # Started and warmed now; the next job weighs it first (`run`), warmed, idle.
             fresh.submit(_noop)
+
+    def _stop_idle(self, executor: Executor) -> None:
+        """A worker with no work for `idle_seconds` is stopped, not replaced: the next job
+        starts (and warms) a new one (the chart renderer: 70 MB held for charts that come
+        seldom)."""
+        self._idle_timer = None
+        if self.pending or self._executor is not executor:
+            return
+        self._retire(executor)
+        self.recycled -= 1  # stopped for want of work, not replaced for its size
+        self.stopped_idle += 1
 
     def _retire(self, executor: Executor) -> None:
         """Replace an outgrown worker that has no work left: the next call starts a fresh one;

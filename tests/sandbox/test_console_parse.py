@@ -2,7 +2,8 @@
 
 import pytest
 
-from bot.sandbox.console import ConsoleError, ConsoleSession, completions, parse_command
+from bot.sandbox.command_line import ConsoleError, completions, parse_command
+from bot.sandbox.console import ConsoleSession
 
 COMMANDS = [
     {
@@ -69,8 +70,8 @@ class _FakeDiscord:
 
 def test_completion_of_names_subcommands_and_options() -> None:
     session = ConsoleSession(_FakeDiscord())  # type: ignore[arg-type]
-    assert list(completions(session, "/se")) == ["/search "]
-    assert list(completions(session, "/search qu")) == ["query:"]
-    assert list(completions(session, "/search query:x ")) == ["source:", "private:"]
-    assert list(completions(session, "/digest n")) == ["now "]
-    assert list(completions(session, ":cl")) == [":click "]
+    assert list(completions(session.commands(), "/se")) == ["/search "]
+    assert list(completions(session.commands(), "/search qu")) == ["query:"]
+    assert list(completions(session.commands(), "/search query:x ")) == ["source:", "private:"]
+    assert list(completions(session.commands(), "/digest n")) == ["now "]
+    assert list(completions(session.commands(), ":cl")) == [":click "]

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.probe import bench_bot
-from bench.soak.stalls import StallSampler
+from bench.soak.stalls import CollectionTimer, StallSampler
 from bot import budget
 from bot.clock import SystemClock
 from bot.feeds.fetcher import FetchPolicy
@@ -188,6 +188,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     bot.feed_fetch_policy = FetchPolicy(allow_private=True)
     samples: list[tuple[float, float]] = []
     stalls = StallSampler()
+    collections = CollectionTimer()
     with pointed_at(args.api, args.gateway):
         runner = asyncio.create_task(bot.start(args.token))
         ready = asyncio.create_task(bot.wait_until_ready())
@@ -204,16 +205,19 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             before = tracemalloc.take_snapshot()
         modules, memory, objects = set(sys.modules), _memory_kinds(), _object_counts()
         stalls.start()
+        collections.start()
         ticker = asyncio.create_task(_lateness(samples, stalls))
         print(json.dumps({"ready": True, "pid": os.getpid()}), flush=True)
         await _stdin_closed()
         ticker.cancel()
         stalls.stop()
+        collections.stop()
         # The report first: a bot slow to stop (its NLP worker busy) is still measured.
         report = {
             "commands": ledger.ended,
             "lateness": samples,
             "stalls": stalls.report(),
+            "collections": collections.report(),
             "memory_growth": _memory_diff(before),
             # What tracemalloc cannot see: modules first imported under load (their code
             # and libraries) and how the process's memory is split, at ready and at stop.

@@ -3,6 +3,7 @@ search on both backends, kept in step with the database by `search_seq`. The onl
 that imports tantivy (tests/test_architecture.py)."""
 
 from bot.store.index.keeping import Changes, SearchIndex
+from bot.store.index.pacing import IndexPacing
 from bot.store.index.searching import IndexedSearch
 
-__all__ = ["Changes", "IndexedSearch", "SearchIndex"]
+__all__ = ["Changes", "IndexPacing", "IndexedSearch", "SearchIndex"]

@@ -102,6 +102,10 @@ class IndexedSearch:
                 progress(mark, top)
         return applied
 
+    async def release_search_pages(self) -> bool:
+        async with self._index_lock():
+            return await work.to_thread(self.search_index.release_pages)
+
     async def _articles_changed(self) -> None:
         """Articles were written and committed: catch the index up."""
         await self.catch_up_search_index()

@@ -8,7 +8,7 @@ from typing import Protocol
 from bot.models.analysis import Analysis, ArticleInput
 from bot.models.entity import EntityProfile, EntityTally, KnownEntity
 from bot.models.query import Query
-from bot.store.records.entities import StoredAnalysis, StoredMention
+from bot.store.records.entities import AnalysedText, StoredAnalysis, StoredMention
 
 
 class EntityStore(Protocol):
@@ -61,6 +61,15 @@ class EntityStore(Protocol):
     ) -> StoredAnalysis | None:
         """The article's stored analysis (current or not: compare its hash and version); with
         `sentences`, only its first sentences' spans, terms and flags, and their ranking."""
+        ...
+
+    async def analysed_texts(
+        self, article_ids: Sequence[int], nlp_version: str, *, sentences: int
+    ) -> dict[int, AnalysedText]:
+        """The current analyses of these articles (of their text as stored, by `nlp_version`)
+        by article id, each with its first `sentences` sentences, the body as far as they
+        reach and the mentions in them: one read of the database for all (a /catchup reads a
+        hundred); articles without one are left out."""
         ...
 
     async def article_content_hash(self, article_id: int) -> str | None:

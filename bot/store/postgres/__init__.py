@@ -12,6 +12,7 @@ import asyncpg
 
 from bot.store.index import SearchIndex
 from bot.store.interface import ClusterStore, Store
+from bot.store.postgres.analyses import PgAnalysisQueries
 from bot.store.postgres.articles import PgArticleQueries
 from bot.store.postgres.changes import PgChangeQueries
 from bot.store.postgres.db import connect_pool
@@ -36,6 +37,7 @@ __all__ = ["PostgresStore"]
 
 class PostgresStore(
     PgArticleQueries,
+    PgAnalysisQueries,
     PgEntityQueries,
     PgQuoteQueries,
     PgFeedQueries,

@@ -103,14 +103,15 @@ class PgBase:
                 if state.indexed:
                     await self._add_search_terms(conn, sorted(state.indexed))
             if state is not None and state.indexed:
-                # Committed: the search index takes the transaction's articles now (a kill
-                # before this is caught up by the next open, or the next search).
-                await self._articles_changed()
+                # Committed: the search index takes the transaction's articles now, or at the
+                # end of a bulk ingest (index/pacing.py); a kill before this is caught up by
+                # the next open, or the next search.
+                await self._index_written()
         except (asyncpg.PostgresConnectionError, OSError) as exc:
             raise StoreError(f"could not save to the database: {exc}") from exc
 
-    async def _articles_changed(self) -> None:
-        """Articles were written and committed: the search index catches up."""
+    async def _index_written(self) -> None:
+        """Articles were written and committed: the search index catches up (index/pacing.py)."""
         raise NotImplementedError
 
     async def _index_words(self, article_id: int) -> None:
@@ -123,7 +124,7 @@ class PgBase:
             return
         async with self.pool.acquire() as conn:
             await self._add_search_terms(conn, [article_id])
-        await self._articles_changed()
+        await self._index_written()
 
     @staticmethod
     async def _add_search_terms(conn: Connection, ids: list[int]) -> None:

@@ -10,12 +10,21 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from bot.models import Article
 from bot.models.analysis import Analysis
 from bot.models.entity import NAME_LABELS, KnownEntity
 from bot.models.text import normalise_name
 from bot.store.records import Row
 
 ENTITY_COLUMNS = "e.id, e.name, e.label, e.mention_count, e.article_count"
+# A stored analysis read through the `an` alias, with its article's mentions through `m`.
+ANALYSIS_COLUMNS_AN = (
+    "an.article_id, an.content_hash, an.nlp_version, an.sentences, an.ranking,"
+    " an.summarisable, an.terms"
+)
+MENTION_COLUMNS_M = (
+    f"m.article_id, {ENTITY_COLUMNS}, m.section, m.char_start, m.char_end, m.sentence"
+)
 # Proper names only: dates and amounts are stored as facts but are not things to look up.
 NAMED = f"e.label IN ({', '.join(repr(label) for label in sorted(NAME_LABELS))})"
 # An entity profile lists this many aliases, and finds who is named with it in the entity's
@@ -91,6 +100,46 @@ class StoredMention:
     start: int
     end: int
     sentence: int
+
+
+@dataclass(frozen=True)
+class AnalysedText:
+    """An article's current stored analysis (of its text as stored, by this NLP code) with what
+    it was of: the article, its body only as far as the analysis's last sentence read, and
+    the mentions in the sentences read (and in the title and caption)."""
+
+    article: Article
+    analysis: StoredAnalysis
+    mentions: list[StoredMention]
+
+
+def read_to(analysis: StoredAnalysis) -> int:
+    """Characters of the body that the analysis's sentences (as read) lie within."""
+    return analysis.sentences[-1][1] if analysis.sentences else 0
+
+
+def mention_from_row(row: Row) -> StoredMention:
+    """A mention from a row of ENTITY_COLUMNS, section, char_start, char_end, sentence."""
+    return StoredMention(
+        entity_from_row(row), row["section"], row["char_start"], row["char_end"], row["sentence"]
+    )
+
+
+def analysed_texts(
+    analyses: Mapping[int, StoredAnalysis],
+    articles: Iterable[Article],
+    mention_rows: Iterable[Row],
+) -> dict[int, AnalysedText]:
+    """Join what the batched reads found (either backend), by article id; mention rows carry
+    `article_id` and come in section then text order."""
+    mentions: dict[int, list[StoredMention]] = {}
+    for row in mention_rows:
+        mentions.setdefault(row["article_id"], []).append(mention_from_row(row))
+    return {
+        a.id: AnalysedText(a, analyses[a.id], mentions.get(a.id, []))
+        for a in articles
+        if a.id in analyses
+    }
 
 
 def entity_key(name: str, label: str) -> str:

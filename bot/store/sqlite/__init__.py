@@ -14,6 +14,7 @@ import aiosqlite
 from bot.errors import StoreError
 from bot.store.index import SearchIndex
 from bot.store.interface import Store
+from bot.store.sqlite.analyses import AnalysisQueries
 from bot.store.sqlite.app import AppStateQueries
 from bot.store.sqlite.articles import ArticleQueries
 from bot.store.sqlite.changes import ChangeQueries
@@ -46,6 +47,7 @@ def search_index_dir(path: str | Path, index_dir: str | Path | None) -> Path | N
 class SqliteStore(
     PooledReads,
     ArticleQueries,
+    AnalysisQueries,
     EntityQueries,
     QuoteQueries,
     FeedQueries,
@@ -152,9 +154,10 @@ class SqliteStore(
                 self._owner = None
                 written, self._articles_written = self._articles_written, False
         if written:
-            # Committed: the search index takes the transaction's articles now (a rolled-back
-            # one changed nothing; a kill before this is caught up by the next open).
-            await self.catch_up_search_index()
+            # Committed: the search index takes the transaction's articles now, or at the end
+            # of a bulk ingest (index/pacing.py); a rolled-back one changed nothing; a kill
+            # before this is caught up by the next open.
+            await self._index_written()
 
     async def _articles_changed(self) -> None:
         """Articles were written: the index catches up once the transaction commits (at once
@@ -162,7 +165,7 @@ class SqliteStore(
         if self._owner is not None and self._owner is asyncio.current_task():
             self._articles_written = True
         else:
-            await self.catch_up_search_index()
+            await self._index_written()
 
     @contextlib.asynccontextmanager
     async def _savepoint(self) -> AsyncIterator[None]:

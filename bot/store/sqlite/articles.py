@@ -198,6 +198,7 @@ class ArticleQueries(SearchQueries):
             row = await cur.fetchone()
         return row[0] if row else 0
 
+    @pooled
     async def count_articles_since(self, since: str, cap: int) -> int:
         async with self.conn.execute(
             "SELECT count(*) FROM (SELECT 1 FROM articles"

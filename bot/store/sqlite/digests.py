@@ -31,6 +31,7 @@ from bot.store.records.digests import (
     schedule_from_row,
     schedule_values,
 )
+from bot.store.sqlite.readers import pooled
 
 
 class DigestQueries:
@@ -253,6 +254,7 @@ class DigestQueries:
 
     # -- what a digest covers ---------------------------------------------------------------
 
+    @pooled
     async def articles_in_window(
         self, since: datetime, until: datetime, limit: int = 500, *, body_chars: int | None = None
     ) -> list[Article]:

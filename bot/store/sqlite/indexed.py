@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 import aiosqlite
 
 from bot.models import SNIPPET_BODY_CHARS
-from bot.store.index import Changes, IndexedSearch
+from bot.store.index import Changes, IndexedSearch, IndexPacing
 from bot.store.sqlite.readers import pooled
 
 _INDEXED = (
@@ -19,7 +19,7 @@ _INDEXED = (
 )
 
 
-class IndexReads(IndexedSearch):
+class IndexReads(IndexedSearch, IndexPacing):
     """The index's reads, each on a reader connection (sqlite/readers.py)."""
 
     conn: aiosqlite.Connection

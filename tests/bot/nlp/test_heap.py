@@ -9,6 +9,7 @@ import gc
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -83,6 +84,54 @@ async def test_a_worker_grown_under_a_load_is_replaced_once_idle() -> None:
     assert pool.recycled == 1 and fresh != first
     assert after - start < 20_000  # the fresh worker is the size the old one started at
     assert busy.recycled == 0 and again == kept
+
+
+async def test_a_worker_whose_first_job_grew_it_is_replaced_once_idle() -> None:
+    """The growth is measured from the worker's size warmed up, not after its first job: a
+    worker whose first job was the huge one (a start with a backlog of long articles, or
+    the first job of a replacement) was never replaced, however large it stayed."""
+    pool = WorkerPool("process", recycle_mb=500, idle_recycle_mb=30, idle_seconds=0.0)
+    try:
+        first = await pool.run(keep, 60)
+        for _ in range(200):  # the idle timer is due at once: a few turns of the loop
+            if pool.recycled:
+                break
+            await asyncio.sleep(0)
+        fresh = await pool.run(pid)
+    finally:
+        pool.close()
+    assert pool.recycled == 1 and fresh != first
+
+
+async def test_a_worker_stopped_when_idle_exits_and_the_next_job_starts_another() -> None:
+    """The chart renderer (70 MB of matplotlib) is stopped once it has had no work for
+    `idle_seconds`, not kept nor replaced: its process exits; the next job starts a new one."""
+    pool = WorkerPool("process", stop_when_idle=True, idle_seconds=0.0)
+    try:
+        first = await pool.run(pid)
+        for _ in range(100):  # the idle timer is due at once: a few turns of the loop
+            if pool.stopped_idle:
+                break
+            await asyncio.sleep(0)
+        gone = await asyncio.to_thread(_exited, first)
+        fresh = await pool.run(pid)
+    finally:
+        pool.close()
+    assert pool.stopped_idle == 1 and pool.recycled == 0
+    assert gone and fresh != first
+
+
+def _exited(process: int) -> bool:
+    """Whether a child process is gone (or a zombie) within 30 s."""
+    for _ in range(300):
+        try:
+            state = Path(f"/proc/{process}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            return True
+        if state == "Z":
+            return True
+        threading.Event().wait(0.1)
+    return False
 
 
 @pytest.mark.parametrize(("fixed", "most_kb"), [(False, None), (True, 16_000)])

@@ -207,3 +207,24 @@ async def test_a_readers_figures_are_remembered_while_the_reports_are_unchanged(
     assert [d.summary() for d in figures.disagreements] == [
         "Harbour Times: Twelve · Coastal Wire: Sixteen"
     ]
+
+
+async def test_a_storys_analysed_reports_are_read_together(store: Store) -> None:
+    """A story's reports are read in a fixed number of database calls, whatever their number
+    (one at a time, each analysed one was four: a /catchup's stories added ~30 calls)."""
+    ids = await stored(
+        store,
+        *(report(f"Outlet {n}", n, f"Ferry {n} stayed in port at Greyhaven.") for n in range(6)),
+        nlp=True,
+    )
+    reader = StoryReader(store)
+    meter = Meter("/catchup")
+    texts = await metered(reader.texts(ids), meter)
+    assert [texts[i].sentences for i in ids] == [
+        (f"Ferry {n} stayed in port at Greyhaven.",) for n in range(6)
+    ]
+    assert all("Greyhaven" in texts[i].names[0] for i in ids)
+    assert meter.units["database_calls"] == 6  # the articles (3: a cursor), their analyses 3
+    again = Meter("/catchup")
+    assert await metered(reader.texts(ids), again) == texts
+    assert again.units["database_calls"] == 3  # remembered: only the articles

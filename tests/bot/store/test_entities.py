@@ -13,7 +13,7 @@ from bot.ingest import ingest_drafts
 from bot.models import ArticleDraft
 from bot.models.analysis import Analysis, Mention, Sentence
 from bot.models.entity import AmbiguousEntity
-from bot.nlp.enrichment import NLP_VERSION, load_analysis
+from bot.nlp.enrichment import NLP_VERSION, load_analyses, load_analysis
 from bot.nlp.lookup import (
     entity_article_ids,
     entity_choices,
@@ -323,6 +323,40 @@ async def test_reading_a_stored_analysis_is_one_database_call_a_query(store: Sto
     ]
     assert [m.canonical for m in analysis.mentions] == ["Hamas", "Qatar"]
     assert meter.units["database_calls"] == 4
+
+
+async def test_many_stored_analyses_are_read_together_as_each_alone(store: Store) -> None:
+    """A /catchup's hundred analyses come in one read of the store: each as reading it alone
+    gives it (its first sentences, their mentions and the title's); one never analysed and
+    one whose text changed since are left out (issue 16, found by the soak)."""
+    body = "Hamas met in Doha.\nQatar said Hamas agreed.\nEgypt and Qatar spoke."
+    names = [("Hamas", "ORG", "Hamas"), ("Qatar", "GPE", "Qatar"), ("Egypt", "GPE", "Egypt")]
+    ids = [await add(store, n, body.replace("Doha", f"Doha {n}"), names) for n in range(1, 6)]
+    changed = ArticleDraft(title="Story 5", body="Entirely new text.", origin="t:5")
+    await ingest_drafts(store, [changed])
+    plain = ArticleDraft(title="Unread", body="Nobody analysed this.", origin="t:plain")
+    unread = (await ingest_drafts(store, [plain])).added[0]
+    together = await load_analyses(store, [*ids, unread, 999_999], max_sentences=2)
+    assert sorted(together) == ids[:4]
+    for article_id in ids[:4]:
+        alone = await load_analysis(store, article_id, max_sentences=2)
+        assert together[article_id] == alone
+    first = together[ids[2]]
+    assert [s.text for s in first.sentences] == ["Hamas met in Doha 3.", "Qatar said Hamas agreed."]
+    assert [m.canonical for m in first.mentions] == ["Hamas", "Qatar"]  # not Egypt: sentence 3
+
+
+@pytest.mark.sqlite_only  # PostgreSQL's driver is not metered per call
+async def test_a_hundred_stored_analyses_are_three_database_calls(store: Store) -> None:
+    """Read one by one, a /catchup's hundred analyses were four queries each, 400 hops to a
+    database thread and back and most of its CPU (issue 16, found by the soak)."""
+    body = "Hamas met in Doha.\nQatar said Hamas agreed.\nEgypt and Qatar spoke."
+    names = [("Hamas", "ORG", "Hamas"), ("Qatar", "GPE", "Qatar")]
+    ids = [await add(store, n, body.replace("Doha", f"Doha {n}"), names) for n in range(1, 13)]
+    meter = Meter("/catchup")
+    found = await metered(load_analyses(store, ids, max_sentences=2), meter)
+    assert sorted(found) == ids
+    assert meter.units["database_calls"] == 3
 
 
 async def test_an_articles_mentions_can_be_read_to_its_first_sentences(store: Store) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import threading
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -91,6 +92,39 @@ async def test_reads_go_on_while_a_write_transaction_is_open(store: Store) -> No
         await task
     page = await search(store, "zebra")  # right after the commit, in the same flow
     assert [hit.title for hit in page.hits] == ["Zebra crossing opens"]
+
+
+async def test_summary_and_catchup_reads_go_on_while_a_write_transaction_is_open(
+    store: Store,
+) -> None:
+    """The reads a /summary (an article's hash and analysis) and a /catchup (the window's
+    articles) make run beside the writer too, and see only the last commit: on SQLite they
+    ran on the writer's own connection, queued behind a feed's huge writes (issue 16, found
+    by the soak) and seeing what it had not committed."""
+    report = await ingest_drafts(store, _drafts()[:4])
+    written, release = asyncio.Event(), asyncio.Event()
+    new_id: list[int] = []
+
+    async def writer() -> None:
+        async with store.transaction():
+            draft = ArticleDraft(title="Zebra crossing opens", body="Zebras.", origin="z:1")
+            new_id.append((await store.store_article(draft, NOW)).article_id)
+            written.set()
+            await release.wait()
+
+    task = asyncio.create_task(writer())
+    await written.wait()
+    try:
+        assert await store.article_content_hash(new_id[0]) is None  # not committed yet
+        assert await store.article_content_hash(report.added[0]) is not None
+        assert await store.stored_analysis(new_id[0]) is None
+        since, until = datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC)
+        window = await store.articles_in_window(since, until, limit=10)
+        assert sorted(a.id for a in window) == sorted(report.added)
+    finally:
+        release.set()
+        await task
+    assert await store.article_content_hash(new_id[0]) is not None
 
 
 async def test_inside_its_own_transaction_a_task_reads_what_it_wrote(store: Store) -> None:

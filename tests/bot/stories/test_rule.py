@@ -5,7 +5,7 @@ apart, and time limits."""
 import itertools
 
 from bot.models import ArticleDraft
-from bot.stories.fingerprint import Fingerprint, fingerprint, gram_hashes
+from bot.stories.fingerprint import BODY_CHARS, SKETCH, Fingerprint, fingerprint, gram_hashes
 from bot.stories.rule import MIN_GRAMS, SPAN_HOURS, Earlier, best_story, likeness, sketch_similarity
 
 from .texts import FIRE, HARBOUR, VOTE, page_text
@@ -99,3 +99,16 @@ def test_hashes_are_stable_and_keys_are_few() -> None:
     assert gram_hashes(["one"]) == gram_hashes(["one"]) != gram_hashes(["two"])
     found = print_of(*page_text("storm_harbour.html"), url="https://h.example/storm").keys
     assert 10 <= len(found) <= 8 + 8 + 12 + 1
+
+
+def test_a_huge_pages_fingerprint_reads_its_first_hundred_thousand_characters() -> None:
+    """A 9 MB page is matched on its opening (a long read's whole text), so its fingerprint
+    is what its first BODY_CHARS give: folding and splitting all of it held the GIL for
+    0.1-0.2 s while the event loop waited (issue 16, found by the soak's stall sampler)."""
+    title, body = page_text("storm_harbour.html")
+    huge = (body + "\n\n") * (2 * BODY_CHARS // len(body) + 1)
+    tail = " ".join(f"unrelated{n} words{n} elsewhere{n}" for n in range(5_000))
+    whole = print_of(title, huge + tail, by="Wire")
+    opening = print_of(title, huge[:BODY_CHARS], by="Wire")
+    assert len(whole.sketch) == SKETCH and whole.sketch == opening.sketch
+    assert whole.lead and whole.lead == opening.lead
