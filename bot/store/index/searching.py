@@ -56,10 +56,6 @@ class IndexedSearch:
         snippet may read) and lead (the body's opening)."""
         raise NotImplementedError
 
-    def _in_own_transaction(self) -> bool:
-        """True when the calling task is inside its own write transaction on this store."""
-        raise NotImplementedError
-
     def _archive_size(self) -> int:
         """About how many articles the archive holds, from the index's snapshot (no read of
         the database): a remembered word count (records/postings.py) stands while the archive

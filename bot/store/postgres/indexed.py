@@ -18,9 +18,6 @@ _INDEXED = (
 class PgIndexReads(IndexedSearch, IndexPacing, PgBase):
     """The index's reads, through the pool (or the task's transaction)."""
 
-    def _in_own_transaction(self) -> bool:
-        return self._tx() is not None
-
     async def _search_seq(self) -> int:
         value = await self._fetchval(
             "SELECT greatest(coalesce((SELECT max(search_seq) FROM articles), 0),"

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Mapping, Sequence
 
@@ -23,10 +22,6 @@ class IndexReads(IndexedSearch, IndexPacing):
     """The index's reads, each on a reader connection (sqlite/readers.py)."""
 
     conn: aiosqlite.Connection
-    _owner: asyncio.Task[object] | None
-
-    def _in_own_transaction(self) -> bool:
-        return self._owner is not None and self._owner is asyncio.current_task()
 
     @pooled
     async def _search_seq(self) -> int:
