@@ -54,7 +54,10 @@ async def bot_process(
 
 async def until(child: asyncio.subprocess.Process, condition: object, what: str) -> None:
     """Wait (on the child, not on a clock) until `condition()` holds; fail if the child dies."""
-    for _ in range(3000):  # about a minute: a loaded machine starts the bot slowly
+    # Three minutes of the machine's time, not a count of polls: with two cores shared by a
+    # dozen busy processes a bot's start alone took over the minute this used to allow.
+    deadline = asyncio.get_running_loop().time() + 180.0
+    while asyncio.get_running_loop().time() < deadline:
         if condition():  # type: ignore[operator]
             return
         assert child.returncode is None, f"the bot died before {what}"

@@ -102,7 +102,9 @@ def test_cli_commands_print_outside_text_as_text(
     assert code == 1, output
     assert_inert(output)
     assert "bad click[bold].json: invalid JSON" in flat(output)  # as a reader sees it
-    assert "db[red]" in output  # the database's folder
+    # The database's folder; rich folds a path longer than the line anywhere in it (under
+    # /tmp/pytest-of-root/pytest-1001/ it broke inside "db[red]").
+    assert "db[red]" in output.replace("\n", "")
 
     for argv, expected in [
         (("search", "Ceasefire"), f"Ceasefire {SEEN}"),
