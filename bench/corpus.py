@@ -14,7 +14,9 @@ from __future__ import annotations
 import itertools
 import json
 import os
-from collections.abc import Iterator
+import shutil
+import time
+from collections.abc import Collection, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -48,6 +50,21 @@ def scratch() -> Path:
     folder = data_dir() / "tmp"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+# A cached file another checkout (another vocabulary or schema) made this recently is kept: it
+# may be reading it right now, and rebuilding one costs minutes.
+STALE_AFTER_S = 24 * 3600
+
+
+def remove_stale(candidates: Iterable[Path], keep: Collection[str] = frozenset()) -> None:
+    """Delete cached databases, indexes and records of another corpus or version (large and
+    never read again by this checkout), unless named in `keep` or made in the last day."""
+    cutoff = time.time() - STALE_AFTER_S
+    for stale in candidates:
+        if stale.name in keep or stale.stat().st_mtime > cutoff:
+            continue
+        shutil.rmtree(stale, ignore_errors=True) if stale.is_dir() else stale.unlink(True)
 
 
 def parse_size(text: str) -> int:

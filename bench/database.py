@@ -17,7 +17,7 @@ from pathlib import Path
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from bench.corpus import cached_corpus, console, corpus_path, data_dir, drafts, label
+from bench.corpus import cached_corpus, console, corpus_path, data_dir, drafts, label, remove_stale
 from bench.timing import Stopwatch
 from bot.clock import FakeClock
 from bot.ingest import BATCH_SIZE
@@ -153,10 +153,8 @@ def index_dir(db: Path) -> Path:
 
 
 def _build(size: int, path: Path, quiet: bool) -> None:
-    for stale in path.parent.glob(f"news-{label(size)}-*.db*"):
-        # Another schema or corpus (a database, its record or its search index): never read
-        # again, and large.
-        shutil.rmtree(stale) if stale.is_dir() else stale.unlink()
+    # Another schema or corpus (a database, its record or its search index).
+    remove_stale(path.parent.glob(f"news-{label(size)}-*.db*"))
     cached_corpus(size, quiet=quiet)  # generating the corpus is not part of the build time
     partial = path.with_suffix(f".{os.getpid()}.partial")
     parts = {name: [0.0, 0.0] for name in ("rows", "index", "stories")}

@@ -12,7 +12,7 @@ import random
 import sqlite3
 from pathlib import Path
 
-from bench.corpus import console, data_dir, label
+from bench.corpus import console, data_dir, label, remove_stale
 from bench.report import Figure, Goal
 from bench.timing import Stopwatch, percentile
 from bot.store import open_store
@@ -40,8 +40,7 @@ def entity_db(articles: int) -> Path | None:
     with (folder / f".build-entities-{label(articles)}.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not path.is_file():
-            for stale in folder.glob(f"entities-{label(articles)}-*.db"):
-                stale.unlink()
+            remove_stale(folder.glob(f"entities-{label(articles)}-*.db"))
             partial = path.with_suffix(".partial")
 
             async def fill() -> None:

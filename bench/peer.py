@@ -26,7 +26,7 @@ from typing import Any
 import tantivy
 from tantivy import Query as Tq
 
-from bench.corpus import cached_corpus, console, corpus_path, data_dir, drafts, label
+from bench.corpus import cached_corpus, console, corpus_path, data_dir, drafts, label, remove_stale
 from bench.database import INGESTED_AT, write_build_record
 from bench.timing import Stopwatch
 from bot.models import ArticleDraft, SearchHit, SearchPage
@@ -127,9 +127,11 @@ def peer_index(size: int, *, quiet: bool = False, stored_text: bool = True) -> P
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not (path / "meta.json").is_file():
             current = {index_path(size, stored_text=kind).name for kind in (True, False)}
-            for stale in path.parent.glob(f"news-{label(size)}-*"):
-                if stale.name.removesuffix(".build.json") not in current:
-                    _remove(stale)  # another corpus or version: never read again, and large
+            remove_stale(  # another corpus or version
+                stale
+                for stale in path.parent.glob(f"news-{label(size)}-*")
+                if stale.name.removesuffix(".build.json") not in current
+            )
             _remove(path)
             cached_corpus(size, quiet=quiet)  # making the corpus is not part of the build
             partial = path.with_name(f"{path.name}.{os.getpid()}.partial")

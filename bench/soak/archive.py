@@ -14,12 +14,11 @@ from __future__ import annotations
 import asyncio
 import fcntl
 import re
-import shutil
 from pathlib import Path
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from bench.corpus import console, data_dir, label
+from bench.corpus import console, data_dir, label, remove_stale
 from bench.database import bench_db, bench_db_path, copy_db, move_db
 from bench.vocab import FIRST, PLACES
 from bot.models import Article
@@ -100,8 +99,7 @@ def soak_db(size: int, *, quiet: bool = False) -> Path:
     with (folder / f".build-soak-{label(size)}.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not path.is_file():
-            for stale in folder.glob(f"soak-news-{label(size)}-*.db*"):
-                shutil.rmtree(stale) if stale.is_dir() else stale.unlink()
+            remove_stale(folder.glob(f"soak-news-{label(size)}-*.db*"))
             partial = copy_db(source, path.with_suffix(".partial"))
 
             async def build() -> None:
