@@ -56,12 +56,6 @@ class IndexedSearch:
         snippet may read) and lead (the body's opening)."""
         raise NotImplementedError
 
-    def _archive_size(self) -> int:
-        """About how many articles the archive holds, from the index's snapshot (no read of
-        the database): a remembered word count (records/postings.py) stands while the archive
-        grows less than its drift, so a search's cost check reads nothing for known words."""
-        return self.search_index.snapshot.articles
-
     def _index_lock(self) -> asyncio.Lock:
         lock: asyncio.Lock | None = self.__dict__.get("_catching_up")
         if lock is None:

@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 import aiosqlite
 
 from bot.models import SNIPPET_BODY_CHARS
-from bot.store.index import Changes, IndexedSearch, IndexPacing
+from bot.store.index import Changes, IndexedCounts, IndexedSearch, IndexPacing
 from bot.store.sqlite.readers import pooled
 
 _INDEXED = (
@@ -18,7 +18,7 @@ _INDEXED = (
 )
 
 
-class IndexReads(IndexedSearch, IndexPacing):
+class IndexReads(IndexedSearch, IndexedCounts, IndexPacing):
     """The index's reads, each on a reader connection (sqlite/readers.py)."""
 
     conn: aiosqlite.Connection
