@@ -18,6 +18,9 @@ _INDEXED = (
 class PgIndexReads(IndexedSearch, IndexedCounts, IndexPacing, PgBase):
     """The index's reads, through the pool (or the task's transaction)."""
 
+    def _holds_connection(self) -> bool:
+        return self._tx() is not None
+
     async def _search_seq(self) -> int:
         value = await self._fetchval(
             "SELECT greatest(coalesce((SELECT max(search_seq) FROM articles), 0),"
