@@ -41,7 +41,12 @@ class IndexedCounts:
         # the cap; a prefix's expansions through the vocabulary, a few words at a time.
         lists = postings = 0
         words = term.words[:-1] if term.prefix else term.words
-        for count in await self._word_counts([fold(word) for word in words]):
+        counts = await self._word_counts([fold(word) for word in words])
+        if term.is_phrase and not term.prefix:
+            # tantivy's phrase walks its rarest word's articles and looks each up in the other
+            # words' lists: "government's" costs what "government" does, not what "s" does.
+            return Reach(len(counts), min(min(counts) * len(counts), max_postings + 1))
+        for count in counts:
             lists += 1
             postings += min(count, max_postings - postings + 1)
             if postings > max_postings:
