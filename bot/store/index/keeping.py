@@ -238,16 +238,21 @@ class SearchIndex:
         articles match, and the snippet maker for its page, all from one snapshot in one call
         (one trip to a worker thread). A search without full-text terms ranks by recency
         alone and has no snippets."""
-        compiled = self.compiler.compile(query)
         snapshot = self.snapshot
         searcher = snapshot.searcher
+        compiled = self.compiler.compile(query, archive=(snapshot.oldest_day, snapshot.newest_day))
         if not query.text_groups:
             found = searcher.search(compiled, limit=k, count=True, order_by_field="published")
             addresses = [address for _, address in found.hits]
             ids = int_values(searcher, "id", addresses) if addresses else []
             return Found([(i, 0.0) for i in ids], match_count(found), None)
         ranker = self._ranker(snapshot)
-        ranked, total, _ = ranker.top(compiled, k, days=filter_days(query))
+        ranked, total, _ = ranker.top(
+            compiled,
+            k,
+            days=filter_days(query),
+            windowed=lambda first, last: self.compiler.compile(query, (first, last)),
+        )
         ids = ranker.ids(ranked)
         page = [(i, r.score) for i, r in zip(ids, ranked, strict=True)]
         return Found(page, total, self._snippets(searcher, query) if page else None)
