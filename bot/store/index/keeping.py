@@ -87,12 +87,14 @@ class Snapshot:
 
 @dataclass(frozen=True)
 class Found:
-    """A search's page from the index: (article id, score) best first, how many match, and
-    the snippet maker for the page's bodies (None without full-text terms or hits)."""
+    """A search's page from the index: (article id, score) best first, how many match, the
+    snippet maker for the page's bodies (None without full-text terms or hits) and the
+    watermark of the snapshot it came from."""
 
     ranked: list[tuple[int, float]]
     total: int
     snippets: tantivy.SnippetGenerator | None
+    seq: int  # the watermark of the snapshot searched
 
 
 class WriterBusy(Exception):
@@ -245,7 +247,7 @@ class SearchIndex:
             found = searcher.search(compiled, limit=k, count=True, order_by_field="published")
             addresses = [address for _, address in found.hits]
             ids = int_values(searcher, "id", addresses) if addresses else []
-            return Found([(i, 0.0) for i in ids], match_count(found), None)
+            return Found([(i, 0.0) for i in ids], match_count(found), None, snapshot.mark.seq)
         ranker = self._ranker(snapshot)
         ranked, total, _ = ranker.top(
             compiled,
@@ -255,7 +257,8 @@ class SearchIndex:
         )
         ids = ranker.ids(ranked)
         page = [(i, r.score) for i, r in zip(ids, ranked, strict=True)]
-        return Found(page, total, self._snippets(searcher, query) if page else None)
+        snippets = self._snippets(searcher, query) if page else None
+        return Found(page, total, snippets, snapshot.mark.seq)
 
     def ranker(self) -> Ranker:
         """A ranker over the index as last committed (tests compare it with brute force)."""

@@ -129,8 +129,14 @@ class IndexedSearch:
         filters = query.filters.checked_resolved()
         if filters.article_ids is not None and not filters.article_ids:
             return [], 0
-        await self._index_current()
-        found = await work.to_thread(self.search_index.search, query, offset + limit)
+        # The ranking runs beside the freshness read (on its own thread): when that read
+        # changed the index (a catch-up), or another task did meanwhile, it runs again.
+        found, _ = await asyncio.gather(
+            work.to_thread(self.search_index.search, query, offset + limit),
+            self._index_current(),
+        )
+        if found.seq != self.search_index.snapshot.mark.seq:
+            found = await work.to_thread(self.search_index.search, query, offset + limit)
         page = found.ranked[offset : offset + limit]
         rows = {row["id"]: row for row in await self._search_rows([i for i, _ in page])}
         kept = [(rows[i], score) for i, score in page if i in rows]
