@@ -242,7 +242,9 @@ class SearchIndex:
         alone and has no snippets."""
         snapshot = self.snapshot
         searcher = snapshot.searcher
-        compiled = self.compiler.compile(query, archive=(snapshot.oldest_day, snapshot.newest_day))
+        span = (snapshot.oldest_day, snapshot.newest_day)
+        archive = span if self.compiler.days_pay(searcher, query, span) else None
+        compiled = self.compiler.compile(query, archive=archive)
         if not query.text_groups:
             found = searcher.search(compiled, limit=k, count=True, order_by_field="published")
             addresses = [address for _, address in found.hits]
