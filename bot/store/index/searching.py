@@ -24,6 +24,7 @@ from bot.store.index.keeping import (
     CATCH_UP_BATCH,
     SNIPPET_CHARS,
     Changes,
+    Found,
     SearchIndex,
     WriterBusy,
 )
@@ -130,11 +131,19 @@ class IndexedSearch:
         if filters.article_ids is not None and not filters.article_ids:
             return [], 0
         # The ranking runs beside the freshness read (on its own thread): when that read
-        # changed the index (a catch-up), or another task did meanwhile, it runs again.
-        found, _ = await asyncio.gather(
-            work.to_thread(self.search_index.search, query, offset + limit),
-            self._index_current(),
+        # changed the index (a catch-up), or another task did meanwhile, it runs again. The
+        # read stays in this task: inside its own transaction a task must read on it (what it
+        # wrote is not committed yet), and a read from another task would wait for the end of
+        # that transaction, which waits for this search.
+        ranking = asyncio.ensure_future(
+            work.to_thread(self.search_index.search, query, offset + limit)
         )
+        try:
+            await self._index_current()
+        except BaseException:
+            ranking.add_done_callback(_settled)
+            raise
+        found = await ranking
         if found.seq != self.search_index.snapshot.mark.seq:
             found = await work.to_thread(self.search_index.search, query, offset + limit)
         page = found.ranked[offset : offset + limit]
@@ -149,6 +158,12 @@ class IndexedSearch:
         return [
             hit_from_row(row, _snippet(row, snippets), score) for row, score in kept
         ], found.total
+
+
+def _settled(ranking: asyncio.Future[Found]) -> None:
+    """Take a ranking's outcome nobody waits for any more (so none is reported as lost)."""
+    if not ranking.cancelled():
+        ranking.exception()
 
 
 def _snippet(row: Mapping[str, object], snippets: tantivy.SnippetGenerator) -> str:
