@@ -135,9 +135,7 @@ class IndexedSearch:
         # read stays in this task: inside its own transaction a task must read on it (what it
         # wrote is not committed yet), and a read from another task would wait for the end of
         # that transaction, which waits for this search.
-        ranking = asyncio.ensure_future(
-            work.to_thread(self.search_index.search, query, offset + limit)
-        )
+        ranking = work.started(self.search_index.search, query, offset + limit)
         try:
             await self._index_current()
         except BaseException:
