@@ -26,6 +26,7 @@ from bot.store.index.keeping import (
     CATCH_UP_BATCH,
     SNIPPET_CHARS,
     Changes,
+    Found,
     SearchIndex,
     WriterBusy,
 )
@@ -137,8 +138,20 @@ class IndexedSearch:
         filters = query.filters.checked_resolved()
         if filters.article_ids is not None and not filters.article_ids:
             return [], 0
-        await self._index_current()
-        found = await work.to_thread(self.search_index.search, query, offset + limit)
+        # The ranking runs beside the freshness read (on its own thread): when that read
+        # changed the index (a catch-up), or another task did meanwhile, it runs again. The
+        # read stays in this task: inside its own transaction a task must read on it (what it
+        # wrote is not committed yet), and a read from another task would wait for the end of
+        # that transaction, which waits for this search.
+        ranking = work.started(self.search_index.search, query, offset + limit)
+        try:
+            await self._index_current()
+        except BaseException:
+            ranking.add_done_callback(_settled)
+            raise
+        found = await ranking
+        if found.seq != self.search_index.snapshot.mark.seq:
+            found = await work.to_thread(self.search_index.search, query, offset + limit)
         page = found.ranked[offset : offset + limit]
         rows = {row["id"]: row for row in await self._search_rows([i for i, _ in page])}
         kept = [(rows[i], score) for i, score in page if i in rows]
@@ -151,6 +164,12 @@ class IndexedSearch:
         return [
             hit_from_row(row, _snippet(row, snippets), score) for row, score in kept
         ], found.total
+
+
+def _settled(ranking: asyncio.Future[Found]) -> None:
+    """Take a ranking's outcome nobody waits for any more (so none is reported as lost)."""
+    if not ranking.cancelled():
+        ranking.exception()
 
 
 def _snippet(row: Mapping[str, object], snippets: tantivy.SnippetGenerator) -> str:

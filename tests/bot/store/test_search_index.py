@@ -105,6 +105,21 @@ async def test_a_deleted_article_leaves_the_index(tmp_path: Path) -> None:
         assert (page.total, page.hits) == (0, [])
 
 
+async def test_a_search_finds_what_another_process_just_wrote(
+    databases: str, tmp_path: Path
+) -> None:
+    # The ranking runs beside the freshness read: the page must still be the database's.
+    async with (
+        await open_store(databases, index_dir=tmp_path / "reader") as reader,
+        await open_store(databases, index_dir=tmp_path / "writer") as writer,
+    ):
+        await ingest_drafts(writer, [ArticleDraft("Harbour crane", "Cranes arrived.", "p:1")])
+        assert (await search(reader, "ferries")).total == 0
+        await ingest_drafts(writer, [ArticleDraft("Ferry strike", "Ferries stopped.", "p:2")])
+        page = await search(reader, "ferries")
+        assert (page.total, [h.title for h in page.hits]) == (1, ["Ferry strike"])
+
+
 async def test_a_torn_index_is_rebuilt_from_the_database(tmp_path: Path) -> None:
     path = tmp_path / "torn.db"
     async with await open_store(path) as store:
