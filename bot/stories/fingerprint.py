@@ -195,7 +195,7 @@ def _batch_grams(
     owner = np.repeat(np.arange(len(texts), dtype=np.int64), sizes)
     position = np.arange(len(hashes), dtype=np.int64)
     # The text's 3-grams: those starting at least two words before its end.
-    text_grams = _owned_grams(hashes, owner, position + 2 < ends[owner])
+    text_grams = _owned_grams(hashes, owner, position + 2 < ends[owner], len(texts))
     # The lead: the body's first LEAD_WORDS words that are not stop words.
     body = position >= (starts + np.array(title_sizes, dtype=np.int64))[owner]
     at = np.minimum(np.searchsorted(_STOP_HASHES, hashes), len(_STOP_HASHES) - 1)
@@ -206,19 +206,17 @@ def _batch_grams(
     lead_hashes, lead_owner = hashes[kept], owner[kept]
     lead_sizes = np.bincount(lead_owner, minlength=len(texts))
     lead_ends = np.cumsum(lead_sizes)[lead_owner]
-    lead_grams = _owned_grams(
-        lead_hashes, lead_owner, np.arange(len(lead_hashes), dtype=np.int64) + 2 < lead_ends
-    )
+    lead_starts = np.arange(len(lead_hashes), dtype=np.int64) + 2 < lead_ends
+    lead_grams = _owned_grams(lead_hashes, lead_owner, lead_starts, len(texts))
     sketches = [grams[:SKETCH] for grams in text_grams]
     return sketches, lead_grams
 
 
 def _owned_grams(
-    hashes: np.ndarray, owner: np.ndarray, starts_gram: np.ndarray
+    hashes: np.ndarray, owner: np.ndarray, starts_gram: np.ndarray, count: int
 ) -> list[np.ndarray]:
-    """Per owner, the sorted distinct 32-bit hashes of the 3-grams starting where
-    `starts_gram` is true (hashes of several texts laid end to end, `owner` saying whose)."""
-    count = int(owner.max()) + 1 if len(owner) else 0
+    """For each of `count` owners, the sorted distinct 32-bit hashes of the 3-grams starting
+    where `starts_gram` is true (several texts' hashes end to end, `owner` saying whose)."""
     if len(hashes) < 3:
         return [np.empty(0, dtype=np.uint32) for _ in range(count)]
     h = hashes
@@ -233,7 +231,8 @@ def _owned_grams(
     keyed = np.sort(
         (owner[:-2][mask].astype(np.uint64) << np.uint64(32)) | (x[mask] >> np.uint64(32))
     )
-    keyed = keyed[np.concatenate(([True], keyed[1:] != keyed[:-1]))]  # distinct
+    if len(keyed):
+        keyed = keyed[np.concatenate(([True], keyed[1:] != keyed[:-1]))]  # distinct
     bounds = np.searchsorted(keyed >> np.uint64(32), np.arange(count + 1, dtype=np.uint64))
     low = (keyed & np.uint64(0xFFFFFFFF)).astype(np.uint32)
     return [low[bounds[i] : bounds[i + 1]] for i in range(count)]

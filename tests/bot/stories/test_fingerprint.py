@@ -43,6 +43,16 @@ def test_a_batch_gives_each_article_the_fingerprint_it_gets_alone() -> None:
     assert all(len(p.sketch) <= SKETCH for p in together)
 
 
+def test_batches_without_a_lead_or_with_it_only_in_some_articles() -> None:
+    """Articles with no lead to hash (a headline alone, a body of stop words or of two words)
+    anywhere in a batch, last included, or making up the whole batch."""
+    shapes = [("Storm hits the harbour", ""), ("Port", "the of and to"), ("Fire at mill", "a b")]
+    drafts = [ArticleDraft(t, b, f"o:{n}", source="S") for n, (t, b) in enumerate(shapes)]
+    full = _drafts()[:3]
+    for batch in (drafts, full + drafts, drafts + full, drafts[:1], [full[0], drafts[0]]):
+        assert fingerprints_of(batch, NOW) == [fingerprint(d, NOW) for d in batch]
+
+
 def test_each_batch_split_gives_the_same_fingerprints() -> None:
     drafts = _drafts()
     whole = fingerprints_of(drafts, NOW)
