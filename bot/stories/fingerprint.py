@@ -90,13 +90,18 @@ def _combined(h: np.ndarray) -> np.ndarray:
     """The sorted distinct 32-bit hashes of each run of three word hashes."""
     if len(h) < 3:
         return np.empty(0, dtype=np.uint32)
+    return np.unique((_mixed(h) >> np.uint64(32)).astype(np.uint32))
+
+
+def _mixed(h: np.ndarray) -> np.ndarray:
+    """Each run of three word hashes combined and mixed into 64 bits (the high 32 kept)."""
     x = ((h[:-2] << np.uint64(32)) | h[1:-1]) ^ (h[2:] * _GOLDEN)
     x ^= x >> np.uint64(30)
     x *= _MIX1
     x ^= x >> np.uint64(27)
     x *= _MIX2
     x ^= x >> np.uint64(31)
-    return np.unique((x >> np.uint64(32)).astype(np.uint32))
+    return x
 
 
 # Stop words by hash: the lead drops them from the hashed words at C speed.
@@ -136,27 +141,7 @@ def fingerprint(draft: ArticleDraft, ingested_at: str) -> Fingerprint:
         body = hashes[len(title_words) :]
         at = np.minimum(np.searchsorted(_STOP_HASHES, body), len(_STOP_HASHES) - 1)
         lead = _combined(body[_STOP_HASHES[at] != body][:LEAD_WORDS])
-    when = moment(draft.published_at or "") or moment(ingested_at)
-    headline = frozenset(w for w in title_words if w not in _STOP and len(w) > 2)
-    url = draft.url or None
-    # The keys: the text's and lead's lowest hashes, each headline word, the link; each
-    # tagged with its kind in the high bits.
-    found = [(_TEXT << 32) | h for h in sketch[:TEXT_KEYS].tolist()]
-    found += [(_LEAD << 32) | h for h in lead[:LEAD_KEYS].tolist()]
-    found += [(_HEADLINE << 32) | _word_hash(w) for w in sorted(headline)]
-    if url:
-        found.append((_LINK << 32) | _word_hash(url))
-    return Fingerprint(
-        hour=report_hour(when) if when else 0,
-        sketch=frozenset(sketch.tolist()),
-        lead=frozenset(lead.tolist()),
-        headline=headline,
-        url=url,
-        outlet=outlet(draft.source, draft.url, draft.origin),
-        packed_sketch=sketch.astype("<u4").tobytes(),
-        packed_lead=lead.astype("<u4").tobytes(),
-        keys=tuple(found),
-    )
+    return _assembled(draft, ingested_at, title_words, sketch, lead)
 
 
 def fingerprints_of(drafts: Sequence[ArticleDraft], ingested_at: str) -> list[Fingerprint]:
@@ -219,13 +204,7 @@ def _owned_grams(
     where `starts_gram` is true (several texts' hashes end to end, `owner` saying whose)."""
     if len(hashes) < 3:
         return [np.empty(0, dtype=np.uint32) for _ in range(count)]
-    h = hashes
-    x = ((h[:-2] << np.uint64(32)) | h[1:-1]) ^ (h[2:] * _GOLDEN)
-    x ^= x >> np.uint64(30)
-    x *= _MIX1
-    x ^= x >> np.uint64(27)
-    x *= _MIX2
-    x ^= x >> np.uint64(31)
+    x = _mixed(hashes)
     mask = starts_gram[:-2]
     # Owner in the high bits, hash in the low: one sort makes every owner's hashes ascending.
     keyed = np.sort(
