@@ -146,3 +146,24 @@ async def test_a_known_words_count_is_reached_without_a_statement(tmp_path: Path
             await conn.set_trace_callback(sent.append)
         assert (await store.term_reach(term, max_lists=64, max_postings=1000)).postings == 1
         assert sent == []
+
+
+@pytest.mark.sqlite_only
+async def test_a_new_words_count_comes_from_the_search_index(tmp_path: Path) -> None:
+    """A word not counted before is counted in the search index's snapshot, off the database
+    (it was an FTS5 walk of the word's whole list on a read connection a burst of searches
+    queued for): the count is the same, and no statement is sent."""
+    async with await open_store(tmp_path / "newsdesk.db", readers=1) as store:
+        drafts = [
+            ArticleDraft(title=f"Port {n}", body="port town" if n % 3 else "quay", origin=f"t:{n}")
+            for n in range(9)
+        ]
+        await ingest_drafts(store, drafts)
+        await store.search_articles(parse_query("anything"), 1, 0)  # opens the reader
+        sent: list[str] = []
+        for conn in (store.writer, *store.readers._opened):  # type: ignore[attr-defined]
+            await conn.set_trace_callback(sent.append)
+        town, quay = parse_query("town").terms[0], parse_query('"port quay"').terms[0]
+        assert await store.term_reach(town, max_lists=64, max_postings=1000) == Reach(1, 6)
+        assert await store.term_reach(quay, max_lists=64, max_postings=1000) == Reach(2, 12)
+        assert sent == []
