@@ -121,9 +121,10 @@ def _clean_span(span: Span) -> tuple[int, int] | None:
     return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
 
 
-def raw_mentions(doc: Doc, section: str = "body") -> list[RawMention]:
-    """Model entities of one text after span cleanup and obvious-error filters."""
-    text = doc.text
+def raw_mentions(doc: Doc, section: str = "body", text: str | None = None) -> list[RawMention]:
+    """Model entities of one text after span cleanup and obvious-error filters; `text` is the
+    doc's text when the caller has it (Doc.text joins every token)."""
+    text = doc.text if text is None else text
     found: list[RawMention] = []
     for ent in doc.ents:
         label = ent.label_

@@ -189,9 +189,10 @@ def _paragraph_role(paragraph: str, index: int, has_more: bool) -> Role:
     return "body"
 
 
-def segment(doc: Doc) -> list[SentenceSpan]:
-    """Sentences of a processed document, with datelines cut off and paragraph roles set."""
-    text = doc.text
+def segment(doc: Doc, text: str | None = None) -> list[SentenceSpan]:
+    """Sentences of a processed document, with datelines cut off and paragraph roles set;
+    `text` is the doc's text when the caller has it (Doc.text joins every token)."""
+    text = doc.text if text is None else text
     starts = [sent.start_char for sent in doc.sents]
     return segment_text(text, starts)
 

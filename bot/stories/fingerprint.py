@@ -90,13 +90,18 @@ def _combined(h: np.ndarray) -> np.ndarray:
     """The sorted distinct 32-bit hashes of each run of three word hashes."""
     if len(h) < 3:
         return np.empty(0, dtype=np.uint32)
+    return np.unique((_mixed(h) >> np.uint64(32)).astype(np.uint32))
+
+
+def _mixed(h: np.ndarray) -> np.ndarray:
+    """Each run of three word hashes combined and mixed into 64 bits (the high 32 kept)."""
     x = ((h[:-2] << np.uint64(32)) | h[1:-1]) ^ (h[2:] * _GOLDEN)
     x ^= x >> np.uint64(30)
     x *= _MIX1
     x ^= x >> np.uint64(27)
     x *= _MIX2
     x ^= x >> np.uint64(31)
-    return np.unique((x >> np.uint64(32)).astype(np.uint32))
+    return x
 
 
 # Stop words by hash: the lead drops them from the hashed words at C speed.
@@ -136,6 +141,90 @@ def fingerprint(draft: ArticleDraft, ingested_at: str) -> Fingerprint:
         body = hashes[len(title_words) :]
         at = np.minimum(np.searchsorted(_STOP_HASHES, body), len(_STOP_HASHES) - 1)
         lead = _combined(body[_STOP_HASHES[at] != body][:LEAD_WORDS])
+    return _assembled(draft, ingested_at, title_words, sketch, lead)
+
+
+def fingerprints_of(drafts: Sequence[ArticleDraft], ingested_at: str) -> list[Fingerprint]:
+    """`fingerprint` of each draft, the batch's hashing done in a few whole-batch array steps:
+    the same fingerprints, at a third of the CPU for a batch of 200 news articles (numpy's
+    cost per call, not per hash, was most of it)."""
+    words = [(_words(d.title), _words(d.body[:BODY_CHARS])) for d in drafts]
+    # Texts of under three words take the one-article path (a one- or two-word text is one
+    # 3-gram there).
+    batch = [i for i, (title, body) in enumerate(words) if len(title) + len(body) >= 3]
+    found: list[Fingerprint | None] = [None] * len(drafts)
+    if batch:
+        texts = [words[i][0] + words[i][1] for i in batch]
+        title_sizes = [len(words[i][0]) for i in batch]
+        sketches, leads = _batch_grams(texts, title_sizes)
+        for n, i in enumerate(batch):
+            found[i] = _assembled(drafts[i], ingested_at, words[i][0], sketches[n], leads[n])
+    return [
+        p if p is not None else fingerprint(drafts[i], ingested_at) for i, p in enumerate(found)
+    ]
+
+
+def _batch_grams(
+    texts: Sequence[list[str]], title_sizes: Sequence[int]
+) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Each text's SKETCH lowest 3-gram hashes and its lead's 3-gram hashes (texts of three
+    words or more), as `fingerprint` works them out one text at a time."""
+    sizes = np.array([len(t) for t in texts], dtype=np.int64)
+    every = [w for text in texts for w in text]
+    # The batch's own word table: its distinct words hashed once each (a shared table the
+    # size of a corpus's vocabulary would be cleared and refilled over and over).
+    table = {w: zlib.crc32(w.encode()) for w in set(every)}
+    hashes = np.fromiter(map(table.__getitem__, every), dtype=np.uint64, count=len(every))
+    ends = np.cumsum(sizes)
+    starts = ends - sizes
+    owner = np.repeat(np.arange(len(texts), dtype=np.int64), sizes)
+    position = np.arange(len(hashes), dtype=np.int64)
+    # The text's 3-grams: those starting at least two words before its end.
+    text_grams = _owned_grams(hashes, owner, position + 2 < ends[owner], len(texts))
+    # The lead: the body's first LEAD_WORDS words that are not stop words.
+    body = position >= (starts + np.array(title_sizes, dtype=np.int64))[owner]
+    at = np.minimum(np.searchsorted(_STOP_HASHES, hashes), len(_STOP_HASHES) - 1)
+    kept = body & (_STOP_HASHES[at] != hashes)
+    rank = np.cumsum(kept) - 1  # the kept word's number in the whole batch...
+    first = np.concatenate(([0], np.cumsum(kept)))[starts]  # ...less its text's first one's
+    kept &= (rank - first[owner]) < LEAD_WORDS
+    lead_hashes, lead_owner = hashes[kept], owner[kept]
+    lead_sizes = np.bincount(lead_owner, minlength=len(texts))
+    lead_ends = np.cumsum(lead_sizes)[lead_owner]
+    lead_starts = np.arange(len(lead_hashes), dtype=np.int64) + 2 < lead_ends
+    lead_grams = _owned_grams(lead_hashes, lead_owner, lead_starts, len(texts))
+    sketches = [grams[:SKETCH] for grams in text_grams]
+    return sketches, lead_grams
+
+
+def _owned_grams(
+    hashes: np.ndarray, owner: np.ndarray, starts_gram: np.ndarray, count: int
+) -> list[np.ndarray]:
+    """For each of `count` owners, the sorted distinct 32-bit hashes of the 3-grams starting
+    where `starts_gram` is true (several texts' hashes end to end, `owner` saying whose)."""
+    if len(hashes) < 3:
+        return [np.empty(0, dtype=np.uint32) for _ in range(count)]
+    x = _mixed(hashes)
+    mask = starts_gram[:-2]
+    # Owner in the high bits, hash in the low: one sort makes every owner's hashes ascending.
+    keyed = np.sort(
+        (owner[:-2][mask].astype(np.uint64) << np.uint64(32)) | (x[mask] >> np.uint64(32))
+    )
+    if len(keyed):
+        keyed = keyed[np.concatenate(([True], keyed[1:] != keyed[:-1]))]  # distinct
+    bounds = np.searchsorted(keyed >> np.uint64(32), np.arange(count + 1, dtype=np.uint64))
+    low = (keyed & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+    return [low[bounds[i] : bounds[i + 1]] for i in range(count)]
+
+
+def _assembled(
+    draft: ArticleDraft,
+    ingested_at: str,
+    title_words: list[str],
+    sketch: np.ndarray,
+    lead: np.ndarray,
+) -> Fingerprint:
+    """The fingerprint of `draft` from its title's words and its text's and lead's hashes."""
     when = moment(draft.published_at or "") or moment(ingested_at)
     headline = frozenset(w for w in title_words if w not in _STOP and len(w) > 2)
     url = draft.url or None

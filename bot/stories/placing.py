@@ -13,7 +13,14 @@ from bot.clock import Clock, SystemClock, utc_iso
 from bot.models import ArticleDraft
 from bot.models.story import outlet
 from bot.store import Store, StoryMember
-from bot.stories.fingerprint import Fingerprint, fingerprint, member, probe, unpack
+from bot.stories.fingerprint import (
+    Fingerprint,
+    fingerprint,
+    fingerprints_of,
+    member,
+    probe,
+    unpack,
+)
 from bot.stories.rule import WINDOW_HOURS, Earlier, best_story
 
 # Candidate earlier reports read per new article: those sharing the most keys.
@@ -82,7 +89,7 @@ def fingerprints(drafts: Sequence[ArticleDraft], now: str) -> list[Fingerprint]:
     """Each draft's fingerprint as ingested at `now` (CPU work: run it in a thread). Ingest
     works them out while the store inserts the batch, then places the added ones with
     `place_printed`."""
-    return [fingerprint(draft, now) for draft in drafts]
+    return fingerprints_of(drafts, now)
 
 
 async def place_new_articles(

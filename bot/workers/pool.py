@@ -17,7 +17,7 @@ from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.connection import Connection
 from typing import Literal, TypeVar
 
-from bot.workers.heap import map_large_blocks, resident_mb, then_give_back
+from bot.workers.heap import freeze_start_up, map_large_blocks, resident_mb, then_give_back
 from bot.workers.lifeline import Lifeline, hold_on
 
 T = TypeVar("T")
@@ -40,6 +40,10 @@ def _init_worker(
             os.nice(niceness)
     if warm is not None:
         warm()
+    # What warming up built (the NLP model: some 100,000 objects) lives as long as the worker:
+    # frozen, the full collection after each job (`then_give_back`) walks only what the job
+    # made, 0.1 ms instead of 60 ms, seven times for 200 articles.
+    freeze_start_up()
 
 
 def _job(func: Callable[..., T], *args: object) -> tuple[T, float, int]:

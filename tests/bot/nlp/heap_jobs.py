@@ -93,3 +93,29 @@ def frozen_after_start_up() -> str:
             all(id(node) in walked for node in made_since),
         )
     )
+
+
+# What `warm_up` builds: objects that live as long as the worker (like a model's).
+_WARM: list[list[int]] = []
+
+
+def warm_up() -> None:
+    """A worker's warm-up that builds 20,000 lasting objects (a stand-in for the model)."""
+    _WARM.extend([n] for n in range(20_000))
+
+
+def frozen_and_collected() -> tuple[int, bool]:
+    """How many objects the worker has frozen, and whether a cycle this job made and dropped
+    is still collected by a full collection."""
+    import gc
+    import weakref
+
+    class Node:
+        pass
+
+    node = Node()
+    node.self = node  # type: ignore[attr-defined]
+    gone = weakref.ref(node)
+    del node
+    gc.collect()
+    return gc.get_freeze_count(), gone() is None

@@ -18,10 +18,11 @@ from bot.cli import main as cli_main
 from bot.errors import NewsdeskError
 from bot.models import ArticleDraft
 from bot.nlp import ArticleInput, analyze_texts, close_default
-from bot.nlp.analysis import CHUNK_CHARS, MAX_ANALYSED_CHARS, chunks
+from bot.nlp.analysis import CHUNK_CHARS, MAX_ANALYSED_CHARS, chunks, parse
 from bot.nlp.enrichment import NLP_VERSION, NlpFailure, enrich_articles, enrich_pending
 from bot.nlp.errors import ArticleTooLong
 from bot.nlp.lookup import article_summary
+from bot.nlp.pipeline import get_nlp
 from bot.store import Store
 from tests.bot.nlp.test_stored_analyses import CountingService
 
@@ -71,6 +72,15 @@ def test_a_long_article_is_analysed_whole_in_chunks() -> None:
     assert analysis.sentences[late[0].sentence].text.startswith("Later, Herzi Halevi")
     # Both mentions resolve to one entity, named twice.
     assert {m.canonical for m in halevi} == {"Herzi Halevi"} and len(halevi) >= 2
+
+
+def test_the_docs_parsed_hold_the_texts_given_so_the_analysis_reads_those() -> None:
+    """The analysis reads the texts it was given, not Doc.text (which joins every token each
+    time): a chunked long text's joined doc, a short one's and an empty one's hold exactly
+    them, whitespace and line breaks included."""
+    texts = [long_body(4 * CHUNK_CHARS), "Two  spaces,\ta tab.\n\nA paragraph. ", ""]
+    with get_nlp().memory_zone():
+        assert [doc.text for doc in parse(texts)] == texts
 
 
 def test_an_article_past_the_cap_is_refused_with_its_length() -> None:
