@@ -101,7 +101,7 @@ def _mixed(h: np.ndarray) -> np.ndarray:
     x ^= x >> np.uint64(27)
     x *= _MIX2
     x ^= x >> np.uint64(31)
-    return x
+    return np.asarray(x)
 
 
 # Stop words by hash: the lead drops them from the hashed words at C speed.
