@@ -215,7 +215,21 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_summary_length(p)
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=_summary)
+    _register_entity_commands(sub)
+    p = sub.add_parser(
+        "enrich",
+        help="analyse articles that lack current summaries and entities",
+        description="Runs the NLP step on every article stored without it (ingest --no-nlp, "
+        "an interrupted ingest) or analysed by older NLP code. An article it cannot analyse "
+        "(e.g. longer than 500,000 characters) is named with the reason, recorded, and not "
+        "tried again until its text or the NLP code changes; the exit status is 1 when this "
+        "run left articles unanalysed.",
+    )
+    p.set_defaults(func=_enrich)
 
+
+def _register_entity_commands(sub: argparse._SubParsersAction) -> None:
+    """Add entity, entities and quotes."""
     p = sub.add_parser(
         "entity",
         help="what the articles say about a person, organisation or place",
@@ -255,14 +269,3 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=_quotes)
-
-    p = sub.add_parser(
-        "enrich",
-        help="analyse articles that lack current summaries and entities",
-        description="Runs the NLP step on every article stored without it (ingest --no-nlp, "
-        "an interrupted ingest) or analysed by older NLP code. An article it cannot analyse "
-        "(e.g. longer than 500,000 characters) is named with the reason, recorded, and not "
-        "tried again until its text or the NLP code changes; the exit status is 1 when this "
-        "run left articles unanalysed.",
-    )
-    p.set_defaults(func=_enrich)

@@ -22,7 +22,15 @@ from bot.client.cooldowns import Cooldowns
 from bot.client.delivery import Poster
 from bot.client.heavy import HeavyWork
 from bot.client.sync import sync_commands
-from bot.client.tree import NewsTree, answer, command_seconds, discover_extensions, intents_for
+from bot.client.tree import (
+    NewsTree,
+    answer,
+    command_seconds,
+    custom_ids,
+    discover_extensions,
+    intents_for,
+    one_line,
+)
 from bot.clock import Clock, SystemClock
 from bot.config import PREFIX_KEY, Settings
 from bot.metrics import LoopLag, Metrics
@@ -51,23 +59,6 @@ REPLY_GRACE_SECONDS = 10.0
 async def _command_prefix(bot: NewsBot, message: discord.Message) -> list[str]:
     prefix = await bot.prefix_for(message.guild.id if message.guild else None)
     return commands.when_mentioned_or(prefix)(bot, message)
-
-
-def _custom_ids(components: Sequence[Any]) -> set[str]:
-    """Every custom id among a message's components (rows and what they hold)."""
-    found: set[str] = set()
-    for component in components:
-        custom_id = getattr(component, "custom_id", None)
-        if custom_id:
-            found.add(custom_id)
-        found |= _custom_ids(getattr(component, "children", ()))
-    return found
-
-
-def _one_line(error: BaseException) -> str:
-    """ "ModuleNotFoundError: No module named 'x'": the error's type and first line."""
-    first = (str(error).splitlines() or [""])[0][:200]
-    return f"{type(error).__name__}: {first}" if first else type(error).__name__
 
 
 class NewsBot(commands.Bot):
@@ -175,7 +166,7 @@ class NewsBot(commands.Bot):
             except Exception as exc:
                 log.exception("cog %s failed to load; the others still load", name)
                 self.failed_extensions.append(name)
-                self.extension_errors[name] = _one_line(getattr(exc, "original", exc))
+                self.extension_errors[name] = one_line(getattr(exc, "original", exc))
             else:
                 self.loaded_extensions.append(name)
         log.info("loaded cogs: %s", ", ".join(self.loaded_extensions) or "none")
@@ -277,7 +268,7 @@ class NewsBot(commands.Bot):
         if (
             custom_id.startswith(STORY_ID_PREFIX)
             and message is not None
-            and custom_id not in _custom_ids(message.components)
+            and custom_id not in custom_ids(message.components)
             and not interaction.response.is_done()
         ):
             # discord.py hands a story button's handler only ids the message has: refuse the

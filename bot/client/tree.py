@@ -7,6 +7,7 @@ import importlib
 import math
 import pkgutil
 import time
+from collections.abc import Sequence
 from typing import Any, Protocol
 
 import discord
@@ -72,6 +73,24 @@ async def answer(ctx: commands.Context[Any], *, embed: discord.Embed) -> None:
         await interaction.followup.send(embed=embed, ephemeral=True)
     else:
         await interaction.response.send_message(embed=embed, ephemeral=True)
+
+
+def one_line(error: BaseException) -> str:
+    """ "ModuleNotFoundError: No module named 'x'": an extension's error, its type and first
+    line."""
+    first = (str(error).splitlines() or [""])[0][:200]
+    return f"{type(error).__name__}: {first}" if first else type(error).__name__
+
+
+def custom_ids(components: Sequence[Any]) -> set[str]:
+    """Every custom id among a message's components (rows and what they hold)."""
+    found: set[str] = set()
+    for component in components:
+        custom_id = getattr(component, "custom_id", None)
+        if custom_id:
+            found.add(custom_id)
+        found |= custom_ids(getattr(component, "children", ()))
+    return found
 
 
 def command_label(interaction: discord.Interaction) -> str:

@@ -93,8 +93,6 @@ def _label(axes: Axes, name: str, x: float, y: float) -> None:
 
 def network_figure(network: EntityNetwork) -> Figure:
     """The star: the entity in the middle, companions around it, the strongest at the top."""
-    from matplotlib.lines import Line2D
-
     figure = charts.new_figure(WIDTH, HEIGHT)
     axes = figure.add_axes((0.0, 0.0, 1.0, 1.0))
     axes.set_xlim(-X_EXTENT, X_EXTENT)
@@ -102,8 +100,16 @@ def network_figure(network: EntityNetwork) -> Figure:
     axes.set_aspect("equal")
     axes.set_axis_off()
     points = star_layout(len(network.neighbours))
+    _draw_links(axes, network, points)
+    _draw_neighbours(axes, network, points)
+    _draw_centre(axes, network)
+    _draw_legend(figure, network)
+    return figure
+
+
+def _draw_links(axes: Axes, network: EntityNetwork, points: list[tuple[float, float]]) -> None:
+    """The strong links between companions, under everything else."""
     where = {n.entity.id: p for n, p in zip(network.neighbours, points, strict=True)}
-    most = max((n.shared_articles for n in network.neighbours), default=0)
     links = strong_links(network)
     most_linked = max((shared for _, _, shared in links), default=0)
     for a, b, shared in links:
@@ -116,6 +122,11 @@ def network_figure(network: EntityNetwork) -> Figure:
             solid_capstyle="round",
             zorder=1,
         )
+
+
+def _draw_neighbours(axes: Axes, network: EntityNetwork, points: list[tuple[float, float]]) -> None:
+    """Each companion: its spoke from the centre, its node with the articles shared, its name."""
+    most = max((n.shared_articles for n in network.neighbours), default=0)
     for neighbour, (x, y) in zip(network.neighbours, points, strict=True):
         width = _scale(neighbour.shared_articles, most, *SPOKE_WIDTH)
         axes.plot([0, x], [0, y], color=charts.MUTED, linewidth=width, zorder=2, alpha=0.85)
@@ -134,6 +145,10 @@ def network_figure(network: EntityNetwork) -> Figure:
             zorder=4,
         )
         _label(axes, neighbour.entity.name, x, y)
+
+
+def _draw_centre(axes: Axes, network: EntityNetwork) -> None:
+    """The entity's name in a box edged in its kind's colour, over the spokes."""
     centre = charts.KIND_COLOURS.get(network.center.kind, charts.OTHER_KIND)
     axes.text(
         0,
@@ -152,6 +167,12 @@ def network_figure(network: EntityNetwork) -> Figure:
             "linewidth": 2.5,
         },
     )
+
+
+def _draw_legend(figure: Figure, network: EntityNetwork) -> None:
+    """The kinds shown, in the band under the lowest label, and what the numbers count."""
+    from matplotlib.lines import Line2D
+
     kinds = dict.fromkeys([network.center.kind, *(n.entity.kind for n in network.neighbours)])
     handles = [
         Line2D(
@@ -186,7 +207,6 @@ def network_figure(network: EntityNetwork) -> Figure:
         color=charts.MUTED,
         fontproperties=charts.font(11),
     )
-    return figure
 
 
 def network_png(network: EntityNetwork) -> bytes:
