@@ -19,6 +19,7 @@ from bench.database import search_db
 from bench.report import Figure, Goal
 from bench.timing import Stopwatch, percentile
 from bench.vocab import SOURCES, vocabulary
+from bot.errors import TooBroad
 from bot.models import SNIPPET_END, SNIPPET_START, SearchPage
 from bot.search import parse_query, search, title_choices
 from bot.search.query import prefix_query
@@ -148,6 +149,7 @@ class SearchRun:
     same_top: int
     checked: int
     overlap_naive: float
+    refused: list[str]
 
 
 def naive_repeats(size: int, repeats: int) -> int:
@@ -169,14 +171,18 @@ async def run_search(
     naive_cpu: list[float] = []
     same = 0
     overlap: list[float] = []
+    refused: list[str] = []
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
     async with await open_store(path) as store:
         with Progress(*columns, console=console, transient=True) as bar:
             task = bar.add_task(f"search {path.name[:14]}", total=len(queries))
             for query in queries:
+                page = await answered(store, query.text, refused)
+                bar.advance(task)
+                if page is None:
+                    continue  # refused by the bot's cost budget: neither side is timed
                 sql, params = naive_statement(query.text)
                 naive_rows = await store.conn.execute_fetchall(sql, params)
-                page = await search(store, query.text, per_page=PER_PAGE)
                 got = [h.id for h in page.hits]
                 same += got == await exhaustive_top(store, query.text)
                 if naive_rows:
@@ -197,9 +203,27 @@ async def run_search(
                 naive.setdefault(query.kind, []).append(min(raw.ms for raw in raws))
                 ours_cpu.append(min(sw.cpu_ms for sw in timed))
                 naive_cpu.append(min(raw.cpu_ms for raw in raws))
-                bar.advance(task)
     overlap_mean = float(np.mean(overlap)) if overlap else 1.0
-    return SearchRun(ours, naive, ours_cpu, naive_cpu, same, len(queries), overlap_mean)
+    checked = len(queries) - len(refused)
+    return SearchRun(ours, naive, ours_cpu, naive_cpu, same, checked, overlap_mean, refused)
+
+
+async def answered(store: Store, text: str, refused: list[str]) -> SearchPage | None:
+    """The first page of a search, or None (noted in `refused`) when the bot refuses it as
+    too broad: its cost budget (bot/budget.py) is counted in postings, which grow with the
+    archive, so at 1M it refuses searches of common words that it answers at 100k."""
+    try:
+        return await search(store, text, per_page=PER_PAGE)
+    except TooBroad:
+        refused.append(text)
+        return None
+
+
+def refusals(refused: Sequence[str]) -> str:
+    """A figure's note on the searches refused as too broad (empty when none were)."""
+    if not refused:
+        return ""
+    return f"; {len(refused)} refused as too broad by the bot's cost budget, not timed"
 
 
 def _all(samples: dict[str, list[float]]) -> list[float]:
@@ -243,7 +267,7 @@ def search_figures(
             "ms",
             percentile(naive, 99),
             P99_GOAL,
-            note=f"{run.checked} queries, {timed}",
+            note=f"{run.checked} queries, {timed}{refusals(run.refused)}",
         )
     )
     figures.append(
@@ -265,6 +289,15 @@ def search_figures(
             None,
             Goal("= 1", min_value=1.0),
             note="relevance with recency",
+        )
+    )
+    figures.append(
+        Figure(
+            f"searches refused as too broad @{at}",
+            len(run.refused),
+            f"of {run.checked + len(run.refused)}",
+            note="the bot's cost budget (bot/budget.py); info"
+            + (f", e.g. {run.refused[0]}" if run.refused else ""),
         )
     )
     figures.append(

@@ -20,7 +20,7 @@ from bench.corpus import console, label
 from bench.database import build_record, index_dir, search_db
 from bench.peer import Peer, directory_bytes, peer_index
 from bench.report import Figure, Goal
-from bench.search import PER_PAGE, BenchQuery, render_ready, workload
+from bench.search import PER_PAGE, BenchQuery, answered, refusals, render_ready, workload
 from bench.timing import Stopwatch, percentile
 from bot.models import SearchPage
 from bot.search import parse_query, search
@@ -83,6 +83,7 @@ class VersusRun:
     shared_plain: list[float] = field(default_factory=list)
     shared_reranked: dict[int, list[float]] = field(default_factory=dict)
     same_reranked: dict[int, int] = field(default_factory=dict)
+    refused: list[str] = field(default_factory=list)
 
 
 async def run_versus(
@@ -97,7 +98,10 @@ async def run_versus(
         with Progress(*columns, console=console, transient=True) as bar:
             task = bar.add_task(f"vs tantivy {label_of(index)}", total=len(queries))
             for query in queries:
-                ours_page = await search(store, query.text, per_page=PER_PAGE)
+                ours_page = await answered(store, query.text, run.refused)
+                if ours_page is None:
+                    bar.advance(task)
+                    continue  # refused by the bot's cost budget: neither side is timed
                 ours_ids = [hit.id for hit in ours_page.hits]
                 peer_page = peer.page(query.text, PER_PAGE)
                 _compare(run, peer, query.text, ours_ids, [hit.id for hit in peer_page.hits])
@@ -162,7 +166,11 @@ def versus_figures(size: int, run: VersusRun, repeats: int) -> list[Figure]:
             )
         )
         goal = (P99_GOAL_1M if size >= 1_000_000 else P99_GOAL) if kind == "all" else None
-        note = f"{len(ours)} queries, best of {repeats} each" if kind == "all" else ""
+        note = (
+            f"{len(ours)} queries, best of {repeats} each{refusals(run.refused)}"
+            if kind == "all"
+            else ""
+        )
         figures.append(
             Figure(
                 f"search p99 {kind} @{at} vs tantivy",

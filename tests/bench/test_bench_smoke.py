@@ -17,6 +17,7 @@ from bench import bot as bot_bench
 from bench import corpus, database, entities, ingest, loop, memory, search, versus
 from bench.__main__ import main as bench_main
 from bench.report import Figure
+from bot.search import cost
 
 KEYS = {"name", "value", "unit", "baseline", "ratio", "goal", "pass"}
 
@@ -100,6 +101,20 @@ def test_search_groups_read_a_search_only_database_above_the_stories_limit(
     whole = database.bench_db(400, quiet=True)
     assert database.search_db(400) == whole and _counts(whole) == (400, 400)
     assert search_only.is_file()  # the other kind is current, not stale
+
+
+def test_searches_the_bot_refuses_are_counted_not_timed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A search over the bot's cost budget (at 1M: common words) is left out of both sides'
+    timings, and the rows say how many were refused."""
+    monkeypatch.setattr(cost.SearchBudget.__init__, "__defaults__", (64, 300))
+    rows = {r["name"]: r for r in assert_figures(search.measure((200, 400), repeats=1))}
+    refused = rows["searches refused as too broad @400"]
+    assert refused["value"] > 0 and refused["unit"] == "of 190"
+    assert f"{190 - refused['value']} queries" in rows["search p99 all @400"]["note"]
+    assert "refused as too broad" in rows["search p99 all @400"]["note"]
+    rows = {r["name"]: r for r in assert_figures(versus.measure((200, 400), repeats=1))}
+    mine = rows["search p99 all @400 vs tantivy"]
+    assert f"{refused['value']} refused as too broad" in mine["note"]
 
 
 def _counts(path: Path) -> tuple[int, int]:
