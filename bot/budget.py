@@ -19,9 +19,13 @@ COMMAND_CPU_MS = 250.0
 # Index lists one search may read: a word is one, a prefix one per indexed word it stands for.
 SEARCH_LISTS = 64
 # Postings (articles in those lists) one search may read, weighted by what reading each kind
-# costs against a plain word's (measured at 100k articles: about 0.15 µs a posting for words,
-# 0.5 for phrases, 1.2 for prefixes, which FTS5 merges before reading any): about 150 ms.
-SEARCH_POSTINGS = 1_000_000
+# costs against a plain word's. Measured on the search index at 100k articles (3 December,
+# load 7, process CPU best of 3, /work's bench database): at most about 40 ns a weighted
+# posting (3 common words ANDed 38 ns, ORed up to 40, a 2-word phrase of the two commonest
+# words 41; prefixes 3-7), so the most a search within budget costs is about 160 ms. (It was
+# 1,000,000 when FTS5 answered searches, at 0.15 µs a posting; at 1M articles that refused
+# 45 of the 190 bench queries, "said for" among them.)
+SEARCH_POSTINGS = 4_000_000
 PHRASE_WEIGHT = 3
 PREFIX_WEIGHT = 8
 # "Did you mean": postings read while listing index words close to a word that found nothing.

@@ -131,6 +131,13 @@ def on_meter(function: Callable[[], T]) -> Callable[[], T]:
     return timed
 
 
+def started(function: Callable[..., T], /, *args: Any) -> asyncio.Future[T]:
+    """`function` started now on a worker thread, its CPU counted for this operation like
+    `to_thread`'s, for the caller to await later (a thread's future, not a task)."""
+    call = on_meter(functools.partial(function, *args))
+    return asyncio.get_running_loop().run_in_executor(None, contextvars.copy_context().run, call)
+
+
 async def to_thread(function: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
     """`asyncio.to_thread`, with the worker thread's CPU time counted for this operation."""
     return await asyncio.to_thread(on_meter(functools.partial(function, *args, **kwargs)))

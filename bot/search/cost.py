@@ -1,17 +1,17 @@
 """What a search costs, checked before it runs.
 
 A search reads one index list per word, and per indexed word a prefix stands for (`a*` may be
-thousands); the cost that grows with the archive is the postings those lists hold. FTS5 reads
-a plain word's list lazily, newest first, and stops early; a phrase checks positions; a prefix
-is merged whole before the first result. So the cost is
+thousands); the cost that grows with the archive is the postings those lists hold: the search
+index (bot/store/index/) scores and counts every match. A phrase also reads positions, but
+only in its rarest word's articles; a prefix's expansions are merged like an OR. So the cost is
 
     lists    = Query.cost(expansions)                      ≤ budget.SEARCH_LISTS
-    postings = Σ words' postings × 1, phrase words' × 3, prefix expansions' × 8
-                                                           ≤ budget.SEARCH_POSTINGS
+    postings = Σ words' postings × 1, a phrase's rarest word's × its words × 3,
+               prefix expansions' × 8                      ≤ budget.SEARCH_POSTINGS
 
-counted through the store (`term_reach`, which stops counting past what is left), term by
-term in the order typed, until one goes over. A search over budget is refused in one line
-naming the term that went over and how to narrow it.
+counted through the store (`term_reach`: the index's counts, which stop past what is left),
+term by term in the order typed, until one goes over. A search over budget is refused in one
+line naming the term that went over and how to narrow it.
 """
 
 from __future__ import annotations

@@ -87,12 +87,14 @@ class Snapshot:
 
 @dataclass(frozen=True)
 class Found:
-    """A search's page from the index: (article id, score) best first, how many match, and
-    the snippet maker for the page's bodies (None without full-text terms or hits)."""
+    """A search's page from the index: (article id, score) best first, how many match, the
+    snippet maker for the page's bodies (None without full-text terms or hits) and the
+    watermark of the snapshot it came from."""
 
     ranked: list[tuple[int, float]]
     total: int
     snippets: tantivy.SnippetGenerator | None
+    seq: int  # the watermark of the snapshot searched
 
 
 class WriterBusy(Exception):
@@ -238,19 +240,27 @@ class SearchIndex:
         articles match, and the snippet maker for its page, all from one snapshot in one call
         (one trip to a worker thread). A search without full-text terms ranks by recency
         alone and has no snippets."""
-        compiled = self.compiler.compile(query)
         snapshot = self.snapshot
         searcher = snapshot.searcher
+        span = (snapshot.oldest_day, snapshot.newest_day)
+        archive = span if self.compiler.days_pay(searcher, query, span) else None
+        compiled = self.compiler.compile(query, archive=archive)
         if not query.text_groups:
             found = searcher.search(compiled, limit=k, count=True, order_by_field="published")
             addresses = [address for _, address in found.hits]
             ids = int_values(searcher, "id", addresses) if addresses else []
-            return Found([(i, 0.0) for i in ids], match_count(found), None)
+            return Found([(i, 0.0) for i in ids], match_count(found), None, snapshot.mark.seq)
         ranker = self._ranker(snapshot)
-        ranked, total, _ = ranker.top(compiled, k, days=filter_days(query))
+        ranked, total, _ = ranker.top(
+            compiled,
+            k,
+            days=filter_days(query),
+            windowed=lambda first, last: self.compiler.compile(query, (first, last)),
+        )
         ids = ranker.ids(ranked)
         page = [(i, r.score) for i, r in zip(ids, ranked, strict=True)]
-        return Found(page, total, self._snippets(searcher, query) if page else None)
+        snippets = self._snippets(searcher, query) if page else None
+        return Found(page, total, snippets, snapshot.mark.seq)
 
     def ranker(self) -> Ranker:
         """A ranker over the index as last committed (tests compare it with brute force)."""

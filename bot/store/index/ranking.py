@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +36,8 @@ DEEPEN = 4
 # The first call fetches this many by BM25 (and counts): searches with fewer matches end
 # there, and most others too.
 FIRST_FETCH = 500
+# The query kept to publication days [first, last].
+Windowed = Callable[[int, int], Tq]
 # A score of 0 (a search of filters and labels alone) still has a logarithm.
 _TINY = 1e-30
 
@@ -139,11 +141,18 @@ class Ranker:
         )
 
     def top(
-        self, compiled: Tq, k: int, *, days: tuple[int, int] | None = None
+        self,
+        compiled: Tq,
+        k: int,
+        *,
+        days: tuple[int, int] | None = None,
+        windowed: Windowed | None = None,
     ) -> tuple[list[Ranked], int, int]:
         """The best k matches by the rule, best first; the number of matches and the number
         of tantivy calls. `days` (first, last) bounds the publication days the query's own
-        filters allow, so windows outside them are not read."""
+        filters allow, so windows outside them are not read; `windowed` gives the query kept
+        to a window of days (else the query is ANDed with the window, which tantivy answers
+        more slowly: compile.py's `_within`)."""
         ranking = Ranking(k)
         first = self.searcher.search(compiled, limit=max(k, self.first_fetch), count=True)
         ranking.calls += 1
@@ -157,23 +166,31 @@ class Ranker:
             width = 1 if self.growing else self.window_days
             while high >= low_day and ranking.floor <= ceiling + high * PER_DAY:
                 low = high - width + 1
-                self._window(compiled, low, high, ranking)
+                self._window(windowed or self._anded(compiled), low, high, ranking)
                 high = low - 1
                 width = min(width * 2, self.window_days)
         return ranking.best(), match_count(first), ranking.calls
 
-    def _window(self, compiled: Tq, low: int, high: int, ranking: Ranking) -> None:
+    def _anded(self, compiled: Tq) -> Windowed:
+        """The query ANDed with a window of days."""
+
+        def within(low: int, high: int) -> Tq:
+            days = Tq.range_query(
+                self.schema, "day", tantivy.FieldType.Integer, low, high, use_inverted_index=True
+            )
+            return Tq.boolean_query(
+                [(Occur.Must, compiled), (Occur.Must, Tq.const_score_query(days, 0.0))]
+            )
+
+        return within
+
+    def _window(self, windowed: Windowed, low: int, high: int, ranking: Ranking) -> None:
         """Offer the matches of days [low, high] that can still get in: BM25's best there,
         past the ones already offered, deeper until the rest cannot get in."""
-        days = Tq.range_query(
-            self.schema, "day", tantivy.FieldType.Integer, low, high, use_inverted_index=True
-        )
-        windowed = Tq.boolean_query(
-            [(Occur.Must, compiled), (Occur.Must, Tq.const_score_query(days, 0.0))]
-        )
+        query = windowed(low, high)
         limit = ranking.k + ranking.offered_between(low, high)
         while True:
-            hits = self.searcher.search(windowed, limit=limit, count=False).hits
+            hits = self.searcher.search(query, limit=limit, count=False).hits
             ranking.calls += 1
             ranking.offer(self.searcher, hits)
             if len(hits) < limit:

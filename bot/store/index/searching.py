@@ -2,11 +2,12 @@
 gives the page's rows by id (an article deleted since the index's commit is skipped, an
 edited one shows its new text), snippets are cut from the row's body.
 
-Before a search the database's highest `search_seq` (one indexed read) is compared with the
-watermark of the index's snapshot (kept in memory since its last reload, keeping.py); when
-the database is ahead (another process wrote, or this one was killed before its index commit)
-the index catches up first, so a search never disagrees with the database it reads its rows
-from. After a transaction that wrote articles commits, the store catches up at once.
+Before a search the database's highest `search_seq` (one indexed read, shared by the
+searches that arrive together: freshness.py) is compared with the watermark of the index's
+snapshot (kept in memory since its last reload, keeping.py); when the database is ahead
+(another process wrote, or this one was killed before its index commit) the index catches up
+first, so a search never disagrees with the database it reads its rows from. After a
+transaction that wrote articles commits, the store catches up at once.
 """
 
 from __future__ import annotations
@@ -20,10 +21,12 @@ import tantivy
 from bot import work
 from bot.models import SNIPPET_END, SNIPPET_START, SearchHit
 from bot.models.query import Query
+from bot.store.index.freshness import SharedCheck
 from bot.store.index.keeping import (
     CATCH_UP_BATCH,
     SNIPPET_CHARS,
     Changes,
+    Found,
     SearchIndex,
     WriterBusy,
 )
@@ -55,12 +58,6 @@ class IndexedSearch:
         """The page's rows by id: id, title, source, url, at, body (None when longer than a
         snippet may read) and lead (the body's opening)."""
         raise NotImplementedError
-
-    def _archive_size(self) -> int:
-        """About how many articles the archive holds, from the index's snapshot (no read of
-        the database): a remembered word count (records/postings.py) stands while the archive
-        grows less than its drift, so a search's cost check reads nothing for known words."""
-        return self.search_index.snapshot.articles
 
     def _index_lock(self) -> asyncio.Lock:
         lock: asyncio.Lock | None = self.__dict__.get("_catching_up")
@@ -106,11 +103,23 @@ class IndexedSearch:
         """Articles were written and committed: catch the index up."""
         await self.catch_up_search_index()
 
+    def _holds_connection(self) -> bool:
+        """True when the calling task holds a connection of this store: its own write
+        transaction, or a read connection it borrowed."""
+        raise NotImplementedError
+
     async def _index_current(self) -> None:
-        """Catch the index up when the database is ahead of it (each search reads `search_seq`:
-        sharing one read among a burst's searches hung a bot's feed posting in
-        tests/adversarial/test_crash_safety.py, not yet understood)."""
-        await self._check_index()
+        """Catch the index up when the database is ahead of it: searches arriving together
+        share one read of `search_seq` (freshness.py). A task holding a connection checks
+        alone, on it: inside its transaction it sees what it wrote, and a shared read might
+        wait for the very connection it holds."""
+        if self._holds_connection():
+            await self._check_index()
+            return
+        shared: SharedCheck | None = self.__dict__.get("_freshness")
+        if shared is None:
+            shared = self.__dict__["_freshness"] = SharedCheck()
+        await shared.run(self._check_index)
 
     async def _check_index(self) -> None:
         top = await self._search_seq()
@@ -129,8 +138,20 @@ class IndexedSearch:
         filters = query.filters.checked_resolved()
         if filters.article_ids is not None and not filters.article_ids:
             return [], 0
-        await self._index_current()
-        found = await work.to_thread(self.search_index.search, query, offset + limit)
+        # The ranking runs beside the freshness read (on its own thread): when that read
+        # changed the index (a catch-up), or another task did meanwhile, it runs again. The
+        # read stays in this task: inside its own transaction a task must read on it (what it
+        # wrote is not committed yet), and a read from another task would wait for the end of
+        # that transaction, which waits for this search.
+        ranking = work.started(self.search_index.search, query, offset + limit)
+        try:
+            await self._index_current()
+        except BaseException:
+            ranking.add_done_callback(_settled)
+            raise
+        found = await ranking
+        if found.seq != self.search_index.snapshot.mark.seq:
+            found = await work.to_thread(self.search_index.search, query, offset + limit)
         page = found.ranked[offset : offset + limit]
         rows = {row["id"]: row for row in await self._search_rows([i for i, _ in page])}
         kept = [(rows[i], score) for i, score in page if i in rows]
@@ -143,6 +164,12 @@ class IndexedSearch:
         return [
             hit_from_row(row, _snippet(row, snippets), score) for row, score in kept
         ], found.total
+
+
+def _settled(ranking: asyncio.Future[Found]) -> None:
+    """Take a ranking's outcome nobody waits for any more (so none is reported as lost)."""
+    if not ranking.cancelled():
+        ranking.exception()
 
 
 def _snippet(row: Mapping[str, object], snippets: tantivy.SnippetGenerator) -> str:

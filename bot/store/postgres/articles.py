@@ -10,7 +10,7 @@ from bot.models import (
     Article,
     ArticleDraft,
 )
-from bot.models.query import Query, Reach, Term
+from bot.models.query import Query, Term
 from bot.models.text import fold
 from bot.store.postgres.base import PgBase
 from bot.store.postgres.indexed import PgIndexReads
@@ -226,21 +226,6 @@ class PgArticleQueries(PgIndexReads, PgBase):
             if max_postings is not None and postings > max_postings:
                 break
         return found
-
-    async def term_reach(self, term: Term, *, max_lists: int, max_postings: int) -> Reach:
-        lists = postings = 0
-        for word in term.words[:-1] if term.prefix else term.words:
-            lists += 1
-            postings += await self._word_postings(fold(word), max_postings - postings + 1)
-            if postings > max_postings:
-                return Reach(lists, postings)
-        if term.prefix and lists <= max_lists:
-            expansions = await self.terms_starting(
-                term.words[-1], limit=max_lists - lists + 1, max_postings=max_postings - postings
-            )
-            lists += len(expansions)
-            postings += sum(docs for _, docs in expansions)
-        return Reach(lists, postings)
 
     async def _word_postings(self, word: str, cap: int | None = None) -> int:
         """How many articles hold `word` (as the index folds it), up to `cap` (remembered:

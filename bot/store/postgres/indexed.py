@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from bot.models import SNIPPET_BODY_CHARS
-from bot.store.index import Changes, IndexedSearch, IndexPacing
+from bot.store.index import Changes, IndexedCounts, IndexedSearch, IndexPacing
 from bot.store.postgres.base import PgBase
 
 _INDEXED = (
@@ -15,8 +15,11 @@ _INDEXED = (
 )
 
 
-class PgIndexReads(IndexedSearch, IndexPacing, PgBase):
+class PgIndexReads(IndexedSearch, IndexedCounts, IndexPacing, PgBase):
     """The index's reads, through the pool (or the task's transaction)."""
+
+    def _holds_connection(self) -> bool:
+        return self._tx() is not None
 
     async def _search_seq(self) -> int:
         value = await self._fetchval(

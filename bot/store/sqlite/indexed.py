@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Mapping, Sequence
 
 import aiosqlite
 
 from bot.models import SNIPPET_BODY_CHARS
-from bot.store.index import Changes, IndexedSearch, IndexPacing
+from bot.store.index import Changes, IndexedCounts, IndexedSearch, IndexPacing
 from bot.store.sqlite.readers import pooled
 
 _INDEXED = (
@@ -18,10 +19,17 @@ _INDEXED = (
 )
 
 
-class IndexReads(IndexedSearch, IndexPacing):
+class IndexReads(IndexedSearch, IndexedCounts, IndexPacing):
     """The index's reads, each on a reader connection (sqlite/readers.py)."""
 
     conn: aiosqlite.Connection
+    writer: aiosqlite.Connection
+    _owner: asyncio.Task[object] | None
+
+    def _holds_connection(self) -> bool:
+        # `conn` is the reader this task borrowed, if it borrowed one (readers.py).
+        owns = self._owner is not None and self._owner is asyncio.current_task()
+        return owns or self.conn is not self.writer
 
     @pooled
     async def _search_seq(self) -> int:

@@ -1,5 +1,5 @@
 """SQL for SQLite's FTS5 indexes: which of a few hundred articles a query matches (feeds,
-follows, mutes), title type-ahead, the words a prefix stands for and what a term costs. Ranked
+follows, mutes), title type-ahead, the words a prefix stands for and their counts. Ranked
 search pages come from the search index (bot/store/index/, read through sqlite/indexed.py).
 Mixed into `SqliteStore` via ArticleQueries.
 
@@ -18,11 +18,10 @@ from dataclasses import dataclass
 
 import aiosqlite
 
-from bot.models.query import Query, Reach, Term
+from bot.models.query import Query
 from bot.models.text import fold
 from bot.store.index.schema import FIELD_WEIGHTS
 from bot.store.ranking import DAY_SPAN
-from bot.store.records.postings import PostingsCache
 from bot.store.sqlite.conditions import filter_conditions
 from bot.store.sqlite.indexed import IndexReads
 from bot.store.sqlite.labels import Keys, LabelQueries, fts_term, label_conditions
@@ -161,20 +160,6 @@ class SearchQueries(IndexReads, LabelQueries):
                 found.update(row[0] & _ID_MASK for row in await cur.fetchall())
         return found
 
-    async def _word_postings(self, word: str, cap: int | None = None) -> int:
-        """How many articles hold `word`, up to `cap` (remembered: records/postings.py)."""
-        rows = self._archive_size()
-        known: PostingsCache = self.__dict__.setdefault("_postings", PostingsCache())
-        count = known.get(word, rows, cap)
-        if count is not None:
-            return count
-        sql = "SELECT 1 FROM articles_fts WHERE articles_fts MATCH ?"
-        params: tuple[object, ...] = (fts_term(Term((word,))),)
-        if cap is not None:
-            sql, params = f"{sql} LIMIT ?", (*params, cap)
-        found = list(await self.conn.execute_fetchall(f"SELECT count(*) FROM ({sql})", params))
-        return known.put(word, rows, cap, int(found[0][0]) if found else 0)
-
     async def _search_keys(self, article_ids: tuple[int, ...]) -> list[int]:
         """The index keys of these articles (ids that don't exist are skipped)."""
         async with self.conn.execute(
@@ -230,25 +215,3 @@ class SearchQueries(IndexReads, LabelQueries):
                 break
             low, above = rows[-1][0], ">"
         return found
-
-    @pooled
-    async def term_reach(self, term: Term, *, max_lists: int, max_postings: int) -> Reach:
-        # A word's articles are counted through the index (a cheaper read than the vocabulary
-        # table, which also counts positions), up to the cap, and remembered until the next
-        # write; a prefix's through the vocabulary, a few words at a time.
-        lists = postings = 0
-        words = term.words[:-1] if term.prefix else term.words
-        for word in words:
-            lists += 1
-            postings += await self._word_postings(fold(word), max_postings - postings + 1)
-            if postings > max_postings:
-                return Reach(lists, postings)
-        if term.prefix and lists <= max_lists:
-            expansions = await self.terms_starting(
-                term.words[-1],
-                limit=max_lists - lists + 1,
-                max_postings=max_postings - postings,
-            )
-            lists += len(expansions)
-            postings += sum(docs for _, docs in expansions)
-        return Reach(lists, postings)

@@ -84,6 +84,29 @@ async def test_postings_are_weighed_by_kind_against_the_budget(store: Store) -> 
         await search(store, "harbour OR town OR port", limits=SearchBudget(postings=80))
 
 
+async def test_a_phrase_costs_its_rarest_words_articles_not_its_commonest(
+    store: Store,
+) -> None:
+    """ "government's plan" is a phrase with "s" in it: the index walks the rarest word's
+    articles and checks the others there, so the common word does not make it too broad."""
+    drafts = [
+        ArticleDraft(
+            title=f"Report {n}",
+            body="The port reopened. " + ("The lighthouse keeper's plan." if n < 5 else ""),
+            origin=f"test:{n}",
+        )
+        for n in range(40)
+    ]
+    await ingest_drafts(store, drafts)
+    limits = SearchBudget(postings=100)
+    # 5 articles hold "lighthouse", 40 hold "the": 5 × 2 words × 3, where the sum was 135.
+    cost = await search_cost(store, parse_query('"the lighthouse"'), limits)
+    assert cost.within and cost.postings == 30
+    assert (await search(store, '"the lighthouse"', limits=limits)).total == 5
+    with pytest.raises(TooBroad, match='the words of `"the port"`'):
+        await search(store, '"the port"', limits=limits)  # 40 × 2 × 3
+
+
 async def test_saved_searches_matched_against_a_batch_are_held_to_the_budget_too(
     store: Store, seed_file: Path
 ) -> None:
@@ -145,4 +168,26 @@ async def test_a_known_words_count_is_reached_without_a_statement(tmp_path: Path
         for conn in (store.writer, *store.readers._opened):  # type: ignore[attr-defined]
             await conn.set_trace_callback(sent.append)
         assert (await store.term_reach(term, max_lists=64, max_postings=1000)).postings == 1
+        assert sent == []
+
+
+@pytest.mark.sqlite_only
+async def test_a_new_words_count_comes_from_the_search_index(tmp_path: Path) -> None:
+    """A word not counted before is counted in the search index's snapshot, off the database
+    (it was an FTS5 walk of the word's whole list on a read connection a burst of searches
+    queued for): the count is the same, and no statement is sent."""
+    async with await open_store(tmp_path / "newsdesk.db", readers=1) as store:
+        drafts = [
+            ArticleDraft(title=f"Port {n}", body="port town" if n % 3 else "quay", origin=f"t:{n}")
+            for n in range(9)
+        ]
+        await ingest_drafts(store, drafts)
+        await store.search_articles(parse_query("anything"), 1, 0)  # opens the reader
+        sent: list[str] = []
+        for conn in (store.writer, *store.readers._opened):  # type: ignore[attr-defined]
+            await conn.set_trace_callback(sent.append)
+        town, quay = parse_query("town").terms[0], parse_query('"port quay"').terms[0]
+        assert await store.term_reach(town, max_lists=64, max_postings=1000) == Reach(1, 6)
+        # The phrase's rarest word, quay (3 articles), times its 2 words.
+        assert await store.term_reach(quay, max_lists=64, max_postings=1000) == Reach(2, 6)
         assert sent == []

@@ -6,6 +6,7 @@ the database's commit and the index's caught up by the next open."""
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import os
 import signal
 import subprocess
@@ -102,6 +103,21 @@ async def test_a_deleted_article_leaves_the_index(tmp_path: Path) -> None:
         await store.conn.execute("DELETE FROM articles")  # type: ignore[attr-defined]
         page = await search(store, "storm")
         assert (page.total, page.hits) == (0, [])
+
+
+async def test_a_search_finds_what_another_process_just_wrote(
+    databases: str, tmp_path: Path
+) -> None:
+    # The ranking runs beside the freshness read: the page must still be the database's.
+    async with (
+        await open_store(databases, index_dir=tmp_path / "reader") as reader,
+        await open_store(databases, index_dir=tmp_path / "writer") as writer,
+    ):
+        await ingest_drafts(writer, [ArticleDraft("Harbour crane", "Cranes arrived.", "p:1")])
+        assert (await search(reader, "ferries")).total == 0
+        await ingest_drafts(writer, [ArticleDraft("Ferry strike", "Ferries stopped.", "p:2")])
+        page = await search(reader, "ferries")
+        assert (page.total, [h.title for h in page.hits]) == (1, ["Ferry strike"])
 
 
 async def test_a_torn_index_is_rebuilt_from_the_database(tmp_path: Path) -> None:
@@ -257,3 +273,84 @@ async def test_an_index_in_memory_has_no_pages_to_let_go(tmp_path: Path) -> None
     async with await open_store(tmp_path / "m.db", index_dir=None) as store:
         store.search_index = type(store.search_index)(None)  # type: ignore[attr-defined]
         assert await store.release_search_pages() is False
+
+
+async def test_a_burst_reads_the_database_s_search_seq_once_or_twice(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Searches arriving together share the freshness check: the first reads `search_seq`,
+    the ones arriving during its read share the next (it was one read a search); one by one,
+    each reads again. The pages are the same either way."""
+    await ingest_drafts(store, corpus(60))
+    reads = 0
+    real = store._search_seq  # type: ignore[attr-defined]
+
+    async def counted() -> int:
+        nonlocal reads
+        reads += 1
+        return int(await real())
+
+    monkeypatch.setattr(store, "_search_seq", counted)
+    queries = [parse_query(QUERIES[n % 4]) for n in range(20)]
+    pages = await asyncio.gather(*(store.search_articles(query, 10, 0) for query in queries))
+    assert reads == 2
+    assert pages == [await store.search_articles(query, 10, 0) for query in queries]
+    assert reads == 22
+
+
+async def test_a_search_sharing_a_read_sees_a_commit_made_before_it_arrived(
+    databases: str, tmp_path: Path
+) -> None:
+    """Another process commits an article while a search's read of `search_seq` is on its way
+    back: a search arriving after that commit does not take the older read's answer (it
+    would not reload the index the other process committed to); it waits for a read of its
+    own, which finds the article."""
+    index_dir = tmp_path / "index"
+    async with (
+        await open_store(databases, index_dir=index_dir) as bot,
+        await open_store(databases, index_dir=index_dir) as other,
+    ):
+        await ingest_drafts(bot, [ArticleDraft("Calm", "Nothing happened.", "k:calm")])
+        real = bot._search_seq  # type: ignore[attr-defined]
+        read, release = asyncio.Event(), asyncio.Event()
+
+        async def held() -> int:
+            seq = int(await real())
+            if not read.is_set():  # the first read: answered, but its answer held back
+                read.set()
+                await release.wait()
+            return seq
+
+        bot._search_seq = held  # type: ignore[attr-defined]
+        query = parse_query("cyclone")
+        first = asyncio.ensure_future(bot.search_articles(query, 10, 0))
+        await read.wait()
+        await ingest_drafts(other, [ArticleDraft("Cyclone", "Landfall.", "k:cyclone")])
+        second = asyncio.ensure_future(bot.search_articles(query, 10, 0))
+        for _ in range(20):  # the second search arrives and waits on the shared check
+            await asyncio.sleep(0)
+        release.set()
+        await first
+        hits, total = await second
+        assert (total, [hit.title for hit in hits]) == (1, ["Cyclone"])
+
+
+@pytest.mark.sqlite_only
+async def test_a_search_on_a_borrowed_reader_does_not_wait_for_another_s_read(
+    tmp_path: Path,
+) -> None:
+    """With one read connection: a task holding it searches while another search's shared
+    freshness read waits for it. The holder checks on its own connection (joining the shared
+    read would wait for the connection it holds, and both searches would hang)."""
+    async with await open_store(tmp_path / "one.db", readers=1) as store:
+        await ingest_drafts(store, [ArticleDraft("Cyclone", "Landfall.", "k:cyclone")])
+        query = parse_query("cyclone")
+        async with store.reading():  # type: ignore[attr-defined]
+            # Another task's search, outside this task's borrowing (a context of its own).
+            other = asyncio.get_running_loop().create_task(
+                store.search_articles(query, 10, 0), context=contextvars.Context()
+            )
+            for _ in range(20):  # its freshness read now waits for the reader held here
+                await asyncio.sleep(0)
+            held = await asyncio.wait_for(store.search_articles(query, 10, 0), 30)
+        assert held[1] == (await asyncio.wait_for(other, 30))[1] == 1

@@ -181,6 +181,9 @@ FILTERS = [
     SearchFilters(after="2024-03-01", before="2024-09-15"),
     SearchFilters(after="2024-05-01T12:00:00+00:00"),
     SearchFilters(sources=("AP", "BBC"), before="2024-07-01"),
+    # Whole days read through the day terms: the days wanted, or the days left out of them.
+    SearchFilters(before="2024-12-01"),
+    SearchFilters(after="2024-11-20"),
     SearchFilters(article_ids=tuple(range(1, 301, 3))),
 ]
 
