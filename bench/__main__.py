@@ -1,7 +1,8 @@
 """Speed, memory and scale figures, each against its raw baseline measured in the same run.
 
     python -m bench                 quick mode (≤ 5 min once the corpus and databases are cached)
-    python -m bench --full          large sizes: 1M-article search, 10k ingests, 10k loop lag
+    python -m bench --full          large sizes: 1M-article search (on a search-only database,
+                                    no stories placed), 10k ingests, 10k loop lag
     python -m bench --only search   one group (search, burst, postgres, entities, ingest, loop,
                                     bot, web, memory); other groups' rows in latest.json are kept
     python -m bench compare A.json B.json

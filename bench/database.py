@@ -34,6 +34,10 @@ BUILD_VERSION = 4
 # Every article of a benchmark database was "ingested" at this moment.
 INGESTED_AT = "2026-01-01T00:00:00+00:00"
 BATCH = 1_000
+# Databases above this size are built for the search groups only, without stories: placing
+# stories grows faster than the archive (10k 8 s, 100k 174 s, 1M about an hour or more) and
+# search never reads them. Their file name says so (`-nostories`), and so does their record.
+STORIES_UP_TO = 100_000
 INSERT_SQL = (
     "INSERT INTO articles (url, content_hash, title, caption, body, source, desk,"
     " dateline, author, published_at, updated_at, metadata, categories, origin, ingested_at)"
@@ -96,19 +100,30 @@ def raw_insert(
     return count
 
 
-def bench_db_path(size: int) -> Path:
-    """Where the cached database of `size` articles is (or will be) kept."""
-    return (
-        data_dir() / "db" / f"{corpus_path(size).stem}-s{schema_fingerprint()}-b{BUILD_VERSION}.db"
-    )
+def bench_db_path(size: int, *, stories: bool = True) -> Path:
+    """Where the cached database of `size` articles is (or will be) kept; `stories=False` is
+    the search-only database (no stories placed)."""
+    kind = "" if stories else "-nostories"
+    name = f"{corpus_path(size).stem}-s{schema_fingerprint()}-b{BUILD_VERSION}{kind}.db"
+    return data_dir() / "db" / name
 
 
-def bench_db(size: int, *, quiet: bool = False) -> Path:
-    """The cached database holding the corpus of `size` articles; built on first use.
+def search_db(size: int, *, quiet: bool = False) -> Path:
+    """The database the search groups read: the whole one up to STORIES_UP_TO articles (or
+    whenever it is cached), else the search-only one, which builds in a fraction of the time."""
+    whole = bench_db_path(size)
+    if size <= STORIES_UP_TO or whole.is_file():
+        return bench_db(size, quiet=quiet)
+    return bench_db(size, quiet=quiet, stories=False)
+
+
+def bench_db(size: int, *, quiet: bool = False, stories: bool = True) -> Path:
+    """The cached database holding the corpus of `size` articles; built on first use, with
+    every article placed in its story unless `stories` is False.
 
     Builders of one size take turns (a lock file), so two benchmarks started together never
     write the same file; each builds under its own temporary name and renames when done."""
-    path = bench_db_path(size)
+    path = bench_db_path(size, stories=stories)
     folder = path.parent
     if path.is_file():
         return path
@@ -116,7 +131,7 @@ def bench_db(size: int, *, quiet: bool = False) -> Path:
     with (folder / f".build-{label(size)}.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not path.is_file():  # another process may have built it while we waited
-            _build(size, path, quiet)
+            _build(size, path, quiet, stories)
     return path
 
 
@@ -130,12 +145,17 @@ def build_record(path: Path) -> dict[str, float] | None:
 
 
 def write_build_record(
-    path: Path, size: int, watch: Stopwatch, parts: dict[str, list[float]] | None = None
+    path: Path,
+    size: int,
+    watch: Stopwatch,
+    parts: dict[str, list[float]] | None = None,
+    *,
+    stories: bool | None = None,
 ) -> None:
     """Remember how long building `path` from the corpus took, in wall and CPU seconds (the
     build is cached; later runs report it), and each named part's wall and CPU milliseconds
-    as `rows_seconds`, `rows_cpu_seconds`, …"""
-    record = {
+    as `rows_seconds`, `rows_cpu_seconds`, …; for a database, whether stories were placed."""
+    record: dict[str, object] = {
         "seconds": round(watch.ms / 1000, 2),
         "cpu_seconds": round(watch.cpu_ms / 1000, 2),
         "articles": size,
@@ -144,6 +164,8 @@ def write_build_record(
     for name, (ms, cpu_ms) in (parts or {}).items():
         record[f"{name}_seconds"] = round(ms / 1000, 2)
         record[f"{name}_cpu_seconds"] = round(cpu_ms / 1000, 2)
+    if stories is not None:
+        record["stories"] = stories
     path.with_name(path.name + ".build.json").write_text(json.dumps(record), encoding="utf-8")
 
 
@@ -152,15 +174,18 @@ def index_dir(db: Path) -> Path:
     return Path(f"{db}.search")
 
 
-def _build(size: int, path: Path, quiet: bool) -> None:
-    # Another schema or corpus (a database, its record or its search index).
-    remove_stale(path.parent.glob(f"news-{label(size)}-*.db*"))
+def _build(size: int, path: Path, quiet: bool, stories: bool = True) -> None:
+    # Another schema or corpus (a database, its record or its search index); this build's
+    # other kind (with or without stories) is current, not stale.
+    other = bench_db_path(size, stories=not stories).name
+    current = {other, f"{other}.build.json", f"{other}.search"}
+    remove_stale(path.parent.glob(f"news-{label(size)}-*.db*"), keep=current)
     cached_corpus(size, quiet=quiet)  # generating the corpus is not part of the build time
     partial = path.with_suffix(f".{os.getpid()}.partial")
     parts = {name: [0.0, 0.0] for name in ("rows", "index", "stories")}
     with Stopwatch() as watch:
-        _load(partial, size, quiet, parts)
-    write_build_record(path, size, watch, parts)
+        _load(partial, size, quiet, parts, stories)
+    write_build_record(path, size, watch, parts, stories=stories)
     move_db(partial, path)
 
 
@@ -172,10 +197,13 @@ def move_db(source: Path, target: Path) -> None:
     source.replace(target)
 
 
-def _load(partial: Path, size: int, quiet: bool, parts: dict[str, list[float]]) -> None:
+def _load(
+    partial: Path, size: int, quiet: bool, parts: dict[str, list[float]], stories: bool = True
+) -> None:
     """Create the database at `partial` and load the corpus in the bot's ingest batches (the
     rows, with FTS5's triggers), then build its search index as the store does on opening a
-    database whose index is behind (`rows`, `index` and `stories` timed apart)."""
+    database whose index is behind, then place stories unless told not to (`rows`, `index`
+    and `stories` timed apart)."""
     create_empty(partial)
     conn = sqlite3.connect(partial, isolation_level=None)
     columns = (TextColumn(f"database {label(size)}"), BarColumn(), MofNCompleteColumn())
@@ -194,9 +222,10 @@ def _load(partial: Path, size: int, quiet: bool, parts: dict[str, list[float]]) 
     _add(parts["index"], sw)
     # Stories as ingest would have placed them (a bot started on the database finds none
     # missing, so its start-up catch-up does no work while it is measured).
-    with Stopwatch() as sw:
-        asyncio.run(_place_stories(partial))
-    _add(parts["stories"], sw)
+    if stories:
+        with Stopwatch() as sw:
+            asyncio.run(_place_stories(partial))
+        _add(parts["stories"], sw)
     conn = sqlite3.connect(partial, isolation_level=None)
     # No 'optimize': the index keeps the segments FTS5's automerge leaves, like the bot's.
     # Leave WAL mode so every page is in the main file: a renamed file must not need its WAL.

@@ -17,10 +17,10 @@ from typing import Any
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from bench.corpus import console, label
-from bench.database import bench_db, build_record, index_dir
+from bench.database import build_record, index_dir, search_db
 from bench.peer import Peer, directory_bytes, peer_index
 from bench.report import Figure, Goal
-from bench.search import PER_PAGE, BenchQuery, render_ready, workload
+from bench.search import PER_PAGE, BenchQuery, answered, refusals, render_ready, workload
 from bench.timing import Stopwatch, percentile
 from bot.models import SearchPage
 from bot.search import parse_query, search
@@ -83,6 +83,7 @@ class VersusRun:
     shared_plain: list[float] = field(default_factory=list)
     shared_reranked: dict[int, list[float]] = field(default_factory=dict)
     same_reranked: dict[int, int] = field(default_factory=dict)
+    refused: list[str] = field(default_factory=list)
 
 
 async def run_versus(
@@ -97,7 +98,10 @@ async def run_versus(
         with Progress(*columns, console=console, transient=True) as bar:
             task = bar.add_task(f"vs tantivy {label_of(index)}", total=len(queries))
             for query in queries:
-                ours_page = await search(store, query.text, per_page=PER_PAGE)
+                ours_page = await answered(store, query.text, run.refused)
+                if ours_page is None:
+                    bar.advance(task)
+                    continue  # refused by the bot's cost budget: neither side is timed
                 ours_ids = [hit.id for hit in ours_page.hits]
                 peer_page = peer.page(query.text, PER_PAGE)
                 _compare(run, peer, query.text, ours_ids, [hit.id for hit in peer_page.hits])
@@ -162,7 +166,11 @@ def versus_figures(size: int, run: VersusRun, repeats: int) -> list[Figure]:
             )
         )
         goal = (P99_GOAL_1M if size >= 1_000_000 else P99_GOAL) if kind == "all" else None
-        note = f"{len(ours)} queries, best of {repeats} each" if kind == "all" else ""
+        note = (
+            f"{len(ours)} queries, best of {repeats} each{refusals(run.refused)}"
+            if kind == "all"
+            else ""
+        )
         figures.append(
             Figure(
                 f"search p99 {kind} @{at} vs tantivy",
@@ -235,13 +243,14 @@ def size_figures(size: int, db: Path, index: Path) -> list[Figure]:
                 theirs["seconds"],
                 BUILD_GOAL,
                 note=f"rows {ours['rows_seconds']:.0f} s, index {ours['index_seconds']:.0f} s "
-                f"(stories placed after: {ours['stories_seconds']:.0f} s more); CPU "
+                f"({_stories(ours)}); CPU "
                 f"{cpu:.0f} / {_cpu(theirs)} s; load when built {ours['load']:.1f} / "
                 f"{theirs['load']:.1f}",
             )
         )
     parts = database_parts(db)
     beside = directory_bytes(index_dir(db))
+    placed = not ours or ours.get("stories", True)
     figures.append(
         Figure(
             f"bytes per article @{at}: Newsdesk database + search index vs tantivy index",
@@ -250,7 +259,12 @@ def size_figures(size: int, db: Path, index: Path) -> list[Figure]:
             directory_bytes(index) / size,
             BYTES_GOAL,
             note=f"search index {beside / size:,.0f}, FTS5 tables {parts['fts'] / size:,.0f}, "
-            f"stories {parts['stories'] / size:,.0f} B/article; tantivy stores the text it shows",
+            + (
+                f"stories {parts['stories'] / size:,.0f} B/article"
+                if placed
+                else "no stories placed (a search-only database)"
+            )
+            + "; tantivy stores the text it shows",
         )
     )
     return figures
@@ -271,6 +285,14 @@ def database_parts(db: Path) -> dict[str, int]:
     }
 
 
+def _stories(record: dict[str, float]) -> str:
+    """What the build record says of stories: how long placing them took, or that a
+    search-only database (bench/database.py STORIES_UP_TO) placed none."""
+    if record.get("stories", True):
+        return f"stories placed after: {record['stories_seconds']:.0f} s more"
+    return "a search-only database: no stories placed"
+
+
 def _cpu(record: dict[str, float]) -> str:
     return f"{record['cpu_seconds']:.0f}" if "cpu_seconds" in record else "?"
 
@@ -284,7 +306,7 @@ def measure(sizes: Sequence[int], repeats: int = 3) -> list[Figure]:
     """Newsdesk vs tantivy at each compared size."""
     figures: list[Figure] = []
     for size in peer_sizes(sizes):
-        db, index = bench_db(size), peer_index(size)
+        db, index = search_db(size), peer_index(size)
         run = asyncio.run(run_versus(db, index, workload(size), repeats))
         figures += versus_figures(size, run, repeats)
         figures += size_figures(size, db, index)

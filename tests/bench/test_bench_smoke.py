@@ -7,15 +7,17 @@ from __future__ import annotations
 
 import json
 import math
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from bench import bot as bot_bench
-from bench import corpus, entities, ingest, loop, memory, search, versus
+from bench import corpus, database, entities, ingest, loop, memory, search, versus
 from bench.__main__ import main as bench_main
 from bench.report import Figure
+from bot.search import cost
 
 KEYS = {"name", "value", "unit", "baseline", "ratio", "goal", "pass"}
 
@@ -68,6 +70,62 @@ def test_tantivy_comparison_reports_newsdesk_over_tantivy() -> None:
     assert size["baseline"] > 0 and "search index" in size["note"]
     build = rows["bulk load @400: Newsdesk rows + search index vs tantivy index"]
     assert build["goal"] == "≤ 2× tantivy" and "index" in build["note"]
+
+
+def test_search_groups_read_a_search_only_database_above_the_stories_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above STORIES_UP_TO (1M in the full run) the search groups build and read a database
+    without stories, named and noted as such, and time the naive query once per query; at or
+    below it, or once the whole database is cached, they read the whole one as before."""
+    monkeypatch.setenv("NEWSDESK_BENCH_DATA", str(tmp_path))  # nothing cached from other tests
+    monkeypatch.setattr(database, "STORIES_UP_TO", 200)
+    monkeypatch.setattr(search, "NAIVE_REPEATED_UP_TO", 200)
+    rows = {r["name"]: r for r in assert_figures(search.measure((200, 400), repeats=2))}
+    assert rows["search top 10 = ranking every match @400"]["value"] == 1.0
+    assert "best of 2 each (the naive query: once)" in rows["search p99 all @400"]["note"]
+    assert rows["search p99 growth 200→400"]["note"] == "the naive query timed once @400"
+    rows = {r["name"]: r for r in assert_figures(versus.measure((200, 400), repeats=1))}
+    build = rows["bulk load @400: Newsdesk rows + search index vs tantivy index"]
+    assert "a search-only database: no stories placed" in build["note"]
+    size = rows["bytes per article @400: Newsdesk database + search index vs tantivy index"]
+    assert "no stories placed" in size["note"]
+
+    search_only = database.search_db(400)
+    assert search_only.name.endswith("-nostories.db")
+    assert database.build_record(search_only)["stories"] is False
+    assert _counts(search_only) == (400, 0)
+    small = database.search_db(200)
+    assert small == database.bench_db_path(200) and _counts(small) == (200, 200)
+    # Once the whole database of that size is cached, the search groups read it instead.
+    whole = database.bench_db(400, quiet=True)
+    assert database.search_db(400) == whole and _counts(whole) == (400, 400)
+    assert search_only.is_file()  # the other kind is current, not stale
+
+
+def test_searches_the_bot_refuses_are_counted_not_timed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A search over the bot's cost budget (at 1M: common words) is left out of both sides'
+    timings, and the rows say how many were refused."""
+    monkeypatch.setattr(cost.SearchBudget.__init__, "__defaults__", (64, 300))
+    rows = {r["name"]: r for r in assert_figures(search.measure((200, 400), repeats=1))}
+    refused = rows["searches refused as too broad @400"]
+    assert refused["value"] > 0 and refused["unit"] == "of 190"
+    assert f"{190 - refused['value']} queries" in rows["search p99 all @400"]["note"]
+    assert "refused as too broad" in rows["search p99 all @400"]["note"]
+    rows = {r["name"]: r for r in assert_figures(versus.measure((200, 400), repeats=1))}
+    mine = rows["search p99 all @400 vs tantivy"]
+    assert f"{refused['value']} refused as too broad" in mine["note"]
+
+
+def _counts(path: Path) -> tuple[int, int]:
+    """A benchmark database's articles and articles placed in a story."""
+    conn = sqlite3.connect(path)
+    try:
+        articles = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+        placed = conn.execute("SELECT count(*) FROM article_stories").fetchone()[0]
+    finally:
+        conn.close()
+    return articles, placed
 
 
 def test_entity_autocomplete_benchmark() -> None:
