@@ -102,11 +102,9 @@ class Compiler:
             ]
             clauses.append((Occur.Must, Tq.boolean_query(sources)))
         whole = whole_days(query)
-        if not dated:
-            pass
-        elif archive is not None and whole is not None and query.groups:
+        if dated and archive is not None and whole is not None and query.groups:
             clauses += self._days_between(whole, archive)
-        elif wanted.after or wanted.before or not query.groups:
+        elif dated and (wanted.after or wanted.before or not query.groups):
             # Without dates a range would cost a look at every document's time (about 2 ms at
             # 100k): text or labels already leave the watermark out, having none of either.
             clauses.append(
