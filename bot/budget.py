@@ -19,13 +19,19 @@ COMMAND_CPU_MS = 250.0
 # Index lists one search may read: a word is one, a prefix one per indexed word it stands for.
 SEARCH_LISTS = 64
 # Postings (articles in those lists) one search may read, weighted by what reading each kind
-# costs against a plain word's. Measured on the search index at 100k articles (3 December,
-# load 7, process CPU best of 3, /work's bench database): at most about 40 ns a weighted
-# posting (3 common words ANDed 38 ns, ORed up to 40, a 2-word phrase of the two commonest
-# words 41; prefixes 3-7), so the most a search within budget costs is about 160 ms. (It was
-# 1,000,000 when FTS5 answered searches, at 0.15 µs a posting; at 1M articles that refused
-# 45 of the 190 bench queries, "said for" among them.)
+# costs against a plain word's: SEARCH_POSTINGS_PER_ARTICLE for each article searched, at least
+# SEARCH_POSTINGS_FLOOR and at most SEARCH_POSTINGS. A small archive's ordinary searches read
+# little, so its budget only has to let through what a reader would type (ten lists the whole
+# archive long) and refuse floods; a large one's read more, up to the ceiling. Measured on the
+# search index at 100k articles (3 December, load 7, process CPU best of 3): at most about
+# 40 ns a weighted posting (3 common words ANDed 38 ns, ORed up to 40, a 2-word phrase of the
+# two commonest words 41; prefixes 3-7), so the ceiling is about 160 ms of a search's work.
+# (A flat 1,000,000, counted when FTS5 answered searches, refused 45 of the 190 bench queries
+# at 1M articles, "said for" among them; 4,000,000 at 100k let the soak's hostile floods run
+# and the readers' p99 went from 1.1-1.5x to 1.7x calm.)
 SEARCH_POSTINGS = 4_000_000
+SEARCH_POSTINGS_FLOOR = 1_000_000
+SEARCH_POSTINGS_PER_ARTICLE = 10
 PHRASE_WEIGHT = 3
 PREFIX_WEIGHT = 8
 # "Did you mean": postings read while listing index words close to a word that found nothing.

@@ -7,7 +7,8 @@ only in its rarest word's articles; a prefix's expansions are merged like an OR.
 
     lists    = Query.cost(expansions)                      ≤ budget.SEARCH_LISTS
     postings = Σ words' postings × 1, a phrase's rarest word's × its words × 3,
-               prefix expansions' × 8                      ≤ budget.SEARCH_POSTINGS
+               prefix expansions' × 8                      ≤ 10 × articles searched,
+                                                             within [1M, 4M] (bot/budget.py)
 
 counted through the store (`term_reach`: the index's counts, which stop past what is left),
 term by term in the order typed, until one goes over. A search over budget is refused in one
@@ -25,10 +26,17 @@ from bot.store import Store
 
 @dataclass(frozen=True)
 class SearchBudget:
-    """The limits one search is held to (bot/budget.py's by default)."""
+    """The limits one search is held to (bot/budget.py's by default, see `for_archive`)."""
 
     lists: int = budget.SEARCH_LISTS
     postings: int = budget.SEARCH_POSTINGS
+
+    @classmethod
+    def for_archive(cls, articles: int) -> SearchBudget:
+        """The default budget for an archive of `articles`: postings scaled with it, between
+        the floor and the ceiling."""
+        scaled = budget.SEARCH_POSTINGS_PER_ARTICLE * articles
+        return cls(postings=min(budget.SEARCH_POSTINGS, max(budget.SEARCH_POSTINGS_FLOOR, scaled)))
 
 
 @dataclass(frozen=True)
@@ -55,7 +63,7 @@ def weight(term: Term) -> int:
 
 async def search_cost(store: Store, query: Query, limits: SearchBudget | None = None) -> SearchCost:
     """The lists and weighted postings `query` reads, counted until over `limits`."""
-    limits = limits or SearchBudget()
+    limits = limits or SearchBudget.for_archive(store.searchable_articles())
     lists = postings = 0
     for term in (*query.terms, *query.excluded):
         each = weight(term)
@@ -79,7 +87,7 @@ def _spent(cost: SearchCost) -> SearchCost:
 
 async def check_search(store: Store, query: Query, limits: SearchBudget | None = None) -> None:
     """Raise TooBroad (one line) when `query` would cost more than `limits`."""
-    limits = limits or SearchBudget()
+    limits = limits or SearchBudget.for_archive(store.searchable_articles())
     cost = await search_cost(store, query, limits)
     if cost.over is not None:
         raise too_broad(cost.over, query, lists=cost.lists > limits.lists)

@@ -31,6 +31,9 @@ class IndexedCounts:
         grows less than its drift, so a search's cost check reads nothing for known words."""
         return self.search_index.snapshot.articles
 
+    def searchable_articles(self) -> int:
+        return self._archive_size()
+
     async def terms_starting(
         self, stem: str, limit: int = 200, *, max_postings: int | None = None
     ) -> list[tuple[str, int]]:

@@ -71,6 +71,11 @@ class SearchStore(Protocol):
         article counts past it: a short, common stem then reads a bounded part of the index."""
         ...
 
+    def searchable_articles(self) -> int:
+        """About how many articles a search runs over (the search index's last state, no read
+        of the database): what a search's budget scales with (bot/search/cost.py)."""
+        ...
+
     async def term_reach(self, term: Term, *, max_lists: int, max_postings: int) -> Reach:
         """How much of the index searching for `term` reads (bot/models/query.py `Reach`):
         its lists and postings, each counted only until it passes its cap. Cheap next to the

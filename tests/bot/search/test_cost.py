@@ -191,3 +191,18 @@ async def test_a_new_words_count_comes_from_the_search_index(tmp_path: Path) -> 
         # The phrase's rarest word, quay (3 articles), times its 2 words.
         assert await store.term_reach(quay, max_lists=64, max_postings=1000) == Reach(2, 6)
         assert sent == []
+
+
+async def test_the_default_budget_grows_with_the_archive_between_floor_and_ceiling(
+    store: Store,
+) -> None:
+    """A small archive's searches read little, so its budget only lets through what a reader
+    types (ten lists the whole archive long) and refuses floods; at 1M articles "said for"
+    reads about 2M postings, which the old flat 1M refused."""
+    assert SearchBudget.for_archive(0).postings == 1_000_000
+    assert SearchBudget.for_archive(100_000).postings == 1_000_000
+    assert SearchBudget.for_archive(250_000).postings == 2_500_000
+    assert SearchBudget.for_archive(1_000_000).postings == 4_000_000
+    drafts = [ArticleDraft(f"Port {n}", "port town", f"t:{n}") for n in range(7)]
+    await ingest_drafts(store, drafts)
+    assert store.searchable_articles() == 7
