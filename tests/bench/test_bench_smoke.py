@@ -17,7 +17,7 @@ from bench import bot as bot_bench
 from bench import corpus, database, entities, ingest, loop, memory, search, versus
 from bench.__main__ import main as bench_main
 from bench.report import Figure
-from bot.search import cost
+from bot import budget
 
 KEYS = {"name", "value", "unit", "baseline", "ratio", "goal", "pass"}
 
@@ -106,7 +106,9 @@ def test_search_groups_read_a_search_only_database_above_the_stories_limit(
 def test_searches_the_bot_refuses_are_counted_not_timed(monkeypatch: pytest.MonkeyPatch) -> None:
     """A search over the bot's cost budget (at 1M: common words) is left out of both sides'
     timings, and the rows say how many were refused."""
-    monkeypatch.setattr(cost.SearchBudget.__init__, "__defaults__", (64, 300))
+    # The default budget for any archive: 300 weighted postings (bot/budget.py).
+    monkeypatch.setattr(budget, "SEARCH_POSTINGS", 300)
+    monkeypatch.setattr(budget, "SEARCH_POSTINGS_FLOOR", 300)
     rows = {r["name"]: r for r in assert_figures(search.measure((200, 400), repeats=1))}
     refused = rows["searches refused as too broad @400"]
     assert refused["value"] > 0 and refused["unit"] == "of 190"
