@@ -19,14 +19,20 @@ def _count_index_commits(store: Store) -> list[int]:
     return commits
 
 
-async def test_three_batches_make_one_index_commit(store: Store, tmp_path: Path) -> None:
-    size = 2 * BATCH_SIZE + 1
-    path = tmp_path / "wire.jsonl"
+def _wire_file(folder: Path, size: int) -> Path:
+    """A JSON-lines file of `size` articles, "Harbour crane N": three ingest batches and more."""
+    path = folder / "wire.jsonl"
     lines = (
         json.dumps({"title": f"Harbour crane {n}", "body": f"Crane number {n} was delivered."})
         for n in range(size)
     )
     path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+async def test_three_batches_make_one_index_commit(store: Store, tmp_path: Path) -> None:
+    size = 2 * BATCH_SIZE + 1
+    path = _wire_file(tmp_path, size)
     commits = _count_index_commits(store)
     report = await ingest_paths(store, [path])
     assert len(report.added) == size
@@ -67,12 +73,7 @@ async def test_pages_let_go_during_a_bulk_ingest_lose_nothing(tmp_path: Path) ->
     bulk ingest defers its index commit: the two meet only through the store's index lock,
     and whichever comes first, the index ends with every article and searches agree."""
     size = 2 * BATCH_SIZE + 1
-    path = tmp_path / "wire.jsonl"
-    lines = (
-        json.dumps({"title": f"Harbour crane {n}", "body": f"Crane number {n} was delivered."})
-        for n in range(size)
-    )
-    path.write_text("\n".join(lines), encoding="utf-8")
+    path = _wire_file(tmp_path, size)
     async with await open_store(tmp_path / "pages.db") as store:
         released: list[bool] = []
         done = asyncio.Event()
