@@ -25,14 +25,11 @@ class IndexedCounts:
 
     search_index: SearchIndex
 
-    def _archive_size(self) -> int:
-        """About how many articles the archive holds, from the index's snapshot (no read of
-        the database): a remembered word count (records/postings.py) stands while the archive
-        grows less than its drift, so a search's cost check reads nothing for known words."""
-        return self.search_index.snapshot.articles
-
     def searchable_articles(self) -> int:
-        return self._archive_size()
+        # From the index's snapshot, no read of the database: a remembered word count
+        # (records/postings.py) stands while this grows less than its drift, so a search's
+        # cost check reads nothing for known words; the budget scales with it too.
+        return self.search_index.snapshot.articles
 
     async def terms_starting(
         self, stem: str, limit: int = 200, *, max_postings: int | None = None
@@ -66,7 +63,7 @@ class IndexedCounts:
         """How many articles hold each word: remembered ones as they are, the others counted
         together in one trip to a worker thread."""
         known: PostingsCache = self.__dict__.setdefault("_postings", PostingsCache())
-        size = self._archive_size()
+        size = self.searchable_articles()
         counts = {word: known.get(word, size, None) for word in words}
         missing = [word for word, count in counts.items() if count is None]
         if missing:

@@ -230,7 +230,7 @@ class PgArticleQueries(PgIndexReads, PgBase):
     async def _word_postings(self, word: str, cap: int | None = None) -> int:
         """How many articles hold `word` (as the index folds it), up to `cap` (remembered:
         records/postings.py)."""
-        rows = self._archive_size()
+        rows = self.searchable_articles()
         known: PostingsCache = self.__dict__.setdefault("_postings", PostingsCache())
         count = known.get(word, rows, cap)
         if count is not None:
