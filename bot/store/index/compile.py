@@ -78,14 +78,7 @@ class Compiler:
         the fields reads ahead thousands of documents at each step, so a span around it costs
         about as much as the whole search when an archive's days are not in document order,
         while a span at each field leads every one with the span's few postings."""
-        if days is None:
-            return query
-        span = Tq.range_query(
-            self.schema, "day", tantivy.FieldType.Integer, *days, use_inverted_index=True
-        )
-        return Tq.boolean_query(
-            [(Occur.Must, query), (Occur.Must, Tq.const_score_query(span, 0.0))]
-        )
+        return query if days is None else kept_to_days(self.schema, query, *days)
 
     def filters(
         self, query: Query, archive: Days | None = None, *, dated: bool = True
@@ -171,9 +164,7 @@ class Compiler:
         return sum(counts)
 
     def _day_range(self, first: int | None, last: int | None) -> Tq:
-        return Tq.range_query(
-            self.schema, "day", tantivy.FieldType.Integer, first, last, use_inverted_index=True
-        )
+        return day_range(self.schema, first, last)
 
     def compile(self, query: Query, days: Days | None = None, archive: Days | None = None) -> Tq:
         """The tantivy query for a parsed query (entity names resolved, else ValueError).
@@ -205,6 +196,19 @@ class Compiler:
         if len(clauses) == 1 and clauses[0][0] == Occur.Must:
             return clauses[0][1]  # one word or phrase: no boolean around it
         return Tq.boolean_query(clauses)
+
+
+def day_range(schema: tantivy.Schema, first: int | None, last: int | None) -> Tq:
+    """Articles published on days [first, last] (None: open-ended), through the day terms."""
+    return Tq.range_query(
+        schema, "day", tantivy.FieldType.Integer, first, last, use_inverted_index=True
+    )
+
+
+def kept_to_days(schema: tantivy.Schema, query: Tq, first: int, last: int) -> Tq:
+    """`query`'s matches published on days [first, last], each scored as without the days."""
+    span = Tq.const_score_query(day_range(schema, first, last), 0.0)
+    return Tq.boolean_query([(Occur.Must, query), (Occur.Must, span)])
 
 
 def _any_of(options: list[Tq]) -> Tq:

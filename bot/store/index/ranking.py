@@ -24,9 +24,9 @@ from typing import Any
 
 import numpy as np
 import tantivy
-from tantivy import Occur
 from tantivy import Query as Tq
 
+from bot.store.index.compile import kept_to_days
 from bot.store.index.schema import DAY, int_values, match_count
 from bot.store.ranking import PER_DAY
 
@@ -173,16 +173,7 @@ class Ranker:
 
     def _anded(self, compiled: Tq) -> Windowed:
         """The query ANDed with a window of days."""
-
-        def within(low: int, high: int) -> Tq:
-            days = Tq.range_query(
-                self.schema, "day", tantivy.FieldType.Integer, low, high, use_inverted_index=True
-            )
-            return Tq.boolean_query(
-                [(Occur.Must, compiled), (Occur.Must, Tq.const_score_query(days, 0.0))]
-            )
-
-        return within
+        return lambda low, high: kept_to_days(self.schema, compiled, low, high)
 
     def _window(self, windowed: Windowed, low: int, high: int, ranking: Ranking) -> None:
         """Offer the matches of days [low, high] that can still get in: BM25's best there,
