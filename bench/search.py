@@ -210,8 +210,9 @@ async def run_search(
 
 async def answered(store: Store, text: str, refused: list[str]) -> SearchPage | None:
     """The first page of a search, or None (noted in `refused`) when the bot refuses it as
-    too broad: its cost budget (bot/budget.py) is counted in postings, which grow with the
-    archive, so at 1M it refuses searches of common words that it answers at 100k."""
+    too broad: its cost budget (bot/budget.py) is counted in weighted postings and scales
+    with the archive up to a ceiling, so at 1M it refuses a few phrases of stop words (2 of
+    the 190 bench queries) that it answers at 100k."""
     try:
         return await search(store, text, per_page=PER_PAGE)
     except TooBroad:
