@@ -258,6 +258,7 @@ class SearchIndex:
             k,
             days=filter_days(query),
             windowed=lambda first, last: self.compiler.compile(query, (first, last)),
+            count=any(t.is_phrase for group in query.text_groups for t in group),
         )
         ids = ranker.ids(ranked)
         page = [(i, r.score) for i, r in zip(ids, ranked, strict=True)]

@@ -6,7 +6,7 @@ when the ranking's first fetch holds fewer than all the matches."""
 from __future__ import annotations
 
 from bot.ingest import ingest_drafts
-from bot.models import COUNT_CAP
+from bot.models import COUNT_CAP, ArticleDraft
 from bot.render.search import results_embed
 from bot.search import parse_query, search
 from bot.store import Store
@@ -42,3 +42,19 @@ async def test_a_total_below_the_cap_is_exact_past_the_first_fetch(store: Store)
         assert [h.id for h in page.hits] == expected[10:20], typed
         footer = results_embed(page, typed).footer.text or ""
         assert f"{len(expected):,} articles" in footer and "+" not in footer, typed
+
+
+async def test_a_phrase_counted_past_the_cap_reads_as_at_least(store: Store) -> None:
+    # A phrase's first fetch counts (its walk checks positions anyway): capped the same way.
+    await ingest_drafts(
+        store,
+        [
+            ArticleDraft(f"Prime minister visit {n}", f"The prime minister met {n}.", f"pm:{n}")
+            for n in range(COUNT_CAP + 5)
+        ],
+    )
+    expected = every_match_ranked(store, parse_query('"prime minister"'))
+    page = await search(store, '"prime minister"')
+    assert len(expected) > COUNT_CAP
+    assert (page.total, page.total_at_least) == (COUNT_CAP, True)
+    assert [h.id for h in page.hits] == expected[:5]
