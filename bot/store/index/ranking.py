@@ -5,12 +5,13 @@
 (bot/store/ranking.py's recency: twice as relevant outranks 30 days newer, and the order of
 two articles never depends on today's date; docs/search.md says why this relevance.)
 
-tantivy cannot sort by that key itself, so: one call fetches the best FIRST_FETCH matches by
-BM25, without counting them: a search's total is counted only to COUNT_CAP (bot/models: no
-reader pages past it), and tantivy's top k alone may skip blocks of postings that cannot get in
-(block-max WAND) where a count visits every match. Fewer hits than asked is every match, and its
-exact total; otherwise the total is COUNT_CAP ("at least"), or a capped check when the first
-fetch was smaller than the cap. Every match not fetched scores at most the last one fetched, so when
+tantivy cannot sort by that key itself, so: one call fetches the best FIRST_FETCH (1,000)
+matches by BM25 without counting them: totals are counted to COUNT_CAP only (bot/models: no
+reader pages past it), so fewer hits than asked is every match and its exact total, a full
+fetch is COUNT_CAP ("at least"; a first fetch set below the cap checks it unscored). A phrase's
+first call counts instead, COUNTED_FETCH (500) deep: its walk checks every candidate's
+positions anyway, so the count is free and the shallower fetch is not (docs/search.md, "Totals
+counted to the cap"). Every match not fetched scores at most the last one fetched, so when
 even that score, on the newest day, cannot reach the k-th key, the top k is final: most
 searches end there. Otherwise windows of days, newest first (1, 2, 4, … up to WINDOW_DAYS
 days): in each, BM25's best hits restricted to the window, fetched deeper until no hit left in
