@@ -4,9 +4,9 @@ beside the database, ranking every search by the documented rule
     key = ln(tantivy BM25, fields boosted 10/2/1) + day × ln 2 / 30
 
 The ranking itself is the bot's (bot/store/index/ranking.py: one call fetches the best
-FIRST_FETCH matches and counts them all, then windows of days newest first until nothing left
-can get in); here it runs over a bench peer index (bench/peer.py) so its options (window
-width, first fetch, growing windows) can be measured and tested, and `hybrid_page` makes the
+FIRST_FETCH matches, totals counted to COUNT_CAP, then windows of days newest first until
+nothing left can get in); here it runs over a bench peer index (bench/peer.py) so its options
+(window width, first fetch, growing windows) can be measured and tested, and `hybrid_page` makes the
 page as a bot would: exact top k from the index, rows from the database, snippets from
 tantivy over the stored body.
 """

@@ -103,6 +103,7 @@ def _search(args: argparse.Namespace) -> int:
             out.print_data(
                 {
                     "total": page.total,
+                    "total_at_least": page.total_at_least,
                     "page": page.page,
                     "hits": [
                         {
@@ -131,7 +132,8 @@ def _search(args: argparse.Namespace) -> int:
             if near:
                 out.print(f"Did you mean: {shown(', '.join(near))}?")
             return 1
-        out.print(f"[dim]{page.total} result(s), page {page.page} of {page.pages}[/]")
+        counted = f"{page.total}{'+' if page.total_at_least else ''}"
+        out.print(f"[dim]{counted} result(s), page {page.page} of {page.pages}[/]")
         for note in page.notes:
             out.print(f"[yellow]note:[/] {shown(note)}")
         for hit in page.hits:

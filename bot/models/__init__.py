@@ -88,9 +88,9 @@ class SearchHit:
     score: float
 
 
-# Searches whose count would read every matching row (SQLite: filtered by source; PostgreSQL:
-# phrases, source and date filters) count to here: no reader pages past it (MAX_PAGE pages
-# of 5), so a total of exactly this many means "at least this many".
+# Searches count their matches to here: no reader pages past it (MAX_PAGE pages of 5), so a
+# total of exactly this many means "at least this many". The search index stops at it so that
+# tantivy need not visit every match of a common word (bot/store/index/ranking.py).
 COUNT_CAP = 1_000
 
 

@@ -28,6 +28,7 @@ import tantivy
 from tantivy import Occur
 from tantivy import Query as Tq
 
+from bot.models import COUNT_CAP
 from bot.models.query import Query
 from bot.store.index.compile import Compiler, filter_days
 from bot.store.index.ranking import FIRST_FETCH, Ranker
@@ -87,9 +88,9 @@ class Snapshot:
 
 @dataclass(frozen=True)
 class Found:
-    """A search's page from the index: (article id, score) best first, how many match, the
-    snippet maker for the page's bodies (None without full-text terms or hits) and the
-    watermark of the snapshot it came from."""
+    """A search's page from the index: (article id, score) best first, how many match (counted
+    to COUNT_CAP: that many means at least that many), the snippet maker for the page's bodies
+    (None without full-text terms or hits) and the watermark of the snapshot it came from."""
 
     ranked: list[tuple[int, float]]
     total: int
@@ -237,9 +238,9 @@ class SearchIndex:
 
     def search(self, query: Query, k: int) -> Found:
         """The best k (article id, score) of a search by the rule, best first, how many
-        articles match, and the snippet maker for its page, all from one snapshot in one call
-        (one trip to a worker thread). A search without full-text terms ranks by recency
-        alone and has no snippets."""
+        articles match (counted to COUNT_CAP), and the snippet maker for its page, all from
+        one snapshot in one call (one trip to a worker thread). A search without full-text
+        terms ranks by recency alone and has no snippets."""
         snapshot = self.snapshot
         searcher = snapshot.searcher
         span = (snapshot.oldest_day, snapshot.newest_day)
@@ -249,13 +250,15 @@ class SearchIndex:
             found = searcher.search(compiled, limit=k, count=True, order_by_field="published")
             addresses = [address for _, address in found.hits]
             ids = int_values(searcher, "id", addresses) if addresses else []
-            return Found([(i, 0.0) for i in ids], match_count(found), None, snapshot.mark.seq)
+            total = min(match_count(found), COUNT_CAP)  # one meaning for every total
+            return Found([(i, 0.0) for i in ids], total, None, snapshot.mark.seq)
         ranker = self._ranker(snapshot)
         ranked, total, _ = ranker.top(
             compiled,
             k,
             days=filter_days(query),
             windowed=lambda first, last: self.compiler.compile(query, (first, last)),
+            count=any(t.is_phrase for group in query.text_groups for t in group),
         )
         ids = ranker.ids(ranked)
         page = [(i, r.score) for i, r in zip(ids, ranked, strict=True)]

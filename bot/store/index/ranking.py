@@ -5,8 +5,13 @@
 (bot/store/ranking.py's recency: twice as relevant outranks 30 days newer, and the order of
 two articles never depends on today's date; docs/search.md says why this relevance.)
 
-tantivy cannot sort by that key itself, so: one call fetches the best FIRST_FETCH matches by
-BM25 and counts them all. Every match not fetched scores at most the last one fetched, so when
+tantivy cannot sort by that key itself, so: one call fetches the best FIRST_FETCH (1,000)
+matches by BM25 without counting them: totals are counted to COUNT_CAP only (bot/models: no
+reader pages past it), so fewer hits than asked is every match and its exact total, a full
+fetch is COUNT_CAP ("at least"; a first fetch set below the cap checks it unscored). A phrase's
+first call counts instead, COUNTED_FETCH (500) deep: its walk checks every candidate's
+positions anyway, so the count is free and the shallower fetch is not (docs/search.md, "Totals
+counted to the cap"). Every match not fetched scores at most the last one fetched, so when
 even that score, on the newest day, cannot reach the k-th key, the top k is final: most
 searches end there. Otherwise windows of days, newest first (1, 2, 4, … up to WINDOW_DAYS
 days): in each, BM25's best hits restricted to the window, fetched deeper until no hit left in
@@ -26,6 +31,7 @@ import numpy as np
 import tantivy
 from tantivy import Query as Tq
 
+from bot.models import COUNT_CAP
 from bot.store.index.compile import kept_to_days
 from bot.store.index.schema import DAY, int_values, match_count
 from bot.store.ranking import PER_DAY
@@ -33,9 +39,13 @@ from bot.store.ranking import PER_DAY
 WINDOW_DAYS = 30
 # How much deeper a window's next fetch goes when its last hit could still compete.
 DEEPEN = 4
-# The first call fetches this many by BM25 (and counts): searches with fewer matches end
-# there, and most others too.
-FIRST_FETCH = 500
+# The first call fetches this many by BM25, uncounted: searches with fewer matches end there
+# (with their exact total), and most others too. At COUNT_CAP it also tells a capped total
+# apart (docs/search.md, "Totals counted to the cap").
+FIRST_FETCH = COUNT_CAP
+# A first call that counts (a phrase's) fetches this many: its count is exact, and 500 hits
+# cost a phrase about 0.3 ms less than 1,000 at 100k.
+COUNTED_FETCH = 500
 # The query kept to publication days [first, last].
 Windowed = Callable[[int, int], Tq]
 # A score of 0 (a search of filters and labels alone) still has a logarithm.
@@ -120,6 +130,8 @@ class Ranker:
     oldest_day: int
     window_days: int = WINDOW_DAYS
     first_fetch: int = FIRST_FETCH
+    # Totals are counted to here (a total of this many means at least this many).
+    count_cap: int = COUNT_CAP
     # Windows start at one day and double up to window_days: the newest days hold the best
     # keys, and a short window's bound is tight (a flat BM25, "it", settles in days).
     growing: bool = True
@@ -147,29 +159,48 @@ class Ranker:
         *,
         days: tuple[int, int] | None = None,
         windowed: Windowed | None = None,
+        count: bool = False,
     ) -> tuple[list[Ranked], int, int]:
-        """The best k matches by the rule, best first; the number of matches and the number
-        of tantivy calls. `days` (first, last) bounds the publication days the query's own
-        filters allow, so windows outside them are not read; `windowed` gives the query kept
-        to a window of days (else the query is ANDed with the window, which tantivy answers
-        more slowly: compile.py's `_within`)."""
+        """The best k matches by the rule, best first; the number of matches counted to
+        `count_cap` (exact below it) and the number of tantivy calls. `days` (first, last)
+        bounds the publication days the query's own filters allow, so windows outside them
+        are not read; `windowed` gives the query kept to a window of days (else the query is
+        ANDed with the window, which tantivy answers more slowly: compile.py's `_within`).
+        With `count` the first fetch counts every match and goes only COUNTED_FETCH deep:
+        for a phrase, whose walk checks each candidate's positions anyway."""
         ranking = Ranking(k)
-        first = self.searcher.search(compiled, limit=max(k, self.first_fetch), count=True)
+        limit = max(k, min(self.first_fetch, COUNTED_FETCH) if count else self.first_fetch)
+        first = self.searcher.search(compiled, limit=limit, count=count)
         ranking.calls += 1
         hits = first.hits  # each read of `hits` builds the list of tuples again
         ranking.offer(self.searcher, hits)
-        if match_count(first) > len(hits):
-            # Every match not fetched scores at most the last one fetched.
-            ceiling = math.log(max(hits[-1][0], _TINY))
-            low_day, high = days or (self.oldest_day, self.newest_day)
-            high, low_day = min(high, self.newest_day), max(low_day, self.oldest_day)
-            width = 1 if self.growing else self.window_days
-            while high >= low_day and ranking.floor <= ceiling + high * PER_DAY:
-                low = high - width + 1
-                self._window(windowed or self._anded(compiled), low, high, ranking)
-                high = low - 1
-                width = min(width * 2, self.window_days)
-        return ranking.best(), match_count(first), ranking.calls
+        if len(hits) < limit or (count and match_count(first) == len(hits)):
+            return ranking.best(), len(hits), ranking.calls  # every match was offered
+        if count:
+            total = min(match_count(first), self.count_cap)
+        else:
+            total = self._counted(compiled, limit, ranking)
+        # Every match not fetched scores at most the last one fetched.
+        ceiling = math.log(max(hits[-1][0], _TINY))
+        low_day, high = days or (self.oldest_day, self.newest_day)
+        high, low_day = min(high, self.newest_day), max(low_day, self.oldest_day)
+        width = 1 if self.growing else self.window_days
+        while high >= low_day and ranking.floor <= ceiling + high * PER_DAY:
+            low = high - width + 1
+            self._window(windowed or self._anded(compiled), low, high, ranking)
+            high = low - 1
+            width = min(width * 2, self.window_days)
+        return ranking.best(), total, ranking.calls
+
+    def _counted(self, compiled: Tq, fetched: int, ranking: Ranking) -> int:
+        """The matches of a search whose first fetch was full, counted to `count_cap`: the
+        cap itself when that fetch reached it, else the matches of an unscored fetch as deep
+        as the cap (only when the first fetch is set below the cap, as tests do)."""
+        if fetched >= self.count_cap:
+            return self.count_cap
+        unscored = Tq.const_score_query(compiled, 0.0)
+        ranking.calls += 1
+        return len(self.searcher.search(unscored, limit=self.count_cap, count=False).hits)
 
     def _anded(self, compiled: Tq) -> Windowed:
         """The query ANDed with a window of days."""

@@ -19,8 +19,8 @@ class SearchStore(Protocol):
     ) -> tuple[list[SearchHit], int]:
         """Run a query with its filters (entity names already resolved to article ids, or
         ValueError): one page of hits ranked by relevance with recency (see
-        bot/store/ranking.py), and the total (exact, except that a count that must read each
-        match's row stops at COUNT_CAP)."""
+        bot/store/ranking.py), and the total, counted to COUNT_CAP (exact below it; COUNT_CAP
+        means at least that many: no reader pages past it)."""
         ...
 
     async def catch_up_search_index(self) -> int:

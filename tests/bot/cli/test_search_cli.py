@@ -7,7 +7,7 @@ import pytest
 
 from bot.cli import main
 from bot.ingest import ingest_drafts
-from bot.models import ArticleDraft
+from bot.models import COUNT_CAP, ArticleDraft
 from bot.store import open_store
 
 
@@ -64,3 +64,24 @@ def test_pages_out_of_range_are_said_not_reported_as_no_match(
     printed = capsys.readouterr()
     assert said in printed.out + printed.err
     assert "No articles match" not in printed.out + printed.err
+
+
+def test_a_total_counted_to_the_cap_prints_as_at_least(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "news.db"
+
+    async def archive() -> None:
+        async with await open_store(db) as store:
+            drafts = [
+                ArticleDraft(f"Harbour day {n}", "Ships return.", f"h:{n}")
+                for n in range(COUNT_CAP + 3)
+            ]
+            await ingest_drafts(store, drafts)
+
+    asyncio.run(archive())
+    assert main(["--db", str(db), "search", "harbour"]) == 0
+    assert f"{COUNT_CAP}+ result(s), page 1 of 100" in capsys.readouterr().out
+    assert main(["--db", str(db), "search", "harbour", "--json"]) == 0
+    printed = capsys.readouterr().out
+    assert '"total": 1000' in printed and '"total_at_least": true' in printed
