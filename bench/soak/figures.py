@@ -70,6 +70,14 @@ def memory(phase: Phase, part: int = 1) -> tuple[float, float, float]:
     return before[-1], peak, (after[-1] if after else phase.rss[-1][part])
 
 
+def at_peak(phase: Phase) -> str:
+    """When the peak of the bot and its children came (seconds into the load) and how it was
+    made up: the bot's own MB and its children's (the NLP worker, the chart renderer)."""
+    when, family, bot = max(phase.rss, key=lambda s: s[1])
+    into, workers = when - phase.load[0], family - bot
+    return f"at the peak ({into:.0f} s into the load) the bot {bot:.0f}, its workers {workers:.0f}"
+
+
 def database(path: Path) -> tuple[bool, int, int, int]:
     """integrity_check's verdict, the full-text table's rows, the search index's documents
     (tantivy, beside the database: what searches read) and the articles."""
@@ -133,7 +141,7 @@ def figures(calm: Phase, hostile: Phase, *, readers: int, hostiles: int) -> list
             peak,
             "MB",
             goal=RSS_PEAK,
-            note=f"the bot alone: {bot_peak:.0f} MB",
+            note=f"the bot alone: {bot_peak:.0f} MB at most; {at_peak(hostile)}",
         ),
         Figure(
             "RSS after the load vs before it",
