@@ -70,6 +70,30 @@ def memory(phase: Phase, part: int = 1) -> tuple[float, float, float]:
     return before[-1], peak, (after[-1] if after else phase.rss[-1][part])
 
 
+def at_peak(phase: Phase) -> str:
+    """When the peak of the bot and its children came (seconds into the load) and how it was
+    made up: the bot's own MB and each child's, largest first (the NLP worker, the chart
+    renderer, multiprocessing's resource tracker)."""
+    when, _, bot, children = max(phase.rss, key=lambda s: s[1])
+    each = " + ".join(f"{mb:.0f}" for mb in children) or "none"
+    into = when - phase.load[0]
+    return f"at the peak ({into:.0f} s into the load) the bot {bot:.0f}, its children {each}"
+
+
+def timeline(phase: Phase, every: float = 30.0) -> list[str]:
+    """The bot's and each child's MB every `every` seconds from the load's start, and at the
+    peak: where the memory went."""
+    start, peak = phase.load[0], max(s[1] for s in phase.rss)
+    lines, shown = [], -every
+    for when, family, bot, children in phase.rss:
+        into = when - start
+        if into >= shown + every or family == peak:
+            shown = into if into >= shown + every else shown
+            each = " + ".join(f"{mb:.0f}" for mb in children) or "none"
+            lines.append(f"memory {into:+.0f} s: {family:.0f} MB, bot {bot:.0f}, children {each}")
+    return lines
+
+
 def database(path: Path) -> tuple[bool, int, int, int]:
     """integrity_check's verdict, the full-text table's rows, the search index's documents
     (tantivy, beside the database: what searches read) and the articles."""
@@ -133,7 +157,7 @@ def figures(calm: Phase, hostile: Phase, *, readers: int, hostiles: int) -> list
             peak,
             "MB",
             goal=RSS_PEAK,
-            note=f"the bot alone: {bot_peak:.0f} MB",
+            note=f"the bot alone: {bot_peak:.0f} MB at most; {at_peak(hostile)}",
         ),
         Figure(
             "RSS after the load vs before it",
@@ -213,6 +237,7 @@ def troubles(phase: Phase) -> list[str]:
         lines.append(
             f"memory at {moment}: " + ", ".join(f"{k} {v:.0f} MB" for k, v in found.items())
         )
+    lines += timeline(phase)
     if grown := phase.report.get("objects_grown"):
         lines.append(f"objects grown under load: {', '.join(grown)}")
     if imported := phase.report.get("imported_under_load"):

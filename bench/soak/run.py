@@ -36,14 +36,17 @@ FEED_INTERVAL = 300  # the poller's shortest interval
 SHUTDOWN = 60.0
 
 
+Sample = tuple[float, float, float, tuple[float, ...]]
+
+
 @dataclass
 class Phase:
     """What one phase saw."""
 
     trips: list[Trip]
     report: dict[str, Any]
-    # (wall time, MB of the bot and its children, MB of the bot alone)
-    rss: list[tuple[float, float, float]]
+    # (wall time, MB of the bot and its children, MB of the bot alone, each child's MB)
+    rss: list[Sample]
     load: tuple[float, float]  # wall time the load started and ended
     requests: list[Any]
     interactions: list[Any]
@@ -104,14 +107,13 @@ def _children(pid: int) -> set[int]:
     return found
 
 
-async def _sample_memory(
-    pid: int, samples: list[tuple[float, float, float]], seen: set[int]
-) -> None:
+async def _sample_memory(pid: int, samples: list[Sample], seen: set[int]) -> None:
     while True:
         family = _children(pid)
         seen |= family
         bot = _rss_mb(pid)
-        samples.append((time.time(), bot + sum(_rss_mb(p) for p in family), bot))
+        children = tuple(sorted((_rss_mb(p) for p in family), reverse=True))
+        samples.append((time.time(), bot + sum(children), bot, children))
         await asyncio.sleep(1.0)
 
 
@@ -207,7 +209,7 @@ async def run_phase(
         if not line:
             raise RuntimeError(f"the bot did not start; see {folder / 'bot.log'}")
         pid = json.loads(line)["pid"]
-        rss: list[tuple[float, float, float]] = []
+        rss: list[Sample] = []
         family: set[int] = set()
         helpers = [asyncio.create_task(_sample_memory(pid, rss, family))]
         faults: list[str] = []
