@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Mapping, Sequence
 
@@ -18,28 +17,29 @@ _INDEXED = (
     " coalesce(published_at, ingested_at) AS at, search_seq"
 )
 
+# The highest search_seq of any committed article row or tombstone.
+_SEQ = (
+    "SELECT max(coalesce((SELECT max(search_seq) FROM articles), 0),"
+    " coalesce((SELECT max(search_seq) FROM article_tombstones), 0))"
+)
+# A page's rows, by a JSON list of ids.
+_ROWS = (
+    "SELECT id, title, source, url, coalesce(published_at, ingested_at) AS at,"
+    f" CASE WHEN length(body) > {SNIPPET_BODY_CHARS} THEN NULL ELSE body END AS body,"
+    " substr(body, 1, 400) AS lead FROM articles"
+    " WHERE id IN (SELECT value FROM json_each(?))"
+)
+
 
 class IndexReads(IndexedSearch, IndexedCounts, IndexPacing):
     """The index's reads, each on a reader connection (sqlite/readers.py)."""
 
     conn: aiosqlite.Connection
-    writer: aiosqlite.Connection
-    _owner: asyncio.Task[object] | None
-
-    def _holds_connection(self) -> bool:
-        # `conn` is the reader this task borrowed, if it borrowed one (readers.py).
-        owns = self._owner is not None and self._owner is asyncio.current_task()
-        return owns or self.conn is not self.writer
 
     @pooled
     async def _search_seq(self) -> int:
         # One trip to the connection's thread (execute, fetch and close are three).
-        rows = list(
-            await self.conn.execute_fetchall(
-                "SELECT max(coalesce((SELECT max(search_seq) FROM articles), 0),"
-                " coalesce((SELECT max(search_seq) FROM article_tombstones), 0))"
-            )
-        )
+        rows = list(await self.conn.execute_fetchall(_SEQ))
         return int(rows[0][0]) if rows else 0
 
     @pooled
@@ -63,11 +63,18 @@ class IndexReads(IndexedSearch, IndexedCounts, IndexPacing):
     async def _search_rows(self, ids: Sequence[int]) -> list[Mapping[str, object]]:
         if not ids:
             return []
-        rows = await self.conn.execute_fetchall(
-            "SELECT id, title, source, url, coalesce(published_at, ingested_at) AS at,"
-            f" CASE WHEN length(body) > {SNIPPET_BODY_CHARS} THEN NULL ELSE body END AS body,"
-            " substr(body, 1, 400) AS lead FROM articles"
-            " WHERE id IN (SELECT value FROM json_each(?))",
-            (json.dumps(list(ids)),),
-        )
+        rows = await self.conn.execute_fetchall(_ROWS, (json.dumps(list(ids)),))
         return [dict(row) for row in rows]
+
+    @pooled
+    async def _search_page(self, ids: Sequence[int]) -> tuple[int, list[Mapping[str, object]]]:
+        # One statement, so one snapshot and one trip: the seq beside each row (a row of
+        # NULLs and the seq when no id is left).
+        rows = list(
+            await self.conn.execute_fetchall(
+                f"SELECT ({_SEQ}) AS seq, page.* FROM (SELECT 1) LEFT JOIN ({_ROWS}) AS page ON 1",
+                (json.dumps(list(ids)),),
+            )
+        )
+        top = int(rows[0]["seq"]) if rows else 0
+        return top, [dict(row) for row in rows if row["id"] is not None]
