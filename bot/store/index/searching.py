@@ -25,6 +25,7 @@ from bot.store.index.keeping import (
     CATCH_UP_BATCH,
     SNIPPET_CHARS,
     Changes,
+    Found,
     SearchIndex,
     WriterBusy,
 )
@@ -60,6 +61,15 @@ class IndexedSearch:
     async def _search_page(self, ids: Sequence[int]) -> tuple[int, list[Mapping[str, object]]]:
         """`_search_seq` and `_search_rows` read in one statement (one snapshot, one trip)."""
         raise NotImplementedError
+
+    async def _ranked_page(
+        self, query: Query, offset: int, limit: int
+    ) -> tuple[Found, int, list[Mapping[str, object]]]:
+        """The search ranked on the index's snapshot, then the database's highest search_seq
+        and the page's rows (`_search_page`)."""
+        found = await work.to_thread(self.search_index.search, query, offset + limit)
+        top, rows = await self._search_page([i for i, _ in found.ranked[offset : offset + limit]])
+        return found, top, rows
 
     def _index_lock(self) -> asyncio.Lock:
         lock: asyncio.Lock | None = self.__dict__.get("_catching_up")
@@ -124,18 +134,15 @@ class IndexedSearch:
         filters = query.filters.checked_resolved()
         if filters.article_ids is not None and not filters.article_ids:
             return [], 0
-        found = await work.to_thread(self.search_index.search, query, offset + limit)
-        page = found.ranked[offset : offset + limit]
-        # The rows and the database's highest search_seq in one read, sent after the search
-        # arrived: it sees every commit made before then (another process's too; inside its
-        # own transaction a task reads on it and sees what it wrote). When the database is
-        # ahead of the snapshot ranked, the index catches up and the search runs again.
-        top, rows = await self._search_page([i for i, _ in page])
+        # The database's highest search_seq is read with the rows, after the ranking: it
+        # sees every commit made before the search arrived (another process's too; inside
+        # its own transaction a task reads on it and sees what it wrote). When the database
+        # is ahead of the snapshot ranked, the index catches up and the search runs again.
+        found, top, rows = await self._ranked_page(query, offset, limit)
         if top > found.seq:
             await self._index_reaches(top)
-            found = await work.to_thread(self.search_index.search, query, offset + limit)
-            page = found.ranked[offset : offset + limit]
-            rows = await self._search_rows([i for i, _ in page])
+            found, _, rows = await self._ranked_page(query, offset, limit)
+        page = found.ranked[offset : offset + limit]
         by_id = {row["id"]: row for row in rows}
         kept = [(by_id[i], score) for i, score in page if i in by_id]
         if found.snippets is None:

@@ -4,13 +4,16 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Mapping, Sequence
 
 import aiosqlite
 
 from bot.models import SNIPPET_BODY_CHARS
+from bot.models.query import Query
 from bot.store.index import Changes, IndexedCounts, IndexedSearch, IndexPacing
-from bot.store.sqlite.readers import pooled
+from bot.store.index.keeping import Found
+from bot.store.sqlite.readers import on_thread, pooled
 
 _INDEXED = (
     "id, title, caption, body, source, author, categories,"
@@ -29,6 +32,9 @@ _ROWS = (
     " substr(body, 1, 400) AS lead FROM articles"
     " WHERE id IN (SELECT value FROM json_each(?))"
 )
+# Both in one statement (one snapshot): the seq beside each row, a row of NULLs and the seq
+# when no id is left.
+_PAGE = f"SELECT ({_SEQ}) AS seq, page.* FROM (SELECT 1) LEFT JOIN ({_ROWS}) AS page ON 1"
 
 
 class IndexReads(IndexedSearch, IndexedCounts, IndexPacing):
@@ -67,14 +73,17 @@ class IndexReads(IndexedSearch, IndexedCounts, IndexPacing):
         return [dict(row) for row in rows]
 
     @pooled
-    async def _search_page(self, ids: Sequence[int]) -> tuple[int, list[Mapping[str, object]]]:
-        # One statement, so one snapshot and one trip: the seq beside each row (a row of
-        # NULLs and the seq when no id is left).
-        rows = list(
-            await self.conn.execute_fetchall(
-                f"SELECT ({_SEQ}) AS seq, page.* FROM (SELECT 1) LEFT JOIN ({_ROWS}) AS page ON 1",
-                (json.dumps(list(ids)),),
-            )
-        )
+    async def _ranked_page(
+        self, query: Query, offset: int, limit: int
+    ) -> tuple[Found, int, list[Mapping[str, object]]]:
+        # The ranking and the read in one call on the connection's thread: one trip.
+        rank, k = self.search_index.search, offset + limit
+
+        def both(conn: sqlite3.Connection) -> tuple[Found, list[sqlite3.Row]]:
+            found = rank(query, k)
+            ids = [i for i, _ in found.ranked[offset:k]]
+            return found, conn.execute(_PAGE, (json.dumps(ids),)).fetchall()
+
+        found, rows = await on_thread(self.conn, both)
         top = int(rows[0]["seq"]) if rows else 0
-        return top, [dict(row) for row in rows if row["id"] is not None]
+        return found, top, [dict(row) for row in rows if row["id"] is not None]

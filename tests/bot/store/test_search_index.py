@@ -12,12 +12,14 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 from pathlib import Path
 
 import pytest
 
 from bot.ingest import ingest_drafts
 from bot.models import ArticleDraft
+from bot.models.query import Query
 from bot.search import parse_query, search
 from bot.store import Store, open_store
 from tests import backends
@@ -326,15 +328,23 @@ async def test_a_commit_landing_between_the_ranking_and_the_rows_is_searched_aga
         await open_store(databases, index_dir=tmp_path / "other") as other,
     ):
         await ingest_drafts(bot, [ArticleDraft("Calm", "A cyclone passed.", "k:calm")])
-        real = bot._search_page  # type: ignore[attr-defined]
+        index = bot.search_index  # type: ignore[attr-defined]
+        ranked, go = threading.Event(), threading.Event()
+        real = index.search
 
-        async def after_a_commit(ids: list[int]) -> object:
-            monkeypatch.setattr(bot, "_search_page", real)  # the first read only
-            await ingest_drafts(other, [ArticleDraft("Cyclone", "Landfall.", "k:cyclone")])
-            return await real(ids)
+        def held(query: Query, k: int) -> object:
+            found = real(query, k)
+            if not ranked.is_set():  # the first ranking waits for the other's commit
+                ranked.set()
+                go.wait(30)
+            return found
 
-        monkeypatch.setattr(bot, "_search_page", after_a_commit)
-        hits, total = await bot.search_articles(parse_query("cyclone"), 10, 0)
+        monkeypatch.setattr(index, "search", held)
+        searching = asyncio.ensure_future(bot.search_articles(parse_query("cyclone"), 10, 0))
+        assert await asyncio.to_thread(ranked.wait, 30)
+        await ingest_drafts(other, [ArticleDraft("Cyclone", "Landfall.", "k:cyclone")])
+        go.set()
+        hits, total = await searching
         assert (total, sorted(hit.title for hit in hits)) == (2, ["Calm", "Cyclone"])
 
 
