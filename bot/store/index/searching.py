@@ -142,6 +142,10 @@ class IndexedSearch:
         if top > found.seq:
             await self._index_reaches(top)
             found, _, rows = await self._ranked_page(query, offset, limit)
+        # One turn of the loop before the snippets: a search waiting for the connection this
+        # one gave back sends its work first (in a burst of 50 on 4 readers a reader stood
+        # idle while the loop cut a page's snippets and rendered it).
+        await asyncio.sleep(0)
         page = found.ranked[offset : offset + limit]
         by_id = {row["id"]: row for row in rows}
         kept = [(by_id[i], score) for i, score in page if i in by_id]
