@@ -40,7 +40,7 @@ Progress = Callable[[int, int], None]
 
 class IndexedSearch:
     """`search_articles` through the search index; mixed into each backend's store, which
-    gives the three reads below in its own SQL."""
+    gives the reads below in its own SQL."""
 
     search_index: SearchIndex
 
@@ -55,21 +55,16 @@ class IndexedSearch:
 
     async def _search_rows(self, ids: Sequence[int]) -> list[Mapping[str, object]]:
         """The page's rows by id: id, title, source, url, at, body (None when longer than a
-        snippet may read) and lead (the body's opening)."""
-        raise NotImplementedError
-
-    async def _search_page(self, ids: Sequence[int]) -> tuple[int, list[Mapping[str, object]]]:
-        """`_search_seq` and `_search_rows` read in one statement (one snapshot, one trip)."""
+        snippet may read) and lead (the body's opening). (`bench.parts` times it alone.)"""
         raise NotImplementedError
 
     async def _ranked_page(
         self, query: Query, offset: int, limit: int
     ) -> tuple[Found, int, list[Mapping[str, object]]]:
-        """The search ranked on the index's snapshot, then the database's highest search_seq
-        and the page's rows (`_search_page`)."""
-        found = await work.to_thread(self.search_index.search, query, offset + limit)
-        top, rows = await self._search_page([i for i, _ in found.ranked[offset : offset + limit]])
-        return found, top, rows
+        """The search ranked on the index's snapshot (`SearchIndex.search`), then, after it,
+        the database's highest search_seq and the page's rows read in one statement (one
+        snapshot)."""
+        raise NotImplementedError
 
     def _index_lock(self) -> asyncio.Lock:
         lock: asyncio.Lock | None = self.__dict__.get("_catching_up")

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from bot import work
 from bot.models import SNIPPET_BODY_CHARS
+from bot.models.query import Query
 from bot.store.index import Changes, IndexedCounts, IndexedSearch, IndexPacing
+from bot.store.index.keeping import Found
 from bot.store.postgres.base import PgBase
 
 _INDEXED = (
@@ -62,13 +65,16 @@ class PgIndexReads(IndexedSearch, IndexedCounts, IndexPacing, PgBase):
             return []
         return [dict(row) for row in await self._fetch(_ROWS, list(ids))]
 
-    async def _search_page(self, ids: Sequence[int]) -> tuple[int, list[Mapping[str, object]]]:
+    async def _ranked_page(
+        self, query: Query, offset: int, limit: int
+    ) -> tuple[Found, int, list[Mapping[str, object]]]:
+        found = await work.to_thread(self.search_index.search, query, offset + limit)
         # One statement, so one snapshot and one round trip: the seq beside each row (a row
         # of NULLs and the seq when no id is left).
         rows = await self._fetch(
             f"SELECT ({_SEQ}) AS seq, page.* FROM (SELECT 1) AS one"
             f" LEFT JOIN ({_ROWS}) AS page ON true",
-            list(ids),
+            [i for i, _ in found.ranked[offset : offset + limit]],
         )
         top = int(rows[0]["seq"] or 0) if rows else 0
-        return top, [dict(row) for row in rows if row["id"] is not None]
+        return found, top, [dict(row) for row in rows if row["id"] is not None]

@@ -104,9 +104,14 @@ async def on_thread(conn: aiosqlite.Connection, function: Callable[[sqlite3.Conn
     the statements sent to it: work and statements in one trip instead of one each (a trip
     costs about what a small statement does). aiosqlite has no public call for it: its
     `_execute` and `_conn` (every search goes through here, so a change fails every test)."""
-    call = work.on_meter(functools.partial(function, conn._conn))
-    result: T = await conn._execute(call)  # type: ignore[no-untyped-call]
-    return result
+
+    def boxed() -> list[T]:
+        return [function(conn._conn)]
+
+    box: list[T] = await conn._execute(work.on_meter(boxed))  # type: ignore[no-untyped-call]
+    # Emptied: the connection's thread holds its last result until its next call, and a
+    # search's result holds a snapshot of the index (its files' pages stay mapped).
+    return box.pop()
 
 
 class _Routed(Protocol):
