@@ -65,6 +65,10 @@ class Readers:
             if not self._closed:
                 self._free.put_nowait(conn)
 
+    def available(self) -> bool:
+        """True when a reader can be had now: a free one, or room to open one."""
+        return not self._free.empty() or len(self._opened) + self._opening < self.size
+
     async def _take(self) -> aiosqlite.Connection:
         self._check_open()
         if self._free.empty() and len(self._opened) + self._opening < self.size:
@@ -175,6 +179,18 @@ class PooledReads:
                 yield
             finally:
                 _BORROWED.reset(token)
+
+    def reader_waits(self) -> bool:
+        """True when a read by this task now would wait for a reader (every one is busy, and
+        the task holds none, nor its own transaction)."""
+        borrowed = _BORROWED.get()
+        if (
+            self.readers is None
+            or self._owner is asyncio.current_task()
+            or (borrowed is not None and borrowed[0] is self)
+        ):
+            return False
+        return not self.readers.available()
 
     @contextlib.contextmanager
     def on_writer(self) -> Iterator[None]:

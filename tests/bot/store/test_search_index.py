@@ -349,6 +349,34 @@ async def test_a_commit_landing_between_the_ranking_and_the_rows_is_searched_aga
 
 
 @pytest.mark.sqlite_only
+async def test_a_search_finding_every_reader_busy_ranks_while_it_waits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A search ranks on the reader it reads from (one trip), unless every reader is busy (a
+    burst): then it ranks on a worker thread while it waits, so rankings do not queue for the
+    readers; its page is the same."""
+    async with await open_store(tmp_path / "one.db", readers=1) as store:
+        await ingest_drafts(store, [ArticleDraft("Cyclone", "Landfall.", "k:cyclone")])
+        query = parse_query("cyclone")
+        alone = await store.search_articles(query, 10, 0)
+        index = store.search_index  # type: ignore[attr-defined]
+        ranked, real = threading.Event(), index.search
+
+        def seen(query: Query, k: int) -> object:
+            ranked.set()
+            return real(query, k)
+
+        monkeypatch.setattr(index, "search", seen)
+        async with store.reading():  # type: ignore[attr-defined]
+            waiting = asyncio.get_running_loop().create_task(
+                store.search_articles(query, 10, 0), context=contextvars.Context()
+            )
+            assert await asyncio.to_thread(ranked.wait, 30)  # ranked, the reader still held
+            assert not waiting.done()
+        assert await asyncio.wait_for(waiting, 30) == alone
+
+
+@pytest.mark.sqlite_only
 async def test_a_search_on_a_borrowed_reader_does_not_wait_for_another_s_read(
     tmp_path: Path,
 ) -> None:
