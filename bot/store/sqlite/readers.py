@@ -165,12 +165,7 @@ class PooledReads:
         """Run the block on a borrowed reader, unless there are none (a private in-memory
         database), this task is inside its own write transaction (it must see its writes),
         or it already holds one."""
-        borrowed = _BORROWED.get()
-        if (
-            self.readers is None
-            or self._owner is asyncio.current_task()
-            or (borrowed is not None and borrowed[0] is self)
-        ):
+        if self.readers is None or self._reads_in_place():
             yield
             return
         async with self.readers.borrowed() as conn:
@@ -183,14 +178,17 @@ class PooledReads:
     def reader_waits(self) -> bool:
         """True when a read by this task now would wait for a reader (every one is busy, and
         the task holds none, nor its own transaction)."""
-        borrowed = _BORROWED.get()
-        if (
-            self.readers is None
-            or self._owner is asyncio.current_task()
-            or (borrowed is not None and borrowed[0] is self)
-        ):
+        if self.readers is None or self._reads_in_place():
             return False
         return not self.readers.available()
+
+    def _reads_in_place(self) -> bool:
+        """True when this task reads on the connection it has: inside its own write
+        transaction (it must see its writes), or on a reader it already holds."""
+        borrowed = _BORROWED.get()
+        return self._owner is asyncio.current_task() or (
+            borrowed is not None and borrowed[0] is self
+        )
 
     @contextlib.contextmanager
     def on_writer(self) -> Iterator[None]:
