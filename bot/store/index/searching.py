@@ -2,12 +2,12 @@
 gives the page's rows by id (an article deleted since the index's commit is skipped, an
 edited one shows its new text), snippets are cut from the row's body.
 
-Before a search the database's highest `search_seq` (one indexed read, shared by the
-searches that arrive together: freshness.py) is compared with the watermark of the index's
-snapshot (kept in memory since its last reload, keeping.py); when the database is ahead
-(another process wrote, or this one was killed before its index commit) the index catches up
-first, so a search never disagrees with the database it reads its rows from. After a
-transaction that wrote articles commits, the store catches up at once.
+The page's rows are read with the database's highest `search_seq` (one statement, after the
+ranking), which is compared with the watermark of the snapshot ranked (kept in memory since
+the index's last reload, keeping.py); when the database is ahead (another process wrote, or
+this one was killed before its index commit) the index catches up and the search runs again,
+so a search never disagrees with the database it reads its rows from. After a transaction
+that wrote articles commits, the store catches up at once.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ import tantivy
 from bot import work
 from bot.models import SNIPPET_END, SNIPPET_START, SearchHit
 from bot.models.query import Query
-from bot.store.index.freshness import SharedCheck
 from bot.store.index.keeping import (
     CATCH_UP_BATCH,
     SNIPPET_CHARS,
@@ -41,7 +40,7 @@ Progress = Callable[[int, int], None]
 
 class IndexedSearch:
     """`search_articles` through the search index; mixed into each backend's store, which
-    gives the three reads below in its own SQL."""
+    gives the reads below in its own SQL."""
 
     search_index: SearchIndex
 
@@ -56,7 +55,15 @@ class IndexedSearch:
 
     async def _search_rows(self, ids: Sequence[int]) -> list[Mapping[str, object]]:
         """The page's rows by id: id, title, source, url, at, body (None when longer than a
-        snippet may read) and lead (the body's opening)."""
+        snippet may read) and lead (the body's opening). (`bench.parts` times it alone.)"""
+        raise NotImplementedError
+
+    async def _ranked_page(
+        self, query: Query, offset: int, limit: int
+    ) -> tuple[Found, int, list[Mapping[str, object]]]:
+        """The search ranked on the index's snapshot (`SearchIndex.search`), then, after it,
+        the database's highest search_seq and the page's rows read in one statement (one
+        snapshot)."""
         raise NotImplementedError
 
     def _index_lock(self) -> asyncio.Lock:
@@ -103,33 +110,17 @@ class IndexedSearch:
         """Articles were written and committed: catch the index up."""
         await self.catch_up_search_index()
 
-    def _holds_connection(self) -> bool:
-        """True when the calling task holds a connection of this store: its own write
-        transaction, or a read connection it borrowed."""
-        raise NotImplementedError
-
-    async def _index_current(self) -> None:
-        """Catch the index up when the database is ahead of it: searches arriving together
-        share one read of `search_seq` (freshness.py). A task holding a connection checks
-        alone, on it: inside its transaction it sees what it wrote, and a shared read might
-        wait for the very connection it holds."""
-        if self._holds_connection():
-            await self._check_index()
-            return
-        shared: SharedCheck | None = self.__dict__.get("_freshness")
-        if shared is None:
-            shared = self.__dict__["_freshness"] = SharedCheck()
-        await shared.run(self._check_index)
-
-    async def _check_index(self) -> None:
-        top = await self._search_seq()
-        # The snapshot's watermark is the index's last reload: no tantivy call while it
-        # covers the database; a reload (another process's commit) or a catch-up otherwise.
-        if (
-            self.search_index.snapshot.mark.seq < top
-            and (await work.to_thread(self.search_index.mark)).seq < top
-        ):
-            await self.catch_up_search_index()
+    async def _index_reaches(self, top: int) -> None:
+        """Bring the index up to the database's `top`, as a search read it: the index's last
+        commit may hold it (another process caught up, or another search here did), else a
+        catch-up. Searches that found the index behind together take turns: the first
+        catches up, the others find it done."""
+        async with self._index_lock():
+            if (
+                self.search_index.snapshot.mark.seq < top
+                and (await work.to_thread(self.search_index.mark)).seq < top
+            ):
+                await self._catch_up(self.search_index)
 
     async def search_articles(
         self, query: Query, limit: int, offset: int
@@ -138,23 +129,21 @@ class IndexedSearch:
         filters = query.filters.checked_resolved()
         if filters.article_ids is not None and not filters.article_ids:
             return [], 0
-        # The ranking runs beside the freshness read (on its own thread): when that read
-        # changed the index (a catch-up), or another task did meanwhile, it runs again. The
-        # read stays in this task: inside its own transaction a task must read on it (what it
-        # wrote is not committed yet), and a read from another task would wait for the end of
-        # that transaction, which waits for this search.
-        ranking = work.started(self.search_index.search, query, offset + limit)
-        try:
-            await self._index_current()
-        except BaseException:
-            ranking.add_done_callback(_settled)
-            raise
-        found = await ranking
-        if found.seq != self.search_index.snapshot.mark.seq:
-            found = await work.to_thread(self.search_index.search, query, offset + limit)
+        # The database's highest search_seq is read with the rows, after the ranking: it
+        # sees every commit made before the search arrived (another process's too; inside
+        # its own transaction a task reads on it and sees what it wrote). When the database
+        # is ahead of the snapshot ranked, the index catches up and the search runs again.
+        found, top, rows = await self._ranked_page(query, offset, limit)
+        if top > found.seq:
+            await self._index_reaches(top)
+            found, _, rows = await self._ranked_page(query, offset, limit)
+        # One turn of the loop before the snippets: a search waiting for the connection this
+        # one gave back sends its work first (in a burst of 50 on 4 readers a reader stood
+        # idle while the loop cut a page's snippets and rendered it).
+        await asyncio.sleep(0)
         page = found.ranked[offset : offset + limit]
-        rows = {row["id"]: row for row in await self._search_rows([i for i, _ in page])}
-        kept = [(rows[i], score) for i, score in page if i in rows]
+        by_id = {row["id"]: row for row in rows}
+        kept = [(by_id[i], score) for i, score in page if i in by_id]
         if found.snippets is None:
             return [
                 hit_from_row(row, lead_snippet(str(row["lead"])), 0.0) for row, _ in kept
@@ -164,12 +153,6 @@ class IndexedSearch:
         return [
             hit_from_row(row, _snippet(row, snippets), score) for row, score in kept
         ], found.total
-
-
-def _settled(ranking: asyncio.Future[Found]) -> None:
-    """Take a ranking's outcome nobody waits for any more (so none is reported as lost)."""
-    if not ranking.cancelled():
-        ranking.exception()
 
 
 def _snippet(row: Mapping[str, object], snippets: tantivy.SnippetGenerator) -> str:

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from bot import work
 from bot.models import SNIPPET_BODY_CHARS
+from bot.models.query import Query
 from bot.store.index import Changes, IndexedCounts, IndexedSearch, IndexPacing
+from bot.store.index.keeping import Found
 from bot.store.postgres.base import PgBase
 
 _INDEXED = (
@@ -14,19 +17,24 @@ _INDEXED = (
     " coalesce(published_at, ingested_at) AS at, search_seq"
 )
 
+# The highest search_seq of any committed article row or tombstone.
+_SEQ = (
+    "SELECT greatest(coalesce((SELECT max(search_seq) FROM articles), 0),"
+    " coalesce((SELECT max(search_seq) FROM article_tombstones), 0))"
+)
+# A page's rows, by an array of ids.
+_ROWS = (
+    "SELECT id, title, source, url, coalesce(published_at, ingested_at) AS at,"
+    f" CASE WHEN length(body) > {SNIPPET_BODY_CHARS} THEN NULL ELSE body END AS body,"
+    " left(body, 400) AS lead FROM articles WHERE id = ANY($1::bigint[])"
+)
+
 
 class PgIndexReads(IndexedSearch, IndexedCounts, IndexPacing, PgBase):
     """The index's reads, through the pool (or the task's transaction)."""
 
-    def _holds_connection(self) -> bool:
-        return self._tx() is not None
-
     async def _search_seq(self) -> int:
-        value = await self._fetchval(
-            "SELECT greatest(coalesce((SELECT max(search_seq) FROM articles), 0),"
-            " coalesce((SELECT max(search_seq) FROM article_tombstones), 0))"
-        )
-        return int(value or 0)
+        return int(await self._fetchval(_SEQ) or 0)
 
     async def _search_changes(self, after: int, upto: int, limit: int) -> Changes:
         rows = [
@@ -55,10 +63,18 @@ class PgIndexReads(IndexedSearch, IndexedCounts, IndexPacing, PgBase):
     async def _search_rows(self, ids: Sequence[int]) -> list[Mapping[str, object]]:
         if not ids:
             return []
+        return [dict(row) for row in await self._fetch(_ROWS, list(ids))]
+
+    async def _ranked_page(
+        self, query: Query, offset: int, limit: int
+    ) -> tuple[Found, int, list[Mapping[str, object]]]:
+        found = await work.to_thread(self.search_index.search, query, offset + limit)
+        # One statement, so one snapshot and one round trip: the seq beside each row (a row
+        # of NULLs and the seq when no id is left).
         rows = await self._fetch(
-            "SELECT id, title, source, url, coalesce(published_at, ingested_at) AS at,"
-            f" CASE WHEN length(body) > {SNIPPET_BODY_CHARS} THEN NULL ELSE body END AS body,"
-            " left(body, 400) AS lead FROM articles WHERE id = ANY($1::bigint[])",
-            list(ids),
+            f"SELECT ({_SEQ}) AS seq, page.* FROM (SELECT 1) AS one"
+            f" LEFT JOIN ({_ROWS}) AS page ON true",
+            [i for i, _ in found.ranked[offset : offset + limit]],
         )
-        return [dict(row) for row in rows]
+        top = int(rows[0]["seq"] or 0) if rows else 0
+        return found, top, [dict(row) for row in rows if row["id"] is not None]

@@ -3,43 +3,50 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
+import sqlite3
 from collections.abc import Mapping, Sequence
 
 import aiosqlite
 
+from bot import work
 from bot.models import SNIPPET_BODY_CHARS
+from bot.models.query import Query
 from bot.store.index import Changes, IndexedCounts, IndexedSearch, IndexPacing
-from bot.store.sqlite.readers import pooled
+from bot.store.index.keeping import Found
+from bot.store.sqlite.readers import on_thread, pooled
 
 _INDEXED = (
     "id, title, caption, body, source, author, categories,"
     " coalesce(published_at, ingested_at) AS at, search_seq"
 )
 
+# The highest search_seq of any committed article row or tombstone.
+_SEQ = (
+    "SELECT max(coalesce((SELECT max(search_seq) FROM articles), 0),"
+    " coalesce((SELECT max(search_seq) FROM article_tombstones), 0))"
+)
+# A page's rows, by a JSON list of ids.
+_ROWS = (
+    "SELECT id, title, source, url, coalesce(published_at, ingested_at) AS at,"
+    f" CASE WHEN length(body) > {SNIPPET_BODY_CHARS} THEN NULL ELSE body END AS body,"
+    " substr(body, 1, 400) AS lead FROM articles"
+    " WHERE id IN (SELECT value FROM json_each(?))"
+)
+# Both in one statement (one snapshot): the seq beside each row, a row of NULLs and the seq
+# when no id is left.
+_PAGE = f"SELECT ({_SEQ}) AS seq, page.* FROM (SELECT 1) LEFT JOIN ({_ROWS}) AS page ON 1"
+
 
 class IndexReads(IndexedSearch, IndexedCounts, IndexPacing):
     """The index's reads, each on a reader connection (sqlite/readers.py)."""
 
     conn: aiosqlite.Connection
-    writer: aiosqlite.Connection
-    _owner: asyncio.Task[object] | None
-
-    def _holds_connection(self) -> bool:
-        # `conn` is the reader this task borrowed, if it borrowed one (readers.py).
-        owns = self._owner is not None and self._owner is asyncio.current_task()
-        return owns or self.conn is not self.writer
 
     @pooled
     async def _search_seq(self) -> int:
         # One trip to the connection's thread (execute, fetch and close are three).
-        rows = list(
-            await self.conn.execute_fetchall(
-                "SELECT max(coalesce((SELECT max(search_seq) FROM articles), 0),"
-                " coalesce((SELECT max(search_seq) FROM article_tombstones), 0))"
-            )
-        )
+        rows = list(await self.conn.execute_fetchall(_SEQ))
         return int(rows[0][0]) if rows else 0
 
     @pooled
@@ -63,11 +70,49 @@ class IndexReads(IndexedSearch, IndexedCounts, IndexPacing):
     async def _search_rows(self, ids: Sequence[int]) -> list[Mapping[str, object]]:
         if not ids:
             return []
-        rows = await self.conn.execute_fetchall(
-            "SELECT id, title, source, url, coalesce(published_at, ingested_at) AS at,"
-            f" CASE WHEN length(body) > {SNIPPET_BODY_CHARS} THEN NULL ELSE body END AS body,"
-            " substr(body, 1, 400) AS lead FROM articles"
-            " WHERE id IN (SELECT value FROM json_each(?))",
-            (json.dumps(list(ids)),),
-        )
+        rows = await self.conn.execute_fetchall(_ROWS, (json.dumps(list(ids)),))
         return [dict(row) for row in rows]
+
+    def reader_waits(self) -> bool:
+        """True when a read now would wait for a reader (readers.py)."""
+        raise NotImplementedError
+
+    async def _ranked_page(
+        self, query: Query, offset: int, limit: int
+    ) -> tuple[Found, int, list[Mapping[str, object]]]:
+        if self.reader_waits():
+            # Every reader is busy (a burst): rank on a worker thread while waiting for one,
+            # so rankings do not queue for the readers (with 2 readers a burst's p99 was a
+            # third worse when they did), then read.
+            found = await work.to_thread(self.search_index.search, query, offset + limit)
+            return await self._page_read(found, offset, limit)
+        return await self._ranked_on_reader(query, offset, limit)
+
+    @pooled
+    async def _page_read(
+        self, found: Found, offset: int, limit: int
+    ) -> tuple[Found, int, list[Mapping[str, object]]]:
+        ids = [i for i, _ in found.ranked[offset : offset + limit]]
+        rows = list(await self.conn.execute_fetchall(_PAGE, (json.dumps(ids),)))
+        return found, *_seq_and_rows(rows)
+
+    @pooled
+    async def _ranked_on_reader(
+        self, query: Query, offset: int, limit: int
+    ) -> tuple[Found, int, list[Mapping[str, object]]]:
+        # The ranking and the read in one call on the connection's thread: one trip.
+        rank, k = self.search_index.search, offset + limit
+
+        def both(conn: sqlite3.Connection) -> tuple[Found, list[sqlite3.Row]]:
+            found = rank(query, k)
+            ids = [i for i, _ in found.ranked[offset:k]]
+            return found, conn.execute(_PAGE, (json.dumps(ids),)).fetchall()
+
+        found, rows = await on_thread(self.conn, both)
+        return found, *_seq_and_rows(rows)
+
+
+def _seq_and_rows(rows: Sequence[sqlite3.Row]) -> tuple[int, list[Mapping[str, object]]]:
+    """The seq and the page's rows of a `_PAGE` statement's answer."""
+    top = int(rows[0]["seq"]) if rows else 0
+    return top, [dict(row) for row in rows if row["id"] is not None]

@@ -12,12 +12,14 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 from pathlib import Path
 
 import pytest
 
 from bot.ingest import ingest_drafts
 from bot.models import ArticleDraft
+from bot.models.query import Query
 from bot.search import parse_query, search
 from bot.store import Store, open_store
 from tests import backends
@@ -108,7 +110,7 @@ async def test_a_deleted_article_leaves_the_index(tmp_path: Path) -> None:
 async def test_a_search_finds_what_another_process_just_wrote(
     databases: str, tmp_path: Path
 ) -> None:
-    # The ranking runs beside the freshness read: the page must still be the database's.
+    # The ranking runs before the database's read: the page must still be the database's.
     async with (
         await open_store(databases, index_dir=tmp_path / "reader") as reader,
         await open_store(databases, index_dir=tmp_path / "writer") as writer,
@@ -275,12 +277,12 @@ async def test_an_index_in_memory_has_no_pages_to_let_go(tmp_path: Path) -> None
         assert await store.release_search_pages() is False
 
 
-async def test_a_burst_reads_the_database_s_search_seq_once_or_twice(
+async def test_a_search_reads_the_database_s_search_seq_with_its_rows(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Searches arriving together share the freshness check: the first reads `search_seq`,
-    the ones arriving during its read share the next (it was one read a search); one by one,
-    each reads again. The pages are the same either way."""
+    """The freshness read travels with the page's rows (one statement): a burst of searches
+    on a current index sends no read of `search_seq` of its own (it was one or two a burst,
+    one a search one by one). The pages are the same either way."""
     await ingest_drafts(store, corpus(60))
     reads = 0
     real = store._search_seq  # type: ignore[attr-defined]
@@ -293,55 +295,94 @@ async def test_a_burst_reads_the_database_s_search_seq_once_or_twice(
     monkeypatch.setattr(store, "_search_seq", counted)
     queries = [parse_query(QUERIES[n % 4]) for n in range(20)]
     pages = await asyncio.gather(*(store.search_articles(query, 10, 0) for query in queries))
-    assert reads == 2
     assert pages == [await store.search_articles(query, 10, 0) for query in queries]
-    assert reads == 22
+    assert reads == 0
+    assert [total for _, total in pages[:4]] == [
+        len(every_match_ranked(store, query)) for query in queries[:4]
+    ]
 
 
-async def test_a_search_sharing_a_read_sees_a_commit_made_before_it_arrived(
-    databases: str, tmp_path: Path
+@pytest.mark.sqlite_only
+async def test_a_search_sends_the_database_one_statement(tmp_path: Path) -> None:
+    """A page of hits costs the database one statement: its rows with the highest
+    `search_seq` (it was two, the freshness read and the rows)."""
+    async with await open_store(tmp_path / "one.db", readers=1) as store:
+        await ingest_drafts(store, corpus(60))
+        query = parse_query("w0")
+        hits, total = await store.search_articles(query, 10, 0)  # opens the reader
+        sent: list[str] = []
+        for conn in (store.writer, *store.readers._opened):  # type: ignore[attr-defined]
+            await conn.set_trace_callback(sent.append)
+        assert await store.search_articles(query, 10, 0) == (hits, total)
+        assert hits and len(sent) == 1
+
+
+async def test_a_commit_landing_between_the_ranking_and_the_rows_is_searched_again(
+    databases: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Another process commits an article while a search's read of `search_seq` is on its way
-    back: a search arriving after that commit does not take the older read's answer (it
-    would not reload the index the other process committed to); it waits for a read of its
-    own, which finds the article."""
-    index_dir = tmp_path / "index"
+    """Another process commits an article after a search ranked on its index and before the
+    search reads its rows: the read sees the database ahead of the ranking, so the index
+    catches up (the other process's index is not this one's) and the page has the article."""
     async with (
-        await open_store(databases, index_dir=index_dir) as bot,
-        await open_store(databases, index_dir=index_dir) as other,
+        await open_store(databases, index_dir=tmp_path / "bot") as bot,
+        await open_store(databases, index_dir=tmp_path / "other") as other,
     ):
-        await ingest_drafts(bot, [ArticleDraft("Calm", "Nothing happened.", "k:calm")])
-        real = bot._search_seq  # type: ignore[attr-defined]
-        read, release = asyncio.Event(), asyncio.Event()
+        await ingest_drafts(bot, [ArticleDraft("Calm", "A cyclone passed.", "k:calm")])
+        index = bot.search_index  # type: ignore[attr-defined]
+        ranked, go = threading.Event(), threading.Event()
+        real = index.search
 
-        async def held() -> int:
-            seq = int(await real())
-            if not read.is_set():  # the first read: answered, but its answer held back
-                read.set()
-                await release.wait()
-            return seq
+        def held(query: Query, k: int) -> object:
+            found = real(query, k)
+            if not ranked.is_set():  # the first ranking waits for the other's commit
+                ranked.set()
+                go.wait(30)
+            return found
 
-        bot._search_seq = held  # type: ignore[attr-defined]
-        query = parse_query("cyclone")
-        first = asyncio.ensure_future(bot.search_articles(query, 10, 0))
-        await read.wait()
+        monkeypatch.setattr(index, "search", held)
+        searching = asyncio.ensure_future(bot.search_articles(parse_query("cyclone"), 10, 0))
+        assert await asyncio.to_thread(ranked.wait, 30)
         await ingest_drafts(other, [ArticleDraft("Cyclone", "Landfall.", "k:cyclone")])
-        second = asyncio.ensure_future(bot.search_articles(query, 10, 0))
-        for _ in range(20):  # the second search arrives and waits on the shared check
-            await asyncio.sleep(0)
-        release.set()
-        await first
-        hits, total = await second
-        assert (total, [hit.title for hit in hits]) == (1, ["Cyclone"])
+        go.set()
+        hits, total = await searching
+        assert (total, sorted(hit.title for hit in hits)) == (2, ["Calm", "Cyclone"])
+
+
+@pytest.mark.sqlite_only
+async def test_a_search_finding_every_reader_busy_ranks_while_it_waits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A search ranks on the reader it reads from (one trip), unless every reader is busy (a
+    burst): then it ranks on a worker thread while it waits, so rankings do not queue for the
+    readers; its page is the same."""
+    async with await open_store(tmp_path / "one.db", readers=1) as store:
+        await ingest_drafts(store, [ArticleDraft("Cyclone", "Landfall.", "k:cyclone")])
+        query = parse_query("cyclone")
+        alone = await store.search_articles(query, 10, 0)
+        index = store.search_index  # type: ignore[attr-defined]
+        ranked, real = threading.Event(), index.search
+
+        def seen(query: Query, k: int) -> object:
+            ranked.set()
+            return real(query, k)
+
+        monkeypatch.setattr(index, "search", seen)
+        async with store.reading():  # type: ignore[attr-defined]
+            waiting = asyncio.get_running_loop().create_task(
+                store.search_articles(query, 10, 0), context=contextvars.Context()
+            )
+            assert await asyncio.to_thread(ranked.wait, 30)  # ranked, the reader still held
+            assert not waiting.done()
+        assert await asyncio.wait_for(waiting, 30) == alone
 
 
 @pytest.mark.sqlite_only
 async def test_a_search_on_a_borrowed_reader_does_not_wait_for_another_s_read(
     tmp_path: Path,
 ) -> None:
-    """With one read connection: a task holding it searches while another search's shared
-    freshness read waits for it. The holder checks on its own connection (joining the shared
-    read would wait for the connection it holds, and both searches would hang)."""
+    """With one read connection: a task holding it searches while another search's read
+    waits for it. The holder reads on its own connection (waiting for another task's read
+    would wait for the connection it holds, and both searches would hang)."""
     async with await open_store(tmp_path / "one.db", readers=1) as store:
         await ingest_drafts(store, [ArticleDraft("Cyclone", "Landfall.", "k:cyclone")])
         query = parse_query("cyclone")
@@ -350,7 +391,7 @@ async def test_a_search_on_a_borrowed_reader_does_not_wait_for_another_s_read(
             other = asyncio.get_running_loop().create_task(
                 store.search_articles(query, 10, 0), context=contextvars.Context()
             )
-            for _ in range(20):  # its freshness read now waits for the reader held here
+            for _ in range(20):  # its read now waits for the reader held here
                 await asyncio.sleep(0)
             held = await asyncio.wait_for(store.search_articles(query, 10, 0), 30)
         assert held[1] == (await asyncio.wait_for(other, 30))[1] == 1
