@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
-import sqlite3
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from contextvars import ContextVar
 from pathlib import Path
@@ -23,7 +22,6 @@ from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar, cast
 
 import aiosqlite
 
-from bot import work
 from bot.store.sqlite.db import open_reader
 
 # The reader the current task borrowed, and from which store (several stores may be open).
@@ -65,10 +63,6 @@ class Readers:
             if not self._closed:
                 self._free.put_nowait(conn)
 
-    def available(self) -> bool:
-        """True when a reader can be had now: a free one, or room to open one."""
-        return not self._free.empty() or len(self._opened) + self._opening < self.size
-
     async def _take(self) -> aiosqlite.Connection:
         self._check_open()
         if self._free.empty() and len(self._opened) + self._opening < self.size:
@@ -101,21 +95,6 @@ class Readers:
         opened, self._opened = self._opened, []
         for conn in opened:
             await conn.close()
-
-
-async def on_thread(conn: aiosqlite.Connection, function: Callable[[sqlite3.Connection], T]) -> T:
-    """`function` run with the connection's sqlite3 connection on its own thread, queued with
-    the statements sent to it: work and statements in one trip instead of one each (a trip
-    costs about what a small statement does). aiosqlite has no public call for it: its
-    `_execute` and `_conn` (every search goes through here, so a change fails every test)."""
-
-    def boxed() -> list[T]:
-        return [function(conn._conn)]
-
-    box: list[T] = await conn._execute(work.on_meter(boxed))  # type: ignore[no-untyped-call]
-    # Emptied: the connection's thread holds its last result until its next call, and a
-    # search's result holds a snapshot of the index (its files' pages stay mapped).
-    return box.pop()
 
 
 class _Routed(Protocol):
@@ -174,13 +153,6 @@ class PooledReads:
                 yield
             finally:
                 _BORROWED.reset(token)
-
-    def reader_waits(self) -> bool:
-        """True when a read by this task now would wait for a reader (every one is busy, and
-        the task holds none, nor its own transaction)."""
-        if self.readers is None or self._reads_in_place():
-            return False
-        return not self.readers.available()
 
     def _reads_in_place(self) -> bool:
         """True when this task reads on the connection it has: inside its own write
