@@ -58,13 +58,20 @@ class IndexedSearch:
         snippet may read) and lead (the body's opening). (`bench.parts` times it alone.)"""
         raise NotImplementedError
 
+    async def _page_rows(self, ids: Sequence[int]) -> tuple[int, list[Mapping[str, object]]]:
+        """The database's highest search_seq and the page's rows (as `_search_rows`), read in
+        one statement (one snapshot, one trip)."""
+        raise NotImplementedError
+
     async def _ranked_page(
         self, query: Query, offset: int, limit: int
     ) -> tuple[Found, int, list[Mapping[str, object]]]:
-        """The search ranked on the index's snapshot (`SearchIndex.search`), then, after it,
-        the database's highest search_seq and the page's rows read in one statement (one
-        snapshot)."""
-        raise NotImplementedError
+        """The search ranked on the index's snapshot on a worker thread (a ranking holds no
+        read connection: on a reader's thread a hostile user's costly rankings held them),
+        then, after it, the database's search_seq and the page's rows."""
+        found = await work.to_thread(self.search_index.search, query, offset + limit)
+        top, rows = await self._page_rows([i for i, _ in found.ranked[offset : offset + limit]])
+        return found, top, rows
 
     def _index_lock(self) -> asyncio.Lock:
         lock: asyncio.Lock | None = self.__dict__.get("_catching_up")

@@ -5,11 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from bot import work
 from bot.models import SNIPPET_BODY_CHARS
-from bot.models.query import Query
 from bot.store.index import Changes, IndexedCounts, IndexedSearch, IndexPacing
-from bot.store.index.keeping import Found
 from bot.store.postgres.base import PgBase
 
 _INDEXED = (
@@ -65,16 +62,13 @@ class PgIndexReads(IndexedSearch, IndexedCounts, IndexPacing, PgBase):
             return []
         return [dict(row) for row in await self._fetch(_ROWS, list(ids))]
 
-    async def _ranked_page(
-        self, query: Query, offset: int, limit: int
-    ) -> tuple[Found, int, list[Mapping[str, object]]]:
-        found = await work.to_thread(self.search_index.search, query, offset + limit)
+    async def _page_rows(self, ids: Sequence[int]) -> tuple[int, list[Mapping[str, object]]]:
         # One statement, so one snapshot and one round trip: the seq beside each row (a row
         # of NULLs and the seq when no id is left).
         rows = await self._fetch(
             f"SELECT ({_SEQ}) AS seq, page.* FROM (SELECT 1) AS one"
             f" LEFT JOIN ({_ROWS}) AS page ON true",
-            [i for i, _ in found.ranked[offset : offset + limit]],
+            list(ids),
         )
         top = int(rows[0]["seq"] or 0) if rows else 0
-        return found, top, [dict(row) for row in rows if row["id"] is not None]
+        return top, [dict(row) for row in rows if row["id"] is not None]

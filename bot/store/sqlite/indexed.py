@@ -9,11 +9,8 @@ from collections.abc import Mapping, Sequence
 
 import aiosqlite
 
-from bot import work
 from bot.models import SNIPPET_BODY_CHARS
-from bot.models.query import Query
 from bot.store.index import Changes, IndexedCounts, IndexedSearch, IndexPacing
-from bot.store.index.keeping import Found
 from bot.store.sqlite.readers import pooled
 
 _INDEXED = (
@@ -73,23 +70,9 @@ class IndexReads(IndexedSearch, IndexedCounts, IndexPacing):
         rows = await self.conn.execute_fetchall(_ROWS, (json.dumps(list(ids)),))
         return [dict(row) for row in rows]
 
-    async def _ranked_page(
-        self, query: Query, offset: int, limit: int
-    ) -> tuple[Found, int, list[Mapping[str, object]]]:
-        # Ranked on a worker thread, then read on a reader: a ranking holds no read
-        # connection. Ranked on the reader's own thread (one trip, p50 ~0.15 ms less), a
-        # hostile user's floods of costly searches held the readers and the soak's readers'
-        # other reads queued behind them (their p99 2.03x calm; /entity 16 -> 47 ms).
-        found = await work.to_thread(self.search_index.search, query, offset + limit)
-        return await self._page_read(found, offset, limit)
-
     @pooled
-    async def _page_read(
-        self, found: Found, offset: int, limit: int
-    ) -> tuple[Found, int, list[Mapping[str, object]]]:
-        ids = [i for i, _ in found.ranked[offset : offset + limit]]
-        rows = list(await self.conn.execute_fetchall(_PAGE, (json.dumps(ids),)))
-        return found, *_seq_and_rows(rows)
+    async def _page_rows(self, ids: Sequence[int]) -> tuple[int, list[Mapping[str, object]]]:
+        return _seq_and_rows(list(await self.conn.execute_fetchall(_PAGE, (json.dumps(ids),))))
 
 
 def _seq_and_rows(rows: Sequence[sqlite3.Row]) -> tuple[int, list[Mapping[str, object]]]:
