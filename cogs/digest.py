@@ -37,6 +37,7 @@ from bot.digest.manage import (
     resume_schedule,
     set_digest_role,
 )
+from bot.insights.baselines import Baselines
 from bot.insights.rising import rising_pairs
 from bot.render import digest as render
 from bot.render import text
@@ -76,7 +77,9 @@ class Digests(commands.Cog):
 
     def __init__(self, bot: NewsBot) -> None:
         self.bot = bot
-        self.composer = DigestComposer(bot.store, rising=partial(rising_pairs, bot.store))
+        # One Baselines for the cog's life: each hour's baseline is read once (rising.py).
+        rising = partial(rising_pairs, bot.store, baselines=Baselines(bot.store))
+        self.composer = DigestComposer(bot.store, rising=rising)
         self.poster = DigestPoster(bot.poster)
         self.scheduler = DigestScheduler(
             bot.store,

@@ -2,7 +2,8 @@
 
 The rule. In a window W (a digest's period, at most MAX_WINDOW; for follows, the last day),
 count the articles naming both entities, x, among the n articles of W naming any proper name;
-over the BASELINE before W, the same pair's b among N. Under "nothing changed", each article
+over the BASELINE before the hour W starts in (bot/insights/baselines.py says why the hour), the
+same pair's b among N. Under "nothing changed", each article
 of W names the pair with the baseline's rate p0 = (b + ½) / (N + 1) (the half keeps a pair
 never seen before possible rather than impossible), so x is Binomial(n, p0). The pair is
 rising when all three hold:
@@ -26,10 +27,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.clock import utc_iso
+from bot.insights.baselines import Baselines, baseline
 from bot.models.rising import RisingPair
 from bot.store import Follow, Store
 
-BASELINE = timedelta(days=30)
 MAX_WINDOW = timedelta(days=7)
 FOLLOW_WINDOW = timedelta(days=1)
 MIN_ARTICLES = 3
@@ -94,14 +95,17 @@ def rise_test(
     return Rise(expected, p_value, rising)
 
 
-def _baseline(since: datetime) -> tuple[str, str]:
-    return utc_iso(since - BASELINE), utc_iso(since)
-
-
 async def rising_pairs(
-    store: Store, since: datetime, until: datetime, *, limit: int = SHOWN
+    store: Store,
+    since: datetime,
+    until: datetime,
+    *,
+    limit: int = SHOWN,
+    baselines: Baselines | None = None,
 ) -> list[RisingPair]:
-    """The pairs rising in [since, until) (its last MAX_WINDOW), most significant first."""
+    """The pairs rising in [since, until) (its last MAX_WINDOW), most significant first;
+    `baselines` remembers the baselines' figures between calls (a bot keeps one)."""
+    baselines = baselines or Baselines(store)
     since = max(since, until - MAX_WINDOW)
     found = await store.co_mentioned_pairs(
         utc_iso(since),
@@ -112,10 +116,8 @@ async def rising_pairs(
     )
     if not found.pairs:
         return []
-    before = await store.pair_mentions(
-        [(p.first.id, p.second.id) for p in found.pairs], *_baseline(since)
-    )
-    before_articles = await store.named_articles(*_baseline(since))
+    before = await baselines.pair_mentions(since, [(p.first.id, p.second.id) for p in found.pairs])
+    before_articles = await baselines.named_articles(since)
     rising = []
     for pair in found.pairs:
         earlier = before.get((pair.first.id, pair.second.id))
@@ -170,9 +172,9 @@ async def check_pairs(
             ids[first, second] = (a, b)
     window = (utc_iso(since), utc_iso(now))
     now_counts = await store.pair_mentions(list(set(ids.values())), *window)
-    before_counts = await store.pair_mentions(list(set(ids.values())), *_baseline(since))
+    before_counts = await store.pair_mentions(list(set(ids.values())), *baseline(since))
     articles = await store.named_articles(*window) if ids else 0
-    before_articles = await store.named_articles(*_baseline(since)) if ids else 0
+    before_articles = await store.named_articles(*baseline(since)) if ids else 0
     checks = []
     for pair in keys:
         seen = now_counts.get(ids[pair]) if pair in ids else None
