@@ -23,7 +23,7 @@ from pathlib import Path
 from bench.corpus import console, parse_size
 from bench.report import RESULTS, Figure, markdown, run_meta, table
 from bench.soak.archive import soak_db
-from bench.soak.figures import by_kind, figures, troubles
+from bench.soak.figures import by_kind, cpu_use, figures, slowest_readers, troubles
 from bench.soak.run import SETTLE, run_phase
 
 
@@ -50,7 +50,8 @@ async def soak(
         trace_memory=trace_memory,
     )
     found = figures(quiet, busy, readers=readers, hostiles=hostiles)
-    for line in by_kind(quiet, busy) + troubles(busy):
+    calm = [f"calm: {cpu_use(quiet)}", f"calm: {slowest_readers(quiet)}"]
+    for line in [*by_kind(quiet, busy), *calm, *troubles(busy)]:
         console.log(line)
     for name, phase in (("calm", quiet), ("hostile", busy)):
         # The bot's log and report are kept (data/bench/soak-logs/); the database copy is not.

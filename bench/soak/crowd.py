@@ -26,6 +26,7 @@ class Trip:
     ms: float | None
     interaction: Interaction | None = None
     ack_ms: float | None = None
+    at: float = 0.0  # wall time (time.time()) the action was sent
 
 
 @dataclass
@@ -84,6 +85,7 @@ class Crowd:
     async def say(self, user: User, channel: Channel, content: str, *, hostile: bool) -> Trip:
         """Post `content` as `user`; the trip ends at the bot's first reply to it."""
         message = self.post(user, channel, content)
+        at = time.time()
         await self._dispatch_message(message)
         started = time.perf_counter()
 
@@ -94,7 +96,7 @@ class Crowd:
                 if m.author is self.world.bot
             )
 
-        trip = Trip("message", hostile, None)
+        trip = Trip("message", hostile, None, at=at)
         try:
             await self.discord.wait_for(reply, wait_seconds=WAIT_SECONDS, what="a reply")
             trip.ms = trip.ack_ms = (time.perf_counter() - started) * 1000
@@ -140,9 +142,9 @@ class Crowd:
             self.world, type_, data, user, channel, emulator.now(), source
         )
         event = sandbox_events.interaction_event(self.world, interaction, emulator.base_url)
-        started = time.perf_counter()
+        at, started = time.time(), time.perf_counter()
         await emulator.gateway.dispatch("INTERACTION_CREATE", event)
-        trip = Trip(kind, hostile, None, interaction)
+        trip = Trip(kind, hostile, None, interaction, at=at)
         try:
             await self.discord.wait_for(
                 lambda: interaction.acknowledged, wait_seconds=WAIT_SECONDS, what=kind

@@ -212,6 +212,48 @@ def by_kind(calm: Phase, hostile: Phase) -> list[str]:
     return lines
 
 
+def cpu_use(phase: Phase) -> str:
+    """Where the CPU went while the load ran: seconds and share of the machine's by process."""
+    seconds = phase.load[1] - phase.load[0]
+    machine = phase.cpu.get("machine", 0.0)
+    parts = [
+        f"{name} {used:.0f} s ({used / seconds:.0%} of a core)"
+        for name, used in sorted(phase.cpu.items(), key=lambda kv: -kv[1])
+        if name != "machine" and used >= 0.5
+    ]
+    return f"CPU in {seconds:.0f} s of load: machine {machine:.0f} s; " + ", ".join(parts)
+
+
+def slowest_readers(phase: Phase, share: float = 0.01) -> str:
+    """What the slowest `share` of readers' trips met while they waited: a collection of 20 ms
+    or more, a heavy command running (by label), or neither."""
+    trips = [t for t in phase.trips if not t.hostile and t.ms is not None and t.at]
+    trips.sort(key=lambda t: -(t.ms or 0.0))
+    slow = trips[: max(1, int(len(trips) * share))]
+    passes = phase.report.get("collections", {}).get("long", [])
+    ran = [c for c in commands(phase) if float(c.get("seconds", 0)) > 0.05]  # type: ignore[arg-type]
+    met: Counter[str] = Counter()
+    for trip in slow:
+        end = trip.at + (trip.ms or 0.0) / 1000
+        found = {
+            f"collection {ms:.0f} ms" if ms >= 50 else "collection 20-50 ms"
+            for at, ms in passes
+            if at - ms / 1000 < end and at > trip.at
+        }
+        found |= {
+            f"heavy {c['label']}"
+            for c in ran
+            if float(c["at"]) - float(c["seconds"]) < end and float(c["at"]) > trip.at  # type: ignore[arg-type]
+        }
+        met.update(found or {"nothing seen"})
+    kinds = Counter(t.kind for t in slow)
+    return (
+        f"slowest {len(slow)} readers' trips ({min(t.ms or 0 for t in slow):.0f} ms and more;"
+        f" {', '.join(f'{k} {n}' for k, n in kinds.most_common())}) met: "
+        + ", ".join(f"{what} {n}" for what, n in met.most_common(12))
+    )
+
+
 def troubles(phase: Phase) -> list[str]:
     """What went wrong, by kind of action: late or unanswered trips, slowest commands."""
     late_kinds = Counter(
@@ -220,6 +262,9 @@ def troubles(phase: Phase) -> list[str]:
         if t.ack_ms is None or t.ack_ms > DEADLINE_MS or t.ms is None
     )
     lines = [f"late or lost: {kind} ({who}) x{n}" for (kind, who), n in late_kinds.most_common()]
+    if phase.cpu:
+        lines.append(cpu_use(phase))
+    lines.append(slowest_readers(phase))
     ran = commands(phase)
     costly = sorted(ran, key=lambda c: -float(c["cpu_ms"]))[:6]  # type: ignore[arg-type]
     lines += [f"costly: {c['label']} {float(c['cpu_ms']):.0f} ms {c['units']}" for c in costly]  # type: ignore[arg-type]

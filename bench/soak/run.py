@@ -56,6 +56,9 @@ class Phase:
     feed: dict[str, int] = field(default_factory=dict)
     huge_ids: list[int] = field(default_factory=list)
     shutdown: float = 0.0  # seconds from "stop" to the bot's exit
+    # CPU seconds each process spent during the load: "bot", its children by pid, "driver"
+    # (this process: the Discord emulator and the crowd) and "machine" (all cores, all users).
+    cpu: dict[str, float] = field(default_factory=dict)
 
 
 def newsroom(readers: int, hostiles: int) -> World:
@@ -91,6 +94,31 @@ def _rss_mb(pid: int) -> float:
     except OSError:
         pass
     return 0.0
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds a live process has used (0 once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _machine_cpu_seconds() -> float:
+    """CPU seconds every core has spent busy since boot (all processes)."""
+    busy = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    user, nice, system, _idle, _wait, irq, softirq = (int(v) for v in busy[:7])
+    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_snapshot(pid: int) -> dict[str, float]:
+    """CPU seconds so far of the bot, each of its children, this process and the machine."""
+    found = {"bot": _cpu_seconds(pid)}
+    found |= {f"child {child}": _cpu_seconds(child) for child in sorted(_children(pid))}
+    found["driver"] = sum(os.times()[:2])
+    found["machine"] = _machine_cpu_seconds()
+    return found
 
 
 def _children(pid: int) -> set[int]:
@@ -218,6 +246,7 @@ async def run_phase(
         loop = asyncio.get_running_loop()
         until = loop.time() + seconds
         started = time.time()
+        cpu_before = cpu_snapshot(pid)
         people = [
             users.reader(crowd, discord.user(f"reader{i}"), facts, i, until) for i in range(readers)
         ]
@@ -231,6 +260,7 @@ async def run_phase(
         with console.status(f"soak: {readers} readers, {hostiles} hostile, {seconds:.0f} s"):
             await asyncio.gather(*people)
         ended = time.time()
+        cpu_after = cpu_snapshot(pid)
         for helper in helpers[1:]:
             helper.cancel()
         await asyncio.sleep(settle)
@@ -264,6 +294,7 @@ async def run_phase(
             feed={"reads": feed.reads, "pages": feed.pages_served},
             huge_ids=list(facts.huge_ids),
             shutdown=shutdown,
+            cpu={k: v - cpu_before.get(k, 0.0) for k, v in cpu_after.items()},
         )
 
 

@@ -136,6 +136,8 @@ class CollectionTimer:
             "passes": dict(self.passes),
             "total_ms": {g: round(ms) for g, ms in self.total_ms.items()},
             "longest": sorted(self.longest, key=lambda c: -c["ms"])[:top],
+            # Every pass of 20 ms or more (wall time it ended, ms): which slow trips met one.
+            "long": [(c["at"], c["ms"]) for c in self.longest],
             "frozen": gc.get_freeze_count(),
         }
 
