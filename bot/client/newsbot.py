@@ -48,7 +48,7 @@ from bot.store.backend import open_store, sqlite_path
 from bot.stories import catch_up_stories
 from bot.tasks import BackgroundTasks, meter_tasks
 from bot.work import Ledger, label_current
-from bot.workers.heap import freeze_start_up, map_large_blocks, trim_every
+from bot.workers.heap import collect_less_often, freeze_start_up, map_large_blocks, trim_every
 
 log = logging.getLogger(__name__)
 
@@ -149,6 +149,7 @@ class NewsBot(commands.Bot):
         watcher = ChangeWatcher(self.store, self._store_changed, clock=self.clock)
         self.tasks.spawn(watcher.run(), name="store-changes")
         freeze_start_up()  # full collections then skip the start-up heap (no long pauses)
+        collect_less_often()  # commands' cycles die young (bot/workers/heap.py)
 
     def _store_changed(self, topics: set[str]) -> None:
         """Tell the cogs (`on_store_changed`) which of what they plan by changed."""

@@ -119,3 +119,29 @@ def frozen_and_collected() -> tuple[int, bool]:
     del node
     gc.collect()
     return gc.get_freeze_count(), gone() is None
+
+
+def young_cycle_generation(young: int | None) -> str:
+    """In a fresh process (thresholds set by `collect_less_often(young)`, or CPython's when
+    None): hold a cycle while a command's worth of objects (3,000) is made; say which
+    generation the cycle is in then and whether a young pass ran meanwhile."""
+    import gc
+
+    from bot.workers.heap import collect_less_often
+
+    class Node:
+        """An object that can sit in a reference cycle."""
+
+        other: object = None
+
+    if young is not None:
+        collect_less_often(young)
+    gc.collect()
+    cycle = Node()
+    cycle.other = cycle
+    passes = gc.get_stats()[0]["collections"]
+    made = [Node() for _ in range(3000)]
+    generation = next(g for g in range(3) if any(o is cycle for o in gc.get_objects(g)))
+    ran = gc.get_stats()[0]["collections"] > passes
+    del made
+    return f"{generation} {ran}"

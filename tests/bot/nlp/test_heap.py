@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from bot.nlp.service import NlpService
-from bot.workers.heap import give_back, trim
+from bot.workers.heap import YOUNG_THRESHOLD, give_back, trim
 from bot.workers.pool import WorkerPool
 from tests.bot.nlp.heap_jobs import (
     fill_and_free,
@@ -197,3 +197,22 @@ async def test_a_started_bot_has_frozen_its_start_up_heap(newsdesk: Newsdesk) ->
     in the same process builds stays collectable, so only the count is certain here)."""
     assert newsdesk.bot.cogs
     assert gc.get_freeze_count() > 0
+
+
+@pytest.mark.parametrize(("young", "expected"), [(None, "1 True"), (25_000, "0 False")])
+def test_a_commands_cycles_stay_young_while_it_runs(young: int | None, expected: str) -> None:
+    """With CPython's threshold (700) a cycle still in use is moved to an older generation by
+    the young passes a command's own allocations set off (left for the long full
+    collections); with the bot's setting it is still young when the command ends."""
+    code = f"from tests.bot.nlp.heap_jobs import young_cycle_generation as f; print(f({young!r}))"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    found = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert found.stdout.strip() == expected
+
+
+async def test_a_started_bot_collects_young_objects_less_often(newsdesk: Newsdesk) -> None:
+    """The running bot's young passes wait for YOUNG_THRESHOLD allocations, not 700."""
+    assert newsdesk.bot.cogs
+    assert gc.get_threshold()[0] == YOUNG_THRESHOLD
