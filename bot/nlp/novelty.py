@@ -14,6 +14,7 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from bot.models.figure import Amount, Figure
 from bot.models.update import NewSentence, StoryText
@@ -25,6 +26,8 @@ MAX_SAID_SENTENCES = 600
 MAX_NEW_SENTENCES = 200
 MAX_WORDS = 80  # per sentence
 MAX_FIGURES = 3000
+# Texts whose sentences are remembered once read (`_read_whole`): a few stories' reports.
+TEXTS_KEPT = 32
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,8 +118,16 @@ class _Sentence:
 
 
 def _read(story: StoryText, limit: int) -> list[_Sentence]:
+    """The first `limit` sentences of a text, each read (stems, names, figures)."""
+    return list(_read_whole(story)[:limit])
+
+
+@lru_cache(maxsize=TEXTS_KEPT)
+def _read_whole(story: StoryText) -> tuple[_Sentence, ...]:
+    """`_read` of a whole text (each sentence is read alone, so a cut of it is the cut's),
+    remembered: a story's earlier reports are read again for each later one compared."""
     out = []
-    for i, text in enumerate(story.sentences[:limit]):
+    for i, text in enumerate(story.sentences[: max(MAX_SAID_SENTENCES, MAX_NEW_SENTENCES)]):
         words = [t for t in tokens(text) if is_content(t.lower)][:MAX_WORDS]
         surface = {stem(t.lower): t.text for t in reversed(words)}
         names = story.names[i] if i < len(story.names) else None
@@ -129,7 +140,7 @@ def _read(story: StoryText, limit: int) -> list[_Sentence]:
             if f.amount.unit != "weekday" and not (f.amount.approximate and not f.amount.bounded)
         )
         out.append(_Sentence(text, tuple(surface), surface, tuple(names), figures))
-    return out
+    return tuple(out)
 
 
 def _weights(sentences: Sequence[_Sentence]) -> dict[str, float]:

@@ -149,3 +149,14 @@ def test_the_sentences_read_for_figures_are_shared_among_a_storys_reports() -> N
     buried = report("late", *filler, "The blast in Kabul killed 15 people.", published=EVENING)
     assert [d.kind for d in discrepancies([first, early])] == ["disagreement"]
     assert discrepancies([first, buried]) == []
+
+
+def test_a_sentences_figures_are_a_new_list_each_time() -> None:
+    """Figures are remembered by sentence: a caller changing the list it got does not change
+    what the next caller gets."""
+    sentence = "Police said 12 people were killed and 40 injured on Monday."
+    found = figures_in(sentence, MORNING)
+    assert [f.text for f in found][:2] == ["12", "40"]
+    found.clear()
+    assert [f.text for f in figures_in(sentence, MORNING)][:2] == ["12", "40"]
+    assert figures_in(sentence, MORNING) is not figures_in(sentence, MORNING)

@@ -125,3 +125,14 @@ def test_a_story_of_any_size_is_compared_within_bounds() -> None:
     assert len(filler.sentences) > MAX_SAID_SENTENCES
     assert new_texts(FIRST, filler, FIRST) == []
     assert new_texts(FIRST, FIRST, filler) == list(FIRST.sentences)
+
+
+def test_texts_read_again_give_the_same_answer() -> None:
+    """Texts are remembered once read (a story's earlier reports are read again for each
+    later one): the second comparison is the first's, in either order of the texts."""
+    later = StoryText(("Unison said the strike would start on Monday with 5,000 members.",))
+    first = whats_new([FIRST], later)
+    assert [n.text for n in first] == list(later.sentences)
+    assert whats_new([FIRST], later) == first
+    assert whats_new([later], FIRST) == whats_new([later], FIRST)
+    assert new_texts(FIRST, later, FIRST) == []
