@@ -15,11 +15,22 @@ from bot.cli.feeds import ingest_remote, split_remote
 from bot.config import Settings
 from bot.errors import ArticleNotFound
 from bot.ingest import IngestReport, ingest_paths
-from bot.models import SNIPPET_END, SNIPPET_START
+from bot.models import COUNT_CAP, SNIPPET_END, SNIPPET_START
 from bot.nlp.enrichment import NlpFailure
 from bot.nlp.lookup import entity_article_ids
 from bot.render.text import plural
-from bot.search import MAX_PAGE, SearchFilters, parse_query, search, suggestions
+from bot.search import (
+    MAX_PAGE,
+    MAX_PER_PAGE,
+    SearchFilters,
+    count_text,
+    last_page,
+    pages_text,
+    parse_query,
+    past_the_end_text,
+    search,
+    suggestions,
+)
 from bot.store import Store
 from bot.terminal import shown, terminal
 
@@ -84,6 +95,9 @@ def _marked(snippet: str) -> str:
     return "".join(tags.get(piece) or shown(piece) for piece in pieces)
 
 
+LIMIT = 10  # results a page by default, as on the web
+
+
 def _search(args: argparse.Namespace) -> int:
     settings: Settings = args.settings
 
@@ -105,6 +119,8 @@ def _search(args: argparse.Namespace) -> int:
                     "total": page.total,
                     "total_at_least": page.total_at_least,
                     "page": page.page,
+                    "pages": page.pages,
+                    "pages_at_least": page.pages_at_least,
                     "hits": [
                         {
                             "id": h.id,
@@ -121,10 +137,7 @@ def _search(args: argparse.Namespace) -> int:
             )
             return 0 if page.hits else 1
         if page.past_the_end:
-            out.print(
-                f"No results on page {page.page}: {plural(page.total, 'article')} match,"
-                f" on pages 1 to {page.pages}."
-            )
+            out.print(past_the_end_text(page))
             return 1
         if not page.hits:
             out.print(f"No articles match {shown(page.query)!r}.")
@@ -132,8 +145,7 @@ def _search(args: argparse.Namespace) -> int:
             if near:
                 out.print(f"Did you mean: {shown(', '.join(near))}?")
             return 1
-        counted = f"{page.total}{'+' if page.total_at_least else ''}"
-        out.print(f"[dim]{counted} result(s), page {page.page} of {page.pages}[/]")
+        out.print(f"[dim]{count_text(page)} · page {page.page} of {pages_text(page)}[/]")
         for note in page.notes:
             out.print(f"[yellow]note:[/] {shown(note)}")
         for hit in page.hits:
@@ -206,9 +218,18 @@ def register(sub: argparse._SubParsersAction) -> None:
         "Put -- before a query that starts with a minus: search -- -word term.",
     )
     p.add_argument("query", nargs="+", help="the search (quote it in the shell)")
-    p.add_argument("--page", type=whole(1, MAX_PAGE), default=1, help="page (1–200)")
     p.add_argument(
-        "--limit", type=whole(1, 100), default=10, help="results per page (1–100, default 10)"
+        "--page",
+        type=whole(1, MAX_PAGE),
+        default=1,
+        help=f"page: a search shows its first {COUNT_CAP:,} articles, so pages go to"
+        f" {COUNT_CAP:,} ÷ --limit ({last_page(LIMIT)} at the default {LIMIT})",
+    )
+    p.add_argument(
+        "--limit",
+        type=whole(1, MAX_PER_PAGE),
+        default=LIMIT,
+        help=f"results per page (1–{MAX_PER_PAGE}, default {LIMIT})",
     )
     p.add_argument("--source", help="only this source")
     p.add_argument("--json", action="store_true", help="machine-readable output")

@@ -88,9 +88,10 @@ class SearchHit:
     score: float
 
 
-# Searches count their matches to here: no reader pages past it (MAX_PAGE pages of 5), so a
-# total of exactly this many means "at least this many". The search index stops at it so that
-# tantivy need not visit every match of a common word (bot/store/index/ranking.py).
+# Searches count their matches to here: no reader pages past it (bot/search/paging.py: 200
+# pages of 5, 100 of 10), so a total of exactly this many means "at least this many". The
+# search index stops at it so that tantivy need not visit every match of a common word
+# (bot/store/index/ranking.py).
 COUNT_CAP = 1_000
 
 
@@ -107,8 +108,9 @@ class SearchPage:
 
     @property
     def pages(self) -> int:
-        """How many pages the whole result set spans (at least 1)."""
-        return max(1, -(-self.total // self.per_page))
+        """How many pages a reader can turn to (at least 1): those of the first COUNT_CAP
+        results, all of them below the cap."""
+        return max(1, -(-min(self.total, COUNT_CAP) // self.per_page))
 
     @property
     def past_the_end(self) -> bool:
@@ -119,6 +121,11 @@ class SearchPage:
     def total_at_least(self) -> bool:
         """True when the total was counted only up to COUNT_CAP (there may be more)."""
         return self.total == COUNT_CAP
+
+    @property
+    def pages_at_least(self) -> bool:
+        """True when more articles may match than the pages hold ("page 3 of 100+")."""
+        return self.total >= COUNT_CAP
 
 
 SNIPPET_START = "\x02"

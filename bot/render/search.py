@@ -9,7 +9,7 @@ import discord
 from bot.models import SearchHit, SearchPage
 from bot.render import embeds, limits, text
 from bot.render.views import Page, choice
-from bot.search import MAX_PAGE
+from bot.search import count_text, pages_text
 
 # Room per hit in the description: five hits stay well inside the 4096 limit.
 TITLE_CHARS = 200
@@ -41,10 +41,7 @@ def results_embed(page: SearchPage, label: str, notes: Sequence[str] = ()) -> di
     """One page of hits; `label` is the query as the user typed it (raw text)."""
     first = (page.page - 1) * page.per_page + 1
     blocks = [hit_block(first + i, hit) for i, hit in enumerate(page.hits)]
-    count = text.plural(page.total, "article")
-    if page.total_at_least:
-        count = f"{page.total:,}+ articles"
-    footer = [f"Page {page.page} of {shown_pages(page)}", count, *notes]
+    footer = [f"Page {page.page} of {pages_text(page)}", count_text(page), *notes]
     return embeds.build(
         title=results_title(label),
         description="\n\n".join(blocks),
@@ -59,12 +56,9 @@ def results_page(page: SearchPage, label: str, notes: Sequence[str] = ()) -> Pag
         choice(f"{hit.title}", str(hit.id), " · ".join(p for p in (hit.source, hit.when[:10]) if p))
         for hit in page.hits
     ]
-    return Page(results_embed(page, label, notes), pages=shown_pages(page), choices=choices)
-
-
-def shown_pages(page: SearchPage) -> int:
-    """The pages a reader can turn to: the results' pages, the first MAX_PAGE of them."""
-    return min(page.pages, MAX_PAGE)
+    # The buttons turn through page.pages: those of the first COUNT_CAP results, all that
+    # search() serves at this page size.
+    return Page(results_embed(page, label, notes), pages=page.pages, choices=choices)
 
 
 def no_results_embed(label: str, suggestions: Sequence[str] = ()) -> discord.Embed:

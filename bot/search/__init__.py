@@ -9,9 +9,18 @@ from collections.abc import Awaitable, Callable, Collection, Sequence
 
 from bot import budget, work
 from bot.errors import QueryError
-from bot.models import SearchPage
+from bot.models import COUNT_CAP, SearchPage
 from bot.models.query import Query, SearchFilters
 from bot.search.cost import SearchBudget, check_search
+from bot.search.paging import (
+    MAX_PAGE,
+    MAX_PER_PAGE,
+    check_page,
+    count_text,
+    last_page,
+    pages_text,
+    past_the_end_text,
+)
 from bot.search.query import any_word_query, entity_as_phrase, parse_query, prefix_query
 from bot.store import Store
 
@@ -23,18 +32,19 @@ __all__ = [
     "SearchBudget",
     "SearchFilters",
     "any_word_query",
+    "count_text",
     "entity_as_phrase",
+    "last_page",
     "matching",
+    "pages_text",
     "parse_query",
+    "past_the_end_text",
     "prefix_query",
     "resolve_entities",
     "search",
     "suggestions",
     "title_choices",
 ]
-
-MAX_PAGE = 200
-MAX_PER_PAGE = 100
 
 
 def unidecode_fold(word: str) -> str:
@@ -70,19 +80,20 @@ async def search(
     limits: SearchBudget | None = None,
 ) -> SearchPage:
     """One page of hits for a query (text is parsed first), its entity filters resolved;
-    QueryError for a page or page size out of range, TooBroad (before any searching) when it
-    would cost more than its budget."""
-    if not 1 <= page <= MAX_PAGE:
-        raise QueryError(f"Pages go from 1 to {MAX_PAGE}.")
-    if not 1 <= per_page <= MAX_PER_PAGE:
-        raise QueryError(f"Show 1 to {MAX_PER_PAGE} results a page.")
+    QueryError for a page size out of range or a page past `last_page(per_page)` (readers
+    see the first COUNT_CAP results), TooBroad (before any searching) when it would cost more
+    than its budget."""
+    check_page(page, per_page)
     if isinstance(query, str):
         query = parse_query(query)
     resolved = await resolve_entities(query, entity_articles)
     await check_search(store, resolved, limits)
     work.spend("searches")
+    offset = (page - 1) * per_page
+    # The last page stops at the COUNT_CAP-th result (30 a page: 991-1000 on page 34): the
+    # store, asked for more, would rank past the cap and count exactly the total it caps.
     hits, total = await store.search_articles(
-        resolved, limit=per_page, offset=(page - 1) * per_page
+        resolved, limit=min(per_page, COUNT_CAP - offset), offset=offset
     )
     return SearchPage(
         query=query.text,

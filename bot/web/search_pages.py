@@ -8,7 +8,16 @@ from aiohttp import web
 from bot.errors import QueryError
 from bot.models import SearchHit, SearchPage
 from bot.nlp.lookup import entity_article_ids, top_entities
-from bot.search import MAX_PAGE, Query, parse_query, search, suggestions, title_choices
+from bot.search import (
+    Query,
+    count_text,
+    pages_text,
+    parse_query,
+    past_the_end_text,
+    search,
+    suggestions,
+    title_choices,
+)
 from bot.store import Store
 from bot.web import atom
 from bot.web.access import Refused, SignInNeeded, reader
@@ -21,9 +30,10 @@ TYPE_AHEAD = 8
 
 
 def page_number(text: str | None) -> int:
-    """The page asked for, 1 to MAX_PAGE (anything unreadable is the first)."""
+    """The page asked for, at least 1 (anything unreadable is the first); search() refuses a
+    page past the last a reader can turn to, in one line."""
     try:
-        return min(max(int(text or "1"), 1), MAX_PAGE)
+        return max(int(text or "1"), 1)
     except ValueError:
         return 1
 
@@ -58,6 +68,8 @@ async def search_data(request: web.Request) -> Data:
     text = request.query.get("q", "").strip()
     data: Data = {"query": text, "hits": [], "error": None, "suggestions": [], "notes": []}
     data.update(page=1, pages=0, total=0, total_at_least=False, per_page=PER_PAGE)
+    # As the core words them ("1,000+ articles", "100+"), so the page reads like /search.
+    data.update(pages_at_least=False, count="", pages_shown="", past_the_end="")
     if not text:
         return data
     try:
@@ -71,6 +83,10 @@ async def search_data(request: web.Request) -> Data:
         pages=found.pages,
         total=found.total,
         total_at_least=found.total_at_least,
+        pages_at_least=found.pages_at_least,
+        count=count_text(found),
+        pages_shown=pages_text(found),
+        past_the_end=past_the_end_text(found) if found.past_the_end else "",
         notes=list(found.notes),
     )
     if not found.hits and found.page == 1:

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from bot.models import ArticleDraft
+from bot.models import COUNT_CAP, ArticleDraft
 from bot.render.views import PER_MEMBER, Pagers
 from bot.sandbox.emulator.state import Message
 from tests.newsdesk import Newsdesk
@@ -79,6 +79,32 @@ async def test_paging_with_buttons_over_a_bigger_corpus(newsdesk: Newsdesk) -> N
 
     await discord.click(message, "Previous")
     assert message.embeds[0]["footer"]["text"].startswith("Page 2 of 3")
+
+
+async def test_results_counted_to_the_cap_read_as_at_least_pages_too(newsdesk: Newsdesk) -> None:
+    """A search counts to COUNT_CAP: "1,000+ articles", and its 200 pages of five (all a
+    reader can turn to) read "of 200+", in /search and in the channel alike."""
+    await newsdesk.ingest(
+        [
+            ArticleDraft(f"Harbour day {n}", "Ships return to the harbour.", f"test:harbour:{n}")
+            for n in range(COUNT_CAP + 5)
+        ],
+        nlp=False,
+    )
+    discord = newsdesk.discord
+    reply = await discord.slash("search", query="harbour")
+    message = reply.message
+    assert message.embeds[0]["footer"]["text"] == "Page 1 of 200+ · 1,000+ articles"
+    assert buttons(message)["pager:search:prev"]["disabled"]
+    assert not buttons(message)["pager:search:next"]["disabled"]
+
+    await discord.click(message, "Next")
+    assert message.embeds[0]["footer"]["text"] == "Page 2 of 200+ · 1,000+ articles"
+    assert "**6.**" in message.embeds[0]["description"]
+
+    newsdesk.clock.advance(seconds=31)  # past the search cooldown
+    (in_channel,) = await discord.say(discord.channel("news"), "!news harbour")
+    assert in_channel.embeds[0]["footer"]["text"] == "Page 1 of 200+ · 1,000+ articles"
 
 
 async def test_another_user_cannot_page_someone_elses_results(newsdesk: Newsdesk) -> None:

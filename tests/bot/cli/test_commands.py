@@ -68,7 +68,7 @@ async def test_every_command_uses_the_database_given(
 
     assert "1 added, 0 updated, 0 already stored, 0 skipped" in await run("ingest", str(seed_file))
     found = await run("search", "Qatar truce")
-    assert "1 result(s)" in found and TITLE in found
+    assert "1 article · page 1 of 1" in found and TITLE in found
     assert TITLE in await run("show", "1")
     assert "│ articles │ 1 │" in await run("stats")
     summary = await run("summary", "1", "--sentences", "1")

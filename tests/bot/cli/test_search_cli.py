@@ -42,7 +42,10 @@ def test_search_prints_hits_and_what_the_word_limit_left_out(
         (["--page", "3"], "No results on page 3: 2 articles match, on pages 1 to 1."),
         # The options' own ranges refuse these before a search (the core's refusal of the
         # same is tested in tests/bot/search/test_search.py).
-        (["--page", "201"], "'201' is not a whole number from 1 to 200"),
+        (["--page", "1001"], "'1001' is not a whole number from 1 to 1,000"),
+        # The core refuses a page past the last one at the page size (the first COUNT_CAP).
+        (["--page", "101"], "Pages go from 1 to 100: a search shows its first 1,000 articles"),
+        (["--page", "21", "--limit", "50"], "Pages go from 1 to 20: a search shows its first"),
         (["--limit", "0"], "'0' is not a whole number from 1 to 100"),
         (["--limit", "-1"], "'-1' is not a whole number from 1 to 100"),
     ],
@@ -81,7 +84,19 @@ def test_a_total_counted_to_the_cap_prints_as_at_least(
 
     asyncio.run(archive())
     assert main(["--db", str(db), "search", "harbour"]) == 0
-    assert f"{COUNT_CAP}+ result(s), page 1 of 100" in capsys.readouterr().out
+    assert "1,000+ articles · page 1 of 100+" in capsys.readouterr().out
+    # The last page a reader can turn to holds the 1,000th result; past it is one error line
+    # (pages went on to 200: past the 100th, hits "of 100", or a total counted past the cap).
+    assert main(["--db", str(db), "search", "harbour", "--page", "100"]) == 0
+    printed = capsys.readouterr().out
+    assert "1,000+ articles · page 100 of 100+" in printed and "Harbour day" in printed
+    assert main(["--db", str(db), "search", "harbour", "--page", "150"]) == 2
+    printed = capsys.readouterr()
+    assert printed.out == ""
+    assert printed.err.strip() == (
+        "error: Pages go from 1 to 100: a search shows its first 1,000 articles, 10 a page."
+    )
     assert main(["--db", str(db), "search", "harbour", "--json"]) == 0
     printed = capsys.readouterr().out
     assert '"total": 1000' in printed and '"total_at_least": true' in printed
+    assert '"pages": 100' in printed and '"pages_at_least": true' in printed

@@ -21,14 +21,19 @@ def hit(number: int, **overrides: object) -> SearchHit:
     return SearchHit(**fields)
 
 
-def test_a_total_counted_to_the_cap_reads_as_at_least() -> None:
-    capped = SearchPage("said", [hit(1)], total=COUNT_CAP, page=1, per_page=5)
+def test_a_total_counted_to_the_cap_reads_as_at_least_and_so_do_its_pages() -> None:
+    capped = SearchPage("said", [hit(1)], total=COUNT_CAP, page=3, per_page=5)
     exact = SearchPage("said", [hit(1)], total=9836, page=1, per_page=5)
-    assert results_page(capped, "said").embed.footer.text == "Page 1 of 200 · 1,000+ articles"
-    # Readers turn through the first 200 pages (search() refuses a page past them).
-    shown = results_page(exact, "said")
-    assert shown.embed.footer.text == "Page 1 of 200 · 9,836 articles"
+    shown = results_page(capped, "said")
+    assert shown.embed.footer.text == "Page 3 of 200+ · 1,000+ articles"
+    # The buttons turn through the pages of the first COUNT_CAP results: 200 of five (search()
+    # refuses a page past them), and the pages say more articles match than they hold.
     assert shown.pages == 200
+    shown = results_page(exact, "said")
+    assert shown.embed.footer.text == "Page 1 of 200+ · 9,836 articles"
+    assert shown.pages == 200
+    just_below = SearchPage("said", [hit(1)], total=COUNT_CAP - 1, page=1, per_page=5)
+    assert results_page(just_below, "said").embed.footer.text == "Page 1 of 200 · 999 articles"
 
 
 def test_a_page_links_titles_highlights_snippets_and_offers_each_hit() -> None:

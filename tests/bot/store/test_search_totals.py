@@ -5,6 +5,9 @@ when the ranking's first fetch holds fewer than all the matches."""
 
 from __future__ import annotations
 
+import pytest
+
+from bot.errors import QueryError
 from bot.ingest import ingest_drafts
 from bot.models import COUNT_CAP, ArticleDraft
 from bot.render.search import results_embed
@@ -29,6 +32,18 @@ async def test_a_total_past_the_cap_reads_as_at_least_and_the_page_stays_exact(
     assert "1,000+ articles" in footer
     assert [h.id for h in first.hits] == expected[:5]
     assert [h.id for h in last.hits] == expected[995:1000]
+    # At ten a page (the web's, the command line's) the last page is the 100th, the one
+    # holding the 1,000th result: "of 100+", and the 101st is refused before searching.
+    tenth = await search(store, "w0", page=100, per_page=10)
+    assert (tenth.pages, tenth.pages_at_least, tenth.past_the_end) == (100, True, False)
+    assert [h.id for h in tenth.hits] == expected[990:1000]
+    with pytest.raises(QueryError, match=r"^Pages go from 1 to 100: "):
+        await search(store, "w0", page=101, per_page=10)
+    # At a size that does not divide 1,000 the last page stops at the 1,000th result (asked
+    # for 30, the store ranked and counted past the cap: "1,060 articles", hits 991-1020).
+    odd = await search(store, "w0", page=34, per_page=30)
+    assert (odd.total, odd.total_at_least, odd.pages) == (COUNT_CAP, True, 34)
+    assert [h.id for h in odd.hits] == expected[990:1000]
 
 
 async def test_a_total_below_the_cap_is_exact_past_the_first_fetch(store: Store) -> None:

@@ -10,8 +10,10 @@ from html.parser import HTMLParser
 
 import feedparser
 
+from bot.ingest import ingest_drafts
 from bot.insights.charts import png_size
 from bot.insights.network import entity_network
+from bot.models import COUNT_CAP, ArticleDraft
 from bot.search import search
 from bot.web.entity_pages import network_text
 from tests.bot.web.newsroom import HOSTILE_TITLE, QATAR_PAGES, QUOTE, STORY_SOURCES, WebDesk
@@ -81,9 +83,48 @@ async def test_search_pages_through_ranked_highlighted_results_like_the_slash_co
     assert len(re.findall(r'<li>\s*<h2><a href="/articles/\d+">', html)) == total - 20
     assert page.marks and {m.casefold() for m in page.marks} == {"qatar"}
     assert 'rel="prev" href="/search?q=Qatar&amp;page=2"' in html and 'rel="next"' not in html
-    # Past the last page, and unreadable numbers, are bounded like /search's buttons.
-    assert (await get_json(public_web, "/api/v1/search?q=Qatar&page=999"))["hits"] == []
+    # Past the last page: said in one line, with the way back; unreadable numbers are page 1.
+    status, html = await get(public_web, "/search?q=Qatar&page=5")
+    said = f"No results on page 5: {total} articles match, on pages 1 to 3. Go to page 3"
+    assert status == 200 and said in Text.of(html).text and "page 5 of" not in html
+    assert 'href="/search?q=Qatar&amp;page=3">Go to page 3' in html
+    past = await get_json(public_web, "/api/v1/search?q=Qatar&page=5")
+    assert (past["hits"], past["past_the_end"]) == ([], said.removesuffix(" Go to page 3"))
     assert (await get_json(public_web, "/api/v1/search?q=Qatar&page=x"))["page"] == 1
+
+
+async def test_a_total_counted_to_the_cap_pages_to_its_last_counted_page(
+    public_web: WebDesk,
+) -> None:
+    """A search counts to COUNT_CAP (1,000: "1,000+ articles") and the web shows 10 a page,
+    yet pages went on to 200: `?page=150` showed hits as "page 150 of 100". Now the pages
+    read "of 100+" and a page past the hundredth is refused in one line."""
+    drafts = [
+        ArticleDraft(f"Harbour day {n}", "Ships return to the harbour.", f"harbour:{n}")
+        for n in range(COUNT_CAP + 5)
+    ]
+    await ingest_drafts(public_web.store, drafts)
+
+    status, html = await get(public_web, "/search?q=harbour&page=3")
+    shown = Text.of(html).text
+    assert status == 200 and "1,000+ articles · page 3 of 100+" in shown
+    assert "Page 3 of 100+" in shown
+    status, html = await get(public_web, "/search?q=harbour&page=100")
+    assert status == 200 and "page 100 of 100+" in Text.of(html).text
+    assert 'rel="prev"' in html and 'rel="next"' not in html
+    refused = "Pages go from 1 to 100: a search shows its first 1,000 articles, 10 a page."
+    for page in ("101", "150", "99999999999999999999"):
+        status, html = await get(public_web, f"/search?q=harbour&page={page}")
+        assert status == 200 and refused in Text.of(html).text, page
+        assert "Harbour day" not in html and f"page {page} of" not in html
+    async with (
+        public_web.browser() as http,
+        http.get(public_web.url("/api/v1/search?q=harbour&page=150")) as api,
+    ):
+        assert (api.status, (await api.json())["error"]) == (400, refused)
+    capped = await get_json(public_web, "/api/v1/search?q=harbour")
+    assert (capped["total"], capped["total_at_least"], capped["pages"]) == (1000, True, 100)
+    assert capped["pages_at_least"] and capped["count"] == "1,000+ articles"
 
 
 async def test_a_query_that_cannot_search_explains_itself(public_web: WebDesk) -> None:
