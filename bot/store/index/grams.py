@@ -1,22 +1,26 @@
-"""Common grams (Lucene's CommonGramsFilter idea): each pair of adjacent words of which either
-is common, indexed as one term, so a phrase of common words reads one short list.
+"""Common grams (after Lucene's CommonGramsFilter): each pair of adjacent words made of a common
+word and a frequent one, indexed as one term, so a phrase of such words reads one short list.
 
 A phrase of common words (`"the no"`, `"government s"`) is the index's slowest search: tantivy
 walks every article holding both words and checks their positions. Beside each searched field
 the index keeps a *gram field* (`title_grams`, `caption_grams`, `body_grams`), indexed with
 document ids only (no frequencies, no positions: never scored), holding one term per adjacent
-pair of the field's words where either word is in COMMON_WORDS, the two words joined by GLUE
-(`the_no`). The news analyzer never emits GLUE (it splits on anything not a letter or digit),
-so a gram term cannot be mistaken for a word, and a field's pair `the no` is adjacent exactly
-when the field's gram field holds `the_no`. The compiler (compile.py) ANDs a phrase with its
-grams at no score: the articles, scores and totals are the phrase's own, and tantivy's
-intersection is led by the gram's short list, so positions are checked only where the pair is
-known to stand.
+pair of the field's words where one is in COMMON_WORDS and the other in FREQUENT_WORDS (which
+holds the common ones too), joined by GLUE (`the_no`). The news analyzer never emits GLUE (it
+splits on anything not a letter or digit), so a gram cannot be mistaken for a word, and a
+field holds the pair `the no` exactly when its gram field holds `the_no`. The compiler
+(compile.py) ANDs a phrase with its grams at no score: the articles, scores and totals are the
+phrase's own, and tantivy's intersection is led by the gram's short list, so positions are
+checked only where the pair is known to stand.
 
-The list is fixed (an index and the compiler must agree on it; changing it is a SCHEMA_VERSION
-bump): English function words, news's own `said`, `says` and `mr`, single letters (`s` of
-"government's", `t` of "don't") and digits, the words that in the bench corpus (100k) and the
-BBC articles (927) are in more than about 15% of the articles (docs/search.md, "Common grams").
+Lucene makes a gram of a common word with any neighbour, as it replaces the phrase by them;
+here they only narrow it, and a pair with a rarer word is cheap already (its phrase walks that
+word's few articles), so it gets none: that kept the gram fields at about a tenth of the bytes
+and indexing time (docs/search.md, "Common grams"). Both lists are fixed (an index and the
+compiler must agree; changing one is a SCHEMA_VERSION bump): COMMON_WORDS are English function
+words, news's `said`, `says` and `mr`, single letters (`s` of "government's", `t` of "don't")
+and digits; FREQUENT_WORDS adds the 300 next words by the share of the BBC articles
+(/work/shared/data/bbc-news-summary, 927) they are in.
 """
 
 from __future__ import annotations
@@ -37,6 +41,35 @@ _FUNCTION_WORDS = """
 COMMON_WORDS: frozenset[str] = frozenset(
     _FUNCTION_WORDS.split() + list("abcdefghijklmnopqrstuvwxyz0123456789")
 )
+# The 300 words other than COMMON_WORDS in most BBC articles (each in 8.9% of them or more,
+# title and body; digits left out): a common word makes a gram with these, not with rarer ones.
+_FREQUENT_WORDS = """
+    able according accused across action added agreed ahead allow already although among
+    analysts announced annual another around asked bank based bbc become believe best
+    better big biggest bill blair boost britain british brown budget business called came
+    campaign case chairman chancellor change chief claim claims clear come commons
+    companies company concerns conservative continue cost costs council countries country
+    court current currently cut david day deal december decision demand despite director
+    don due earlier economic economy election end england enough europe european even
+    executive expected face fall far few figures financial firm firms first five following
+    foreign former found four further future general get give given global go going good
+    gordon government group growth half having health held help high higher hit home house
+    howard however important including increase industry interest international investment
+    issue issues january job jobs john key labour largest last later latest law leader
+    legal less level liberal like likely little local london long look lost low made main
+    major make making market meeting members michael million minister ministers monday
+    money month months move mps much national need needed new news next november number
+    office oil own part party past pay people place plan plans policy political possible
+    power president previous price prices prime problems programme proposals public put
+    quarter radio rate rates rather re recent record remain report reported result right
+    rise role rose run sales same say saying second secretary see seen senior service
+    services set share shares show six south spending spokesman start state statement stock
+    street strong support system take taken taking tax term think third thought three
+    thursday time times today told tony took top tories tory total trade tuesday two uk
+    union until use used value want war warned way wednesday week well whether within
+    without work working world year years yet
+"""
+FREQUENT_WORDS: frozenset[str] = COMMON_WORDS | frozenset(_FREQUENT_WORDS.split())
 GLUE = "_"
 GRAMS = "grams"
 # Each searched field's gram field.
@@ -54,13 +87,13 @@ def gram_analyzer() -> tantivy.TextAnalyzer:
 
 
 def pair_grams(tokens: list[str]) -> list[str]:
-    """The gram of each adjacent pair of `tokens` where either is common, in order, repeats
-    kept (the index reads a term once per article anyway)."""
-    common = COMMON_WORDS
+    """The gram of each adjacent pair of `tokens` where one word is common and the other
+    common or frequent, in order, repeats kept (the index reads a term once per article)."""
+    common, frequent = COMMON_WORDS, FREQUENT_WORDS
     return [
         f"{first}{GLUE}{second}"
         for first, second in itertools.pairwise(tokens)
-        if first in common or second in common
+        if (first in common and second in frequent) or (second in common and first in frequent)
     ]
 
 

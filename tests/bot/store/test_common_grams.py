@@ -18,7 +18,7 @@ from bot.models.query import Query, SearchFilters
 from bot.search import parse_query, search
 from bot.store import Store, open_store
 from bot.store.index import schema as index_schema
-from bot.store.index.grams import COMMON_WORDS, pair_grams
+from bot.store.index.grams import COMMON_WORDS, FREQUENT_WORDS, pair_grams
 from tests.bot.store.ranked import every_match_ranked
 
 # Common words (grams.py's list) beside a few that are not, Zipf-weighted: phrases of common
@@ -39,6 +39,7 @@ PHRASES = [
     '"of the" after:2024-03-01 before:2024-09-15',
     '"the no" source:harbour',  # a time filter below: the range on the time
     '"the n"*',  # a phrase-prefix: no grams
+    '"the harbour"',  # a rarer word: no grams
 ]
 
 
@@ -103,13 +104,13 @@ async def test_a_phrase_with_its_grams_is_the_phrase_alone(store: Store, typed: 
 
 async def test_phrases_of_common_words_are_compiled_with_their_grams(store: Store) -> None:
     """The grams are really there (the test above compares something): per field for a
-    phrase of common words, none for a prefix or for a phrase without common words."""
+    phrase of common words, none for a prefix or a phrase without a common and frequent pair."""
     compiler = store.search_index.compiler  # type: ignore[attr-defined]
     compiled = repr(compiler.compile(parse_query('"of the no"')))
     # Two grams in each of the title, caption and body.
     assert compiled.count("Const(score=0, query=TermQuery") == 6
     assert compiled.count('"of_the"') == compiled.count('"the_no"') == 3
-    for typed in ('"the n"*', '"harbour vote"'):
+    for typed in ('"the n"*', '"harbour vote"', '"the harbour"'):
         assert "Const" not in repr(compiler.compile(typed_query(typed)))
 
 
@@ -138,8 +139,10 @@ async def test_a_gram_field_holds_exactly_the_adjacent_pairs(tmp_path: Path) -> 
 
 def test_grams_are_pairs_with_a_common_word() -> None:
     assert {"the", "s", "7", "said"} <= COMMON_WORDS and "government" not in COMMON_WORDS
-    tokens = ["government", "s", "harbour", "vote", "the", "no"]
-    assert pair_grams(tokens) == ["government_s", "s_harbour", "vote_the", "the_no"]
+    assert {"government", "told"} <= FREQUENT_WORDS and "harbour" not in FREQUENT_WORDS
+    # A common word with a frequent or common one, not with a rarer word.
+    tokens = ["government", "s", "harbour", "vote", "the", "no", "told", "him"]
+    assert pair_grams(tokens) == ["government_s", "the_no", "no_told", "told_him"]
 
 
 async def test_grams_follow_edits(store: Store) -> None:
