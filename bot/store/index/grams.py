@@ -15,12 +15,12 @@ checked only where the pair is known to stand.
 
 Lucene makes a gram of a common word with any neighbour, as it replaces the phrase by them;
 here they only narrow it, and a pair with a rarer word is cheap already (its phrase walks that
-word's few articles), so it gets none: that kept the gram fields at about a tenth of the bytes
-and indexing time (docs/search.md, "Common grams"). Both lists are fixed (an index and the
-compiler must agree; changing one is a SCHEMA_VERSION bump): COMMON_WORDS are English function
-words, news's `said`, `says` and `mr`, single letters (`s` of "government's", `t` of "don't")
-and digits; FREQUENT_WORDS adds the 300 next words by the share of the BBC articles
-(/work/shared/data/bbc-news-summary, 927) they are in.
+word's few articles), so it gets none: that kept the gram fields at about a ninth of the bytes
+and of tantivy's indexing time (docs/search.md, "Common grams"). Both lists are fixed (an index
+and the compiler must agree; changing one is a SCHEMA_VERSION bump): COMMON_WORDS are English
+function words, news's `said`, `says` and `mr`, single letters (`s` of "government's", `t` of
+"don't") and digits; FREQUENT_WORDS adds the 300 next words by the share of the BBC articles
+(the shared bbc-news-summary set, 927 articles) they are in.
 """
 
 from __future__ import annotations
