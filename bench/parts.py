@@ -4,6 +4,12 @@ whole page of each (alternating, Newsdesk cold as in bench/versus.py). Prints pe
 p99 of both pages and their ratio, each part's p50/p99, and the slowest queries' breakdown.
 
     python -m bench.parts [--size 100k] [--repeats 5] [--slowest 15]
+        [--db COPY --index-dir DIR] [--no-grams]
+
+`--db` and `--index-dir` time a private copy of the bench's database with an index of its own
+(opened by the store: an index of another schema version is rebuilt there first); `--no-grams`
+compiles phrases without their common grams (bot/store/index/grams.py), the same pages by
+construction. Queries the cost budget refuses are left out (at 1M, as in bench/versus.py).
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from bench.peer import Peer, peer_index
 from bench.search import PER_PAGE, render_ready, workload
 from bench.timing import percentile
 from bot import work
+from bot.errors import TooBroad
 from bot.search import parse_query, search
 from bot.search.cost import check_search
 from bot.store import open_store
@@ -98,16 +105,29 @@ async def parts_of(store: Any, text: str) -> tuple[dict[str, tuple[float, float]
     return out, tantivy_calls
 
 
-async def run(size: int, repeats: int, slowest: int, only: Callable[[str], bool]) -> None:
-    """Time every query both ways and by parts; print the tables."""
+async def run(
+    size: int,
+    repeats: int,
+    slowest: int,
+    only: Callable[[str], bool],
+    copy: tuple[str, str] | None = None,
+    grams: bool = True,
+) -> None:
+    """Time every query both ways and by parts; print the tables. `copy`: (database, index
+    directory) to time instead of the bench's own; without `grams`, phrases without them."""
     Ranker.top = _recording(Ranker.top)  # type: ignore[method-assign]
-    db, index = bench_db(size), peer_index(size)
+    db, index = (copy[0] if copy else bench_db(size)), peer_index(size)
     peer = Peer.open(index)
     queries = [q for q in workload(size) if only(q.text)]
     rows: list[dict[str, Any]] = []
-    async with await open_store(db) as store:
+    async with await open_store(db, index_dir=copy[1] if copy else None) as store:
+        store.search_index.compiler.grams = grams
         for query in queries:
-            await search(store, query.text, per_page=PER_PAGE)
+            try:
+                await search(store, query.text, per_page=PER_PAGE)
+            except TooBroad:
+                print(f"refused by the budget, left out: {query.text}")
+                continue
             peer.page(query.text, PER_PAGE)
             ours, theirs, parts = [], [], defaultdict(list)
             tantivy_calls = 0
@@ -191,8 +211,15 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--slowest", type=int, default=15)
     parser.add_argument("--grep", default="")
+    parser.add_argument("--db", help="a private copy of the bench database to time")
+    parser.add_argument("--index-dir", help="its search index's directory")
+    parser.add_argument("--no-grams", action="store_true", help="phrases without their grams")
     args = parser.parse_args()
-    asyncio.run(run(parse_size(args.size), args.repeats, args.slowest, lambda t: args.grep in t))
+    copy = (args.db, args.index_dir or f"{args.db}.search") if args.db else None
+    only: Callable[[str], bool] = lambda t: args.grep in t  # noqa: E731
+    asyncio.run(
+        run(parse_size(args.size), args.repeats, args.slowest, only, copy, not args.no_grams)
+    )
 
 
 if __name__ == "__main__":

@@ -3,14 +3,16 @@ never from the text the reader typed.
 
 Groups are MUST, their alternatives SHOULD; a word or phrase is matched in the title, caption
 and body, each field's BM25 boosted by its weight (a `title:` term in the title alone); a
-phrase is a phrase query per field, so it never runs from one field into the next; `prefix*`
-is a phrase-prefix query. `author:` and `category:` terms, source, dates and article ids are
-filters wrapped in a constant score of 0, so they never change the ranking; excluded terms are
-MUST_NOT. A search without full-text or label terms matches every article its filters allow
-(every article has a publication time; the watermark document has none, nor any text or label,
-so it never matches). Whole-day date filters may read the day terms instead of the time
-(`days_pay`), and the ranking's windows of days are kept at each field (`_within`): same
-matches, same scores, less read (docs/search.md, "Cheaper queries for the same pages").
+phrase is a phrase query per field, so it never runs from one field into the next; `prefix*` is
+a phrase-prefix query; a phrase with common words is ANDed with their grams at no score, so
+tantivy checks positions only where the pairs stand (grams.py). `author:` and `category:`
+terms, source, dates and article ids are filters wrapped in a constant score of 0, so they
+never change the ranking; excluded terms are MUST_NOT. A search without full-text or label
+terms matches every article its filters allow (every article has a publication time; the
+watermark document has none, nor any text or label, so it never matches). Whole-day date
+filters may read the day terms instead of the time (`days_pay`), and the ranking's windows of
+days are kept at each field (`_within`): same matches, same scores, less read (docs/search.md,
+"Cheaper queries for the same pages").
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from tantivy import Occur
 from tantivy import Query as Tq
 
 from bot.models.query import Query, Term
+from bot.store.index.grams import GRAM_FIELDS, phrase_grams
 from bot.store.index.schema import FIELD_WEIGHTS, news_analyzer, seconds
 from bot.store.ranking import day_number
 
@@ -31,11 +34,13 @@ Days = tuple[int, int]
 
 
 class Compiler:
-    """Compiles queries against one index schema."""
+    """Compiles queries against one index schema; with `grams` (an index with gram fields,
+    grams.py) each phrase is ANDed with its common grams at no score."""
 
-    def __init__(self, schema: tantivy.Schema) -> None:
+    def __init__(self, schema: tantivy.Schema, *, grams: bool = False) -> None:
         self.schema = schema
         self.analyzer = news_analyzer()
+        self.grams = grams
 
     def tokens(self, term: Term) -> list[str]:
         """A term's words as the index folds them."""
@@ -54,7 +59,25 @@ class Compiler:
             return Tq.phrase_prefix_query(self.schema, field, list[str | tuple[int, str]](tokens))
         if len(tokens) == 1:
             return Tq.term_query(self.schema, field, tokens[0])
-        return Tq.phrase_query(self.schema, field, list[str | tuple[int, str]](tokens))
+        phrase = Tq.phrase_query(self.schema, field, list[str | tuple[int, str]](tokens))
+        return self._with_grams(phrase, tokens, field)
+
+    def _with_grams(self, phrase: Tq, tokens: list[str], field: str) -> Tq:
+        """A phrase ANDed with the grams of its common pairs in the field's gram field, each
+        scored 0: the same articles (a field holding the phrase holds its pairs' grams; for
+        two words the grams' articles are exactly the phrase's), the same scores (the
+        phrase's plus zeros), while tantivy's intersection, led by its shortest list, walks
+        the gram's articles and checks positions there only (docs/search.md, "Common
+        grams"). An index without gram fields (the bench's peer) gets the phrase alone."""
+        gram_field = GRAM_FIELDS.get(field) if self.grams else None
+        grams = phrase_grams(tokens) if gram_field else []
+        if not grams:
+            return phrase
+        narrowing = [
+            (Occur.Must, Tq.const_score_query(Tq.term_query(self.schema, str(gram_field), g), 0.0))
+            for g in grams
+        ]
+        return Tq.boolean_query([(Occur.Must, phrase), *narrowing])
 
     def term_query(self, term: Term, days: Days | None = None) -> Tq | None:
         """A term where its field says: a label's own field (no score), the title alone, or

@@ -7,7 +7,8 @@ connection a burst's searches were queueing for; the index counts the same words
 seventh of that, off the database, with the GIL released. A common word is not walked at all:
 its fields' document counts, read from the index's term dictionary, bound it (below). A
 prefix's expansions are still counted by the backend (`terms_starting`, the vocabulary with
-its caps)."""
+its caps). A phrase weighs its rarest word's articles, or, when that would refuse it, its rarest
+common gram's (the articles its compiled query walks, grams.py)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from collections.abc import Sequence
 from bot import work
 from bot.models.query import Reach, Term
 from bot.models.text import fold
+from bot.store.index.grams import GRAM_FIELDS, phrase_grams
 from bot.store.index.keeping import SearchIndex
 from bot.store.index.schema import FIELD_WEIGHTS, match_count
 from bot.store.records.postings import PostingsCache
@@ -47,7 +49,11 @@ class IndexedCounts:
         if term.is_phrase and not term.prefix:
             # tantivy's phrase walks its rarest word's articles and looks each up in the other
             # words' lists: "government's" costs what "government" does, not what "s" does.
-            return Reach(len(counts), min(min(counts) * len(counts), max_postings + 1))
+            walked = min(counts)
+            if walked * len(counts) > max_postings:
+                # Over budget by its words: with grams it walks its rarest gram's articles.
+                walked = min(walked, await work.to_thread(_gram_bound, self.search_index, term))
+            return Reach(len(counts), min(walked * len(counts), max_postings + 1))
         for count in counts:
             lists += 1
             postings += min(count, max_postings - postings + 1)
@@ -85,6 +91,21 @@ class IndexedCounts:
 # for common words it is within a few per cent ("the" at 100k: 100,000 for 99,983). Below
 # it the walk is cheap and the count exact, as rare words' rankings (cogs/related.py) want.
 WALK_UP_TO = 2_000
+
+
+def _gram_bound(index: SearchIndex, term: Term) -> int:
+    """The articles a phrase's compiled query walks when it has common grams (grams.py): its
+    rarest gram's, bounded by the gram fields' document counts (deleted documents count until
+    merged, so a bound); the archive's size when it has none."""
+    snapshot = index.snapshot
+    # A label's phrase (not costed by searches today) is matched in its own field, gramless.
+    grammed = index.compiler.grams and not term.is_label
+    grams = phrase_grams(index.compiler.tokens(term)) if grammed else []
+    searcher = snapshot.searcher
+    bounds = [
+        sum(searcher.doc_freq(field, gram) for field in GRAM_FIELDS.values()) for gram in grams
+    ]
+    return min([*bounds, snapshot.articles])
 
 
 def _count_words(index: SearchIndex, words: Sequence[str]) -> tuple[list[int], int]:

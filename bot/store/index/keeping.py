@@ -38,6 +38,7 @@ from bot.store.index.schema import (
     document,
     int_values,
     match_count,
+    news_analyzer,
     news_schema,
     register_tokenizers,
     watermark_document,
@@ -114,8 +115,10 @@ class SearchIndex:
     def __init__(self, path: Path | None) -> None:
         self.path = path
         self.schema = news_schema()
-        self.compiler = Compiler(self.schema)
+        self.compiler = Compiler(self.schema, grams=True)
         self._writing = threading.Lock()
+        # The words of the documents written (for their grams), used under `_writing` only.
+        self._words = news_analyzer()
         # How many matches the ranking's first call reads (tests shrink it to run windows).
         self.first_fetch = FIRST_FETCH
         # Called after a catch-up's documents are added and before the index commits: tests
@@ -203,7 +206,7 @@ class SearchIndex:
                 for article_id in touched | set(changes.deleted) | {WATERMARK_ID}:
                     writer.delete_documents_by_term("id", article_id)
                 for row in changes.rows:
-                    writer.add_document(document(row, self.schema))
+                    writer.add_document(document(row, self.schema, self._words))
                 writer.add_document(watermark_document(changes.upto, self.schema))
                 if self.before_commit is not None:
                     self.before_commit()

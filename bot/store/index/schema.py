@@ -5,7 +5,10 @@ searched (BM25 boosted 10/2/1, each field its own length norm, so a phrase never
 headline into the body), byline and categories match `author:` and `category:` terms, the
 source (one case-folded token) and the publication time filter, and the id and time are fast
 fields for ranking. Words are folded like the SQLite index's unicode61 with remove_diacritics:
-split on anything not a letter or digit, lower case, accents removed (ASCII folding).
+split on anything not a letter or digit, lower case, accents removed (ASCII folding). Each
+searched field has a gram field beside it (`body_grams`: adjacent pairs with a common word as
+one term, document ids only) that lets a phrase of common words skip to its candidates
+(grams.py).
 
 One extra document, the *watermark* (id WATERMARK_ID, no text, no publication time), records
 the highest `search_seq` of the database the index holds and the schema version it was built
@@ -20,8 +23,11 @@ from datetime import UTC, datetime
 
 import tantivy
 
-# Bump when the fields or the tokenizer change: an index of another version is rebuilt.
-SCHEMA_VERSION = 1
+from bot.store.index.grams import GRAM_FIELDS, GRAMS, gram_analyzer, gram_text
+
+# Bump when the fields, the tokenizer or the common words change: an index of another version
+# is rebuilt. 2: the gram fields (grams.py).
+SCHEMA_VERSION = 2
 # (field, BM25 boost): a word in the headline counts ten times one in the body.
 FIELD_WEIGHTS: dict[str, float] = {"title": 10.0, "caption": 2.0, "body": 1.0}
 LABEL_FIELDS = ("author", "category")
@@ -56,6 +62,9 @@ def news_schema() -> tantivy.Schema:
     builder.add_integer_field("id", indexed=True, fast=True)
     for name in (*FIELD_WEIGHTS, *LABEL_FIELDS):
         builder.add_text_field(name, tokenizer_name=NEWS)
+    for name in GRAM_FIELDS.values():
+        # Document ids only: a gram only narrows a phrase's candidates, it is never scored.
+        builder.add_text_field(name, tokenizer_name=GRAMS, index_option="basic")
     builder.add_text_field("source", tokenizer_name=SOURCE)
     builder.add_integer_field("published", indexed=True, fast=True)
     # The publication day as a term: the ranking reads windows of days through it.
@@ -70,6 +79,7 @@ def register_tokenizers(index: tantivy.Index) -> None:
     """Make the analyzers known to an index (tantivy does not save them with it)."""
     index.register_tokenizer(NEWS, news_analyzer())
     index.register_tokenizer(SOURCE, source_analyzer())
+    index.register_tokenizer(GRAMS, gram_analyzer())
 
 
 def match_count(result: tantivy.SearchResult) -> int:
@@ -99,15 +109,18 @@ def _categories(value: object) -> list[str]:
     return [str(name) for name in names] if isinstance(names, list | tuple) else []
 
 
-def document(row: Mapping[str, object], schema: tantivy.Schema) -> tantivy.Document:
+def document(
+    row: Mapping[str, object], schema: tantivy.Schema, analyzer: tantivy.TextAnalyzer
+) -> tantivy.Document:
     """One article row (id, title, caption, body, source, author, categories and `at`, its
-    publication time or else its ingest time) as an index document."""
+    publication time or else its ingest time) as an index document, with each searched
+    field's grams (grams.py) cut from the words `analyzer` (a news_analyzer) finds in it."""
     published = seconds(str(row["at"]))
+    texts = {name: str(row[name] or "") for name in FIELD_WEIGHTS}
     fields: dict[str, object] = {
         "id": int(row["id"]),  # type: ignore[call-overload]
-        "title": row["title"] or "",
-        "caption": row["caption"] or "",
-        "body": row["body"] or "",
+        **texts,
+        **{GRAM_FIELDS[name]: gram_text(analyzer, text) for name, text in texts.items()},
         "source": row["source"] or "",
         "author": row["author"] or "",
         "category": _categories(row["categories"]),

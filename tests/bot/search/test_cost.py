@@ -108,6 +108,27 @@ async def test_a_phrase_costs_its_rarest_words_articles_not_its_commonest(
         await search(store, '"the port"', limits=limits)  # 40 × 2 × 3
 
 
+async def test_a_phrase_of_common_words_costs_its_rarest_grams_articles(store: Store) -> None:
+    """ "the no" is in every article word by word and adjacent in 3: its compiled query walks
+    the 3 articles of its gram (bot/store/index/grams.py), so it runs where its words alone
+    (40 × 2 × 3) would refuse it; "of the", adjacent in all 40, is still refused."""
+    drafts = [
+        ArticleDraft(
+            title=f"Report {n}",
+            body="No word of the port. " + ("The no vote." if n < 3 else "The vote."),
+            origin=f"test:{n}",
+        )
+        for n in range(40)
+    ]
+    await ingest_drafts(store, drafts)
+    limits = SearchBudget(postings=100)
+    cost = await search_cost(store, parse_query('"the no"'), limits)
+    assert cost.within and cost.postings == 3 * 2 * 3
+    assert (await search(store, '"the no"', limits=limits)).total == 3
+    with pytest.raises(TooBroad, match='the words of `"of the"`'):
+        await search(store, '"of the"', limits=limits)
+
+
 async def test_saved_searches_matched_against_a_batch_are_held_to_the_budget_too(
     store: Store, seed_file: Path
 ) -> None:
