@@ -14,16 +14,17 @@ from collections.abc import Sequence
 from bot.models.analysis import Analysis, ArticleInput
 from bot.models.entity import NAME_LABELS
 from bot.store.postgres.base import PgBase
-from bot.store.records.articles import ARTICLE_PART_COLUMNS, article_from_row
+from bot.store.records.articles import ARTICLE_PART_COLUMNS
 from bot.store.records.entities import (
     ANALYSIS_COLUMNS_AN,
     MENTION_COLUMNS_M,
     AnalysedText,
     StoredAnalysis,
-    analysed_texts,
     analysis_json,
     analysis_rows,
+    decoded_analyses,
     entity_key,
+    joined_texts,
     read_to,
 )
 
@@ -233,7 +234,7 @@ class PgAnalysisQueries(PgBase):
             nlp_version,
             ids,
         )
-        analyses = {r["article_id"]: StoredAnalysis.from_row(r, sentences=sentences) for r in rows}
+        analyses = await decoded_analyses(rows, sentences)
         if not analyses:
             return {}
         # Each body only as far as its last sentence read: one huge report costs a story's worth.
@@ -251,7 +252,7 @@ class PgAnalysisQueries(PgBase):
             list(analyses),
             sentences,
         )
-        return analysed_texts(analyses, map(article_from_row, articles), mentions)
+        return await joined_texts(analyses, articles, mentions)
 
     async def article_content_hash(self, article_id: int) -> str | None:
         return await self._fetch_text("SELECT content_hash FROM articles WHERE id = $1", article_id)

@@ -9,16 +9,17 @@ import aiosqlite
 
 from bot.models.analysis import Analysis, ArticleInput
 from bot.models.entity import NAME_LABELS
-from bot.store.records.articles import ARTICLE_PART_COLUMNS, article_from_row
+from bot.store.records.articles import ARTICLE_PART_COLUMNS
 from bot.store.records.entities import (
     ANALYSIS_COLUMNS_AN,
     MENTION_COLUMNS_M,
     AnalysedText,
     StoredAnalysis,
-    analysed_texts,
     analysis_json,
     analysis_rows,
+    decoded_analyses,
     entity_key,
+    joined_texts,
     read_to,
 )
 from bot.store.sqlite.db import marks
@@ -223,7 +224,7 @@ class AnalysisQueries:
             f" WHERE an.nlp_version = ? AND an.article_id IN ({marks(ids)})",
             (nlp_version, *ids),
         )
-        analyses = {r["article_id"]: StoredAnalysis.from_row(r, sentences=sentences) for r in rows}
+        analyses = await decoded_analyses(rows, sentences)
         if not analyses:
             return {}
         # Each body only as far as its last sentence read: one huge report costs a story's worth.
@@ -241,7 +242,7 @@ class AnalysisQueries:
             " ORDER BY m.article_id, m.section, m.char_start",
             (*analyses, sentences),
         )
-        return analysed_texts(analyses, map(article_from_row, articles), mentions)
+        return await joined_texts(analyses, articles, mentions)
 
     @pooled
     async def article_content_hash(self, article_id: int) -> str | None:
