@@ -89,8 +89,9 @@ def collect_less_often(young: int = YOUNG_THRESHOLD) -> tuple[int, int, int]:
     flight at each pass were moved to the oldest generation, so their cycles were left for
     full collections: under the soak's hostile load eight full passes in three minutes, of
     100-300 ms each, freeing 10,000-25,000 objects, and the readers' slowest round trips came
-    at those moments. At 25,000 a pass comes every few seconds of load, after most commands
-    in flight have answered: their cycles die young, and young passes of a few ms find them."""
+    at those moments. At 25,000 a pass comes every 10-15 s of load, after most commands
+    in flight have answered: their cycles die young, and young passes find them (the soak:
+    21 in five minutes of hostile load, about 15 ms each, and no full pass)."""
     _, middle, old = gc.get_threshold()
     gc.set_threshold(young, middle, old)
     return young, middle, old
