@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import string
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -85,20 +86,20 @@ async def test_postings_are_weighed_by_kind_against_the_budget(store: Store) -> 
         await search(store, "harbour OR town OR port", limits=SearchBudget(postings=80))
 
 
+async def forty_reports(store: Store, body: Callable[[int], str]) -> None:
+    """Store "Report 0" to "Report 39", report n's body `body(n)`."""
+    drafts = [ArticleDraft(f"Report {n}", body(n), f"test:{n}") for n in range(40)]
+    await ingest_drafts(store, drafts)
+
+
 async def test_a_phrase_costs_its_rarest_words_articles_not_its_commonest(
     store: Store,
 ) -> None:
     """ "government's plan" is a phrase with "s" in it: the index walks the rarest word's
     articles and checks the others there, so the common word does not make it too broad."""
-    drafts = [
-        ArticleDraft(
-            title=f"Report {n}",
-            body="The port reopened. " + ("The lighthouse keeper's plan." if n < 5 else ""),
-            origin=f"test:{n}",
-        )
-        for n in range(40)
-    ]
-    await ingest_drafts(store, drafts)
+    await forty_reports(
+        store, lambda n: "The port reopened. " + ("The lighthouse keeper's plan." if n < 5 else "")
+    )
     limits = SearchBudget(postings=100)
     # 5 articles hold "lighthouse", 40 hold "the": 5 × 2 words × 3, where the sum was 135.
     cost = await search_cost(store, parse_query('"the lighthouse"'), limits)
@@ -112,15 +113,9 @@ async def test_a_phrase_of_common_words_costs_its_rarest_grams_articles(store: S
     """ "the no" is in every article word by word and adjacent in 3: its compiled query walks
     the 3 articles of its gram (bot/store/index/grams.py), so it runs where its words alone
     (40 × 2 × 3) would refuse it; "of the", adjacent in all 40, is still refused."""
-    drafts = [
-        ArticleDraft(
-            title=f"Report {n}",
-            body="No word of the port. " + ("The no vote." if n < 3 else "The vote."),
-            origin=f"test:{n}",
-        )
-        for n in range(40)
-    ]
-    await ingest_drafts(store, drafts)
+    await forty_reports(
+        store, lambda n: "No word of the port. " + ("The no vote." if n < 3 else "The vote.")
+    )
     limits = SearchBudget(postings=100)
     cost = await search_cost(store, parse_query('"the no"'), limits)
     assert cost.within and cost.postings == 3 * 2 * 3
