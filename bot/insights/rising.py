@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.clock import utc_iso
-from bot.insights.baselines import Baselines, baseline
+from bot.insights.baselines import Baselines
 from bot.models.rising import RisingPair
 from bot.store import Follow, Store
 
@@ -171,10 +171,12 @@ async def check_pairs(
             a, b = sorted((known[first].id, known[second].id))
             ids[first, second] = (a, b)
     window = (utc_iso(since), utc_iso(now))
-    now_counts = await store.pair_mentions(list(set(ids.values())), *window)
-    before_counts = await store.pair_mentions(list(set(ids.values())), *baseline(since))
+    pairs = list(set(ids.values()))
+    baselines = Baselines(store)  # the baseline read as rising_pairs reads it
+    now_counts = await store.pair_mentions(pairs, *window)
+    before_counts = await baselines.pair_mentions(since, pairs)
     articles = await store.named_articles(*window) if ids else 0
-    before_articles = await store.named_articles(*baseline(since)) if ids else 0
+    before_articles = await baselines.named_articles(since) if ids else 0
     checks = []
     for pair in keys:
         seen = now_counts.get(ids[pair]) if pair in ids else None
