@@ -90,6 +90,29 @@ def test_escaped_text_never_mentions_anyone(raw: str) -> None:
     assert LIVE_MENTION.search(text.escape(raw).replace("@\u200b", "")) is None
 
 
+# Every character the escaping or the cleaning looks at, plus plain letters and spaces.
+_MARKDOWN_TEXT = st.text(
+    alphabet=st.sampled_from(list("ab 19.\n\t\r-#>+*_~`|[]<@\\\u200b\u202eeveryonhttp:/")),
+    max_size=60,
+)
+
+
+@given(_MARKDOWN_TEXT)
+def test_escape_skips_only_text_with_nothing_to_escape(raw: str) -> None:
+    # `escape` returns clean text untouched when it holds no markdown (a page's render spent
+    # half its time in substitutions that changed nothing): the whole escaping must agree.
+    clean = text.clean_text(raw)
+    assert text.escape(raw) == text._escape_markdown(clean)
+    assert clean == text._clean_lines(text.visible(raw))
+
+
+def test_plain_news_text_is_returned_as_it_is() -> None:
+    headline = "Ceasefire talks resume in Doha as aid trucks wait - officials say 2.5m need help"
+    assert text.escape(headline) == headline
+    assert text.escape("- a list item") == "\\- a list item"
+    assert text.escape("12. twelfth") == "12\\. twelfth"
+
+
 def test_highlight_bolds_marked_terms_and_escapes_the_rest() -> None:
     snippet = f"…the {SNIPPET_START}Qatar{SNIPPET_END} talks\nwith @everyone *now*…"
 
