@@ -77,6 +77,16 @@ _AMOUNT = re.compile(
     """,
     re.IGNORECASE | re.VERBOSE,
 )
+# Where an amount can start (its first word, digit or currency sign: every branch of
+# `_AMOUNT` begins with one of these): `_AMOUNT` has no fixed first character, so searching
+# with it tries the whole pattern at every position of a sentence (most of a long report's
+# figures time); `_search` tries it only here and just before. Each start is as short as it
+# can be (lookaheads, not words consumed), so no start hides inside another.
+_START = re.compile(
+    r"US(?=\$)|[$£€¥\d]|an?(?=\s+(?:few|handful|dozen|hundred|thousand|million|billion))"
+    rf"|tens|scores|several|half|{_NUMBER_WORD}",
+    re.IGNORECASE,
+)
 _UNIT_AFTER = re.compile(r"\s*(?:-)?\s*([a-z]+|%)", re.IGNORECASE)
 _RANGE = re.compile(r"\s*(?:-|–|to|and)\s*", re.IGNORECASE)
 _FRACTION = re.compile(
@@ -207,7 +217,7 @@ def amounts_in(text: str) -> list[AmountSpan]:
     """Every amount in `text`, left to right, with qualifiers and ranges applied."""
     found: list[AmountSpan] = []
     pos = 0
-    while (match := _AMOUNT.search(text, pos)) is not None:
+    while (match := _search(text, pos)) is not None:
         pos = max(match.end(), match.start() + 1)
         parsed = _parse(match) if _is_whole(text, match) else None
         if parsed is None or (match["words"] or "").lower() in ("one", "a", "an"):
@@ -231,6 +241,19 @@ def amounts_in(text: str) -> list[AmountSpan]:
         if match["vague"]:
             found[-1] = _approximate(found[-1])
     return _with_fractions(text, found)
+
+
+def _search(text: str, pos: int) -> re.Match[str] | None:
+    """`_AMOUNT.search(text, pos)`: the leftmost amount at or after `pos`. A match starts at
+    a start of `_START` or at the one space `_AMOUNT` allows before it, so only those are
+    tried, in order."""
+    for start in _START.finditer(text, pos):
+        at = start.start()
+        for candidate in (at - 1, at) if at > pos and text[at - 1].isspace() else (at,):
+            match = _AMOUNT.match(text, candidate)
+            if match is not None:
+                return match
+    return None
 
 
 def _qualified(

@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.models import normalise_text
+from bot.models import text as text_helpers
 
 # Line breaks, runs of spaces, CR LF, controls, combining marks, compatibility forms (ﬁ, ²,
 # full-width), typographic quotes, letters whose case folds to two (ß), and ASCII.
@@ -54,3 +55,14 @@ def test_a_huge_body_is_folded_in_pieces_to_its_whole_folding() -> None:
     assert whole.startswith(
         "officials in doha said on monday that talks would continue, item five. off"
     )
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=40))
+def test_ascii_folds_as_any_text_does(word: str) -> None:
+    # ASCII takes a shortcut (`lower`): it must give what the general folding gives.
+    assert text_helpers.fold(word) == text_helpers._fold_any(word)
+
+
+def test_fold_strips_accents_and_case() -> None:
+    assert text_helpers.fold("Erdoğan ÉLYSÉE Straße") == "erdogan elysee strasse"
+    assert text_helpers.fold("Kyiv-Based AP") == "kyiv-based ap"
