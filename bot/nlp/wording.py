@@ -66,10 +66,16 @@ def content_stems(text: str) -> list[str]:
     return [stem(t.lower) for t in tokens(text) if is_content(t.lower)]
 
 
-def proper_names(text: str) -> Iterator[tuple[int, int, str]]:
+@lru_cache(maxsize=4096)
+def proper_names(text: str) -> tuple[tuple[int, int, str], ...]:
     """Runs of capitalised words — (start, end, name) — except a lone sentence-initial word
     ("Police said"), titles, months and weekdays; "Bank of England" keeps its inner "of",
-    "Queensland and Victoria" are two names."""
+    "Queensland and Victoria" are two names. (Remembered by sentence: a story's figures and
+    what is new in it both read each sentence's names.)"""
+    return tuple(_names(text))
+
+
+def _names(text: str) -> Iterator[tuple[int, int, str]]:
     words = tokens(text)
     run: list[Token] = []
     for i, token in enumerate([*words, Token("", len(text), len(text))]):

@@ -122,7 +122,9 @@ def test_amounts_are_searched_only_where_one_can_start(pieces: list[str], pos: i
     text = " ".join(pieces)
     pos = min(pos, len(text))
     everywhere = amounts._AMOUNT.search(text, pos)
+    expected = everywhere and (everywhere.span(), everywhere.groupdict())
     at_starts = amounts._search(text, pos)
-    assert (at_starts and (at_starts.span(), at_starts.groupdict())) == (
-        everywhere and (everywhere.span(), everywhere.groupdict())
-    )
+    assert (at_starts and (at_starts.span(), at_starts.groupdict())) == expected
+    if text.isascii():  # the starts found case by case in the lowercased text
+        lowered = amounts._search(text, pos, (amounts._LOWER_START, text.lower()))
+        assert (lowered and (lowered.span(), lowered.groupdict())) == expected

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from bot.nlp import dates
 from bot.nlp.dates import dates_in
+from bot.nlp.patterns import lowered
 
 WEDNESDAY = date(2026, 3, 4)
 
@@ -58,3 +64,38 @@ def test_months_and_years_are_intervals() -> None:
     assert date.fromordinal(int(month.amount.high) - 1) == date(2003, 11, 30)
     [year] = dates_in("imposed in 1989 after")
     assert year.text == "1989"
+
+
+# Pieces dates are made of, in several cases, and look-alikes ("Mayor", "todays", "İ").
+_PIECES = [
+    *["on", "in", "since", "last", "next", "this", "by", "of", "to", "end of", " ", ",", "."],
+    *["Monday", "FRIDAY", "sunday", "yesterday", "Today", "tomorrow", "Tonight", "night"],
+    *["March", "MAY", "may", "Mayor", "Sept.", "Jan", "december", "3rd", "17", "31", "2003"],
+    *["1989", "3:14pm", "10 P.M.", "1230 GMT", "0900 utc", "%", "-", "İ", "é", "x"],
+]
+_TEXTS = st.lists(st.sampled_from(_PIECES), max_size=10).map(" ".join)
+
+
+@given(_TEXTS)
+def test_dates_read_lowercased_are_the_dates_read_in_any_case(text: str) -> None:
+    # ASCII text is searched lowercased, case by case (about twice as fast): it must give
+    # what the IGNORECASE patterns give on the text itself.
+    for published in (None, date(2026, 3, 4)):
+        assert dates_in(text, published) == dates._dates(text, published, dates._COMPILED, text)
+
+
+@settings(max_examples=300)
+@given(_TEXTS)
+@example("they met last NIGHT")
+@example("On FRİDAY at 10 P.M.")
+def test_a_kind_is_skipped_only_when_its_pattern_cannot_match(text: str) -> None:
+    digits, low = dates._DIGIT.search(text) is not None, text.lower()
+    for kind, pattern in dates._COMPILED:
+        if not dates.could_hold(kind, digits, low):
+            assert pattern.search(text) is None, kind
+
+
+def test_a_pattern_is_lowered_with_its_named_groups_and_never_an_uppercase_escape() -> None:
+    assert lowered(r"(?P<m>March|MAY)\s+(?P=m)\b") == r"(?P<m>march|may)\s+(?P=m)\b"
+    with pytest.raises(ValueError, match="uppercase escape"):
+        lowered(r"\D+")
