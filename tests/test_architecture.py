@@ -559,7 +559,7 @@ def test_templates_are_never_formatted_or_evaluated() -> None:
     assert offenders == []
 
 
-STORY_MODULES = ("amounts", "dates", "wording", "figures", "disagreements", "novelty")
+STORY_MODULES = ("amounts", "dates", "patterns", "wording", "figures", "disagreements", "novelty")
 
 
 def test_story_comparisons_are_pure_functions_of_plain_data() -> None:
