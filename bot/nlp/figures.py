@@ -225,6 +225,8 @@ def _figures_in(sentence: str, published: date | datetime | None) -> tuple[Figur
     spans: list[AmountSpan | DateSpan] = sorted(
         [*amounts_in(sentence), *dates], key=lambda s: s.start
     )
+    if not spans:
+        return ()  # no figure: its clauses and names are not needed
     clauses = _clauses(sentence, [(s.start, s.end) for s in spans])
     names = list(proper_names(sentence))
     all_names = tuple(dict.fromkeys(n for _, _, n in names))
