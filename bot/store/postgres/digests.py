@@ -16,7 +16,7 @@ from typing import Unpack
 from bot.clock import utc_iso
 from bot.models import Article
 from bot.store.postgres.base import PgBase
-from bot.store.records.articles import ARTICLE_COLUMNS, ARTICLE_PART_COLUMNS, article_from_row
+from bot.store.records.articles import ARTICLE_COLUMNS, ARTICLE_PART_COLUMNS, articles_from_rows
 from bot.store.records.digests import (
     RUN_COLUMNS,
     SCHEDULE_COLUMNS,
@@ -282,4 +282,4 @@ class PgDigestQueries(PgBase):
             utc_iso(until),
             limit,
         )
-        return [article_from_row(row) for row in rows]
+        return await articles_from_rows(rows)

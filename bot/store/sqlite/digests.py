@@ -17,7 +17,7 @@ import aiosqlite
 
 from bot.clock import utc_iso
 from bot.models import Article
-from bot.store.records.articles import ARTICLE_COLUMNS, ARTICLE_PART_COLUMNS, article_from_row
+from bot.store.records.articles import ARTICLE_COLUMNS, ARTICLE_PART_COLUMNS, articles_from_rows
 from bot.store.records.digests import (
     RUN_COLUMNS,
     SCHEDULE_COLUMNS,
@@ -266,4 +266,4 @@ class DigestQueries:
             " ORDER BY updated_at DESC, id DESC LIMIT ?",
             (utc_iso(since), utc_iso(until), limit),
         ) as cur:
-            return [article_from_row(row) for row in await cur.fetchall()]
+            return await articles_from_rows(await cur.fetchall())

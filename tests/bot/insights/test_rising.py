@@ -5,12 +5,16 @@ rise; the store's pair counts."""
 from __future__ import annotations
 
 import math
+import threading
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
 
+from bot.insights import rising
 from bot.insights.rising import (
     ALPHA,
+    Rise,
     binomial_tail,
     check_pairs,
     pair_key,
@@ -117,6 +121,29 @@ async def test_a_pair_rises_against_its_baseline(store: Store) -> None:
     assert (
         await store.named_articles(since.isoformat(), (since + timedelta(days=1)).isoformat()) == 10
     )
+
+
+async def test_the_pairs_are_tested_off_the_event_loop(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Up to CANDIDATES exact binomial tails are a /catchup's work: a worker thread does
+    them, not the event loop readers' answers wait on (found by the soak)."""
+    await month(store)
+    for n in range(5):
+        await add(store, n, [QATAR, HAMAS], TODAY)
+    tested_on: list[int] = []
+
+    def spy(*args: Any, **kwargs: Any) -> Rise:
+        tested_on.append(threading.get_ident())
+        return rise_test(*args, **kwargs)
+
+    monkeypatch.setattr(rising, "rise_test", spy)
+    since = datetime(2026, 3, 2, tzinfo=UTC)
+
+    [pair] = await rising_pairs(store, since, since + timedelta(days=1))
+
+    assert pair.label == "Hamas × Qatar"
+    assert tested_on and threading.get_ident() not in tested_on
 
 
 async def test_followed_pairs_are_checked_over_the_last_day(store: Store) -> None:

@@ -9,15 +9,19 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from bot.errors import StoreError
 from bot.ingest import ingest_drafts
-from bot.models import ArticleDraft
+from bot.models import Article, ArticleDraft
 from bot.store import Store, open_store
+from bot.store.records import articles as records_articles
+from bot.store.records.articles import article_from_row
 from bot.store.sqlite.db import migrations
 
 
@@ -215,6 +219,29 @@ async def test_a_window_of_new_articles_can_hold_only_their_leads(store: Store) 
     # So are a story's reports, read by id (bot/nlp/storyline.py).
     by_id = await store.articles(report.added, body_chars=12)
     assert [a.body for a in by_id] == [long[:12], short[:12]]
+
+
+async def test_a_window_of_articles_is_decoded_off_the_event_loop(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A /catchup's window (up to 500 articles) is made into Articles on a worker thread, not
+    on the event loop where readers' answers would wait behind it (found by the soak)."""
+    await ingest_drafts(
+        store, [ArticleDraft(title=f"Window {n}", body="Body.", origin=f"t:w{n}") for n in range(3)]
+    )
+    made_on: list[int] = []
+
+    def spy(row: Any) -> Article:
+        made_on.append(threading.get_ident())
+        return article_from_row(row)
+
+    monkeypatch.setattr(records_articles, "article_from_row", spy)
+    since, until = datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC)
+
+    window = await store.articles_in_window(since, until)
+
+    assert [a.title for a in window] == ["Window 2", "Window 1", "Window 0"]
+    assert len(made_on) == 3 and threading.get_ident() not in made_on
 
 
 async def test_listing_index_words_while_articles_are_stored_is_never_aborted(
