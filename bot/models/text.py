@@ -63,3 +63,8 @@ def strip_controls(text: str) -> str:
     if not _ANY_CONTROL.search(text):
         return text
     return text.replace("\r\n", "\n").translate(_CONTROLS)
+
+
+def plural(count: int, noun: str) -> str:
+    """ "1 article", "2,345 articles": a count with its noun (every surface words counts so)."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"

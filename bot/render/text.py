@@ -24,6 +24,7 @@ from datetime import UTC, date, datetime, timedelta
 from urllib.parse import quote
 
 from bot.models import SNIPPET_END, SNIPPET_START
+from bot.models.text import plural as plural  # "1 article": one wording for every surface
 from bot.render import limits
 
 ELLIPSIS = "…"
@@ -329,11 +330,6 @@ def link(label: str, url: str | None) -> str:
     """`[label](url)` when the URL is safe, else just the label; `label` must be markdown."""
     target = safe_url(url)
     return f"[{label}]({target})" if target and label else label
-
-
-def plural(count: int, word: str) -> str:
-    """ "1 article", "2,345 articles": a count with its noun."""
-    return f"{count:,} {word}{'' if count == 1 else 's'}"
 
 
 def duration(delta: timedelta) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from bot.errors import QueryError
 from bot.models import COUNT_CAP, SearchPage
+from bot.models.text import plural
 
 MAX_PER_PAGE = 100
 
@@ -37,7 +38,7 @@ def count_text(found: SearchPage) -> str:
     """ "1 article", "7 articles", "1,000+ articles" (a total counted only to the cap)."""
     if found.total_at_least:
         return f"{found.total:,}+ articles"
-    return f"{found.total:,} article{'' if found.total == 1 else 's'}"
+    return plural(found.total, "article")
 
 
 def pages_text(found: SearchPage) -> str:

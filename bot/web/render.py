@@ -15,6 +15,7 @@ from aiohttp import web
 from markupsafe import Markup
 
 from bot.models import SNIPPET_END, SNIPPET_START
+from bot.models.text import plural
 from bot.web.context import context_of
 from bot.web.sessions import load_viewer
 
@@ -68,11 +69,6 @@ def when(value: str | None) -> str:
 def day(value: str | None) -> str:
     """An ISO time's date: "2026-11-26"."""
     return when(value)[:10]
-
-
-def plural(count: int, noun: str) -> str:
-    """ "1 article", "2 articles", "1,000 articles"."""
-    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 def marked_parts(snippet: str) -> list[dict[str, Any]]:
