@@ -1,6 +1,7 @@
 """A burst, not a stream (issue 20, goal 3): 50 searches arriving at the same instant, three
 times over; when each page is ready (search, rows, snippets, the rendered embed), in the bot's
-process, without the Discord round trip.
+process, without the Discord round trip. The garbage collector is set as the bot sets it
+(bench/timing.py `collector_as_in_the_bot`).
 
 `measure_readers` is the `burst` group of `python -m bench`: the /search command's core
 (`bot.search.search`) on one store whose reads run on DATABASE_READERS read-only connections,
@@ -25,7 +26,7 @@ from bench.peer import Peer, peer_index
 from bench.ranked import RecencyIndex, hybrid_page
 from bench.report import Figure, Goal
 from bench.search import PER_PAGE, render_ready, workload
-from bench.timing import percentile
+from bench.timing import collector_as_in_the_bot, percentile
 from bot.search import search
 from bot.store import Store, open_store
 from bot.store.sqlite.search import forget_search_counts
@@ -57,7 +58,8 @@ def measure_readers(size: int) -> list[Figure]:
     at = label(size)
     db = bench_db(size)
     groups = _groups(size)
-    done = {readers: asyncio.run(_readers_burst(db, readers, groups)) for readers in READERS}
+    with collector_as_in_the_bot():
+        done = {readers: asyncio.run(_readers_burst(db, readers, groups)) for readers in READERS}
     alone = percentile(done[1], 99)
     return [
         Figure(

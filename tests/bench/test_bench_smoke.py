@@ -5,6 +5,7 @@ ranking every match."""
 
 from __future__ import annotations
 
+import gc
 import json
 import math
 import sqlite3
@@ -17,7 +18,9 @@ from bench import bot as bot_bench
 from bench import corpus, database, entities, ingest, loop, memory, search, versus
 from bench.__main__ import main as bench_main
 from bench.report import Figure
+from bench.timing import collector_as_in_the_bot
 from bot import budget
+from bot.workers.heap import YOUNG_THRESHOLD
 
 KEYS = {"name", "value", "unit", "baseline", "ratio", "goal", "pass"}
 
@@ -192,6 +195,22 @@ def test_burst_benchmark_writes_its_row_beside_the_others(tmp_path: Path) -> Non
     assert four["goal"] == "≤ 150 ms" and four["baseline"] > 0
     assert "burst of 50 searches p99, 2 read connection(s) @400" in rows
     assert rows["an earlier row"] == earlier[0]
+
+
+def test_the_burst_collector_is_the_bots_and_is_put_back_after() -> None:
+    """Inside, the heap so far is frozen and young passes wait as in the bot; after, the
+    process's own settings are back (the later groups run as before)."""
+    started_frozen = gc.get_freeze_count()  # a bot test in this process froze its start-up
+    gc.unfreeze()
+    before = gc.get_threshold()
+    try:
+        with collector_as_in_the_bot():
+            assert gc.get_threshold()[0] == YOUNG_THRESHOLD != before[0]
+            assert gc.get_freeze_count() > 0
+        assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+    finally:
+        if started_frozen:
+            gc.freeze()
 
 
 def test_postgres_benchmark_reports_agreement_with_sqlite(
