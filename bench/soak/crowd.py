@@ -27,6 +27,7 @@ class Trip:
     interaction: Interaction | None = None
     ack_ms: float | None = None
     at: float = 0.0  # wall time (time.time()) the action was sent
+    message_id: int | None = None  # a message's id (its reply references it)
 
 
 @dataclass
@@ -96,7 +97,7 @@ class Crowd:
                 if m.author is self.world.bot
             )
 
-        trip = Trip("message", hostile, None, at=at)
+        trip = Trip("message", hostile, None, at=at, message_id=message.id)
         try:
             await self.discord.wait_for(reply, wait_seconds=WAIT_SECONDS, what="a reply")
             trip.ms = trip.ack_ms = (time.perf_counter() - started) * 1000

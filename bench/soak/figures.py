@@ -8,6 +8,7 @@ from collections import Counter
 from pathlib import Path
 
 from bench.report import Figure, Goal
+from bench.soak.crowd import Trip
 from bench.soak.run import SETTLE, Phase
 from bench.timing import percentile
 from bot.store.index import SearchIndex
@@ -46,10 +47,39 @@ def unanswered(phase: Phase) -> int:
     return sum(1 for i in phase.interactions if not i.answered)
 
 
-def late(phase: Phase) -> int:
+def late_trips(phase: Phase) -> list[Trip]:
     """Actions first answered later than Discord's 3 s (or not at all): a deferral counts,
     as it does for Discord."""
-    return sum(1 for t in phase.trips if t.ack_ms is None or t.ack_ms > DEADLINE_MS)
+    return [t for t in phase.trips if t.ack_ms is None or t.ack_ms > DEADLINE_MS]
+
+
+def refused_replies(phase: Phase) -> set[int]:
+    """Ids of the messages whose reply Discord (the emulator's injected faults) refused with a
+    server error at least once: discord.py retries it after 1 s, then 3 s."""
+    refused = set()
+    for request in phase.requests:
+        if request.status >= 500 and isinstance(request.json, dict):
+            reference = request.json.get("message_reference") or {}
+            if reference.get("message_id") is not None:
+                refused.add(int(reference["message_id"]))
+    return refused
+
+
+def late(phase: Phase) -> tuple[int, int]:
+    """Late actions: those the bot was late for, and replies late because Discord refused
+    them with a server error (an injected 5xx twice over is 4 s of discord.py's retries)."""
+    refused = refused_replies(phase)
+    held = sum(1 for t in late_trips(phase) if t.message_id in refused and t.ms is not None)
+    return len(late_trips(phase)) - held, held
+
+
+def _held_note(held: int) -> str | None:
+    if not held:
+        return None
+    return (
+        f"besides {held} message(s) whose reply Discord refused with an injected 5xx: "
+        "discord.py retries after 1 s, then 3 s"
+    )
 
 
 def duplicates(phase: Phase) -> int:
@@ -140,7 +170,13 @@ def figures(calm: Phase, hostile: Phase, *, readers: int, hostiles: int) -> list
             percentile(calm_ms, 50),
             note="info",
         ),
-        Figure("interactions answered later than 3 s", late(hostile) + late(calm), "", goal=NONE),
+        Figure(
+            "interactions answered later than 3 s",
+            late(hostile)[0] + late(calm)[0],
+            "",
+            goal=NONE,
+            note=_held_note(late(hostile)[1] + late(calm)[1]),
+        ),
         Figure("lost answers", unanswered(hostile) + unanswered(calm), "", goal=NONE),
         Figure("duplicate answers", duplicates(hostile) + duplicates(calm), "", goal=NONE),
         Figure("event-loop lag p99 under load", percentile(lags, 99), "ms", goal=LAG_P99),
@@ -230,6 +266,8 @@ def slowest_readers(phase: Phase, share: float = 0.01) -> str:
     trips = [t for t in phase.trips if not t.hostile and t.ms is not None and t.at]
     trips.sort(key=lambda t: -(t.ms or 0.0))
     slow = trips[: max(1, int(len(trips) * share))]
+    if not slow:
+        return "no readers' trips answered"
     passes = phase.report.get("collections", {}).get("long", [])
     ran = [c for c in commands(phase) if float(c.get("seconds", 0)) > 0.05]  # type: ignore[arg-type]
     met: Counter[str] = Counter()
@@ -262,6 +300,14 @@ def troubles(phase: Phase) -> list[str]:
         if t.ack_ms is None or t.ack_ms > DEADLINE_MS or t.ms is None
     )
     lines = [f"late or lost: {kind} ({who}) x{n}" for (kind, who), n in late_kinds.most_common()]
+    refused = refused_replies(phase)
+    for trip in late_trips(phase)[:10]:
+        answered = "no answer" if trip.ack_ms is None else f"{trip.ack_ms:,.0f} ms"
+        why = "; its reply refused by an injected 5xx" if trip.message_id in refused else ""
+        lines.append(
+            f"late: {trip.kind} ({'hostile' if trip.hostile else 'reader'})"
+            f" {trip.at - phase.load[0]:.1f} s into the load, {answered}{why}"
+        )
     if phase.cpu:
         lines.append(cpu_use(phase))
     lines.append(slowest_readers(phase))
