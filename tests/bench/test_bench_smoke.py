@@ -199,17 +199,26 @@ def test_burst_benchmark_writes_its_row_beside_the_others(tmp_path: Path) -> Non
 
 def test_the_burst_collector_is_the_bots_and_is_put_back_after() -> None:
     """Inside, the heap so far is frozen and young passes wait as in the bot; after, the
-    process's own settings are back (the later groups run as before)."""
-    started_frozen = gc.get_freeze_count()  # a bot test in this process froze its start-up
+    process's own settings are back (the later groups run as before), and a freeze made
+    before it stays."""
+    # A bot test in this process may have set the bot's collector already: start from
+    # CPython's defaults, and leave the process as it was found.
+    found, found_frozen = gc.get_threshold(), gc.get_freeze_count()
     gc.unfreeze()
-    before = gc.get_threshold()
+    gc.set_threshold(700, 10, 10)
     try:
         with collector_as_in_the_bot():
-            assert gc.get_threshold()[0] == YOUNG_THRESHOLD != before[0]
+            assert gc.get_threshold() == (YOUNG_THRESHOLD, 10, 10)
             assert gc.get_freeze_count() > 0
-        assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+        assert gc.get_threshold() == (700, 10, 10) and gc.get_freeze_count() == 0
+        gc.freeze()
+        with collector_as_in_the_bot():
+            pass
+        assert gc.get_freeze_count() > 0
     finally:
-        if started_frozen:
+        gc.unfreeze()
+        gc.set_threshold(*found)
+        if found_frozen:
             gc.freeze()
 
 
