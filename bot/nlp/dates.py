@@ -145,8 +145,9 @@ def _amount(kind: str, match: re.Match[str], text: str, published: date | None) 
 def dates_in(text: str, published: date | datetime | None = None) -> list[DateSpan]:
     """Every date and time in `text`, left to right, longest match first where they overlap."""
     # Groups read from the lowercased text are compared lowercased; offsets are the same.
-    patterns, searched = (_LOWER, text.lower()) if text.isascii() else (_COMPILED, text)
-    return _dates(text, published, patterns, searched)
+    low = text.lower()
+    patterns, searched = (_LOWER, low) if text.isascii() else (_COMPILED, text)
+    return _dates(text, published, patterns, searched, low)
 
 
 def _dates(
@@ -154,12 +155,13 @@ def _dates(
     published: date | datetime | None,
     patterns: list[tuple[str, re.Pattern[str]]],
     searched: str,
+    low: str,
 ) -> list[DateSpan]:
-    """`dates_in`, the patterns searching `searched` (the text, or it lowercased)."""
+    """`dates_in`, the patterns searching `searched` (the text, or it lowercased: `low`)."""
     day = published.date() if isinstance(published, datetime) else published
     found: list[DateSpan] = []
     taken: list[tuple[int, int]] = []
-    digits, low = _DIGIT.search(text) is not None, text.lower()
+    digits = _DIGIT.search(text) is not None
     for kind, pattern in patterns:
         if not could_hold(kind, digits, low):
             continue
