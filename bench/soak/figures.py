@@ -69,8 +69,9 @@ def late(phase: Phase) -> tuple[int, int]:
     """Late actions: those the bot was late for, and replies late because Discord refused
     them with a server error (an injected 5xx twice over is 4 s of discord.py's retries)."""
     refused = refused_replies(phase)
-    held = sum(1 for t in late_trips(phase) if t.message_id in refused and t.ms is not None)
-    return len(late_trips(phase)) - held, held
+    trips = late_trips(phase)
+    held = sum(1 for t in trips if t.message_id in refused and t.ms is not None)
+    return len(trips) - held, held
 
 
 def _held_note(held: int) -> str | None:
@@ -154,6 +155,7 @@ def figures(calm: Phase, hostile: Phase, *, readers: int, hostiles: int) -> list
     refused = sum(
         1 for c in ran if c["units"].get("search_postings") and not c["units"].get("searches")
     )  # type: ignore[union-attr]
+    late_by_bot, late_by_discord = map(sum, zip(late(hostile), late(calm), strict=True))
     return [
         Figure(
             f"well-behaved p99 round trip, {readers} readers + {hostiles} hostile",
@@ -172,10 +174,10 @@ def figures(calm: Phase, hostile: Phase, *, readers: int, hostiles: int) -> list
         ),
         Figure(
             "interactions answered later than 3 s",
-            late(hostile)[0] + late(calm)[0],
+            late_by_bot,
             "",
             goal=NONE,
-            note=_held_note(late(hostile)[1] + late(calm)[1]),
+            note=_held_note(late_by_discord),
         ),
         Figure("lost answers", unanswered(hostile) + unanswered(calm), "", goal=NONE),
         Figure("duplicate answers", duplicates(hostile) + duplicates(calm), "", goal=NONE),
