@@ -46,7 +46,8 @@ def collector_as_in_the_bot() -> Iterator[None]:
 
     For benchmarks that time the bot's core in the bench's own process. Without it a full
     pass over the bench's heap (about 20 ms, the GIL held) landed inside one of the burst's
-    three rounds of 50 now and then, and set the burst's p99 (150-180 ms against 90-130)."""
+    three rounds of 50 now and then, and set the burst's p99 (175-183 ms against 121-132
+    in the same hour)."""
     thresholds, frozen = gc.get_threshold(), gc.get_freeze_count()
     gc.collect()
     gc.freeze()
