@@ -32,6 +32,8 @@ _SEQUENCE = (
 _UNSAFE = re.compile(f"{_SEQUENCE}|[{_CONTROL_CHARS}{_SURROGATES}]")
 _UNSAFE_CHAR = re.compile(f"[{_CONTROL_CHARS}{_SURROGATES}]")
 REPLACEMENT = "\ufffd"
+# A run of backslashes before a "[" that does not open a tag (rich.markup's tag shape).
+_BACKSLASHES_BEFORE_BRACKET = re.compile(r"\\+(?=\[(?![a-z#/@][^\[]*?\]))")
 
 
 def _drop(match: re.Match[str]) -> str:
@@ -53,11 +55,18 @@ def shown(text: object) -> str:
     safe = printable(str(text))
     body = safe.rstrip("\\")
     if len(body) == len(safe):
-        return escape(safe)
+        return _escaped(safe)
     # Backslashes only escape something right before a tag, so how rich reads a trailing run
     # depends on what the caller puts after it: double them and end with an empty tag of our
     # own, and they read as written wherever the text goes.
-    return escape(body) + "\\" * (2 * (len(safe) - len(body))) + "[dim][/dim]"
+    return _escaped(body) + "\\" * (2 * (len(safe) - len(body))) + "[dim][/dim]"
+
+
+def _escaped(text: str) -> str:
+    """rich's `escape`, and a backslash more before any other "[": rich escapes only brackets
+    that look like tags, but its renderer reads every "\\[" of plain text as an escaped "["
+    and drops the backslash ("\\[" showed as "[")."""
+    return _BACKSLASHES_BEFORE_BRACKET.sub(lambda run: run[0] + "\\", escape(text))
 
 
 def json_text(value: Any, *, indent: int | None = None) -> str:
